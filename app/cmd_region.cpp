@@ -1,0 +1,100 @@
+// paxstats region add|list|show|set
+#include <iomanip>
+#include <iostream>
+
+#include "commands.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::app {
+namespace {
+
+void print_region(const db::Region& r) {
+  auto opt = [](const std::optional<std::string>& v) { return v ? *v : std::string("-"); };
+  std::cout << "slug:            " << r.slug << "\n"
+            << "name:            " << r.name << "\n"
+            << "tz:              " << r.tz << "\n"
+            << "active:          " << (r.active ? "true" : "false") << "\n"
+            << "team_id:         " << opt(r.team_id) << "\n"
+            << "firstf_channel:  " << opt(r.firstf_channel) << "\n"
+            << "awards_channel:  " << opt(r.awards_channel) << "\n"
+            << "kotter_channel:  " << opt(r.kotter_channel) << "\n"
+            << "token_env:       " << r.token_env << "\n";
+  for (const auto& f : db::region_flag_names())
+    std::cout << std::left << std::setw(17) << (f + ":") << (r.flags.at(f) ? "true" : "false") << "\n";
+}
+
+}  // namespace
+
+void add_region_commands(CLI::App& root, Context& ctx) {
+  auto* region = root.add_subcommand("region", "The region registry: one Slack workspace's data per PostgreSQL schema");
+  region->require_subcommand(1);
+
+  struct AddArgs {
+    std::string slug, name, tz;
+  };
+  auto add_args = std::make_shared<AddArgs>();
+  auto* add = region->add_subcommand("add", "Create a region and its schema (named exactly as SLUG)");
+  add->add_option("SLUG", add_args->slug, "Schema name: [a-z][a-z0-9_]{0,39}, e.g. stl")->required();
+  add->add_option("--name", add_args->name, "Display name, e.g. \"F3 St. Louis\"")->required();
+  add->add_option("--tz", add_args->tz, "IANA time zone of the region, e.g. America/Chicago")->required();
+  add->callback([&ctx, add_args] {
+    ctx.action = [&ctx, add_args] {
+      db::Database conn(database_url(ctx));
+      auto r = db::add_region(conn, add_args->slug, add_args->name, add_args->tz);
+      std::cout << "created region " << r.slug << " (" << r.name << ", " << r.tz << ") in schema " << r.slug << "\n";
+      return 0;
+    };
+  });
+
+  region->add_subcommand("list", "List regions")->callback([&ctx] {
+    ctx.action = [&ctx] {
+      db::Database conn(database_url(ctx));
+      auto regions = db::list_regions(conn);
+      if (regions.empty()) std::cout << "no regions yet (paxstats region add SLUG --name NAME --tz TZ)\n";
+      for (const auto& r : regions)
+        std::cout << std::left << std::setw(16) << r.slug << std::setw(22) << r.tz << r.name
+                  << (r.active ? "" : "  (inactive)") << "\n";
+      return 0;
+    };
+  });
+
+  auto show_slug = std::make_shared<std::string>();
+  auto* show = region->add_subcommand("show", "Show a region's settings");
+  show->add_option("SLUG", *show_slug, "Region slug")->required();
+  show->callback([&ctx, show_slug] {
+    ctx.action = [&ctx, show_slug] {
+      db::Database conn(database_url(ctx));
+      print_region(db::get_region(conn, *show_slug));
+      return 0;
+    };
+  });
+
+  struct SetArgs {
+    std::string slug;
+    std::vector<std::string> pairs;
+  };
+  auto set_args = std::make_shared<SetArgs>();
+  std::string keys;
+  for (const auto& k : db::region_setting_names()) keys += (keys.empty() ? "" : ", ") + k;
+  auto* set = region->add_subcommand("set", "Change region settings: KEY=VALUE … (VALUE empty clears). Keys: " + keys);
+  set->add_option("SLUG", set_args->slug, "Region slug")->required();
+  set->add_option("KEY=VALUE", set_args->pairs, "Settings to change")->required();
+  set->callback([&ctx, set_args] {
+    ctx.action = [&ctx, set_args] {
+      db::Database conn(database_url(ctx));
+      std::vector<db::Setting> settings;
+      for (const auto& pair : set_args->pairs) {
+        auto eq = pair.find('=');
+        if (eq == std::string::npos)
+          throw UserError("\"" + pair + "\" is not KEY=VALUE (e.g. firstf_channel=C0123ABCD)");
+        settings.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+      }
+      print_region(db::set_region(conn, set_args->slug, settings));
+      return 0;
+    };
+  });
+}
+
+}  // namespace paxstats::app

@@ -1,0 +1,27 @@
+#pragma once
+// The paxstats CLI: each command group registers its subcommands on the root app.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace paxstats::app {
+
+// Set by each subcommand's callback; main runs it after parsing, inside the error handler.
+using Action = std::function<int()>;
+
+struct Context {
+  Action action;
+  std::filesystem::path home;  // PAXSTATS_HOME (resolved)
+};
+
+void add_db_commands(CLI::App& root, Context& ctx);
+void add_region_commands(CLI::App& root, Context& ctx);
+void add_generate_command(CLI::App& root, Context& ctx);
+void add_demo_command(CLI::App& root, Context& ctx);
+
+// The database every data command uses (DATABASE_URL, else the private cluster, started and
+// migrated as needed). Prints a note on stderr when it starts the cluster.
+std::string database_url(const Context& ctx);
+
+}  // namespace paxstats::app

@@ -1,0 +1,56 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+
+namespace paxstats::db {
+
+// A region: one Slack workspace's F3 data, kept in its own schema named exactly as its slug.
+struct Region {
+  std::string slug;
+  std::string name;
+  std::string tz;  // IANA time zone; beatdown dates and month boundaries are local to it
+  std::optional<std::string> team_id;         // Slack team id, to match events
+  std::optional<std::string> firstf_channel;  // the region's 1st-F channel id
+  std::optional<std::string> awards_channel;  // awards go here (1st-F when unset)
+  std::optional<std::string> kotter_channel;  // Kotter list for site Qs
+  std::string token_env = "SLACK_BOT_TOKEN";  // env var holding this region's bot token
+  bool active = true;
+  std::map<std::string, bool> flags;          // send_* report flags and scrape_backblasts
+};
+
+// The report flags a region has, with their defaults (all on). Order is the display order.
+const std::vector<std::string>& region_flag_names();
+
+// Throws paxstats::UserError unless slug is [a-z][a-z0-9_]{0,39} and not reserved
+// (public, paxstats, information_schema, pg_*).
+void validate_slug(std::string_view slug);
+
+// Throws paxstats::UserError unless tz is an IANA time zone known to this machine.
+void validate_time_zone(std::string_view tz);
+
+// Creates the region: its row, its schema and every region migration, in one transaction.
+// Refuses (UserError, nothing created) an invalid slug or time zone, an existing region, or a
+// schema that exists but is not a region's.
+Region add_region(Database& db, std::string_view slug, std::string_view name, std::string_view tz);
+
+std::vector<Region> list_regions(Database& db);
+
+// Throws UserError when the region does not exist.
+Region get_region(Database& db, std::string_view slug);
+
+// Changes settings, all or none (one transaction; every value is validated first). Keys: name,
+// tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, or a flag from
+// region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for
+// tz; "" clears an optional setting. Throws UserError naming the bad key or value.
+using Setting = std::pair<std::string, std::string>;
+Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
+
+// The names set_region accepts, for help text.
+std::vector<std::string> region_setting_names();
+
+}  // namespace paxstats::db

@@ -1,0 +1,80 @@
+#include "paxstats/db/database.hpp"
+
+#include <regex>
+
+#include "detail/database_impl.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::db {
+
+Database::Database(const std::string& url) {
+  try {
+    impl_ = std::make_unique<detail::DatabaseImpl>(url);
+  } catch (const pqxx::broken_connection& e) {
+    std::string why = e.what();
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    throw UserError("cannot connect to PostgreSQL at " + redact_url(url) + ": " + why +
+                    "\nCheck DATABASE_URL, or unset it to use the private cluster (paxstats db start).");
+  }
+}
+Database::~Database() = default;
+Database::Database(Database&&) noexcept = default;
+Database& Database::operator=(Database&&) noexcept = default;
+
+std::vector<Row> Database::query(std::string_view sql, const Params& params) {
+  pqxx::work tx(impl_->conn);
+  pqxx::result r = detail::exec_params(tx, std::string(sql), params);
+  tx.commit();
+  std::vector<Row> rows;
+  rows.reserve(r.size());
+  for (const auto& row : r) {
+    Row out;
+    out.reserve(row.size());
+    for (const auto& field : row) {
+      if (field.is_null()) out.emplace_back(std::nullopt);
+      else out.emplace_back(std::string(field.c_str(), field.size()));
+    }
+    rows.push_back(std::move(out));
+  }
+  return rows;
+}
+
+std::optional<std::string> Database::query_value(std::string_view sql, const Params& params) {
+  auto rows = query(sql, params);
+  if (rows.empty() || rows.front().empty()) return std::nullopt;
+  return rows.front().front();
+}
+
+void Database::execute_script(std::string_view sql) {
+  pqxx::work tx(impl_->conn);
+  tx.exec(std::string(sql));
+  tx.commit();
+}
+
+void Database::execute_autocommit(std::string_view sql) {
+  pqxx::nontransaction tx(impl_->conn);
+  tx.exec(std::string(sql));
+}
+
+std::string quote_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string redact_url(std::string_view url) {
+  std::string s(url);
+  // URI form: scheme://user:password@host
+  static const std::regex uri_pw(R"(^([a-z]+://[^:/@]*):[^@/]*@)");
+  s = std::regex_replace(s, uri_pw, "$1:***@");
+  // key=value form and URI query parameters: password=...
+  static const std::regex kv_pw(R"((password\s*=\s*)('[^']*'|[^\s&]*))");
+  s = std::regex_replace(s, kv_pw, "$1***");
+  return s;
+}
+
+}  // namespace paxstats::db

@@ -1,0 +1,21 @@
+#pragma once
+// Internal to db/: the libpqxx connection behind paxstats::db::Database.
+#include <pqxx/pqxx>
+
+namespace paxstats::db::detail {
+
+struct DatabaseImpl {
+  explicit DatabaseImpl(const std::string& url) : conn(url) {}
+  pqxx::connection conn;
+};
+
+// Binds a vector of nullable strings as $1..$n.
+inline pqxx::result exec_params(pqxx::transaction_base& tx, const std::string& sql,
+                                const std::vector<std::optional<std::string>>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return tx.exec_params(sql, pqxx::prepare::make_dynamic_params(values));
+}
+
+}  // namespace paxstats::db::detail

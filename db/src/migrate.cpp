@@ -1,0 +1,186 @@
+#include "paxstats/db/migrate.hpp"
+
+#include <charconv>
+
+#include "detail/database_impl.hpp"
+#include "detail/hash.hpp"
+#include "detail/migrate_impl.hpp"
+
+namespace paxstats::db {
+
+std::span<const EmbeddedFile> embedded_control_migrations();  // generated
+std::span<const EmbeddedFile> embedded_region_migrations();   // generated
+
+MigrationSet control_migrations() { return {"control", embedded_control_migrations()}; }
+MigrationSet region_migrations() { return {"region", embedded_region_migrations()}; }
+
+namespace {
+
+std::string describe(const std::string& file, int n, int line, const std::string& statement, const std::string& msg) {
+  std::string shown = statement.size() > 300 ? statement.substr(0, 300) + " …" : statement;
+  return "migration " + file + " failed at statement " + std::to_string(n) + " (line " + std::to_string(line) +
+         "): " + msg + "\n  statement: " + shown +
+         "\nNothing of this migration was applied. Fix it and run `paxstats db migrate` again.";
+}
+
+int version_of(const MigrationSet& set, const EmbeddedFile& f) {
+  int v = 0;
+  auto [end, ec] = std::from_chars(f.name.data(), f.name.data() + f.name.size(), v);
+  if (ec != std::errc() || end == f.name.data() || *end != '_')
+    throw UserError("migration file " + set.label + "/" + std::string(f.name) + " is not named NNNN_description.sql");
+  return v;
+}
+
+}  // namespace
+
+MigrationError::MigrationError(std::string file, int statement_number, int line, std::string statement,
+                               std::string server_message)
+    : UserError(describe(file, statement_number, line, statement, server_message)),
+      file_(std::move(file)),
+      statement_number_(statement_number),
+      line_(line) {}
+
+namespace detail {
+
+void ensure_ledger(pqxx::transaction_base& tx, std::string_view schema) {
+  const std::string s = quote_identifier(schema);
+  tx.exec("CREATE SCHEMA IF NOT EXISTS " + s);
+  tx.exec("CREATE TABLE IF NOT EXISTS " + s +
+          ".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, "
+          "applied_at timestamptz NOT NULL DEFAULT now())");
+}
+
+void lock_schema(pqxx::transaction_base& tx, std::string_view schema) {
+  exec_params(tx, "SELECT pg_advisory_xact_lock(hashtext('paxstats.migrate:' || $1))", {std::string(schema)});
+}
+
+bool apply_one(pqxx::transaction_base& tx, const MigrationSet& set, const EmbeddedFile& file, std::string_view schema) {
+  const int version = version_of(set, file);
+  const std::string checksum = fnv1a_hex(file.bytes);
+  const std::string s = quote_identifier(schema);
+  const std::string label = set.label + "/" + std::string(file.name);
+  auto done = exec_params(tx, "SELECT checksum FROM " + s + ".schema_migrations WHERE version = $1",
+                          {std::to_string(version)});
+  if (!done.empty()) {
+    if (done[0][0].c_str() != checksum)
+      throw UserError("migration " + label + " was changed after it was applied to schema " + std::string(schema) +
+                      ". Applied migrations must not be edited: restore the file and add a new migration instead.");
+    return false;
+  }
+  tx.exec("SET LOCAL search_path TO " + s);
+  int n = 0;
+  for (const auto& st : split_sql(file.bytes)) {
+    ++n;
+    try {
+      tx.exec(st.text);
+    } catch (const pqxx::sql_error& e) {
+      throw MigrationError(label, n, st.line, st.text, e.what());
+    }
+  }
+  tx.exec("SET LOCAL search_path TO DEFAULT");
+  exec_params(tx, "INSERT INTO " + s + ".schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+              {std::to_string(version), std::string(file.name), checksum});
+  return true;
+}
+
+}  // namespace detail
+
+std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set, std::string_view schema) {
+  auto& conn = db.impl().conn;
+  {
+    pqxx::work tx(conn);
+    detail::lock_schema(tx, schema);
+    detail::ensure_ledger(tx, schema);
+    tx.commit();
+  }
+  std::vector<std::string> applied;
+  for (const auto& file : set.files) {
+    pqxx::work tx(conn);
+    detail::lock_schema(tx, schema);
+    if (detail::apply_one(tx, set, file, schema)) applied.emplace_back(file.name);
+    tx.commit();
+  }
+  return applied;
+}
+
+std::vector<std::string> migrate_all(Database& db) {
+  std::vector<std::string> lines;
+  for (const auto& name : apply_migrations(db, control_migrations(), "paxstats")) lines.push_back("control: " + name);
+  for (const auto& row : db.query("SELECT slug FROM paxstats.regions ORDER BY slug")) {
+    const std::string slug = *row[0];
+    for (const auto& name : apply_migrations(db, region_migrations(), slug)) lines.push_back(slug + ": " + name);
+  }
+  return lines;
+}
+
+std::vector<SqlStatement> split_sql(std::string_view sql) {
+  std::vector<SqlStatement> out;
+  std::string current;
+  int line = 1, start_line = 1;
+  bool has_code = false;  // current holds something besides whitespace and comments
+  auto flush = [&] {
+    if (has_code) out.push_back({current, start_line});
+    current.clear();
+    has_code = false;
+  };
+  size_t i = 0;
+  const size_t n = sql.size();
+  auto take = [&](size_t count) {
+    for (size_t k = 0; k < count && i < n; ++k, ++i) {
+      if (sql[i] == '\n') ++line;
+      current += sql[i];
+    }
+  };
+  while (i < n) {
+    char c = sql[i];
+    if (!has_code && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+      if (c == '\n') ++line;
+      ++i;
+      continue;
+    }
+    if (c == '-' && i + 1 < n && sql[i + 1] == '-') {  // line comment
+      while (i < n && sql[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < n && sql[i + 1] == '*') {  // block comment (nestable in PostgreSQL)
+      int depth = 0;
+      do {
+        if (sql.compare(i, 2, "/*") == 0) { ++depth; i += 2; }
+        else if (sql.compare(i, 2, "*/") == 0) { --depth; i += 2; }
+        else { if (sql[i] == '\n') ++line; ++i; }
+      } while (i < n && depth > 0);
+      current += ' ';
+      continue;
+    }
+    if (!has_code) { has_code = true; start_line = line; }
+    if (c == ';') { ++i; flush(); continue; }
+    if (c == '\'' || c == '"') {  // quoted literal or identifier; doubled quote escapes
+      take(1);
+      while (i < n) {
+        if (sql[i] == c) {
+          if (i + 1 < n && sql[i + 1] == c) { take(2); continue; }
+          take(1);
+          break;
+        }
+        take(1);
+      }
+      continue;
+    }
+    if (c == '$') {  // dollar quoting: $$ … $$ or $tag$ … $tag$
+      size_t j = i + 1;
+      while (j < n && (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) ++j;
+      if (j < n && sql[j] == '$') {
+        std::string tag(sql.substr(i, j - i + 1));
+        take(tag.size());
+        size_t close = sql.find(tag, i);
+        take(close == std::string_view::npos ? n - i : close - i + tag.size());
+        continue;
+      }
+    }
+    take(1);
+  }
+  flush();
+  return out;
+}
+
+}  // namespace paxstats::db

@@ -1,0 +1,177 @@
+#include "paxstats/db/regions.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "detail/database_impl.hpp"
+#include "detail/migrate_impl.hpp"
+#include "paxstats/db/migrate.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::db {
+namespace {
+
+const std::vector<std::string> kOptionalText = {"team_id", "firstf_channel", "awards_channel", "kotter_channel"};
+
+std::string region_columns() {
+  std::string cols = "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active";
+  for (const auto& f : region_flag_names()) cols += ", " + f;
+  return cols;
+}
+
+Region from_row(const pqxx::row& r) {
+  Region reg;
+  reg.slug = r[0].c_str();
+  reg.name = r[1].c_str();
+  reg.tz = r[2].c_str();
+  auto opt = [&](int i) -> std::optional<std::string> {
+    if (r[i].is_null()) return std::nullopt;
+    return std::string(r[i].c_str());
+  };
+  reg.team_id = opt(3);
+  reg.firstf_channel = opt(4);
+  reg.awards_channel = opt(5);
+  reg.kotter_channel = opt(6);
+  reg.token_env = r[7].c_str();
+  reg.active = r[8].as<bool>();
+  int i = 9;
+  for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
+  return reg;
+}
+
+bool parse_bool(std::string_view key, std::string_view v) {
+  std::string s(v);
+  std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+  if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+  if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+  throw UserError("region setting " + std::string(key) + " takes true or false, not \"" + std::string(v) + "\"");
+}
+
+void validate_slack_id(std::string_view key, std::string_view v, std::string_view prefixes) {
+  static const std::regex id(R"([A-Z][A-Z0-9]{2,20})");
+  if (!std::regex_match(v.begin(), v.end(), id) || prefixes.find(v.front()) == std::string_view::npos)
+    throw UserError("region setting " + std::string(key) + " takes a Slack id starting with one of \"" +
+                    std::string(prefixes) + "\" (e.g. C0123ABCD), not \"" + std::string(v) +
+                    "\". Find it in Slack under the channel's details.");
+}
+
+}  // namespace
+
+const std::vector<std::string>& region_flag_names() {
+  static const std::vector<std::string> names = {
+      "send_pax_monthly", "send_q_counts", "send_ao_trend", "send_ao_summary",   "send_fng_counts",
+      "send_leaderboards", "send_awards",  "send_kotter",   "scrape_backblasts"};
+  return names;
+}
+
+std::vector<std::string> region_setting_names() {
+  std::vector<std::string> names = {"name", "tz", "team_id", "firstf_channel", "awards_channel",
+                                    "kotter_channel", "token_env", "active"};
+  for (const auto& f : region_flag_names()) names.push_back(f);
+  return names;
+}
+
+void validate_slug(std::string_view slug) {
+  static const std::regex pattern(R"([a-z][a-z0-9_]{0,39})");
+  const std::string s(slug);
+  if (!std::regex_match(s, pattern))
+    throw UserError("region slug \"" + s +
+                    "\" is not allowed: it becomes a PostgreSQL schema name, so it must start with a lower-case "
+                    "letter and hold only a-z, 0-9 and _ (at most 40 characters), e.g. \"stl\" or \"f3_stl\".");
+  if (s == "public" || s == "paxstats" || s == "information_schema" || s.starts_with("pg_"))
+    throw UserError("region slug \"" + s + "\" is reserved (public, paxstats, information_schema and pg_* are "
+                    "PostgreSQL's or paxstats's own schemas). Choose another slug.");
+}
+
+void validate_time_zone(std::string_view tz) {
+  try {
+    (void)date::locate_zone(tz);
+  } catch (const std::exception&) {
+    throw UserError("unknown time zone \"" + std::string(tz) +
+                    "\": use an IANA name such as America/Chicago, America/New_York or Europe/London "
+                    "(see /usr/share/zoneinfo).");
+  }
+}
+
+Region add_region(Database& db, std::string_view slug, std::string_view name, std::string_view tz) {
+  validate_slug(slug);
+  validate_time_zone(tz);
+  if (name.empty()) throw UserError("region " + std::string(slug) + " needs a display name (--name \"F3 St. Louis\")");
+  apply_migrations(db, control_migrations(), "paxstats");
+
+  pqxx::work tx(db.impl().conn);
+  detail::lock_schema(tx, slug);
+  if (!detail::exec_params(tx, "SELECT 1 FROM paxstats.regions WHERE slug = $1", {std::string(slug)}).empty())
+    throw UserError("region " + std::string(slug) + " already exists (see paxstats region list).");
+  if (!detail::exec_params(tx, "SELECT 1 FROM pg_namespace WHERE nspname = $1", {std::string(slug)}).empty())
+    throw UserError("a schema named " + std::string(slug) +
+                    " already exists in this database and is not a paxstats region. Choose another slug.");
+  detail::exec_params(tx, "INSERT INTO paxstats.regions (slug, name, tz) VALUES ($1, $2, $3)",
+                      {std::string(slug), std::string(name), std::string(tz)});
+  detail::ensure_ledger(tx, slug);
+  const auto set = region_migrations();
+  for (const auto& file : set.files) detail::apply_one(tx, set, file, slug);
+  auto r = detail::exec_params(tx, "SELECT " + region_columns() + " FROM paxstats.regions WHERE slug = $1",
+                               {std::string(slug)});
+  Region region = from_row(r[0]);
+  tx.commit();
+  return region;
+}
+
+std::vector<Region> list_regions(Database& db) {
+  apply_migrations(db, control_migrations(), "paxstats");
+  pqxx::work tx(db.impl().conn);
+  std::vector<Region> out;
+  for (const auto& row : tx.exec("SELECT " + region_columns() + " FROM paxstats.regions ORDER BY slug"))
+    out.push_back(from_row(row));
+  return out;
+}
+
+Region get_region(Database& db, std::string_view slug) {
+  pqxx::work tx(db.impl().conn);
+  auto r = detail::exec_params(tx, "SELECT " + region_columns() + " FROM paxstats.regions WHERE slug = $1",
+                               {std::string(slug)});
+  if (r.empty())
+    throw UserError("no region \"" + std::string(slug) + "\". Create it with paxstats region add " + std::string(slug) +
+                    " --name NAME --tz TZ, or see paxstats region list.");
+  return from_row(r[0]);
+}
+
+Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings) {
+  const auto names = region_setting_names();
+  std::vector<std::pair<std::string, std::optional<std::string>>> updates;
+  for (const auto& [key, value] : settings) {
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw UserError("unknown region setting \"" + key + "\". Settings: " + list + ".");
+    }
+    std::optional<std::string> stored = value;
+    if (key == "tz") {
+      validate_time_zone(value);
+    } else if (key == "name" || key == "token_env") {
+      if (value.empty()) throw UserError("region setting " + key + " cannot be empty");
+      if (key == "token_env" && !std::regex_match(value, std::regex("[A-Za-z_][A-Za-z0-9_]*")))
+        throw UserError("token_env names an environment variable (e.g. SLACK_BOT_TOKEN_STL), not a token itself");
+    } else if (std::find(kOptionalText.begin(), kOptionalText.end(), key) != kOptionalText.end()) {
+      if (value.empty()) stored.reset();
+      else validate_slack_id(key, value, key == "team_id" ? "TE" : "CGD");
+    } else {
+      stored = parse_bool(key, value) ? "true" : "false";
+    }
+    updates.emplace_back(key, stored);
+  }
+  get_region(db, slug);  // throws for an unknown region
+  pqxx::work tx(db.impl().conn);
+  for (const auto& [key, stored] : updates) {
+    // key is one of the fixed column names checked above; the value is a bound parameter.
+    detail::exec_params(tx, "UPDATE paxstats.regions SET " + key + " = $2, updated_at = now() WHERE slug = $1",
+                        {std::string(slug), stored});
+  }
+  tx.commit();
+  return get_region(db, slug);
+}
+
+}  // namespace paxstats::db
