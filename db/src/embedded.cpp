@@ -155,18 +155,28 @@ void make_private_dir(const fs::path& p, const std::optional<detail::RunAs>& who
   chown_to(p, who);
 }
 
-// The pid in data/postmaster.pid when that process is alive and is a postgres server for this
-// data directory; nullopt otherwise (no file, or a stale one left by a crash or reboot).
-std::optional<long> live_postmaster(const fs::path& data_dir) {
+// What data/postmaster.pid says about the server.
+enum class PidFile { absent, live, dead, reused };
+
+PidFile inspect_pid_file(const fs::path& data_dir, long* pid_out = nullptr) {
   std::ifstream in(data_dir / "postmaster.pid");
   long pid = 0;
-  if (!(in >> pid) || pid <= 0) return std::nullopt;
-  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return std::nullopt;
+  if (!in) return PidFile::absent;
+  if (!(in >> pid) || pid <= 0) return PidFile::dead;
+  if (pid_out) *pid_out = pid;
+  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) return PidFile::dead;
   std::string cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
   std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
   if (cmdline.find("postgres") == std::string::npos || cmdline.find(data_dir.string()) == std::string::npos)
-    return std::nullopt;  // the pid was reused by another process
-  return pid;
+    return PidFile::reused;  // after a crash or reboot another process got that pid
+  return PidFile::live;
+}
+
+// The postmaster's pid when a server for this data directory is alive.
+std::optional<long> live_postmaster(const fs::path& data_dir) {
+  long pid = 0;
+  if (inspect_pid_file(data_dir, &pid) == PidFile::live) return pid;
+  return std::nullopt;
 }
 
 // Creates the paxstats database on the server listening in socket_dir, unless it exists.
@@ -298,13 +308,15 @@ bool EmbeddedPostgres::start() {
   }
   chown_to(data / "paxstats.conf", as);
 
-  // A crash or reboot can leave postmaster.pid behind naming a pid another process now has;
-  // PostgreSQL would then refuse to start. It is ours to remove: no live server owns it.
-  std::error_code ec;
-  if (fs::exists(data / "postmaster.pid")) {
+  // A crash leaves postmaster.pid behind. When its pid is dead, PostgreSQL removes the file
+  // itself after checking that no orphaned backend still uses the shared memory it names, so
+  // we leave it alone. When the pid now belongs to an unrelated live process (a reboot, a
+  // container restart), PostgreSQL would refuse to start; that postmaster is gone and its
+  // backends exit with it, so the file is ours to remove.
+  if (inspect_pid_file(data) == PidFile::reused) {
+    std::error_code ec;
     fs::remove(data / "postmaster.pid", ec);
     fs::remove(run / ".s.PGSQL.5432.lock", ec);
-    fs::remove(run / ".s.PGSQL.5432", ec);
   }
 
   auto r = detail::run_process(

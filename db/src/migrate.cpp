@@ -152,8 +152,8 @@ std::vector<SqlStatement> split_sql(std::string_view sql) {
       current += ' ';
       continue;
     }
-    if (!has_code) { has_code = true; start_line = line; }
     if (c == ';') { ++i; flush(); continue; }
+    if (!has_code) { has_code = true; start_line = line; }
     if (c == '\'' || c == '"') {  // quoted literal or identifier; doubled quote escapes
       take(1);
       while (i < n) {

@@ -1,0 +1,150 @@
+// The private cluster's life cycle, each test on its own throwaway cluster.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <pwd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/embedded.hpp"
+#include "postgres_env.hpp"
+
+using namespace paxstats;
+namespace fs = std::filesystem;
+
+namespace {
+
+db::EmbeddedOptions options_for(const fs::path& home) {
+  return {.home = home, .settings = test::throwaway_settings()};
+}
+
+// Waits until no process of the cluster (postmaster or backend) holds its data directory.
+void wait_for_cluster_exit(const fs::path& data_dir) {
+  for (int i = 0; i < 200; ++i) {
+    bool busy = false;
+    for (const auto& p : fs::directory_iterator("/proc")) {
+      std::error_code ec;
+      auto cwd = fs::read_symlink(p.path() / "cwd", ec);
+      if (!ec && cwd == data_dir) busy = true;
+    }
+    if (!busy) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+// A home the server's user can enter (when tests run as root).
+const test::TempDir& reachable(const test::TempDir& dir) {
+  ::chmod(dir.path().c_str(), 0755);
+  return dir;
+}
+
+class Embedded : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    try {
+      pg.stop();
+    } catch (...) {
+    }
+  }
+  test::TempDir home;
+  db::EmbeddedPostgres pg{options_for(reachable(home).path())};
+};
+
+}  // namespace
+
+TEST_F(Embedded, StartInitialisesAndSecondStartIsANoOp) {
+  EXPECT_FALSE(pg.status().initialized);
+  EXPECT_TRUE(pg.start());
+  auto s = pg.status();
+  EXPECT_TRUE(s.initialized);
+  EXPECT_TRUE(s.running);
+  ASSERT_TRUE(s.pid.has_value());
+  EXPECT_FALSE(pg.start());  // already running: nothing happens
+  EXPECT_EQ(pg.status().pid, s.pid);
+  db::Database conn(pg.url());
+  EXPECT_EQ(conn.query_value("SELECT current_database()"), "paxstats");
+}
+
+TEST_F(Embedded, ListensOnlyOnItsPrivateSocket) {
+  pg.start();
+  db::Database conn(pg.url());
+  EXPECT_EQ(conn.query_value("SHOW listen_addresses"), "");
+  EXPECT_EQ(conn.query_value("SHOW unix_socket_directories"), (pg.cluster_dir() / "run").string());
+  EXPECT_EQ(fs::status(pg.cluster_dir() / "run").permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST_F(Embedded, StopThenRestartKeepsData) {
+  pg.start();
+  db::Database(pg.url()).execute_script("CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
+  EXPECT_TRUE(pg.stop());
+  EXPECT_FALSE(pg.status().running);
+  EXPECT_FALSE(pg.stop());  // stopping a stopped cluster is not an error
+  EXPECT_TRUE(pg.start());
+  EXPECT_EQ(db::Database(pg.url()).query_value("SELECT x FROM kept"), "42");
+}
+
+TEST_F(Embedded, StartsAfterACrashLeftItsPidFile) {
+  pg.start();
+  long pid = *pg.status().pid;
+  ::kill(static_cast<pid_t>(pid), SIGKILL);
+  wait_for_cluster_exit(pg.cluster_dir() / "data");
+  ASSERT_TRUE(fs::exists(pg.cluster_dir() / "data" / "postmaster.pid"));
+  EXPECT_FALSE(pg.status().running);
+  EXPECT_TRUE(pg.start());
+  EXPECT_TRUE(pg.status().running);
+}
+
+// A live process that is not a postmaster, owned by the same user as the server (PostgreSQL
+// itself treats pids of other users as stale, so only this case needs paxstats's help).
+pid_t spawn_sleeper_as_server_user() {
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (geteuid() == 0) {
+      passwd* pw = getpwnam("paxstats");
+      if (!pw || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) _exit(1);
+    }
+    execl("/bin/sleep", "sleep", "60", static_cast<char*>(nullptr));
+    _exit(1);
+  }
+  return pid;
+}
+
+TEST_F(Embedded, StartsWhenTheStalePidFileNamesAnUnrelatedLiveProcess) {
+  pg.start();
+  pg.stop();
+  // After a reboot, the recorded pid often belongs to some other live process of that user.
+  pid_t sleeper = spawn_sleeper_as_server_user();
+  ASSERT_GT(sleeper, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it drop privileges
+  std::ofstream(pg.cluster_dir() / "data" / "postmaster.pid") << sleeper << "\n" << (pg.cluster_dir() / "data").string() << "\n";
+  EXPECT_FALSE(pg.status().running);
+  EXPECT_NO_THROW(pg.start());
+  EXPECT_TRUE(pg.status().running);
+  ::kill(sleeper, SIGKILL);
+  ::waitpid(sleeper, nullptr, 0);
+}
+
+TEST_F(Embedded, UrlIsStableAcrossInstances) {
+  EXPECT_EQ(pg.url(), db::EmbeddedPostgres(options_for(home.path())).url());
+}
+
+TEST(EmbeddedAsRoot, ServerRunsUnprivilegedEvenWhenHomeIsPrivate) {
+  if (geteuid() != 0) GTEST_SKIP() << "only meaningful as root";
+  test::TempDir home;  // 0700, owned by root: the server's user cannot enter it
+  db::EmbeddedPostgres pg(options_for(home.path()));
+  ASSERT_TRUE(pg.start());
+  EXPECT_TRUE(pg.cluster_dir().string().starts_with("/var/lib/paxstats/clusters/")) << pg.cluster_dir();
+  EXPECT_TRUE(fs::is_symlink(home.path() / "postgres"));
+  struct stat st {};
+  ASSERT_EQ(::stat((pg.cluster_dir() / "data").c_str(), &st), 0);
+  EXPECT_NE(st.st_uid, 0u) << "the data directory must not belong to root";
+  db::Database conn(pg.url());
+  EXPECT_EQ(conn.query_value("SELECT 1"), "1");
+  pg.stop();
+  fs::remove_all(pg.cluster_dir());
+}
