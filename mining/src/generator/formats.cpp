@@ -272,22 +272,25 @@ Rendered slackblast_old(const World& w, Plan& plan, Rng& rng, const std::string&
   return r;
 }
 
+// The post slackblast (2023+) and the F3 Nation bot write. slackblast appends Co-Qs to the Q
+// line as ", <@c1> <@c2> "; the F3 Nation bot separates them with spaces.
+std::string modern_post(const Cast& cast, const Plan& plan, const std::string& ao_value, bool slackblast_coqs) {
+  std::string qline = "*Q*: " + cast.write(cast.entries().front());
+  auto coqs = cast.with_role("coq");
+  if (slackblast_coqs && !coqs.empty()) qline += ", ";
+  for (const auto* e : coqs) qline += slackblast_coqs ? cast.write(*e) + " " : " " + cast.write(*e);
+  std::vector<std::string> post = {"*Backblast! " + escape_text(plan.title) + "*", "*DATE*: " + iso(plan.day),
+                                   "*AO*: " + ao_value, qline, "*PAX*: " + slackblast_pax(cast),
+                                   "*FNGs*: " + slackblast_fngs(cast), "*COUNT*: " + std::to_string(cast.size())};
+  return join(post, "\n");
+}
+
 Rendered slackblast_new(const World& w, Plan& plan, Rng& rng, const std::string& bot) {
   Rendered r{.format = "slackblast_new", .by_bot = true};
   Cast cast(w, plan);
   cast.decide_typing(rng, 0.0, 0.0);
   const Ao& ao = w.aos[static_cast<size_t>(plan.ao)];
-  int count = cast.size();
-  std::string qline = "*Q*: " + cast.write(cast.entries().front());
-  auto coqs = cast.with_role("coq");
-  if (!coqs.empty()) {
-    qline += ", ";
-    for (const auto* e : coqs) qline += cast.write(*e) + " ";
-  }
-  std::vector<std::string> post = {"*Backblast! " + escape_text(plan.title) + "*", "*DATE*: " + iso(plan.day),
-                                   "*AO*: <#" + ao.id + ">", qline, "*PAX*: " + slackblast_pax(cast),
-                                   "*FNGs*: " + slackblast_fngs(cast), "*COUNT*: " + std::to_string(count)};
-  const std::string post_text = join(post, "\n");
+  const std::string post_text = modern_post(cast, plan, "<#" + ao.id + ">", true);
   const std::string moleskin = join(plan.moleskin, "\n");
   // With a PAXminer schema configured, slackblast leaves the header out of `text`.
   if (rng.chance(0.5)) {
@@ -298,27 +301,23 @@ Rendered slackblast_new(const World& w, Plan& plan, Rng& rng, const std::string&
   }
   r.extra = bot_fields(w, plan, bot, "Slackblast");
   r.extra["blocks"] = json::array({section_block(post_text), moleskin_block(plan.moleskin)});
-  r.extra["metadata"] = slackblast_metadata(w, plan, cast, ao.id, count);
-  r.truth = cast.truth(iso(plan.day), ao.id, count);
+  r.extra["metadata"] = slackblast_metadata(w, plan, cast, ao.id, cast.size());
+  r.truth = cast.truth(iso(plan.day), ao.id, cast.size());
   return r;
 }
 
+// The F3 Nation bot names the AO in plain text and leaves the header out of `text`.
 Rendered f3nation(const World& w, Plan& plan, Rng& rng, const std::string& bot) {
   Rendered r{.format = "f3nation", .by_bot = true};
   Cast cast(w, plan);
   cast.decide_typing(rng, 0.0, 0.0);
   const Ao& ao = w.aos[static_cast<size_t>(plan.ao)];
-  int count = cast.size();
-  std::string qline = "*Q*: " + cast.write(cast.entries().front());
-  for (const auto* e : cast.with_role("coq")) qline += " " + cast.write(*e);
-  std::vector<std::string> post = {"*Backblast! " + escape_text(plan.title) + "*", "*DATE*: " + iso(plan.day),
-                                   "*AO*: " + escape_text(ao.place), qline, "*PAX*: " + slackblast_pax(cast),
-                                   "*FNGs*: " + slackblast_fngs(cast), "*COUNT*: " + std::to_string(count)};
   r.text = join(plan.moleskin, "\n");
   r.extra = bot_fields(w, plan, bot, "F3 Nation");
-  r.extra["blocks"] = json::array({section_block(join(post, "\n")), moleskin_block(plan.moleskin)});
-  r.extra["metadata"] = slackblast_metadata(w, plan, cast, ao.place, count);
-  r.truth = cast.truth(iso(plan.day), ao.id, count);
+  r.extra["blocks"] = json::array({section_block(modern_post(cast, plan, escape_text(ao.place), false)),
+                                   moleskin_block(plan.moleskin)});
+  r.extra["metadata"] = slackblast_metadata(w, plan, cast, ao.place, cast.size());
+  r.truth = cast.truth(iso(plan.day), ao.id, cast.size());
   return r;
 }
 

@@ -1,0 +1,108 @@
+// The paxstats binary as users run it: commands, output, exit status, and what it leaves behind.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+
+#include "postgres_env.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status;
+  std::string output;
+};
+
+// Runs paxstats with args under a private PAXSTATS_HOME; env_prefix may add variables.
+Run run_cli(const fs::path& home, const std::string& args, const std::string& env_prefix = "env -u DATABASE_URL") {
+  std::string cmd = env_prefix + " PAXSTATS_HOME='" + home.string() + "' '" PAXSTATS_BIN "' " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override { ::chmod(home.path().c_str(), 0755); }
+  void TearDown() override { run_cli(home.path(), "db stop"); }
+  paxstats::test::TempDir home;
+};
+
+}  // namespace
+
+TEST_F(Cli, DbLifecycleAndRegionsFromTheCommandLine) {
+  auto status = run_cli(home.path(), "db status");
+  EXPECT_EQ(status.status, 3) << status.output;
+  EXPECT_TRUE(contains(status.output, "not created yet")) << status.output;
+
+  auto start = run_cli(home.path(), "db start");
+  ASSERT_EQ(start.status, 0) << start.output;
+  EXPECT_TRUE(contains(start.output, "started")) << start.output;
+  auto again = run_cli(home.path(), "db start");
+  EXPECT_EQ(again.status, 0);
+  EXPECT_TRUE(contains(again.output, "already running")) << again.output;
+  status = run_cli(home.path(), "db status");
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "running (pid")) << status.output;
+
+  auto add = run_cli(home.path(), "region add stl --name 'F3 St. Louis' --tz America/Chicago");
+  EXPECT_EQ(add.status, 0) << add.output;
+  auto list = run_cli(home.path(), "region list");
+  EXPECT_TRUE(contains(list.output, "stl") && contains(list.output, "F3 St. Louis")) << list.output;
+
+  auto bad_slug = run_cli(home.path(), "region add 'St-Louis' --name x --tz UTC");
+  EXPECT_EQ(bad_slug.status, 2);
+  EXPECT_TRUE(contains(bad_slug.output, "region slug \"St-Louis\" is not allowed")) << bad_slug.output;
+  auto bad_tz = run_cli(home.path(), "region add kc --name x --tz Central");
+  EXPECT_EQ(bad_tz.status, 2);
+  EXPECT_TRUE(contains(bad_tz.output, "unknown time zone \"Central\"")) << bad_tz.output;
+  EXPECT_FALSE(contains(run_cli(home.path(), "region list").output, "kc"));
+
+  auto set = run_cli(home.path(), "region set stl send_kotter=false firstf_channel=C0123ABCD");
+  EXPECT_EQ(set.status, 0) << set.output;
+  EXPECT_TRUE(contains(set.output, "send_kotter:     false")) << set.output;
+
+  auto migrate = run_cli(home.path(), "db migrate");
+  EXPECT_EQ(migrate.status, 0);
+  EXPECT_TRUE(contains(migrate.output, "up to date")) << migrate.output;
+
+  auto stop = run_cli(home.path(), "db stop");
+  EXPECT_TRUE(contains(stop.output, "stopped")) << stop.output;
+  EXPECT_EQ(run_cli(home.path(), "db status").status, 3);
+}
+
+TEST_F(Cli, WithDatabaseUrlSetNothingIsStarted) {
+  const std::string url = paxstats::test::PostgresEnvironment::get().fresh_database_url();
+  const std::string env = "env DATABASE_URL='" + url + "'";
+  auto add = run_cli(home.path(), "region add stl --name 'F3 St. Louis' --tz America/Chicago", env);
+  EXPECT_EQ(add.status, 0) << add.output;
+  auto status = run_cli(home.path(), "db status", env);
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_TRUE(contains(status.output, "DATABASE_URL")) << status.output;
+  EXPECT_EQ(run_cli(home.path(), "db start", env).status, 2);
+  EXPECT_FALSE(fs::exists(home.path() / "postgres")) << "a private cluster was created although DATABASE_URL is set";
+}
+
+TEST_F(Cli, UnreachableDatabaseUrlIsAClearErrorWithoutThePassword) {
+  const std::string env = "env DATABASE_URL='postgresql://pax:s3cret@127.0.0.1:1/none?connect_timeout=2'";
+  auto r = run_cli(home.path(), "region list", env);
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "cannot connect to PostgreSQL")) << r.output;
+  EXPECT_FALSE(contains(r.output, "s3cret")) << r.output;
+}
+
+TEST_F(Cli, HelpListsTheCommands) {
+  auto r = run_cli(home.path(), "--help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* c : {"db", "region", "generate", "demo"}) EXPECT_TRUE(contains(r.output, c)) << c;
+}
