@@ -548,6 +548,7 @@ class Simulation {
   // ---------------------------------------------------------------- metadata files
   void write_metadata() {
     const auto epoch = [](Day d) { return static_cast<long long>(date::sys_seconds{d}.time_since_epoch().count()); };
+    const auto info = zone_->get_info(date::sys_seconds{end_});  // offset on the last day, as Slack reports "now"
     json users = json::array();
     for (const auto& u : world_.users) {
       json p;
@@ -571,8 +572,8 @@ class Simulation {
       j["deleted"] = u.deleted;
       j["real_name"] = u.real;
       j["tz"] = opt_.tz;
-      j["tz_label"] = "Local Time";
-      j["tz_offset"] = -21600;
+      j["tz_label"] = info.abbrev;
+      j["tz_offset"] = info.offset.count();
       j["profile"] = p;
       j["is_admin"] = false;
       j["is_owner"] = false;
