@@ -1,9 +1,8 @@
 #include "paxstats/db/database.hpp"
 
-#include <regex>
-
 #include "detail/database_impl.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/log.hpp"
 
 namespace paxstats::db {
 
@@ -66,15 +65,6 @@ std::string quote_identifier(std::string_view name) {
   return out;
 }
 
-std::string redact_url(std::string_view url) {
-  std::string s(url);
-  // URI form: scheme://user:password@host
-  static const std::regex uri_pw(R"(^([a-z]+://[^:/@]*):[^@/]*@)");
-  s = std::regex_replace(s, uri_pw, "$1:***@");
-  // key=value form and URI query parameters: password=...
-  static const std::regex kv_pw(R"((password\s*=\s*)('[^']*'|[^\s&]*))");
-  s = std::regex_replace(s, kv_pw, "$1***");
-  return s;
-}
+std::string redact_url(std::string_view url) { return log::redact(url); }
 
 }  // namespace paxstats::db

@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "paxstats/slack/rate_limiter.hpp"
+
+using namespace paxstats::slack;
+using namespace std::chrono_literals;
+
+TEST(RateLimiter, KnowsSlacksTiers) {
+  EXPECT_EQ(method_tier("users.list"), 2);
+  EXPECT_EQ(method_tier("conversations.open"), 3);
+  EXPECT_EQ(method_tier("files.completeUploadExternal"), 4);
+  EXPECT_EQ(method_tier("chat.postMessage"), 0);
+  EXPECT_EQ(method_tier("some.newMethod"), 3);
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  EXPECT_EQ(limiter.rate_for("conversations.open").interval(), 1200ms);  // 50 a minute
+  EXPECT_EQ(limiter.rate_for("files.getUploadURLExternal").interval(), 600ms);
+  limiter.set_rate("conversations.history", {1, 60s});  // non-Marketplace apps since 2025
+  EXPECT_EQ(limiter.rate_for("conversations.history").interval(), 60s);
+}
+
+TEST(RateLimiter, SpacesRequestsOnALane) {
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  const auto start = clock.now();
+  for (int i = 0; i < 5; ++i) limiter.acquire("T1", "users.list");  // 20 a minute
+  EXPECT_EQ(clock.now() - start, 4 * 3s);
+}
+
+TEST(RateLimiter, LanesAreIndependent) {
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  limiter.acquire("T1", "users.list");
+  limiter.acquire("T1", "auth.test");           // another method
+  limiter.acquire("T2", "users.list");          // another workspace
+  limiter.acquire("T1", "chat.postMessage", "C1");
+  limiter.acquire("T1", "chat.postMessage", "C2");  // another channel
+  EXPECT_EQ(clock.total_slept(), 0ms);
+  limiter.acquire("T1", "chat.postMessage", "C1");
+  EXPECT_EQ(clock.total_slept(), 1s);  // one per second per channel
+}
+
+TEST(RateLimiter, HonoursRetryAfterOnThatLaneOnly) {
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  limiter.block("T1", "conversations.history", "", 30s);
+  const auto start = clock.now();
+  limiter.acquire("T1", "auth.test");
+  EXPECT_EQ(clock.now(), start);
+  limiter.acquire("T1", "conversations.history");
+  EXPECT_EQ(clock.now() - start, 30s);
+  EXPECT_EQ(limiter.throttled(), 1);
+}
+
+TEST(RateLimiter, RequestsOnALaneAreSerialAcrossThreads) {
+  RateLimiter limiter(SystemClock::instance(), 600ms);  // 50 per 600 ms: 12 ms apart
+  std::atomic<int> inside{0}, max_inside{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        auto lease = limiter.acquire("T1", "conversations.open");
+        int now = ++inside;
+        max_inside = std::max(max_inside.load(), now);
+        std::this_thread::sleep_for(1ms);
+        --inside;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(max_inside.load(), 1);
+}
