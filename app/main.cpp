@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   app::add_region_commands(root, ctx);
   app::add_generate_command(root, ctx);
   app::add_demo_command(root, ctx);
+  app::add_slack_commands(root, ctx);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -61,11 +61,14 @@ Diagnosis diagnose(const Result& r, std::string_view target_view) {
     return {Remedy::invite_bot, "the bot is not a member of the channel" + where +
                                     ". Invite it there in Slack (/invite @paxstats), or let paxstats join public channels."};
   if (gone.count(e))
-    return {Remedy::skip_recipient, "skipping" + where + ": Slack said " + e +
-                                        (e == "is_archived" ? " (the channel is archived)"
-                                         : e == "account_inactive" || e == "user_disabled" ? " (the user is deactivated)"
-                                         : e == "channel_not_found" ? " (no such channel, or the bot cannot see it)"
-                                                                    : "")};
+    return {Remedy::skip_recipient,
+            (target.empty() ? r.method : target) + ": Slack said " + e +
+                (e == "is_archived"                                   ? " (the channel is archived)"
+                 : e == "account_inactive" || e == "user_disabled"    ? " (the user is deactivated)"
+                 : e == "channel_not_found"                           ? " (no such channel, or the bot cannot see it)"
+                 : e == "user_not_found"                              ? " (no such user in this workspace)"
+                                                                      : "") +
+                "; skipping that recipient"};
   if (e == "method_deprecated" || e == "deprecated_endpoint")
     return {Remedy::switch_upload, r.method + " is retired by Slack (files.upload stopped on 2025-11-12). paxstats "
                                               "uploads through files.getUploadURLExternal and "

@@ -233,7 +233,7 @@ TEST_F(ClientTest, GoneRecipientsAreSkippedWithTheReason) {
     } catch (const slack::SlackError& e) {
       EXPECT_EQ(e.result().error, c.error);
       EXPECT_EQ(e.diagnosis().remedy, slack::Remedy::skip_recipient) << c.error;
-      EXPECT_NE(std::string(e.what()).find("skipping"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("skipping that recipient"), std::string::npos) << e.what();
     }
   }
 }

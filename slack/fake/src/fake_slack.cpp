@@ -611,8 +611,11 @@ void FakeSlack::start() {
     res.set_content(rec.http_status == 200 ? "OK - " + std::to_string(bytes.size()) : "upload refused", "text/plain");
   });
 
-  impl_->port = s.bind_to_any_port(options_.host);
-  if (impl_->port <= 0) throw std::runtime_error("fake Slack could not bind to " + options_.host);
+  if (options_.port > 0) impl_->port = s.bind_to_port(options_.host, options_.port) ? options_.port : -1;
+  else impl_->port = s.bind_to_any_port(options_.host);
+  if (impl_->port <= 0)
+    throw std::runtime_error("fake Slack could not listen on " + options_.host +
+                             (options_.port > 0 ? ":" + std::to_string(options_.port) + " (in use?)" : ""));
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
   while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
