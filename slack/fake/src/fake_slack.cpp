@@ -514,6 +514,7 @@ json FakeSlack::Impl::dispatch(const std::string& method, const Params& p) {
 void FakeSlack::start() {
   auto& s = impl_->server;
   s.set_keep_alive_max_count(1000000);
+  s.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle delay between them
   s.set_keep_alive_timeout(30);
 
   auto api = [this](const httplib::Request& req, httplib::Response& res) {
