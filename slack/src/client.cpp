@@ -81,6 +81,22 @@ Client::~Client() = default;
 const std::string& Client::base_url() const { return impl_->base_url; }
 
 Result Client::call(std::string_view method, const Params& params, CallKind kind, std::string_view lane_channel) {
+  Result r = call_once(method, params, kind, lane_channel);
+  if (r.outcome != Outcome::slack_error || r.error != "not_in_channel" || !impl_->options.auto_join) return r;
+  std::string channel;
+  for (const auto& [k, v] : params)
+    if (k == "channel" || k == "channel_id") channel = v;
+  if (channel.empty() || channel[0] != 'C' || method == "conversations.join") return r;
+  Result join = call_once("conversations.join", {{"channel", channel}}, CallKind::read, {});
+  if (!join.ok()) {
+    log::info("not in " + channel + " and cannot join it (" + join.error + "): it must invite the bot");
+    return r;
+  }
+  log::info("joined " + channel + " to " + std::string(method));
+  return call_once(method, params, kind, lane_channel);
+}
+
+Result Client::call_once(std::string_view method, const Params& params, CallKind kind, std::string_view lane_channel) {
   auto& o = impl_->options;
   Result r;
   r.method = std::string(method);

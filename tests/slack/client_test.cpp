@@ -164,7 +164,30 @@ TEST_F(ClientTest, HonoursTheFakesOwnBudgetsAsSlackWould) {
 
 // ---- Errors, each mapped to what a person should do.
 
-TEST_F(ClientTest, NotInChannelSaysToInviteTheBot) {
+TEST_F(ClientTest, NotInAPublicChannelJoinsItAndPostsOnce) {
+  auto body = client->post_message("C0000000AO", "hello");
+  EXPECT_EQ(body["ok"], true);
+  EXPECT_EQ(world.fake.calls("conversations.join"), 1);
+  EXPECT_EQ(world.fake.messages("C0000000AO").size(), 1u);
+}
+
+TEST_F(ClientTest, NotInAPrivateChannelSaysToInviteTheBot) {
+  try {
+    client->post_message("C0000000PR", "hello");
+    FAIL();
+  } catch (const slack::SlackError& e) {
+    EXPECT_EQ(e.result().error, "not_in_channel");
+    EXPECT_EQ(e.diagnosis().remedy, slack::Remedy::invite_bot);
+    EXPECT_NE(std::string(e.what()).find("C0000000PR"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("/invite"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(world.fake.messages("C0000000PR").empty());
+}
+
+TEST_F(ClientTest, WithoutAutoJoinNotInChannelSaysToInviteTheBot) {
+  slack::ClientOptions o;
+  o.auto_join = false;
+  client = world.client(clock, o);
   try {
     client->post_message("C0000000AO", "hello");
     FAIL();

@@ -36,6 +36,9 @@ struct ClientOptions {
   std::chrono::milliseconds backoff_cap{30000};    // … capped, with ±25% jitter
   int history_limit = 200;  // page size for history/replies; 15 under Slack's 2025 non-Marketplace limits
   bool legacy_upload = false;  // allow files.upload (retired by Slack on 2025-11-12)
+  // On not_in_channel for a public channel (C…), join it (conversations.join) and repeat the
+  // call once. Nothing was created by the refused call, so repeating it cannot duplicate.
+  bool auto_join = true;
   uint64_t jitter_seed = 0;    // 0: random
 };
 
@@ -124,6 +127,7 @@ class Client {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   json checked(Result r, std::string_view target = {});
+  Result call_once(std::string_view method, const Params& params, CallKind kind, std::string_view lane_channel);
 };
 
 }  // namespace paxstats::slack
