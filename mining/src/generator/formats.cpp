@@ -332,7 +332,7 @@ Rendered hashtag(const World& w, Plan& plan, Rng& rng) {
   lines.push_back(qline);
   std::vector<std::string> pax;
   for (const auto& e : cast.entries())
-    if (e.role == "pax" || e.role == "fng") pax.push_back(cast.write(e) + (e.role == "fng" && e.typed ? " (FNG)" : ""));
+    if (e.role == "pax" || e.role == "fng") pax.push_back(cast.write(e) + (e.role == "fng" ? " (FNG)" : ""));
   lines.push_back("PAX: " + join(pax, ", "));
   if (cast.fng_count() > 0) lines.push_back("FNGs: " + std::to_string(cast.fng_count()));
   int count = cast.size();
