@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace paxstats::mining {
 namespace {
@@ -520,13 +521,13 @@ struct Reader {
   void warn(const char* field, std::string message, int line = 0) { b.warnings.push_back({field, std::move(message), line}); }
   void error(const char* field, std::string message, int line = 0) { b.errors.push_back({field, std::move(message), line}); }
 
+  std::unordered_set<std::string> attending = {};  // "U:<id>" or "N:<lower-case name>"
+
+  static std::string key(const Person& p) { return p.user_id.empty() ? "N:" + lower_copy(p.name) : "U:" + p.user_id; }
+
   // Adds a person to the attendees once (mentions by id, typed names ignoring case).
   void attend(const Person& p) {
-    for (const auto& x : b.pax) {
-      if (!p.user_id.empty() && x.user_id == p.user_id) return;
-      if (!p.name.empty() && !x.name.empty() && equals_ci(lower_copy(x.name), lower_copy(p.name))) return;
-    }
-    b.pax.push_back(p);
+    if (attending.insert(key(p)).second) b.pax.push_back(p);
   }
 
   void note_typed(const char* field, const Person& p, int line) {

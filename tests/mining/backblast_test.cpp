@@ -1,0 +1,346 @@
+// The backblast parser: one golden test per format regions really post, and the field rules.
+#include <gtest/gtest.h>
+
+#include "paxstats/mining/backblast.hpp"
+
+using namespace paxstats::mining;
+using json = nlohmann::json;
+using namespace date::literals;
+
+namespace {
+
+const std::vector<ChannelInfo> kChannels = {
+    {"C0FORGE001", "ao-the-forge"}, {"C0BLEACH01", "bleach"}, {"C0FIRSTF01", "1st-f"}, {"C0IRONMTN1", "ao-iron-mountain"}};
+
+const ParseContext& ctx() {
+  static const ParseContext c("America/Chicago", kChannels);
+  return c;
+}
+
+// Posted 2024-03-05 07:15 in Chicago (13:15 UTC), in #ao-the-forge unless told otherwise.
+Backblast parse(std::string_view text, std::string_view channel = "C0FORGE001", const json* blocks = nullptr,
+                const json* metadata = nullptr) {
+  return parse_backblast({text, blocks, metadata, channel, date::sys_days{2024_y / 3 / 5} + std::chrono::hours(13) +
+                                                               std::chrono::minutes(15)},
+                         ctx());
+}
+
+Person U(const char* id) { return {id, ""}; }
+Person N(const char* name) { return {"", name}; }
+
+bool has_issue(const std::vector<ParseIssue>& v, const std::string& field) {
+  return std::any_of(v.begin(), v.end(), [&](const ParseIssue& i) { return i.field == field; });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- formats
+
+TEST(BackblastFormats, PaxminerTemplate) {
+  auto b = parse(
+      "Backblast: Murph in the rain\n"
+      "Date: 3/4/2024\n"
+      "AO: <#C0FORGE001|ao-the-forge>\n"
+      "Q: <@U0000000Q1>\n"
+      "PAX: <@U00000000A> <@U00000000B> <@U00000000C>, Hoss\n"
+      "FNGs: 1 Snickle\n"
+      "Count: 6\n"
+      "\n"
+      "WARMUP: SSH x 20\n"
+      "COT: prayers");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.title, "Murph in the rain");
+  EXPECT_EQ(b.date, 2024_y / 3 / 4);
+  EXPECT_EQ(b.date_source, "field");
+  EXPECT_EQ(b.ao_channel_id, "C0FORGE001");
+  EXPECT_EQ(b.q, U("U0000000Q1"));
+  EXPECT_TRUE(b.coqs.empty());
+  EXPECT_EQ(b.pax, (std::vector<Person>{U("U0000000Q1"), U("U00000000A"), U("U00000000B"), U("U00000000C"), N("Hoss"),
+                                        N("Snickle")}));
+  EXPECT_EQ(b.fng_count, 1);
+  EXPECT_EQ(b.fng_names, std::vector<std::string>{"Snickle"});
+  EXPECT_EQ(b.count, 6);
+  EXPECT_EQ(b.derived_count, 6);
+  EXPECT_TRUE(b.errors.empty());
+  EXPECT_EQ(b.role_of(N("Snickle")), "fng");
+  EXPECT_EQ(b.role_of(N("Hoss")), "pax");
+}
+
+TEST(BackblastFormats, SlackblastOld) {
+  auto b = parse(
+      "*Slackblast*: \n"
+      "*Merkin madness*\n"
+      "*DATE*: 2024-03-02\n"
+      "*AO*: <#C0BLEACH01>\n"
+      "*Q*: <@U0000000Q1>\n"
+      "*PAX*: <@U00000000A> <@U00000000B> \n"
+      "*FNGs*: None\n"
+      "*COUNT*: 3\n"
+      "THE THANG: Dora 1-2-3");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.title, "Merkin madness");
+  EXPECT_EQ(b.date, 2024_y / 3 / 2);
+  EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(b.pax.size(), 3u);
+  EXPECT_EQ(b.fng_count, 0);
+  EXPECT_EQ(b.count, 3);
+  EXPECT_TRUE(b.warnings.empty()) << b.warnings.front().message;
+}
+
+TEST(BackblastFormats, SlackblastFngsCapsVariant) {
+  auto b = parse("*Slackblast*: \n*Title*\n*DATE*: 2023-02-11\n*AO*: <#C0BLEACH01>\n*Q*: <@U0000000Q1>\n"
+                 "*PAX*: <@U00000000A> , Zoë, 호랑이\n*FNGS*: 2 Zoë, 호랑이\n*COUNT*: 4");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.fng_count, 2);
+  EXPECT_EQ(b.fng_names, (std::vector<std::string>{"Zoë", "호랑이"}));
+  EXPECT_EQ(b.pax, (std::vector<Person>{U("U0000000Q1"), U("U00000000A"), N("Zoë"), N("호랑이")}));
+}
+
+TEST(BackblastFormats, SlackblastNewWithCoQsAndNonSlackPax) {
+  auto b = parse(
+      "*Backblast! The Deck of Doom*\n"
+      "*DATE*: 2024-03-04\n"
+      "*AO*: <#C0FORGE001>\n"
+      "*Q*: <@U0000000Q1>, <@U000000CQ1> <@U000000CQ2> \n"
+      "*PAX*: <@U00000000A> <@U00000000B> , Big Sky, Snickle\n"
+      "*FNGs*: 1 Snickle\n"
+      "*COUNT*: 7\n"
+      "WARMUP: SSH");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.title, "The Deck of Doom");
+  EXPECT_EQ(b.q, U("U0000000Q1"));
+  EXPECT_EQ(b.coqs, (std::vector<Person>{U("U000000CQ1"), U("U000000CQ2")}));
+  EXPECT_EQ(b.derived_count, 7);
+  EXPECT_EQ(b.role_of(U("U000000CQ2")), "coq");
+  EXPECT_EQ(b.fng_names, std::vector<std::string>{"Snickle"});
+}
+
+TEST(BackblastFormats, SlackblastHeaderOnlyInBlocksAndMetadata) {
+  // With a PAXminer schema configured, slackblast's text is only the moleskine.
+  const json blocks = json::parse(R"([
+    {"type":"section","text":{"type":"mrkdwn","text":"*Backblast! Hills*\n*DATE*: 2024-03-04\n*AO*: <#C0FORGE001>\n*Q*: <@U0000000Q1>\n*PAX*: <@U00000000A> \n*FNGs*: \n*COUNT*: 2"}},
+    {"type":"rich_text","elements":[]}])");
+  auto b = parse("WARMUP: SSH\nQ: <@U0000000ZZ> has it next week\nUse the 'New Backblast' button to create a new backblast",
+                 "C0FORGE001", &blocks);
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.source, "blocks");
+  EXPECT_EQ(b.q, U("U0000000Q1"));
+  EXPECT_EQ(b.count, 2);
+}
+
+TEST(BackblastFormats, MetadataWhenNeitherTextNorBlocksHaveTheHeader) {
+  const json meta = json::parse(R"({"event_type":"backblast","event_payload":{
+      "title":"Ruck","date":"2024-03-02","the_ao":"C0BLEACH01","the_q":"U0000000Q1","the_coq":["U000000CQ1"],
+      "the_pax":["U00000000A","U00000000B"],"non_slack_pax":"Hoss, Big Sky","fngs":"Snickle","count":"7"}})");
+  auto b = parse("Great ruck today.", "C0FIRSTF01", nullptr, &meta);
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.source, "metadata");
+  EXPECT_EQ(b.date, 2024_y / 3 / 2);
+  EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(b.coqs, std::vector<Person>{U("U000000CQ1")});
+  EXPECT_EQ(b.pax.size(), 7u);
+  EXPECT_EQ(b.fng_count, 1);
+  EXPECT_EQ(b.count, 7);
+}
+
+TEST(BackblastFormats, F3NationBotWithThePlainAoName) {
+  const json blocks = json::parse(R"([{"type":"section","text":{"type":"mrkdwn","text":
+      "*Backblast! Iron*\n*DATE*: 2025-06-07\n*AO*: Iron Mountain\n*Q*: <@U0000000Q1> <@U000000CQ1>\n*PAX*: <@U00000000A> \n*FNGs*: \n*COUNT*: 3"}}])");
+  auto b = parse("MARY: flutters", "C0IRONMTN1", &blocks);
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.ao_channel_id, "C0IRONMTN1");
+  EXPECT_FALSE(b.ao_name);
+  EXPECT_EQ(b.coqs, std::vector<Person>{U("U000000CQ1")});
+}
+
+TEST(BackblastFormats, HashtagStyle) {
+  auto b = parse("#backblast #bleach\nBlimps and Burpees\nQ: <@U0000000Q1>\nPAX: <@U00000000A>, Snickle (FNG)\nFNGs: 1\nCount: 3",
+                 "C0FIRSTF01");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(b.title, "Blimps and Burpees");
+  EXPECT_EQ(b.date_source, "posted_at");
+  EXPECT_EQ(b.date, 2024_y / 3 / 5);
+  EXPECT_EQ(b.fng_names, std::vector<std::string>{"Snickle"});
+}
+
+TEST(BackblastFormats, HandTypedWithBulletsCaseAndTypedNames) {
+  auto b = parse(
+      ":fire: BACKBLAST - Coupons\n"
+      "  • when: December 10, 2020. 28 degrees\n"
+      "  • Where - The Forge\n"
+      "  • QIC: Green Thumb and Gilmore\n"
+      "  • The PAX: <@U00000000A>, @Slice, @Doppler, Atlas (@Stinger) and Snickle (FNG)\n"
+      "  • total: 7\n");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.date, 2020_y / 12 / 10);
+  EXPECT_EQ(b.ao_channel_id, "C0FORGE001");
+  EXPECT_EQ(b.q, N("Green Thumb"));
+  EXPECT_EQ(b.coqs, std::vector<Person>{N("Gilmore")});
+  EXPECT_EQ(b.pax, (std::vector<Person>{N("Green Thumb"), N("Gilmore"), U("U00000000A"), N("Slice"), N("Doppler"), N("Atlas"),
+                                        N("Snickle")}));
+  EXPECT_EQ(b.fng_count, 1);
+  EXPECT_EQ(b.count, 7);
+  EXPECT_TRUE(has_issue(b.warnings, "q"));  // typed, not mentioned
+  EXPECT_TRUE(has_issue(b.warnings, "date")) << "a 2020 date posted in 2024 deserves a look";
+}
+
+TEST(BackblastFormats, TypedAtRunsAndLegacyMentions) {
+  auto b = parse("Backblast\nQ: <@U0000000Q1|gilmore>\nPAX: @Crack@Captain Crunch@Bloomer <@U00000000A|slice>\nCount: 5");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.q, U("U0000000Q1"));
+  EXPECT_EQ(b.pax, (std::vector<Person>{U("U0000000Q1"), N("Crack"), N("Captain Crunch"), N("Bloomer"), U("U00000000A")}));
+}
+
+// ---------------------------------------------------------------- detection
+
+TEST(BackblastDetection, NeedsAHeaderAndAtLeastOneField) {
+  EXPECT_FALSE(parse("Backblast coming soon").is_backblast);
+  EXPECT_FALSE(parse("Backblast? Anyone? Who had the Q today?").is_backblast);
+  EXPECT_FALSE(parse("Who's posting the backblast for today?\nQ: TBD").is_backblast);
+  EXPECT_FALSE(parse("*Preblast: Hills*\n*Date*: 2024-03-06\n*Where*: <#C0FORGE001>\n*Q*: <@U0000000Q1>").is_backblast);
+  EXPECT_TRUE(parse("  *Back Blast*: x\nQ: <@U0000000Q1>").is_backblast);
+  EXPECT_TRUE(parse("slack blast\nQ: <@U0000000Q1>").is_backblast);
+  EXPECT_TRUE(parse("🔥 Backblast!\nQ: <@U0000000Q1>").is_backblast);
+  EXPECT_TRUE(parse("*_Backblast_*: hills\nQ: <@U0000000Q1>").is_backblast);
+  EXPECT_FALSE(parse("Backblasting the hills\nQ: <@U0000000Q1>").is_backblast);
+}
+
+TEST(BackblastDetection, FieldsOnTheFirstAndLastLine) {
+  auto b = parse("Q: <@U0000000Q1>\nBackblast\nPAX: <@U00000000A>\nCount: 2");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.q, U("U0000000Q1"));
+  EXPECT_EQ(b.count, 2);
+}
+
+TEST(BackblastDetection, TheFirstOccurrenceOfAFieldWins) {
+  auto b = parse("Backblast: x\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCOT: good\nQ: <@U0000000ZZ> has it next week\nCount: 9\nCount: 2");
+  EXPECT_EQ(b.q, U("U0000000Q1"));
+  EXPECT_EQ(b.count, 9);
+}
+
+// ---------------------------------------------------------------- field rules
+
+TEST(BackblastDates, ReadsTheWaysQsWriteThem) {
+  const auto near = 2023_y / 3 / 10;
+  struct Case {
+    const char* text;
+    date::year_month_day want;
+  } cases[] = {
+      {"2023-03-08", 2023_y / 3 / 8},          {"3/8/2023", 2023_y / 3 / 8},         {"3/8/23", 2023_y / 3 / 8},
+      {"3-8-23", 2023_y / 3 / 8},              {"3.8.23", 2023_y / 3 / 8},           {"8-Mar-2023", 2023_y / 3 / 8},
+      {"March 8, 2023", 2023_y / 3 / 8},       {"December 25, 2020", 2020_y / 12 / 25},
+      {"Wednesday, March 8, 2023", 2023_y / 3 / 8},
+      {"December 10, 2020. 28 degrees", 2020_y / 12 / 10},
+      {"3/8/2023 - humid and dark", 2023_y / 3 / 8}, {"Mar 8th, 2023", 2023_y / 3 / 8},
+      {"Sept 1 2022", 2022_y / 9 / 1},         {"3/8", 2023_y / 3 / 8},              {"12/31", 2022_y / 12 / 31},
+      {"8 March 2023", 2023_y / 3 / 8},        {"<!date^1678258800^{date}|March 8th>", 2023_y / 3 / 8},
+  };
+  for (const auto& c : cases) {
+    auto d = parse_date(c.text, near);
+    ASSERT_TRUE(d) << c.text;
+    EXPECT_EQ(*d, c.want) << c.text;
+  }
+  for (const char* bad : {"", "yesterday", "13/45/2023", "2023-02-30", "the 5th"}) EXPECT_FALSE(parse_date(bad, near)) << bad;
+}
+
+TEST(BackblastDates, MissingDateIsThePostingDayInTheRegionsZone) {
+  // 02:30 UTC on the 6th is still the 5th in Chicago.
+  auto b = parse_backblast({"Backblast\nQ: <@U0000000Q1>", nullptr, nullptr, "C0FORGE001",
+                            date::sys_days{2024_y / 3 / 6} + std::chrono::hours(2) + std::chrono::minutes(30)},
+                           ctx());
+  EXPECT_EQ(b.date, 2024_y / 3 / 5);
+  EXPECT_EQ(b.date_source, "posted_at");
+}
+
+TEST(BackblastDates, AnUnreadableDateIsAnErrorAndThePostingDateIsUsed) {
+  auto b = parse("Backblast\nDate: the day after St. Paddy's\nQ: <@U0000000Q1>");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.date, 2024_y / 3 / 5);
+  ASSERT_TRUE(has_issue(b.errors, "date"));
+  EXPECT_EQ(b.errors.front().line, 2);
+}
+
+TEST(BackblastAo, ChannelLinksNamesAndFallbacks) {
+  EXPECT_EQ(parse("Backblast\nAO: <#C0BLEACH01|bleach>\nQ: <@U1>").ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(parse("Backblast\nAO: <#C0BLEACH01|>\nQ: <@U1>").ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(parse("Backblast\nAO: #bleach\nQ: <@U1>").ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(parse("Backblast\nAO: the forge\nQ: <@U1>", "C0FIRSTF01").ao_channel_id, "C0FORGE001");
+  EXPECT_EQ(parse("Backblast\nQ: <@U1>", "C0BLEACH01").ao_channel_id, "C0BLEACH01");  // missing: where posted
+  auto unknown = parse("Backblast\nAO: Parking Lot 7\nQ: <@U1>", "C0BLEACH01");
+  EXPECT_EQ(unknown.ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(unknown.ao_name, "Parking Lot 7");
+  EXPECT_TRUE(has_issue(unknown.warnings, "ao"));
+}
+
+TEST(BackblastPeople, QAndCoQsAlwaysAttendAndCountOnce) {
+  auto b = parse("Backblast\nQ: <@U0000000Q1>\nCo-Q: <@U000000CQ1>\nPAX: <@U0000000Q1> <@U000000CQ1> <@U00000000A>\nCount: 3");
+  EXPECT_EQ(b.pax.size(), 3u);
+  EXPECT_EQ(b.derived_count, 3);
+  EXPECT_FALSE(has_issue(b.warnings, "count"));
+}
+
+TEST(BackblastPeople, NoQIsAnError) {
+  auto b = parse("Backblast\nPAX: <@U00000000A>\nCount: 1");
+  ASSERT_TRUE(b.is_backblast);
+  EXPECT_FALSE(b.q);
+  EXPECT_TRUE(has_issue(b.errors, "q"));
+}
+
+TEST(BackblastFngs, CountsAndNames) {
+  auto f = [](const char* line) { return parse(std::string("Backblast\nQ: <@U1>\nFNGs: ") + line); };
+  for (const char* none : {"None", "0", "-", "none", "n/a", ""}) EXPECT_EQ(f(none).fng_count, 0) << none;
+  auto two = f("2 Bob, Jim");
+  EXPECT_EQ(two.fng_count, 2);
+  EXPECT_EQ(two.fng_names, (std::vector<std::string>{"Bob", "Jim"}));
+  EXPECT_EQ(f("Bob, Jim").fng_count, 2);
+  auto mentioned = f("1 <@U0000000F1>");
+  EXPECT_EQ(mentioned.fng_user_ids, std::vector<std::string>{"U0000000F1"});
+  EXPECT_EQ(mentioned.role_of(U("U0000000F1")), "fng");
+  EXPECT_EQ(f("3 Bob").fng_count, 3);  // the Q counted three, named one
+}
+
+TEST(BackblastCount, AsWrittenWinsWithWarningsWhenItDisagreesOrIsMissing) {
+  auto written = parse("Backblast\nQ: <@U1>\nPAX: <@U2> <@U3>\nCount: 7 (incl 2 FNGs)");
+  EXPECT_EQ(written.count, 7);
+  EXPECT_EQ(written.derived_count, 3);
+  EXPECT_EQ(written.effective_count(), 7);
+  EXPECT_TRUE(has_issue(written.warnings, "count"));
+  auto missing = parse("Backblast\nQ: <@U1>\nPAX: <@U2> <@U3>");
+  EXPECT_FALSE(missing.count);
+  EXPECT_EQ(missing.effective_count(), 3);
+  EXPECT_TRUE(has_issue(missing.warnings, "count"));
+  auto number_pax = parse("Backblast\nQ: <@U1>\nPAX: 39");
+  EXPECT_EQ(number_pax.count, 39);
+  EXPECT_EQ(number_pax.pax.size(), 1u) << "a number is a count, not a name";
+  EXPECT_EQ(parse("Backblast\nQ: <@U1>\nNumber of Pax: 12").count, 12);
+}
+
+TEST(BackblastRobustness, HostileInputNeverThrows) {
+  std::string invalid_utf8 = "Backblast\nQ: <@U1>\nPAX: \xff\xfe\xc3 Bob, \xe2\x82";
+  EXPECT_NO_THROW(parse(invalid_utf8));
+  std::string huge = "Backblast\nQ: <@U1>\nPAX: ";
+  for (int i = 0; i < 20000; ++i) huge += "Name" + std::to_string(i) + ", ";
+  auto b = parse(huge);
+  EXPECT_EQ(b.pax.size(), 20001u);
+  for (const char* odd : {"<", "Backblast\n<@", "Backblast\nQ: <@U1", "Backblast\nPAX: (((", "Backblast\nDate: 99/99/99\nQ: x",
+                          "\n\n\n", "Backblast\nQ:", "Backblast\nQ: <#C1|>"})
+    EXPECT_NO_THROW(parse(odd)) << odd;
+}
+
+TEST(BackblastJson, MatchesTheCliSchema) {
+  auto j = to_json(parse("Backblast: T\nDate: 2024-03-04\nAO: <#C0BLEACH01>\nQ: <@U1>\nPAX: <@U2>, Hoss\nFNGs: None\nCount: 3"));
+  EXPECT_EQ(j["is_backblast"], true);
+  EXPECT_EQ(j["date"], "2024-03-04");
+  EXPECT_EQ(j["date_source"], "field");
+  EXPECT_EQ(j["ao"], (json{{"channel_id", "C0BLEACH01"}, {"name", nullptr}}));
+  EXPECT_EQ(j["q"], (json{{"user_id", "U1"}}));
+  EXPECT_EQ(j["pax"], json::parse(R"([{"user_id":"U1"},{"user_id":"U2"},{"name":"Hoss"}])"));
+  EXPECT_EQ(j["fngs"]["count"], 0);
+  EXPECT_EQ(j["count"], 3);
+  EXPECT_EQ(j["derived_count"], 3);
+  for (const char* k : {"title", "coqs", "warnings", "errors"}) EXPECT_TRUE(j.contains(k)) << k;
+  auto none = to_json(parse("hello"));
+  EXPECT_EQ(none["is_backblast"], false);
+  EXPECT_TRUE(none["q"].is_null());
+}
