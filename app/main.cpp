@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   app::add_region_commands(root, ctx);
   app::add_generate_command(root, ctx);
   app::add_demo_command(root, ctx);
+  app::add_import_commands(root, ctx);
+  app::add_backblast_commands(root, ctx);
   app::add_slack_commands(root, ctx);
   try {
     root.parse(argc, argv);

@@ -1,0 +1,129 @@
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+
+namespace paxstats::db {
+
+// Rows of a region's raw store, as the mining engine hands them over. `raw` is the object as
+// received from Slack (JSON text); the typed fields are read from it by the caller.
+struct UserRecord {
+  std::string id, user_name, real_name, display_name, email, tz;
+  bool is_bot = false, deleted = false;
+  std::optional<long long> updated;  // Slack's "updated", Unix seconds
+  std::string raw;
+};
+
+struct ChannelRecord {
+  std::string id, name;
+  bool is_archived = false, is_private = false;
+  std::optional<long long> created;  // Unix seconds
+  std::string raw;
+};
+
+struct MessageRecord {
+  std::string channel_id, ts;  // ts: Slack's id of the message, kept as text
+  std::string thread_ts, user_id, bot_id, subtype, text, edited_ts;  // "" = none
+  bool deleted = false;
+  int reply_count = 0;
+  std::string raw;
+};
+
+// A stored message, as the parser needs it.
+struct StoredMessage {
+  std::string channel_id, ts, text, subtype, edited_ts;
+  std::string blocks, metadata;  // JSON text, "" when absent
+  bool deleted = false;
+};
+
+struct AttendeeRecord {
+  std::optional<std::string> user_id, name;  // exactly one
+  std::string role;                          // q, coq, pax, fng
+};
+
+struct IssueRecord {
+  std::string severity;  // warning, error
+  std::string field, reason;
+  int line = 0;
+};
+
+struct BeatdownRecord {
+  std::string channel_id, ts;  // the message that reported it
+  std::optional<std::string> ao_channel_id, ao_name;
+  std::string bd_date;         // YYYY-MM-DD, local to the region
+  std::optional<std::string> q_user_id, q_name;
+  std::vector<std::string> coq_user_ids, coq_names;
+  std::optional<int> pax_count;
+  int derived_count = 0;
+  int fng_count = 0;
+  std::vector<std::string> fng_names;
+  std::string title, parse_status, edited_ts;
+  std::vector<AttendeeRecord> attendees;
+};
+
+// Parse issues of one message (backblast or not: a post that looked like one but had no field).
+struct MessageIssues {
+  std::string channel_id, ts;
+  std::vector<IssueRecord> issues;
+};
+
+struct MergeStats {
+  long staged = 0;     // rows handed over
+  long inserted = 0;   // new messages
+  long updated = 0;    // stored messages replaced by a newer version (an edit, more replies…)
+};
+
+// Every write to one region's raw store and derived tables, in one transaction: nothing of it
+// is visible until commit(), and all of it is rolled back if the writer dies first. The region
+// must exist (UserError otherwise). Not thread-safe.
+class RegionWriter {
+ public:
+  RegionWriter(Database& db, std::string_view region);
+  ~RegionWriter();
+  RegionWriter(const RegionWriter&) = delete;
+  RegionWriter& operator=(const RegionWriter&) = delete;
+
+  void upsert_users(const std::vector<UserRecord>& users);
+  void upsert_channels(const std::vector<ChannelRecord>& channels);
+
+  // Streams a message into staging (COPY). merge_messages() moves staged rows into `messages`.
+  void stage_message(const MessageRecord& m);
+
+  // Merges staged messages: new ones are inserted; a stored one is replaced when the staged
+  // version carries a newer edit, or the same edit with other content (replies, reactions).
+  // An older version never replaces a newer one. Reactions and files of changed messages are
+  // rebuilt from their raw JSON. Changed messages are remembered for derivation.
+  MergeStats merge_messages(std::string_view source);
+
+  // The messages whose derived rows must be rebuilt: those merged by this writer, or every
+  // message of the region when `everything`. Only messages that may be backblasts are handed
+  // to `fn` (their text, blocks or metadata mention a blast, or they carry metadata); the
+  // derived rows of the others are cleared by replace_derived all the same.
+  void for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn);
+
+  // Deletes the beatdowns, attendance and parse issues of every message to derive, then writes
+  // these. Call after for_each_message_to_derive with the same `everything`.
+  void replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues);
+
+  std::vector<ChannelRecord> channels();
+  // The newest stored ts of a channel ("" when none): where an incremental sync resumes.
+  std::string newest_ts(std::string_view channel_id);
+  // Thread parents of a channel with replies, posted at or after `since_ts`.
+  std::vector<std::string> threads_since(std::string_view channel_id, std::string_view since_ts);
+  // Marks channels where beatdowns are reported (AO channels) as backblast channels.
+  void mark_backblast_channels();
+
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace paxstats::db

@@ -1,0 +1,281 @@
+#include "paxstats/db/raw_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include "detail/database_impl.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::db {
+namespace {
+
+using Field = std::optional<std::string>;
+
+Field opt(const std::string& s) { return s.empty() ? Field() : Field(s); }
+
+// A PostgreSQL array literal of text: {"a","b\"c"}.
+std::string text_array(const std::vector<std::string>& v) {
+  std::string out = "{";
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : v[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// The filter that picks messages the parser must see: cheap, and never misses a backblast.
+constexpr const char* kMayBeBackblast =
+    "(m.text ILIKE '%blast%' OR m.raw ? 'metadata' OR (m.raw ? 'blocks' AND (m.raw->>'blocks') ILIKE '%blast%'))";
+
+}  // namespace
+
+struct RegionWriter::Impl {
+  explicit Impl(Database& db) : tx(db.impl().conn) {}
+  pqxx::work tx;
+  std::string schema;  // quoted
+  std::unique_ptr<pqxx::stream_to> stream;
+  long staged = 0;
+  bool everything = false;
+
+  void close_stream() {
+    if (stream) {
+      stream->complete();
+      stream.reset();
+    }
+  }
+  std::string t(const char* table) const { return schema + "." + table; }
+};
+
+RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::make_unique<Impl>(db)) {
+  auto& tx = impl_->tx;
+  if (detail::exec_params(tx, "SELECT 1 FROM paxstats.regions WHERE slug = $1", {std::string(region)}).empty())
+    throw UserError("no region \"" + std::string(region) + "\". Create it first: paxstats region add " + std::string(region) +
+                    " --name NAME --tz TZ");
+  impl_->schema = quote_identifier(region);
+  tx.exec(
+      "CREATE TEMP TABLE staging_messages (channel_id text, ts text, thread_ts text, user_id text, bot_id text, "
+      "subtype text, text text, edited_ts text, deleted boolean, reply_count integer, raw text) ON COMMIT DROP");
+  tx.exec("CREATE TEMP TABLE merged_now (channel_id text, ts text, PRIMARY KEY (channel_id, ts)) ON COMMIT DROP");
+  tx.exec("CREATE TEMP TABLE derive_keys (channel_id text, ts text, PRIMARY KEY (channel_id, ts)) ON COMMIT DROP");
+}
+
+RegionWriter::~RegionWriter() {
+  if (impl_ && impl_->stream) {
+    try {
+      impl_->stream->complete();
+    } catch (...) {
+    }
+  }
+}
+
+void RegionWriter::upsert_users(const std::vector<UserRecord>& users) {
+  impl_->close_stream();
+  auto& tx = impl_->tx;
+  tx.exec("CREATE TEMP TABLE IF NOT EXISTS staging_users (user_id text, user_name text, real_name text, display_name text, "
+          "email text, is_bot boolean, deleted boolean, tz text, updated bigint, raw text) ON COMMIT DROP");
+  tx.exec("TRUNCATE staging_users");
+  {
+    pqxx::stream_to s(tx, "staging_users");
+    for (const auto& u : users)
+      s << std::make_tuple(u.id, u.user_name, opt(u.real_name), opt(u.display_name), opt(u.email), u.is_bot, u.deleted,
+                           opt(u.tz), u.updated, u.raw);
+    s.complete();
+  }
+  tx.exec("INSERT INTO " + impl_->t("users") +
+          " AS u (user_id, user_name, real_name, display_name, email, is_bot, deleted, tz, updated, raw) "
+          "SELECT DISTINCT ON (user_id) user_id, user_name, real_name, display_name, email, is_bot, deleted, tz, "
+          "to_timestamp(updated), raw::jsonb FROM staging_users ORDER BY user_id, updated DESC NULLS LAST "
+          "ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name, real_name = excluded.real_name, "
+          "display_name = excluded.display_name, email = coalesce(excluded.email, u.email), is_bot = excluded.is_bot, "
+          "deleted = excluded.deleted, tz = excluded.tz, updated = excluded.updated, raw = excluded.raw "
+          "WHERE u.updated IS NULL OR excluded.updated IS NULL OR excluded.updated >= u.updated");
+}
+
+void RegionWriter::upsert_channels(const std::vector<ChannelRecord>& channels) {
+  impl_->close_stream();
+  auto& tx = impl_->tx;
+  tx.exec("CREATE TEMP TABLE IF NOT EXISTS staging_channels (channel_id text, name text, is_archived boolean, "
+          "is_private boolean, created bigint, raw text) ON COMMIT DROP");
+  tx.exec("TRUNCATE staging_channels");
+  {
+    pqxx::stream_to s(tx, "staging_channels");
+    for (const auto& c : channels) s << std::make_tuple(c.id, c.name, c.is_archived, c.is_private, c.created, c.raw);
+    s.complete();
+  }
+  tx.exec("INSERT INTO " + impl_->t("channels") +
+          " AS c (channel_id, name, is_archived, is_private, created, raw) "
+          "SELECT DISTINCT ON (channel_id) channel_id, name, is_archived, is_private, to_timestamp(created), raw::jsonb "
+          "FROM staging_channels ORDER BY channel_id "
+          "ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, is_archived = excluded.is_archived, "
+          "is_private = excluded.is_private, created = coalesce(excluded.created, c.created), raw = excluded.raw");
+}
+
+void RegionWriter::stage_message(const MessageRecord& m) {
+  if (!impl_->stream) impl_->stream = std::make_unique<pqxx::stream_to>(impl_->tx, "staging_messages");
+  *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
+                                    m.text, opt(m.edited_ts), m.deleted, m.reply_count, m.raw);
+  ++impl_->staged;
+}
+
+MergeStats RegionWriter::merge_messages(std::string_view source) {
+  impl_->close_stream();
+  auto& tx = impl_->tx;
+  MergeStats stats;
+  stats.staged = impl_->staged;
+  impl_->staged = 0;
+  tx.exec("TRUNCATE merged_now");
+  auto r = detail::exec_params(
+      tx,
+      "WITH s AS (SELECT DISTINCT ON (channel_id, ts) * FROM staging_messages "
+      "           ORDER BY channel_id, ts, edited_ts DESC NULLS LAST, reply_count DESC), "
+      "up AS (INSERT INTO " + impl_->t("messages") +
+          " AS m (channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, posted_at, raw, "
+          "source) SELECT channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, "
+          "to_timestamp(ts::double precision), raw::jsonb, $1 FROM s "
+          "ON CONFLICT (channel_id, ts) DO UPDATE SET thread_ts = excluded.thread_ts, user_id = excluded.user_id, "
+          "bot_id = excluded.bot_id, subtype = excluded.subtype, text = excluded.text, edited_ts = excluded.edited_ts, "
+          "deleted = excluded.deleted OR m.deleted, reply_count = excluded.reply_count, raw = excluded.raw, "
+          "source = excluded.source, updated_at = now() "
+          "WHERE coalesce(excluded.edited_ts, '') > coalesce(m.edited_ts, '') "
+          "   OR (coalesce(excluded.edited_ts, '') = coalesce(m.edited_ts, '') AND excluded.raw <> m.raw) "
+          "   OR (excluded.deleted AND NOT m.deleted) "
+          "RETURNING m.channel_id, m.ts, (xmax = 0) AS inserted), "
+          "k AS (INSERT INTO merged_now SELECT channel_id, ts FROM up) "
+          "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
+      {std::string(source)});
+  stats.inserted = r[0][0].as<long>();
+  stats.updated = r[0][1].as<long>();
+  tx.exec("TRUNCATE staging_messages");
+  tx.exec("INSERT INTO derive_keys SELECT channel_id, ts FROM merged_now ON CONFLICT DO NOTHING");
+  // Reactions and files always follow the raw JSON of the message.
+  tx.exec("DELETE FROM " + impl_->t("reactions") + " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+  tx.exec("INSERT INTO " + impl_->t("reactions") +
+          " (channel_id, ts, emoji, user_id) SELECT DISTINCT m.channel_id, m.ts, r->>'name', u "
+          "FROM merged_now k JOIN " + impl_->t("messages") + " m USING (channel_id, ts), "
+          "jsonb_array_elements(CASE jsonb_typeof(m.raw->'reactions') WHEN 'array' THEN m.raw->'reactions' ELSE '[]'::jsonb END) r, "
+          "jsonb_array_elements_text(CASE jsonb_typeof(r->'users') WHEN 'array' THEN r->'users' ELSE '[]'::jsonb END) u "
+          "WHERE r->>'name' IS NOT NULL");
+  tx.exec("DELETE FROM " + impl_->t("files") + " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+  tx.exec("INSERT INTO " + impl_->t("files") +
+          " (channel_id, ts, file_id, name, title, mimetype, filetype, size, url_private, raw) "
+          "SELECT DISTINCT ON (m.channel_id, m.ts, f->>'id') m.channel_id, m.ts, f->>'id', f->>'name', f->>'title', "
+          "f->>'mimetype', f->>'filetype', CASE WHEN jsonb_typeof(f->'size') = 'number' THEN (f->>'size')::bigint END, "
+          "f->>'url_private', f "
+          "FROM merged_now k JOIN " + impl_->t("messages") + " m USING (channel_id, ts), "
+          "jsonb_array_elements((CASE jsonb_typeof(m.raw->'files') WHEN 'array' THEN m.raw->'files' ELSE '[]'::jsonb END) || "
+          "  (CASE jsonb_typeof(m.raw->'file') WHEN 'object' THEN jsonb_build_array(m.raw->'file') ELSE '[]'::jsonb END)) f "
+          "WHERE f->>'id' IS NOT NULL");
+  return stats;
+}
+
+void RegionWriter::for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn) {
+  impl_->close_stream();
+  impl_->everything = everything;
+  const std::string from = everything ? impl_->t("messages") + " m"
+                                      : impl_->t("messages") + " m JOIN derive_keys k USING (channel_id, ts)";
+  auto rows = impl_->tx.exec(
+      "SELECT m.channel_id, m.ts, m.text, coalesce(m.subtype, ''), coalesce(m.edited_ts, ''), m.deleted, "
+      "coalesce((m.raw->'blocks')::text, ''), coalesce((m.raw->'metadata')::text, '') FROM " + from +
+      " WHERE " + kMayBeBackblast + " ORDER BY m.channel_id, m.ts");
+  StoredMessage s;
+  for (const auto& row : rows) {
+    s.channel_id = row[0].c_str();
+    s.ts = row[1].c_str();
+    s.text = row[2].c_str();
+    s.subtype = row[3].c_str();
+    s.edited_ts = row[4].c_str();
+    s.deleted = row[5].as<bool>();
+    s.blocks = row[6].c_str();
+    s.metadata = row[7].c_str();
+    fn(s);
+  }
+}
+
+void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues) {
+  impl_->close_stream();
+  auto& tx = impl_->tx;
+  if (impl_->everything) {
+    tx.exec("DELETE FROM " + impl_->t("beatdowns"));
+    tx.exec("DELETE FROM " + impl_->t("parse_issues"));
+  } else {
+    tx.exec("DELETE FROM " + impl_->t("beatdowns") + " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+    tx.exec("DELETE FROM " + impl_->t("parse_issues") + " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+  }
+  {
+    pqxx::stream_to s(tx, impl_->t("beatdowns"),
+                      std::vector<std::string>{"channel_id", "ts", "ao_channel_id", "ao_name", "bd_date", "q_user_id", "q_name",
+                                               "coq_user_ids", "coq_names", "pax_count", "derived_count", "fng_count",
+                                               "fng_names", "title", "parse_status", "edited_ts"});
+    for (const auto& b : beatdowns)
+      s << std::make_tuple(b.channel_id, b.ts, b.ao_channel_id, b.ao_name, b.bd_date, b.q_user_id, b.q_name,
+                           text_array(b.coq_user_ids), text_array(b.coq_names), b.pax_count, b.derived_count, b.fng_count,
+                           text_array(b.fng_names), b.title, b.parse_status, opt(b.edited_ts));
+    s.complete();
+  }
+  {
+    pqxx::stream_to s(tx, impl_->t("attendance"), std::vector<std::string>{"channel_id", "ts", "user_id", "name", "role"});
+    for (const auto& b : beatdowns)
+      for (const auto& a : b.attendees) s << std::make_tuple(b.channel_id, b.ts, a.user_id, a.name, a.role);
+    s.complete();
+  }
+  {
+    pqxx::stream_to s(tx, impl_->t("parse_issues"),
+                      std::vector<std::string>{"channel_id", "ts", "severity", "field", "reason", "line"});
+    for (const auto& m : issues)
+      for (const auto& i : m.issues)
+        s << std::make_tuple(m.channel_id, m.ts, i.severity, i.field, i.reason, i.line ? std::optional<int>(i.line) : std::nullopt);
+    s.complete();
+  }
+  tx.exec("TRUNCATE derive_keys");
+}
+
+std::vector<ChannelRecord> RegionWriter::channels() {
+  impl_->close_stream();
+  std::vector<ChannelRecord> out;
+  for (const auto& row : impl_->tx.exec("SELECT channel_id, name, is_archived, is_private FROM " + impl_->t("channels") +
+                                        " ORDER BY channel_id")) {
+    ChannelRecord c;
+    c.id = row[0].c_str();
+    c.name = row[1].c_str();
+    c.is_archived = row[2].as<bool>();
+    c.is_private = row[3].as<bool>();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string RegionWriter::newest_ts(std::string_view channel_id) {
+  impl_->close_stream();
+  auto r = detail::exec_params(impl_->tx, "SELECT max(ts) FROM " + impl_->t("messages") + " WHERE channel_id = $1",
+                               {std::string(channel_id)});
+  return r[0][0].is_null() ? "" : r[0][0].c_str();
+}
+
+std::vector<std::string> RegionWriter::threads_since(std::string_view channel_id, std::string_view since_ts) {
+  impl_->close_stream();
+  std::vector<std::string> out;
+  for (const auto& row : detail::exec_params(impl_->tx,
+                                             "SELECT ts FROM " + impl_->t("messages") +
+                                                 " WHERE channel_id = $1 AND ts >= $2 AND reply_count > 0 "
+                                                 "AND (thread_ts IS NULL OR thread_ts = ts) ORDER BY ts",
+                                             {std::string(channel_id), std::string(since_ts)}))
+    out.emplace_back(row[0].c_str());
+  return out;
+}
+
+void RegionWriter::mark_backblast_channels() {
+  impl_->close_stream();
+  impl_->tx.exec("UPDATE " + impl_->t("channels") + " c SET is_backblast_channel = true WHERE NOT is_backblast_channel "
+                 "AND EXISTS (SELECT 1 FROM " + impl_->t("beatdowns") + " b WHERE b.ao_channel_id = c.channel_id)");
+}
+
+void RegionWriter::commit() {
+  impl_->close_stream();
+  impl_->tx.commit();
+}
+
+}  // namespace paxstats::db

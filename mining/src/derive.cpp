@@ -1,0 +1,84 @@
+#include "derive.hpp"
+
+#include <charconv>
+#include <unordered_set>
+
+#include "paxstats/db/regions.hpp"
+
+namespace paxstats::mining::detail {
+
+std::optional<std::chrono::sys_seconds> ts_time(std::string_view ts) {
+  long long secs = 0;
+  auto [end, ec] = std::from_chars(ts.data(), ts.data() + ts.size(), secs);
+  if (ec != std::errc() || end == ts.data()) return std::nullopt;
+  if (end != ts.data() + ts.size() && *end != '.') return std::nullopt;
+  return std::chrono::sys_seconds{std::chrono::seconds{secs}};
+}
+
+DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool everything) {
+  // System messages never report a workout.
+  static const std::unordered_set<std::string> skip = {
+      "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "channel_archive",
+      "channel_unarchive", "group_join", "group_leave", "tombstone", "message_deleted", "bot_add", "bot_remove",
+      "pinned_item", "unpinned_item", "reminder_add", "sh_room_created"};
+  DeriveReport report;
+  std::vector<db::BeatdownRecord> beatdowns;
+  std::vector<db::MessageIssues> issues;
+  writer.for_each_message_to_derive(everything, [&](const db::StoredMessage& m) {
+    if (m.deleted || skip.count(m.subtype)) return;
+    auto when = ts_time(m.ts);
+    if (!when) return;
+    ++report.examined;
+    nlohmann::json blocks, metadata;
+    if (!m.blocks.empty()) blocks = nlohmann::json::parse(m.blocks, nullptr, false);
+    if (!m.metadata.empty()) metadata = nlohmann::json::parse(m.metadata, nullptr, false);
+    const Backblast b = parse_backblast({m.text, blocks.is_discarded() || blocks.is_null() ? nullptr : &blocks,
+                                         metadata.is_discarded() || metadata.is_null() ? nullptr : &metadata,
+                                         m.channel_id, *when},
+                                        ctx);
+    if (!b.is_backblast) return;
+    db::BeatdownRecord r;
+    r.channel_id = m.channel_id;
+    r.ts = m.ts;
+    r.ao_channel_id = b.ao_channel_id;
+    r.ao_name = b.ao_name;
+    r.bd_date = date::format("%F", b.date);
+    if (b.q) {
+      if (b.q->user_id.empty()) r.q_name = b.q->name;
+      else r.q_user_id = b.q->user_id;
+    }
+    for (const auto& c : b.coqs) (c.user_id.empty() ? r.coq_names : r.coq_user_ids).push_back(c.user_id.empty() ? c.name : c.user_id);
+    r.pax_count = b.effective_count();
+    r.derived_count = b.derived_count;
+    r.fng_count = b.fng_count;
+    r.fng_names = b.fng_names;
+    r.title = b.title;
+    r.edited_ts = m.edited_ts;
+    r.parse_status = !b.errors.empty() ? "errors" : !b.warnings.empty() ? "warnings" : "ok";
+    report.with_errors += !b.errors.empty();
+    report.with_warnings += b.errors.empty() && !b.warnings.empty();
+    for (const auto& p : b.pax) {
+      db::AttendeeRecord a;
+      if (p.user_id.empty()) a.name = p.name;
+      else a.user_id = p.user_id;
+      a.role = b.role_of(p);
+      r.attendees.push_back(std::move(a));
+    }
+    db::MessageIssues mi{m.channel_id, m.ts, {}};
+    for (const auto& e : b.errors) mi.issues.push_back({"error", e.field, e.message, e.line});
+    for (const auto& w : b.warnings) mi.issues.push_back({"warning", w.field, w.message, w.line});
+    if (!mi.issues.empty()) issues.push_back(std::move(mi));
+    beatdowns.push_back(std::move(r));
+  });
+  writer.replace_derived(beatdowns, issues);
+  report.beatdowns = static_cast<long>(beatdowns.size());
+  return report;
+}
+
+ParseContext make_context(const std::string& tz, db::RegionWriter& writer) {
+  std::vector<ChannelInfo> channels;
+  for (const auto& c : writer.channels()) channels.push_back({c.id, c.name});
+  return ParseContext(tz, channels);
+}
+
+}  // namespace paxstats::mining::detail

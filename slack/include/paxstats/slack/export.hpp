@@ -1,0 +1,58 @@
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace paxstats::slack {
+
+// A Slack export, read in place: an unpacked folder or a .zip (never extracted). Entries are
+// paths relative to the export's top ("general/2024-01-01.json"); an archive whose files sit
+// in one top folder is read as if that folder were the top.
+class ExportArchive {
+ public:
+  // Throws paxstats::UserError when the path is missing, the zip is damaged or truncated, or an
+  // entry's name escapes the export (an absolute path or "..": a zip-slip archive).
+  static std::unique_ptr<ExportArchive> open(const std::filesystem::path& path);
+  virtual ~ExportArchive() = default;
+
+  const std::vector<std::string>& entries() const { return entries_; }
+  bool has(const std::string& entry) const;
+  // The entry's bytes; UserError naming the entry when it cannot be read (a damaged zip).
+  virtual std::string read(const std::string& entry) const = 0;
+  virtual uint64_t size(const std::string& entry) const = 0;
+  // "export.zip:general/2024-01-01.json", for messages.
+  std::string where(const std::string& entry) const;
+  const std::filesystem::path& path() const { return path_; }
+
+ protected:
+  std::filesystem::path path_;
+  std::string prefix_;  // a single top folder inside the archive, or ""
+  std::vector<std::string> entries_;
+};
+
+// Parses a JSON entry. Throws UserError naming the file, with line and column, for malformed
+// JSON or invalid UTF-8.
+nlohmann::json parse_entry(const ExportArchive& archive, const std::string& entry);
+
+struct ExportConversation {
+  std::string id, name;
+  std::string kind;                    // channel, group, mpim, dm
+  nlohmann::json info;                 // its entry in channels.json / groups.json / mpims.json / dms.json
+  std::vector<std::string> day_files;  // its YYYY-MM-DD.json entries, in date order
+};
+
+struct ExportIndex {
+  std::vector<nlohmann::json> users;                // users.json (or org_users.json)
+  std::vector<ExportConversation> conversations;
+  std::vector<std::string> stray_folders;           // folders of day files no list names
+};
+
+// Reads the export's lists and matches each conversation with its folder (named by channel
+// name, id, or mpim name; DMs by id). Throws UserError when it is not a Slack export at all
+// (no channels.json, groups.json, dms.json or mpims.json) or a list is malformed.
+ExportIndex index_export(const ExportArchive& archive);
+
+}  // namespace paxstats::slack

@@ -1,0 +1,243 @@
+#include "paxstats/slack/export.hpp"
+
+#include <zip.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "paxstats/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace paxstats::slack {
+namespace {
+
+constexpr uint64_t kMaxEntryBytes = 1ull << 30;  // a day file of a real export is far below 1 GiB
+
+bool is_day_file(const std::string& name) {
+  // YYYY-MM-DD.json
+  if (name.size() != 15 || name.substr(10) != ".json") return false;
+  for (size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (!std::isdigit(static_cast<unsigned char>(name[i]))) return false;
+  return name[4] == '-' && name[7] == '-';
+}
+
+void check_name(const fs::path& archive, const std::string& name) {
+  const bool absolute = !name.empty() && (name[0] == '/' || name[0] == '\\' || (name.size() > 1 && name[1] == ':'));
+  bool dotdot = false;
+  std::string part;
+  std::istringstream in(name);
+  while (std::getline(in, part, '/'))
+    if (part == "..") dotdot = true;
+  if (absolute || dotdot || name.find('\\') != std::string::npos)
+    throw UserError(archive.string() + ": entry \"" + name +
+                    "\" points outside the export (an absolute path or \"..\"). This archive is not a Slack export, or "
+                    "it was crafted to write elsewhere (zip-slip); paxstats refuses to read it.");
+}
+
+// Drops a single top folder shared by every entry ("export/channels.json" → "channels.json").
+std::string common_prefix(const std::vector<std::string>& names) {
+  std::string top;
+  for (const auto& n : names) {
+    auto slash = n.find('/');
+    if (slash == std::string::npos) return "";
+    std::string first = n.substr(0, slash + 1);
+    if (top.empty()) top = first;
+    else if (top != first) return "";
+  }
+  // Only when the lists are not themselves at the top.
+  for (const char* list : {"channels.json", "users.json", "groups.json", "dms.json", "mpims.json"})
+    if (std::find(names.begin(), names.end(), top + list) != names.end()) return top;
+  return "";
+}
+
+class FolderArchive final : public ExportArchive {
+ public:
+  explicit FolderArchive(const fs::path& dir) {
+    path_ = dir;
+    const fs::path root = fs::canonical(dir);
+    std::vector<std::string> names;
+    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+      if (it.depth() > 2) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file()) continue;
+      const fs::path real = fs::canonical(it->path());
+      const std::string rel = fs::relative(it->path(), dir).generic_string();
+      if (real.string().rfind(root.string() + "/", 0) != 0)
+        throw UserError(dir.string() + ": \"" + rel + "\" is a link to " + real.string() +
+                        ", outside the export folder; paxstats reads only files inside it.");
+      names.push_back(rel);
+    }
+    std::sort(names.begin(), names.end());
+    prefix_ = common_prefix(names);
+    for (auto& n : names)
+      if (n.rfind(prefix_, 0) == 0) entries_.push_back(n.substr(prefix_.size()));
+  }
+  std::string read(const std::string& entry) const override {
+    const fs::path p = path_ / (prefix_ + entry);
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (!in) throw UserError("cannot read " + p.string());
+    return ss.str();
+  }
+  uint64_t size(const std::string& entry) const override { return fs::file_size(path_ / (prefix_ + entry)); }
+};
+
+class ZipArchive final : public ExportArchive {
+ public:
+  explicit ZipArchive(const fs::path& file) {
+    path_ = file;
+    int err = 0;
+    zip_ = zip_open(file.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    if (!zip_) {
+      zip_error_t ze;
+      zip_error_init_with_code(&ze, err);
+      std::string why = zip_error_strerror(&ze);
+      zip_error_fini(&ze);
+      throw UserError(file.string() + " is not a readable zip archive (" + why +
+                      "). The download may be incomplete: download the export from Slack again, or unzip it and "
+                      "import the folder.");
+    }
+    const zip_int64_t n = zip_get_num_entries(zip_, 0);
+    std::vector<std::string> names;
+    for (zip_int64_t i = 0; i < n; ++i) {
+      const char* name = zip_get_name(zip_, static_cast<zip_uint64_t>(i), 0);
+      if (!name) continue;
+      std::string s(name);
+      check_name(file, s);
+      if (s.empty() || s.back() == '/') continue;  // folders
+      if (s.rfind("__MACOSX/", 0) == 0) continue;   // resource forks added by macOS zip
+      index_[s] = static_cast<zip_uint64_t>(i);
+      names.push_back(s);
+    }
+    std::sort(names.begin(), names.end());
+    prefix_ = common_prefix(names);
+    for (auto& s : names)
+      if (s.rfind(prefix_, 0) == 0) entries_.push_back(s.substr(prefix_.size()));
+  }
+  ~ZipArchive() override {
+    if (zip_) zip_discard(zip_);
+  }
+  std::string read(const std::string& entry) const override {
+    const auto idx = index_.at(prefix_ + entry);
+    const uint64_t bytes = size(entry);
+    if (bytes > kMaxEntryBytes)
+      throw UserError(where(entry) + " is " + std::to_string(bytes >> 20) + " MiB uncompressed: too large for a Slack export file.");
+    zip_file_t* f = zip_fopen_index(zip_, idx, 0);
+    if (!f) throw UserError(where(entry) + ": cannot open (" + zip_strerror(zip_) + "); the archive is damaged.");
+    std::string out(bytes, '\0');
+    zip_int64_t got = zip_fread(f, out.data(), bytes);
+    std::string why = got < 0 ? zip_file_strerror(f) : "";
+    zip_fclose(f);
+    if (got < 0 || static_cast<uint64_t>(got) != bytes)
+      throw UserError(where(entry) + ": cannot read (" + (why.empty() ? "short read" : why) +
+                      "); the archive is damaged or truncated. Download the export again.");
+    return out;
+  }
+  uint64_t size(const std::string& entry) const override {
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(zip_, index_.at(prefix_ + entry), 0, &st) != 0) return 0;
+    return st.size;
+  }
+
+ private:
+  zip_t* zip_ = nullptr;
+  std::map<std::string, zip_uint64_t> index_;
+};
+
+std::string list_kind(const std::string& file) {
+  if (file == "channels.json") return "channel";
+  if (file == "groups.json") return "group";
+  if (file == "mpims.json") return "mpim";
+  return "dm";
+}
+
+}  // namespace
+
+std::unique_ptr<ExportArchive> ExportArchive::open(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    throw UserError(path.string() + " does not exist. Give the Slack export's .zip file or its unpacked folder.");
+  if (fs::is_directory(path, ec)) return std::make_unique<FolderArchive>(path);
+  return std::make_unique<ZipArchive>(path);
+}
+
+bool ExportArchive::has(const std::string& entry) const {
+  return std::binary_search(entries_.begin(), entries_.end(), entry);
+}
+
+std::string ExportArchive::where(const std::string& entry) const { return path_.filename().string() + ":" + prefix_ + entry; }
+
+nlohmann::json parse_entry(const ExportArchive& archive, const std::string& entry) {
+  const std::string bytes = archive.read(entry);
+  try {
+    return nlohmann::json::parse(bytes);
+  } catch (const nlohmann::json::parse_error& e) {
+    const size_t at = std::min<size_t>(e.byte ? e.byte - 1 : 0, bytes.size());
+    const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(at), '\n'));
+    const size_t line_start = bytes.rfind('\n', at ? at - 1 : 0);
+    const size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+    std::string what = e.what();
+    const bool utf8 = what.find("UTF-8") != std::string::npos || what.find("utf-8") != std::string::npos;
+    throw UserError(archive.where(entry) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+                    (utf8 ? "invalid UTF-8 (the file is damaged or not from Slack)" : "malformed JSON") + " (" + what +
+                    "). Re-download the export, or import with --skip-bad-files to leave this file out.");
+  }
+}
+
+ExportIndex index_export(const ExportArchive& archive) {
+  ExportIndex index;
+  bool any_list = false;
+  std::map<std::string, size_t> by_folder;  // folder name → conversation
+  for (const char* file : {"channels.json", "groups.json", "mpims.json", "dms.json"}) {
+    if (!archive.has(file)) continue;
+    any_list = true;
+    const auto list = parse_entry(archive, file);
+    if (!list.is_array()) throw UserError(archive.where(file) + ": expected a JSON array of conversations");
+    for (const auto& c : list) {
+      if (!c.is_object() || !c.contains("id") || !c["id"].is_string())
+        throw UserError(archive.where(file) + ": a conversation without an \"id\": " + c.dump().substr(0, 200));
+      ExportConversation conv;
+      conv.id = c["id"].get<std::string>();
+      conv.kind = list_kind(file);
+      conv.name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>() : conv.id;
+      conv.info = c;
+      for (const auto& folder : {conv.name, conv.id}) by_folder.emplace(folder, index.conversations.size());
+      index.conversations.push_back(std::move(conv));
+    }
+  }
+  if (!any_list)
+    throw UserError(archive.path().string() +
+                    " holds no channels.json, groups.json, dms.json or mpims.json: it is not a Slack export. In Slack, "
+                    "export from Settings & administration → Workspace settings → Import/Export Data.");
+  for (const char* file : {"users.json", "org_users.json"}) {
+    if (!archive.has(file)) continue;
+    const auto users = parse_entry(archive, file);
+    if (!users.is_array()) throw UserError(archive.where(file) + ": expected a JSON array of users");
+    for (const auto& u : users)
+      if (u.is_object() && u.contains("id") && u["id"].is_string()) index.users.push_back(u);
+    break;
+  }
+  std::set<std::string> stray;
+  for (const auto& e : archive.entries()) {
+    auto slash = e.find('/');
+    if (slash == std::string::npos || e.find('/', slash + 1) != std::string::npos) continue;
+    const std::string folder = e.substr(0, slash), file = e.substr(slash + 1);
+    if (!is_day_file(file)) continue;
+    auto it = by_folder.find(folder);
+    if (it == by_folder.end()) stray.insert(folder);
+    else index.conversations[it->second].day_files.push_back(e);
+  }
+  index.stray_folders.assign(stray.begin(), stray.end());
+  for (auto& c : index.conversations) std::sort(c.day_files.begin(), c.day_files.end());
+  return index;
+}
+
+}  // namespace paxstats::slack
