@@ -1,0 +1,338 @@
+// Import into a real PostgreSQL, checked against the generator's ground truth and real exports.
+#include <gtest/gtest.h>
+#include <zip.h>
+
+#include <fstream>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/mining/generator.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "postgres_env.hpp"
+#include "truth_support.hpp"
+
+using namespace paxstats;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kTestdata = fs::path(PAXSTATS_SOURCE_DIR) / ".." / "shared" / "testdata" / "slack-exports";
+
+// A generated region shared by the tests that only read it.
+struct Generated {
+  test::TempDir dir;
+  json truth;
+  Generated() {
+    mining::GeneratorOptions o;
+    o.seed = 5;
+    mining::generate_workspace(o, dir.path());
+    truth = test::load_json(dir.path() / "truth.json");
+  }
+};
+Generated& generated() {
+  static Generated g;
+  return g;
+}
+
+class Import : public ::testing::Test {
+ protected:
+  void SetUp() override { db::add_region(conn, "demo", "Demo", "America/Chicago"); }
+  long count(const std::string& sql) { return std::stol(conn.query_value(sql).value_or("0")); }
+  db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+};
+
+// Writes a zip with the given entries (name → bytes).
+void write_zip(const fs::path& file, const std::vector<std::pair<std::string, std::string>>& entries) {
+  int err = 0;
+  zip_t* z = zip_open(file.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+  ASSERT_TRUE(z);
+  std::vector<std::string> keep;
+  keep.reserve(entries.size());
+  for (const auto& [name, bytes] : entries) {
+    keep.push_back(bytes);
+    zip_source_t* src = zip_source_buffer(z, keep.back().data(), keep.back().size(), 0);
+    zip_file_add(z, name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8);
+  }
+  ASSERT_EQ(zip_close(z), 0);
+}
+
+void write_file(const fs::path& p, const std::string& bytes) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+
+// A minimal export: one channel, one day file holding `day`.
+fs::path small_export(const fs::path& dir, const std::string& day) {
+  write_file(dir / "channels.json", R"([{"id":"C0000000F1","name":"ao-forge","created":1700000000}])");
+  write_file(dir / "users.json", R"([{"id":"U0000000A1","name":"gil","profile":{"display_name":"Gilmore"}}])");
+  write_file(dir / "ao-forge" / "2024-03-05.json", day);
+  return dir;
+}
+
+const char* kGoodDay = R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
+  "text":"Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2>\nCount: 2"}])";
+
+}  // namespace
+
+TEST_F(Import, DerivedBeatdownsMatchTheGroundTruthExactly) {
+  auto& g = generated();
+  auto r = mining::import_export(conn, "demo", g.dir.path());
+  const auto& truth = g.truth["beatdowns"];
+  EXPECT_EQ(r.derived.beatdowns, static_cast<long>(truth.size()));
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(truth.size()));
+
+  std::map<std::pair<std::string, std::string>, db::Row> rows;
+  for (auto& row : conn.query("SELECT channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, ''), coalesce(q_name, ''), "
+                              "array_to_string(coq_user_ids, ','), array_to_string(coq_names, ','), fng_count, pax_count "
+                              "FROM demo.beatdowns"))
+    rows[{*row[0], *row[1]}] = row;
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> attendees;
+  for (auto& row : conn.query("SELECT channel_id, ts, coalesce('U:' || user_id, 'N:' || name) FROM demo.attendance"))
+    attendees[{*row[0], *row[1]}].insert(*row[2]);
+
+  int mismatches = 0;
+  for (const auto& t : truth) {
+    auto key = std::make_pair(t["channel"].get<std::string>(), t["ts"].get<std::string>());
+    auto it = rows.find(key);
+    if (it == rows.end()) {
+      ADD_FAILURE() << "beatdown not derived: " << t.dump();
+      ++mismatches;
+      continue;
+    }
+    const auto& row = it->second;
+    std::set<std::string> coqs;
+    for (const auto& c : t["coqs"]) coqs.insert(test::person_key(c));
+    std::set<std::string> got_coqs;
+    for (auto* list : {&row[6], &row[7]}) {
+      std::stringstream ss(**list);
+      for (std::string x; std::getline(ss, x, ',');)
+        if (!x.empty()) got_coqs.insert((list == &row[6] ? "U:" : "N:") + x);
+    }
+    const std::string q = test::person_key(t["q"]);
+    const std::string got_q = !row[4]->empty() ? "U:" + *row[4] : "N:" + *row[5];
+    const bool same = *row[2] == t["date"] && *row[3] == t["ao"] && got_q == q && got_coqs == coqs &&
+                      attendees[key] == test::people(t["pax"]) && std::stoi(*row[8]) == t["fngs"]["count"].get<int>() &&
+                      std::stoi(*row[9]) == t["count"].get<int>();
+    if (!same && ++mismatches <= 5) ADD_FAILURE() << "differs from truth: " << t.dump();
+  }
+  EXPECT_EQ(mismatches, 0);
+  // Not-beatdowns stay out, but their messages are stored.
+  for (const auto& n : g.truth["not_beatdowns"]) {
+    EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns WHERE channel_id = '" + n["channel"].get<std::string>() +
+                    "' AND ts = '" + n["ts"].get<std::string>() + "'"),
+              0);
+  }
+}
+
+TEST_F(Import, KeepsEveryRawMessageReactionFileAndReply) {
+  auto& g = generated();
+  auto r = mining::import_export(conn, "demo", g.dir.path());
+  long in_files = 0, reactions = 0, files = 0, replies = 0;
+  for (const auto& [key, m] : test::export_messages(g.dir.path())) {
+    ++in_files;
+    for (const auto& x : m.value("reactions", json::array())) reactions += static_cast<long>(x["users"].size());
+    files += static_cast<long>(m.value("files", json::array()).size());
+    replies += m.contains("thread_ts") && m["thread_ts"] != m["ts"];
+  }
+  EXPECT_EQ(r.messages, in_files);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), in_files);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.reactions"), reactions);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.files"), files);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages WHERE thread_ts IS NOT NULL AND thread_ts <> ts"), replies);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.users"), 152);
+  EXPECT_GT(count("SELECT count(*) FROM demo.channels WHERE is_backblast_channel"), 10);
+  // The raw JSON is kept as received.
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages WHERE raw ? 'metadata'"),
+            count("SELECT count(*) FROM demo.messages WHERE raw->'metadata'->>'event_type' = 'backblast'"));
+}
+
+TEST_F(Import, ImportingAgainChangesNothing) {
+  auto& g = generated();
+  mining::import_export(conn, "demo", g.dir.path());
+  const long before = count("SELECT count(*) FROM demo.attendance");
+  auto again = mining::import_export(conn, "demo", g.dir.path());
+  EXPECT_EQ(again.inserted, 0);
+  EXPECT_EQ(again.updated, 0);
+  EXPECT_EQ(again.derived.beatdowns, 0) << "nothing changed, so nothing was re-derived";
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance"), before);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(g.truth["beatdowns"].size()));
+}
+
+TEST_F(Import, NewerEditsWinAndOlderExportsDoNotUndoThem) {
+  test::TempDir a, b;
+  small_export(a.path(), kGoodDay);
+  small_export(b.path(), R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
+    "edited":{"user":"U0000000A1","ts":"1709650000.000000"},
+    "text":"Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2> <@U0000000A3>\nCount: 3"}])");
+  mining::import_export(conn, "demo", a.path());
+  EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 2);
+  auto edit = mining::import_export(conn, "demo", b.path());
+  EXPECT_EQ(edit.updated, 1);
+  EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance"), 3);
+  auto old = mining::import_export(conn, "demo", a.path());
+  EXPECT_EQ(old.updated, 0);
+  EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 3) << "the older export undid the edit";
+}
+
+TEST_F(Import, OverlappingExportsAddUp) {
+  test::TempDir a, b;
+  small_export(a.path(), kGoodDay);
+  small_export(b.path(), R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
+    "text":"Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2>\nCount: 2"},
+    {"type":"message","user":"U0000000A2","ts":"1709648000.000200","text":"great work"}])");
+  mining::import_export(conn, "demo", a.path());
+  auto r = mining::import_export(conn, "demo", b.path());
+  EXPECT_EQ(r.inserted, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), 1);
+}
+
+TEST_F(Import, ReparseRebuildsTheSameRowsAndDropsDeletedMessages) {
+  auto& g = generated();
+  mining::import_export(conn, "demo", g.dir.path());
+  const std::string before = *conn.query_value("SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns");
+  auto d = mining::reparse(conn, "demo");
+  EXPECT_EQ(d.beatdowns, static_cast<long>(g.truth["beatdowns"].size()));
+  EXPECT_EQ(*conn.query_value("SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns"), before);
+  conn.query("UPDATE demo.messages SET deleted = true WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM demo.beatdowns LIMIT 1)");
+  mining::reparse(conn, "demo");
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(g.truth["beatdowns"].size()) - 1);
+}
+
+TEST_F(Import, ParseIssuesAreStoredWithTheirMessage) {
+  test::TempDir a;
+  small_export(a.path(), R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
+    "text":"Backblast: Hills\nDate: the day after\nPAX: <@U0000000A2>, Hoss"}])");
+  mining::import_export(conn, "demo", a.path());
+  EXPECT_EQ(*conn.query_value("SELECT parse_status FROM demo.beatdowns"), "errors");
+  EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'date' AND line = 2"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'q'"), 1);
+  EXPECT_GE(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'warning'"), 2);  // typed Hoss, no COUNT
+}
+
+// ---------------------------------------------------------------- bad input
+
+TEST_F(Import, MalformedJsonNamesTheFileLineAndColumnAndWritesNothing) {
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  write_file(a.path() / "ao-forge" / "2024-03-06.json", "[\n  {\"ts\": \"1709730000.000100\", \"text\": \"x\",}\n]");
+  try {
+    mining::import_export(conn, "demo", a.path());
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("ao-forge/2024-03-06.json:2:"), std::string::npos) << what;
+    EXPECT_NE(what.find("--skip-bad-files"), std::string::npos) << what;
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0) << "half an import was written";
+  EXPECT_EQ(count("SELECT count(*) FROM demo.users"), 0);
+  auto r = mining::import_export(conn, "demo", a.path(), {.skip_bad_files = true});
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_NE(r.skipped[0].find("2024-03-06.json"), std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), 1);
+}
+
+TEST_F(Import, InvalidUtf8IsNamedWithItsPlace) {
+  test::TempDir a;
+  small_export(a.path(), std::string("[{\"ts\":\"1709644500.000100\",\"text\":\"caf\xe9 \xff\"}]"));
+  try {
+    mining::import_export(conn, "demo", a.path());
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("ao-forge/2024-03-05.json:1:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("UTF-8"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(Import, AHugeMessageIsRefusedByName) {
+  test::TempDir a;
+  small_export(a.path(), "[{\"ts\":\"1709644500.000100\",\"text\":\"" + std::string(50u << 20, 'x') + "\"}]");
+  try {
+    mining::import_export(conn, "demo", a.path());
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("1709644500.000100"), std::string::npos) << std::string(e.what()).substr(0, 300);
+    EXPECT_NE(std::string(e.what()).find("50 MiB"), std::string::npos) << std::string(e.what()).substr(0, 300);
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0);
+}
+
+TEST_F(Import, OddMessagesAreNamed) {
+  test::TempDir a;
+  small_export(a.path(), R"([{"type":"message","text":"no ts"}])");
+  EXPECT_THROW(mining::import_export(conn, "demo", a.path()), UserError);
+  test::TempDir b;
+  small_export(b.path(), R"({"not":"an array"})");
+  EXPECT_THROW(mining::import_export(conn, "demo", b.path()), UserError);
+  test::TempDir c;
+  write_file(c.path() / "README.md", "not an export");
+  EXPECT_THROW(mining::import_export(conn, "demo", c.path()), UserError);
+  EXPECT_THROW(mining::import_export(conn, "demo", "/nonexistent/export.zip"), UserError);
+  EXPECT_THROW(mining::import_export(conn, "nosuchregion", a.path()), UserError);
+}
+
+TEST_F(Import, ReadsZipsAndRefusesTruncatedAndZipSlipArchives) {
+  test::TempDir t;
+  const std::string channels = R"([{"id":"C0000000F1","name":"ao-forge"}])";
+  write_zip(t.path() / "good.zip", {{"export/channels.json", channels}, {"export/ao-forge/2024-03-05.json", kGoodDay}});
+  auto r = mining::import_export(conn, "demo", t.path() / "good.zip");
+  EXPECT_EQ(r.messages, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), 1);
+
+  // Truncated: the same archive cut short.
+  std::ifstream in(t.path() / "good.zip", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  write_file(t.path() / "cut.zip", bytes.substr(0, bytes.size() * 2 / 3));
+  try {
+    mining::import_export(conn, "demo", t.path() / "cut.zip");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("cut.zip"), std::string::npos) << e.what();
+  }
+
+  write_zip(t.path() / "slip.zip", {{"channels.json", channels}, {"../../etc/cron.d/evil", "x"}});
+  try {
+    mining::import_export(conn, "demo", t.path() / "slip.zip");
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("../../etc/cron.d/evil"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("zip-slip"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 1);
+}
+
+// ---------------------------------------------------------------- real exports
+
+class RealExport : public Import, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(RealExport, ImportsEveryMessage) {
+  const fs::path p = kTestdata / GetParam();
+  if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
+  auto r = mining::import_export(conn, "demo", p);
+  EXPECT_GT(r.messages, 5);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), r.messages);
+  EXPECT_EQ(r.derived.beatdowns, 0) << "these are not F3 workspaces";
+  EXPECT_TRUE(r.notes.empty()) << r.notes.front();
+  auto again = mining::import_export(conn, "demo", p);
+  EXPECT_EQ(again.inserted + again.updated, 0);
+  std::printf("%s: %ld messages, %ld users, %ld conversations, %ld reactions, %ld files\n", GetParam(), r.messages, r.users,
+              r.conversations, count("SELECT count(*) FROM demo.reactions"), count("SELECT count(*) FROM demo.files"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Testdata, RealExport,
+                         ::testing::Values("houstondatavis", "hfaran-testarchive.zip", "slackdump-source-export.zip"));
+
+TEST_F(Import, HoustonDatavisCountsMatchItsFiles) {
+  const fs::path p = kTestdata / "houstondatavis";
+  if (!fs::exists(p)) GTEST_SKIP();
+  auto r = mining::import_export(conn, "demo", p);
+  EXPECT_EQ(r.messages, 1382);  // as its README says
+  EXPECT_EQ(r.conversations, 16);
+  EXPECT_EQ(r.users, 71);
+  EXPECT_GT(count("SELECT count(*) FROM demo.reactions"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.channels WHERE is_archived"), 9);
+}
