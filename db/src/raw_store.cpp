@@ -4,6 +4,9 @@
 
 #include "detail/database_impl.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/log.hpp"
+
+#include <chrono>
 
 namespace paxstats::db {
 namespace {
@@ -33,12 +36,29 @@ constexpr const char* kMayBeBackblast =
 
 }  // namespace
 
+// Logs how long a step took (at debug level: PAXSTATS_LOG_LEVEL=debug).
+class StepTimer {
+ public:
+  explicit StepTimer(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+  ~StepTimer() {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count();
+    log::debug(what_ + ": " + std::to_string(ms) + " ms");
+  }
+
+ private:
+  std::string what_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 struct RegionWriter::Impl {
   explicit Impl(Database& db) : tx(db.impl().conn) {}
   pqxx::work tx;
   std::string schema;  // quoted
   std::unique_ptr<pqxx::stream_to> stream;
   long staged = 0;
+  // Reactions and files wait here until the message COPY ends (one COPY at a time).
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> reactions;
+  std::vector<std::pair<std::pair<std::string, std::string>, FileRecord>> files;
   bool everything = false;
 
   void close_stream() {
@@ -56,9 +76,15 @@ RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::m
     throw UserError("no region \"" + std::string(region) + "\". Create it first: paxstats region add " + std::string(region) +
                     " --name NAME --tz TZ");
   impl_->schema = quote_identifier(region);
+  // Large imports sort and hash hundreds of thousands of rows; keep that in memory.
+  tx.exec("SET LOCAL work_mem = '64MB'");
   tx.exec(
       "CREATE TEMP TABLE staging_messages (channel_id text, ts text, thread_ts text, user_id text, bot_id text, "
-      "subtype text, text text, edited_ts text, deleted boolean, reply_count integer, raw text) ON COMMIT DROP");
+      "subtype text, text text, edited_ts text, deleted boolean, reply_count integer, raw jsonb) ON COMMIT DROP");
+  // raw is jsonb already in staging: the server parses it during COPY, while the client reads on.
+  tx.exec("CREATE TEMP TABLE staging_reactions (channel_id text, ts text, emoji text, user_id text) ON COMMIT DROP");
+  tx.exec("CREATE TEMP TABLE staging_files (channel_id text, ts text, file_id text, name text, title text, mimetype text, "
+          "filetype text, size bigint, url_private text, raw jsonb) ON COMMIT DROP");
   tx.exec("CREATE TEMP TABLE merged_now (channel_id text, ts text, PRIMARY KEY (channel_id, ts)) ON COMMIT DROP");
   tx.exec("CREATE TEMP TABLE derive_keys (channel_id text, ts text, PRIMARY KEY (channel_id, ts)) ON COMMIT DROP");
 }
@@ -118,24 +144,36 @@ void RegionWriter::stage_message(const MessageRecord& m) {
   if (!impl_->stream) impl_->stream = std::make_unique<pqxx::stream_to>(impl_->tx, "staging_messages");
   *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
                                     m.text, opt(m.edited_ts), m.deleted, m.reply_count, m.raw);
+  for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
+  for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
   ++impl_->staged;
 }
 
 MergeStats RegionWriter::merge_messages(std::string_view source) {
-  impl_->close_stream();
+  {
+    StepTimer step("merge: finish COPY");
+    impl_->close_stream();
+  }
   auto& tx = impl_->tx;
   MergeStats stats;
   stats.staged = impl_->staged;
   impl_->staged = 0;
   tx.exec("TRUNCATE merged_now");
+  std::optional<StepTimer> step(std::in_place, "merge: messages");
+  // The same message twice in one import (overlapping day files) needs the newest picked; the
+  // sort that does it is skipped when, as usual, there is no such pair.
+  const bool duplicates = !tx.exec("SELECT 1 FROM staging_messages GROUP BY channel_id, ts HAVING count(*) > 1 LIMIT 1").empty();
   auto r = detail::exec_params(
       tx,
-      "WITH s AS (SELECT DISTINCT ON (channel_id, ts) * FROM staging_messages "
-      "           ORDER BY channel_id, ts, edited_ts DESC NULLS LAST, reply_count DESC), "
+      std::string("WITH s AS (") +
+          (duplicates ? "SELECT DISTINCT ON (channel_id, ts) * FROM staging_messages "
+                        "ORDER BY channel_id, ts, edited_ts DESC NULLS LAST, reply_count DESC"
+                      : "SELECT * FROM staging_messages") +
+          "), "
       "up AS (INSERT INTO " + impl_->t("messages") +
           " AS m (channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, posted_at, raw, "
           "source) SELECT channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, "
-          "to_timestamp(ts::double precision), raw::jsonb, $1 FROM s "
+          "to_timestamp(ts::double precision), raw, $1 FROM s "
           "ON CONFLICT (channel_id, ts) DO UPDATE SET thread_ts = excluded.thread_ts, user_id = excluded.user_id, "
           "bot_id = excluded.bot_id, subtype = excluded.subtype, text = excluded.text, edited_ts = excluded.edited_ts, "
           "deleted = excluded.deleted OR m.deleted, reply_count = excluded.reply_count, raw = excluded.raw, "
@@ -147,33 +185,42 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
           "k AS (INSERT INTO merged_now SELECT channel_id, ts FROM up) "
           "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up",
       {std::string(source)});
+  step.emplace("merge: reactions and files");
   stats.inserted = r[0][0].as<long>();
   stats.updated = r[0][1].as<long>();
   tx.exec("TRUNCATE staging_messages");
   tx.exec("INSERT INTO derive_keys SELECT channel_id, ts FROM merged_now ON CONFLICT DO NOTHING");
-  // Reactions and files always follow the raw JSON of the message.
+  // Reactions and files of the changed messages: replaced by the staged ones.
+  {
+    pqxx::stream_to s(tx, "staging_reactions");
+    for (const auto& r2 : impl_->reactions) s << r2;
+    s.complete();
+  }
+  {
+    pqxx::stream_to s(tx, "staging_files");
+    for (const auto& [key, f] : impl_->files)
+      s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype), opt(f.filetype), f.size,
+                           opt(f.url_private), f.raw);
+    s.complete();
+  }
+  impl_->reactions.clear();
+  impl_->files.clear();
+  // Temporary tables get no automatic statistics; without them these joins plan badly.
+  tx.exec("ANALYZE merged_now, staging_reactions, staging_files");
   tx.exec("DELETE FROM " + impl_->t("reactions") + " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
-  tx.exec("INSERT INTO " + impl_->t("reactions") +
-          " (channel_id, ts, emoji, user_id) SELECT DISTINCT m.channel_id, m.ts, r->>'name', u "
-          "FROM merged_now k JOIN " + impl_->t("messages") + " m USING (channel_id, ts), "
-          "jsonb_array_elements(CASE jsonb_typeof(m.raw->'reactions') WHEN 'array' THEN m.raw->'reactions' ELSE '[]'::jsonb END) r, "
-          "jsonb_array_elements_text(CASE jsonb_typeof(r->'users') WHEN 'array' THEN r->'users' ELSE '[]'::jsonb END) u "
-          "WHERE r->>'name' IS NOT NULL");
+  tx.exec("INSERT INTO " + impl_->t("reactions") + " (channel_id, ts, emoji, user_id) "
+          "SELECT DISTINCT r.channel_id, r.ts, r.emoji, r.user_id FROM staging_reactions r JOIN merged_now k USING (channel_id, ts)");
   tx.exec("DELETE FROM " + impl_->t("files") + " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
-  tx.exec("INSERT INTO " + impl_->t("files") +
-          " (channel_id, ts, file_id, name, title, mimetype, filetype, size, url_private, raw) "
-          "SELECT DISTINCT ON (m.channel_id, m.ts, f->>'id') m.channel_id, m.ts, f->>'id', f->>'name', f->>'title', "
-          "f->>'mimetype', f->>'filetype', CASE WHEN jsonb_typeof(f->'size') = 'number' THEN (f->>'size')::bigint END, "
-          "f->>'url_private', f "
-          "FROM merged_now k JOIN " + impl_->t("messages") + " m USING (channel_id, ts), "
-          "jsonb_array_elements((CASE jsonb_typeof(m.raw->'files') WHEN 'array' THEN m.raw->'files' ELSE '[]'::jsonb END) || "
-          "  (CASE jsonb_typeof(m.raw->'file') WHEN 'object' THEN jsonb_build_array(m.raw->'file') ELSE '[]'::jsonb END)) f "
-          "WHERE f->>'id' IS NOT NULL");
+  tx.exec("INSERT INTO " + impl_->t("files") + " (channel_id, ts, file_id, name, title, mimetype, filetype, size, url_private, raw) "
+          "SELECT DISTINCT ON (f.channel_id, f.ts, f.file_id) f.channel_id, f.ts, f.file_id, f.name, f.title, f.mimetype, "
+          "f.filetype, f.size, f.url_private, f.raw FROM staging_files f JOIN merged_now k USING (channel_id, ts)");
+  tx.exec("TRUNCATE staging_reactions, staging_files");
   return stats;
 }
 
 void RegionWriter::for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn) {
   impl_->close_stream();
+  StepTimer step("derive: read candidates and parse");
   impl_->everything = everything;
   const std::string from = everything ? impl_->t("messages") + " m"
                                       : impl_->t("messages") + " m JOIN derive_keys k USING (channel_id, ts)";
@@ -197,6 +244,7 @@ void RegionWriter::for_each_message_to_derive(bool everything, const std::functi
 
 void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues) {
   impl_->close_stream();
+  StepTimer step("derive: write");
   auto& tx = impl_->tx;
   if (impl_->everything) {
     tx.exec("DELETE FROM " + impl_->t("beatdowns"));
@@ -273,8 +321,30 @@ void RegionWriter::mark_backblast_channels() {
                  "AND EXISTS (SELECT 1 FROM " + impl_->t("beatdowns") + " b WHERE b.ao_channel_id = c.channel_id)");
 }
 
+std::optional<std::pair<std::string, std::string>> RegionWriter::sync_checkpoint(std::string_view channel_id) {
+  impl_->close_stream();
+  auto r = detail::exec_params(impl_->tx, "SELECT oldest, latest FROM " + impl_->t("sync_state") + " WHERE channel_id = $1",
+                               {std::string(channel_id)});
+  if (r.empty()) return std::nullopt;
+  return std::make_pair(std::string(r[0][0].c_str()), std::string(r[0][1].c_str()));
+}
+
+void RegionWriter::set_sync_checkpoint(std::string_view channel_id, std::string_view oldest, std::string_view latest) {
+  impl_->close_stream();
+  detail::exec_params(impl_->tx,
+                      "INSERT INTO " + impl_->t("sync_state") + " (channel_id, oldest, latest) VALUES ($1, $2, $3) "
+                      "ON CONFLICT (channel_id) DO UPDATE SET oldest = excluded.oldest, latest = excluded.latest, updated_at = now()",
+                      {std::string(channel_id), std::string(oldest), std::string(latest)});
+}
+
+void RegionWriter::clear_sync_checkpoint(std::string_view channel_id) {
+  impl_->close_stream();
+  detail::exec_params(impl_->tx, "DELETE FROM " + impl_->t("sync_state") + " WHERE channel_id = $1", {std::string(channel_id)});
+}
+
 void RegionWriter::commit() {
   impl_->close_stream();
+  StepTimer step("commit");
   impl_->tx.commit();
 }
 

@@ -1,6 +1,10 @@
 // paxstats import: a Slack export into the raw store, then derivation, in one transaction.
 #include <chrono>
-#include <regex>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "derive.hpp"
 #include "paxstats/db/raw_store.hpp"
@@ -80,7 +84,8 @@ db::ChannelRecord channel_record(const slack::ExportConversation& c) {
 }  // namespace
 
 // Reads one message object; throws UserError naming `where` for what no Slack message looks like.
-db::MessageRecord message_record(const std::string& channel, const json& m, const std::string& where) {
+db::MessageRecord message_record(const std::string& channel, const json& m, const std::string& where,
+                                 std::string_view raw = {}) {
   if (!m.is_object()) throw UserError(where + ": a message that is not a JSON object: " + m.dump().substr(0, 120));
   db::MessageRecord r;
   r.channel_id = channel;
@@ -88,7 +93,7 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   if (!valid_ts(r.ts))
     throw UserError(where + ": a message whose \"ts\" (" + m.value("ts", json()).dump().substr(0, 40) +
                     ") is not a Slack timestamp like 1700000000.000100");
-  r.raw = m.dump();
+  r.raw = raw.empty() ? m.dump() : std::string(raw);  // the bytes as received, when we have them
   if (r.raw.size() > kMaxMessageBytes)
     throw UserError(where + ": message " + r.ts + " is " + std::to_string(r.raw.size() >> 20) +
                     " MiB; Slack messages hold at most 40,000 characters, so the file is damaged or not from Slack.");
@@ -100,6 +105,22 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   if (m.contains("edited") && m["edited"].is_object()) r.edited_ts = str(m["edited"], "ts");
   r.deleted = r.subtype == "tombstone";
   r.reply_count = static_cast<int>(number(m, "reply_count").value_or(0));
+  if (auto it = m.find("reactions"); it != m.end() && it->is_array())
+    for (const auto& x : *it) {
+      if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
+      std::set<std::string> seen;
+      for (const auto& u : x.value("users", json::array()))
+        if (u.is_string() && seen.insert(u.get<std::string>()).second) r.reactions.emplace_back(x["name"], u.get<std::string>());
+    }
+  auto add_file = [&](const json& f) {
+    if (!f.is_object() || !f.contains("id") || !f["id"].is_string()) return;
+    db::FileRecord fr{str(f, "id"), str(f, "name"), str(f, "title"), str(f, "mimetype"), str(f, "filetype"),
+                      str(f, "url_private"), number(f, "size"), f.dump()};
+    r.files.push_back(std::move(fr));
+  };
+  if (auto it = m.find("files"); it != m.end() && it->is_array())
+    for (const auto& f : *it) add_file(f);
+  if (auto it = m.find("file"); it != m.end()) add_file(*it);  // legacy exports: one file per message
   return r;
 }
 
@@ -126,6 +147,56 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
 
   size_t total_files = 0;
   for (const auto& c : index.conversations) total_files += c.day_files.size();
+
+  // A reader thread parses day files while this thread streams them to the server (which
+  // parses the JSON again into jsonb as it receives it): the two cores work at once.
+  struct Batch {
+    std::string file;
+    std::vector<db::MessageRecord> rows;
+    std::string error;  // a bad file: why
+  };
+  std::mutex mu;
+  std::condition_variable ready, room;
+  std::deque<Batch> queue;
+  bool done = false, stop = false;
+  std::thread reader([&] {
+    for (const auto& conv : index.conversations)
+      for (const auto& file : conv.day_files) {
+        Batch b{file, {}, {}};
+        try {
+          const std::string where = archive->where(file);
+          slack::for_each_element(*archive, file, [&](const json& m, std::string_view raw) {
+            b.rows.push_back(message_record(conv.id, m, where, raw));
+          });
+        } catch (const std::exception& e) {
+          b.rows.clear();
+          b.error = e.what();
+        }
+        std::unique_lock lock(mu);
+        room.wait(lock, [&] { return queue.size() < 64 || stop; });
+        if (stop) return;
+        queue.push_back(std::move(b));
+        ready.notify_one();
+      }
+    std::lock_guard lock(mu);
+    done = true;
+    ready.notify_one();
+  });
+  struct Join {  // stops and joins the reader however this function ends
+    std::thread& t;
+    std::mutex& mu;
+    bool& stop;
+    std::condition_variable& room;
+    ~Join() {
+      {
+        std::lock_guard lock(mu);
+        stop = true;
+      }
+      room.notify_all();
+      if (t.joinable()) t.join();
+    }
+  } join{reader, mu, stop, room};
+
   long staged = 0;
   auto merge = [&] {
     auto s = writer.merge_messages("export");
@@ -133,30 +204,31 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
     report.updated += s.updated;
     staged = 0;
   };
-  std::vector<db::MessageRecord> file_rows;
-  for (const auto& conv : index.conversations) {
-    for (const auto& file : conv.day_files) {
-      // A file is read and checked whole before any of it is staged, so skipping it leaves nothing behind.
-      file_rows.clear();
-      try {
-        const json day = slack::parse_entry(*archive, file);
-        if (!day.is_array()) throw UserError(archive->where(file) + ": expected a JSON array of messages");
-        for (const auto& m : day) file_rows.push_back(message_record(conv.id, m, archive->where(file)));
-      } catch (const UserError& e) {
-        if (!options.skip_bad_files) throw;
-        report.skipped.push_back(e.what());
-        continue;
-      }
-      for (const auto& r : file_rows) writer.stage_message(r);
-      report.messages += static_cast<long>(file_rows.size());
-      staged += static_cast<long>(file_rows.size());
-      ++report.files;
-      if (staged >= kMergeEvery) merge();
-      if (options.progress && (report.files % 500 == 0 || static_cast<size_t>(report.files) == total_files)) {
-        *options.progress << (options.progress_is_tty ? "\r" : "") << "import: " << report.files << "/" << total_files
-                          << " files, " << report.messages << " messages" << (options.progress_is_tty ? "" : "\n")
-                          << std::flush;
-      }
+  for (;;) {
+    Batch b;
+    {
+      std::unique_lock lock(mu);
+      ready.wait(lock, [&] { return !queue.empty() || done; });
+      if (queue.empty()) break;
+      b = std::move(queue.front());
+      queue.pop_front();
+      room.notify_one();
+    }
+    // A file is read and checked whole before any of it is staged, so skipping it leaves nothing behind.
+    if (!b.error.empty()) {
+      if (!options.skip_bad_files) throw UserError(b.error);
+      report.skipped.push_back(b.error);
+      continue;
+    }
+    for (const auto& r : b.rows) writer.stage_message(r);
+    report.messages += static_cast<long>(b.rows.size());
+    staged += static_cast<long>(b.rows.size());
+    ++report.files;
+    if (staged >= kMergeEvery) merge();
+    if (options.progress && (report.files % 500 == 0 || static_cast<size_t>(report.files) == total_files)) {
+      *options.progress << (options.progress_is_tty ? "\r" : "") << "import: " << report.files << "/" << total_files
+                        << " files, " << report.messages << " messages" << (options.progress_is_tty ? "" : "\n")
+                        << std::flush;
     }
   }
   merge();

@@ -175,20 +175,96 @@ bool ExportArchive::has(const std::string& entry) const {
 
 std::string ExportArchive::where(const std::string& entry) const { return path_.filename().string() + ":" + prefix_ + entry; }
 
+namespace {
+
+// A parse error at byte `at` of the entry, as "file:line:column: what … what to do".
+[[noreturn]] void entry_error(const ExportArchive& archive, const std::string& entry, const std::string& bytes, size_t at,
+                              const std::string& what) {
+  at = std::min(at, bytes.size());
+  const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(at), '\n'));
+  const size_t line_start = at == 0 ? std::string::npos : bytes.rfind('\n', at - 1);
+  const size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+  const bool utf8 = what.find("UTF-8") != std::string::npos || what.find("utf-8") != std::string::npos;
+  throw UserError(archive.where(entry) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+                  (utf8 ? "invalid UTF-8 (the file is damaged or not from Slack)" : "malformed JSON") + " (" + what +
+                  "). Re-download the export, or import with --skip-bad-files to leave this file out.");
+}
+
+// Byte ranges of the elements of a top-level JSON array; false when the text is not one
+// (the caller then parses it whole for a precise error).
+bool split_array(std::string_view s, std::vector<std::pair<size_t, size_t>>& out) {
+  size_t i = 0;
+  auto ws = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+  };
+  if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a byte-order mark
+  ws();
+  if (i >= s.size() || s[i] != '[') return false;
+  ++i;
+  ws();
+  if (i < s.size() && s[i] == ']') return true;
+  for (;;) {
+    ws();
+    const size_t start = i;
+    int depth = 0;
+    bool in_string = false;
+    for (; i < s.size(); ++i) {
+      const char c = s[i];
+      if (in_string) {
+        if (c == '\\') ++i;
+        else if (c == '"') in_string = false;
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) break;
+        --depth;
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+    }
+    if (i >= s.size() || in_string) return false;
+    size_t end = i;
+    while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == '\t')) --end;
+    if (end == start) return false;
+    out.emplace_back(start, end);
+    if (s[i] == ']') return true;
+    ++i;  // the comma
+  }
+}
+
+}  // namespace
+
+void for_each_element(const ExportArchive& archive, const std::string& entry,
+                      const std::function<void(const nlohmann::json&, std::string_view)>& fn) {
+  const std::string bytes = archive.read(entry);
+  std::vector<std::pair<size_t, size_t>> ranges;
+  if (!split_array(bytes, ranges)) {
+    const auto whole = nlohmann::json::parse(bytes, nullptr, false);
+    if (!whole.is_discarded() && !whole.is_array())
+      throw UserError(archive.where(entry) + ": expected a JSON array of messages");
+    parse_entry(archive, entry);  // throws the precise error
+    throw UserError(archive.where(entry) + ": not a JSON array");
+  }
+  for (const auto& [start, end] : ranges) {
+    const std::string_view raw(bytes.data() + start, end - start);
+    nlohmann::json element;
+    try {
+      element = nlohmann::json::parse(raw);
+    } catch (const nlohmann::json::parse_error& e) {
+      entry_error(archive, entry, bytes, start + (e.byte ? e.byte - 1 : 0), e.what());
+    }
+    fn(element, raw);
+  }
+}
+
 nlohmann::json parse_entry(const ExportArchive& archive, const std::string& entry) {
   const std::string bytes = archive.read(entry);
   try {
     return nlohmann::json::parse(bytes);
   } catch (const nlohmann::json::parse_error& e) {
-    const size_t at = std::min<size_t>(e.byte ? e.byte - 1 : 0, bytes.size());
-    const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(at), '\n'));
-    const size_t line_start = bytes.rfind('\n', at ? at - 1 : 0);
-    const size_t column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
-    std::string what = e.what();
-    const bool utf8 = what.find("UTF-8") != std::string::npos || what.find("utf-8") != std::string::npos;
-    throw UserError(archive.where(entry) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
-                    (utf8 ? "invalid UTF-8 (the file is damaged or not from Slack)" : "malformed JSON") + " (" + what +
-                    "). Re-download the export, or import with --skip-bad-files to leave this file out.");
+    entry_error(archive, entry, bytes, e.byte ? e.byte - 1 : 0, e.what());
   }
 }
 

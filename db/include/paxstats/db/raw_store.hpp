@@ -27,12 +27,20 @@ struct ChannelRecord {
   std::string raw;
 };
 
+struct FileRecord {
+  std::string file_id, name, title, mimetype, filetype, url_private;
+  std::optional<long long> size;
+  std::string raw;  // the file object's JSON
+};
+
 struct MessageRecord {
   std::string channel_id, ts;  // ts: Slack's id of the message, kept as text
   std::string thread_ts, user_id, bot_id, subtype, text, edited_ts;  // "" = none
   bool deleted = false;
   int reply_count = 0;
   std::string raw;
+  std::vector<std::pair<std::string, std::string>> reactions;  // (emoji, user id), from raw
+  std::vector<FileRecord> files;                               // from raw
 };
 
 // A stored message, as the parser needs it.
@@ -97,8 +105,8 @@ class RegionWriter {
 
   // Merges staged messages: new ones are inserted; a stored one is replaced when the staged
   // version carries a newer edit, or the same edit with other content (replies, reactions).
-  // An older version never replaces a newer one. Reactions and files of changed messages are
-  // rebuilt from their raw JSON. Changed messages are remembered for derivation.
+  // An older version never replaces a newer one. The reactions and files of changed messages
+  // are replaced by the staged ones. Changed messages are remembered for derivation.
   MergeStats merge_messages(std::string_view source);
 
   // The messages whose derived rows must be rebuilt: those merged by this writer, or every
@@ -118,6 +126,11 @@ class RegionWriter {
   std::vector<std::string> threads_since(std::string_view channel_id, std::string_view since_ts);
   // Marks channels where beatdowns are reported (AO channels) as backblast channels.
   void mark_backblast_channels();
+
+  // A channel's interrupted history sync: {oldest, latest}, or nullopt when none is pending.
+  std::optional<std::pair<std::string, std::string>> sync_checkpoint(std::string_view channel_id);
+  void set_sync_checkpoint(std::string_view channel_id, std::string_view oldest, std::string_view latest);
+  void clear_sync_checkpoint(std::string_view channel_id);
 
   void commit();
 

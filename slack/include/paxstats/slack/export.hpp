@@ -1,5 +1,7 @@
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -36,6 +38,12 @@ class ExportArchive {
 // Parses a JSON entry. Throws UserError naming the file, with line and column, for malformed
 // JSON or invalid UTF-8.
 nlohmann::json parse_entry(const ExportArchive& archive, const std::string& entry);
+
+// Reads a JSON-array entry element by element: fn receives each element parsed, with its own
+// bytes as they stand in the file (no re-serialising). Errors as parse_entry; an entry that is
+// not an array is an error naming it.
+void for_each_element(const ExportArchive& archive, const std::string& entry,
+                      const std::function<void(const nlohmann::json& element, std::string_view raw)>& fn);
 
 struct ExportConversation {
   std::string id, name;
