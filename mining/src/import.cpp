@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "derive.hpp"
+#include "records.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -18,52 +19,7 @@ namespace paxstats::mining {
 namespace {
 
 using json = nlohmann::json;
-constexpr size_t kMaxMessageBytes = 4u << 20;  // Slack caps text at 40,000 characters; 4 MiB is no message
-constexpr long kMergeEvery = 250000;           // staged rows per merge, to bound the staging table
-
-std::string str(const json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<long long> number(const json& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<long long>();
-  if (it->is_number()) return static_cast<long long>(it->get<double>());
-  if (it->is_string()) {  // legacy exports write "created" as a string
-    try {
-      return std::stoll(it->get<std::string>());
-    } catch (...) {
-    }
-  }
-  return std::nullopt;
-}
-
-bool valid_ts(const std::string& ts) {
-  if (ts.empty() || ts.size() > 32) return false;
-  size_t dot = ts.find('.');
-  for (size_t i = 0; i < ts.size(); ++i)
-    if (i != dot && !std::isdigit(static_cast<unsigned char>(ts[i]))) return false;
-  return dot != 0 && dot != ts.size() - 1;
-}
-
-db::UserRecord user_record(const json& u) {
-  db::UserRecord r;
-  r.id = str(u, "id");
-  const json profile = u.contains("profile") && u["profile"].is_object() ? u["profile"] : json::object();
-  r.display_name = str(profile, "display_name");
-  r.real_name = str(u, "real_name").empty() ? str(profile, "real_name") : str(u, "real_name");
-  r.user_name = !r.display_name.empty() ? r.display_name : !r.real_name.empty() ? r.real_name : str(u, "name");
-  if (r.user_name.empty()) r.user_name = r.id;
-  r.email = str(profile, "email");
-  r.tz = str(u, "tz");
-  r.is_bot = u.value("is_bot", false) || u.value("is_app_user", false) || r.id == "USLACKBOT";
-  r.deleted = u.value("deleted", false);
-  r.updated = number(u, "updated");
-  r.raw = u.dump();
-  return r;
-}
+constexpr long kMergeEvery = 250000;  // staged rows per merge, to bound the staging table
 
 db::ChannelRecord channel_record(const slack::ExportConversation& c) {
   db::ChannelRecord r;
@@ -76,53 +32,12 @@ db::ChannelRecord channel_record(const slack::ExportConversation& c) {
   }
   r.is_archived = c.info.value("is_archived", false);
   r.is_private = c.kind != "channel";
-  r.created = number(c.info, "created");
+  r.created = detail::number(c.info, "created");
   r.raw = c.info.dump();
   return r;
 }
 
 }  // namespace
-
-// Reads one message object; throws UserError naming `where` for what no Slack message looks like.
-db::MessageRecord message_record(const std::string& channel, const json& m, const std::string& where,
-                                 std::string_view raw = {}) {
-  if (!m.is_object()) throw UserError(where + ": a message that is not a JSON object: " + m.dump().substr(0, 120));
-  db::MessageRecord r;
-  r.channel_id = channel;
-  r.ts = str(m, "ts");
-  if (!valid_ts(r.ts))
-    throw UserError(where + ": a message whose \"ts\" (" + m.value("ts", json()).dump().substr(0, 40) +
-                    ") is not a Slack timestamp like 1700000000.000100");
-  r.raw = raw.empty() ? m.dump() : std::string(raw);  // the bytes as received, when we have them
-  if (r.raw.size() > kMaxMessageBytes)
-    throw UserError(where + ": message " + r.ts + " is " + std::to_string(r.raw.size() >> 20) +
-                    " MiB; Slack messages hold at most 40,000 characters, so the file is damaged or not from Slack.");
-  r.thread_ts = str(m, "thread_ts");
-  r.user_id = str(m, "user");
-  r.bot_id = str(m, "bot_id");
-  r.subtype = str(m, "subtype");
-  r.text = str(m, "text");
-  if (m.contains("edited") && m["edited"].is_object()) r.edited_ts = str(m["edited"], "ts");
-  r.deleted = r.subtype == "tombstone";
-  r.reply_count = static_cast<int>(number(m, "reply_count").value_or(0));
-  if (auto it = m.find("reactions"); it != m.end() && it->is_array())
-    for (const auto& x : *it) {
-      if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
-      std::set<std::string> seen;
-      for (const auto& u : x.value("users", json::array()))
-        if (u.is_string() && seen.insert(u.get<std::string>()).second) r.reactions.emplace_back(x["name"], u.get<std::string>());
-    }
-  auto add_file = [&](const json& f) {
-    if (!f.is_object() || !f.contains("id") || !f["id"].is_string()) return;
-    db::FileRecord fr{str(f, "id"), str(f, "name"), str(f, "title"), str(f, "mimetype"), str(f, "filetype"),
-                      str(f, "url_private"), number(f, "size"), f.dump()};
-    r.files.push_back(std::move(fr));
-  };
-  if (auto it = m.find("files"); it != m.end() && it->is_array())
-    for (const auto& f : *it) add_file(f);
-  if (auto it = m.find("file"); it != m.end()) add_file(*it);  // legacy exports: one file per message
-  return r;
-}
 
 ImportReport import_export(db::Database& db, std::string_view region, const std::filesystem::path& path,
                            const ImportOptions& options) {
@@ -134,7 +49,7 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
   ImportReport report;
   db::RegionWriter writer(db, region);
   std::vector<db::UserRecord> users;
-  for (const auto& u : index.users) users.push_back(user_record(u));
+  for (const auto& u : index.users) users.push_back(detail::user_record(u));
   writer.upsert_users(users);
   report.users = static_cast<long>(users.size());
   std::vector<db::ChannelRecord> channels;
@@ -166,7 +81,7 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
         try {
           const std::string where = archive->where(file);
           slack::for_each_element(*archive, file, [&](const json& m, std::string_view raw) {
-            b.rows.push_back(message_record(conv.id, m, where, raw));
+            b.rows.push_back(detail::message_record(conv.id, m, where, raw));
           });
         } catch (const std::exception& e) {
           b.rows.clear();

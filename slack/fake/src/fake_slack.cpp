@@ -158,6 +158,10 @@ struct FakeSlack::Impl {
         bool match = (c != p.end() && c->second == it->channel) || (c2 != p.end() && c2->second == it->channel);
         if (!match) continue;
       }
+      if (it->after > 0) {
+        --it->after;
+        return std::nullopt;
+      }
       Fault f = *it;
       if (--it->times <= 0) faults.erase(it);
       return f;

@@ -9,6 +9,10 @@
 #include "paxstats/db/database.hpp"
 #include "paxstats/mining/backblast.hpp"
 
+namespace paxstats::slack {
+class Client;
+}
+
 namespace paxstats::mining {
 
 // What derivation found.
@@ -40,6 +44,27 @@ struct ImportReport {
 // (and line, or message ts) of bad input.
 ImportReport import_export(db::Database& db, std::string_view region, const std::filesystem::path& path,
                            const ImportOptions& options = {});
+
+struct SyncOptions {
+  int lookback_days = 7;            // re-read this far back from the newest stored message (edits, late replies)
+  bool join_channels = true;        // join public AO channels the bot is not in
+  bool nonmarketplace = false;      // Slack's 2025 limits for non-Marketplace apps: 1 history call a minute, 15 a page
+  std::ostream* progress = nullptr;
+};
+
+struct SyncReport {
+  long users = 0, channels = 0, channels_read = 0, pages = 0, messages = 0, inserted = 0, updated = 0, threads = 0;
+  DeriveReport derived;
+  std::vector<std::string> notes;  // channels skipped and why
+  double seconds = 0;
+};
+
+// Brings a region up to date through the Web API: users, channels (archived too), then each
+// readable channel's history from its newest stored message minus the look-back (all of it the
+// first time), with the replies of threads. Each page is committed with a checkpoint, so an
+// interrupted sync resumes where it stopped without gaps. Throws SlackError when the token is
+// bad (nothing more can be done); other per-channel failures become notes.
+SyncReport sync(db::Database& db, std::string_view region, slack::Client& client, const SyncOptions& options = {});
 
 // Rebuilds every beatdown, attendance and parse issue of a region from its raw store.
 DeriveReport reparse(db::Database& db, std::string_view region);

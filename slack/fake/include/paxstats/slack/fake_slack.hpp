@@ -81,6 +81,7 @@ class FakeSlack {
     } kind;
     std::string method = {};
     int times = 1;
+    int after = 0;  // let this many matching calls through first
     std::string channel = {};
     std::string error = "internal_error";
     std::string needed = {};  // with error "missing_scope"

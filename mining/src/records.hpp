@@ -1,0 +1,25 @@
+#pragma once
+// Internal to mining/: raw-store rows from Slack's JSON, the same whether it came from an
+// export, the Web API or an event, so every path stores identical rows.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "paxstats/db/raw_store.hpp"
+
+namespace paxstats::mining::detail {
+
+std::string str(const nlohmann::json& o, const char* key);
+// An integer field, also when written as a string (legacy exports write "created": "1452…").
+std::optional<long long> number(const nlohmann::json& o, const char* key);
+
+db::UserRecord user_record(const nlohmann::json& user);
+// A channel object of conversations.list / conversations.info / channels.json.
+db::ChannelRecord channel_record(const nlohmann::json& channel, bool is_private);
+// A message; raw = the bytes as received when given (else the object is serialised).
+// Throws UserError naming `where` for what no Slack message looks like (no ts, 50 MB, …).
+db::MessageRecord message_record(const std::string& channel, const nlohmann::json& m, const std::string& where,
+                                 std::string_view raw = {});
+
+}  // namespace paxstats::mining::detail

@@ -1,0 +1,156 @@
+// paxstats sync: the raw store brought up to date through Slack's Web API.
+#include <chrono>
+#include <regex>
+#include <set>
+
+#include "derive.hpp"
+#include "paxstats/db/raw_store.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/slack/client.hpp"
+#include "records.hpp"
+
+namespace paxstats::mining {
+namespace {
+
+using json = nlohmann::json;
+
+// ts minus whole days, as a ts ("1700000000.000100" - 7 days).
+std::string ts_minus_days(const std::string& ts, int days) {
+  auto t = detail::ts_time(ts);
+  if (!t) return "";
+  return std::to_string(t->time_since_epoch().count() - 86400LL * days) + ".000000";
+}
+
+bool is_ao_channel(const std::string& name) {
+  static const std::regex ao(R"(^(ao|a-o)[-_ ].*|.*backblast.*)", std::regex::icase);
+  return std::regex_match(name, ao);
+}
+
+}  // namespace
+
+SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& client, const SyncOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string region(region_view);
+  const std::string tz = db::get_region(db, region).tz;
+  SyncReport report;
+  auto say = [&](const std::string& line) {
+    if (o.progress) *o.progress << "sync: " << line << std::endl;
+  };
+  if (o.nonmarketplace)
+    say("this app is held to Slack's 2025 limits for non-Marketplace apps (1 history request a minute, 15 messages a "
+        "page): syncing will be slow. An internal (custom) app, or importing an export, is much faster.");
+
+  // Users and channels.
+  const auto users = client.users_list();
+  const auto channels = client.conversations_list("public_channel,private_channel");
+  {
+    db::RegionWriter w(db, region);
+    std::vector<db::UserRecord> u;
+    for (const auto& x : users) u.push_back(detail::user_record(x));
+    std::vector<db::ChannelRecord> c;
+    for (const auto& x : channels) c.push_back(detail::channel_record(x, x.value("is_private", false)));
+    w.upsert_users(u);
+    w.upsert_channels(c);
+    w.commit();
+    report.users = static_cast<long>(u.size());
+    report.channels = static_cast<long>(c.size());
+  }
+  say(std::to_string(report.users) + " users, " + std::to_string(report.channels) + " channels");
+
+  std::set<std::string> backblast_channels;
+  for (const auto& row : db.query("SELECT channel_id FROM " + db::quote_identifier(region) + ".channels WHERE is_backblast_channel"))
+    backblast_channels.insert(*row[0]);
+
+  for (const auto& ch : channels) {
+    const std::string id = detail::str(ch, "id"), name = detail::str(ch, "name");
+    const bool is_private = ch.value("is_private", false);
+    std::string oldest, latest;
+    {
+      db::RegionWriter w(db, region);  // read-only look; rolled back
+      if (auto cp = w.sync_checkpoint(id)) {
+        oldest = cp->first;
+        latest = cp->second;
+      } else {
+        const std::string newest = w.newest_ts(id);
+        if (!newest.empty() && ch.value("is_archived", false)) continue;  // archived: nothing new can appear
+        oldest = newest.empty() ? "" : ts_minus_days(newest, o.lookback_days);
+      }
+    }
+    if (!ch.value("is_member", true)) {
+      const bool wanted = backblast_channels.count(id) || is_ao_channel(name);
+      if (!is_private && wanted && o.join_channels && !ch.value("is_archived", false)) {
+        try {
+          client.conversations_join(id);
+          say("joined #" + name);
+        } catch (const slack::SlackError& e) {
+          report.notes.push_back("#" + name + ": " + e.what());
+          continue;
+        }
+      } else {
+        if (wanted)
+          report.notes.push_back("#" + name + ": the bot is not a member; invite it (/invite @paxstats) to mine this channel");
+        continue;
+      }
+    }
+
+    long channel_pages = 0, channel_messages = 0;
+    std::optional<ParseContext> ctx;
+    try {
+      client.conversations_history(id, oldest, latest, false, [&](const json& page) {
+        db::RegionWriter w(db, region);
+        if (!ctx) ctx.emplace(detail::make_context(tz, w));
+        std::string lowest;
+        for (const auto& m : page.value("messages", json::array())) {
+          auto r = detail::message_record(id, m, "#" + name);
+          if (lowest.empty() || r.ts < lowest) lowest = r.ts;
+          const bool parent = r.reply_count > 0 && (r.thread_ts.empty() || r.thread_ts == r.ts);
+          w.stage_message(r);
+          ++channel_messages;
+          if (parent) {
+            ++report.threads;
+            client.conversations_replies(id, r.ts, [&](const json& replies) {
+              for (const auto& x : replies.value("messages", json::array())) {
+                auto rr = detail::message_record(id, x, "#" + name);
+                if (rr.ts == r.ts) continue;  // the parent again
+                w.stage_message(rr);
+                ++channel_messages;
+              }
+            });
+          }
+        }
+        auto stats = w.merge_messages("api");
+        report.inserted += stats.inserted;
+        report.updated += stats.updated;
+        auto d = detail::derive(w, *ctx, false);
+        report.derived.examined += d.examined;
+        report.derived.beatdowns += d.beatdowns;
+        report.derived.with_errors += d.with_errors;
+        report.derived.with_warnings += d.with_warnings;
+        if (!lowest.empty()) w.set_sync_checkpoint(id, oldest, lowest);
+        w.commit();
+        ++channel_pages;
+        if (channel_pages % 10 == 0) say("#" + name + ": " + std::to_string(channel_pages) + " pages so far");
+      });
+    } catch (const slack::SlackError& e) {
+      if (e.diagnosis().remedy == slack::Remedy::stop_workspace) throw;
+      report.notes.push_back("#" + name + ": " + e.what());
+      continue;
+    }
+    {
+      db::RegionWriter w(db, region);
+      w.clear_sync_checkpoint(id);
+      w.mark_backblast_channels();
+      w.commit();
+    }
+    ++report.channels_read;
+    report.pages += channel_pages;
+    report.messages += channel_messages;
+    say("#" + name + ": " + std::to_string(channel_messages) + " messages in " + std::to_string(channel_pages) + " pages");
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace paxstats::mining
