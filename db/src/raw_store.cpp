@@ -2,6 +2,10 @@
 
 #include <pqxx/pqxx>
 
+#include <ctime>
+#include <set>
+#include <tuple>
+
 #include "detail/database_impl.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
@@ -56,6 +60,7 @@ struct RegionWriter::Impl {
   std::string schema;  // quoted
   std::unique_ptr<pqxx::stream_to> stream;
   long staged = 0;
+  bool direct = false;
   // Reactions and files wait here until the message COPY ends (one COPY at a time).
   std::vector<std::tuple<std::string, std::string, std::string, std::string>> reactions;
   std::vector<std::pair<std::pair<std::string, std::string>, FileRecord>> files;
@@ -140,7 +145,43 @@ void RegionWriter::upsert_channels(const std::vector<ChannelRecord>& channels) {
           "is_private = excluded.is_private, created = coalesce(excluded.created, c.created), raw = excluded.raw");
 }
 
+bool RegionWriter::region_is_empty() {
+  impl_->close_stream();
+  return impl_->tx.exec("SELECT 1 FROM " + impl_->t("messages") + " LIMIT 1").empty();
+}
+
+void RegionWriter::direct_mode() { impl_->direct = true; }
+
+namespace {
+// "1700000000.000100" as a timestamptz literal PostgreSQL reads: "@ 1700000000.000100" is not
+// accepted by COPY, so write the UTC date and time.
+std::string ts_timestamp(const std::string& ts) {
+  const auto dot = ts.find('.');
+  const long long secs = std::stoll(ts.substr(0, dot));
+  const std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return std::string(buf) + (dot == std::string::npos ? "" : ts.substr(dot, 7)) + "+00";
+}
+}  // namespace
+
 void RegionWriter::stage_message(const MessageRecord& m) {
+  if (impl_->direct) {
+    if (!impl_->stream)
+      impl_->stream = std::make_unique<pqxx::stream_to>(
+          impl_->tx, impl_->t("messages"),
+          std::vector<std::string>{"channel_id", "ts", "thread_ts", "user_id", "bot_id", "subtype", "text", "edited_ts",
+                                   "deleted", "reply_count", "posted_at", "raw", "source"});
+    *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
+                                      m.text, opt(m.edited_ts), m.deleted, m.reply_count, ts_timestamp(m.ts), m.raw,
+                                      std::string("export"));
+    for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
+    for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
+    ++impl_->staged;
+    return;
+  }
   if (!impl_->stream) impl_->stream = std::make_unique<pqxx::stream_to>(impl_->tx, "staging_messages");
   *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
                                     m.text, opt(m.edited_ts), m.deleted, m.reply_count, m.raw);
@@ -158,6 +199,29 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
   MergeStats stats;
   stats.staged = impl_->staged;
   impl_->staged = 0;
+  if (impl_->direct) {  // already in place: only reactions and files remain to be written
+    StepTimer step("direct: reactions and files");
+    stats.inserted = stats.staged;
+    {
+      pqxx::stream_to s(tx, impl_->t("reactions"), std::vector<std::string>{"channel_id", "ts", "emoji", "user_id"});
+      for (const auto& r2 : impl_->reactions) s << r2;
+      s.complete();
+    }
+    {
+      pqxx::stream_to s(tx, impl_->t("files"),
+                        std::vector<std::string>{"channel_id", "ts", "file_id", "name", "title", "mimetype", "filetype", "size",
+                                                 "url_private", "raw"});
+      std::set<std::tuple<std::string, std::string, std::string>> seen;
+      for (const auto& [key, f] : impl_->files)
+        if (seen.emplace(key.first, key.second, f.file_id).second)
+          s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype), opt(f.filetype),
+                               f.size, opt(f.url_private), f.raw);
+      s.complete();
+    }
+    impl_->reactions.clear();
+    impl_->files.clear();
+    return stats;
+  }
   tx.exec("TRUNCATE merged_now");
   std::optional<StepTimer> step(std::in_place, "merge: messages");
   // The same message twice in one import (overlapping day files) needs the newest picked; the
@@ -220,6 +284,7 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
 
 void RegionWriter::for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn) {
   impl_->close_stream();
+  everything = everything || impl_->direct;  // direct mode tracks no keys: the region was empty
   StepTimer step("derive: read candidates and parse");
   impl_->everything = everything;
   const std::string from = everything ? impl_->t("messages") + " m"

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
 #include "derive.hpp"
 #include "records.hpp"
@@ -39,8 +40,26 @@ db::ChannelRecord channel_record(const slack::ExportConversation& c) {
 
 }  // namespace
 
+namespace {
+// The same message twice in an export: only the merge path can choose between the two.
+struct DuplicateMessage {};
+}  // namespace
+
+ImportReport import_once(db::Database& db, std::string_view region, const std::filesystem::path& path,
+                         const ImportOptions& options, bool allow_direct);
+
 ImportReport import_export(db::Database& db, std::string_view region, const std::filesystem::path& path,
                            const ImportOptions& options) {
+  try {
+    return import_once(db, region, path, options, true);
+  } catch (const DuplicateMessage&) {
+    log::info("a message appears twice in the export: importing through the merge path");
+    return import_once(db, region, path, options, false);
+  }
+}
+
+ImportReport import_once(db::Database& db, std::string_view region, const std::filesystem::path& path,
+                         const ImportOptions& options, bool allow_direct) {
   const auto start = std::chrono::steady_clock::now();
   const std::string tz = db::get_region(db, region).tz;
   auto archive = slack::ExportArchive::open(path);
@@ -48,6 +67,10 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
 
   ImportReport report;
   db::RegionWriter writer(db, region);
+  // A first import into an empty region writes straight into the tables (about twice as fast).
+  const bool direct = allow_direct && writer.region_is_empty();
+  if (direct) writer.direct_mode();
+  std::unordered_set<std::string> seen;  // direct mode: (channel, ts) written so far
   std::vector<db::UserRecord> users;
   for (const auto& u : index.users) users.push_back(detail::user_record(u));
   writer.upsert_users(users);
@@ -135,7 +158,10 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
       report.skipped.push_back(b.error);
       continue;
     }
-    for (const auto& r : b.rows) writer.stage_message(r);
+    for (const auto& r : b.rows) {
+      if (direct && !seen.insert(r.channel_id + '|' + r.ts).second) throw DuplicateMessage{};
+      writer.stage_message(r);
+    }
     report.messages += static_cast<long>(b.rows.size());
     staged += static_cast<long>(b.rows.size());
     ++report.files;

@@ -190,6 +190,44 @@ TEST_F(Import, OverlappingExportsAddUp) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), 1);
 }
 
+TEST_F(Import, AMessageTwiceInOneExportKeepsTheNewestVersion) {
+  // The fast path for a first import cannot choose between two copies; the merge path can.
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  write_file(a.path() / "ao-forge" / "2024-03-06.json", R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
+    "edited":{"user":"U0000000A1","ts":"1709650000.000000"},
+    "text":"Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2> <@U0000000A3>\nCount: 3"}])");
+  auto r = mining::import_export(conn, "demo", a.path());
+  EXPECT_EQ(r.messages, 2);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 1);
+  EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 3);
+}
+
+TEST_F(Import, FirstImportAndLaterImportsStoreTheSameRows) {
+  // The first import writes straight into the tables; later ones stage and merge. Same rows.
+  auto& g = generated();
+  mining::import_export(conn, "demo", g.dir.path());
+  db::add_region(conn, "demo2", "Demo 2", "America/Chicago");
+  test::TempDir seed;
+  small_export(seed.path(), R"([{"type":"message","user":"U0000000A1","ts":"1000000000.000100","text":"hello"}])");
+  mining::import_export(conn, "demo2", seed.path());  // not empty any more: the next import merges
+  mining::import_export(conn, "demo2", g.dir.path());
+  for (const char* table : {"messages", "reactions", "files", "beatdowns", "attendance", "parse_issues"}) {
+    const std::string cols = std::string(table) == "messages" ? "channel_id, ts, text, posted_at, raw, reply_count"
+                             : std::string(table) == "parse_issues" ? "channel_id, ts, severity, field, reason"
+                             : std::string(table) == "beatdowns"
+                                 ? "channel_id, ts, ao_channel_id, ao_name, bd_date, q_user_id, q_name, coq_user_ids, "
+                                   "coq_names, pax_count, derived_count, fng_count, fng_names, title, parse_status, edited_ts"
+                                 : "*";
+    const std::string filter = std::string(table) == "messages" ? " WHERE ts <> '1000000000.000100'" : "";
+    EXPECT_EQ(count("SELECT count(*) FROM ((SELECT " + cols + " FROM demo." + table + " EXCEPT SELECT " + cols + " FROM demo2." +
+                    table + filter + ") UNION ALL (SELECT " + cols + " FROM demo2." + table + filter + " EXCEPT SELECT " + cols +
+                    " FROM demo." + table + ")) d"),
+              0)
+        << table;
+  }
+}
+
 TEST_F(Import, ReparseRebuildsTheSameRowsAndDropsDeletedMessages) {
   auto& g = generated();
   mining::import_export(conn, "demo", g.dir.path());

@@ -100,6 +100,15 @@ class RegionWriter {
   void upsert_users(const std::vector<UserRecord>& users);
   void upsert_channels(const std::vector<ChannelRecord>& channels);
 
+  // True when the region stores no message yet: a first import can then write straight into
+  // the tables (see direct_mode).
+  bool region_is_empty();
+  // Direct mode, for a first import into an empty region: messages, reactions and files are
+  // streamed into their tables without staging or merging, and derivation covers the whole
+  // region. The caller guarantees no message comes twice (a duplicate fails the transaction).
+  // Call before the first stage_message.
+  void direct_mode();
+
   // Streams a message into staging (COPY). merge_messages() moves staged rows into `messages`.
   void stage_message(const MessageRecord& m);
 
