@@ -1,10 +1,12 @@
 // paxstats demo: the whole path on the generated sample region, as far as it is built.
+#include <cstdio>
 #include <iostream>
 
 #include "commands.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/mining/generator.hpp"
+#include "paxstats/mining/pipeline.hpp"
 
 namespace paxstats::app {
 
@@ -12,8 +14,8 @@ void add_demo_command(CLI::App& root, Context& ctx) {
   auto out = std::make_shared<std::string>();
   auto* cmd = root.add_subcommand(
       "demo",
-      "Run paxstats on a generated sample region: start the private database, create region \"demo\", "
-      "write the sample Slack export");
+      "Run paxstats on a generated sample region: start the private database, create region \"demo\", write "
+      "the sample Slack export and import it");
   cmd->add_option("--out", *out, "Folder for the demo's files (default $PAXSTATS_HOME/demo)");
   cmd->callback([&ctx, out] {
     ctx.action = [&ctx, out] {
@@ -33,9 +35,20 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       std::cout << "  workspace: " << (dir / "export").string() << "\n"
                 << "             " << s.users << " users, " << s.channels << " channels, " << s.messages
                 << " messages, " << s.beatdowns << " beatdowns from " << s.first_date << " to " << s.last_date << "\n"
-                << "             ground truth of every beatdown: " << (dir / "export" / "truth.json").string() << "\n"
-                << "\nNext: importing this export and the monthly report arrive with the mining and report\n"
-                << "features; until then, explore the database with: psql \"$(paxstats db url)\"\n";
+                << "             ground truth of every beatdown: " << (dir / "export" / "truth.json").string() << "\n";
+      auto r = mining::import_export(conn, "demo", dir / "export");
+      std::printf("  import:    %ld messages in %.1f s (%ld new, %ld updated); %ld beatdowns derived, %ld with warnings\n",
+                  r.messages, r.seconds, r.inserted, r.updated, r.derived.beatdowns, r.derived.with_warnings);
+      // The generated region ends on the last day of a month: that month is complete.
+      const std::string month = conn.query_value("SELECT to_char(max(date), 'YYYY-MM') FROM demo.attendance_view").value_or("");
+      auto top = conn.query(
+          "SELECT pax, count(*) FROM demo.attendance_view WHERE to_char(date, 'YYYY-MM') = $1 GROUP BY pax "
+          "ORDER BY 2 DESC, 1 LIMIT 5",
+          {month});
+      std::cout << "  top posters of " << month << ":";
+      for (const auto& row : top) std::cout << "  " << *row[0] << " (" << *row[1] << ")";
+      std::cout << "\n\nExplore: psql \"$(" << "paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n"
+                << "Charts and the monthly report arrive with the report features.\n";
       return 0;
     };
   });
