@@ -7,26 +7,18 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "command.hpp"
 #include "postgres_env.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int status;
-  std::string output;
-};
+using Run = paxstats::test::CommandResult;
 
 // Runs paxstats with args under a private PAXSTATS_HOME; env_prefix may add variables.
 Run run_cli(const fs::path& home, const std::string& args, const std::string& env_prefix = "env -u DATABASE_URL") {
-  std::string cmd = env_prefix + " PAXSTATS_HOME='" + home.string() + "' '" PAXSTATS_BIN "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return paxstats::test::run_command(env_prefix + " PAXSTATS_HOME='" + home.string() + "' '" PAXSTATS_BIN "' " + args);
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }

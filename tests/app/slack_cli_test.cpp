@@ -9,23 +9,13 @@
 #include <fstream>
 
 #include "paxstats/slack/fake_slack.hpp"
+#include "command.hpp"
 #include "postgres_env.hpp"
 
 namespace {
 
-struct Run {
-  int status;
-  std::string output;
-};
-
-Run run(const std::string& env, const std::string& args) {
-  std::string cmd = env + " '" PAXSTATS_BIN "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+paxstats::test::CommandResult run(const std::string& env, const std::string& args) {
+  return paxstats::test::run_command(env + " '" PAXSTATS_BIN "' " + args);
 }
 
 bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
