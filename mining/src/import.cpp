@@ -103,8 +103,8 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
         Batch b{file, {}, {}};
         try {
           const std::string where = archive->where(file);
-          slack::for_each_element(*archive, file, [&](const json& m, std::string_view raw) {
-            b.rows.push_back(detail::message_record(conv.id, m, where, raw));
+          slack::for_each_element(*archive, file, [&](const json& m, std::string_view) {
+            b.rows.push_back(detail::message_record(conv.id, m, where));
           });
         } catch (const std::exception& e) {
           b.rows.clear();

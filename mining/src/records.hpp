@@ -17,9 +17,8 @@ std::optional<long long> number(const nlohmann::json& o, const char* key);
 db::UserRecord user_record(const nlohmann::json& user);
 // A channel object of conversations.list / conversations.info / channels.json.
 db::ChannelRecord channel_record(const nlohmann::json& channel, bool is_private);
-// A message; raw = the bytes as received when given (else the object is serialised).
-// Throws UserError naming `where` for what no Slack message looks like (no ts, 50 MB, …).
-db::MessageRecord message_record(const std::string& channel, const nlohmann::json& m, const std::string& where,
-                                 std::string_view raw = {});
+// A message (raw: the object as compact JSON). Throws UserError naming `where` for what no
+// Slack message looks like (no ts, 50 MB, …).
+db::MessageRecord message_record(const std::string& channel, const nlohmann::json& m, const std::string& where);
 
 }  // namespace paxstats::mining::detail
