@@ -45,6 +45,9 @@ void add_render_command(CLI::App& root, Context& ctx) {
       if (spec.is_discarded()) throw UserError(a->spec + " is not valid JSON");
       if (spec.is_array()) {
         const std::filesystem::path dir = a->out;
+        if (dir.has_extension())
+          throw UserError(a->spec + " holds " + std::to_string(spec.size()) + " charts: -o must name a folder for them, not \"" +
+                          a->out + "\" (use --format to choose png, svg or pdf)");
         std::filesystem::create_directories(dir);
         const auto fmt = format_of("x." + a->format);
         for (size_t i = 0; i < spec.size(); ++i) {

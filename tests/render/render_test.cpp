@@ -1,0 +1,225 @@
+// The renderer: golden drawings per chart kind, and the rules of layout, colour and alt text.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "command.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/render/render.hpp"
+#include "postgres_env.hpp"
+
+using namespace paxstats;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kExamples = fs::path(PAXSTATS_SOURCE_DIR) / "render" / "examples";
+const fs::path kGolden = fs::path(PAXSTATS_SOURCE_DIR) / "tests" / "render" / "golden";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+render::Chart example(const std::string& name) { return render::chart_from_json(json::parse(slurp(kExamples / (name + ".json")))); }
+
+render::Chart bars(std::vector<std::string> categories, std::vector<double> values) {
+  render::Chart c;
+  c.kind = render::Kind::stacked_bar;
+  c.title = "t";
+  c.categories = std::move(categories);
+  c.series = {{"C1", "AO", std::move(values)}};
+  return c;
+}
+
+std::vector<std::string> lines_with(const std::string& list, const std::string& part) {
+  std::vector<std::string> out;
+  std::istringstream in(list);
+  for (std::string l; std::getline(in, l);)
+    if (l.find(part) != std::string::npos) out.push_back(l);
+  return out;
+}
+
+// Tick labels of the value axis: text right-aligned, vertically centred.
+std::vector<std::string> y_ticks(const std::string& list) {
+  std::vector<std::string> out;
+  for (const auto& l : lines_with(list, "align=1,0")) out.push_back(l.substr(l.rfind('"', l.size() - 2) + 1, l.size() - l.rfind('"', l.size() - 2) - 2));
+  return out;
+}
+
+}  // namespace
+
+// Golden drawings: the draw list of every example, compared as text (DejaVu Sans metrics from
+// Debian 12's fonts-dejavu-core). PAXSTATS_UPDATE_GOLDEN=1 rewrites them, with a PNG of each
+// beside it for people to look at.
+class Golden : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Golden, DrawListMatches) {
+  const auto chart = example(GetParam());
+  const std::string got = render::draw_list(chart);
+  const fs::path file = kGolden / (GetParam() + ".txt");
+  if (std::getenv("PAXSTATS_UPDATE_GOLDEN")) {
+    std::ofstream(file) << got;
+    std::ofstream(kGolden / (GetParam() + ".png"), std::ios::binary) << render::render(chart);
+  }
+  ASSERT_TRUE(fs::exists(file)) << "no golden " << file << "; run with PAXSTATS_UPDATE_GOLDEN=1 and look at the PNGs";
+  EXPECT_EQ(got, slurp(file)) << "the drawing of " << GetParam()
+                              << " changed; if intended, run with PAXSTATS_UPDATE_GOLDEN=1 and check its PNG";
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, Golden,
+                         ::testing::Values("stacked_bar", "grouped_bar", "horizontal_bar", "line", "table", "award", "empty"));
+
+TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
+  auto c = example("stacked_bar");
+  const std::string png = render::render(c);
+  ASSERT_GT(png.size(), 1000u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  auto dims = [](const std::string& p) {
+    auto be = [&](size_t i) { return (uint32_t(uint8_t(p[i])) << 24) | (uint32_t(uint8_t(p[i + 1])) << 16) | (uint32_t(uint8_t(p[i + 2])) << 8) | uint8_t(p[i + 3]); };
+    return std::make_pair(be(16), be(20));
+  };
+  EXPECT_EQ(dims(png), std::make_pair(640u, 480u));
+  c.scale = 2;
+  EXPECT_EQ(dims(render::render(c)), std::make_pair(1280u, 960u));
+  EXPECT_NE(render::render(c, render::Format::svg).find("<svg"), std::string::npos);
+  EXPECT_EQ(render::render(c, render::Format::pdf).substr(0, 5), "%PDF-");
+}
+
+TEST(RenderLayout, TicksAreNiceAndWholeForCounts) {
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {14, 3}))), (std::vector<std::string>{"0", "5", "10", "15"}));
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {3}))), (std::vector<std::string>{"0", "1", "2", "3"}));
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {130}))), (std::vector<std::string>{"0", "50", "100", "150"}));
+  auto fractions = bars({"a"}, {0.7});
+  fractions.integer_axis = false;
+  EXPECT_EQ(y_ticks(render::draw_list(fractions)), (std::vector<std::string>{"0", "0.2", "0.4", "0.6", "0.8"}));
+  auto ones = bars({"a"}, {1});  // a count of 1 never gets ticks at 0.2
+  for (const auto& t : y_ticks(render::draw_list(ones))) EXPECT_EQ(t.find('.'), std::string::npos) << t;
+}
+
+TEST(RenderLayout, CrowdedLabelsTurnThenThinAndLongNamesAreCut) {
+  std::vector<std::string> few = {"Jan", "Feb", "Mar"};
+  EXPECT_TRUE(lines_with(render::draw_list(bars(few, {1, 2, 3})), "rotate=").empty());
+  std::vector<std::string> names;
+  std::vector<double> v;
+  for (int i = 0; i < 20; ++i) {
+    names.push_back("Pax name number " + std::to_string(i));
+    v.push_back(i + 1);
+  }
+  const auto turned = lines_with(render::draw_list(bars(names, v)), "rotate=45.0");
+  EXPECT_EQ(turned.size(), 20u);
+  for (const auto& l : turned) EXPECT_NE(l.find("max="), std::string::npos) << l;
+  std::vector<std::string> many;
+  std::vector<double> mv;
+  for (int i = 0; i < 120; ++i) {
+    many.push_back("Day " + std::to_string(i));
+    mv.push_back(1);
+  }
+  const auto thinned = lines_with(render::draw_list(bars(many, mv)), "rotate=45.0");
+  EXPECT_LT(thinned.size(), 60u) << "labels were not thinned";
+  EXPECT_GT(thinned.size(), 10u);
+}
+
+TEST(RenderLayout, TheLegendNeverCoversTheData) {
+  auto c = example("stacked_bar");
+  const auto list = render::draw_list(c);
+  double legend_x = 1e9, bars_right = 0;
+  for (const auto& l : lines_with(list, "rect ")) {
+    double x, y, w, h;
+    if (std::sscanf(l.c_str(), "rect %lf %lf %lf %lf", &x, &y, &w, &h) != 4) continue;
+    if (w == 10 && h == 10) legend_x = std::min(legend_x, x);                // a legend swatch
+    else if (w < 600) bars_right = std::max(bars_right, x + w);             // a bar
+  }
+  EXPECT_GT(legend_x, bars_right);
+}
+
+TEST(RenderLayout, EmptyDataSaysSo) {
+  auto c = bars({"Oct"}, {0});
+  c.empty_message = "No posts this month";
+  EXPECT_EQ(lines_with(render::draw_list(c), "\"No posts this month\"").size(), 1u);
+  c.categories.clear();
+  c.series.clear();
+  EXPECT_NO_THROW(render::render(c));
+  EXPECT_TRUE(render::is_empty(c));
+  EXPECT_NE(render::alt_text(c).find("No posts this month"), std::string::npos);
+}
+
+TEST(RenderLayout, UnicodeAndHostileNamesAreDrawnAsText) {
+  auto c = example("horizontal_bar");
+  const auto list = render::draw_list(c);
+  for (const char* name : {"김치", "Sparky 🔥", "Crème Brûlée", "Robert'); DROP TABLE users;--"})
+    EXPECT_EQ(lines_with(list, std::string("\"") + name + "\"").size(), 1u) << name;
+  c.categories[0] = "<b>&amp; not markup</b>";
+  EXPECT_NO_THROW(render::render(c));  // Pango is given text, never markup
+}
+
+TEST(RenderColors, AnAoKeepsItsColourWhateverTheSeriesOrder) {
+  auto a = example("stacked_bar");
+  auto b = a;
+  std::reverse(b.series.begin(), b.series.end());
+  for (const auto& s : a.series) EXPECT_EQ(render::series_color(a, s.key), render::series_color(b, s.key));
+  EXPECT_NE(render::series_color(a, "C0FORGE001"), render::series_color(a, "C0IRONMTN1"));
+  render::Chart unlisted;  // no region order: a stable hash
+  EXPECT_EQ(render::series_color(unlisted, "C0FORGE001"), render::series_color(unlisted, "C0FORGE001"));
+}
+
+TEST(RenderAltText, DescribesTheChartWithinSlacksLimit) {
+  const auto alt = render::alt_text(example("stacked_bar"));
+  EXPECT_NE(alt.find("Stacked bar chart: Posts by Green Thumb in 2026"), std::string::npos) << alt;
+  EXPECT_NE(alt.find("Total 106"), std::string::npos) << alt;
+  EXPECT_NE(alt.find("The Forge"), std::string::npos) << alt;
+  auto big = bars({}, {});
+  for (int i = 0; i < 400; ++i) {
+    big.categories.push_back("Category number " + std::to_string(i));
+    big.series[0].values.push_back(i);
+  }
+  EXPECT_LE(render::alt_text(big).size(), 1000u);
+  EXPECT_NE(render::alt_text(example("award")).find("Bedrock"), std::string::npos);
+}
+
+TEST(RenderSpec, BadSpecsNameTheField) {
+  auto expect_error = [](const std::string& spec, const std::string& part) {
+    try {
+      render::chart_from_json(json::parse(spec));
+      ADD_FAILURE() << "no error for " << spec;
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  expect_error(R"({"kind":"pie"})", "kind");
+  expect_error(R"({"kind":"line","categories":["a"],"series":[{"label":"x","values":["1"]}]})", "series[0].values[0]");
+  expect_error(R"({"kind":"line","categories":["a","b"],"series":[{"label":"x","values":[1]}]})", "1 values for 2 categories");
+  expect_error(R"({"kind":"line","theme":"neon"})", "theme");
+  expect_error(R"({"kind":"line","scale":40})", "scale");
+}
+
+TEST(RenderCli, RendersEveryExample) {
+  test::TempDir out;
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(kExamples)) {
+    if (e.path().extension() != ".json") continue;
+    ++n;
+    const auto png = out.path() / (e.path().stem().string() + ".png");
+    auto r = test::run_command("'" PAXSTATS_BIN "' render --spec '" + e.path().string() + "' -o '" + png.string() + "' --alt");
+    EXPECT_EQ(r.status, 0) << e.path() << ": " << r.output;
+    EXPECT_EQ(slurp(png).substr(0, 4), "\x89PNG") << e.path();
+  }
+  EXPECT_GE(n, 6);
+  // A list of specs into a folder, as SVG.
+  const auto list = out.path() / "list.json";
+  std::ofstream(list) << "[" << slurp(kExamples / "line.json") << "," << slurp(kExamples / "award.json") << "]";
+  auto r = test::run_command("'" PAXSTATS_BIN "' render --spec '" + list.string() + "' -o '" + (out.path() / "many").string() + "' --format svg");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(out.path() / "many" / "chart-2.svg"));
+  auto bad = test::run_command("'" PAXSTATS_BIN "' render --spec '" + list.string() + "' -o '" + (out.path() / "x.png").string() + "'");
+  EXPECT_EQ(bad.status, 2) << "a list of charts into a file name";
+  EXPECT_FALSE(fs::exists(out.path() / "x.png"));
+  auto gif = test::run_command("'" PAXSTATS_BIN "' render --spec '" + (kExamples / "line.json").string() + "' -o '" + (out.path() / "x.gif").string() + "'");
+  EXPECT_EQ(gif.status, 2);
+}
