@@ -1,0 +1,91 @@
+#include "paxstats/db/report_queries.hpp"
+
+#include <date/date.h>
+
+#include <cstdio>
+
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::db::report {
+namespace {
+
+std::string schema(std::string_view region) {
+  validate_slug(region);
+  return quote_identifier(region);
+}
+
+int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
+std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
+
+}  // namespace
+
+Period month(std::string_view m) {
+  int y = 0;
+  unsigned mo = 0;
+  char tail = 0;
+  const std::string s(m);
+  if (s.size() != 7 || std::sscanf(s.c_str(), "%4d-%2u%c", &y, &mo, &tail) != 2 || mo < 1 || mo > 12)
+    throw UserError("\"" + s + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
+  const date::year_month ym{date::year{y}, date::month{mo}};
+  return {date::format("%F", date::sys_days{ym / 1}), date::format("%F", date::sys_days{ym / date::last})};
+}
+
+Period year_to_month(std::string_view m) {
+  Period p = month(m);
+  p.first = p.first.substr(0, 4) + "-01-01";
+  return p;
+}
+
+std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, const Period& p,
+                                     const std::optional<std::string>& ao, int limit) {
+  std::vector<PersonTotal> out;
+  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), count(*), count(DISTINCT ao_id) "
+                                "FROM " + schema(region) + ".posts WHERE bd_date BETWEEN $1::date AND $2::date "
+                                "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person "
+                                "ORDER BY count(*) DESC, count(DISTINCT ao_id) DESC, max(person_name), person LIMIT $4",
+                                {p.first, p.last, ao, std::to_string(limit)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4])});
+  return out;
+}
+
+std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& p) {
+  std::vector<MonthAoPosts> out;
+  for (const auto& r : db.query("SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + schema(region) +
+                                ".posts WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
+                                "GROUP BY 1, 2 ORDER BY 1, 2",
+                                {std::string(person), p.first, p.last}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3])});
+  return out;
+}
+
+std::vector<QCount> q_counts(Database& db, std::string_view region, const Period& p, const std::optional<std::string>& ao) {
+  std::vector<QCount> out;
+  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "
+                                "count(*) FILTER (WHERE role = 'q'), count(*) FILTER (WHERE role = 'coq') FROM " +
+                                    schema(region) + ".posts WHERE role IN ('q', 'coq') AND bd_date BETWEEN $1::date AND $2::date "
+                                "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person, ao_id ORDER BY count(*) DESC, 3, 4",
+                                {p.first, p.last, ao}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_int(r[5]), as_int(r[6])});
+  return out;
+}
+
+std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& p) {
+  const std::string s = schema(region);
+  std::vector<AoMonth> out;
+  for (const auto& r : db.query(
+           "WITH b AS (SELECT ao_channel_id AS ao_id, to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, "
+           "           sum(pax_count) AS headcount, sum(fng_count) AS fngs FROM " + s + ".counted_beatdowns "
+           "           WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 2), "
+           "p AS (SELECT ao_id, to_char(bd_date, 'YYYY-MM') AS month, max(ao_name) AS ao_name, count(*) AS posts, "
+           "      count(DISTINCT person) AS unique_pax FROM " + s + ".posts WHERE bd_date BETWEEN $1::date AND $2::date "
+           "      GROUP BY 1, 2) "
+           "SELECT b.ao_id, coalesce(p.ao_name, b.ao_id), b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), "
+           "b.headcount, b.fngs FROM b LEFT JOIN p USING (ao_id, month) ORDER BY 2, 3",
+           {p.first, p.last}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
+                   as_int(r[7])});
+  return out;
+}
+
+}  // namespace paxstats::db::report
