@@ -1,5 +1,6 @@
 // paxstats demo: the whole path on the generated sample region, as far as it is built.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "commands.hpp"
@@ -7,6 +8,7 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/monthly.hpp"
 
 namespace paxstats::app {
 
@@ -15,7 +17,7 @@ void add_demo_command(CLI::App& root, Context& ctx) {
   auto* cmd = root.add_subcommand(
       "demo",
       "Run paxstats on a generated sample region: start the private database, create region \"demo\", write "
-      "the sample Slack export and import it");
+      "the sample Slack export, import it, and write its monthly report to a folder");
   cmd->add_option("--out", *out, "Folder for the demo's files (default $PAXSTATS_HOME/demo)");
   cmd->callback([&ctx, out] {
     ctx.action = [&ctx, out] {
@@ -47,8 +49,17 @@ void add_demo_command(CLI::App& root, Context& ctx) {
           {month});
       std::cout << "  top posters of " << month << ":";
       for (const auto& row : top) std::cout << "  " << *row[0] << " (" << *row[1] << ")";
-      std::cout << "\n\nExplore: psql \"$(" << "paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n"
-                << "Charts and the monthly report arrive with the report features.\n";
+      std::cout << "\n";
+      // The monthly run for the region's last month, written to a folder instead of Slack.
+      const std::string firstf =
+          nlohmann::json::parse(std::ifstream(dir / "export" / "truth.json"))["region"]["firstf_channel"].get<std::string>();
+      db::set_region(conn, "demo", {{"firstf_channel", firstf}});
+      auto plan = reports::plan_monthly(conn, "demo", month);
+      const auto index = reports::write_outbox_folder(plan, dir / "outbox" / month);
+      std::cout << "  report:    " << plan.deliveries.size() << " charts of the " << month
+                << " monthly run (DMs, AO channels, 1st-F), nothing sent\n"
+                << "\nOpen " << index.string() << " to see every chart with its recipient and message.\n"
+                << "Explore: psql \"$(paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n";
       return 0;
     };
   });

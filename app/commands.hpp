@@ -23,6 +23,7 @@ void add_slack_commands(CLI::App& root, Context& ctx);
 void add_backblast_commands(CLI::App& root, Context& ctx);
 void add_import_commands(CLI::App& root, Context& ctx);
 void add_render_command(CLI::App& root, Context& ctx);
+void add_report_commands(CLI::App& root, Context& ctx);
 
 // The database every data command uses (DATABASE_URL, else the private cluster, started and
 // migrated as needed). Prints a note on stderr when it starts the cluster.

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   app::add_import_commands(root, ctx);
   app::add_backblast_commands(root, ctx);
   app::add_render_command(root, ctx);
+  app::add_report_commands(root, ctx);
   app::add_slack_commands(root, ctx);
   try {
     root.parse(argc, argv);

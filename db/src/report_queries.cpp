@@ -59,6 +59,26 @@ std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, st
   return out;
 }
 
+std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& p) {
+  std::vector<PersonMonthAo> out;
+  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
+                                "max(ao_name), count(*) FROM " + schema(region) +
+                                ".posts WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
+                                {p.first, p.last}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_view region) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string s = schema(region);
+  for (const auto& r : db.query("SELECT b.ao_channel_id, coalesce(max(c.name), b.ao_channel_id) FROM " + s +
+                                ".beatdowns b LEFT JOIN " + s + ".channels c ON c.channel_id = b.ao_channel_id "
+                                "GROUP BY b.ao_channel_id ORDER BY b.ao_channel_id"))
+    out.emplace_back(as_text(r[0]), as_text(r[1]));
+  return out;
+}
+
 std::vector<QCount> q_counts(Database& db, std::string_view region, const Period& p, const std::optional<std::string>& ao) {
   std::vector<QCount> out;
   for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "

@@ -42,6 +42,18 @@ struct MonthAoPosts {
 // One person's posts by month and AO (the personal chart).
 std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& period);
 
+struct PersonMonthAo {
+  std::string person, user_id, name, month, ao_id, ao_name;
+  int posts = 0;
+};
+
+// Everyone's posts by month and AO in a period, in one query (the personal charts of a run).
+std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& period);
+
+// The region's AOs — channels where beatdowns were reported — as (channel id, name), by id:
+// the fixed order that gives each AO its colour.
+std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_view region);
+
 struct QCount {
   std::string person, user_id, name, ao_id, ao_name;
   int qs = 0;    // beatdowns led

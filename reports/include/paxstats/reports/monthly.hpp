@@ -1,0 +1,42 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/render/chart.hpp"
+
+namespace paxstats::reports {
+
+// The report kinds of a monthly run, in the order they are planned.
+const std::vector<std::string>& report_names();
+
+// One chart to one recipient. The key (region, report, period, recipient) is unique in a run.
+struct PlannedDelivery {
+  std::string report;          // e.g. "pax_monthly", "q_counts"
+  std::string recipient;       // a channel id, or a user id (sent by DM)
+  bool to_user = false;
+  std::string file;            // file name of the chart, e.g. "pax_monthly-U0123.png"
+  std::string title, comment;  // the file's title and the message posted with it
+  render::Chart chart;
+};
+
+struct MonthlyPlan {
+  std::string region, month;  // YYYY-MM
+  std::vector<PlannedDelivery> deliveries;
+  std::vector<std::string> notes;  // reports skipped and why (a flag off, no 1st-F channel, …)
+};
+
+// Plans the monthly run of a region for `month` (YYYY-MM; local to the region): every chart,
+// its recipient and its text. `only` limits the run to some report names (empty: all the
+// region's enabled reports). Throws UserError for an unknown report name or a bad month.
+MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
+                         const std::vector<std::string>& only = {});
+
+// Writes a plan into a folder instead of sending it: every chart as PNG (rendered on all cores),
+// deliveries.json ([{report, recipient, file, title, comment, alt_txt}]) and an index.html that
+// shows each chart with its recipient and text. Returns the path of index.html.
+std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir);
+
+}  // namespace paxstats::reports

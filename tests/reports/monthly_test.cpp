@@ -1,0 +1,135 @@
+// The monthly run's plan and outbox folder, on a generated region, checked against truth.json.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "../mining/truth_support.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/mining/generator.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/monthly.hpp"
+#include "postgres_env.hpp"
+
+using namespace paxstats;
+using json = nlohmann::json;
+
+namespace {
+
+class Monthly : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    mining::GeneratorOptions o;
+    o.seed = 31;
+    o.months = 3;
+    mining::generate_workspace(o, dir_->path());
+    truth_ = new json(test::load_json(dir_->path() / "truth.json"));
+  }
+  static void TearDownTestSuite() {
+    delete truth_;
+    delete dir_;
+  }
+  void SetUp() override {
+    db::add_region(conn, "r", "F3 Test", "America/Chicago");
+    mining::import_export(conn, "r", dir_->path());
+    db::set_region(conn, "r", {{"firstf_channel", (*truth_)["region"]["firstf_channel"]}});
+  }
+  std::map<std::string, int> per_report(const reports::MonthlyPlan& p) {
+    std::map<std::string, int> n;
+    for (const auto& d : p.deliveries) ++n[d.report];
+    return n;
+  }
+  static inline test::TempDir* dir_ = nullptr;
+  static inline json* truth_ = nullptr;
+  db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+};
+
+}  // namespace
+
+TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
+  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  std::set<std::string> posted, aos, q_aos;
+  for (const auto& b : (*truth_)["beatdowns"]) {
+    if (b["date"].get<std::string>().substr(0, 7) != "2026-10") continue;
+    aos.insert(b["ao"].get<std::string>());
+    for (const auto& p : b["pax"])
+      if (p.contains("user_id")) posted.insert(p["user_id"].get<std::string>());
+  }
+  auto n = per_report(plan);
+  EXPECT_EQ(n["pax_monthly"], static_cast<int>(posted.size()));
+  EXPECT_EQ(n["q_counts.ao"], static_cast<int>(aos.size()));
+  EXPECT_EQ(n["leaderboards.ao"], static_cast<int>(aos.size()));
+  EXPECT_EQ(n["q_counts.region"], 1);
+  EXPECT_EQ(n["leaderboards.month"], 1);
+  EXPECT_EQ(n["leaderboards.ytd"], 1);
+  EXPECT_EQ(n["ao_summary"], 1);
+  EXPECT_EQ(n["fng_counts"], 1);
+  std::set<std::tuple<std::string, std::string>> keys;
+  for (const auto& d : plan.deliveries) {
+    EXPECT_TRUE(keys.emplace(d.report, d.recipient).second) << "two deliveries of " << d.report << " to " << d.recipient;
+    EXPECT_FALSE(d.comment.empty());
+    if (d.report == "pax_monthly") {
+      EXPECT_TRUE(d.to_user);
+      EXPECT_TRUE(posted.count(d.recipient));
+    }
+  }
+}
+
+TEST_F(Monthly, APersonsChartShowsTheirPostsAsTheTruthCountsThem) {
+  auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
+  ASSERT_FALSE(plan.deliveries.empty());
+  const auto& d = plan.deliveries.front();
+  std::map<std::string, int> want;  // month abbr → posts, this year
+  const char* abbr[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (const auto& b : (*truth_)["beatdowns"]) {
+    const std::string date = b["date"];
+    if (date.substr(0, 4) != "2026" || date > "2026-10-31") continue;
+    for (const auto& p : b["pax"])
+      if (p.contains("user_id") && p["user_id"] == d.recipient) ++want[abbr[std::stoi(date.substr(5, 2)) - 1]];
+  }
+  for (size_t i = 0; i < d.chart.categories.size(); ++i) {
+    double got = 0;
+    for (const auto& s : d.chart.series) got += s.values[i];
+    EXPECT_EQ(static_cast<int>(got), want[d.chart.categories[i]]) << d.chart.categories[i];
+  }
+}
+
+TEST_F(Monthly, FlagsOnlyAndMissingFirstFAreHonouredAndNoted) {
+  db::set_region(conn, "r", {{"send_pax_monthly", "false"}});
+  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  EXPECT_EQ(per_report(plan).count("pax_monthly"), 0u);
+  EXPECT_FALSE(plan.notes.empty());
+  auto only = reports::plan_monthly(conn, "r", "2026-10", {"ao_summary"});
+  EXPECT_EQ(only.deliveries.size(), 1u);
+  db::set_region(conn, "r", {{"firstf_channel", ""}});
+  auto no_firstf = reports::plan_monthly(conn, "r", "2026-10", {"ao_summary"});
+  EXPECT_TRUE(no_firstf.deliveries.empty());
+  ASSERT_EQ(no_firstf.notes.size(), 1u);
+  EXPECT_NE(no_firstf.notes[0].find("firstf_channel"), std::string::npos);
+  EXPECT_THROW(reports::plan_monthly(conn, "r", "2026-10", {"pies"}), UserError);
+  EXPECT_THROW(reports::plan_monthly(conn, "r", "October", {}), UserError);
+}
+
+TEST_F(Monthly, TheOutboxFolderHoldsEveryChartAndSaysWhatWouldBeSent) {
+  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  test::TempDir out;
+  auto index = reports::write_outbox_folder(plan, out.path());
+  const json list = test::load_json(out.path() / "deliveries.json");
+  ASSERT_EQ(list.size(), plan.deliveries.size());
+  std::ifstream in(index);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& d : list) {
+    for (const char* k : {"report", "recipient", "file", "title", "comment", "alt_txt"}) EXPECT_TRUE(d.contains(k)) << k;
+    const auto file = out.path() / d["file"].get<std::string>();
+    std::ifstream png(file, std::ios::binary);
+    std::string head(8, '\0');
+    png.read(head.data(), 8);
+    EXPECT_EQ(head, std::string("\x89PNG\r\n\x1a\n", 8)) << file;
+    EXPECT_NE(page.find(d["file"].get<std::string>()), std::string::npos);
+    EXPECT_LE(d["alt_txt"].get<std::string>().size(), 1000u);
+  }
+}
