@@ -1,13 +1,35 @@
 // paxstats report monthly --region SLUG --month YYYY-MM [--only K,..] [--dry-run] [--outbox DIR]
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
 #include "commands.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/db/outbox.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "paxstats/slack/client.hpp"
 
 namespace paxstats::app {
+
+// Drains a region's outbox to Slack with the region's token; prints the summary.
+int send(Context& ctx, db::Database& conn, const std::string& slug) {
+  (void)ctx;
+  const auto region = db::get_region(conn, slug);
+  const char* token = std::getenv(region.token_env.c_str());
+  if (!token || !*token)
+    throw UserError(region.token_env + " is not set: export region " + region.slug + "'s bot token (xoxb-…) in it.");
+  slack::Client client({.token = token, .workspace = region.team_id.value_or(region.slug)});
+  auto r = reports::deliver(conn, region.slug, client, &std::cerr);
+  std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << "\n";
+  for (const auto& why : r.reasons) std::cout << "  " << why << "\n";
+  const auto c = db::outbox::counts(conn, region.slug);
+  if (c.planned + c.uploading > 0)
+    std::cout << c.planned + c.uploading << " still pending: run paxstats deliver --region " << region.slug << " again\n";
+  return r.failed > 0 ? 1 : 0;
+}
 
 void add_report_commands(CLI::App& root, Context& ctx) {
   auto* report = root.add_subcommand("report", "Reports");
@@ -16,11 +38,21 @@ void add_report_commands(CLI::App& root, Context& ctx) {
     std::string region, month, only, outbox;
     bool dry_run = false;
   };
+  auto region_arg = std::make_shared<std::string>();
+  auto* deliver_cmd = root.add_subcommand("deliver", "Send a region's pending deliveries to Slack (resumes an interrupted run)");
+  deliver_cmd->add_option("--region", *region_arg, "Region slug")->required();
+  deliver_cmd->callback([&ctx, region_arg] {
+    ctx.action = [&ctx, region_arg] {
+      db::Database conn(database_url(ctx));
+      return send(ctx, conn, *region_arg);
+    };
+  });
   auto a = std::make_shared<Args>();
   std::string names;
   for (const auto& n : reports::report_names()) names += (names.empty() ? "" : ",") + n;
   auto* monthly = report->add_subcommand(
-      "monthly", "Plan a region's monthly charts and write them to a folder (sending to Slack comes with the delivery outbox)");
+      "monthly", "A region's monthly charts: planned into the delivery outbox and sent to Slack (exactly once; a rerun "
+                 "resumes), or written to a folder with --outbox / --dry-run");
   monthly->add_option("--region", a->region, "Region slug")->required();
   monthly->add_option("--month", a->month, "The month reported, YYYY-MM (local to the region)")->required();
   monthly->add_option("--only", a->only, "Only these reports: " + names);
@@ -28,15 +60,19 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   monthly->add_option("--outbox", a->outbox, "Send nothing; write every chart, index.html and deliveries.json here");
   monthly->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
-      if (!a->dry_run && a->outbox.empty())
-        throw UserError("sending the monthly report to Slack is not built yet (it comes with the delivery outbox). Use "
-                        "--dry-run or --outbox DIR to see what it will send.");
       std::vector<std::string> only;
       std::stringstream ss(a->only);
       for (std::string x; std::getline(ss, x, ',');)
         if (!x.empty()) only.push_back(x);
       db::Database conn(database_url(ctx));
       auto plan = reports::plan_monthly(conn, a->region, a->month, only);
+      if (!a->dry_run && a->outbox.empty()) {
+        const int added = reports::queue_plan(conn, plan);
+        std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << " ("
+                  << added << " new in the outbox)\n";
+        for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
+        return send(ctx, conn, a->region);
+      }
       const auto dir = a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
       const auto index = reports::write_outbox_folder(plan, dir);
       std::map<std::string, int> per_report;

@@ -79,6 +79,15 @@ std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_v
   return out;
 }
 
+std::vector<std::string> gone_recipients(Database& db, std::string_view region) {
+  const std::string s = schema(region);
+  std::vector<std::string> out;
+  for (const auto& r : db.query("SELECT user_id FROM " + s + ".users WHERE deleted UNION ALL SELECT channel_id FROM " + s +
+                                ".channels WHERE is_archived"))
+    out.push_back(as_text(r[0]));
+  return out;
+}
+
 std::vector<QCount> q_counts(Database& db, std::string_view region, const Period& p, const std::optional<std::string>& ao) {
   std::vector<QCount> out;
   for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "

@@ -96,6 +96,7 @@ class Planner {
     }
     plan_.region = region_.slug;
     plan_.month = month_;
+    for (auto& g : rq::gone_recipients(db_, region_.slug)) gone_.insert(std::move(g));
   }
 
   MonthlyPlan run() {
@@ -107,6 +108,8 @@ class Planner {
     if (wanted("leaderboards")) leaderboards();
     for (const char* later : {"awards", "kotter"})
       if (only_.count(later)) plan_.notes.push_back(std::string(later) + ": not built yet");
+    for (const auto& [report, n] : gone_skipped_)
+      plan_.notes.push_back(report + ": " + std::to_string(n) + " recipient(s) left out: deactivated users or archived channels");
     return std::move(plan_);
   }
 
@@ -118,6 +121,8 @@ class Planner {
   Period period_, ytd_;
   std::map<std::string, std::string> ao_names_;
   std::vector<std::string> color_keys_;
+  std::set<std::string> gone_;  // deactivated users, archived channels
+  std::map<std::string, int> gone_skipped_;
   MonthlyPlan plan_;
 
   bool wanted(const std::string& report) {
@@ -148,6 +153,10 @@ class Planner {
 
   void deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
                std::string comment, render::Chart chart) {
+    if (gone_.count(recipient)) {
+      ++gone_skipped_[report];
+      return;
+    }
     plan_.deliveries.push_back({std::move(report), std::move(recipient), to_user, std::move(file), std::move(title),
                                 std::move(comment), std::move(chart)});
   }

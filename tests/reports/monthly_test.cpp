@@ -52,12 +52,16 @@ class Monthly : public ::testing::Test {
 
 TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
   auto plan = reports::plan_monthly(conn, "r", "2026-10");
-  std::set<std::string> posted, aos, q_aos;
+  std::set<std::string> posted, aos, q_aos, gone;
+  for (const auto& u : test::load_json(dir_->path() / "users.json"))
+    if (u["deleted"] == true) gone.insert(u["id"].get<std::string>());
+  for (const auto& c : test::load_json(dir_->path() / "channels.json"))
+    if (c["is_archived"] == true) gone.insert(c["id"].get<std::string>());
   for (const auto& b : (*truth_)["beatdowns"]) {
     if (b["date"].get<std::string>().substr(0, 7) != "2026-10") continue;
-    aos.insert(b["ao"].get<std::string>());
+    if (!gone.count(b["ao"].get<std::string>())) aos.insert(b["ao"].get<std::string>());
     for (const auto& p : b["pax"])
-      if (p.contains("user_id")) posted.insert(p["user_id"].get<std::string>());
+      if (p.contains("user_id") && !gone.count(p["user_id"].get<std::string>())) posted.insert(p["user_id"].get<std::string>());
   }
   auto n = per_report(plan);
   EXPECT_EQ(n["pax_monthly"], static_cast<int>(posted.size()));

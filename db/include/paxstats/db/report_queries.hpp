@@ -54,6 +54,9 @@ std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region
 // the fixed order that gives each AO its colour.
 std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_view region);
 
+// Users deactivated and channels archived, as last seen in Slack: nothing is sent to them.
+std::vector<std::string> gone_recipients(Database& db, std::string_view region);
+
 struct QCount {
   std::string person, user_id, name, ao_id, ao_name;
   int qs = 0;    // beatdowns led

@@ -1,0 +1,41 @@
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+
+// The delivery outbox (paxstats.deliveries): what a report run will send, one row per (region,
+// report, period, recipient), and each step of sending it.
+namespace paxstats::db::outbox {
+
+struct Item {
+  long id = 0;
+  std::string region, report, period, recipient;
+  bool to_user = false;
+  std::string file_name, title, comment, alt_txt, bytes;
+  std::string status = "planned", channel_id, file_id, error;
+  int attempts = 0;
+};
+
+// Adds items not planned before (the key decides); returns how many were new.
+int plan(Database& db, const std::vector<Item>& items);
+
+// Items of a region still to send (planned or half-sent), oldest first.
+std::vector<Item> pending(Database& db, std::string_view region);
+
+// Records a step: the DM channel, the Slack file id, the status and the error (empty clears).
+void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
+            std::string_view error);
+
+struct Counts {
+  int planned = 0, uploading = 0, sent = 0, skipped = 0, failed = 0;
+};
+Counts counts(Database& db, std::string_view region, std::optional<std::string> period = std::nullopt);
+
+// One sender per region: true when this connection now holds the region's delivery lock
+// (released when the connection closes, so a killed sender never leaves it held).
+bool try_lock(Database& db, std::string_view region);
+
+}  // namespace paxstats::db::outbox

@@ -1,0 +1,84 @@
+#include "paxstats/db/outbox.hpp"
+
+#include <pqxx/pqxx>
+
+#include "detail/database_impl.hpp"
+
+namespace paxstats::db::outbox {
+
+int plan(Database& db, const std::vector<Item>& items) {
+  pqxx::work tx(db.impl().conn);
+  int added = 0;
+  for (const auto& i : items) {
+    const pqxx::binarystring bytes(i.bytes);
+    auto r = tx.exec_params(
+        "INSERT INTO paxstats.deliveries (region, report, period, recipient, to_user, file_name, title, comment, alt_txt, bytes) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (region, report, period, recipient) DO NOTHING RETURNING id",
+        i.region, i.report, i.period, i.recipient, i.to_user, i.file_name, i.title, i.comment, i.alt_txt, bytes);
+    added += static_cast<int>(r.size());
+  }
+  tx.commit();
+  return added;
+}
+
+std::vector<Item> pending(Database& db, std::string_view region) {
+  pqxx::work tx(db.impl().conn);
+  std::vector<Item> out;
+  for (const auto& r : detail::exec_params(tx,
+                                           "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
+                                           "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
+                                           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts "
+                                           "FROM paxstats.deliveries WHERE region = $1 AND status IN ('planned', 'uploading') "
+                                           "ORDER BY id",
+                                           {std::string(region)})) {
+    Item i;
+    i.id = r[0].as<long>();
+    i.region = r[1].c_str();
+    i.report = r[2].c_str();
+    i.period = r[3].c_str();
+    i.recipient = r[4].c_str();
+    i.to_user = r[5].as<bool>();
+    i.file_name = r[6].c_str();
+    i.title = r[7].c_str();
+    i.comment = r[8].c_str();
+    i.alt_txt = r[9].c_str();
+    if (!r[10].is_null()) i.bytes = pqxx::binarystring(r[10]).str();
+    i.status = r[11].c_str();
+    i.channel_id = r[12].c_str();
+    i.file_id = r[13].c_str();
+    i.error = r[14].c_str();
+    i.attempts = r[15].as<int>();
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
+            std::string_view error) {
+  auto opt = [](std::string_view s) { return s.empty() ? std::optional<std::string>() : std::optional<std::string>(s); };
+  db.query("UPDATE paxstats.deliveries SET status = $2, channel_id = coalesce($3, channel_id), file_id = $4, error = $5, "
+           "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
+           "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
+           {std::to_string(id), std::string(status), opt(channel_id), opt(file_id), opt(error)});
+}
+
+Counts counts(Database& db, std::string_view region, std::optional<std::string> period) {
+  Counts c;
+  for (const auto& r : db.query("SELECT status, count(*) FROM paxstats.deliveries WHERE region = $1 AND ($2::text IS NULL OR "
+                                "period = $2) GROUP BY status",
+                                {std::string(region), period})) {
+    const int n = std::stoi(*r[1]);
+    if (*r[0] == "planned") c.planned = n;
+    else if (*r[0] == "uploading") c.uploading = n;
+    else if (*r[0] == "sent") c.sent = n;
+    else if (*r[0] == "skipped") c.skipped = n;
+    else if (*r[0] == "failed") c.failed = n;
+  }
+  return c;
+}
+
+bool try_lock(Database& db, std::string_view region) {
+  return db.query_value("SELECT pg_try_advisory_lock(hashtext('paxstats.deliver:' || $1))", {std::string(region)}) == "t";
+}
+
+}  // namespace paxstats::db::outbox

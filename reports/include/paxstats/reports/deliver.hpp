@@ -1,0 +1,32 @@
+#pragma once
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/reports/monthly.hpp"
+
+namespace paxstats::slack {
+class Client;
+}
+
+namespace paxstats::reports {
+
+// Renders a plan and adds it to the delivery outbox (deliveries already planned for the same
+// region, report, period and recipient are kept as they are). Returns how many were new.
+int queue_plan(db::Database& db, const MonthlyPlan& plan);
+
+struct DeliverReport {
+  int sent = 0, skipped = 0, failed = 0;
+  std::vector<std::string> reasons;  // "report → recipient: why", for skipped and failed ones
+};
+
+// Sends every pending delivery of a region through Slack's 3-step upload (opening DMs for
+// users), recording each step, so a crash or kill at any point resumes without sending a file
+// twice or forgetting one: a delivery whose share may have gone out is checked with files.info,
+// never repeated. Gone recipients (archived, deactivated, not found) are skipped with the reason;
+// a bad token stops the run (SlackError). Throws UserError when another sender holds the region.
+DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, std::ostream* progress = nullptr);
+
+}  // namespace paxstats::reports

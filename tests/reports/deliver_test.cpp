@@ -1,0 +1,154 @@
+// Sending through the outbox against the fake Slack: exactly once, also across a kill -9.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <thread>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/outbox.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/mining/generator.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/deliver.hpp"
+#include "paxstats/slack/client.hpp"
+#include "paxstats/slack/fake_slack.hpp"
+#include "postgres_env.hpp"
+#include "../mining/truth_support.hpp"
+
+using namespace paxstats;
+using namespace std::chrono_literals;
+using slack::fake::FakeSlack;
+
+namespace {
+
+class Deliver : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    mining::GeneratorOptions o;
+    o.seed = 41;
+    o.pax = 40;
+    o.months = 1;
+    mining::generate_workspace(o, dir.path());
+    url = test::PostgresEnvironment::get().fresh_database_url();
+    conn = std::make_unique<db::Database>(url);
+    db::add_region(*conn, "r", "F3 Test", "America/Chicago");
+    mining::import_export(*conn, "r", dir.path());
+    const auto truth = test::load_json(dir.path() / "truth.json");
+    db::set_region(*conn, "r", {{"firstf_channel", truth["region"]["firstf_channel"].get<std::string>()}});
+    FakeSlack::Options fo;
+    fo.window = 100ms;
+    fake = std::make_unique<FakeSlack>(fo);
+    fake->load_export(dir.path());
+    fake->start();
+    plan = reports::plan_monthly(*conn, "r", "2026-10");
+    ASSERT_GT(plan.deliveries.size(), 20u);
+    ASSERT_EQ(reports::queue_plan(*conn, plan), static_cast<int>(plan.deliveries.size()));
+  }
+
+  std::unique_ptr<slack::Client> client() {
+    auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), 100ms);
+    return std::make_unique<slack::Client>(
+        slack::ClientOptions{.token = fake->options().token, .base_url = fake->base_url(), .limiter = limiter});
+  }
+
+  // Every planned delivery arrived once: one completed file of its name in its channel.
+  void expect_each_once() {
+    std::map<std::pair<std::string, std::string>, int> arrived;  // (channel, file name) → count
+    for (const auto& f : fake->files()) {
+      EXPECT_LE(f.complete_calls, 1) << f.id << " was completed twice";
+      if (f.completed) ++arrived[{f.channel_id, f.filename}];
+    }
+    for (const auto& d : plan.deliveries) {
+      const std::string channel = d.to_user ? fake->dm_channel(d.recipient) : d.recipient;
+      EXPECT_EQ((arrived[{channel, d.file}]), 1) << d.report << " → " << d.recipient;
+    }
+    EXPECT_EQ(arrived.size(), plan.deliveries.size());
+  }
+
+  test::TempDir dir;
+  std::string url;
+  std::unique_ptr<db::Database> conn;
+  std::unique_ptr<FakeSlack> fake;
+  reports::MonthlyPlan plan;
+};
+
+}  // namespace
+
+TEST_F(Deliver, SendsEveryPlannedChartOnceWithItsTextAndAltText) {
+  auto c = client();
+  auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()));
+  EXPECT_EQ(r.failed + r.skipped, 0) << (r.reasons.empty() ? "" : r.reasons.front());
+  expect_each_once();
+  for (const auto& f : fake->files()) {
+    EXPECT_FALSE(f.alt_txt.empty());
+    EXPECT_FALSE(f.initial_comment.empty());
+  }
+  // Running again, or planning the same month again, sends nothing more.
+  EXPECT_EQ(reports::deliver(*conn, "r", *c).sent, 0);
+  EXPECT_EQ(reports::queue_plan(*conn, plan), 0);
+  EXPECT_EQ(reports::deliver(*conn, "r", *c).sent, 0);
+  expect_each_once();
+  EXPECT_EQ(db::outbox::counts(*conn, "r").sent, static_cast<int>(plan.deliveries.size()));
+}
+
+TEST_F(Deliver, AKilledRunResumedSendsEachFileExactlyOnce) {
+  // The worst moment to die: Slack has shared the file, the sender has not yet recorded it.
+  // One completion is acted on at once but answered late; the sender is killed while it waits.
+  const int third = static_cast<int>(plan.deliveries.size() / 3);
+  fake->inject({.kind = FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .after = third, .delay = 1500ms});
+  const pid_t child = fork();
+  if (child == 0) {  // the sender that gets killed
+    try {
+      db::Database own(url);
+      auto c = client();
+      reports::deliver(own, "r", *c);
+    } catch (...) {
+    }
+    _exit(0);
+  }
+  for (int i = 0; i < 3000 && fake->calls("files.completeUploadExternal") <= third; ++i) std::this_thread::sleep_for(2ms);
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sender finished before it could be killed";
+  size_t before = 0;
+  for (const auto& f : fake->files()) before += f.completed;
+  EXPECT_LT(before, plan.deliveries.size());
+  std::this_thread::sleep_for(200ms);  // the killed session's lock goes with its connection
+  auto c = client();
+  auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(r.failed, 0) << (r.reasons.empty() ? "" : r.reasons.front());
+  expect_each_once();
+  EXPECT_EQ(db::outbox::counts(*conn, "r").sent, static_cast<int>(plan.deliveries.size()));
+}
+
+TEST_F(Deliver, GoneRecipientsAreSkippedWithTheReasonAndTheRunGoesOn) {
+  std::string dm_user, ao;
+  for (const auto& d : plan.deliveries) {
+    if (d.to_user && dm_user.empty()) dm_user = d.recipient;
+    if (d.report == "q_counts.ao" && ao.empty()) ao = d.recipient;
+  }
+  fake->add_user({dm_user, "gone", "Gone", "Gone", /*deleted=*/true});
+  fake->set_archived(ao, true);
+  auto c = client();
+  auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_GE(r.skipped, 2);
+  EXPECT_EQ(r.failed, 0);
+  EXPECT_EQ(r.sent + r.skipped, static_cast<int>(plan.deliveries.size()));
+  bool named = false;
+  for (const auto& why : r.reasons) named |= why.find("is_archived") != std::string::npos;
+  EXPECT_TRUE(named);
+  EXPECT_EQ(db::outbox::counts(*conn, "r").skipped, r.skipped);
+}
+
+TEST_F(Deliver, OneSenderPerRegion) {
+  db::Database holder(url);
+  ASSERT_TRUE(db::outbox::try_lock(holder, "r"));
+  auto c = client();
+  EXPECT_THROW(reports::deliver(*conn, "r", *c), UserError);
+}
