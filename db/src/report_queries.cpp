@@ -49,6 +49,18 @@ std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, cons
   return out;
 }
 
+std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view region, const Period& p, int limit) {
+  std::vector<AoPersonTotal> out;
+  for (const auto& r : db.query("SELECT ao_id, person, user_id, name, posts FROM (SELECT ao_id, person, coalesce(max(user_id), '') "
+                                "AS user_id, max(person_name) AS name, count(*) AS posts, row_number() OVER (PARTITION BY ao_id "
+                                "ORDER BY count(*) DESC, max(person_name), person) AS n FROM " + schema(region) +
+                                ".posts WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, person) t WHERE n <= $3 "
+                                "ORDER BY ao_id, n",
+                                {p.first, p.last, std::to_string(limit)}))
+    out.push_back({as_text(r[0]), {as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4]), 1}});
+  return out;
+}
+
 std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& p) {
   std::vector<MonthAoPosts> out;
   for (const auto& r : db.query("SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + schema(region) +

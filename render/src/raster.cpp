@@ -190,9 +190,17 @@ void chunk(std::string& out, const char* type, const std::string& data) {
   put32(out, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(out.data() + start), static_cast<uInt>(out.size() - start))));
 }
 
+// One deflate state per thread, reset between images: setting one up allocates ~300 kB, and
+// big allocations per chart made threads contend in the kernel (two threads were slower than one).
 std::string deflate_bytes(const std::string& raw, int level, int strategy) {
-  z_stream z{};
-  deflateInit2(&z, level, Z_DEFLATED, 15, 9, strategy);
+  struct Stream {
+    z_stream z{};
+    Stream(int lvl, int strat) { deflateInit2(&z, lvl, Z_DEFLATED, 15, 9, strat); }
+    ~Stream() { deflateEnd(&z); }
+  };
+  thread_local Stream stream(level, strategy);
+  z_stream& z = stream.z;
+  deflateReset(&z);
   std::string out(deflateBound(&z, raw.size()), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.data()));
   z.avail_in = static_cast<uInt>(raw.size());
@@ -200,7 +208,6 @@ std::string deflate_bytes(const std::string& raw, int level, int strategy) {
   z.avail_out = static_cast<uInt>(out.size());
   deflate(&z, Z_FINISH);
   out.resize(z.total_out);
-  deflateEnd(&z);
   return out;
 }
 
@@ -214,8 +221,8 @@ std::string encode_png(const unsigned char* data, int w, int h, int stride) {
   struct Run {
     uint32_t color, length;
   };
-  std::vector<Run> runs;
-  runs.reserve(static_cast<size_t>(h) * 32);
+  thread_local std::vector<Run> runs;
+  runs.clear();
   std::unordered_map<uint32_t, uint32_t> count;
   count.reserve(4096);
   for (int y = 0; y < h; ++y) {
@@ -259,7 +266,8 @@ std::string encode_png(const unsigned char* data, int w, int h, int stride) {
     index.emplace(c, static_cast<uint8_t>(best));
   }
   // The image as palette indices, a filter byte (0: none) before each row; runs never cross rows.
-  std::string raw(static_cast<size_t>(h) * (1 + static_cast<size_t>(w)), '\0');
+  thread_local std::string raw;  // reused: see deflate_bytes
+  raw.resize(static_cast<size_t>(h) * (1 + static_cast<size_t>(w)));
   char* out = raw.data();
   uint32_t left = 0;  // pixels left in the current row
   for (const auto& r : runs) {
@@ -302,7 +310,13 @@ std::string render(const Chart& chart, Format format) {
   const int w = static_cast<int>(std::ceil(ops.front().w * scale)), h = static_cast<int>(std::ceil(ops.front().h * scale));
   std::string out;
   detail::Surface surface;
-  if (format == Format::png) surface.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
+  if (format == Format::png) {
+    // The thread's image surface, reused while the size stays the same (1.2 MB at 640×480).
+    thread_local detail::Surface image;
+    if (!image || cairo_image_surface_get_width(image.get()) != w || cairo_image_surface_get_height(image.get()) != h)
+      image.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
+    surface.reset(cairo_surface_reference(image.get()));
+  }
   else if (format == Format::svg) surface.reset(cairo_svg_surface_create_for_stream(detail::append, &out, w, h));
   else surface.reset(cairo_pdf_surface_create_for_stream(detail::append, &out, w, h));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)

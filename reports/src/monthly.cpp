@@ -352,9 +352,10 @@ class Planner {
       deliver("leaderboards.ytd", *channel, false, "leaderboard-ytd.png", "Leaderboard — " + month_.substr(0, 4),
               fill("leaderboard_ytd", d), std::move(ytd_chart));
     }
-    for (const auto& [ao, name] : ao_names_) {
-      const auto rows = rq::leaderboard(db_, region_.slug, period_, ao);
-      if (rows.empty()) continue;
+    std::map<std::string, std::vector<rq::PersonTotal>> by_ao;
+    for (auto& r : rq::leaderboards_by_ao(db_, region_.slug, period_)) by_ao[r.ao_id].push_back(std::move(r.total));
+    for (const auto& [ao, rows] : by_ao) {
+      const std::string& name = ao_names_[ao];
       auto c = chart(render::Kind::horizontal_bar, "Top posters at " + name + " — " + month_name(month_));
       render::Series posts{ao, "Posts", {}};
       for (const auto& r : rows) {

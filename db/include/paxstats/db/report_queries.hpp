@@ -33,6 +33,14 @@ struct PersonTotal {
 std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, const Period& period,
                                      const std::optional<std::string>& ao = std::nullopt, int limit = 20);
 
+struct AoPersonTotal {
+  std::string ao_id;
+  PersonTotal total;
+};
+
+// Every AO's leaderboard in one query: per AO, people by posts (most first), at most `limit` each.
+std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view region, const Period& period, int limit = 20);
+
 struct MonthAoPosts {
   std::string month;  // YYYY-MM
   std::string ao_id, ao_name;
