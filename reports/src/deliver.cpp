@@ -5,23 +5,9 @@
 #include "paxstats/log.hpp"
 #include "paxstats/render/render.hpp"
 #include "paxstats/slack/client.hpp"
+#include "paxstats/slack/text.hpp"
 
 namespace paxstats::reports {
-namespace {
-
-bool shared_in(const nlohmann::json& file, const std::string& channel) {
-  if (file.contains("shares"))
-    for (const char* kind : {"public", "private"})
-      if (file["shares"].contains(kind) && file["shares"][kind].contains(channel)) return true;
-  for (const char* list : {"channels", "groups", "ims"})
-    if (file.contains(list) && file[list].is_array())
-      for (const auto& c : file[list])
-        if (c == channel) return true;
-  return false;
-}
-
-}  // namespace
-
 int queue_plan(db::Database& db, const MonthlyPlan& plan) {
   std::vector<db::outbox::Item> items;
   for (const auto& d : plan.deliveries) {
@@ -83,7 +69,7 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       // A delivery interrupted after Slack gave it a file: did the share go out?
       if (item.status == "uploading" && !item.file_id.empty()) {
         slack::Result info = client.call("files.info", {{"file", item.file_id}});
-        if (info.ok() && info.body.contains("file") && shared_in(info.body["file"], item.channel_id)) {
+        if (info.ok() && info.body.contains("file") && slack::file_shared_in(info.body["file"], item.channel_id)) {
           db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
           ++report.sent;
           continue;

@@ -14,6 +14,7 @@
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/embedded_file.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/slack/text.hpp"
 
 namespace paxstats::reports {
 
@@ -28,23 +29,11 @@ const char* kMonthAbbr[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 const char* kMonthName[] = {"January", "February", "March",     "April",   "May",      "June",
                             "July",    "August",   "September", "October", "November", "December"};
 
-// Slack mrkdwn needs only &, < and > escaped; a name can then never become a mention or link.
-std::string slack_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
-}
-
 std::string fill(const std::string& name, const kainjow::mustache::data& values) {
   for (const auto& t : embedded_templates())
     if (t.name == name + ".mustache") {
       kainjow::mustache::mustache tmpl{std::string(t.bytes)};
-      tmpl.set_custom_escape(slack_escape);
+      tmpl.set_custom_escape([](const std::string& text) { return slack::escape_text(text); });
       std::string text = tmpl.render(values);
       while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
       return text;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "detail/http.hpp"
+#include "paxstats/slack/text.hpp"
 #include "paxstats/log.hpp"
 
 namespace paxstats::slack {
@@ -27,17 +28,6 @@ std::string encode_form(const Params& params) {
     body += detail::form_escape(k) + "=" + detail::form_escape(v);
   }
   return body;
-}
-
-bool shared_in(const json& file, const std::string& channel) {
-  if (file.contains("shares"))
-    for (const char* kind : {"public", "private"})
-      if (file["shares"].contains(kind) && file["shares"][kind].contains(channel)) return true;
-  for (const char* list : {"channels", "groups", "ims"})
-    if (file.contains(list) && file[list].is_array())
-      for (const auto& c : file[list])
-        if (c == channel) return true;
-  return false;
 }
 
 }  // namespace
@@ -349,7 +339,7 @@ UploadResult Client::upload(const Upload& up, const std::function<void(const Upl
     for (int look = 0; look < 4; ++look) {
       if (look) clock.sleep_for(std::chrono::seconds(1 << look));
       Result info = call("files.info", {{"file", out.file_id}});
-      if (info.ok() && info.body.contains("file") && shared_in(info.body["file"], up.channel_id)) {
+      if (info.ok() && info.body.contains("file") && file_shared_in(info.body["file"], up.channel_id)) {
         log::info("files.completeUploadExternal for " + out.file_id +
                   " got no answer, but files.info shows it shared: not repeating it");
         out.ok = true;

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "model.hpp"
+#include "paxstats/slack/text.hpp"
 #include "names.hpp"
 
 namespace paxstats::mining::gen {
@@ -28,16 +29,7 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
 
 }  // namespace
 
-std::string escape_text(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
-  }
-  return out;
-}
+std::string escape_text(const std::string& s) { return slack::escape_text(s); }
 
 namespace {
 
