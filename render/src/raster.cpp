@@ -82,6 +82,21 @@ PangoLayout* make_layout(const std::string& str, double size, bool bold, double 
 
 void set_color(cairo_t* cr, const Color& c) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a); }
 
+// Fills the current path with o.fill (when visible), outlines it with o.stroke (when it has a
+// width), and clears it.
+void fill_and_stroke(cairo_t* cr, const Op& o) {
+  if (o.fill.a > 0) {
+    set_color(cr, o.fill);
+    cairo_fill_preserve(cr);
+  }
+  if (o.stroke_width > 0) {
+    set_color(cr, o.stroke);
+    cairo_set_line_width(cr, o.stroke_width);
+    cairo_stroke_preserve(cr);
+  }
+  cairo_new_path(cr);
+}
+
 void draw(cairo_t* cr, const DrawList& ops) {
   pango_cairo_update_context(cr, Fonts::get().context.get());
   // Measurements after this drawing must not inherit its transform (a 2× scale, say).
@@ -95,16 +110,7 @@ void draw(cairo_t* cr, const DrawList& ops) {
     switch (o.type) {
       case Op::rect:
         cairo_rectangle(cr, o.x, o.y, o.w, o.h);
-        if (o.fill.a > 0) {
-          set_color(cr, o.fill);
-          o.stroke_width > 0 ? cairo_fill_preserve(cr) : cairo_fill(cr);
-        }
-        if (o.stroke_width > 0) {
-          set_color(cr, o.stroke);
-          cairo_set_line_width(cr, o.stroke_width);
-          cairo_stroke(cr);
-        }
-        cairo_new_path(cr);
+        fill_and_stroke(cr, o);
         break;
       case Op::line: {
         // Crisp 1-point lines: centre them on the pixel grid.
@@ -139,14 +145,7 @@ void draw(cairo_t* cr, const DrawList& ops) {
         break;
       case Op::circle:
         cairo_arc(cr, o.x, o.y, o.w, 0, 2 * M_PI);
-        set_color(cr, o.fill);
-        cairo_fill_preserve(cr);
-        if (o.stroke_width > 0) {
-          set_color(cr, o.stroke);
-          cairo_set_line_width(cr, o.stroke_width);
-          cairo_stroke(cr);
-        }
-        cairo_new_path(cr);
+        fill_and_stroke(cr, o);
         break;
       case Op::text: {
         PangoLayout* layout = make_layout(o.str, o.size, o.bold, o.max_width);
