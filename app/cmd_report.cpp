@@ -15,8 +15,7 @@
 namespace paxstats::app {
 
 // Drains a region's outbox to Slack with the region's token; prints the summary.
-int send(Context& ctx, db::Database& conn, const std::string& slug) {
-  (void)ctx;
+int send(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
   const char* token = std::getenv(region.token_env.c_str());
   if (!token || !*token)
@@ -44,7 +43,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   deliver_cmd->callback([&ctx, region_arg] {
     ctx.action = [&ctx, region_arg] {
       db::Database conn(database_url(ctx));
-      return send(ctx, conn, *region_arg);
+      return send(conn, *region_arg);
     };
   });
   auto a = std::make_shared<Args>();
@@ -71,7 +70,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
         std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << " ("
                   << added << " new in the outbox)\n";
         for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
-        return send(ctx, conn, a->region);
+        return send(conn, a->region);
       }
       const auto dir = a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
       const auto index = reports::write_outbox_folder(plan, dir);

@@ -368,18 +368,6 @@ std::string RegionWriter::newest_ts(std::string_view channel_id) {
   return r[0][0].is_null() ? "" : r[0][0].c_str();
 }
 
-std::vector<std::string> RegionWriter::threads_since(std::string_view channel_id, std::string_view since_ts) {
-  impl_->close_stream();
-  std::vector<std::string> out;
-  for (const auto& row : detail::exec_params(impl_->tx,
-                                             "SELECT ts FROM " + impl_->t("messages") +
-                                                 " WHERE channel_id = $1 AND ts >= $2 AND reply_count > 0 "
-                                                 "AND (thread_ts IS NULL OR thread_ts = ts) ORDER BY ts",
-                                             {std::string(channel_id), std::string(since_ts)}))
-    out.emplace_back(row[0].c_str());
-  return out;
-}
-
 void RegionWriter::mark_backblast_channels() {
   impl_->close_stream();
   impl_->tx.exec("UPDATE " + impl_->t("channels") + " c SET is_backblast_channel = true WHERE NOT is_backblast_channel "

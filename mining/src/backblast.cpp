@@ -193,7 +193,7 @@ size_t separator(sv s) {
 
 // Reads "Label: value" from a cleaned line start; Field::none when the line is not a field.
 Field match_field(sv s, sv& value) {
-  auto try_label = [&](sv label, Field f) -> bool {
+  auto try_label = [&](sv label) -> bool {
     if (!starts_with_ci(s, label)) return false;
     sv rest = s.substr(label.size());
     if (!rest.empty() && (is_alpha(rest[0]) || is_digit(rest[0]))) return false;  // "Quick", "Total2"
@@ -204,13 +204,12 @@ Field match_field(sv s, sv& value) {
     rest.remove_prefix(n);
     while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == '~')) rest.remove_prefix(1);
     value = trim(rest);
-    (void)f;
     return true;
   };
   for (const auto& l : kLabels)
-    if (try_label(l.text, l.field)) return l.field;
-  if (try_label("q's", Field::q) || try_label("q", Field::q)) return Field::q;
-  if (try_label("ao", Field::ao)) return Field::ao;
+    if (try_label(l.text)) return l.field;
+  if (try_label("q's") || try_label("q")) return Field::q;
+  if (try_label("ao")) return Field::ao;
   return Field::none;
 }
 

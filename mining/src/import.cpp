@@ -22,19 +22,15 @@ namespace {
 using json = nlohmann::json;
 constexpr long kMergeEvery = 250000;  // staged rows per merge, to bound the staging table
 
+// A conversation of the export's lists as a channel row; DMs have no name, so they are named by
+// their members.
 db::ChannelRecord channel_record(const slack::ExportConversation& c) {
-  db::ChannelRecord r;
-  r.id = c.id;
-  r.name = c.name;
-  if (c.kind == "dm") {  // DMs have no name: name them by their members
+  db::ChannelRecord r = detail::channel_record(c.info, c.kind != "channel");
+  if (c.kind == "dm") {
     r.name = "dm";
     for (const auto& m : c.info.value("members", json::array()))
       if (m.is_string()) r.name += "-" + m.get<std::string>();
   }
-  r.is_archived = c.info.value("is_archived", false);
-  r.is_private = c.kind != "channel";
-  r.created = detail::number(c.info, "created");
-  r.raw = c.info.dump();
   return r;
 }
 

@@ -30,19 +30,15 @@ std::string key(const json& p) {
 class Reports : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
     mining::GeneratorOptions o;
     o.seed = 21;
-    mining::generate_workspace(o, dir_->path());
-    truth_ = new json(test::load_json(dir_->path() / "truth.json"));
+    ws_ = new test::GeneratedWorkspace(o);
+    truth_ = &ws_->truth;
   }
-  static void TearDownTestSuite() {
-    delete truth_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete ws_; }
   void SetUp() override {
     add_region(conn, "r", "R", "America/Chicago");
-    mining::import_export(conn, "r", dir_->path());
+    mining::import_export(conn, "r", ws_->path());
   }
   // Truth beatdowns in a period.
   std::vector<json> in(const report::Period& p) const {
@@ -51,8 +47,8 @@ class Reports : public ::testing::Test {
       if (b["date"] >= p.first && b["date"] <= p.last) out.push_back(b);
     return out;
   }
-  static inline test::TempDir* dir_ = nullptr;
-  static inline json* truth_ = nullptr;
+  static inline test::GeneratedWorkspace* ws_ = nullptr;
+  static inline const json* truth_ = nullptr;
   Database conn{test::PostgresEnvironment::get().fresh_database_url()};
 };
 

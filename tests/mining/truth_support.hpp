@@ -8,6 +8,9 @@
 #include <set>
 #include <string>
 
+#include "paxstats/mining/generator.hpp"
+#include "postgres_env.hpp"
+
 namespace paxstats::test {
 
 using json = nlohmann::json;
@@ -27,6 +30,17 @@ inline std::set<std::string> people(const json& list) {
   for (const auto& p : list) out.insert(person_key(p));
   return out;
 }
+
+// A generated workspace (an unpacked export) and its truth.json, removed with the object.
+struct GeneratedWorkspace {
+  TempDir dir;
+  json truth;
+  explicit GeneratedWorkspace(const mining::GeneratorOptions& options) {
+    mining::generate_workspace(options, dir.path());
+    truth = load_json(dir.path() / "truth.json");
+  }
+  const std::filesystem::path& path() const { return dir.path(); }
+};
 
 // Every message of an unpacked export, by (channel id, ts).
 inline std::map<std::pair<std::string, std::string>, json> export_messages(const std::filesystem::path& dir) {

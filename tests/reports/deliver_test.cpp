@@ -32,17 +32,17 @@ class Deliver : public ::testing::Test {
     o.seed = 41;
     o.pax = 40;
     o.months = 1;
-    mining::generate_workspace(o, dir.path());
+    ws = std::make_unique<test::GeneratedWorkspace>(o);
+    const auto& truth = ws->truth;
     url = test::PostgresEnvironment::get().fresh_database_url();
     conn = std::make_unique<db::Database>(url);
     db::add_region(*conn, "r", "F3 Test", "America/Chicago");
-    mining::import_export(*conn, "r", dir.path());
-    const auto truth = test::load_json(dir.path() / "truth.json");
+    mining::import_export(*conn, "r", ws->path());
     db::set_region(*conn, "r", {{"firstf_channel", truth["region"]["firstf_channel"].get<std::string>()}});
     FakeSlack::Options fo;
     fo.window = 100ms;
     fake = std::make_unique<FakeSlack>(fo);
-    fake->load_export(dir.path());
+    fake->load_export(ws->path());
     fake->start();
     plan = reports::plan_monthly(*conn, "r", "2026-10");
     ASSERT_GT(plan.deliveries.size(), 20u);
@@ -69,7 +69,7 @@ class Deliver : public ::testing::Test {
     EXPECT_EQ(arrived.size(), plan.deliveries.size());
   }
 
-  test::TempDir dir;
+  std::unique_ptr<test::GeneratedWorkspace> ws;
   std::string url;
   std::unique_ptr<db::Database> conn;
   std::unique_ptr<FakeSlack> fake;

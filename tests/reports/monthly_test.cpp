@@ -22,20 +22,16 @@ namespace {
 class Monthly : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new test::TempDir();
     mining::GeneratorOptions o;
     o.seed = 31;
     o.months = 3;
-    mining::generate_workspace(o, dir_->path());
-    truth_ = new json(test::load_json(dir_->path() / "truth.json"));
+    ws_ = new test::GeneratedWorkspace(o);
+    truth_ = &ws_->truth;
   }
-  static void TearDownTestSuite() {
-    delete truth_;
-    delete dir_;
-  }
+  static void TearDownTestSuite() { delete ws_; }
   void SetUp() override {
     db::add_region(conn, "r", "F3 Test", "America/Chicago");
-    mining::import_export(conn, "r", dir_->path());
+    mining::import_export(conn, "r", ws_->path());
     db::set_region(conn, "r", {{"firstf_channel", (*truth_)["region"]["firstf_channel"]}});
   }
   std::map<std::string, int> per_report(const reports::MonthlyPlan& p) {
@@ -43,8 +39,8 @@ class Monthly : public ::testing::Test {
     for (const auto& d : p.deliveries) ++n[d.report];
     return n;
   }
-  static inline test::TempDir* dir_ = nullptr;
-  static inline json* truth_ = nullptr;
+  static inline test::GeneratedWorkspace* ws_ = nullptr;
+  static inline const json* truth_ = nullptr;
   db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
 };
 
@@ -53,9 +49,9 @@ class Monthly : public ::testing::Test {
 TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
   auto plan = reports::plan_monthly(conn, "r", "2026-10");
   std::set<std::string> posted, aos, q_aos, gone;
-  for (const auto& u : test::load_json(dir_->path() / "users.json"))
+  for (const auto& u : test::load_json(ws_->path() / "users.json"))
     if (u["deleted"] == true) gone.insert(u["id"].get<std::string>());
-  for (const auto& c : test::load_json(dir_->path() / "channels.json"))
+  for (const auto& c : test::load_json(ws_->path() / "channels.json"))
     if (c["is_archived"] == true) gone.insert(c["id"].get<std::string>());
   for (const auto& b : (*truth_)["beatdowns"]) {
     if (b["date"].get<std::string>().substr(0, 7) != "2026-10") continue;

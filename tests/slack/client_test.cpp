@@ -274,6 +274,24 @@ TEST_F(ClientTest, LegacyFilesUploadIsOffAndExplainsTheRetirement) {
   EXPECT_NE(slack::diagnose(r2).message.find("2025-11-12"), std::string::npos);
 }
 
+TEST_F(ClientTest, PostsLinksAndEphemeralMessages) {
+  auto posted = client->post_message("C0000000F1", "Backblast: hills");
+  const std::string ts = posted["ts"];
+  const std::string link = client->permalink("C0000000F1", ts);
+  std::string digits = ts;
+  digits.erase(digits.find('.'), 1);
+  EXPECT_EQ(link, "https://fake.slack.com/archives/C0000000F1/p" + digits);
+  EXPECT_THROW(client->permalink("C0000000F1", "1.000001"), slack::SlackError);
+  EXPECT_TRUE(client->post_ephemeral("C0000000F1", "U0000000A1", "only you")["message_ts"].is_string());
+  try {
+    client->post_ephemeral("C0000000F1", "U0000000GN", "not in the channel");
+    FAIL();
+  } catch (const slack::SlackError& e) {
+    EXPECT_EQ(e.result().error, "user_not_in_channel");
+  }
+  EXPECT_EQ(world.fake.messages("C0000000F1").size(), 1u) << "an ephemeral message was stored as a post";
+}
+
 // ---- The 3-step upload.
 
 TEST_F(ClientTest, UploadsToAChannelThroughTheThreeSteps) {

@@ -131,8 +131,6 @@ class RegionWriter {
   std::vector<ChannelRecord> channels();
   // The newest stored ts of a channel ("" when none): where an incremental sync resumes.
   std::string newest_ts(std::string_view channel_id);
-  // Thread parents of a channel with replies, posted at or after `since_ts`.
-  std::vector<std::string> threads_since(std::string_view channel_id, std::string_view since_ts);
   // Marks channels where beatdowns are reported (AO channels) as backblast channels.
   void mark_backblast_channels();
 
