@@ -54,10 +54,16 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       const std::string firstf =
           nlohmann::json::parse(std::ifstream(dir / "export" / "truth.json"))["region"]["firstf_channel"].get<std::string>();
       db::set_region(conn, "demo", {{"firstf_channel", firstf}});
+      // Kotter: the whole list to #site-qs, and each AO's list to its most frequent Q as site Q.
+      if (auto site_qs = conn.query_value("SELECT channel_id FROM demo.channels WHERE name = 'site-qs'"))
+        db::set_region(conn, "demo", {{"kotter_channel", *site_qs}});
+      for (const auto& row : conn.query("SELECT DISTINCT ON (ao_id) ao_id, user_id FROM demo.posts WHERE role = 'q' AND "
+                                        "user_id IS NOT NULL GROUP BY ao_id, user_id ORDER BY ao_id, count(*) DESC, user_id"))
+        db::set_site_q(conn, "demo", *row[0], *row[1]);
       auto plan = reports::plan_monthly(conn, "demo", month);
       const auto index = reports::write_outbox_folder(plan, dir / "outbox" / month);
       std::cout << "  report:    " << plan.deliveries.size() << " charts of the " << month
-                << " monthly run (DMs, AO channels, 1st-F), nothing sent\n"
+                << " monthly run (DMs, AO channels, 1st-F, awards, Kotter), nothing sent\n"
                 << "\nOpen " << index.string() << " to see every chart with its recipient and message.\n"
                 << "Explore: psql \"$(paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n";
       return 0;

@@ -1,4 +1,4 @@
-// paxstats region add|list|show|set
+// paxstats region add|list|show|set|opt-out|opt-in|site-q
 #include <iomanip>
 #include <iostream>
 
@@ -20,9 +20,16 @@ void print_region(const db::Region& r) {
             << "firstf_channel:  " << opt(r.firstf_channel) << "\n"
             << "awards_channel:  " << opt(r.awards_channel) << "\n"
             << "kotter_channel:  " << opt(r.kotter_channel) << "\n"
-            << "token_env:       " << r.token_env << "\n";
+            << "token_env:       " << r.token_env << "\n"
+            << "templates_dir:   " << opt(r.templates_dir) << "\n"
+            << "pax_monthly_audience: " << r.pax_monthly_audience << "\n"
+            << "kotter:          " << r.kotter_min_posts << "+ posts in the " << r.kotter_window_weeks
+            << " weeks before the last " << r.kotter_quiet_weeks << " (kotter_min_posts, kotter_window_weeks, "
+            << "kotter_quiet_weeks)\n"
+            << "monthly run:     day " << r.monthly_day << " at " << r.monthly_time << " " << r.tz
+            << " (monthly_day, monthly_time)\n";
   for (const auto& f : db::region_flag_names())
-    std::cout << std::left << std::setw(17) << (f + ":") << (r.flags.at(f) ? "true" : "false") << "\n";
+    std::cout << std::left << std::setw(22) << (f + ":") << (r.flags.at(f) ? "true" : "false") << "\n";
 }
 
 }  // namespace
@@ -92,6 +99,57 @@ void add_region_commands(CLI::App& root, Context& ctx) {
         settings.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
       }
       print_region(db::set_region(conn, set_args->slug, settings));
+      return 0;
+    };
+  });
+
+  struct PeopleArgs {
+    std::string slug;
+    std::vector<std::string> users;
+  };
+  for (const bool out : {true, false}) {
+    auto args = std::make_shared<PeopleArgs>();
+    auto* cmd = region->add_subcommand(
+        out ? "opt-out" : "opt-in",
+        out ? "Stop paxstats DMs to these users (personal charts, Kotter lists, stats on demand); no USER lists who "
+              "opted out"
+            : "Let paxstats DM these users again");
+    cmd->add_option("SLUG", args->slug, "Region slug")->required();
+    auto* users = cmd->add_option("USER", args->users, "Slack user ids, e.g. U0123ABCD");
+    if (!out) users->required();
+    cmd->callback([&ctx, args, out] {
+      ctx.action = [&ctx, args, out] {
+        db::Database conn(database_url(ctx));
+        if (args->users.empty()) {
+          const auto list = db::opt_outs(conn, args->slug);
+          if (list.empty()) std::cout << "nobody in " << args->slug << " has opted out of DMs\n";
+          for (const auto& u : list) std::cout << u << "\n";
+          return 0;
+        }
+        for (const auto& u : args->users) {
+          const bool changed = db::set_opt_out(conn, args->slug, u, out, "cli");
+          std::cout << u << (out ? (changed ? ": opted out of DMs" : ": had already opted out")
+                                 : (changed ? ": DMs back on" : ": had not opted out"))
+                    << "\n";
+        }
+        return 0;
+      };
+    });
+  }
+
+  struct SiteQArgs {
+    std::string slug, channel, user;
+  };
+  auto site_q = std::make_shared<SiteQArgs>();
+  auto* sq = region->add_subcommand("site-q", "Set an AO's site Q (the Kotter report DMs them their AO's list); no USER clears");
+  sq->add_option("SLUG", site_q->slug, "Region slug")->required();
+  sq->add_option("CHANNEL", site_q->channel, "The AO's channel id, e.g. C0123ABCD")->required();
+  sq->add_option("USER", site_q->user, "The site Q's Slack user id, e.g. U0123ABCD");
+  sq->callback([&ctx, site_q] {
+    ctx.action = [&ctx, site_q] {
+      db::Database conn(database_url(ctx));
+      db::set_site_q(conn, site_q->slug, site_q->channel, site_q->user);
+      std::cout << site_q->channel << ": site Q " << (site_q->user.empty() ? "cleared" : site_q->user) << "\n";
       return 0;
     };
   });

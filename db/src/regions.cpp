@@ -3,6 +3,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 
 #include "detail/database_impl.hpp"
@@ -14,9 +15,14 @@ namespace paxstats::db {
 namespace {
 
 const std::vector<std::string> kOptionalText = {"team_id", "firstf_channel", "awards_channel", "kotter_channel"};
+// Whole-number settings and their allowed ranges (the same CHECKs as the table's).
+const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
+    {"kotter_min_posts", {1, 100}}, {"kotter_window_weeks", {1, 52}}, {"kotter_quiet_weeks", {1, 26}}, {"monthly_day", {1, 28}}};
 
 std::string region_columns() {
-  std::string cols = "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active";
+  std::string cols = "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
+                     "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
+                     "monthly_day, monthly_time";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   return cols;
 }
@@ -36,7 +42,14 @@ Region from_row(const pqxx::row& r) {
   reg.kotter_channel = opt(6);
   reg.token_env = r[7].c_str();
   reg.active = r[8].as<bool>();
-  int i = 9;
+  reg.templates_dir = opt(9);
+  reg.pax_monthly_audience = r[10].c_str();
+  reg.kotter_min_posts = r[11].as<int>();
+  reg.kotter_window_weeks = r[12].as<int>();
+  reg.kotter_quiet_weeks = r[13].as<int>();
+  reg.monthly_day = r[14].as<int>();
+  reg.monthly_time = r[15].c_str();
+  int i = 16;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   return reg;
 }
@@ -57,6 +70,12 @@ void validate_slack_id(std::string_view key, std::string_view v, std::string_vie
                     "\". Find it in Slack under the channel's details.");
 }
 
+void check_user_id(std::string_view user_id) {
+  if (!std::regex_match(user_id.begin(), user_id.end(), std::regex("[UW][A-Z0-9]{2,20}")))
+    throw UserError("\"" + std::string(user_id) + "\" is not a Slack user id (U0123ABCD): find it in the person's Slack "
+                    "profile under ⋮ → Copy member ID");
+}
+
 }  // namespace
 
 const std::vector<std::string>& region_flag_names() {
@@ -68,7 +87,10 @@ const std::vector<std::string>& region_flag_names() {
 
 std::vector<std::string> region_setting_names() {
   std::vector<std::string> names = {"name", "tz", "team_id", "firstf_channel", "awards_channel",
-                                    "kotter_channel", "token_env", "active"};
+                                    "kotter_channel", "token_env", "active", "templates_dir",
+                                    "pax_monthly_audience"};
+  for (const auto& number : kNumbers) names.push_back(number.first);
+  names.push_back("monthly_time");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -155,6 +177,25 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
       if (value.empty()) throw UserError("region setting " + key + " cannot be empty");
       if (key == "token_env" && !std::regex_match(value, std::regex("[A-Za-z_][A-Za-z0-9_]*")))
         throw UserError("token_env names an environment variable (e.g. SLACK_BOT_TOKEN_STL), not a token itself");
+    } else if (key == "templates_dir") {
+      if (value.empty()) stored.reset();
+      else if (!std::filesystem::path(value).is_absolute() || !std::filesystem::is_directory(value))
+        throw UserError("templates_dir takes the absolute path of a folder of NAME.mustache files (see templates/README.md), "
+                        "not \"" + value + "\"");
+    } else if (key == "pax_monthly_audience") {
+      if (value != "month" && value != "year")
+        throw UserError("pax_monthly_audience takes month (everyone who posted in the month) or year (everyone who "
+                        "posted this year), not \"" + value + "\"");
+    } else if (key == "monthly_time") {
+      if (!std::regex_match(value, std::regex("([01][0-9]|2[0-3]):[0-5][0-9]")))
+        throw UserError("monthly_time takes a local time as HH:MM (24-hour), e.g. 09:00, not \"" + value + "\"");
+    } else if (auto n = std::find_if(kNumbers.begin(), kNumbers.end(), [&](const auto& k) { return k.first == key; });
+               n != kNumbers.end()) {
+      int v = 0;
+      const auto [lo, hi] = n->second;
+      if (!std::regex_match(value, std::regex("[0-9]{1,3}")) || (v = std::stoi(value)) < lo || v > hi)
+        throw UserError("region setting " + key + " takes a whole number from " + std::to_string(lo) + " to " +
+                        std::to_string(hi) + ", not \"" + value + "\"");
     } else if (std::find(kOptionalText.begin(), kOptionalText.end(), key) != kOptionalText.end()) {
       if (value.empty()) stored.reset();
       else validate_slack_id(key, value, key == "team_id" ? "TE" : "CGD");
@@ -172,6 +213,43 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
   }
   tx.commit();
   return get_region(db, slug);
+}
+
+bool set_opt_out(Database& db, std::string_view region, std::string_view user_id, bool opted_out,
+                 std::string_view source) {
+  get_region(db, region);  // throws for an unknown region; the slug is then a valid identifier
+  check_user_id(user_id);
+  const std::string table = quote_identifier(region) + ".opt_outs";
+  const auto changed = opted_out
+      ? db.query("INSERT INTO " + table + " (user_id, source) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+                 {std::string(user_id), std::string(source)})
+      : db.query("DELETE FROM " + table + " WHERE user_id = $1 RETURNING 1", {std::string(user_id)});
+  return !changed.empty();
+}
+
+void set_site_q(Database& db, std::string_view region, std::string_view channel_id, std::string_view user_id) {
+  get_region(db, region);
+  if (!user_id.empty()) check_user_id(user_id);
+  const auto r = db.query("UPDATE " + quote_identifier(region) + ".channels SET site_q_user_id = $2 WHERE channel_id = $1 "
+                          "RETURNING 1",
+                          {std::string(channel_id), user_id.empty() ? std::nullopt : std::optional<std::string>(user_id)});
+  if (r.empty())
+    throw UserError("region " + std::string(region) + " has no channel " + std::string(channel_id) +
+                    ": import or sync the workspace first (channel ids look like C0123ABCD)");
+}
+
+std::vector<std::string> opt_outs(Database& db, std::string_view region) {
+  validate_slug(region);
+  std::vector<std::string> out;
+  for (const auto& r : db.query("SELECT user_id FROM " + quote_identifier(region) + ".opt_outs ORDER BY user_id"))
+    out.push_back(*r[0]);
+  return out;
+}
+
+bool is_opted_out(Database& db, std::string_view region, std::string_view user_id) {
+  validate_slug(region);
+  return !db.query("SELECT 1 FROM " + quote_identifier(region) + ".opt_outs WHERE user_id = $1", {std::string(user_id)})
+              .empty();
 }
 
 }  // namespace paxstats::db

@@ -129,4 +129,72 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
   return out;
 }
 
+std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& p) {
+  const std::string s = schema(region);
+  std::vector<PersonStats> out;
+  for (const auto& r : db.query("SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
+                                "count(DISTINCT p.ao_id), count(*) FILTER (WHERE p.role IN ('q', 'coq')), "
+                                "count(DISTINCT p.ao_id) FILTER (WHERE p.role IN ('q', 'coq')), "
+                                "coalesce(sum(b.fng_count) FILTER (WHERE p.role IN ('q', 'coq')), 0) FROM " + s + ".posts p "
+                                "JOIN " + s + ".counted_beatdowns b USING (channel_id, ts) "
+                                "WHERE p.bd_date BETWEEN $1::date AND $2::date GROUP BY p.person ORDER BY p.person",
+                                {p.first, p.last}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
+                   as_int(r[7])});
+  return out;
+}
+
+std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day) {
+  std::vector<Streak> out;
+  // Weeks with a post, numbered per person; consecutive weeks share (week - 7 × number).
+  for (const auto& r : db.query(
+           "WITH w AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, "
+           "           date_trunc('week', bd_date)::date AS week FROM " + schema(region) + ".posts "
+           "           WHERE bd_date <= $1::date GROUP BY person, date_trunc('week', bd_date)), "
+           "g AS (SELECT *, week - 7 * (row_number() OVER (PARTITION BY person ORDER BY week))::int AS island FROM w) "
+           "SELECT person, coalesce(max(user_id), ''), max(name), count(*), to_char(max(week), 'YYYY-MM-DD') FROM g "
+           "GROUP BY person, island HAVING max(week) >= date_trunc('week', $1::date)::date - 7 ORDER BY person",
+           {std::string(day)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_text(r[4])});
+  return out;
+}
+
+std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const Period& p, int min) {
+  std::vector<WeekPosts> out;
+  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), "
+                                "to_char(date_trunc('week', bd_date), 'YYYY-MM-DD'), count(*) FROM " + schema(region) +
+                                ".posts WHERE bd_date BETWEEN $1::date - 6 AND $2::date GROUP BY person, 4 "
+                                "HAVING count(*) >= $3::int AND date_trunc('week', min(bd_date))::date + 6 BETWEEN $1::date AND $2::date "
+                                "ORDER BY 4, person",
+                                {p.first, p.last, std::to_string(min)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4])});
+  return out;
+}
+
+std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, std::string_view day, int min_posts,
+                                         int window_weeks, int quiet_weeks) {
+  std::vector<KotterRow> out;
+  const std::string s = schema(region);
+  for (const auto& r : db.query(
+           "SELECT person, coalesce(max(user_id), ''), max(person_name), "
+           "count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int) AND bd_date <= $1::date - 7 * $4::int), "
+           "count(*) FILTER (WHERE bd_date > $1::date - 7 * $4::int), "
+           "count(*) FILTER (WHERE role IN ('q', 'coq')), to_char(max(bd_date), 'YYYY-MM-DD'), "
+           "mode() WITHIN GROUP (ORDER BY ao_id) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) "
+           "FROM " + s + ".posts WHERE bd_date <= $1::date GROUP BY person "
+           "HAVING count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) >= $2::int ORDER BY person",
+           {std::string(day), std::to_string(min_posts), std::to_string(window_weeks), std::to_string(quiet_weeks)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_text(r[6]),
+                   as_text(r[7])});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : db.query("SELECT channel_id, site_q_user_id FROM " + schema(region) +
+                                ".channels WHERE site_q_user_id IS NOT NULL ORDER BY channel_id"))
+    out.emplace_back(as_text(r[0]), as_text(r[1]));
+  return out;
+}
+
 }  // namespace paxstats::db::report

@@ -1,6 +1,7 @@
 #include "paxstats/reports/deliver.hpp"
 
 #include "paxstats/db/outbox.hpp"
+#include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/render/render.hpp"
@@ -51,6 +52,13 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       (skip ? report.skipped : report.failed) += 1;
       report.reasons.push_back(who + ": " + d.message);
     };
+    // Asked for no DMs since it was planned: not sent (a half-sent one is finished, not abandoned).
+    if (item.to_user && item.status == "planned" && db::is_opted_out(db, region, item.recipient)) {
+      db::outbox::record(db, item.id, "skipped", item.channel_id, item.file_id, "opted out of DMs");
+      ++report.skipped;
+      report.reasons.push_back(who + ": opted out of DMs");
+      continue;
+    }
     try {
       // Step 1: where it goes (a user's DM is opened once and remembered).
       if (item.channel_id.empty()) {

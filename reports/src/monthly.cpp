@@ -6,6 +6,10 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <kainjow/mustache.hpp>
 #include <map>
 #include <set>
@@ -29,16 +33,59 @@ const char* kMonthAbbr[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 const char* kMonthName[] = {"January", "February", "March",     "April",   "May",      "June",
                             "July",    "August",   "September", "October", "November", "December"};
 
-std::string fill(const std::string& name, const kainjow::mustache::data& values) {
-  for (const auto& t : embedded_templates())
-    if (t.name == name + ".mustache") {
-      kainjow::mustache::mustache tmpl{std::string(t.bytes)};
-      tmpl.set_custom_escape([](const std::string& text) { return slack::escape_text(text); });
-      std::string text = tmpl.render(values);
-      while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+// A template's text: the region's override file when it has one, else the built-in one.
+std::string template_text(const std::optional<std::string>& dir, const std::string& name) {
+  if (dir) {
+    const auto file = std::filesystem::path(*dir) / (name + ".mustache");
+    if (std::filesystem::exists(file)) {
+      std::ifstream in(file, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (!in.good() && !in.eof()) throw UserError("cannot read template " + file.string());
+      kainjow::mustache::mustache check{text};
+      if (!check.is_valid())
+        throw UserError("template " + file.string() + " is not valid mustache: " + check.error_message() +
+                        ". Fix it or remove it to use the built-in text.");
       return text;
     }
+  }
+  for (const auto& t : embedded_templates())
+    if (t.name == name + ".mustache") return std::string(t.bytes);
   throw std::logic_error("no template " + name);
+}
+
+std::string render_template(const std::string& text, const kainjow::mustache::data& values) {
+  kainjow::mustache::mustache tmpl{text};
+  tmpl.set_custom_escape([](const std::string& v) { return slack::escape_text(v); });
+  std::string out = tmpl.render(values);
+  // A section left out leaves its line empty: drop empty lines, so no gaps open in the message.
+  for (size_t at; (at = out.find("\n\n")) != std::string::npos;) out.erase(at, 1);
+  while (!out.empty() && out.front() == '\n') out.erase(0, 1);
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+// How a person is named in a message: a mention for a Slack user, else the typed name, escaped.
+std::string mention(const std::string& user_id, const std::string& name) {
+  return user_id.empty() ? slack::escape_text(name) : "<@" + user_id + ">";
+}
+
+// "A", "A & B", "A, B & C", "A, B, C & 2 more".
+std::string join_names(const std::vector<std::string>& names, size_t shown = 3) {
+  std::string out;
+  const size_t n = std::min(names.size(), shown);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) out += (i + 1 == n && names.size() <= shown) ? " & " : ", ";
+    out += names[i];
+  }
+  if (names.size() > shown) out += " & " + std::to_string(names.size() - shown) + " more";
+  return out;
+}
+
+date::sys_days day_of(const std::string& iso) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  std::sscanf(iso.c_str(), "%d-%u-%u", &y, &m, &d);
+  return date::sys_days{date::year{y} / date::month{m} / date::day{d}};
 }
 
 // "2026-10" → months from `first` to `last` inclusive, as YYYY-MM.
@@ -86,6 +133,7 @@ class Planner {
     plan_.region = region_.slug;
     plan_.month = month_;
     for (auto& g : rq::gone_recipients(db_, region_.slug)) gone_.insert(std::move(g));
+    for (auto& u : db::opt_outs(db_, region_.slug)) opted_out_.insert(std::move(u));
   }
 
   MonthlyPlan run() {
@@ -95,10 +143,12 @@ class Planner {
     if (wanted("ao_summary")) ao_summary();
     if (wanted("fng_counts")) fng_counts();
     if (wanted("leaderboards")) leaderboards();
-    for (const char* later : {"awards", "kotter"})
-      if (only_.count(later)) plan_.notes.push_back(std::string(later) + ": not built yet");
+    if (wanted("awards")) awards();
+    if (wanted("kotter")) kotter();
     for (const auto& [report, n] : gone_skipped_)
       plan_.notes.push_back(report + ": " + std::to_string(n) + " recipient(s) left out: deactivated users or archived channels");
+    for (const auto& [report, n] : opted_out_skipped_)
+      plan_.notes.push_back(report + ": " + std::to_string(n) + " person(s) left out: they opted out of DMs");
     return std::move(plan_);
   }
 
@@ -112,7 +162,16 @@ class Planner {
   std::vector<std::string> color_keys_;
   std::set<std::string> gone_;  // deactivated users, archived channels
   std::map<std::string, int> gone_skipped_;
+  std::set<std::string> opted_out_;  // users who asked for no DMs
+  std::map<std::string, int> opted_out_skipped_;
+  std::map<std::string, std::string> templates_;  // name → text, read once per run
   MonthlyPlan plan_;
+
+  std::string fill(const std::string& name, const kainjow::mustache::data& values) {
+    auto it = templates_.find(name);
+    if (it == templates_.end()) it = templates_.emplace(name, template_text(region_.templates_dir, name)).first;
+    return render_template(it->second, values);
+  }
 
   bool wanted(const std::string& report) {
     if (!only_.empty() && !only_.count(report)) return false;
@@ -140,10 +199,17 @@ class Planner {
     return c;
   }
 
+  // A table of many rows grows taller rather than squeezing its rows.
+  static void fit_rows(render::Chart& c) { c.height = std::max(c.height, 110 + 22 * static_cast<int>(c.rows.size())); }
+
   void deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
                std::string comment, render::Chart chart) {
     if (gone_.count(recipient)) {
       ++gone_skipped_[report];
+      return;
+    }
+    if (to_user && opted_out_.count(recipient)) {
+      ++opted_out_skipped_[report];
       return;
     }
     plan_.deliveries.push_back({std::move(report), std::move(recipient), to_user, std::move(file), std::move(title),
@@ -158,13 +224,17 @@ class Planner {
     return d;
   }
 
-  // Each Slack user who posted this month gets their year so far, by month and AO.
+  // Each Slack user who posted this month (or this year, as the region says) gets their year so
+  // far, by month and AO, with their current weekly streak.
   void pax_monthly() {
     const auto months = months_between(ytd_.first.substr(0, 7), month_);
     std::map<std::string, std::vector<rq::PersonMonthAo>> by_person;
     for (auto& r : rq::posts_by_person(db_, region_.slug, ytd_))
       if (!r.user_id.empty()) by_person[r.person].push_back(std::move(r));
+    std::map<std::string, int> streaks;
+    for (const auto& s : rq::weekly_streaks(db_, region_.slug, period_.last)) streaks[s.person] = s.weeks;
     const std::string last = previous_month(month_);
+    const bool whole_year = region_.pax_monthly_audience == "year";
     for (const auto& [person, rows] : by_person) {
       int this_month = 0, last_month = 0, total = 0;
       std::map<std::string, std::vector<double>> per_ao;
@@ -176,11 +246,13 @@ class Planner {
         if (r.month == last) last_month += r.posts;
         total += r.posts;
       }
-      if (this_month == 0) continue;
+      if (this_month == 0 && !whole_year) continue;
       const std::string name = rows.front().name;
-      auto c = chart(render::Kind::stacked_bar, "Posts by " + name + " in " + month_.substr(0, 4),
-                     std::to_string(this_month) + " in " + month_name(month_) + " · " + std::to_string(last_month) +
-                         " the month before · " + std::to_string(total) + " this year");
+      const int streak = streaks.count(person) ? streaks[person] : 0;
+      std::string subtitle = std::to_string(this_month) + " in " + month_name(month_) + " · " + std::to_string(last_month) +
+                             " the month before · " + std::to_string(total) + " this year";
+      if (streak > 1) subtitle += " · " + std::to_string(streak) + "-week streak";
+      auto c = chart(render::Kind::stacked_bar, "Posts by " + name + " in " + month_.substr(0, 4), subtitle);
       for (const auto& m : months) c.categories.push_back(abbr(m));
       for (auto& [ao, values] : per_ao) c.series.push_back({ao, ao_names_.count(ao) ? ao_names_[ao] : ao, values});
       c.y_title = "Posts";
@@ -188,6 +260,8 @@ class Planner {
       d.set("name", name);
       d.set("this_month", std::to_string(this_month));
       d.set("last_month", std::to_string(last_month));
+      d.set("total", std::to_string(total));
+      if (streak > 1) d.set("streak", std::to_string(streak));
       deliver("pax_monthly", rows.front().user_id, true, "pax_monthly-" + file_safe(rows.front().user_id) + ".png",
               "Your posts in " + month_.substr(0, 4), fill("pax_monthly", d), std::move(c));
     }
@@ -292,6 +366,7 @@ class Planner {
     for (const auto& r : rows)
       c.rows.emplace_back(r.ao_name, std::vector<double>{double(r.beatdowns), double(r.posts), double(r.unique_pax),
                                                          std::round(r.average_attendance() * 10) / 10, double(r.fngs)});
+    fit_rows(c);
     deliver("ao_summary", *channel, false, "ao_summary.png", "AO summary — " + month_name(month_), fill("ao_summary", base()),
             std::move(c));
   }
@@ -357,6 +432,236 @@ class Planner {
       d.set("count", std::to_string(rows.size()));
       deliver("leaderboards.ao", ao, false, "leaderboard-" + file_safe(ao) + ".png", "Leaderboard — " + month_name(month_),
               fill("leaderboard_ao", d), std::move(c));
+    }
+  }
+
+  // The awards channel, else 1st-F.
+  std::optional<std::string> awards_channel() {
+    if (region_.awards_channel) return region_.awards_channel;
+    return firstf("awards");
+  }
+
+  // Award cards for the month's best (everyone tied for first shares the card) and the
+  // milestones people reached in it. Each milestone is earned once per period: year milestones in
+  // the month they are crossed, month ones for the month, the 6 pack per week.
+  void awards() {
+    const auto channel = awards_channel();
+    if (!channel) return;
+    const auto stats = rq::person_stats(db_, region_.slug, period_);
+    std::vector<rq::Streak> streaks;
+    for (auto& st : rq::weekly_streaks(db_, region_.slug, period_.last))
+      if (day_of(st.last_week) + date::days{6} >= day_of(period_.first)) streaks.push_back(std::move(st));  // posted in M
+    struct Card {
+      std::string key, award, unit, emblem;
+      int min;
+      std::function<int(const std::string& person)> value;
+    };
+    std::map<std::string, const rq::PersonStats*> by_person;
+    for (const auto& st : stats) by_person[st.person] = &st;
+    std::map<std::string, int> streak_of;
+    for (const auto& st : streaks) streak_of[st.person] = st.weeks;
+    auto of = [&](auto field) {
+      return [&by_person, field](const std::string& p) { return by_person.count(p) ? by_person.at(p)->*field : 0; };
+    };
+    const std::vector<Card> cards = {
+        {"most_posts", "Most posts", "posts", "trophy", 1, of(&rq::PersonStats::posts)},
+        {"most_qs", "Most Qs", "beatdowns led", "star", 1, of(&rq::PersonStats::led)},
+        {"most_fngs", "Most FNGs brought", "FNGs at beatdowns they led", "medal", 1, of(&rq::PersonStats::fngs_led)},
+        {"most_aos", "Most AOs visited", "AOs", "medal", 2, of(&rq::PersonStats::unique_aos)},
+        {"longest_streak", "Longest streak", "weeks in a row", "flame", 2,
+         [&](const std::string& p) { return streak_of.count(p) ? streak_of.at(p) : 0; }},
+    };
+    for (const auto& card : cards) {
+      int best = 0;
+      for (const auto& st : stats) best = std::max(best, card.value(st.person));
+      if (best < card.min) continue;
+      std::vector<std::string> names, mentions;
+      for (const auto& st : stats)
+        if (card.value(st.person) == best) {
+          names.push_back(st.name);
+          mentions.push_back(mention(st.user_id, st.name));
+        }
+      render::Chart c;
+      c.kind = render::Kind::award;
+      c.title = card.award;
+      c.award = card.award;
+      c.person = join_names(names);
+      c.figure = std::to_string(best) + " " + card.unit;
+      c.period = month_name(month_);
+      c.emblem = card.emblem;
+      auto d = base();
+      d.set("award", card.award);
+      d.set("winners", join_names(mentions, 50));
+      d.set("figure", c.figure);
+      deliver("awards." + card.key, *channel, false, "award-" + card.key + ".png", card.award + " — " + month_name(month_),
+              fill("awards_card", d), std::move(c));
+    }
+    milestones(*channel, stats);
+  }
+
+  void milestones(const std::string& channel, const std::vector<rq::PersonStats>& month_stats) {
+    struct Earned {
+      std::string person, user_id, name, milestone, what;
+    };
+    std::vector<Earned> earned;
+    const std::string year = month_.substr(0, 4);
+    // Posts this year: crossed in this month.
+    std::map<std::string, int> before;  // person → posts this year before the month
+    if (month_.substr(5, 2) != "01")
+      for (const auto& st : rq::person_stats(db_, region_.slug, rq::year_to_month(previous_month(month_))))
+        before[st.person] = st.posts;
+    const std::vector<std::pair<int, std::string>> year_posts = {
+        {25, "El Quatro"}, {50, "Golden Boy"}, {100, "Centurion"}, {150, "Karate Kid"}, {200, "Crazy Person"}};
+    for (const auto& st : rq::person_stats(db_, region_.slug, ytd_)) {
+      const int was = before.count(st.person) ? before[st.person] : 0;
+      for (const auto& [n, name] : year_posts)
+        if (st.posts >= n && was < n)
+          earned.push_back({st.person, st.user_id, st.name, name, std::to_string(n) + " posts in " + year});
+    }
+    for (const auto& st : month_stats) {
+      if (st.led >= 4)
+        earned.push_back({st.person, st.user_id, st.name, "Leader of Men", "led 4 beatdowns in " + month_name(month_)});
+      if (st.led >= 6)
+        earned.push_back({st.person, st.user_id, st.name, "The Boss", "led 6 beatdowns in " + month_name(month_)});
+      if (st.led_aos >= 7)
+        earned.push_back({st.person, st.user_id, st.name, "Cadre", "led at 7 AOs in " + month_name(month_)});
+    }
+    for (const auto& w : rq::busy_weeks(db_, region_.slug, period_, 6))
+      earned.push_back({w.person, w.user_id, w.name, "6 pack",
+                        std::to_string(w.posts) + " posts in the week of " + date::format("%b %d", day_of(w.week))});
+    // 50 posts at one AO this year, crossed in this month.
+    std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
+    std::map<std::string, std::pair<std::string, std::string>> who;           // person → (user id, name)
+    for (const auto& r : rq::posts_by_person(db_, region_.slug, ytd_)) {
+      auto& [was, now] = at_ao[{r.person, r.ao_id}];
+      if (r.month != month_) was += r.posts;
+      now += r.posts;
+      who[r.person] = {r.user_id, r.name};
+    }
+    for (const auto& [key, counts] : at_ao)
+      if (counts.second >= 50 && counts.first < 50)
+        earned.push_back({key.first, who[key.first].first, who[key.first].second, "Holding Down the Fort",
+                          "50 posts at " + ao_names_[key.second] + " in " + year});
+    if (earned.empty()) return;
+    std::stable_sort(earned.begin(), earned.end(), [](const Earned& a, const Earned& b) { return a.name < b.name; });
+
+    render::Chart c = chart(render::Kind::table, "Achievements unlocked — " + month_name(month_),
+                            "What each person reached; every milestone is earned once per period");
+    c.columns = {"Posts in " + year, "Led this month", "AOs led", "Best week", "Achievements"};
+    std::map<std::string, int> count_of;
+    for (const auto& e : earned) ++count_of[e.person];
+    std::map<std::string, const rq::PersonStats*> month_of;
+    for (const auto& st : month_stats) month_of[st.person] = &st;
+    std::map<std::string, int> best_week;
+    for (const auto& w : rq::busy_weeks(db_, region_.slug, period_, 1)) best_week[w.person] = std::max(best_week[w.person], w.posts);
+    std::map<std::string, int> ytd_posts;
+    for (const auto& [key, counts] : at_ao) ytd_posts[key.first] += counts.second;
+    std::set<std::string> shown;
+    kainjow::mustache::data list{kainjow::mustache::data::type::list};
+    for (const auto& e : earned) {
+      kainjow::mustache::data item;
+      item.set("who", mention(e.user_id, e.name));
+      item.set("name", e.milestone);
+      item.set("what", e.what);
+      list.push_back(item);
+      if (!shown.insert(e.person).second) continue;
+      const auto* m = month_of.count(e.person) ? month_of[e.person] : nullptr;
+      c.rows.emplace_back(e.name, std::vector<double>{double(ytd_posts[e.person]), double(m ? m->led : 0),
+                                                      double(m ? m->led_aos : 0), double(best_week[e.person]),
+                                                      double(count_of[e.person])});
+    }
+    fit_rows(c);
+    auto d = base();
+    d.set("milestones", list);
+    deliver("awards.milestones", channel, false, "award-milestones.png", "Achievements — " + month_name(month_),
+            fill("awards_milestones", d), std::move(c));
+  }
+
+  // PAX who were regulars and have gone quiet, and regulars who have never led: to each site Q
+  // (their AOs' people, by the AO each posted at most) and the whole list to the kotter channel.
+  void kotter() {
+    const int k = region_.kotter_min_posts, window = region_.kotter_window_weeks, quiet = region_.kotter_quiet_weeks;
+    const auto as_of = day_of(period_.last);
+    struct Person {
+      rq::KotterRow row;
+      bool missing;
+    };
+    std::vector<Person> people;
+    for (auto& r : rq::kotter_candidates(db_, region_.slug, period_.last, k, window, quiet)) {
+      if (!r.user_id.empty() && gone_.count(r.user_id)) continue;  // deactivated: nobody to reach
+      const bool missing = r.window_posts >= k && r.quiet_posts == 0;
+      const bool never_led = r.led_ever == 0;
+      if (missing || never_led) people.push_back({std::move(r), missing});
+    }
+    std::vector<std::pair<std::string, std::string>> site_qs = rq::site_qs(db_, region_.slug);
+    if (!region_.kotter_channel && site_qs.empty()) {
+      plan_.notes.push_back("kotter: no site Qs (paxstats region site-q " + region_.slug +
+                            " CHANNEL USER) and no kotter_channel: nobody to send it to");
+      return;
+    }
+    if (people.empty()) {
+      plan_.notes.push_back("kotter: nobody has gone quiet, and every regular has led");
+      return;
+    }
+    std::stable_sort(people.begin(), people.end(), [](const Person& a, const Person& b) {
+      return std::tie(b.missing, b.row.window_posts, a.row.name) < std::tie(a.missing, a.row.window_posts, b.row.name);
+    });
+    auto send = [&](const std::string& report, const std::string& recipient, bool to_user, const std::string& where,
+                    const std::vector<const Person*>& list) {
+      auto c = chart(render::Kind::table, "Kotter — " + where,
+                     "As of " + date::format("%b %d, %Y", as_of) + ": quiet for " + std::to_string(quiet) +
+                         "+ weeks, or never led");
+      c.columns = {"Posts (" + std::to_string(window) + " wks)", "Last " + std::to_string(quiet) + " wks", "Days quiet",
+                   "Times led"};
+      kainjow::mustache::data missing{kainjow::mustache::data::type::list}, never{kainjow::mustache::data::type::list};
+      bool any_missing = false, any_never = false;
+      for (const auto* p : list) {
+        const int days = static_cast<int>((as_of - day_of(p->row.last_post)).count());
+        c.rows.emplace_back(p->row.name, std::vector<double>{double(p->row.window_posts), double(p->row.quiet_posts),
+                                                             double(days), double(p->row.led_ever)});
+        kainjow::mustache::data item;
+        item.set("who", mention(p->row.user_id, p->row.name));
+        item.set("last_post", date::format("%b %d", day_of(p->row.last_post)));
+        if (p->missing) {
+          item.set("posts", std::to_string(p->row.window_posts));
+          missing.push_back(item);
+          any_missing = true;
+        } else {
+          item.set("posts", std::to_string(p->row.window_posts + p->row.quiet_posts));
+          never.push_back(item);
+          any_never = true;
+        }
+      }
+      fit_rows(c);
+      auto d = base();
+      if (to_user) d.set("site_q", "<@" + recipient + ">");
+      d.set("where", where);
+      d.set("as_of", date::format("%b %d, %Y", as_of));
+      d.set("quiet_weeks", std::to_string(quiet));
+      d.set("window_weeks", std::to_string(window));
+      d.set("all_weeks", std::to_string(window + quiet));
+      d.set("min_posts", std::to_string(k));
+      d.set("missing", missing);
+      d.set("never_q", never);
+      d.set("has_missing", any_missing);
+      d.set("has_never_q", any_never);
+      deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where, fill("kotter", d),
+              std::move(c));
+    };
+    if (region_.kotter_channel) {
+      std::vector<const Person*> all;
+      for (const auto& p : people) all.push_back(&p);
+      send("kotter.region", *region_.kotter_channel, false, region_.name, all);
+    }
+    std::map<std::string, std::vector<std::string>> aos_of;  // site Q → their AOs
+    for (const auto& [ao, user] : site_qs) aos_of[user].push_back(ao);
+    for (const auto& [user, aos] : aos_of) {
+      std::vector<const Person*> theirs;
+      std::vector<std::string> names;
+      for (const auto& ao : aos) names.push_back(ao_names_.count(ao) ? ao_names_[ao] : ao);
+      for (const auto& p : people)
+        if (std::find(aos.begin(), aos.end(), p.row.home_ao) != aos.end()) theirs.push_back(&p);
+      if (!theirs.empty()) send("kotter.site_q", user, true, join_names(names, 10), theirs);
     }
   }
 };

@@ -21,6 +21,13 @@ struct Region {
   std::string token_env = "SLACK_BOT_TOKEN";  // env var holding this region's bot token
   bool active = true;
   std::map<std::string, bool> flags;          // send_* report flags and scrape_backblasts
+  std::optional<std::string> templates_dir;   // NAME.mustache files replacing built-in texts
+  std::string pax_monthly_audience = "month"; // personal charts for who posted in the month, or "year"
+  int kotter_min_posts = 4;     // Kotter: at least this many posts …
+  int kotter_window_weeks = 8;  // … in these weeks before the quiet weeks …
+  int kotter_quiet_weeks = 2;   // … and none in the last these weeks
+  int monthly_day = 2;                 // the scheduled monthly run: day of month (1–28) …
+  std::string monthly_time = "09:00";  // … and local time HH:MM
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -44,13 +51,26 @@ std::vector<Region> list_regions(Database& db);
 Region get_region(Database& db, std::string_view slug);
 
 // Changes settings, all or none (one transaction; every value is validated first). Keys: name,
-// tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, or a flag from
-// region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for
+// tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
+// pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
+// monthly_time, or a flag from region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for
 // tz; "" clears an optional setting. Throws UserError naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
 
 // The names set_region accepts, for help text.
 std::vector<std::string> region_setting_names();
+
+// DM opt-outs: people who asked paxstats not to DM them. Every DM honours them (planned
+// personal charts, Kotter lists to site Qs, stats on demand). `source`: "cli" or "slack".
+// Returns true when something changed. Throws UserError for a malformed user id.
+bool set_opt_out(Database& db, std::string_view region, std::string_view user_id, bool opted_out,
+                 std::string_view source = "cli");
+std::vector<std::string> opt_outs(Database& db, std::string_view region);
+bool is_opted_out(Database& db, std::string_view region, std::string_view user_id);
+
+// The site Q of an AO channel (the Kotter report DMs them their AO's list); "" clears. Throws
+// UserError for an unknown channel (import or sync first) or a malformed user id.
+void set_site_q(Database& db, std::string_view region, std::string_view channel_id, std::string_view user_id);
 
 }  // namespace paxstats::db

@@ -88,4 +88,50 @@ struct AoMonth {
 // Per AO and month within a period.
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& period);
 
+// What each person did in a period: posts, AOs, beatdowns led (as Q or Co-Q), the AOs they
+// led at and the FNGs at the beatdowns they led. The figures behind awards and milestones.
+struct PersonStats {
+  std::string person, user_id, name;
+  int posts = 0;
+  int unique_aos = 0;
+  int led = 0;      // beatdowns led as Q or Co-Q
+  int led_aos = 0;  // distinct AOs led at
+  int fngs_led = 0; // FNGs at the beatdowns they led
+};
+std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& period);
+
+struct Streak {
+  std::string person, user_id, name;
+  int weeks = 0;            // consecutive weeks (Monday–Sunday) with at least one post …
+  std::string last_week;    // … the last of them, by its Monday "YYYY-MM-DD"
+};
+// Everyone's current weekly streak on `day` ("YYYY-MM-DD"): consecutive weeks with a post,
+// ending with the week of `day`, or the week before when `day`'s week has no post yet (a week
+// still under way does not break a streak). People whose streak has ended are left out.
+std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day);
+
+struct WeekPosts {
+  std::string person, user_id, name;
+  std::string week;  // its Monday, "YYYY-MM-DD"
+  int posts = 0;
+};
+// Weeks (Monday–Sunday) ending within the period in which a person posted at least `min` times.
+std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const Period& period, int min);
+
+struct KotterRow {
+  std::string person, user_id, name;
+  int window_posts = 0;    // posts in the window weeks before the quiet weeks
+  int quiet_posts = 0;     // posts in the quiet weeks
+  int led_ever = 0;        // beatdowns ever led (Q or Co-Q) up to `day`
+  std::string last_post;   // "YYYY-MM-DD"
+  std::string home_ao;     // the AO of most posts in the window and quiet weeks (channel id)
+};
+// People with at least `min_posts` posts in the `window_weeks + quiet_weeks` weeks up to `day`
+// (inclusive), with the figures the Kotter report needs; the report picks who is missing.
+std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, std::string_view day, int min_posts,
+                                         int window_weeks, int quiet_weeks);
+
+// AO channel → its site Q's user id, for AOs that have one (paxstats region site-q).
+std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region);
+
 }  // namespace paxstats::db::report
