@@ -1,0 +1,328 @@
+// Awards, milestones, Kotter, streaks, opt-outs and template folders of the monthly run, on a
+// generated year, each number recomputed here from the generator's truth.json (not from SQL).
+#include <date/date.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "../mining/truth_support.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/monthly.hpp"
+#include "paxstats/slack/text.hpp"
+#include "postgres_env.hpp"
+
+using namespace paxstats;
+using json = nlohmann::json;
+
+namespace {
+
+date::sys_days day_of(const std::string& iso) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  std::sscanf(iso.c_str(), "%d-%u-%u", &y, &m, &d);
+  return date::sys_days{date::year{y} / date::month{m} / date::day{d}};
+}
+date::sys_days monday_of(date::sys_days d) {
+  return d - (date::weekday{d} - date::Monday);
+}
+
+// One person as the reports name them in a message: a mention, or the typed name escaped.
+struct Person {
+  std::string user_id, name;
+  std::string key() const { return user_id.empty() ? "name:" + name : user_id; }
+  std::string who() const { return user_id.empty() ? slack::escape_text(name) : "<@" + user_id + ">"; }
+};
+Person person_of(const json& ref) {
+  return ref.contains("user_id") ? Person{ref["user_id"].get<std::string>(), ""} : Person{"", ref["name"].get<std::string>()};
+}
+
+// The truth, as attendance rows: one per person per beatdown.
+struct Post {
+  std::string person, date, ao;
+  bool led = false;
+  int fngs = 0;  // FNGs at the beatdown, when this person led it
+};
+
+class AwardsKotter : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    mining::GeneratorOptions o;
+    o.seed = 57;
+    o.pax = 120;
+    o.months = 12;
+    ws_ = new test::GeneratedWorkspace(o);
+    for (const auto& u : test::load_json(ws_->path() / "users.json"))
+      if (u["deleted"] == true) deactivated_.insert(u["id"].get<std::string>());
+    for (const auto& b : ws_->truth["beatdowns"]) {
+      std::set<std::string> leaders{person_of(b["q"]).key()};
+      for (const auto& c : b["coqs"]) leaders.insert(person_of(c).key());
+      for (const auto& p : b["pax"]) {
+        const Person who = person_of(p);
+        people_[who.key()] = who;
+        const bool led = leaders.count(who.key()) > 0;
+        posts_.push_back({who.key(), b["date"], b["ao"], led, led ? b["fngs"]["count"].get<int>() : 0});
+      }
+    }
+  }
+  static void TearDownTestSuite() { delete ws_; }
+  void SetUp() override {
+    db::add_region(conn, "r", "F3 Test", "America/Chicago");
+    mining::import_export(conn, "r", ws_->path());
+    db::set_region(conn, "r", {{"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()}});
+  }
+
+  static std::vector<reports::PlannedDelivery> of(const reports::MonthlyPlan& plan, const std::string& report) {
+    std::vector<reports::PlannedDelivery> out;
+    for (const auto& d : plan.deliveries)
+      if (d.report == report) out.push_back(d);
+    return out;
+  }
+  // person → value, over the posts of [first, last].
+  template <class F>
+  static std::map<std::string, int> per_person(const std::string& first, const std::string& last, F value) {
+    std::map<std::string, int> out;
+    for (const auto& p : posts_)
+      if (p.date >= first && p.date <= last) out[p.person] += value(p);
+    return out;
+  }
+  // The current weekly streak of each person on `day` (see db::report::weekly_streaks).
+  static std::map<std::string, int> streaks(const std::string& day) {
+    std::map<std::string, std::set<date::sys_days>> weeks;
+    for (const auto& p : posts_)
+      if (p.date <= day) weeks[p.person].insert(monday_of(day_of(p.date)));
+    std::map<std::string, int> out;
+    const auto this_week = monday_of(day_of(day));
+    for (const auto& [person, set] : weeks) {
+      auto w = set.count(this_week) ? this_week : this_week - date::days{7};
+      int n = 0;
+      for (; set.count(w); w -= date::days{7}) ++n;
+      if (n) out[person] = n;
+    }
+    return out;
+  }
+  // The lines "• WHO …" of a message, as WHO → the rest, under each "*header*" line.
+  static std::map<std::string, std::set<std::string>> bullets(const std::string& text) {
+    std::map<std::string, std::set<std::string>> out;
+    std::istringstream in(text);
+    std::string section;
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("*")) section = line.substr(1, line.find('*', 1) - 1);
+      else if (line.starts_with("• ")) out[section].insert(line.substr(strlen("• ")));
+    }
+    return out;
+  }
+
+  static inline test::GeneratedWorkspace* ws_ = nullptr;
+  static inline std::vector<Post> posts_;
+  static inline std::map<std::string, Person> people_;
+  static inline std::set<std::string> deactivated_;
+  db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+};
+
+}  // namespace
+
+TEST_F(AwardsKotter, AwardCardsNameEveryoneTiedForTheBestAsTheTruthCountsThem) {
+  const std::string first = "2026-10-01", last = "2026-10-31";
+  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"awards"});
+  std::map<std::string, std::map<std::string, int>> want;
+  want["awards.most_posts"] = per_person(first, last, [](const Post&) { return 1; });
+  want["awards.most_qs"] = per_person(first, last, [](const Post& p) { return p.led ? 1 : 0; });
+  want["awards.most_fngs"] = per_person(first, last, [](const Post& p) { return p.fngs; });
+  std::map<std::string, std::set<std::string>> aos;
+  for (const auto& p : posts_)
+    if (p.date >= first && p.date <= last) aos[p.person].insert(p.ao);
+  for (const auto& [person, set] : aos) want["awards.most_aos"][person] = static_cast<int>(set.size());
+  for (const auto& [person, weeks] : streaks(last))
+    if (want["awards.most_posts"].count(person)) want["awards.longest_streak"][person] = weeks;
+
+  for (const auto& [report, values] : want) {
+    int best = 0;
+    for (const auto& [person, v] : values) best = std::max(best, v);
+    const auto cards = of(plan, report);
+    ASSERT_EQ(cards.size(), 1u) << report;
+    EXPECT_EQ(cards[0].chart.figure.substr(0, cards[0].chart.figure.find(' ')), std::to_string(best)) << report;
+    for (const auto& [person, v] : values) {
+      const bool mentioned = cards[0].comment.find(people_[person].who()) != std::string::npos;
+      EXPECT_EQ(mentioned, v == best) << report << ": " << person << " has " << v << ", best " << best << "\n"
+                                      << cards[0].comment;
+    }
+  }
+}
+
+TEST_F(AwardsKotter, MilestonesAreThoseCrossedInTheMonthAndNoOthers) {
+  for (const std::string month : {"2026-01", "2026-06", "2026-10"}) {
+    const std::string first = month + "-01";
+    const auto ym = date::year_month_day{day_of(first)}.year() / date::year_month_day{day_of(first)}.month();
+    const std::string last = date::format("%F", date::sys_days{ym / date::last});
+    const std::string year_start = month.substr(0, 4) + "-01-01";
+    std::set<std::string> want;
+    const auto before = per_person(year_start, first.substr(0, 8) + "00", [](const Post&) { return 1; });
+    for (const auto& [person, n] : per_person(year_start, last, [](const Post&) { return 1; })) {
+      const int was = before.count(person) ? before.at(person) : 0;
+      for (auto [at, name] : std::vector<std::pair<int, std::string>>{
+               {25, "El Quatro"}, {50, "Golden Boy"}, {100, "Centurion"}, {150, "Karate Kid"}, {200, "Crazy Person"}})
+        if (n >= at && was < at) want.insert(people_[person].who() + " " + name);
+    }
+    for (const auto& [person, n] : per_person(first, last, [](const Post& p) { return p.led ? 1 : 0; })) {
+      if (n >= 4) want.insert(people_[person].who() + " Leader of Men");
+      if (n >= 6) want.insert(people_[person].who() + " The Boss");
+    }
+    std::map<std::string, std::set<std::string>> led_at;
+    std::map<std::pair<std::string, date::sys_days>, int> week_posts;
+    std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // before, through the month
+    for (const auto& p : posts_) {
+      if (p.date >= first && p.date <= last && p.led) led_at[p.person].insert(p.ao);
+      week_posts[{p.person, monday_of(day_of(p.date))}] += 1;
+      if (p.date >= year_start && p.date < first) ++at_ao[{p.person, p.ao}].first;
+      if (p.date >= year_start && p.date <= last) ++at_ao[{p.person, p.ao}].second;
+    }
+    for (const auto& [person, set] : led_at)
+      if (set.size() >= 7) want.insert(people_[person].who() + " Cadre");
+    for (const auto& [key, n] : week_posts) {
+      const auto sunday = date::format("%F", key.second + date::days{6});
+      if (n >= 6 && sunday >= first && sunday <= last) want.insert(people_[key.first].who() + " 6 pack");
+    }
+    for (const auto& [key, n] : at_ao)
+      if (n.second >= 50 && n.first < 50) want.insert(people_[key.first].who() + " Holding Down the Fort");
+
+    const auto plan = reports::plan_monthly(conn, "r", month, {"awards"});
+    std::set<std::string> got;
+    const auto list = of(plan, "awards.milestones");
+    auto lines = list.empty() ? std::map<std::string, std::set<std::string>>{} : bullets(list[0].comment);
+    for (const auto& line : lines[""]) {
+        const auto name = line.substr(line.find(" unlocked *") + strlen(" unlocked *"));
+        got.insert(line.substr(0, line.find(" unlocked *")) + " " + name.substr(0, name.find('*')));
+      }
+    EXPECT_EQ(got, want) << month;
+    EXPECT_EQ(list.empty(), want.empty()) << month;
+  }
+}
+
+TEST_F(AwardsKotter, KotterListsTheQuietRegularsAndTheNeverLedAsTheTruthSays) {
+  db::set_region(conn, "r", {{"kotter_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
+                             {"kotter_min_posts", "3"}, {"kotter_window_weeks", "6"}, {"kotter_quiet_weeks", "3"}});
+  // A site Q for every AO: the first Slack user (not deactivated) who led there.
+  std::map<std::string, std::string> site_q;
+  for (const auto& b : ws_->truth["beatdowns"])
+    if (b["q"].contains("user_id") && !deactivated_.count(b["q"]["user_id"]) && !site_q.count(b["ao"]))
+      site_q[b["ao"]] = b["q"]["user_id"];
+  for (const auto& [ao, user] : site_q) db::set_site_q(conn, "r", ao, user);
+
+  const auto as_of = day_of("2026-09-30");
+  const auto window_start = date::format("%F", as_of - date::days{7 * 9}), quiet_start = date::format("%F", as_of - date::days{7 * 3});
+  std::map<std::string, int> window, quiet, led_ever;
+  std::map<std::string, std::map<std::string, int>> at_ao;
+  for (const auto& p : posts_) {
+    if (p.date > "2026-09-30") continue;
+    if (p.led) ++led_ever[p.person];
+    if (p.date > window_start && p.date <= quiet_start) ++window[p.person];
+    if (p.date > quiet_start) ++quiet[p.person];
+    if (p.date > window_start) ++at_ao[p.person][p.ao];
+  }
+  std::set<std::string> want_missing, want_never;
+  for (const auto& [person, n] : at_ao) {
+    if (deactivated_.count(person)) continue;
+    int total = 0;
+    for (const auto& [ao, k] : n) total += k;
+    if (total < 3) continue;
+    if (window[person] >= 3 && quiet[person] == 0) want_missing.insert(people_[person].who());
+    else if (led_ever[person] == 0) want_never.insert(people_[person].who());
+  }
+  ASSERT_FALSE(want_missing.empty());
+  ASSERT_FALSE(want_never.empty());
+
+  const auto plan = reports::plan_monthly(conn, "r", "2026-09", {"kotter"});
+  auto whos = [](const std::set<std::string>& lines) {
+    std::set<std::string> out;
+    for (const auto& l : lines) out.insert(l.substr(0, l.find(':')));
+    return out;
+  };
+  const auto region = of(plan, "kotter.region");
+  ASSERT_EQ(region.size(), 1u);
+  auto sections = bullets(region[0].comment);
+  EXPECT_EQ(whos(sections["Haven't posted in 3+ weeks"]), want_missing) << region[0].comment;
+  EXPECT_EQ(whos(sections["Regulars who have never Q'd"]), want_never) << region[0].comment;
+  EXPECT_EQ(region[0].chart.rows.size(), want_missing.size() + want_never.size());
+
+  // Each person is in exactly one site Q's DM: the site Q of an AO they posted at most.
+  std::map<std::string, int> seen;
+  for (const auto& d : of(plan, "kotter.site_q")) {
+    EXPECT_TRUE(d.to_user);
+    EXPECT_NE(d.comment.find("<@" + d.recipient + ">"), std::string::npos);
+    for (const auto& [section, lines] : bullets(d.comment))
+      for (const auto& who : whos(lines)) {
+        ++seen[who];
+        std::string key;
+        for (const auto& [k, p] : people_)
+          if (p.who() == who) key = k;
+        int most = 0;
+        for (const auto& [ao, n] : at_ao[key]) most = std::max(most, n);
+        bool theirs = false;
+        for (const auto& [ao, user] : site_q)
+          if (user == d.recipient && at_ao[key][ao] == most) theirs = true;
+        EXPECT_TRUE(theirs) << who << " sent to site Q " << d.recipient;
+      }
+  }
+  // (An AO whose Qs were all typed names or deactivated has no site Q: its people are only in
+  // the region's list.)
+  EXPECT_GT(seen.size(), (want_missing.size() + want_never.size()) / 2);
+  for (const auto& [who, n] : seen) {
+    EXPECT_EQ(n, 1) << who;
+    EXPECT_TRUE(want_missing.count(who) || want_never.count(who)) << who;
+  }
+}
+
+TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudience) {
+  const auto streak = streaks("2026-10-31");
+  auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
+  ASSERT_GT(plan.deliveries.size(), 10u);
+  for (const auto& d : plan.deliveries) {
+    const int n = streak.count(d.recipient) ? streak.at(d.recipient) : 0;
+    const bool says = d.comment.find("You are on a " + std::to_string(n) + "-week streak") != std::string::npos;
+    EXPECT_EQ(says, n > 1) << d.recipient << " streak " << n << ": " << d.comment;
+  }
+  const std::string quitter = plan.deliveries[3].recipient;
+  EXPECT_TRUE(db::set_opt_out(conn, "r", quitter, true));
+  EXPECT_FALSE(db::set_opt_out(conn, "r", quitter, true));
+  auto after = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
+  EXPECT_EQ(after.deliveries.size(), plan.deliveries.size() - 1);
+  for (const auto& d : after.deliveries) EXPECT_NE(d.recipient, quitter);
+  EXPECT_TRUE(std::any_of(after.notes.begin(), after.notes.end(),
+                          [](const std::string& n) { return n.find("1 person(s) left out: they opted out") != std::string::npos; }));
+  EXPECT_THROW(db::set_opt_out(conn, "r", "not-a-user", true), UserError);
+
+  // Everyone who posted this year (Slack users still active), opted out or not.
+  db::set_region(conn, "r", {{"pax_monthly_audience", "year"}});
+  std::set<std::string> year;
+  for (const auto& p : posts_)
+    if (p.date >= "2026-01-01" && p.date <= "2026-10-31" && !people_[p.person].user_id.empty() && !deactivated_.count(p.person))
+      year.insert(p.person);
+  EXPECT_EQ(reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"}).deliveries.size(), year.size() - 1);
+  EXPECT_THROW(db::set_region(conn, "r", {{"pax_monthly_audience", "decade"}}), UserError);
+}
+
+TEST_F(AwardsKotter, ARegionsTemplateFolderReplacesTheBuiltInTextAndABrokenOneStopsTheRun) {
+  test::TempDir dir;
+  std::ofstream(dir.path() / "pax_monthly.mustache") << "Yo {{name}}: {{this_month}} in {{month_name}}!\n";
+  db::set_region(conn, "r", {{"templates_dir", dir.path().string()}});
+  auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly", "ao_summary"});
+  for (const auto& d : plan.deliveries) {
+    if (d.report == "pax_monthly") EXPECT_TRUE(d.comment.starts_with("Yo ")) << d.comment;
+    else EXPECT_TRUE(d.comment.starts_with("Hey ")) << d.comment;  // not overridden: built in
+  }
+  std::ofstream(dir.path() / "ao_summary.mustache") << "Broken {{#open}} section\n";
+  try {
+    reports::plan_monthly(conn, "r", "2026-10", {"ao_summary"});
+    FAIL() << "a broken template was used";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("ao_summary.mustache"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(db::set_region(conn, "r", {{"templates_dir", "relative/dir"}}), UserError);
+}
