@@ -1,5 +1,9 @@
 // paxstats report monthly --region SLUG --month YYYY-MM [--only K,..] [--dry-run] [--outbox DIR]
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -14,6 +18,30 @@
 
 namespace paxstats::app {
 
+ProgressBar::ProgressBar() : tty_(::isatty(STDERR_FILENO) == 1) {}
+
+void ProgressBar::operator()(std::string_view phase, size_t done, size_t total) {
+  if (phase != phase_) {
+    phase_ = phase;
+    last_tenth_ = 0;
+  }
+  if (total == 0) return;
+  if (tty_) {
+    constexpr size_t width = 30;
+    const size_t filled = done * width / total;
+    std::fprintf(stderr, "\r  %-8s [%s%s] %zu/%zu", std::string(phase).c_str(), std::string(filled, '#').c_str(),
+                 std::string(width - filled, '.').c_str(), done, total);
+    if (done == total) std::fputc('\n', stderr);
+    std::fflush(stderr);
+    return;
+  }
+  const size_t tenth = done * 10 / total;
+  if (done == total || tenth > last_tenth_) {
+    std::fprintf(stderr, "  %s: %zu/%zu\n", std::string(phase).c_str(), done, total);
+    last_tenth_ = tenth;
+  }
+}
+
 // Drains a region's outbox to Slack with the region's token; prints the summary.
 int send(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
@@ -21,9 +49,14 @@ int send(db::Database& conn, const std::string& slug) {
   if (!token || !*token)
     throw UserError(region.token_env + " is not set: export region " + region.slug + "'s bot token (xoxb-…) in it.");
   slack::Client client({.token = token, .workspace = region.team_id.value_or(region.slug)});
-  auto r = reports::deliver(conn, region.slug, client, &std::cerr);
+  ProgressBar bar;
+  auto r = reports::deliver(conn, region.slug, client, std::ref(bar));
   std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << "\n";
-  for (const auto& why : r.reasons) std::cout << "  " << why << "\n";
+  constexpr size_t shown = 20;
+  for (size_t i = 0; i < r.reasons.size() && i < shown; ++i) std::cout << "  " << r.reasons[i] << "\n";
+  if (r.reasons.size() > shown)
+    std::cout << "  … and " << r.reasons.size() - shown << " more: SELECT report, recipient, status, error FROM "
+              << "paxstats.deliveries WHERE status IN ('skipped', 'failed')\n";
   const auto c = db::outbox::counts(conn, region.slug);
   if (c.planned + c.uploading > 0)
     std::cout << c.planned + c.uploading << " still pending: run paxstats deliver --region " << region.slug << " again\n";
@@ -66,14 +99,16 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       auto plan = reports::plan_monthly(conn, a->region, a->month, only);
       if (!a->dry_run && a->outbox.empty()) {
-        const int added = reports::queue_plan(conn, plan);
+        ProgressBar bar;
+        const int added = reports::queue_plan(conn, plan, std::ref(bar));
         std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << " ("
                   << added << " new in the outbox)\n";
         for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
         return send(conn, a->region);
       }
       const auto dir = a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
-      const auto index = reports::write_outbox_folder(plan, dir);
+      ProgressBar bar;
+      const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar));
       std::map<std::string, int> per_report;
       for (const auto& d : plan.deliveries) ++per_report[d.report];
       std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << ":";

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace paxstats::app {
 
@@ -24,6 +25,19 @@ void add_backblast_commands(CLI::App& root, Context& ctx);
 void add_import_commands(CLI::App& root, Context& ctx);
 void add_render_command(CLI::App& root, Context& ctx);
 void add_report_commands(CLI::App& root, Context& ctx);
+
+// A progress bar on stderr for long steps: redrawn in place on a terminal, else a plain line at
+// every tenth and at the end (logs stay readable). Fits reports::Progress.
+class ProgressBar {
+ public:
+  ProgressBar();
+  void operator()(std::string_view phase, size_t done, size_t total);
+
+ private:
+  bool tty_;
+  std::string phase_;
+  size_t last_tenth_ = 0;
+};
 
 // The database every data command uses (DATABASE_URL, else the private cluster, started and
 // migrated as needed). Prints a note on stderr when it starts the cluster.

@@ -344,6 +344,10 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
     s.complete();
   }
   tx.exec("TRUNCATE derive_keys");
+  // After a bulk write the planner's statistics are stale (autovacuum gets there later): without
+  // them it estimates a year of posts at a few rows and the report queries take nested loops.
+  if (impl_->everything || beatdowns.size() >= 500)
+    for (const char* table : {"beatdowns", "attendance", "users", "channels"}) tx.exec("ANALYZE " + impl_->t(table));
 }
 
 std::vector<ChannelRecord> RegionWriter::channels() {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 
@@ -15,10 +16,35 @@ std::string schema(std::string_view region) {
   return quote_identifier(region);
 }
 
+// Where the region's posts are read: its snapshot on this connection, else the posts view.
+std::string posts(Database& db, std::string_view region) {
+  const auto& sources = db.impl().posts_source;
+  if (auto it = sources.find(region); it != sources.end()) return it->second;
+  return schema(region) + ".posts";
+}
+
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
 
 }  // namespace
+
+Snapshot::Snapshot(Database& db, std::string_view region, std::string_view last)
+    : db_(db), region_(region), table_("pg_temp." + quote_identifier("report_posts_" + std::string(region))) {
+  const std::string view = schema(region) + ".posts";
+  db.query("DROP TABLE IF EXISTS " + table_);
+  db.query("CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + view + " WITH NO DATA");
+  db.query("INSERT INTO " + table_ + " SELECT * FROM " + view + " WHERE bd_date <= $1::date", {std::string(last)});
+  db.query("ANALYZE " + table_);
+  db.impl().posts_source[region_] = table_;
+}
+
+Snapshot::~Snapshot() {
+  db_.impl().posts_source.erase(region_);
+  try {
+    db_.query("DROP TABLE IF EXISTS " + table_);
+  } catch (...) {  // the connection is gone: so is the temporary table
+  }
+}
 
 Period month(std::string_view m) {
   int y = 0;
@@ -41,7 +67,7 @@ std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, cons
                                      const std::optional<std::string>& ao, int limit) {
   std::vector<PersonTotal> out;
   for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), count(*), count(DISTINCT ao_id) "
-                                "FROM " + schema(region) + ".posts WHERE bd_date BETWEEN $1::date AND $2::date "
+                                "FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date "
                                 "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person "
                                 "ORDER BY count(*) DESC, count(DISTINCT ao_id) DESC, max(person_name), person LIMIT $4",
                                 {p.first, p.last, ao, std::to_string(limit)}))
@@ -53,8 +79,8 @@ std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view reg
   std::vector<AoPersonTotal> out;
   for (const auto& r : db.query("SELECT ao_id, person, user_id, name, posts FROM (SELECT ao_id, person, coalesce(max(user_id), '') "
                                 "AS user_id, max(person_name) AS name, count(*) AS posts, row_number() OVER (PARTITION BY ao_id "
-                                "ORDER BY count(*) DESC, max(person_name), person) AS n FROM " + schema(region) +
-                                ".posts WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, person) t WHERE n <= $3 "
+                                "ORDER BY count(*) DESC, max(person_name), person) AS n FROM " + posts(db, region) +
+                                " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, person) t WHERE n <= $3 "
                                 "ORDER BY ao_id, n",
                                 {p.first, p.last, std::to_string(limit)}))
     out.push_back({as_text(r[0]), {as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4]), 1}});
@@ -63,8 +89,8 @@ std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view reg
 
 std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& p) {
   std::vector<MonthAoPosts> out;
-  for (const auto& r : db.query("SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + schema(region) +
-                                ".posts WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
+  for (const auto& r : db.query("SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + posts(db, region) +
+                                " WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
                                 "GROUP BY 1, 2 ORDER BY 1, 2",
                                 {std::string(person), p.first, p.last}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3])});
@@ -74,8 +100,8 @@ std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, st
 std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonMonthAo> out;
   for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
-                                "max(ao_name), count(*) FROM " + schema(region) +
-                                ".posts WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
+                                "max(ao_name), count(*) FROM " + posts(db, region) +
+                                " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
                                 {p.first, p.last}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
   return out;
@@ -104,7 +130,7 @@ std::vector<QCount> q_counts(Database& db, std::string_view region, const Period
   std::vector<QCount> out;
   for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "
                                 "count(*) FILTER (WHERE role = 'q'), count(*) FILTER (WHERE role = 'coq') FROM " +
-                                    schema(region) + ".posts WHERE role IN ('q', 'coq') AND bd_date BETWEEN $1::date AND $2::date "
+                                    posts(db, region) + " WHERE role IN ('q', 'coq') AND bd_date BETWEEN $1::date AND $2::date "
                                 "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person, ao_id ORDER BY count(*) DESC, 3, 4",
                                 {p.first, p.last, ao}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_int(r[5]), as_int(r[6])});
@@ -119,7 +145,7 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
            "           sum(pax_count) AS headcount, sum(fng_count) AS fngs FROM " + s + ".counted_beatdowns "
            "           WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 2), "
            "p AS (SELECT ao_id, to_char(bd_date, 'YYYY-MM') AS month, max(ao_name) AS ao_name, count(*) AS posts, "
-           "      count(DISTINCT person) AS unique_pax FROM " + s + ".posts WHERE bd_date BETWEEN $1::date AND $2::date "
+           "      count(DISTINCT person) AS unique_pax FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date "
            "      GROUP BY 1, 2) "
            "SELECT b.ao_id, coalesce(p.ao_name, b.ao_id), b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), "
            "b.headcount, b.fngs FROM b LEFT JOIN p USING (ao_id, month) ORDER BY 2, 3",
@@ -130,14 +156,12 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
 }
 
 std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& p) {
-  const std::string s = schema(region);
   std::vector<PersonStats> out;
   for (const auto& r : db.query("SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
                                 "count(DISTINCT p.ao_id), count(*) FILTER (WHERE p.role IN ('q', 'coq')), "
                                 "count(DISTINCT p.ao_id) FILTER (WHERE p.role IN ('q', 'coq')), "
-                                "coalesce(sum(b.fng_count) FILTER (WHERE p.role IN ('q', 'coq')), 0) FROM " + s + ".posts p "
-                                "JOIN " + s + ".counted_beatdowns b USING (channel_id, ts) "
-                                "WHERE p.bd_date BETWEEN $1::date AND $2::date GROUP BY p.person ORDER BY p.person",
+                                "coalesce(sum(p.beatdown_fngs) FILTER (WHERE p.role IN ('q', 'coq')), 0) FROM " + posts(db, region) +
+                                " p WHERE p.bd_date BETWEEN $1::date AND $2::date GROUP BY p.person ORDER BY p.person",
                                 {p.first, p.last}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
                    as_int(r[7])});
@@ -149,7 +173,7 @@ std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::s
   // Weeks with a post, numbered per person; consecutive weeks share (week - 7 × number).
   for (const auto& r : db.query(
            "WITH w AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, "
-           "           date_trunc('week', bd_date)::date AS week FROM " + schema(region) + ".posts "
+           "           date_trunc('week', bd_date)::date AS week FROM " + posts(db, region) + " "
            "           WHERE bd_date <= $1::date GROUP BY person, date_trunc('week', bd_date)), "
            "g AS (SELECT *, week - 7 * (row_number() OVER (PARTITION BY person ORDER BY week))::int AS island FROM w) "
            "SELECT person, coalesce(max(user_id), ''), max(name), count(*), to_char(max(week), 'YYYY-MM-DD') FROM g "
@@ -162,8 +186,8 @@ std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::s
 std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const Period& p, int min) {
   std::vector<WeekPosts> out;
   for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), "
-                                "to_char(date_trunc('week', bd_date), 'YYYY-MM-DD'), count(*) FROM " + schema(region) +
-                                ".posts WHERE bd_date BETWEEN $1::date - 6 AND $2::date GROUP BY person, 4 "
+                                "to_char(date_trunc('week', bd_date), 'YYYY-MM-DD'), count(*) FROM " + posts(db, region) +
+                                " WHERE bd_date BETWEEN $1::date - 6 AND $2::date GROUP BY person, 4 "
                                 "HAVING count(*) >= $3::int AND date_trunc('week', min(bd_date))::date + 6 BETWEEN $1::date AND $2::date "
                                 "ORDER BY 4, person",
                                 {p.first, p.last, std::to_string(min)}))
@@ -174,14 +198,13 @@ std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const P
 std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, std::string_view day, int min_posts,
                                          int window_weeks, int quiet_weeks) {
   std::vector<KotterRow> out;
-  const std::string s = schema(region);
   for (const auto& r : db.query(
            "SELECT person, coalesce(max(user_id), ''), max(person_name), "
            "count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int) AND bd_date <= $1::date - 7 * $4::int), "
            "count(*) FILTER (WHERE bd_date > $1::date - 7 * $4::int), "
            "count(*) FILTER (WHERE role IN ('q', 'coq')), to_char(max(bd_date), 'YYYY-MM-DD'), "
            "mode() WITHIN GROUP (ORDER BY ao_id) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) "
-           "FROM " + s + ".posts WHERE bd_date <= $1::date GROUP BY person "
+           "FROM " + posts(db, region) + " WHERE bd_date <= $1::date GROUP BY person "
            "HAVING count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) >= $2::int ORDER BY person",
            {std::string(day), std::to_string(min_posts), std::to_string(window_weeks), std::to_string(quiet_weeks)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_text(r[6]),

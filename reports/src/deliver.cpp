@@ -1,5 +1,14 @@
 #include "paxstats/reports/deliver.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stop_token>
+#include <thread>
+
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -9,9 +18,11 @@
 #include "paxstats/slack/text.hpp"
 
 namespace paxstats::reports {
-int queue_plan(db::Database& db, const MonthlyPlan& plan) {
+int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progress) {
+  auto charts = render_plan(plan, progress);
   std::vector<db::outbox::Item> items;
-  for (const auto& d : plan.deliveries) {
+  for (size_t n = 0; n < plan.deliveries.size(); ++n) {
+    const auto& d = plan.deliveries[n];
     db::outbox::Item i;
     i.region = plan.region;
     i.report = d.report;
@@ -21,24 +32,96 @@ int queue_plan(db::Database& db, const MonthlyPlan& plan) {
     i.file_name = d.file;
     i.title = d.title;
     i.comment = d.comment;
-    i.alt_txt = render::alt_text(d.chart);
-    i.bytes = render::render(d.chart);
+    i.alt_txt = std::move(charts[n].alt_txt);
+    i.bytes = std::move(charts[n].png);
     items.push_back(std::move(i));
   }
   return db::outbox::plan(db, items);
 }
 
-DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, std::ostream* progress) {
+namespace {
+
+// Opens the DMs of a delivery run ahead of the sender, on a client of its own, so the sender's
+// uploads (other rate-limit lanes) never wait for conversations.open, Slack's slowest method here.
+// Opening a DM twice is harmless (Slack returns the same one); nothing here touches the outbox.
+class DmOpener {
+ public:
+  DmOpener(const slack::ClientOptions& options, std::vector<std::pair<size_t, std::string>> users)
+      : users_(std::move(users)), thread_([this, options](std::stop_token stop) { run(stop, options); }) {}
+  ~DmOpener() {
+    thread_.request_stop();
+    cv_.notify_all();
+  }
+
+  // The answer for item i, if it has come.
+  std::optional<slack::Result> ready(size_t i) {
+    std::lock_guard lock(mu_);
+    auto it = done_.find(i);
+    if (it == done_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Waits for any new answer (or a moment).
+  void wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return done_.size() != seen_; });
+    seen_ = done_.size();
+  }
+
+ private:
+  void run(std::stop_token stop, slack::ClientOptions options) {
+    slack::Client client(std::move(options));
+    for (const auto& [i, user] : users_) {
+      if (stop.stop_requested()) return;
+      slack::Result r;
+      try {
+        r = client.call("conversations.open", {{"users", user}});
+      } catch (const std::exception& e) {
+        r.method = "conversations.open";
+        r.error = e.what();
+      }
+      std::lock_guard lock(mu_);
+      done_[i] = std::move(r);
+      cv_.notify_all();
+    }
+  }
+
+  std::vector<std::pair<size_t, std::string>> users_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<size_t, slack::Result> done_;
+  size_t seen_ = 0;
+  std::jthread thread_;  // last: started once everything above exists, joined first
+};
+
+}  // namespace
+
+DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress) {
   if (!db::outbox::try_lock(db, region))
     throw UserError("another paxstats is delivering region " + std::string(region) + " right now; let it finish");
   DeliverReport report;
-  const auto items = db::outbox::pending(db, region);
+  auto items = db::outbox::pending(db, region);
+  std::set<std::string> opted_out;
+  for (auto& u : db::opt_outs(db, region)) opted_out.insert(std::move(u));
+
+  // Asked for no DMs since it was planned: not sent (a half-sent one is finished, not abandoned).
+  std::vector<size_t> order;
+  std::vector<std::pair<size_t, std::string>> to_open;
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto& item = items[i];
+    if (item.to_user && item.status == "planned" && opted_out.count(item.recipient)) {
+      db::outbox::record(db, item.id, "skipped", item.channel_id, item.file_id, "opted out of DMs");
+      ++report.skipped;
+      report.reasons.push_back(item.report + " → " + item.recipient + ": opted out of DMs");
+      continue;
+    }
+    if (item.to_user && item.channel_id.empty()) to_open.emplace_back(i, item.recipient);
+    order.push_back(i);
+  }
+  DmOpener opener(client.sibling_options(), to_open);
+
   size_t done = 0;
-  for (auto item : items) {
-    if (progress && done > 0 && done % 25 == 0)
-      *progress << "deliver: " << done << "/" << items.size() << " (" << report.sent << " sent, " << report.skipped
-                << " skipped, " << report.failed << " failed)" << std::endl;
-    ++done;
+  const size_t total = order.size();
+  auto send = [&](db::outbox::Item& item, std::optional<slack::Result> opened) {
     const std::string who = item.report + " → " + item.recipient;
     auto give_up = [&](const slack::Result& r) {
       const auto d = slack::diagnose(r, item.recipient);
@@ -52,73 +135,78 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       (skip ? report.skipped : report.failed) += 1;
       report.reasons.push_back(who + ": " + d.message);
     };
-    // Asked for no DMs since it was planned: not sent (a half-sent one is finished, not abandoned).
-    if (item.to_user && item.status == "planned" && db::is_opted_out(db, region, item.recipient)) {
-      db::outbox::record(db, item.id, "skipped", item.channel_id, item.file_id, "opted out of DMs");
-      ++report.skipped;
-      report.reasons.push_back(who + ": opted out of DMs");
+    // Step 1: where it goes (a user's DM is opened once and remembered).
+    if (item.channel_id.empty()) {
+      if (item.to_user) {
+        if (!opened->ok()) return give_up(*opened);
+        item.channel_id = opened->body["channel"]["id"];
+      } else {
+        item.channel_id = item.recipient;
+      }
+      db::outbox::record(db, item.id, item.status, item.channel_id, item.file_id, "");
+    }
+    // A delivery interrupted after Slack gave it a file: did the share go out?
+    if (item.status == "uploading" && !item.file_id.empty()) {
+      slack::Result info = client.call("files.info", {{"file", item.file_id}});
+      if (info.ok() && info.body.contains("file") && slack::file_shared_in(info.body["file"], item.channel_id)) {
+        db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
+        ++report.sent;
+        return;
+      }
+      // Not shared: complete it now if its bytes arrived (Slack completes a file once).
+      nlohmann::json files = nlohmann::json::array({{{"id", item.file_id}, {"title", item.title}}});
+      slack::Params p = {{"files", files.dump()}, {"channel_id", item.channel_id}};
+      if (!item.comment.empty()) p.emplace_back("initial_comment", item.comment);
+      slack::Result done_r = client.call("files.completeUploadExternal", p, slack::CallKind::write);
+      if (done_r.ok()) {
+        db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
+        ++report.sent;
+        return;
+      }
+      if (done_r.error != "file_not_found") return give_up(done_r);
+      item.file_id.clear();  // the bytes never arrived: start over with a new upload
+    }
+    // Steps 2-4: the 3-step upload, each step recorded as it happens.
+    auto result = client.upload(
+        {.filename = item.file_name, .bytes = item.bytes, .title = item.title, .alt_txt = item.alt_txt,
+         .channel_id = item.channel_id, .initial_comment = item.comment},
+        [&](const slack::UploadStep& step) {
+          if (step.kind == slack::UploadStep::got_url) {
+            item.status = "uploading";
+            item.file_id = step.file_id;
+            db::outbox::record(db, item.id, "uploading", item.channel_id, item.file_id, "");
+          }
+        });
+    if (result.ok) {
+      db::outbox::record(db, item.id, "sent", item.channel_id, result.file_id, "");
+      ++report.sent;
+    } else {
+      give_up(result.result);
+    }
+  };
+
+  // In plan order, except that a DM whose channel is not open yet lets the next channel
+  // delivery go first: uploads and DM opens then proceed side by side, each at its own budget.
+  std::deque<size_t> dms, channels;
+  for (size_t i : order) (items[i].to_user && items[i].channel_id.empty() ? dms : channels).push_back(i);
+  while (!dms.empty() || !channels.empty()) {
+    if (progress) progress("deliver", done, total);
+    std::optional<slack::Result> opened;
+    if (!dms.empty() && (opened = opener.ready(dms.front()))) {
+      const size_t i = dms.front();
+      dms.pop_front();
+      send(items[i], std::move(opened));
+    } else if (!channels.empty()) {
+      const size_t i = channels.front();
+      channels.pop_front();
+      send(items[i], std::nullopt);
+    } else {
+      opener.wait();
       continue;
     }
-    try {
-      // Step 1: where it goes (a user's DM is opened once and remembered).
-      if (item.channel_id.empty()) {
-        if (item.to_user) {
-          slack::Result r = client.call("conversations.open", {{"users", item.recipient}});
-          if (!r.ok()) {
-            give_up(r);
-            continue;
-          }
-          item.channel_id = r.body["channel"]["id"];
-        } else {
-          item.channel_id = item.recipient;
-        }
-        db::outbox::record(db, item.id, item.status, item.channel_id, item.file_id, "");
-      }
-      // A delivery interrupted after Slack gave it a file: did the share go out?
-      if (item.status == "uploading" && !item.file_id.empty()) {
-        slack::Result info = client.call("files.info", {{"file", item.file_id}});
-        if (info.ok() && info.body.contains("file") && slack::file_shared_in(info.body["file"], item.channel_id)) {
-          db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
-          ++report.sent;
-          continue;
-        }
-        // Not shared: complete it now if its bytes arrived (Slack completes a file once).
-        nlohmann::json files = nlohmann::json::array({{{"id", item.file_id}, {"title", item.title}}});
-        slack::Params p = {{"files", files.dump()}, {"channel_id", item.channel_id}};
-        if (!item.comment.empty()) p.emplace_back("initial_comment", item.comment);
-        slack::Result done_r = client.call("files.completeUploadExternal", p, slack::CallKind::write);
-        if (done_r.ok()) {
-          db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
-          ++report.sent;
-          continue;
-        }
-        if (done_r.error != "file_not_found") {
-          give_up(done_r);
-          continue;
-        }
-        item.file_id.clear();  // the bytes never arrived: start over with a new upload
-      }
-      // Steps 2-4: the 3-step upload, each step recorded as it happens.
-      auto result = client.upload(
-          {.filename = item.file_name, .bytes = item.bytes, .title = item.title, .alt_txt = item.alt_txt,
-           .channel_id = item.channel_id, .initial_comment = item.comment},
-          [&](const slack::UploadStep& step) {
-            if (step.kind == slack::UploadStep::got_url) {
-              item.status = "uploading";
-              item.file_id = step.file_id;
-              db::outbox::record(db, item.id, "uploading", item.channel_id, item.file_id, "");
-            }
-          });
-      if (result.ok) {
-        db::outbox::record(db, item.id, "sent", item.channel_id, result.file_id, "");
-        ++report.sent;
-      } else {
-        give_up(result.result);
-      }
-    } catch (const slack::SlackError&) {
-      throw;  // a bad token: nothing else can be sent
-    }
+    ++done;
   }
+  if (progress) progress("deliver", done, total);
   return report;
 }
 

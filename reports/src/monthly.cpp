@@ -61,6 +61,16 @@ std::string render_template(const std::string& text, const kainjow::mustache::da
   for (size_t at; (at = out.find("\n\n")) != std::string::npos;) out.erase(at, 1);
   while (!out.empty() && out.front() == '\n') out.erase(0, 1);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  // Slack asks for message text under 4,000 characters: a long list is cut at a line (or a
+  // name) and the chart, which has everyone, is pointed to.
+  constexpr size_t limit = 3500;
+  if (out.size() > limit) {
+    size_t cut = out.rfind('\n', limit - 60);
+    if (cut == std::string::npos || cut < limit / 2) cut = out.rfind(", ", limit - 60);
+    if (cut == std::string::npos) cut = limit - 60;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    out = out.substr(0, cut) + "\n… and more: everyone is in the chart.";
+  }
   return out;
 }
 
@@ -165,6 +175,13 @@ class Planner {
   std::set<std::string> opted_out_;  // users who asked for no DMs
   std::map<std::string, int> opted_out_skipped_;
   std::map<std::string, std::string> templates_;  // name → text, read once per run
+  std::optional<std::vector<rq::PersonMonthAo>> year_posts_;
+
+  // Everyone's posts this year by month and AO (read once: personal charts and milestones).
+  const std::vector<rq::PersonMonthAo>& year_posts() {
+    if (!year_posts_) year_posts_ = rq::posts_by_person(db_, region_.slug, ytd_);
+    return *year_posts_;
+  }
   MonthlyPlan plan_;
 
   std::string fill(const std::string& name, const kainjow::mustache::data& values) {
@@ -229,8 +246,8 @@ class Planner {
   void pax_monthly() {
     const auto months = months_between(ytd_.first.substr(0, 7), month_);
     std::map<std::string, std::vector<rq::PersonMonthAo>> by_person;
-    for (auto& r : rq::posts_by_person(db_, region_.slug, ytd_))
-      if (!r.user_id.empty()) by_person[r.person].push_back(std::move(r));
+    for (const auto& r : year_posts())
+      if (!r.user_id.empty()) by_person[r.person].push_back(r);
     std::map<std::string, int> streaks;
     for (const auto& s : rq::weekly_streaks(db_, region_.slug, period_.last)) streaks[s.person] = s.weeks;
     const std::string last = previous_month(month_);
@@ -504,20 +521,24 @@ class Planner {
       std::string person, user_id, name, milestone, what;
     };
     std::vector<Earned> earned;
-    const std::string year = month_.substr(0, 4);
-    // Posts this year: crossed in this month.
-    std::map<std::string, int> before;  // person → posts this year before the month
-    if (month_.substr(5, 2) != "01")
-      for (const auto& st : rq::person_stats(db_, region_.slug, rq::year_to_month(previous_month(month_))))
-        before[st.person] = st.posts;
-    const std::vector<std::pair<int, std::string>> year_posts = {
-        {25, "El Quatro"}, {50, "Golden Boy"}, {100, "Centurion"}, {150, "Karate Kid"}, {200, "Crazy Person"}};
-    for (const auto& st : rq::person_stats(db_, region_.slug, ytd_)) {
-      const int was = before.count(st.person) ? before[st.person] : 0;
-      for (const auto& [n, name] : year_posts)
-        if (st.posts >= n && was < n)
-          earned.push_back({st.person, st.user_id, st.name, name, std::to_string(n) + " posts in " + year});
+    const std::string year_of = month_.substr(0, 4);
+    // Posts this year, and at each AO: crossed in this month.
+    std::map<std::string, std::pair<int, int>> year;                          // person → (before, after)
+    std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
+    std::map<std::string, std::pair<std::string, std::string>> who;           // person → (user id, name)
+    for (const auto& r : year_posts()) {
+      for (auto* counts : {&year[r.person], &at_ao[{r.person, r.ao_id}]}) {
+        if (r.month != month_) counts->first += r.posts;
+        counts->second += r.posts;
+      }
+      who[r.person] = {r.user_id, r.name};
     }
+    const std::vector<std::pair<int, std::string>> thresholds = {
+        {25, "El Quatro"}, {50, "Golden Boy"}, {100, "Centurion"}, {150, "Karate Kid"}, {200, "Crazy Person"}};
+    for (const auto& [person, counts] : year)
+      for (const auto& [n, name] : thresholds)
+        if (counts.second >= n && counts.first < n)
+          earned.push_back({person, who[person].first, who[person].second, name, std::to_string(n) + " posts in " + year_of});
     for (const auto& st : month_stats) {
       if (st.led >= 4)
         earned.push_back({st.person, st.user_id, st.name, "Leader of Men", "led 4 beatdowns in " + month_name(month_)});
@@ -526,49 +547,56 @@ class Planner {
       if (st.led_aos >= 7)
         earned.push_back({st.person, st.user_id, st.name, "Cadre", "led at 7 AOs in " + month_name(month_)});
     }
-    for (const auto& w : rq::busy_weeks(db_, region_.slug, period_, 6))
-      earned.push_back({w.person, w.user_id, w.name, "6 pack",
-                        std::to_string(w.posts) + " posts in the week of " + date::format("%b %d", day_of(w.week))});
-    // 50 posts at one AO this year, crossed in this month.
-    std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
-    std::map<std::string, std::pair<std::string, std::string>> who;           // person → (user id, name)
-    for (const auto& r : rq::posts_by_person(db_, region_.slug, ytd_)) {
-      auto& [was, now] = at_ao[{r.person, r.ao_id}];
-      if (r.month != month_) was += r.posts;
-      now += r.posts;
-      who[r.person] = {r.user_id, r.name};
+    const auto weeks = rq::busy_weeks(db_, region_.slug, period_, 1);
+    std::map<std::string, int> best_week;
+    for (const auto& w : weeks) {
+      best_week[w.person] = std::max(best_week[w.person], w.posts);
+      if (w.posts >= 6)
+        earned.push_back({w.person, w.user_id, w.name, "6 pack",
+                          std::to_string(w.posts) + " posts in the week of " + date::format("%b %d", day_of(w.week))});
     }
     for (const auto& [key, counts] : at_ao)
       if (counts.second >= 50 && counts.first < 50)
         earned.push_back({key.first, who[key.first].first, who[key.first].second, "Holding Down the Fort",
-                          "50 posts at " + ao_names_[key.second] + " in " + year});
+                          "50 posts at " + ao_names_[key.second] + " in " + year_of});
     if (earned.empty()) return;
     std::stable_sort(earned.begin(), earned.end(), [](const Earned& a, const Earned& b) { return a.name < b.name; });
 
     render::Chart c = chart(render::Kind::table, "Achievements unlocked — " + month_name(month_),
                             "What each person reached; every milestone is earned once per period");
-    c.columns = {"Posts in " + year, "Led this month", "AOs led", "Best week", "Achievements"};
+    c.columns = {"Posts in " + year_of, "Led this month", "AOs led", "Best week", "Achievements"};
     std::map<std::string, int> count_of;
     for (const auto& e : earned) ++count_of[e.person];
     std::map<std::string, const rq::PersonStats*> month_of;
     for (const auto& st : month_stats) month_of[st.person] = &st;
-    std::map<std::string, int> best_week;
-    for (const auto& w : rq::busy_weeks(db_, region_.slug, period_, 1)) best_week[w.person] = std::max(best_week[w.person], w.posts);
-    std::map<std::string, int> ytd_posts;
-    for (const auto& [key, counts] : at_ao) ytd_posts[key.first] += counts.second;
     std::set<std::string> shown;
-    kainjow::mustache::data list{kainjow::mustache::data::type::list};
     for (const auto& e : earned) {
-      kainjow::mustache::data item;
-      item.set("who", mention(e.user_id, e.name));
-      item.set("name", e.milestone);
-      item.set("what", e.what);
-      list.push_back(item);
       if (!shown.insert(e.person).second) continue;
       const auto* m = month_of.count(e.person) ? month_of[e.person] : nullptr;
-      c.rows.emplace_back(e.name, std::vector<double>{double(ytd_posts[e.person]), double(m ? m->led : 0),
+      c.rows.emplace_back(e.name, std::vector<double>{double(year[e.person].second), double(m ? m->led : 0),
                                                       double(m ? m->led_aos : 0), double(best_week[e.person]),
                                                       double(count_of[e.person])});
+    }
+    // The message: one line per milestone, naming everyone who earned it (a person once per line).
+    std::map<std::string, std::vector<std::string>> by_milestone;
+    for (const auto& e : earned) {
+      auto& names = by_milestone[e.milestone];
+      const auto tag = mention(e.user_id, e.name);
+      if (std::find(names.begin(), names.end(), tag) == names.end()) names.push_back(tag);
+    }
+    const std::map<std::string, std::string> rules = {
+        {"El Quatro", "25 posts this year"},      {"Golden Boy", "50 posts this year"},
+        {"Centurion", "100 posts this year"},     {"Karate Kid", "150 posts this year"},
+        {"Crazy Person", "200 posts this year"},  {"Leader of Men", "led 4 beatdowns in a month"},
+        {"The Boss", "led 6 beatdowns in a month"}, {"Cadre", "led at 7 AOs in a month"},
+        {"6 pack", "6 posts in a week"},          {"Holding Down the Fort", "50 posts at one AO this year"}};
+    kainjow::mustache::data list{kainjow::mustache::data::type::list};
+    for (const auto& [milestone, names] : by_milestone) {
+      kainjow::mustache::data item;
+      item.set("name", milestone);
+      item.set("what", rules.at(milestone));
+      item.set("who", join_names(names, names.size()));
+      list.push_back(item);
     }
     fit_rows(c);
     auto d = base();
@@ -683,6 +711,8 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
       throw UserError("unknown report \"" + o + "\": reports are " + all);
     }
   const auto r = db::get_region(db, region);
+  // Every report reads the posts up to the month's end, many times over: read them once.
+  const rq::Snapshot snapshot(db, region, rq::month(month).last);
   return Planner(db, r, std::string(month), std::set<std::string>(only.begin(), only.end())).run();
 }
 

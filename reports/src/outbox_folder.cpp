@@ -1,6 +1,7 @@
 // A planned run written to a folder: the charts, deliveries.json and index.html.
 #include <atomic>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "paxstats/error.hpp"
@@ -24,36 +25,47 @@ std::string html(const std::string& s) {
 
 }  // namespace
 
-std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw UserError("cannot create " + dir.string() + ": " + ec.message());
-  // Render on every core; each chart is independent.
-  std::vector<std::string> alt(plan.deliveries.size());
+std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress) {
+  // Each chart is independent: one worker per core takes the next one.
+  std::vector<RenderedChart> out(plan.deliveries.size());
   std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
+  size_t done = 0;
   std::string failure;
   std::mutex mu;
   auto work = [&] {
     for (size_t i; (i = next++) < plan.deliveries.size();) {
+      const auto& d = plan.deliveries[i];
       try {
-        const auto& d = plan.deliveries[i];
-        const std::string png = render::render(d.chart);
-        alt[i] = render::alt_text(d.chart);
-        std::ofstream out(dir / d.file, std::ios::binary | std::ios::trunc);
-        out << png;
-        if (!out) throw UserError("cannot write " + (dir / d.file).string());
+        out[i] = {render::render(d.chart), render::alt_text(d.chart)};
       } catch (const std::exception& e) {
         std::lock_guard lock(mu);
-        failed = true;
-        failure = e.what();
+        if (failure.empty()) failure = "cannot draw " + d.file + " (" + d.report + "): " + e.what();
       }
+      std::lock_guard lock(mu);
+      ++done;
+      if (progress) progress("render", done, out.size());
     }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) pool.emplace_back(work);
   for (auto& t : pool) t.join();
-  if (failed) throw UserError(failure);
+  if (!failure.empty()) throw UserError(failure);
+  return out;
+}
+
+std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir, const Progress& progress) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw UserError("cannot create " + dir.string() + ": " + ec.message());
+  const auto charts = render_plan(plan, progress);
+  std::vector<std::string> alt;
+  for (size_t i = 0; i < charts.size(); ++i) {
+    const auto file = dir / plan.deliveries[i].file;
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << charts[i].png;
+    if (!out) throw UserError("cannot write " + file.string() + ": is the disk full or the folder read-only?");
+    alt.push_back(charts[i].alt_txt);
+  }
 
   nlohmann::json list = nlohmann::json::array();
   std::string page = "<!doctype html><meta charset=utf-8><title>paxstats — " + html(plan.region) + " " + html(plan.month) +

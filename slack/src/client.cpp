@@ -68,6 +68,15 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
 
 Client::~Client() = default;
 
+ClientOptions Client::sibling_options() const {
+  ClientOptions o = impl_->options;
+  o.base_url = impl_->base_url;
+  o.workspace = impl_->workspace;
+  o.limiter = impl_->limiter;
+  o.jitter_seed = 0;
+  return o;
+}
+
 const std::string& Client::base_url() const { return impl_->base_url; }
 
 Result Client::call(std::string_view method, const Params& params, CallKind kind, std::string_view lane_channel) {

@@ -85,7 +85,7 @@ TEST_F(Regions, MigrateAllUpgradesEveryRegion) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   db::add_region(conn, "kc", "F3 Kansas City", "America/Chicago");
   EXPECT_TRUE(db::migrate_all(conn).empty());
-  EXPECT_EQ(conn.query_value("SELECT count(*) FROM kc.schema_migrations"), "5");
+  EXPECT_EQ(conn.query_value("SELECT count(*) FROM kc.schema_migrations"), "6");
 }
 
 TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {

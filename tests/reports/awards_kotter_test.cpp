@@ -162,17 +162,17 @@ TEST_F(AwardsKotter, MilestonesAreThoseCrossedInTheMonthAndNoOthers) {
     const auto ym = date::year_month_day{day_of(first)}.year() / date::year_month_day{day_of(first)}.month();
     const std::string last = date::format("%F", date::sys_days{ym / date::last});
     const std::string year_start = month.substr(0, 4) + "-01-01";
-    std::set<std::string> want;
+    std::set<std::pair<std::string, std::string>> want;  // (who, milestone)
     const auto before = per_person(year_start, first.substr(0, 8) + "00", [](const Post&) { return 1; });
     for (const auto& [person, n] : per_person(year_start, last, [](const Post&) { return 1; })) {
       const int was = before.count(person) ? before.at(person) : 0;
       for (auto [at, name] : std::vector<std::pair<int, std::string>>{
                {25, "El Quatro"}, {50, "Golden Boy"}, {100, "Centurion"}, {150, "Karate Kid"}, {200, "Crazy Person"}})
-        if (n >= at && was < at) want.insert(people_[person].who() + " " + name);
+        if (n >= at && was < at) want.insert({people_[person].who(), name});
     }
     for (const auto& [person, n] : per_person(first, last, [](const Post& p) { return p.led ? 1 : 0; })) {
-      if (n >= 4) want.insert(people_[person].who() + " Leader of Men");
-      if (n >= 6) want.insert(people_[person].who() + " The Boss");
+      if (n >= 4) want.insert({people_[person].who(), "Leader of Men"});
+      if (n >= 6) want.insert({people_[person].who(), "The Boss"});
     }
     std::map<std::string, std::set<std::string>> led_at;
     std::map<std::pair<std::string, date::sys_days>, int> week_posts;
@@ -184,23 +184,36 @@ TEST_F(AwardsKotter, MilestonesAreThoseCrossedInTheMonthAndNoOthers) {
       if (p.date >= year_start && p.date <= last) ++at_ao[{p.person, p.ao}].second;
     }
     for (const auto& [person, set] : led_at)
-      if (set.size() >= 7) want.insert(people_[person].who() + " Cadre");
+      if (set.size() >= 7) want.insert({people_[person].who(), "Cadre"});
     for (const auto& [key, n] : week_posts) {
       const auto sunday = date::format("%F", key.second + date::days{6});
-      if (n >= 6 && sunday >= first && sunday <= last) want.insert(people_[key.first].who() + " 6 pack");
+      if (n >= 6 && sunday >= first && sunday <= last) want.insert({people_[key.first].who(), "6 pack"});
     }
     for (const auto& [key, n] : at_ao)
-      if (n.second >= 50 && n.first < 50) want.insert(people_[key.first].who() + " Holding Down the Fort");
+      if (n.second >= 50 && n.first < 50) want.insert({people_[key.first].who(), "Holding Down the Fort"});
 
     const auto plan = reports::plan_monthly(conn, "r", month, {"awards"});
-    std::set<std::string> got;
     const auto list = of(plan, "awards.milestones");
     auto lines = list.empty() ? std::map<std::string, std::set<std::string>>{} : bullets(list[0].comment);
+    // A line per milestone: "*Name* (rule): who, who & who" names exactly those who earned it.
+    std::map<std::string, std::set<std::string>> by_milestone;
+    for (const auto& [who, milestone] : want) by_milestone[milestone].insert(who);
+    std::set<std::string> seen;
     for (const auto& line : lines[""]) {
-        const auto name = line.substr(line.find(" unlocked *") + strlen(" unlocked *"));
-        got.insert(line.substr(0, line.find(" unlocked *")) + " " + name.substr(0, name.find('*')));
+      const std::string name = line.substr(1, line.find('*', 1) - 1);
+      const std::string names = line.substr(line.find("): ") + 3);
+      seen.insert(name);
+      size_t length = 0;
+      for (const auto& who : by_milestone[name]) {
+        EXPECT_NE(names.find(who), std::string::npos) << month << ": " << who << " missing from " << line;
+        length += who.size();
       }
-    EXPECT_EQ(got, want) << month;
+      const size_t n = by_milestone[name].size();
+      EXPECT_EQ(names.size(), length + (n > 1 ? 2 * n - 1 : 0)) << month << ": someone else in " << line;
+    }
+    std::set<std::string> wanted_names;
+    for (const auto& [name, whos] : by_milestone) wanted_names.insert(name);
+    EXPECT_EQ(seen, wanted_names) << month;
     EXPECT_EQ(list.empty(), want.empty()) << month;
   }
 }

@@ -152,3 +152,18 @@ TEST_F(Deliver, OneSenderPerRegion) {
   auto c = client();
   EXPECT_THROW(reports::deliver(*conn, "r", *c), UserError);
 }
+
+TEST_F(Deliver, SomeoneWhoOptsOutAfterPlanningGetsNoDm) {
+  std::string quitter;
+  for (const auto& d : plan.deliveries)
+    if (d.to_user && quitter.empty()) quitter = d.recipient;
+  ASSERT_TRUE(db::set_opt_out(*conn, "r", quitter, true, "slack"));
+  auto c = client();
+  auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(r.skipped, 1);
+  EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()) - 1);
+  ASSERT_EQ(r.reasons.size(), 1u);
+  EXPECT_NE(r.reasons[0].find("opted out"), std::string::npos);
+  EXPECT_EQ(fake->calls("conversations.open"), static_cast<int>(std::count_if(plan.deliveries.begin(), plan.deliveries.end(),
+                                                                              [](const auto& d) { return d.to_user; })) - 1);
+}

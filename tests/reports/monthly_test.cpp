@@ -131,5 +131,6 @@ TEST_F(Monthly, TheOutboxFolderHoldsEveryChartAndSaysWhatWouldBeSent) {
     EXPECT_EQ(head, std::string("\x89PNG\r\n\x1a\n", 8)) << file;
     EXPECT_NE(page.find(d["file"].get<std::string>()), std::string::npos);
     EXPECT_LE(d["alt_txt"].get<std::string>().size(), 1000u);
+    EXPECT_LE(d["comment"].get<std::string>().size(), 4000u);  // Slack's advice for message text
   }
 }

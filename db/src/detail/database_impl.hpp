@@ -1,12 +1,16 @@
 #pragma once
 // Internal to db/: the libpqxx connection behind paxstats::db::Database.
+#include <map>
 #include <pqxx/pqxx>
+#include <string>
 
 namespace paxstats::db::detail {
 
 struct DatabaseImpl {
   explicit DatabaseImpl(const std::string& url) : conn(url) {}
   pqxx::connection conn;
+  // Region → the relation its report queries read posts from, while a report::Snapshot lives.
+  std::map<std::string, std::string, std::less<>> posts_source;
 };
 
 // Binds a vector of nullable strings as $1..$n.

@@ -21,6 +21,22 @@ Period month(std::string_view yyyy_mm);
 Period year_to_month(std::string_view yyyy_mm);
 
 // A person: a Slack user, or a name typed without a mention ("name:<lower-case name>").
+// For a run of many report queries: the region's posts up to `last` ("YYYY-MM-DD") copied once
+// into a temporary table of this connection, which every report query of the region on this
+// connection reads while the snapshot lives (same rows, same columns as the posts view). Queries
+// must not reach past `last` meanwhile.
+class Snapshot {
+ public:
+  Snapshot(Database& db, std::string_view region, std::string_view last);
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+ private:
+  Database& db_;
+  std::string region_, table_;
+};
+
 struct PersonTotal {
   std::string person;     // user id, or "name:…"
   std::string user_id;    // "" for typed names

@@ -1,5 +1,4 @@
 #pragma once
-#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +14,8 @@ namespace paxstats::reports {
 
 // Renders a plan and adds it to the delivery outbox (deliveries already planned for the same
 // region, report, period and recipient are kept as they are). Returns how many were new.
-int queue_plan(db::Database& db, const MonthlyPlan& plan);
+// Charts are rendered on all cores first.
+int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progress = {});
 
 struct DeliverReport {
   int sent = 0, skipped = 0, failed = 0;
@@ -27,6 +27,7 @@ struct DeliverReport {
 // twice or forgetting one: a delivery whose share may have gone out is checked with files.info,
 // never repeated. Gone recipients (archived, deactivated, not found) are skipped with the reason;
 // a bad token stops the run (SlackError). Throws UserError when another sender holds the region.
-DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, std::ostream* progress = nullptr);
+// Opted-out users' DMs still planned are skipped ("opted out of DMs").
+DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress = {});
 
 }  // namespace paxstats::reports

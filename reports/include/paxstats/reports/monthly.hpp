@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,9 +35,21 @@ struct MonthlyPlan {
 MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
                          const std::vector<std::string>& only = {});
 
+// Progress of a long step: phase ("render", "deliver"), items done, items in all. Called from
+// one thread at a time, possibly not the caller's.
+using Progress = std::function<void(std::string_view phase, size_t done, size_t total)>;
+
+// Every chart of a plan rendered, on all cores: PNG bytes and alt text, in plan order. Throws
+// UserError naming the chart when one cannot be drawn.
+struct RenderedChart {
+  std::string png, alt_txt;
+};
+std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress = {});
+
 // Writes a plan into a folder instead of sending it: every chart as PNG (rendered on all cores),
 // deliveries.json ([{report, recipient, file, title, comment, alt_txt}]) and an index.html that
 // shows each chart with its recipient and text. Returns the path of index.html.
-std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir);
+std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir,
+                                          const Progress& progress = {});
 
 }  // namespace paxstats::reports

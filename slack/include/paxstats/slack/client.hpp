@@ -122,6 +122,9 @@ class Client {
   Result legacy_upload(const Upload& upload);
 
   const std::string& base_url() const;
+  // This client's options with its base URL, workspace and limiter filled in: a sibling client
+  // made from them (for another thread) talks to the same Slack on the same rate-limit lanes.
+  ClientOptions sibling_options() const;
 
  private:
   struct Impl;
