@@ -12,24 +12,26 @@ namespace {
 
 void print_region(const db::Region& r) {
   auto opt = [](const std::optional<std::string>& v) { return v ? *v : std::string("-"); };
-  std::cout << "slug:            " << r.slug << "\n"
-            << "name:            " << r.name << "\n"
-            << "tz:              " << r.tz << "\n"
-            << "active:          " << (r.active ? "true" : "false") << "\n"
-            << "team_id:         " << opt(r.team_id) << "\n"
-            << "firstf_channel:  " << opt(r.firstf_channel) << "\n"
-            << "awards_channel:  " << opt(r.awards_channel) << "\n"
-            << "kotter_channel:  " << opt(r.kotter_channel) << "\n"
-            << "token_env:       " << r.token_env << "\n"
-            << "templates_dir:   " << opt(r.templates_dir) << "\n"
-            << "pax_monthly_audience: " << r.pax_monthly_audience << "\n"
-            << "kotter:          " << r.kotter_min_posts << "+ posts in the " << r.kotter_window_weeks
-            << " weeks before the last " << r.kotter_quiet_weeks << " (kotter_min_posts, kotter_window_weeks, "
-            << "kotter_quiet_weeks)\n"
-            << "monthly run:     day " << r.monthly_day << " at " << r.monthly_time << " " << r.tz
-            << " (monthly_day, monthly_time)\n";
-  for (const auto& f : db::region_flag_names())
-    std::cout << std::left << std::setw(22) << (f + ":") << (r.flags.at(f) ? "true" : "false") << "\n";
+  auto row = [](const std::string& key, const std::string& value) {
+    std::cout << std::left << std::setw(22) << (key + ":") << value << "\n";
+  };
+  row("slug", r.slug);
+  row("name", r.name);
+  row("tz", r.tz);
+  row("active", r.active ? "true" : "false");
+  row("team_id", opt(r.team_id));
+  row("firstf_channel", opt(r.firstf_channel));
+  row("awards_channel", opt(r.awards_channel) + (r.awards_channel ? "" : " (1st-F)"));
+  row("kotter_channel", opt(r.kotter_channel));
+  row("token_env", r.token_env);
+  row("templates_dir", opt(r.templates_dir) + (r.templates_dir ? "" : " (built-in texts)"));
+  row("pax_monthly_audience", r.pax_monthly_audience);
+  row("kotter_min_posts", std::to_string(r.kotter_min_posts));
+  row("kotter_window_weeks", std::to_string(r.kotter_window_weeks));
+  row("kotter_quiet_weeks", std::to_string(r.kotter_quiet_weeks));
+  row("monthly_day", std::to_string(r.monthly_day));
+  row("monthly_time", r.monthly_time + " " + r.tz);
+  for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }
 
 }  // namespace
