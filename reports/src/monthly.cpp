@@ -584,18 +584,21 @@ class Planner {
       const auto tag = mention(e.user_id, e.name);
       if (std::find(names.begin(), names.end(), tag) == names.end()) names.push_back(tag);
     }
-    const std::map<std::string, std::string> rules = {
+    // In a fixed order: the year's post counts, then leading, then the week and the AO.
+    const std::vector<std::pair<std::string, std::string>> rules = {
         {"El Quatro", "25 posts this year"},      {"Golden Boy", "50 posts this year"},
         {"Centurion", "100 posts this year"},     {"Karate Kid", "150 posts this year"},
         {"Crazy Person", "200 posts this year"},  {"Leader of Men", "led 4 beatdowns in a month"},
         {"The Boss", "led 6 beatdowns in a month"}, {"Cadre", "led at 7 AOs in a month"},
         {"6 pack", "6 posts in a week"},          {"Holding Down the Fort", "50 posts at one AO this year"}};
     kainjow::mustache::data list{kainjow::mustache::data::type::list};
-    for (const auto& [milestone, names] : by_milestone) {
+    for (const auto& [milestone, what] : rules) {
+      const auto it = by_milestone.find(milestone);
+      if (it == by_milestone.end()) continue;
       kainjow::mustache::data item;
       item.set("name", milestone);
-      item.set("what", rules.at(milestone));
-      item.set("who", join_names(names, names.size()));
+      item.set("what", what);
+      item.set("who", join_names(it->second, it->second.size()));
       list.push_back(item);
     }
     fit_rows(c);
