@@ -132,8 +132,9 @@ std::string file_safe(const std::string& s) {
 
 class Planner {
  public:
-  Planner(db::Database& db, const db::Region& region, std::string month, std::set<std::string> only)
-      : db_(db), region_(region), month_(std::move(month)), only_(std::move(only)) {
+  Planner(db::Database& db, const db::Region& region, std::string month, std::set<std::string> only,
+          std::optional<std::string> person = std::nullopt)
+      : db_(db), region_(region), month_(std::move(month)), only_(std::move(only)), person_(std::move(person)) {
     period_ = rq::month(month_);
     ytd_ = rq::year_to_month(month_);
     for (const auto& [id, name] : rq::aos(db_, region_.slug)) {
@@ -167,6 +168,7 @@ class Planner {
   const db::Region& region_;
   std::string month_;
   std::set<std::string> only_;
+  std::optional<std::string> person_;  // on demand: only this user's personal chart
   Period period_, ytd_;
   std::map<std::string, std::string> ao_names_;
   std::vector<std::string> color_keys_;
@@ -193,7 +195,7 @@ class Planner {
   bool wanted(const std::string& report) {
     if (!only_.empty() && !only_.count(report)) return false;
     auto flag = region_.flags.find("send_" + report);
-    if (flag != region_.flags.end() && !flag->second) {
+    if (!person_ && flag != region_.flags.end() && !flag->second) {
       plan_.notes.push_back(report + ": off for this region (send_" + report + "=false)");
       return false;
     }
@@ -247,11 +249,11 @@ class Planner {
     const auto months = months_between(ytd_.first.substr(0, 7), month_);
     std::map<std::string, std::vector<rq::PersonMonthAo>> by_person;
     for (const auto& r : year_posts())
-      if (!r.user_id.empty()) by_person[r.person].push_back(r);
+      if (!r.user_id.empty() && (!person_ || r.user_id == *person_)) by_person[r.person].push_back(r);
     std::map<std::string, int> streaks;
     for (const auto& s : rq::weekly_streaks(db_, region_.slug, period_.last)) streaks[s.person] = s.weeks;
     const std::string last = previous_month(month_);
-    const bool whole_year = region_.pax_monthly_audience == "year";
+    const bool whole_year = region_.pax_monthly_audience == "year" || person_;
     for (const auto& [person, rows] : by_person) {
       int this_month = 0, last_month = 0, total = 0;
       std::map<std::string, std::vector<double>> per_ao;
@@ -703,6 +705,16 @@ const std::vector<std::string>& report_names() {
   static const std::vector<std::string> names = {"pax_monthly", "q_counts",     "ao_trend", "ao_summary",
                                                  "fng_counts",  "leaderboards", "awards",   "kotter"};
   return names;
+}
+
+std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
+                                              std::string_view through_month) {
+  rq::month(through_month);
+  const auto r = db::get_region(db, region);
+  const rq::Snapshot snapshot(db, region, rq::month(through_month).last);
+  auto plan = Planner(db, r, std::string(through_month), {"pax_monthly"}, std::string(user_id)).run();
+  if (plan.deliveries.empty()) return std::nullopt;
+  return std::move(plan.deliveries.front());
 }
 
 MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month, const std::vector<std::string>& only) {

@@ -66,6 +66,25 @@ struct SyncReport {
 // bad (nothing more can be done); other per-channel failures become notes.
 SyncReport sync(db::Database& db, std::string_view region, slack::Client& client, const SyncOptions& options = {});
 
+// One message event of Slack's Events API (message, message_changed, message_deleted, thread
+// replies, bot posts): stored in the raw store ("event" source; an older version never replaces
+// a newer one, a deleted message is kept and marked), and its beatdown re-derived, in one
+// transaction. Other events are ignored (stored = false).
+struct EventIngest {
+  bool stored = false;        // something new or changed was stored
+  DeriveReport derived;
+  std::string channel, ts, edited_ts;
+  bool deleted = false;
+  bool is_backblast = false;  // it is (now) a beatdown
+  std::string poster;         // who wrote it: the user, or the Q when an app posted it
+  struct Error {
+    std::string field, reason;
+    int line = 0;
+  };
+  std::vector<Error> errors;  // the parse errors of this version
+};
+EventIngest ingest_message_event(db::Database& db, std::string_view region, const nlohmann::json& event);
+
 // Rebuilds every beatdown, attendance and parse issue of a region from its raw store.
 DeriveReport reparse(db::Database& db, std::string_view region);
 

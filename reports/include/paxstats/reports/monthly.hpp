@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,12 @@ struct MonthlyPlan {
 // region's enabled reports). Throws UserError for an unknown report name or a bad month.
 MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
                          const std::vector<std::string>& only = {});
+
+// "Send me my stats": one user's chart as pax_monthly draws it, for their year up to the month
+// "YYYY-MM" (the current month, to date, or December of a past year), whatever the region's
+// flags. nullopt when they have no post that year (or opted out of DMs, or are deactivated).
+std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
+                                              std::string_view through_month);
 
 // Progress of a long step: phase ("render", "deliver"), items done, items in all. Called from
 // one thread at a time, possibly not the caller's.

@@ -1,0 +1,132 @@
+#include "paxstats/db/jobs.hpp"
+
+#include "paxstats/error.hpp"
+
+namespace paxstats::db::jobs {
+namespace {
+std::optional<std::string> opt(std::string_view s) {
+  return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+}  // namespace
+
+bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
+             const std::optional<std::string>& dedupe_key, int delay_seconds) {
+  return !db.query("INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after) "
+                   "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int)) "
+                   "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+                   {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds)})
+              .empty();
+}
+
+void enqueue_latest(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
+                    const std::string& dedupe_key, int delay_seconds) {
+  // A job of this key already done or running is left as it was: a new key is made for the
+  // next version by the caller (the key names the version).
+  db.query("INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after) "
+           "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int)) "
+           "ON CONFLICT (dedupe_key) DO UPDATE SET payload = excluded.payload, run_after = excluded.run_after, "
+           "updated_at = now() WHERE jobs.status = 'queued'",
+           {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds)});
+}
+
+std::optional<Job> claim(Database& db) {
+  auto r = db.query(
+      "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
+      "WHERE id = (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
+      "            ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT 1) "
+      "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1");
+  if (r.empty()) return std::nullopt;
+  return Job{std::stol(*r[0][0]), *r[0][1], *r[0][2], nlohmann::json::parse(*r[0][3]), std::stoi(*r[0][4])};
+}
+
+void finish(Database& db, long id) {
+  db.query("UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
+           "WHERE id = $1::bigint",
+           {std::to_string(id)});
+}
+
+void fail(Database& db, long id, std::string_view error, int max_attempts) {
+  // Backoff 10 s, 40 s, 90 s, … (10 s × attempts²).
+  db.query("UPDATE paxstats.jobs SET status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'queued' END, "
+           "run_after = now() + make_interval(secs => 10 * attempts * attempts), last_error = $2, updated_at = now(), "
+           "finished_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1::bigint",
+           {std::to_string(id), std::string(error), std::to_string(max_attempts)});
+}
+
+int requeue_stale(Database& db, int older_than_seconds) {
+  return static_cast<int>(db.query("UPDATE paxstats.jobs SET status = 'queued', updated_at = now() WHERE status = 'running' "
+                                   "AND started_at < now() - make_interval(secs => $1::int) RETURNING id",
+                                   {std::to_string(older_than_seconds)})
+                              .size());
+}
+
+QueueDepth depth(Database& db) {
+  QueueDepth d;
+  for (const auto& r : db.query("SELECT status, count(*) FROM paxstats.jobs WHERE status <> 'done' GROUP BY status")) {
+    const long n = std::stol(*r[1]);
+    if (*r[0] == "queued") d.queued = n;
+    else if (*r[0] == "running") d.running = n;
+    else if (*r[0] == "failed") d.failed = n;
+  }
+  return d;
+}
+
+long create_run(Database& db, std::string_view region, std::string_view kind, std::string_view period,
+                std::string_view status) {
+  return std::stol(*db.query_value("INSERT INTO paxstats.runs (region, kind, period, status) VALUES ($1, $2, $3, $4) "
+                                   "RETURNING id",
+                                   {std::string(region), std::string(kind), std::string(period), std::string(status)}));
+}
+
+void set_run(Database& db, long id, std::string_view status, const nlohmann::json& summary, std::string_view error) {
+  db.query("UPDATE paxstats.runs SET status = $2, summary = $3::jsonb, error = $4, "
+           "started_at = CASE WHEN $2 = 'running' THEN now() ELSE started_at END, "
+           "finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() END WHERE id = $1::bigint",
+           {std::to_string(id), std::string(status), summary.dump(), opt(error)});
+}
+
+std::optional<Run> get_run(Database& db, long id) {
+  auto r = db.query("SELECT id, region, kind, coalesce(period, ''), status, to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), "
+                    "coalesce(to_char(finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), ''), coalesce(error, ''), summary::text "
+                    "FROM paxstats.runs WHERE id = $1::bigint",
+                    {std::to_string(id)});
+  if (r.empty()) return std::nullopt;
+  const auto& x = r[0];
+  return Run{std::stol(*x[0]), *x[1], *x[2], *x[3], *x[4], *x[5], *x[6], *x[7], nlohmann::json::parse(*x[8])};
+}
+
+bool has_run(Database& db, std::string_view region, std::string_view kind, std::string_view period) {
+  return !db.query("SELECT 1 FROM paxstats.runs WHERE region = $1 AND kind = $2 AND period = $3 AND status <> 'failed'",
+                   {std::string(region), std::string(kind), std::string(period)})
+              .empty();
+}
+
+void add_token(Database& db, std::string_view name, std::string_view token_hash) {
+  if (!db.query("SELECT 1 FROM paxstats.api_tokens WHERE name = $1", {std::string(name)}).empty())
+    throw UserError("a token named \"" + std::string(name) + "\" exists already: revoke it first, or pick another name");
+  db.query("INSERT INTO paxstats.api_tokens (name, token_hash) VALUES ($1, $2)", {std::string(name), std::string(token_hash)});
+}
+
+bool revoke_token(Database& db, std::string_view name) {
+  return !db.query("UPDATE paxstats.api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id",
+                   {std::string(name)})
+              .empty();
+}
+
+std::vector<std::pair<std::string, std::string>> live_tokens(Database& db) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : db.query("SELECT name, token_hash FROM paxstats.api_tokens WHERE revoked_at IS NULL ORDER BY id"))
+    out.emplace_back(*r[0], *r[1]);
+  return out;
+}
+
+std::vector<std::string> token_lines(Database& db) {
+  std::vector<std::string> out;
+  for (const auto& r : db.query("SELECT name, to_char(created_at, 'YYYY-MM-DD HH24:MI'), "
+                                "coalesce('revoked ' || to_char(revoked_at, 'YYYY-MM-DD HH24:MI'), 'live') "
+                                "FROM paxstats.api_tokens ORDER BY id"))
+    out.push_back(*r[0] + "  created " + *r[1] + "  " + *r[2]);
+  return out;
+}
+
+}  // namespace paxstats::db::jobs
