@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   CLI::App root{
       "paxstats — mines F3 backblasts from Slack into PostgreSQL and delivers charts back to Slack.\n"
       "Environment: DATABASE_URL (else a private cluster under PAXSTATS_HOME), PAXSTATS_HOME\n"
-      "(default ~/.local/share/paxstats), SLACK_BOT_TOKEN, SLACK_API_BASE_URL."};
+      "(default ~/.local/share/paxstats), SLACK_BOT_TOKEN, SLACK_API_BASE_URL, SLACK_SIGNING_SECRET (serve)."};
   root.require_subcommand(1);
   root.set_version_flag("--version", std::string("paxstats ") + PAXSTATS_VERSION);
   app::Context ctx;
@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   app::add_render_command(root, ctx);
   app::add_report_commands(root, ctx);
   app::add_slack_commands(root, ctx);
+  app::add_serve_commands(root, ctx);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,99 @@
+// paxstats serve: Slack events, slash commands, the trigger API and the scheduler, until SIGTERM.
+// paxstats token create|revoke|list: the trigger API's bearer tokens.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/jobs.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/log.hpp"
+#include "service.hpp"
+
+namespace paxstats::app {
+namespace {
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+}  // namespace
+
+void add_serve_commands(CLI::App& root, Context& ctx) {
+  struct Args {
+    std::string host = "127.0.0.1";
+    int port = 8080, workers = 2;
+    bool no_scheduler = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* serve = root.add_subcommand(
+      "serve",
+      "Run the service: POST /slack/events, /slack/commands, /slack/interactions (Slack-signed), the trigger API "
+      "(POST /api/v1/regions/SLUG/runs, GET /api/v1/runs/ID; Bearer token), GET /healthz and /metrics; job workers; "
+      "the monthly schedule and a daily sync per region. Needs SLACK_SIGNING_SECRET and each region's bot token in "
+      "its token_env. Stops cleanly on SIGTERM or Ctrl-C.");
+  serve->add_option("--host", a->host, "Address to listen on")->capture_default_str();
+  serve->add_option("--port", a->port, "Port to listen on")->capture_default_str();
+  serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")->capture_default_str();
+  serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
+  serve->callback([&ctx, a] {
+    ctx.action = [&ctx, a] {
+      serve::Options o;
+      o.database_url = database_url(ctx);
+      o.host = a->host;
+      o.port = a->port;
+      o.workers = a->workers;
+      o.scheduler = !a->no_scheduler;
+      const char* secret = std::getenv("SLACK_SIGNING_SECRET");
+      o.signing_secret = secret ? secret : "";
+      serve::Service service(o);
+      service.start();
+      std::signal(SIGTERM, on_signal);
+      std::signal(SIGINT, on_signal);
+      std::cerr << "paxstats serve: listening on http://" << a->host << ":" << service.port() << " (SIGTERM stops)\n";
+      while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::cerr << "paxstats serve: stopping (finishing jobs in hand)\n";
+      service.stop();
+      return 0;
+    };
+  });
+
+  auto* token = root.add_subcommand("token", "Bearer tokens of the trigger API (stored hashed; shown once)");
+  token->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  auto* create = token->add_subcommand("create", "Make a token and print it (once: only its hash is kept)");
+  create->add_option("NAME", *name, "What the token is for, e.g. \"cron on host x\"")->required();
+  create->callback([&ctx, name] {
+    ctx.action = [&ctx, name] {
+      db::Database conn(database_url(ctx));
+      const std::string t = serve::new_token();
+      db::jobs::add_token(conn, *name, serve::token_hash(t));
+      std::cout << t << "\n";
+      std::cerr << "token \"" << *name << "\" created; use it as Authorization: Bearer " << t.substr(0, 8)
+                << "… (it is not shown again)\n";
+      return 0;
+    };
+  });
+  auto revoke_name = std::make_shared<std::string>();
+  auto* revoke = token->add_subcommand("revoke", "Revoke a token by name");
+  revoke->add_option("NAME", *revoke_name, "The token's name")->required();
+  revoke->callback([&ctx, revoke_name] {
+    ctx.action = [&ctx, revoke_name] {
+      db::Database conn(database_url(ctx));
+      if (!db::jobs::revoke_token(conn, *revoke_name))
+        throw UserError("no live token named \"" + *revoke_name + "\" (paxstats token list)");
+      std::cout << "token \"" << *revoke_name << "\" revoked\n";
+      return 0;
+    };
+  });
+  token->add_subcommand("list", "List tokens (names and dates; never the tokens)")->callback([&ctx] {
+    ctx.action = [&ctx] {
+      db::Database conn(database_url(ctx));
+      const auto lines = db::jobs::token_lines(conn);
+      if (lines.empty()) std::cout << "no tokens (paxstats token create NAME)\n";
+      for (const auto& l : lines) std::cout << l << "\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace paxstats::app

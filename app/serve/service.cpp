@@ -1,0 +1,647 @@
+#include "service.hpp"
+
+#include <date/tz.h>
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/jobs.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/render/render.hpp"
+#include "paxstats/reports/deliver.hpp"
+#include "paxstats/reports/monthly.hpp"
+#include "paxstats/slack/client.hpp"
+#include "paxstats/slack/signature.hpp"
+#include "paxstats/slack/text.hpp"
+
+namespace paxstats::serve {
+
+using json = nlohmann::json;
+using Clock = std::chrono::system_clock;
+
+std::string token_hash(std::string_view token) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest);
+  std::string hex;
+  static const char* d = "0123456789abcdef";
+  for (unsigned char c : digest) hex += {d[c >> 4], d[c & 15]};
+  return hex;
+}
+
+std::string new_token() {
+  static const char* alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  unsigned char bytes[40];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness for a token (RAND_bytes failed)");
+  std::string t = "pxs_";
+  for (unsigned char b : bytes) t += alphabet[b % 62];  // 256 % 62 bias is negligible at 238 bits
+  return t;
+}
+
+struct Counters {
+  std::mutex mu;
+  std::map<std::string, long> requests;  // "path code" → count
+  std::atomic<long> rejected_signatures{0}, events{0}, duplicate_events{0}, parse_errors{0}, files_sent{0},
+      jobs_done{0}, jobs_failed{0};
+};
+
+namespace {
+
+// A few database connections shared by the HTTP threads.
+class Pool {
+ public:
+  explicit Pool(std::string url) : url_(std::move(url)) {}
+  struct Lease {
+    Pool* pool;
+    std::unique_ptr<db::Database> db;
+    ~Lease() {
+      if (db) pool->put(std::move(db));
+    }
+    db::Database& operator*() { return *db; }
+  };
+  Lease get() {
+    std::unique_ptr<db::Database> db;
+    {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        db = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!db) db = std::make_unique<db::Database>(url_);
+    return Lease{this, std::move(db)};
+  }
+
+ private:
+  void put(std::unique_ptr<db::Database> db) {
+    std::lock_guard lock(mu_);
+    if (free_.size() < 16) free_.push_back(std::move(db));
+  }
+  std::string url_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<db::Database>> free_;
+};
+
+std::optional<std::string> region_of_team(db::Database& db, const std::string& team) {
+  return db.query_value("SELECT slug FROM paxstats.regions WHERE team_id = $1 AND active", {team});
+}
+
+const char* kHelp =
+    "*paxstats* — your F3 numbers, from the backblasts in this workspace.\n"
+    "• `/paxstats me [year]` (or DM me `stats`, `my stats 2025`): your posts by month and AO, by DM\n"
+    "• `/paxstats ao`: this channel's AO charts for the month so far, by DM\n"
+    "• `/paxstats stop` / `/paxstats start`: no more DMs from paxstats / DMs again\n"
+    "• `/paxstats help`: this";
+
+// "stats", "my stats", "stats 2025", "my stats 2025" (any case) → the year ("" for this one).
+std::optional<std::string> stats_request(const std::string& text) {
+  static const std::regex re(R"(^\s*(?:my\s+)?stats(?:\s+(\d{4}))?\s*[.!?]?\s*$)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_match(text, m, re)) return std::nullopt;
+  return m[1].str();
+}
+
+}  // namespace
+
+struct Service::Impl {
+  Options o;
+  Counters counters;
+  Pool pool;
+  httplib::Server http;
+  int bound_port = 0;
+  std::thread http_thread, scheduler_thread;
+  std::vector<std::thread> workers;
+  std::atomic<bool> stopping{false};
+  std::mutex sleep_mu;
+  std::condition_variable sleep_cv;
+  std::shared_ptr<slack::RateLimiter> limiter;
+
+  explicit Impl(Options options)
+      : o(std::move(options)),
+        pool(o.database_url),
+        limiter(std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), o.slack_window)) {
+    if (!o.now) o.now = [] { return Clock::now(); };
+  }
+
+  void count(const std::string& path, int code) {
+    std::lock_guard lock(counters.mu);
+    ++counters.requests[path + " " + std::to_string(code)];
+  }
+
+  // ---- HTTP
+
+  bool verified(const httplib::Request& req, httplib::Response& res, const std::string& path) {
+    const auto v = slack::verify_signature(o.signing_secret, req.get_header_value("X-Slack-Request-Timestamp"),
+                                           req.get_header_value("X-Slack-Signature"), req.body, o.now());
+    if (v == slack::Verification::ok) return true;
+    ++counters.rejected_signatures;
+    log::warn(std::string("rejected ") + path + " from " + req.remote_addr + ": " + slack::to_string(v));
+    res.status = 401;
+    res.set_content("invalid request signature\n", "text/plain");
+    count(path, 401);
+    return false;
+  }
+
+  void routes() {
+    http.Post("/slack/events", [this](const httplib::Request& req, httplib::Response& res) { events(req, res); });
+    http.Post("/slack/commands", [this](const httplib::Request& req, httplib::Response& res) { command(req, res); });
+    http.Post("/slack/interactions", [this](const httplib::Request& req, httplib::Response& res) {
+      if (!verified(req, res, "/slack/interactions")) return;
+      res.status = 200;
+      count("/slack/interactions", 200);
+    });
+    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+      try {
+        auto db = pool.get();
+        (*db).query_value("SELECT 1");
+        res.set_content("ok\n", "text/plain");
+      } catch (const std::exception& e) {
+        res.status = 503;
+        res.set_content(std::string("database unreachable: ") + e.what() + "\n", "text/plain");
+      }
+    });
+    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { metrics(res); });
+    http.Post(R"(/api/v1/regions/([^/]+)/runs)", [this](const httplib::Request& req, httplib::Response& res) { trigger(req, res); });
+    http.Get(R"(/api/v1/runs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) { run_status(req, res); });
+  }
+
+  void events(const httplib::Request& req, httplib::Response& res) {
+    if (!verified(req, res, "/slack/events")) return;
+    json body;
+    try {
+      body = json::parse(req.body);
+    } catch (const std::exception&) {
+      res.status = 400;
+      count("/slack/events", 400);
+      return;
+    }
+    if (body.value("type", "") == "url_verification") {
+      res.set_content(json{{"challenge", body.value("challenge", "")}}.dump(), "application/json");
+      count("/slack/events", 200);
+      return;
+    }
+    // Always ack at once: the work goes into the jobs table. Slack's retries of an event
+    // (X-Slack-Retry-Num) carry the same event_id and are dropped by its dedupe key.
+    res.status = 200;
+    count("/slack/events", 200);
+    if (body.value("type", "") != "event_callback") return;
+    ++counters.events;
+    const std::string team = body.value("team_id", ""), event_id = body.value("event_id", "");
+    try {
+      auto db = pool.get();
+      const auto region = region_of_team(*db, team);
+      if (!region) {
+        log::warn("event " + event_id + " from team " + team + ": no active region has this team_id (paxstats region set "
+                  "SLUG team_id=" + team + ")");
+        return;
+      }
+      const bool fresh = db::jobs::enqueue(*db, *region, "event", json{{"event", body.value("event", json::object())}, {"event_id", event_id}},
+                                           event_id.empty() ? std::nullopt : std::optional<std::string>("event:" + event_id));
+      if (!fresh) ++counters.duplicate_events;
+      log::info("event " + event_id + " (" + body["event"].value("type", "?") + ") for " + *region +
+                (fresh ? " queued" : " already seen") +
+                (req.has_header("X-Slack-Retry-Num") ? ", Slack's retry " + req.get_header_value("X-Slack-Retry-Num") : ""));
+    } catch (const std::exception& e) {
+      // Not acked then: Slack retries, and the dedupe key makes the retry safe.
+      res.status = 500;
+      log::error("event " + event_id + " not queued: " + log::redact(e.what()));
+    }
+  }
+
+  void command(const httplib::Request& req, httplib::Response& res) {
+    if (!verified(req, res, "/slack/commands")) return;
+    const std::string team = req.get_param_value("team_id"), user = req.get_param_value("user_id"),
+                      channel = req.get_param_value("channel_id"), text = req.get_param_value("text");
+    auto reply = [&](const std::string& message) {
+      res.set_content(json{{"response_type", "ephemeral"}, {"text", message}}.dump(), "application/json");
+      count("/slack/commands", 200);
+    };
+    std::vector<std::string> words;
+    {
+      std::istringstream in(text);
+      for (std::string w; in >> w;) {
+        std::transform(w.begin(), w.end(), w.begin(), [](unsigned char c) { return std::tolower(c); });
+        words.push_back(w);
+      }
+    }
+    const std::string verb = words.empty() ? "help" : words[0];
+    try {
+      auto db = pool.get();
+      const auto region = region_of_team(*db, team);
+      if (!region) return reply("paxstats is not set up for this workspace yet: ask your admin to run `paxstats region set "
+                                "SLUG team_id=" + team + "`.");
+      log::info("command /paxstats " + verb + " from " + user + " in " + *region);
+      if (verb == "me" || verb == "stats") {
+        const std::string year = words.size() > 1 ? words[1] : "";
+        if (!year.empty() && !std::regex_match(year, std::regex(R"(\d{4})")))
+          return reply("`" + slack::escape_text(year) + "` is not a year: try `/paxstats me 2025`.");
+        db::jobs::enqueue(*db, *region, "stats", json{{"user", user}, {"year", year}});
+        return reply("On it: your chart comes by DM in a few seconds.");
+      }
+      if (verb == "ao") {
+        db::jobs::enqueue(*db, *region, "ao_stats", json{{"user", user}, {"channel", channel}});
+        return reply("On it: this AO's charts for the month so far come by DM in a few seconds.");
+      }
+      if (verb == "stop") {
+        db::set_opt_out(*db, *region, user, true, "slack");
+        return reply("Done: paxstats will not DM you any more (monthly charts included). `/paxstats start` undoes it.");
+      }
+      if (verb == "start") {
+        db::set_opt_out(*db, *region, user, false, "slack");
+        return reply("Welcome back: paxstats DMs are on again.");
+      }
+      if (verb != "help") return reply("I don't know `" + slack::escape_text(text) + "`.\n" + kHelp);
+      return reply(kHelp);
+    } catch (const std::exception& e) {
+      log::error("command /paxstats " + verb + ": " + log::redact(e.what()));
+      return reply("Sorry, that failed on our side; try again in a minute.");
+    }
+  }
+
+  // Authorization: Bearer <token>, checked against every live token's hash in constant time.
+  bool authorised(const httplib::Request& req, httplib::Response& res, db::Database& db, const std::string& path) {
+    const std::string h = req.get_header_value("Authorization");
+    const std::string given = h.rfind("Bearer ", 0) == 0 ? token_hash(h.substr(7)) : std::string(64, 'x');
+    bool ok = false;
+    for (const auto& [name, hash] : db::jobs::live_tokens(db))
+      ok |= hash.size() == given.size() && CRYPTO_memcmp(hash.data(), given.data(), hash.size()) == 0;
+    if (ok) return true;
+    res.status = 401;
+    res.set_content(json{{"error", "missing or invalid API token (Authorization: Bearer …; paxstats token create)"}}.dump(),
+                    "application/json");
+    count(path, 401);
+    log::warn("rejected " + path + " from " + req.remote_addr + ": bad API token");
+    return false;
+  }
+
+  void trigger(const httplib::Request& req, httplib::Response& res) {
+    const std::string path = "/api/v1/regions/runs";
+    auto db = pool.get();
+    if (!authorised(req, res, *db, path)) return;
+    auto fail = [&](int code, const std::string& why) {
+      res.status = code;
+      res.set_content(json{{"error", why}}.dump(), "application/json");
+      count(path, code);
+    };
+    const std::string slug = req.matches[1];
+    json body;
+    try {
+      body = json::parse(req.body);
+    } catch (const std::exception&) {
+      return fail(400, "the body must be JSON: {\"report\":\"monthly\",\"month\":\"YYYY-MM\"}");
+    }
+    if (body.value("report", "") != "monthly") return fail(400, "report must be \"monthly\"");
+    const std::string month = body.value("month", "");
+    try {
+      db::report::month(month);
+      db::get_region(*db, slug);
+    } catch (const UserError& e) {
+      return fail(slug.empty() ? 400 : 404, e.what());
+    }
+    const long id = db::jobs::create_run(*db, slug, "report", month);
+    db::jobs::enqueue(*db, slug, "run_monthly", json{{"run_id", id}, {"month", month}});
+    log::info("run " + std::to_string(id) + ": monthly report of " + slug + " for " + month + " queued (trigger API)");
+    res.status = 202;
+    res.set_content(json{{"run_id", id}, {"status", "queued"}}.dump(), "application/json");
+    count(path, 202);
+  }
+
+  void run_status(const httplib::Request& req, httplib::Response& res) {
+    const std::string path = "/api/v1/runs";
+    auto db = pool.get();
+    if (!authorised(req, res, *db, path)) return;
+    const auto run = db::jobs::get_run(*db, std::stol(req.matches[1]));
+    if (!run) {
+      res.status = 404;
+      res.set_content(json{{"error", "no such run"}}.dump(), "application/json");
+      count(path, 404);
+      return;
+    }
+    res.set_content(json{{"run_id", run->id}, {"region", run->region}, {"kind", run->kind}, {"period", run->period},
+                         {"status", run->status}, {"started_at", run->started_at}, {"finished_at", run->finished_at},
+                         {"error", run->error}, {"summary", run->summary}}
+                        .dump(),
+                    "application/json");
+    count(path, 200);
+  }
+
+  void metrics(httplib::Response& res) {
+    std::ostringstream m;
+    m << "# HELP paxstats_http_requests_total HTTP requests by path and status.\n"
+         "# TYPE paxstats_http_requests_total counter\n";
+    {
+      std::lock_guard lock(counters.mu);
+      for (const auto& [key, n] : counters.requests) {
+        const auto sp = key.find(' ');
+        m << "paxstats_http_requests_total{path=\"" << key.substr(0, sp) << "\",code=\"" << key.substr(sp + 1) << "\"} " << n
+          << "\n";
+      }
+    }
+    auto counter = [&](const char* name, const char* help, long v) {
+      m << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << v << "\n";
+    };
+    counter("paxstats_rejected_signatures_total", "Requests refused for a bad or stale Slack signature.",
+            counters.rejected_signatures);
+    counter("paxstats_events_total", "Slack events received.", counters.events);
+    counter("paxstats_duplicate_events_total", "Slack events already seen (retries).", counters.duplicate_events);
+    counter("paxstats_parse_errors_total", "Backblasts mined live that had parse errors.", counters.parse_errors);
+    counter("paxstats_files_sent_total", "Charts delivered to Slack by this process.", counters.files_sent);
+    counter("paxstats_jobs_done_total", "Jobs finished.", counters.jobs_done);
+    counter("paxstats_jobs_failed_total", "Job attempts that failed.", counters.jobs_failed);
+    counter("paxstats_slack_429_total", "Slack rate-limit answers (429).", limiter->throttled());
+    try {
+      auto db = pool.get();
+      const auto d = db::jobs::depth(*db);
+      m << "# HELP paxstats_jobs Jobs by status.\n# TYPE paxstats_jobs gauge\n"
+        << "paxstats_jobs{status=\"queued\"} " << d.queued << "\npaxstats_jobs{status=\"running\"} " << d.running
+        << "\npaxstats_jobs{status=\"failed\"} " << d.failed << "\n";
+    } catch (const std::exception&) {
+    }
+    res.set_content(m.str(), "text/plain; version=0.0.4");
+  }
+
+  // ---- workers
+
+  // A Slack client for a region: its bot token from the environment variable it names.
+  std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug) {
+    const auto region = db::get_region(db, slug);
+    const char* token = std::getenv(region.token_env.c_str());
+    if (!token || !*token) throw UserError(region.token_env + " is not set: region " + slug + "'s bot token is needed");
+    return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
+                                                                .base_url = o.slack_base_url,
+                                                                .workspace = region.team_id.value_or(slug),
+                                                                .limiter = limiter});
+  }
+
+  std::string this_month(const std::string& slug, db::Database& db) {
+    const auto tz = db::get_region(db, slug).tz;
+    return date::format("%Y-%m", date::make_zoned(tz, date::floor<std::chrono::seconds>(o.now())).get_local_time());
+  }
+
+  void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d) {
+    const std::string dm = client.open_dm(user);
+    auto r = client.upload({.filename = d.file, .bytes = render::render(d.chart), .title = d.title,
+                            .alt_txt = render::alt_text(d.chart), .channel_id = dm, .initial_comment = d.comment});
+    if (!r.ok) throw slack::SlackError(r.result, user);
+    ++counters.files_sent;
+  }
+
+  void run_job(db::Database& db, const db::jobs::Job& job) {
+    const std::string& region = job.region;
+    if (job.kind == "event") {
+      const json& ev = job.payload["event"];
+      if (ev.value("type", "") != "message") return;
+      if (ev.value("channel_type", "") == "im") {  // a DM to the bot: "stats"?
+        if (ev.contains("bot_id") || ev.value("subtype", "") != "") return;
+        if (auto year = stats_request(ev.value("text", ""))) {
+          db::jobs::enqueue(db, region, "stats", json{{"user", ev.value("user", "")}, {"year", *year}});
+        } else {
+          auto client = client_for(db, region);
+          client->post_message(ev.value("channel", ""), std::string("I answer `stats` (or `my stats 2025`).\n") + kHelp);
+        }
+        return;
+      }
+      const auto in = mining::ingest_message_event(db, region, ev);
+      log::info("event " + job.payload.value("event_id", "") + ": " + in.channel + "/" + in.ts +
+                (in.stored ? " stored" : " unchanged") + (in.is_backblast ? ", a backblast" : "") +
+                (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
+      if (in.is_backblast && !in.errors.empty() && !in.deleted && !in.poster.empty()) {
+        ++counters.parse_errors;
+        // Once per message version, after a pause: a burst of edits ends in one DM at most.
+        db::jobs::enqueue(db, region, "feedback",
+                          json{{"channel", in.channel}, {"ts", in.ts}, {"edited_ts", in.edited_ts}, {"poster", in.poster}},
+                          "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);
+      }
+      return;
+    }
+    if (job.kind == "feedback") return feedback(db, job);
+    if (job.kind == "stats") {
+      const std::string user = job.payload.value("user", ""), year = job.payload.value("year", "");
+      auto client = client_for(db, region);
+      if (db::is_opted_out(db, region, user)) {
+        client->post_message(client->open_dm(user), "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
+        return;
+      }
+      const std::string now_month = this_month(region, db);
+      const std::string through = year.empty() || year == now_month.substr(0, 4) ? now_month : year + "-12";
+      const auto d = reports::personal_stats(db, region, user, through);
+      if (!d) {
+        client->post_message(client->open_dm(user), "I found no posts of yours in " + through.substr(0, 4) +
+                                                        ". Backblasts that tag you (<@" + user + ">) count.");
+        return;
+      }
+      upload_to_user(*client, user, *d);
+      return;
+    }
+    if (job.kind == "ao_stats") {
+      const std::string user = job.payload.value("user", ""), channel = job.payload.value("channel", "");
+      auto client = client_for(db, region);
+      const auto plan = reports::plan_monthly(db, region, this_month(region, db), {"q_counts", "leaderboards", "ao_trend"});
+      int sent = 0;
+      for (const auto& d : plan.deliveries)
+        if (d.recipient == channel) upload_to_user(*client, user, d), ++sent;
+      if (!sent)
+        client->post_message(client->open_dm(user), "<#" + channel + "> has no beatdowns this month yet, so no AO charts.");
+      return;
+    }
+    if (job.kind == "run_monthly") return monthly(db, job);
+    if (job.kind == "sync") {
+      auto client = client_for(db, region);
+      const auto r = mining::sync(db, region, *client);
+      log::info("sync " + region + ": " + std::to_string(r.inserted) + " new, " + std::to_string(r.updated) + " updated, " +
+                std::to_string(r.derived.beatdowns) + " beatdowns derived");
+      return;
+    }
+    throw std::runtime_error("unknown job kind " + job.kind);
+  }
+
+  void feedback(db::Database& db, const db::jobs::Job& job) {
+    const std::string& region = job.region;
+    const std::string channel = job.payload["channel"], ts = job.payload["ts"], edited = job.payload["edited_ts"],
+                      poster = job.payload["poster"];
+    const std::string s = db::quote_identifier(region);
+    // Only for the version it was made for: a newer one has its own job; a fixed one needs none.
+    const auto now_edited = db.query_value("SELECT coalesce(edited_ts, '') FROM " + s +
+                                           ".messages WHERE channel_id = $1 AND ts = $2 AND NOT deleted",
+                                           {channel, ts});
+    if (!now_edited || *now_edited != edited) return;
+    const auto issues = db.query("SELECT field, reason, coalesce(line, 0) FROM " + s +
+                                 ".parse_issues WHERE channel_id = $1 AND ts = $2 AND severity = 'error' ORDER BY line, field",
+                                 {channel, ts});
+    if (issues.empty() || db::is_opted_out(db, region, poster)) return;
+    auto client = client_for(db, region);
+    std::string text = "Hey <@" + poster + ">, I could not read all of your backblast in <#" + channel + ">:\n";
+    for (const auto& i : issues)
+      text += "• " + (*i[2] != "0" ? "line " + *i[2] + ", " : std::string()) + slack::escape_text(*i[0]) + ": " +
+              slack::escape_text(*i[1]) + "\n";
+    text += "Edit the post to fix it (mention people as @name; write the date as YYYY-MM-DD) and I will read it again.";
+    try {
+      text += "\n" + client->permalink(channel, ts);
+    } catch (const std::exception&) {
+    }
+    client->post_message(client->open_dm(poster), text);
+    log::info("feedback: DM to " + poster + " about " + channel + "/" + ts + " (" + std::to_string(issues.size()) + " error(s))");
+  }
+
+  void monthly(db::Database& db, const db::jobs::Job& job) {
+    const std::string& region = job.region;
+    const long run = job.payload.value("run_id", 0L);
+    const std::string month = job.payload.value("month", "");
+    db::jobs::set_run(db, run, "running");
+    try {
+      auto client = client_for(db, region);
+      const auto plan = reports::plan_monthly(db, region, month);
+      const int added = reports::queue_plan(db, plan);
+      const auto r = reports::deliver(db, region, *client);
+      counters.files_sent += r.sent;
+      const json summary{{"planned", plan.deliveries.size()}, {"new", added}, {"sent", r.sent}, {"skipped", r.skipped},
+                         {"failed", r.failed}, {"reasons", r.reasons}, {"notes", plan.notes}};
+      db::jobs::set_run(db, run, "succeeded", summary);
+      log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) + ", skipped " +
+                std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
+    } catch (const std::exception& e) {
+      db::jobs::set_run(db, run, "failed", json::object(), log::redact(e.what()));
+      throw;
+    }
+  }
+
+  void worker() {
+    std::unique_ptr<db::Database> db;
+    while (!stopping) {
+      std::optional<db::jobs::Job> job;
+      try {
+        if (!db) db = std::make_unique<db::Database>(o.database_url);
+        job = db::jobs::claim(*db);
+      } catch (const std::exception& e) {
+        log::error(std::string("worker: ") + log::redact(e.what()));
+        db.reset();
+      }
+      if (!job) {
+        std::unique_lock lock(sleep_mu);
+        sleep_cv.wait_for(lock, o.worker_idle, [&] { return stopping.load(); });
+        continue;
+      }
+      try {
+        run_job(*db, *job);
+        db::jobs::finish(*db, job->id);
+        ++counters.jobs_done;
+      } catch (const std::exception& e) {
+        ++counters.jobs_failed;
+        const std::string why = log::redact(e.what());
+        log::warn("job " + std::to_string(job->id) + " (" + job->kind + ", " + job->region + ") failed: " + why);
+        try {
+          // A bad input or setting will not get better by waiting: one attempt.
+          db::jobs::fail(*db, job->id, why, dynamic_cast<const UserError*>(&e) ? 1 : 5);
+        } catch (const std::exception&) {
+          db.reset();
+        }
+      }
+    }
+  }
+
+  // ---- scheduler: per region, the monthly run on day D at HH:MM local (the month before), and
+  // a daily sync at 04:00 local. A slot missed while down is caught up at start.
+
+  void schedule_once() {
+    auto lease = pool.get();
+    auto& db = *lease;
+    for (const auto& r : db.query("SELECT slug, tz, monthly_day, monthly_time, token_env, "
+                                  "extract(epoch FROM created_at)::bigint FROM paxstats.regions WHERE active")) {
+      const std::string slug = *r[0], tz = *r[1];
+      const int day = std::stoi(*r[2]);
+      const int hh = std::stoi(r[3]->substr(0, 2)), mm = std::stoi(r[3]->substr(3, 2));
+      const auto created = Clock::time_point(std::chrono::seconds(std::stoll(*r[5])));
+      try {
+        const auto* zone = date::locate_zone(tz);
+        const auto now = date::floor<std::chrono::seconds>(o.now());
+        const auto local = zone->to_local(now);
+        const auto ymd = date::year_month_day{date::floor<date::days>(local)};
+        auto slot_of = [&](date::year_month ym) {
+          return zone->to_sys(date::local_days{ym / date::day(static_cast<unsigned>(day))} + std::chrono::hours(hh) +
+                                  std::chrono::minutes(mm),
+                              date::choose::earliest);
+        };
+        date::year_month ym = ymd.year() / ymd.month();
+        if (slot_of(ym) > now) ym -= date::months{1};
+        const auto slot = slot_of(ym);
+        const date::year_month reported = ym - date::months{1};
+        const std::string period = date::format("%Y-%m", reported);
+        if (slot >= created && !db::jobs::has_run(db, slug, "report", period)) {
+          const long run = db::jobs::create_run(db, slug, "report", period);
+          if (db::jobs::enqueue(db, slug, "run_monthly", json{{"run_id", run}, {"month", period}},
+                                "monthly:" + slug + ":" + period))
+            log::info("scheduler: monthly report of " + slug + " for " + period + " queued (run " + std::to_string(run) + ")");
+          else
+            db::jobs::set_run(db, run, "failed", json::object(), "already queued");
+        }
+        const char* token = std::getenv(r[4]->c_str());
+        if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))
+          db::jobs::enqueue(db, slug, "sync", json::object(), "sync:" + slug + ":" + date::format("%F", ymd));
+      } catch (const std::exception& e) {
+        log::error("scheduler: " + slug + ": " + log::redact(e.what()));
+      }
+    }
+  }
+};
+
+Service::Service(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Service::~Service() { stop(); }
+
+void Service::start() {
+  auto& i = *impl_;
+  if (i.o.signing_secret.empty())
+    throw UserError("SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page");
+  {
+    db::Database db(i.o.database_url);
+    const int requeued = db::jobs::requeue_stale(db, 0);  // a previous process's unfinished jobs
+    if (requeued) log::info("serve: " + std::to_string(requeued) + " unfinished job(s) of an earlier run queued again");
+  }
+  i.routes();
+  i.bound_port = i.o.port == 0 ? i.http.bind_to_any_port(i.o.host) : (i.http.bind_to_port(i.o.host, i.o.port) ? i.o.port : -1);
+  if (i.bound_port <= 0)
+    throw UserError("cannot listen on " + i.o.host + ":" + std::to_string(i.o.port) + " (in use? try --port)");
+  i.http_thread = std::thread([&i] { i.http.listen_after_bind(); });
+  for (int w = 0; w < std::max(1, i.o.workers); ++w) i.workers.emplace_back([&i] { i.worker(); });
+  if (i.o.scheduler)
+    i.scheduler_thread = std::thread([&i] {
+      while (!i.stopping) {
+        i.schedule_once();
+        std::unique_lock lock(i.sleep_mu);
+        i.sleep_cv.wait_for(lock, i.o.scheduler_every, [&] { return i.stopping.load(); });
+      }
+    });
+  log::info("serve: listening on http://" + i.o.host + ":" + std::to_string(i.bound_port) + " with " +
+            std::to_string(i.workers.size()) + " worker(s)");
+}
+
+int Service::port() const { return impl_->bound_port; }
+
+void Service::stop() {
+  auto& i = *impl_;
+  if (i.stopping.exchange(true)) return;
+  i.http.stop();
+  if (i.http_thread.joinable()) i.http_thread.join();
+  i.sleep_cv.notify_all();
+  for (auto& w : i.workers)
+    if (w.joinable()) w.join();
+  if (i.scheduler_thread.joinable()) i.scheduler_thread.join();
+  log::info("serve: stopped");
+}
+
+void Service::schedule_once() { impl_->schedule_once(); }
+
+}  // namespace paxstats::serve

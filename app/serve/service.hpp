@@ -1,0 +1,56 @@
+#pragma once
+// paxstats serve: one process for many regions (matched by Slack team_id). HTTP endpoints for
+// Slack (events, slash commands, interactions) verified by signature, a trigger API with
+// bearer tokens, /healthz and /metrics; workers that drain the jobs table; a scheduler.
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace paxstats::serve {
+
+struct Options {
+  std::string database_url;
+  std::string host = "127.0.0.1";
+  int port = 8080;                 // 0: any free port (see Service::port)
+  std::string signing_secret;      // SLACK_SIGNING_SECRET; required
+  int workers = 2;                 // job workers, each with its own database connection
+  std::string slack_base_url;      // "" = $SLACK_API_BASE_URL or Slack's
+  std::chrono::milliseconds slack_window{60000};  // Slack's rate-limit window (tests shrink it)
+  bool scheduler = true;
+  std::chrono::milliseconds scheduler_every{30000};
+  std::chrono::milliseconds worker_idle{200};     // how long an idle worker sleeps between polls
+  int feedback_delay_seconds = 60;  // parse-error DMs wait this long for the next edit
+  std::function<std::chrono::system_clock::time_point()> now;  // the clock (tests set it)
+};
+
+// Prometheus counters of the process.
+struct Counters;
+
+class Service {
+ public:
+  explicit Service(Options options);
+  ~Service();  // stops
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Binds the port and starts the HTTP server, the workers and the scheduler. Throws
+  // paxstats::UserError when the port cannot be bound or the secret is missing.
+  void start();
+  int port() const;
+  // Graceful: stops taking requests, lets each worker finish its job, stops the scheduler.
+  void stop();
+  // Runs the scheduler's check once, now (tests; normally every scheduler_every).
+  void schedule_once();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The SHA-256 of a trigger-API token, as stored (hex).
+std::string token_hash(std::string_view token);
+// A new random token: "pxs_" + 40 base62 characters.
+std::string new_token();
+
+}  // namespace paxstats::serve
