@@ -308,9 +308,13 @@ struct Service::Impl {
     const std::string month = body.value("month", "");
     try {
       db::report::month(month);
+    } catch (const UserError& e) {
+      return fail(400, e.what());
+    }
+    try {
       db::get_region(*db, slug);
     } catch (const UserError& e) {
-      return fail(slug.empty() ? 400 : 404, e.what());
+      return fail(404, e.what());
     }
     const long id = db::jobs::create_run(*db, slug, "report", month);
     db::jobs::enqueue(*db, slug, "run_monthly", json{{"run_id", id}, {"month", month}});
@@ -448,14 +452,21 @@ struct Service::Impl {
       return;
     }
     if (job.kind == "ao_stats") {
+      // This month so far; last month's when this one has no beatdown here yet (the 1st).
       const std::string user = job.payload.value("user", ""), channel = job.payload.value("channel", "");
       auto client = client_for(db, region);
-      const auto plan = reports::plan_monthly(db, region, this_month(region, db), {"q_counts", "leaderboards", "ao_trend"});
-      int sent = 0;
-      for (const auto& d : plan.deliveries)
-        if (d.recipient == channel) upload_to_user(*client, user, d), ++sent;
-      if (!sent)
-        client->post_message(client->open_dm(user), "<#" + channel + "> has no beatdowns this month yet, so no AO charts.");
+      std::string month = this_month(region, db);
+      for (int tries = 0; tries < 2; ++tries) {
+        int sent = 0;
+        for (const auto& d : reports::plan_monthly(db, region, month, {"q_counts", "leaderboards", "ao_trend"}).deliveries)
+          if (d.recipient == channel) upload_to_user(*client, user, d), ++sent;
+        if (sent) return;
+        const auto ym = date::year_month{date::year{std::stoi(month.substr(0, 4))},
+                                         date::month{static_cast<unsigned>(std::stoi(month.substr(5, 2)))}} -
+                        date::months{1};
+        month = date::format("%Y-%m", ym);
+      }
+      client->post_message(client->open_dm(user), "<#" + channel + "> has had no beatdowns this month or last, so no AO charts.");
       return;
     }
     if (job.kind == "run_monthly") return monthly(db, job);

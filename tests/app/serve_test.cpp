@@ -1,0 +1,268 @@
+// paxstats serve end to end: signed HTTP requests from "Slack" (valid, forged, stale, replayed),
+// events mined into the region, slash commands and "stats" DMs answered through the fake Slack,
+// the trigger API with bearer tokens, and the scheduler.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <thread>
+
+#include "../mining/truth_support.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/jobs.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/slack/fake_slack.hpp"
+#include "paxstats/slack/signature.hpp"
+#include "postgres_env.hpp"
+#include "service.hpp"
+
+using namespace paxstats;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+namespace {
+
+const char* kSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+
+class Serve : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    log::set_level(log::Level::warn);
+    mining::GeneratorOptions o;
+    o.seed = 77;
+    o.pax = 40;
+    o.months = 2;
+    ws_ = new test::GeneratedWorkspace(o);
+  }
+  static void TearDownTestSuite() { delete ws_; }
+
+  void SetUp() override {
+    url = test::PostgresEnvironment::get().fresh_database_url();
+    conn = std::make_unique<db::Database>(url);
+    team = ws_->truth["region"]["team_id"];
+    db::add_region(*conn, "r", "F3 Test", "America/Chicago");
+    mining::import_export(*conn, "r", ws_->path());
+    db::set_region(*conn, "r", {{"team_id", team}, {"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
+                                {"token_env", "PAXSTATS_SERVE_TEST_TOKEN"}});
+    slack::fake::FakeSlack::Options fo;
+    fo.window = 100ms;
+    fake = std::make_unique<slack::fake::FakeSlack>(fo);
+    fake->load_export(ws_->path());
+    fake->start();
+    ::setenv("PAXSTATS_SERVE_TEST_TOKEN", fo.token.c_str(), 1);
+    serve::Options so;
+    so.database_url = url;
+    so.port = 0;
+    so.signing_secret = kSecret;
+    so.slack_base_url = fake->base_url();
+    so.slack_window = 100ms;
+    so.scheduler = false;
+    so.worker_idle = 20ms;
+    so.feedback_delay_seconds = 0;
+    service = std::make_unique<serve::Service>(so);
+    service->start();
+    http = std::make_unique<httplib::Client>("127.0.0.1", service->port());
+    // Someone who posted in the last month, and an AO channel that is open.
+    for (const auto& b : ws_->truth["beatdowns"])
+      if (b["date"].get<std::string>() >= "2026-10-01" && b["q"].contains("user_id")) {
+        user = b["q"]["user_id"];
+        ao = b["ao"];
+      }
+  }
+  void TearDown() override { service.reset(); }
+
+  httplib::Result post(const std::string& path, const std::string& body, const std::string& type,
+                       long ts_offset = 0, const std::string& secret = kSecret, httplib::Headers extra = {}) {
+    const std::string ts = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+        ts_offset);
+    extra.emplace("X-Slack-Request-Timestamp", ts);
+    extra.emplace("X-Slack-Signature", slack::compute_signature(secret, ts, body));
+    return http->Post(path.c_str(), extra, body, type.c_str());
+  }
+  httplib::Result event(const json& ev, const std::string& event_id, httplib::Headers extra = {}) {
+    json body{{"type", "event_callback"}, {"team_id", team}, {"event_id", event_id}, {"event", ev}};
+    return post("/slack/events", body.dump(), "application/json", 0, kSecret, std::move(extra));
+  }
+  httplib::Result command(const std::string& text) {
+    return post("/slack/commands",
+                "command=%2Fpaxstats&team_id=" + team + "&user_id=" + user + "&channel_id=" + ao + "&text=" + text,
+                "application/x-www-form-urlencoded");
+  }
+  // Waits (up to 10 s) for a condition the service makes true in the background.
+  template <class F>
+  bool eventually(F f) {
+    for (int i = 0; i < 500; ++i) {
+      if (f()) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return f();
+  }
+  int files_in(const std::string& channel) {
+    int n = 0;
+    for (const auto& f : fake->files()) n += f.completed && f.channel_id == channel;
+    return n;
+  }
+  std::string backblast(const std::string& date, const std::string& pax) {
+    return "Backblast: Live test\nDate: " + date + "\nAO: <#" + ao + ">\nQ: <@" + user + ">\nPAX: " + pax +
+           "\nFNGs: 0\nCount: 3\n\nCOT: done";
+  }
+
+  static inline test::GeneratedWorkspace* ws_ = nullptr;
+  std::string url, team, user, ao;
+  std::unique_ptr<db::Database> conn;
+  std::unique_ptr<slack::fake::FakeSlack> fake;
+  std::unique_ptr<serve::Service> service;
+  std::unique_ptr<httplib::Client> http;
+};
+
+}  // namespace
+
+TEST_F(Serve, OnlySignedFreshRequestsGetInAndARetriedEventIsDoneOnce) {
+  const std::string challenge = R"({"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})";
+  auto ok = post("/slack/events", challenge, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(json::parse(ok->body)["challenge"], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+  EXPECT_EQ(post("/slack/events", challenge, "application/json", 0, "not the secret")->status, 401);  // forged
+  EXPECT_EQ(post("/slack/events", challenge, "application/json", -400)->status, 401);                // stale
+  EXPECT_EQ(post("/slack/commands", "text=help&team_id=" + team, "application/x-www-form-urlencoded", 0, "nope")->status, 401);
+  EXPECT_EQ(http->Post("/slack/interactions", "payload=%7B%7D", "application/x-www-form-urlencoded")->status, 401);
+
+  const json ev{{"type", "message"}, {"channel", ao}, {"user", user}, {"text", backblast("2026-11-03", "<@" + user + ">")},
+                {"ts", "1793000000.000100"}, {"channel_type", "channel"}};
+  EXPECT_EQ(event(ev, "Ev0001")->status, 200);
+  EXPECT_EQ(event(ev, "Ev0001", {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_timeout"}})->status, 200);
+  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE dedupe_key = 'event:Ev0001'"), "1");
+  EXPECT_TRUE(eventually([&] { return conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE status = 'done'") == "1"; }));
+  const auto metrics = http->Get("/metrics");
+  EXPECT_NE(metrics->body.find("paxstats_duplicate_events_total 1"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("paxstats_rejected_signatures_total 4"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("paxstats_jobs{status=\"queued\"} 0"), std::string::npos) << metrics->body;
+  EXPECT_EQ(http->Get("/healthz")->status, 200);
+}
+
+TEST_F(Serve, BackblastEventsAreMinedEditedAndDeletedWithinSeconds) {
+  const std::string ts = "1793000100.000200";
+  const std::string other = ws_->truth["beatdowns"][0]["q"].value("user_id", user);
+  json ev{{"type", "message"}, {"channel", ao}, {"user", user}, {"ts", ts}, {"channel_type", "channel"},
+          {"text", backblast("2026-11-04", "<@" + user + ">")}};
+  ASSERT_EQ(event(ev, "EvA")->status, 200);
+  auto attendance = [&] {
+    return conn->query_value("SELECT count(*) FROM r.posts WHERE channel_id = $1 AND ts = $2", {ao, ts}).value_or("0");
+  };
+  EXPECT_TRUE(eventually([&] { return attendance() == "1"; })) << attendance();
+
+  // An edit adds a PAX: the beatdown is derived again.
+  json changed{{"type", "message"}, {"subtype", "message_changed"}, {"channel", ao}, {"hidden", true},
+               {"message", {{"type", "message"}, {"user", user}, {"ts", ts}, {"edited", {{"user", user}, {"ts", "1793000200.000000"}}},
+                            {"text", backblast("2026-11-04", "<@" + user + "> <@U0NEWGUY01> Hoss")}}}};
+  ASSERT_EQ(event(changed, "EvB")->status, 200);
+  EXPECT_TRUE(eventually([&] { return attendance() == "3"; })) << attendance();
+
+  // Deleted: kept in the raw store, no longer counted.
+  json deleted{{"type", "message"}, {"subtype", "message_deleted"}, {"channel", ao}, {"hidden", true}, {"deleted_ts", ts},
+               {"previous_message", changed["message"]}};
+  ASSERT_EQ(event(deleted, "EvC")->status, 200);
+  EXPECT_TRUE(eventually([&] { return attendance() == "0"; })) << attendance();
+  EXPECT_EQ(conn->query_value("SELECT deleted FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "t");
+  EXPECT_EQ(conn->query_value("SELECT source FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "event");
+}
+
+TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
+  const std::string ts = "1793000300.000300";
+  auto bad = [&](const std::string& edited) {
+    json m{{"type", "message"}, {"user", user}, {"ts", ts}, {"text", backblast("someday soon", "<@" + user + ">")}};
+    if (!edited.empty()) m["edited"] = {{"user", user}, {"ts", edited}};
+    return m;
+  };
+  json ev = bad("");
+  ev["channel"] = ao;
+  ev["channel_type"] = "channel";
+  ASSERT_EQ(event(ev, "EvF1")->status, 200);
+  // The same version again (Slack's retry under another id would be deduped too): no second DM.
+  ASSERT_EQ(event(ev, "EvF2")->status, 200);
+  EXPECT_TRUE(eventually([&] { return !fake->dm_channel(user).empty() && !fake->messages(fake->dm_channel(user)).empty(); }));
+  std::this_thread::sleep_for(300ms);
+  auto dms = fake->messages(fake->dm_channel(user));
+  ASSERT_EQ(dms.size(), 1u);
+  const std::string text = dms[0].value("text", "");
+  EXPECT_NE(text.find("date"), std::string::npos) << text;
+  EXPECT_NE(text.find("line 2"), std::string::npos) << text;
+  // A new version, still wrong: one more DM.
+  json changed{{"type", "message"}, {"subtype", "message_changed"}, {"channel", ao}, {"message", bad("1793000400.000000")}};
+  ASSERT_EQ(event(changed, "EvF3")->status, 200);
+  EXPECT_TRUE(eventually([&] { return fake->messages(fake->dm_channel(user)).size() == 2; }));
+}
+
+TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
+  auto me = command("me");
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  EXPECT_EQ(json::parse(me->body)["response_type"], "ephemeral");
+  EXPECT_TRUE(eventually([&] { return !fake->dm_channel(user).empty() && files_in(fake->dm_channel(user)) == 1; }));
+
+  // "stats" by DM to the bot.
+  json dm{{"type", "message"}, {"channel", "D0DMTEST01"}, {"channel_type", "im"}, {"user", user}, {"text", "My stats"},
+          {"ts", "1793000500.000100"}};
+  ASSERT_EQ(event(dm, "EvDM1")->status, 200);
+  EXPECT_TRUE(eventually([&] { return files_in(fake->dm_channel(user)) == 2; }));
+
+  // stop / start set the opt-out; while out, no chart is sent.
+  EXPECT_NE(command("stop")->body.find("will not DM you"), std::string::npos);
+  EXPECT_TRUE(db::is_opted_out(*conn, "r", user));
+  command("me");
+  EXPECT_TRUE(eventually([&] { return conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "3"; }));
+  EXPECT_EQ(files_in(fake->dm_channel(user)), 2);
+  command("start");
+  EXPECT_FALSE(db::is_opted_out(*conn, "r", user));
+
+  // /paxstats ao: this channel's charts, by DM; unknown words get the help.
+  command("ao");
+  EXPECT_TRUE(eventually([&] { return files_in(fake->dm_channel(user)) >= 3; }));
+  const auto unknown = json::parse(command("dance")->body)["text"].get<std::string>();
+  EXPECT_NE(unknown.find("/paxstats me"), std::string::npos) << unknown;
+  EXPECT_NE(json::parse(command("help")->body)["text"].get<std::string>().find("/paxstats stop"), std::string::npos);
+}
+
+TEST_F(Serve, TheTriggerApiRunsAMonthOnlyForALiveToken) {
+  const std::string token = serve::new_token();
+  db::jobs::add_token(*conn, "ci", serve::token_hash(token));
+  const std::string body = R"({"report":"monthly","month":"2026-10"})";
+  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", body, "application/json")->status, 401);
+  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", {{"Authorization", "Bearer pxs_wrong"}}, body, "application/json")->status, 401);
+  const httplib::Headers auth{{"Authorization", "Bearer " + token}};
+  EXPECT_EQ(http->Post("/api/v1/regions/nope/runs", auth, body, "application/json")->status, 404);
+  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"Oct"})", "application/json")->status, 400);
+  auto created = http->Post("/api/v1/regions/r/runs", auth, body, "application/json");
+  ASSERT_EQ(created->status, 202) << created->body;
+  const long id = json::parse(created->body)["run_id"];
+  json status;
+  EXPECT_TRUE(eventually([&] {
+    status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
+    return status["status"] == "succeeded" || status["status"] == "failed";
+  }));
+  ASSERT_EQ(status["status"], "succeeded") << status.dump();
+  EXPECT_GT(status["summary"]["sent"].get<int>(), 10);
+  EXPECT_EQ(status["summary"]["failed"], 0);
+  int completed = 0;
+  for (const auto& f : fake->files()) completed += f.completed;
+  EXPECT_EQ(completed, status["summary"]["sent"].get<int>());
+  ASSERT_TRUE(db::jobs::revoke_token(*conn, "ci"));
+  EXPECT_EQ(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->status, 401);
+}
+
+TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
+  // The region existed before this month's slot (the 2nd, 09:00): last month's run is due.
+  conn->query("UPDATE paxstats.regions SET created_at = now() - interval '90 days'");
+  service->schedule_once();
+  service->schedule_once();
+  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
+  EXPECT_TRUE(eventually([&] {
+    return conn->query_value("SELECT status FROM paxstats.runs WHERE kind = 'report'") == "succeeded";
+  }));
+  service->schedule_once();
+  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
+}
