@@ -30,7 +30,8 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       "Run the service: POST /slack/events, /slack/commands, /slack/interactions (Slack-signed), the trigger API "
       "(POST /api/v1/regions/SLUG/runs, GET /api/v1/runs/ID; Bearer token), GET /healthz and /metrics; job workers; "
       "the monthly schedule and a daily sync per region. Needs SLACK_SIGNING_SECRET and each region's bot token in "
-      "its token_env. Stops cleanly on SIGTERM or Ctrl-C.");
+      "its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no public "
+      "URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
   serve->add_option("--host", a->host, "Address to listen on")->capture_default_str();
   serve->add_option("--port", a->port, "Port to listen on")->capture_default_str();
   serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")->capture_default_str();
@@ -45,6 +46,8 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       o.scheduler = !a->no_scheduler;
       const char* secret = std::getenv("SLACK_SIGNING_SECRET");
       o.signing_secret = secret ? secret : "";
+      const char* app_token = std::getenv("SLACK_APP_TOKEN");
+      o.app_token = app_token ? app_token : "";
       serve::Service service(o);
       service.start();
       std::signal(SIGTERM, on_signal);

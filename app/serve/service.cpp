@@ -1,5 +1,7 @@
 #include "service.hpp"
 
+#include "socket_mode.hpp"
+
 #include <date/tz.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
@@ -129,6 +131,7 @@ struct Service::Impl {
   std::mutex sleep_mu;
   std::condition_variable sleep_cv;
   std::shared_ptr<slack::RateLimiter> limiter;
+  std::unique_ptr<SocketModeClient> socket_mode;
 
   explicit Impl(Options options)
       : o(std::move(options)),
@@ -194,11 +197,15 @@ struct Service::Impl {
       count("/slack/events", 200);
       return;
     }
-    // Always ack at once: the work goes into the jobs table. Slack's retries of an event
-    // (X-Slack-Retry-Num) carry the same event_id and are dropped by its dedupe key.
-    res.status = 200;
-    count("/slack/events", 200);
-    if (body.value("type", "") != "event_callback") return;
+    res.status = accept_event(body, req.get_header_value("X-Slack-Retry-Num"));
+    count("/slack/events", res.status);
+  }
+
+  // An event_callback (over HTTP or Socket Mode): queued in the jobs table, never worked on
+  // here, so the ack is immediate. Slack's retries of an event carry the same event_id and are
+  // dropped by its dedupe key. Returns the HTTP status to answer (500 only when not queued).
+  int accept_event(const json& body, const std::string& retry) {
+    if (body.value("type", "") != "event_callback") return 200;
     ++counters.events;
     const std::string team = body.value("team_id", ""), event_id = body.value("event_id", "");
     try {
@@ -207,29 +214,49 @@ struct Service::Impl {
       if (!region) {
         log::warn("event " + event_id + " from team " + team + ": no active region has this team_id (paxstats region set "
                   "SLUG team_id=" + team + ")");
-        return;
+        return 200;
       }
-      const bool fresh = db::jobs::enqueue(*db, *region, "event", json{{"event", body.value("event", json::object())}, {"event_id", event_id}},
+      const json event = body.value("event", json::object());
+      const bool fresh = db::jobs::enqueue(*db, *region, "event", json{{"event", event}, {"event_id", event_id}},
                                            event_id.empty() ? std::nullopt : std::optional<std::string>("event:" + event_id));
       if (!fresh) ++counters.duplicate_events;
-      log::info("event " + event_id + " (" + body["event"].value("type", "?") + ") for " + *region +
-                (fresh ? " queued" : " already seen") +
-                (req.has_header("X-Slack-Retry-Num") ? ", Slack's retry " + req.get_header_value("X-Slack-Retry-Num") : ""));
+      log::info("event " + event_id + " (" + event.value("type", "?") + ") for " + *region +
+                (fresh ? " queued" : " already seen") + (retry.empty() || retry == "0" ? "" : ", Slack's retry " + retry));
+      return 200;
     } catch (const std::exception& e) {
       // Not acked then: Slack retries, and the dedupe key makes the retry safe.
-      res.status = 500;
       log::error("event " + event_id + " not queued: " + log::redact(e.what()));
+      return 500;
     }
+  }
+
+  // A Socket Mode envelope: the same work as the HTTP endpoints; a slash command's reply goes
+  // back in the ack.
+  std::optional<json> envelope(const json& env) {
+    const std::string type = env.value("type", "");
+    const json payload = env.value("payload", json::object());
+    if (type == "events_api") {
+      accept_event(payload, std::to_string(env.value("retry_attempt", 0)));
+      return std::nullopt;
+    }
+    if (type == "slash_commands")
+      return command_reply(payload.value("team_id", ""), payload.value("user_id", ""), payload.value("channel_id", ""),
+                           payload.value("text", ""));
+    return std::nullopt;  // interactive: acknowledged
   }
 
   void command(const httplib::Request& req, httplib::Response& res) {
     if (!verified(req, res, "/slack/commands")) return;
-    const std::string team = req.get_param_value("team_id"), user = req.get_param_value("user_id"),
-                      channel = req.get_param_value("channel_id"), text = req.get_param_value("text");
-    auto reply = [&](const std::string& message) {
-      res.set_content(json{{"response_type", "ephemeral"}, {"text", message}}.dump(), "application/json");
-      count("/slack/commands", 200);
-    };
+    res.set_content(command_reply(req.get_param_value("team_id"), req.get_param_value("user_id"),
+                                  req.get_param_value("channel_id"), req.get_param_value("text"))
+                        .dump(),
+                    "application/json");
+    count("/slack/commands", 200);
+  }
+
+  // /paxstats WORDS: answered at once (an ephemeral reply); slow work goes to the jobs table.
+  json command_reply(const std::string& team, const std::string& user, const std::string& channel, const std::string& text) {
+    auto reply = [](const std::string& message) { return json{{"response_type", "ephemeral"}, {"text", message}}; };
     std::vector<std::string> words;
     {
       std::istringstream in(text);
@@ -635,15 +662,24 @@ void Service::start() {
         i.sleep_cv.wait_for(lock, i.o.scheduler_every, [&] { return i.stopping.load(); });
       }
     });
+  if (!i.o.app_token.empty()) {
+    i.socket_mode = std::make_unique<SocketModeClient>(SocketModeOptions{
+        .app_token = i.o.app_token, .api_base_url = i.o.slack_base_url,
+        .on_envelope = [&i](const json& env) { return i.envelope(env); }});
+    i.socket_mode->start();
+  }
   log::info("serve: listening on http://" + i.o.host + ":" + std::to_string(i.bound_port) + " with " +
             std::to_string(i.workers.size()) + " worker(s)");
 }
 
 int Service::port() const { return impl_->bound_port; }
 
+long Service::socket_mode_connections() const { return impl_->socket_mode ? impl_->socket_mode->connections() : 0; }
+
 void Service::stop() {
   auto& i = *impl_;
   if (i.stopping.exchange(true)) return;
+  if (i.socket_mode) i.socket_mode->stop();
   i.http.stop();
   if (i.http_thread.joinable()) i.http_thread.join();
   i.sleep_cv.notify_all();

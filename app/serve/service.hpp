@@ -14,6 +14,7 @@ struct Options {
   std::string host = "127.0.0.1";
   int port = 8080;                 // 0: any free port (see Service::port)
   std::string signing_secret;      // SLACK_SIGNING_SECRET; required
+  std::string app_token;           // SLACK_APP_TOKEN (xapp-…): also take events and commands over Socket Mode
   int workers = 2;                 // job workers, each with its own database connection
   std::string slack_base_url;      // "" = $SLACK_API_BASE_URL or Slack's
   std::chrono::milliseconds slack_window{60000};  // Slack's rate-limit window (tests shrink it)
@@ -38,6 +39,7 @@ class Service {
   // paxstats::UserError when the port cannot be bound or the secret is missing.
   void start();
   int port() const;
+  long socket_mode_connections() const;  // WebSocket connections made so far (0 without Socket Mode)
   // Graceful: stops taking requests, lets each worker finish its job, stops the scheduler.
   void stop();
   // Runs the scheduler's check once, now (tests; normally every scheduler_every).

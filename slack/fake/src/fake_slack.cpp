@@ -293,6 +293,10 @@ std::string param(const Params& p, const char* name) {
 }  // namespace
 
 json FakeSlack::Impl::dispatch(const std::string& method, const Params& p) {
+  if (method == "apps.connections.open") {
+    if (options.socket_mode_url.empty()) return fail("not_allowed_token_type");
+    return ok({{"url", options.socket_mode_url}});
+  }
   if (method == "auth.test")
     return ok({{"url", "https://fake.slack.com/"},
                {"team", options.team_name},
@@ -540,7 +544,10 @@ void FakeSlack::start() {
     if (auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
     else if (p.count("token")) token = p["token"];
 
-    Request rec{method, p, token == options_.token, 200, ""};
+    const bool app_method = method == "apps.connections.open";  // app-level token, in the header only
+    if (app_method && auth.rfind("Bearer ", 0) != 0) token.clear();
+    const std::string& expected = app_method ? options_.app_token : options_.token;
+    Request rec{method, p, token == expected, 200, ""};
     std::optional<Fault> fault;
     json answer;
     {
@@ -548,8 +555,8 @@ void FakeSlack::start() {
       fault = impl_->next_fault(method, p);
       std::optional<int> retry;
       if (fault && fault->kind == Fault::rate_limit) retry = fault->retry_after;
-      if (token.empty()) answer = fail("not_authed");
-      else if (token != options_.token) answer = fail("invalid_auth");
+      if (token.empty()) answer = fail(app_method ? "missing_args" : "not_authed");
+      else if (token != expected) answer = fail("invalid_auth");
       else if (impl_->revoked) answer = fail("token_revoked");
       else if (fault && fault->kind == Fault::http_500) rec.http_status = 500;
       else if (fault && fault->kind == Fault::slack_error) {

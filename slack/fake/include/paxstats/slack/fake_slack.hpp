@@ -39,6 +39,10 @@ class FakeSlack {
     bool nonmarketplace_history = false;
     std::string host = "127.0.0.1";
     int port = 0;  // 0: any free port
+    // Socket Mode: apps.connections.open takes this app-level token (only it, and only in the
+    // Authorization header) and answers with socket_mode_url (a test's WebSocket server).
+    std::string app_token = "xapp-1-fake-app-token";
+    std::string socket_mode_url = {};
   };
 
   struct User {
