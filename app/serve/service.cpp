@@ -446,17 +446,7 @@ struct Service::Impl {
         }
         return;
       }
-      const auto in = mining::ingest_message_event(db, region, ev);
-      log::info("event " + job.payload.value("event_id", "") + ": " + in.channel + "/" + in.ts +
-                (in.stored ? " stored" : " unchanged") + (in.is_backblast ? ", a backblast" : "") +
-                (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
-      if (in.is_backblast && !in.errors.empty() && !in.deleted && !in.poster.empty()) {
-        ++counters.parse_errors;
-        // Once per message version, after a pause: a burst of edits ends in one DM at most.
-        db::jobs::enqueue(db, region, "feedback",
-                          json{{"channel", in.channel}, {"ts", in.ts}, {"edited_ts", in.edited_ts}, {"poster", in.poster}},
-                          "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);
-      }
+      mined(db, region, {job.payload}, {mining::ingest_message_event(db, region, ev)});
       return;
     }
     if (job.kind == "feedback") return feedback(db, job);
@@ -505,6 +495,42 @@ struct Service::Impl {
       return;
     }
     throw std::runtime_error("unknown job kind " + job.kind);
+  }
+
+  // After mining: a log line per event, and a feedback DM queued for a backblast version that
+  // could not be read (once per version, after a pause: a burst of edits ends in one DM at most).
+  void mined(db::Database& db, const std::string& region, const std::vector<json>& payloads,
+             const std::vector<mining::EventIngest>& results) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      const auto& in = results[i];
+      if (in.channel.empty()) continue;
+      log::info("event " + payloads[i].value("event_id", "") + ": " + in.channel + "/" + in.ts +
+                (in.is_backblast ? " mined as a backblast" : " stored") +
+                (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
+      if (in.is_backblast && !in.errors.empty() && !in.deleted && !in.poster.empty()) {
+        ++counters.parse_errors;
+        db::jobs::enqueue(db, region, "feedback",
+                          json{{"channel", in.channel}, {"ts", in.ts}, {"edited_ts", in.edited_ts}, {"poster", in.poster}},
+                          "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);
+      }
+    }
+  }
+
+  // A burst of channel message events of one region, mined in one transaction. DMs to the bot
+  // ("stats") are handled one by one. Throws when the batch failed (each is then tried alone).
+  void run_event_batch(db::Database& db, const std::string& region, const std::vector<db::jobs::Job>& jobs) {
+    std::vector<json> payloads, events;
+    for (const auto& j : jobs) {
+      const json& ev = j.payload["event"];
+      if (ev.value("type", "") != "message") continue;
+      if (ev.value("channel_type", "") == "im") {
+        run_job(db, j);
+        continue;
+      }
+      payloads.push_back(j.payload);
+      events.push_back(ev);
+    }
+    if (!events.empty()) mined(db, region, payloads, mining::ingest_message_events(db, region, events));
   }
 
   void feedback(db::Database& db, const db::jobs::Job& job) {
@@ -573,20 +599,40 @@ struct Service::Impl {
         sleep_cv.wait_for(lock, o.worker_idle, [&] { return stopping.load(); });
         continue;
       }
-      try {
-        run_job(*db, *job);
-        db::jobs::finish(*db, job->id);
-        ++counters.jobs_done;
-      } catch (const std::exception& e) {
-        ++counters.jobs_failed;
-        const std::string why = log::redact(e.what());
-        log::warn("job " + std::to_string(job->id) + " (" + job->kind + ", " + job->region + ") failed: " + why);
+      if (job->kind == "event" && !job->region.empty()) {
+        std::vector<db::jobs::Job> batch{*job};
         try {
-          // A bad input or setting will not get better by waiting: one attempt.
-          db::jobs::fail(*db, job->id, why, dynamic_cast<const UserError*>(&e) ? 1 : 5);
-        } catch (const std::exception&) {
-          db.reset();
+          for (auto& more : db::jobs::claim_batch(*db, job->region, "event", 499)) batch.push_back(std::move(more));
+          run_event_batch(*db, job->region, batch);
+          std::vector<long> ids;
+          for (const auto& j : batch) ids.push_back(j.id);
+          db::jobs::finish(*db, ids);
+          counters.jobs_done += static_cast<long>(batch.size());
+          continue;
+        } catch (const std::exception& e) {
+          log::warn("a batch of " + std::to_string(batch.size()) + " events failed (" + log::redact(e.what()) +
+                    "); trying each alone");
         }
+        for (const auto& j : batch) attempt(*db, j);
+        continue;
+      }
+      attempt(*db, *job);
+    }
+  }
+
+  void attempt(db::Database& db, const db::jobs::Job& job) {
+    try {
+      run_job(db, job);
+      db::jobs::finish(db, job.id);
+      ++counters.jobs_done;
+    } catch (const std::exception& e) {
+      ++counters.jobs_failed;
+      const std::string why = log::redact(e.what());
+      log::warn("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ") failed: " + why);
+      try {
+        // A bad input or setting will not get better by waiting: one attempt.
+        db::jobs::fail(db, job.id, why, dynamic_cast<const UserError*>(&e) ? 1 : 5);
+      } catch (const std::exception&) {
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "paxstats/db/jobs.hpp"
 
+#include <algorithm>
+
 #include "paxstats/error.hpp"
 
 namespace paxstats::db::jobs {
@@ -37,6 +39,26 @@ std::optional<Job> claim(Database& db) {
       "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1");
   if (r.empty()) return std::nullopt;
   return Job{std::stol(*r[0][0]), *r[0][1], *r[0][2], nlohmann::json::parse(*r[0][3]), std::stoi(*r[0][4])};
+}
+
+std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit) {
+  std::vector<Job> out;
+  for (const auto& r : db.query(
+           "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
+           "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() AND region = $1 "
+           "             AND kind = $2 ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
+           "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1",
+           {std::string(region), std::string(kind), std::to_string(limit)}))
+    out.push_back({std::stol(*r[0]), *r[1], *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4])});
+  std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
+  return out;
+}
+
+void finish(Database& db, const std::vector<long>& ids) {
+  nlohmann::json list = ids;
+  db.query("UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
+           "WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::bigint)",
+           {list.dump()});
 }
 
 void finish(Database& db, long id) {

@@ -231,7 +231,7 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
       tx,
       std::string("WITH s AS (") +
           (duplicates ? "SELECT DISTINCT ON (channel_id, ts) * FROM staging_messages "
-                        "ORDER BY channel_id, ts, edited_ts DESC NULLS LAST, reply_count DESC"
+                        "ORDER BY channel_id, ts, deleted DESC, edited_ts DESC NULLS LAST, reply_count DESC"
                       : "SELECT * FROM staging_messages") +
           "), "
       "up AS (INSERT INTO " + impl_->t("messages") +

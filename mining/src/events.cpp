@@ -1,4 +1,6 @@
 // Real-time mining: one Slack message event into the raw store, and its beatdown re-derived.
+#include <map>
+
 #include "derive.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
@@ -10,10 +12,12 @@ namespace paxstats::mining {
 
 using json = nlohmann::json;
 
-EventIngest ingest_message_event(db::Database& db, std::string_view region_view, const json& event) {
-  const std::string region(region_view);
-  EventIngest out;
-  if (!event.is_object() || event.value("type", "") != "message") return out;
+namespace {
+
+// The message an event carries, as stored: the new version of an edit, the last version of a
+// deleted message (kept, marked deleted), or the message itself. nullopt: not a message event.
+std::optional<db::MessageRecord> record_of(const json& event) {
+  if (!event.is_object() || event.value("type", "") != "message") return std::nullopt;
   const std::string channel = event.value("channel", "");
   if (channel.empty()) throw UserError("message event without a channel: " + event.dump().substr(0, 200));
   const std::string subtype = event.value("subtype", "");
@@ -22,41 +26,79 @@ EventIngest ingest_message_event(db::Database& db, std::string_view region_view,
   if (subtype == "message_changed") {
     message = event.value("message", json::object());
   } else if (subtype == "message_deleted") {
-    // Kept forever: the message as it was, marked deleted (its beatdown no longer counts).
     message = event.contains("previous_message") ? event["previous_message"]
                                                  : json{{"ts", event.value("deleted_ts", "")}, {"subtype", "tombstone"}};
     deleted = true;
   } else {
     message = event;
-    for (const char* k : {"channel", "event_ts", "channel_type", "client_msg_id_"}) message.erase(k);
+    for (const char* k : {"channel", "event_ts", "channel_type"}) message.erase(k);
   }
   auto record = detail::message_record(channel, message, "event " + event.value("event_ts", "?"));
   record.deleted = record.deleted || deleted;
+  return record;
+}
+
+}  // namespace
+
+std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_view region_view, const std::vector<json>& events) {
+  const std::string region(region_view);
+  std::vector<EventIngest> out(events.size());
+  std::vector<std::optional<db::MessageRecord>> records;
+  for (const auto& e : events) records.push_back(record_of(e));
   const std::string tz = db::get_region(db, region).tz;
   {
     db::RegionWriter w(db, region);
     const auto ctx = detail::make_context(tz, w);
-    w.stage_message(record);
+    bool any = false;
+    for (const auto& r : records)
+      if (r) w.stage_message(*r), any = true;
+    if (!any) return out;
     const auto merged = w.merge_messages("event");
-    out.stored = merged.inserted + merged.updated > 0;
-    out.derived = detail::derive(w, ctx, false);
+    const auto derived = detail::derive(w, ctx, false);
     w.commit();
+    for (size_t i = 0; i < out.size(); ++i)
+      if (records[i]) {
+        out[i].stored = merged.inserted + merged.updated > 0;
+        out[i].derived = derived;
+      }
   }
-  out.channel = channel;
-  out.ts = record.ts;
-  out.edited_ts = record.edited_ts;
-  out.deleted = record.deleted;
-  out.poster = record.user_id;
+  // What became of each message: a beatdown (and its Q), and the errors of this version.
+  json keys = json::array();
+  for (const auto& r : records)
+    if (r) keys.push_back({r->channel_id, r->ts});
   const std::string s = db::quote_identifier(region);
-  if (auto q = db.query_value("SELECT q_user_id FROM " + s + ".beatdowns WHERE channel_id = $1 AND ts = $2", {channel, record.ts})) {
-    out.is_backblast = true;
-    if (out.poster.empty() || !record.bot_id.empty()) out.poster = *q;  // an app posted it: tell the Q
+  std::map<std::pair<std::string, std::string>, std::string> q_of;
+  std::map<std::pair<std::string, std::string>, std::vector<EventIngest::Error>> errors_of;
+  for (const auto& r : db.query("SELECT b.channel_id, b.ts, coalesce(b.q_user_id, '') FROM " + s + ".beatdowns b "
+                                "JOIN jsonb_array_elements($1::jsonb) k ON b.channel_id = k->>0 AND b.ts = k->>1",
+                                {keys.dump()}))
+    q_of[{*r[0], *r[1]}] = *r[2];
+  for (const auto& r : db.query("SELECT i.channel_id, i.ts, i.field, i.reason, coalesce(i.line, 0) FROM " + s +
+                                ".parse_issues i JOIN jsonb_array_elements($1::jsonb) k ON i.channel_id = k->>0 AND i.ts = k->>1 "
+                                "WHERE i.severity = 'error' ORDER BY i.line, i.field",
+                                {keys.dump()}))
+    errors_of[{*r[0], *r[1]}].push_back({*r[2], *r[3], std::stoi(*r[4])});
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (!records[i]) continue;
+    const auto& r = *records[i];
+    auto& o = out[i];
+    o.channel = r.channel_id;
+    o.ts = r.ts;
+    o.edited_ts = r.edited_ts;
+    o.deleted = r.deleted;
+    o.poster = r.user_id;
+    const std::pair key{r.channel_id, r.ts};
+    if (auto q = q_of.find(key); q != q_of.end()) {
+      o.is_backblast = true;
+      if (o.poster.empty() || !r.bot_id.empty()) o.poster = q->second;  // an app posted it: tell the Q
+    }
+    if (auto e = errors_of.find(key); e != errors_of.end()) o.errors = e->second;
   }
-  for (const auto& r : db.query("SELECT field, reason, coalesce(line, 0) FROM " + s +
-                                ".parse_issues WHERE channel_id = $1 AND ts = $2 AND severity = 'error' ORDER BY line, field",
-                                {channel, record.ts}))
-    out.errors.push_back({*r[0], *r[1], std::stoi(*r[2])});
   return out;
+}
+
+EventIngest ingest_message_event(db::Database& db, std::string_view region, const json& event) {
+  return ingest_message_events(db, region, {event}).front();
 }
 
 }  // namespace paxstats::mining

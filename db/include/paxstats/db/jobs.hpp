@@ -33,8 +33,13 @@ void enqueue_latest(Database& db, std::string_view region, std::string_view kind
 // Claims the next due job (status running, attempts + 1), or nullopt.
 std::optional<Job> claim(Database& db);
 
+// Up to `limit` more due jobs of one kind and region, claimed together (a burst of events is
+// mined in one transaction).
+std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit);
+
 // Done; or failed: retried after a backoff while attempts < max_attempts, else failed for good.
 void finish(Database& db, long id);
+void finish(Database& db, const std::vector<long>& ids);
 void fail(Database& db, long id, std::string_view error, int max_attempts = 5);
 
 // Jobs left running by a process that died: queued again. Returns how many.

@@ -84,6 +84,9 @@ struct EventIngest {
   std::vector<Error> errors;  // the parse errors of this version
 };
 EventIngest ingest_message_event(db::Database& db, std::string_view region, const nlohmann::json& event);
+// Many events in one transaction (what a busy workspace sends in a burst); results in order.
+std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_view region,
+                                               const std::vector<nlohmann::json>& events);
 
 // Rebuilds every beatdown, attendance and parse issue of a region from its raw store.
 DeriveReport reparse(db::Database& db, std::string_view region);
