@@ -5,6 +5,7 @@
 #include <date/tz.h>
 #include <httplib.h>
 #include <openssl/crypto.h>
+#include <sys/socket.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -695,9 +696,22 @@ void Service::start() {
     if (requeued) log::info("serve: " + std::to_string(requeued) + " unfinished job(s) of an earlier run queued again");
   }
   i.routes();
+  // Enough threads that keep-alive connections (Slack reuses them) do not starve new ones.
+  i.http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second paxstats bind the same
+  // port without an error. The socket is kept to widen its listen backlog after binding.
+  std::atomic<int> listen_fd{-1};
+  i.http.set_socket_options([&listen_fd](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
   i.bound_port = i.o.port == 0 ? i.http.bind_to_any_port(i.o.host) : (i.http.bind_to_port(i.o.host, i.o.port) ? i.o.port : -1);
   if (i.bound_port <= 0)
     throw UserError("cannot listen on " + i.o.host + ":" + std::to_string(i.o.port) + " (in use? try --port)");
+  // httplib listens with a backlog of 5: a burst of connections (200 slash commands at once)
+  // would see SYNs dropped and 1 s retransmits. Listening again widens it.
+  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
   i.http_thread = std::thread([&i] { i.http.listen_after_bind(); });
   for (int w = 0; w < std::max(1, i.o.workers); ++w) i.workers.emplace_back([&i] { i.worker(); });
   if (i.o.scheduler)
