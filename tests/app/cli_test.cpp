@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
 #include "command.hpp"
 #include "postgres_env.hpp"
@@ -97,4 +99,51 @@ TEST_F(Cli, HelpListsTheCommands) {
   auto r = run_cli(home.path(), "--help");
   EXPECT_EQ(r.status, 0);
   for (const char* c : {"db", "region", "generate", "demo"}) EXPECT_TRUE(contains(r.output, c)) << c;
+}
+
+TEST_F(Cli, ServeStopsCleanlyOnSigtermAndTokensAreShownOnce) {
+  const std::string url = paxstats::test::PostgresEnvironment::get().fresh_database_url();
+  const std::string env = "env DATABASE_URL='" + url + "'";
+  auto created = run_cli(home.path(), "token create ci", env);
+  ASSERT_EQ(created.status, 0) << created.output;
+  const std::string token = created.output.substr(0, created.output.find('\n'));
+  EXPECT_EQ(token.rfind("pxs_", 0), 0u) << created.output;
+  auto list = run_cli(home.path(), "token list", env);
+  EXPECT_TRUE(contains(list.output, "ci")) << list.output;
+  EXPECT_FALSE(contains(list.output, token)) << "token list shows the token";
+  EXPECT_EQ(run_cli(home.path(), "token create ci", env).status, 2);  // names are unique
+  EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 0);
+  EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 2);
+
+  EXPECT_EQ(run_cli(home.path(), "serve --port 0 --no-scheduler", "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'").status, 2);
+  const auto log = home.path() / "serve.log";
+  const auto rc = home.path() / "serve.rc", pidfile = home.path() / "serve.pid";
+  paxstats::test::run_command("( " + env + " SLACK_SIGNING_SECRET=x PAXSTATS_HOME='" + home.path().string() + "' '" PAXSTATS_BIN
+                              "' serve --port 0 --no-scheduler > '" + log.string() + "' 2>&1 & p=$!; echo $p > '" +
+                              pidfile.string() + "'; wait $p; echo $? > '" + rc.string() + "' ) > /dev/null 2>&1 &");
+  std::string pid;
+  for (int i = 0; i < 100 && pid.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream(pidfile) >> pid;
+  }
+  std::string text;
+  for (int i = 0; i < 200 && !contains(text, "listening on"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::ifstream in(log);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_TRUE(contains(text, "listening on")) << text;
+  auto stopped = paxstats::test::run_command("kill -TERM " + pid + " && while kill -0 " + pid +
+                                             " 2>/dev/null; do sleep 0.05; done; echo done");
+  EXPECT_TRUE(contains(stopped.output, "done"));
+  std::ifstream in(log);
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(contains(text, "serve: stopped")) << text;
+  std::string code;
+  for (int i = 0; i < 100 && code.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream(rc) >> code;
+  }
+  EXPECT_EQ(code, "0") << "exit status after SIGTERM";
+  EXPECT_FALSE(contains(text, token));
 }

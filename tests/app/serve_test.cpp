@@ -266,3 +266,16 @@ TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   service->schedule_once();
   EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
 }
+
+TEST_F(Serve, StopLetsTheJobInHandFinish) {
+  // A monthly run whose uploads answer slowly is under way when the service is told to stop.
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .times = 3,
+                .delay = 400ms});
+  const long run = db::jobs::create_run(*conn, "r", "report", "2026-10");
+  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", run}, {"month", "2026-10"}});
+  EXPECT_TRUE(eventually([&] { return fake->calls("files.completeUploadExternal") > 0; }));
+  service->stop();
+  EXPECT_EQ(db::jobs::get_run(*conn, run)->status, "succeeded");
+  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"), "0");
+  EXPECT_NE(http->Get("/healthz").error(), httplib::Error::Success);  // no longer listening
+}
