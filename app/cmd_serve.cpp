@@ -20,8 +20,8 @@ void on_signal(int) { g_stop = 1; }
 
 void add_serve_commands(CLI::App& root, Context& ctx) {
   struct Args {
-    std::string host = "127.0.0.1";
-    int port = 8080, workers = 2;
+    std::string listen = "127.0.0.1:8080";
+    int workers = 2;
     bool no_scheduler = false;
   };
   auto a = std::make_shared<Args>();
@@ -32,16 +32,19 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       "the monthly schedule and a daily sync per region. Needs SLACK_SIGNING_SECRET and each region's bot token in "
       "its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no public "
       "URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
-  serve->add_option("--host", a->host, "Address to listen on")->capture_default_str();
-  serve->add_option("--port", a->port, "Port to listen on")->capture_default_str();
+  serve->add_option("--listen", a->listen, "HOST:PORT to listen on (PORT 0: any free port)")->capture_default_str();
   serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")->capture_default_str();
   serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
   serve->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       serve::Options o;
       o.database_url = database_url(ctx);
-      o.host = a->host;
-      o.port = a->port;
+      const auto colon = a->listen.rfind(':');
+      if (colon == std::string::npos || colon + 1 == a->listen.size() ||
+          a->listen.find_first_not_of("0123456789", colon + 1) != std::string::npos)
+        throw UserError("--listen takes HOST:PORT, e.g. 127.0.0.1:8080 or 0.0.0.0:8080, not \"" + a->listen + "\"");
+      o.host = a->listen.substr(0, colon);
+      o.port = std::stoi(a->listen.substr(colon + 1));
       o.workers = a->workers;
       o.scheduler = !a->no_scheduler;
       const char* secret = std::getenv("SLACK_SIGNING_SECRET");
@@ -52,7 +55,7 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       service.start();
       std::signal(SIGTERM, on_signal);
       std::signal(SIGINT, on_signal);
-      std::cerr << "paxstats serve: listening on http://" << a->host << ":" << service.port() << " (SIGTERM stops)\n";
+      std::cerr << "paxstats serve: listening on http://" << o.host << ":" << service.port() << " (SIGTERM stops)\n";
       while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       std::cerr << "paxstats serve: stopping (finishing jobs in hand)\n";
       service.stop();

@@ -1,6 +1,5 @@
 #include "service.hpp"
 
-#include "socket_mode.hpp"
 
 #include <date/tz.h>
 #include <httplib.h>
@@ -30,6 +29,7 @@
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/signature.hpp"
+#include "paxstats/slack/socket_mode.hpp"
 #include "paxstats/slack/text.hpp"
 
 namespace paxstats::serve {
@@ -132,7 +132,7 @@ struct Service::Impl {
   std::mutex sleep_mu;
   std::condition_variable sleep_cv;
   std::shared_ptr<slack::RateLimiter> limiter;
-  std::unique_ptr<SocketModeClient> socket_mode;
+  std::unique_ptr<slack::SocketModeClient> socket_mode;
 
   explicit Impl(Options options)
       : o(std::move(options)),
@@ -723,7 +723,7 @@ void Service::start() {
       }
     });
   if (!i.o.app_token.empty()) {
-    i.socket_mode = std::make_unique<SocketModeClient>(SocketModeOptions{
+    i.socket_mode = std::make_unique<slack::SocketModeClient>(slack::SocketModeOptions{
         .app_token = i.o.app_token, .api_base_url = i.o.slack_base_url,
         .on_envelope = [&i](const json& env) { return i.envelope(env); }});
     i.socket_mode->start();

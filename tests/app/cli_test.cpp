@@ -115,11 +115,11 @@ TEST_F(Cli, ServeStopsCleanlyOnSigtermAndTokensAreShownOnce) {
   EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 0);
   EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 2);
 
-  EXPECT_EQ(run_cli(home.path(), "serve --port 0 --no-scheduler", "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'").status, 2);
+  EXPECT_EQ(run_cli(home.path(), "serve --listen 127.0.0.1:0 --no-scheduler", "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'").status, 2);
   const auto log = home.path() / "serve.log";
   const auto rc = home.path() / "serve.rc", pidfile = home.path() / "serve.pid";
   paxstats::test::run_command("( " + env + " SLACK_SIGNING_SECRET=x PAXSTATS_HOME='" + home.path().string() + "' '" PAXSTATS_BIN
-                              "' serve --port 0 --no-scheduler > '" + log.string() + "' 2>&1 & p=$!; echo $p > '" +
+                              "' serve --listen 127.0.0.1:0 --no-scheduler > '" + log.string() + "' 2>&1 & p=$!; echo $p > '" +
                               pidfile.string() + "'; wait $p; echo $? > '" + rc.string() + "' ) > /dev/null 2>&1 &");
   std::string pid;
   for (int i = 0; i < 100 && pid.empty(); ++i) {

@@ -16,8 +16,8 @@
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/fake_slack.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/slack/socket_mode.hpp"
 #include "service.hpp"
-#include "socket_mode.hpp"
 
 using namespace paxstats;
 using namespace std::chrono_literals;
@@ -127,7 +127,7 @@ TEST(SocketMode, AcksEveryEnvelopeRepliesToCommandsAndReconnectsWhenAsked) {
 
   std::vector<std::string> seen;
   std::mutex mu;
-  serve::SocketModeClient client({.app_token = fo.app_token, .api_base_url = fake.base_url(),
+  slack::SocketModeClient client({.app_token = fo.app_token, .api_base_url = fake.base_url(),
                                   .on_envelope = [&](const json& env) -> std::optional<json> {
                                     std::lock_guard lock(mu);
                                     seen.push_back(env["envelope_id"]);
@@ -153,14 +153,14 @@ TEST(SocketMode, TheAppTokenGoesOnlyInTheHeaderAndABadOneIsRetriedWithBackoff) {
   fo.socket_mode_url = "ws://127.0.0.1:1/never";
   slack::fake::FakeSlack fake(fo);
   fake.start();
-  serve::SocketModeClient client({.app_token = "xapp-wrong", .api_base_url = fake.base_url(), .on_envelope = {},
+  slack::SocketModeClient client({.app_token = "xapp-wrong", .api_base_url = fake.base_url(), .on_envelope = {},
                                   .reconnect_min = 20ms, .reconnect_max = 40ms});
   client.start();
   EXPECT_TRUE(eventually([&] { return fake.calls("apps.connections.open") >= 3; }));
   client.stop();
   EXPECT_EQ(client.connections(), 0);
   for (const auto& r : fake.requests()) EXPECT_EQ(r.error, "invalid_auth");
-  EXPECT_THROW(serve::SocketModeClient({.app_token = ""}).start(), UserError);
+  EXPECT_THROW(slack::SocketModeClient({.app_token = ""}).start(), UserError);
 }
 
 TEST(SocketMode, TheServiceMinesEventsAndAnswersCommandsOverTheSocket) {

@@ -1,4 +1,4 @@
-#include "socket_mode.hpp"
+#include "paxstats/slack/socket_mode.hpp"
 
 #include <sys/socket.h>
 
@@ -14,8 +14,9 @@
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/slack/client.hpp"
+#include "paxstats/slack/result.hpp"
 
-namespace paxstats::serve {
+namespace paxstats::slack {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -39,12 +40,12 @@ void SocketModeClient::stop() {
 
 void SocketModeClient::run() {
   auto delay = o_.reconnect_min;
-  slack::Client api({.token = o_.app_token, .base_url = o_.api_base_url, .max_attempts = 3});
+  Client api({.token = o_.app_token, .base_url = o_.api_base_url, .max_attempts = 3});
   while (!stopping_) {
     bool asked = false;
     try {
-      const auto r = api.call("apps.connections.open", {}, slack::CallKind::write);
-      if (!r.ok()) throw slack::SlackError(r);
+      const auto r = api.call("apps.connections.open", {}, CallKind::write);
+      if (!r.ok()) throw SlackError(r);
       asked = session(r.body.value("url", ""));
       delay = o_.reconnect_min;
     } catch (const std::exception& e) {
@@ -166,4 +167,4 @@ bool SocketModeClient::session(const std::string& url) {
   return talk(ws, raw);
 }
 
-}  // namespace paxstats::serve
+}  // namespace paxstats::slack

@@ -12,7 +12,7 @@
 #include <string>
 #include <thread>
 
-namespace paxstats::serve {
+namespace paxstats::slack {
 
 struct SocketModeOptions {
   std::string app_token = {};     // xapp-…; sent only in the Authorization header, never logged
@@ -42,4 +42,4 @@ class SocketModeClient {
   std::thread thread_;
 };
 
-}  // namespace paxstats::serve
+}  // namespace paxstats::slack
