@@ -644,6 +644,8 @@ struct Service::Impl {
   void schedule_once() {
     auto lease = pool.get();
     auto& db = *lease;
+    if (const int n = db::jobs::requeue_stale(db))
+      log::info("scheduler: " + std::to_string(n) + " job(s) of a worker that died queued again");
     for (const auto& r : db.query("SELECT slug, tz, monthly_day, monthly_time, token_env, "
                                   "extract(epoch FROM created_at)::bigint FROM paxstats.regions WHERE active")) {
       const std::string slug = *r[0], tz = *r[1];
@@ -692,7 +694,7 @@ void Service::start() {
     throw UserError("SLACK_SIGNING_SECRET is not set: copy it from your Slack app's Basic Information page");
   {
     db::Database db(i.o.database_url);
-    const int requeued = db::jobs::requeue_stale(db, 0);  // a previous process's unfinished jobs
+    const int requeued = db::jobs::requeue_stale(db);  // a dead process's unfinished jobs
     if (requeued) log::info("serve: " + std::to_string(requeued) + " unfinished job(s) of an earlier run queued again");
   }
   i.routes();

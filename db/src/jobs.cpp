@@ -9,6 +9,17 @@ namespace {
 std::optional<std::string> opt(std::string_view s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
+
+// A running job is held by its worker's session through an advisory lock (namespace 7301, the
+// job id): when the worker's process dies its connection goes and the lock with it, which is
+// how requeue_stale tells an orphaned job from one still being worked on.
+// The lock is taken in the claiming statement itself, so no other session ever sees the job
+// running without its lock.
+constexpr const char* kLock = "7301, ($1::bigint % 2147483647)::int";
+
+void release(Database& db, long id) {
+  db.query(std::string("SELECT pg_advisory_unlock(") + kLock + ")", {std::to_string(id)});
+}
 }  // namespace
 
 bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
@@ -36,9 +47,10 @@ std::optional<Job> claim(Database& db) {
       "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
       "WHERE id = (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
       "            ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT 1) "
-      "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1");
+      "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, pg_advisory_lock(7301, (id % 2147483647)::int)");
   if (r.empty()) return std::nullopt;
-  return Job{std::stol(*r[0][0]), *r[0][1], *r[0][2], nlohmann::json::parse(*r[0][3]), std::stoi(*r[0][4])};
+  Job job{std::stol(*r[0][0]), *r[0][1], *r[0][2], nlohmann::json::parse(*r[0][3]), std::stoi(*r[0][4])};
+  return job;
 }
 
 std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit) {
@@ -47,7 +59,8 @@ std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_
            "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
            "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() AND region = $1 "
            "             AND kind = $2 ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
-           "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1",
+           "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, "
+           "pg_advisory_lock(7301, (id % 2147483647)::int)",
            {std::string(region), std::string(kind), std::to_string(limit)}))
     out.push_back({std::stol(*r[0]), *r[1], *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4])});
   std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
@@ -59,12 +72,14 @@ void finish(Database& db, const std::vector<long>& ids) {
   db.query("UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
            "WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::bigint)",
            {list.dump()});
+  for (long id : ids) release(db, id);
 }
 
 void finish(Database& db, long id) {
   db.query("UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
            "WHERE id = $1::bigint",
            {std::to_string(id)});
+  release(db, id);
 }
 
 void fail(Database& db, long id, std::string_view error, int max_attempts) {
@@ -73,13 +88,20 @@ void fail(Database& db, long id, std::string_view error, int max_attempts) {
            "run_after = now() + make_interval(secs => 10 * attempts * attempts), last_error = $2, updated_at = now(), "
            "finished_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1::bigint",
            {std::to_string(id), std::string(error), std::to_string(max_attempts)});
+  release(db, id);
 }
 
-int requeue_stale(Database& db, int older_than_seconds) {
-  return static_cast<int>(db.query("UPDATE paxstats.jobs SET status = 'queued', updated_at = now() WHERE status = 'running' "
-                                   "AND started_at < now() - make_interval(secs => $1::int) RETURNING id",
-                                   {std::to_string(older_than_seconds)})
-                              .size());
+int requeue_stale(Database& db) {
+  // Running, but nobody holds its lock: the worker that had it is gone.
+  // (OFFSET 0 keeps the lock attempt to running jobs only.)
+  const auto orphans = db.query("SELECT id FROM (SELECT id FROM paxstats.jobs WHERE status = 'running' OFFSET 0) r "
+                                "WHERE pg_try_advisory_lock(7301, (id % 2147483647)::int)");
+  for (const auto& r : orphans) {
+    db.query("UPDATE paxstats.jobs SET status = 'queued', updated_at = now() WHERE id = $1::bigint AND status = 'running'",
+             {*r[0]});
+    release(db, std::stol(*r[0]));
+  }
+  return static_cast<int>(orphans.size());
 }
 
 QueueDepth depth(Database& db) {

@@ -30,7 +30,8 @@ bool enqueue(Database& db, std::string_view region, std::string_view kind, const
 void enqueue_latest(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
                     const std::string& dedupe_key, int delay_seconds);
 
-// Claims the next due job (status running, attempts + 1), or nullopt.
+// Claims the next due job (status running, attempts + 1, held by this connection until finish
+// or fail), or nullopt.
 std::optional<Job> claim(Database& db);
 
 // Up to `limit` more due jobs of one kind and region, claimed together (a burst of events is
@@ -42,8 +43,9 @@ void finish(Database& db, long id);
 void finish(Database& db, const std::vector<long>& ids);
 void fail(Database& db, long id, std::string_view error, int max_attempts = 5);
 
-// Jobs left running by a process that died: queued again. Returns how many.
-int requeue_stale(Database& db, int older_than_seconds);
+// Jobs left running by a worker whose process died (its session's advisory lock on the job is
+// gone): queued again. Safe with other live processes. Returns how many.
+int requeue_stale(Database& db);
 
 struct QueueDepth {
   long queued = 0, running = 0, failed = 0;
