@@ -19,6 +19,7 @@
 
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/jobs.hpp"
+#include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
@@ -119,6 +120,11 @@ std::optional<std::string> stats_request(const std::string& text) {
 }
 
 }  // namespace
+
+// Thrown by a job that cannot run yet (its region is busy): queued again, attempt not counted.
+struct Deferred {
+  int seconds;
+};
 
 struct Service::Impl {
   Options o;
@@ -566,6 +572,18 @@ struct Service::Impl {
     const std::string& region = job.region;
     const long run = job.payload.value("run_id", 0L);
     const std::string month = job.payload.value("month", "");
+    // One run per region at a time: another one (any process) holds the region's delivery lock.
+    if (!db::outbox::try_lock(db, region)) throw Deferred{30};
+    struct Unlock {
+      db::Database& db;
+      const std::string& region;
+      ~Unlock() {
+        try {
+          db::outbox::unlock(db, region);
+        } catch (...) {
+        }
+      }
+    } unlock{db, region};
     db::jobs::set_run(db, run, "running");
     try {
       auto client = client_for(db, region);
@@ -626,6 +644,10 @@ struct Service::Impl {
       run_job(db, job);
       db::jobs::finish(db, job.id);
       ++counters.jobs_done;
+    } catch (const Deferred& d) {
+      log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + "): region busy, again in " +
+                std::to_string(d.seconds) + " s");
+      db::jobs::defer(db, job.id, d.seconds);
     } catch (const std::exception& e) {
       ++counters.jobs_failed;
       const std::string why = log::redact(e.what());

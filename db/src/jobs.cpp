@@ -91,6 +91,13 @@ void fail(Database& db, long id, std::string_view error, int max_attempts) {
   release(db, id);
 }
 
+void defer(Database& db, long id, int seconds) {
+  db.query("UPDATE paxstats.jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), "
+           "run_after = now() + make_interval(secs => $2::int), updated_at = now() WHERE id = $1::bigint",
+           {std::to_string(id), std::to_string(seconds)});
+  release(db, id);
+}
+
 int requeue_stale(Database& db) {
   // Running, but nobody holds its lock: the worker that had it is gone.
   // (OFFSET 0 keeps the lock attempt to running jobs only.)

@@ -81,4 +81,8 @@ bool try_lock(Database& db, std::string_view region) {
   return db.query_value("SELECT pg_try_advisory_lock(hashtext('paxstats.deliver:' || $1))", {std::string(region)}) == "t";
 }
 
+void unlock(Database& db, std::string_view region) {
+  db.query("SELECT pg_advisory_unlock(hashtext('paxstats.deliver:' || $1))", {std::string(region)});
+}
+
 }  // namespace paxstats::db::outbox

@@ -98,6 +98,17 @@ class DmOpener {
 DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress) {
   if (!db::outbox::try_lock(db, region))
     throw UserError("another paxstats is delivering region " + std::string(region) + " right now; let it finish");
+  // Given back however this ends: a long-lived connection (a service worker) must not keep it.
+  struct Unlock {
+    db::Database& db;
+    std::string region;
+    ~Unlock() {
+      try {
+        db::outbox::unlock(db, region);
+      } catch (...) {
+      }
+    }
+  } unlock{db, std::string(region)};
   DeliverReport report;
   auto items = db::outbox::pending(db, region);
   std::set<std::string> opted_out;

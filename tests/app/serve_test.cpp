@@ -10,6 +10,7 @@
 #include "../mining/truth_support.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/jobs.hpp"
+#include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/mining/pipeline.hpp"
@@ -278,4 +279,36 @@ TEST_F(Serve, StopLetsTheJobInHandFinish) {
   EXPECT_EQ(db::jobs::get_run(*conn, run)->status, "succeeded");
   EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"), "0");
   EXPECT_NE(http->Get("/healthz").error(), httplib::Error::Success);  // no longer listening
+}
+
+TEST_F(Serve, TwoRunsOfOneRegionTakeTurnsAndBothFinish) {
+  // Two workers, two months of one region asked for at once: one waits for the other (the
+  // region's delivery lock), and neither keeps the lock when done.
+  const long a = db::jobs::create_run(*conn, "r", "report", "2026-09");
+  const long b = db::jobs::create_run(*conn, "r", "report", "2026-10");
+  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", a}, {"month", "2026-09"}});
+  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", b}, {"month", "2026-10"}});
+  conn->query("UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");
+  EXPECT_TRUE(eventually([&] {
+    conn->query("UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");  // skip the 30 s wait
+    return db::jobs::get_run(*conn, a)->status == "succeeded" && db::jobs::get_run(*conn, b)->status == "succeeded";
+  })) << db::jobs::get_run(*conn, a)->status << " " << db::jobs::get_run(*conn, b)->status << " "
+      << db::jobs::get_run(*conn, b)->error;
+  EXPECT_TRUE(db::outbox::try_lock(*conn, "r")) << "a worker kept the region's delivery lock";
+}
+
+TEST_F(Serve, AThreadReplyBackblastIsMinedLikeAnyOther) {
+  const std::string parent = "1793000600.000100", reply = "1793000601.000200";
+  ASSERT_EQ(event({{"type", "message"}, {"channel", ao}, {"user", user}, {"ts", parent}, {"channel_type", "channel"},
+                   {"text", "Preblast: tomorrow 0530, bring a coupon"}},
+                  "EvT1")->status,
+            200);
+  ASSERT_EQ(event({{"type", "message"}, {"channel", ao}, {"user", user}, {"ts", reply}, {"thread_ts", parent},
+                   {"parent_user_id", user}, {"channel_type", "channel"}, {"text", backblast("2026-11-07", "<@" + user + ">")}},
+                  "EvT2")->status,
+            200);
+  EXPECT_TRUE(eventually([&] {
+    return conn->query_value("SELECT count(*) FROM r.beatdowns WHERE channel_id = $1 AND ts = $2", {ao, reply}) == "1";
+  }));
+  EXPECT_EQ(conn->query_value("SELECT thread_ts FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, reply}), parent);
 }

@@ -43,6 +43,9 @@ void finish(Database& db, long id);
 void finish(Database& db, const std::vector<long>& ids);
 void fail(Database& db, long id, std::string_view error, int max_attempts = 5);
 
+// Not now: queued again after `seconds`, the attempt not counted (e.g. the region is busy).
+void defer(Database& db, long id, int seconds);
+
 // Jobs left running by a worker whose process died (its session's advisory lock on the job is
 // gone): queued again. Safe with other live processes. Returns how many.
 int requeue_stale(Database& db);

@@ -35,7 +35,10 @@ struct Counts {
 Counts counts(Database& db, std::string_view region, std::optional<std::string> period = std::nullopt);
 
 // One sender per region: true when this connection now holds the region's delivery lock
-// (released when the connection closes, so a killed sender never leaves it held).
+// (also released when the connection closes, so a killed sender never leaves it held).
 bool try_lock(Database& db, std::string_view region);
+// Gives one hold of the lock back (a session may hold it more than once; each try_lock that
+// succeeded needs one unlock).
+void unlock(Database& db, std::string_view region);
 
 }  // namespace paxstats::db::outbox
