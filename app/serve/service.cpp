@@ -56,6 +56,7 @@ std::string new_token() {
   return t;
 }
 
+// Prometheus counters of the process.
 struct Counters {
   std::mutex mu;
   std::map<std::string, long> requests;  // "path code" → count
@@ -574,16 +575,7 @@ struct Service::Impl {
     const std::string month = job.payload.value("month", "");
     // One run per region at a time: another one (any process) holds the region's delivery lock.
     if (!db::outbox::try_lock(db, region)) throw Deferred{30};
-    struct Unlock {
-      db::Database& db;
-      const std::string& region;
-      ~Unlock() {
-        try {
-          db::outbox::unlock(db, region);
-        } catch (...) {
-        }
-      }
-    } unlock{db, region};
+    const db::outbox::Held held(db, region);
     db::jobs::set_run(db, run, "running");
     try {
       auto client = client_for(db, region);

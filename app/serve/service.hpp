@@ -25,9 +25,6 @@ struct Options {
   std::function<std::chrono::system_clock::time_point()> now;  // the clock (tests set it)
 };
 
-// Prometheus counters of the process.
-struct Counters;
-
 class Service {
  public:
   explicit Service(Options options);

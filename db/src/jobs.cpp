@@ -31,17 +31,6 @@ bool enqueue(Database& db, std::string_view region, std::string_view kind, const
               .empty();
 }
 
-void enqueue_latest(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
-                    const std::string& dedupe_key, int delay_seconds) {
-  // A job of this key already done or running is left as it was: a new key is made for the
-  // next version by the caller (the key names the version).
-  db.query("INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after) "
-           "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int)) "
-           "ON CONFLICT (dedupe_key) DO UPDATE SET payload = excluded.payload, run_after = excluded.run_after, "
-           "updated_at = now() WHERE jobs.status = 'queued'",
-           {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds)});
-}
-
 std::optional<Job> claim(Database& db) {
   auto r = db.query(
       "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "

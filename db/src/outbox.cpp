@@ -85,4 +85,11 @@ void unlock(Database& db, std::string_view region) {
   db.query("SELECT pg_advisory_unlock(hashtext('paxstats.deliver:' || $1))", {std::string(region)});
 }
 
+Held::~Held() {
+  try {
+    unlock(db, region);
+  } catch (...) {  // the connection is gone, and the lock with it
+  }
+}
+
 }  // namespace paxstats::db::outbox

@@ -53,14 +53,9 @@ std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_vie
     for (const auto& r : records)
       if (r) w.stage_message(*r), any = true;
     if (!any) return out;
-    const auto merged = w.merge_messages("event");
-    const auto derived = detail::derive(w, ctx, false);
+    w.merge_messages("event");
+    detail::derive(w, ctx, false);
     w.commit();
-    for (size_t i = 0; i < out.size(); ++i)
-      if (records[i]) {
-        out[i].stored = merged.inserted + merged.updated > 0;
-        out[i].derived = derived;
-      }
   }
   // What became of each message: a beatdown (and its Q), and the errors of this version.
   json keys = json::array();

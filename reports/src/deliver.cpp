@@ -99,16 +99,7 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   if (!db::outbox::try_lock(db, region))
     throw UserError("another paxstats is delivering region " + std::string(region) + " right now; let it finish");
   // Given back however this ends: a long-lived connection (a service worker) must not keep it.
-  struct Unlock {
-    db::Database& db;
-    std::string region;
-    ~Unlock() {
-      try {
-        db::outbox::unlock(db, region);
-      } catch (...) {
-      }
-    }
-  } unlock{db, std::string(region)};
+  const db::outbox::Held held(db, region);
   DeliverReport report;
   auto items = db::outbox::pending(db, region);
   std::set<std::string> opted_out;

@@ -130,6 +130,20 @@ std::string file_safe(const std::string& s) {
   return out;
 }
 
+// The milestones (in the spirit of weaselbot's achievements), in the order the message lists
+// them: the year's post counts, then leading, then the week and the AO.
+struct Milestone {
+  const char* name;
+  const char* rule;
+  int year_posts = 0;  // earned by reaching this many posts in the year (0: another rule)
+};
+constexpr Milestone kMilestones[] = {
+    {"El Quatro", "25 posts this year", 25},          {"Golden Boy", "50 posts this year", 50},
+    {"Centurion", "100 posts this year", 100},        {"Karate Kid", "150 posts this year", 150},
+    {"Crazy Person", "200 posts this year", 200},     {"Leader of Men", "led 4 beatdowns in a month"},
+    {"The Boss", "led 6 beatdowns in a month"},       {"Cadre", "led at 7 AOs in a month"},
+    {"6 pack", "6 posts in a week"},                  {"Holding Down the Fort", "50 posts at one AO this year"}};
+
 class Planner {
  public:
   Planner(db::Database& db, const db::Region& region, std::string month, std::set<std::string> only,
@@ -178,6 +192,13 @@ class Planner {
   std::map<std::string, int> opted_out_skipped_;
   std::map<std::string, std::string> templates_;  // name → text, read once per run
   std::optional<std::vector<rq::PersonMonthAo>> year_posts_;
+  std::optional<std::vector<rq::Streak>> streaks_;
+
+  // Everyone's current weekly streak at the month's end (read once: personal charts and awards).
+  const std::vector<rq::Streak>& streaks() {
+    if (!streaks_) streaks_ = rq::weekly_streaks(db_, region_.slug, period_.last);
+    return *streaks_;
+  }
 
   // Everyone's posts this year by month and AO (read once: personal charts and milestones).
   const std::vector<rq::PersonMonthAo>& year_posts() {
@@ -250,8 +271,8 @@ class Planner {
     std::map<std::string, std::vector<rq::PersonMonthAo>> by_person;
     for (const auto& r : year_posts())
       if (!r.user_id.empty() && (!person_ || r.user_id == *person_)) by_person[r.person].push_back(r);
-    std::map<std::string, int> streaks;
-    for (const auto& s : rq::weekly_streaks(db_, region_.slug, period_.last)) streaks[s.person] = s.weeks;
+    std::map<std::string, int> streaks_of;
+    for (const auto& s : streaks()) streaks_of[s.person] = s.weeks;
     const std::string last = previous_month(month_);
     const bool whole_year = region_.pax_monthly_audience == "year" || person_;
     for (const auto& [person, rows] : by_person) {
@@ -267,7 +288,7 @@ class Planner {
       }
       if (this_month == 0 && !whole_year) continue;
       const std::string name = rows.front().name;
-      const int streak = streaks.count(person) ? streaks[person] : 0;
+      const int streak = streaks_of.count(person) ? streaks_of[person] : 0;
       std::string subtitle = std::to_string(this_month) + " in " + month_name(month_) + " · " + std::to_string(last_month) +
                              " the month before · " + std::to_string(total) + " this year";
       if (streak > 1) subtitle += " · " + std::to_string(streak) + "-week streak";
@@ -467,9 +488,9 @@ class Planner {
     const auto channel = awards_channel();
     if (!channel) return;
     const auto stats = rq::person_stats(db_, region_.slug, period_);
-    std::vector<rq::Streak> streaks;
-    for (auto& st : rq::weekly_streaks(db_, region_.slug, period_.last))
-      if (day_of(st.last_week) + date::days{6} >= day_of(period_.first)) streaks.push_back(std::move(st));  // posted in M
+    std::map<std::string, int> streak_of;  // of those whose streak reaches into the month
+    for (const auto& st : streaks())
+      if (day_of(st.last_week) + date::days{6} >= day_of(period_.first)) streak_of[st.person] = st.weeks;
     struct Card {
       std::string key, award, unit, emblem;
       int min;
@@ -477,8 +498,6 @@ class Planner {
     };
     std::map<std::string, const rq::PersonStats*> by_person;
     for (const auto& st : stats) by_person[st.person] = &st;
-    std::map<std::string, int> streak_of;
-    for (const auto& st : streaks) streak_of[st.person] = st.weeks;
     auto of = [&](auto field) {
       return [&by_person, field](const std::string& p) { return by_person.count(p) ? by_person.at(p)->*field : 0; };
     };
@@ -520,7 +539,7 @@ class Planner {
 
   void milestones(const std::string& channel, const std::vector<rq::PersonStats>& month_stats) {
     struct Earned {
-      std::string person, user_id, name, milestone, what;
+      std::string person, user_id, name, milestone;
     };
     std::vector<Earned> earned;
     const std::string year_of = month_.substr(0, 4);
@@ -535,32 +554,27 @@ class Planner {
       }
       who[r.person] = {r.user_id, r.name};
     }
-    const std::vector<std::pair<int, std::string>> thresholds = {
-        {25, "El Quatro"}, {50, "Golden Boy"}, {100, "Centurion"}, {150, "Karate Kid"}, {200, "Crazy Person"}};
     for (const auto& [person, counts] : year)
-      for (const auto& [n, name] : thresholds)
-        if (counts.second >= n && counts.first < n)
-          earned.push_back({person, who[person].first, who[person].second, name, std::to_string(n) + " posts in " + year_of});
+      for (const auto& m : kMilestones)
+        if (m.year_posts && counts.second >= m.year_posts && counts.first < m.year_posts)
+          earned.push_back({person, who[person].first, who[person].second, m.name});
     for (const auto& st : month_stats) {
       if (st.led >= 4)
-        earned.push_back({st.person, st.user_id, st.name, "Leader of Men", "led 4 beatdowns in " + month_name(month_)});
+        earned.push_back({st.person, st.user_id, st.name, "Leader of Men"});
       if (st.led >= 6)
-        earned.push_back({st.person, st.user_id, st.name, "The Boss", "led 6 beatdowns in " + month_name(month_)});
+        earned.push_back({st.person, st.user_id, st.name, "The Boss"});
       if (st.led_aos >= 7)
-        earned.push_back({st.person, st.user_id, st.name, "Cadre", "led at 7 AOs in " + month_name(month_)});
+        earned.push_back({st.person, st.user_id, st.name, "Cadre"});
     }
     const auto weeks = rq::busy_weeks(db_, region_.slug, period_, 1);
     std::map<std::string, int> best_week;
     for (const auto& w : weeks) {
       best_week[w.person] = std::max(best_week[w.person], w.posts);
-      if (w.posts >= 6)
-        earned.push_back({w.person, w.user_id, w.name, "6 pack",
-                          std::to_string(w.posts) + " posts in the week of " + date::format("%b %d", day_of(w.week))});
+      if (w.posts >= 6) earned.push_back({w.person, w.user_id, w.name, "6 pack"});
     }
     for (const auto& [key, counts] : at_ao)
       if (counts.second >= 50 && counts.first < 50)
-        earned.push_back({key.first, who[key.first].first, who[key.first].second, "Holding Down the Fort",
-                          "50 posts at " + ao_names_[key.second] + " in " + year_of});
+        earned.push_back({key.first, who[key.first].first, who[key.first].second, "Holding Down the Fort"});
     if (earned.empty()) return;
     std::stable_sort(earned.begin(), earned.end(), [](const Earned& a, const Earned& b) { return a.name < b.name; });
 
@@ -586,20 +600,13 @@ class Planner {
       const auto tag = mention(e.user_id, e.name);
       if (std::find(names.begin(), names.end(), tag) == names.end()) names.push_back(tag);
     }
-    // In a fixed order: the year's post counts, then leading, then the week and the AO.
-    const std::vector<std::pair<std::string, std::string>> rules = {
-        {"El Quatro", "25 posts this year"},      {"Golden Boy", "50 posts this year"},
-        {"Centurion", "100 posts this year"},     {"Karate Kid", "150 posts this year"},
-        {"Crazy Person", "200 posts this year"},  {"Leader of Men", "led 4 beatdowns in a month"},
-        {"The Boss", "led 6 beatdowns in a month"}, {"Cadre", "led at 7 AOs in a month"},
-        {"6 pack", "6 posts in a week"},          {"Holding Down the Fort", "50 posts at one AO this year"}};
     kainjow::mustache::data list{kainjow::mustache::data::type::list};
-    for (const auto& [milestone, what] : rules) {
-      const auto it = by_milestone.find(milestone);
+    for (const auto& m : kMilestones) {
+      const auto it = by_milestone.find(m.name);
       if (it == by_milestone.end()) continue;
       kainjow::mustache::data item;
-      item.set("name", milestone);
-      item.set("what", what);
+      item.set("name", m.name);
+      item.set("what", m.rule);
       item.set("who", join_names(it->second, it->second.size()));
       list.push_back(item);
     }

@@ -16,12 +16,14 @@
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/fake_slack.hpp"
 #include "paxstats/slack/signature.hpp"
+#include "eventually.hpp"
 #include "postgres_env.hpp"
 #include "service.hpp"
 
 using namespace paxstats;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
+using paxstats::test::eventually;
 
 namespace {
 
@@ -91,15 +93,6 @@ class Serve : public ::testing::Test {
     return post("/slack/commands",
                 "command=%2Fpaxstats&team_id=" + team + "&user_id=" + user + "&channel_id=" + ao + "&text=" + text,
                 "application/x-www-form-urlencoded");
-  }
-  // Waits (up to 10 s) for a condition the service makes true in the background.
-  template <class F>
-  bool eventually(F f) {
-    for (int i = 0; i < 500; ++i) {
-      if (f()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return f();
   }
   int files_in(const std::string& channel) {
     int n = 0;

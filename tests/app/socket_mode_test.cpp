@@ -15,6 +15,7 @@
 #include "paxstats/log.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/fake_slack.hpp"
+#include "eventually.hpp"
 #include "postgres_env.hpp"
 #include "paxstats/slack/socket_mode.hpp"
 #include "service.hpp"
@@ -22,6 +23,7 @@
 using namespace paxstats;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
+using paxstats::test::eventually;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
@@ -82,15 +84,6 @@ class SlackSocket {
 };
 
 json hello() { return {{"type", "hello"}, {"num_connections", 1}, {"connection_info", {{"app_id", "A0FAKE"}}}}; }
-
-template <class F>
-bool eventually(F f) {
-  for (int i = 0; i < 500; ++i) {
-    if (f()) return true;
-    std::this_thread::sleep_for(20ms);
-  }
-  return f();
-}
 
 }  // namespace
 

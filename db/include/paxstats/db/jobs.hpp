@@ -25,11 +25,6 @@ struct Job {
 bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
              const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0);
 
-// Replaces the payload and the time of a job still queued under this key, or queues it:
-// a debounce (the newest version of a message wins; the wait starts again).
-void enqueue_latest(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
-                    const std::string& dedupe_key, int delay_seconds);
-
 // Claims the next due job (status running, attempts + 1, held by this connection until finish
 // or fail), or nullopt.
 std::optional<Job> claim(Database& db);

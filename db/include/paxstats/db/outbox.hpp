@@ -41,4 +41,14 @@ bool try_lock(Database& db, std::string_view region);
 // succeeded needs one unlock).
 void unlock(Database& db, std::string_view region);
 
+// Gives back, when it goes out of scope, the hold a successful try_lock took.
+struct Held {
+  Database& db;
+  std::string region;
+  Held(Database& d, std::string_view r) : db(d), region(r) {}
+  ~Held();
+  Held(const Held&) = delete;
+  Held& operator=(const Held&) = delete;
+};
+
 }  // namespace paxstats::db::outbox

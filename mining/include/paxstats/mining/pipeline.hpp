@@ -69,10 +69,8 @@ SyncReport sync(db::Database& db, std::string_view region, slack::Client& client
 // One message event of Slack's Events API (message, message_changed, message_deleted, thread
 // replies, bot posts): stored in the raw store ("event" source; an older version never replaces
 // a newer one, a deleted message is kept and marked), and its beatdown re-derived, in one
-// transaction. Other events are ignored (stored = false).
+// transaction. Other events are ignored (channel left empty).
 struct EventIngest {
-  bool stored = false;        // something new or changed was stored
-  DeriveReport derived;
   std::string channel, ts, edited_ts;
   bool deleted = false;
   bool is_backblast = false;  // it is (now) a beatdown
