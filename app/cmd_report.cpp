@@ -1,9 +1,12 @@
-// paxstats report monthly --region SLUG --month YYYY-MM [--only K,..] [--dry-run] [--outbox DIR]
+// paxstats report monthly --region SLUG --month YYYY-MM [--only K,..] [--dry-run] [--outbox DIR];
+// paxstats deliver --region SLUG; paxstats stats --region SLUG --user ID [--year YYYY] [-o PNG | --send]
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <memory>
 #include <iostream>
 #include <sstream>
 
@@ -13,6 +16,7 @@
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/reports/deliver.hpp"
+#include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
 
@@ -42,13 +46,24 @@ void ProgressBar::operator()(std::string_view phase, size_t done, size_t total) 
   }
 }
 
-// Drains a region's outbox to Slack with the region's token; prints the summary.
-int send(db::Database& conn, const std::string& slug) {
+namespace {
+
+// A Slack client with the region's bot token (from the variable its token_env names).
+std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
   const char* token = std::getenv(region.token_env.c_str());
   if (!token || !*token)
     throw UserError(region.token_env + " is not set: export region " + region.slug + "'s bot token (xoxb-…) in it.");
-  slack::Client client({.token = token, .workspace = region.team_id.value_or(region.slug)});
+  return std::make_unique<slack::Client>(slack::ClientOptions{.token = token, .workspace = region.team_id.value_or(region.slug)});
+}
+
+}  // namespace
+
+// Drains a region's outbox to Slack with the region's token; prints the summary.
+int send(db::Database& conn, const std::string& slug) {
+  const auto region = db::get_region(conn, slug);
+  auto client_ptr = region_client(conn, slug);
+  auto& client = *client_ptr;
   ProgressBar bar;
   auto r = reports::deliver(conn, region.slug, client, std::ref(bar));
   std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << "\n";
@@ -64,6 +79,44 @@ int send(db::Database& conn, const std::string& slug) {
 }
 
 void add_report_commands(CLI::App& root, Context& ctx) {
+  struct StatsArgs {
+    std::string region, user, year, out;
+    bool send = false;
+  };
+  auto st = std::make_shared<StatsArgs>();
+  auto* stats = root.add_subcommand(
+      "stats", "One person's chart now, as their monthly DM draws it (their year so far by month and AO): to a PNG, "
+               "or with --send to their DM (what \"/paxstats me\" does)");
+  stats->add_option("--region", st->region, "Region slug")->required();
+  stats->add_option("--user", st->user, "Slack user id, e.g. U0123ABCD")->required();
+  stats->add_option("--year", st->year, "A past year, YYYY (default: this year, up to today)");
+  stats->add_option("-o,--out", st->out, "PNG to write (default stats-USER.png here)");
+  stats->add_flag("--send", st->send, "DM it to the user through Slack (the region's bot token) instead of writing a PNG");
+  stats->callback([&ctx, st] {
+    ctx.action = [&ctx, st] {
+      db::Database conn(database_url(ctx));
+      const std::string through = reports::through_month(reports::current_month(conn, st->region), st->year);
+      const auto d = reports::personal_stats(conn, st->region, st->user, through);
+      if (!d) {
+        std::cout << st->user << " has no posts in " << through.substr(0, 4) << " in region " << st->region << "\n";
+        return 1;
+      }
+      if (st->send) {
+        if (db::is_opted_out(conn, st->region, st->user))
+          throw UserError(st->user + " opted out of DMs (paxstats region opt-in " + st->region + " " + st->user + " undoes it)");
+        reports::send_to_user(*region_client(conn, st->region), st->user, *d);
+        std::cout << "sent to " << st->user << " by DM\n";
+        return 0;
+      }
+      const std::string out = st->out.empty() ? "stats-" + st->user + ".png" : st->out;
+      std::ofstream file(out, std::ios::binary | std::ios::trunc);
+      file << render::render(d->chart);
+      if (!file) throw UserError("cannot write " + out);
+      std::cout << "wrote " << out << " (" << d->chart.subtitle << ")\n" << d->comment << "\n";
+      return 0;
+    };
+  });
+
   auto* report = root.add_subcommand("report", "Reports");
   report->require_subcommand(1);
   struct Args {

@@ -25,7 +25,6 @@
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/mining/pipeline.hpp"
-#include "paxstats/render/render.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
@@ -426,16 +425,8 @@ struct Service::Impl {
                                                                 .limiter = limiter});
   }
 
-  std::string this_month(const std::string& slug, db::Database& db) {
-    const auto tz = db::get_region(db, slug).tz;
-    return date::format("%Y-%m", date::make_zoned(tz, date::floor<std::chrono::seconds>(o.now())).get_local_time());
-  }
-
   void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d) {
-    const std::string dm = client.open_dm(user);
-    auto r = client.upload({.filename = d.file, .bytes = render::render(d.chart), .title = d.title,
-                            .alt_txt = render::alt_text(d.chart), .channel_id = dm, .initial_comment = d.comment});
-    if (!r.ok) throw slack::SlackError(r.result, user);
+    reports::send_to_user(client, user, d);
     ++counters.files_sent;
   }
 
@@ -465,8 +456,7 @@ struct Service::Impl {
         client->post_message(client->open_dm(user), "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
         return;
       }
-      const std::string now_month = this_month(region, db);
-      const std::string through = year.empty() || year == now_month.substr(0, 4) ? now_month : year + "-12";
+      const std::string through = reports::through_month(reports::current_month(db, region, o.now()), year);
       const auto d = reports::personal_stats(db, region, user, through);
       if (!d) {
         client->post_message(client->open_dm(user), "I found no posts of yours in " + through.substr(0, 4) +
@@ -480,7 +470,7 @@ struct Service::Impl {
       // This month so far; last month's when this one has no beatdown here yet (the 1st).
       const std::string user = job.payload.value("user", ""), channel = job.payload.value("channel", "");
       auto client = client_for(db, region);
-      std::string month = this_month(region, db);
+      std::string month = reports::current_month(db, region, o.now());
       for (int tries = 0; tries < 2; ++tries) {
         int sent = 0;
         for (const auto& d : reports::plan_monthly(db, region, month, {"q_counts", "leaderboards", "ao_trend"}).deliveries)

@@ -212,4 +212,11 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   return report;
 }
 
+void send_to_user(slack::Client& client, std::string_view user_id, const PlannedDelivery& d) {
+  const std::string dm = client.open_dm(user_id);
+  auto r = client.upload({.filename = d.file, .bytes = render::render(d.chart), .title = d.title,
+                          .alt_txt = render::alt_text(d.chart), .channel_id = dm, .initial_comment = d.comment});
+  if (!r.ok) throw slack::SlackError(r.result, std::string(user_id));
+}
+
 }  // namespace paxstats::reports

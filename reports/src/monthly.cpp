@@ -4,6 +4,7 @@
 #include "paxstats/reports/monthly.hpp"
 
 #include <date/date.h>
+#include <date/tz.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -722,6 +723,18 @@ std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view
   auto plan = Planner(db, r, std::string(through_month), {"pax_monthly"}, std::string(user_id)).run();
   if (plan.deliveries.empty()) return std::nullopt;
   return std::move(plan.deliveries.front());
+}
+
+std::string current_month(db::Database& db, std::string_view region, std::chrono::system_clock::time_point now) {
+  const auto tz = db::get_region(db, region).tz;
+  return date::format("%Y-%m", date::make_zoned(tz, date::floor<std::chrono::seconds>(now)).get_local_time());
+}
+
+std::string through_month(std::string_view current, std::string_view year) {
+  if (year.empty() || year == current.substr(0, 4)) return std::string(current);
+  if (year.size() != 4 || !std::all_of(year.begin(), year.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    throw UserError("\"" + std::string(year) + "\" is not a year: write it as YYYY, e.g. 2025");
+  return std::string(year) + "-12";
 }
 
 MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month, const std::vector<std::string>& only) {

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <fstream>
 #include <thread>
 
@@ -146,4 +147,32 @@ TEST_F(Cli, ServeStopsCleanlyOnSigtermAndTokensAreShownOnce) {
   }
   EXPECT_EQ(code, "0") << "exit status after SIGTERM";
   EXPECT_FALSE(contains(text, token));
+}
+
+TEST_F(Cli, StatsDrawsOnePersonsChartOrSaysWhyNot) {
+  const std::string url = paxstats::test::PostgresEnvironment::get().fresh_database_url();
+  const std::string env = "env DATABASE_URL='" + url + "'";
+  const auto ws = home.path() / "ws";
+  ASSERT_EQ(run_cli(home.path(), "generate --out '" + ws.string() + "' --pax 30 --months 2", env).status, 0);
+  ASSERT_EQ(run_cli(home.path(), "region add r --name R --tz America/Chicago", env).status, 0);
+  ASSERT_EQ(run_cli(home.path(), "import '" + ws.string() + "' --region r", env).status, 0);
+  // A Slack user who led in the last generated month.
+  std::string user;
+  std::ifstream in(ws / "truth.json");
+  const auto truth = nlohmann::json::parse(in);
+  for (const auto& b : truth["beatdowns"])
+    if (b["q"].contains("user_id")) user = b["q"]["user_id"].get<std::string>();
+  ASSERT_FALSE(user.empty());
+  const auto png = home.path() / "me.png";
+  auto r = run_cli(home.path(), "stats --region r --user " + user + " --year 2026 -o '" + png.string() + "'", env);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "this year")) << r.output;
+  std::ifstream file(png, std::ios::binary);
+  std::string head(8, '\0');
+  file.read(head.data(), 8);
+  EXPECT_EQ(head, std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_EQ(run_cli(home.path(), "stats --region r --user " + user + " --year 1999", env).status, 1);
+  auto bad = run_cli(home.path(), "stats --region r --user " + user + " --year 26", env);
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_TRUE(contains(bad.output, "not a year")) << bad.output;
 }

@@ -30,4 +30,8 @@ struct DeliverReport {
 // Opted-out users' DMs still planned are skipped ("opted out of DMs").
 DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress = {});
 
+// Sends one chart to a user's DM now, outside the outbox (stats on demand): conversations.open
+// and the 3-step upload. Throws SlackError when Slack refuses.
+void send_to_user(slack::Client& client, std::string_view user_id, const PlannedDelivery& delivery);
+
 }  // namespace paxstats::reports

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -41,6 +42,14 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
 // flags. nullopt when they have no post that year (or opted out of DMs, or are deactivated).
 std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
                                               std::string_view through_month);
+
+// The month "YYYY-MM" it is at `now` in the region's time zone.
+std::string current_month(db::Database& db, std::string_view region,
+                          std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// The month a personal chart of `year` runs to: the current one for this year (or ""), else
+// that year's December. Throws UserError for a year that is not YYYY.
+std::string through_month(std::string_view current_month, std::string_view year);
 
 // Progress of a long step: phase ("render", "deliver"), items done, items in all. Called from
 // one thread at a time, possibly not the caller's.
