@@ -535,28 +535,21 @@ struct Service::Impl {
     const std::string& region = job.region;
     const std::string channel = job.payload["channel"], ts = job.payload["ts"], edited = job.payload["edited_ts"],
                       poster = job.payload["poster"];
-    const std::string s = db::quote_identifier(region);
     // Only for the version it was made for: a newer one has its own job; a fixed one needs none.
-    const auto now_edited = db.query_value("SELECT coalesce(edited_ts, '') FROM " + s +
-                                           ".messages WHERE channel_id = $1 AND ts = $2 AND NOT deleted",
-                                           {channel, ts});
-    if (!now_edited || *now_edited != edited) return;
-    const auto issues = db.query("SELECT field, reason, coalesce(line, 0) FROM " + s +
-                                 ".parse_issues WHERE channel_id = $1 AND ts = $2 AND severity = 'error' ORDER BY line, field",
-                                 {channel, ts});
-    if (issues.empty() || db::is_opted_out(db, region, poster)) return;
+    const auto state = mining::message_state(db, region, channel, ts);
+    if (!state || state->deleted || state->edited_ts != edited || state->errors.empty()) return;
+    if (db::is_opted_out(db, region, poster)) return;
     auto client = client_for(db, region);
-    std::string text = "Hey <@" + poster + ">, I could not read all of your backblast in <#" + channel + ">:\n";
-    for (const auto& i : issues)
-      text += "• " + (*i[2] != "0" ? "line " + *i[2] + ", " : std::string()) + slack::escape_text(*i[0]) + ": " +
-              slack::escape_text(*i[1]) + "\n";
-    text += "Edit the post to fix it (mention people as @name; write the date as YYYY-MM-DD) and I will read it again.";
+    std::vector<reports::ParseProblem> problems;
+    for (const auto& e : state->errors) problems.push_back({e.field, e.reason, e.line});
+    std::string link;
     try {
-      text += "\n" + client->permalink(channel, ts);
-    } catch (const std::exception&) {
+      link = client->permalink(channel, ts);
+    } catch (const std::exception&) {  // the DM still helps without the link
     }
-    client->post_message(client->open_dm(poster), text);
-    log::info("feedback: DM to " + poster + " about " + channel + "/" + ts + " (" + std::to_string(issues.size()) + " error(s))");
+    client->post_message(client->open_dm(poster), reports::feedback_message(db, region, poster, channel, problems, link));
+    log::info("feedback: DM to " + poster + " about " + channel + "/" + ts + " (" + std::to_string(problems.size()) +
+              " error(s))");
   }
 
   void monthly(db::Database& db, const db::jobs::Job& job) {

@@ -725,6 +725,26 @@ std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view
   return std::move(plan.deliveries.front());
 }
 
+std::string feedback_message(db::Database& db, std::string_view region, std::string_view poster,
+                             std::string_view channel, const std::vector<ParseProblem>& problems,
+                             std::string_view permalink) {
+  const auto r = db::get_region(db, region);
+  kainjow::mustache::data d;
+  d.set("poster", "<@" + std::string(poster) + ">");
+  d.set("channel", "<#" + std::string(channel) + ">");
+  kainjow::mustache::data list{kainjow::mustache::data::type::list};
+  for (const auto& p : problems) {
+    kainjow::mustache::data item;
+    if (p.line > 0) item.set("line", std::to_string(p.line));
+    item.set("field", p.field);
+    item.set("reason", p.reason);
+    list.push_back(item);
+  }
+  d.set("problems", list);
+  if (!permalink.empty()) d.set("permalink", std::string(permalink));
+  return render_template(template_text(r.templates_dir, "feedback"), d);
+}
+
 std::string current_month(db::Database& db, std::string_view region, std::chrono::system_clock::time_point now) {
   const auto tz = db::get_region(db, region).tz;
   return date::format("%Y-%m", date::make_zoned(tz, date::floor<std::chrono::seconds>(now)).get_local_time());

@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -82,6 +83,15 @@ struct EventIngest {
   std::vector<Error> errors;  // the parse errors of this version
 };
 EventIngest ingest_message_event(db::Database& db, std::string_view region, const nlohmann::json& event);
+// A stored message as it is now: its version (edited_ts, "" for none), whether it was deleted,
+// and its parse errors. nullopt when no such message is stored.
+struct MessageState {
+  std::string edited_ts;
+  bool deleted = false;
+  std::vector<EventIngest::Error> errors;
+};
+std::optional<MessageState> message_state(db::Database& db, std::string_view region, const std::string& channel,
+                                          const std::string& ts);
 // Many events in one transaction (what a busy workspace sends in a burst); results in order.
 std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_view region,
                                                const std::vector<nlohmann::json>& events);

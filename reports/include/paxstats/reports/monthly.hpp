@@ -43,6 +43,16 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
 std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
                                               std::string_view through_month);
 
+// The DM that tells a poster their backblast could not be read (template "feedback", the
+// region's own when its templates_dir has one).
+struct ParseProblem {
+  std::string field, reason;
+  int line = 0;  // 0: not tied to a line
+};
+std::string feedback_message(db::Database& db, std::string_view region, std::string_view poster_id,
+                             std::string_view channel_id, const std::vector<ParseProblem>& problems,
+                             std::string_view permalink);
+
 // The month "YYYY-MM" it is at `now` in the region's time zone.
 std::string current_month(db::Database& db, std::string_view region,
                           std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
