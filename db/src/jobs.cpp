@@ -31,29 +31,34 @@ bool enqueue(Database& db, std::string_view region, std::string_view kind, const
               .empty();
 }
 
-std::optional<Job> claim(Database& db) {
-  auto r = db.query(
-      "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
-      "WHERE id = (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
-      "            ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT 1) "
-      "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, pg_advisory_lock(7301, (id % 2147483647)::int)");
-  if (r.empty()) return std::nullopt;
-  Job job{std::stol(*r[0][0]), *r[0][1], *r[0][2], nlohmann::json::parse(*r[0][3]), std::stoi(*r[0][4])};
-  return job;
-}
-
-std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit) {
+namespace {
+// Claims due queued jobs ($1: a region or NULL for any, $2: a kind or NULL, $3: how many), the
+// oldest due first; each is locked for this session in the same statement (see kLock).
+std::vector<Job> claim_some(Database& db, const std::optional<std::string>& region, const std::optional<std::string>& kind,
+                            int limit) {
   std::vector<Job> out;
   for (const auto& r : db.query(
            "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
-           "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() AND region = $1 "
-           "             AND kind = $2 ORDER BY id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
+           "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
+           "             AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR kind = $2) "
+           "             ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
            "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, "
            "pg_advisory_lock(7301, (id % 2147483647)::int)",
-           {std::string(region), std::string(kind), std::to_string(limit)}))
+           {region, kind, std::to_string(limit)}))
     out.push_back({std::stol(*r[0]), *r[1], *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4])});
   std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
   return out;
+}
+}  // namespace
+
+std::optional<Job> claim(Database& db) {
+  auto jobs = claim_some(db, std::nullopt, std::nullopt, 1);
+  if (jobs.empty()) return std::nullopt;
+  return std::move(jobs.front());
+}
+
+std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit) {
+  return claim_some(db, std::string(region), std::string(kind), limit);
 }
 
 void finish(Database& db, const std::vector<long>& ids) {
