@@ -98,8 +98,9 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       const std::string through = reports::through_month(reports::current_month(conn, st->region), st->year);
       const auto d = reports::personal_stats(conn, st->region, st->user, through);
       if (!d) {
-        std::cout << st->user << " has no posts in " << through.substr(0, 4) << " in region " << st->region << "\n";
-        return 1;
+        std::cout << st->user << " has no posts in " << through.substr(0, 4) << " in region " << st->region
+                  << ": nothing to draw\n";
+        return 0;
       }
       if (st->send) {
         if (db::is_opted_out(conn, st->region, st->user))
