@@ -15,6 +15,7 @@
 #include "paxstats/error.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
@@ -75,7 +76,13 @@ int send(db::Database& conn, const std::string& slug) {
   const auto c = db::outbox::counts(conn, region.slug);
   if (c.planned + c.uploading > 0)
     std::cout << c.planned + c.uploading << " still pending: run paxstats deliver --region " << region.slug << " again\n";
-  return r.failed > 0 ? 1 : 0;
+  // Slack's failures are the environment's, not a bug: exit 2, with what to do said above.
+  if (r.failed > 0 || c.planned + c.uploading > 0) {
+    std::cerr << "paxstats: not everything was delivered (" << r.failed << " failed, " << c.planned + c.uploading
+              << " pending); fix what the lines above say, then run paxstats deliver --region " << region.slug << "\n";
+    return 2;
+  }
+  return 0;
 }
 
 void add_report_commands(CLI::App& root, Context& ctx) {
@@ -90,12 +97,18 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   stats->add_option("--region", st->region, "Region slug")->required();
   stats->add_option("--user", st->user, "Slack user id, e.g. U0123ABCD")->required();
   stats->add_option("--year", st->year, "A past year, YYYY (default: this year, up to today)");
-  stats->add_option("-o,--out", st->out, "PNG to write (default stats-USER.png here)");
-  stats->add_flag("--send", st->send, "DM it to the user through Slack (the region's bot token) instead of writing a PNG");
+  auto* out_opt = stats->add_option("-o,--out", st->out, "PNG to write (default stats-USER.png here)");
+  stats->add_flag("--send", st->send, "DM it to the user through Slack (the region's bot token) instead of writing a PNG")
+      ->excludes(out_opt);
   stats->callback([&ctx, st] {
     ctx.action = [&ctx, st] {
       db::Database conn(database_url(ctx));
-      const std::string through = reports::through_month(reports::current_month(conn, st->region), st->year);
+      db::get_region(conn, st->region);  // throws for an unknown region
+      if (!db::report::user_name(conn, st->region, st->user))
+        throw UserError("region " + st->region + " has no Slack user " + st->user +
+                        ": give a member id (U0123ABCD) of its workspace, as imported or synced");
+      const std::string through =
+          reports::through_month(reports::current_month(conn, st->region, ctx.business_now()), st->year);
       const auto d = reports::personal_stats(conn, st->region, st->user, through);
       if (!d) {
         std::cout << st->user << " has no posts in " << through.substr(0, 4) << " in region " << st->region
@@ -122,7 +135,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   report->require_subcommand(1);
   struct Args {
     std::string region, month, only, outbox;
-    bool dry_run = false;
+    bool dry_run = false, allow_partial = false, allow_empty = false;
   };
   auto region_arg = std::make_shared<std::string>();
   auto* deliver_cmd = root.add_subcommand("deliver", "Send a region's pending deliveries to Slack (resumes an interrupted run)");
@@ -144,6 +157,8 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   monthly->add_option("--only", a->only, "Only these reports: " + names);
   monthly->add_flag("--dry-run", a->dry_run, "Send nothing; write the outbox to $PAXSTATS_HOME/outbox/REGION/MONTH");
   monthly->add_option("--outbox", a->outbox, "Send nothing; write every chart, index.html and deliveries.json here");
+  monthly->add_flag("--allow-partial", a->allow_partial, "Report the month under way (so far), not only one that has ended");
+  monthly->add_flag("--allow-empty", a->allow_empty, "Report a month without any beatdown (normally refused: no data yet?)");
   monthly->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       std::vector<std::string> only;
@@ -151,7 +166,13 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       for (std::string x; std::getline(ss, x, ',');)
         if (!x.empty()) only.push_back(x);
       db::Database conn(database_url(ctx));
+      db::get_region(conn, a->region);  // throws for an unknown region
+      reports::check_month_is_over(conn, a->region, a->month, ctx.business_now(), a->allow_partial);
       auto plan = reports::plan_monthly(conn, a->region, a->month, only);
+      if (plan.beatdowns == 0 && !a->allow_empty)
+        throw UserError("region " + a->region + " has no beatdowns in " + a->month +
+                        ": nothing to report (import or sync its backblasts first), or pass --allow-empty to send the "
+                        "charts of an empty month");
       if (!a->dry_run && a->outbox.empty()) {
         ProgressBar bar;
         const int added = reports::queue_plan(conn, plan, std::ref(bar));

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "paxstats/business_clock.hpp"
+
 namespace paxstats::app {
 
 // Set by each subcommand's callback; main runs it after parsing, inside the error handler.
@@ -14,6 +16,9 @@ using Action = std::function<int()>;
 struct Context {
   Action action;
   std::filesystem::path home;  // PAXSTATS_HOME (resolved)
+  // Which month it is, for every command: PAXSTATS_NOW, else the wall clock. Read when a
+  // command runs (a malformed PAXSTATS_NOW is then an input error, exit 2).
+  BusinessTime business_now() const { return business_clock_from_env()(); }
 };
 
 void add_db_commands(CLI::App& root, Context& ctx);

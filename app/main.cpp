@@ -16,6 +16,36 @@ std::string database_url(const Context& ctx) {
   return url;
 }
 
+namespace {
+
+// A usage error, as one line: what was wrong and where to look. Exit status 2, as every input
+// error (CLI11's own codes would leak otherwise).
+int usage_error(CLI::App& root, int argc, char** argv, const CLI::ParseError& e) {
+  CLI::App* at = &root;
+  std::string path = "paxstats", unknown;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.empty() || arg[0] == '-') continue;
+    auto subs = at->get_subcommands([&](CLI::App* s) { return s->get_name() == arg; });
+    if (!subs.empty()) {
+      at = subs.front();
+      path += " " + arg;
+      continue;
+    }
+    if (!at->get_subcommands([](CLI::App*) { return true; }).empty()) unknown = arg;
+    break;
+  }
+  std::string what = e.what();
+  if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
+  if (!unknown.empty())
+    std::cerr << "paxstats: unknown command '" << unknown << "'" << (path == "paxstats" ? "" : " for " + path) << "; see "
+              << path << " --help\n";
+  else
+    std::cerr << "paxstats: " << what << "; see " << path << " --help\n";
+  return 2;
+}
+
+}  // namespace
 }  // namespace paxstats::app
 
 int main(int argc, char** argv) {
@@ -23,7 +53,9 @@ int main(int argc, char** argv) {
   CLI::App root{
       "paxstats — mines F3 backblasts from Slack into PostgreSQL and delivers charts back to Slack.\n"
       "Environment: DATABASE_URL (else a private cluster under PAXSTATS_HOME), PAXSTATS_HOME\n"
-      "(default ~/.local/share/paxstats), SLACK_BOT_TOKEN, SLACK_API_BASE_URL, SLACK_SIGNING_SECRET (serve)."};
+      "(default ~/.local/share/paxstats), SLACK_BOT_TOKEN, SLACK_API_BASE_URL, SLACK_SIGNING_SECRET (serve),\n"
+      "PAXSTATS_NOW (an ISO time: pins which month it is, for backfills and reproducible runs).\n"
+      "Exit status: 0 ok, 2 a problem with the input or the environment (usage errors too), 1 a bug."};
   root.require_subcommand(1);
   root.set_version_flag("--version", std::string("paxstats ") + PAXSTATS_VERSION);
   app::Context ctx;
@@ -41,7 +73,8 @@ int main(int argc, char** argv) {
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return root.exit(e);
+    if (e.get_exit_code() == 0) return root.exit(e);  // --help, --version
+    return app::usage_error(root, argc, argv, e);
   }
   try {
     return ctx.action ? ctx.action() : 0;
@@ -50,6 +83,10 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "paxstats: unexpected error: " << e.what() << "\n"
+              << "This is a bug in paxstats; please report it with the command you ran.\n";
+    return 1;
+  } catch (...) {
+    std::cerr << "paxstats: unexpected error of an unknown kind\n"
               << "This is a bug in paxstats; please report it with the command you ran.\n";
     return 1;
   }

@@ -31,6 +31,7 @@
 #include "paxstats/slack/signature.hpp"
 #include "paxstats/slack/socket_mode.hpp"
 #include "paxstats/slack/text.hpp"
+#include "retry.hpp"
 
 namespace paxstats::serve {
 
@@ -144,7 +145,8 @@ struct Service::Impl {
       : o(std::move(options)),
         pool(o.database_url),
         limiter(std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), o.slack_window)) {
-    if (!o.now) o.now = [] { return Clock::now(); };
+    if (!o.wall_now) o.wall_now = [] { return Clock::now(); };
+    if (!o.business_now) o.business_now = business_clock_from_env();
   }
 
   void count(const std::string& path, int code) {
@@ -156,7 +158,7 @@ struct Service::Impl {
 
   bool verified(const httplib::Request& req, httplib::Response& res, const std::string& path) {
     const auto v = slack::verify_signature(o.signing_secret, req.get_header_value("X-Slack-Request-Timestamp"),
-                                           req.get_header_value("X-Slack-Signature"), req.body, o.now());
+                                           req.get_header_value("X-Slack-Signature"), req.body, o.wall_now());
     if (v == slack::Verification::ok) return true;
     ++counters.rejected_signatures;
     log::warn(std::string("rejected ") + path + " from " + req.remote_addr + ": " + slack::to_string(v));
@@ -422,7 +424,8 @@ struct Service::Impl {
     return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
                                                                 .base_url = o.slack_base_url,
                                                                 .workspace = region.team_id.value_or(slug),
-                                                                .limiter = limiter});
+                                                                .limiter = limiter,
+                                                                .backoff_base = o.slack_backoff});
   }
 
   void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d) {
@@ -456,7 +459,7 @@ struct Service::Impl {
         client->post_message(client->open_dm(user), "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
         return;
       }
-      const std::string through = reports::through_month(reports::current_month(db, region, o.now()), year);
+      const std::string through = reports::through_month(reports::current_month(db, region, o.business_now()), year);
       const auto d = reports::personal_stats(db, region, user, through);
       if (!d) {
         client->post_message(client->open_dm(user), "I found no posts of yours in " + through.substr(0, 4) +
@@ -470,7 +473,7 @@ struct Service::Impl {
       // This month so far; last month's when this one has no beatdown here yet (the 1st).
       const std::string user = job.payload.value("user", ""), channel = job.payload.value("channel", "");
       auto client = client_for(db, region);
-      std::string month = reports::current_month(db, region, o.now());
+      std::string month = reports::current_month(db, region, o.business_now());
       for (int tries = 0; tries < 2; ++tries) {
         int sent = 0;
         for (const auto& d : reports::plan_monthly(db, region, month, {"q_counts", "leaderboards", "ao_trend"}).deliveries)
@@ -566,13 +569,26 @@ struct Service::Impl {
       const int added = reports::queue_plan(db, plan);
       const auto r = reports::deliver(db, region, *client);
       counters.files_sent += r.sent;
+      const auto left = db::outbox::counts(db, region, month);
       const json summary{{"planned", plan.deliveries.size()}, {"new", added}, {"sent", r.sent}, {"skipped", r.skipped},
-                         {"failed", r.failed}, {"reasons", r.reasons}, {"notes", plan.notes}};
+                         {"failed", r.failed}, {"pending", left.planned + left.uploading}, {"reasons", r.reasons},
+                         {"notes", plan.notes}};
+      if (left.planned + left.uploading > 0) {
+        // Slack failed for a while (5xx, timeouts): the run is not over; the job is tried again later
+        // and the outbox picks up where it stopped.
+        db::jobs::set_run(db, run, "running", summary);
+        throw TransientError(std::to_string(left.planned + left.uploading) + " deliveries of " + region + " " + month +
+                             " still pending after Slack failures; retrying later");
+      }
       db::jobs::set_run(db, run, "succeeded", summary);
       log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) + ", skipped " +
                 std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
+    } catch (const TransientError&) {
+      throw;  // the run stays open: the job is retried
     } catch (const std::exception& e) {
-      db::jobs::set_run(db, run, "failed", json::object(), log::redact(e.what()));
+      // Retried too when the failure is transient; the run says what happened meanwhile.
+      db::jobs::set_run(db, run, retry_policy(e) == Retry::backoff ? "running" : "failed", json::object(),
+                        log::redact(e.what()));
       throw;
     }
   }
@@ -624,12 +640,26 @@ struct Service::Impl {
                 std::to_string(d.seconds) + " s");
       db::jobs::defer(db, job.id, d.seconds);
     } catch (const std::exception& e) {
-      ++counters.jobs_failed;
       const std::string why = log::redact(e.what());
-      log::warn("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ") failed: " + why);
+      const std::string what = "job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ")";
+      const Retry retry = retry_policy(e);
       try {
-        // A bad input or setting will not get better by waiting: one attempt.
-        db::jobs::fail(db, job.id, why, dynamic_cast<const UserError*>(&e) ? 1 : 5);
+        if (retry == Retry::skip) {  // the recipient is gone: nothing to retry, nothing failed
+          log::info(what + ": skipped: " + why);
+          db::jobs::finish(db, job.id);
+          ++counters.jobs_done;
+          return;
+        }
+        ++counters.jobs_failed;
+        if (retry == Retry::backoff) {
+          log::warn(what + " failed (attempt " + std::to_string(job.attempts + 1) + " of " +
+                    std::to_string(o.job_max_attempts) + "), will retry: " + why);
+          db::jobs::fail(db, job.id, why, o.job_max_attempts, o.job_backoff_seconds);
+        } else {
+          // A bad input, setting or token will not get better by waiting: one attempt.
+          log::error(what + " failed for good: " + why);
+          db::jobs::fail(db, job.id, why, 1);
+        }
       } catch (const std::exception&) {
       }
     }
@@ -651,7 +681,7 @@ struct Service::Impl {
       const auto created = Clock::time_point(std::chrono::seconds(std::stoll(*r[5])));
       try {
         const auto* zone = date::locate_zone(tz);
-        const auto now = date::floor<std::chrono::seconds>(o.now());
+        const auto now = o.business_now();
         const auto local = zone->to_local(now);
         const auto ymd = date::year_month_day{date::floor<date::days>(local)};
         auto slot_of = [&](date::year_month ym) {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "paxstats/business_clock.hpp"
+
 namespace paxstats::serve {
 
 struct Options {
@@ -18,11 +20,20 @@ struct Options {
   int workers = 2;                 // job workers, each with its own database connection
   std::string slack_base_url;      // "" = $SLACK_API_BASE_URL or Slack's
   std::chrono::milliseconds slack_window{60000};  // Slack's rate-limit window (tests shrink it)
+  std::chrono::milliseconds slack_backoff{500};   // first backoff of a Slack call's own retries (tests shrink it)
   bool scheduler = true;
   std::chrono::milliseconds scheduler_every{30000};
   std::chrono::milliseconds worker_idle{200};     // how long an idle worker sleeps between polls
   int feedback_delay_seconds = 60;  // parse-error DMs wait this long for the next edit
-  std::function<std::chrono::system_clock::time_point()> now;  // the clock (tests set it)
+  // A job that failed for a reason worth retrying (Slack 5xx, 429, timeouts) is tried again after
+  // job_backoff_seconds × attempts², up to job_max_attempts in all.
+  double job_backoff_seconds = 10;
+  int job_max_attempts = 6;
+  // The wall clock: signature freshness (Slack's 5-minute window). Tests may set it.
+  std::function<std::chrono::system_clock::time_point()> wall_now;
+  // The business clock: which month it is (/paxstats me, /paxstats ao), which scheduled slot is
+  // due. Default: PAXSTATS_NOW, else the wall clock. Tests pin it.
+  BusinessClock business_now;
 };
 
 class Service {

@@ -31,7 +31,8 @@ namespace fs = std::filesystem;
 namespace paxstats::db {
 namespace {
 
-constexpr const char* kServiceUser = "paxstats";  // the server's user when we run as root
+constexpr const char* kServiceUser = "paxstats";  // the server's user when we run as root (default)
+constexpr const char* kAccountsLock = "/var/lib/paxstats/.accounts.lock";
 constexpr const char* kSuperuser = "paxstats";     // the cluster's superuser role
 constexpr const char* kDatabase = "paxstats";
 constexpr const char* kVarLibClusters = "/var/lib/paxstats/clusters";
@@ -115,19 +116,6 @@ fs::path find_bindir(const fs::path& configured) {
   return best;
 }
 
-// Ensures the unprivileged system user that runs the server when we are root.
-detail::RunAs service_user() {
-  if (passwd* pw = getpwnam(kServiceUser)) return {pw->pw_uid, pw->pw_gid};
-  auto r = detail::run_process({"/usr/sbin/useradd", "--system", "--user-group", "--no-create-home",
-                                "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", kServiceUser});
-  passwd* pw = getpwnam(kServiceUser);
-  if (!pw)
-    throw UserError(std::string("PostgreSQL will not run as root, and creating the system user '") + kServiceUser +
-                    "' failed: " + r.output + " Create it (useradd --system " + kServiceUser +
-                    ") or run paxstats as a normal user.");
-  return {pw->pw_uid, pw->pw_gid};
-}
-
 // True when uid/gid may search (traverse) every directory down to path.
 bool can_reach(const fs::path& path, const detail::RunAs& who) {
   pid_t pid = fork();
@@ -202,7 +190,67 @@ class FileLock {
   int fd_;
 };
 
+// The account's uid and gid by name (reentrant lookup); nullopt when there is no such user.
+std::optional<detail::RunAs> lookup_user(const std::string& name) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  while (getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found) == ERANGE) buf.resize(buf.size() * 2);
+  if (!found) return std::nullopt;
+  return detail::RunAs{pw.pw_uid, pw.pw_gid};
+}
+
+bool uid_resolves(unsigned uid) {
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  while (getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) == ERANGE) buf.resize(buf.size() * 2);
+  return found != nullptr;
+}
+
+std::string service_user_name(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  return env_or("PAXSTATS_SERVICE_USER", kServiceUser);
+}
+
+// The server's user, checked again just before privileges are dropped to it: a uid that no
+// longer resolves would make initdb fail with a puzzling "could not look up effective user ID".
+detail::RunAs checked_service_user(const std::string& name) {
+  const ServiceAccount a = ensure_service_account(name);
+  if (!uid_resolves(a.uid))
+    throw UserError("the system user '" + name + "' (uid " + std::to_string(a.uid) +
+                    ") does not resolve any more; PostgreSQL cannot run as it. Check /etc/passwd (getent passwd " + name +
+                    "), or delete the user and run paxstats again to create it afresh.");
+  return {a.uid, a.gid};
+}
+
 }  // namespace
+
+ServiceAccount ensure_service_account(const std::string& name) {
+  if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+    throw UserError("\"" + name + "\" is not a system user name paxstats can use (lower-case letters, digits, - and _)");
+  if (auto found = lookup_user(name)) return {name, found->uid, found->gid};
+  std::error_code ec;
+  fs::create_directories(fs::path(kAccountsLock).parent_path(), ec);
+  if (ec)
+    throw UserError("PostgreSQL will not run as root, and paxstats cannot create " +
+                    fs::path(kAccountsLock).parent_path().string() + " to set up the system user '" + name +
+                    "': " + ec.message() + ". Run paxstats as a normal user, or as root on a writable system.");
+  // One creator at a time on this machine: look up, create, look up again.
+  FileLock lock(kAccountsLock);
+  if (auto found = lookup_user(name)) return {name, found->uid, found->gid};
+  const auto r = detail::run_process({"/usr/sbin/useradd", "--system", "--user-group", "--no-create-home", "--home-dir",
+                                      "/nonexistent", "--shell", "/usr/sbin/nologin", name});
+  const auto found = lookup_user(name);
+  if (r.exit_code != 0 && !found)
+    throw UserError("PostgreSQL will not run as root, and creating the system user '" + name + "' failed (useradd exit " +
+                    std::to_string(r.exit_code) + "): " + tail_lines(r.output, 5) + " Create it (useradd --system " +
+                    name + ") or run paxstats as a normal user.");
+  if (!found)
+    throw UserError("useradd reported success but the system user '" + name +
+                    "' cannot be found (getent passwd " + name + "). Check /etc/nsswitch.conf, or create it by hand.");
+  return {name, found->uid, found->gid};
+}
 
 fs::path default_home() {
   if (auto h = env_or("PAXSTATS_HOME"); !h.empty()) return h;
@@ -223,8 +271,8 @@ EmbeddedPostgres::EmbeddedPostgres(EmbeddedOptions options) : options_(std::move
     cluster_dir_ = in_home;
   } else {
     // Root and not yet created: decided in start(); predict the same answer here.
-    passwd* pw = getpwnam(kServiceUser);
-    bool reachable = pw && can_reach(options_.home, {pw->pw_uid, pw->pw_gid});
+    const auto who = lookup_user(service_user_name(options_.service_user));
+    bool reachable = who && can_reach(options_.home, *who);
     cluster_dir_ = reachable ? in_home : fs::path(kVarLibClusters) / detail::fnv1a_hex(options_.home.string());
   }
 }
@@ -255,7 +303,7 @@ bool EmbeddedPostgres::start() {
   const fs::path bindir = find_bindir(options_.pg_bindir);
   std::optional<detail::RunAs> as;
   if (geteuid() == 0) {
-    as = service_user();
+    as = checked_service_user(service_user_name(options_.service_user));
     fs::path in_home = options_.home / "postgres";
     std::error_code ec;
     fs::create_directories(options_.home, ec);
@@ -341,7 +389,7 @@ bool EmbeddedPostgres::stop() {
   if (!live_postmaster(data)) return false;
   const fs::path bindir = find_bindir(options_.pg_bindir);
   std::optional<detail::RunAs> as;
-  if (geteuid() == 0) as = service_user();
+  if (geteuid() == 0) as = checked_service_user(service_user_name(options_.service_user));
   auto r = detail::run_process({(bindir / "pg_ctl").string(), "stop", "-D", data.string(), "-m", "fast", "-w", "-s"}, as);
   if (r.exit_code != 0) throw UserError("PostgreSQL did not stop (data " + data.string() + "): " + r.output);
   return true;

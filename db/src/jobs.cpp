@@ -76,12 +76,12 @@ void finish(Database& db, long id) {
   release(db, id);
 }
 
-void fail(Database& db, long id, std::string_view error, int max_attempts) {
-  // Backoff 10 s, 40 s, 90 s, … (10 s × attempts²).
+void fail(Database& db, long id, std::string_view error, int max_attempts, double backoff_seconds) {
+  // Backoff 10 s, 40 s, 90 s, … (backoff_seconds × attempts²).
   db.query("UPDATE paxstats.jobs SET status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'queued' END, "
-           "run_after = now() + make_interval(secs => 10 * attempts * attempts), last_error = $2, updated_at = now(), "
-           "finished_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1::bigint",
-           {std::to_string(id), std::string(error), std::to_string(max_attempts)});
+           "run_after = now() + make_interval(secs => $4::double precision * attempts * attempts), last_error = $2, "
+           "updated_at = now(), finished_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1::bigint",
+           {std::to_string(id), std::string(error), std::to_string(max_attempts), std::to_string(backoff_seconds)});
   release(db, id);
 }
 

@@ -137,6 +137,16 @@ std::vector<QCount> q_counts(Database& db, std::string_view region, const Period
   return out;
 }
 
+std::optional<std::string> user_name(Database& db, std::string_view region, std::string_view user_id) {
+  return db.query_value("SELECT user_name FROM " + schema(region) + ".users WHERE user_id = $1", {std::string(user_id)});
+}
+
+int beatdown_count(Database& db, std::string_view region, const Period& p) {
+  return as_int(db.query_value("SELECT count(*) FROM " + schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND "
+                               "$2::date",
+                               {p.first, p.last}));
+}
+
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& p) {
   const std::string s = schema(region);
   std::vector<AoMonth> out;

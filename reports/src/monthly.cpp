@@ -745,9 +745,22 @@ std::string feedback_message(db::Database& db, std::string_view region, std::str
   return render_template(template_text(r.templates_dir, "feedback"), d);
 }
 
-std::string current_month(db::Database& db, std::string_view region, std::chrono::system_clock::time_point now) {
+std::string current_month(db::Database& db, std::string_view region, BusinessTime now) {
   const auto tz = db::get_region(db, region).tz;
-  return date::format("%Y-%m", date::make_zoned(tz, date::floor<std::chrono::seconds>(now)).get_local_time());
+  return date::format("%Y-%m", date::make_zoned(tz, now).get_local_time());
+}
+
+void check_month_is_over(db::Database& db, std::string_view region, std::string_view month, BusinessTime now,
+                         bool allow_partial) {
+  rq::month(month);  // throws for a malformed month
+  const std::string current = current_month(db, region, now);
+  const std::string m(month);
+  if (m > current)
+    throw UserError(m + " has not happened yet (it is " + current + " in region " + std::string(region) +
+                    "'s time zone): report a month that has ended.");
+  if (m == current && !allow_partial)
+    throw UserError(m + " is still under way in region " + std::string(region) +
+                    ": its report would be partial. Report last month, or pass --allow-partial for the month so far.");
 }
 
 std::string through_month(std::string_view current, std::string_view year) {
@@ -768,7 +781,9 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
   const auto r = db::get_region(db, region);
   // Every report reads the posts up to the month's end, many times over: read them once.
   const rq::Snapshot snapshot(db, region, rq::month(month).last);
-  return Planner(db, r, std::string(month), std::set<std::string>(only.begin(), only.end())).run();
+  auto plan = Planner(db, r, std::string(month), std::set<std::string>(only.begin(), only.end())).run();
+  plan.beatdowns = rq::beatdown_count(db, region, rq::month(month));
+  return plan;
 }
 
 }  // namespace paxstats::reports

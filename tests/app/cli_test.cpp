@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -177,4 +178,79 @@ TEST_F(Cli, StatsDrawsOnePersonsChartOrSaysWhyNot) {
   auto bad = run_cli(home.path(), "stats --region r --user " + user + " --year 26", env);
   EXPECT_EQ(bad.status, 2);
   EXPECT_TRUE(contains(bad.output, "not a year")) << bad.output;
+}
+
+TEST_F(Cli, UsageErrorsExitTwoWithOneLineAndAHint) {
+  struct Case {
+    std::string args, says;
+  };
+  const std::vector<Case> cases = {
+      {"bogus", "paxstats: unknown command 'bogus'; see paxstats --help"},
+      {"region bogus", "paxstats: unknown command 'bogus' for paxstats region; see paxstats region --help"},
+      {"region", "see paxstats region --help"},
+      {"region add", "see paxstats region add --help"},
+      {"report monthly --region r", "--month is required; see paxstats report monthly --help"},
+      {"db start --nope", "see paxstats db start --help"},
+      {"render", "see paxstats render --help"},
+      {"generate --pax many --out /tmp/x", "see paxstats generate --help"},
+      {"stats --region r --user U1 --send -o x.png", "see paxstats stats --help"},
+  };
+  for (const auto& c : cases) {
+    const auto r = run_cli(home.path(), c.args);
+    EXPECT_EQ(r.status, 2) << c.args << "\n" << r.output;
+    EXPECT_EQ(r.output.rfind("paxstats: ", 0), 0u) << c.args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << c.args << "\n" << r.output;
+    EXPECT_TRUE(contains(r.output, c.says)) << c.args << "\n" << r.output;
+  }
+  EXPECT_EQ(run_cli(home.path(), "--version").status, 0);
+  EXPECT_EQ(run_cli(home.path(), "report monthly --help").status, 0);
+}
+
+TEST_F(Cli, ABadPaxstatsNowIsAnInputError) {
+  const auto r = run_cli(home.path(), "backblast parse < /dev/null", "env -u DATABASE_URL PAXSTATS_NOW=yesterday");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_TRUE(contains(r.output, "PAXSTATS_NOW=\"yesterday\" is not an ISO 8601 time")) << r.output;
+}
+
+TEST_F(Cli, APostThatIsNotABackblastIsAnAnswerNotAFailure) {
+  const auto chatter = home.path() / "chatter.txt", post = home.path() / "post.txt";
+  std::ofstream(chatter) << "Great workout today, see you Monday\n";
+  std::ofstream(post) << "Backblast: x\nQ: <@U1>\nPAX: <@U2>\n";
+  const auto r = run_cli(home.path(), "backblast parse --tz UTC < '" + chatter.string() + "'");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "\"is_backblast\": false")) << r.output;
+  // With no --posted-at, the post is dated by the business clock.
+  const auto dated = run_cli(home.path(), "backblast parse --tz UTC < '" + post.string() + "'",
+                             "env -u DATABASE_URL PAXSTATS_NOW=2027-03-14T08:30:00Z");
+  EXPECT_EQ(dated.status, 0) << dated.output;
+  EXPECT_TRUE(contains(dated.output, "\"date\": \"2027-03-14\"")) << dated.output;
+}
+
+TEST_F(Cli, ReportsRefuseMonthsThatHaveNotEndedOrHoldNothing) {
+  const std::string url = paxstats::test::PostgresEnvironment::get().fresh_database_url();
+  // Business time pinned: 2026-11-15 in the region, the generated region ends on 2026-10-31.
+  const std::string env = "env DATABASE_URL='" + url + "' PAXSTATS_NOW=2026-11-15T18:00:00Z";
+  const auto ws = home.path() / "ws";
+  ASSERT_EQ(run_cli(home.path(), "generate --out '" + ws.string() + "' --pax 20 --months 1", env).status, 0);
+  ASSERT_EQ(run_cli(home.path(), "region add r --name R --tz America/Chicago", env).status, 0);
+  ASSERT_EQ(run_cli(home.path(), "import '" + ws.string() + "' --region r", env).status, 0);
+  const auto out = (home.path() / "out").string();
+  auto future = run_cli(home.path(), "report monthly --region r --month 2999-01 --outbox '" + out + "'", env);
+  EXPECT_EQ(future.status, 2) << future.output;
+  EXPECT_TRUE(contains(future.output, "2999-01 has not happened yet")) << future.output;
+  auto current = run_cli(home.path(), "report monthly --region r --month 2026-11 --outbox '" + out + "'", env);
+  EXPECT_EQ(current.status, 2) << current.output;
+  EXPECT_TRUE(contains(current.output, "--allow-partial")) << current.output;
+  auto empty = run_cli(home.path(), "report monthly --region r --month 2026-11 --allow-partial --outbox '" + out + "'", env);
+  EXPECT_EQ(empty.status, 2) << empty.output;
+  EXPECT_TRUE(contains(empty.output, "no beatdowns in 2026-11")) << empty.output;
+  EXPECT_FALSE(contains(empty.output, "top 0")) << empty.output;
+  EXPECT_EQ(run_cli(home.path(), "report monthly --region r --month 2026-11 --allow-partial --allow-empty --outbox '" + out + "'",
+                    env).status,
+            0);
+  auto done = run_cli(home.path(), "report monthly --region r --month 2026-10 --outbox '" + out + "'", env);
+  EXPECT_EQ(done.status, 0) << done.output;
+  auto nobody = run_cli(home.path(), "stats --region r --user U0NOBODY00", env);
+  EXPECT_EQ(nobody.status, 2) << nobody.output;
+  EXPECT_TRUE(contains(nobody.output, "has no Slack user U0NOBODY00")) << nobody.output;
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "../mining/truth_support.hpp"
+#include "paxstats/business_clock.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/jobs.hpp"
 #include "paxstats/db/outbox.hpp"
@@ -28,6 +29,7 @@ using paxstats::test::eventually;
 namespace {
 
 const char* kSecret = "8f742231b10e8888abcd99yyyzzz85a5";
+const BusinessTime kBusinessNow = *parse_iso_time("2026-11-15T18:00:00Z");
 
 class Serve : public ::testing::Test {
  protected:
@@ -61,9 +63,14 @@ class Serve : public ::testing::Test {
     so.signing_secret = kSecret;
     so.slack_base_url = fake->base_url();
     so.slack_window = 100ms;
+    so.slack_backoff = 5ms;
     so.scheduler = false;
     so.worker_idle = 20ms;
     so.feedback_delay_seconds = 0;
+    so.job_backoff_seconds = 0.05;
+    // Business time is pinned: mid-November 2026, two weeks after the generated region ends.
+    so.business_now = fixed_business_clock(kBusinessNow);
+    options = so;
     service = std::make_unique<serve::Service>(so);
     service->start();
     http = std::make_unique<httplib::Client>("127.0.0.1", service->port());
@@ -109,7 +116,12 @@ class Serve : public ::testing::Test {
   std::unique_ptr<db::Database> conn;
   std::unique_ptr<slack::fake::FakeSlack> fake;
   std::unique_ptr<serve::Service> service;
+  serve::Options options;
   std::unique_ptr<httplib::Client> http;
+  std::string job_status(const std::string& kind) {
+    return conn->query_value("SELECT string_agg(status, ',' ORDER BY id) FROM paxstats.jobs WHERE kind = $1", {kind})
+        .value_or("");
+  }
 };
 
 }  // namespace
@@ -179,7 +191,9 @@ TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
   // The same version again (Slack's retry under another id would be deduped too): no second DM.
   ASSERT_EQ(event(ev, "EvF2")->status, 200);
   EXPECT_TRUE(eventually([&] { return !fake->dm_channel(user).empty() && !fake->messages(fake->dm_channel(user)).empty(); }));
-  std::this_thread::sleep_for(300ms);
+  // Both events done, and the one feedback job they queued (one per version) done too.
+  EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done" && job_status("feedback") == "done"; }))
+      << job_status("event") << " / " << job_status("feedback");
   auto dms = fake->messages(fake->dm_channel(user));
   ASSERT_EQ(dms.size(), 1u);
   const std::string text = dms[0].value("text", "");
@@ -249,8 +263,9 @@ TEST_F(Serve, TheTriggerApiRunsAMonthOnlyForALiveToken) {
 }
 
 TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
-  // The region existed before this month's slot (the 2nd, 09:00): last month's run is due.
-  conn->query("UPDATE paxstats.regions SET created_at = now() - interval '90 days'");
+  // Business time is 2026-11-15; the region existed before this month's slot (the 2nd, 09:00):
+  // October's run is due.
+  conn->query("UPDATE paxstats.regions SET created_at = '2026-08-01T00:00:00Z'");
   service->schedule_once();
   service->schedule_once();
   EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
@@ -259,6 +274,51 @@ TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   }));
   service->schedule_once();
   EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
+  EXPECT_EQ(conn->query_value("SELECT period FROM paxstats.runs WHERE kind = 'report'"), "2026-10");
+}
+
+TEST_F(Serve, NoScheduledRunForASlotBeforeTheRegionExisted) {
+  conn->query("UPDATE paxstats.regions SET created_at = '2026-11-10T00:00:00Z'");  // after November's slot
+  service->schedule_once();
+  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "0");
+}
+
+// Slack's failures are classed by their remedy: worth retrying, stop the workspace, skip the recipient.
+TEST_F(Serve, TransientSlackFailuresAreRetriedNotFailedAfterOneTry) {
+  // conversations.open answers HTTP 500 twice more than the client retries a read on its own:
+  // the job fails its first attempt and succeeds on a later one.
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::http_500, .method = "conversations.open", .times = 7});
+  command("me");
+  EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; }, 30s)) << job_status("stats");
+  EXPECT_GE(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "2");
+  EXPECT_EQ(files_in(fake->dm_channel(user)), 1);
+}
+
+TEST_F(Serve, RateLimitedAndUnavailableAreRetriedToo) {
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slack_error, .method = "conversations.open", .times = 1,
+                .error = "service_unavailable"});
+  command("me");
+  EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; }, 30s)) << job_status("stats");
+  EXPECT_EQ(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "2");
+  EXPECT_EQ(files_in(fake->dm_channel(user)), 1);
+}
+
+TEST_F(Serve, ABadTokenFailsTheJobAtOnce) {
+  fake->revoke_token();
+  command("me");
+  EXPECT_TRUE(eventually([&] { return job_status("stats") == "failed"; })) << job_status("stats");
+  EXPECT_EQ(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "1");
+  EXPECT_NE(conn->query_value("SELECT last_error FROM paxstats.jobs WHERE kind = 'stats'")->find("token_revoked"),
+            std::string::npos);
+}
+
+TEST_F(Serve, AGoneRecipientIsSkippedNotRetried) {
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slack_error, .method = "conversations.open", .times = 1,
+                .error = "user_disabled"});
+  command("me");
+  EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; })) << job_status("stats");
+  EXPECT_EQ(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "1");
+  EXPECT_EQ(fake->calls("files.getUploadURLExternal"), 0);
 }
 
 TEST_F(Serve, StopLetsTheJobInHandFinish) {

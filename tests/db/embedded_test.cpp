@@ -12,6 +12,7 @@
 
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/embedded.hpp"
+#include "eventually.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -120,7 +121,13 @@ TEST_F(Embedded, StartsWhenTheStalePidFileNamesAnUnrelatedLiveProcess) {
   // After a reboot, the recorded pid often belongs to some other live process of that user.
   pid_t sleeper = spawn_sleeper_as_server_user();
   ASSERT_GT(sleeper, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let it drop privileges
+  // Wait until it has dropped privileges and become `sleep` (it execs only after setuid).
+  EXPECT_TRUE(test::eventually([&] {
+    std::ifstream in("/proc/" + std::to_string(sleeper) + "/cmdline");
+    std::string cmd;
+    std::getline(in, cmd, '\0');
+    return cmd == "/bin/sleep" || cmd == "sleep";
+  }));
   std::ofstream(pg.cluster_dir() / "data" / "postmaster.pid") << sleeper << "\n" << (pg.cluster_dir() / "data").string() << "\n";
   EXPECT_FALSE(pg.status().running);
   EXPECT_NO_THROW(pg.start());
@@ -147,4 +154,61 @@ TEST(EmbeddedAsRoot, ServerRunsUnprivilegedEvenWhenHomeIsPrivate) {
   EXPECT_EQ(conn.query_value("SELECT 1"), "1");
   pg.stop();
   fs::remove_all(pg.cluster_dir());
+}
+
+// Several paxstats processes starting at once on a fresh machine must agree on one account: the
+// check-then-create runs under a machine-wide lock. A name of the test's own keeps the real
+// "paxstats" account out of it.
+TEST(ServiceAccount, FourProcessesAtOnceAgreeOnOneWorkingAccount) {
+  if (geteuid() != 0) GTEST_SKIP() << "creating system users needs root";
+  const std::string name = "pxtest" + std::to_string(getpid() % 100000);
+  const std::string remove = "userdel " + name + " >/dev/null 2>&1; groupdel " + name + " >/dev/null 2>&1";
+  struct Cleanup {
+    std::string cmd;
+    ~Cleanup() { (void)std::system(cmd.c_str()); }
+  } cleanup{remove};
+  (void)std::system(remove.c_str());
+  ASSERT_EQ(getpwnam(name.c_str()), nullptr);
+  int answers[2], go[2];
+  ASSERT_EQ(pipe(answers), 0);
+  ASSERT_EQ(pipe(go), 0);
+  std::vector<pid_t> kids;
+  for (int i = 0; i < 4; ++i) {
+    const pid_t p = fork();
+    ASSERT_GE(p, 0);
+    if (p == 0) {
+      close(answers[0]);
+      close(go[1]);
+      char c;
+      (void)read(go[0], &c, 1);  // all four start together when the parent closes the pipe
+      std::string line;
+      try {
+        const auto a = db::ensure_service_account(name);
+        line = std::to_string(a.uid) + "\n";
+      } catch (const std::exception& e) {
+        line = std::string("error ") + e.what() + "\n";
+      }
+      (void)write(answers[1], line.data(), line.size());
+      _exit(0);
+    }
+    kids.push_back(p);
+  }
+  close(answers[1]);
+  close(go[0]);
+  close(go[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = read(answers[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  close(answers[0]);
+  for (pid_t p : kids) waitpid(p, nullptr, 0);
+  passwd* pw = getpwnam(name.c_str());
+  ASSERT_NE(pw, nullptr) << out;
+  const std::string uid = std::to_string(pw->pw_uid) + "\n";
+  EXPECT_EQ(out, uid + uid + uid + uid);
+  // The account works: a process can become it.
+  const pid_t p = fork();
+  if (p == 0) _exit(setgid(pw->pw_gid) == 0 && setuid(pw->pw_uid) == 0 && geteuid() == pw->pw_uid ? 0 : 1);
+  int status = 0;
+  waitpid(p, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "eventually.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
@@ -119,7 +120,13 @@ TEST_F(Deliver, AKilledRunResumedSendsEachFileExactlyOnce) {
   size_t before = 0;
   for (const auto& f : fake->files()) before += f.completed;
   EXPECT_LT(before, plan.deliveries.size());
-  std::this_thread::sleep_for(200ms);  // the killed session's lock goes with its connection
+  // The killed session's lock goes with its connection, once the server has seen it close.
+  EXPECT_TRUE(test::eventually([&] {
+    db::Database probe(url);
+    if (!db::outbox::try_lock(probe, "r")) return false;
+    db::outbox::unlock(probe, "r");
+    return true;
+  }));
   auto c = client();
   auto r = reports::deliver(*conn, "r", *c);
   EXPECT_EQ(r.failed, 0) << (r.reasons.empty() ? "" : r.reasons.front());

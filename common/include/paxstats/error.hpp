@@ -12,4 +12,12 @@ class UserError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A failure of something outside paxstats that is worth trying again later (Slack answering
+// 5xx or 429, a timeout, a dropped connection). The CLI exits 2 and says when to try again; a
+// service job is retried with backoff, never failed for good after one try.
+class TransientError : public UserError {
+ public:
+  using UserError::UserError;
+};
+
 }  // namespace paxstats

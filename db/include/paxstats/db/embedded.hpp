@@ -15,7 +15,7 @@ namespace paxstats::db {
 //   run/         the Unix socket; the server opens no TCP port
 //   server.log   the server's log
 // PostgreSQL refuses to run as root. When paxstats runs as root, the server runs as the
-// unprivileged system user "paxstats" (created on first use). If that user cannot reach
+// unprivileged system user "paxstats" (created on first use; see ensure_service_account). If that user cannot reach
 // $PAXSTATS_HOME (e.g. under /root), the cluster lives in /var/lib/paxstats/clusters/<id>
 // instead, and $PAXSTATS_HOME/postgres is a symlink to it.
 struct EmbeddedOptions {
@@ -25,7 +25,23 @@ struct EmbeddedOptions {
   // Directory holding initdb/pg_ctl/postgres; empty = $PAXSTATS_PG_BINDIR, else the newest
   // /usr/lib/postgresql/<version>/bin.
   std::filesystem::path pg_bindir = {};
+  // The system user the server runs as when paxstats is root; empty: $PAXSTATS_SERVICE_USER, else
+  // "paxstats". (Tests of the account set-up use a name of their own.)
+  std::string service_user = {};
 };
+
+// The unprivileged system account the server runs as when paxstats is root.
+struct ServiceAccount {
+  std::string name;
+  unsigned uid = 0, gid = 0;
+};
+
+// Finds the system user `name`, creating it (useradd --system) when it does not exist. Safe when
+// many processes ask at once: lookup, create and re-lookup happen under a machine-wide lock
+// (flock on /var/lib/paxstats/.accounts.lock), useradd's exit status is checked, and the answer
+// is looked up again at the end. Throws paxstats::UserError saying what to do when the account
+// cannot be had. Needs root to create one.
+ServiceAccount ensure_service_account(const std::string& name);
 
 struct ClusterStatus {
   bool initialized = false;  // data/PG_VERSION exists

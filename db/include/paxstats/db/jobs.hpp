@@ -33,10 +33,11 @@ std::optional<Job> claim(Database& db);
 // mined in one transaction).
 std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit);
 
-// Done; or failed: retried after a backoff while attempts < max_attempts, else failed for good.
+// Done; or failed: retried after a backoff (backoff_seconds × attempts²) while attempts <
+// max_attempts, else failed for good.
 void finish(Database& db, long id);
 void finish(Database& db, const std::vector<long>& ids);
-void fail(Database& db, long id, std::string_view error, int max_attempts = 5);
+void fail(Database& db, long id, std::string_view error, int max_attempts = 5, double backoff_seconds = 10);
 
 // Not now: queued again after `seconds`, the attempt not counted (e.g. the region is busy).
 void defer(Database& db, long id, int seconds);

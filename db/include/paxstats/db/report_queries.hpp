@@ -101,6 +101,12 @@ struct AoMonth {
   double average_attendance() const { return beatdowns ? static_cast<double>(headcount) / beatdowns : 0; }
 };
 
+// A Slack user of the region: their name as charts show it; nullopt when the region has no such user.
+std::optional<std::string> user_name(Database& db, std::string_view region, std::string_view user_id);
+
+// Counted beatdowns in a period (every AO).
+int beatdown_count(Database& db, std::string_view region, const Period& period);
+
 // Per AO and month within a period.
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& period);
 

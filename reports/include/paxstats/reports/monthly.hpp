@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "paxstats/business_clock.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/render/chart.hpp"
 
@@ -29,6 +30,7 @@ struct MonthlyPlan {
   std::string region, month;  // YYYY-MM
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> notes;  // reports skipped and why (a flag off, no 1st-F channel, …)
+  int beatdowns = 0;               // counted beatdowns in the month (0: nothing happened, or no data yet)
 };
 
 // Plans the monthly run of a region for `month` (YYYY-MM; local to the region): every chart,
@@ -53,9 +55,13 @@ std::string feedback_message(db::Database& db, std::string_view region, std::str
                              std::string_view channel_id, const std::vector<ParseProblem>& problems,
                              std::string_view permalink);
 
-// The month "YYYY-MM" it is at `now` in the region's time zone.
-std::string current_month(db::Database& db, std::string_view region,
-                          std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+// The month "YYYY-MM" it is at business time `now` in the region's time zone.
+std::string current_month(db::Database& db, std::string_view region, BusinessTime now);
+
+// Refuses (UserError) a month that cannot be reported at business time `now`: one that has not
+// begun ("2999-01 has not happened yet"), or the month under way unless allow_partial.
+void check_month_is_over(db::Database& db, std::string_view region, std::string_view month, BusinessTime now,
+                         bool allow_partial);
 
 // The month a personal chart of `year` runs to: the current one for this year (or ""), else
 // that year's December. Throws UserError for a year that is not YYYY.
