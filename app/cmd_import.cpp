@@ -11,6 +11,7 @@
 #include "paxstats/error.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/client.hpp"
+#include "paxstats/slack/token.hpp"
 
 namespace paxstats::app {
 namespace {
@@ -75,11 +76,7 @@ void add_import_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, sa] {
       db::Database conn(database_url(ctx));
       const auto region = db::get_region(conn, sa->region);
-      const char* token = std::getenv(region.token_env.c_str());
-      if (!token || !*token)
-        throw UserError(region.token_env + " is not set: export region " + region.slug +
-                        "'s bot token (xoxb-…) in it, or point the region at another variable with "
-                        "paxstats region set " + region.slug + " token_env=NAME.");
+      const std::string token = slack::bot_token_from_env(region.token_env, region.slug);
       auto limiter = std::make_shared<slack::RateLimiter>();
       slack::ClientOptions co;
       co.token = token;

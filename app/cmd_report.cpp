@@ -20,6 +20,7 @@
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
+#include "paxstats/slack/token.hpp"
 
 namespace paxstats::app {
 
@@ -52,9 +53,7 @@ namespace {
 // A Slack client with the region's bot token (from the variable its token_env names).
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
-  const char* token = std::getenv(region.token_env.c_str());
-  if (!token || !*token)
-    throw UserError(region.token_env + " is not set: export region " + region.slug + "'s bot token (xoxb-…) in it.");
+  const std::string token = slack::bot_token_from_env(region.token_env, region.slug);
   return std::make_unique<slack::Client>(slack::ClientOptions{.token = token, .workspace = region.team_id.value_or(region.slug)});
 }
 

@@ -9,6 +9,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -28,6 +29,8 @@
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
+#include "paxstats/slack/token.hpp"
+#include "paxstats/slack/json_limits.hpp"
 #include "paxstats/slack/signature.hpp"
 #include "paxstats/slack/socket_mode.hpp"
 #include "paxstats/slack/text.hpp"
@@ -112,6 +115,13 @@ const char* kHelp =
     "• `/paxstats stop` / `/paxstats start`: no more DMs from paxstats / DMs again\n"
     "• `/paxstats help`: this";
 
+// A string member of a JSON object; "" when absent, null or not a string (never throws).
+std::string text_of(const json& o, const char* key) {
+  if (!o.is_object()) return {};
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // "stats", "my stats", "stats 2025", "my stats 2025" (any case) → the year ("" for this one).
 std::optional<std::string> stats_request(const std::string& text) {
   static const std::regex re(R"(^\s*(?:my\s+)?stats(?:\s+(\d{4}))?\s*[.!?]?\s*$)", std::regex::icase);
@@ -194,13 +204,22 @@ struct Service::Impl {
   void events(const httplib::Request& req, httplib::Response& res) {
     if (!verified(req, res, "/slack/events")) return;
     json body;
-    try {
-      body = json::parse(req.body);
-    } catch (const std::exception&) {
+    auto refuse = [&](const std::string& why) {
       res.status = 400;
+      res.set_content(why + "\n", "text/plain");
       count("/slack/events", 400);
-      return;
+    };
+    try {
+      body = slack::parse_json_limited(req.body);
+    } catch (const slack::JsonTooDeep&) {
+      return refuse("the body nests deeper than " + std::to_string(slack::kMaxJsonDepth) + " levels");
+    } catch (const std::exception&) {
+      return refuse("the body is not JSON");
     }
+    if (!body.is_object()) return refuse("the body must be a JSON object");
+    for (const char* key : {"type", "team_id", "event_id", "challenge"})
+      if (body.contains(key) && !body[key].is_string()) return refuse(std::string("\"") + key + "\" must be a string");
+    if (body.contains("event") && !body["event"].is_object()) return refuse("\"event\" must be an object");
     if (body.value("type", "") == "url_verification") {
       res.set_content(json{{"challenge", body.value("challenge", "")}}.dump(), "application/json");
       count("/slack/events", 200);
@@ -214,9 +233,10 @@ struct Service::Impl {
   // here, so the ack is immediate. Slack's retries of an event carry the same event_id and are
   // dropped by its dedupe key. Returns the HTTP status to answer (500 only when not queued).
   int accept_event(const json& body, const std::string& retry) {
-    if (body.value("type", "") != "event_callback") return 200;
+    if (!body.is_object() || text_of(body, "type") != "event_callback") return 200;
+    if (body.contains("event") && !body["event"].is_object()) return 400;
     ++counters.events;
-    const std::string team = body.value("team_id", ""), event_id = body.value("event_id", "");
+    const std::string team = text_of(body, "team_id"), event_id = text_of(body, "event_id");
     try {
       auto db = pool.get();
       const auto region = region_of_team(*db, team);
@@ -229,7 +249,7 @@ struct Service::Impl {
       const bool fresh = db::jobs::enqueue(*db, *region, "event", json{{"event", event}, {"event_id", event_id}},
                                            event_id.empty() ? std::nullopt : std::optional<std::string>("event:" + event_id));
       if (!fresh) ++counters.duplicate_events;
-      log::info("event " + event_id + " (" + event.value("type", "?") + ") for " + *region +
+      log::info("event " + event_id + " (" + text_of(event, "type") + ") for " + *region +
                 (fresh ? " queued" : " already seen") + (retry.empty() || retry == "0" ? "" : ", Slack's retry " + retry));
       return 200;
     } catch (const std::exception& e) {
@@ -242,15 +262,18 @@ struct Service::Impl {
   // A Socket Mode envelope: the same work as the HTTP endpoints; a slash command's reply goes
   // back in the ack.
   std::optional<json> envelope(const json& env) {
-    const std::string type = env.value("type", "");
-    const json payload = env.value("payload", json::object());
+    if (!env.is_object()) return std::nullopt;
+    const std::string type = text_of(env, "type");
+    const json payload = env.contains("payload") && env["payload"].is_object() ? env["payload"] : json::object();
     if (type == "events_api") {
-      accept_event(payload, std::to_string(env.value("retry_attempt", 0)));
+      const auto retry = env.contains("retry_attempt") && env["retry_attempt"].is_number_integer()
+                             ? env["retry_attempt"].get<long long>() : 0;
+      accept_event(payload, std::to_string(retry));
       return std::nullopt;
     }
     if (type == "slash_commands")
-      return command_reply(payload.value("team_id", ""), payload.value("user_id", ""), payload.value("channel_id", ""),
-                           payload.value("text", ""));
+      return command_reply(text_of(payload, "team_id"), text_of(payload, "user_id"), text_of(payload, "channel_id"),
+                           text_of(payload, "text"));
     return std::nullopt;  // interactive: acknowledged
   }
 
@@ -336,12 +359,17 @@ struct Service::Impl {
     const std::string slug = req.matches[1];
     json body;
     try {
-      body = json::parse(req.body);
+      body = slack::parse_json_limited(req.body);
     } catch (const std::exception&) {
       return fail(400, "the body must be JSON: {\"report\":\"monthly\",\"month\":\"YYYY-MM\"}");
     }
-    if (body.value("report", "") != "monthly") return fail(400, "report must be \"monthly\"");
-    const std::string month = body.value("month", "");
+    if (!body.is_object()) return fail(400, "the body must be a JSON object: {\"report\":\"monthly\",\"month\":\"YYYY-MM\"}");
+    if (text_of(body, "report") != "monthly") return fail(400, "report must be \"monthly\"");
+    if (!body.contains("month") || !body["month"].is_string())
+      return fail(400, "month must be a string \"YYYY-MM\", e.g. \"2026-10\"");
+    if (body.contains("allow_partial") && !body["allow_partial"].is_boolean())
+      return fail(400, "allow_partial must be true or false");
+    const std::string month = body["month"].get<std::string>();
     try {
       db::report::month(month);
     } catch (const UserError& e) {
@@ -351,6 +379,11 @@ struct Service::Impl {
       db::get_region(*db, slug);
     } catch (const UserError& e) {
       return fail(404, e.what());
+    }
+    try {
+      reports::check_month_is_over(*db, slug, month, o.business_now(), body.value("allow_partial", false));
+    } catch (const UserError& e) {
+      return fail(400, e.what());
     }
     const long id = db::jobs::create_run(*db, slug, "report", month);
     db::jobs::enqueue(*db, slug, "run_monthly", json{{"run_id", id}, {"month", month}});
@@ -364,7 +397,15 @@ struct Service::Impl {
     const std::string path = "/api/v1/runs";
     auto db = pool.get();
     if (!authorised(req, res, *db, path)) return;
-    const auto run = db::jobs::get_run(*db, std::stol(req.matches[1]));
+    long id = 0;
+    const std::string digits = req.matches[1];
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), id).ec != std::errc()) {
+      res.status = 400;
+      res.set_content(json{{"error", "the run id is not a number paxstats gave out"}}.dump(), "application/json");
+      count(path, 400);
+      return;
+    }
+    const auto run = db::jobs::get_run(*db, id);
     if (!run) {
       res.status = 404;
       res.set_content(json{{"error", "no such run"}}.dump(), "application/json");
@@ -419,8 +460,7 @@ struct Service::Impl {
   // A Slack client for a region: its bot token from the environment variable it names.
   std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug) {
     const auto region = db::get_region(db, slug);
-    const char* token = std::getenv(region.token_env.c_str());
-    if (!token || !*token) throw UserError(region.token_env + " is not set: region " + slug + "'s bot token is needed");
+    const std::string token = slack::bot_token_from_env(region.token_env, slug);
     return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
                                                                 .base_url = o.slack_base_url,
                                                                 .workspace = region.team_id.value_or(slug),
@@ -437,14 +477,14 @@ struct Service::Impl {
     const std::string& region = job.region;
     if (job.kind == "event") {
       const json& ev = job.payload["event"];
-      if (ev.value("type", "") != "message") return;
-      if (ev.value("channel_type", "") == "im") {  // a DM to the bot: "stats"?
-        if (ev.contains("bot_id") || ev.value("subtype", "") != "") return;
-        if (auto year = stats_request(ev.value("text", ""))) {
-          db::jobs::enqueue(db, region, "stats", json{{"user", ev.value("user", "")}, {"year", *year}});
+      if (text_of(ev, "type") != "message") return;
+      if (text_of(ev, "channel_type") == "im") {  // a DM to the bot: "stats"?
+        if (ev.contains("bot_id") || text_of(ev, "subtype") != "") return;
+        if (auto year = stats_request(text_of(ev, "text"))) {
+          db::jobs::enqueue(db, region, "stats", json{{"user", text_of(ev, "user")}, {"year", *year}});
         } else {
           auto client = client_for(db, region);
-          client->post_message(ev.value("channel", ""), std::string("I answer `stats` (or `my stats 2025`).\n") + kHelp);
+          client->post_message(text_of(ev, "channel"), std::string("I answer `stats` (or `my stats 2025`).\n") + kHelp);
         }
         return;
       }
@@ -453,7 +493,7 @@ struct Service::Impl {
     }
     if (job.kind == "feedback") return feedback(db, job);
     if (job.kind == "stats") {
-      const std::string user = job.payload.value("user", ""), year = job.payload.value("year", "");
+      const std::string user = job.text_of(payload, "user"), year = job.text_of(payload, "year");
       auto client = client_for(db, region);
       if (db::is_opted_out(db, region, user)) {
         client->post_message(client->open_dm(user), "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
@@ -471,7 +511,7 @@ struct Service::Impl {
     }
     if (job.kind == "ao_stats") {
       // This month so far; last month's when this one has no beatdown here yet (the 1st).
-      const std::string user = job.payload.value("user", ""), channel = job.payload.value("channel", "");
+      const std::string user = job.text_of(payload, "user"), channel = job.text_of(payload, "channel");
       auto client = client_for(db, region);
       std::string month = reports::current_month(db, region, o.business_now());
       for (int tries = 0; tries < 2; ++tries) {
@@ -505,7 +545,7 @@ struct Service::Impl {
     for (size_t i = 0; i < results.size(); ++i) {
       const auto& in = results[i];
       if (in.channel.empty()) continue;
-      log::info("event " + payloads[i].value("event_id", "") + ": " + in.channel + "/" + in.ts +
+      log::info("event " + text_of(payloads[i], "event_id") + ": " + in.channel + "/" + in.ts +
                 (in.is_backblast ? " mined as a backblast" : " stored") +
                 (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
       if (in.is_backblast && !in.errors.empty() && !in.deleted && !in.poster.empty()) {
@@ -523,8 +563,8 @@ struct Service::Impl {
     std::vector<json> payloads, events;
     for (const auto& j : jobs) {
       const json& ev = j.payload["event"];
-      if (ev.value("type", "") != "message") continue;
-      if (ev.value("channel_type", "") == "im") {
+      if (text_of(ev, "type") != "message") continue;
+      if (text_of(ev, "channel_type") == "im") {
         run_job(db, j);
         continue;
       }
@@ -558,7 +598,7 @@ struct Service::Impl {
   void monthly(db::Database& db, const db::jobs::Job& job) {
     const std::string& region = job.region;
     const long run = job.payload.value("run_id", 0L);
-    const std::string month = job.payload.value("month", "");
+    const std::string month = job.text_of(payload, "month");
     // One run per region at a time: another one (any process) holds the region's delivery lock.
     if (!db::outbox::try_lock(db, region)) throw Deferred{30};
     const db::outbox::Held held(db, region);

@@ -175,8 +175,12 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
       validate_time_zone(value);
     } else if (key == "name" || key == "token_env") {
       if (value.empty()) throw UserError("region setting " + key + " cannot be empty");
-      if (key == "token_env" && !std::regex_match(value, std::regex("[A-Za-z_][A-Za-z0-9_]*")))
-        throw UserError("token_env names an environment variable (e.g. SLACK_BOT_TOKEN_STL), not a token itself");
+      // Only variables meant for bot tokens: any other name (SLACK_SIGNING_SECRET, DATABASE_URL)
+      // would send that secret to Slack as a bearer token.
+      if (key == "token_env" && !std::regex_match(value, std::regex("(SLACK_BOT_TOKEN|PAXSTATS_TOKEN_)[A-Z0-9_]*")))
+        throw UserError("token_env names the environment variable holding the region's bot token, and must be "
+                        "SLACK_BOT_TOKEN, SLACK_BOT_TOKEN_<NAME> or PAXSTATS_TOKEN_<NAME> (upper case), not \"" + value +
+                        "\"");
     } else if (key == "templates_dir") {
       if (value.empty()) stored.reset();
       else if (!std::filesystem::path(value).is_absolute() || !std::filesystem::is_directory(value))
@@ -205,6 +209,14 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
     updates.emplace_back(key, stored);
   }
   get_region(db, slug);  // throws for an unknown region
+  for (const auto& [key, stored] : updates)
+    if (key == "team_id" && stored) {
+      const auto other = db.query_value("SELECT slug FROM paxstats.regions WHERE team_id = $1 AND slug <> $2",
+                                        {*stored, std::string(slug)});
+      if (other)
+        throw UserError("team_id " + *stored + " is region " + *other + "'s already: one Slack workspace is one region "
+                        "(clear it there first: paxstats region set " + *other + " team_id=)");
+    }
   pqxx::work tx(db.impl().conn);
   for (const auto& [key, stored] : updates) {
     // key is one of the fixed column names checked above; the value is a bound parameter.

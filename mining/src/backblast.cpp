@@ -17,6 +17,13 @@ using sv = std::string_view;
 
 // ------------------------------------------------------------------------------- text helpers
 
+// A string member of a JSON object, or "" when it is absent or of another type (never throws).
+std::string string_field(const json& o, const char* key) {
+  if (!o.is_object()) return {};
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -247,6 +254,8 @@ bool is_none_word(sv s) {
 std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
   std::vector<Entry> out;
   std::string current;
+  size_t next_gt = 0;  // where the next '>' is (npos: none left), so a run of '<' is read in linear time
+  bool gt_known = false;
   auto flush = [&] {
     std::string raw = squeeze(unescape(trim_markup(current)));
     current.clear();
@@ -266,7 +275,8 @@ std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
   while (i < value.size()) {
     const char c = value[i];
     if (c == '<') {
-      size_t close = value.find('>', i);
+      if (!gt_known || (next_gt != sv::npos && next_gt < i)) next_gt = value.find('>', i), gt_known = true;
+      size_t close = next_gt;
       if (close == sv::npos) {
         current += c;
         ++i;
@@ -491,6 +501,22 @@ std::optional<std::string> ParseContext::channel_by_name(std::string_view name) 
   return std::nullopt;
 }
 
+std::vector<std::string> Backblast::roles() const {
+  // One pass with hash sets: a backblast naming thousands of FNGs stays linear.
+  std::unordered_set<std::string> coq_keys, fng_ids(fng_user_ids.begin(), fng_user_ids.end()), fng_keys;
+  for (const auto& c : coqs) coq_keys.insert(c.user_id.empty() ? "N:" + lower_copy(c.name) : "U:" + c.user_id);
+  for (const auto& n : fng_names) fng_keys.insert(lower_copy(n));
+  std::vector<std::string> out;
+  out.reserve(pax.size());
+  for (const auto& p : pax) {
+    if (q && *q == p) out.emplace_back("q");
+    else if (coq_keys.count(p.user_id.empty() ? "N:" + lower_copy(p.name) : "U:" + p.user_id)) out.emplace_back("coq");
+    else if (!p.user_id.empty() ? fng_ids.count(p.user_id) > 0 : fng_keys.count(lower_copy(p.name)) > 0) out.emplace_back("fng");
+    else out.emplace_back("pax");
+  }
+  return out;
+}
+
 std::string Backblast::role_of(const Person& p) const {
   if (q && *q == p) return "q";
   if (std::find(coqs.begin(), coqs.end(), p) != coqs.end()) return "coq";
@@ -535,14 +561,12 @@ struct Reader {
                       " and pick them from Slack's list so their posts count for them.", line);
   }
 
+  std::unordered_set<std::string> fngs_seen = {};  // "U:<id>" or "N:<lower-case name>": linear for any length
+
   void add_fng(const Person& p) {
-    if (!p.user_id.empty()) {
-      if (std::find(b.fng_user_ids.begin(), b.fng_user_ids.end(), p.user_id) == b.fng_user_ids.end()) b.fng_user_ids.push_back(p.user_id);
-    } else {
-      for (const auto& n : b.fng_names)
-        if (equals_ci(lower_copy(n), lower_copy(p.name))) return;
-      b.fng_names.push_back(p.name);
-    }
+    if (!fngs_seen.insert(key(p)).second) return;
+    if (!p.user_id.empty()) b.fng_user_ids.push_back(p.user_id);
+    else b.fng_names.push_back(p.name);
   }
 
   // Fields gathered from text lines (text or blocks).
@@ -599,9 +623,7 @@ struct Reader {
     b.source = source;
     // Title: after the header word; else a bold line right below it.
     std::string title = squeeze(unescape(trim_markup(header_rest)));
-    while (!title.empty() && (title.front() == '!' || title.front() == '-' || title.front() == ':' || title.front() == '#' ||
-                              title.front() == ' '))
-      title.erase(0, 1);
+    title.erase(0, std::min(title.size(), title.find_first_not_of("!-:# ")));
     if (!hashtag_ao.empty()) title.clear();
     if (title.empty() && static_cast<size_t>(header + 1) < lines.size()) {
       sv next = lines[static_cast<size_t>(header) + 1];
@@ -690,12 +712,14 @@ struct Reader {
         else b.coqs.push_back(people[i].person);
       }
     }
-    if (coqline.found)
+    if (coqline.found) {
+      std::unordered_set<std::string> seen;
+      for (const auto& c : b.coqs) seen.insert(key(c));
       for (auto& e : parse_people(coqline.value)) {
         note_typed("coq", e.person, coqline.line);
-        if (std::find(b.coqs.begin(), b.coqs.end(), e.person) == b.coqs.end() && !(b.q && *b.q == e.person))
-          b.coqs.push_back(e.person);
+        if (!(b.q && *b.q == e.person) && seen.insert(key(e.person)).second) b.coqs.push_back(e.person);
       }
+    }
     if (!b.q) {
       if (!b.coqs.empty()) {  // a Co-Q line alone: its first entry led
         b.q = b.coqs.front();
@@ -767,7 +791,7 @@ struct Reader {
 
   // Slackblast and the F3 Nation bot attach the form's values as metadata.
   bool read_metadata(const json& meta) {
-    if (!meta.is_object() || meta.value("event_type", "") != "backblast" || !meta.contains("event_payload")) return false;
+    if (!meta.is_object() || string_field(meta, "event_type") != "backblast" || !meta.contains("event_payload")) return false;
     const json& p = meta["event_payload"];
     if (!p.is_object()) return false;
     auto str = [&](const char* key) -> std::string {
@@ -824,7 +848,7 @@ std::string blocks_text(const json& blocks) {
   std::string out;
   if (!blocks.is_array()) return out;
   for (const auto& bl : blocks) {
-    if (!bl.is_object() || bl.value("type", "") != "section" || !bl.contains("text") || !bl["text"].is_object()) continue;
+    if (!bl.is_object() || string_field(bl, "type") != "section" || !bl.contains("text") || !bl["text"].is_object()) continue;
     const json& t = bl["text"];
     if (t.contains("text") && t["text"].is_string()) {
       if (!out.empty()) out += '\n';
@@ -836,7 +860,8 @@ std::string blocks_text(const json& blocks) {
 
 }  // namespace
 
-Backblast parse_backblast(const MessageView& msg, const ParseContext& ctx) {
+namespace {
+Backblast parse_unguarded(const MessageView& msg, const ParseContext& ctx) {
   Reader r{ctx, msg, {}};
   r.posted_local = date::year_month_day{date::floor<date::days>(ctx.zone()->to_local(msg.posted_at))};
   if (r.read_lines(msg.text, "text")) return std::move(r.b);
@@ -850,6 +875,19 @@ Backblast parse_backblast(const MessageView& msg, const ParseContext& ctx) {
     if (rm.read_metadata(*msg.metadata)) return std::move(rm.b);
   }
   return Backblast{};
+}
+}  // namespace
+
+Backblast parse_backblast(const MessageView& msg, const ParseContext& ctx) {
+  // The readers check every type they touch; this is the last line of the promise that no
+  // message, however odd, stops an import or a service job.
+  try {
+    return parse_unguarded(msg, ctx);
+  } catch (const std::exception&) {
+    Backblast b;
+    b.is_backblast = false;
+    return b;
+  }
 }
 
 nlohmann::json to_json(const Backblast& b) {

@@ -57,11 +57,13 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     r.parse_status = !b.errors.empty() ? "errors" : !b.warnings.empty() ? "warnings" : "ok";
     report.with_errors += !b.errors.empty();
     report.with_warnings += b.errors.empty() && !b.warnings.empty();
-    for (const auto& p : b.pax) {
+    const auto roles = b.roles();
+    for (size_t i = 0; i < b.pax.size(); ++i) {
+      const auto& p = b.pax[i];
       db::AttendeeRecord a;
       if (p.user_id.empty()) a.name = p.name;
       else a.user_id = p.user_id;
-      a.role = b.role_of(p);
+      a.role = roles[i];
       r.attendees.push_back(std::move(a));
     }
     db::MessageIssues mi{m.channel_id, m.ts, {}};

@@ -17,23 +17,24 @@ namespace {
 // The message an event carries, as stored: the new version of an edit, the last version of a
 // deleted message (kept, marked deleted), or the message itself. nullopt: not a message event.
 std::optional<db::MessageRecord> record_of(const json& event) {
-  if (!event.is_object() || event.value("type", "") != "message") return std::nullopt;
-  const std::string channel = event.value("channel", "");
+  if (!event.is_object() || detail::str(event, "type") != "message") return std::nullopt;
+  const std::string channel = detail::str(event, "channel");
   if (channel.empty()) throw UserError("message event without a channel: " + event.dump().substr(0, 200));
-  const std::string subtype = event.value("subtype", "");
+  const std::string subtype = detail::str(event, "subtype");
   json message;
   bool deleted = false;
   if (subtype == "message_changed") {
-    message = event.value("message", json::object());
+    message = event.contains("message") && event["message"].is_object() ? event["message"] : json::object();
   } else if (subtype == "message_deleted") {
-    message = event.contains("previous_message") ? event["previous_message"]
-                                                 : json{{"ts", event.value("deleted_ts", "")}, {"subtype", "tombstone"}};
+    message = event.contains("previous_message") && event["previous_message"].is_object()
+                  ? event["previous_message"]
+                  : json{{"ts", detail::str(event, "deleted_ts")}, {"subtype", "tombstone"}};
     deleted = true;
   } else {
     message = event;
     for (const char* k : {"channel", "event_ts", "channel_type"}) message.erase(k);
   }
-  auto record = detail::message_record(channel, message, "event " + event.value("event_ts", "?"));
+  auto record = detail::message_record(channel, message, "event " + detail::str(event, "event_ts"));
   record.deleted = record.deleted || deleted;
   return record;
 }

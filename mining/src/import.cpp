@@ -24,8 +24,8 @@ constexpr long kMergeEvery = 250000;  // staged rows per merge, to bound the sta
 
 // A conversation of the export's lists as a channel row; DMs have no name, so they are named by
 // their members.
-db::ChannelRecord channel_record(const slack::ExportConversation& c) {
-  db::ChannelRecord r = detail::channel_record(c.info, c.kind != "channel");
+db::ChannelRecord channel_record(const slack::ExportConversation& c, const std::string& where) {
+  db::ChannelRecord r = detail::channel_record(c.info, c.kind != "channel", where);
   if (c.kind == "dm") {
     r.name = "dm";
     for (const auto& m : c.info.value("members", json::array()))
@@ -68,11 +68,16 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
   if (direct) writer.direct_mode();
   std::unordered_set<std::string> seen;  // direct mode: (channel, ts) written so far
   std::vector<db::UserRecord> users;
-  for (const auto& u : index.users) users.push_back(detail::user_record(u));
+  for (const auto& u : index.users) users.push_back(detail::user_record(u, archive->where("users.json")));
+  for (const auto& n : index.notes) report.notes.push_back(n);
   writer.upsert_users(users);
   report.users = static_cast<long>(users.size());
   std::vector<db::ChannelRecord> channels;
-  for (const auto& c : index.conversations) channels.push_back(channel_record(c));
+  for (const auto& c : index.conversations)
+    channels.push_back(channel_record(c, archive->where(c.kind == "channel" ? "channels.json"
+                                                        : c.kind == "group" ? "groups.json"
+                                                        : c.kind == "mpim"  ? "mpims.json"
+                                                                            : "dms.json")));
   writer.upsert_channels(channels);
   report.conversations = static_cast<long>(channels.size());
   for (const auto& f : index.stray_folders)
@@ -88,7 +93,12 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
     std::string file;
     std::vector<db::MessageRecord> rows;
     std::string error;  // a bad file: why
+    size_t bytes = 0;   // its messages' JSON, for the queue's memory bound
   };
+  // The queue between the reader and the writer is bounded by files and by bytes, so memory
+  // stays flat however large the export's files are.
+  constexpr size_t kQueueFiles = 64, kQueueBytes = 64u << 20;
+  size_t queued_bytes = 0;
   std::mutex mu;
   std::condition_variable ready, room;
   std::deque<Batch> queue;
@@ -99,16 +109,18 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
         Batch b{file, {}, {}};
         try {
           const std::string where = archive->where(file);
-          slack::for_each_element(*archive, file, [&](const json& m, std::string_view) {
-            b.rows.push_back(detail::message_record(conv.id, m, where));
+          slack::for_each_element(*archive, file, [&](const json& m, std::string_view raw, size_t line) {
+            b.rows.push_back(detail::message_record(conv.id, m, where + ":" + std::to_string(line)));
+            b.bytes += raw.size();
           });
         } catch (const std::exception& e) {
           b.rows.clear();
           b.error = e.what();
         }
         std::unique_lock lock(mu);
-        room.wait(lock, [&] { return queue.size() < 64 || stop; });
+        room.wait(lock, [&] { return (queue.size() < kQueueFiles && queued_bytes < kQueueBytes) || queue.empty() || stop; });
         if (stop) return;
+        queued_bytes += b.bytes;
         queue.push_back(std::move(b));
         ready.notify_one();
       }
@@ -146,6 +158,7 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
       if (queue.empty()) break;
       b = std::move(queue.front());
       queue.pop_front();
+      queued_bytes -= b.bytes;
       room.notify_one();
     }
     // A file is read and checked whole before any of it is staged, so skipping it leaves nothing behind.

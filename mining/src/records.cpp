@@ -1,5 +1,7 @@
 #include "records.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <set>
 
 #include "paxstats/error.hpp"
@@ -14,31 +16,70 @@ std::string str(const json& o, const char* key) {
   return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::optional<long long> number(const json& o, const char* key) {
+std::optional<long long> number(const json& o, const char* key, const std::string& where) {
+  // Unix times and byte sizes: far below 1e15. Anything larger is no Slack value (and would not
+  // fit PostgreSQL's timestamps or overflow a cast).
+  constexpr double kLimit = 1e15;
   auto it = o.find(key);
-  if (it == o.end()) return std::nullopt;
-  if (it->is_number_integer()) return it->get<long long>();
-  if (it->is_number()) return static_cast<long long>(it->get<double>());
+  if (it == o.end() || it->is_null()) return std::nullopt;
+  auto refuse = [&](const std::string& v) -> std::optional<long long> {
+    const std::string id = o.contains("id") && o["id"].is_string() ? " " + o["id"].get<std::string>() : "";
+    throw UserError(where + ":" + id + " \"" + key + "\" is " + v.substr(0, 40) +
+                    ", not a number Slack writes there; the file is damaged or not from Slack.");
+  };
+  if (it->is_number_unsigned()) {
+    const auto v = it->get<unsigned long long>();
+    if (v > static_cast<unsigned long long>(kLimit)) return refuse(it->dump());
+    return static_cast<long long>(v);
+  }
+  if (it->is_number_integer()) {
+    const auto v = it->get<long long>();
+    if (v > kLimit || v < -kLimit) return refuse(it->dump());
+    return v;
+  }
+  if (it->is_number()) {
+    const double v = it->get<double>();
+    if (!(v <= kLimit && v >= -kLimit)) return refuse(it->dump());
+    return static_cast<long long>(v);
+  }
   if (it->is_string()) {
-    try {
-      return std::stoll(it->get<std::string>());
-    } catch (...) {
+    const std::string s = it->get<std::string>();
+    long long v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && end == s.data() + s.size()) {
+      if (v > kLimit || v < -kLimit) return refuse(s);
+      return v;
     }
   }
   return std::nullopt;
 }
 
 namespace {
+// "1700000000.000100": seconds (at most 12 digits: past the year 30000) and an optional fraction
+// of at most 6 digits.
 bool valid_ts(const std::string& ts) {
-  if (ts.empty() || ts.size() > 32) return false;
-  size_t dot = ts.find('.');
+  const size_t dot = ts.find('.');
+  const size_t whole = dot == std::string::npos ? ts.size() : dot;
+  if (whole == 0 || whole > 12) return false;
+  if (dot != std::string::npos && (dot + 1 == ts.size() || ts.size() - dot - 1 > 6)) return false;
   for (size_t i = 0; i < ts.size(); ++i)
     if (i != dot && !std::isdigit(static_cast<unsigned char>(ts[i]))) return false;
-  return dot != 0 && dot != ts.size() - 1;
+  return true;
+}
+
+// True when compact JSON text holds a \u0000 escape (a NUL in some string), which PostgreSQL's
+// jsonb and text refuse.
+bool has_nul_escape(std::string_view json_text) {
+  for (size_t at = json_text.find("\\u0000"); at != std::string_view::npos; at = json_text.find("\\u0000", at + 1)) {
+    size_t backslashes = 0;
+    while (at > backslashes && json_text[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return true;  // the escape itself, not an escaped backslash before "u0000"
+  }
+  return false;
 }
 }  // namespace
 
-db::UserRecord user_record(const json& u) {
+db::UserRecord user_record(const json& u, const std::string& where) {
   db::UserRecord r;
   r.id = str(u, "id");
   const json profile = u.contains("profile") && u["profile"].is_object() ? u["profile"] : json::object();
@@ -50,18 +91,18 @@ db::UserRecord user_record(const json& u) {
   r.tz = str(u, "tz");
   r.is_bot = u.value("is_bot", false) || u.value("is_app_user", false) || r.id == "USLACKBOT";
   r.deleted = u.value("deleted", false);
-  r.updated = number(u, "updated");
+  r.updated = number(u, "updated", where);
   r.raw = u.dump();
   return r;
 }
 
-db::ChannelRecord channel_record(const json& c, bool is_private) {
+db::ChannelRecord channel_record(const json& c, bool is_private, const std::string& where) {
   db::ChannelRecord r;
   r.id = str(c, "id");
   r.name = str(c, "name").empty() ? r.id : str(c, "name");
   r.is_archived = c.value("is_archived", false);
   r.is_private = is_private || c.value("is_private", false);
-  r.created = number(c, "created");
+  r.created = number(c, "created", where);
   r.raw = c.dump();
   return r;
 }
@@ -80,6 +121,9 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   if (r.raw.size() > kMaxMessageBytes)
     throw UserError(where + ": message " + r.ts + " is " + std::to_string(r.raw.size() >> 20) +
                     " MiB; Slack messages hold at most 40,000 characters, so the file is damaged or not from Slack.");
+  if (has_nul_escape(r.raw))
+    throw UserError(where + ": message " + r.ts + " holds a NUL character (\\u0000), which no Slack message has and "
+                    "PostgreSQL cannot store; the file is damaged. Import with --skip-bad-files to leave it out.");
   r.thread_ts = str(m, "thread_ts");
   r.user_id = str(m, "user");
   r.bot_id = str(m, "bot_id");
@@ -87,7 +131,7 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   r.text = str(m, "text");
   if (m.contains("edited") && m["edited"].is_object()) r.edited_ts = str(m["edited"], "ts");
   r.deleted = r.subtype == "tombstone";
-  r.reply_count = static_cast<int>(number(m, "reply_count").value_or(0));
+  r.reply_count = static_cast<int>(std::clamp<long long>(number(m, "reply_count", where).value_or(0), 0, 1000000));
   if (auto it = m.find("reactions"); it != m.end() && it->is_array())
     for (const auto& x : *it) {
       if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
@@ -98,7 +142,7 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   auto add_file = [&](const json& f) {
     if (!f.is_object() || !f.contains("id") || !f["id"].is_string()) return;
     r.files.push_back({str(f, "id"), str(f, "name"), str(f, "title"), str(f, "mimetype"), str(f, "filetype"),
-                       str(f, "url_private"), number(f, "size"), f.dump()});
+                       str(f, "url_private"), number(f, "size", where), f.dump()});
   };
   if (auto it = m.find("files"); it != m.end() && it->is_array())
     for (const auto& f : *it) add_file(f);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "paxstats/error.hpp"
@@ -34,14 +35,36 @@ std::vector<std::string> texts(const json& j, const char* key) {
   return out;
 }
 
+// Counts and averages: finite, and within what a chart can draw.
+constexpr double kMaxValue = 1e12;
+constexpr double kMaxPixels = 4096;  // per side of the image
+
 std::vector<double> numbers(const json& j, const std::string& where) {
   if (!j.is_array()) bad(where, "expected a list of numbers");
   std::vector<double> out;
   for (size_t i = 0; i < j.size(); ++i) {
-    if (!j[i].is_number()) bad(where + "[" + std::to_string(i) + "]", "expected a number");
-    out.push_back(j[i].get<double>());
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (!j[i].is_number()) bad(at, "expected a number");
+    const double v = j[i].get<double>();
+    if (!std::isfinite(v) || std::fabs(v) > kMaxValue)
+      bad(at, j[i].dump() + " is out of range (values are at most 1e12 in size)");
+    out.push_back(v);
   }
   return out;
+}
+
+bool flag(const json& j, const char* key, bool fallback) {
+  if (!j.contains(key) || j[key].is_null()) return fallback;
+  if (!j[key].is_boolean()) bad(key, "expected true or false, not " + j[key].dump());
+  return j[key].get<bool>();
+}
+
+double number(const json& j, const char* key, double fallback) {
+  if (!j.contains(key) || j[key].is_null()) return fallback;
+  if (!j[key].is_number()) bad(key, "expected a number, not " + j[key].dump());
+  const double v = j[key].get<double>();
+  if (!std::isfinite(v)) bad(key, "expected a finite number");
+  return v;
 }
 
 }  // namespace
@@ -75,9 +98,9 @@ Chart chart_from_json(const json& j) {
       c.series.push_back(std::move(series));
     }
   }
-  c.integer_axis = j.value("integer_axis", true);
-  c.show_total = j.value("show_total", true);
-  c.area = j.value("area", false);
+  c.integer_axis = flag(j, "integer_axis", true);
+  c.show_total = flag(j, "show_total", true);
+  c.area = flag(j, "area", false);
   c.empty_message = text(j, "empty_message", c.empty_message);
   c.columns = texts(j, "columns");
   if (j.contains("rows")) {
@@ -101,11 +124,17 @@ Chart chart_from_json(const json& j) {
   const std::string theme = text(j, "theme", "light");
   if (theme != "light" && theme != "dark") bad("theme", "expected light or dark");
   c.theme = theme == "dark" ? Theme::dark : Theme::light;
-  c.scale = j.value("scale", 1.0);
+  c.scale = number(j, "scale", 1.0);
   if (!(c.scale >= 0.5 && c.scale <= 4)) bad("scale", "expected 0.5 to 4 (2 for HiDPI)");
-  c.width = j.value("width", 640);
-  c.height = j.value("height", 480);
-  if (c.width < 200 || c.width > 4000 || c.height < 150 || c.height > 4000) bad("width/height", "expected 200–4000 by 150–4000");
+  const double width = number(j, "width", 640), height = number(j, "height", 480);
+  if (width < 200 || width > 4000 || height < 150 || height > 4000) bad("width/height", "expected 200–4000 by 150–4000");
+  c.width = static_cast<int>(width);
+  c.height = static_cast<int>(height);
+  // The image in pixels (points × scale) is capped, so one spec cannot ask for gigabytes.
+  if (c.width * c.scale > kMaxPixels || c.height * c.scale > kMaxPixels)
+    bad("width/height × scale", std::to_string(static_cast<long>(c.width * c.scale)) + " × " +
+                                    std::to_string(static_cast<long>(c.height * c.scale)) + " pixels is more than " +
+                                    std::to_string(static_cast<long>(kMaxPixels)) + " on a side");
   return c;
 }
 

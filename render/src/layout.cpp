@@ -21,7 +21,8 @@ struct Ticks {
 
 // Ticks at 1, 2 or 5 × 10ⁿ covering [0, max] in at most ~6 steps; whole numbers for counts.
 Ticks nice_ticks(double max, bool integer) {
-  if (!(max > 0)) max = integer ? 4 : 1;
+  if (!(max > 0) || !std::isfinite(max)) max = integer ? 4 : 1;
+  max = std::min(max, 1e15);  // beyond any count; keeps the steps below exact in a double
   const double raw = max / 5;
   const double mag = std::pow(10, std::floor(std::log10(raw)));
   double step = mag;
@@ -34,7 +35,7 @@ Ticks nice_ticks(double max, bool integer) {
   Ticks t;
   t.step = step;
   t.top = std::ceil(max / step - 1e-9) * step;
-  for (double v = 0; v <= t.top + step / 2; v += step) t.values.push_back(v);
+  for (int k = 0; k <= 20 && k * step <= t.top + step / 2; ++k) t.values.push_back(k * step);
   return t;
 }
 

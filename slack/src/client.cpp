@@ -105,6 +105,7 @@ Result Client::call_once(std::string_view method, const Params& params, CallKind
   req.headers = {"Authorization: Bearer " + o.token, "Content-Type: application/x-www-form-urlencoded", "Expect:"};
   req.connect_timeout = o.connect_timeout;
   req.timeout = o.timeout;
+  req.fresh_connection = kind == CallKind::write;  // never resent by libcurl (see HttpRequest)
   Clock& clock = impl_->limiter->clock();
 
   for (int attempt = 1;; ++attempt) {

@@ -9,13 +9,17 @@
 #include <sstream>
 
 #include "paxstats/error.hpp"
+#include "paxstats/slack/json_limits.hpp"
 
 namespace fs = std::filesystem;
 
 namespace paxstats::slack {
 namespace {
 
-constexpr uint64_t kMaxEntryBytes = 1ull << 30;  // a day file of a real export is far below 1 GiB
+// The memory budget of one export file: it is read whole, then parsed element by element. A
+// day file of a real export is a few MB; 256 MiB keeps an import under 500 MB of memory even
+// for a zip bomb (a small zip claiming a huge entry is refused before it is inflated).
+constexpr uint64_t kMaxEntryBytes = 256ull << 20;
 
 bool is_day_file(const std::string& name) {
   // YYYY-MM-DD.json
@@ -54,23 +58,41 @@ std::string common_prefix(const std::vector<std::string>& names) {
   return "";
 }
 
+[[noreturn]] void too_large_entry(const std::string& where, uint64_t bytes) {
+  throw UserError(where + " is " + std::to_string(bytes >> 20) + " MiB uncompressed: more than the " +
+                  std::to_string(kMaxEntryBytes >> 20) + " MiB paxstats reads of one export file (a Slack day file is a "
+                  "few MB). The archive is damaged or not a Slack export.");
+}
+
 class FolderArchive final : public ExportArchive {
  public:
   explicit FolderArchive(const fs::path& dir) {
     path_ = dir;
-    const fs::path root = fs::canonical(dir);
+    std::error_code ec;
+    const fs::path root = fs::canonical(dir, ec);
+    if (ec) throw UserError(dir.string() + ": cannot read the folder (" + ec.message() + ")");
     std::vector<std::string> names;
-    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+    auto it = fs::recursive_directory_iterator(dir, ec);
+    if (ec) throw UserError(dir.string() + ": cannot read the folder (" + ec.message() + ")");
+    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) throw UserError(dir.string() + ": cannot read the folder (" + ec.message() + ")");
       if (it.depth() > 2) {
         it.disable_recursion_pending();
         continue;
       }
-      if (!it->is_regular_file()) continue;
-      const fs::path real = fs::canonical(it->path());
-      const std::string rel = fs::relative(it->path(), dir).generic_string();
-      if (real.string().rfind(root.string() + "/", 0) != 0)
-        throw UserError(dir.string() + ": \"" + rel + "\" is a link to " + real.string() +
-                        ", outside the export folder; paxstats reads only files inside it.");
+      const std::string rel = fs::relative(it->path(), dir, ec).generic_string();
+      std::error_code ec2;
+      if (!it->is_regular_file(ec2)) {
+        // A link that loops, or points nowhere, is no Slack file: say which entry it is.
+        if (it->is_symlink(ec2) && !fs::exists(it->path(), ec2))
+          throw UserError(dir.string() + ": \"" + rel + "\" is a link that leads nowhere (or in a loop); remove it "
+                          "and import again.");
+        continue;
+      }
+      const fs::path real = fs::canonical(it->path(), ec2);
+      if (ec2 || real.string().rfind(root.string() + "/", 0) != 0)
+        throw UserError(dir.string() + ": \"" + rel + "\" is a link to a file outside the export folder; paxstats reads "
+                        "only files inside it.");
       names.push_back(rel);
     }
     std::sort(names.begin(), names.end());
@@ -80,13 +102,18 @@ class FolderArchive final : public ExportArchive {
   }
   std::string read(const std::string& entry) const override {
     const fs::path p = path_ / (prefix_ + entry);
+    if (size(entry) > kMaxEntryBytes) too_large_entry(where(entry), size(entry));
     std::ifstream in(p, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     if (!in) throw UserError("cannot read " + p.string());
     return ss.str();
   }
-  uint64_t size(const std::string& entry) const override { return fs::file_size(path_ / (prefix_ + entry)); }
+  uint64_t size(const std::string& entry) const override {
+    std::error_code ec;
+    const auto n = fs::file_size(path_ / (prefix_ + entry), ec);
+    return ec ? 0 : n;
+  }
 };
 
 class ZipArchive final : public ExportArchive {
@@ -94,7 +121,7 @@ class ZipArchive final : public ExportArchive {
   explicit ZipArchive(const fs::path& file) {
     path_ = file;
     int err = 0;
-    zip_ = zip_open(file.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    zip_.reset(zip_open(file.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err));
     if (!zip_) {
       zip_error_t ze;
       zip_error_init_with_code(&ze, err);
@@ -104,10 +131,10 @@ class ZipArchive final : public ExportArchive {
                       "). The download may be incomplete: download the export from Slack again, or unzip it and "
                       "import the folder.");
     }
-    const zip_int64_t n = zip_get_num_entries(zip_, 0);
+    const zip_int64_t n = zip_get_num_entries(zip_.get(), 0);
     std::vector<std::string> names;
     for (zip_int64_t i = 0; i < n; ++i) {
-      const char* name = zip_get_name(zip_, static_cast<zip_uint64_t>(i), 0);
+      const char* name = zip_get_name(zip_.get(), static_cast<zip_uint64_t>(i), 0);
       if (!name) continue;
       std::string s(name);
       check_name(file, s);
@@ -121,16 +148,13 @@ class ZipArchive final : public ExportArchive {
     for (auto& s : names)
       if (s.rfind(prefix_, 0) == 0) entries_.push_back(s.substr(prefix_.size()));
   }
-  ~ZipArchive() override {
-    if (zip_) zip_discard(zip_);
-  }
+
   std::string read(const std::string& entry) const override {
     const auto idx = index_.at(prefix_ + entry);
     const uint64_t bytes = size(entry);
-    if (bytes > kMaxEntryBytes)
-      throw UserError(where(entry) + " is " + std::to_string(bytes >> 20) + " MiB uncompressed: too large for a Slack export file.");
-    zip_file_t* f = zip_fopen_index(zip_, idx, 0);
-    if (!f) throw UserError(where(entry) + ": cannot open (" + zip_strerror(zip_) + "); the archive is damaged.");
+    if (bytes > kMaxEntryBytes) too_large_entry(where(entry), bytes);
+    zip_file_t* f = zip_fopen_index(zip_.get(), idx, 0);
+    if (!f) throw UserError(where(entry) + ": cannot open (" + zip_strerror(zip_.get()) + "); the archive is damaged.");
     std::string out(bytes, '\0');
     zip_int64_t got = zip_fread(f, out.data(), bytes);
     std::string why = got < 0 ? zip_file_strerror(f) : "";
@@ -143,12 +167,15 @@ class ZipArchive final : public ExportArchive {
   uint64_t size(const std::string& entry) const override {
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat_index(zip_, index_.at(prefix_ + entry), 0, &st) != 0) return 0;
+    if (zip_stat_index(zip_.get(), index_.at(prefix_ + entry), 0, &st) != 0) return 0;
     return st.size;
   }
 
  private:
-  zip_t* zip_ = nullptr;
+  struct ZipCloser {
+    void operator()(zip_t* z) const { zip_discard(z); }
+  };
+  std::unique_ptr<zip_t, ZipCloser> zip_;  // closed however the constructor or the archive ends
   std::map<std::string, zip_uint64_t> index_;
 };
 
@@ -190,12 +217,14 @@ namespace {
                   "). Re-download the export, or import with --skip-bad-files to leave this file out.");
 }
 
-// Byte ranges of the elements of a top-level JSON array; false when the text is not one
-// (the caller then parses it whole for a precise error).
-bool split_array(std::string_view s, std::vector<std::pair<size_t, size_t>>& out) {
-  size_t i = 0;
+// Calls fn(start, end, line) for each element of a top-level JSON array, in order, as it finds
+// it (no list of ranges: a 200 MB file of "1,1,1,…" costs no extra memory). Returns false when
+// the text is not such an array (the caller then parses it whole for a precise error). Throws
+// JsonTooDeep when an element nests deeper than kMaxJsonDepth.
+bool split_array(std::string_view s, const std::function<void(size_t, size_t, size_t)>& fn) {
+  size_t i = 0, line = 1;
   auto ws = [&] {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) ++i;
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')) line += s[i++] == '\n';
   };
   if (s.size() >= 3 && s.substr(0, 3) == "\xEF\xBB\xBF") i = 3;  // a byte-order mark
   ws();
@@ -205,18 +234,19 @@ bool split_array(std::string_view s, std::vector<std::pair<size_t, size_t>>& out
   if (i < s.size() && s[i] == ']') return true;
   for (;;) {
     ws();
-    const size_t start = i;
+    const size_t start = i, start_line = line;
     int depth = 0;
     bool in_string = false;
     for (; i < s.size(); ++i) {
       const char c = s[i];
+      if (c == '\n') ++line;
       if (in_string) {
         if (c == '\\') ++i;
         else if (c == '"') in_string = false;
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{' || c == '[') {
-        ++depth;
+        if (++depth > kMaxJsonDepth) throw JsonTooDeep(i);
       } else if (c == '}' || c == ']') {
         if (depth == 0) break;
         --depth;
@@ -228,43 +258,58 @@ bool split_array(std::string_view s, std::vector<std::pair<size_t, size_t>>& out
     size_t end = i;
     while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == '\t')) --end;
     if (end == start) return false;
-    out.emplace_back(start, end);
+    fn(start, end, start_line);
     if (s[i] == ']') return true;
     ++i;  // the comma
   }
 }
 
+[[noreturn]] void too_deep(const ExportArchive& archive, const std::string& entry, const std::string& bytes, size_t at) {
+  const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(at), '\n'));
+  throw UserError(archive.where(entry) + ":" + std::to_string(line) + ": JSON nested more than " +
+                  std::to_string(kMaxJsonDepth) + " levels deep; Slack's exports are shallow, so the file is damaged or "
+                  "crafted. Import with --skip-bad-files to leave it out.");
+}
+
 }  // namespace
 
 void for_each_element(const ExportArchive& archive, const std::string& entry,
-                      const std::function<void(const nlohmann::json&, std::string_view)>& fn) {
+                      const std::function<void(const nlohmann::json&, std::string_view, size_t)>& fn) {
   const std::string bytes = archive.read(entry);
-  std::vector<std::pair<size_t, size_t>> ranges;
-  if (!split_array(bytes, ranges)) {
+  bool array = false;
+  try {
+    array = split_array(bytes, [&](size_t start, size_t end, size_t line) {
+      const std::string_view raw(bytes.data() + start, end - start);
+      nlohmann::json element;
+      try {
+        element = nlohmann::json::parse(raw);
+      } catch (const nlohmann::json::exception& e) {  // parse errors, and number overflow (1e999)
+        const auto* pe = dynamic_cast<const nlohmann::json::parse_error*>(&e);
+        entry_error(archive, entry, bytes, start + (pe && pe->byte ? pe->byte - 1 : 0), e.what());
+      }
+      fn(element, raw, line);
+    });
+  } catch (const JsonTooDeep& d) {
+    too_deep(archive, entry, bytes, d.offset);
+  }
+  if (!array) {
+    if (auto at = json_too_deep(bytes)) too_deep(archive, entry, bytes, *at);
     const auto whole = nlohmann::json::parse(bytes, nullptr, false);
     if (!whole.is_discarded() && !whole.is_array())
       throw UserError(archive.where(entry) + ": expected a JSON array of messages");
     parse_entry(archive, entry);  // throws the precise error
     throw UserError(archive.where(entry) + ": not a JSON array");
   }
-  for (const auto& [start, end] : ranges) {
-    const std::string_view raw(bytes.data() + start, end - start);
-    nlohmann::json element;
-    try {
-      element = nlohmann::json::parse(raw);
-    } catch (const nlohmann::json::parse_error& e) {
-      entry_error(archive, entry, bytes, start + (e.byte ? e.byte - 1 : 0), e.what());
-    }
-    fn(element, raw);
-  }
 }
 
 nlohmann::json parse_entry(const ExportArchive& archive, const std::string& entry) {
   const std::string bytes = archive.read(entry);
+  if (auto at = json_too_deep(bytes)) too_deep(archive, entry, bytes, *at);
   try {
     return nlohmann::json::parse(bytes);
-  } catch (const nlohmann::json::parse_error& e) {
-    entry_error(archive, entry, bytes, e.byte ? e.byte - 1 : 0, e.what());
+  } catch (const nlohmann::json::exception& e) {
+    const auto* pe = dynamic_cast<const nlohmann::json::parse_error*>(&e);
+    entry_error(archive, entry, bytes, pe && pe->byte ? pe->byte - 1 : 0, e.what());
   }
 }
 
@@ -272,6 +317,7 @@ ExportIndex index_export(const ExportArchive& archive) {
   ExportIndex index;
   bool any_list = false;
   std::map<std::string, size_t> by_folder;  // folder name → conversation
+  std::set<std::string> ids;
   for (const char* file : {"channels.json", "groups.json", "mpims.json", "dms.json"}) {
     if (!archive.has(file)) continue;
     any_list = true;
@@ -282,6 +328,11 @@ ExportIndex index_export(const ExportArchive& archive) {
         throw UserError(archive.where(file) + ": a conversation without an \"id\": " + c.dump().substr(0, 200));
       ExportConversation conv;
       conv.id = c["id"].get<std::string>();
+      if (!ids.insert(conv.id).second) {
+        index.notes.push_back(archive.where(file) + ": conversation " + conv.id +
+                              " is listed twice (or in two lists); its first entry is used");
+        continue;
+      }
       conv.kind = list_kind(file);
       conv.name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>() : conv.id;
       conv.info = c;

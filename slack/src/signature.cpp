@@ -32,6 +32,8 @@ Verification verify_signature(std::string_view secret, std::string_view timestam
   long long ts = 0;
   auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
   if (ec != std::errc() || end != timestamp.data() + timestamp.size()) return Verification::bad_timestamp;
+  // A Unix time in seconds, 1970 to 5138: anything else is no timestamp (and would overflow below).
+  if (ts < 0 || ts > 100'000'000'000LL) return Verification::bad_timestamp;
   const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   if (now_s - ts > max_age.count() || ts - now_s > max_age.count()) return Verification::stale;
   const std::string expected = compute_signature(secret, timestamp, body);

@@ -1,5 +1,7 @@
 #include "paxstats/slack/socket_mode.hpp"
 
+#include "paxstats/slack/json_limits.hpp"
+
 #include <sys/socket.h>
 
 #include <boost/asio/connect.hpp>
@@ -91,9 +93,13 @@ bool converse(Stream& ws, const std::atomic<bool>& stopping, std::atomic<long>& 
     ws.read(buffer);
     json msg;
     try {
-      msg = json::parse(beast::buffers_to_string(buffer.data()));
+      msg = parse_json_limited(beast::buffers_to_string(buffer.data()));
     } catch (const std::exception&) {
       log::warn("socket mode: a message that is not JSON, ignored");
+      continue;
+    }
+    if (!msg.is_object() || (msg.contains("type") && !msg["type"].is_string())) {
+      log::warn("socket mode: a message that is not an envelope, ignored");
       continue;
     }
     const std::string type = msg.value("type", "");

@@ -50,13 +50,13 @@ class Serve : public ::testing::Test {
     db::add_region(*conn, "r", "F3 Test", "America/Chicago");
     mining::import_export(*conn, "r", ws_->path());
     db::set_region(*conn, "r", {{"team_id", team}, {"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
-                                {"token_env", "PAXSTATS_SERVE_TEST_TOKEN"}});
+                                {"token_env", "PAXSTATS_TOKEN_SERVE_TEST"}});
     slack::fake::FakeSlack::Options fo;
     fo.window = 100ms;
     fake = std::make_unique<slack::fake::FakeSlack>(fo);
     fake->load_export(ws_->path());
     fake->start();
-    ::setenv("PAXSTATS_SERVE_TEST_TOKEN", fo.token.c_str(), 1);
+    ::setenv("PAXSTATS_TOKEN_SERVE_TEST", fo.token.c_str(), 1);
     serve::Options so;
     so.database_url = url;
     so.port = 0;

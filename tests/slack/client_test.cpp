@@ -1,5 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <vector>
 #include <thread>
 
 #include "paxstats/log.hpp"
@@ -366,4 +373,95 @@ TEST(Redaction, TokensNeverReachLogLines) {
   EXPECT_EQ(log::redact("token xoxb-1234567890-abcdef failed"), "token xoxb-1234*** failed");
   EXPECT_EQ(log::redact("app xapp-1-A0-xyz"), "app xapp-1***");
   EXPECT_EQ(log::redact("postgresql://u:hunter2@db/x"), "postgresql://u:***@db/x");
+}
+
+// A server that answers its first request with keep-alive, then closes the connection on the
+// next one without a byte of answer: the case where libcurl, on a reused connection, sends the
+// request again by itself. Counts the requests it read.
+class ClosingServer {
+ public:
+  ClosingServer() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 8);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ClosingServer() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+  int requests() const { return requests_; }
+
+ private:
+  // Reads one request (headers and a Content-Length body); false when the peer closed.
+  static bool read_request(int c) {
+    std::string in;
+    char buf[4096];
+    size_t body = std::string::npos, need = 0;
+    for (;;) {
+      if (body != std::string::npos && in.size() >= body + need) return true;
+      const ssize_t n = ::recv(c, buf, sizeof buf, 0);
+      if (n <= 0) return false;
+      in.append(buf, static_cast<size_t>(n));
+      if (body == std::string::npos) {
+        const auto end = in.find("\r\n\r\n");
+        if (end == std::string::npos) continue;
+        body = end + 4;
+        auto cl = in.find("Content-Length: ");
+        if (cl == std::string::npos) cl = in.find("content-length: ");
+        need = cl == std::string::npos ? 0 : std::stoul(in.substr(cl + 16));
+      }
+    }
+  }
+  void serve() {
+    std::vector<std::thread> connections;
+    while (!stop_) {
+      const int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) break;
+      connections.emplace_back([this, c] {
+        while (read_request(c)) {
+          if (++requests_ == 1) {
+            const std::string ok = "{\"ok\":true}";
+            const std::string res = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                    std::to_string(ok.size()) + "\r\nConnection: keep-alive\r\n\r\n" + ok;
+            ::send(c, res.data(), res.size(), MSG_NOSIGNAL);
+            continue;
+          }
+          break;  // acted on, and no answer at all: the connection just closes
+        }
+        ::close(c);
+      });
+    }
+    for (auto& t : connections) t.join();
+  }
+  int fd_ = -1, port_ = 0;
+  std::atomic<int> requests_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+TEST(ClientConnections, ACreatingCallIsNeverResentByLibcurlOnAClosedConnection) {
+  ClosingServer server;
+  slack::ManualClock clock;
+  slack::ClientOptions o;
+  o.token = "xoxb-test-token";
+  o.base_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/api/";
+  o.limiter = std::make_shared<slack::RateLimiter>(clock);
+  {
+    slack::Client client(o);
+    ASSERT_TRUE(client.call("auth.test", {}).ok());  // a read, leaving a keep-alive connection
+    auto r = client.call("chat.postMessage", {{"channel", "C1"}, {"text", "once"}}, slack::CallKind::write, "C1");
+    EXPECT_EQ(r.outcome, slack::Outcome::transport_error);
+    EXPECT_TRUE(r.maybe_sent);
+  }  // the client's connections close: the server's connection threads end
+  EXPECT_EQ(server.requests(), 2) << "the create call reached the server more than once";
 }

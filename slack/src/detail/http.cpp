@@ -92,6 +92,8 @@ HttpResponse Http::post(const HttpRequest& req) {
   curl_easy_setopt(c, CURLOPT_USERAGENT, "paxstats/0.1 (+libcurl)");
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, req.fresh_connection ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_FORBID_REUSE, req.fresh_connection ? 1L : 0L);
 
   const CURLcode code = curl_easy_perform(c);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);

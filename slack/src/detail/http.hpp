@@ -16,6 +16,10 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "Name: value"
   std::chrono::milliseconds connect_timeout{10000};
   std::chrono::milliseconds timeout{30000};
+  // For calls that create something: a connection of its own, used once. libcurl silently
+  // resends a request whose reused connection closed without an answer; for a create call that
+  // may have been acted on, that is a duplicate. A fresh connection is never resent.
+  bool fresh_connection = false;
 };
 
 struct HttpResponse {

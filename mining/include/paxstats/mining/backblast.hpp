@@ -80,6 +80,8 @@ struct Backblast {
   int effective_count() const { return count ? *count : derived_count; }
   // The role of an attendee: "q", "coq", "fng" or "pax".
   std::string role_of(const Person& p) const;
+  // The role of each of `pax`, in order (linear time: use it for whole lists).
+  std::vector<std::string> roles() const;
 };
 
 // Reads a Slack message as a backblast. Detection: a line starting with Backblast, Back Blast,

@@ -36,14 +36,16 @@ class ExportArchive {
 };
 
 // Parses a JSON entry. Throws UserError naming the file, with line and column, for malformed
-// JSON or invalid UTF-8.
+// JSON, invalid UTF-8, a number out of range, or nesting deeper than kMaxJsonDepth. Entries are
+// at most 256 MiB uncompressed (the memory budget of one file).
 nlohmann::json parse_entry(const ExportArchive& archive, const std::string& entry);
 
 // Reads a JSON-array entry element by element: fn receives each element parsed, with its own
-// bytes as they stand in the file (no re-serialising). Errors as parse_entry; an entry that is
-// not an array is an error naming it.
+// bytes as they stand in the file (no re-serialising) and the line it starts on. Errors as
+// parse_entry; an entry that is not an array, or nests deeper than kMaxJsonDepth, is an error
+// naming it and the line.
 void for_each_element(const ExportArchive& archive, const std::string& entry,
-                      const std::function<void(const nlohmann::json& element, std::string_view raw)>& fn);
+                      const std::function<void(const nlohmann::json& element, std::string_view raw, size_t line)>& fn);
 
 struct ExportConversation {
   std::string id, name;
@@ -56,6 +58,7 @@ struct ExportIndex {
   std::vector<nlohmann::json> users;                // users.json (or org_users.json)
   std::vector<ExportConversation> conversations;
   std::vector<std::string> stray_folders;           // folders of day files no list names
+  std::vector<std::string> notes;                   // oddities worth telling (a conversation listed twice)
 };
 
 // Reads the export's lists and matches each conversation with its folder (named by channel

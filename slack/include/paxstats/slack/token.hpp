@@ -1,0 +1,16 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace paxstats::slack {
+
+// The bot token a region's token_env names, read from the environment. Only variables meant for
+// bot tokens are read (SLACK_BOT_TOKEN, SLACK_BOT_TOKEN_<NAME>, PAXSTATS_TOKEN_<NAME>), and only
+// a value shaped like a bot token (xoxb-…) is returned, so no other secret is ever sent to Slack
+// as a bearer token. Throws paxstats::UserError naming the variable actually read.
+std::string bot_token_from_env(std::string_view variable, std::string_view region);
+
+// Whether `variable` is a name token_env may hold.
+bool is_token_variable(std::string_view variable);
+
+}  // namespace paxstats::slack
