@@ -66,18 +66,27 @@ int send(db::Database& conn, const std::string& slug) {
   auto& client = *client_ptr;
   ProgressBar bar;
   auto r = reports::deliver(conn, region.slug, client, std::ref(bar));
-  std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << "\n";
+  std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << ", in doubt " << r.in_doubt
+            << "\n";
   constexpr size_t shown = 20;
   for (size_t i = 0; i < r.reasons.size() && i < shown; ++i) std::cout << "  " << r.reasons[i] << "\n";
   if (r.reasons.size() > shown)
     std::cout << "  … and " << r.reasons.size() - shown << " more: SELECT report, recipient, status, error FROM "
               << "paxstats.deliveries WHERE status IN ('skipped', 'failed')\n";
   const auto c = db::outbox::counts(conn, region.slug);
-  if (c.planned + c.uploading > 0)
-    std::cout << c.planned + c.uploading << " still pending: run paxstats deliver --region " << region.slug << " again\n";
+  if (c.in_doubt > 0) {
+    std::cout << c.in_doubt << " in doubt (the share may have gone out; Slack could not say):\n";
+    for (const auto& i : db::outbox::in_doubt(conn, region.slug))
+      std::cout << "  " << i.report << " " << i.period << " → " << i.recipient << ": " << i.error << "\n";
+    std::cout << "  look in Slack; to send them again anyway: paxstats deliver --region " << region.slug
+              << " --resend-in-doubt\n";
+  }
+  if (c.pending() > 0)
+    std::cout << c.pending() << " still pending: run paxstats deliver --region " << region.slug << " again\n";
   // Slack's failures are the environment's, not a bug: exit 2, with what to do said above.
-  if (r.failed > 0 || c.planned + c.uploading > 0) {
-    std::cerr << "paxstats: not everything was delivered (" << r.failed << " failed, " << c.planned + c.uploading
+  if (r.failed > 0 || c.pending() > 0 || c.in_doubt > 0) {
+    std::cerr << "paxstats: not everything was delivered (" << r.failed << " failed, " << c.in_doubt << " in doubt, "
+              << c.pending()
               << " pending); fix what the lines above say, then run paxstats deliver --region " << region.slug << "\n";
     return 2;
   }
@@ -137,11 +146,19 @@ void add_report_commands(CLI::App& root, Context& ctx) {
     bool dry_run = false, allow_partial = false, allow_empty = false;
   };
   auto region_arg = std::make_shared<std::string>();
-  auto* deliver_cmd = root.add_subcommand("deliver", "Send a region's pending deliveries to Slack (resumes an interrupted run)");
+  auto resend = std::make_shared<bool>(false);
+  auto* deliver_cmd = root.add_subcommand(
+      "deliver", "Send a region's pending deliveries to Slack (resumes an interrupted run); lists those in doubt");
   deliver_cmd->add_option("--region", *region_arg, "Region slug")->required();
-  deliver_cmd->callback([&ctx, region_arg] {
-    ctx.action = [&ctx, region_arg] {
+  deliver_cmd->add_flag("--resend-in-doubt", *resend,
+                        "Send again the deliveries in doubt (whose share may have gone out): only after looking in Slack");
+  deliver_cmd->callback([&ctx, region_arg, resend] {
+    ctx.action = [&ctx, region_arg, resend] {
       db::Database conn(database_url(ctx));
+      if (*resend) {
+        db::get_region(conn, *region_arg);
+        std::cout << db::outbox::resend_in_doubt(conn, *region_arg) << " delivery(ies) in doubt planned again\n";
+      }
       return send(conn, *region_arg);
     };
   });

@@ -35,6 +35,18 @@ void add_slack_commands(CLI::App& root, Context& ctx) {
                 << "url:     " << me.value("url", "") << "\n"
                 << "api:     " << client.base_url() << "\n"
                 << "scopes:  " << me.value("scopes", "(not reported)") << "\n";
+      // Scopes paxstats needs; files:read lets it check a share whose answer was lost.
+      const std::string scopes = "," + me.value("scopes", std::string()) + ",";
+      std::string missing;
+      for (const char* s : {"chat:write", "files:write", "files:read", "im:write", "users:read", "channels:history",
+                            "channels:read"})
+        if (scopes != ",," && scopes.find("," + std::string(s) + ",") == std::string::npos)
+          missing += (missing.empty() ? "" : ", ") + std::string(s);
+      if (!missing.empty()) {
+        std::cout << "missing: " << missing
+                  << " (add under OAuth & Permissions in the app's settings, then reinstall the app)\n";
+        return 2;
+      }
       return 0;
     };
   });

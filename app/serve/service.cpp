@@ -493,7 +493,7 @@ struct Service::Impl {
     }
     if (job.kind == "feedback") return feedback(db, job);
     if (job.kind == "stats") {
-      const std::string user = job.text_of(payload, "user"), year = job.text_of(payload, "year");
+      const std::string user = text_of(job.payload, "user"), year = text_of(job.payload, "year");
       auto client = client_for(db, region);
       if (db::is_opted_out(db, region, user)) {
         client->post_message(client->open_dm(user), "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
@@ -511,7 +511,7 @@ struct Service::Impl {
     }
     if (job.kind == "ao_stats") {
       // This month so far; last month's when this one has no beatdown here yet (the 1st).
-      const std::string user = job.text_of(payload, "user"), channel = job.text_of(payload, "channel");
+      const std::string user = text_of(job.payload, "user"), channel = text_of(job.payload, "channel");
       auto client = client_for(db, region);
       std::string month = reports::current_month(db, region, o.business_now());
       for (int tries = 0; tries < 2; ++tries) {
@@ -598,7 +598,7 @@ struct Service::Impl {
   void monthly(db::Database& db, const db::jobs::Job& job) {
     const std::string& region = job.region;
     const long run = job.payload.value("run_id", 0L);
-    const std::string month = job.text_of(payload, "month");
+    const std::string month = text_of(job.payload, "month");
     // One run per region at a time: another one (any process) holds the region's delivery lock.
     if (!db::outbox::try_lock(db, region)) throw Deferred{30};
     const db::outbox::Held held(db, region);
@@ -611,13 +611,14 @@ struct Service::Impl {
       counters.files_sent += r.sent;
       const auto left = db::outbox::counts(db, region, month);
       const json summary{{"planned", plan.deliveries.size()}, {"new", added}, {"sent", r.sent}, {"skipped", r.skipped},
-                         {"failed", r.failed}, {"pending", left.planned + left.uploading}, {"reasons", r.reasons},
+                         {"failed", r.failed}, {"in_doubt", left.in_doubt}, {"pending", left.pending()},
+                         {"reasons", r.reasons},
                          {"notes", plan.notes}};
-      if (left.planned + left.uploading > 0) {
+      if (left.pending() > 0) {
         // Slack failed for a while (5xx, timeouts): the run is not over; the job is tried again later
         // and the outbox picks up where it stopped.
         db::jobs::set_run(db, run, "running", summary);
-        throw TransientError(std::to_string(left.planned + left.uploading) + " deliveries of " + region + " " + month +
+        throw TransientError(std::to_string(left.pending()) + " deliveries of " + region + " " + month +
                              " still pending after Slack failures; retrying later");
       }
       db::jobs::set_run(db, run, "succeeded", summary);

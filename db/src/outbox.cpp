@@ -21,16 +21,17 @@ int plan(Database& db, const std::vector<Item>& items) {
   return added;
 }
 
-std::vector<Item> pending(Database& db, std::string_view region) {
+namespace {
+std::vector<Item> items_with_status(Database& db, std::string_view region, const char* statuses) {
   pqxx::work tx(db.impl().conn);
   std::vector<Item> out;
   for (const auto& r : detail::exec_params(tx,
                                            "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
                                            "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
                                            "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts "
-                                           "FROM paxstats.deliveries WHERE region = $1 AND status IN ('planned', 'uploading') "
+                                           "FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
                                            "ORDER BY id",
-                                           {std::string(region)})) {
+                                           {std::string(region), std::string(statuses)})) {
     Item i;
     i.id = r[0].as<long>();
     i.region = r[1].c_str();
@@ -52,6 +53,20 @@ std::vector<Item> pending(Database& db, std::string_view region) {
   }
   return out;
 }
+}  // namespace
+
+std::vector<Item> pending(Database& db, std::string_view region) {
+  return items_with_status(db, region, "{planned,uploading,uploaded}");
+}
+
+std::vector<Item> in_doubt(Database& db, std::string_view region) { return items_with_status(db, region, "{in_doubt}"); }
+
+int resend_in_doubt(Database& db, std::string_view region) {
+  return static_cast<int>(db.query("UPDATE paxstats.deliveries SET status = 'planned', file_id = NULL, error = NULL, "
+                                   "updated_at = now() WHERE region = $1 AND status = 'in_doubt' RETURNING id",
+                                   {std::string(region)})
+                              .size());
+}
 
 void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
             std::string_view error) {
@@ -70,6 +85,8 @@ Counts counts(Database& db, std::string_view region, std::optional<std::string> 
     const int n = std::stoi(*r[1]);
     if (*r[0] == "planned") c.planned = n;
     else if (*r[0] == "uploading") c.uploading = n;
+    else if (*r[0] == "uploaded") c.uploaded = n;
+    else if (*r[0] == "in_doubt") c.in_doubt = n;
     else if (*r[0] == "sent") c.sent = n;
     else if (*r[0] == "skipped") c.skipped = n;
     else if (*r[0] == "failed") c.failed = n;

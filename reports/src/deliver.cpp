@@ -1,5 +1,6 @@
 #include "paxstats/reports/deliver.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -93,6 +94,21 @@ class DmOpener {
   std::jthread thread_;  // last: started once everything above exists, joined first
 };
 
+// The in-doubt rule needs files.info, which needs files:read: refuse to start without it rather
+// than discover it after a lost answer. (Tokens whose scopes Slack does not list are let through.)
+void require_files_read(slack::Client& client) {
+  const auto me = client.auth_test();
+  const std::string scopes = me.value("scopes", std::string());
+  if (scopes.empty()) return;
+  std::string padded = "," + scopes + ",";
+  padded.erase(std::remove(padded.begin(), padded.end(), ' '), padded.end());
+  if (padded.find(",files:read,") == std::string::npos)
+    throw UserError("the bot token lacks the files:read scope (it has: " + scopes +
+                    "). paxstats needs it to check, after a lost answer, whether a chart was already shared, so it "
+                    "never sends one twice. Add files:read under OAuth & Permissions in the Slack app's settings and "
+                    "reinstall the app.");
+}
+
 }  // namespace
 
 DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress) {
@@ -102,6 +118,7 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   const db::outbox::Held held(db, region);
   DeliverReport report;
   auto items = db::outbox::pending(db, region);
+  if (!items.empty()) require_files_read(client);
   std::set<std::string> opted_out;
   for (auto& u : db::opt_outs(db, region)) opted_out.insert(std::move(u));
 
@@ -147,15 +164,27 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       }
       db::outbox::record(db, item.id, item.status, item.channel_id, item.file_id, "");
     }
-    // A delivery interrupted after Slack gave it a file: did the share go out?
-    if (item.status == "uploading" && !item.file_id.empty()) {
+    auto doubt = [&](const std::string& why) {
+      db::outbox::record(db, item.id, "in_doubt", item.channel_id, item.file_id, why);
+      ++report.in_doubt;
+      report.reasons.push_back(who + ": in doubt: " + why);
+    };
+    // Interrupted before its bytes were stored: nothing was shared (the share is only asked for
+    // after the bytes), so it simply starts over; Slack discards the unfinished file.
+    if (item.status == "uploading") item.file_id.clear();
+    // Interrupted after its bytes were stored: the share may have gone out. Check, never guess.
+    if (item.status == "uploaded" && !item.file_id.empty()) {
       slack::Result info = client.call("files.info", {{"file", item.file_id}});
-      if (info.ok() && info.body.contains("file") && slack::file_shared_in(info.body["file"], item.channel_id)) {
+      const bool exists = info.ok() && info.body.contains("file") && info.body["file"].is_object();
+      if (exists && slack::file_shared_in(info.body["file"], item.channel_id)) {
         db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
         ++report.sent;
         return;
       }
-      // Not shared: complete it now if its bytes arrived (Slack completes a file once).
+      if (!exists && !(info.outcome == slack::Outcome::slack_error && info.error == "file_not_found"))
+        return doubt("files.info could not say whether " + item.file_id + " was shared (" + info.describe() + ")");
+      // Shown not shared, or no such file yet: share it now. Slack completes a file once, so
+      // this cannot make a second share.
       nlohmann::json files = nlohmann::json::array({{{"id", item.file_id}, {"title", item.title}}});
       slack::Params p = {{"files", files.dump()}, {"channel_id", item.channel_id}};
       if (!item.comment.empty()) p.emplace_back("initial_comment", item.comment);
@@ -165,8 +194,17 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
         ++report.sent;
         return;
       }
-      if (done_r.error != "file_not_found") return give_up(done_r);
-      item.file_id.clear();  // the bytes never arrived: start over with a new upload
+      if (done_r.outcome == slack::Outcome::slack_error && done_r.error == "file_not_found" && !exists) {
+        item.file_id.clear();  // neither Slack's files nor its uploads know it: start over
+      } else if (done_r.outcome == slack::Outcome::slack_error && done_r.error == "file_not_found") {
+        // Completed before (a file completes once) yet not shown shared: Slack may still be
+        // sharing it. Not resent.
+        return doubt(item.file_id + " was completed before but files.info does not show it shared yet");
+      } else if (done_r.outcome != slack::Outcome::slack_error) {
+        return doubt("sharing " + item.file_id + " again got no clear answer (" + done_r.describe() + ")");
+      } else {
+        return give_up(done_r);
+      }
     }
     // Steps 2-4: the 3-step upload, each step recorded as it happens.
     auto result = client.upload(
@@ -177,11 +215,20 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
             item.status = "uploading";
             item.file_id = step.file_id;
             db::outbox::record(db, item.id, "uploading", item.channel_id, item.file_id, "");
+          } else if (step.kind == slack::UploadStep::bytes_sent) {
+            item.status = "uploaded";  // from here on the share may happen: never start over blindly
+            db::outbox::record(db, item.id, "uploaded", item.channel_id, item.file_id, "");
           }
         });
     if (result.ok) {
       db::outbox::record(db, item.id, "sent", item.channel_id, result.file_id, "");
       ++report.sent;
+    } else if (result.failed_step == "completeUploadExternal" && result.result.outcome != slack::Outcome::slack_error &&
+               !(result.result.outcome == slack::Outcome::transport_error && !result.result.maybe_sent) &&
+               result.result.http_status != 429) {
+      // The share's answer was lost and files.info did not show it shared: in doubt.
+      doubt("the answer to sharing " + result.file_id + " was lost (" + result.result.describe() +
+            ") and files.info did not show it shared");
     } else {
       give_up(result.result);
     }

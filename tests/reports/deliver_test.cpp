@@ -174,3 +174,93 @@ TEST_F(Deliver, SomeoneWhoOptsOutAfterPlanningGetsNoDm) {
   EXPECT_EQ(fake->calls("conversations.open"), static_cast<int>(std::count_if(plan.deliveries.begin(), plan.deliveries.end(),
                                                                               [](const auto& d) { return d.to_user; })) - 1);
 }
+
+// The in-doubt rule: a share whose answer is lost is resolved by files.info, or left in doubt for
+// a person, and never sent again on its own.
+class DeliverInDoubt : public Deliver {
+ protected:
+  std::unique_ptr<slack::Client> quick_client() {  // backoff and look-again pauses on a clock that jumps
+    auto limiter = std::make_shared<slack::RateLimiter>(clock, 100ms);
+    return std::make_unique<slack::Client>(
+        slack::ClientOptions{.token = fake->options().token, .base_url = fake->base_url(), .limiter = limiter});
+  }
+  int completed() {
+    int n = 0;
+    for (const auto& f : fake->files()) n += f.completed;
+    return n;
+  }
+  slack::ManualClock clock;
+};
+
+TEST_F(DeliverInDoubt, ALostShareAnswerIsSettledByFilesInfo) {
+  fake->inject({.kind = FakeSlack::Fault::drop_connection, .method = "files.completeUploadExternal", .times = 3});
+  auto c = quick_client();
+  const auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(r.in_doubt, 0);
+  EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()));
+  expect_each_once();
+}
+
+TEST_F(DeliverInDoubt, WhenFilesInfoCannotTellTheDeliveryStaysInDoubtAndIsNotResent) {
+  // The share is made but its answer is lost; files.info then fails every time.
+  fake->inject({.kind = FakeSlack::Fault::drop_connection, .method = "files.completeUploadExternal", .times = 1});
+  fake->inject({.kind = FakeSlack::Fault::http_500, .method = "files.info", .times = 100000});
+  auto c = quick_client();
+  const auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(r.in_doubt, 1);
+  EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()) - 1);
+  EXPECT_EQ(completed(), static_cast<int>(plan.deliveries.size()));  // the lost one did go out
+  ASSERT_EQ(db::outbox::in_doubt(*conn, "r").size(), 1u);
+  EXPECT_NE(db::outbox::in_doubt(*conn, "r")[0].error.find("files.info"), std::string::npos);
+  // Running again sends nothing: the one in doubt waits for a person.
+  const auto again = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(again.sent + again.in_doubt, 0);
+  EXPECT_EQ(completed(), static_cast<int>(plan.deliveries.size()));
+  expect_each_once();
+  // A person looked and wants it sent anyway: it goes out again, as asked.
+  EXPECT_EQ(db::outbox::resend_in_doubt(*conn, "r"), 1);
+  EXPECT_EQ(reports::deliver(*conn, "r", *c).sent, 1);
+  EXPECT_EQ(completed(), static_cast<int>(plan.deliveries.size()) + 1);
+}
+
+TEST_F(DeliverInDoubt, AResumedDeliveryWhoseFilesInfoFailsIsNotSharedAgain) {
+  // A run was killed after the bytes of one delivery were stored and its share went out, before
+  // the outbox heard of it; on resume files.info fails.
+  auto c = quick_client();
+  const auto item = db::outbox::pending(*conn, "r").front();
+  const auto up = c->upload({.filename = item.file_name, .bytes = item.bytes, .title = item.title,
+                             .channel_id = item.recipient, .initial_comment = item.comment});
+  ASSERT_TRUE(up.ok);
+  db::outbox::record(*conn, item.id, "uploaded", item.recipient, up.file_id, "");
+  fake->inject({.kind = FakeSlack::Fault::slack_error, .method = "files.info", .times = 100000, .error = "fatal_error"});
+  const int before = completed();
+  const auto r = reports::deliver(*conn, "r", *c);
+  EXPECT_EQ(r.in_doubt, 1);
+  EXPECT_EQ(completed(), before + static_cast<int>(plan.deliveries.size()) - 1) << "the resumed one was shared again";
+}
+
+TEST(DeliverScopes, ATokenWithoutFilesReadIsRefusedBeforeSendingAnything) {
+  FakeSlack::Options fo;
+  fo.scopes = "chat:write,files:write,im:write,users:read";
+  FakeSlack fake(fo);
+  fake.start();
+  const std::string url = test::PostgresEnvironment::get().fresh_database_url();
+  db::Database conn(url);
+  db::add_region(conn, "r", "F3 Test", "America/Chicago");
+  db::outbox::Item item;
+  item.region = "r";
+  item.report = "leaderboards.month";
+  item.period = "2026-10";
+  item.recipient = "C0000000F1";
+  item.file_name = "x.png";
+  item.bytes = "12345";
+  db::outbox::plan(conn, {item});
+  slack::Client client({.token = fo.token, .base_url = fake.base_url()});
+  try {
+    reports::deliver(conn, "r", client);
+    FAIL() << "delivered without files:read";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("files:read"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(fake.calls("files.getUploadURLExternal"), 0);
+}

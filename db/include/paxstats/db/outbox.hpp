@@ -22,15 +22,28 @@ struct Item {
 // Adds items not planned before (the key decides); returns how many were new.
 int plan(Database& db, const std::vector<Item>& items);
 
-// Items of a region still to send (planned or half-sent), oldest first.
+// Items of a region still to send (planned or half-sent), oldest first. Deliveries in doubt
+// are not among them: they wait for a person (resend_in_doubt).
 std::vector<Item> pending(Database& db, std::string_view region);
+
+// Deliveries whose share may or may not have gone out (the answer was lost and files.info could
+// not tell), oldest first. Never sent again on their own.
+std::vector<Item> in_doubt(Database& db, std::string_view region);
+
+// A person has looked: the region's deliveries in doubt are planned again from scratch (a new
+// upload). Returns how many.
+int resend_in_doubt(Database& db, std::string_view region);
 
 // Records a step: the DM channel, the Slack file id, the status and the error (empty clears).
 void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
             std::string_view error);
 
+// A delivery's status: planned → uploading (Slack gave a file id) → uploaded (the bytes are
+// stored; the share may be under way) → sent; or skipped (recipient gone), failed, or in_doubt
+// (the share's outcome is unknown and could not be checked: a person decides).
 struct Counts {
-  int planned = 0, uploading = 0, sent = 0, skipped = 0, failed = 0;
+  int planned = 0, uploading = 0, uploaded = 0, sent = 0, skipped = 0, failed = 0, in_doubt = 0;
+  int pending() const { return planned + uploading + uploaded; }
 };
 Counts counts(Database& db, std::string_view region, std::optional<std::string> period = std::nullopt);
 

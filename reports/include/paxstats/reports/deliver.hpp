@@ -19,15 +19,26 @@ int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progre
 
 struct DeliverReport {
   int sent = 0, skipped = 0, failed = 0;
-  std::vector<std::string> reasons;  // "report → recipient: why", for skipped and failed ones
+  int in_doubt = 0;                  // deliveries whose share may have gone out (see deliver)
+  std::vector<std::string> reasons;  // "report → recipient: why", for skipped, failed and in-doubt ones
 };
 
 // Sends every pending delivery of a region through Slack's 3-step upload (opening DMs for
 // users), recording each step, so a crash or kill at any point resumes without sending a file
-// twice or forgetting one: a delivery whose share may have gone out is checked with files.info,
-// never repeated. Gone recipients (archived, deactivated, not found) are skipped with the reason;
-// a bad token stops the run (SlackError). Throws UserError when another sender holds the region.
-// Opted-out users' DMs still planned are skipped ("opted out of DMs").
+// twice or forgetting one.
+//
+// The in-doubt rule (as libpqxx treats an in-doubt commit): a share whose outcome is unknown —
+// its answer lost, the connection reset after sending, a timeout — is never sent again blindly.
+// It is resolved only by a positive check: files.info shows the file shared in the channel →
+// sent; shows it not shared → shared now (Slack completes a file once, so this cannot share it
+// twice); the file does not exist → uploaded afresh. When the check cannot be made (files.info
+// fails, the token lacks files:read), the delivery is marked in_doubt and counted in the report,
+// for a person to resend (db::outbox::resend_in_doubt, `paxstats deliver --resend-in-doubt`).
+//
+// Gone recipients (archived, deactivated, not found) are skipped with the reason; a bad token
+// stops the run (SlackError). Throws UserError when another sender holds the region, or when the
+// token lacks the files:read scope that the check needs. Opted-out users' DMs still planned are
+// skipped ("opted out of DMs").
 DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress = {});
 
 // Sends one chart to a user's DM now, outside the outbox (stats on demand): conversations.open
