@@ -80,7 +80,7 @@ class FolderArchive final : public ExportArchive {
         it.disable_recursion_pending();
         continue;
       }
-      const std::string rel = fs::relative(it->path(), dir, ec).generic_string();
+      const std::string rel = it->path().lexically_relative(dir).generic_string();
       std::error_code ec2;
       if (!it->is_regular_file(ec2)) {
         // A link that loops, or points nowhere, is no Slack file: say which entry it is.

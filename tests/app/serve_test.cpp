@@ -365,3 +365,25 @@ TEST_F(Serve, AThreadReplyBackblastIsMinedLikeAnyOther) {
   }));
   EXPECT_EQ(conn->query_value("SELECT thread_ts FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, reply}), parent);
 }
+
+TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {
+  for (const std::string body : {std::string("[1,2,3]"), std::string(R"({"type":5})"),
+                                 std::string(R"({"type":"event_callback","event":"x"})"),
+                                 std::string(R"({"type":"event_callback","team_id":["T"]})"),
+                                 "{\"type\":\"event_callback\",\"event\":" + std::string(100000, '[') + "}"}) {
+    const auto r = post("/slack/events", body, "application/json");
+    ASSERT_TRUE(r) << body.substr(0, 60);
+    EXPECT_EQ(r->status, 400) << body.substr(0, 60) << " → " << r->body;
+    EXPECT_FALSE(r->body.empty());
+  }
+  const std::string token = serve::new_token();
+  db::jobs::add_token(*conn, "ci", serve::token_hash(token));
+  const httplib::Headers auth{{"Authorization", "Bearer " + token}};
+  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":202603})", "application/json")->status, 400);
+  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"(["monthly"])", "application/json")->status, 400);
+  const auto future = http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"2999-01"})", "application/json");
+  EXPECT_EQ(future->status, 400);
+  EXPECT_NE(future->body.find("has not happened yet"), std::string::npos) << future->body;
+  EXPECT_EQ(http->Get("/api/v1/runs/99999999999999999999999999", auth)->status, 400);
+  EXPECT_EQ(http->Get("/healthz")->status, 200);  // and the service is still up
+}

@@ -79,6 +79,20 @@ TEST_F(Regions, SetValidatesEveryValueAndAppliesAllOrNothing) {
   EXPECT_EQ(db::get_region(conn, "stl").name, "F3 St. Louis");  // nothing half-applied
   EXPECT_FALSE(db::set_region(conn, "stl", {{"firstf_channel", ""}}).firstf_channel.has_value());
   EXPECT_THROW(db::set_region(conn, "nope", {{"name", "x"}}), UserError);
+  // token_env may only name a bot-token variable: never the signing secret or the database URL.
+  for (const char* var : {"SLACK_SIGNING_SECRET", "DATABASE_URL", "HOME", "slack_bot_token"})
+    EXPECT_THROW(db::set_region(conn, "stl", {{"token_env", var}}), UserError) << var;
+  EXPECT_EQ(db::set_region(conn, "stl", {{"token_env", "SLACK_BOT_TOKEN_STL"}}).token_env, "SLACK_BOT_TOKEN_STL");
+  EXPECT_EQ(db::set_region(conn, "stl", {{"token_env", "PAXSTATS_TOKEN_STL"}}).token_env, "PAXSTATS_TOKEN_STL");
+  // One workspace is one region: a team_id already taken is refused, naming the region.
+  db::add_region(conn, "kc", "F3 KC", "America/Chicago");
+  db::set_region(conn, "stl", {{"team_id", "T0000000A1"}});
+  try {
+    db::set_region(conn, "kc", {{"team_id", "T0000000A1"}});
+    ADD_FAILURE() << "a second region took the same team_id";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("region stl's already"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(Regions, MigrateAllUpgradesEveryRegion) {

@@ -344,3 +344,31 @@ TEST(BackblastJson, MatchesTheCliSchema) {
   EXPECT_EQ(none["is_backblast"], false);
   EXPECT_TRUE(none["q"].is_null());
 }
+
+// ---------------------------------------------------------------- hostile input
+
+TEST(BackblastHostile, FieldsOfTheWrongTypeAreReadAsAbsentNeverThrown) {
+  const json meta = json::parse(R"({"event_type":5,"event_payload":{"the_q":7}})");
+  const json blocks = json::parse(R"([{"type":["section"],"text":{"text":"Backblast: x"}}, 3, {"type":null}])");
+  EXPECT_NO_THROW(parse("Great ruck today.", "C0FIRSTF01", &blocks, &meta));
+  EXPECT_FALSE(parse("Great ruck today.", "C0FIRSTF01", &blocks, &meta).is_backblast);
+  const json meta2 = json::parse(R"({"event_type":"backblast","event_payload":{"the_q":7,"the_pax":[1,{"a":2}],
+      "date":[],"the_ao":{},"count":"many","fngs":false}})");
+  EXPECT_NO_THROW(parse("x", "C0FIRSTF01", nullptr, &meta2));
+}
+
+TEST(BackblastHostile, ThousandsOfFngsAndOddBracketsStayLinear) {
+  // 20,000 typed names marked (FNG), a run of '<' with no '>', a header with 50,000 '!'s: each
+  // once took quadratic time (seconds to minutes); now they are read at once (bench/parse_bench
+  // measures it).
+  std::string pax;
+  for (int i = 0; i < 20000; ++i) pax += "Name" + std::to_string(i) + " (FNG), ";
+  auto b = parse("Backblast " + std::string(50000, '!') + " Big day\nQ: <@U0000000Q1>\nPAX: " + pax + std::string(50000, '<') +
+                 "\nCOUNT: 20001");
+  EXPECT_TRUE(b.is_backblast);
+  EXPECT_EQ(b.fng_count, 20000);
+  EXPECT_EQ(b.title, "Big day");
+  const auto roles = b.roles();
+  EXPECT_EQ(std::count(roles.begin(), roles.end(), "fng"), 20000);
+  EXPECT_EQ(std::count(roles.begin(), roles.end(), "q"), 1);
+}

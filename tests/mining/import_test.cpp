@@ -374,3 +374,83 @@ TEST_F(Import, HoustonDatavisCountsMatchItsFiles) {
   EXPECT_GT(count("SELECT count(*) FROM demo.reactions"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM demo.channels WHERE is_archived"), 9);
 }
+
+namespace {
+// The message an import refuses: its UserError text (empty when it did not refuse).
+std::string refusal(db::Database& conn, const fs::path& dir) {
+  try {
+    mining::import_export(conn, "demo", dir);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+// Hostile exports: each is refused as bad input (exit 2 in the CLI) naming the file and line,
+// and nothing is written — never a crash, never "a bug".
+TEST_F(Import, HostileExportsAreRefusedNamingTheFileAndLine) {
+  struct Case {
+    std::string name, day, says;
+  };
+  const std::string deep(100000, '[');
+  const std::vector<Case> cases = {
+      {"deep", "[\n{\"ts\":\"1709644500.000100\",\"x\":" + deep + "}]", "ao-forge/2024-03-05.json:2: JSON nested more than 64"},
+      {"nul", R"([{"ts":"1709644500.000100","text":"a\u0000b"}])", "NUL character"},
+      {"long ts", R"([{"ts":"17096445000000000000000.000100","text":"x"}])", "is not a Slack timestamp"},
+      {"no ts", "[\n{\"ts\":\"1709644500.000100\",\"text\":\"ok\"},\n{\"text\":\"no ts\"}]", "2024-03-05.json:3:"},
+      {"1e999", R"([{"ts":"1709644500.000100","text":"x","reply_count":1e999}])", "2024-03-05.json:1:"},
+      {"1e300 size", R"([{"ts":"1709644500.000100","files":[{"id":"F1","size":1e300}]}])", "\"size\" is 1e+300"},
+  };
+  for (const auto& c : cases) {
+    test::TempDir a;
+    small_export(a.path(), c.day);
+    const std::string why = refusal(conn, a.path());
+    EXPECT_NE(why.find(c.says), std::string::npos) << c.name << ": " << why.substr(0, 300);
+    EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0) << c.name;
+  }
+  // Numbers Slack never writes in users.json and channels.json.
+  test::TempDir u;
+  small_export(u.path(), kGoodDay);
+  write_file(u.path() / "users.json", R"([{"id":"U0000000A1","name":"gil","updated":1e300}])");
+  EXPECT_NE(refusal(conn, u.path()).find("users.json: U0000000A1 \"updated\""), std::string::npos) << refusal(conn, u.path());
+  test::TempDir ch;
+  small_export(ch.path(), kGoodDay);
+  write_file(ch.path() / "channels.json", R"([{"id":"C0000000F1","name":"ao-forge","created":99999999999999999999999}])");
+  EXPECT_NE(refusal(conn, ch.path()).find("channels.json: C0000000F1 \"created\""), std::string::npos)
+      << refusal(conn, ch.path());
+  // A link that loops is named by its place in the export, not where it leads.
+  test::TempDir l;
+  small_export(l.path(), kGoodDay);
+  fs::create_symlink(l.path() / "ao-forge" / "loop.json", l.path() / "ao-forge" / "loop.json");
+  EXPECT_NE(refusal(conn, l.path()).find("\"ao-forge/loop.json\" is a link that leads nowhere"), std::string::npos)
+      << refusal(conn, l.path());
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0);
+}
+
+TEST_F(Import, AChannelListedTwiceIsImportedOnceWithANote) {
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  write_file(a.path() / "channels.json",
+             R"([{"id":"C0000000F1","name":"ao-forge"},{"id":"C0000000F1","name":"ao-forge-again"}])");
+  const auto r = mining::import_export(conn, "demo", a.path());
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("C0000000F1 is listed twice"), std::string::npos) << r.notes[0];
+  EXPECT_EQ(count("SELECT count(*) FROM demo.channels"), 1);
+}
+
+TEST_F(Import, AZipBombIsRefusedBeforeItIsInflated) {
+  test::TempDir a;
+  const auto zip = a.path() / "bomb.zip";
+  // 300 MiB of "1,1,1,…" compresses to well under a megabyte.
+  std::string big = "[";
+  big.reserve((300u << 20) + 2);
+  while (big.size() < (300u << 20)) big += "1,";
+  big += "1]";
+  write_zip(zip, {{"channels.json", R"([{"id":"C0000000F1","name":"ao-forge"}])"}, {"ao-forge/2024-03-05.json", big}});
+  big.clear();
+  big.shrink_to_fit();
+  const std::string why = refusal(conn, zip);
+  EXPECT_NE(why.find("ao-forge/2024-03-05.json is 300 MiB uncompressed"), std::string::npos) << why;
+  EXPECT_NE(why.find("256 MiB"), std::string::npos) << why;
+}

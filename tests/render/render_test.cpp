@@ -197,6 +197,13 @@ TEST(RenderSpec, BadSpecsNameTheField) {
   expect_error(R"({"kind":"line","categories":["a","b"],"series":[{"label":"x","values":[1]}]})", "1 values for 2 categories");
   expect_error(R"({"kind":"line","theme":"neon"})", "theme");
   expect_error(R"({"kind":"line","scale":40})", "scale");
+  // Hostile specs: an endless tick loop, a string where a number goes, a 16,000-pixel square.
+  expect_error(R"({"kind":"line","categories":["a"],"series":[{"label":"x","values":[1.7976931348623157e308]}]})",
+               "series[0].values[0]: 1.7976931348623157e+308 is out of range");
+  expect_error(R"({"kind":"line","width":"640"})", "width: expected a number");
+  expect_error(R"({"kind":"line","scale":"2"})", "scale: expected a number");
+  expect_error(R"({"kind":"line","area":"yes"})", "area: expected true or false");
+  expect_error(R"({"kind":"line","width":4000,"height":4000,"scale":4})", "pixels is more than 4096");
 }
 
 TEST(RenderCli, RendersEveryExample) {

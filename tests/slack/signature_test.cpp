@@ -39,4 +39,7 @@ TEST(Signature, RejectsMissingOrMalformedHeaders) {
   EXPECT_EQ(verify_signature(kSecret, "", kSignature, kBody, kNow), Verification::missing_headers);
   EXPECT_EQ(verify_signature(kSecret, kTimestamp, "", kBody, kNow), Verification::missing_headers);
   EXPECT_EQ(verify_signature(kSecret, "15314x0618", kSignature, kBody, kNow), Verification::bad_timestamp);
+  // Extremes that once overflowed the age arithmetic (UBSan).
+  EXPECT_EQ(verify_signature(kSecret, "-9223372036854775808", kSignature, kBody, kNow), Verification::bad_timestamp);
+  EXPECT_EQ(verify_signature(kSecret, "9223372036854775807", kSignature, kBody, kNow), Verification::bad_timestamp);
 }
