@@ -81,6 +81,21 @@ void BM_ParseOtherMessages(benchmark::State& state) { run(state, corpus().chatte
 BENCHMARK(BM_ParseBackblasts)->MinTime(2.0);
 BENCHMARK(BM_ParseOtherMessages)->MinTime(1.0);
 
+// A hostile backblast naming N typed names, each marked (FNG): once quadratic (8,000 names took
+// 0.9 s, 16,000 took 2.8 s, 100,000 did not finish in a minute); the time per name must stay flat.
+void BM_ParseManyFngs(benchmark::State& state) {
+  std::string text = "Backblast: Big day\nQ: <@U0000000Q1>\nPAX: ";
+  for (int64_t i = 0; i < state.range(0); ++i) text += "Name" + std::to_string(i) + " (FNG), ";
+  const paxstats::mining::ParseContext ctx("America/Chicago", {});
+  for (auto _ : state) {
+    auto b = paxstats::mining::parse_backblast({text, nullptr, nullptr, "C0000000F1", std::chrono::sys_seconds{}}, ctx);
+    auto roles = b.roles();
+    benchmark::DoNotOptimize(roles);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ParseManyFngs)->Arg(8000)->Arg(16000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -201,6 +201,13 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
         // sharing it. Not resent.
         return doubt(item.file_id + " was completed before but files.info does not show it shared yet");
       } else if (done_r.outcome != slack::Outcome::slack_error) {
+        // That answer was lost too: one more look before calling it in doubt.
+        slack::Result again = client.call("files.info", {{"file", item.file_id}});
+        if (again.ok() && again.body.contains("file") && slack::file_shared_in(again.body["file"], item.channel_id)) {
+          db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
+          ++report.sent;
+          return;
+        }
         return doubt("sharing " + item.file_id + " again got no clear answer (" + done_r.describe() + ")");
       } else {
         return give_up(done_r);
