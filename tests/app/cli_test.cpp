@@ -254,3 +254,16 @@ TEST_F(Cli, ReportsRefuseMonthsThatHaveNotEndedOrHoldNothing) {
   EXPECT_EQ(nobody.status, 2) << nobody.output;
   EXPECT_TRUE(contains(nobody.output, "has no Slack user U0NOBODY00")) << nobody.output;
 }
+
+TEST_F(Cli, InstallPutsTheProgramsTemplatesAndUnitsUnderThePrefix) {
+  const auto prefix = home.path() / "prefix";
+  const auto r = paxstats::test::run_command("cmake --install '" PAXSTATS_BUILD_DIR "' --prefix '" + prefix.string() + "'");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(prefix / "bin" / "paxstats"));
+  EXPECT_TRUE(fs::exists(prefix / "bin" / "paxstats-fake-slack"));
+  EXPECT_TRUE(fs::exists(prefix / "share" / "paxstats" / "templates" / "pax_monthly.mustache"));
+  std::ifstream unit(prefix / "lib" / "systemd" / "system" / "paxstats.service");
+  const std::string text((std::istreambuf_iterator<char>(unit)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(contains(text, "ExecStart=" + (prefix / "bin" / "paxstats").string() + " serve")) << text;
+  EXPECT_EQ(paxstats::test::run_command("'" + (prefix / "bin" / "paxstats").string() + "' --version").status, 0);
+}
