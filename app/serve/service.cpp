@@ -2,7 +2,6 @@
 
 
 #include <date/tz.h>
-#include <httplib.h>
 #include <openssl/crypto.h>
 #include <sys/socket.h>
 #include <openssl/rand.h>
@@ -34,6 +33,7 @@
 #include "paxstats/slack/signature.hpp"
 #include "paxstats/slack/socket_mode.hpp"
 #include "paxstats/slack/text.hpp"
+#include "http_server.hpp"
 #include "retry.hpp"
 
 namespace paxstats::serve {
@@ -141,9 +141,9 @@ struct Service::Impl {
   Options o;
   Counters counters;
   Pool pool;
-  httplib::Server http;
+  http::Server server;
   int bound_port = 0;
-  std::thread http_thread, scheduler_thread;
+  std::thread scheduler_thread;
   std::vector<std::thread> workers;
   std::atomic<bool> stopping{false};
   std::mutex sleep_mu;
@@ -166,7 +166,7 @@ struct Service::Impl {
 
   // ---- HTTP
 
-  bool verified(const httplib::Request& req, httplib::Response& res, const std::string& path) {
+  bool verified(const http::Request& req, http::Response& res, const std::string& path) {
     const auto v = slack::verify_signature(o.signing_secret, req.get_header_value("X-Slack-Request-Timestamp"),
                                            req.get_header_value("X-Slack-Signature"), req.body, o.wall_now());
     if (v == slack::Verification::ok) return true;
@@ -174,19 +174,22 @@ struct Service::Impl {
     log::warn(std::string("rejected ") + path + " from " + req.remote_addr + ": " + slack::to_string(v));
     res.status = 401;
     res.set_content("invalid request signature\n", "text/plain");
-    count(path, 401);
     return false;
   }
 
   void routes() {
-    http.Post("/slack/events", [this](const httplib::Request& req, httplib::Response& res) { events(req, res); });
-    http.Post("/slack/commands", [this](const httplib::Request& req, httplib::Response& res) { command(req, res); });
-    http.Post("/slack/interactions", [this](const httplib::Request& req, httplib::Response& res) {
+    // Every request and answer is counted here, once, by route (paxstats_http_requests_total).
+    server.on_response([this](const std::string& label, int status, std::chrono::microseconds) {
+      count(label.empty() ? "(no route)" : label, status);
+    });
+    server.route("POST", "/slack/events", "/slack/events", [this](const http::Request& req, http::Response& res) { events(req, res); });
+    server.route("POST", "/slack/commands", "/slack/commands",
+                 [this](const http::Request& req, http::Response& res) { command(req, res); });
+    server.route("POST", "/slack/interactions", "/slack/interactions", [this](const http::Request& req, http::Response& res) {
       if (!verified(req, res, "/slack/interactions")) return;
       res.status = 200;
-      count("/slack/interactions", 200);
     });
-    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    server.route("GET", "/healthz", "/healthz", [this](const http::Request&, http::Response& res) {
       try {
         auto db = pool.get();
         (*db).query_value("SELECT 1");
@@ -196,18 +199,19 @@ struct Service::Impl {
         res.set_content(std::string("database unreachable: ") + e.what() + "\n", "text/plain");
       }
     });
-    http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) { metrics(res); });
-    http.Post(R"(/api/v1/regions/([^/]+)/runs)", [this](const httplib::Request& req, httplib::Response& res) { trigger(req, res); });
-    http.Get(R"(/api/v1/runs/(\d+))", [this](const httplib::Request& req, httplib::Response& res) { run_status(req, res); });
+    server.route("GET", "/metrics", "/metrics", [this](const http::Request&, http::Response& res) { metrics(res); });
+    server.route("POST", R"(/api/v1/regions/([^/]+)/runs)", "/api/v1/regions/runs",
+                 [this](const http::Request& req, http::Response& res) { trigger(req, res); });
+    server.route("GET", R"(/api/v1/runs/(\d+))", "/api/v1/runs",
+                 [this](const http::Request& req, http::Response& res) { run_status(req, res); });
   }
 
-  void events(const httplib::Request& req, httplib::Response& res) {
+  void events(const http::Request& req, http::Response& res) {
     if (!verified(req, res, "/slack/events")) return;
     json body;
     auto refuse = [&](const std::string& why) {
       res.status = 400;
       res.set_content(why + "\n", "text/plain");
-      count("/slack/events", 400);
     };
     try {
       body = slack::parse_json_limited(req.body);
@@ -222,11 +226,9 @@ struct Service::Impl {
     if (body.contains("event") && !body["event"].is_object()) return refuse("\"event\" must be an object");
     if (body.value("type", "") == "url_verification") {
       res.set_content(json{{"challenge", body.value("challenge", "")}}.dump(), "application/json");
-      count("/slack/events", 200);
       return;
     }
     res.status = accept_event(body, req.get_header_value("X-Slack-Retry-Num"));
-    count("/slack/events", res.status);
   }
 
   // An event_callback (over HTTP or Socket Mode): queued in the jobs table, never worked on
@@ -277,13 +279,12 @@ struct Service::Impl {
     return std::nullopt;  // interactive: acknowledged
   }
 
-  void command(const httplib::Request& req, httplib::Response& res) {
+  void command(const http::Request& req, http::Response& res) {
     if (!verified(req, res, "/slack/commands")) return;
     res.set_content(command_reply(req.get_param_value("team_id"), req.get_param_value("user_id"),
                                   req.get_param_value("channel_id"), req.get_param_value("text"))
                         .dump(),
                     "application/json");
-    count("/slack/commands", 200);
   }
 
   // /paxstats WORDS: answered at once (an ephemeral reply); slow work goes to the jobs table.
@@ -332,7 +333,7 @@ struct Service::Impl {
   }
 
   // Authorization: Bearer <token>, checked against every live token's hash in constant time.
-  bool authorised(const httplib::Request& req, httplib::Response& res, db::Database& db, const std::string& path) {
+  bool authorised(const http::Request& req, http::Response& res, db::Database& db, const std::string& path) {
     const std::string h = req.get_header_value("Authorization");
     const std::string given = h.rfind("Bearer ", 0) == 0 ? token_hash(h.substr(7)) : std::string(64, 'x');
     bool ok = false;
@@ -342,19 +343,17 @@ struct Service::Impl {
     res.status = 401;
     res.set_content(json{{"error", "missing or invalid API token (Authorization: Bearer …; paxstats token create)"}}.dump(),
                     "application/json");
-    count(path, 401);
     log::warn("rejected " + path + " from " + req.remote_addr + ": bad API token");
     return false;
   }
 
-  void trigger(const httplib::Request& req, httplib::Response& res) {
+  void trigger(const http::Request& req, http::Response& res) {
     const std::string path = "/api/v1/regions/runs";
     auto db = pool.get();
     if (!authorised(req, res, *db, path)) return;
     auto fail = [&](int code, const std::string& why) {
       res.status = code;
       res.set_content(json{{"error", why}}.dump(), "application/json");
-      count(path, code);
     };
     const std::string slug = req.matches[1];
     json body;
@@ -390,10 +389,9 @@ struct Service::Impl {
     log::info("run " + std::to_string(id) + ": monthly report of " + slug + " for " + month + " queued (trigger API)");
     res.status = 202;
     res.set_content(json{{"run_id", id}, {"status", "queued"}}.dump(), "application/json");
-    count(path, 202);
   }
 
-  void run_status(const httplib::Request& req, httplib::Response& res) {
+  void run_status(const http::Request& req, http::Response& res) {
     const std::string path = "/api/v1/runs";
     auto db = pool.get();
     if (!authorised(req, res, *db, path)) return;
@@ -402,14 +400,12 @@ struct Service::Impl {
     if (std::from_chars(digits.data(), digits.data() + digits.size(), id).ec != std::errc()) {
       res.status = 400;
       res.set_content(json{{"error", "the run id is not a number paxstats gave out"}}.dump(), "application/json");
-      count(path, 400);
       return;
     }
     const auto run = db::jobs::get_run(*db, id);
     if (!run) {
       res.status = 404;
       res.set_content(json{{"error", "no such run"}}.dump(), "application/json");
-      count(path, 404);
       return;
     }
     res.set_content(json{{"run_id", run->id}, {"region", run->region}, {"kind", run->kind}, {"period", run->period},
@@ -417,10 +413,9 @@ struct Service::Impl {
                          {"error", run->error}, {"summary", run->summary}}
                         .dump(),
                     "application/json");
-    count(path, 200);
   }
 
-  void metrics(httplib::Response& res) {
+  void metrics(http::Response& res) {
     std::ostringstream m;
     m << "# HELP paxstats_http_requests_total HTTP requests by path and status.\n"
          "# TYPE paxstats_http_requests_total counter\n";
@@ -766,23 +761,14 @@ void Service::start() {
     if (requeued) log::info("serve: " + std::to_string(requeued) + " unfinished job(s) of an earlier run queued again");
   }
   i.routes();
-  // Enough threads that keep-alive connections (Slack reuses them) do not starve new ones.
-  i.http.new_task_queue = [] { return new httplib::ThreadPool(64); };
-  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second paxstats bind the same
-  // port without an error. The socket is kept to widen its listen backlog after binding.
-  std::atomic<int> listen_fd{-1};
-  i.http.set_socket_options([&listen_fd](int sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_fd = sock;
-  });
-  i.bound_port = i.o.port == 0 ? i.http.bind_to_any_port(i.o.host) : (i.http.bind_to_port(i.o.host, i.o.port) ? i.o.port : -1);
-  if (i.bound_port <= 0)
-    throw UserError("cannot listen on " + i.o.host + ":" + std::to_string(i.o.port) + " (in use? try --port)");
-  // httplib listens with a backlog of 5: a burst of connections (200 slash commands at once)
-  // would see SYNs dropped and 1 s retransmits. Listening again widens it.
-  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
-  i.http_thread = std::thread([&i] { i.http.listen_after_bind(); });
+  try {
+    i.bound_port = i.server.bind(i.o.host, i.o.port);
+  } catch (const std::exception& e) {
+    throw UserError("cannot listen on " + i.o.host + ":" + std::to_string(i.o.port) + " (" + e.what() +
+                    "; in use? try another --listen port)");
+  }
+  i.server.start();
+
   for (int w = 0; w < std::max(1, i.o.workers); ++w) i.workers.emplace_back([&i] { i.worker(); });
   if (i.o.scheduler)
     i.scheduler_thread = std::thread([&i] {
@@ -810,8 +796,7 @@ void Service::stop() {
   auto& i = *impl_;
   if (i.stopping.exchange(true)) return;
   if (i.socket_mode) i.socket_mode->stop();
-  i.http.stop();
-  if (i.http_thread.joinable()) i.http_thread.join();
+  i.server.stop();
   i.sleep_cv.notify_all();
   for (auto& w : i.workers)
     if (w.joinable()) w.join();

@@ -1,8 +1,12 @@
 // paxstats serve end to end: signed HTTP requests from "Slack" (valid, forged, stale, replayed),
 // events mined into the region, slash commands and "stats" DMs answered through the fake Slack,
 // the trigger API with bearer tokens, and the scheduler.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -386,4 +390,35 @@ TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {
   EXPECT_NE(future->body.find("has not happened yet"), std::string::npos) << future->body;
   EXPECT_EQ(http->Get("/api/v1/runs/99999999999999999999999999", auth)->status, 400);
   EXPECT_EQ(http->Get("/healthz")->status, 200);  // and the service is still up
+}
+
+TEST_F(Serve, SlowAndIdleClientsStallNobody) {
+  // 300 connections that never finish a request (half send nothing, half stop mid-headers):
+  // the service still answers at once (a stall would run into the HTTP client's read timeout).
+  std::vector<int> fds;
+  for (int i = 0; i < 300; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>(service->port()));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    if (i % 2) {
+      const std::string part = "POST /slack/commands HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slack-Sig";
+      ASSERT_GT(::send(fd, part.data(), part.size(), MSG_NOSIGNAL), 0);
+    }
+    fds.push_back(fd);
+  }
+  http->set_read_timeout(3, 0);
+  auto health = http->Get("/healthz");
+  ASSERT_TRUE(health) << "no answer with 300 slow clients open";
+  EXPECT_EQ(health->status, 200);
+  auto help = command("help");
+  ASSERT_TRUE(help);
+  EXPECT_EQ(help->status, 200);
+  for (int fd : fds) ::close(fd);
+  // A body past the limit is refused, not read into memory.
+  const auto big = post("/slack/events", std::string(2 << 20, 'x'), "application/json");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
 }
