@@ -34,6 +34,7 @@
 #include "paxstats/slack/socket_mode.hpp"
 #include "paxstats/slack/text.hpp"
 #include "http_server.hpp"
+#include "payloads.hpp"
 #include "retry.hpp"
 
 namespace paxstats::serve {
@@ -115,12 +116,6 @@ const char* kHelp =
     "• `/paxstats stop` / `/paxstats start`: no more DMs from paxstats / DMs again\n"
     "• `/paxstats help`: this";
 
-// A string member of a JSON object; "" when absent, null or not a string (never throws).
-std::string text_of(const json& o, const char* key) {
-  if (!o.is_object()) return {};
-  const auto it = o.find(key);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // "stats", "my stats", "stats 2025", "my stats 2025" (any case) → the year ("" for this one).
 std::optional<std::string> stats_request(const std::string& text) {
@@ -208,37 +203,27 @@ struct Service::Impl {
 
   void events(const http::Request& req, http::Response& res) {
     if (!verified(req, res, "/slack/events")) return;
-    json body;
-    auto refuse = [&](const std::string& why) {
+    const auto read = read_event_body(req.body);
+    if (!read.body) {
       res.status = 400;
-      res.set_content(why + "\n", "text/plain");
-    };
-    try {
-      body = slack::parse_json_limited(req.body);
-    } catch (const slack::JsonTooDeep&) {
-      return refuse("the body nests deeper than " + std::to_string(slack::kMaxJsonDepth) + " levels");
-    } catch (const std::exception&) {
-      return refuse("the body is not JSON");
-    }
-    if (!body.is_object()) return refuse("the body must be a JSON object");
-    for (const char* key : {"type", "team_id", "event_id", "challenge"})
-      if (body.contains(key) && !body[key].is_string()) return refuse(std::string("\"") + key + "\" must be a string");
-    if (body.contains("event") && !body["event"].is_object()) return refuse("\"event\" must be an object");
-    if (body.value("type", "") == "url_verification") {
-      res.set_content(json{{"challenge", body.value("challenge", "")}}.dump(), "application/json");
+      res.set_content(read.refusal + "\n", "text/plain");
       return;
     }
-    res.status = accept_event(body, req.get_header_value("X-Slack-Retry-Num"));
+    if (read.body->type == "url_verification") {
+      res.set_content(json{{"challenge", read.body->challenge}}.dump(), "application/json");
+      return;
+    }
+    res.status = accept_event(*read.body, req.get_header_value("X-Slack-Retry-Num"));
   }
 
   // An event_callback (over HTTP or Socket Mode): queued in the jobs table, never worked on
   // here, so the ack is immediate. Slack's retries of an event carry the same event_id and are
   // dropped by its dedupe key. Returns the HTTP status to answer (500 only when not queued).
-  int accept_event(const json& body, const std::string& retry) {
-    if (!body.is_object() || text_of(body, "type") != "event_callback") return 200;
-    if (body.contains("event") && !body["event"].is_object()) return 400;
+  int accept_event(const EventBody& body, const std::string& retry) {
+    if (body.type != "event_callback") return 200;
     ++counters.events;
-    const std::string team = text_of(body, "team_id"), event_id = text_of(body, "event_id");
+    const std::string& team = body.team_id;
+    const std::string& event_id = body.event_id;
     try {
       auto db = pool.get();
       const auto region = region_of_team(*db, team);
@@ -247,7 +232,7 @@ struct Service::Impl {
                   "SLUG team_id=" + team + ")");
         return 200;
       }
-      const json event = body.value("event", json::object());
+      const json& event = body.event;
       const bool fresh = db::jobs::enqueue(*db, *region, "event", json{{"event", event}, {"event_id", event_id}},
                                            event_id.empty() ? std::nullopt : std::optional<std::string>("event:" + event_id));
       if (!fresh) ++counters.duplicate_events;
@@ -270,7 +255,7 @@ struct Service::Impl {
     if (type == "events_api") {
       const auto retry = env.contains("retry_attempt") && env["retry_attempt"].is_number_integer()
                              ? env["retry_attempt"].get<long long>() : 0;
-      accept_event(payload, std::to_string(retry));
+      if (const auto read = read_event_body(payload.dump()); read.body) accept_event(*read.body, std::to_string(retry));
       return std::nullopt;
     }
     if (type == "slash_commands")
