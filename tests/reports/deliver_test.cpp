@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <set>
 #include <thread>
 
 #include "eventually.hpp"
@@ -263,4 +264,40 @@ TEST(DeliverScopes, ATokenWithoutFilesReadIsRefusedBeforeSendingAnything) {
     EXPECT_NE(std::string(e.what()).find("files:read"), std::string::npos) << e.what();
   }
   EXPECT_EQ(fake.calls("files.getUploadURLExternal"), 0);
+}
+
+TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNothing) {
+  using K = FakeSlack::Fault;
+  const int n = static_cast<int>(plan.deliveries.size());
+  for (int k = 0; k < 4; ++k) {
+    fake->inject({.kind = K::drop_connection, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 5});
+    fake->inject({.kind = K::drop_before, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 4 + 1});
+    fake->inject({.kind = K::http_500, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 3 + 2});
+    fake->inject({.kind = K::rate_limit, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 6 + 3});
+    fake->inject({.kind = K::http_500, .method = "files.getUploadURLExternal", .times = 2, .after = k * n / 4});
+    fake->inject({.kind = K::rate_limit, .method = "files.getUploadURLExternal", .times = 1, .after = k * n / 5});
+    fake->inject({.kind = K::drop_before, .method = "files.info", .times = 1, .after = k});
+    fake->inject({.kind = K::http_500, .method = "upload", .times = 1, .after = k * n / 4});
+    fake->inject({.kind = K::http_500, .method = "conversations.open", .times = 2, .after = k * 5});
+  }
+  auto c = quick_client();
+  int rounds = 0;
+  for (; rounds < 10 && (rounds == 0 || db::outbox::counts(*conn, "r").pending() > 0); ++rounds) reports::deliver(*conn, "r", *c);
+  const auto counts = db::outbox::counts(*conn, "r");
+  EXPECT_EQ(counts.pending(), 0) << "after " << rounds << " rounds";
+  EXPECT_EQ(counts.failed, 0);
+  EXPECT_EQ(counts.sent + counts.in_doubt, n);
+  // Nothing arrived twice; everything arrived, but for what is listed in doubt (which arrived at
+  // most once).
+  std::map<std::pair<std::string, std::string>, int> arrived;
+  for (const auto& f : fake->files())
+    if (f.completed) ++arrived[{f.channel_id, f.filename}];
+  std::set<std::string> doubtful;
+  for (const auto& i : db::outbox::in_doubt(*conn, "r")) doubtful.insert(i.file_name);
+  for (const auto& d : plan.deliveries) {
+    const std::string channel = d.to_user ? fake->dm_channel(d.recipient) : d.recipient;
+    const int got = arrived[{channel, d.file}];
+    EXPECT_LE(got, 1) << d.report << " → " << d.recipient << " arrived twice";
+    if (!doubtful.count(d.file)) EXPECT_EQ(got, 1) << d.report << " → " << d.recipient << " was lost";
+  }
 }

@@ -559,6 +559,7 @@ void FakeSlack::start() {
       else if (token != expected) answer = fail("invalid_auth");
       else if (impl_->revoked) answer = fail("token_revoked");
       else if (fault && fault->kind == Fault::http_500) rec.http_status = 500;
+      else if (fault && fault->kind == Fault::drop_before) rec.error = "dropped before acting";
       else if (fault && fault->kind == Fault::slack_error) {
         answer = fail(fault->error);
         if (fault->error == "missing_scope") {  // Slack names the scope it wanted and those the token has
@@ -593,7 +594,7 @@ void FakeSlack::start() {
     }
     res.status = rec.http_status;
     if (fault && fault->kind == Fault::slow) std::this_thread::sleep_for(fault->delay);
-    if (fault && fault->kind == Fault::drop_connection) {
+    if (fault && (fault->kind == Fault::drop_connection || fault->kind == Fault::drop_before)) {
       // Acted on; the answer never arrives in full.
       res.set_chunked_content_provider("application/json", [](size_t, httplib::DataSink&) { return false; });
       return;

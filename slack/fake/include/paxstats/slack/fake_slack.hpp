@@ -79,6 +79,7 @@ class FakeSlack {
     enum Kind {
       http_500,         // answer HTTP 500 without acting
       drop_connection,  // act, then drop the connection before the answer is complete
+      drop_before,      // drop the connection without acting (the request was received, nothing done)
       slow,             // act, then answer after `delay` (a client timeout may fire first)
       slack_error,      // answer ok:false with `error`, without acting
       rate_limit,       // answer 429 with Retry-After `retry_after`
