@@ -1,5 +1,6 @@
 // paxstats region add|list|show|set|opt-out|opt-in|site-q
 #include <iomanip>
+#include <cctype>
 #include <iostream>
 
 #include "commands.hpp"
@@ -100,7 +101,16 @@ void add_region_commands(CLI::App& root, Context& ctx) {
           throw UserError("\"" + pair + "\" is not KEY=VALUE (e.g. firstf_channel=C0123ABCD)");
         settings.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
       }
-      print_region(db::set_region(conn, set_args->slug, settings));
+      const auto region = db::set_region(conn, set_args->slug, settings);
+      print_region(region);
+      // One token variable for two workspaces would post one workspace's charts with the other's bot.
+      std::string upper = region.slug;
+      for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (const auto& other : db::list_regions(conn))
+        if (other.slug != region.slug && other.token_env == region.token_env && other.active && region.active)
+          std::cerr << "paxstats: warning: regions " << region.slug << " and " << other.slug << " both read their bot "
+                    << "token from " << region.token_env << "; if they are different Slack workspaces, give each its own "
+                    << "(paxstats region set " << region.slug << " token_env=SLACK_BOT_TOKEN_" << upper << ")\n";
       return 0;
     };
   });

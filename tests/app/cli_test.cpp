@@ -267,3 +267,15 @@ TEST_F(Cli, InstallPutsTheProgramsTemplatesAndUnitsUnderThePrefix) {
   EXPECT_TRUE(contains(text, "ExecStart=" + (prefix / "bin" / "paxstats").string() + " serve")) << text;
   EXPECT_EQ(paxstats::test::run_command("'" + (prefix / "bin" / "paxstats").string() + "' --version").status, 0);
 }
+
+TEST_F(Cli, TwoRegionsOnOneTokenVariableAreWarnedAbout) {
+  const std::string env = "env DATABASE_URL='" + paxstats::test::PostgresEnvironment::get().fresh_database_url() + "'";
+  ASSERT_EQ(run_cli(home.path(), "region add aa --name A --tz UTC", env).status, 0);
+  ASSERT_EQ(run_cli(home.path(), "region add bb --name B --tz UTC", env).status, 0);
+  auto shared = run_cli(home.path(), "region set bb name=Bee", env);
+  EXPECT_EQ(shared.status, 0) << shared.output;
+  EXPECT_TRUE(contains(shared.output, "regions bb and aa both read their bot token from SLACK_BOT_TOKEN")) << shared.output;
+  auto own = run_cli(home.path(), "region set bb token_env=SLACK_BOT_TOKEN_BB", env);
+  EXPECT_FALSE(contains(own.output, "warning")) << own.output;
+  EXPECT_EQ(run_cli(home.path(), "region set bb token_env=SLACK_SIGNING_SECRET", env).status, 2);
+}
