@@ -101,16 +101,16 @@ void add_region_commands(CLI::App& root, Context& ctx) {
           throw UserError("\"" + pair + "\" is not KEY=VALUE (e.g. firstf_channel=C0123ABCD)");
         settings.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
       }
-      const auto region = db::set_region(conn, set_args->slug, settings);
-      print_region(region);
+      const auto changed = db::set_region(conn, set_args->slug, settings);
+      print_region(changed);
       // One token variable for two workspaces would post one workspace's charts with the other's bot.
-      std::string upper = region.slug;
+      std::string upper = changed.slug;
       for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       for (const auto& other : db::list_regions(conn))
-        if (other.slug != region.slug && other.token_env == region.token_env && other.active && region.active)
-          std::cerr << "paxstats: warning: regions " << region.slug << " and " << other.slug << " both read their bot "
-                    << "token from " << region.token_env << "; if they are different Slack workspaces, give each its own "
-                    << "(paxstats region set " << region.slug << " token_env=SLACK_BOT_TOKEN_" << upper << ")\n";
+        if (other.slug != changed.slug && other.token_env == changed.token_env && other.active && changed.active)
+          std::cerr << "paxstats: warning: regions " << changed.slug << " and " << other.slug << " both read their bot "
+                    << "token from " << changed.token_env << "; if they are different Slack workspaces, give each its own "
+                    << "(paxstats region set " << changed.slug << " token_env=SLACK_BOT_TOKEN_" << upper << ")\n";
       return 0;
     };
   });

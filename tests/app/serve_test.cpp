@@ -371,7 +371,7 @@ TEST_F(Serve, AThreadReplyBackblastIsMinedLikeAnyOther) {
 }
 
 TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {
-  for (const std::string body : {std::string("[1,2,3]"), std::string(R"({"type":5})"),
+  for (const std::string& body : {std::string("[1,2,3]"), std::string(R"({"type":5})"),
                                  std::string(R"({"type":"event_callback","event":"x"})"),
                                  std::string(R"({"type":"event_callback","team_id":["T"]})"),
                                  "{\"type\":\"event_callback\",\"event\":" + std::string(100000, '[') + "}"}) {
