@@ -11,6 +11,7 @@ trap 'PAXSTATS_HOME=$work/home "$build/app/paxstats" db stop >/dev/null 2>&1 || 
 export PAXSTATS_HOME=$work/home
 unset DATABASE_URL
 P=$build/app/paxstats
+cmake --build "$build" --target benches >/dev/null
 
 echo "== generate"
 /usr/bin/time -f "generate: %e s, %M KB peak" "$P" generate --out "$work/export" --pax 1000 --years 3 --chatter "$chatter" --seed 1

@@ -6,6 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 "$root/scripts/bootstrap" --bench
+cmake --build "$build" --target benches >/dev/null
 spec=$root/render/examples/stacked_bar.json
 ours=$("$build/bench/render_bench" "$spec" 500)
 theirs=$(/usr/bin/python3 "$root/bench/matplotlib_stacked.py" "$spec" 40)

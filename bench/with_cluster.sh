@@ -5,6 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PAXSTATS_BUILD_DIR:-$root/build}
+cmake --build "$build" --target benches >/dev/null
 home=$(mktemp -d /tmp/paxstats-bench.XXXXXX)
 export PAXSTATS_HOME=$home
 cleanup() {

@@ -298,6 +298,8 @@ TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNoth
     const std::string channel = d.to_user ? fake->dm_channel(d.recipient) : d.recipient;
     const int got = arrived[{channel, d.file}];
     EXPECT_LE(got, 1) << d.report << " → " << d.recipient << " arrived twice";
-    if (!doubtful.count(d.file)) EXPECT_EQ(got, 1) << d.report << " → " << d.recipient << " was lost";
+    if (!doubtful.count(d.file)) {
+      EXPECT_EQ(got, 1) << d.report << " → " << d.recipient << " was lost";
+    }
   }
 }
