@@ -167,7 +167,7 @@ std::string ts_timestamp(const std::string& ts) {
 }
 }  // namespace
 
-void RegionWriter::stage_message(const MessageRecord& m) {
+void RegionWriter::stage_message(const MessageRecord& m) try {
   if (impl_->direct) {
     if (!impl_->stream)
       impl_->stream = std::make_unique<pqxx::stream_to>(
@@ -188,12 +188,18 @@ void RegionWriter::stage_message(const MessageRecord& m) {
   for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
   for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
   ++impl_->staged;
+} catch (const pqxx::unique_violation&) {
+  impl_->stream.reset();
+  throw DuplicateMessage();
 }
 
 MergeStats RegionWriter::merge_messages(std::string_view source) {
-  {
+  try {
     StepTimer step("merge: finish COPY");
     impl_->close_stream();
+  } catch (const pqxx::unique_violation&) {  // direct mode: the primary key met a message twice
+    impl_->stream.reset();
+    throw DuplicateMessage();
   }
   auto& tx = impl_->tx;
   MergeStats stats;

@@ -5,7 +5,6 @@
 #include <mutex>
 #include <set>
 #include <thread>
-#include <unordered_set>
 
 #include "derive.hpp"
 #include "records.hpp"
@@ -37,8 +36,6 @@ db::ChannelRecord channel_record(const slack::ExportConversation& c, const std::
 }  // namespace
 
 namespace {
-// The same message twice in an export: only the merge path can choose between the two.
-struct DuplicateMessage {};
 }  // namespace
 
 ImportReport import_once(db::Database& db, std::string_view region, const std::filesystem::path& path,
@@ -48,7 +45,7 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
                            const ImportOptions& options) {
   try {
     return import_once(db, region, path, options, true);
-  } catch (const DuplicateMessage&) {
+  } catch (const db::DuplicateMessage&) {  // the same message twice: only the merge path can choose
     log::info("a message appears twice in the export: importing through the merge path");
     return import_once(db, region, path, options, false);
   }
@@ -66,7 +63,6 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
   // A first import into an empty region writes straight into the tables (about twice as fast).
   const bool direct = allow_direct && writer.region_is_empty();
   if (direct) writer.direct_mode();
-  std::unordered_set<std::string> seen;  // direct mode: (channel, ts) written so far
   std::vector<db::UserRecord> users;
   for (const auto& u : index.users) users.push_back(detail::user_record(u, archive->where("users.json")));
   for (const auto& n : index.notes) report.notes.push_back(n);
@@ -93,37 +89,69 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
     std::string file;
     std::vector<db::MessageRecord> rows;
     std::string error;  // a bad file: why
-    size_t bytes = 0;   // its messages' JSON, for the queue's memory bound
+    size_t bytes = 0;   // the rows' memory, for the queue's bound
+    bool last = true;   // a large file comes in parts; this is its last (or only) one
   };
-  // The queue between the reader and the writer is bounded by files and by bytes, so memory
-  // stays flat however large the export's files are.
-  constexpr size_t kQueueFiles = 64, kQueueBytes = 64u << 20;
+  // Memory stays flat however large the export or its files are (peak RSS ≤ 500 MB for any
+  // export): the queue between reader and writer holds at most kQueueBytes of rows, and a file
+  // larger than kWholeFile is not held as rows whole. It is checked first, every message of it,
+  // keeping nothing, then read again and sent in parts of kPartBytes. A bad file is still found
+  // before any of it is staged, so --skip-bad-files leaves nothing of it behind.
+  constexpr size_t kQueueFiles = 64, kQueueBytes = 64u << 20, kPartBytes = 8u << 20;
+  constexpr uint64_t kWholeFile = 16u << 20;
   size_t queued_bytes = 0;
   std::mutex mu;
   std::condition_variable ready, room;
   std::deque<Batch> queue;
   bool done = false, stop = false;
+  struct Stopped {};  // the writer has given up: the reader leaves at once
+  auto push = [&](Batch&& b) {
+    std::unique_lock lock(mu);
+    room.wait(lock, [&] { return (queue.size() < kQueueFiles && queued_bytes < kQueueBytes) || queue.empty() || stop; });
+    if (stop) throw Stopped{};
+    queued_bytes += b.bytes;
+    queue.push_back(std::move(b));
+    ready.notify_one();
+  };
   std::thread reader([&] {
-    for (const auto& conv : index.conversations)
-      for (const auto& file : conv.day_files) {
-        Batch b{file, {}, {}};
-        try {
+    try {
+      for (const auto& conv : index.conversations)
+        for (const auto& file : conv.day_files) {
+          Batch b{file, {}, {}};
           const std::string where = archive->where(file);
-          slack::for_each_element(*archive, file, [&](const json& m, std::string_view raw, size_t line) {
-            b.rows.push_back(detail::message_record(conv.id, m, where + ":" + std::to_string(line)));
-            b.bytes += raw.size();
-          });
-        } catch (const std::exception& e) {
-          b.rows.clear();
-          b.error = e.what();
+          const bool in_parts = archive->size(file) > kWholeFile;
+          bool sent_part = false;
+          try {
+            if (in_parts)
+              slack::for_each_element(*archive, file, [&](const json& m, std::string_view, size_t line) {
+                (void)detail::message_record(conv.id, m, where + ":" + std::to_string(line));
+              });
+            slack::for_each_element(*archive, file, [&](const json& m, std::string_view, size_t line) {
+              b.rows.push_back(detail::message_record(conv.id, m, where + ":" + std::to_string(line)));
+              b.bytes += detail::footprint(b.rows.back());
+              if (in_parts && b.bytes >= kPartBytes) {
+                Batch part{file, std::move(b.rows), {}, b.bytes, false};
+                b.rows.clear();
+                b.bytes = 0;
+                push(std::move(part));
+                sent_part = true;
+              }
+            });
+          } catch (const Stopped&) {
+            throw;
+          } catch (const std::exception& e) {
+            b.rows.clear();
+            b.bytes = 0;
+            // The check pass read the same bytes without fault: a file that fails the second
+            // time has changed under the import, and part of it is staged.
+            b.error = sent_part ? std::string("abort: ") + where + " changed while it was imported: " + e.what()
+                                : e.what();
+          }
+          push(std::move(b));
         }
-        std::unique_lock lock(mu);
-        room.wait(lock, [&] { return (queue.size() < kQueueFiles && queued_bytes < kQueueBytes) || queue.empty() || stop; });
-        if (stop) return;
-        queued_bytes += b.bytes;
-        queue.push_back(std::move(b));
-        ready.notify_one();
-      }
+    } catch (const Stopped&) {
+      return;
+    }
     std::lock_guard lock(mu);
     done = true;
     ready.notify_one();
@@ -163,16 +191,15 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
     }
     // A file is read and checked whole before any of it is staged, so skipping it leaves nothing behind.
     if (!b.error.empty()) {
-      if (!options.skip_bad_files) throw UserError(b.error);
+      if (!options.skip_bad_files || b.error.rfind("abort: ", 0) == 0) throw UserError(b.error);
       report.skipped.push_back(b.error);
       continue;
     }
-    for (const auto& r : b.rows) {
-      if (direct && !seen.insert(r.channel_id + '|' + r.ts).second) throw DuplicateMessage{};
-      writer.stage_message(r);
-    }
+    // Direct mode: the table's primary key finds a message that comes twice (DuplicateMessage).
+    for (const auto& r : b.rows) writer.stage_message(r);
     report.messages += static_cast<long>(b.rows.size());
     staged += static_cast<long>(b.rows.size());
+    if (!b.last) continue;
     ++report.files;
     if (staged >= kMergeEvery) merge();
     if (options.progress && (report.files % 500 == 0 || static_cast<size_t>(report.files) == total_files)) {

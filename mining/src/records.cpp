@@ -150,4 +150,14 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   return r;
 }
 
+size_t footprint(const db::MessageRecord& m) {
+  size_t n = sizeof m;
+  for (const std::string* f : {&m.channel_id, &m.ts, &m.thread_ts, &m.user_id, &m.bot_id, &m.subtype, &m.text,
+                               &m.edited_ts, &m.raw})
+    n += f->capacity();
+  for (const auto& [emoji, user] : m.reactions) n += sizeof emoji * 2 + emoji.capacity() + user.capacity();
+  for (const auto& f : m.files) n += sizeof f + f.raw.capacity() + f.name.capacity() + f.title.capacity() + f.url_private.capacity();
+  return n;
+}
+
 }  // namespace paxstats::mining::detail

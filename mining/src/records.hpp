@@ -22,5 +22,7 @@ db::ChannelRecord channel_record(const nlohmann::json& channel, bool is_private,
 // A message (raw: the object as compact JSON). Throws UserError naming `where` for what no
 // Slack message looks like (no ts, 50 MB, …).
 db::MessageRecord message_record(const std::string& channel, const nlohmann::json& m, const std::string& where);
+// About how much memory a message record holds (its strings and lists), for bounded queues.
+size_t footprint(const db::MessageRecord& m);
 
 }  // namespace paxstats::mining::detail

@@ -274,6 +274,43 @@ TEST_F(Import, MalformedJsonNamesTheFileLineAndColumnAndWritesNothing) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), 1);
 }
 
+// A day file larger than 16 MiB is not held as rows whole: it is checked, then sent in parts.
+// All of it arrives, and a bad message at its very end still leaves none of it behind.
+std::string big_day(int messages, bool bad_last) {
+  std::string day = "[";
+  const std::string filler(180, 'x');
+  for (int i = 0; i < messages; ++i) {
+    if (i) day += ",\n";
+    char ts[32];
+    std::snprintf(ts, sizeof ts, "%d.%06d", 1709730000 + i / 1000, i % 1000);
+    day += std::string(R"({"type":"message","user":"U0000000A2","ts":")") + ts + R"(","text":"chatter )" + filler + "\"}";
+  }
+  if (bad_last) day += R"(,
+{"type":"message","user":"U0000000A2","text":"no ts"})";
+  return day + "]";
+}
+
+TEST_F(Import, ADayFileLargerThanAPartArrivesWholeOrNotAtAll) {
+  constexpr int kMessages = 80000;  // ~19 MiB
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  write_file(a.path() / "ao-forge" / "2024-03-06.json", big_day(kMessages, false));
+  ASSERT_GT(fs::file_size(a.path() / "ao-forge" / "2024-03-06.json"), 16u << 20);
+  auto r = mining::import_export(conn, "demo", a.path());
+  EXPECT_EQ(r.files, 2);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), kMessages + 1);
+
+  db::add_region(conn, "demo2", "Demo 2", "America/Chicago");
+  test::TempDir b;
+  small_export(b.path(), kGoodDay);
+  write_file(b.path() / "ao-forge" / "2024-03-06.json", big_day(kMessages, true));
+  auto skipped = mining::import_export(conn, "demo2", b.path(), {.skip_bad_files = true});
+  ASSERT_EQ(skipped.skipped.size(), 1u);
+  EXPECT_NE(skipped.skipped[0].find("2024-03-06.json:80001"), std::string::npos) << skipped.skipped[0];
+  EXPECT_EQ(skipped.files, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo2.messages"), 1) << "part of a bad file was staged";
+}
+
 TEST_F(Import, InvalidUtf8IsNamedWithItsPlace) {
   test::TempDir a;
   small_export(a.path(), std::string("[{\"ts\":\"1709644500.000100\",\"text\":\"caf\xe9 \xff\"}]"));

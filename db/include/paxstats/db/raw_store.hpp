@@ -90,6 +90,11 @@ struct MergeStats {
 // Every write to one region's raw store and derived tables, in one transaction: nothing of it
 // is visible until commit(), and all of it is rolled back if the writer dies first. The region
 // must exist (UserError otherwise). Not thread-safe.
+// Direct mode met one message (channel, ts) twice; the writer's transaction is lost.
+struct DuplicateMessage : std::runtime_error {
+  DuplicateMessage() : std::runtime_error("a message appears twice") {}
+};
+
 class RegionWriter {
  public:
   RegionWriter(Database& db, std::string_view region);
@@ -105,8 +110,9 @@ class RegionWriter {
   bool region_is_empty();
   // Direct mode, for a first import into an empty region: messages, reactions and files are
   // streamed into their tables without staging or merging, and derivation covers the whole
-  // region. The caller guarantees no message comes twice (a duplicate fails the transaction).
-  // Call before the first stage_message.
+  // region. A message that comes twice fails the transaction with DuplicateMessage (from
+  // stage_message or merge_messages): the caller starts again on the merge path, which can
+  // choose between the two. Call before the first stage_message.
   void direct_mode();
 
   // Streams a message into staging (COPY). merge_messages() moves staged rows into `messages`.
