@@ -8,6 +8,7 @@
 #include <charconv>
 #include <stdexcept>
 #include <unordered_set>
+#include <utility>
 
 namespace paxstats::mining {
 namespace {
@@ -137,6 +138,16 @@ size_t leading_emoji(sv s) {
   return i;
 }
 
+// The text without its emoji (:shortcodes: and pictographs), wherever they stand.
+std::string without_emoji(sv s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    if (size_t n = leading_emoji(s.substr(i))) i += n;
+    else out += s[i++];
+  }
+  return out;
+}
+
 // Strips what may precede a label or header: spaces, bullets, quote marks, markup, an emoji.
 sv clean_start(sv s) {
   for (bool changed = true; changed;) {
@@ -170,6 +181,22 @@ std::vector<sv> split_lines(sv text) {
 
 enum class Field { date, ao, q, coq, pax, fngs, fng_count, count, none };
 constexpr size_t kFields = 8;
+
+// The field's name in warnings and errors ("date", "fngs", …).
+const char* field_key(Field f) {
+  switch (f) {
+    case Field::date: return "date";
+    case Field::ao: return "ao";
+    case Field::q: return "q";
+    case Field::coq: return "coq";
+    case Field::pax: return "pax";
+    case Field::fngs:
+    case Field::fng_count: return "fngs";
+    case Field::count: return "count";
+    case Field::none: break;
+  }
+  return "";
+}
 
 struct Label {
   sv text;  // lower case
@@ -235,11 +262,66 @@ bool header_keyword(sv cleaned, sv& rest) {
   return false;
 }
 
+// Edit distance with transpositions (optimal string alignment), for short labels.
+size_t label_distance(sv a, sv b) {
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.size()];
+}
+
+struct NearLabel {
+  Field field = Field::none;
+  std::string written;  // the label as typed
+  const char* meant = "";
+};
+
+// A line that starts with one word and a colon that is no label, but a typo of one ("DAET:",
+// "Paz:", "Cuont:"): edit distance ≤ 2 from DATE, FNGS or COUNT, ≤ 1 from PAX, and for AO two
+// capitals one edit away ("A0:"). Q is one letter: every letter is one edit from it, so no guess.
+// Words backblasts use as headings that happen to be near a label (COT, Note, Name…) are not typos.
+NearLabel near_label(sv cleaned) {
+  size_t n = 0;
+  while (n < cleaned.size() && (is_alpha(cleaned[n]) || (n > 0 && (cleaned[n] == '\'' || is_digit(cleaned[n]))))) ++n;
+  if (n < 2 || n > 8) return {};
+  sv rest = cleaned.substr(n);
+  while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == ' ')) rest.remove_prefix(1);
+  if (rest.empty() || rest[0] != ':') return {};
+  const std::string word = lower_copy(cleaned.substr(0, n));
+  for (sv common : {"cot", "note", "name", "mate", "late", "gate", "rate", "vote", "data", "dave", "pat", "max", "pam",
+                    "tax", "wax", "pay", "fun", "fans", "song", "songs", "count", "mount", "court"})
+    if (word == common) return {};
+  struct Candidate {
+    sv label;
+    Field field;
+    const char* meant;
+    size_t max;
+  };
+  for (const Candidate& c : {Candidate{"date", Field::date, "DATE", 2}, Candidate{"fngs", Field::fngs, "FNGs", 2},
+                             Candidate{"count", Field::count, "COUNT", 2}, Candidate{"pax", Field::pax, "PAX", 1}})
+    if (label_distance(word, c.label) <= c.max && word.size() + 1 >= c.label.size())
+      return {c.field, std::string(cleaned.substr(0, n)), c.meant};
+  if (n == 2 && !(cleaned[0] >= 'a' && cleaned[0] <= 'z') && !(cleaned[1] >= 'a' && cleaned[1] <= 'z') &&
+      label_distance(word, "ao") == 1)
+    return {Field::ao, std::string(cleaned.substr(0, n)), "AO"};
+  return {};
+}
+
 // ------------------------------------------------------------------------------- people
 
 struct Entry {
   Person person;
   bool fng = false;
+  bool at_sign = false;  // typed as "@Name" in plain text (Slack's list was not used)
 };
 
 bool is_none_word(sv s) {
@@ -256,11 +338,16 @@ std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
   std::string current;
   size_t next_gt = 0;  // where the next '>' is (npos: none left), so a run of '<' is read in linear time
   bool gt_known = false;
+  bool after_at = false;  // the text being gathered followed a typed '@'
   auto flush = [&] {
     std::string raw = squeeze(unescape(trim_markup(current)));
     current.clear();
     sv name = raw;
-    while (!name.empty() && (name.front() == '@' || name.front() == '#')) name.remove_prefix(1);
+    bool at_sign = std::exchange(after_at, false);
+    while (!name.empty() && (name.front() == '@' || name.front() == '#')) {
+      at_sign = at_sign || name.front() == '@';
+      name.remove_prefix(1);
+    }
     name = trim_markup(name);
     if (name.empty() || is_none_word(name)) return;
     if (std::all_of(name.begin(), name.end(), [](char c) { return is_digit(c); })) {
@@ -269,7 +356,7 @@ std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
       if (numbers) numbers->push_back(n);
       return;
     }
-    out.push_back({{"", std::string(name)}, false});
+    out.push_back({{"", std::string(name)}, false, at_sign});
   };
   size_t i = 0;
   while (i < value.size()) {
@@ -308,6 +395,7 @@ std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
     }
     if (c == ',' || c == ';' || c == '@' || c == '+' || c == '\n') {
       flush();
+      after_at = c == '@';
       ++i;
       continue;
     }
@@ -555,10 +643,16 @@ struct Reader {
     if (attending.insert(key(p)).second) b.pax.push_back(p);
   }
 
-  void note_typed(const char* field, const Person& p, int line) {
-    if (!p.name.empty())
-      warn(field, "\"" + p.name + "\" is typed, not a Slack mention: counted by name only. Write @" + p.name +
-                      " and pick them from Slack's list so their posts count for them.", line);
+  void note_typed(const char* field, const Entry& e, int line) {
+    const Person& p = e.person;
+    if (p.name.empty()) return;
+    if (e.at_sign)
+      warn(field, "\"@" + p.name + "\" is plain text, not a Slack mention: counted by name only. Type @ and pick " +
+                      p.name + " from the list Slack offers (the name turns into a link) so their posts count for them.",
+           line);
+    else
+      warn(field, "\"" + p.name + "\" is typed, not a Slack mention: counted by name only. Type @ and pick " + p.name +
+                      " from the list Slack offers so their posts count for them.", line);
   }
 
   std::unordered_set<std::string> fngs_seen = {};  // "U:<id>" or "N:<lower-case name>": linear for any length
@@ -620,10 +714,30 @@ struct Reader {
     if (std::none_of(f.begin(), f.end(), [](const FieldLine& x) { return x.found; })) return false;  // "Backblast coming soon"
 
     b.is_backblast = true;
+    // A typo'd label ("DAET:") is read as nothing; say so, for the field it leaves unread.
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (static_cast<int>(i) == header) continue;
+      sv ignored;
+      const sv cleaned = clean_start(lines[i]);
+      if (match_field(cleaned, ignored) != Field::none) continue;
+      const NearLabel near = near_label(cleaned);
+      if (near.field == Field::none || f[static_cast<size_t>(near.field)].found) continue;
+      warn(field_key(near.field), "\"" + near.written + ":\" looks like " + near.meant + " but is not a label paxstats reads, so the " +
+                                      "line was ignored. Write " + near.meant + ": …", static_cast<int>(i) + 1);
+    }
     b.source = source;
     // Title: after the header word; else a bold line right below it.
-    std::string title = squeeze(unescape(trim_markup(header_rest)));
-    title.erase(0, std::min(title.size(), title.find_first_not_of("!-:# ")));
+    // ":muscle: Backblast :fire: 🔥 Rainy Thursday": the emoji and punctuation after the header
+    // word are decoration, not title.
+    sv title_start = header_rest;
+    for (size_t before = sv::npos; before != title_start.size();) {
+      before = title_start.size();
+      title_start = clean_start(title_start);
+      while (!title_start.empty() && (title_start.front() == '!' || title_start.front() == ':' ||
+                                      title_start.front() == '#' || title_start.front() == '-'))
+        title_start.remove_prefix(1);
+    }
+    std::string title = squeeze(unescape(trim_markup(title_start)));
     if (!hashtag_ao.empty()) title.clear();
     if (title.empty() && static_cast<size_t>(header + 1) < lines.size()) {
       sv next = lines[static_cast<size_t>(header) + 1];
@@ -641,7 +755,7 @@ struct Reader {
     std::vector<Entry> marked_fngs;
     if (at(Field::pax).found) {
       for (auto& e : parse_people(at(Field::pax).value, &pax_numbers)) {
-        note_typed("pax", e.person, at(Field::pax).line);
+        note_typed("pax", e, at(Field::pax).line);
         attend(e.person);
         if (e.fng) marked_fngs.push_back(e);
       }
@@ -658,6 +772,7 @@ struct Reader {
       if (auto d = parse_date(line.value, posted_local)) {
         b.date = *d;
         b.date_source = "field";
+        check_weekday(line);
         const auto gap = (date::sys_days{b.date} - date::sys_days{posted_local}).count();
         if (gap > 2)
           warn("date", "the date " + date::format("%F", b.date) + " is " + std::to_string(gap) +
@@ -675,6 +790,35 @@ struct Reader {
     b.date_source = "posted_at";
   }
 
+  // "Monday 11/4" when 11/4 was a Tuesday: one of the two is wrong, and paxstats cannot tell which.
+  void check_weekday(const FieldLine& line) {
+    static constexpr std::array<std::pair<sv, unsigned>, 18> kDays = {{
+        {"sunday", 0}, {"sun", 0}, {"monday", 1}, {"mon", 1}, {"tuesday", 2}, {"tues", 2}, {"tue", 2},
+        {"wednesday", 3}, {"weds", 3}, {"wed", 3}, {"thursday", 4}, {"thurs", 4}, {"thur", 4}, {"thu", 4},
+        {"friday", 5}, {"fri", 5}, {"saturday", 6}, {"sat", 6},
+    }};
+    static constexpr std::array<sv, 7> kNames = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+    const std::string l = lower_copy(line.value);
+    const unsigned actual = date::weekday{date::sys_days{b.date}}.c_encoding();
+    for (size_t i = 0; i < l.size();) {
+      if (!is_alpha(l[i])) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < l.size() && is_alpha(l[j])) ++j;
+      const sv word = sv(l).substr(i, j - i);
+      for (const auto& [name, wd] : kDays)
+        if (word == name) {
+          if (wd != actual)
+            warn("date", "the date " + date::format("%F", b.date) + " is a " + std::string(kNames[actual]) +
+                             ", but the line says " + std::string(kNames[wd]) + "; check the date.", line.line);
+          return;
+        }
+      i = j;
+    }
+  }
+
   void read_ao(const FieldLine& line, const std::string& hashtag) {
     sv value = line.found ? line.value : sv(hashtag);
     if (!value.empty()) {
@@ -686,10 +830,18 @@ struct Reader {
           warn("ao", "the AO channel " + *b.ao_channel_id + " is not one of this region's channels.", line.line);
         return;
       }
-      const std::string written = squeeze(unescape(trim_markup(value)));
+      std::string written = squeeze(unescape(trim_markup(value)));
       if (auto id = ctx.channel_by_name(written)) {
         b.ao_channel_id = *id;
         return;
+      }
+      // "ao-high-noon 🌞": the emoji are decoration.
+      if (std::string plain = squeeze(without_emoji(written)); plain != written && !plain.empty()) {
+        if (auto id = ctx.channel_by_name(plain)) {
+          b.ao_channel_id = *id;
+          return;
+        }
+        written = plain;
       }
       if (!written.empty() && !is_none_word(written)) {
         b.ao_name = written;
@@ -707,7 +859,7 @@ struct Reader {
     if (qline.found) {
       auto people = parse_people(qline.value);
       for (size_t i = 0; i < people.size(); ++i) {
-        note_typed("q", people[i].person, qline.line);
+        note_typed("q", people[i], qline.line);
         if (i == 0) b.q = people[i].person;
         else b.coqs.push_back(people[i].person);
       }
@@ -716,7 +868,7 @@ struct Reader {
       std::unordered_set<std::string> seen;
       for (const auto& c : b.coqs) seen.insert(key(c));
       for (auto& e : parse_people(coqline.value)) {
-        note_typed("coq", e.person, coqline.line);
+        note_typed("coq", e, coqline.line);
         if (!(b.q && *b.q == e.person) && seen.insert(key(e.person)).second) b.coqs.push_back(e.person);
       }
     }
@@ -744,10 +896,16 @@ struct Reader {
           std::from_chars(v.data(), v.data() + i, n);
           written = n;
           v.remove_prefix(i);
+          // "1 - Toaster", "2: Toaster, Hammer", "1 (Toaster)": the names after the number.
+          v = trim(v);
+          if (size_t sep = separator(v)) v = trim(v.substr(sep));
+          else if (!v.empty() && v.front() == '=') v = trim(v.substr(1));
+          if (v.size() >= 2 && v.front() == '(' && v.back() == ')' && v.find(')') == v.size() - 1)
+            v = trim(v.substr(1, v.size() - 2));
         }
         if (!count_only)
           for (auto& e : parse_people(v)) {
-            note_typed("fngs", e.person, line.line);
+            note_typed("fngs", e, line.line);
             add_fng(e.person);
           }
       }

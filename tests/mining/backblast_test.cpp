@@ -372,3 +372,77 @@ TEST(BackblastHostile, ThousandsOfFngsAndOddBracketsStayLinear) {
   EXPECT_EQ(std::count(roles.begin(), roles.end(), "fng"), 20000);
   EXPECT_EQ(std::count(roles.begin(), roles.end(), "q"), 1);
 }
+
+// ---------------------------------------------------------------- slips seen in real posts
+
+const ParseIssue* issue_of(const std::vector<ParseIssue>& v, const std::string& field) {
+  for (const auto& i : v)
+    if (i.field == field) return &i;
+  return nullptr;
+}
+
+TEST(BackblastSlips, FngNamesAfterTheNumberBehindADashOrInParentheses) {
+  for (const char* line : {"FNGs: 1 - Toaster", "FNGs: 1 (Toaster)", "FNGs: 1: Toaster", "FNGs: 1 – Toaster"}) {
+    auto b = parse(std::string("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\n") + line + "\nCount: 3");
+    EXPECT_EQ(b.fng_names, std::vector<std::string>{"Toaster"}) << line;
+    EXPECT_EQ(b.fng_count, 1) << line;
+  }
+  auto two = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nFNGs: 2 (Toaster, Hammer)\nCount: 3");
+  EXPECT_EQ(two.fng_names, (std::vector<std::string>{"Toaster", "Hammer"}));
+  auto noted = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nFNGs: 1 Toaster (brought by Hoss)\nCount: 2");
+  EXPECT_EQ(noted.fng_names, std::vector<std::string>{"Toaster"}) << "a note after a name is still a note";
+}
+
+TEST(BackblastSlips, EmojiAroundTheHeaderWordAreNotTheTitle) {
+  auto b = parse(":muscle: Backblast :fire: 🔥 Rainy Thursday\nDate: 3/4/2024\nQ: <@U0000000Q1>\nCount: 1");
+  EXPECT_EQ(b.title, "Rainy Thursday");
+  EXPECT_EQ(parse("Backblast! 💪 Hills 🔥\nDate: 3/4/2024\nQ: <@U0000000Q1>").title, "Hills 🔥");
+}
+
+TEST(BackblastSlips, AnAoNameWithAnEmojiFindsItsChannel) {
+  auto b = parse("Backblast: Hills\nDate: 3/4/2024\nAO: ao-iron-mountain 🌞\nQ: <@U0000000Q1>\nCount: 1", "C0BLEACH01");
+  EXPECT_EQ(b.ao_channel_id, "C0IRONMTN1");
+  EXPECT_FALSE(has_issue(b.warnings, "ao"));
+  auto shortcode = parse("Backblast: Hills\nDate: 3/4/2024\nAO: :sunny: The Forge\nQ: <@U0000000Q1>", "C0BLEACH01");
+  EXPECT_EQ(shortcode.ao_channel_id, "C0FORGE001");
+}
+
+TEST(BackblastSlips, ATypoedLabelIsWarnedAboutNotSilentlyDropped) {
+  auto b = parse("Backblast: Hills\nDAET: 3/3/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCount: 2");
+  EXPECT_EQ(b.date_source, "posted_at");
+  const ParseIssue* w = issue_of(b.warnings, "date");
+  ASSERT_NE(w, nullptr);
+  EXPECT_NE(w->message.find("\"DAET:\" looks like DATE"), std::string::npos) << w->message;
+  EXPECT_EQ(w->line, 2);
+  for (const char* typo : {"Paz: <@U00000000A>", "Cuont: 2", "FGNs: Toaster", "A0: bleach"}) {
+    auto t = parse(std::string("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\n") + typo);
+    EXPECT_TRUE(std::any_of(t.warnings.begin(), t.warnings.end(),
+                            [](const ParseIssue& i) { return i.message.find("is not a label paxstats reads") != std::string::npos; }))
+        << typo;
+  }
+  // The headings of a backblast are no typos, and a label that is there needs no guess.
+  auto clean = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCount: 2\n"
+                     "COT: prayers\nNote: bring water\nName: Hills\nSo: we ran\nWarmup: SSH\nMary: flutters\nDat: typo with a date line present");
+  for (const auto& i : clean.warnings) EXPECT_EQ(i.message.find("is not a label"), std::string::npos) << i.message;
+}
+
+TEST(BackblastSlips, AWeekdayThatDisagreesWithTheDateIsWarned) {
+  auto b = parse("Backblast: Hills\nDate: Monday 3/5\nQ: <@U0000000Q1>\nCount: 1");
+  EXPECT_EQ(b.date, 2024_y / 3 / 5);  // the written date stands; the warning asks the Q to check
+  const ParseIssue* w = issue_of(b.warnings, "date");
+  ASSERT_NE(w, nullptr);
+  EXPECT_NE(w->message.find("is a Tuesday, but the line says Monday"), std::string::npos) << w->message;
+  EXPECT_FALSE(has_issue(parse("Backblast: Hills\nDate: Tues 3/5\nQ: <@U0000000Q1>\nCount: 1").warnings, "date"));
+}
+
+TEST(BackblastSlips, ATypedAtSignIsToldHowToMakeARealMention) {
+  auto b = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A> @Frank, Hoss\nCount: 3");
+  std::vector<std::string> messages;
+  for (const auto& i : b.warnings)
+    if (i.field == "pax") messages.push_back(i.message);
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_NE(messages[0].find("\"@Frank\" is plain text"), std::string::npos) << messages[0];
+  EXPECT_NE(messages[0].find("pick Frank from the list Slack offers"), std::string::npos) << messages[0];
+  EXPECT_EQ(messages[0].find("Write @Frank"), std::string::npos) << "they did write @Frank";
+  EXPECT_NE(messages[1].find("\"Hoss\" is typed"), std::string::npos) << messages[1];
+}
