@@ -235,26 +235,15 @@ bool split_array(std::string_view s, const std::function<void(size_t, size_t, si
   for (;;) {
     ws();
     const size_t start = i, start_line = line;
-    int depth = 0;
-    bool in_string = false;
+    JsonNesting n;
     for (; i < s.size(); ++i) {
       const char c = s[i];
       if (c == '\n') ++line;
-      if (in_string) {
-        if (c == '\\') ++i;
-        else if (c == '"') in_string = false;
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
-        if (++depth > kMaxJsonDepth) throw JsonTooDeep(i);
-      } else if (c == '}' || c == ']') {
-        if (depth == 0) break;
-        --depth;
-      } else if (c == ',' && depth == 0) {
-        break;
-      }
+      // The element ends at a comma or the array's ']' outside any string and nesting.
+      if (!n.in_string() && n.depth() == 0 && (c == ',' || c == ']' || c == '}')) break;
+      if (n.feed(c) == JsonNesting::Step::open && n.depth() > kMaxJsonDepth) throw JsonTooDeep(i);
     }
-    if (i >= s.size() || in_string) return false;
+    if (i >= s.size() || n.in_string()) return false;
     size_t end = i;
     while (end > start && (s[end - 1] == ' ' || s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == '\t')) --end;
     if (end == start) return false;
