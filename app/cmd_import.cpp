@@ -93,12 +93,14 @@ void add_import_commands(CLI::App& root, Context& ctx) {
       o.join_channels = !sa->no_join;
       o.nonmarketplace = sa->nonmarketplace;
       o.progress = &std::cerr;
+      o.progress_is_tty = isatty(STDERR_FILENO) != 0;
       auto r = mining::sync(conn, region.slug, client, o);
-      std::printf("synced %s in %.1f s: %ld channels read of %ld, %ld pages, %ld messages (%ld new, %ld updated), %ld threads\n",
-                  region.slug.c_str(), r.seconds, r.channels_read, r.channels, r.pages, r.messages, r.inserted, r.updated,
-                  r.threads);
+      std::printf("synced %s (%s, %s) in %.1f s: %ld of %ld channels read, %ld archived and up to date, %zu skipped; "
+                  "%ld pages, %ld messages (%ld new, %ld updated), %ld threads\n",
+                  region.slug.c_str(), r.team_name.c_str(), r.team_id.c_str(), r.seconds, r.channels_read, r.channels,
+                  r.channels_up_to_date, r.skipped.size(), r.pages, r.messages, r.inserted, r.updated, r.threads);
       print_derived(r.derived);
-      for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
+      for (const auto& sk : r.skipped) std::cout << "  skipped " << sk.name << ": " << sk.reason << "\n";
       return 0;
     };
   });

@@ -512,7 +512,9 @@ struct Service::Impl {
       auto client = client_for(db, region);
       const auto r = mining::sync(db, region, *client);
       log::info("sync " + region + ": " + std::to_string(r.inserted) + " new, " + std::to_string(r.updated) + " updated, " +
-                std::to_string(r.derived.beatdowns) + " beatdowns derived");
+                std::to_string(r.derived.beatdowns) + " beatdowns derived, " + std::to_string(r.skipped.size()) +
+                " channels skipped");
+      for (const auto& sk : r.skipped) log::warn("sync " + region + ": skipped " + sk.name + ": " + sk.reason);
       return;
     }
     throw std::runtime_error("unknown job kind " + job.kind);

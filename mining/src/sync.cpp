@@ -6,6 +6,7 @@
 #include "derive.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/client.hpp"
@@ -35,9 +36,48 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
   const std::string region(region_view);
   const std::string tz = db::get_region(db, region).tz;
   SyncReport report;
+  bool progress_line_open = false;  // a TTY's progress line is drawn and not yet ended
   auto say = [&](const std::string& line) {
-    if (o.progress) *o.progress << "sync: " << line << std::endl;
+    if (!o.progress) return;
+    if (progress_line_open) *o.progress << "\n";
+    progress_line_open = false;
+    *o.progress << "sync: " << line << std::endl;
   };
+  // On a terminal one line redrawn in place; in a log, a plain line now and then.
+  auto progress = [&](size_t done, size_t total, const std::string& name, long pages, bool force) {
+    if (!o.progress) return;
+    if (o.progress_is_tty) {
+      constexpr int kWidth = 24;
+      const int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
+      *o.progress << "\r\x1b[2Ksync: [" << std::string(static_cast<size_t>(filled), '#')
+                  << std::string(static_cast<size_t>(kWidth - filled), '.') << "] " << done << "/" << total << " channels  "
+                  << name << (pages ? "  " + std::to_string(pages) + " pages" : "") << std::flush;
+      progress_line_open = true;
+    } else if (force || (pages && pages % 10 == 0)) {
+      *o.progress << "sync: " << done << "/" << total << " channels, " << name
+                  << (pages ? ": " + std::to_string(pages) + " pages so far" : "") << std::endl;
+    }
+  };
+
+  // Which workspace the token answers for: stored when the region has none, refused when it
+  // names another (a token pasted from the wrong workspace would mine it into this region).
+  {
+    const json me = client.auth_test();
+    report.team_id = detail::str(me, "team_id");
+    report.team_name = detail::str(me, "team");
+    const auto r = db::get_region(db, region);
+    if (!report.team_id.empty()) {
+      if (r.team_id && !r.team_id->empty() && *r.team_id != report.team_id)
+        throw UserError("region " + region + " is workspace " + *r.team_id + ", but its token answers for " +
+                        report.team_id + " (" + report.team_name + "). Set the region's token_env to that workspace's "
+                        "token, or `paxstats region set " + region + " team_id=" + report.team_id + "` if the region moved.");
+      if (!r.team_id || r.team_id->empty()) {
+        db::set_region(db, region, {{"team_id", report.team_id}});
+        report.team_id_stored = true;
+        say("stored the region's team_id " + report.team_id + " (" + report.team_name + "), so the service can match its events");
+      }
+    }
+  }
   if (o.nonmarketplace)
     say("this app is held to Slack's 2025 limits for non-Marketplace apps (1 history request a minute, 15 messages a "
         "page): syncing will be slow. An internal (custom) app, or importing an export, is much faster.");
@@ -63,8 +103,11 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
   for (const auto& row : db.query("SELECT channel_id FROM " + db::quote_identifier(region) + ".channels WHERE is_backblast_channel"))
     backblast_channels.insert(*row[0]);
 
+  size_t done = 0;
   for (const auto& ch : channels) {
+    ++done;
     const std::string id = detail::str(ch, "id"), name = detail::str(ch, "name");
+    progress(done, channels.size(), "#" + name, 0, false);
     const bool is_private = ch.value("is_private", false);
     std::string oldest, latest;
     {
@@ -74,7 +117,10 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
         latest = cp->second;
       } else {
         const std::string newest = w.newest_ts(id);
-        if (!newest.empty() && ch.value("is_archived", false)) continue;  // archived: nothing new can appear
+        if (!newest.empty() && ch.value("is_archived", false)) {  // archived and read: nothing new can appear
+          ++report.channels_up_to_date;
+          continue;
+        }
         oldest = newest.empty() ? "" : ts_minus_days(newest, o.lookback_days);
       }
     }
@@ -85,12 +131,17 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
           client.conversations_join(id);
           say("joined #" + name);
         } catch (const slack::SlackError& e) {
-          report.notes.push_back("#" + name + ": " + e.what());
+          report.skipped.push_back({"#" + name, std::string("joining it failed: ") + e.what()});
           continue;
         }
       } else {
-        if (wanted)
-          report.notes.push_back("#" + name + ": the bot is not a member; invite it (/invite @paxstats) to mine this channel");
+        std::string why = "the bot is not a member";
+        if (!wanted) why += ", and it is no AO channel (ao-… or a backblast channel), so sync does not join it";
+        else if (is_private) why += " of this private channel";
+        else if (ch.value("is_archived", false)) why += " of this archived channel (Slack lets no one join one)";
+        else why += " (sync --no-join)";
+        why += ". Invite it (/invite @paxstats) to mine this channel";
+        report.skipped.push_back({"#" + name, why});
         continue;
       }
     }
@@ -131,11 +182,12 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
         if (!lowest.empty()) w.set_sync_checkpoint(id, oldest, lowest);
         w.commit();
         ++channel_pages;
-        if (channel_pages % 10 == 0) say("#" + name + ": " + std::to_string(channel_pages) + " pages so far");
+        progress(done, channels.size(), "#" + name, channel_pages, false);
       });
     } catch (const slack::SlackError& e) {
       if (e.diagnosis().remedy == slack::Remedy::stop_workspace) throw;
-      report.notes.push_back("#" + name + ": " + e.what());
+      report.skipped.push_back({"#" + name, std::string("reading its history failed (what was read is kept; the next sync "
+                                                        "goes on from there): ") + e.what()});
       continue;
     }
     {
@@ -147,8 +199,10 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
     ++report.channels_read;
     report.pages += channel_pages;
     report.messages += channel_messages;
-    say("#" + name + ": " + std::to_string(channel_messages) + " messages in " + std::to_string(channel_pages) + " pages");
+    if (!o.progress_is_tty)
+      say("#" + name + ": " + std::to_string(channel_messages) + " messages in " + std::to_string(channel_pages) + " pages");
   }
+  if (progress_line_open) *o.progress << "\n";
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -4,6 +4,7 @@
 
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/client.hpp"
@@ -105,7 +106,8 @@ TEST_F(Sync, YieldsTheSameRowsAsImportingTheExport) {
   EXPECT_GT(r.messages, 200);
   EXPECT_GT(r.threads, 10);
   EXPECT_GT(r.derived.beatdowns, 100);
-  EXPECT_TRUE(r.notes.empty()) << r.notes.front();
+  EXPECT_TRUE(r.skipped.empty()) << r.skipped.front().name << ": " << r.skipped.front().reason;
+  EXPECT_EQ(r.channels_read, r.channels);
   expect_same_as_import(w.dir.path());
   // A second sync reads only the look-back window and changes nothing.
   auto again = mining::sync(conn, "viasync", *client);
@@ -179,4 +181,51 @@ TEST_F(Sync, JoinsPublicAoChannelsAndNotesOthers) {
   EXPECT_EQ(fake->calls("conversations.join"), 1);
   EXPECT_GT(count("SELECT count(*) FROM viasync.messages WHERE channel_id = '" + ao + "'"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM viasync.messages WHERE channel_id = '" + priv + "'"), 0);
+  // Every channel not read is named, with why and what to do.
+  std::string priv_name;
+  for (const auto& c : channels)
+    if (c["id"] == priv) priv_name = "#" + c["name"].get<std::string>();
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].name, priv_name);
+  EXPECT_NE(r.skipped[0].reason.find("not a member"), std::string::npos) << r.skipped[0].reason;
+  EXPECT_NE(r.skipped[0].reason.find("/invite @paxstats"), std::string::npos) << r.skipped[0].reason;
+  EXPECT_EQ(r.channels_read + static_cast<long>(r.skipped.size()) + r.channels_up_to_date, r.channels);
+}
+
+TEST_F(Sync, StoresTheWorkspacesTeamIdAndRefusesAnotherWorkspacesToken) {
+  Workspace w(8, 2);
+  start_fake(w.dir.path());
+  ASSERT_FALSE(db::get_region(conn, "viasync").team_id.has_value());
+  std::ostringstream progress;
+  auto r = mining::sync(conn, "viasync", *client, {.progress = &progress});
+  EXPECT_EQ(r.team_id, fake->options().team_id);
+  EXPECT_TRUE(r.team_id_stored);
+  EXPECT_EQ(db::get_region(conn, "viasync").team_id, fake->options().team_id) << "serve needs it to match events";
+  EXPECT_NE(progress.str().find("stored the region's team_id"), std::string::npos) << progress.str();
+  EXPECT_FALSE(mining::sync(conn, "viasync", *client).team_id_stored) << "stored once";
+
+  db::set_region(conn, "viaimport", {{"team_id", "T0OTHER001"}});
+  const long before = count("SELECT count(*) FROM viaimport.messages");
+  try {
+    mining::sync(conn, "viaimport", *client);
+    FAIL() << "another workspace's token was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("T0OTHER001"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(fake->options().team_id), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count("SELECT count(*) FROM viaimport.messages"), before) << "nothing read with the wrong token";
+}
+
+TEST_F(Sync, ShowsProgressOnATerminalAndPlainLinesInALog) {
+  Workspace w(8, 2);
+  start_fake(w.dir.path());
+  std::ostringstream tty, log;
+  mining::sync(conn, "viasync", *client, {.progress = &tty, .progress_is_tty = true});
+  EXPECT_NE(tty.str().find("\r\x1b[2Ksync: ["), std::string::npos);
+  EXPECT_NE(tty.str().find(" channels"), std::string::npos);
+  db::set_region(conn, "viasync", {{"team_id", ""}});  // one workspace is one region
+  db::add_region(conn, "viasync2", "Via sync 2", "America/Chicago");
+  mining::sync(conn, "viasync2", *client, {.progress = &log});
+  EXPECT_EQ(log.str().find('\r'), std::string::npos) << "no carriage returns in a log";
+  EXPECT_NE(log.str().find("messages in"), std::string::npos) << log.str();
 }

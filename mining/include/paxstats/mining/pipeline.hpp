@@ -51,20 +51,32 @@ struct SyncOptions {
   bool join_channels = true;        // join public AO channels the bot is not in
   bool nonmarketplace = false;      // Slack's 2025 limits for non-Marketplace apps: 1 history call a minute, 15 a page
   std::ostream* progress = nullptr;
+  bool progress_is_tty = false;     // a terminal: one line redrawn in place; else plain lines
+};
+
+// A channel sync did not read, and why (said so the reader can act on it).
+struct SkippedChannel {
+  std::string name;    // "#ao-forge"
+  std::string reason;  // "the bot is not a member; …"
 };
 
 struct SyncReport {
-  long users = 0, channels = 0, channels_read = 0, pages = 0, messages = 0, inserted = 0, updated = 0, threads = 0;
+  std::string team_id, team_name;  // the workspace the token answers for (auth.test)
+  bool team_id_stored = false;     // the region had none: sync recorded it
+  long users = 0, channels = 0, channels_read = 0, channels_up_to_date = 0, pages = 0, messages = 0, inserted = 0,
+       updated = 0, threads = 0;
   DeriveReport derived;
-  std::vector<std::string> notes;  // channels skipped and why
+  std::vector<SkippedChannel> skipped;  // every channel neither read nor up to date, with its reason
   double seconds = 0;
 };
 
 // Brings a region up to date through the Web API: users, channels (archived too), then each
 // readable channel's history from its newest stored message minus the look-back (all of it the
 // first time), with the replies of threads. Each page is committed with a checkpoint, so an
-// interrupted sync resumes where it stopped without gaps. Throws SlackError when the token is
-// bad (nothing more can be done); other per-channel failures become notes.
+// interrupted sync resumes where it stopped without gaps. First it asks auth.test which
+// workspace the token is for: a region without a team_id gets it stored; a region whose team_id
+// differs is refused (UserError: the token is another workspace's). Throws SlackError when the
+// token is bad (nothing more can be done); every channel not read is listed in `skipped`.
 SyncReport sync(db::Database& db, std::string_view region, slack::Client& client, const SyncOptions& options = {});
 
 // One message event of Slack's Events API (message, message_changed, message_deleted, thread
