@@ -393,11 +393,21 @@ struct Service::Impl {
       res.set_content(json{{"error", "no such run"}}.dump(), "application/json");
       return;
     }
-    res.set_content(json{{"run_id", run->id}, {"region", run->region}, {"kind", run->kind}, {"period", run->period},
-                         {"status", run->status}, {"started_at", run->started_at}, {"finished_at", run->finished_at},
-                         {"error", run->error}, {"summary", run->summary}}
-                        .dump(),
-                    "application/json");
+    json body{{"run_id", run->id}, {"region", run->region}, {"kind", run->kind}, {"period", run->period},
+              {"status", run->status}, {"started_at", run->started_at}, {"finished_at", run->finished_at},
+              {"error", run->error}, {"summary", run->summary}};
+    // A report run's deliveries as the outbox holds them now: live while the run works (the
+    // summary is written when it ends).
+    if (run->kind == "report" && !run->period.empty()) {
+      const auto c = db::outbox::counts(*db, run->region, run->period);
+      body["progress"] = json{{"planned", c.pending() + c.sent + c.skipped + c.failed + c.in_doubt},
+                              {"sent", c.sent},
+                              {"skipped", c.skipped},
+                              {"failed", c.failed},
+                              {"in_doubt", c.in_doubt},
+                              {"pending", c.pending()}};
+    }
+    res.set_content(body.dump(), "application/json");
   }
 
   void metrics(http::Response& res) {

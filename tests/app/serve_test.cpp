@@ -248,16 +248,27 @@ TEST_F(Serve, TheTriggerApiRunsAMonthOnlyForALiveToken) {
   const httplib::Headers auth{{"Authorization", "Bearer " + token}};
   EXPECT_EQ(http->Post("/api/v1/regions/nope/runs", auth, body, "application/json")->status, 404);
   EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"Oct"})", "application/json")->status, 400);
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .after = 5,
+                .delay = std::chrono::milliseconds(3000)});
   auto created = http->Post("/api/v1/regions/r/runs", auth, body, "application/json");
   ASSERT_EQ(created->status, 202) << created->body;
   const long id = json::parse(created->body)["run_id"];
   json status;
+  // While it works, the run shows its deliveries so far (the 6th share answers after 3 s).
+  EXPECT_TRUE(eventually([&] {
+    status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
+    return status["status"] == "running" && status.contains("progress") && status["progress"]["sent"].get<int>() >= 5;
+  }, std::chrono::seconds(60))) << status.dump();
+  EXPECT_GT(status["progress"]["planned"].get<int>(), status["progress"]["sent"].get<int>()) << status.dump();
+  EXPECT_GT(status["progress"]["pending"].get<int>(), 0) << status.dump();
   EXPECT_TRUE(eventually([&] {
     status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
     return status["status"] == "succeeded" || status["status"] == "failed";
-  }));
+  }, std::chrono::seconds(60)));
   ASSERT_EQ(status["status"], "succeeded") << status.dump();
   EXPECT_GT(status["summary"]["sent"].get<int>(), 10);
+  EXPECT_EQ(status["progress"]["sent"], status["summary"]["sent"]);
+  EXPECT_EQ(status["progress"]["pending"], 0);
   EXPECT_EQ(status["summary"]["failed"], 0);
   int completed = 0;
   for (const auto& f : fake->files()) completed += f.completed;
