@@ -2,6 +2,8 @@
 // must be acked (with a slash command's reply), and "disconnect" asking for a new connection.
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -88,7 +90,8 @@ json hello() { return {{"type", "hello"}, {"num_connections", 1}, {"connection_i
 }  // namespace
 
 TEST(SocketMode, AcksEveryEnvelopeRepliesToCommandsAndReconnectsWhenAsked) {
-  json first_ack, command_ack, second_ack;
+  json first_ack, command_ack, second_ack;  // written by the socket's thread, read once `acked` is set
+  std::atomic<bool> acked{false};
   SlackSocket slack({
       [&](SlackSocket::Ws& ws) {
         SlackSocket::send(ws, hello());
@@ -108,6 +111,7 @@ TEST(SocketMode, AcksEveryEnvelopeRepliesToCommandsAndReconnectsWhenAsked) {
         SlackSocket::send(ws, {{"envelope_id", "env-3"}, {"type", "events_api"}, {"retry_attempt", 1},
                                {"payload", {{"type", "event_callback"}, {"event_id", "Ev1"}}}});
         second_ack = SlackSocket::receive(ws);
+        acked = true;
         beast::error_code ec;
         beast::flat_buffer b;
         ws.read(b, ec);  // until the client stops
@@ -128,7 +132,7 @@ TEST(SocketMode, AcksEveryEnvelopeRepliesToCommandsAndReconnectsWhenAsked) {
                                     return std::nullopt;
                                   }});
   client.start();
-  EXPECT_TRUE(eventually([&] { return !second_ack.is_null(); }));
+  EXPECT_TRUE(eventually([&] { return acked.load(); }));
   client.stop();  // while blocked reading: returns (a hang would time the test out)
   EXPECT_EQ(first_ack, (json{{"envelope_id", "env-1"}}));
   EXPECT_EQ(command_ack, (json{{"envelope_id", "env-2"}, {"payload", {{"text", "here is help"}}}}));
@@ -170,7 +174,8 @@ TEST(SocketMode, TheServiceMinesEventsAndAnswersCommandsOverTheSocket) {
   const json& b = ws.truth["beatdowns"].back();
   const std::string ao = b["ao"], q = b["q"].value("user_id", "U0NOBODY01");
   const std::string text = "Backblast: Socket\nDate: 2026-11-06\nAO: <#" + ao + ">\nQ: <@" + q + ">\nPAX: <@" + q + ">\nCount: 1";
-  json reply;
+  json reply;  // written by the socket's thread, read once `replied` is set
+  std::atomic<bool> replied{false};
   SlackSocket slack({[&](SlackSocket::Ws& s) {
     SlackSocket::send(s, hello());
     SlackSocket::send(s, {{"envelope_id", "e1"}, {"type", "events_api"},
@@ -181,6 +186,7 @@ TEST(SocketMode, TheServiceMinesEventsAndAnswersCommandsOverTheSocket) {
     SlackSocket::send(s, {{"envelope_id", "e2"}, {"type", "slash_commands"}, {"accepts_response_payload", true},
                           {"payload", {{"team_id", team}, {"user_id", q}, {"channel_id", ao}, {"text", "nonsense"}}}});
     reply = SlackSocket::receive(s);
+    replied = true;
     beast::error_code ec;
     beast::flat_buffer buf;
     s.read(buf, ec);
@@ -202,7 +208,7 @@ TEST(SocketMode, TheServiceMinesEventsAndAnswersCommandsOverTheSocket) {
   EXPECT_TRUE(eventually([&] {
     return conn.query_value("SELECT count(*) FROM r.beatdowns WHERE ts = '1793001000.000100'") == "1";
   }));
-  EXPECT_TRUE(eventually([&] { return !reply.is_null(); }));
+  EXPECT_TRUE(eventually([&] { return replied.load(); }));
   service.stop();
   EXPECT_EQ(reply["envelope_id"], "e2");
   EXPECT_NE(reply["payload"]["text"].get<std::string>().find("/paxstats me"), std::string::npos) << reply.dump();

@@ -685,6 +685,12 @@ void FakeSlack::load_export(const std::filesystem::path& dir) {
     return j.is_discarded() ? json::array() : j;
   };
   for (const auto& u : load(dir / "users.json")) {
+    // The export's workspace is the one the fake serves: auth.test answers its team_id, as
+    // Slack answers for the workspace a token belongs to.
+    if (u.contains("team_id") && u["team_id"].is_string() && !u["team_id"].get<std::string>().empty()) {
+      std::lock_guard lock(impl_->mu);
+      options_.team_id = impl_->options.team_id = u["team_id"].get<std::string>();
+    }
     const json profile = u.value("profile", json::object());
     add_user({u.value("id", ""), u.value("name", ""), u.value("real_name", ""), profile.value("display_name", ""),
               u.value("deleted", false), u.value("is_bot", false)});

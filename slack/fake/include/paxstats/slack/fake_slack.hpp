@@ -115,7 +115,8 @@ class FakeSlack {
   void set_archived(const std::string& channel_id, bool archived);
   void revoke_token();  // from now on every call answers token_revoked
   // Loads channels.json, groups.json, users.json and every channel's day files of a Slack export
-  // (an unpacked folder); the bot becomes a member of every public channel.
+  // (an unpacked folder); the bot becomes a member of every public channel, and the export's
+  // team_id (from users.json) becomes the fake's. Call before start().
   void load_export(const std::filesystem::path& dir);
 
   // ---- Rate budgets (requests per window). Defaults follow Slack's tiers.
