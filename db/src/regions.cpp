@@ -164,7 +164,11 @@ Region get_region(Database& db, std::string_view slug) {
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings) {
   const auto names = region_setting_names();
   std::vector<std::pair<std::string, std::optional<std::string>>> updates;
-  for (const auto& [key, value] : settings) {
+  for (const auto& setting : settings) {
+    // Plain references, not a structured binding: lambdas below capture `key` (clang 14, which
+    // builds the fuzz targets, refuses to capture a binding).
+    const std::string& key = setting.first;
+    const std::string& value = setting.second;
     if (std::find(names.begin(), names.end(), key) == names.end()) {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
