@@ -278,7 +278,10 @@ void Server::start() {
 
 void Server::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
-  asio::post(impl_->ioc, [impl = impl_] {
+  // A raw pointer, not the shared one: a handler the stopped io_context never runs would keep
+  // Impl (which owns that io_context) alive for ever (LeakSanitizer found it when the service
+  // refused to start). Impl outlives the handler: its threads are joined below.
+  asio::post(impl_->ioc, [impl = impl_.get()] {
     beast::error_code ec;
     impl->acceptor.close(ec);
   });
@@ -286,6 +289,8 @@ void Server::stop() {
   impl_->ioc.stop();
   for (auto& t : impl_->io)
     if (t.joinable()) t.join();
+  beast::error_code ec;
+  impl_->acceptor.close(ec);  // no I/O thread is left to race with (and none ran if never started)
 }
 
 }  // namespace paxstats::serve::http

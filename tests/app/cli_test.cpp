@@ -117,7 +117,9 @@ TEST_F(Cli, ServeStopsCleanlyOnSigtermAndTokensAreShownOnce) {
   EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 0);
   EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 2);
 
-  EXPECT_EQ(run_cli(home.path(), "serve --listen 127.0.0.1:0 --no-scheduler", "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'").status, 2);
+  const auto no_secret =
+      run_cli(home.path(), "serve --listen 127.0.0.1:0 --no-scheduler", "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'");
+  EXPECT_EQ(no_secret.status, 2) << no_secret.output;
   const auto log = home.path() / "serve.log";
   const auto rc = home.path() / "serve.rc", pidfile = home.path() / "serve.pid";
   paxstats::test::run_command("( " + env + " SLACK_SIGNING_SECRET=x PAXSTATS_HOME='" + home.path().string() + "' '" PAXSTATS_BIN
