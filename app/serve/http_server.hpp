@@ -45,7 +45,7 @@ struct Limits {
   std::chrono::milliseconds idle_timeout{30000};  // a keep-alive connection between requests
   std::chrono::milliseconds write_timeout{10000};
   int handler_threads = 64;                       // requests handled at once (each may wait on the database)
-  int io_threads = 1;                             // reading and writing sockets
+  int io_threads = 2;                             // reading and writing sockets
 };
 
 class Server {
