@@ -44,11 +44,46 @@ std::vector<double> numbers(const json& j, const std::string& where) {
   std::vector<double> out;
   for (size_t i = 0; i < j.size(); ++i) {
     const std::string at = where + "[" + std::to_string(i) + "]";
-    if (!j[i].is_number()) bad(at, "expected a number");
+    if (j[i].is_null()) {  // no data: a gap, never a zero
+      out.push_back(NAN);
+      continue;
+    }
+    if (!j[i].is_number()) bad(at, "expected a number or null (no data)");
     const double v = j[i].get<double>();
     if (!std::isfinite(v) || std::fabs(v) > kMaxValue)
       bad(at, j[i].dump() + " is out of range (values are at most 1e12 in size)");
     out.push_back(v);
+  }
+  return out;
+}
+
+std::string color_text(const json& s, const std::string& where) {
+  const std::string c = text(s, "color");
+  if (!c.empty() && (c.size() != 7 || c[0] != '#' ||
+                     !std::all_of(c.begin() + 1, c.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); })))
+    bad(where + ".color", "expected #rrggbb, not \"" + c + "\"");
+  return c;
+}
+
+// A list of series, each with one value per category.
+std::vector<Series> series_list(const json& j, const char* key, size_t categories, const std::string& prefix = "") {
+  std::vector<Series> out;
+  if (!j.contains(key)) return out;
+  if (!j[key].is_array()) bad(prefix + key, "expected a list");
+  for (size_t i = 0; i < j[key].size(); ++i) {
+    const json& s = j[key][i];
+    const std::string where = prefix + key + "[" + std::to_string(i) + "]";
+    if (!s.is_object()) bad(where, "expected an object with key, label and values");
+    Series series;
+    series.label = text(s, "label");
+    series.key = text(s, "key", series.label);
+    series.values = numbers(s.value("values", json::array()), where + ".values");
+    if (series.values.size() != categories)
+      bad(where + ".values", "has " + std::to_string(series.values.size()) + " values for " + std::to_string(categories) +
+                                 " categories");
+    series.dashed = s.contains("dashed") && s["dashed"].is_boolean() && s["dashed"].get<bool>();
+    series.color = color_text(s, where);
+    out.push_back(std::move(series));
   }
   return out;
 }
@@ -82,22 +117,22 @@ Chart chart_from_json(const json& j) {
   c.x_title = text(j, "x_title");
   c.y_title = text(j, "y_title");
   c.categories = texts(j, "categories");
-  if (j.contains("series")) {
-    if (!j["series"].is_array()) bad("series", "expected a list");
-    for (size_t i = 0; i < j["series"].size(); ++i) {
-      const json& s = j["series"][i];
-      const std::string where = "series[" + std::to_string(i) + "]";
-      if (!s.is_object()) bad(where, "expected an object with key, label and values");
-      Series series;
-      series.label = text(s, "label");
-      series.key = text(s, "key", series.label);
-      series.values = numbers(s.value("values", json::array()), where + ".values");
-      if (series.values.size() != c.categories.size())
-        bad(where + ".values", "has " + std::to_string(series.values.size()) + " values for " +
-                                   std::to_string(c.categories.size()) + " categories");
-      c.series.push_back(std::move(series));
+  c.series = series_list(j, "series", c.categories.size());
+  if (j.contains("panels")) {
+    if (!j["panels"].is_array()) bad("panels", "expected a list of {title, series}");
+    if (c.kind != Kind::line) bad("panels", "only line charts are drawn in panels");
+    for (size_t i = 0; i < j["panels"].size(); ++i) {
+      const json& p = j["panels"][i];
+      const std::string where = "panels[" + std::to_string(i) + "]";
+      if (!p.is_object()) bad(where, "expected {title, series}");
+      c.panels.emplace_back(text(p, "title"), series_list(p, "series", c.categories.size(), where + "."));
     }
   }
+  c.max_series = static_cast<int>(number(j, "max_series", 8));
+  if (c.max_series < 2 || c.max_series > 16) bad("max_series", "expected 2 to 16");
+  c.cut_of = static_cast<int>(number(j, "cut_of", 0));
+  if (c.cut_of < 0) bad("cut_of", "expected a count");
+  c.cut_noun = text(j, "cut_noun", c.cut_noun);
   c.integer_axis = flag(j, "integer_axis", true);
   c.show_total = flag(j, "show_total", true);
   c.area = flag(j, "area", false);
@@ -124,7 +159,7 @@ Chart chart_from_json(const json& j) {
   const std::string theme = text(j, "theme", "light");
   if (theme != "light" && theme != "dark") bad("theme", "expected light or dark");
   c.theme = theme == "dark" ? Theme::dark : Theme::light;
-  c.scale = number(j, "scale", 1.0);
+  c.scale = number(j, "scale", 2.0);
   if (!(c.scale >= 0.5 && c.scale <= 4)) bad("scale", "expected 0.5 to 4 (2 for HiDPI)");
   const double width = number(j, "width", 640), height = number(j, "height", 480);
   if (width < 200 || width > 4000 || height < 150 || height > 4000) bad("width/height", "expected 200–4000 by 150–4000");
@@ -147,8 +182,24 @@ json to_json(const Chart& c) {
   j["x_title"] = c.x_title;
   j["y_title"] = c.y_title;
   j["categories"] = c.categories;
-  j["series"] = json::array();
-  for (const auto& s : c.series) j["series"].push_back({{"key", s.key}, {"label", s.label}, {"values", s.values}});
+  auto series_json = [](const std::vector<Series>& list) {
+    json out = json::array();
+    for (const auto& s : list) {
+      json one{{"key", s.key}, {"label", s.label}, {"values", json::array()}};
+      for (double v : s.values) one["values"].push_back(std::isfinite(v) ? json(v) : json(nullptr));
+      if (s.dashed) one["dashed"] = true;
+      if (!s.color.empty()) one["color"] = s.color;
+      out.push_back(std::move(one));
+    }
+    return out;
+  };
+  j["series"] = series_json(c.series);
+  if (!c.panels.empty()) {
+    j["panels"] = json::array();
+    for (const auto& p : c.panels) j["panels"].push_back({{"title", p.title}, {"series", series_json(p.series)}});
+  }
+  j["max_series"] = c.max_series;
+  if (c.cut_of > 0) j["cut_of"] = c.cut_of, j["cut_noun"] = c.cut_noun;
   j["integer_axis"] = c.integer_axis;
   j["show_total"] = c.show_total;
   j["area"] = c.area;
@@ -176,7 +227,11 @@ bool is_empty(const Chart& c) {
     default:
       for (const auto& s : c.series)
         for (double v : s.values)
-          if (v != 0) return false;
+          if (std::isfinite(v) && v != 0) return false;
+      for (const auto& p : c.panels)
+        for (const auto& s : p.series)
+          for (double v : s.values)
+            if (std::isfinite(v) && v != 0) return false;
       return true;
   }
 }

@@ -61,7 +61,7 @@ struct Fonts {
 // The thread's reusable layout, set up for text at `size` points in DejaVu Sans (fontconfig
 // supplies other scripts and emoji). Valid until the next call on this thread. Creating a
 // PangoLayout and parsing a font description per text cost a third of a chart's time.
-PangoLayout* make_layout(const std::string& str, double size, bool bold, double max_width) {
+PangoLayout* make_layout(const std::string& str, double size, bool bold, double max_width, int lines) {
   Fonts& f = Fonts::get();
   if (!f.scratch) f.scratch.reset(pango_layout_new(f.context.get()));
   const int key = static_cast<int>(std::lround(size * 20)) * 2 + (bold ? 1 : 0);
@@ -77,6 +77,9 @@ PangoLayout* make_layout(const std::string& str, double size, bool bold, double 
   pango_layout_set_text(layout, str.c_str(), static_cast<int>(str.size()));  // text, never markup
   pango_layout_set_width(layout, max_width > 0 ? static_cast<int>(max_width * PANGO_SCALE) : -1);
   pango_layout_set_ellipsize(layout, max_width > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+  // Wrapped text: at most `lines` lines (a negative height counts lines), the last ellipsized.
+  pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height(layout, max_width > 0 && lines > 1 ? -lines : -1);
   return layout;
 }
 
@@ -140,7 +143,12 @@ void draw(cairo_t* cr, const DrawList& ops) {
           cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
           set_color(cr, o.stroke);
           cairo_set_line_width(cr, o.stroke_width);
+          if (o.dashed) {
+            const double dash[] = {5, 3};
+            cairo_set_dash(cr, dash, 2, 0);
+          }
           cairo_stroke(cr);
+          cairo_set_dash(cr, nullptr, 0, 0);
         }
         break;
       case Op::circle:
@@ -148,7 +156,7 @@ void draw(cairo_t* cr, const DrawList& ops) {
         fill_and_stroke(cr, o);
         break;
       case Op::text: {
-        PangoLayout* layout = make_layout(o.str, o.size, o.bold, o.max_width);
+        PangoLayout* layout = make_layout(o.str, o.size, o.bold, o.max_width, o.lines);
         pango_layout_context_changed(layout);  // the Cairo context's transform may differ from the last text's
         PangoRectangle logical;
         pango_layout_get_extents(layout, nullptr, &logical);
@@ -294,8 +302,8 @@ std::string encode_png(const unsigned char* data, int w, int h, int stride) {
 
 }  // namespace
 
-TextSize measure_text(const std::string& str, double size, bool bold) {
-  PangoLayout* layout = make_layout(str, size, bold, 0);
+TextSize measure_text(const std::string& str, double size, bool bold, double max_width, int lines) {
+  PangoLayout* layout = make_layout(str, size, bold, max_width, lines);
   PangoRectangle logical;
   pango_layout_get_extents(layout, nullptr, &logical);
   return {logical.width / double(PANGO_SCALE), logical.height / double(PANGO_SCALE)};
@@ -306,7 +314,8 @@ TextSize measure_text(const std::string& str, double size, bool bold) {
 std::string render(const Chart& chart, Format format) {
   const detail::DrawList ops = detail::layout(chart);
   const double scale = chart.scale > 0 ? chart.scale : 1;
-  const int w = static_cast<int>(std::ceil(ops.front().w * scale)), h = static_cast<int>(std::ceil(ops.front().h * scale));
+  const int w = static_cast<int>(std::ceil(ops.front().w * scale - 1e-9)),
+            h = static_cast<int>(std::ceil(ops.front().h * scale - 1e-9));
   std::string out;
   detail::Surface surface;
   if (format == Format::png) {
@@ -322,6 +331,12 @@ std::string render(const Chart& chart, Format format) {
     throw std::runtime_error(std::string("cairo: cannot create surface: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
   {
     detail::Cairo cr(cairo_create(surface.get()));
+    // The whole surface is background first (the thread's image is reused), and nothing is drawn
+    // on its outermost pixels: a layout slip can never leave a line along an edge.
+    detail::set_color(cr.get(), ops.front().fill);
+    cairo_paint(cr.get());
+    cairo_rectangle(cr.get(), 1, 1, w - 2, h - 2);
+    cairo_clip(cr.get());
     cairo_scale(cr.get(), scale, scale);
     detail::draw(cr.get(), ops);
   }

@@ -85,20 +85,24 @@ TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
     auto be = [&](size_t i) { return (uint32_t(uint8_t(p[i])) << 24) | (uint32_t(uint8_t(p[i + 1])) << 16) | (uint32_t(uint8_t(p[i + 2])) << 8) | uint8_t(p[i + 3]); };
     return std::make_pair(be(16), be(20));
   };
-  EXPECT_EQ(dims(png), std::make_pair(640u, 480u));
-  c.scale = 2;
-  EXPECT_EQ(dims(render::render(c)), std::make_pair(1280u, 960u));
+  EXPECT_EQ(dims(png), std::make_pair(1280u, 960u)) << "HiDPI by default: 640 × 480 points at 2×";
+  c.scale = 1;
+  EXPECT_EQ(dims(render::render(c)), std::make_pair(640u, 480u));
   EXPECT_NE(render::render(c, render::Format::svg).find("<svg"), std::string::npos);
   EXPECT_EQ(render::render(c, render::Format::pdf).substr(0, 5), "%PDF-");
 }
 
 TEST(RenderLayout, TicksAreNiceAndWholeForCounts) {
+  // The top tick stands above the tallest bar and its total label (headroom).
   EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {14, 3}))), (std::vector<std::string>{"0", "5", "10", "15"}));
-  EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {3}))), (std::vector<std::string>{"0", "1", "2", "3"}));
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {15, 3}))), (std::vector<std::string>{"0", "5", "10", "15", "20"}));
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {11, 3}))), (std::vector<std::string>{"0", "5", "10", "15"}));
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {3}))), (std::vector<std::string>{"0", "1", "2", "3", "4"}));
   EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {130}))), (std::vector<std::string>{"0", "50", "100", "150"}));
   auto fractions = bars({"a"}, {0.7});
   fractions.integer_axis = false;
-  EXPECT_EQ(y_ticks(render::draw_list(fractions)), (std::vector<std::string>{"0", "0.2", "0.4", "0.6", "0.8"}));
+  EXPECT_EQ(y_ticks(render::draw_list(fractions)), (std::vector<std::string>{"0.0", "0.2", "0.4", "0.6", "0.8"}))
+      << "every tick label shows the same decimals";
   auto ones = bars({"a"}, {1});  // a count of 1 never gets ticks at 0.2
   for (const auto& t : y_ticks(render::draw_list(ones))) EXPECT_EQ(t.find('.'), std::string::npos) << t;
 }
@@ -165,14 +169,16 @@ TEST(RenderColors, AnAoKeepsItsColourWhateverTheSeriesOrder) {
   std::reverse(b.series.begin(), b.series.end());
   for (const auto& s : a.series) EXPECT_EQ(render::series_color(a, s.key), render::series_color(b, s.key));
   EXPECT_NE(render::series_color(a, "C0FORGE001"), render::series_color(a, "C0IRONMTN1"));
-  render::Chart unlisted;  // no region order: a stable hash
+  auto unlisted = a;  // no region order: a stable hash
+  unlisted.color_keys.clear();
   EXPECT_EQ(render::series_color(unlisted, "C0FORGE001"), render::series_color(unlisted, "C0FORGE001"));
+  EXPECT_EQ(render::series_color(unlisted, "C0NOSUCHAO"), "") << "a key the chart does not draw has no colour";
 }
 
 TEST(RenderAltText, DescribesTheChartWithinSlacksLimit) {
   const auto alt = render::alt_text(example("stacked_bar"));
   EXPECT_NE(alt.find("Stacked bar chart: Posts by Green Thumb in 2026"), std::string::npos) << alt;
-  EXPECT_NE(alt.find("Total 106"), std::string::npos) << alt;
+  EXPECT_NE(alt.find("Total 106: Jan"), std::string::npos) << alt;
   EXPECT_NE(alt.find("The Forge"), std::string::npos) << alt;
   auto big = bars({}, {});
   for (int i = 0; i < 400; ++i) {

@@ -18,6 +18,10 @@ struct Color {
   Color mix(const Color& other, double t) const;  // t = 0: this, 1: other
 };
 
+// WCAG 2 relative luminance and contrast ratio (1–21).
+double luminance(const Color& c);
+double contrast(const Color& a, const Color& b);
+
 struct Op {
   enum Type { rect, line, polyline, polygon, circle, text } type = rect;
   double x = 0, y = 0, w = 0, h = 0;                // rect; line: (x, y) → (w, h); circle: r = w
@@ -32,24 +36,37 @@ struct Op {
   int halign = -1, valign = -1;
   double rotate = 0;     // degrees, counter-clockwise, about the anchor
   double max_width = 0;  // ellipsize beyond this many points (0: never)
+  int lines = 1;         // with max_width: wrap over up to this many lines, then ellipsize
 };
 
 using DrawList = std::vector<Op>;
 
-// Measures text as the rasterizer will draw it (Pango, DejaVu Sans with fontconfig fallback).
+// Measures text as the rasterizer will draw it (Pango, DejaVu Sans with fontconfig fallback),
+// ellipsized at max_width (0: never) and wrapped over up to `lines` lines.
 struct TextSize {
   double width = 0, height = 0;
 };
-TextSize measure_text(const std::string& text, double size, bool bold);
+TextSize measure_text(const std::string& text, double size, bool bold, double max_width = 0, int lines = 1);
 
 struct Palette {
-  Color background, text, muted, grid, axis, card;
-  std::vector<Color> series;
+  Color background, text, muted, grid, axis, card, other;
+  std::vector<Color> series;  // the first 8 strongly distinct, then 8 more; all ≥ 3:1 on background
 };
 const Palette& palette(Theme theme);
 
+// A chart made ready to draw: the smallest series folded into "Other" (stacked and horizontal
+// bars), stacks ordered biggest first (the bottom), too many lines turned into small multiples,
+// and every series given its colour, no two alike. Layout and alt text both read this.
+struct Prepared {
+  Chart chart;
+  bool small_multiples = false;  // panels made from too many lines: one value scale for all
+  size_t folded = 0;             // how many series went into "Other"
+};
+Prepared prepare(const Chart& chart);
+inline const char* kOtherKey = "\x1f" "other";
+
 // Lays a chart out (the layout step of the renderer). The first command is the background and
-// gives the canvas size (a table's is only as tall as its rows).
+// gives the canvas size, in whole points (a table's is only as tall as its rows; panels grow it).
 DrawList layout(const Chart& chart);
 
 }  // namespace paxstats::render::detail

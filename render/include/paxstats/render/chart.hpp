@@ -10,7 +10,7 @@ namespace paxstats::render {
 enum class Kind {
   stacked_bar,     // categories on x, series stacked (a PAX's posts by month × AO), optional total
   grouped_bar,     // categories on x, series side by side (posts vs unique AOs per person)
-  horizontal_bar,  // categories (names) down the side, one bar each (Q counts, top-20 leaderboards)
+  horizontal_bar,  // categories (names) down the side, one bar each, stacked by series (Q counts, leaderboards)
   line,            // categories on x, one line per series with markers; `area` fills under them
   table,           // rows × columns of numbers, each column shaded on its own colour scale
   award,           // a card: award, person, figure, period, emblem
@@ -18,10 +18,26 @@ enum class Kind {
 
 enum class Theme { light, dark };
 
+// A value that is not a number (NaN; null in JSON) is "no data": a gap in a line, no bar, and
+// "no data" in the alt text. It is never drawn as 0.
 struct Series {
+  Series() = default;
+  Series(std::string k, std::string l, std::vector<double> v, bool d = false, std::string c = {})
+      : key(std::move(k)), label(std::move(l)), values(std::move(v)), dashed(d), color(std::move(c)) {}
   std::string key;    // stable identity (an AO's channel id): picks the colour
   std::string label;  // what the legend says
   std::vector<double> values;  // one per category
+  bool dashed = false;         // lines: dashed (last year against this year)
+  std::string color;           // "#rrggbb" to fix the colour; empty: chosen by key (see color_keys)
+};
+
+// One panel of a chart drawn as panels (small multiples): its own title and series over the
+// chart's categories.
+struct Panel {
+  Panel() = default;
+  Panel(std::string t, std::vector<Series> s) : title(std::move(t)), series(std::move(s)) {}
+  std::string title;
+  std::vector<Series> series;
 };
 
 struct Chart {
@@ -29,28 +45,39 @@ struct Chart {
   std::string title, subtitle, x_title, y_title;
   std::vector<std::string> categories;
   std::vector<Series> series;
+  // Line charts only: panels drawn one under the other, each with its own value axis (the year
+  // at a glance). A line chart with more series than max_series becomes panels by itself.
+  std::vector<Panel> panels;
   bool integer_axis = true;   // counts: ticks on whole numbers only
   bool show_total = true;     // stacked bars: the total above each bar, and "Total: N" in the corner
   bool area = false;          // line charts: fill under the lines
   std::string empty_message = "No posts this month";
+  // Past this many series, stacked and horizontal bars fold the smallest into one "Other"
+  // series, and line charts become small multiples (render/README.md). 2–16.
+  int max_series = 8;
+  // A cut list: the categories are the top ones of this many (0: not cut). Subtitle and alt text
+  // say "top 30 of 112 <cut_noun>".
+  int cut_of = 0;
+  std::string cut_noun = "PAX";
   // Table: column headers and rows (a label, then one number per column).
   std::vector<std::string> columns;
   std::vector<std::pair<std::string, std::vector<double>>> rows;
-  // Award card.
+  // Award card. `person` may name many people: the card wraps them over up to three lines.
   std::string award, person, figure, period, emblem = "trophy";  // emblem: trophy, star, flame, medal
   // The region's AOs in a fixed order (e.g. by channel id): a series' colour is its key's place
-  // here, so an AO keeps its colour in every chart of a region. Keys not listed: by hash.
+  // here, so an AO keeps its colour in every chart of a region, unless two series of one chart
+  // would share a colour. Keys not listed: by hash.
   std::vector<std::string> color_keys;
   Theme theme = Theme::light;
-  double scale = 1.0;  // 2.0 for HiDPI: same layout, twice the pixels
-  int width = 640, height = 480;  // in points (pixels at scale 1)
+  double scale = 2.0;  // HiDPI by default: the same layout with twice the pixels (1 for 1×)
+  int width = 640, height = 480;  // in points; tables end below their last row, panels grow
 };
 
 // Throws paxstats::UserError naming the field ("series[2].values: expected numbers") on bad input.
 Chart chart_from_json(const nlohmann::json& spec);
 nlohmann::json to_json(const Chart& chart);
 
-// True when there is nothing to draw (no categories or all values zero; no rows; no person).
+// True when there is nothing to draw (no categories or every value 0 or no data; no rows; no person).
 bool is_empty(const Chart& chart);
 
 }  // namespace paxstats::render

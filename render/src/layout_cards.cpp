@@ -1,0 +1,188 @@
+// Layout of horizontal bars (names down the side: leaderboards, Q counts), tables and award
+// cards.
+#include <algorithm>
+#include <cmath>
+
+#include "detail/builder.hpp"
+
+namespace paxstats::render::detail {
+
+// One row per category (names), stacked by series when there are several. A long list makes the
+// image taller rather than the text smaller.
+void Builder::rows() {
+  const size_t n = c_.categories.size();
+  double max = 0;
+  std::vector<double> totals(n, 0.0), all;
+  for (size_t i = 0; i < n; ++i) {
+    for (const auto& s : c_.series) {
+      const double v = i < s.values.size() ? s.values[i] : NAN;
+      if (!std::isfinite(v)) continue;
+      totals[i] += std::max(0.0, v);
+      all.push_back(v);
+    }
+    max = std::max(max, totals[i]);
+  }
+  const int decimals = decimals_for(all, c_.integer_axis);
+  std::vector<const Series*> items;
+  for (const auto& s : c_.series) items.push_back(&s);
+  const Legend legend = plan_legend(items, false, height_ - header_bottom_ - 40);
+  const double axis_h = text_height(10) + 6, x_title_h = c_.x_title.empty() ? 0 : 18;
+  constexpr double kMinRow = 16;
+  grow_to(header_bottom_ + static_cast<double>(n) * kMinRow + axis_h + x_title_h + legend.height + kPad);
+  Frame f;
+  f.top = header_bottom_;
+  f.bottom = height_ - kPad - legend.height - axis_h - x_title_h;
+  const double row_h = f.height() / static_cast<double>(std::max<size_t>(n, 1));
+  const double font = std::clamp(row_h * 0.62, 8.0, 10.0);
+  double name_w = 0, value_w = 0;
+  for (const auto& cat : c_.categories) name_w = std::max(name_w, text_width(cat, font));
+  for (double t : totals) value_w = std::max(value_w, text_width(format_number(t, decimals), font));
+  name_w = std::min(name_w, width_ * 0.32);
+  Ticks ticks = nice_ticks(max, c_.integer_axis);
+  const double last_tick_half = text_width(format_number(ticks.top + ticks.step, ticks.decimals), 10) / 2;
+  f.left = kPad + name_w + 8;
+  // Room for the value at the end of the longest bar, and half the last tick label.
+  f.right = width_ - kPad - legend.width - std::max(value_w + 6, last_tick_half);
+  auto x_of = [&](double v) { return f.left + v / ticks.top * f.width(); };
+  for (double v : ticks.values) {
+    ops_.push_back(line(x_of(v), f.top, x_of(v), f.bottom, v == 0 ? p_.axis : p_.grid, 1));
+    ops_.push_back(text(x_of(v), f.bottom + 4, format_number(v, ticks.decimals), 10, p_.muted, 0, -1));
+  }
+  if (!c_.x_title.empty())
+    ops_.push_back(text((f.left + f.right) / 2, height_ - kPad - legend.height - 2, c_.x_title, 11, p_.muted, 0, 1));
+  for (size_t i = 0; i < n; ++i) {
+    const double y = f.top + static_cast<double>(i) * row_h;
+    ops_.push_back(text(f.left - 6, y + row_h / 2, c_.categories[i], font, p_.text, 1, 0, false, name_w));
+    double acc = 0;
+    for (const auto& s : c_.series) {
+      const double v = i < s.values.size() ? s.values[i] : NAN;
+      if (!std::isfinite(v) || v <= 0) continue;
+      ops_.push_back(rect(x_of(acc), y + row_h * 0.15, x_of(acc + v) - x_of(acc), row_h * 0.7, color(s), p_.background, 0.5));
+      acc += v;
+    }
+    if (acc > 0) ops_.push_back(text(x_of(acc) + 4, y + row_h / 2, format_number(acc, decimals), font, p_.muted, -1, 0));
+  }
+  draw_legend(legend, f.right + std::max(value_w + 6, last_tick_half) + 14, f.top, height_ - kPad);
+}
+
+// A table image: each numeric column shaded on its own scale. The image ends below the last row.
+void Builder::table() {
+  const size_t cols = c_.columns.size();
+  const double top = header_bottom_;
+  const double row_h = std::clamp((height_ - kPad - top) / static_cast<double>(c_.rows.size() + 1), 18.0, 30.0);
+  ops_[0].h = height_ = std::ceil(top + static_cast<double>(c_.rows.size() + 1) * row_h + kPad);
+  const double font = std::clamp(row_h * 0.45, 8.0, 11.0);
+  double label_w = 40;
+  for (const auto& [name, values] : c_.rows) label_w = std::max(label_w, text_width(name, font, true));
+  label_w = std::min(label_w + 12, width_ * 0.34);
+  const double cell_w = (width_ - 2 * kPad - label_w) / static_cast<double>(std::max<size_t>(cols, 1));
+  for (size_t j = 0; j < cols; ++j)
+    ops_.push_back(text(kPad + label_w + (static_cast<double>(j) + 0.5) * cell_w, top + row_h / 2, c_.columns[j], font,
+                        p_.muted, 0, 0, true, cell_w - 4));
+  for (size_t j = 0; j < cols; ++j) {
+    double lo = 0, hi = 0;
+    bool first = true;
+    std::vector<double> column;
+    for (const auto& [name, values] : c_.rows)
+      if (j < values.size() && std::isfinite(values[j])) {
+        lo = first ? values[j] : std::min(lo, values[j]);
+        hi = first ? values[j] : std::max(hi, values[j]);
+        first = false;
+        column.push_back(values[j]);
+      }
+    const int decimals = decimals_for(column, false);
+    const Color accent = p_.series[j % 8];
+    for (size_t i = 0; i < c_.rows.size(); ++i) {
+      const auto& values = c_.rows[i].second;
+      const double v = j < values.size() ? values[j] : NAN;
+      const double x = kPad + label_w + static_cast<double>(j) * cell_w, y = top + static_cast<double>(i + 1) * row_h;
+      if (!std::isfinite(v)) {
+        ops_.push_back(text(x + cell_w / 2, y + row_h / 2, "–", font, p_.muted, 0, 0));
+        continue;
+      }
+      const double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+      ops_.push_back(rect(x + 1, y + 1, cell_w - 2, row_h - 2, p_.card.mix(accent, 0.12 + 0.5 * t)));
+      ops_.push_back(text(x + cell_w / 2, y + row_h / 2, format_number(v, decimals), font, p_.text, 0, 0));
+    }
+  }
+  for (size_t i = 0; i < c_.rows.size(); ++i)
+    ops_.push_back(text(kPad, top + static_cast<double>(i + 1.5) * row_h, c_.rows[i].first, font, p_.text, -1, 0, true,
+                        label_w - 8));
+}
+
+// A card: the emblem, then the award, who, the figure (or rule) and the period, centred as a
+// block. Many names wrap over up to three lines in a smaller size.
+void Builder::award() {
+  const double w = width_, h = height_;
+  const Color accent = p_.series[1];
+  ops_.push_back(rect(kPad, kPad, w - 2 * kPad, h - 2 * kPad, p_.card, accent, 3));
+  const double ex = kPad + 30 + 60, ey = h / 2;
+  emblem(ex, ey, 58, accent);
+  const double tx = ex + 90, room = w - tx - kPad - 20;
+  const bool long_names = text_width(c_.person, 30, true) > room;
+  const double person_size = long_names ? 20 : 30;
+  const int person_lines = long_names ? 3 : 1;
+  struct Block {
+    std::string str;
+    double size;
+    bool bold;
+    Color color;
+    int lines;
+  };
+  const std::vector<Block> blocks = {{c_.award, 24, true, p_.text, 1},
+                                     {c_.person, person_size, true, accent, person_lines},
+                                     {c_.figure, 16, false, p_.text, 2},
+                                     {c_.period, 13, false, p_.muted, 1}};
+  double total = 0;
+  std::vector<double> heights;
+  for (const auto& b : blocks) {
+    heights.push_back(b.str.empty() ? 0 : measure_text(b.str, b.size, b.bold, room, b.lines).height);
+    total += heights.back() + 10;
+  }
+  double y = std::max(kPad + 14, (h - total) / 2);
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (blocks[i].str.empty()) continue;
+    Op o = text(tx, y, blocks[i].str, blocks[i].size, blocks[i].color, -1, -1, blocks[i].bold, room);
+    o.lines = blocks[i].lines;
+    ops_.push_back(o);
+    y += heights[i] + 10;
+  }
+}
+
+void Builder::emblem(double cx, double cy, double r, const Color& c) {
+  Op shape;
+  shape.type = Op::polygon;
+  shape.fill = c;
+  if (c_.emblem == "star") {
+    for (int k = 0; k < 10; ++k) {
+      const double a = -M_PI / 2 + k * M_PI / 5, rr = k % 2 ? r * 0.45 : r;
+      shape.points.emplace_back(cx + rr * std::cos(a), cy + rr * std::sin(a));
+    }
+  } else if (c_.emblem == "flame") {
+    shape.points = {{cx, cy - r}, {cx + r * 0.55, cy - r * 0.1}, {cx + r * 0.6, cy + r * 0.45}, {cx, cy + r * 0.85},
+                    {cx - r * 0.6, cy + r * 0.45}, {cx - r * 0.45, cy - r * 0.05}, {cx - r * 0.15, cy + r * 0.15}};
+  } else if (c_.emblem == "medal") {
+    shape.points = {{cx - r * 0.45, cy - r}, {cx - r * 0.1, cy - r}, {cx + r * 0.2, cy - r * 0.2}, {cx - r * 0.15, cy - r * 0.2}};
+    ops_.push_back(shape);
+    shape.points = {{cx + r * 0.45, cy - r}, {cx + r * 0.1, cy - r}, {cx - r * 0.2, cy - r * 0.2}, {cx + r * 0.15, cy - r * 0.2}};
+    ops_.push_back(shape);
+    Op disc;
+    disc.type = Op::circle;
+    disc.x = cx;
+    disc.y = cy + r * 0.25;
+    disc.w = r * 0.6;
+    disc.fill = c;
+    disc.stroke = p_.background;
+    disc.stroke_width = 3;
+    ops_.push_back(disc);
+    return;
+  } else {  // trophy: cup, stem, base
+    shape.points = {{cx - r * 0.6, cy - r * 0.8}, {cx + r * 0.6, cy - r * 0.8}, {cx + r * 0.45, cy - r * 0.1},
+                    {cx + r * 0.12, cy + r * 0.15}, {cx + r * 0.12, cy + r * 0.5}, {cx + r * 0.4, cy + r * 0.62},
+                    {cx + r * 0.4, cy + r * 0.8}, {cx - r * 0.4, cy + r * 0.8}, {cx - r * 0.4, cy + r * 0.62},
+                    {cx - r * 0.12, cy + r * 0.5}, {cx - r * 0.12, cy + r * 0.15}, {cx - r * 0.45, cy - r * 0.1}};
+  }
+  ops_.push_back(shape);
+}
+
+}  // namespace paxstats::render::detail
