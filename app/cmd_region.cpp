@@ -14,7 +14,7 @@ namespace {
 void print_region(const db::Region& r) {
   auto opt = [](const std::optional<std::string>& v) { return v ? *v : std::string("-"); };
   auto row = [](const std::string& key, const std::string& value) {
-    std::cout << std::left << std::setw(22) << (key + ":") << value << "\n";
+    std::cout << std::left << std::setw(30) << (key + ":") << value << "\n";
   };
   row("slug", r.slug);
   row("name", r.name);
@@ -32,6 +32,7 @@ void print_region(const db::Region& r) {
   row("kotter_quiet_weeks", std::to_string(r.kotter_quiet_weeks));
   row("monthly_day", std::to_string(r.monthly_day));
   row("monthly_time", r.monthly_time + " " + r.tz);
+  for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }
 

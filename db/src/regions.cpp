@@ -24,6 +24,7 @@ std::string region_columns() {
                      "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
                      "monthly_day, monthly_time";
   for (const auto& f : region_flag_names()) cols += ", " + f;
+  for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
 }
 
@@ -51,6 +52,7 @@ Region from_row(const pqxx::row& r) {
   reg.monthly_time = r[15].c_str();
   int i = 16;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
+  for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
 }
 
@@ -70,6 +72,13 @@ void validate_slack_id(std::string_view key, std::string_view v, std::string_vie
                     "\". Find it in Slack under the channel's details.");
 }
 
+void check_number(const std::string& key, const std::string& value, int lo, int hi) {
+  int v = 0;
+  if (!std::regex_match(value, std::regex("[0-9]{1,5}")) || (v = std::stoi(value)) < lo || v > hi)
+    throw UserError("region setting " + key + " takes a whole number from " + std::to_string(lo) + " to " +
+                    std::to_string(hi) + ", not \"" + value + "\"");
+}
+
 void check_user_id(std::string_view user_id) {
   if (!std::regex_match(user_id.begin(), user_id.end(), std::regex("[UW][A-Z0-9]{2,20}")))
     throw UserError("\"" + std::string(user_id) + "\" is not a Slack user id (U0123ABCD): find it in the person's Slack "
@@ -81,8 +90,31 @@ void check_user_id(std::string_view user_id) {
 const std::vector<std::string>& region_flag_names() {
   static const std::vector<std::string> names = {
       "send_pax_monthly", "send_q_counts", "send_ao_trend", "send_ao_summary",   "send_fng_counts",
-      "send_leaderboards", "send_awards",  "send_kotter",   "scrape_backblasts"};
+      "send_leaderboards", "send_awards",  "send_kotter",   "send_year_glance", "scrape_backblasts"};
   return names;
+}
+
+const std::vector<KotterSetting>& kotter_settings() {
+  using K = KotterClasses;
+  static const std::vector<KotterSetting> settings = {
+      {"kotter_min_days", &K::min_days, 1, 365},
+      {"kotter_max_days", &K::max_days, 1, 730},
+      {"kotter_new_max_posts", &K::new_max_posts, 1, 100},
+      {"kotter_new_first_days", &K::new_first_days, 1, 730},
+      {"kotter_veteran_min_posts", &K::veteran_min_posts, 1, 10000},
+      {"kotter_veteran_per_month", &K::veteran_per_month, 0, 100},
+      {"kotter_veteran_quiet_days", &K::veteran_quiet_days, 1, 365},
+      {"kotter_seasonal_min_posts", &K::seasonal_min_posts, 1, 10000},
+      {"kotter_seasonal_per_month", &K::seasonal_per_month, 0, 100},
+      {"kotter_seasonal_recent_posts", &K::seasonal_recent_posts, 0, 100},
+      {"kotter_seasonal_quiet_days", &K::seasonal_quiet_days, 1, 365},
+      {"kotter_seasonal_max_days", &K::seasonal_max_days, 1, 730},
+      {"kotter_seasonal_max_aos", &K::seasonal_max_aos, 1, 1000},
+      {"kotter_soft_min_posts", &K::soft_min_posts, 1, 10000},
+      {"kotter_soft_max_posts", &K::soft_max_posts, 1, 10000},
+      {"kotter_soft_quiet_days", &K::soft_quiet_days, 1, 365},
+      {"kotter_soft_max_days", &K::soft_max_days, 1, 730}};
+  return settings;
 }
 
 std::vector<std::string> region_setting_names() {
@@ -90,6 +122,7 @@ std::vector<std::string> region_setting_names() {
                                     "kotter_channel", "token_env", "active", "templates_dir",
                                     "pax_monthly_audience"};
   for (const auto& number : kNumbers) names.push_back(number.first);
+  for (const auto& k : kotter_settings()) names.push_back(k.name);
   names.push_back("monthly_time");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
@@ -199,11 +232,11 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
         throw UserError("monthly_time takes a local time as HH:MM (24-hour), e.g. 09:00, not \"" + value + "\"");
     } else if (auto n = std::find_if(kNumbers.begin(), kNumbers.end(), [&](const auto& k) { return k.first == key; });
                n != kNumbers.end()) {
-      int v = 0;
-      const auto [lo, hi] = n->second;
-      if (!std::regex_match(value, std::regex("[0-9]{1,3}")) || (v = std::stoi(value)) < lo || v > hi)
-        throw UserError("region setting " + key + " takes a whole number from " + std::to_string(lo) + " to " +
-                        std::to_string(hi) + ", not \"" + value + "\"");
+      check_number(key, value, n->second.first, n->second.second);
+    } else if (auto k = std::find_if(kotter_settings().begin(), kotter_settings().end(),
+                                     [&](const KotterSetting& s) { return s.name == key; });
+               k != kotter_settings().end()) {
+      check_number(key, value, k->lo, k->hi);
     } else if (std::find(kOptionalText.begin(), kOptionalText.end(), key) != kOptionalText.end()) {
       if (value.empty()) stored.reset();
       else validate_slack_id(key, value, key == "team_id" ? "TE" : "CGD");

@@ -3,6 +3,7 @@
 #include <date/date.h>
 
 #include <cstdio>
+#include <map>
 
 #include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
@@ -165,6 +166,28 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : db.query("SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + schema(region) +
+                                ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
+    out.emplace_back(as_text(r[0]), as_text(r[1]));
+  return out;
+}
+
+std::vector<RegionMonth> region_months(Database& db, std::string_view region, const Period& p) {
+  std::vector<RegionMonth> out;
+  for (const auto& r : db.query(
+           "WITH b AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, sum(fng_count) AS fngs FROM " +
+               schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1), "
+               "p AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS posts, count(DISTINCT person) AS unique_pax "
+               "      FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1) "
+               "SELECT b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), b.fngs "
+               "FROM b LEFT JOIN p USING (month) ORDER BY 1",
+           {p.first, p.last}))
+    out.push_back({as_text(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4])});
+  return out;
+}
+
 std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonStats> out;
   for (const auto& r : db.query("SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
@@ -219,6 +242,70 @@ std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, 
            {std::string(day), std::to_string(min_posts), std::to_string(window_weeks), std::to_string(quiet_weeks)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_text(r[6]),
                    as_text(r[7])});
+  return out;
+}
+
+namespace {
+// A PostgreSQL text[] literal of the values ({"a","b"}, each quoted and escaped).
+std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    out += out.size() > 1 ? ",\"" : "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+}  // namespace
+
+std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, std::string_view day, int min_days,
+                                       int max_days) {
+  const std::string p = posts(db, region);
+  std::vector<DriftRow> out;
+  std::map<std::string, size_t> index;
+  for (const auto& r : db.query(
+           "WITH per AS (SELECT person, coalesce(max(user_id), '') AS uid, max(person_name) AS name, count(*) AS posts, "
+           "  count(*) FILTER (WHERE bd_date > $1::date - 90) AS recent, count(DISTINCT ao_id) AS aos, "
+           "  count(*) FILTER (WHERE role IN ('q', 'coq')) AS led, min(bd_date) AS first, max(bd_date) AS last "
+           "  FROM " + p + " WHERE bd_date <= $1::date GROUP BY person "
+           "  HAVING max(bd_date) BETWEEN $1::date - $3::int AND $1::date - $2::int), "
+           "seen AS (SELECT DISTINCT ON (x.person) x.person, x.ao_id, x.ao_name FROM " + p + " x "
+           "  JOIN per ON per.person = x.person AND x.bd_date = per.last ORDER BY x.person, x.ts DESC) "
+           "SELECT per.person, per.uid, per.name, per.posts, per.recent, per.aos, per.led, to_char(per.first, 'YYYY-MM-DD'), "
+           "to_char(per.last, 'YYYY-MM-DD'), seen.ao_id, seen.ao_name FROM per JOIN seen USING (person) ORDER BY per.person",
+           {std::string(day), std::to_string(min_days), std::to_string(max_days)})) {
+    index[as_text(r[0])] = out.size();
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
+                   as_text(r[7]), as_text(r[8]), as_text(r[9]), as_text(r[10]), {}});
+  }
+  if (out.empty()) return out;
+  std::vector<std::string> people;
+  for (const auto& d : out) people.push_back(d.person);
+  for (const auto& r : db.query(
+           "WITH mine AS (SELECT person, channel_id, ts FROM " + p + " WHERE bd_date <= $1::date AND person = ANY($2::text[])), "
+           "pairs AS (SELECT m.person, o.person AS other, coalesce(max(o.user_id), '') AS uid, max(o.person_name) AS name, "
+           "  count(*) AS n FROM mine m JOIN " + p + " o ON o.channel_id = m.channel_id AND o.ts = m.ts "
+           "  AND o.person <> m.person GROUP BY 1, 2), "
+           "ranked AS (SELECT *, row_number() OVER (PARTITION BY person ORDER BY n DESC, name, other) AS k FROM pairs) "
+           "SELECT person, other, uid, name, n FROM ranked WHERE k <= 3 ORDER BY person, k",
+           {std::string(day), text_array(people)}))
+    out[index.at(as_text(r[0]))].besties.push_back({as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4])});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::string_view region,
+                                                          const std::vector<std::string>& ids) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (ids.empty()) return out;
+  const std::string s = schema(region);
+  for (const auto& r : db.query("SELECT user_id, user_name FROM " + s + ".users WHERE user_id = ANY($1::text[]) "
+                                "UNION ALL SELECT channel_id, '#' || name FROM " + s +
+                                ".channels WHERE channel_id = ANY($1::text[]) ORDER BY 1",
+                                {text_array(ids)}))
+    out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }
 

@@ -89,11 +89,21 @@ std::string alt_text(const Chart& chart) {
     return fit(s, 1000);
   }
   if (c.kind == Kind::table) {
-    s += " " + plural(c.rows.size(), "row", "rows") + " by " + plural(c.columns.size(), "column", "columns");
-    for (const auto& [label, values] : c.rows) {
+    size_t data_rows = 0;
+    for (const auto& r : c.rows) data_rows += !r.second.empty();
+    s += " " + plural(data_rows, "row", "rows") + " by " + plural(c.columns.size() + c.text_columns.size(), "column", "columns");
+    for (size_t i = 0; i < c.rows.size(); ++i) {
+      const auto& [label, values] = c.rows[i];
+      if (values.empty()) {  // a section heading
+        s += ". " + label;
+        continue;
+      }
       s += "; " + label + ":";
       for (size_t j = 0; j < values.size() && j < c.columns.size(); ++j)
         s += (j ? ", " : " ") + c.columns[j] + " " + (std::isfinite(values[j]) ? num(values[j], decimals({values[j]})) : "none");
+      if (i < c.row_texts.size())
+        for (size_t t = 0; t < c.row_texts[i].size() && t < c.text_columns.size(); ++t)
+          if (!c.row_texts[i][t].empty()) s += ", " + c.text_columns[t] + " " + c.row_texts[i][t];
     }
     return fit(s + ".", 1000);
   }

@@ -138,6 +138,7 @@ Chart chart_from_json(const json& j) {
   c.area = flag(j, "area", false);
   c.empty_message = text(j, "empty_message", c.empty_message);
   c.columns = texts(j, "columns");
+  c.text_columns = texts(j, "text_columns");
   if (j.contains("rows")) {
     if (!j["rows"].is_array()) bad("rows", "expected a list of {label, values}");
     for (size_t i = 0; i < j["rows"].size(); ++i) {
@@ -145,7 +146,8 @@ Chart chart_from_json(const json& j) {
       const std::string where = "rows[" + std::to_string(i) + "]";
       if (!r.is_object()) bad(where, "expected {label, values}");
       auto values = numbers(r.value("values", json::array()), where + ".values");
-      if (values.size() != c.columns.size())
+      c.row_texts.push_back(r.contains("texts") ? texts(r, "texts") : std::vector<std::string>{});
+      if (!values.empty() && values.size() != c.columns.size())
         bad(where + ".values", "has " + std::to_string(values.size()) + " values for " + std::to_string(c.columns.size()) + " columns");
       c.rows.emplace_back(text(r, "label"), std::move(values));
     }
@@ -206,7 +208,12 @@ json to_json(const Chart& c) {
   j["empty_message"] = c.empty_message;
   j["columns"] = c.columns;
   j["rows"] = json::array();
-  for (const auto& [label, values] : c.rows) j["rows"].push_back({{"label", label}, {"values", values}});
+  for (size_t i = 0; i < c.rows.size(); ++i) {
+    json row{{"label", c.rows[i].first}, {"values", c.rows[i].second}};
+    if (i < c.row_texts.size() && !c.row_texts[i].empty()) row["texts"] = c.row_texts[i];
+    j["rows"].push_back(std::move(row));
+  }
+  if (!c.text_columns.empty()) j["text_columns"] = c.text_columns;
   j["award"] = c.award;
   j["person"] = c.person;
   j["figure"] = c.figure;

@@ -43,6 +43,11 @@ std::string format_number(double v, int decimals) {
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   std::string s = buf;
   if (s == "-0" || s == "-0.0" || s == "-0.00") s.erase(0, 1);
+  // Thousands apart from 10,000 up ("12,500"; "2500" stays short).
+  const size_t digits_end = s.find('.') == std::string::npos ? s.size() : s.find('.');
+  const size_t digits_begin = s[0] == '-' ? 1 : 0;
+  if (digits_end - digits_begin > 4)
+    for (size_t at = digits_end; at > digits_begin + 3; at -= 3) s.insert(at - 3, ",");
   return s;
 }
 

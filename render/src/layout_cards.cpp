@@ -65,20 +65,54 @@ void Builder::rows() {
   draw_legend(legend, f.right + std::max(value_w + 6, last_tick_half) + 14, f.top, height_ - kPad);
 }
 
-// A table image: each numeric column shaded on its own scale. The image ends below the last row.
+// A table image: each numeric column shaded on its own scale, then the text columns; a row
+// without numbers is a section heading. The image ends below the last row.
 void Builder::table() {
-  const size_t cols = c_.columns.size();
+  const size_t cols = c_.columns.size(), texts = c_.text_columns.size();
   const double top = header_bottom_;
   const double row_h = std::clamp((height_ - kPad - top) / static_cast<double>(c_.rows.size() + 1), 18.0, 30.0);
   ops_[0].h = height_ = std::ceil(top + static_cast<double>(c_.rows.size() + 1) * row_h + kPad);
   const double font = std::clamp(row_h * 0.45, 8.0, 11.0);
+  auto is_heading = [&](size_t i) { return c_.rows[i].second.empty(); };
   double label_w = 40;
-  for (const auto& [name, values] : c_.rows) label_w = std::max(label_w, text_width(name, font, true));
-  label_w = std::min(label_w + 12, width_ * 0.34);
-  const double cell_w = (width_ - 2 * kPad - label_w) / static_cast<double>(std::max<size_t>(cols, 1));
+  for (size_t i = 0; i < c_.rows.size(); ++i)
+    if (!is_heading(i)) label_w = std::max(label_w, text_width(c_.rows[i].first, font, true));
+  label_w = std::min(label_w + 12, width_ * (texts ? 0.24 : 0.34));
+  const double room = width_ - 2 * kPad - label_w;
+  // Numbers get what their header and values need; text columns share the rest by their content.
+  std::vector<double> num_w(cols, 0.0);
+  for (size_t j = 0; j < cols; ++j) {
+    num_w[j] = text_width(c_.columns[j], font, true) + 14;
+    for (const auto& [name, values] : c_.rows)
+      if (j < values.size()) num_w[j] = std::max(num_w[j], text_width(format_number(values[j], 1), font) + 14);
+  }
+  double used = 0;
+  for (double w : num_w) used += w;
+  if (!texts) {  // numbers only: spread over the width, as before
+    for (double& w : num_w) w = room / static_cast<double>(std::max<size_t>(cols, 1));
+    used = room;
+  } else if (used > room * 0.5) {
+    for (double& w : num_w) w *= room * 0.5 / used;
+    used = room * 0.5;
+  }
+  std::vector<double> text_w(texts, 0.0);
+  double want = 0;
+  for (size_t t = 0; t < texts; ++t) {
+    text_w[t] = text_width(c_.text_columns[t], font, true) + 12;
+    for (const auto& row : c_.row_texts)
+      if (t < row.size()) text_w[t] = std::max(text_w[t], text_width(row[t], font) + 12);
+    want += text_w[t];
+  }
+  for (double& w : text_w) w = want > 0 ? w / want * (room - used) : 0;
+  double x = kPad + label_w;
+  std::vector<double> col_x;
+  for (double w : num_w) col_x.push_back(x), x += w;
+  std::vector<double> text_x;
+  for (double w : text_w) text_x.push_back(x), x += w;
   for (size_t j = 0; j < cols; ++j)
-    ops_.push_back(text(kPad + label_w + (static_cast<double>(j) + 0.5) * cell_w, top + row_h / 2, c_.columns[j], font,
-                        p_.muted, 0, 0, true, cell_w - 4));
+    ops_.push_back(text(col_x[j] + num_w[j] / 2, top + row_h / 2, c_.columns[j], font, p_.muted, 0, 0, true, num_w[j] - 4));
+  for (size_t t = 0; t < texts; ++t)
+    ops_.push_back(text(text_x[t] + 6, top + row_h / 2, c_.text_columns[t], font, p_.muted, -1, 0, true, text_w[t] - 8));
   for (size_t j = 0; j < cols; ++j) {
     double lo = 0, hi = 0;
     bool first = true;
@@ -93,25 +127,35 @@ void Builder::table() {
     const int decimals = decimals_for(column, false);
     const Color accent = p_.series[j % 8];
     for (size_t i = 0; i < c_.rows.size(); ++i) {
+      if (is_heading(i)) continue;
       const auto& values = c_.rows[i].second;
       const double v = j < values.size() ? values[j] : NAN;
-      const double x = kPad + label_w + static_cast<double>(j) * cell_w, y = top + static_cast<double>(i + 1) * row_h;
+      const double y = top + static_cast<double>(i + 1) * row_h;
       if (!std::isfinite(v)) {
-        ops_.push_back(text(x + cell_w / 2, y + row_h / 2, "–", font, p_.muted, 0, 0));
+        ops_.push_back(text(col_x[j] + num_w[j] / 2, y + row_h / 2, "–", font, p_.muted, 0, 0));
         continue;
       }
       const double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-      ops_.push_back(rect(x + 1, y + 1, cell_w - 2, row_h - 2, p_.card.mix(accent, 0.12 + 0.5 * t)));
-      ops_.push_back(text(x + cell_w / 2, y + row_h / 2, format_number(v, decimals), font, p_.text, 0, 0));
+      ops_.push_back(rect(col_x[j] + 1, y + 1, num_w[j] - 2, row_h - 2, p_.card.mix(accent, 0.12 + 0.5 * t)));
+      ops_.push_back(text(col_x[j] + num_w[j] / 2, y + row_h / 2, format_number(v, decimals), font, p_.text, 0, 0));
     }
   }
-  for (size_t i = 0; i < c_.rows.size(); ++i)
-    ops_.push_back(text(kPad, top + static_cast<double>(i + 1.5) * row_h, c_.rows[i].first, font, p_.text, -1, 0, true,
-                        label_w - 8));
+  for (size_t i = 0; i < c_.rows.size(); ++i) {
+    const double y = top + static_cast<double>(i + 1) * row_h;
+    if (is_heading(i)) {
+      ops_.push_back(line(kPad, y + row_h - 2, width_ - kPad, y + row_h - 2, p_.axis, 1));
+      ops_.push_back(text(kPad, y + row_h / 2, c_.rows[i].first, font + 1, p_.text, -1, 0, true, width_ - 2 * kPad));
+      continue;
+    }
+    ops_.push_back(text(kPad, y + row_h / 2, c_.rows[i].first, font, p_.text, -1, 0, true, label_w - 8));
+    if (i < c_.row_texts.size())
+      for (size_t t = 0; t < texts && t < c_.row_texts[i].size(); ++t)
+        ops_.push_back(text(text_x[t] + 6, y + row_h / 2, c_.row_texts[i][t], font, p_.text, -1, 0, false, text_w[t] - 8));
+  }
 }
 
 // A card: the emblem, then the award, who, the figure (or rule) and the period, centred as a
-// block. Many names wrap over up to three lines in a smaller size.
+// block. Many names wrap over up to seven lines in a smaller size.
 void Builder::award() {
   const double w = width_, h = height_;
   const Color accent = p_.series[1];
@@ -120,8 +164,8 @@ void Builder::award() {
   emblem(ex, ey, 58, accent);
   const double tx = ex + 90, room = w - tx - kPad - 20;
   const bool long_names = text_width(c_.person, 30, true) > room;
-  const double person_size = long_names ? 20 : 30;
-  const int person_lines = long_names ? 3 : 1;
+  const double person_size = long_names ? 19 : 30;
+  const int person_lines = long_names ? 7 : 1;
   struct Block {
     std::string str;
     double size;

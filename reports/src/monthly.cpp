@@ -7,12 +7,14 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <kainjow/mustache.hpp>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "paxstats/db/regions.hpp"
@@ -80,6 +82,14 @@ std::string mention(const std::string& user_id, const std::string& name) {
   return user_id.empty() ? slack::escape_text(name) : "<@" + user_id + ">";
 }
 
+// "1 post", "2 posts".
+std::string plural(long n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// "the top 12 posters", "the top poster".
+std::string top_posters(size_t n) { return n == 1 ? "top poster" : "top " + std::to_string(n) + " posters"; }
+
 // "A", "A & B", "A, B & C", "A, B, C & 2 more".
 std::string join_names(const std::vector<std::string>& names, size_t shown = 3) {
   std::string out;
@@ -131,19 +141,42 @@ std::string file_safe(const std::string& s) {
   return out;
 }
 
-// The milestones (in the spirit of weaselbot's achievements), in the order the message lists
-// them: the year's post counts, then leading, then the week and the AO.
+// The milestones (in the spirit of weaselbot's achievements), in the order they are announced.
+// Each threshold is written here only; the rule's words are made from it.
+enum class MilestoneRule { year_posts, month_led, month_led_aos, week_posts, year_posts_at_ao };
 struct Milestone {
+  const char* key;
   const char* name;
-  const char* rule;
-  int year_posts = 0;  // earned by reaching this many posts in the year (0: another rule)
+  MilestoneRule rule;
+  int at;
+  const char* emblem;
 };
 constexpr Milestone kMilestones[] = {
-    {"El Quatro", "25 posts this year", 25},          {"Golden Boy", "50 posts this year", 50},
-    {"Centurion", "100 posts this year", 100},        {"Karate Kid", "150 posts this year", 150},
-    {"Crazy Person", "200 posts this year", 200},     {"Leader of Men", "led 4 beatdowns in a month"},
-    {"The Boss", "led 6 beatdowns in a month"},       {"Cadre", "led at 7 AOs in a month"},
-    {"6 pack", "6 posts in a week"},                  {"Holding Down the Fort", "50 posts at one AO this year"}};
+    {"el_quatro", "El Quatro", MilestoneRule::year_posts, 25, "star"},
+    {"golden_boy", "Golden Boy", MilestoneRule::year_posts, 50, "star"},
+    {"centurion", "Centurion", MilestoneRule::year_posts, 100, "trophy"},
+    {"karate_kid", "Karate Kid", MilestoneRule::year_posts, 150, "trophy"},
+    {"crazy_person", "Crazy Person", MilestoneRule::year_posts, 200, "trophy"},
+    {"leader_of_men", "Leader of Men", MilestoneRule::month_led, 4, "medal"},
+    {"the_boss", "The Boss", MilestoneRule::month_led, 6, "medal"},
+    {"cadre", "Cadre", MilestoneRule::month_led_aos, 7, "medal"},
+    {"six_pack", "6 pack", MilestoneRule::week_posts, 6, "flame"},
+    {"holding_down_the_fort", "Holding Down the Fort", MilestoneRule::year_posts_at_ao, 50, "flame"}};
+
+std::string rule_text(const Milestone& m) {
+  const std::string n = std::to_string(m.at);
+  switch (m.rule) {
+    case MilestoneRule::year_posts: return n + " posts this year";
+    case MilestoneRule::month_led: return "led " + n + " beatdowns in a month";
+    case MilestoneRule::month_led_aos: return "led at " + n + " AOs in a month";
+    case MilestoneRule::week_posts: return n + " posts in a week";
+    case MilestoneRule::year_posts_at_ao: return n + " posts at one AO this year";
+  }
+  return n;
+}
+
+// At most this many names on one achievement card; more earners get more cards.
+constexpr size_t kNamesPerCard = 16;
 
 class Planner {
  public:
@@ -157,6 +190,7 @@ class Planner {
       color_keys_.push_back(id);
     }
     plan_.region = region_.slug;
+    plan_.region_name = region_.name;
     plan_.month = month_;
     for (auto& g : rq::gone_recipients(db_, region_.slug)) gone_.insert(std::move(g));
     for (auto& u : db::opt_outs(db_, region_.slug)) opted_out_.insert(std::move(u));
@@ -171,10 +205,12 @@ class Planner {
     if (wanted("leaderboards")) leaderboards();
     if (wanted("awards")) awards();
     if (wanted("kotter")) kotter();
+    if (wanted("year_glance")) year_glance();
     for (const auto& [report, n] : gone_skipped_)
-      plan_.notes.push_back(report + ": " + std::to_string(n) + " recipient(s) left out: deactivated users or archived channels");
+      plan_.notes.push_back(report + ": " + plural(n, "recipient", "recipients") +
+                            " left out: deactivated users or archived channels");
     for (const auto& [report, n] : opted_out_skipped_)
-      plan_.notes.push_back(report + ": " + std::to_string(n) + " person(s) left out: they opted out of DMs");
+      plan_.notes.push_back(report + ": " + plural(n, "person", "people") + " left out: they opted out of DMs");
     return std::move(plan_);
   }
 
@@ -293,6 +329,10 @@ class Planner {
       std::string subtitle = std::to_string(this_month) + " in " + month_name(month_) + " · " + std::to_string(last_month) +
                              " the month before · " + std::to_string(total) + " this year";
       if (streak > 1) subtitle += " · " + std::to_string(streak) + "-week streak";
+      if (per_ao.size() == 1) {  // one series has no legend: the subtitle names the AO
+        const auto& ao = per_ao.begin()->first;
+        subtitle += " · all at " + (ao_names_.count(ao) ? ao_names_[ao] : ao);
+      }
       auto c = chart(render::Kind::stacked_bar, "Posts by " + name + " in " + month_.substr(0, 4), subtitle);
       for (const auto& m : months) c.categories.push_back(abbr(m));
       for (auto& [ao, values] : per_ao) c.series.push_back({ao, ao_names_.count(ao) ? ao_names_[ao] : ao, values});
@@ -300,6 +340,7 @@ class Planner {
       auto d = base();
       d.set("name", name);
       d.set("this_month", std::to_string(this_month));
+      d.set("posts_this_month", plural(this_month, "post", "posts"));
       d.set("last_month", std::to_string(last_month));
       d.set("total", std::to_string(total));
       if (streak > 1) d.set("streak", std::to_string(streak));
@@ -336,8 +377,10 @@ class Planner {
     }
     std::vector<std::pair<std::string, std::pair<std::string, int>>> order(totals.begin(), totals.end());
     std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
+    const size_t everyone = order.size();
     if (order.size() > 30) order.resize(30);
     auto c = chart(render::Kind::horizontal_bar, "Qs across all AOs — " + month_name(month_), "Q and Co-Q credits, by AO");
+    c.cut_of = static_cast<int>(everyone);
     std::map<std::string, size_t> row;
     for (size_t i = 0; i < order.size(); ++i) {
       c.categories.push_back(order[i].second.first);
@@ -365,12 +408,20 @@ class Planner {
     const auto rows = rq::ao_months(db_, region_.slug, span);
     std::map<std::string, std::map<std::string, rq::AoMonth>> by_ao;
     for (const auto& r : rows) by_ao[r.ao_id][r.month] = r;
+    // Before an AO's first beatdown it did not exist: no data, not zero.
+    std::map<std::string, std::string> first_month;
+    for (auto& [ao, m] : rq::ao_first_months(db_, region_.slug)) first_month[ao] = m;
+    auto existed = [&](const std::string& ao, const std::string& m) {
+      auto it = first_month.find(ao);
+      return it == first_month.end() || it->second <= m;
+    };
     if (auto channel = firstf("ao_trend"); channel && !rows.empty()) {
       auto c = chart(render::Kind::line, "Posts per AO per month", month_name(last12.front()) + " – " + month_name(month_));
       for (const auto& m : last12) c.categories.push_back(abbr(m));
       for (const auto& [ao, months_of] : by_ao) {
         render::Series s{ao, ao_names_[ao], {}};
-        for (const auto& m : last12) s.values.push_back(months_of.count(m) ? months_of.at(m).posts : 0);
+        for (const auto& m : last12)
+          s.values.push_back(months_of.count(m) ? months_of.at(m).posts : existed(ao, m) ? 0.0 : NAN);
         c.series.push_back(std::move(s));
       }
       c.y_title = "Posts";
@@ -384,8 +435,9 @@ class Planner {
       for (const auto& m : last12) {
         c.categories.push_back(abbr(m));
         const auto it = months_of.find(m);
-        beatdowns.values.push_back(it == months_of.end() ? 0 : it->second.beatdowns);
-        average.values.push_back(it == months_of.end() ? 0 : std::round(it->second.average_attendance() * 10) / 10);
+        // A month without beatdowns has 0 beatdowns (once the AO exists) and no average at all.
+        beatdowns.values.push_back(it != months_of.end() ? it->second.beatdowns : existed(ao, m) ? 0.0 : NAN);
+        average.values.push_back(it == months_of.end() ? NAN : std::round(it->second.average_attendance() * 10) / 10);
       }
       c.series = {beatdowns, average};
       c.color_keys = {"beatdowns", "average"};
@@ -450,10 +502,12 @@ class Planner {
       auto month_chart = board(period_, "Leaderboard — " + month_name(month_));
       auto d = base();
       d.set("count", std::to_string(month_chart.categories.size()));
+      d.set("top_posters", top_posters(month_chart.categories.size()));
       deliver("leaderboards.month", *channel, false, "leaderboard-month.png", "Leaderboard — " + month_name(month_),
               fill("leaderboard_month", d), std::move(month_chart));
       auto ytd_chart = board(ytd_, "Leaderboard — " + month_.substr(0, 4) + " to date");
       d.set("count", std::to_string(ytd_chart.categories.size()));
+      d.set("top_posters", top_posters(ytd_chart.categories.size()));
       deliver("leaderboards.ytd", *channel, false, "leaderboard-ytd.png", "Leaderboard — " + month_.substr(0, 4),
               fill("leaderboard_ytd", d), std::move(ytd_chart));
     }
@@ -471,6 +525,7 @@ class Planner {
       auto d = base();
       d.set("ao", name);
       d.set("count", std::to_string(rows.size()));
+      d.set("top_posters", top_posters(rows.size()));
       deliver("leaderboards.ao", ao, false, "leaderboard-" + file_safe(ao) + ".png", "Leaderboard — " + month_name(month_),
               fill("leaderboard_ao", d), std::move(c));
     }
@@ -505,7 +560,8 @@ class Planner {
     const std::vector<Card> cards = {
         {"most_posts", "Most posts", "posts", "trophy", 1, of(&rq::PersonStats::posts)},
         {"most_qs", "Most Qs", "beatdowns led", "star", 1, of(&rq::PersonStats::led)},
-        {"most_fngs", "Most FNGs brought", "FNGs at beatdowns they led", "medal", 1, of(&rq::PersonStats::fngs_led)},
+        // Backblasts do not say who brought an FNG, only who led the beatdown they came to.
+        {"most_fngs", "Most FNGs welcomed as Q", "FNGs at beatdowns they led", "medal", 1, of(&rq::PersonStats::fngs_led)},
         {"most_aos", "Most AOs visited", "AOs", "medal", 2, of(&rq::PersonStats::unique_aos)},
         {"longest_streak", "Longest streak", "weeks in a row", "flame", 2,
          [&](const std::string& p) { return streak_of.count(p) ? streak_of.at(p) : 0; }},
@@ -538,12 +594,15 @@ class Planner {
     milestones(*channel, stats);
   }
 
+  // One card per achievement reached in the month: its name, its rule, and who earned it (more
+  // cards when many did). Each is earned once per period: year milestones in the month they are
+  // crossed, month ones for the month, the 6 pack per week that ends in the month.
   void milestones(const std::string& channel, const std::vector<rq::PersonStats>& month_stats) {
-    struct Earned {
-      std::string person, user_id, name, milestone;
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> earned;  // key → (user id, name)
+    std::map<std::string, std::set<std::string>> seen;                               // key → people
+    auto earn = [&](const Milestone& m, const std::string& person, const std::string& user_id, const std::string& name) {
+      if (seen[m.key].insert(person).second) earned[m.key].emplace_back(user_id, name);
     };
-    std::vector<Earned> earned;
-    const std::string year_of = month_.substr(0, 4);
     // Posts this year, and at each AO: crossed in this month.
     std::map<std::string, std::pair<int, int>> year;                          // person → (before, after)
     std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
@@ -555,84 +614,109 @@ class Planner {
       }
       who[r.person] = {r.user_id, r.name};
     }
-    for (const auto& [person, counts] : year)
-      for (const auto& m : kMilestones)
-        if (m.year_posts && counts.second >= m.year_posts && counts.first < m.year_posts)
-          earned.push_back({person, who[person].first, who[person].second, m.name});
-    for (const auto& st : month_stats) {
-      if (st.led >= 4)
-        earned.push_back({st.person, st.user_id, st.name, "Leader of Men"});
-      if (st.led >= 6)
-        earned.push_back({st.person, st.user_id, st.name, "The Boss"});
-      if (st.led_aos >= 7)
-        earned.push_back({st.person, st.user_id, st.name, "Cadre"});
-    }
-    const auto weeks = rq::busy_weeks(db_, region_.slug, period_, 1);
-    std::map<std::string, int> best_week;
-    for (const auto& w : weeks) {
-      best_week[w.person] = std::max(best_week[w.person], w.posts);
-      if (w.posts >= 6) earned.push_back({w.person, w.user_id, w.name, "6 pack"});
-    }
-    for (const auto& [key, counts] : at_ao)
-      if (counts.second >= 50 && counts.first < 50)
-        earned.push_back({key.first, who[key.first].first, who[key.first].second, "Holding Down the Fort"});
-    if (earned.empty()) return;
-    std::stable_sort(earned.begin(), earned.end(), [](const Earned& a, const Earned& b) { return a.name < b.name; });
-
-    render::Chart c = chart(render::Kind::table, "Achievements unlocked — " + month_name(month_),
-                            "What each person reached; every milestone is earned once per period");
-    c.columns = {"Posts in " + year_of, "Led this month", "AOs led", "Best week", "Achievements"};
-    std::map<std::string, int> count_of;
-    for (const auto& e : earned) ++count_of[e.person];
-    std::map<std::string, const rq::PersonStats*> month_of;
-    for (const auto& st : month_stats) month_of[st.person] = &st;
-    std::set<std::string> shown;
-    for (const auto& e : earned) {
-      if (!shown.insert(e.person).second) continue;
-      const auto* m = month_of.count(e.person) ? month_of[e.person] : nullptr;
-      c.rows.emplace_back(e.name, std::vector<double>{double(year[e.person].second), double(m ? m->led : 0),
-                                                      double(m ? m->led_aos : 0), double(best_week[e.person]),
-                                                      double(count_of[e.person])});
-    }
-    // The message: one line per milestone, naming everyone who earned it (a person once per line).
-    std::map<std::string, std::vector<std::string>> by_milestone;
-    for (const auto& e : earned) {
-      auto& names = by_milestone[e.milestone];
-      const auto tag = mention(e.user_id, e.name);
-      if (std::find(names.begin(), names.end(), tag) == names.end()) names.push_back(tag);
-    }
-    kainjow::mustache::data list{kainjow::mustache::data::type::list};
+    int min_week = 1000;
+    for (const auto& m : kMilestones)
+      if (m.rule == MilestoneRule::week_posts) min_week = std::min(min_week, m.at);
+    const auto weeks = rq::busy_weeks(db_, region_.slug, period_, min_week);
     for (const auto& m : kMilestones) {
-      const auto it = by_milestone.find(m.name);
-      if (it == by_milestone.end()) continue;
-      kainjow::mustache::data item;
-      item.set("name", m.name);
-      item.set("what", m.rule);
-      item.set("who", join_names(it->second, it->second.size()));
-      list.push_back(item);
+      switch (m.rule) {
+        case MilestoneRule::year_posts:
+          for (const auto& [person, counts] : year)
+            if (counts.second >= m.at && counts.first < m.at) earn(m, person, who[person].first, who[person].second);
+          break;
+        case MilestoneRule::year_posts_at_ao:
+          for (const auto& [key, counts] : at_ao)
+            if (counts.second >= m.at && counts.first < m.at) earn(m, key.first, who[key.first].first, who[key.first].second);
+          break;
+        case MilestoneRule::month_led:
+        case MilestoneRule::month_led_aos:
+          for (const auto& st : month_stats)
+            if ((m.rule == MilestoneRule::month_led ? st.led : st.led_aos) >= m.at) earn(m, st.person, st.user_id, st.name);
+          break;
+        case MilestoneRule::week_posts:
+          for (const auto& w : weeks)
+            if (w.posts >= m.at) earn(m, w.person, w.user_id, w.name);
+          break;
+      }
     }
-    fit_rows(c);
-    auto d = base();
-    d.set("milestones", list);
-    deliver("awards.milestones", channel, false, "award-milestones.png", "Achievements — " + month_name(month_),
-            fill("awards_milestones", d), std::move(c));
+    for (const auto& m : kMilestones) {
+      auto it = earned.find(m.key);
+      if (it == earned.end()) continue;
+      auto people = it->second;
+      std::stable_sort(people.begin(), people.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+      const size_t cards = (people.size() + kNamesPerCard - 1) / kNamesPerCard;
+      for (size_t k = 0; k < cards; ++k) {
+        std::vector<std::string> names, mentions;
+        for (size_t i = k * kNamesPerCard; i < std::min(people.size(), (k + 1) * kNamesPerCard); ++i) {
+          names.push_back(people[i].second);
+          mentions.push_back(mention(people[i].first, people[i].second));
+        }
+        render::Chart c;
+        c.kind = render::Kind::award;
+        c.title = c.award = m.name;
+        c.person = join_names(names, names.size());
+        c.figure = rule_text(m);
+        c.period = month_name(month_) + (cards > 1 ? " · " + std::to_string(k + 1) + " of " + std::to_string(cards) : "");
+        c.emblem = m.emblem;
+        auto d = base();
+        d.set("name", m.name);
+        d.set("what", rule_text(m));
+        d.set("who", join_names(mentions, mentions.size()));
+        if (cards > 1) d.set("part", std::to_string(k + 1) + " of " + std::to_string(cards));
+        const std::string suffix = cards > 1 ? "." + std::to_string(k + 1) : "";
+        deliver("awards.milestone." + std::string(m.key) + suffix, channel, false,
+                "award-" + std::string(m.key) + (cards > 1 ? "-" + std::to_string(k + 1) : "") + ".png",
+                std::string(m.name) + " — " + month_name(month_), fill("awards_milestone", d), std::move(c));
+      }
+    }
   }
 
-  // PAX who were regulars and have gone quiet, and regulars who have never led: to each site Q
-  // (their AOs' people, by the AO each posted at most) and the whole list to the kotter channel.
+  // Kotter, as PAX Vault (F3 Nation's dashboard) classes it: PAX gone quiet, in four classes
+  // (new PAX drop, veteran drift, seasonal, soft drift), each with where and when they were last
+  // seen and their three "besties" (who they posted with most: who to ask to reach out); then the
+  // regulars who have never led. To each site Q (the PAX last seen at their AOs, the regulars by
+  // the AO of most posts) and the whole list to the kotter channel.
   void kotter() {
-    const int k = region_.kotter_min_posts, window = region_.kotter_window_weeks, quiet = region_.kotter_quiet_weeks;
+    const auto& k = region_.kotter;
     const auto as_of = day_of(period_.last);
     struct Person {
-      rq::KotterRow row;
-      bool missing;
+      std::string section, person, user_id, name, route_ao, last_ao_name, last_post;
+      int posts = 0, days = 0, led = 0;
+      double per_month = 0;
+      std::vector<rq::Bestie> besties;
     };
     std::vector<Person> people;
-    for (auto& r : rq::kotter_candidates(db_, region_.slug, period_.last, k, window, quiet)) {
+    std::set<std::string> listed;
+    const int reach = std::max({k.max_days, k.seasonal_max_days, k.soft_max_days});
+    for (auto& r : rq::drift_candidates(db_, region_.slug, period_.last, k.min_days, reach)) {
       if (!r.user_id.empty() && gone_.count(r.user_id)) continue;  // deactivated: nobody to reach
-      const bool missing = r.window_posts >= k && r.quiet_posts == 0;
-      const bool never_led = r.led_ever == 0;
-      if (missing || never_led) people.push_back({std::move(r), missing});
+      const int days = static_cast<int>((as_of - day_of(r.last_post)).count());
+      const int age = static_cast<int>((as_of - day_of(r.first_post)).count());
+      const double per_month = r.posts / std::max(1.0, age / 30.4375);
+      std::string section;
+      if (r.posts <= k.new_max_posts && days <= k.max_days && age <= k.new_first_days) section = kNewDrop;
+      else if (r.posts >= k.veteran_min_posts && per_month >= k.veteran_per_month && days >= k.veteran_quiet_days &&
+               days <= k.max_days)
+        section = kVeteran;
+      else if (r.posts >= k.seasonal_min_posts && per_month >= k.seasonal_per_month && r.recent_posts <= k.seasonal_recent_posts &&
+               days >= k.seasonal_quiet_days && days <= k.seasonal_max_days && r.aos <= k.seasonal_max_aos)
+        section = kSeasonal;
+      else if (r.posts >= k.soft_min_posts && r.posts <= k.soft_max_posts && days >= k.soft_quiet_days && days <= k.soft_max_days)
+        section = kSoft;
+      else
+        continue;
+      listed.insert(r.person);
+      people.push_back({section, r.person, r.user_id, r.name, r.last_ao, r.last_ao_name, r.last_post, r.posts, days,
+                        r.led_ever, per_month, std::move(r.besties)});
+    }
+    // The regulars who have never led (posting now, or gone quiet and listed above already).
+    for (auto& r : rq::kotter_candidates(db_, region_.slug, period_.last, region_.kotter_min_posts,
+                                         region_.kotter_window_weeks, region_.kotter_quiet_weeks)) {
+      if ((!r.user_id.empty() && gone_.count(r.user_id)) || r.led_ever > 0 || listed.count(r.person)) continue;
+      Person p{kNeverLed, r.person, r.user_id, r.name, r.home_ao, ao_names_.count(r.home_ao) ? ao_names_[r.home_ao] : "",
+               r.last_post, r.window_posts + r.quiet_posts, static_cast<int>((as_of - day_of(r.last_post)).count()), 0,
+               0, {}};
+      people.push_back(std::move(p));
     }
     std::vector<std::pair<std::string, std::string>> site_qs = rq::site_qs(db_, region_.slug);
     if (!region_.kotter_channel && site_qs.empty()) {
@@ -641,51 +725,84 @@ class Planner {
       return;
     }
     if (people.empty()) {
-      plan_.notes.push_back("kotter: nobody has gone quiet, and every regular has led");
+      plan_.notes.push_back("kotter: nobody has drifted, and every regular has led");
       return;
     }
-    std::stable_sort(people.begin(), people.end(), [](const Person& a, const Person& b) {
-      return std::tie(b.missing, b.row.window_posts, a.row.name) < std::tie(a.missing, a.row.window_posts, b.row.name);
+    const std::vector<std::string> order = {kNewDrop, kVeteran, kSeasonal, kSoft, kNeverLed};
+    std::stable_sort(people.begin(), people.end(), [&](const Person& a, const Person& b) {
+      const auto ia = std::find(order.begin(), order.end(), a.section), ib = std::find(order.begin(), order.end(), b.section);
+      return std::tie(ia, b.posts, a.name) < std::tie(ib, a.posts, b.name);
     });
     auto send = [&](const std::string& report, const std::string& recipient, bool to_user, const std::string& where,
                     const std::vector<const Person*>& list) {
       auto c = chart(render::Kind::table, "Kotter — " + where,
-                     "As of " + date::format("%b %d, %Y", as_of) + ": quiet for " + std::to_string(quiet) +
-                         "+ weeks, or never led");
-      c.columns = {"Posts (" + std::to_string(window) + " wks)", "Last " + std::to_string(quiet) + " wks", "Days quiet",
-                   "Times led"};
-      kainjow::mustache::data missing{kainjow::mustache::data::type::list}, never{kainjow::mustache::data::type::list};
-      bool any_missing = false, any_never = false;
+                     "As of " + date::format("%b %d, %Y", as_of) + ": PAX who have drifted, by PAX Vault's classes");
+      c.columns = {"Posts", "Per month", "Days quiet"};
+      c.text_columns = {"Last seen", "Besties"};
+      kainjow::mustache::data sections{kainjow::mustache::data::type::list};
+      std::string current;
+      kainjow::mustache::data entries{kainjow::mustache::data::type::list};
+      // The message names the first of each section (the chart has everyone): 18 lines shared
+      // by the sections fit Slack's length, and one long section cannot crowd out the others.
+      std::map<std::string, int> titles;  // section → people in it
+      for (const auto* p : list) ++titles[p->section];
+      // The chart shows the first 15 of a section (most posts first), so a region of a thousand
+      // PAX still gets an image Slack can show; its heading says how many there are.
+      constexpr int kChartRows = 15;
+      const int kPerSection = std::max(2, 18 / static_cast<int>(std::max<size_t>(titles.size(), 1)));
+      int in_section = 0;
+      auto close_section = [&] {
+        if (current.empty()) return;
+        kainjow::mustache::data sec;
+        sec.set("title", current);
+        sec.set("hint", section_hint(current));
+        sec.set("people", entries);
+        if (in_section > kPerSection) sec.set("more", std::to_string(in_section - kPerSection));
+        sections.push_back(sec);
+        entries = kainjow::mustache::data{kainjow::mustache::data::type::list};
+        in_section = 0;
+      };
       for (const auto* p : list) {
-        const int days = static_cast<int>((as_of - day_of(p->row.last_post)).count());
-        c.rows.emplace_back(p->row.name, std::vector<double>{double(p->row.window_posts), double(p->row.quiet_posts),
-                                                             double(days), double(p->row.led_ever)});
-        kainjow::mustache::data item;
-        item.set("who", mention(p->row.user_id, p->row.name));
-        item.set("last_post", date::format("%b %d", day_of(p->row.last_post)));
-        if (p->missing) {
-          item.set("posts", std::to_string(p->row.window_posts));
-          missing.push_back(item);
-          any_missing = true;
-        } else {
-          item.set("posts", std::to_string(p->row.window_posts + p->row.quiet_posts));
-          never.push_back(item);
-          any_never = true;
+        if (p->section != current) {
+          close_section();
+          current = p->section;
+          const int n = titles[current];
+          c.rows.emplace_back(current + " · " + std::to_string(n) +
+                                  (n > kChartRows ? ", the " + std::to_string(kChartRows) + " with most posts shown" : ""),
+                              std::vector<double>{});  // a section heading
+          c.row_texts.emplace_back();
         }
+        const std::string seen = (p->last_ao_name.empty() ? "" : p->last_ao_name + ", ") +
+                                 date::format("%b %d", day_of(p->last_post));
+        std::vector<std::string> bestie_names, bestie_mentions;
+        for (const auto& b : p->besties) {
+          bestie_names.push_back(b.name);
+          bestie_mentions.push_back(mention(b.user_id, b.name));
+        }
+        ++in_section;
+        if (in_section <= kChartRows) {
+          c.rows.emplace_back(p->name,
+                              std::vector<double>{double(p->posts), std::round(p->per_month * 10) / 10, double(p->days)});
+          c.row_texts.push_back({seen, join_names(bestie_names, 3)});
+        }
+        if (in_section > kPerSection) continue;  // in the chart only
+        kainjow::mustache::data item;
+        item.set("who", mention(p->user_id, p->name));
+        item.set("posts", std::to_string(p->posts));
+        item.set("posts_text", plural(p->posts, "post", "posts"));
+        item.set("last_post", date::format("%b %d", day_of(p->last_post)));
+        if (!p->last_ao_name.empty()) item.set("last_ao", p->last_ao_name);
+        item.set("days", plural(p->days, "day", "days"));
+        if (!bestie_mentions.empty()) item.set("besties", join_names(bestie_mentions, 3));
+        entries.push_back(item);
       }
+      close_section();
       fit_rows(c);
       auto d = base();
       if (to_user) d.set("site_q", "<@" + recipient + ">");
       d.set("where", where);
       d.set("as_of", date::format("%b %d, %Y", as_of));
-      d.set("quiet_weeks", std::to_string(quiet));
-      d.set("window_weeks", std::to_string(window));
-      d.set("all_weeks", std::to_string(window + quiet));
-      d.set("min_posts", std::to_string(k));
-      d.set("missing", missing);
-      d.set("never_q", never);
-      d.set("has_missing", any_missing);
-      d.set("has_never_q", any_never);
+      d.set("sections", sections);
       deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where, fill("kotter", d),
               std::move(c));
     };
@@ -701,17 +818,97 @@ class Planner {
       std::vector<std::string> names;
       for (const auto& ao : aos) names.push_back(ao_names_.count(ao) ? ao_names_[ao] : ao);
       for (const auto& p : people)
-        if (std::find(aos.begin(), aos.end(), p.row.home_ao) != aos.end()) theirs.push_back(&p);
+        if (std::find(aos.begin(), aos.end(), p.route_ao) != aos.end()) theirs.push_back(&p);
       if (!theirs.empty()) send("kotter.site_q", user, true, join_names(names, 10), theirs);
     }
+  }
+
+  // The region's year at a glance, as F3 Nation's bot sends it on the 2nd: the rolling 12 months
+  // in three panels (posts, unique PAX, FNGs), each against the 12 months before (dashed).
+  void year_glance() {
+    auto channel = firstf("year_glance");
+    if (!channel) return;
+    std::string first = month_;
+    for (int i = 0; i < 23; ++i) first = previous_month(first);
+    const auto months = months_between(first, month_);  // 24: the year before, then this one
+    std::map<std::string, rq::RegionMonth> by_month;
+    for (const auto& r : rq::region_months(db_, region_.slug, {rq::month(first).first, period_.last})) by_month[r.month] = r;
+    // Before the region's first beatdown there is no data (not zeros).
+    std::string start;
+    for (const auto& [ao, m] : rq::ao_first_months(db_, region_.slug)) start = start.empty() ? m : std::min(start, m);
+    auto value = [&](const std::string& m, int rq::RegionMonth::*field) {
+      if (auto it = by_month.find(m); it != by_month.end()) return double(it->second.*field);
+      return !start.empty() && m >= start ? 0.0 : NAN;
+    };
+    const std::vector<std::string> before(months.begin(), months.begin() + 12), now(months.begin() + 12, months.end());
+    const std::string now_label = abbr(now.front()) + " " + now.front().substr(0, 4) + " – " + abbr(now.back()) + " " +
+                                  now.back().substr(0, 4);
+    const std::string before_label = abbr(before.front()) + " " + before.front().substr(0, 4) + " – " + abbr(before.back()) +
+                                     " " + before.back().substr(0, 4);
+    auto c = chart(render::Kind::line, region_.name + ": the year at a glance", "The last 12 months against the 12 before");
+    for (const auto& m : now) c.categories.push_back(abbr(m));
+    struct Measure {
+      const char* title;
+      int rq::RegionMonth::*field;
+    };
+    auto d = base();
+    for (const Measure& m : {Measure{"Posts", &rq::RegionMonth::posts}, Measure{"Unique PAX", &rq::RegionMonth::unique_pax},
+                             Measure{"FNGs", &rq::RegionMonth::fngs}}) {
+      render::Series a{"now", now_label, {}, false, "#0072B2"}, b{"before", before_label, {}, true, "#868C94"};
+      double sum_now = 0, sum_before = 0;
+      for (size_t i = 0; i < 12; ++i) {
+        a.values.push_back(value(now[i], m.field));
+        b.values.push_back(value(before[i], m.field));
+        if (std::isfinite(a.values.back())) sum_now += a.values.back();
+        if (std::isfinite(b.values.back())) sum_before += b.values.back();
+      }
+      c.panels.push_back({m.title, {a, b}});
+      const std::string key = m.field == &rq::RegionMonth::posts ? "posts" : m.field == &rq::RegionMonth::fngs ? "fngs" : "pax";
+      if (key == "pax") {  // unique PAX do not add up over months: this month against a year ago
+        d.set("pax_now", std::to_string(static_cast<long>(a.values.back())));
+        d.set("pax_before", std::isfinite(b.values.back()) ? std::to_string(static_cast<long>(b.values.back())) : "–");
+      } else {
+        d.set(key + "_now", std::to_string(static_cast<long>(sum_now)));
+        d.set(key + "_before", std::to_string(static_cast<long>(sum_before)));
+      }
+    }
+    c.height = 560;
+    d.set("range", now_label);
+    d.set("range_before", before_label);
+    deliver("year_glance", *channel, false, "year_glance.png", region_.name + " — the year at a glance",
+            fill("year_glance", d), std::move(c));
+  }
+
+  static constexpr const char* kNewDrop = "New PAX drop";
+  static constexpr const char* kVeteran = "Veteran drift";
+  static constexpr const char* kSeasonal = "Seasonal";
+  static constexpr const char* kSoft = "Soft drift";
+  static constexpr const char* kNeverLed = "Regulars who have never Q'd";
+
+  std::string section_hint(const std::string& section) const {
+    const auto& k = region_.kotter;
+    if (section == kNewDrop)
+      return "new this season (" + std::to_string(k.new_max_posts) + " posts or fewer), not seen for " +
+             std::to_string(k.min_days) + "+ days: a call now keeps them";
+    if (section == kVeteran)
+      return std::to_string(k.veteran_min_posts) + "+ posts, " + std::to_string(k.veteran_per_month) +
+             "+ a month, quiet " + std::to_string(k.veteran_quiet_days) + "+ days";
+    if (section == kSeasonal)
+      return "come and go with the seasons: " + std::to_string(k.seasonal_min_posts) + "+ posts, quiet " +
+             std::to_string(k.seasonal_quiet_days) + "–" + std::to_string(k.seasonal_max_days) + " days";
+    if (section == kSoft)
+      return std::to_string(k.soft_min_posts) + "–" + std::to_string(k.soft_max_posts) + " posts, quiet " +
+             std::to_string(k.soft_quiet_days) + "–" + std::to_string(k.soft_max_days) + " days";
+    return std::to_string(region_.kotter_min_posts) + "+ posts in the last " +
+           std::to_string(region_.kotter_window_weeks + region_.kotter_quiet_weeks) + " weeks: ask them to lead one";
   }
 };
 
 }  // namespace
 
 const std::vector<std::string>& report_names() {
-  static const std::vector<std::string> names = {"pax_monthly", "q_counts",     "ao_trend", "ao_summary",
-                                                 "fng_counts",  "leaderboards", "awards",   "kotter"};
+  static const std::vector<std::string> names = {"pax_monthly", "q_counts", "ao_trend", "ao_summary", "fng_counts",
+                                                 "leaderboards", "awards", "kotter", "year_glance"};
   return names;
 }
 
@@ -783,6 +980,14 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
   const rq::Snapshot snapshot(db, region, rq::month(month).last);
   auto plan = Planner(db, r, std::string(month), std::set<std::string>(only.begin(), only.end())).run();
   plan.beatdowns = rq::beatdown_count(db, region, rq::month(month));
+  // The names of everyone the plan sends to or mentions, read once.
+  std::set<std::string> ids;
+  static const std::regex mentioned(R"(<[@#]([A-Z][A-Z0-9]{2,20})(?:\|[^>]*)?>)");
+  for (const auto& d : plan.deliveries) {
+    ids.insert(d.recipient);
+    for (std::sregex_iterator it(d.comment.begin(), d.comment.end(), mentioned), end; it != end; ++it) ids.insert((*it)[1]);
+  }
+  for (auto& [id, name] : rq::names_of(db, region, {ids.begin(), ids.end()})) plan.names[id] = std::move(name);
   return plan;
 }
 

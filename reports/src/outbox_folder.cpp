@@ -6,24 +6,10 @@
 
 #include "paxstats/error.hpp"
 #include "paxstats/render/render.hpp"
+#include "outbox_page.hpp"
 #include "paxstats/reports/monthly.hpp"
 
 namespace paxstats::reports {
-namespace {
-
-std::string html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else if (c == '"') out += "&quot;";
-    else out += c;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress) {
   // Each chart is independent: one worker per core takes the next one.
@@ -68,21 +54,16 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
   }
 
   nlohmann::json list = nlohmann::json::array();
-  std::string page = "<!doctype html><meta charset=utf-8><title>paxstats — " + html(plan.region) + " " + html(plan.month) +
-                     "</title><style>body{font-family:sans-serif;margin:2em;background:#f6f8fa}figure{display:inline-block;"
-                     "vertical-align:top;margin:1em;padding:1em;background:#fff;border:1px solid #ddd;max-width:660px}"
-                     "img{max-width:640px}figcaption{font-size:14px;color:#333}code{color:#555}</style>"
-                     "<h1>paxstats: " + html(plan.region) + ", " + html(plan.month) + "</h1><p>" +
-                     std::to_string(plan.deliveries.size()) + " deliveries planned; nothing was sent.</p>";
-  for (const auto& n : plan.notes) page += "<p>note: " + html(n) + "</p>";
+  std::vector<detail::PageChart> page_charts;
   for (size_t i = 0; i < plan.deliveries.size(); ++i) {
     const auto& d = plan.deliveries[i];
     list.push_back({{"report", d.report}, {"recipient", d.recipient}, {"to_user", d.to_user}, {"file", d.file},
                     {"title", d.title}, {"comment", d.comment}, {"alt_txt", alt[i]}});
-    page += "<figure><img src=\"" + html(d.file) + "\" alt=\"" + html(alt[i]) + "\"><figcaption><b>" + html(d.report) +
-            "</b> → <code>" + html(d.recipient) + "</code>" + (d.to_user ? " (DM)" : "") + "<br>" + html(d.title) + "<br><i>" +
-            html(d.comment) + "</i></figcaption></figure>";
+    const auto size = render::pixel_size(d.chart);
+    const double scale = d.chart.scale > 0 ? d.chart.scale : 1;
+    page_charts.push_back({alt[i], static_cast<int>(size.width / scale), static_cast<int>(size.height / scale)});
   }
+  const std::string page = detail::outbox_page(plan, page_charts);
   std::ofstream(dir / "deliveries.json") << list.dump(2) << "\n";
   std::ofstream(dir / "index.html") << page << "\n";
   return dir / "index.html";

@@ -66,7 +66,7 @@ TEST_F(Cli, DbLifecycleAndRegionsFromTheCommandLine) {
 
   auto set = run_cli(home.path(), "region set stl send_kotter=false firstf_channel=C0123ABCD");
   EXPECT_EQ(set.status, 0) << set.output;
-  EXPECT_TRUE(contains(set.output, "send_kotter:          false")) << set.output;
+  EXPECT_TRUE(contains(set.output, "send_kotter:                  false")) << set.output;
 
   auto migrate = run_cli(home.path(), "db migrate");
   EXPECT_EQ(migrate.status, 0);

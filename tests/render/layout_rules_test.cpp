@@ -106,7 +106,7 @@ std::vector<std::pair<std::string, render::Chart>> battery() {
   card.award = "El Quatro";
   card.figure = "25 posts this year";
   card.period = "October 2026";
-  for (int i = 0; i < 14; ++i) card.person += (i ? ", " : "") + std::string("Person ") + std::to_string(i);
+  for (int i = 0; i < 16; ++i) card.person += (i ? ", " : "") + std::string("Person ") + std::to_string(i);
   out.emplace_back("card with many names", card);
   render::Chart panels;
   panels.kind = render::Kind::line;
@@ -353,7 +353,7 @@ TEST(LayoutRules, WrappedNamesOnACardStayInside) {
   auto cards = battery();
   const auto& card = std::find_if(cards.begin(), cards.end(), [](const auto& p) { return p.first == "card with many names"; })->second;
   const auto list = render::draw_list(card);
-  EXPECT_EQ(lines_with(list, "lines=3").size(), 1u) << list;
+  EXPECT_EQ(lines_with(list, "lines=7").size(), 1u) << list;
 }
 
 TEST(LayoutRules, TheCheckSeesMarksOffTheCanvasAndOverlappingText) {

@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -47,7 +48,8 @@ Person person_of(const json& ref) {
 struct Post {
   std::string person, date, ao;
   bool led = false;
-  int fngs = 0;  // FNGs at the beatdown, when this person led it
+  int fngs = 0;     // FNGs at the beatdown, when this person led it
+  size_t bd = 0;    // which beatdown (its place in truth.json)
 };
 
 class AwardsKotter : public ::testing::Test {
@@ -60,14 +62,16 @@ class AwardsKotter : public ::testing::Test {
     ws_ = new test::GeneratedWorkspace(o);
     for (const auto& u : test::load_json(ws_->path() / "users.json"))
       if (u["deleted"] == true) deactivated_.insert(u["id"].get<std::string>());
+    size_t bd = 0;
     for (const auto& b : ws_->truth["beatdowns"]) {
+      ++bd;
       std::set<std::string> leaders{person_of(b["q"]).key()};
       for (const auto& c : b["coqs"]) leaders.insert(person_of(c).key());
       for (const auto& p : b["pax"]) {
         const Person who = person_of(p);
         people_[who.key()] = who;
         const bool led = leaders.count(who.key()) > 0;
-        posts_.push_back({who.key(), b["date"], b["ao"], led, led ? b["fngs"]["count"].get<int>() : 0});
+        posts_.push_back({who.key(), b["date"], b["ao"], led, led ? b["fngs"]["count"].get<int>() : 0, bd});
       }
     }
   }
@@ -193,34 +197,43 @@ TEST_F(AwardsKotter, MilestonesAreThoseCrossedInTheMonthAndNoOthers) {
       if (n.second >= 50 && n.first < 50) want.insert({people_[key.first].who(), "Holding Down the Fort"});
 
     const auto plan = reports::plan_monthly(conn, "r", month, {"awards"});
-    const auto list = of(plan, "awards.milestones");
-    auto lines = list.empty() ? std::map<std::string, std::set<std::string>>{} : bullets(list[0].comment);
-    // A line per milestone: "*Name* (rule): who, who & who" names exactly those who earned it.
+    // One card per achievement (more when many earned it), each message naming that card's people:
+    // "• *Name* (rule): who, who & who". Together they name exactly those who earned it, once.
     std::map<std::string, std::set<std::string>> by_milestone;
     for (const auto& [who, milestone] : want) by_milestone[milestone].insert(who);
-    std::set<std::string> seen;
-    for (const auto& line : lines[""]) {
+    std::map<std::string, std::map<std::string, int>> named;  // milestone → who → cards naming them
+    for (const auto& d : plan.deliveries) {
+      if (!d.report.starts_with("awards.milestone.")) continue;
+      EXPECT_EQ(d.chart.kind, render::Kind::award) << d.report;
+      const auto lines = bullets(d.comment)[""];
+      ASSERT_EQ(lines.size(), 1u) << d.comment;
+      const std::string& line = *lines.begin();
       const std::string name = line.substr(1, line.find('*', 1) - 1);
+      EXPECT_EQ(d.chart.award, name);
+      EXPECT_EQ(d.chart.figure, line.substr(line.find(" (") + 2, line.find("): ") - line.find(" (") - 2)) << "the rule";
       const std::string names = line.substr(line.find("): ") + 3);
-      seen.insert(name);
-      size_t length = 0;
-      for (const auto& who : by_milestone[name]) {
-        EXPECT_NE(names.find(who), std::string::npos) << month << ": " << who << " missing from " << line;
-        length += who.size();
-      }
-      const size_t n = by_milestone[name].size();
+      size_t length = 0, n = 0;
+      for (const auto& who : by_milestone[name])
+        if (names.find(who) != std::string::npos) {
+          ++named[name][who];
+          length += who.size();
+          ++n;
+        }
+      EXPECT_LE(n, 16u) << "at most 16 names on a card";
       EXPECT_EQ(names.size(), length + (n > 1 ? 2 * n - 1 : 0)) << month << ": someone else in " << line;
     }
-    std::set<std::string> wanted_names;
-    for (const auto& [name, whos] : by_milestone) wanted_names.insert(name);
-    EXPECT_EQ(seen, wanted_names) << month;
-    EXPECT_EQ(list.empty(), want.empty()) << month;
+    for (const auto& [name, whos] : by_milestone) {
+      EXPECT_EQ(named[name].size(), whos.size()) << month << " " << name;
+      for (const auto& [who, cards] : named[name]) EXPECT_EQ(cards, 1) << who << " on " << cards << " cards of " << name;
+    }
+    for (const auto& [name, whos] : named) EXPECT_TRUE(by_milestone.count(name)) << month << ": " << name << " not earned";
   }
 }
 
-TEST_F(AwardsKotter, KotterListsTheQuietRegularsAndTheNeverLedAsTheTruthSays) {
+TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBesties) {
   db::set_region(conn, "r", {{"kotter_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
-                             {"kotter_min_posts", "3"}, {"kotter_window_weeks", "6"}, {"kotter_quiet_weeks", "3"}});
+                             {"kotter_min_posts", "3"}, {"kotter_window_weeks", "6"}, {"kotter_quiet_weeks", "3"},
+                             {"kotter_veteran_min_posts", "40"}, {"kotter_seasonal_min_posts", "20"}});
   // A site Q for every AO: the first Slack user (not deactivated) who led there.
   std::map<std::string, std::string> site_q;
   for (const auto& b : ws_->truth["beatdowns"])
@@ -228,28 +241,52 @@ TEST_F(AwardsKotter, KotterListsTheQuietRegularsAndTheNeverLedAsTheTruthSays) {
       site_q[b["ao"]] = b["q"]["user_id"];
   for (const auto& [ao, user] : site_q) db::set_site_q(conn, "r", ao, user);
 
-  const auto as_of = day_of("2026-09-30");
-  const auto window_start = date::format("%F", as_of - date::days{7 * 9}), quiet_start = date::format("%F", as_of - date::days{7 * 3});
-  std::map<std::string, int> window, quiet, led_ever;
-  std::map<std::string, std::map<std::string, int>> at_ao;
+  // PAX Vault's classes, recomputed from the truth with the region's thresholds.
+  const std::string day = "2026-09-30";
+  const auto as_of = day_of(day);
+  struct History {
+    int posts = 0, recent = 0, led = 0;
+    std::set<std::string> aos;
+    std::string first = "9999", last, last_ao;
+    std::map<size_t, bool> beatdowns;
+  };
+  std::map<std::string, History> h;
   for (const auto& p : posts_) {
-    if (p.date > "2026-09-30") continue;
-    if (p.led) ++led_ever[p.person];
-    if (p.date > window_start && p.date <= quiet_start) ++window[p.person];
-    if (p.date > quiet_start) ++quiet[p.person];
-    if (p.date > window_start) ++at_ao[p.person][p.ao];
+    if (p.date > day) continue;
+    auto& x = h[p.person];
+    ++x.posts;
+    x.led += p.led;
+    x.aos.insert(p.ao);
+    x.first = std::min(x.first, p.date);
+    if (p.date >= x.last) x.last = p.date, x.last_ao = p.ao;
+    if (day_of(p.date) > as_of - date::days{90}) ++x.recent;
+    x.beatdowns[p.bd] = true;
   }
-  std::set<std::string> want_missing, want_never;
-  for (const auto& [person, n] : at_ao) {
+  std::map<std::string, std::set<std::string>> want;  // section → who
+  std::set<std::string> listed;
+  for (const auto& [person, x] : h) {
     if (deactivated_.count(person)) continue;
-    int total = 0;
-    for (const auto& [ao, k] : n) total += k;
-    if (total < 3) continue;
-    if (window[person] >= 3 && quiet[person] == 0) want_missing.insert(people_[person].who());
-    else if (led_ever[person] == 0) want_never.insert(people_[person].who());
+    const int days = static_cast<int>((as_of - day_of(x.last)).count()), age = static_cast<int>((as_of - day_of(x.first)).count());
+    const double per_month = x.posts / std::max(1.0, age / 30.4375);
+    const int aos = static_cast<int>(x.aos.size());
+    std::string section;
+    if (days < 14) continue;
+    if (x.posts <= 6 && days <= 90 && age <= 90) section = "New PAX drop";
+    else if (x.posts >= 40 && per_month >= 4 && days >= 21 && days <= 90) section = "Veteran drift";
+    else if (x.posts >= 20 && per_month >= 2 && x.recent <= 1 && days >= 30 && days <= 120 && aos <= 2) section = "Seasonal";
+    else if (x.posts >= 7 && x.posts <= 99 && days >= 21 && days <= 45) section = "Soft drift";
+    else continue;
+    want[section].insert(people_[person].who());
+    listed.insert(person);
   }
-  ASSERT_FALSE(want_missing.empty());
-  ASSERT_FALSE(want_never.empty());
+  // The regulars who never led: 3+ posts in the last 9 weeks, none led ever, not listed above.
+  const auto since = date::format("%F", as_of - date::days{7 * 9});
+  for (const auto& [person, n] : per_person(since.substr(0, 8) + since.substr(8), day, [&](const Post& p) {
+         return p.date > since ? 1 : 0;
+       }))
+    if (n >= 3 && !deactivated_.count(person) && h[person].led == 0 && !listed.count(person))
+      want["Regulars who have never Q'd"].insert(people_[person].who());
+  ASSERT_GE(want.size(), 3u) << "the generated region should drift in several ways";
 
   const auto plan = reports::plan_monthly(conn, "r", "2026-09", {"kotter"});
   auto whos = [](const std::set<std::string>& lines) {
@@ -259,37 +296,87 @@ TEST_F(AwardsKotter, KotterListsTheQuietRegularsAndTheNeverLedAsTheTruthSays) {
   };
   const auto region = of(plan, "kotter.region");
   ASSERT_EQ(region.size(), 1u);
+  // The chart has everyone, in labelled sections; the message too, unless Slack's length cut it
+  // ("… and more"), and then only people of the right section.
+  // (the first 15 of each, and its heading says how many).
+  std::map<std::string, size_t> in_chart;
+  std::string heading;
+  for (const auto& [label, values] : region[0].chart.rows) {
+    if (values.empty()) heading = label;
+    else ++in_chart[heading];
+  }
+  for (const auto& [title, who] : want) {
+    const std::string label = title + " · " + std::to_string(who.size()) +
+                              (who.size() > 15 ? ", the 15 with most posts shown" : "");
+    EXPECT_EQ(in_chart[label], std::min<size_t>(15, who.size())) << label;
+  }
+  EXPECT_EQ(in_chart.size(), want.size());
   auto sections = bullets(region[0].comment);
-  EXPECT_EQ(whos(sections["Haven't posted in 3+ weeks"]), want_missing) << region[0].comment;
-  EXPECT_EQ(whos(sections["Regulars who have never Q'd"]), want_never) << region[0].comment;
-  EXPECT_EQ(region[0].chart.rows.size(), want_missing.size() + want_never.size());
+  sections.erase("");
+  EXPECT_EQ(region[0].comment.find("… and more"), std::string::npos) << "every section fits the message";
+  for (const auto& [title, lines] : sections) {
+    ASSERT_TRUE(want.count(title)) << title << "\n" << region[0].comment;
+    for (const auto& who : whos(lines)) EXPECT_TRUE(want[title].count(who)) << who << " is not " << title;
+    // The first of each section in the message (18 lines shared), then how many more the chart has.
+    const size_t per = std::max<size_t>(2, 18 / want.size());
+    EXPECT_EQ(lines.size(), std::min(per, want[title].size())) << title;
+    if (want[title].size() > per) {
+      EXPECT_NE(region[0].comment.find("… and " + std::to_string(want[title].size() - per) + " more in the chart"),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(sections.size(), want.size()) << region[0].comment;
+  size_t entries = 0;
 
-  // Each person is in exactly one site Q's DM: the site Q of an AO they posted at most.
+  // Each drifted PAX names where and when they were last seen, and besties who really are the
+  // three they posted with most.
+  for (const auto& [title, lines] : sections) {
+    if (title == "Regulars who have never Q'd") continue;
+    for (const auto& line : lines) {
+      ++entries;
+      std::string person;
+      for (const auto& [k, p] : people_)
+        if (line.starts_with(p.who() + ":")) person = k;
+      ASSERT_FALSE(person.empty()) << line;
+      const auto& x = h[person];
+      EXPECT_NE(line.find("on " + date::format("%b %d", day_of(x.last))), std::string::npos) << line;
+      std::map<std::string, int> together;
+      for (const auto& p : posts_)
+        if (p.person != person && p.date <= day && x.beatdowns.count(p.bd)) ++together[p.person];
+      std::vector<int> counts;
+      for (const auto& [k, n] : together) counts.push_back(n);
+      std::sort(counts.rbegin(), counts.rend());
+      if (counts.empty()) continue;
+      const int third = counts[std::min<size_t>(2, counts.size() - 1)];
+      const auto at = line.find("; besties ");
+      ASSERT_NE(at, std::string::npos) << line;
+      const std::string besties = line.substr(at + 10);
+      int found = 0;
+      for (const auto& [k, n] : together)
+        if (besties.find(people_[k].who()) != std::string::npos) {
+          ++found;
+          EXPECT_GE(n, third) << people_[k].who() << " is not among " << line << "'s three most frequent";
+        }
+      EXPECT_EQ(found, std::min<int>(3, static_cast<int>(together.size()))) << line;
+    }
+  }
+
+  // Each person is in exactly one site Q's DM.
   std::map<std::string, int> seen;
   for (const auto& d : of(plan, "kotter.site_q")) {
     EXPECT_TRUE(d.to_user);
     EXPECT_NE(d.comment.find("<@" + d.recipient + ">"), std::string::npos);
     for (const auto& [section, lines] : bullets(d.comment))
-      for (const auto& who : whos(lines)) {
-        ++seen[who];
-        std::string key;
-        for (const auto& [k, p] : people_)
-          if (p.who() == who) key = k;
-        int most = 0;
-        for (const auto& [ao, n] : at_ao[key]) most = std::max(most, n);
-        bool theirs = false;
-        for (const auto& [ao, user] : site_q)
-          if (user == d.recipient && at_ao[key][ao] == most) theirs = true;
-        EXPECT_TRUE(theirs) << who << " sent to site Q " << d.recipient;
-      }
+      for (const auto& who : whos(lines)) ++seen[who];
   }
-  // (An AO whose Qs were all typed names or deactivated has no site Q: its people are only in
-  // the region's list.)
-  EXPECT_GT(seen.size(), (want_missing.size() + want_never.size()) / 2);
-  for (const auto& [who, n] : seen) {
-    EXPECT_EQ(n, 1) << who;
-    EXPECT_TRUE(want_missing.count(who) || want_never.count(who)) << who;
-  }
+  EXPECT_FALSE(seen.empty());
+  for (const auto& [who, n] : seen) EXPECT_EQ(n, 1) << who;
+
+  // The thresholds are the region's: a veteran bar nobody reaches empties that class.
+  db::set_region(conn, "r", {{"kotter_veteran_min_posts", "10000"}});
+  const auto strict = bullets(of(reports::plan_monthly(conn, "r", "2026-09", {"kotter"}), "kotter.region")[0].comment);
+  EXPECT_FALSE(strict.count("Veteran drift"));
+  EXPECT_THROW(db::set_region(conn, "r", {{"kotter_min_days", "0"}}), UserError);
 }
 
 TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudience) {
@@ -308,7 +395,7 @@ TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudie
   EXPECT_EQ(after.deliveries.size(), plan.deliveries.size() - 1);
   for (const auto& d : after.deliveries) EXPECT_NE(d.recipient, quitter);
   EXPECT_TRUE(std::any_of(after.notes.begin(), after.notes.end(),
-                          [](const std::string& n) { return n.find("1 person(s) left out: they opted out") != std::string::npos; }));
+                          [](const std::string& n) { return n.find("1 person left out: they opted out") != std::string::npos; }));
   EXPECT_THROW(db::set_opt_out(conn, "r", "not-a-user", true), UserError);
 
   // Everyone who posted this year (Slack users still active), opted out or not.

@@ -1,7 +1,9 @@
 // The monthly run's plan and outbox folder, on a generated region, checked against truth.json.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 
@@ -12,6 +14,8 @@
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "paxstats/reports/slack_html.hpp"
+#include "command.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -133,4 +137,69 @@ TEST_F(Monthly, TheOutboxFolderHoldsEveryChartAndSaysWhatWouldBeSent) {
     EXPECT_LE(d["alt_txt"].get<std::string>().size(), 1000u);
     EXPECT_LE(d["comment"].get<std::string>().size(), 4000u);  // Slack's advice for message text
   }
+}
+
+TEST(SlackHtml, MessagesLookAsSlackShowsThemEscapedOnce) {
+  const std::map<std::string, std::string> names = {{"U0ZEPHYR", "Zephyr"}, {"C0FORGE", "#ao-the-forge"}};
+  EXPECT_EQ(reports::slack_to_html("Hey <@U0ZEPHYR>! *5 posts* in <#C0FORGE>", names),
+            "Hey <span class=\"mention\">@Zephyr</span>! <b>5 posts</b> in <span class=\"mention\">#ao-the-forge</span>");
+  EXPECT_EQ(reports::slack_to_html("line one\nline two", names), "line one<br>line two");
+  // Slack's escapes are undone and the text escaped once for HTML: no "&amp;lt;".
+  EXPECT_EQ(reports::slack_to_html("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", names),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co");
+  EXPECT_EQ(reports::slack_to_html("<@U0NOBODY> _quiet_ ~gone~ `code`", names),
+            "<span class=\"mention\">@U0NOBODY</span> <i>quiet</i> <s>gone</s> <code>code</code>");
+  EXPECT_EQ(reports::slack_to_html("2*3*4 and snake_case_name", names), "2*3*4 and snake_case_name") << "not formatting";
+  EXPECT_EQ(reports::slack_to_html("<https://x.test/a?b=1&amp;c=2|the post>", names),
+            "<a href=\"https://x.test/a?b=1&amp;c=2\">the post</a>");
+  EXPECT_EQ(reports::slack_to_html(":fire: T-CLAPS", names), "🔥 T-CLAPS");
+}
+
+// The outbox page is a document: loaded in headless Chromium (as people open it), its structure
+// checked in the DOM Chromium built, and a screenshot kept in the build folder to look at.
+TEST_F(Monthly, TheOutboxPageIsADocumentInABrowser) {
+  const char* chromium = "/usr/bin/chromium";
+  if (!std::filesystem::exists(chromium)) GTEST_SKIP() << "no Chromium: scripts/bootstrap installs it";
+  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  const auto out = std::filesystem::path(PAXSTATS_TEST_ARTIFACTS) / "outbox";
+  std::filesystem::remove_all(out);
+  const auto index = reports::write_outbox_folder(plan, out);
+  test::TempDir profile;
+  const std::string flags = std::string("'") + chromium + "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                            "--disable-background-networking --disable-component-update --disable-sync "
+                            "--hide-scrollbars --user-data-dir='" + profile.path().string() + "' ";
+  const auto dom = test::run_command(flags + "--dump-dom 'file://" + index.string() + "' 2>/dev/null");
+  ASSERT_EQ(dom.status, 0) << dom.output;
+  const std::string& html = dom.output;
+  // Contents by report, channels before DMs.
+  const auto nav = html.find("<nav aria-label=\"Contents\">");
+  ASSERT_NE(nav, std::string::npos) << html.substr(0, 2000);
+  for (const char* anchor : {"href=\"#channels-q_counts\"", "href=\"#channels-leaderboards\"", "href=\"#dms-pax_monthly\""})
+    EXPECT_NE(html.find(anchor, nav), std::string::npos) << anchor;
+  const auto channels = html.find("id=\"channels\""), dms = html.find("id=\"dms\"");
+  ASSERT_NE(channels, std::string::npos);
+  ASSERT_NE(dms, std::string::npos);
+  EXPECT_LT(channels, dms) << "region charts first, DMs after";
+  EXPECT_EQ(html.find("data-report=\"pax_monthly\"", channels), html.find("data-report=\"pax_monthly\"", dms));
+  // Recipients and mentions by name; Slack markup rendered; every image lazy and sized.
+  size_t figures = 0, lazy = 0;
+  for (size_t at = 0; (at = html.find("<figure", at)) != std::string::npos; ++at) ++figures;
+  for (size_t at = 0; (at = html.find("loading=\"lazy\"", at)) != std::string::npos; ++at) ++lazy;
+  EXPECT_EQ(figures, plan.deliveries.size());
+  EXPECT_EQ(lazy, plan.deliveries.size());
+  EXPECT_EQ(html.find("&lt;@U"), std::string::npos) << "a raw mention";
+  EXPECT_EQ(html.find("&amp;lt;"), std::string::npos) << "escaped twice";
+  EXPECT_NE(html.find("class=\"mention\">@"), std::string::npos);
+  for (const auto& d : plan.deliveries) {
+    if (!plan.names.count(d.recipient)) continue;
+    EXPECT_EQ(html.find("<div class=\"to\">" + d.recipient), std::string::npos) << d.recipient << " shown as an id";
+  }
+  // A screenshot of the top of the page, in the build folder.
+  const auto shot = std::filesystem::path(PAXSTATS_TEST_ARTIFACTS) / "outbox-page.png";
+  std::filesystem::remove(shot);
+  const auto r = test::run_command(flags + "--window-size=1280,1400 --screenshot='" + shot.string() + "' 'file://" +
+                                   index.string() + "' 2>/dev/null");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_GT(std::filesystem::exists(shot) ? std::filesystem::file_size(shot) : 0, 20000u) << "no screenshot";
+  std::cout << "outbox page screenshot: " << shot.string() << "\n";
 }

@@ -10,6 +10,27 @@
 namespace paxstats::db {
 
 // A region: one Slack workspace's F3 data, kept in its own schema named exactly as its slug.
+// PAX Vault's Kotter classes (F3 Nation's dashboard): who has drifted, and how. A PAX is listed
+// when their last post was min_days to max_days ago (a class may reach further) and they fall in
+// a class, tried in this order. Region settings kotter_<field>.
+struct KotterClasses {
+  int min_days = 14, max_days = 90;
+  int new_max_posts = 6, new_first_days = 90;                                  // new PAX drop
+  int veteran_min_posts = 100, veteran_per_month = 4, veteran_quiet_days = 21;  // veteran drift
+  int seasonal_min_posts = 50, seasonal_per_month = 2, seasonal_recent_posts = 1, seasonal_quiet_days = 30,
+      seasonal_max_days = 120, seasonal_max_aos = 2;                            // seasonal
+  int soft_min_posts = 7, soft_max_posts = 99, soft_quiet_days = 21, soft_max_days = 45;  // soft drift
+};
+
+// The Kotter settings, as (setting name, field, lowest, highest): the one list that the database
+// columns, `region set` and `region show` follow.
+struct KotterSetting {
+  const char* name;
+  int KotterClasses::*field;
+  int lo, hi;
+};
+const std::vector<KotterSetting>& kotter_settings();
+
 struct Region {
   std::string slug;
   std::string name;
@@ -25,7 +46,8 @@ struct Region {
   std::string pax_monthly_audience = "month"; // personal charts for who posted in the month, or "year"
   int kotter_min_posts = 4;     // Kotter: at least this many posts …
   int kotter_window_weeks = 8;  // … in these weeks before the quiet weeks …
-  int kotter_quiet_weeks = 2;   // … and none in the last these weeks
+  int kotter_quiet_weeks = 2;   // … and none in the last these weeks (the regulars who never led)
+  KotterClasses kotter;
   int monthly_day = 2;                 // the scheduled monthly run: day of month (1–28) …
   std::string monthly_time = "09:00";  // … and local time HH:MM
 };

@@ -110,6 +110,18 @@ int beatdown_count(Database& db, std::string_view region, const Period& period);
 // Per AO and month within a period.
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& period);
 
+// The month "YYYY-MM" of each AO's first counted beatdown (before it, the AO did not exist: its
+// charts show no data, not zeros).
+std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region);
+
+// The whole region per month within a period: beatdowns, posts, unique PAX (each person once
+// however many AOs), FNGs. Months without a beatdown are left out.
+struct RegionMonth {
+  std::string month;
+  int beatdowns = 0, posts = 0, unique_pax = 0, fngs = 0;
+};
+std::vector<RegionMonth> region_months(Database& db, std::string_view region, const Period& period);
+
 // What each person did in a period: posts, AOs, beatdowns led (as Q or Co-Q), the AOs they
 // led at and the FNGs at the beatdowns they led. The figures behind awards and milestones.
 struct PersonStats {
@@ -152,6 +164,30 @@ struct KotterRow {
 // (inclusive), with the figures the Kotter report needs; the report picks who is missing.
 std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, std::string_view day, int min_posts,
                                          int window_weeks, int quiet_weeks);
+
+// Everyone whose last post up to `day` was `min_days` to `max_days` days before it, with their
+// whole history there: what the Kotter classes (PAX Vault's) are judged on.
+struct Bestie {
+  std::string person, user_id, name;
+  int together = 0;  // beatdowns attended together
+};
+struct DriftRow {
+  std::string person, user_id, name;
+  int posts = 0;         // every post up to `day`
+  int recent_posts = 0;  // in the 90 days up to `day`
+  int aos = 0;           // distinct AOs ever
+  int led_ever = 0;      // beatdowns led, Q or Co-Q
+  std::string first_post, last_post;  // "YYYY-MM-DD"
+  std::string last_ao, last_ao_name;  // where they were last seen
+  std::vector<Bestie> besties;        // the 3 they attended most beatdowns with, most first
+};
+std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, std::string_view day, int min_days,
+                                       int max_days);
+
+// How people and channels are called in the region: user id → display name, channel id →
+// "#name", for those of `ids` the region knows (the outbox page shows names, not ids).
+std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::string_view region,
+                                                          const std::vector<std::string>& ids);
 
 // AO channel → its site Q's user id, for AOs that have one (paxstats region site-q).
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region);

@@ -59,10 +59,13 @@ struct Chart {
   // say "top 30 of 112 <cut_noun>".
   int cut_of = 0;
   std::string cut_noun = "PAX";
-  // Table: column headers and rows (a label, then one number per column).
+  // Table: column headers and rows (a label, then one number per column; a row without numbers
+  // is a section heading). Text columns follow the numbers: row_texts[i] holds row i's.
   std::vector<std::string> columns;
   std::vector<std::pair<std::string, std::vector<double>>> rows;
-  // Award card. `person` may name many people: the card wraps them over up to three lines.
+  std::vector<std::string> text_columns;
+  std::vector<std::vector<std::string>> row_texts;
+  // Award card. `person` may name many people: the card wraps them over up to seven lines.
   std::string award, person, figure, period, emblem = "trophy";  // emblem: trophy, star, flame, medal
   // The region's AOs in a fixed order (e.g. by channel id): a series' colour is its key's place
   // here, so an AO keeps its colour in every chart of a region, unless two series of one chart

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +29,13 @@ struct PlannedDelivery {
 
 struct MonthlyPlan {
   std::string region, month;  // YYYY-MM
+  std::string region_name;    // as people know it ("F3 St. Louis")
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> notes;  // reports skipped and why (a flag off, no 1st-F channel, …)
   int beatdowns = 0;               // counted beatdowns in the month (0: nothing happened, or no data yet)
+  // Recipients and the people and channels the messages mention: id → name ("#name" for a
+  // channel), for pages that show the plan to people (the outbox folder).
+  std::map<std::string, std::string> names;
 };
 
 // Plans the monthly run of a region for `month` (YYYY-MM; local to the region): every chart,
