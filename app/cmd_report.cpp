@@ -199,13 +199,18 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       }
       const auto dir = a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
       ProgressBar bar;
-      const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar));
-      std::map<std::string, int> per_report;
-      for (const auto& d : plan.deliveries) ++per_report[d.report];
+      std::vector<std::string> problems;
+      const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar), &problems);
+      std::map<std::string, int> per_report;  // "awards.milestone.centurion.2" counts as awards.milestone
+      for (const auto& d : plan.deliveries) {
+        const auto first = d.report.find('.');
+        ++per_report[d.report.substr(0, first == std::string::npos ? first : d.report.find('.', first + 1))];
+      }
       std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << ":";
       for (const auto& [r, n] : per_report) std::cout << " " << r << " " << n;
       std::cout << "\n";
       for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
+      for (const auto& p : problems) std::cout << "  layout problem (please report it): " << p << "\n";
       std::cout << "nothing sent; open " << index.string() << "\n";
       return 0;
     };

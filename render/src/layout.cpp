@@ -157,7 +157,8 @@ void Builder::header() {
   if (c_.kind == Kind::award) return;
   if (!c_.title.empty()) {
     ops_.push_back(text(kPad, y, c_.title, 15, p_.text, -1, -1, true, title_room));
-    y += text_height(15, true) + 2;
+    // The title's own height: a fallback font (Korean, emoji) can stand taller than DejaVu.
+    y += std::max(text_height(15, true), measure_text(c_.title, 15, true, title_room).height) + 2;
   }
   std::string subtitle = c_.subtitle;
   if (c_.cut_of > static_cast<int>(c_.categories.size()) && !c_.categories.empty()) {
@@ -167,7 +168,7 @@ void Builder::header() {
   }
   if (!subtitle.empty()) {
     ops_.push_back(text(kPad, y, subtitle, 11, p_.muted, -1, -1, false, width_ - 2 * kPad));
-    y += text_height(11);
+    y += std::max(text_height(11), measure_text(subtitle, 11, false, width_ - 2 * kPad).height);
   }
   header_bottom_ = y + 10;
 }

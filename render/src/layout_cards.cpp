@@ -95,15 +95,23 @@ void Builder::table() {
     for (double& w : num_w) w *= room * 0.5 / used;
     used = room * 0.5;
   }
-  std::vector<double> text_w(texts, 0.0);
-  double want = 0;
+  // Text columns: each gets what its longest cell wants when they all fit; else the room is
+  // shared so the narrow ones are whole and the widest is cut.
+  std::vector<double> want(texts, 0.0), text_w(texts, 0.0);
   for (size_t t = 0; t < texts; ++t) {
-    text_w[t] = text_width(c_.text_columns[t], font, true) + 12;
+    want[t] = text_width(c_.text_columns[t], font, true) + 12;
     for (const auto& row : c_.row_texts)
-      if (t < row.size()) text_w[t] = std::max(text_w[t], text_width(row[t], font) + 12);
-    want += text_w[t];
+      if (t < row.size()) want[t] = std::max(want[t], text_width(row[t], font) + 12);
   }
-  for (double& w : text_w) w = want > 0 ? w / want * (room - used) : 0;
+  std::vector<size_t> by_want(texts);
+  for (size_t t = 0; t < texts; ++t) by_want[t] = t;
+  std::sort(by_want.begin(), by_want.end(), [&](size_t a, size_t b) { return want[a] < want[b]; });
+  double left = room - used;
+  for (size_t k = 0; k < texts; ++k) {
+    const size_t t = by_want[k];
+    text_w[t] = std::min(want[t], left / static_cast<double>(texts - k));
+    left -= text_w[t];
+  }
   double x = kPad + label_w;
   std::vector<double> col_x;
   for (double w : num_w) col_x.push_back(x), x += w;

@@ -781,8 +781,8 @@ class Planner {
         }
         ++in_section;
         if (in_section <= kChartRows) {
-          c.rows.emplace_back(p->name,
-                              std::vector<double>{double(p->posts), std::round(p->per_month * 10) / 10, double(p->days)});
+          const double per_month = p->section == kNeverLed ? NAN : std::round(p->per_month * 10) / 10;
+          c.rows.emplace_back(p->name, std::vector<double>{double(p->posts), per_month, double(p->days)});
           c.row_texts.push_back({seen, join_names(bestie_names, 3)});
         }
         if (in_section > kPerSection) continue;  // in the chart only

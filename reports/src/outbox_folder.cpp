@@ -11,7 +11,7 @@
 
 namespace paxstats::reports {
 
-std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress) {
+std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress, bool check_layout) {
   // Each chart is independent: one worker per core takes the next one.
   std::vector<RenderedChart> out(plan.deliveries.size());
   std::atomic<size_t> next{0};
@@ -22,7 +22,8 @@ std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& 
     for (size_t i; (i = next++) < plan.deliveries.size();) {
       const auto& d = plan.deliveries[i];
       try {
-        out[i] = {render::render(d.chart), render::alt_text(d.chart)};
+        out[i] = {render::render(d.chart), render::alt_text(d.chart), {}};
+        if (check_layout) out[i].layout_problems = render::layout_problems(d.chart);
       } catch (const std::exception& e) {
         std::lock_guard lock(mu);
         if (failure.empty()) failure = "cannot draw " + d.file + " (" + d.report + "): " + e.what();
@@ -39,11 +40,18 @@ std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& 
   return out;
 }
 
-std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir, const Progress& progress) {
+std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir, const Progress& progress,
+                                          std::vector<std::string>* problems) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw UserError("cannot create " + dir.string() + ": " + ec.message());
-  const auto charts = render_plan(plan, progress);
+  const auto charts = render_plan(plan, progress, true);
+  MonthlyPlan shown = plan;  // the page lists layout problems with the notes
+  for (size_t i = 0; i < charts.size(); ++i)
+    for (const auto& p : charts[i].layout_problems) {
+      shown.notes.push_back("layout of " + plan.deliveries[i].file + ": " + p);
+      if (problems) problems->push_back(plan.deliveries[i].file + ": " + p);
+    }
   std::vector<std::string> alt;
   for (size_t i = 0; i < charts.size(); ++i) {
     const auto file = dir / plan.deliveries[i].file;
@@ -63,7 +71,7 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
     const double scale = d.chart.scale > 0 ? d.chart.scale : 1;
     page_charts.push_back({alt[i], static_cast<int>(size.width / scale), static_cast<int>(size.height / scale)});
   }
-  const std::string page = detail::outbox_page(plan, page_charts);
+  const std::string page = detail::outbox_page(shown, page_charts);
   std::ofstream(dir / "deliveries.json") << list.dump(2) << "\n";
   std::ofstream(dir / "index.html") << page << "\n";
   return dir / "index.html";

@@ -83,6 +83,9 @@ std::vector<std::pair<std::string, render::Chart>> battery() {
   out.emplace_back("80-AO lines", region_chart(render::Kind::line, 80, "Posts per AO per month"));
   out.emplace_back("6-AO lines", region_chart(render::Kind::line, 6, "Posts per AO per month"));
   out.emplace_back("one-AO PAX", one_ao_pax());
+  auto korean = one_ao_pax();  // Noto CJK stands taller than DejaVu: the subtitle must not overlap
+  korean.title = "Posts by 호랑이 in 2026";
+  out.emplace_back("Korean title", korean);
   out.emplace_back("Q chart, 30 of 112, 82 AOs", leaderboard(30, 82));
   out.emplace_back("AO leaderboard, one series", leaderboard(20, 1));
   auto dark = region_chart(render::Kind::stacked_bar, 12, "Dark");

@@ -80,13 +80,16 @@ using Progress = std::function<void(std::string_view phase, size_t done, size_t 
 // UserError naming the chart when one cannot be drawn.
 struct RenderedChart {
   std::string png, alt_txt;
+  std::vector<std::string> layout_problems;  // with check_layout (render::layout_problems)
 };
-std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress = {});
+std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress = {}, bool check_layout = false);
 
 // Writes a plan into a folder instead of sending it: every chart as PNG (rendered on all cores),
 // deliveries.json ([{report, recipient, file, title, comment, alt_txt}]) and an index.html that
-// shows each chart with its recipient and text. Returns the path of index.html.
+// shows each chart with its recipient and text. Every chart's layout is checked too: a problem
+// (a mark at the edge, overlapping text) is listed on the page and in `problems` when given.
+// Returns the path of index.html.
 std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir,
-                                          const Progress& progress = {});
+                                          const Progress& progress = {}, std::vector<std::string>* problems = nullptr);
 
 }  // namespace paxstats::reports
