@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The same stacked bar as render/examples/stacked_bar.json, drawn the way PAXminer drew its
-charts (pandas-free matplotlib, Agg, PNG at 6.4x4.8 in, 100 dpi), timed per chart.
+charts (pandas-free matplotlib, Agg, PNG at 6.4x4.8 in), timed per chart at 100 dpi (640x480)
+and, as the third argument asks, 200 dpi (1280x960, the pixels of paxstats's 2x).
 Run by bench/render_bench.sh with Debian's python3-matplotlib."""
 import io, json, sys, time
 import matplotlib
@@ -9,9 +10,10 @@ import matplotlib.pyplot as plt
 
 spec = json.load(open(sys.argv[1]))
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+dpi = int(sys.argv[3]) if len(sys.argv) > 3 else 100
 
 def draw():
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=dpi)
     bottom = [0] * len(spec["categories"])
     for s in spec["series"]:
         ax.bar(spec["categories"], s["values"], bottom=bottom, label=s["label"])
@@ -30,5 +32,5 @@ start = time.perf_counter()
 for _ in range(n):
     png = draw()
 ms = (time.perf_counter() - start) * 1000 / n
-open("/tmp/paxstats-render-bench-matplotlib.png", "wb").write(png)
-print("matplotlib 640x480: %.3f ms/chart, png %d bytes" % (ms, len(png)))
+open("/tmp/paxstats-render-bench-matplotlib-%ddpi.png" % dpi, "wb").write(png)
+print("matplotlib %dx%d: %.3f ms/chart, png %d bytes" % (640 * dpi // 100, 480 * dpi // 100, ms, len(png)))
