@@ -16,9 +16,12 @@
 namespace paxstats::app {
 namespace {
 
-void print_derived(const mining::DeriveReport& d) {
+void print_derived(const mining::DeriveReport& d, const std::string& region) {
   std::cout << "  beatdowns: " << d.beatdowns << " (" << d.with_errors << " with errors, " << d.with_warnings
             << " with warnings; see the parse_issues table)\n";
+  if (d.aliases || d.ambiguous_names)
+    std::cout << "  typed names: " << d.aliases << " counted as the Slack user of that name, " << d.ambiguous_names
+              << " fit several users and stay typed (paxstats region alias " << region << ")\n";
 }
 
 }  // namespace
@@ -47,7 +50,7 @@ void add_import_commands(CLI::App& root, Context& ctx) {
                   r.seconds > 0 ? static_cast<double>(r.messages) / r.seconds : 0.0);
       std::cout << "  files: " << r.files << ", messages: " << r.messages << " (" << r.inserted << " new, " << r.updated
                 << " updated)\n  users: " << r.users << ", conversations: " << r.conversations << "\n";
-      print_derived(r.derived);
+      print_derived(r.derived, a->region);
       for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
       if (!r.skipped.empty()) {
         std::cout << "  skipped " << r.skipped.size() << " bad file(s):\n";
@@ -99,7 +102,7 @@ void add_import_commands(CLI::App& root, Context& ctx) {
                   "%ld pages, %ld messages (%ld new, %ld updated), %ld threads\n",
                   region.slug.c_str(), r.team_name.c_str(), r.team_id.c_str(), r.seconds, r.channels_read, r.channels,
                   r.channels_up_to_date, r.skipped.size(), r.pages, r.messages, r.inserted, r.updated, r.threads);
-      print_derived(r.derived);
+      print_derived(r.derived, region.slug);
       for (const auto& sk : r.skipped) std::cout << "  skipped " << sk.name << ": " << sk.reason << "\n";
       return 0;
     };
@@ -113,7 +116,7 @@ void add_import_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       auto d = mining::reparse(conn, *region);
       std::cout << "reparsed " << *region << ": " << d.examined << " messages read\n";
-      print_derived(d);
+      print_derived(d, *region);
       return 0;
     };
   });

@@ -1,9 +1,10 @@
-// paxstats region add|list|show|set|opt-out|opt-in|site-q
+// paxstats region add|list|show|set|opt-out|opt-in|site-q|alias
 #include <iomanip>
 #include <cctype>
 #include <iostream>
 
 #include "commands.hpp"
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -163,6 +164,60 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       db::set_site_q(conn, site_q->slug, site_q->channel, site_q->user);
       std::cout << site_q->channel << ": site Q " << (site_q->user.empty() ? "cleared" : site_q->user) << "\n";
+      return 0;
+    };
+  });
+
+  struct AliasArgs {
+    std::string slug, action, name, user;
+  };
+  auto alias = std::make_shared<AliasArgs>();
+  auto* al = region->add_subcommand(
+      "alias", "Typed names that are a Slack user: list them (with how many posts each moves), add NAME USER, remove NAME");
+  al->add_option("SLUG", alias->slug, "Region slug")->required();
+  al->add_option("ACTION", alias->action, "add or remove; none: list")->check(CLI::IsMember({"add", "remove"}));
+  al->add_option("NAME", alias->name, "The name as it was typed in backblasts, e.g. \"Dozer\"");
+  al->add_option("USER", alias->user, "add: the Slack user id it is, e.g. U0123ABCD");
+  al->callback([&ctx, alias] {
+    ctx.action = [&ctx, alias] {
+      db::Database conn(database_url(ctx));
+      if (alias->action == "add") {
+        if (alias->name.empty() || alias->user.empty())
+          throw UserError("region alias " + alias->slug + " add takes the typed name and the user id: "
+                          "paxstats region alias " + alias->slug + " add \"Dozer\" U0123ABCD");
+        db::confirm_alias(conn, alias->slug, alias->name, alias->user);
+        std::cout << "\"" << alias->name << "\" is " << alias->user << " (confirmed): their posts count as one person\n";
+        return 0;
+      }
+      if (alias->action == "remove") {
+        if (alias->name.empty())
+          throw UserError("region alias " + alias->slug + " remove takes the typed name: paxstats region alias " +
+                          alias->slug + " remove \"Dozer\"");
+        const bool was = db::remove_alias(conn, alias->slug, alias->name);
+        std::cout << "\"" << alias->name << "\" " << (was ? "is no longer" : "was not") << " a user's alias, and will not be matched again\n";
+        return 0;
+      }
+      if (!alias->name.empty()) throw UserError("region alias: say add or remove before the name");
+      db::refresh_aliases(conn, alias->slug);
+      const auto list = db::list_aliases(conn, alias->slug);
+      if (list.empty()) {
+        std::cout << "no typed names match a user of " << alias->slug << "\n";
+        return 0;
+      }
+      for (const auto& a : list) {
+        std::cout << std::left << std::setw(28) << ("\"" + a.typed + "\"") << std::setw(6) << a.posts << " ";
+        switch (a.rule) {
+          case db::AliasRule::removed: std::cout << "not an alias (removed)"; break;
+          case db::AliasRule::ambiguous: {
+            std::cout << "ambiguous: could be";
+            for (const auto& c : a.candidates) std::cout << " " << c;
+            std::cout << " (add one to choose)";
+            break;
+          }
+          default: std::cout << "→ " << a.user_id << " " << a.user_name << " (" << db::to_string(a.rule) << ")";
+        }
+        std::cout << "\n";
+      }
       return 0;
     };
   });

@@ -309,6 +309,15 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
   return out;
 }
 
+std::vector<PersonName> people(Database& db, std::string_view region) {
+  std::vector<PersonName> out;
+  for (const auto& r : db.query("SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
+                                "coalesce(max(u.real_name), '') FROM " + posts(db, region) + " p LEFT JOIN " +
+                                schema(region) + ".users u ON u.user_id = p.user_id GROUP BY p.person ORDER BY p.person"))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : db.query("SELECT channel_id, site_q_user_id FROM " + schema(region) +

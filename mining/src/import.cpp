@@ -7,6 +7,7 @@
 
 #include "derive.hpp"
 #include "records.hpp"
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -42,12 +43,17 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
 
 ImportReport import_export(db::Database& db, std::string_view region, const std::filesystem::path& path,
                            const ImportOptions& options) {
+  ImportReport report;
   try {
-    return import_once(db, region, path, options, true);
+    report = import_once(db, region, path, options, true);
   } catch (const db::DuplicateMessage&) {  // the same message twice: only the merge path can choose
     log::info("a message appears twice in the export: importing through the merge path");
-    return import_once(db, region, path, options, false);
+    report = import_once(db, region, path, options, false);
   }
+  const auto aliases = db::refresh_aliases(db, region);
+  report.derived.aliases = aliases.matched;
+  report.derived.ambiguous_names = aliases.ambiguous;
+  return report;
 }
 
 ImportReport import_once(db::Database& db, std::string_view region, const std::filesystem::path& path,
@@ -222,6 +228,9 @@ DeriveReport reparse(db::Database& db, std::string_view region) {
   auto report = detail::derive(writer, detail::make_context(tz, writer), true);
   writer.mark_backblast_channels();
   writer.commit();
+  const auto aliases = db::refresh_aliases(db, region);
+  report.aliases = aliases.matched;
+  report.ambiguous_names = aliases.ambiguous;
   return report;
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "derive.hpp"
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -203,6 +204,9 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
       say("#" + name + ": " + std::to_string(channel_messages) + " messages in " + std::to_string(channel_pages) + " pages");
   }
   if (progress_line_open) *o.progress << "\n";
+  const auto aliases = db::refresh_aliases(db, region);
+  report.derived.aliases = aliases.matched;
+  report.derived.ambiguous_names = aliases.ambiguous;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

@@ -17,6 +17,7 @@
 #include <regex>
 #include <set>
 
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/embedded_file.hpp"
@@ -178,6 +179,60 @@ std::string rule_text(const Milestone& m) {
 // At most this many names on one achievement card; more earners get more cards.
 constexpr size_t kNamesPerCard = 16;
 
+// One label per person in a region's charts: a person's name, and when two people share one
+// (two users, or a user and a name typed without a mention that is not theirs), the shortest
+// addition that tells them apart: the real name's initials, then the real name, then the end of
+// the user id; typed names say "typed".
+class Labels {
+ public:
+  explicit Labels(const std::vector<rq::PersonName>& people) {
+    std::map<std::string, std::vector<const rq::PersonName*>> by_name;
+    for (const auto& p : people) by_name[lower(p.name)].push_back(&p);
+    for (const auto& [name, group] : by_name) {
+      if (group.size() == 1) {
+        label_[group[0]->person] = group[0]->name;
+        continue;
+      }
+      for (auto suffix : {&Labels::initials, &Labels::real_name, &Labels::id_end}) {
+        std::set<std::string> seen;
+        bool distinct = true;
+        for (const auto* p : group) distinct &= seen.insert(lower(tag(*p, suffix))).second;
+        if (!distinct && suffix != &Labels::id_end) continue;
+        for (const auto* p : group) label_[p->person] = p->name + " (" + tag(*p, suffix) + ")";
+        break;
+      }
+    }
+  }
+  // The label of a person; `name` when the region has no such person (yet).
+  std::string operator()(const std::string& person, const std::string& name) const {
+    const auto it = label_.find(person);
+    return it != label_.end() ? it->second : name;
+  }
+
+ private:
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  }
+  static std::string initials(const rq::PersonName& p) {
+    std::string out;
+    bool start = true;
+    for (char c : p.real_name) {
+      if (start && c != ' ') out += std::string(1, c) + ".";
+      start = c == ' ';
+    }
+    return out;
+  }
+  static std::string real_name(const rq::PersonName& p) { return p.real_name; }
+  static std::string id_end(const rq::PersonName& p) { return p.user_id.substr(p.user_id.size() > 4 ? p.user_id.size() - 4 : 0); }
+  static std::string tag(const rq::PersonName& p, std::string (*suffix)(const rq::PersonName&)) {
+    if (p.user_id.empty()) return "typed";
+    const std::string t = suffix(p);
+    return t.empty() ? id_end(p) : t;
+  }
+  std::map<std::string, std::string> label_;
+};
+
 class Planner {
  public:
   Planner(db::Database& db, const db::Region& region, std::string month, std::set<std::string> only,
@@ -194,6 +249,12 @@ class Planner {
     plan_.month = month_;
     for (auto& g : rq::gone_recipients(db_, region_.slug)) gone_.insert(std::move(g));
     for (auto& u : db::opt_outs(db_, region_.slug)) opted_out_.insert(std::move(u));
+  }
+
+  // How charts name a person: their name, told apart from anyone else's of the same name.
+  std::string label(const std::string& person, const std::string& name) {
+    if (!labels_) labels_.emplace(rq::people(db_, region_.slug));
+    return (*labels_)(person, name);
   }
 
   MonthlyPlan run() {
@@ -230,6 +291,7 @@ class Planner {
   std::map<std::string, std::string> templates_;  // name → text, read once per run
   std::optional<std::vector<rq::PersonMonthAo>> year_posts_;
   std::optional<std::vector<rq::Streak>> streaks_;
+  std::optional<Labels> labels_;
 
   // Everyone's current weekly streak at the month's end (read once: personal charts and awards).
   const std::vector<rq::Streak>& streaks() {
@@ -324,7 +386,7 @@ class Planner {
         total += r.posts;
       }
       if (this_month == 0 && !whole_year) continue;
-      const std::string name = rows.front().name;
+      const std::string name = label(person, rows.front().name);
       const int streak = streaks_of.count(person) ? streaks_of[person] : 0;
       std::string subtitle = std::to_string(this_month) + " in " + month_name(month_) + " · " + std::to_string(last_month) +
                              " the month before · " + std::to_string(total) + " this year";
@@ -357,7 +419,7 @@ class Planner {
       auto c = chart(render::Kind::horizontal_bar, "Qs at " + ao_names_[ao] + " — " + month_name(month_), "Q and Co-Q");
       render::Series qs{"q", "Q", {}}, coqs{"coq", "Co-Q", {}};
       for (const auto& r : rows) {
-        c.categories.push_back(r.name);
+        c.categories.push_back(label(r.person, r.name));
         qs.values.push_back(r.qs);
         coqs.values.push_back(r.coqs);
       }
@@ -372,7 +434,7 @@ class Planner {
     if (!channel || all.empty()) return;
     std::map<std::string, std::pair<std::string, int>> totals;  // person → (name, total)
     for (const auto& q : all) {
-      totals[q.person].first = q.name;
+      totals[q.person].first = label(q.person, q.name);
       totals[q.person].second += q.qs + q.coqs;
     }
     std::vector<std::pair<std::string, std::pair<std::string, int>>> order(totals.begin(), totals.end());
@@ -490,7 +552,7 @@ class Planner {
       auto c = chart(render::Kind::grouped_bar, title, "Top posters, with the AOs they posted at");
       render::Series posts{"posts", "Posts", {}}, aos{"aos", "Unique AOs", {}};
       for (const auto& r : rq::leaderboard(db_, region_.slug, p)) {
-        c.categories.push_back(r.name);
+        c.categories.push_back(label(r.person, r.name));
         posts.values.push_back(r.posts);
         aos.values.push_back(r.unique_aos);
       }
@@ -518,7 +580,7 @@ class Planner {
       auto c = chart(render::Kind::horizontal_bar, "Top posters at " + name + " — " + month_name(month_));
       render::Series posts{ao, "Posts", {}};
       for (const auto& r : rows) {
-        c.categories.push_back(r.name);
+        c.categories.push_back(label(r.person, r.name));
         posts.values.push_back(r.posts);
       }
       c.series = {posts};
@@ -573,7 +635,7 @@ class Planner {
       std::vector<std::string> names, mentions;
       for (const auto& st : stats)
         if (card.value(st.person) == best) {
-          names.push_back(st.name);
+          names.push_back(label(st.person, st.name));
           mentions.push_back(mention(st.user_id, st.name));
         }
       render::Chart c;
@@ -601,7 +663,7 @@ class Planner {
     std::map<std::string, std::vector<std::pair<std::string, std::string>>> earned;  // key → (user id, name)
     std::map<std::string, std::set<std::string>> seen;                               // key → people
     auto earn = [&](const Milestone& m, const std::string& person, const std::string& user_id, const std::string& name) {
-      if (seen[m.key].insert(person).second) earned[m.key].emplace_back(user_id, name);
+      if (seen[m.key].insert(person).second) earned[m.key].emplace_back(user_id, label(person, name));
     };
     // Posts this year, and at each AO: crossed in this month.
     std::map<std::string, std::pair<int, int>> year;                          // person → (before, after)
@@ -706,14 +768,14 @@ class Planner {
       else
         continue;
       listed.insert(r.person);
-      people.push_back({section, r.person, r.user_id, r.name, r.last_ao, r.last_ao_name, r.last_post, r.posts, days,
+      people.push_back({section, r.person, r.user_id, label(r.person, r.name), r.last_ao, r.last_ao_name, r.last_post, r.posts, days,
                         r.led_ever, per_month, std::move(r.besties)});
     }
     // The regulars who have never led (posting now, or gone quiet and listed above already).
     for (auto& r : rq::kotter_candidates(db_, region_.slug, period_.last, region_.kotter_min_posts,
                                          region_.kotter_window_weeks, region_.kotter_quiet_weeks)) {
       if ((!r.user_id.empty() && gone_.count(r.user_id)) || r.led_ever > 0 || listed.count(r.person)) continue;
-      Person p{kNeverLed, r.person, r.user_id, r.name, r.home_ao, ao_names_.count(r.home_ao) ? ao_names_[r.home_ao] : "",
+      Person p{kNeverLed, r.person, r.user_id, label(r.person, r.name), r.home_ao, ao_names_.count(r.home_ao) ? ao_names_[r.home_ao] : "",
                r.last_post, r.window_posts + r.quiet_posts, static_cast<int>((as_of - day_of(r.last_post)).count()), 0,
                0, {}};
       people.push_back(std::move(p));
@@ -776,7 +838,7 @@ class Planner {
                                  date::format("%b %d", day_of(p->last_post));
         std::vector<std::string> bestie_names, bestie_mentions;
         for (const auto& b : p->besties) {
-          bestie_names.push_back(b.name);
+          bestie_names.push_back(label(b.person, b.name));
           bestie_mentions.push_back(mention(b.user_id, b.name));
         }
         ++in_section;
@@ -976,6 +1038,7 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
       throw UserError("unknown report \"" + o + "\": reports are " + all);
     }
   const auto r = db::get_region(db, region);
+  db::refresh_aliases(db, region);  // names typed since the last import or sync count too
   // Every report reads the posts up to the month's end, many times over: read them once.
   const rq::Snapshot snapshot(db, region, rq::month(month).last);
   auto plan = Planner(db, r, std::string(month), std::set<std::string>(only.begin(), only.end())).run();

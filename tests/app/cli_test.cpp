@@ -68,6 +68,19 @@ TEST_F(Cli, DbLifecycleAndRegionsFromTheCommandLine) {
   EXPECT_EQ(set.status, 0) << set.output;
   EXPECT_TRUE(contains(set.output, "send_kotter:                  false")) << set.output;
 
+  // Aliases: listed (none yet), an unknown user or action refused with a hint.
+  auto aliases = run_cli(home.path(), "region alias stl");
+  EXPECT_EQ(aliases.status, 0) << aliases.output;
+  EXPECT_TRUE(contains(aliases.output, "no typed names match a user of stl")) << aliases.output;
+  auto no_user = run_cli(home.path(), "region alias stl add 'Dozer' U0NOBODY1");
+  EXPECT_EQ(no_user.status, 2) << no_user.output;
+  EXPECT_TRUE(contains(no_user.output, "region stl has no user U0NOBODY1")) << no_user.output;
+  EXPECT_EQ(run_cli(home.path(), "region alias stl merge 'Dozer'").status, 2);
+  EXPECT_EQ(run_cli(home.path(), "region alias stl add 'Dozer'").status, 2);
+  auto removed = run_cli(home.path(), "region alias stl remove 'Dozer'");
+  EXPECT_EQ(removed.status, 0) << removed.output;
+  EXPECT_TRUE(contains(run_cli(home.path(), "region alias stl").output, "not an alias (removed)"));
+
   auto migrate = run_cli(home.path(), "db migrate");
   EXPECT_EQ(migrate.status, 0);
   EXPECT_TRUE(contains(migrate.output, "up to date")) << migrate.output;

@@ -32,7 +32,7 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
   EXPECT_EQ(r.tz, "America/Chicago");
   EXPECT_TRUE(r.flags.at("send_pax_monthly"));
   EXPECT_EQ(relations(conn, "stl", "r"),
-            (std::vector<std::string>{"attendance", "beatdowns", "channels", "files", "messages", "opt_outs",
+            (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "files", "messages", "opt_outs",
                                       "parse_issues", "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"), (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "posts"}));
 }
@@ -99,7 +99,7 @@ TEST_F(Regions, MigrateAllUpgradesEveryRegion) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   db::add_region(conn, "kc", "F3 Kansas City", "America/Chicago");
   EXPECT_TRUE(db::migrate_all(conn).empty());
-  EXPECT_EQ(conn.query_value("SELECT count(*) FROM kc.schema_migrations"), "6");
+  EXPECT_EQ(conn.query_value("SELECT count(*) FROM kc.schema_migrations"), "7");
 }
 
 TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
@@ -19,13 +20,10 @@ using json = nlohmann::json;
 
 namespace {
 
-// The person key of the posts view, from a truth.json person.
-std::string key(const json& p) {
-  if (p.contains("user_id")) return p["user_id"];
-  std::string n = p["name"];
-  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return "name:" + n;
-}
+const test::Identities* ids_ = nullptr;
+
+// The person key of the posts view, from a truth.json person (typed names of users are them).
+std::string key(const json& p) { return test::counted_person(p, *ids_); }
 
 class Reports : public ::testing::Test {
  protected:
@@ -34,8 +32,12 @@ class Reports : public ::testing::Test {
     o.seed = 21;
     ws_ = new test::GeneratedWorkspace(o);
     truth_ = &ws_->truth;
+    ids_ = new test::Identities(ws_->path());
   }
-  static void TearDownTestSuite() { delete ws_; }
+  static void TearDownTestSuite() {
+    delete ws_;
+    delete ids_;
+  }
   void SetUp() override {
     add_region(conn, "r", "R", "America/Chicago");
     mining::import_export(conn, "r", ws_->path());
@@ -58,8 +60,8 @@ TEST_F(Reports, LeaderboardMatchesTheTruth) {
   for (const auto& period : {report::month("2026-10"), report::year_to_month("2026-10")}) {
     std::map<std::string, std::pair<int, std::set<std::string>>> want;  // person → (posts, AOs)
     for (const auto& b : in(period))
-      for (const auto& p : b["pax"]) {
-        auto& w = want[key(p)];
+      for (const auto& person : test::counted_people(b, *ids_)) {
+        auto& w = want[person];
         ++w.first;
         w.second.insert(b["ao"].get<std::string>());
       }
@@ -82,14 +84,14 @@ TEST_F(Reports, OneAosLeaderboardAndAPersonsMonths) {
   std::map<std::string, int> want;
   for (const auto& b : beatdowns)
     if (b["ao"] == ao)
-      for (const auto& p : b["pax"]) ++want[key(p)];
+      for (const auto& person : test::counted_people(b, *ids_)) ++want[person];
   for (const auto& g : report::leaderboard(conn, "r", year, ao, 100000)) EXPECT_EQ(g.posts, want[g.person]) << g.person;
 
   const std::string top = report::leaderboard(conn, "r", year).front().person;
   std::map<std::pair<std::string, std::string>, int> months;
   for (const auto& b : beatdowns)
-    for (const auto& p : b["pax"])
-      if (key(p) == top) ++months[{b["date"].get<std::string>().substr(0, 7), b["ao"].get<std::string>()}];
+    for (const auto& person : test::counted_people(b, *ids_))
+      if (person == top) ++months[{b["date"].get<std::string>().substr(0, 7), b["ao"].get<std::string>()}];
   auto got = report::person_posts(conn, "r", top, year);
   ASSERT_EQ(got.size(), months.size());
   for (const auto& g : got) EXPECT_EQ(g.posts, (months[{g.month, g.ao_id}])) << g.month << " " << g.ao_id;
@@ -121,10 +123,10 @@ TEST_F(Reports, AoMonthsMatchTheTruth) {
   for (const auto& b : in(year)) {
     auto& w = want[{b["ao"], b["date"].get<std::string>().substr(0, 7)}];
     ++w.beatdowns;
-    w.posts += static_cast<int>(b["pax"].size());
+    w.posts += static_cast<int>(test::counted_people(b, *ids_).size());
     w.headcount += b["count"].get<int>();
     w.fngs += b["fngs"]["count"].get<int>();
-    for (const auto& p : b["pax"]) w.pax.insert(key(p));
+    for (const auto& person : test::counted_people(b, *ids_)) w.pax.insert(person);
   }
   auto got = report::ao_months(conn, "r", year);
   ASSERT_EQ(got.size(), want.size());
@@ -163,4 +165,80 @@ TEST(CountingRules, ADoublePostedBeatdownCountsOnceAndBotsNever) {
   EXPECT_EQ(ao[0].headcount, 4) << "the newer message of a double post counts";
   EXPECT_THROW(report::month("2023-13"), UserError);
   EXPECT_EQ(report::year_to_month("2024-02").last, "2024-02-29");
+}
+
+TEST(Aliases, NameKeysIgnoreCaseAccentsSpacesAndPunctuation) {
+  EXPECT_EQ(name_key("Señor Frío"), "senorfrio");
+  EXPECT_EQ(name_key("senor-frio"), "senorfrio");
+  EXPECT_EQ(name_key("SENOR  FRIO!"), "senorfrio");
+  EXPECT_EQ(name_key("O’Malley (the elder)"), "omalleytheelder");
+  EXPECT_EQ(name_key("Zoë"), "zoe");
+  EXPECT_EQ(name_key("호랑이"), "호랑이") << "other scripts are kept as they are";
+  EXPECT_EQ(name_key("  "), "");
+}
+
+// A typed name that is one user's name counts as that user (and a beatdown naming them twice,
+// once), an ambiguous one stays typed and is listed, and an admin's word is final.
+TEST(Aliases, ATypedNameThatIsOneUsersNameIsThatUser) {
+  Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+  add_region(conn, "r", "R", "America/Chicago");
+  conn.execute_script(R"sql(
+    INSERT INTO r.users (user_id, user_name, display_name, real_name, is_bot) VALUES
+      ('U1', 'Dozer', 'Dozer', 'John Smith', false), ('U2', 'Señor Frío', 'Señor Frío', 'Juan Perez', false),
+      ('U3', 'Twin', 'Twin', 'Tom Winters', false), ('U4', 'Twin', 'Twin', 'Tina Wu', false),
+      ('B1', 'Botty', 'Botty', NULL, true);
+    INSERT INTO r.channels (channel_id, name) VALUES ('C1', 'ao-forge');
+    INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES
+      ('C1', '1790000000.000100', now(), '{}', 'export'), ('C1', '1790090000.000100', now(), '{}', 'export');
+    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, q_name, derived_count, pax_count, parse_status) VALUES
+      ('C1', '1790000000.000100', 'C1', '2026-10-05', 'U1', NULL, 5, 5, 'ok'),
+      ('C1', '1790090000.000100', 'C1', '2026-10-06', NULL, 'dozer', 3, 3, 'ok');
+    INSERT INTO r.attendance (channel_id, ts, user_id, name, role) VALUES
+      ('C1', '1790000000.000100', 'U1', NULL, 'q'), ('C1', '1790000000.000100', NULL, 'senor frio', 'pax'),
+      ('C1', '1790000000.000100', NULL, 'Twin', 'pax'), ('C1', '1790000000.000100', NULL, 'Stranger', 'pax'),
+      ('C1', '1790000000.000100', 'U3', NULL, 'pax'),
+      ('C1', '1790090000.000100', NULL, 'dozer', 'q'), ('C1', '1790090000.000100', 'U1', NULL, 'pax'),
+      ('C1', '1790090000.000100', NULL, 'Botty', 'pax'), ('C1', '1790090000.000100', 'U4', NULL, 'pax');
+  )sql");
+  auto posts_of = [&] {
+    std::map<std::string, int> out;
+    for (const auto& p : report::leaderboard(conn, "r", report::month("2026-10"), std::nullopt, 100)) out[p.person] = p.posts;
+    return out;
+  };
+  EXPECT_EQ(posts_of()["name:dozer"], 1) << "before any match, typed names are their own people";
+
+  const auto refreshed = refresh_aliases(conn, "r");
+  EXPECT_EQ(refreshed.matched, 2);    // dozer → U1, senor frio → U2 (Botty is a bot's name: no match)
+  EXPECT_EQ(refreshed.ambiguous, 1);  // Twin: U3 or U4
+  auto posts = posts_of();
+  EXPECT_EQ(posts["U1"], 2) << "the typed Q and the mention at one beatdown are one post";
+  EXPECT_EQ(posts["U2"], 1);
+  EXPECT_EQ(posts["name:twin"], 1) << "ambiguous: stays typed";
+  EXPECT_EQ(posts["name:stranger"], 1);
+  EXPECT_FALSE(posts.count("name:dozer"));
+  EXPECT_FALSE(posts.count("name:senor frio"));
+  const auto q = report::q_counts(conn, "r", report::month("2026-10"));
+  int u1_qs = 0;
+  for (const auto& r : q) u1_qs += r.person == "U1" ? r.qs : 0;
+  EXPECT_EQ(u1_qs, 2) << "the typed Q counts as the user";
+
+  auto list = list_aliases(conn, "r");
+  std::map<std::string, Alias> by_typed;
+  for (const auto& a : list) by_typed[a.typed] = a;
+  EXPECT_EQ(by_typed["dozer"].user_id, "U1");
+  EXPECT_EQ(by_typed["dozer"].rule, AliasRule::display_name);
+  EXPECT_EQ(by_typed["dozer"].posts, 1);
+  EXPECT_EQ(by_typed["senor frio"].user_id, "U2");
+  EXPECT_EQ(by_typed["Twin"].rule, AliasRule::ambiguous);
+  EXPECT_EQ(by_typed["Twin"].candidates, (std::vector<std::string>{"U3", "U4"}));
+
+  // The admin's word: Twin is U3; dozer is nobody, and stays so when matched again.
+  confirm_alias(conn, "r", "Twin", "U3");
+  EXPECT_TRUE(remove_alias(conn, "r", "dozer"));
+  refresh_aliases(conn, "r");
+  posts = posts_of();
+  EXPECT_EQ(posts["U3"], 1) << "U3's mention and the confirmed Twin at one beatdown: one post";
+  EXPECT_EQ(posts["name:dozer"], 1);
+  EXPECT_EQ(posts["U1"], 2);
+  EXPECT_THROW(confirm_alias(conn, "r", "Twin", "U999"), UserError);
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "postgres_env.hpp"
 
@@ -41,6 +42,47 @@ struct GeneratedWorkspace {
   }
   const std::filesystem::path& path() const { return dir.path(); }
 };
+
+// The counting rule for names typed without a mention (db::refresh_aliases; README, "How
+// paxstats counts"): such a name is the Slack user — not deleted, not a bot — whose display,
+// real or shown name it is, when exactly one user's is (case, accents, spaces and punctuation
+// aside). Restated here from users.json, so tests count people as the reports must.
+struct Identities {
+  std::map<std::string, std::set<std::string>> by_key;  // name key → users
+  explicit Identities(const std::filesystem::path& export_dir) {
+    for (const auto& u : load_json(export_dir / "users.json")) {
+      if (u.value("deleted", false) || u.value("is_bot", false)) continue;
+      const json profile = u.value("profile", json::object());
+      const std::string display = profile.value("display_name", ""), real = profile.value("real_name", u.value("real_name", ""));
+      const std::string shown = !display.empty() ? display : !real.empty() ? real : u.value("name", "");
+      for (const auto& n : {display, real, shown})
+        if (const auto k = db::name_key(n); !k.empty()) by_key[k].insert(u["id"].get<std::string>());
+    }
+  }
+  // The user a truth.json person is: its user_id, or the one user its typed name matches; "".
+  std::string user_of(const json& p) const {
+    if (p.contains("user_id")) return p["user_id"];
+    const auto it = by_key.find(db::name_key(p["name"].get<std::string>()));
+    return it != by_key.end() && it->second.size() == 1 ? *it->second.begin() : "";
+  }
+};
+
+// The person key of the posts view ("U…", or "name:" + the typed name in lower case) of a
+// truth.json person, with typed names of users counted as those users.
+inline std::string counted_person(const json& p, const Identities& ids) {
+  if (const auto user = ids.user_of(p); !user.empty()) return user;
+  std::string n = p["name"];
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return "name:" + n;
+}
+
+// The people a truth.json beatdown counts a post for: each once (a mention and a typed alias of
+// the same user are one person).
+inline std::set<std::string> counted_people(const json& beatdown, const Identities& ids) {
+  std::set<std::string> out;
+  for (const auto& p : beatdown["pax"]) out.insert(counted_person(p, ids));
+  return out;
+}
 
 // Every message of an unpacked export, by (channel id, ts).
 inline std::map<std::pair<std::string, std::string>, json> export_messages(const std::filesystem::path& dir) {

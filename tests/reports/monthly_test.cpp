@@ -1,6 +1,7 @@
 // The monthly run's plan and outbox folder, on a generated region, checked against truth.json.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -202,4 +203,33 @@ TEST_F(Monthly, TheOutboxPageIsADocumentInABrowser) {
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_GT(std::filesystem::exists(shot) ? std::filesystem::file_size(shot) : 0, 20000u) << "no screenshot";
   std::cout << "outbox page screenshot: " << shot.string() << "\n";
+}
+
+// A chart never shows one label for two people: when two users (or a user and a typed name) share
+// a name, the shortest addition that tells them apart.
+TEST(Labels, TwoPeopleWithOneNameAreToldApart) {
+  db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+  db::add_region(conn, "r", "R", "America/Chicago");
+  conn.execute_script(R"sql(
+    INSERT INTO r.users (user_id, user_name, display_name, real_name) VALUES
+      ('U3', 'Twin', 'Twin', 'Tom Winters'), ('U4', 'Twin', 'Twin', 'Tina Wu'),
+      ('U5', 'Dozer', 'Dozer', 'Ann Lee'), ('U6', 'Dozer', 'Dozer', 'Bo Kim');
+    INSERT INTO r.channels (channel_id, name) VALUES ('C0FORGE1', 'ao-forge');
+    INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES ('C0FORGE1', '1790000000.000100', now(), '{}', 'export');
+    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, derived_count, pax_count, parse_status) VALUES
+      ('C0FORGE1', '1790000000.000100', 'C0FORGE1', '2026-10-05', 'U3', 6, 6, 'ok');
+    INSERT INTO r.attendance (channel_id, ts, user_id, name, role) VALUES
+      ('C0FORGE1', '1790000000.000100', 'U3', NULL, 'q'), ('C0FORGE1', '1790000000.000100', 'U4', NULL, 'pax'),
+      ('C0FORGE1', '1790000000.000100', NULL, 'Twin', 'pax'), ('C0FORGE1', '1790000000.000100', 'U5', NULL, 'pax'),
+      ('C0FORGE1', '1790000000.000100', 'U6', NULL, 'pax'), ('C0FORGE1', '1790000000.000100', NULL, 'Solo', 'pax');
+  )sql");
+  db::set_region(conn, "r", {{"firstf_channel", "C0FORGE1"}});
+  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"leaderboards"});
+  std::vector<std::string> labels;
+  for (const auto& d : plan.deliveries)
+    if (d.report == "leaderboards.month") labels = d.chart.categories;
+  std::sort(labels.begin(), labels.end());
+  EXPECT_EQ(labels, (std::vector<std::string>{"Dozer (A.L.)", "Dozer (B.K.)", "Solo", "Twin (Tina Wu)", "Twin (Tom Winters)",
+                                              "Twin (typed)"}))
+      << "initials when they tell people apart, else the real name; a typed name says so";
 }

@@ -189,6 +189,13 @@ std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, st
 std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::string_view region,
                                                           const std::vector<std::string>& ids);
 
+// Everyone who posted up to `last`, as charts name them: person, user id ("" typed), the name
+// shown, and the user's real name ("" for typed names and users without one).
+struct PersonName {
+  std::string person, user_id, name, real_name;
+};
+std::vector<PersonName> people(Database& db, std::string_view region);
+
 // AO channel → its site Q's user id, for AOs that have one (paxstats region site-q).
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region);
 

@@ -22,6 +22,8 @@ struct DeriveReport {
   long beatdowns = 0;       // beatdowns written
   long with_errors = 0;     // beatdowns whose parse has errors
   long with_warnings = 0;   // beatdowns with warnings only
+  int aliases = 0;          // typed names that are a user (db::refresh_aliases, after the commit)
+  int ambiguous_names = 0;  // typed names that fit several users, left typed
 };
 
 struct ImportOptions {

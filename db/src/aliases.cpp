@@ -1,0 +1,225 @@
+// The alias table of a region: typed names matched to users (see aliases.hpp).
+#include "paxstats/db/aliases.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "detail/database_impl.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::db {
+namespace {
+
+std::string schema(std::string_view region) {
+  validate_slug(region);
+  return std::string(region);
+}
+
+// Latin letters with accents (U+00C0–U+017F) → their base letters, lower case; "" for what has
+// none (×, ÷). Index: code point − 0xC0.
+const char* const kFold[] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",    // C0–CF
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // D0–DF
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",    // E0–EF
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y",   // F0–FF
+    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",     // 100–10F
+    "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",     // 110–11F
+    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",     // 120–12F
+    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",   // 130–13F
+    "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",     // 140–14F
+    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",   // 150–15F
+    "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",     // 160–16F
+    "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s"};    // 170–17F
+
+AliasRule parse_rule(const std::string& s) {
+  for (auto r : {AliasRule::display_name, AliasRule::real_name, AliasRule::user_name, AliasRule::confirmed,
+                 AliasRule::removed, AliasRule::ambiguous})
+    if (to_string(r) == s) return r;
+  throw std::logic_error("unknown alias rule " + s);
+}
+
+std::vector<std::string> parse_array(const std::optional<std::string>& v) {
+  // A text[] as PostgreSQL prints it: {a,b} (user ids: no quotes or commas inside).
+  std::vector<std::string> out;
+  if (!v || v->size() < 2) return out;
+  std::string item;
+  for (char c : v->substr(1, v->size() - 2)) {
+    if (c == ',') {
+      out.push_back(item);
+      item.clear();
+    } else if (c != '"') {
+      item += c;
+    }
+  }
+  if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::string to_array(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (const auto& id : ids) out += (out.size() > 1 ? "," : "") + id;  // Slack ids: [A-Z0-9]
+  return out + "}";
+}
+
+}  // namespace
+
+std::string to_string(AliasRule rule) {
+  switch (rule) {
+    case AliasRule::display_name: return "display_name";
+    case AliasRule::real_name: return "real_name";
+    case AliasRule::user_name: return "user_name";
+    case AliasRule::confirmed: return "confirmed";
+    case AliasRule::removed: return "removed";
+    case AliasRule::ambiguous: return "ambiguous";
+  }
+  return "?";
+}
+
+std::string name_key(std::string_view name) {
+  std::string out;
+  for (size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence: Latin accents fold to their letter; other scripts (Korean, …) are kept.
+    const size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    if (len == 2 && i + 1 < name.size()) {
+      const unsigned cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>(name[i + 1]) & 0x3F);
+      if (cp >= 0xC0 && cp <= 0x17F) {
+        out += kFold[cp - 0xC0];
+        i += 2;
+        continue;
+      }
+      if (cp < 0xC0) {  // Latin-1 punctuation and symbols (¡, «, ·): not part of a name
+        i += 2;
+        continue;
+      }
+    }
+    if (len == 3 && i + 2 < name.size()) {
+      const unsigned cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(name[i + 1]) & 0x3F) << 6) |
+                          (static_cast<unsigned char>(name[i + 2]) & 0x3F);
+      if (cp >= 0x2000 && cp <= 0x206F) {  // general punctuation (’ “ ” – —)
+        i += 3;
+        continue;
+      }
+    }
+    out.append(name.substr(i, std::min(len, name.size() - i)));
+    i += len;
+  }
+  return out;
+}
+
+AliasRefresh refresh_aliases(Database& db, std::string_view region) {
+  const std::string s = schema(region);
+  pqxx::work tx(db.impl().conn);
+  // The users by the key of each of their names, by rule.
+  struct Match {
+    std::set<std::string> users;
+    AliasRule rule = AliasRule::user_name;
+  };
+  std::map<std::string, std::map<std::string, AliasRule>> by_key;  // key → user → first rule
+  for (const auto& r : tx.exec("SELECT user_id, coalesce(display_name, ''), coalesce(real_name, ''), user_name FROM " + s +
+                               ".users WHERE NOT is_bot AND NOT deleted")) {
+    const std::string id = r[0].c_str();
+    const std::pair<std::string, AliasRule> names[] = {
+        {r[1].c_str(), AliasRule::display_name}, {r[2].c_str(), AliasRule::real_name}, {r[3].c_str(), AliasRule::user_name}};
+    for (const auto& [n, rule] : names) {
+      const std::string k = name_key(n);
+      if (k.empty()) continue;
+      by_key[k].emplace(id, rule);  // the first rule that matched this user stays
+    }
+  }
+  std::map<std::string, std::pair<std::string, AliasRule>> kept;  // typed_lower → (user, rule) of admins
+  for (const auto& r : tx.exec("SELECT typed_lower, coalesce(user_id, ''), rule FROM " + s + ".aliases")) {
+    const AliasRule rule = parse_rule(r[2].c_str());
+    if (rule == AliasRule::confirmed || rule == AliasRule::removed) kept[r[0].c_str()] = {r[1].c_str(), rule};
+  }
+  AliasRefresh out;
+  std::vector<std::string> seen;
+  for (const auto& r : tx.exec("SELECT lower(name), min(name) FROM " + s +
+                               ".attendance WHERE user_id IS NULL AND name IS NOT NULL AND name <> '' GROUP BY 1")) {
+    const std::string lower = r[0].c_str(), typed = r[1].c_str();
+    seen.push_back(lower);
+    if (kept.count(lower)) {
+      out.matched += kept[lower].second == AliasRule::confirmed;
+      continue;
+    }
+    const auto it = by_key.find(name_key(typed));
+    if (it == by_key.end()) {
+      detail::exec_params(tx, "DELETE FROM " + s + ".aliases WHERE typed_lower = $1", {lower});
+      continue;
+    }
+    if (it->second.size() == 1) {
+      const auto& [user, rule] = *it->second.begin();
+      detail::exec_params(tx,
+                          "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule, candidates) VALUES ($1, $2, $3, $4, '{}') "
+                          "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $3, rule = $4, candidates = '{}', updated = now() "
+                          "WHERE aliases.user_id IS DISTINCT FROM $3 OR aliases.rule <> $4",
+                          {lower, typed, user, to_string(rule)});
+      ++out.matched;
+    } else {
+      std::vector<std::string> ids;
+      for (const auto& [user, rule] : it->second) ids.push_back(user);
+      detail::exec_params(tx,
+                          "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule, candidates) "
+                          "VALUES ($1, $2, NULL, 'ambiguous', $3::text[]) ON CONFLICT (typed_lower) DO UPDATE SET "
+                          "user_id = NULL, rule = 'ambiguous', candidates = $3::text[], updated = now()",
+                          {lower, typed, to_array(ids)});
+      ++out.ambiguous;
+    }
+  }
+  // Matches of names no longer typed anywhere go (an admin's word stays).
+  detail::exec_params(tx, "DELETE FROM " + s + ".aliases WHERE rule NOT IN ('confirmed', 'removed') AND NOT (typed_lower = ANY($1::text[]))",
+                      {[&] {
+                         std::string a = "{";
+                         for (const auto& l : seen) {
+                           a += a.size() > 1 ? ",\"" : "\"";
+                           for (char c : l) {
+                             if (c == '"' || c == '\\') a += '\\';
+                             a += c;
+                           }
+                           a += '"';
+                         }
+                         return a + "}";
+                       }()});
+  tx.commit();
+  return out;
+}
+
+std::vector<Alias> list_aliases(Database& db, std::string_view region) {
+  const std::string s = schema(region);
+  std::vector<Alias> out;
+  for (const auto& r : db.query("SELECT al.typed, coalesce(al.user_id, ''), coalesce(u.user_name, ''), al.rule, "
+                                "al.candidates::text, (SELECT count(*) FROM " + s + ".attendance a WHERE a.user_id IS NULL "
+                                "AND lower(a.name) = al.typed_lower) FROM " + s + ".aliases al LEFT JOIN " + s +
+                                ".users u ON u.user_id = al.user_id ORDER BY lower(al.typed)"))
+    out.push_back({*r[0], *r[1], *r[2], parse_rule(*r[3]), parse_array(r[4]), std::stoi(*r[5])});
+  return out;
+}
+
+void confirm_alias(Database& db, std::string_view region, std::string_view typed, std::string_view user_id) {
+  const std::string s = schema(region);
+  if (typed.empty()) throw UserError("an alias needs the name as it was typed, e.g. \"Dozer\"");
+  if (!db.query_value("SELECT user_id FROM " + s + ".users WHERE user_id = $1", {std::string(user_id)}))
+    throw UserError("region " + std::string(region) + " has no user " + std::string(user_id) +
+                    " (sync or import first, or check the id: Slack profile → ⋮ → Copy member ID)");
+  db.query("INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, $2, 'confirmed') "
+           "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $2, rule = 'confirmed', candidates = '{}', updated = now()",
+           {std::string(typed), std::string(user_id)});
+}
+
+bool remove_alias(Database& db, std::string_view region, std::string_view typed) {
+  const std::string s = schema(region);
+  const auto before = db.query_value("SELECT rule FROM " + s + ".aliases WHERE typed_lower = lower($1)", {std::string(typed)});
+  db.query("INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, NULL, 'removed') "
+           "ON CONFLICT (typed_lower) DO UPDATE SET user_id = NULL, rule = 'removed', candidates = '{}', updated = now()",
+           {std::string(typed)});
+  return before && *before != "removed" && *before != "ambiguous";
+}
+
+}  // namespace paxstats::db
