@@ -68,13 +68,15 @@ TEST_P(Golden, DrawListMatches) {
     std::ofstream(file) << got;
     std::ofstream(kGolden / (GetParam() + ".png"), std::ios::binary) << render::render(chart);
   }
+  for (const auto& problem : render::layout_problems(chart)) ADD_FAILURE() << GetParam() << ": " << problem;
   ASSERT_TRUE(fs::exists(file)) << "no golden " << file << "; run with PAXSTATS_UPDATE_GOLDEN=1 and look at the PNGs";
   EXPECT_EQ(got, slurp(file)) << "the drawing of " << GetParam()
                               << " changed; if intended, run with PAXSTATS_UPDATE_GOLDEN=1 and check its PNG";
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, Golden,
-                         ::testing::Values("stacked_bar", "grouped_bar", "horizontal_bar", "line", "table", "award", "empty"));
+                         ::testing::Values("stacked_bar", "grouped_bar", "horizontal_bar", "line", "table", "award", "empty",
+                                           "small_multiples", "panels", "kotter", "achievement"));
 
 TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
   auto c = example("stacked_bar");
