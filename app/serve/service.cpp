@@ -133,9 +133,29 @@ class Pool {
   std::vector<std::unique_ptr<db::Database>> free_;
 };
 
-std::optional<std::string> region_of_team(db::Database& db, const std::string& team) {
-  return db.query_value("SELECT slug FROM paxstats.regions WHERE team_id = $1 AND active", {team});
-}
+// Which region a workspace is, remembered for a few seconds: every event and command asks, and a
+// burst of them asked the database the same question hundreds of times. A `region set team_id`
+// or `active=false` takes effect within kFor.
+class TeamRegions {
+ public:
+  std::optional<std::string> get(db::Database& db, const std::string& team) {
+    const auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(mu_);
+      if (auto it = known_.find(team); it != known_.end() && it->second.second > now) return it->second.first;
+    }
+    auto slug = db.query_value("SELECT slug FROM paxstats.regions WHERE team_id = $1 AND active", {team});
+    std::lock_guard lock(mu_);
+    if (known_.size() > 1000) known_.clear();  // bounded: teams are few; junk team ids are not kept long
+    known_[team] = {slug, now + kFor};
+    return slug;
+  }
+
+ private:
+  static constexpr std::chrono::seconds kFor{5};
+  std::mutex mu_;
+  std::map<std::string, std::pair<std::optional<std::string>, std::chrono::steady_clock::time_point>> known_;
+};
 
 const char* kHelp =
     "*paxstats* — your F3 numbers, from the backblasts in this workspace.\n"
@@ -164,6 +184,7 @@ struct Service::Impl {
   Options o;
   Counters counters;
   Pool pool;
+  TeamRegions team_regions;
   http::Server server;
   int bound_port = 0;
   std::thread scheduler_thread;
@@ -254,7 +275,7 @@ struct Service::Impl {
     const std::string& event_id = body.event_id;
     try {
       auto db = pool.get();
-      const auto region = region_of_team(*db, team);
+      const auto region = team_regions.get(*db, team);
       if (!region) {
         log::warn("event " + event_id + " from team " + team + ": no active region has this team_id (paxstats region set "
                   "SLUG team_id=" + team + ")");
@@ -314,7 +335,7 @@ struct Service::Impl {
     const std::string verb = words.empty() ? "help" : words[0];
     try {
       auto db = pool.get();
-      const auto region = region_of_team(*db, team);
+      const auto region = team_regions.get(*db, team);
       if (!region) return reply("paxstats is not set up for this workspace yet: ask your admin to run `paxstats region set "
                                 "SLUG team_id=" + team + "`.");
       log::info("command /paxstats " + verb + " from " + user + " in " + *region);
