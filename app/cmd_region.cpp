@@ -25,6 +25,7 @@ void print_region(const db::Region& r) {
   row("firstf_channel", opt(r.firstf_channel));
   row("awards_channel", opt(r.awards_channel) + (r.awards_channel ? "" : " (1st-F)"));
   row("kotter_channel", opt(r.kotter_channel));
+  row("log_channel", opt(r.log_channel) + (r.log_channel ? "" : " (no admin log)"));
   row("token_env", r.token_env);
   row("templates_dir", opt(r.templates_dir) + (r.templates_dir ? "" : " (built-in texts)"));
   row("pax_monthly_audience", r.pax_monthly_audience);

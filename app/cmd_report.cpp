@@ -16,6 +16,7 @@
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
+#include "paxstats/reports/admin_log.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
@@ -66,6 +67,9 @@ int send(db::Database& conn, const std::string& slug) {
   auto& client = *client_ptr;
   ProgressBar bar;
   auto r = reports::deliver(conn, region.slug, client, std::ref(bar));
+  if (r.sent + r.skipped + r.failed + r.in_doubt > 0 &&
+      reports::post_to_log(conn, region.slug, client, reports::log_run_message(conn, region.slug, "delivery", r, {})))
+    std::cout << "summary posted to the log channel " << *region.log_channel << "\n";
   std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << ", in doubt " << r.in_doubt
             << "\n";
   constexpr size_t shown = 20;

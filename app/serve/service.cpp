@@ -27,6 +27,7 @@
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/admin_log.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
@@ -622,7 +623,9 @@ struct Service::Impl {
     // Only for the version it was made for: a newer one has its own job; a fixed one needs none.
     const auto state = mining::message_state(db, region, channel, ts);
     if (!state || state->deleted || state->edited_ts != edited || state->errors.empty()) return;
-    if (db::is_opted_out(db, region, poster)) return;
+    const auto r = db::get_region(db, region);
+    const bool dm = r.flags.at("send_feedback_dms") && !db::is_opted_out(db, region, poster);
+    if (!dm && !r.log_channel) return;
     auto client = client_for(db, region);
     std::vector<reports::ParseProblem> problems;
     for (const auto& e : state->errors) problems.push_back({e.field, e.reason, e.line});
@@ -631,6 +634,9 @@ struct Service::Impl {
       link = client->permalink(channel, ts);
     } catch (const std::exception&) {  // the DM still helps without the link
     }
+    // The admins' log first: it never fails the job (and so is never posted twice).
+    reports::post_to_log(db, region, *client, reports::log_parse_message(db, region, poster, channel, problems, link));
+    if (!dm) return;
     client->post_message(client->open_dm(poster), reports::feedback_message(db, region, poster, channel, problems, link));
     log::info("feedback: DM to " + poster + " about " + channel + "/" + ts + " (" + std::to_string(problems.size()) +
               " error(s))");
@@ -663,6 +669,9 @@ struct Service::Impl {
                              " still pending after Slack failures; retrying later");
       }
       db::jobs::set_run(db, run, "succeeded", summary);
+      reports::post_to_log(db, region, *client,
+                           reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
+                                                    plan.notes));
       log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) + ", skipped " +
                 std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
     } catch (const TransientError&) {

@@ -14,7 +14,8 @@
 namespace paxstats::db {
 namespace {
 
-const std::vector<std::string> kOptionalText = {"team_id", "firstf_channel", "awards_channel", "kotter_channel"};
+const std::vector<std::string> kOptionalText = {"team_id", "firstf_channel", "awards_channel", "kotter_channel",
+                                                "log_channel"};
 // Whole-number settings and their allowed ranges (the same CHECKs as the table's).
 const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
     {"kotter_min_posts", {1, 100}}, {"kotter_window_weeks", {1, 52}}, {"kotter_quiet_weeks", {1, 26}}, {"monthly_day", {1, 28}}};
@@ -22,7 +23,7 @@ const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
 std::string region_columns() {
   std::string cols = "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
                      "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
-                     "monthly_day, monthly_time";
+                     "monthly_day, monthly_time, log_channel";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -50,7 +51,8 @@ Region from_row(const pqxx::row& r) {
   reg.kotter_quiet_weeks = r[13].as<int>();
   reg.monthly_day = r[14].as<int>();
   reg.monthly_time = r[15].c_str();
-  int i = 16;
+  reg.log_channel = opt(16);
+  int i = 17;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -90,7 +92,7 @@ void check_user_id(std::string_view user_id) {
 const std::vector<std::string>& region_flag_names() {
   static const std::vector<std::string> names = {
       "send_pax_monthly", "send_q_counts", "send_ao_trend", "send_ao_summary",   "send_fng_counts",
-      "send_leaderboards", "send_awards",  "send_kotter",   "send_year_glance", "scrape_backblasts"};
+      "send_leaderboards", "send_awards",  "send_kotter",   "send_year_glance", "send_feedback_dms", "scrape_backblasts"};
   return names;
 }
 
@@ -119,7 +121,7 @@ const std::vector<KotterSetting>& kotter_settings() {
 
 std::vector<std::string> region_setting_names() {
   std::vector<std::string> names = {"name", "tz", "team_id", "firstf_channel", "awards_channel",
-                                    "kotter_channel", "token_env", "active", "templates_dir",
+                                    "kotter_channel", "log_channel", "token_env", "active", "templates_dir",
                                     "pax_monthly_audience"};
   for (const auto& number : kNumbers) names.push_back(number.first);
   for (const auto& k : kotter_settings()) names.push_back(k.name);

@@ -209,6 +209,24 @@ TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
   EXPECT_TRUE(eventually([&] { return fake->messages(fake->dm_channel(user)).size() == 2; }));
 }
 
+// The admins' log channel hears of every unreadable backblast; with feedback DMs off, the Q gets
+// no DM but the log still does.
+TEST_F(Serve, ALogChannelHearsOfUnreadableBackblastsEvenWithDmsOff) {
+  const std::string log = ws_->truth["region"]["firstf_channel"];
+  db::set_region(*conn, "r", {{"log_channel", log}, {"send_feedback_dms", "false"}});
+  const size_t before = fake->messages(log).size();
+  json ev{{"type", "message"}, {"user", user}, {"ts", "1793000500.000500"}, {"channel", ao}, {"channel_type", "channel"},
+          {"text", backblast("someday soon", "<@" + user + ">")}};
+  ASSERT_EQ(event(ev, "EvL1")->status, 200);
+  EXPECT_TRUE(eventually([&] { return job_status("feedback") == "done"; })) << job_status("feedback");
+  const auto posted = fake->messages(log);
+  ASSERT_EQ(posted.size(), before + 1);
+  const std::string text = posted.back().value("text", "");
+  EXPECT_NE(text.find("A backblast by <@" + user + "> in <#" + ao + "> could not be read"), std::string::npos) << text;
+  EXPECT_NE(text.find("No DM was sent"), std::string::npos) << text;
+  EXPECT_TRUE(fake->dm_channel(user).empty() || fake->messages(fake->dm_channel(user)).empty()) << "DMs are off";
+}
+
 TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
   auto me = command("me");
   ASSERT_TRUE(me);
@@ -281,12 +299,20 @@ TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   // Business time is 2026-11-15; the region existed before this month's slot (the 2nd, 09:00):
   // October's run is due.
   conn->query("UPDATE paxstats.regions SET created_at = '2026-08-01T00:00:00Z'");
+  const std::string log = ws_->truth["region"]["firstf_channel"];  // the admins' log hears how the run went
+  db::set_region(*conn, "r", {{"log_channel", log}});
   service->schedule_once();
   service->schedule_once();
   EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
   EXPECT_TRUE(eventually([&] {
     return conn->query_value("SELECT status FROM paxstats.runs WHERE kind = 'report'") == "succeeded";
   }));
+  EXPECT_TRUE(eventually([&] { return !fake->messages(log).empty(); }));
+  std::string summary;
+  for (const auto& m : fake->messages(log))
+    if (m.value("text", "").find(":bar_chart:") != std::string::npos) summary = m.value("text", "");
+  EXPECT_NE(summary.find("the 2026-10 run"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(" sent, 0 skipped, 0 failed"), std::string::npos) << summary;
   service->schedule_once();
   EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
   EXPECT_EQ(conn->query_value("SELECT period FROM paxstats.runs WHERE kind = 'report'"), "2026-10");

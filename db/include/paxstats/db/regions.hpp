@@ -39,6 +39,7 @@ struct Region {
   std::optional<std::string> firstf_channel;  // the region's 1st-F channel id
   std::optional<std::string> awards_channel;  // awards go here (1st-F when unset)
   std::optional<std::string> kotter_channel;  // Kotter list for site Qs
+  std::optional<std::string> log_channel;     // admins' log: unreadable backblasts, run summaries
   std::string token_env = "SLACK_BOT_TOKEN";  // env var holding this region's bot token
   bool active = true;
   std::map<std::string, bool> flags;          // send_* report flags and scrape_backblasts

@@ -1,0 +1,31 @@
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/reports/deliver.hpp"
+#include "paxstats/reports/monthly.hpp"
+
+namespace paxstats::slack {
+class Client;
+}
+
+// The region's admin log channel (region setting log_channel), as PAXminer's paxminer_logs:
+// what admins should know, posted as it happens. Templates log_parse and log_run.
+namespace paxstats::reports {
+
+// The log line for a backblast that could not be read: who posted it, where, and why.
+std::string log_parse_message(db::Database& db, std::string_view region, std::string_view poster,
+                              std::string_view channel, const std::vector<ParseProblem>& problems,
+                              std::string_view permalink);
+
+// The log line for a delivery run: what it sent, skipped (why) and could not send.
+std::string log_run_message(db::Database& db, std::string_view region, std::string_view what, const DeliverReport& report,
+                            const std::vector<std::string>& notes);
+
+// Posts `text` to the region's log channel, when it has one. Never throws: a log that cannot be
+// written is itself logged (the run it reports on has already happened). True when posted.
+bool post_to_log(db::Database& db, std::string_view region, slack::Client& client, const std::string& text);
+
+}  // namespace paxstats::reports

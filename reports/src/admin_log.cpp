@@ -1,0 +1,64 @@
+// Posts for the region's admin log channel.
+#include "paxstats/reports/admin_log.hpp"
+
+#include "paxstats/db/regions.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/slack/client.hpp"
+#include "templates.hpp"
+
+namespace paxstats::reports {
+
+std::string log_parse_message(db::Database& db, std::string_view region, std::string_view poster,
+                              std::string_view channel, const std::vector<ParseProblem>& problems,
+                              std::string_view permalink) {
+  const auto r = db::get_region(db, region);
+  kainjow::mustache::data d;
+  d.set("poster", "<@" + std::string(poster) + ">");
+  d.set("channel", "<#" + std::string(channel) + ">");
+  kainjow::mustache::data list{kainjow::mustache::data::type::list};
+  for (const auto& p : problems) {
+    kainjow::mustache::data item;
+    if (p.line > 0) item.set("line", std::to_string(p.line));
+    item.set("field", p.field);
+    item.set("reason", p.reason);
+    list.push_back(item);
+  }
+  d.set("problems", list);
+  if (!permalink.empty()) d.set("permalink", std::string(permalink));
+  d.set("dm", r.flags.count("send_feedback_dms") && r.flags.at("send_feedback_dms"));
+  return detail::render_template(detail::template_text(r.templates_dir, "log_parse"), d);
+}
+
+std::string log_run_message(db::Database& db, std::string_view region, std::string_view what, const DeliverReport& report,
+                            const std::vector<std::string>& notes) {
+  const auto r = db::get_region(db, region);
+  kainjow::mustache::data d;
+  d.set("region", r.name);
+  d.set("what", std::string(what));
+  d.set("sent", std::to_string(report.sent));
+  d.set("skipped", std::to_string(report.skipped));
+  d.set("failed", std::to_string(report.failed));
+  d.set("in_doubt", std::to_string(report.in_doubt));
+  if (report.failed > 0 || report.in_doubt > 0) d.set("trouble", true);
+  kainjow::mustache::data reasons{kainjow::mustache::data::type::list}, note_list{kainjow::mustache::data::type::list};
+  for (size_t i = 0; i < report.reasons.size() && i < 10; ++i) reasons.push_back(kainjow::mustache::data(report.reasons[i]));
+  if (report.reasons.size() > 10) d.set("more_reasons", std::to_string(report.reasons.size() - 10));
+  for (const auto& n : notes) note_list.push_back(kainjow::mustache::data(n));
+  d.set("reasons", reasons);
+  d.set("notes", note_list);
+  return detail::render_template(detail::template_text(r.templates_dir, "log_run"), d);
+}
+
+bool post_to_log(db::Database& db, std::string_view region, slack::Client& client, const std::string& text) {
+  try {
+    const auto r = db::get_region(db, region);
+    if (!r.log_channel) return false;
+    client.post_message(*r.log_channel, text);
+    return true;
+  } catch (const std::exception& e) {
+    log::warn("log channel of " + std::string(region) + ": could not post (" + log::redact(e.what()) + ")");
+    return false;
+  }
+}
+
+}  // namespace paxstats::reports

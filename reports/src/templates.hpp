@@ -1,0 +1,18 @@
+#pragma once
+// Internal to reports/: the message templates (templates/*.mustache, compiled in; a region's
+// templates_dir may replace any of them).
+#include <kainjow/mustache.hpp>
+#include <optional>
+#include <string>
+
+namespace paxstats::reports::detail {
+
+// A template's text: the region's override file when it has one, else the built-in one. Throws
+// UserError for an override that cannot be read or is not valid mustache.
+std::string template_text(const std::optional<std::string>& dir, const std::string& name);
+
+// A template filled in: values escaped for Slack ({{triple}} ones as they are), empty lines
+// dropped, and the text cut under Slack's 4,000 characters at a line, pointing to the chart.
+std::string render_template(const std::string& text, const kainjow::mustache::data& values);
+
+}  // namespace paxstats::reports::detail
