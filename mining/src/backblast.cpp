@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <regex>
 #include <stdexcept>
 #include <unordered_set>
 #include <utility>
@@ -262,6 +263,16 @@ bool header_keyword(sv cleaned, sv& rest) {
   return false;
 }
 
+// A preblast (a workout announced, still to come) at the start of a line: "Preblast",
+// "Pre-blast", "Pre blast".
+bool preblast_word(sv cleaned) {
+  for (sv kw : {sv("preblast"), sv("pre-blast"), sv("pre blast")})
+    if (starts_with_ci(cleaned, kw) && (cleaned.size() == kw.size() || !is_alpha(cleaned[kw.size()]) ||
+                                        starts_with_ci(cleaned.substr(kw.size()), "s")))
+      return true;
+  return false;
+}
+
 // Edit distance with transpositions (optimal string alignment), for short labels.
 size_t label_distance(sv a, sv b) {
   std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
@@ -349,6 +360,17 @@ std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
       name.remove_prefix(1);
     }
     name = trim_markup(name);
+    // A role marked inside the list, as web forms write it: "FNG Name: Toaster", "FNG: Toaster".
+    bool fng = false;
+    for (sv mark : {sv("fng names"), sv("fng name"), sv("fngs"), sv("fng")})
+      if (starts_with_ci(name, mark)) {
+        sv rest = trim(name.substr(mark.size()));
+        if (const size_t n = separator(rest)) {
+          name = trim_markup(rest.substr(n));
+          fng = true;
+          break;
+        }
+      }
     if (name.empty() || is_none_word(name)) return;
     if (std::all_of(name.begin(), name.end(), [](char c) { return is_digit(c); })) {
       int n = 0;
@@ -356,7 +378,7 @@ std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nullptr) {
       if (numbers) numbers->push_back(n);
       return;
     }
-    out.push_back({{"", std::string(name)}, false, at_sign});
+    out.push_back({{"", std::string(name)}, fng, at_sign});
   };
   size_t i = 0;
   while (i < value.size()) {
@@ -679,6 +701,18 @@ struct Reader {
         header_rest = rest;
         break;
       }
+      // Region web forms cross-posted to Slack: "• Post Type: Backblast" (or Preblast: never a beatdown).
+      if (starts_with_ci(cleaned, "post type")) {
+        sv type = trim(cleaned.substr(9));
+        if (const size_t n = separator(type)) type = trim(type.substr(n));
+        sv ignored;
+        if (header_keyword(clean_start(type), ignored)) {
+          header = static_cast<int>(i);
+          break;
+        }
+        if (preblast_word(type)) return false;
+      }
+      if (i == first && preblast_word(cleaned)) return false;  // "Preblast: Rainy Friday"
       if (i == first) {
         // "#backblast #ao-name" on the first line
         std::string l = lower_copy(lines[i]);
@@ -697,8 +731,6 @@ struct Reader {
         }
       }
     }
-    if (header < 0) return false;
-
     std::array<FieldLine, kFields> f{};
     bool pax_count_only = false;
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -712,6 +744,14 @@ struct Reader {
       if (field == Field::fng_count) pax_count_only = true;
     }
     if (std::none_of(f.begin(), f.end(), [](const FieldLine& x) { return x.found; })) return false;  // "Backblast coming soon"
+    if (header < 0) {
+      // No header line (a web form's fields, cross-posted): a backblast when it names its Q and
+      // its PAX, and its date or AO. A post about a workout still to come never is.
+      auto has = [&](Field x) { return f[static_cast<size_t>(x)].found && !f[static_cast<size_t>(x)].value.empty(); };
+      if (!(has(Field::q) && has(Field::pax) && (has(Field::date) || has(Field::ao)))) return false;
+      for (const auto& l : lines)
+        if (preblast_word(clean_start(l))) return false;
+    }
 
     b.is_backblast = true;
     // A typo'd label ("DAET:") is read as nothing; say so, for the field it leaves unread.
@@ -739,7 +779,7 @@ struct Reader {
     }
     std::string title = squeeze(unescape(trim_markup(title_start)));
     if (!hashtag_ao.empty()) title.clear();
-    if (title.empty() && static_cast<size_t>(header + 1) < lines.size()) {
+    if (title.empty() && header >= 0 && static_cast<size_t>(header + 1) < lines.size()) {
       sv next = lines[static_cast<size_t>(header) + 1];
       sv ignored;
       if (match_field(clean_start(next), ignored) == Field::none && !trim(next).empty())
@@ -785,6 +825,16 @@ struct Reader {
       error("date", "cannot read the date \"" + unescape(line.value) + "\"; using the day it was posted (" +
                         date::format("%F", posted_local) + "). Write it like 2024-03-05, 3/5/2024 or March 5, 2024.",
             line.line);
+    } else {
+      // No DATE line: some regions write the date only in the title ("Backblast 10.24.18").
+      static const std::regex in_title(R"((^|[^0-9])([0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4})($|[^0-9]))");
+      std::smatch m;
+      if (std::regex_search(b.title, m, in_title))
+        if (auto d = parse_date(m[2].str(), posted_local)) {
+          b.date = *d;
+          b.date_source = "title";
+          return;
+        }
     }
     b.date = posted_local;
     b.date_source = "posted_at";

@@ -446,3 +446,43 @@ TEST(BackblastSlips, ATypedAtSignIsToldHowToMakeARealMention) {
   EXPECT_EQ(messages[0].find("Write @Frank"), std::string::npos) << "they did write @Frank";
   EXPECT_NE(messages[1].find("\"Hoss\" is typed"), std::string::npos) << messages[1];
 }
+
+// Region websites post backblasts through a form, and some cross-post them to Slack.
+TEST(BackblastWebForms, AFormsFieldsAreABackblastWithOrWithoutAHeader) {
+  auto form = parse("• Post Type: Backblast\n• AO: <#C0BLEACH01>\n• When: Friday, March 1st, 2024\n• QIC: <@U0000000Q1>\n"
+                    "• Pax Names: <@U0000000Q1>, <@U00000000A>, Hoss, Toaster (FNG)\n• Number of Pax: 4\n"
+                    "• Number of FNGS: 1\n• FNG Names: Toaster\n• The BackBlast: We ran. We sweated.");
+  ASSERT_TRUE(form.is_backblast);
+  EXPECT_EQ(date::format("%F", form.date), "2024-03-01");
+  EXPECT_EQ(form.ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(form.q, U("U0000000Q1"));
+  EXPECT_EQ(form.fng_names, std::vector<std::string>{"Toaster"});
+  EXPECT_EQ(form.count, 4);
+  // No header at all: the Q, the PAX and the date or AO make it one.
+  auto bare = parse("AO: <#C0BLEACH01>\nQIC: <@U0000000Q1>\nPax Names: <@U00000000A>, Hoss\nWhen: 3/4/2024");
+  EXPECT_TRUE(bare.is_backblast);
+  EXPECT_EQ(bare.ao_channel_id, "C0BLEACH01");
+  // Not enough to tell: a Q and one PAX line, and chatter.
+  EXPECT_FALSE(parse("Q: <@U0000000Q1>\nPAX: Hoss\nWe had fun today").is_backblast);
+}
+
+TEST(BackblastWebForms, APreblastIsNeverABeatdown) {
+  EXPECT_FALSE(parse("Preblast: Rainy Friday\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nWhen: 3/8/2024\nPAX: <@U00000000A>, Hoss")
+                   .is_backblast);
+  EXPECT_FALSE(parse("• Post Type: Preblast\n• AO: <#C0BLEACH01>\n• QIC: <@U0000000Q1>\n• Pax Names: Hoss\n• When: 3/8/2024")
+                   .is_backblast);
+  EXPECT_FALSE(parse("AO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nPAX: Hoss, Zephyr\nWhen: 3/8/2024\nPre-blast: bring a ruck")
+                   .is_backblast);
+}
+
+TEST(BackblastWebForms, ADateInTheTitleLineAndRolesInsideThePaxList) {
+  auto titled = parse("Backblast 3.4.24\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nPAX: Hoss, Zephyr");
+  EXPECT_EQ(date::format("%F", titled.date), "2024-03-04");
+  EXPECT_EQ(titled.date_source, "title");
+  auto roles = parse("Backblast: Hot one\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: Dozer (QIC), Zephyr (VQ), Hoss, FNG Name: Toaster");
+  EXPECT_EQ(roles.fng_names, std::vector<std::string>{"Toaster"});
+  std::vector<std::string> names;
+  for (const auto& p : roles.pax) names.push_back(p.name);
+  EXPECT_TRUE(std::find(names.begin(), names.end(), "Dozer") != names.end()) << "(QIC) is a note, not part of the name";
+  EXPECT_TRUE(std::find(names.begin(), names.end(), "FNG Name: Toaster") == names.end());
+}

@@ -64,7 +64,7 @@ struct Backblast {
   std::string source;  // where the fields came from: "text", "blocks" or "metadata"
   std::string title;
   date::year_month_day date{};
-  std::string date_source;                 // "field" or "posted_at"
+  std::string date_source;                 // "field", "title" (a date in the title line) or "posted_at"
   std::optional<std::string> ao_channel_id;
   std::optional<std::string> ao_name;      // the AO as written when it is not a channel mention
   std::optional<Person> q;
