@@ -733,12 +733,17 @@ struct Reader {
     }
     std::array<FieldLine, kFields> f{};
     bool pax_count_only = false;
+    FieldLine fng_names;  // "FNG Names:" after "Number of FNGs:" (web forms): the names of that count
     for (size_t i = 0; i < lines.size(); ++i) {
       if (static_cast<int>(i) == header) continue;
       sv value;
       Field field = match_field(clean_start(lines[i]), value);
       if (field == Field::none) continue;
       auto& slot = f[static_cast<size_t>(field == Field::fng_count ? Field::fngs : field)];
+      if (field == Field::fngs && slot.found && pax_count_only && !fng_names.found) {
+        fng_names = {value, static_cast<int>(i) + 1, true};
+        continue;
+      }
       if (slot.found) continue;  // the first occurrence of a field wins
       slot = {value, static_cast<int>(i) + 1, true};
       if (field == Field::fng_count) pax_count_only = true;
@@ -802,7 +807,7 @@ struct Reader {
     } else {
       warn("pax", "no PAX line: only the Q and Co-Qs are counted as attending. Add a line \"PAX: @name @name …\".");
     }
-    read_fngs(at(Field::fngs), pax_count_only, marked_fngs);
+    read_fngs(at(Field::fngs), pax_count_only, marked_fngs, fng_names);
     read_count(at(Field::count), pax_numbers, at(Field::pax).line);
     return true;
   }
@@ -934,7 +939,7 @@ struct Reader {
     for (const auto& c : b.coqs) attend(c);
   }
 
-  void read_fngs(const FieldLine& line, bool count_only, const std::vector<Entry>& marked) {
+  void read_fngs(const FieldLine& line, bool count_only, const std::vector<Entry>& marked, const FieldLine& names) {
     std::optional<int> written;
     if (line.found) {
       sv v = trim_markup(line.value);
@@ -960,6 +965,11 @@ struct Reader {
           }
       }
     }
+    if (count_only && names.found && !is_none_word(names.value))
+      for (auto& e : parse_people(names.value)) {
+        note_typed("fngs", e, names.line);
+        add_fng(e.person);
+      }
     for (const auto& e : marked) add_fng(e.person);
     for (const auto& id : b.fng_user_ids) attend({id, ""});
     for (const auto& n : b.fng_names) attend({"", n});

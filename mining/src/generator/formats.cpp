@@ -479,6 +479,51 @@ std::string format_date(Day day, int style) {
   }
 }
 
+// A region website's form, cross-posted to Slack: "Post Type: Backblast" (or no header at all),
+// When (often prose, with an ordinal), QIC, Pax Names, Number of Pax, Number of FNGS, FNG Names,
+// The BackBlast; bullets or not.
+Rendered webform(const World& w, Plan& plan, Rng& rng) {
+  Rendered r{.format = "webform"};
+  Cast cast(w, plan);
+  cast.decide_typing(rng, 0.15, 0.1);
+  const Ao& ao = w.aos[static_cast<size_t>(plan.ao)];
+  const std::string bullet = rng.chance(0.5) ? "• " : "";
+  std::vector<std::string> lines;
+  // Without a header a post must name its PAX to be read as a backblast: a Q alone gets one.
+  const bool pax_named = static_cast<size_t>(cast.size()) > 1 + cast.with_role("coq").size();
+  if (rng.chance(0.6) || !pax_named) lines.push_back(bullet + "Post Type: Backblast");
+  lines.push_back(bullet + "AO: " + ao_link(ao, rng.between(1, 4)));
+  std::string when;
+  if (rng.chance(0.5)) {
+    const date::year_month_day ymd{plan.day};
+    const unsigned d = unsigned(ymd.day());
+    const char* suffix = d % 10 == 1 && d != 11 ? "st" : d % 10 == 2 && d != 12 ? "nd" : d % 10 == 3 && d != 13 ? "rd" : "th";
+    when = std::string(kWeekdays[date::weekday{plan.day}.c_encoding()]) + ", " + kMonths[unsigned(ymd.month()) - 1] + " " +
+           std::to_string(d) + suffix + ", " + std::to_string(int(ymd.year()));
+  } else {
+    when = format_date(plan.day, rng.between(1, 3));
+  }
+  lines.push_back(bullet + "When: " + when);
+  std::vector<std::string> qs{cast.write(cast.entries().front())};
+  for (const auto* e : cast.with_role("coq")) qs.push_back(cast.write(*e));
+  lines.push_back(bullet + "QIC: " + join(qs, ", "));
+  std::vector<std::string> pax, fngs;
+  for (const auto& e : cast.entries()) {
+    if (e.role == "q" || e.role == "coq") continue;
+    pax.push_back(cast.write(e));
+    if (e.role == "fng") fngs.push_back(cast.write(e));
+  }
+  lines.push_back(bullet + "Pax Names: " + join(pax, ", "));
+  lines.push_back(bullet + "Number of Pax: " + std::to_string(cast.size()));
+  lines.push_back(bullet + "Number of FNGS: " + std::to_string(fngs.size()));
+  if (!fngs.empty()) lines.push_back(bullet + "FNG Names: " + join(fngs, ", "));
+  lines.push_back(bullet + "The BackBlast: " + (plan.moleskin.empty() ? std::string("We ran.") : plan.moleskin.front()));
+  for (size_t i = 1; i < plan.moleskin.size(); ++i) lines.push_back(plan.moleskin[i]);
+  r.text = join(lines, "\n");
+  r.truth = cast.truth(iso(plan.day), ao.id, cast.size());
+  return r;
+}
+
 Rendered render_backblast(const World& world, Plan& plan, Rng& rng, const std::string& slackblast_bot,
                           const std::string& f3nation_bot) {
   // Which tools a region used depends on the era; every format keeps a share so every region
@@ -490,11 +535,11 @@ Rendered render_backblast(const World& world, Plan& plan, Rng& rng, const std::s
     int format;
   };
   std::vector<Choice> weights;
-  if (era < 202206) weights = {{30, 0}, {20, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {25, 6}};
-  else if (era < 202302) weights = {{15, 0}, {40, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {20, 6}};
-  else if (era < 202304) weights = {{10, 0}, {5, 1}, {50, 2}, {10, 3}, {5, 4}, {5, 5}, {15, 6}};
-  else if (era < 202504) weights = {{10, 0}, {5, 1}, {5, 2}, {45, 3}, {5, 4}, {5, 5}, {25, 6}};
-  else weights = {{8, 0}, {5, 1}, {5, 2}, {25, 3}, {30, 4}, {5, 5}, {22, 6}};
+  if (era < 202206) weights = {{30, 0}, {20, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
+  else if (era < 202302) weights = {{15, 0}, {40, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {20, 6}, {4, 7}};
+  else if (era < 202304) weights = {{10, 0}, {5, 1}, {50, 2}, {10, 3}, {5, 4}, {5, 5}, {15, 6}, {4, 7}};
+  else if (era < 202504) weights = {{10, 0}, {5, 1}, {5, 2}, {45, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
+  else weights = {{8, 0}, {5, 1}, {5, 2}, {25, 3}, {30, 4}, {5, 5}, {22, 6}, {4, 7}};
   int total = 0;
   for (auto& c : weights) total += c.weight;
   int roll = static_cast<int>(rng.below(static_cast<uint64_t>(total)));
@@ -515,6 +560,7 @@ Rendered render_backblast(const World& world, Plan& plan, Rng& rng, const std::s
     case 3: return slackblast_new(world, plan, rng, slackblast_bot);
     case 4: return f3nation(world, plan, rng, f3nation_bot);
     case 5: return hashtag(world, plan, rng);
+    case 7: return webform(world, plan, rng);
     default: return handtyped(world, plan, rng, !world.firstf_id.empty() && rng.chance(0.1));
   }
 }
