@@ -57,11 +57,6 @@ std::vector<std::string> parse_array(const std::optional<std::string>& v) {
   return out;
 }
 
-std::string to_array(const std::vector<std::string>& ids) {
-  std::string out = "{";
-  for (const auto& id : ids) out += (out.size() > 1 ? "," : "") + id;  // Slack ids: [A-Z0-9]
-  return out + "}";
-}
 
 }  // namespace
 
@@ -169,24 +164,13 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
                           "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule, candidates) "
                           "VALUES ($1, $2, NULL, 'ambiguous', $3::text[]) ON CONFLICT (typed_lower) DO UPDATE SET "
                           "user_id = NULL, rule = 'ambiguous', candidates = $3::text[], updated = now()",
-                          {lower, typed, to_array(ids)});
+                          {lower, typed, detail::text_array(ids)});
       ++out.ambiguous;
     }
   }
   // Matches of names no longer typed anywhere go (an admin's word stays).
   detail::exec_params(tx, "DELETE FROM " + s + ".aliases WHERE rule NOT IN ('confirmed', 'removed') AND NOT (typed_lower = ANY($1::text[]))",
-                      {[&] {
-                         std::string a = "{";
-                         for (const auto& l : seen) {
-                           a += a.size() > 1 ? ",\"" : "\"";
-                           for (char c : l) {
-                             if (c == '"' || c == '\\') a += '\\';
-                             a += c;
-                           }
-                           a += '"';
-                         }
-                         return a + "}";
-                       }()});
+                      {detail::text_array(seen)});
   tx.commit();
   return out;
 }

@@ -19,20 +19,7 @@ using Field = std::optional<std::string>;
 
 Field opt(const std::string& s) { return s.empty() ? Field() : Field(s); }
 
-// A PostgreSQL array literal of text: {"a","b\"c"}.
-std::string text_array(const std::vector<std::string>& v) {
-  std::string out = "{";
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : v[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
+using detail::text_array;
 
 // The filter that picks messages the parser must see: cheap, and never misses a backblast.
 constexpr const char* kMayBeBackblast =

@@ -245,21 +245,7 @@ std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, 
   return out;
 }
 
-namespace {
-// A PostgreSQL text[] literal of the values ({"a","b"}, each quoted and escaped).
-std::string text_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    out += out.size() > 1 ? ",\"" : "\"";
-    for (char c : v) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-}  // namespace
+using detail::text_array;
 
 std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, std::string_view day, int min_days,
                                        int max_days) {

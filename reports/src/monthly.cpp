@@ -947,19 +947,7 @@ std::string feedback_message(db::Database& db, std::string_view region, std::str
                              std::string_view channel, const std::vector<ParseProblem>& problems,
                              std::string_view permalink) {
   const auto r = db::get_region(db, region);
-  kainjow::mustache::data d;
-  d.set("poster", "<@" + std::string(poster) + ">");
-  d.set("channel", "<#" + std::string(channel) + ">");
-  kainjow::mustache::data list{kainjow::mustache::data::type::list};
-  for (const auto& p : problems) {
-    kainjow::mustache::data item;
-    if (p.line > 0) item.set("line", std::to_string(p.line));
-    item.set("field", p.field);
-    item.set("reason", p.reason);
-    list.push_back(item);
-  }
-  d.set("problems", list);
-  if (!permalink.empty()) d.set("permalink", std::string(permalink));
+  auto d = detail::parse_problem_values(poster, channel, problems, permalink);
   return detail::render_template(detail::template_text(r.templates_dir, "feedback"), d);
 }
 

@@ -56,5 +56,23 @@ std::string render_template(const std::string& text, const kainjow::mustache::da
   return out;
 }
 
+kainjow::mustache::data parse_problem_values(std::string_view poster, std::string_view channel,
+                                             const std::vector<ParseProblem>& problems, std::string_view permalink) {
+  kainjow::mustache::data d;
+  d.set("poster", "<@" + std::string(poster) + ">");
+  d.set("channel", "<#" + std::string(channel) + ">");
+  kainjow::mustache::data list{kainjow::mustache::data::type::list};
+  for (const auto& p : problems) {
+    kainjow::mustache::data item;
+    if (p.line > 0) item.set("line", std::to_string(p.line));
+    item.set("field", p.field);
+    item.set("reason", p.reason);
+    list.push_back(item);
+  }
+  d.set("problems", list);
+  if (!permalink.empty()) d.set("permalink", std::string(permalink));
+  return d;
+}
+
 }  // namespace detail
 }  // namespace paxstats::reports

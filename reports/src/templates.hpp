@@ -4,8 +4,17 @@
 #include <kainjow/mustache.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/reports/monthly.hpp"
 
 namespace paxstats::reports::detail {
+
+// The values of a message about a backblast that could not be read (templates feedback and
+// log_parse): {{{poster}}}, {{{channel}}}, problems (line, field, reason), {{{permalink}}}.
+kainjow::mustache::data parse_problem_values(std::string_view poster, std::string_view channel,
+                                             const std::vector<ParseProblem>& problems, std::string_view permalink);
 
 // A template's text: the region's override file when it has one, else the built-in one. Throws
 // UserError for an override that cannot be read or is not valid mustache.

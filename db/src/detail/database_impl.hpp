@@ -13,6 +13,20 @@ struct DatabaseImpl {
   std::map<std::string, std::string, std::less<>> posts_source;
 };
 
+// A PostgreSQL text[] literal of the values ({"a","b"}, each quoted and escaped), for $n::text[].
+inline std::string text_array(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const auto& v : values) {
+    out += out.size() > 1 ? ",\"" : "\"";
+    for (char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 // Binds a vector of nullable strings as $1..$n.
 inline pqxx::result exec_params(pqxx::transaction_base& tx, const std::string& sql,
                                 const std::vector<std::optional<std::string>>& params) {
