@@ -6,6 +6,7 @@
 #include <map>
 
 #include "detail/database_impl.hpp"
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 
@@ -48,20 +49,13 @@ Snapshot::~Snapshot() {
 }
 
 Period month(std::string_view m) {
-  int y = 0;
-  unsigned mo = 0;
-  char tail = 0;
-  const std::string s(m);
-  if (s.size() != 7 || std::sscanf(s.c_str(), "%4d-%2u%c", &y, &mo, &tail) != 2 || mo < 1 || mo > 12)
-    throw UserError("\"" + s + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
-  const date::year_month ym{date::year{y}, date::month{mo}};
-  return {date::format("%F", date::sys_days{ym / 1}), date::format("%F", date::sys_days{ym / date::last})};
+  const auto ym = calendar::parse_month(m);
+  return {calendar::format(calendar::first_day(ym)), calendar::format(calendar::last_day(ym))};
 }
 
 Period year_to_month(std::string_view m) {
-  Period p = month(m);
-  p.first = p.first.substr(0, 4) + "-01-01";
-  return p;
+  const auto ym = calendar::parse_month(m);
+  return {calendar::format(calendar::first_day(ym.year() / date::January)), calendar::format(calendar::last_day(ym))};
 }
 
 std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, const Period& p,

@@ -1,0 +1,35 @@
+#pragma once
+// Calendar months and days, the one way paxstats does date arithmetic: on date::year_month and
+// date::sys_days. Text forms are "YYYY-MM" and "YYYY-MM-DD".
+#include <date/date.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paxstats::calendar {
+
+// "2026-10" → 2026/Oct. Throws UserError naming the text for anything else.
+date::year_month parse_month(std::string_view yyyy_mm);
+// 2026/Oct → "2026-10".
+std::string format(date::year_month m);
+// "2026-10-05" (or a longer ISO time: its date part) → the day. Throws UserError otherwise.
+date::sys_days parse_day(std::string_view iso);
+// 2026-10-05 → "2026-10-05".
+std::string format(date::sys_days d);
+
+// The months from `first` to `last`, both included (empty when last is before first).
+std::vector<date::year_month> months_between(date::year_month first, date::year_month last);
+// The n months that end with `last` (n = 12: the last 12 months, oldest first).
+std::vector<date::year_month> last_months(date::year_month last, int n);
+
+// "Oct"; "October 2026"; "2026".
+std::string abbr(date::year_month m);
+std::string month_name(date::year_month m);
+std::string year_of(date::year_month m);
+
+// The first and last day of a month.
+date::sys_days first_day(date::year_month m);
+date::sys_days last_day(date::year_month m);
+
+}  // namespace paxstats::calendar

@@ -1,0 +1,63 @@
+#include "paxstats/calendar.hpp"
+
+#include <cstdio>
+
+#include "paxstats/error.hpp"
+
+namespace paxstats::calendar {
+
+namespace {
+const char* const kAbbr[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char* const kName[] = {"January", "February", "March",     "April",   "May",      "June",
+                             "July",    "August",   "September", "October", "November", "December"};
+unsigned index(date::year_month m) { return static_cast<unsigned>(m.month()) - 1; }
+bool digits(std::string_view s) {
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return !s.empty();
+}
+}  // namespace
+
+date::year_month parse_month(std::string_view s) {
+  if (s.size() != 7 || s[4] != '-' || !digits(s.substr(0, 4)) || !digits(s.substr(5, 2)))
+    throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
+  const int y = std::stoi(std::string(s.substr(0, 4)));
+  const unsigned m = static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))));
+  if (m < 1 || m > 12)
+    throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
+  return date::year{y} / date::month{m};
+}
+
+std::string format(date::year_month m) { return date::format("%Y-%m", m); }
+
+date::sys_days parse_day(std::string_view s) {
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s.substr(0, 4)) || !digits(s.substr(5, 2)) ||
+      !digits(s.substr(8, 2)))
+    throw UserError("\"" + std::string(s) + "\" is not a date: write it as YYYY-MM-DD, e.g. 2026-10-05");
+  const date::year_month_day ymd{date::year{std::stoi(std::string(s.substr(0, 4)))},
+                                 date::month{static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))))},
+                                 date::day{static_cast<unsigned>(std::stoi(std::string(s.substr(8, 2))))}};
+  if (!ymd.ok()) throw UserError("\"" + std::string(s.substr(0, 10)) + "\" is not a day of the calendar");
+  return date::sys_days{ymd};
+}
+
+std::string format(date::sys_days d) { return date::format("%F", d); }
+
+std::vector<date::year_month> months_between(date::year_month first, date::year_month last) {
+  std::vector<date::year_month> out;
+  for (auto m = first; m <= last; m += date::months{1}) out.push_back(m);
+  return out;
+}
+
+std::vector<date::year_month> last_months(date::year_month last, int n) {
+  return months_between(last - date::months{n - 1}, last);
+}
+
+std::string abbr(date::year_month m) { return kAbbr[index(m)]; }
+std::string month_name(date::year_month m) { return std::string(kName[index(m)]) + " " + year_of(m); }
+std::string year_of(date::year_month m) { return date::format("%Y", m.year()); }
+
+date::sys_days first_day(date::year_month m) { return date::sys_days{m / 1}; }
+date::sys_days last_day(date::year_month m) { return date::sys_days{m / date::last}; }
+
+}  // namespace paxstats::calendar

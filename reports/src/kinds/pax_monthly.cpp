@@ -1,0 +1,63 @@
+// Each Slack user who posted this month (or this year, as the region says) gets their year so
+// far, by month and AO, with their current weekly streak.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "plan/context.hpp"
+#include "plan/words.hpp"
+
+namespace paxstats::reports::kinds::pax_monthly {
+
+using namespace detail;
+
+void plan(Context& cx) {
+  const auto months = cx.months_of_year();
+  std::map<std::string, std::vector<rq::PersonMonthAo>> by_person;
+  for (const auto& r : cx.year_posts())
+    if (!r.user_id.empty() && (!cx.person || r.user_id == *cx.person)) by_person[r.person].push_back(r);
+  std::map<std::string, int> streaks_of;
+  for (const auto& s : cx.streaks()) streaks_of[s.person] = s.weeks;
+  const std::string last = shift_month(cx.month, -1);
+  const bool whole_year = cx.region.pax_monthly_audience == "year" || cx.person;
+  for (const auto& [person, rows] : by_person) {
+    int this_month = 0, last_month = 0, total = 0;
+    std::map<std::string, std::vector<double>> per_ao;
+    for (const auto& r : rows) {
+      auto& values = per_ao[r.ao_id];
+      values.resize(months.size());
+      values[static_cast<size_t>(std::find(months.begin(), months.end(), r.month) - months.begin())] += r.posts;
+      if (r.month == cx.month) this_month += r.posts;
+      if (r.month == last) last_month += r.posts;
+      total += r.posts;
+    }
+    if (this_month == 0 && !whole_year) continue;
+    const std::string name = cx.label(person, rows.front().name);
+    const int streak = streaks_of.count(person) ? streaks_of[person] : 0;
+    std::string subtitle = std::to_string(this_month) + " in " + cx.month_name() + " · " + std::to_string(last_month) +
+                           " the month before · " + std::to_string(total) + " this year";
+    if (streak > 1) subtitle += " · " + std::to_string(streak) + "-week streak";
+    if (per_ao.size() == 1) {  // one series has no legend: the subtitle names the AO
+      const auto& ao = per_ao.begin()->first;
+      subtitle += " · all at " + (cx.ao_name(ao));
+    }
+    auto c = cx.chart(render::Kind::stacked_bar, "Posts by " + name + " in " + cx.year(), subtitle);
+    for (const auto& m : months) c.categories.push_back(abbr(m));
+    for (auto& [ao, values] : per_ao) c.series.push_back({ao, cx.ao_name(ao), values});
+    c.y_title = "Posts";
+    auto d = cx.base();
+    d.set("name", name);
+    d.set("this_month", std::to_string(this_month));
+    d.set("posts_this_month", plural(this_month, "post", "posts"));
+    d.set("last_month", std::to_string(last_month));
+    d.set("total", std::to_string(total));
+    if (streak > 1) d.set("streak", std::to_string(streak));
+    cx.deliver("pax_monthly", rows.front().user_id, true, "pax_monthly-" + file_safe(rows.front().user_id) + ".png",
+            "Your posts in " + cx.year(), cx.fill("pax_monthly", d), std::move(c));
+  }
+}
+
+}  // namespace paxstats::reports::kinds::pax_monthly

@@ -1,0 +1,113 @@
+#include "context.hpp"
+
+#include "paxstats/db/aliases.hpp"
+#include "templates.hpp"
+#include "words.hpp"
+
+namespace paxstats::reports::detail {
+
+Context::Context(db::Database& db_, const db::Region& region_, std::string month_, std::optional<std::string> person_)
+    : db(db_),
+      region(region_),
+      month(std::move(month_)),
+      ym(calendar::parse_month(month)),
+      person(std::move(person_)),
+      period(rq::month(month)),
+      ytd(rq::year_to_month(month)) {
+  for (const auto& [id, name] : rq::aos(db, region.slug)) {
+    ao_names_[id] = name;
+    color_keys_.push_back(id);
+  }
+  plan_.region = region.slug;
+  plan_.region_name = region.name;
+  plan_.month = month;
+  for (auto& g : rq::gone_recipients(db, region.slug)) gone.insert(std::move(g));
+  for (auto& u : db::opt_outs(db, region.slug)) opted_out_.insert(std::move(u));
+}
+
+std::vector<std::string> Context::months_of_year() const { return months_between(year() + "-01", month); }
+
+std::string Context::ao_name(const std::string& id) const {
+  const auto it = ao_names_.find(id);
+  return it != ao_names_.end() ? it->second : id;
+}
+
+std::string Context::label(const std::string& who, const std::string& name) {
+  if (!labels_) labels_.emplace(rq::people(db, region.slug));
+  return (*labels_)(who, name);
+}
+
+const std::vector<rq::Streak>& Context::streaks() {
+  if (!streaks_) streaks_ = rq::weekly_streaks(db, region.slug, period.last);
+  return *streaks_;
+}
+
+const std::vector<rq::PersonMonthAo>& Context::year_posts() {
+  if (!year_posts_) year_posts_ = rq::posts_by_person(db, region.slug, ytd);
+  return *year_posts_;
+}
+
+std::string Context::fill(const std::string& name, const kainjow::mustache::data& values) {
+  auto it = templates_.find(name);
+  if (it == templates_.end()) it = templates_.emplace(name, template_text(region.templates_dir, name)).first;
+  return render_template(it->second, values);
+}
+
+kainjow::mustache::data Context::base() const {
+  kainjow::mustache::data d;
+  d.set("region", region.name);
+  d.set("month_name", month_name());
+  d.set("year", year());
+  return d;
+}
+
+render::Chart Context::chart(render::Kind kind, std::string title, std::string subtitle) const {
+  render::Chart c;
+  c.kind = kind;
+  c.title = std::move(title);
+  c.subtitle = std::move(subtitle);
+  c.color_keys = color_keys_;
+  return c;
+}
+
+std::optional<std::string> Context::firstf(const std::string& report) {
+  if (region.firstf_channel) return region.firstf_channel;
+  note(report + " (region-wide): no 1st-F channel set; paxstats region set " + region.slug + " firstf_channel=C…");
+  return std::nullopt;
+}
+
+void Context::deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
+                      std::string comment, render::Chart chart) {
+  if (gone.count(recipient)) {
+    ++gone_skipped_[report];
+    return;
+  }
+  if (to_user && opted_out_.count(recipient)) {
+    ++opted_out_skipped_[report];
+    return;
+  }
+  plan_.deliveries.push_back({std::move(report), std::move(recipient), to_user, std::move(file), std::move(title),
+                              std::move(comment), std::move(chart)});
+}
+
+bool Context::wanted(const std::string& report, const std::set<std::string>& only) {
+  if (!only.empty() && !only.count(report)) return false;
+  auto flag = region.flags.find("send_" + report);
+  if (!person && flag != region.flags.end() && !flag->second) {
+    note(report + ": off for this region (send_" + report + "=false)");
+    return false;
+  }
+  return true;
+}
+
+MonthlyPlan Context::finish() {
+  for (const auto& [report, n] : gone_skipped_)
+    note(report + ": " + plural(n, "recipient", "recipients") + " left out: deactivated users or archived channels");
+  for (const auto& [report, n] : opted_out_skipped_)
+    note(report + ": " + plural(n, "person", "people") + " left out: they opted out of DMs");
+  return std::move(plan_);
+}
+
+void fit_rows(render::Chart& c) { c.height = std::max(c.height, 110 + 22 * static_cast<int>(c.rows.size())); }
+
+}  // namespace paxstats::reports::detail

@@ -1,0 +1,86 @@
+#pragma once
+// Internal to reports/: what every report kind plans with. One Context is one region's run for
+// one month: the figures read once and shared (AO names, labels, streaks, the year's posts), the
+// message templates, and the plan the kinds add their deliveries to.
+#include <kainjow/mustache.hpp>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "labels.hpp"
+#include "paxstats/calendar.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/reports/monthly.hpp"
+
+namespace paxstats::reports::detail {
+
+namespace rq = db::report;
+
+class Context {
+ public:
+  Context(db::Database& db, const db::Region& region, std::string month, std::optional<std::string> person);
+
+  db::Database& db;
+  const db::Region& region;
+  const std::string month;                  // "YYYY-MM"
+  const date::year_month ym;                // the same month
+  const std::optional<std::string> person;  // on demand: only this user's personal chart
+  const rq::Period period, ytd;             // the month; January 1st to the month's end
+  std::set<std::string> gone;               // deactivated users, archived channels
+
+  std::string month_name() const { return calendar::month_name(ym); }  // "October 2026"
+  std::string year() const { return calendar::year_of(ym); }           // "2026"
+  // January to this month, as "YYYY-MM".
+  std::vector<std::string> months_of_year() const;
+
+  // The AOs of the region: channel id → name (the id when it has none).
+  const std::map<std::string, std::string>& ao_names() const { return ao_names_; }
+  std::string ao_name(const std::string& id) const;
+  // How charts name a person: their name, told apart from anyone else's of the same name.
+  std::string label(const std::string& person, const std::string& name);
+
+  // Everyone's current weekly streak at the month's end (read once).
+  const std::vector<rq::Streak>& streaks();
+  // Everyone's posts this year by month and AO (read once).
+  const std::vector<rq::PersonMonthAo>& year_posts();
+
+  // A template filled in (read once per run; the region's own when it has one).
+  std::string fill(const std::string& name, const kainjow::mustache::data& values);
+  // The values every template has: region, month_name, year.
+  kainjow::mustache::data base() const;
+
+  // A chart of the run: its kind, title and subtitle, the region's AO colours.
+  render::Chart chart(render::Kind kind, std::string title, std::string subtitle = {}) const;
+  // The 1st-F channel, or nullopt with a note saying how to set it.
+  std::optional<std::string> firstf(const std::string& report);
+  // Adds a delivery, unless its recipient is gone or (a DM) opted out: those are counted, and
+  // the plan's notes say how many.
+  void deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
+               std::string comment, render::Chart chart);
+  void note(std::string text) { plan_.notes.push_back(std::move(text)); }
+
+  // Whether a report kind is planned: asked for (or all are), and not turned off by its flag.
+  bool wanted(const std::string& report, const std::set<std::string>& only);
+  // The plan, with the notes of recipients left out.
+  MonthlyPlan finish();
+
+ private:
+  std::map<std::string, std::string> ao_names_;
+  std::vector<std::string> color_keys_;
+  std::map<std::string, int> gone_skipped_;
+  std::set<std::string> opted_out_;  // users who asked for no DMs
+  std::map<std::string, int> opted_out_skipped_;
+  std::map<std::string, std::string> templates_;  // name → text
+  std::optional<std::vector<rq::PersonMonthAo>> year_posts_;
+  std::optional<std::vector<rq::Streak>> streaks_;
+  std::optional<Labels> labels_;
+  MonthlyPlan plan_;
+};
+
+// A table of many rows grows taller rather than squeezing its rows.
+void fit_rows(render::Chart& c);
+
+}  // namespace paxstats::reports::detail

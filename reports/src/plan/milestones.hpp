@@ -1,0 +1,15 @@
+#pragma once
+// Internal to reports/: the achievements of the awards report.
+#include <string>
+#include <vector>
+
+#include "context.hpp"
+
+namespace paxstats::reports::detail {
+
+// One card per achievement reached in the month: its name, its rule, and who earned it (more
+// cards when many did). Each is earned once per period: year milestones in the month they are
+// crossed, month ones for the month, the 6 pack per week that ends in the month.
+void plan_milestones(Context& cx, const std::string& channel, const std::vector<rq::PersonStats>& month_stats);
+
+}  // namespace paxstats::reports::detail

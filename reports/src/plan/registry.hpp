@@ -1,0 +1,18 @@
+#pragma once
+// Internal to reports/: the report kinds (kinds/kinds.def), each a name and a planner.
+#include <string_view>
+#include <vector>
+
+#include "context.hpp"
+
+namespace paxstats::reports::detail {
+
+struct ReportKind {
+  std::string_view name;          // "pax_monthly"; its flag is send_<name>
+  void (*plan)(Context& cx);      // adds the kind's deliveries (and notes) to the run
+};
+
+// Every kind, in planning order.
+const std::vector<ReportKind>& report_kinds();
+
+}  // namespace paxstats::reports::detail

@@ -1,0 +1,49 @@
+#include "words.hpp"
+
+#include <algorithm>
+
+#include "paxstats/calendar.hpp"
+#include "paxstats/slack/text.hpp"
+
+namespace paxstats::reports::detail {
+
+std::string mention(const std::string& user_id, const std::string& name) {
+  return user_id.empty() ? slack::escape_text(name) : "<@" + user_id + ">";
+}
+
+std::string plural(long n, const std::string& one, const std::string& many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string top_posters(size_t n) { return n == 1 ? "top poster" : "top " + std::to_string(n) + " posters"; }
+
+std::string join_names(const std::vector<std::string>& names, size_t shown) {
+  std::string out;
+  const size_t n = std::min(names.size(), shown);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) out += (i + 1 == n && names.size() <= shown) ? " & " : ", ";
+    out += names[i];
+  }
+  if (names.size() > shown) out += " & " + std::to_string(names.size() - shown) + " more";
+  return out;
+}
+
+std::string file_safe(const std::string& s) {
+  std::string out;
+  for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  return out;
+}
+
+std::string abbr(const std::string& m) { return calendar::abbr(calendar::parse_month(m)); }
+std::string month_name(const std::string& m) { return calendar::month_name(calendar::parse_month(m)); }
+std::string shift_month(const std::string& m, int months) {
+  return calendar::format(calendar::parse_month(m) + date::months{months});
+}
+std::vector<std::string> months_between(const std::string& first, const std::string& last) {
+  std::vector<std::string> out;
+  for (const auto m : calendar::months_between(calendar::parse_month(first), calendar::parse_month(last)))
+    out.push_back(calendar::format(m));
+  return out;
+}
+
+}  // namespace paxstats::reports::detail

@@ -1,0 +1,25 @@
+#pragma once
+// Internal to reports/: how messages and charts put things in words.
+#include <string>
+#include <vector>
+
+namespace paxstats::reports::detail {
+
+// How a person is named in a message: a mention for a Slack user, else the typed name, escaped.
+std::string mention(const std::string& user_id, const std::string& name);
+// "1 post", "2 posts".
+std::string plural(long n, const std::string& one, const std::string& many);
+// "top poster", "top 12 posters".
+std::string top_posters(size_t n);
+// "A", "A & B", "A, B & C", "A, B, C & 2 more".
+std::string join_names(const std::vector<std::string>& names, size_t shown = 3);
+// A chart's file name part: letters, digits, '-' and '_' kept, anything else '_'.
+std::string file_safe(const std::string& s);
+
+// Months as the queries give them ("YYYY-MM"), through paxstats::calendar.
+std::string abbr(const std::string& yyyy_mm);        // "Oct"
+std::string month_name(const std::string& yyyy_mm);  // "October 2026"
+std::string shift_month(const std::string& yyyy_mm, int months);
+std::vector<std::string> months_between(const std::string& first, const std::string& last);
+
+}  // namespace paxstats::reports::detail
