@@ -58,7 +58,7 @@ void add_db_commands(CLI::App& root, Context& ctx) {
             std::cout << "database: DATABASE_URL " << db::redact_url(url) << "\n";
             try {
               db::Database conn(url);
-              std::cout << "status: answering (" << conn.query_value("SELECT version()").value_or("") << ")\n";
+              std::cout << "status: answering (" << db::server_version(conn) << ")\n";
               return 0;
             } catch (const std::exception& e) {
               std::cout << "status: not answering: " << e.what() << "\n";

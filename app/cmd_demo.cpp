@@ -6,6 +6,8 @@
 #include "commands.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/db/store_reads.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/reports/monthly.hpp"
@@ -27,7 +29,7 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       db::Database conn(url);
       std::cout << "  database:  " << db::redact_url(url) << "\n";
 
-      const bool exists = conn.query_value("SELECT 1 FROM paxstats.regions WHERE slug = 'demo'").has_value();
+      const bool exists = db::region_exists(conn, "demo");
       if (!exists) db::add_region(conn, "demo", "F3 Demo Region", "America/Chicago");
       std::cout << "  region:    demo (schema demo, America/Chicago)" << (exists ? ", already there" : ", created")
                 << "\n";
@@ -42,24 +44,19 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       std::printf("  import:    %ld messages in %.1f s (%ld new, %ld updated); %ld beatdowns derived, %ld with warnings\n",
                   r.messages, r.seconds, r.inserted, r.updated, r.derived.beatdowns, r.derived.with_warnings);
       // The generated region ends on the last day of a month: that month is complete.
-      const std::string month = conn.query_value("SELECT to_char(max(date), 'YYYY-MM') FROM demo.attendance_view").value_or("");
-      auto top = conn.query(
-          "SELECT pax, count(*) FROM demo.attendance_view WHERE to_char(date, 'YYYY-MM') = $1 GROUP BY pax "
-          "ORDER BY 2 DESC, 1 LIMIT 5",
-          {month});
+      const std::string month = db::report::latest_month(conn, "demo").value_or("");
+      const auto top = db::report::leaderboard(conn, "demo", db::report::month(month), std::nullopt, 5);
       std::cout << "  top posters of " << month << ":";
-      for (const auto& row : top) std::cout << "  " << *row[0] << " (" << *row[1] << ")";
+      for (const auto& t : top) std::cout << "  " << t.name << " (" << t.posts << ")";
       std::cout << "\n";
       // The monthly run for the region's last month, written to a folder instead of Slack.
       const std::string firstf =
           nlohmann::json::parse(std::ifstream(dir / "export" / "truth.json"))["region"]["firstf_channel"].get<std::string>();
       db::set_region(conn, "demo", {{"firstf_channel", firstf}});
       // Kotter: the whole list to #site-qs, and each AO's list to its most frequent Q as site Q.
-      if (auto site_qs = conn.query_value("SELECT channel_id FROM demo.channels WHERE name = 'site-qs'"))
+      if (auto site_qs = db::channel_id_named(conn, "demo", "site-qs"))
         db::set_region(conn, "demo", {{"kotter_channel", *site_qs}});
-      for (const auto& row : conn.query("SELECT DISTINCT ON (ao_id) ao_id, user_id FROM demo.posts WHERE role = 'q' AND "
-                                        "user_id IS NOT NULL GROUP BY ao_id, user_id ORDER BY ao_id, count(*) DESC, user_id"))
-        db::set_site_q(conn, "demo", *row[0], *row[1]);
+      for (const auto& [ao, user] : db::report::most_frequent_qs(conn, "demo")) db::set_site_q(conn, "demo", ao, user);
       auto plan = reports::plan_monthly(conn, "demo", month);
       const auto index = reports::write_outbox_folder(plan, dir / "outbox" / month);
       std::cout << "  report:    " << plan.deliveries.size() << " charts of the " << month

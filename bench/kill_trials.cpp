@@ -29,6 +29,7 @@
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/fake_slack.hpp"
 #include "paxstats/slack/rate_limiter.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using Fault = slack::fake::FakeSlack::Fault;
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   o.pax = pax;
   o.months = 1;
   mining::generate_workspace(o, work);
-  if (!conn.query_value("SELECT 1 FROM paxstats.regions WHERE slug = 'kt'")) db::add_region(conn, "kt", "Kill trials", "America/Chicago");
+  if (!db::sql::value(conn, "SELECT 1 FROM paxstats.regions WHERE slug = 'kt'")) db::add_region(conn, "kt", "Kill trials", "America/Chicago");
   mining::import_export(conn, "kt", work);
   const auto truth = nlohmann::json::parse(std::ifstream(std::filesystem::path(work) / "truth.json"));
   db::set_region(conn, "kt", {{"firstf_channel", truth["region"]["firstf_channel"].get<std::string>()}});

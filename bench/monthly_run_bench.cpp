@@ -29,6 +29,7 @@
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/fake_slack.hpp"
 #include "paxstats/slack/rate_limiter.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using Clock = std::chrono::steady_clock;
@@ -65,14 +66,14 @@ int main(int argc, char** argv) {
   auto t = Clock::now();
   const auto summary = mining::generate_workspace(g, work);
   std::printf("generated: %d users, %ld messages in %.1f s\n", summary.users, summary.messages, since(t));
-  conn.query("DROP SCHEMA IF EXISTS bench CASCADE");
-  conn.query("DELETE FROM paxstats.regions WHERE slug = 'bench'");
+  db::sql::query(conn, "DROP SCHEMA IF EXISTS bench CASCADE");
+  db::sql::query(conn, "DELETE FROM paxstats.regions WHERE slug = 'bench'");
   db::add_region(conn, "bench", "F3 Bench", "America/Chicago");
   t = Clock::now();
   mining::import_export(conn, "bench", work);
   std::printf("imported in %.1f s\n", since(t));
-  const auto firstf = *conn.query_value("SELECT channel_id FROM bench.channels WHERE name = '1st-f'");
-  const auto site_qs = *conn.query_value("SELECT channel_id FROM bench.channels WHERE name = 'site-qs'");
+  const auto firstf = *db::sql::value(conn, "SELECT channel_id FROM bench.channels WHERE name = '1st-f'");
+  const auto site_qs = *db::sql::value(conn, "SELECT channel_id FROM bench.channels WHERE name = 'site-qs'");
   db::set_region(conn, "bench", {{"firstf_channel", firstf}, {"kotter_channel", site_qs}});
   const long rss_before = peak_rss_mb();
 

@@ -36,6 +36,7 @@
 #include "paxstats/slack/fake_slack.hpp"
 #include "paxstats/slack/signature.hpp"
 #include "service.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using json = nlohmann::json;
@@ -88,9 +89,9 @@ int main(int argc, char** argv) {
   const auto gen = mining::generate_workspace(g, work);
   const json truth = json::parse(std::ifstream(std::filesystem::path(work) / "truth.json"));
   const std::string team = truth["region"]["team_id"];
-  conn.query("DROP SCHEMA IF EXISTS bench CASCADE");
-  conn.query("DELETE FROM paxstats.regions WHERE slug = 'bench'");
-  conn.query("DELETE FROM paxstats.jobs");
+  db::sql::query(conn, "DROP SCHEMA IF EXISTS bench CASCADE");
+  db::sql::query(conn, "DELETE FROM paxstats.regions WHERE slug = 'bench'");
+  db::sql::query(conn, "DELETE FROM paxstats.jobs");
   db::add_region(conn, "bench", "F3 Bench", "America/Chicago");
   mining::import_export(conn, "bench", work);
   db::set_region(conn, "bench", {{"team_id", team}, {"token_env", "PAXSTATS_TOKEN_BENCH"}});
@@ -183,7 +184,7 @@ int main(int argc, char** argv) {
     for (int fd : slow_fds) ::close(fd);
     summary("  ack latency", lat);
     const auto t0 = Clock::now();
-    while (conn.query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status IN ('queued', 'running')") != "0")
+    while (db::sql::value(conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status IN ('queued', 'running')") != "0")
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     int files = 0;
     for (const auto& f : fake.files()) files += f.completed;
@@ -237,12 +238,12 @@ int main(int argc, char** argv) {
     std::printf("message events: %d of %d acked 200, sent in %.2f s (%.0f/s)\n", ok.load(), total, send_s, total / send_s);
     summary("  ack latency", lat);
     std::string derived;
-    while ((derived = conn.query_value("SELECT count(*) FROM bench.beatdowns WHERE ts LIKE '1794%'").value_or("0")) !=
+    while ((derived = db::sql::value(conn, "SELECT count(*) FROM bench.beatdowns WHERE ts LIKE '1794%'").value_or("0")) !=
                std::to_string(total) &&
            ms(Clock::now() - t0) < 120000)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const double all_s = ms(Clock::now() - t0) / 1000;
-    const auto posts = conn.query_value("SELECT count(*) FROM bench.attendance WHERE ts LIKE '1794%'").value_or("0");
+    const auto posts = db::sql::value(conn, "SELECT count(*) FROM bench.attendance WHERE ts LIKE '1794%'").value_or("0");
     std::printf("  every beatdown derived %.2f s after the first event (%.0f events/s end to end); lag after the last "
                 "send %.2f s\n",
                 all_s, total / all_s, all_s - send_s);

@@ -36,6 +36,8 @@ struct Options {
   BusinessClock business_now;
 };
 
+struct ServiceState;  // serve/service_state.hpp
+
 class Service {
  public:
   explicit Service(Options options);
@@ -54,8 +56,7 @@ class Service {
   void schedule_once();
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<ServiceState> impl_;
 };
 
 // The SHA-256 of a trigger-API token, as stored (hex).

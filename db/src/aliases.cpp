@@ -8,6 +8,7 @@
 #include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace paxstats::db {
 namespace {
@@ -178,7 +179,7 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
 std::vector<Alias> list_aliases(Database& db, std::string_view region) {
   const std::string s = schema(region);
   std::vector<Alias> out;
-  for (const auto& r : db.query("SELECT al.typed, coalesce(al.user_id, ''), coalesce(u.user_name, ''), al.rule, "
+  for (const auto& r : sql::query(db, "SELECT al.typed, coalesce(al.user_id, ''), coalesce(u.user_name, ''), al.rule, "
                                 "al.candidates::text, (SELECT count(*) FROM " + s + ".attendance a WHERE a.user_id IS NULL "
                                 "AND lower(a.name) = al.typed_lower) FROM " + s + ".aliases al LEFT JOIN " + s +
                                 ".users u ON u.user_id = al.user_id ORDER BY lower(al.typed)"))
@@ -189,18 +190,18 @@ std::vector<Alias> list_aliases(Database& db, std::string_view region) {
 void confirm_alias(Database& db, std::string_view region, std::string_view typed, std::string_view user_id) {
   const std::string s = schema(region);
   if (typed.empty()) throw UserError("an alias needs the name as it was typed, e.g. \"Dozer\"");
-  if (!db.query_value("SELECT user_id FROM " + s + ".users WHERE user_id = $1", {std::string(user_id)}))
+  if (!sql::value(db, "SELECT user_id FROM " + s + ".users WHERE user_id = $1", {std::string(user_id)}))
     throw UserError("region " + std::string(region) + " has no user " + std::string(user_id) +
                     " (sync or import first, or check the id: Slack profile → ⋮ → Copy member ID)");
-  db.query("INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, $2, 'confirmed') "
+  sql::query(db, "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, $2, 'confirmed') "
            "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $2, rule = 'confirmed', candidates = '{}', updated = now()",
            {std::string(typed), std::string(user_id)});
 }
 
 bool remove_alias(Database& db, std::string_view region, std::string_view typed) {
   const std::string s = schema(region);
-  const auto before = db.query_value("SELECT rule FROM " + s + ".aliases WHERE typed_lower = lower($1)", {std::string(typed)});
-  db.query("INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, NULL, 'removed') "
+  const auto before = sql::value(db, "SELECT rule FROM " + s + ".aliases WHERE typed_lower = lower($1)", {std::string(typed)});
+  sql::query(db, "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, NULL, 'removed') "
            "ON CONFLICT (typed_lower) DO UPDATE SET user_id = NULL, rule = 'removed', candidates = '{}', updated = now()",
            {std::string(typed)});
   return before && *before != "removed" && *before != "ambiguous";

@@ -1,5 +1,7 @@
 #include "paxstats/db/database.hpp"
 
+#include "paxstats/db/sql.hpp"
+
 #include "detail/database_impl.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
@@ -20,10 +22,10 @@ Database::~Database() = default;
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 
-std::vector<Row> Database::query(std::string_view sql, const Params& params) {
+std::vector<Row> sql::query(Database& db, std::string_view sql, const Params& params) {
   // One statement is atomic by itself: autocommit saves the BEGIN and COMMIT round trips (a
   // slash command's ack was two statements and six round trips).
-  pqxx::nontransaction tx(impl_->conn);
+  pqxx::nontransaction tx(db.impl().conn);
   pqxx::result r = detail::exec_params(tx, std::string(sql), params);
   tx.commit();
   std::vector<Row> rows;
@@ -40,22 +42,26 @@ std::vector<Row> Database::query(std::string_view sql, const Params& params) {
   return rows;
 }
 
-std::optional<std::string> Database::query_value(std::string_view sql, const Params& params) {
-  auto rows = query(sql, params);
+std::optional<std::string> sql::value(Database& db, std::string_view sql, const Params& params) {
+  auto rows = query(db, sql, params);
   if (rows.empty() || rows.front().empty()) return std::nullopt;
   return rows.front().front();
 }
 
-void Database::execute_script(std::string_view sql) {
-  pqxx::work tx(impl_->conn);
+void sql::script(Database& db, std::string_view sql) {
+  pqxx::work tx(db.impl().conn);
   tx.exec(std::string(sql));
   tx.commit();
 }
 
-void Database::execute_autocommit(std::string_view sql) {
-  pqxx::nontransaction tx(impl_->conn);
+void sql::autocommit(Database& db, std::string_view sql) {
+  pqxx::nontransaction tx(db.impl().conn);
   tx.exec(std::string(sql));
 }
+
+void ping(Database& db) { sql::query(db, "SELECT 1"); }
+
+std::string server_version(Database& db) { return sql::value(db, "SELECT version()").value_or(""); }
 
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";

@@ -21,10 +21,11 @@
 #include <iomanip>
 #include <sstream>
 
-#include "detail/hash.hpp"
+#include "paxstats/hash.hpp"
 #include "detail/process.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace fs = std::filesystem;
 
@@ -170,8 +171,8 @@ std::optional<long> live_postmaster(const fs::path& data_dir) {
 // Creates the paxstats database on the server listening in socket_dir, unless it exists.
 void ensure_database(const fs::path& socket_dir) {
   Database admin("host=" + libpq_quote(socket_dir.string()) + " user=" + kSuperuser + " dbname=postgres");
-  if (!admin.query_value("SELECT 1 FROM pg_database WHERE datname = $1", {kDatabase}))
-    admin.execute_autocommit(std::string("CREATE DATABASE ") + kDatabase);
+  if (!sql::value(admin, "SELECT 1 FROM pg_database WHERE datname = $1", {kDatabase}))
+    sql::autocommit(admin, std::string("CREATE DATABASE ") + kDatabase);
 }
 
 // Holds an exclusive lock on a file for the lifetime of the object: one start/stop at a time.
@@ -273,7 +274,7 @@ EmbeddedPostgres::EmbeddedPostgres(EmbeddedOptions options) : options_(std::move
     // Root and not yet created: decided in start(); predict the same answer here.
     const auto who = lookup_user(service_user_name(options_.service_user));
     bool reachable = who && can_reach(options_.home, *who);
-    cluster_dir_ = reachable ? in_home : fs::path(kVarLibClusters) / detail::fnv1a_hex(options_.home.string());
+    cluster_dir_ = reachable ? in_home : fs::path(kVarLibClusters) / fnv1a_hex(options_.home.string());
   }
 }
 
@@ -311,7 +312,7 @@ bool EmbeddedPostgres::start() {
       if (can_reach(options_.home, *as)) {
         cluster_dir_ = in_home;
       } else {
-        cluster_dir_ = fs::path(kVarLibClusters) / detail::fnv1a_hex(options_.home.string());
+        cluster_dir_ = fs::path(kVarLibClusters) / fnv1a_hex(options_.home.string());
         fs::create_directories(kVarLibClusters, ec);
         fs::create_directory_symlink(cluster_dir_, in_home, ec);
       }

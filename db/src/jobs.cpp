@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "paxstats/error.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace paxstats::db::jobs {
 namespace {
@@ -18,13 +19,13 @@ std::optional<std::string> opt(std::string_view s) {
 constexpr const char* kLock = "7301, ($1::bigint % 2147483647)::int";
 
 void release(Database& db, long id) {
-  db.query(std::string("SELECT pg_advisory_unlock(") + kLock + ")", {std::to_string(id)});
+  sql::query(db, std::string("SELECT pg_advisory_unlock(") + kLock + ")", {std::to_string(id)});
 }
 }  // namespace
 
 bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
              const std::optional<std::string>& dedupe_key, int delay_seconds) {
-  return !db.query("INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after) "
+  return !sql::query(db, "INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after) "
                    "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int)) "
                    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
                    {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds)})
@@ -37,7 +38,7 @@ namespace {
 std::vector<Job> claim_some(Database& db, const std::optional<std::string>& region, const std::optional<std::string>& kind,
                             int limit) {
   std::vector<Job> out;
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), updated_at = now() "
            "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
            "             AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR kind = $2) "
@@ -63,14 +64,14 @@ std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_
 
 void finish(Database& db, const std::vector<long>& ids) {
   nlohmann::json list = ids;
-  db.query("UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
+  sql::query(db, "UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
            "WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::bigint)",
            {list.dump()});
   for (long id : ids) release(db, id);
 }
 
 void finish(Database& db, long id) {
-  db.query("UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
+  sql::query(db, "UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
            "WHERE id = $1::bigint",
            {std::to_string(id)});
   release(db, id);
@@ -78,7 +79,7 @@ void finish(Database& db, long id) {
 
 void fail(Database& db, long id, std::string_view error, int max_attempts, double backoff_seconds) {
   // Backoff 10 s, 40 s, 90 s, … (backoff_seconds × attempts²).
-  db.query("UPDATE paxstats.jobs SET status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'queued' END, "
+  sql::query(db, "UPDATE paxstats.jobs SET status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'queued' END, "
            "run_after = now() + make_interval(secs => $4::double precision * attempts * attempts), last_error = $2, "
            "updated_at = now(), finished_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1::bigint",
            {std::to_string(id), std::string(error), std::to_string(max_attempts), std::to_string(backoff_seconds)});
@@ -86,7 +87,7 @@ void fail(Database& db, long id, std::string_view error, int max_attempts, doubl
 }
 
 void defer(Database& db, long id, int seconds) {
-  db.query("UPDATE paxstats.jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), "
+  sql::query(db, "UPDATE paxstats.jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), "
            "run_after = now() + make_interval(secs => $2::int), updated_at = now() WHERE id = $1::bigint",
            {std::to_string(id), std::to_string(seconds)});
   release(db, id);
@@ -95,10 +96,10 @@ void defer(Database& db, long id, int seconds) {
 int requeue_stale(Database& db) {
   // Running, but nobody holds its lock: the worker that had it is gone.
   // (OFFSET 0 keeps the lock attempt to running jobs only.)
-  const auto orphans = db.query("SELECT id FROM (SELECT id FROM paxstats.jobs WHERE status = 'running' OFFSET 0) r "
+  const auto orphans = sql::query(db, "SELECT id FROM (SELECT id FROM paxstats.jobs WHERE status = 'running' OFFSET 0) r "
                                 "WHERE pg_try_advisory_lock(7301, (id % 2147483647)::int)");
   for (const auto& r : orphans) {
-    db.query("UPDATE paxstats.jobs SET status = 'queued', updated_at = now() WHERE id = $1::bigint AND status = 'running'",
+    sql::query(db, "UPDATE paxstats.jobs SET status = 'queued', updated_at = now() WHERE id = $1::bigint AND status = 'running'",
              {*r[0]});
     release(db, std::stol(*r[0]));
   }
@@ -107,7 +108,7 @@ int requeue_stale(Database& db) {
 
 QueueDepth depth(Database& db) {
   QueueDepth d;
-  for (const auto& r : db.query("SELECT status, count(*) FROM paxstats.jobs WHERE status <> 'done' GROUP BY status")) {
+  for (const auto& r : sql::query(db, "SELECT status, count(*) FROM paxstats.jobs WHERE status <> 'done' GROUP BY status")) {
     const long n = std::stol(*r[1]);
     if (*r[0] == "queued") d.queued = n;
     else if (*r[0] == "running") d.running = n;
@@ -118,20 +119,20 @@ QueueDepth depth(Database& db) {
 
 long create_run(Database& db, std::string_view region, std::string_view kind, std::string_view period,
                 std::string_view status) {
-  return std::stol(*db.query_value("INSERT INTO paxstats.runs (region, kind, period, status) VALUES ($1, $2, $3, $4) "
+  return std::stol(*sql::value(db, "INSERT INTO paxstats.runs (region, kind, period, status) VALUES ($1, $2, $3, $4) "
                                    "RETURNING id",
                                    {std::string(region), std::string(kind), std::string(period), std::string(status)}));
 }
 
 void set_run(Database& db, long id, std::string_view status, const nlohmann::json& summary, std::string_view error) {
-  db.query("UPDATE paxstats.runs SET status = $2, summary = $3::jsonb, error = $4, "
+  sql::query(db, "UPDATE paxstats.runs SET status = $2, summary = $3::jsonb, error = $4, "
            "started_at = CASE WHEN $2 = 'running' THEN now() ELSE started_at END, "
            "finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() END WHERE id = $1::bigint",
            {std::to_string(id), std::string(status), summary.dump(), opt(error)});
 }
 
 std::optional<Run> get_run(Database& db, long id) {
-  auto r = db.query("SELECT id, region, kind, coalesce(period, ''), status, to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), "
+  auto r = sql::query(db, "SELECT id, region, kind, coalesce(period, ''), status, to_char(started_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), "
                     "coalesce(to_char(finished_at, 'YYYY-MM-DD\"T\"HH24:MI:SSOF'), ''), coalesce(error, ''), summary::text "
                     "FROM paxstats.runs WHERE id = $1::bigint",
                     {std::to_string(id)});
@@ -141,33 +142,33 @@ std::optional<Run> get_run(Database& db, long id) {
 }
 
 bool has_run(Database& db, std::string_view region, std::string_view kind, std::string_view period) {
-  return !db.query("SELECT 1 FROM paxstats.runs WHERE region = $1 AND kind = $2 AND period = $3 AND status <> 'failed'",
+  return !sql::query(db, "SELECT 1 FROM paxstats.runs WHERE region = $1 AND kind = $2 AND period = $3 AND status <> 'failed'",
                    {std::string(region), std::string(kind), std::string(period)})
               .empty();
 }
 
 void add_token(Database& db, std::string_view name, std::string_view token_hash) {
-  if (!db.query("SELECT 1 FROM paxstats.api_tokens WHERE name = $1", {std::string(name)}).empty())
+  if (!sql::query(db, "SELECT 1 FROM paxstats.api_tokens WHERE name = $1", {std::string(name)}).empty())
     throw UserError("a token named \"" + std::string(name) + "\" exists already: revoke it first, or pick another name");
-  db.query("INSERT INTO paxstats.api_tokens (name, token_hash) VALUES ($1, $2)", {std::string(name), std::string(token_hash)});
+  sql::query(db, "INSERT INTO paxstats.api_tokens (name, token_hash) VALUES ($1, $2)", {std::string(name), std::string(token_hash)});
 }
 
 bool revoke_token(Database& db, std::string_view name) {
-  return !db.query("UPDATE paxstats.api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id",
+  return !sql::query(db, "UPDATE paxstats.api_tokens SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL RETURNING id",
                    {std::string(name)})
               .empty();
 }
 
 std::vector<std::pair<std::string, std::string>> live_tokens(Database& db) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : db.query("SELECT name, token_hash FROM paxstats.api_tokens WHERE revoked_at IS NULL ORDER BY id"))
+  for (const auto& r : sql::query(db, "SELECT name, token_hash FROM paxstats.api_tokens WHERE revoked_at IS NULL ORDER BY id"))
     out.emplace_back(*r[0], *r[1]);
   return out;
 }
 
 std::vector<std::string> token_lines(Database& db) {
   std::vector<std::string> out;
-  for (const auto& r : db.query("SELECT name, to_char(created_at, 'YYYY-MM-DD HH24:MI'), "
+  for (const auto& r : sql::query(db, "SELECT name, to_char(created_at, 'YYYY-MM-DD HH24:MI'), "
                                 "coalesce('revoked ' || to_char(revoked_at, 'YYYY-MM-DD HH24:MI'), 'live') "
                                 "FROM paxstats.api_tokens ORDER BY id"))
     out.push_back(*r[0] + "  created " + *r[1] + "  " + *r[2]);

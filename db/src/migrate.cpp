@@ -3,8 +3,9 @@
 #include <charconv>
 
 #include "detail/database_impl.hpp"
-#include "detail/hash.hpp"
+#include "paxstats/hash.hpp"
 #include "detail/migrate_impl.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace paxstats::db {
 
@@ -106,7 +107,7 @@ std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set,
 std::vector<std::string> migrate_all(Database& db) {
   std::vector<std::string> lines;
   for (const auto& name : apply_migrations(db, control_migrations(), "paxstats")) lines.push_back("control: " + name);
-  for (const auto& row : db.query("SELECT slug FROM paxstats.regions ORDER BY slug")) {
+  for (const auto& row : sql::query(db, "SELECT slug FROM paxstats.regions ORDER BY slug")) {
     const std::string slug = *row[0];
     for (const auto& name : apply_migrations(db, region_migrations(), slug)) lines.push_back(slug + ": " + name);
   }

@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "detail/database_impl.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace paxstats::db::outbox {
 
@@ -62,7 +63,7 @@ std::vector<Item> pending(Database& db, std::string_view region) {
 std::vector<Item> in_doubt(Database& db, std::string_view region) { return items_with_status(db, region, "{in_doubt}"); }
 
 int resend_in_doubt(Database& db, std::string_view region) {
-  return static_cast<int>(db.query("UPDATE paxstats.deliveries SET status = 'planned', file_id = NULL, error = NULL, "
+  return static_cast<int>(sql::query(db, "UPDATE paxstats.deliveries SET status = 'planned', file_id = NULL, error = NULL, "
                                    "updated_at = now() WHERE region = $1 AND status = 'in_doubt' RETURNING id",
                                    {std::string(region)})
                               .size());
@@ -71,7 +72,7 @@ int resend_in_doubt(Database& db, std::string_view region) {
 void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
             std::string_view error) {
   auto opt = [](std::string_view s) { return s.empty() ? std::optional<std::string>() : std::optional<std::string>(s); };
-  db.query("UPDATE paxstats.deliveries SET status = $2, channel_id = coalesce($3, channel_id), file_id = $4, error = $5, "
+  sql::query(db, "UPDATE paxstats.deliveries SET status = $2, channel_id = coalesce($3, channel_id), file_id = $4, error = $5, "
            "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
            "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
            {std::to_string(id), std::string(status), opt(channel_id), opt(file_id), opt(error)});
@@ -79,7 +80,7 @@ void record(Database& db, long id, std::string_view status, std::string_view cha
 
 Counts counts(Database& db, std::string_view region, std::optional<std::string> period) {
   Counts c;
-  for (const auto& r : db.query("SELECT status, count(*) FROM paxstats.deliveries WHERE region = $1 AND ($2::text IS NULL OR "
+  for (const auto& r : sql::query(db, "SELECT status, count(*) FROM paxstats.deliveries WHERE region = $1 AND ($2::text IS NULL OR "
                                 "period = $2) GROUP BY status",
                                 {std::string(region), period})) {
     const int n = std::stoi(*r[1]);
@@ -95,11 +96,11 @@ Counts counts(Database& db, std::string_view region, std::optional<std::string> 
 }
 
 bool try_lock(Database& db, std::string_view region) {
-  return db.query_value("SELECT pg_try_advisory_lock(hashtext('paxstats.deliver:' || $1))", {std::string(region)}) == "t";
+  return sql::value(db, "SELECT pg_try_advisory_lock(hashtext('paxstats.deliver:' || $1))", {std::string(region)}) == "t";
 }
 
 void unlock(Database& db, std::string_view region) {
-  db.query("SELECT pg_advisory_unlock(hashtext('paxstats.deliver:' || $1))", {std::string(region)});
+  sql::query(db, "SELECT pg_advisory_unlock(hashtext('paxstats.deliver:' || $1))", {std::string(region)});
 }
 
 Held::~Held() {

@@ -333,7 +333,7 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
                       std::vector<std::string>{"channel_id", "ts", "severity", "field", "reason", "line"});
     for (const auto& m : issues)
       for (const auto& i : m.issues)
-        s << std::make_tuple(m.channel_id, m.ts, i.severity, i.field, i.reason, i.line ? std::optional<int>(i.line) : std::nullopt);
+        s << std::make_tuple(m.channel_id, m.ts, std::string(to_string(i.severity)), i.field, i.reason, i.line ? std::optional<int>(i.line) : std::nullopt);
     s.complete();
   }
   tx.exec("TRUNCATE derive_keys");

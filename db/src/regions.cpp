@@ -10,6 +10,7 @@
 #include "detail/migrate_impl.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace paxstats::db {
 namespace {
@@ -186,6 +187,25 @@ std::vector<Region> list_regions(Database& db) {
   return out;
 }
 
+bool region_exists(Database& db, std::string_view slug) {
+  return sql::value(db, "SELECT 1 FROM paxstats.regions WHERE slug = $1", {std::string(slug)}).has_value();
+}
+
+std::optional<std::string> region_of_team(Database& db, std::string_view team_id) {
+  return sql::value(db, "SELECT slug FROM paxstats.regions WHERE team_id = $1 AND active", {std::string(team_id)});
+}
+
+std::vector<Schedule> schedules(Database& db) {
+  std::vector<Schedule> out;
+  for (const auto& r : sql::query(db,
+                                  "SELECT slug, tz, token_env, monthly_day, split_part(monthly_time, ':', 1)::int, "
+                                  "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint "
+                                  "FROM paxstats.regions WHERE active ORDER BY slug"))
+    out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]),
+                   std::chrono::sys_seconds{std::chrono::seconds{std::stoll(*r[6])}}});
+  return out;
+}
+
 Region get_region(Database& db, std::string_view slug) {
   pqxx::work tx(db.impl().conn);
   auto r = detail::exec_params(tx, "SELECT " + region_columns() + " FROM paxstats.regions WHERE slug = $1",
@@ -250,7 +270,7 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
   get_region(db, slug);  // throws for an unknown region
   for (const auto& [key, stored] : updates)
     if (key == "team_id" && stored) {
-      const auto other = db.query_value("SELECT slug FROM paxstats.regions WHERE team_id = $1 AND slug <> $2",
+      const auto other = sql::value(db, "SELECT slug FROM paxstats.regions WHERE team_id = $1 AND slug <> $2",
                                         {*stored, std::string(slug)});
       if (other)
         throw UserError("team_id " + *stored + " is region " + *other + "'s already: one Slack workspace is one region "
@@ -272,16 +292,16 @@ bool set_opt_out(Database& db, std::string_view region, std::string_view user_id
   check_user_id(user_id);
   const std::string table = quote_identifier(region) + ".opt_outs";
   const auto changed = opted_out
-      ? db.query("INSERT INTO " + table + " (user_id, source) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+      ? sql::query(db, "INSERT INTO " + table + " (user_id, source) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
                  {std::string(user_id), std::string(source)})
-      : db.query("DELETE FROM " + table + " WHERE user_id = $1 RETURNING 1", {std::string(user_id)});
+      : sql::query(db, "DELETE FROM " + table + " WHERE user_id = $1 RETURNING 1", {std::string(user_id)});
   return !changed.empty();
 }
 
 void set_site_q(Database& db, std::string_view region, std::string_view channel_id, std::string_view user_id) {
   get_region(db, region);
   if (!user_id.empty()) check_user_id(user_id);
-  const auto r = db.query("UPDATE " + quote_identifier(region) + ".channels SET site_q_user_id = $2 WHERE channel_id = $1 "
+  const auto r = sql::query(db, "UPDATE " + quote_identifier(region) + ".channels SET site_q_user_id = $2 WHERE channel_id = $1 "
                           "RETURNING 1",
                           {std::string(channel_id), user_id.empty() ? std::nullopt : std::optional<std::string>(user_id)});
   if (r.empty())
@@ -292,14 +312,14 @@ void set_site_q(Database& db, std::string_view region, std::string_view channel_
 std::vector<std::string> opt_outs(Database& db, std::string_view region) {
   validate_slug(region);
   std::vector<std::string> out;
-  for (const auto& r : db.query("SELECT user_id FROM " + quote_identifier(region) + ".opt_outs ORDER BY user_id"))
+  for (const auto& r : sql::query(db, "SELECT user_id FROM " + quote_identifier(region) + ".opt_outs ORDER BY user_id"))
     out.push_back(*r[0]);
   return out;
 }
 
 bool is_opted_out(Database& db, std::string_view region, std::string_view user_id) {
   validate_slug(region);
-  return !db.query("SELECT 1 FROM " + quote_identifier(region) + ".opt_outs WHERE user_id = $1", {std::string(user_id)})
+  return !sql::query(db, "SELECT 1 FROM " + quote_identifier(region) + ".opt_outs WHERE user_id = $1", {std::string(user_id)})
               .empty();
 }
 

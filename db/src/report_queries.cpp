@@ -9,6 +9,7 @@
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace paxstats::db::report {
 namespace {
@@ -33,17 +34,17 @@ std::string as_text(const std::optional<std::string>& v) { return v.value_or("")
 Snapshot::Snapshot(Database& db, std::string_view region, std::string_view last)
     : db_(db), region_(region), table_("pg_temp." + quote_identifier("report_posts_" + std::string(region))) {
   const std::string view = schema(region) + ".posts";
-  db.query("DROP TABLE IF EXISTS " + table_);
-  db.query("CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + view + " WITH NO DATA");
-  db.query("INSERT INTO " + table_ + " SELECT * FROM " + view + " WHERE bd_date <= $1::date", {std::string(last)});
-  db.query("ANALYZE " + table_);
+  sql::query(db, "DROP TABLE IF EXISTS " + table_);
+  sql::query(db, "CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + view + " WITH NO DATA");
+  sql::query(db, "INSERT INTO " + table_ + " SELECT * FROM " + view + " WHERE bd_date <= $1::date", {std::string(last)});
+  sql::query(db, "ANALYZE " + table_);
   db.impl().posts_source[region_] = table_;
 }
 
 Snapshot::~Snapshot() {
   db_.impl().posts_source.erase(region_);
   try {
-    db_.query("DROP TABLE IF EXISTS " + table_);
+    sql::query(db_, "DROP TABLE IF EXISTS " + table_);
   } catch (...) {  // the connection is gone: so is the temporary table
   }
 }
@@ -61,7 +62,7 @@ Period year_to_month(std::string_view m) {
 std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, const Period& p,
                                      const std::optional<std::string>& ao, int limit) {
   std::vector<PersonTotal> out;
-  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), count(*), count(DISTINCT ao_id) "
+  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), count(*), count(DISTINCT ao_id) "
                                 "FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date "
                                 "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person "
                                 "ORDER BY count(*) DESC, count(DISTINCT ao_id) DESC, max(person_name), person LIMIT $4",
@@ -72,7 +73,7 @@ std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, cons
 
 std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view region, const Period& p, int limit) {
   std::vector<AoPersonTotal> out;
-  for (const auto& r : db.query("SELECT ao_id, person, user_id, name, posts FROM (SELECT ao_id, person, coalesce(max(user_id), '') "
+  for (const auto& r : sql::query(db, "SELECT ao_id, person, user_id, name, posts FROM (SELECT ao_id, person, coalesce(max(user_id), '') "
                                 "AS user_id, max(person_name) AS name, count(*) AS posts, row_number() OVER (PARTITION BY ao_id "
                                 "ORDER BY count(*) DESC, max(person_name), person) AS n FROM " + posts(db, region) +
                                 " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, person) t WHERE n <= $3 "
@@ -84,7 +85,7 @@ std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view reg
 
 std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& p) {
   std::vector<MonthAoPosts> out;
-  for (const auto& r : db.query("SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + posts(db, region) +
+  for (const auto& r : sql::query(db, "SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + posts(db, region) +
                                 " WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
                                 "GROUP BY 1, 2 ORDER BY 1, 2",
                                 {std::string(person), p.first, p.last}))
@@ -94,7 +95,7 @@ std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, st
 
 std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonMonthAo> out;
-  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
+  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
                                 "max(ao_name), count(*) FROM " + posts(db, region) +
                                 " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
                                 {p.first, p.last}))
@@ -105,7 +106,7 @@ std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region
 std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
   const std::string s = schema(region);
-  for (const auto& r : db.query("SELECT b.ao_channel_id, coalesce(max(c.name), b.ao_channel_id) FROM " + s +
+  for (const auto& r : sql::query(db, "SELECT b.ao_channel_id, coalesce(max(c.name), b.ao_channel_id) FROM " + s +
                                 ".beatdowns b LEFT JOIN " + s + ".channels c ON c.channel_id = b.ao_channel_id "
                                 "GROUP BY b.ao_channel_id ORDER BY b.ao_channel_id"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
@@ -115,7 +116,7 @@ std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_v
 std::vector<std::string> gone_recipients(Database& db, std::string_view region) {
   const std::string s = schema(region);
   std::vector<std::string> out;
-  for (const auto& r : db.query("SELECT user_id FROM " + s + ".users WHERE deleted UNION ALL SELECT channel_id FROM " + s +
+  for (const auto& r : sql::query(db, "SELECT user_id FROM " + s + ".users WHERE deleted UNION ALL SELECT channel_id FROM " + s +
                                 ".channels WHERE is_archived"))
     out.push_back(as_text(r[0]));
   return out;
@@ -123,7 +124,7 @@ std::vector<std::string> gone_recipients(Database& db, std::string_view region) 
 
 std::vector<QCount> q_counts(Database& db, std::string_view region, const Period& p, const std::optional<std::string>& ao) {
   std::vector<QCount> out;
-  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "
+  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "
                                 "count(*) FILTER (WHERE role = 'q'), count(*) FILTER (WHERE role = 'coq') FROM " +
                                     posts(db, region) + " WHERE role IN ('q', 'coq') AND bd_date BETWEEN $1::date AND $2::date "
                                 "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person, ao_id ORDER BY count(*) DESC, 3, 4",
@@ -133,11 +134,11 @@ std::vector<QCount> q_counts(Database& db, std::string_view region, const Period
 }
 
 std::optional<std::string> user_name(Database& db, std::string_view region, std::string_view user_id) {
-  return db.query_value("SELECT user_name FROM " + schema(region) + ".users WHERE user_id = $1", {std::string(user_id)});
+  return sql::value(db, "SELECT user_name FROM " + schema(region) + ".users WHERE user_id = $1", {std::string(user_id)});
 }
 
 int beatdown_count(Database& db, std::string_view region, const Period& p) {
-  return as_int(db.query_value("SELECT count(*) FROM " + schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND "
+  return as_int(sql::value(db, "SELECT count(*) FROM " + schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND "
                                "$2::date",
                                {p.first, p.last}));
 }
@@ -145,7 +146,7 @@ int beatdown_count(Database& db, std::string_view region, const Period& p) {
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& p) {
   const std::string s = schema(region);
   std::vector<AoMonth> out;
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "WITH b AS (SELECT ao_channel_id AS ao_id, to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, "
            "           sum(pax_count) AS headcount, sum(fng_count) AS fngs FROM " + s + ".counted_beatdowns "
            "           WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 2), "
@@ -162,7 +163,7 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
 
 std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : db.query("SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + schema(region) +
+  for (const auto& r : sql::query(db, "SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + schema(region) +
                                 ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
@@ -170,7 +171,7 @@ std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, s
 
 std::vector<RegionMonth> region_months(Database& db, std::string_view region, const Period& p) {
   std::vector<RegionMonth> out;
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "WITH b AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, sum(fng_count) AS fngs FROM " +
                schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1), "
                "p AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS posts, count(DISTINCT person) AS unique_pax "
@@ -184,7 +185,7 @@ std::vector<RegionMonth> region_months(Database& db, std::string_view region, co
 
 std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonStats> out;
-  for (const auto& r : db.query("SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
+  for (const auto& r : sql::query(db, "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
                                 "count(DISTINCT p.ao_id), count(*) FILTER (WHERE p.role IN ('q', 'coq')), "
                                 "count(DISTINCT p.ao_id) FILTER (WHERE p.role IN ('q', 'coq')), "
                                 "coalesce(sum(p.beatdown_fngs) FILTER (WHERE p.role IN ('q', 'coq')), 0) FROM " + posts(db, region) +
@@ -198,7 +199,7 @@ std::vector<PersonStats> person_stats(Database& db, std::string_view region, con
 std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day) {
   std::vector<Streak> out;
   // Weeks with a post, numbered per person; consecutive weeks share (week - 7 × number).
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "WITH w AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, "
            "           date_trunc('week', bd_date)::date AS week FROM " + posts(db, region) + " "
            "           WHERE bd_date <= $1::date GROUP BY person, date_trunc('week', bd_date)), "
@@ -212,7 +213,7 @@ std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::s
 
 std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const Period& p, int min) {
   std::vector<WeekPosts> out;
-  for (const auto& r : db.query("SELECT person, coalesce(max(user_id), ''), max(person_name), "
+  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), "
                                 "to_char(date_trunc('week', bd_date), 'YYYY-MM-DD'), count(*) FROM " + posts(db, region) +
                                 " WHERE bd_date BETWEEN $1::date - 6 AND $2::date GROUP BY person, 4 "
                                 "HAVING count(*) >= $3::int AND date_trunc('week', min(bd_date))::date + 6 BETWEEN $1::date AND $2::date "
@@ -225,7 +226,7 @@ std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const P
 std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, std::string_view day, int min_posts,
                                          int window_weeks, int quiet_weeks) {
   std::vector<KotterRow> out;
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "SELECT person, coalesce(max(user_id), ''), max(person_name), "
            "count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int) AND bd_date <= $1::date - 7 * $4::int), "
            "count(*) FILTER (WHERE bd_date > $1::date - 7 * $4::int), "
@@ -246,7 +247,7 @@ std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, st
   const std::string p = posts(db, region);
   std::vector<DriftRow> out;
   std::map<std::string, size_t> index;
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "WITH per AS (SELECT person, coalesce(max(user_id), '') AS uid, max(person_name) AS name, count(*) AS posts, "
            "  count(*) FILTER (WHERE bd_date > $1::date - 90) AS recent, count(DISTINCT ao_id) AS aos, "
            "  count(*) FILTER (WHERE role IN ('q', 'coq')) AS led, min(bd_date) AS first, max(bd_date) AS last "
@@ -264,7 +265,7 @@ std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, st
   if (out.empty()) return out;
   std::vector<std::string> people;
   for (const auto& d : out) people.push_back(d.person);
-  for (const auto& r : db.query(
+  for (const auto& r : sql::query(db, 
            "WITH mine AS (SELECT person, channel_id, ts FROM " + p + " WHERE bd_date <= $1::date AND person = ANY($2::text[])), "
            "pairs AS (SELECT m.person, o.person AS other, coalesce(max(o.user_id), '') AS uid, max(o.person_name) AS name, "
            "  count(*) AS n FROM mine m JOIN " + p + " o ON o.channel_id = m.channel_id AND o.ts = m.ts "
@@ -281,7 +282,7 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
   std::vector<std::pair<std::string, std::string>> out;
   if (ids.empty()) return out;
   const std::string s = schema(region);
-  for (const auto& r : db.query("SELECT user_id, user_name FROM " + s + ".users WHERE user_id = ANY($1::text[]) "
+  for (const auto& r : sql::query(db, "SELECT user_id, user_name FROM " + s + ".users WHERE user_id = ANY($1::text[]) "
                                 "UNION ALL SELECT channel_id, '#' || name FROM " + s +
                                 ".channels WHERE channel_id = ANY($1::text[]) ORDER BY 1",
                                 {text_array(ids)}))
@@ -291,7 +292,7 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
 
 std::vector<PersonName> people(Database& db, std::string_view region) {
   std::vector<PersonName> out;
-  for (const auto& r : db.query("SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
+  for (const auto& r : sql::query(db, "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
                                 "coalesce(max(u.real_name), '') FROM " + posts(db, region) + " p LEFT JOIN " +
                                 schema(region) + ".users u ON u.user_id = p.user_id GROUP BY p.person ORDER BY p.person"))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
@@ -300,9 +301,22 @@ std::vector<PersonName> people(Database& db, std::string_view region) {
 
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : db.query("SELECT channel_id, site_q_user_id FROM " + schema(region) +
+  for (const auto& r : sql::query(db, "SELECT channel_id, site_q_user_id FROM " + schema(region) +
                                 ".channels WHERE site_q_user_id IS NOT NULL ORDER BY channel_id"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
+  return out;
+}
+
+std::optional<std::string> latest_month(Database& db, std::string_view region) {
+  return sql::value(db, "SELECT to_char(max(bd_date), 'YYYY-MM') FROM " + posts(db, region));
+}
+
+std::vector<std::pair<std::string, std::string>> most_frequent_qs(Database& db, std::string_view region) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : sql::query(db, "SELECT DISTINCT ON (ao_id) ao_id, user_id FROM " + posts(db, region) +
+                                          " WHERE role = 'q' AND user_id IS NOT NULL GROUP BY ao_id, user_id "
+                                          "ORDER BY ao_id, count(*) DESC, user_id"))
+    out.emplace_back(*r[0], *r[1]);
   return out;
 }
 

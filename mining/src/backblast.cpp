@@ -653,8 +653,8 @@ struct Reader {
   Backblast b;
   date::year_month_day posted_local{};
 
-  void warn(const char* field, std::string message, int line = 0) { b.warnings.push_back({field, std::move(message), line}); }
-  void error(const char* field, std::string message, int line = 0) { b.errors.push_back({field, std::move(message), line}); }
+  void warn(const char* field, std::string message, int line = 0) { b.warnings.push_back({Severity::warning, field, std::move(message), line}); }
+  void error(const char* field, std::string message, int line = 0) { b.errors.push_back({Severity::error, field, std::move(message), line}); }
 
   std::unordered_set<std::string> attending = {};  // "U:<id>" or "N:<lower-case name>"
 
@@ -1136,7 +1136,7 @@ nlohmann::json to_json(const Backblast& b) {
   auto issues = [](const std::vector<ParseIssue>& v) {
     json a = json::array();
     for (const auto& i : v) {
-      json x = {{"field", i.field}, {"message", i.message}};
+      json x = {{"field", i.field}, {"message", i.reason}};
       if (i.line) x["line"] = i.line;
       a.push_back(x);
     }

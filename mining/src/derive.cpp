@@ -67,8 +67,8 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
       r.attendees.push_back(std::move(a));
     }
     db::MessageIssues mi{m.channel_id, m.ts, {}};
-    for (const auto& e : b.errors) mi.issues.push_back({"error", e.field, e.message, e.line});
-    for (const auto& w : b.warnings) mi.issues.push_back({"warning", w.field, w.message, w.line});
+    for (const auto& e : b.errors) mi.issues.push_back(e);
+    for (const auto& w : b.warnings) mi.issues.push_back(w);
     if (!mi.issues.empty()) issues.push_back(std::move(mi));
     beatdowns.push_back(std::move(r));
   });

@@ -4,6 +4,7 @@
 #include "derive.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/store_reads.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "records.hpp"
@@ -39,31 +40,14 @@ std::optional<db::MessageRecord> record_of(const json& event) {
   return record;
 }
 
-using Key = std::pair<std::string, std::string>;  // (channel, ts)
-
-// The parse errors of messages, by (channel, ts); keys: a JSON array of [channel, ts].
-std::map<Key, std::vector<EventIngest::Error>> parse_errors(db::Database& db, const std::string& region, const json& keys) {
-  std::map<Key, std::vector<EventIngest::Error>> out;
-  for (const auto& r : db.query("SELECT i.channel_id, i.ts, i.field, i.reason, coalesce(i.line, 0) FROM " +
-                                db::quote_identifier(region) +
-                                ".parse_issues i JOIN jsonb_array_elements($1::jsonb) k ON i.channel_id = k->>0 AND i.ts = k->>1 "
-                                "WHERE i.severity = 'error' ORDER BY i.line, i.field",
-                                {keys.dump()}))
-    out[{*r[0], *r[1]}].push_back({*r[2], *r[3], std::stoi(*r[4])});
-  return out;
-}
-
 }  // namespace
 
-std::optional<MessageState> message_state(db::Database& db, std::string_view region_view, const std::string& channel,
+std::optional<MessageState> message_state(db::Database& db, std::string_view region, const std::string& channel,
                                           const std::string& ts) {
-  const std::string region(region_view);
-  const auto r = db.query("SELECT coalesce(edited_ts, ''), deleted FROM " + db::quote_identifier(region) +
-                              ".messages WHERE channel_id = $1 AND ts = $2",
-                          {channel, ts});
-  if (r.empty()) return std::nullopt;
-  MessageState state{*r[0][0], *r[0][1] == "t", {}};
-  auto errors = parse_errors(db, region, json::array({json::array({channel, ts})}));
+  const auto version = db::message_version(db, region, channel, ts);
+  if (!version) return std::nullopt;
+  MessageState state{version->edited_ts, version->deleted, {}};
+  auto errors = db::parse_errors(db, region, {{channel, ts}});
   if (auto it = errors.find({channel, ts}); it != errors.end()) state.errors = std::move(it->second);
   return state;
 }
@@ -86,16 +70,11 @@ std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_vie
     w.commit();
   }
   // What became of each message: a beatdown (and its Q), and the errors of this version.
-  json keys = json::array();
+  std::vector<db::MessageKey> keys;
   for (const auto& r : records)
-    if (r) keys.push_back({r->channel_id, r->ts});
-  const std::string s = db::quote_identifier(region);
-  std::map<std::pair<std::string, std::string>, std::string> q_of;
-  const auto errors_of = parse_errors(db, region, keys);
-  for (const auto& r : db.query("SELECT b.channel_id, b.ts, coalesce(b.q_user_id, '') FROM " + s + ".beatdowns b "
-                                "JOIN jsonb_array_elements($1::jsonb) k ON b.channel_id = k->>0 AND b.ts = k->>1",
-                                {keys.dump()}))
-    q_of[{*r[0], *r[1]}] = *r[2];
+    if (r) keys.emplace_back(r->channel_id, r->ts);
+  const auto errors_of = db::parse_errors(db, region, keys);
+  const auto q_of = db::beatdown_qs(db, region, keys);
   for (size_t i = 0; i < out.size(); ++i) {
     if (!records[i]) continue;
     const auto& r = *records[i];

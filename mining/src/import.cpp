@@ -9,6 +9,7 @@
 #include "records.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/raw_store.hpp"
+#include "paxstats/db/store_reads.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
@@ -235,10 +236,8 @@ DeriveReport reparse(db::Database& db, std::string_view region) {
 }
 
 std::vector<ChannelInfo> load_channels(db::Database& db, std::string_view region) {
-  db::validate_slug(region);
   std::vector<ChannelInfo> out;
-  for (const auto& row : db.query("SELECT channel_id, name FROM " + db::quote_identifier(region) + ".channels"))
-    out.push_back({*row[0], *row[1]});
+  for (auto& c : db::channel_names(db, region)) out.push_back({std::move(c.id), std::move(c.name)});
   return out;
 }
 

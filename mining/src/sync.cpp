@@ -6,6 +6,7 @@
 #include "derive.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/raw_store.hpp"
+#include "paxstats/db/store_reads.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
@@ -101,8 +102,7 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
   say(std::to_string(report.users) + " users, " + std::to_string(report.channels) + " channels");
 
   std::set<std::string> backblast_channels;
-  for (const auto& row : db.query("SELECT channel_id FROM " + db::quote_identifier(region) + ".channels WHERE is_backblast_channel"))
-    backblast_channels.insert(*row[0]);
+  for (auto& id : db::backblast_channel_ids(db, region)) backblast_channels.insert(std::move(id));
 
   size_t done = 0;
   for (const auto& ch : channels) {

@@ -6,6 +6,7 @@
 
 #include "detail/draw.hpp"
 #include "paxstats/render/render.hpp"
+#include "paxstats/hash.hpp"
 
 namespace paxstats::render {
 namespace detail {
@@ -22,9 +23,7 @@ double total(const Series& s) {
 size_t preferred(const Chart& c, const std::string& key, size_t colors) {
   auto it = std::find(c.color_keys.begin(), c.color_keys.end(), key);
   if (it != c.color_keys.end()) return static_cast<size_t>(it - c.color_keys.begin()) % colors;
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char ch : key) h = (h ^ ch) * 1099511628211ULL;
-  return static_cast<size_t>(h % colors);
+  return static_cast<size_t>(fnv1a(key) % colors);
 }
 
 // Gives every series without a fixed colour one of its own: the key's preferred colour, or the

@@ -9,7 +9,7 @@
 namespace paxstats::reports {
 
 std::string log_parse_message(db::Database& db, std::string_view region, std::string_view poster,
-                              std::string_view channel, const std::vector<ParseProblem>& problems,
+                              std::string_view channel, const std::vector<ParseIssue>& problems,
                               std::string_view permalink) {
   const auto r = db::get_region(db, region);
   auto d = detail::parse_problem_values(poster, channel, problems, permalink);

@@ -57,7 +57,7 @@ std::string render_template(const std::string& text, const kainjow::mustache::da
 }
 
 kainjow::mustache::data parse_problem_values(std::string_view poster, std::string_view channel,
-                                             const std::vector<ParseProblem>& problems, std::string_view permalink) {
+                                             const std::vector<ParseIssue>& problems, std::string_view permalink) {
   kainjow::mustache::data d;
   d.set("poster", "<@" + std::string(poster) + ">");
   d.set("channel", "<#" + std::string(channel) + ">");

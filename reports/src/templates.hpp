@@ -14,7 +14,7 @@ namespace paxstats::reports::detail {
 // The values of a message about a backblast that could not be read (templates feedback and
 // log_parse): {{{poster}}}, {{{channel}}}, problems (line, field, reason), {{{permalink}}}.
 kainjow::mustache::data parse_problem_values(std::string_view poster, std::string_view channel,
-                                             const std::vector<ParseProblem>& problems, std::string_view permalink);
+                                             const std::vector<ParseIssue>& problems, std::string_view permalink);
 
 // A template's text: the region's override file when it has one, else the built-in one. Throws
 // UserError for an override that cannot be read or is not valid mustache.

@@ -1,4 +1,5 @@
 #include "paxstats/slack/client.hpp"
+#include "paxstats/hash.hpp"
 
 #include <cstdlib>
 #include <random>
@@ -13,12 +14,7 @@ namespace {
 
 // A stable lane name for a token that never reveals it.
 std::string workspace_of(const std::string& token) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : token) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return "token:" + std::to_string(h);
+  return "token:" + std::to_string(fnv1a(token));
 }
 
 std::string encode_form(const Params& params) {

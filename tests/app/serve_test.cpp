@@ -24,6 +24,7 @@
 #include "eventually.hpp"
 #include "postgres_env.hpp"
 #include "service.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using namespace std::chrono_literals;
@@ -123,7 +124,7 @@ class Serve : public ::testing::Test {
   serve::Options options;
   std::unique_ptr<httplib::Client> http;
   std::string job_status(const std::string& kind) {
-    return conn->query_value("SELECT string_agg(status, ',' ORDER BY id) FROM paxstats.jobs WHERE kind = $1", {kind})
+    return db::sql::value(*conn, "SELECT string_agg(status, ',' ORDER BY id) FROM paxstats.jobs WHERE kind = $1", {kind})
         .value_or("");
   }
 };
@@ -145,8 +146,8 @@ TEST_F(Serve, OnlySignedFreshRequestsGetInAndARetriedEventIsDoneOnce) {
                 {"ts", "1793000000.000100"}, {"channel_type", "channel"}};
   EXPECT_EQ(event(ev, "Ev0001")->status, 200);
   EXPECT_EQ(event(ev, "Ev0001", {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_timeout"}})->status, 200);
-  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE dedupe_key = 'event:Ev0001'"), "1");
-  EXPECT_TRUE(eventually([&] { return conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE status = 'done'") == "1"; }));
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE dedupe_key = 'event:Ev0001'"), "1");
+  EXPECT_TRUE(eventually([&] { return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE status = 'done'") == "1"; }));
   const auto metrics = http->Get("/metrics");
   EXPECT_NE(metrics->body.find("paxstats_duplicate_events_total 1"), std::string::npos) << metrics->body;
   EXPECT_NE(metrics->body.find("paxstats_rejected_signatures_total 4"), std::string::npos) << metrics->body;
@@ -161,7 +162,7 @@ TEST_F(Serve, BackblastEventsAreMinedEditedAndDeletedWithinSeconds) {
           {"text", backblast("2026-11-04", "<@" + user + ">")}};
   ASSERT_EQ(event(ev, "EvA")->status, 200);
   auto attendance = [&] {
-    return conn->query_value("SELECT count(*) FROM r.posts WHERE channel_id = $1 AND ts = $2", {ao, ts}).value_or("0");
+    return db::sql::value(*conn, "SELECT count(*) FROM r.posts WHERE channel_id = $1 AND ts = $2", {ao, ts}).value_or("0");
   };
   EXPECT_TRUE(eventually([&] { return attendance() == "1"; })) << attendance();
 
@@ -177,8 +178,8 @@ TEST_F(Serve, BackblastEventsAreMinedEditedAndDeletedWithinSeconds) {
                {"previous_message", changed["message"]}};
   ASSERT_EQ(event(deleted, "EvC")->status, 200);
   EXPECT_TRUE(eventually([&] { return attendance() == "0"; })) << attendance();
-  EXPECT_EQ(conn->query_value("SELECT deleted FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "t");
-  EXPECT_EQ(conn->query_value("SELECT source FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "event");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT deleted FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "t");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT source FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "event");
 }
 
 TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
@@ -244,7 +245,7 @@ TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
   EXPECT_NE(command("stop")->body.find("will not DM you"), std::string::npos);
   EXPECT_TRUE(db::is_opted_out(*conn, "r", user));
   command("me");
-  EXPECT_TRUE(eventually([&] { return conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "3"; }));
+  EXPECT_TRUE(eventually([&] { return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "3"; }));
   EXPECT_EQ(files_in(fake->dm_channel(user)), 2);
   command("start");
   EXPECT_FALSE(db::is_opted_out(*conn, "r", user));
@@ -298,14 +299,14 @@ TEST_F(Serve, TheTriggerApiRunsAMonthOnlyForALiveToken) {
 TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   // Business time is 2026-11-15; the region existed before this month's slot (the 2nd, 09:00):
   // October's run is due.
-  conn->query("UPDATE paxstats.regions SET created_at = '2026-08-01T00:00:00Z'");
+  db::sql::query(*conn, "UPDATE paxstats.regions SET created_at = '2026-08-01T00:00:00Z'");
   const std::string log = ws_->truth["region"]["firstf_channel"];  // the admins' log hears how the run went
   db::set_region(*conn, "r", {{"log_channel", log}});
   service->schedule_once();
   service->schedule_once();
-  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
   EXPECT_TRUE(eventually([&] {
-    return conn->query_value("SELECT status FROM paxstats.runs WHERE kind = 'report'") == "succeeded";
+    return db::sql::value(*conn, "SELECT status FROM paxstats.runs WHERE kind = 'report'") == "succeeded";
   }));
   EXPECT_TRUE(eventually([&] { return !fake->messages(log).empty(); }));
   std::string summary;
@@ -314,14 +315,14 @@ TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   EXPECT_NE(summary.find("the 2026-10 run"), std::string::npos) << summary;
   EXPECT_NE(summary.find(" sent, 0 skipped, 0 failed"), std::string::npos) << summary;
   service->schedule_once();
-  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
-  EXPECT_EQ(conn->query_value("SELECT period FROM paxstats.runs WHERE kind = 'report'"), "2026-10");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT period FROM paxstats.runs WHERE kind = 'report'"), "2026-10");
 }
 
 TEST_F(Serve, NoScheduledRunForASlotBeforeTheRegionExisted) {
-  conn->query("UPDATE paxstats.regions SET created_at = '2026-11-10T00:00:00Z'");  // after November's slot
+  db::sql::query(*conn, "UPDATE paxstats.regions SET created_at = '2026-11-10T00:00:00Z'");  // after November's slot
   service->schedule_once();
-  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "0");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "0");
 }
 
 // Slack's failures are classed by their remedy: worth retrying, stop the workspace, skip the recipient.
@@ -331,7 +332,7 @@ TEST_F(Serve, TransientSlackFailuresAreRetriedNotFailedAfterOneTry) {
   fake->inject({.kind = slack::fake::FakeSlack::Fault::http_500, .method = "conversations.open", .times = 7});
   command("me");
   EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; }, 30s)) << job_status("stats");
-  EXPECT_GE(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "2");
+  EXPECT_GE(db::sql::value(*conn, "SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "2");
   EXPECT_EQ(files_in(fake->dm_channel(user)), 1);
 }
 
@@ -340,7 +341,7 @@ TEST_F(Serve, RateLimitedAndUnavailableAreRetriedToo) {
                 .error = "service_unavailable"});
   command("me");
   EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; }, 30s)) << job_status("stats");
-  EXPECT_EQ(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "2");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "2");
   EXPECT_EQ(files_in(fake->dm_channel(user)), 1);
 }
 
@@ -348,8 +349,8 @@ TEST_F(Serve, ABadTokenFailsTheJobAtOnce) {
   fake->revoke_token();
   command("me");
   EXPECT_TRUE(eventually([&] { return job_status("stats") == "failed"; })) << job_status("stats");
-  EXPECT_EQ(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "1");
-  EXPECT_NE(conn->query_value("SELECT last_error FROM paxstats.jobs WHERE kind = 'stats'")->find("token_revoked"),
+  EXPECT_EQ(db::sql::value(*conn, "SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "1");
+  EXPECT_NE(db::sql::value(*conn, "SELECT last_error FROM paxstats.jobs WHERE kind = 'stats'")->find("token_revoked"),
             std::string::npos);
 }
 
@@ -358,7 +359,7 @@ TEST_F(Serve, AGoneRecipientIsSkippedNotRetried) {
                 .error = "user_disabled"});
   command("me");
   EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; })) << job_status("stats");
-  EXPECT_EQ(conn->query_value("SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "1");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT attempts FROM paxstats.jobs WHERE kind = 'stats'"), "1");
   EXPECT_EQ(fake->calls("files.getUploadURLExternal"), 0);
 }
 
@@ -371,8 +372,21 @@ TEST_F(Serve, StopLetsTheJobInHandFinish) {
   EXPECT_TRUE(eventually([&] { return fake->calls("files.completeUploadExternal") > 0; }));
   service->stop();
   EXPECT_EQ(db::jobs::get_run(*conn, run)->status, "succeeded");
-  EXPECT_EQ(conn->query_value("SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"), "0");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"), "0");
   EXPECT_NE(http->Get("/healthz").error(), httplib::Error::Success);  // no longer listening
+}
+
+TEST_F(Serve, AMalformedJobPayloadFailsForGoodInsteadOfRunningOnDefaults) {
+  // A run_monthly job without its run id (once read as run 0) and a job of a kind no handler has.
+  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"month", "2026-10"}});
+  db::jobs::enqueue(*conn, "r", "no_such_kind", json::object());
+  EXPECT_TRUE(eventually([&] { return job_status("run_monthly") == "failed" && job_status("no_such_kind") == "failed"; }))
+      << job_status("run_monthly") << " " << job_status("no_such_kind");
+  const auto why = db::sql::value(*conn, "SELECT last_error FROM paxstats.jobs WHERE kind = 'run_monthly'").value_or("");
+  EXPECT_NE(why.find("malformed payload"), std::string::npos) << why;
+  EXPECT_NE(why.find("run_id"), std::string::npos) << why;
+  EXPECT_EQ(db::sql::value(*conn, "SELECT attempts FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.deliveries"), "0");
 }
 
 TEST_F(Serve, TwoRunsOfOneRegionTakeTurnsAndBothFinish) {
@@ -382,12 +396,12 @@ TEST_F(Serve, TwoRunsOfOneRegionTakeTurnsAndBothFinish) {
   const long b = db::jobs::create_run(*conn, "r", "report", "2026-10");
   db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", a}, {"month", "2026-09"}});
   db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", b}, {"month", "2026-10"}});
-  conn->query("UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");
+  db::sql::query(*conn, "UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");
   EXPECT_TRUE(eventually([&] {
-    conn->query("UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");  // skip the 30 s wait
+    db::sql::query(*conn, "UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");  // skip the 30 s wait
     // The run says succeeded a moment before its job ends and gives the lock back: wait for the jobs.
     return db::jobs::get_run(*conn, a)->status == "succeeded" && db::jobs::get_run(*conn, b)->status == "succeeded" &&
-           conn->query_value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly' AND status = 'done'") == "2";
+           db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly' AND status = 'done'") == "2";
   })) << db::jobs::get_run(*conn, a)->status << " " << db::jobs::get_run(*conn, b)->status << " "
       << db::jobs::get_run(*conn, b)->error;
   EXPECT_TRUE(db::outbox::try_lock(*conn, "r")) << "a worker kept the region's delivery lock";
@@ -404,9 +418,9 @@ TEST_F(Serve, AThreadReplyBackblastIsMinedLikeAnyOther) {
                   "EvT2")->status,
             200);
   EXPECT_TRUE(eventually([&] {
-    return conn->query_value("SELECT count(*) FROM r.beatdowns WHERE channel_id = $1 AND ts = $2", {ao, reply}) == "1";
+    return db::sql::value(*conn, "SELECT count(*) FROM r.beatdowns WHERE channel_id = $1 AND ts = $2", {ao, reply}) == "1";
   }));
-  EXPECT_EQ(conn->query_value("SELECT thread_ts FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, reply}), parent);
+  EXPECT_EQ(db::sql::value(*conn, "SELECT thread_ts FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, reply}), parent);
 }
 
 TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {

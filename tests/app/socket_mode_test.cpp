@@ -21,6 +21,7 @@
 #include "postgres_env.hpp"
 #include "paxstats/slack/socket_mode.hpp"
 #include "service.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using namespace std::chrono_literals;
@@ -206,7 +207,7 @@ TEST(SocketMode, TheServiceMinesEventsAndAnswersCommandsOverTheSocket) {
   serve::Service service(so);
   service.start();
   EXPECT_TRUE(eventually([&] {
-    return conn.query_value("SELECT count(*) FROM r.beatdowns WHERE ts = '1793001000.000100'") == "1";
+    return db::sql::value(conn, "SELECT count(*) FROM r.beatdowns WHERE ts = '1793001000.000100'") == "1";
   }));
   EXPECT_TRUE(eventually([&] { return replied.load(); }));
   service.stop();

@@ -14,6 +14,7 @@
 #include "paxstats/db/embedded.hpp"
 #include "eventually.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 namespace fs = std::filesystem;
@@ -68,25 +69,29 @@ TEST_F(Embedded, StartInitialisesAndSecondStartIsANoOp) {
   EXPECT_FALSE(pg.start());  // already running: nothing happens
   EXPECT_EQ(pg.status().pid, s.pid);
   db::Database conn(pg.url());
-  EXPECT_EQ(conn.query_value("SELECT current_database()"), "paxstats");
+  EXPECT_EQ(db::sql::value(conn, "SELECT current_database()"), "paxstats");
 }
 
 TEST_F(Embedded, ListensOnlyOnItsPrivateSocket) {
   pg.start();
   db::Database conn(pg.url());
-  EXPECT_EQ(conn.query_value("SHOW listen_addresses"), "");
-  EXPECT_EQ(conn.query_value("SHOW unix_socket_directories"), (pg.cluster_dir() / "run").string());
+  EXPECT_EQ(db::sql::value(conn, "SHOW listen_addresses"), "");
+  EXPECT_EQ(db::sql::value(conn, "SHOW unix_socket_directories"), (pg.cluster_dir() / "run").string());
   EXPECT_EQ(fs::status(pg.cluster_dir() / "run").permissions() & fs::perms::all, fs::perms::owner_all);
 }
 
 TEST_F(Embedded, StopThenRestartKeepsData) {
   pg.start();
-  db::Database(pg.url()).execute_script("CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
+  {
+    db::Database conn(pg.url());
+    db::sql::script(conn, "CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
+  }
   EXPECT_TRUE(pg.stop());
   EXPECT_FALSE(pg.status().running);
   EXPECT_FALSE(pg.stop());  // stopping a stopped cluster is not an error
   EXPECT_TRUE(pg.start());
-  EXPECT_EQ(db::Database(pg.url()).query_value("SELECT x FROM kept"), "42");
+  db::Database again(pg.url());
+  EXPECT_EQ(db::sql::value(again, "SELECT x FROM kept"), "42");
 }
 
 TEST_F(Embedded, StartsAfterACrashLeftItsPidFile) {
@@ -151,7 +156,7 @@ TEST(EmbeddedAsRoot, ServerRunsUnprivilegedEvenWhenHomeIsPrivate) {
   ASSERT_EQ(::stat((pg.cluster_dir() / "data").c_str(), &st), 0);
   EXPECT_NE(st.st_uid, 0u) << "the data directory must not belong to root";
   db::Database conn(pg.url());
-  EXPECT_EQ(conn.query_value("SELECT 1"), "1");
+  EXPECT_EQ(db::sql::value(conn, "SELECT 1"), "1");
   pg.stop();
   fs::remove_all(pg.cluster_dir());
 }

@@ -8,6 +8,7 @@
 #include "paxstats/db/jobs.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using json = nlohmann::json;
@@ -44,7 +45,7 @@ TEST_F(Jobs, AFailedJobComesBackLaterAndAJobDelayedWaits) {
   ASSERT_TRUE(j);
   db::jobs::fail(conn, j->id, "try again", 5);
   EXPECT_FALSE(db::jobs::claim(conn)) << "retried before its backoff";
-  conn.query("UPDATE paxstats.jobs SET run_after = now()");
+  db::sql::query(conn, "UPDATE paxstats.jobs SET run_after = now()");
   auto again = db::jobs::claim(conn);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->attempts, 1);

@@ -3,6 +3,7 @@
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using paxstats::test::PostgresEnvironment;
@@ -22,7 +23,7 @@ const EmbeddedFile kEditedFirst[] = {
 };
 
 bool table_exists(db::Database& conn, const std::string& qualified) {
-  return conn.query_value("SELECT to_regclass($1)::text", {qualified}).has_value();
+  return db::sql::value(conn, "SELECT to_regclass($1)::text", {qualified}).has_value();
 }
 
 }  // namespace
@@ -31,8 +32,8 @@ TEST(Migrations, ApplyInOrderAndRecordEach) {
   db::Database conn(PostgresEnvironment::get().fresh_database_url());
   auto applied = db::apply_migrations(conn, {"test", kGood}, "t1");
   EXPECT_EQ(applied, (std::vector<std::string>{"0001_first.sql", "0002_second.sql"}));
-  EXPECT_EQ(conn.query_value("SELECT y FROM t1.b"), "2");
-  auto rows = conn.query("SELECT version, name FROM t1.schema_migrations ORDER BY version");
+  EXPECT_EQ(db::sql::value(conn, "SELECT y FROM t1.b"), "2");
+  auto rows = db::sql::query(conn, "SELECT version, name FROM t1.schema_migrations ORDER BY version");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][1], "0002_second.sql");
 }
@@ -41,7 +42,7 @@ TEST(Migrations, SecondRunIsANoOp) {
   db::Database conn(PostgresEnvironment::get().fresh_database_url());
   db::apply_migrations(conn, {"test", kGood}, "t1");
   EXPECT_TRUE(db::apply_migrations(conn, {"test", kGood}, "t1").empty());
-  EXPECT_EQ(conn.query_value("SELECT count(*) FROM t1.a"), "1");  // not run twice
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM t1.a"), "1");  // not run twice
 }
 
 TEST(Migrations, FailingMigrationRollsBackAndNamesFileStatementAndLine) {
@@ -60,7 +61,7 @@ TEST(Migrations, FailingMigrationRollsBackAndNamesFileStatementAndLine) {
   // The first migration stays; nothing of the second (not even its first statement) remains.
   EXPECT_TRUE(table_exists(conn, "t1.a"));
   EXPECT_FALSE(table_exists(conn, "t1.b"));
-  EXPECT_EQ(conn.query_value("SELECT max(version) FROM t1.schema_migrations"), "1");
+  EXPECT_EQ(db::sql::value(conn, "SELECT max(version) FROM t1.schema_migrations"), "1");
   // Once fixed, the run picks up where it stopped.
   EXPECT_EQ(db::apply_migrations(conn, {"test", kGood}, "t1"), std::vector<std::string>{"0002_second.sql"});
 }
@@ -93,5 +94,5 @@ TEST(Migrations, ConcurrentRunsApplyEachMigrationOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(applied.load(), 2);
   db::Database conn(url);
-  EXPECT_EQ(conn.query_value("SELECT count(*) FROM t1.a"), "1");
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM t1.a"), "1");
 }

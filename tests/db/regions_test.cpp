@@ -4,6 +4,7 @@
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/db/regions.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using paxstats::test::PostgresEnvironment;
@@ -12,7 +13,7 @@ namespace {
 
 std::vector<std::string> relations(db::Database& conn, const std::string& schema, const std::string& kind) {
   std::vector<std::string> out;
-  for (auto& r : conn.query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+  for (auto& r : db::sql::query(conn, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                             "WHERE n.nspname = $1 AND c.relkind = $2 ORDER BY 1",
                             {schema, kind}))
     out.push_back(*r[0]);
@@ -43,7 +44,7 @@ TEST_F(Regions, RejectsBadSlugsAndCreatesNothing) {
     EXPECT_THROW(db::add_region(conn, slug, "x", "UTC"), UserError) << slug;
   }
   EXPECT_TRUE(db::list_regions(conn).empty());
-  EXPECT_EQ(conn.query_value("SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%stl%'"), "0");
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%stl%'"), "0");
 }
 
 TEST_F(Regions, AcceptsLongestAllowedSlug) {
@@ -55,13 +56,13 @@ TEST_F(Regions, RejectsUnknownTimeZoneAndCreatesNothing) {
   for (const char* tz : {"Mars/Base", "America/Chicag", "", "CST6CDT;", "../etc/passwd"})
     EXPECT_THROW(db::add_region(conn, "stl", "x", tz), UserError) << tz;
   EXPECT_TRUE(db::list_regions(conn).empty());
-  EXPECT_FALSE(conn.query_value("SELECT 1 FROM pg_namespace WHERE nspname = 'stl'"));
+  EXPECT_FALSE(db::sql::value(conn, "SELECT 1 FROM pg_namespace WHERE nspname = 'stl'"));
 }
 
 TEST_F(Regions, RefusesDuplicateRegionAndForeignSchema) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   EXPECT_THROW(db::add_region(conn, "stl", "again", "UTC"), UserError);
-  conn.query("CREATE SCHEMA accounting");
+  db::sql::query(conn, "CREATE SCHEMA accounting");
   EXPECT_THROW(db::add_region(conn, "accounting", "x", "UTC"), UserError);
   EXPECT_EQ(db::list_regions(conn).size(), 1u);
 }
@@ -99,12 +100,12 @@ TEST_F(Regions, MigrateAllUpgradesEveryRegion) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   db::add_region(conn, "kc", "F3 Kansas City", "America/Chicago");
   EXPECT_TRUE(db::migrate_all(conn).empty());
-  EXPECT_EQ(conn.query_value("SELECT count(*) FROM kc.schema_migrations"), "7");
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"), "7");
 }
 
 TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
-  conn.execute_script(R"sql(
+  db::sql::script(conn, R"sql(
     INSERT INTO stl.users (user_id, user_name) VALUES ('U1', 'Gilmore'), ('U2', 'Green Thumb'), ('U3', 'Zoë');
     INSERT INTO stl.channels (channel_id, name, is_backblast_channel) VALUES ('C1', 'ao-the-forge', true);
     INSERT INTO stl.messages (channel_id, ts, text, posted_at, raw, source)
@@ -119,14 +120,14 @@ TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {
       ('C1', '1700000000.000100', NULL, 'Snickle', 'fng');
   )sql");
   // PAXminer's own SQL, unquoted, as regions wrote it for dashboards.
-  auto pax = conn.query("SELECT PAX, AO, Date FROM stl.attendance_view ORDER BY PAX");
+  auto pax = db::sql::query(conn, "SELECT PAX, AO, Date FROM stl.attendance_view ORDER BY PAX");
   ASSERT_EQ(pax.size(), 4u);
   EXPECT_EQ(pax[0][0], "Gilmore");
   EXPECT_EQ(pax[1][0], "Green Thumb");
   EXPECT_EQ(pax[2][0], "Snickle");  // untagged attendees are kept, unlike PAXminer
   EXPECT_EQ(pax[0][1], "ao-the-forge");
   EXPECT_EQ(pax[0][2], "2023-11-14");
-  auto bd = conn.query("SELECT Date, AO, Q, CoQ, pax_count, fngs, fng_count FROM stl.beatdown_info");
+  auto bd = db::sql::query(conn, "SELECT Date, AO, Q, CoQ, pax_count, fngs, fng_count FROM stl.beatdown_info");
   ASSERT_EQ(bd.size(), 1u);
   EXPECT_EQ(bd[0], (db::Row{"2023-11-14", "ao-the-forge", "Gilmore", "Zoë", "5", "1 Snickle", "1"}));
 }

@@ -13,6 +13,7 @@
 #include "paxstats/mining/pipeline.hpp"
 #include "postgres_env.hpp"
 #include "../mining/truth_support.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using namespace paxstats::db;
@@ -143,7 +144,7 @@ TEST_F(Reports, AoMonthsMatchTheTruth) {
 TEST(CountingRules, ADoublePostedBeatdownCountsOnceAndBotsNever) {
   Database conn{test::PostgresEnvironment::get().fresh_database_url()};
   add_region(conn, "r", "R", "America/Chicago");
-  conn.execute_script(R"sql(
+  db::sql::script(conn, R"sql(
     INSERT INTO r.users (user_id, user_name, is_bot) VALUES ('U1', 'Gilmore', false), ('B1', 'Slackblast', true);
     INSERT INTO r.channels (channel_id, name) VALUES ('C1', 'ao-forge');
     INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES
@@ -182,7 +183,7 @@ TEST(Aliases, NameKeysIgnoreCaseAccentsSpacesAndPunctuation) {
 TEST(Aliases, ATypedNameThatIsOneUsersNameIsThatUser) {
   Database conn{test::PostgresEnvironment::get().fresh_database_url()};
   add_region(conn, "r", "R", "America/Chicago");
-  conn.execute_script(R"sql(
+  db::sql::script(conn, R"sql(
     INSERT INTO r.users (user_id, user_name, display_name, real_name, is_bot) VALUES
       ('U1', 'Dozer', 'Dozer', 'John Smith', false), ('U2', 'Señor Frío', 'Señor Frío', 'Juan Perez', false),
       ('U3', 'Twin', 'Twin', 'Tom Winters', false), ('U4', 'Twin', 'Twin', 'Tina Wu', false),

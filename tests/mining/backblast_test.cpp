@@ -84,7 +84,7 @@ TEST(BackblastFormats, SlackblastOld) {
   EXPECT_EQ(b.pax.size(), 3u);
   EXPECT_EQ(b.fng_count, 0);
   EXPECT_EQ(b.count, 3);
-  EXPECT_TRUE(b.warnings.empty()) << b.warnings.front().message;
+  EXPECT_TRUE(b.warnings.empty()) << b.warnings.front().reason;
 }
 
 TEST(BackblastFormats, SlackblastFngsCapsVariant) {
@@ -412,18 +412,18 @@ TEST(BackblastSlips, ATypoedLabelIsWarnedAboutNotSilentlyDropped) {
   EXPECT_EQ(b.date_source, "posted_at");
   const ParseIssue* w = issue_of(b.warnings, "date");
   ASSERT_NE(w, nullptr);
-  EXPECT_NE(w->message.find("\"DAET:\" looks like DATE"), std::string::npos) << w->message;
+  EXPECT_NE(w->reason.find("\"DAET:\" looks like DATE"), std::string::npos) << w->reason;
   EXPECT_EQ(w->line, 2);
   for (const char* typo : {"Paz: <@U00000000A>", "Cuont: 2", "FGNs: Toaster", "A0: bleach"}) {
     auto t = parse(std::string("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\n") + typo);
     EXPECT_TRUE(std::any_of(t.warnings.begin(), t.warnings.end(),
-                            [](const ParseIssue& i) { return i.message.find("is not a label paxstats reads") != std::string::npos; }))
+                            [](const ParseIssue& i) { return i.reason.find("is not a label paxstats reads") != std::string::npos; }))
         << typo;
   }
   // The headings of a backblast are no typos, and a label that is there needs no guess.
   auto clean = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCount: 2\n"
                      "COT: prayers\nNote: bring water\nName: Hills\nSo: we ran\nWarmup: SSH\nMary: flutters\nDat: typo with a date line present");
-  for (const auto& i : clean.warnings) EXPECT_EQ(i.message.find("is not a label"), std::string::npos) << i.message;
+  for (const auto& i : clean.warnings) EXPECT_EQ(i.reason.find("is not a label"), std::string::npos) << i.reason;
 }
 
 TEST(BackblastSlips, AWeekdayThatDisagreesWithTheDateIsWarned) {
@@ -431,7 +431,7 @@ TEST(BackblastSlips, AWeekdayThatDisagreesWithTheDateIsWarned) {
   EXPECT_EQ(b.date, 2024_y / 3 / 5);  // the written date stands; the warning asks the Q to check
   const ParseIssue* w = issue_of(b.warnings, "date");
   ASSERT_NE(w, nullptr);
-  EXPECT_NE(w->message.find("is a Tuesday, but the line says Monday"), std::string::npos) << w->message;
+  EXPECT_NE(w->reason.find("is a Tuesday, but the line says Monday"), std::string::npos) << w->reason;
   EXPECT_FALSE(has_issue(parse("Backblast: Hills\nDate: Tues 3/5\nQ: <@U0000000Q1>\nCount: 1").warnings, "date"));
 }
 
@@ -439,7 +439,7 @@ TEST(BackblastSlips, ATypedAtSignIsToldHowToMakeARealMention) {
   auto b = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A> @Frank, Hoss\nCount: 3");
   std::vector<std::string> messages;
   for (const auto& i : b.warnings)
-    if (i.field == "pax") messages.push_back(i.message);
+    if (i.field == "pax") messages.push_back(i.reason);
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_NE(messages[0].find("\"@Frank\" is plain text"), std::string::npos) << messages[0];
   EXPECT_NE(messages[0].find("pick Frank from the list Slack offers"), std::string::npos) << messages[0];

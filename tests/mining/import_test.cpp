@@ -11,6 +11,7 @@
 #include "paxstats/mining/pipeline.hpp"
 #include "postgres_env.hpp"
 #include "truth_support.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using json = nlohmann::json;
@@ -39,7 +40,7 @@ Generated& generated() {
 class Import : public ::testing::Test {
  protected:
   void SetUp() override { db::add_region(conn, "demo", "Demo", "America/Chicago"); }
-  long count(const std::string& sql) { return std::stol(conn.query_value(sql).value_or("0")); }
+  long count(const std::string& sql) { return std::stol(db::sql::value(conn, sql).value_or("0")); }
   db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
 };
 
@@ -84,12 +85,12 @@ TEST_F(Import, DerivedBeatdownsMatchTheGroundTruthExactly) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(truth.size()));
 
   std::map<std::pair<std::string, std::string>, db::Row> rows;
-  for (auto& row : conn.query("SELECT channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, ''), coalesce(q_name, ''), "
+  for (auto& row : db::sql::query(conn, "SELECT channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, ''), coalesce(q_name, ''), "
                               "array_to_string(coq_user_ids, ','), array_to_string(coq_names, ','), fng_count, pax_count "
                               "FROM demo.beatdowns"))
     rows[{*row[0], *row[1]}] = row;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> attendees;
-  for (auto& row : conn.query("SELECT channel_id, ts, coalesce('U:' || user_id, 'N:' || name) FROM demo.attendance"))
+  for (auto& row : db::sql::query(conn, "SELECT channel_id, ts, coalesce('U:' || user_id, 'N:' || name) FROM demo.attendance"))
     attendees[{*row[0], *row[1]}].insert(*row[2]);
 
   int mismatches = 0;
@@ -231,11 +232,11 @@ TEST_F(Import, FirstImportAndLaterImportsStoreTheSameRows) {
 TEST_F(Import, ReparseRebuildsTheSameRowsAndDropsDeletedMessages) {
   auto& g = generated();
   mining::import_export(conn, "demo", g.dir.path());
-  const std::string before = *conn.query_value("SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns");
+  const std::string before = *db::sql::value(conn, "SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns");
   auto d = mining::reparse(conn, "demo");
   EXPECT_EQ(d.beatdowns, static_cast<long>(g.truth["beatdowns"].size()));
-  EXPECT_EQ(*conn.query_value("SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns"), before);
-  conn.query("UPDATE demo.messages SET deleted = true WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM demo.beatdowns LIMIT 1)");
+  EXPECT_EQ(*db::sql::value(conn, "SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns"), before);
+  db::sql::query(conn, "UPDATE demo.messages SET deleted = true WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM demo.beatdowns LIMIT 1)");
   mining::reparse(conn, "demo");
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(g.truth["beatdowns"].size()) - 1);
 }
@@ -245,7 +246,7 @@ TEST_F(Import, ParseIssuesAreStoredWithTheirMessage) {
   small_export(a.path(), R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
     "text":"Backblast: Hills\nDate: the day after\nPAX: <@U0000000A2>, Hoss"}])");
   mining::import_export(conn, "demo", a.path());
-  EXPECT_EQ(*conn.query_value("SELECT parse_status FROM demo.beatdowns"), "errors");
+  EXPECT_EQ(*db::sql::value(conn, "SELECT parse_status FROM demo.beatdowns"), "errors");
   EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'date' AND line = 2"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'q'"), 1);
   EXPECT_GE(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'warning'"), 2);  // typed Hoss, no COUNT

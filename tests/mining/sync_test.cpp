@@ -10,6 +10,7 @@
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/fake_slack.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using namespace std::chrono_literals;
@@ -59,7 +60,7 @@ class Sync : public ::testing::Test {
 
   // Every row that must be equal: messages as stored, and everything derived.
   std::vector<db::Row> rows(const std::string& schema) {
-    auto q = [&](const std::string& sql) { return conn.query(sql); };
+    auto q = [&](const std::string& sql) { return db::sql::query(conn, sql); };
     std::vector<db::Row> all;
     for (auto& r : q("SELECT 'm', channel_id, ts, coalesce(thread_ts, ''), text, coalesce(edited_ts, ''), raw::text FROM " + schema +
                      ".messages ORDER BY 2, 3"))
@@ -89,7 +90,7 @@ class Sync : public ::testing::Test {
       }
   }
 
-  long count(const std::string& sql) { return std::stol(conn.query_value(sql).value_or("0")); }
+  long count(const std::string& sql) { return std::stol(db::sql::value(conn, sql).value_or("0")); }
 
   db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
   std::unique_ptr<FakeSlack> fake;
@@ -137,8 +138,8 @@ TEST_F(Sync, PicksUpNewMessagesAndEditsInTheLookBack) {
   Workspace w;
   start_fake(w.dir.path());
   mining::sync(conn, "viasync", *client);
-  const std::string channel = *conn.query_value("SELECT ao_channel_id FROM viasync.beatdowns ORDER BY ts DESC LIMIT 1");
-  const std::string last_ts = *conn.query_value("SELECT max(ts) FROM viasync.messages WHERE channel_id = $1", {channel});
+  const std::string channel = *db::sql::value(conn, "SELECT ao_channel_id FROM viasync.beatdowns ORDER BY ts DESC LIMIT 1");
+  const std::string last_ts = *db::sql::value(conn, "SELECT max(ts) FROM viasync.messages WHERE channel_id = $1", {channel});
   const long next = std::stol(last_ts.substr(0, last_ts.find('.'))) + 3600;
   fake->add_message(channel, {{"type", "message"}, {"user", "U000000001"}, {"ts", std::to_string(next) + ".000100"},
                               {"text", "Backblast: late one\nQ: <@U000000001>\nPAX: <@U000000002>\nCount: 2"}});

@@ -18,6 +18,7 @@
 #include "paxstats/reports/slack_html.hpp"
 #include "command.hpp"
 #include "postgres_env.hpp"
+#include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
 using json = nlohmann::json;
@@ -213,7 +214,7 @@ TEST_F(Monthly, TheOutboxPageIsADocumentInABrowser) {
 TEST(Labels, TwoPeopleWithOneNameAreToldApart) {
   db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
   db::add_region(conn, "r", "R", "America/Chicago");
-  conn.execute_script(R"sql(
+  db::sql::script(conn, R"sql(
     INSERT INTO r.users (user_id, user_name, display_name, real_name) VALUES
       ('U3', 'Twin', 'Twin', 'Tom Winters'), ('U4', 'Twin', 'Twin', 'Tina Wu'),
       ('U5', 'Dozer', 'Dozer', 'Ann Lee'), ('U6', 'Dozer', 'Dozer', 'Bo Kim');

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "paxstats/db/database.hpp"
+#include "paxstats/db/sql.hpp"
 
 namespace fs = std::filesystem;
 
@@ -56,7 +57,7 @@ PostgresEnvironment& PostgresEnvironment::get() {
 std::string PostgresEnvironment::fresh_database_url() {
   const std::string name = "t" + std::to_string(getpid()) + "_" + std::to_string(++counter_);
   db::Database admin(pg_->url());
-  admin.execute_autocommit("CREATE DATABASE " + name);
+  db::sql::autocommit(admin, "CREATE DATABASE " + name);
   std::string url = pg_->url();
   return "postgresql:///" + name + url.substr(url.find('?'));
 }

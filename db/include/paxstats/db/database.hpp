@@ -11,11 +11,9 @@ namespace detail {
 struct DatabaseImpl;
 }
 
-// One row of a generic query: each column as text, NULL as nullopt.
-using Row = std::vector<std::optional<std::string>>;
-using Params = std::vector<std::optional<std::string>>;
-
-// One connection to PostgreSQL. Not thread-safe: use one Database per thread.
+// One connection to PostgreSQL. Not thread-safe: use one Database per thread. What it can do is
+// the typed functions of db/'s headers; raw SQL (paxstats/db/sql.hpp) is db/'s own, and for tests
+// and administration.
 // Connection failures throw paxstats::UserError naming the target (never its password);
 // SQL errors throw std::runtime_error carrying PostgreSQL's message.
 class Database {
@@ -28,26 +26,17 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs one parameterised statement ($1, $2, … bound to params; never interpolated) in its
-  // own transaction and returns every row. For administration and tests; modules expose
-  // typed functions for everything else.
-  std::vector<Row> query(std::string_view sql, const Params& params = {});
-
-  // The first column of the first row, or nullopt when there is no row or it is NULL.
-  std::optional<std::string> query_value(std::string_view sql, const Params& params = {});
-
-  // Runs a script of one or more statements (no parameters) in one transaction.
-  void execute_script(std::string_view sql);
-
-  // Runs one statement outside any transaction (CREATE DATABASE, DROP DATABASE, VACUUM).
-  void execute_autocommit(std::string_view sql);
-
   // Access for the db module's own sources; not part of the public contract.
   detail::DatabaseImpl& impl() { return *impl_; }
 
  private:
   std::unique_ptr<detail::DatabaseImpl> impl_;
 };
+
+// Answers when the server does (one round trip); throws when the connection is gone.
+void ping(Database& db);
+// The server's version() string.
+std::string server_version(Database& db);
 
 // Quotes an identifier for SQL ("my""name"). Only for names already validated (schema slugs).
 std::string quote_identifier(std::string_view name);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "paxstats/db/database.hpp"
+#include "paxstats/parse_issue.hpp"
 
 namespace paxstats::db {
 
@@ -55,12 +56,6 @@ struct AttendeeRecord {
   std::string role;                          // q, coq, pax, fng
 };
 
-struct IssueRecord {
-  std::string severity;  // warning, error
-  std::string field, reason;
-  int line = 0;
-};
-
 struct BeatdownRecord {
   std::string channel_id, ts;  // the message that reported it
   std::optional<std::string> ao_channel_id, ao_name;
@@ -78,7 +73,7 @@ struct BeatdownRecord {
 // Parse issues of one message (backblast or not: a post that looked like one but had no field).
 struct MessageIssues {
   std::string channel_id, ts;
-  std::vector<IssueRecord> issues;
+  std::vector<ParseIssue> issues;
 };
 
 struct MergeStats {

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -69,6 +70,20 @@ void validate_time_zone(std::string_view tz);
 Region add_region(Database& db, std::string_view slug, std::string_view name, std::string_view tz);
 
 std::vector<Region> list_regions(Database& db);
+
+bool region_exists(Database& db, std::string_view slug);
+
+// The active region whose team_id is `team_id` (events and commands name their workspace).
+std::optional<std::string> region_of_team(Database& db, std::string_view team_id);
+
+// When an active region's scheduled work is due: the monthly run on `day` at hour:minute local
+// time (in tz), the daily sync when its token is set. A slot before created_at is not owed.
+struct Schedule {
+  std::string slug, tz, token_env;
+  int day = 2, hour = 9, minute = 0;
+  std::chrono::sys_seconds created_at;
+};
+std::vector<Schedule> schedules(Database& db);
 
 // Throws UserError when the region does not exist.
 Region get_region(Database& db, std::string_view slug);

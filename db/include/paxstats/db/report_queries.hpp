@@ -199,4 +199,10 @@ std::vector<PersonName> people(Database& db, std::string_view region);
 // AO channel → its site Q's user id, for AOs that have one (paxstats region site-q).
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region);
 
+// The month "YYYY-MM" of the region's latest counted beatdown; nullopt before the first.
+std::optional<std::string> latest_month(Database& db, std::string_view region);
+
+// Each AO's most frequent Q who is a Slack user (ties: the lower user id): (channel, user).
+std::vector<std::pair<std::string, std::string>> most_frequent_qs(Database& db, std::string_view region);
+
 }  // namespace paxstats::db::report

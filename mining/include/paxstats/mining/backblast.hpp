@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "paxstats/parse_issue.hpp"
+
 namespace paxstats::mining {
 
 // Someone a backblast names: a Slack user (mentioned) or a name typed without a mention.
@@ -20,11 +22,7 @@ struct Person {
   bool operator==(const Person&) const = default;
 };
 
-struct ParseIssue {
-  std::string field;    // "date", "ao", "q", "coq", "pax", "fngs", "count", "backblast"
-  std::string message;  // for people: what was wrong and how to write it
-  int line = 0;         // 1-based line of the text the parser read (0: not tied to a line)
-};
+using paxstats::ParseIssue;
 
 struct ChannelInfo {
   std::string id;

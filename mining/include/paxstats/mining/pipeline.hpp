@@ -90,11 +90,7 @@ struct EventIngest {
   bool deleted = false;
   bool is_backblast = false;  // it is (now) a beatdown
   std::string poster;         // who wrote it: the user, or the Q when an app posted it
-  struct Error {
-    std::string field, reason;
-    int line = 0;
-  };
-  std::vector<Error> errors;  // the parse errors of this version
+  std::vector<ParseIssue> errors;  // the parse errors of this version
 };
 EventIngest ingest_message_event(db::Database& db, std::string_view region, const nlohmann::json& event);
 // A stored message as it is now: its version (edited_ts, "" for none), whether it was deleted,
@@ -102,7 +98,7 @@ EventIngest ingest_message_event(db::Database& db, std::string_view region, cons
 struct MessageState {
   std::string edited_ts;
   bool deleted = false;
-  std::vector<EventIngest::Error> errors;
+  std::vector<ParseIssue> errors;
 };
 std::optional<MessageState> message_state(db::Database& db, std::string_view region, const std::string& channel,
                                           const std::string& ts);

@@ -17,7 +17,7 @@ namespace paxstats::reports {
 
 // The log line for a backblast that could not be read: who posted it, where, and why.
 std::string log_parse_message(db::Database& db, std::string_view region, std::string_view poster,
-                              std::string_view channel, const std::vector<ParseProblem>& problems,
+                              std::string_view channel, const std::vector<ParseIssue>& problems,
                               std::string_view permalink);
 
 // The log line for a delivery run: what it sent, skipped (why) and could not send.

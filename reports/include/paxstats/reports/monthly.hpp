@@ -10,6 +10,7 @@
 
 #include "paxstats/business_clock.hpp"
 #include "paxstats/db/database.hpp"
+#include "paxstats/parse_issue.hpp"
 #include "paxstats/render/chart.hpp"
 
 namespace paxstats::reports {
@@ -52,12 +53,8 @@ std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view
 
 // The DM that tells a poster their backblast could not be read (template "feedback", the
 // region's own when its templates_dir has one).
-struct ParseProblem {
-  std::string field, reason;
-  int line = 0;  // 0: not tied to a line
-};
 std::string feedback_message(db::Database& db, std::string_view region, std::string_view poster_id,
-                             std::string_view channel_id, const std::vector<ParseProblem>& problems,
+                             std::string_view channel_id, const std::vector<ParseIssue>& problems,
                              std::string_view permalink);
 
 // The month "YYYY-MM" it is at business time `now` in the region's time zone.

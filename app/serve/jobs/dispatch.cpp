@@ -1,0 +1,99 @@
+// The job dispatcher: a table from job kind to its handler, each reading its payload as a type
+// (a malformed payload throws: the job fails for good rather than running on defaults).
+#include <map>
+
+#include "handlers.hpp"
+#include "paxstats/log.hpp"
+
+namespace paxstats::serve {
+
+using json = nlohmann::json;
+
+namespace {
+
+using Handler = void (*)(ServiceState&, db::Database&, const db::jobs::Job&);
+
+// A handler of one payload type, called with the payload read from the job.
+template <class Payload, void (*Run)(ServiceState&, db::Database&, const std::string&, const Payload&)>
+void typed(ServiceState& s, db::Database& db, const db::jobs::Job& job) {
+  Payload payload;
+  try {
+    payload = job.payload.get<Payload>();
+  } catch (const json::exception& e) {
+    throw UserError("job " + std::to_string(job.id) + " (" + job.kind + ") has a malformed payload: " + e.what());
+  }
+  Run(s, db, job.region, payload);
+}
+
+const std::map<JobKind, Handler>& handlers() {
+  static const std::map<JobKind, Handler> table = {
+      {JobKind::event, &typed<EventJob, jobs::event>},
+      {JobKind::feedback, &typed<FeedbackJob, jobs::feedback>},
+      {JobKind::stats, &typed<StatsJob, jobs::stats>},
+      {JobKind::ao_stats, &typed<AoStatsJob, jobs::ao_stats>},
+      {JobKind::run_monthly, &typed<RunMonthlyJob, jobs::run_monthly>},
+      {JobKind::sync, &typed<SyncJob, jobs::sync>},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string_view to_string(JobKind kind) {
+  static const std::map<JobKind, std::string> names = [] {
+    std::map<JobKind, std::string> out;
+    for (const auto& [k, h] : handlers()) out[k] = json(k).get<std::string>();
+    return out;
+  }();
+  return names.at(kind);
+}
+
+std::optional<JobKind> parse_job_kind(std::string_view name) {
+  for (const auto& [k, h] : handlers())
+    if (to_string(k) == name) return k;
+  return std::nullopt;
+}
+
+void ServiceState::run_job(db::Database& db, const db::jobs::Job& job) {
+  const auto kind = parse_job_kind(job.kind);
+  if (!kind) throw UserError("unknown job kind \"" + job.kind + "\" (job " + std::to_string(job.id) + ")");
+  handlers().at(*kind)(*this, db, job);
+}
+
+// A burst of channel message events of one region, mined in one transaction. DMs to the bot
+// ("stats") are handled one by one. Throws when the batch failed (each is then tried alone).
+void ServiceState::run_event_batch(db::Database& db, const std::string& region, const std::vector<db::jobs::Job>& jobs) {
+  std::vector<EventJob> batch;
+  std::vector<json> events;
+  for (const auto& j : jobs) {
+    auto e = j.payload.get<EventJob>();
+    if (text_of(e.event, "type") != "message") continue;
+    if (text_of(e.event, "channel_type") == "im") {
+      run_job(db, j);
+      continue;
+    }
+    events.push_back(e.event);
+    batch.push_back(std::move(e));
+  }
+  if (!events.empty()) mined(db, region, batch, mining::ingest_message_events(db, region, events));
+}
+
+// After mining: a log line per event, and a feedback DM queued for a backblast version that
+// could not be read (once per version, after a pause: a burst of edits ends in one DM at most).
+void ServiceState::mined(db::Database& db, const std::string& region, const std::vector<EventJob>& events,
+                         const std::vector<mining::EventIngest>& results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& in = results[i];
+    if (in.channel.empty()) continue;
+    log::info("event " + events[i].event_id + ": " + in.channel + "/" + in.ts +
+              (in.is_backblast ? " mined as a backblast" : " stored") +
+              (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
+    if (in.is_backblast && !in.errors.empty() && !in.deleted && !in.poster.empty()) {
+      ++counters.parse_errors;
+      enqueue(db, region, FeedbackJob{in.channel, in.ts, in.edited_ts, in.poster},
+              "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);
+    }
+  }
+}
+
+}  // namespace paxstats::serve

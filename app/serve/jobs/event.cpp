@@ -1,0 +1,23 @@
+// A Slack event: a channel message is mined (stored, and a backblast derived); a DM to the bot
+// that asks for stats queues a stats job, anything else there gets the help.
+#include "handlers.hpp"
+
+namespace paxstats::serve::jobs {
+
+void event(ServiceState& s, db::Database& db, const std::string& region, const EventJob& job) {
+  const auto& ev = job.event;
+  if (text_of(ev, "type") != "message") return;
+  if (text_of(ev, "channel_type") == "im") {  // a DM to the bot: "stats"?
+    if (ev.contains("bot_id") || text_of(ev, "subtype") != "") return;
+    if (auto year = stats_request(text_of(ev, "text"))) {
+      enqueue(db, region, StatsJob{text_of(ev, "user"), *year});
+    } else {
+      auto client = s.client_for(db, region);
+      client->post_message(text_of(ev, "channel"), std::string("I answer `stats` (or `my stats 2025`).\n") + kHelp);
+    }
+    return;
+  }
+  s.mined(db, region, {job}, {mining::ingest_message_event(db, region, ev)});
+}
+
+}  // namespace paxstats::serve::jobs

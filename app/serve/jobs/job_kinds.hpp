@@ -1,0 +1,73 @@
+#pragma once
+// Internal to serve/: the kinds of job the service queues, and each one's payload as a type. A
+// payload is written with to_json and read with from_json, which throws for a missing or
+// mistyped field: a malformed job fails loudly instead of running with defaults (run 0).
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace paxstats::serve {
+
+enum class JobKind { event, feedback, stats, ao_stats, run_monthly, sync };
+
+NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
+                                       {JobKind::feedback, "feedback"},
+                                       {JobKind::stats, "stats"},
+                                       {JobKind::ao_stats, "ao_stats"},
+                                       {JobKind::run_monthly, "run_monthly"},
+                                       {JobKind::sync, "sync"}})
+
+// The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
+std::string_view to_string(JobKind kind);
+std::optional<JobKind> parse_job_kind(std::string_view name);
+
+// A Slack event (Events API or Socket Mode), as received.
+struct EventJob {
+  nlohmann::json event;
+  std::string event_id;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(EventJob, event, event_id)
+
+// A DM to a poster (and a log line) about a backblast version that could not be read.
+struct FeedbackJob {
+  std::string channel, ts, edited_ts, poster;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(FeedbackJob, channel, ts, edited_ts, poster)
+
+// "Send me my stats": a user's chart of a year ("" for this one), by DM.
+struct StatsJob {
+  std::string user, year;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StatsJob, user, year)
+
+// /paxstats ao: an AO channel's charts of the month so far, by DM.
+struct AoStatsJob {
+  std::string user, channel;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AoStatsJob, user, channel)
+
+// A region's monthly run of `month` ("YYYY-MM"), recorded as run `run_id`.
+struct RunMonthlyJob {
+  long run_id = 0;
+  std::string month;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunMonthlyJob, run_id, month)
+
+// The daily sync of a region from Slack's Web API.
+struct SyncJob {};
+inline void to_json(nlohmann::json& j, const SyncJob&) { j = nlohmann::json::object(); }
+inline void from_json(const nlohmann::json& j, SyncJob&) {
+  if (!j.is_object()) throw nlohmann::json::type_error::create(302, "a sync job's payload must be an object", &j);
+}
+
+// The kind of each payload type, so enqueueing names neither twice.
+template <class P> constexpr JobKind kind_of();
+template <> constexpr JobKind kind_of<EventJob>() { return JobKind::event; }
+template <> constexpr JobKind kind_of<FeedbackJob>() { return JobKind::feedback; }
+template <> constexpr JobKind kind_of<StatsJob>() { return JobKind::stats; }
+template <> constexpr JobKind kind_of<AoStatsJob>() { return JobKind::ao_stats; }
+template <> constexpr JobKind kind_of<RunMonthlyJob>() { return JobKind::run_monthly; }
+template <> constexpr JobKind kind_of<SyncJob>() { return JobKind::sync; }
+
+}  // namespace paxstats::serve

@@ -1,0 +1,56 @@
+// A region's monthly run: plan it, queue it in the outbox, deliver it; the run's record says how
+// it went. One run per region at a time (the region's delivery lock); a run with deliveries left
+// pending after Slack failures stays open and the job is tried again.
+#include "../retry.hpp"
+#include "handlers.hpp"
+#include "paxstats/db/outbox.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/reports/admin_log.hpp"
+#include "paxstats/reports/deliver.hpp"
+
+namespace paxstats::serve::jobs {
+
+using json = nlohmann::json;
+
+void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
+  const long run = job.run_id;
+  const std::string& month = job.month;
+  // One run per region at a time: another one (any process) holds the region's delivery lock.
+  if (!db::outbox::try_lock(db, region)) throw Deferred{30};
+  const db::outbox::Held held(db, region);
+  db::jobs::set_run(db, run, "running");
+  try {
+    auto client = s.client_for(db, region);
+    const auto plan = reports::plan_monthly(db, region, month);
+    const int added = reports::queue_plan(db, plan);
+    const auto r = reports::deliver(db, region, *client);
+    s.counters.files_sent += r.sent;
+    const auto left = db::outbox::counts(db, region, month);
+    const json summary{{"planned", plan.deliveries.size()}, {"new", added}, {"sent", r.sent}, {"skipped", r.skipped},
+                       {"failed", r.failed}, {"in_doubt", left.in_doubt}, {"pending", left.pending()},
+                       {"reasons", r.reasons},
+                       {"notes", plan.notes}};
+    if (left.pending() > 0) {
+      // Slack failed for a while (5xx, timeouts): the run is not over; the job is tried again later
+      // and the outbox picks up where it stopped.
+      db::jobs::set_run(db, run, "running", summary);
+      throw TransientError(std::to_string(left.pending()) + " deliveries of " + region + " " + month +
+                           " still pending after Slack failures; retrying later");
+    }
+    db::jobs::set_run(db, run, "succeeded", summary);
+    reports::post_to_log(db, region, *client,
+                         reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
+                                                  plan.notes));
+    log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) + ", skipped " +
+              std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
+  } catch (const TransientError&) {
+    throw;  // the run stays open: the job is retried
+  } catch (const std::exception& e) {
+    // Retried too when the failure is transient; the run says what happened meanwhile.
+    db::jobs::set_run(db, run, retry_policy(e) == Retry::backoff ? "running" : "failed", json::object(),
+                      log::redact(e.what()));
+    throw;
+  }
+}
+
+}  // namespace paxstats::serve::jobs

@@ -1,0 +1,24 @@
+// "Send me my stats": the user's personal chart of a year, by DM (or why there is none).
+#include "handlers.hpp"
+#include "paxstats/db/regions.hpp"
+
+namespace paxstats::serve::jobs {
+
+void stats(ServiceState& s, db::Database& db, const std::string& region, const StatsJob& job) {
+  auto client = s.client_for(db, region);
+  if (db::is_opted_out(db, region, job.user)) {
+    client->post_message(client->open_dm(job.user),
+                         "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
+    return;
+  }
+  const std::string through = reports::through_month(reports::current_month(db, region, s.o.business_now()), job.year);
+  const auto d = reports::personal_stats(db, region, job.user, through);
+  if (!d) {
+    client->post_message(client->open_dm(job.user), "I found no posts of yours in " + through.substr(0, 4) +
+                                                        ". Backblasts that tag you (<@" + job.user + ">) count.");
+    return;
+  }
+  s.upload_to_user(*client, job.user, *d);
+}
+
+}  // namespace paxstats::serve::jobs

@@ -1,0 +1,117 @@
+#pragma once
+// Internal to serve/: what the parts of the service share. Each part is its own file:
+//   routes.cpp       the HTTP routes, Slack signatures, events in (HTTP and Socket Mode)
+//   commands.cpp     /paxstats commands and DMs to the bot, answered at once
+//   trigger_api.cpp  the trigger API (bearer tokens): POST a run, GET its status
+//   metrics.cpp      /metrics
+//   workers.cpp      the job workers: claim, run, retry or fail
+//   jobs/*.cpp       one file per job kind, dispatched by jobs/dispatch.cpp
+//   scheduler.cpp    the monthly run and the daily sync, per region
+//   service.cpp      start and stop
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http_server.hpp"
+#include "jobs/job_kinds.hpp"
+#include "payloads.hpp"
+#include "paxstats/db/jobs.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/monthly.hpp"
+#include "paxstats/slack/client.hpp"
+#include "paxstats/slack/socket_mode.hpp"
+#include "pool.hpp"
+#include "service.hpp"
+
+namespace paxstats::serve {
+
+// Prometheus counters of the process (HTTP requests are counted by route in one place, the
+// server's response hook; these count what happens behind the routes).
+struct Counters {
+  std::mutex mu;
+  std::map<std::string, long> requests;  // "path code" → count
+  std::atomic<long> rejected_signatures{0}, events{0}, duplicate_events{0}, parse_errors{0}, files_sent{0},
+      jobs_done{0}, jobs_failed{0};
+};
+
+// Thrown by a job that cannot run yet (its region is busy): queued again, attempt not counted.
+struct Deferred {
+  int seconds;
+};
+
+// The help text of /paxstats and of DMs to the bot.
+extern const char* const kHelp;
+
+// "stats", "my stats", "stats 2025", "my stats 2025" (any case) → the year ("" for this one).
+std::optional<std::string> stats_request(const std::string& text);
+
+struct ServiceState {
+  explicit ServiceState(Options options);
+
+  Options o;
+  Counters counters;
+  Pool pool;
+  TeamRegions team_regions;
+  http::Server server;
+  int bound_port = 0;
+  std::thread scheduler_thread;
+  std::vector<std::thread> workers;
+  std::atomic<bool> stopping{false};
+  std::mutex sleep_mu;
+  std::condition_variable sleep_cv;
+  std::shared_ptr<slack::RateLimiter> limiter;
+  std::unique_ptr<slack::SocketModeClient> socket_mode;
+
+  // routes.cpp
+  void routes();
+  bool verified(const http::Request& req, http::Response& res, const std::string& path);
+  void events(const http::Request& req, http::Response& res);
+  int accept_event(const EventBody& body, const std::string& retry);
+  std::optional<nlohmann::json> envelope(const nlohmann::json& env);
+  void command(const http::Request& req, http::Response& res);
+
+  // commands.cpp
+  nlohmann::json command_reply(const std::string& team, const std::string& user, const std::string& channel,
+                               const std::string& text);
+
+  // trigger_api.cpp
+  bool authorised(const http::Request& req, http::Response& res, db::Database& db, const std::string& path);
+  void trigger(const http::Request& req, http::Response& res);
+  void run_status(const http::Request& req, http::Response& res);
+
+  // metrics.cpp
+  void count(const std::string& path, int code);
+  void metrics(http::Response& res);
+
+  // workers.cpp
+  void worker();
+  void attempt(db::Database& db, const db::jobs::Job& job);
+  std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug);
+  void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d);
+
+  // jobs/dispatch.cpp
+  void run_job(db::Database& db, const db::jobs::Job& job);
+  void run_event_batch(db::Database& db, const std::string& region, const std::vector<db::jobs::Job>& jobs);
+  void mined(db::Database& db, const std::string& region, const std::vector<EventJob>& events,
+             const std::vector<mining::EventIngest>& results);
+
+  // scheduler.cpp
+  void schedule_once();
+};
+
+// Queues a typed job (see db::jobs::enqueue): its kind follows from the payload's type.
+template <class Payload>
+bool enqueue(db::Database& db, std::string_view region, const Payload& payload,
+             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0) {
+  return db::jobs::enqueue(db, region, to_string(kind_of<Payload>()), nlohmann::json(payload), dedupe_key,
+                           delay_seconds);
+}
+
+}  // namespace paxstats::serve

@@ -1,0 +1,113 @@
+// The job workers: each claims a job (or a burst of one region's events), runs it, and marks it
+// done, retried later or failed, by what its error means (retry.hpp).
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "paxstats/db/regions.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/reports/deliver.hpp"
+#include "paxstats/slack/token.hpp"
+#include "retry.hpp"
+#include "service_state.hpp"
+
+namespace paxstats::serve {
+
+using json = nlohmann::json;
+
+// A Slack client for a region: its bot token from the environment variable it names.
+std::unique_ptr<slack::Client> ServiceState::client_for(db::Database& db, const std::string& slug) {
+  const auto region = db::get_region(db, slug);
+  const std::string token = slack::bot_token_from_env(region.token_env, slug);
+  return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
+                                                              .base_url = o.slack_base_url,
+                                                              .workspace = region.team_id.value_or(slug),
+                                                              .limiter = limiter,
+                                                              .backoff_base = o.slack_backoff});
+}
+
+void ServiceState::upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d) {
+  reports::send_to_user(client, user, d);
+  ++counters.files_sent;
+}
+
+void ServiceState::worker() {
+  // Jobs (rendering, uploads) yield the CPU to the HTTP threads: Slack wants every ack within
+  // 3 s, and a burst of "/paxstats me" must not wait behind the charts it asked for. Linux
+  // gives each thread its own nice value.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0)
+    log::warn("serve: cannot lower the job workers' priority: " + std::string(std::strerror(errno)));
+  std::unique_ptr<db::Database> db;
+  while (!stopping) {
+    std::optional<db::jobs::Job> job;
+    try {
+      if (!db) db = std::make_unique<db::Database>(o.database_url);
+      job = db::jobs::claim(*db);
+    } catch (const std::exception& e) {
+      log::error(std::string("worker: ") + log::redact(e.what()));
+      db.reset();
+    }
+    if (!job) {
+      std::unique_lock lock(sleep_mu);
+      sleep_cv.wait_for(lock, o.worker_idle, [&] { return stopping.load(); });
+      continue;
+    }
+    if (job->kind == to_string(JobKind::event) && !job->region.empty()) {
+      std::vector<db::jobs::Job> batch{*job};
+      try {
+        for (auto& more : db::jobs::claim_batch(*db, job->region, to_string(JobKind::event), 499)) batch.push_back(std::move(more));
+        run_event_batch(*db, job->region, batch);
+        std::vector<long> ids;
+        for (const auto& j : batch) ids.push_back(j.id);
+        db::jobs::finish(*db, ids);
+        counters.jobs_done += static_cast<long>(batch.size());
+        continue;
+      } catch (const std::exception& e) {
+        log::warn("a batch of " + std::to_string(batch.size()) + " events failed (" + log::redact(e.what()) +
+                  "); trying each alone");
+      }
+      for (const auto& j : batch) attempt(*db, j);
+      continue;
+    }
+    attempt(*db, *job);
+  }
+}
+
+void ServiceState::attempt(db::Database& db, const db::jobs::Job& job) {
+  try {
+    run_job(db, job);
+    db::jobs::finish(db, job.id);
+    ++counters.jobs_done;
+  } catch (const Deferred& d) {
+    log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + "): region busy, again in " +
+              std::to_string(d.seconds) + " s");
+    db::jobs::defer(db, job.id, d.seconds);
+  } catch (const std::exception& e) {
+    const std::string why = log::redact(e.what());
+    const std::string what = "job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ")";
+    const Retry retry = retry_policy(e);
+    try {
+      if (retry == Retry::skip) {  // the recipient is gone: nothing to retry, nothing failed
+        log::info(what + ": skipped: " + why);
+        db::jobs::finish(db, job.id);
+        ++counters.jobs_done;
+        return;
+      }
+      ++counters.jobs_failed;
+      if (retry == Retry::backoff) {
+        log::warn(what + " failed (attempt " + std::to_string(job.attempts + 1) + " of " +
+                  std::to_string(o.job_max_attempts) + "), will retry: " + why);
+        db::jobs::fail(db, job.id, why, o.job_max_attempts, o.job_backoff_seconds);
+      } else {
+        // A bad input, setting or token will not get better by waiting: one attempt.
+        log::error(what + " failed for good: " + why);
+        db::jobs::fail(db, job.id, why, 1);
+      }
+    } catch (const std::exception&) {
+    }
+  }
+}
+
+}  // namespace paxstats::serve
