@@ -72,11 +72,7 @@ int send(db::Database& conn, const std::string& slug) {
     std::cout << "summary posted to the log channel " << *region.log_channel << "\n";
   std::cout << "sent " << r.sent << ", skipped " << r.skipped << ", failed " << r.failed << ", in doubt " << r.in_doubt
             << "\n";
-  constexpr size_t shown = 20;
-  for (size_t i = 0; i < r.reasons.size() && i < shown; ++i) std::cout << "  " << r.reasons[i] << "\n";
-  if (r.reasons.size() > shown)
-    std::cout << "  … and " << r.reasons.size() - shown << " more: SELECT report, recipient, status, error FROM "
-              << "paxstats.deliveries WHERE status IN ('skipped', 'failed')\n";
+  for (const auto& reason : r.reasons) std::cout << "  " << reason << "\n";
   const auto c = db::outbox::counts(conn, region.slug);
   if (c.in_doubt > 0) {
     std::cout << c.in_doubt << " in doubt (the share may have gone out; Slack could not say):\n";

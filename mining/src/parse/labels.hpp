@@ -1,0 +1,160 @@
+#pragma once
+// Internal to the backblast parser: detecting a backblast and its field labels ("Q:", "PAX:", typos of them).
+#include <array>
+#include <string_view>
+
+#include "text.hpp"
+
+namespace paxstats::mining::parse {
+
+using json = nlohmann::json;
+using sv = std::string_view;
+
+enum class Field { date, ao, q, coq, pax, fngs, fng_count, count, none };
+constexpr size_t kFields = 8;
+
+// The field's name in warnings and errors ("date", "fngs", …).
+inline const char* field_key(Field f) {
+  switch (f) {
+    case Field::date: return "date";
+    case Field::ao: return "ao";
+    case Field::q: return "q";
+    case Field::coq: return "coq";
+    case Field::pax: return "pax";
+    case Field::fngs:
+    case Field::fng_count: return "fngs";
+    case Field::count: return "count";
+    case Field::none: break;
+  }
+  return "";
+}
+
+struct Label {
+  sv text;  // lower case
+  Field field;
+};
+
+// Longest first, so "number of pax" wins over "pax" would-be prefixes and "co-qs" over "co-q".
+inline const std::array<Label, 30> kLabels = {{
+    {"number of fngs", Field::fng_count}, {"number of pax", Field::count}, {"workout date", Field::date},
+    {"pax names", Field::pax},            {"fng names", Field::fngs},      {"total pax", Field::count},
+    {"pax count", Field::count},          {"the pax", Field::pax},         {"pax name", Field::pax},
+    {"co-qs", Field::coq},                {"co qs", Field::coq},           {"co-q", Field::coq},
+    {"co q", Field::coq},                 {"coqs", Field::coq},            {"count", Field::count},
+    {"total", Field::count},              {"where", Field::ao},            {"a.o.", Field::ao},
+    {"fngs", Field::fngs},                {"fng's", Field::fngs},          {"date", Field::date},
+    {"when", Field::date},                {"coq", Field::coq},             {"vqs", Field::q},
+    {"a.o", Field::ao},                   {"fng", Field::fngs},            {"qic", Field::q},
+    {"pax", Field::pax},                  {"vq", Field::q},                {"qs", Field::q},
+}};
+
+// The separator after a label: ':' (maybe doubled) or a dash; returns its length or 0.
+inline size_t separator(sv s) {
+  if (!s.empty() && s[0] == ':') return s.size() > 1 && s[1] == ':' ? 2 : 1;
+  if (!s.empty() && s[0] == '-') return 1;
+  if (s.substr(0, 3) == "–" || s.substr(0, 3) == "—") return 3;
+  return 0;
+}
+
+// Reads "Label: value" from a cleaned line start; Field::none when the line is not a field.
+inline Field match_field(sv s, sv& value) {
+  auto try_label = [&](sv label) -> bool {
+    if (!starts_with_ci(s, label)) return false;
+    sv rest = s.substr(label.size());
+    if (!rest.empty() && (is_alpha(rest[0]) || is_digit(rest[0]))) return false;  // "Quick", "Total2"
+    while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == '~')) rest.remove_prefix(1);
+    rest = trim(rest);
+    size_t n = separator(rest);
+    if (!n) return false;
+    rest.remove_prefix(n);
+    while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == '~')) rest.remove_prefix(1);
+    value = trim(rest);
+    return true;
+  };
+  for (const auto& l : kLabels)
+    if (try_label(l.text)) return l.field;
+  if (try_label("q's") || try_label("q")) return Field::q;
+  if (try_label("ao")) return Field::ao;
+  return Field::none;
+}
+
+// A backblast header line: Backblast / Back Blast / Slackblast / Slack blast at the start.
+inline bool header_keyword(sv cleaned, sv& rest) {
+  for (sv kw : {sv("backblast"), sv("back blast"), sv("back-blast"), sv("slackblast"), sv("slack blast")}) {
+    if (starts_with_ci(cleaned, kw)) {
+      sv after = cleaned.substr(kw.size());
+      if (!after.empty() && is_alpha(after[0]) && !starts_with_ci(after, "s")) return false;
+      if (starts_with_ci(after, "s") && !(after.size() == 1 || !is_alpha(after[1]))) return false;
+      if (starts_with_ci(after, "s")) after.remove_prefix(1);  // "Backblasts"
+      rest = after;
+      return true;
+    }
+  }
+  return false;
+}
+
+// A preblast (a workout announced, still to come) at the start of a line: "Preblast",
+// "Pre-blast", "Pre blast".
+inline bool preblast_word(sv cleaned) {
+  for (sv kw : {sv("preblast"), sv("pre-blast"), sv("pre blast")})
+    if (starts_with_ci(cleaned, kw) && (cleaned.size() == kw.size() || !is_alpha(cleaned[kw.size()]) ||
+                                        starts_with_ci(cleaned.substr(kw.size()), "s")))
+      return true;
+  return false;
+}
+
+// Edit distance with transpositions (optimal string alignment), for short labels.
+inline size_t label_distance(sv a, sv b) {
+  std::vector<size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.size()];
+}
+
+struct NearLabel {
+  Field field = Field::none;
+  std::string written;  // the label as typed
+  const char* meant = "";
+};
+
+// A line that starts with one word and a colon that is no label, but a typo of one ("DAET:",
+// "Paz:", "Cuont:"): edit distance ≤ 2 from DATE, FNGS or COUNT, ≤ 1 from PAX, and for AO two
+// capitals one edit away ("A0:"). Q is one letter: every letter is one edit from it, so no guess.
+// Words backblasts use as headings that happen to be near a label (COT, Note, Name…) are not typos.
+inline NearLabel near_label(sv cleaned) {
+  size_t n = 0;
+  while (n < cleaned.size() && (is_alpha(cleaned[n]) || (n > 0 && (cleaned[n] == '\'' || is_digit(cleaned[n]))))) ++n;
+  if (n < 2 || n > 8) return {};
+  sv rest = cleaned.substr(n);
+  while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == ' ')) rest.remove_prefix(1);
+  if (rest.empty() || rest[0] != ':') return {};
+  const std::string word = lower_copy(cleaned.substr(0, n));
+  for (sv common : {"cot", "note", "name", "mate", "late", "gate", "rate", "vote", "data", "dave", "pat", "max", "pam",
+                    "tax", "wax", "pay", "fun", "fans", "song", "songs", "count", "mount", "court"})
+    if (word == common) return {};
+  struct Candidate {
+    sv label;
+    Field field;
+    const char* meant;
+    size_t max;
+  };
+  for (const Candidate& c : {Candidate{"date", Field::date, "DATE", 2}, Candidate{"fngs", Field::fngs, "FNGs", 2},
+                             Candidate{"count", Field::count, "COUNT", 2}, Candidate{"pax", Field::pax, "PAX", 1}})
+    if (label_distance(word, c.label) <= c.max && word.size() + 1 >= c.label.size())
+      return {c.field, std::string(cleaned.substr(0, n)), c.meant};
+  if (n == 2 && !(cleaned[0] >= 'a' && cleaned[0] <= 'z') && !(cleaned[1] >= 'a' && cleaned[1] <= 'z') &&
+      label_distance(word, "ao") == 1)
+    return {Field::ao, std::string(cleaned.substr(0, n)), "AO"};
+  return {};
+}
+
+}  // namespace paxstats::mining::parse
