@@ -1,0 +1,39 @@
+// The fake's chat methods, to Slack's documented semantics.
+#include "state.hpp"
+
+namespace paxstats::slack::fake {
+
+json FakeSlack::Impl::chat_postMessage([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+  std::string error;
+  Channel* c = postable(param(p, "channel"), error);
+  if (!c) return fail(error);
+  if (param(p, "text").empty() && param(p, "blocks").empty()) return fail("no_text");
+  json m = {{"type", "message"}, {"user", options.bot_user_id}, {"bot_id", options.bot_id}, {"text", param(p, "text")},
+            {"ts", next_ts()}};
+  if (!param(p, "blocks").empty()) m["blocks"] = json::parse(param(p, "blocks"), nullptr, false);
+  if (!param(p, "thread_ts").empty()) m["thread_ts"] = param(p, "thread_ts");
+  store_message(c->id, m);
+  return ok({{"channel", c->id}, {"ts", m["ts"]}, {"message", m}});
+}
+
+json FakeSlack::Impl::chat_postEphemeral([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+  std::string error;
+  Channel* c = postable(param(p, "channel"), error);
+  if (!c) return fail(error);
+  if (!c->is_im && !c->members.count(param(p, "user"))) return fail("user_not_in_channel");
+  return ok({{"message_ts", next_ts()}});
+}
+
+json FakeSlack::Impl::chat_getPermalink([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+  const std::string cid = param(p, "channel"), ts = param(p, "message_ts");
+  if (!channels.count(cid)) return fail("channel_not_found");
+  for (const auto& m : messages[cid])
+    if (m["ts"] == ts) {
+      std::string digits = ts;
+      digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+      return ok({{"channel", cid}, {"permalink", "https://fake.slack.com/archives/" + cid + "/p" + digits}});
+    }
+  return fail("message_not_found");
+}
+
+}  // namespace paxstats::slack::fake
