@@ -40,7 +40,7 @@ void ServiceState::schedule_once() {
         if (enqueue(db, slug, RunMonthlyJob{run, period}, "monthly:" + slug + ":" + period))
           log::info("scheduler: monthly report of " + slug + " for " + period + " queued (run " + std::to_string(run) + ")");
         else
-          db::jobs::set_run(db, run, "failed", json::object(), "already queued");
+          db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
       }
       const char* token = std::getenv(r.token_env.c_str());
       if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))

@@ -117,18 +117,22 @@ QueueDepth depth(Database& db) {
   return d;
 }
 
+namespace {
+std::string text_of(RunStatus s) { return nlohmann::json(s).get<std::string>(); }
+}  // namespace
+
 long create_run(Database& db, std::string_view region, std::string_view kind, std::string_view period,
-                std::string_view status) {
+                RunStatus status) {
   return std::stol(*sql::value(db, "INSERT INTO paxstats.runs (region, kind, period, status) VALUES ($1, $2, $3, $4) "
                                    "RETURNING id",
-                                   {std::string(region), std::string(kind), std::string(period), std::string(status)}));
+                                   {std::string(region), std::string(kind), std::string(period), text_of(status)}));
 }
 
-void set_run(Database& db, long id, std::string_view status, const nlohmann::json& summary, std::string_view error) {
+void set_run(Database& db, long id, RunStatus status, const nlohmann::json& summary, std::string_view error) {
   sql::query(db, "UPDATE paxstats.runs SET status = $2, summary = $3::jsonb, error = $4, "
            "started_at = CASE WHEN $2 = 'running' THEN now() ELSE started_at END, "
            "finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() END WHERE id = $1::bigint",
-           {std::to_string(id), std::string(status), summary.dump(), opt(error)});
+           {std::to_string(id), text_of(status), summary.dump(), opt(error)});
 }
 
 std::optional<Run> get_run(Database& db, long id) {
@@ -138,7 +142,8 @@ std::optional<Run> get_run(Database& db, long id) {
                     {std::to_string(id)});
   if (r.empty()) return std::nullopt;
   const auto& x = r[0];
-  return Run{std::stol(*x[0]), *x[1], *x[2], *x[3], *x[4], *x[5], *x[6], *x[7], nlohmann::json::parse(*x[8])};
+  return Run{std::stol(*x[0]), *x[1], *x[2], *x[3], nlohmann::json(*x[4]).get<RunStatus>(), *x[5], *x[6], *x[7],
+             nlohmann::json::parse(*x[8])};
 }
 
 bool has_run(Database& db, std::string_view region, std::string_view kind, std::string_view period) {

@@ -45,7 +45,7 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
     i.comment = r[8].c_str();
     i.alt_txt = r[9].c_str();
     if (!r[10].is_null()) i.bytes = pqxx::binarystring(r[10]).str();
-    i.status = r[11].c_str();
+    i.status = parse_status(r[11].c_str());
     i.channel_id = r[12].c_str();
     i.file_id = r[13].c_str();
     i.error = r[14].c_str();
@@ -69,13 +69,13 @@ int resend_in_doubt(Database& db, std::string_view region) {
                               .size());
 }
 
-void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
+void record(Database& db, long id, Status status, std::string_view channel_id, std::string_view file_id,
             std::string_view error) {
   auto opt = [](std::string_view s) { return s.empty() ? std::optional<std::string>() : std::optional<std::string>(s); };
   sql::query(db, "UPDATE paxstats.deliveries SET status = $2, channel_id = coalesce($3, channel_id), file_id = $4, error = $5, "
            "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
            "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
-           {std::to_string(id), std::string(status), opt(channel_id), opt(file_id), opt(error)});
+           {std::to_string(id), std::string(to_string(status)), opt(channel_id), opt(file_id), opt(error)});
 }
 
 Counts counts(Database& db, std::string_view region, std::optional<std::string> period) {
@@ -108,6 +108,25 @@ Held::~Held() {
     unlock(db, region);
   } catch (...) {  // the connection is gone, and the lock with it
   }
+}
+
+namespace {
+constexpr std::pair<Status, std::string_view> kStatusNames[] = {
+    {Status::planned, "planned"}, {Status::uploading, "uploading"}, {Status::uploaded, "uploaded"},
+    {Status::sent, "sent"},       {Status::skipped, "skipped"},     {Status::failed, "failed"},
+    {Status::in_doubt, "in_doubt"}};
+}  // namespace
+
+std::string_view to_string(Status s) {
+  for (const auto& [status, name] : kStatusNames)
+    if (status == s) return name;
+  return "planned";
+}
+
+Status parse_status(std::string_view text) {
+  for (const auto& [status, name] : kStatusNames)
+    if (name == text) return status;
+  throw std::invalid_argument("unknown delivery status \"" + std::string(text) + "\"");
 }
 
 }  // namespace paxstats::db::outbox

@@ -44,6 +44,7 @@ class StepTimer {
 struct RegionWriter::Impl {
   explicit Impl(Database& db) : tx(db.impl().conn) {}
   pqxx::work tx;
+  std::string region;  // the slug
   std::string schema;  // quoted
   std::unique_ptr<pqxx::stream_to> stream;
   long staged = 0;
@@ -67,9 +68,12 @@ RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::m
   if (detail::exec_params(tx, "SELECT 1 FROM paxstats.regions WHERE slug = $1", {std::string(region)}).empty())
     throw UserError("no region \"" + std::string(region) + "\". Create it first: paxstats region add " + std::string(region) +
                     " --name NAME --tz TZ");
+  impl_->region = region;
   impl_->schema = quote_identifier(region);
-  // Large imports sort and hash hundreds of thousands of rows; keep that in memory.
+  // Large imports sort and hash hundreds of thousands of rows; keep that in memory (index
+  // builds of a bulk derive too).
   tx.exec("SET LOCAL work_mem = '64MB'");
+  tx.exec("SET LOCAL maintenance_work_mem = '128MB'");
   tx.exec(
       "CREATE TEMP TABLE staging_messages (channel_id text, ts text, thread_ts text, user_id text, bot_id text, "
       "subtype text, text text, edited_ts text, deleted boolean, reply_count integer, raw jsonb) ON COMMIT DROP");
@@ -300,16 +304,67 @@ void RegionWriter::for_each_message_to_derive(bool everything, const std::functi
   }
 }
 
+namespace {
+
+// The derived tables, and what a bulk write takes off them while it runs: each one's foreign
+// keys and secondary indexes, read from the catalog (the migrations stay their one definition)
+// and put back afterwards, built once over all rows instead of row by row.
+// From this many beatdowns, the derived rows are written in bulk (see replace_derived).
+constexpr size_t kBulkDerive = 5000;
+
+struct Rebuild {
+  std::vector<std::string> drop, create;
+};
+
+Rebuild rebuild_of(pqxx::work& tx, const std::string& schema) {
+  Rebuild r;
+  const std::string tables = "ARRAY['beatdowns', 'attendance', 'parse_issues']";
+  for (const auto& row : tx.exec_params(
+           "SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, k.conname), "
+           "       format('ALTER TABLE %I.%I ADD CONSTRAINT %I ', n.nspname, c.relname, k.conname) || "
+           "pg_get_constraintdef(k.oid) "
+           "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND k.contype = 'f' AND c.relname = ANY (" + tables + ") "
+           "ORDER BY array_position(" + tables + ", c.relname::text), k.conname",
+           schema)) {
+    r.drop.push_back(row[0].c_str());
+    r.create.push_back(row[1].c_str());
+  }
+  for (const auto& row : tx.exec_params(
+           "SELECT format('DROP INDEX %I.%I', n.nspname, i.relname), pg_get_indexdef(x.indexrelid) "
+           "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid "
+           "JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = $1 AND c.relname = ANY (" + tables + ") AND NOT x.indisprimary "
+           "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY i.relname",
+           schema)) {
+    r.drop.push_back(row[0].c_str());
+    r.create.push_back(row[1].c_str());
+  }
+  return r;
+}
+
+}  // namespace
+
 void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues) {
   impl_->close_stream();
   StepTimer step("derive: write");
   auto& tx = impl_->tx;
+  // Many rows (a reparse, a first import): written in bulk, set-based. The foreign keys and
+  // secondary indexes come off for the COPY (row-by-row key checks took 6 of a reparse's 8 s)
+  // and go back on after it, each validated or built in one pass. All in this transaction: a
+  // reader sees the old rows or the new ones, and waits for the few seconds in between.
+  const bool bulk = impl_->everything || beatdowns.size() >= kBulkDerive;
+  Rebuild rebuild;
+  if (bulk) {
+    rebuild = rebuild_of(tx, impl_->region);
+    for (const auto& sql : rebuild.drop) tx.exec(sql);
+  }
   if (impl_->everything) {
-    tx.exec("DELETE FROM " + impl_->t("beatdowns"));
-    tx.exec("DELETE FROM " + impl_->t("parse_issues"));
+    tx.exec("TRUNCATE " + impl_->t("attendance") + ", " + impl_->t("parse_issues") + ", " + impl_->t("beatdowns"));
   } else {
-    tx.exec("DELETE FROM " + impl_->t("beatdowns") + " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
-    tx.exec("DELETE FROM " + impl_->t("parse_issues") + " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+    // Without the cascade (bulk), attendance goes first and explicitly.
+    for (const char* table : {"attendance", "parse_issues", "beatdowns"})
+      tx.exec("DELETE FROM " + impl_->t(table) + " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
   }
   {
     pqxx::stream_to s(tx, impl_->t("beatdowns"),
@@ -325,7 +380,7 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   {
     pqxx::stream_to s(tx, impl_->t("attendance"), std::vector<std::string>{"channel_id", "ts", "user_id", "name", "role"});
     for (const auto& b : beatdowns)
-      for (const auto& a : b.attendees) s << std::make_tuple(b.channel_id, b.ts, a.user_id, a.name, a.role);
+      for (const auto& a : b.attendees) s << std::make_tuple(b.channel_id, b.ts, a.user_id, a.name, std::string(to_string(a.role)));
     s.complete();
   }
   {
@@ -333,14 +388,21 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
                       std::vector<std::string>{"channel_id", "ts", "severity", "field", "reason", "line"});
     for (const auto& m : issues)
       for (const auto& i : m.issues)
-        s << std::make_tuple(m.channel_id, m.ts, std::string(to_string(i.severity)), i.field, i.reason, i.line ? std::optional<int>(i.line) : std::nullopt);
+        s << std::make_tuple(m.channel_id, m.ts, std::string(to_string(i.severity)), i.field, i.reason,
+                             i.line ? std::optional<int>(i.line) : std::nullopt);
     s.complete();
+  }
+  {
+    StepTimer keys("derive: indexes and keys back");
+    for (const auto& sql : rebuild.create) tx.exec(sql);
   }
   tx.exec("TRUNCATE derive_keys");
   // After a bulk write the planner's statistics are stale (autovacuum gets there later): without
   // them it estimates a year of posts at a few rows and the report queries take nested loops.
-  if (impl_->everything || beatdowns.size() >= 500)
+  if (bulk || beatdowns.size() >= 500) {
+    StepTimer analyze("derive: analyze");
     for (const char* table : {"beatdowns", "attendance", "users", "channels"}) tx.exec("ANALYZE " + impl_->t(table));
+  }
 }
 
 std::vector<ChannelRecord> RegionWriter::channels() {

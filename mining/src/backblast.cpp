@@ -50,30 +50,30 @@ std::optional<std::string> ParseContext::channel_by_name(std::string_view name) 
   return std::nullopt;
 }
 
-std::vector<std::string> Backblast::roles() const {
+std::vector<Role> Backblast::roles() const {
   // One pass with hash sets: a backblast naming thousands of FNGs stays linear.
   std::unordered_set<std::string> coq_keys, fng_ids(fng_user_ids.begin(), fng_user_ids.end()), fng_keys;
   for (const auto& c : coqs) coq_keys.insert(c.user_id.empty() ? "N:" + lower_copy(c.name) : "U:" + c.user_id);
   for (const auto& n : fng_names) fng_keys.insert(lower_copy(n));
-  std::vector<std::string> out;
+  std::vector<Role> out;
   out.reserve(pax.size());
   for (const auto& p : pax) {
-    if (q && *q == p) out.emplace_back("q");
-    else if (coq_keys.count(p.user_id.empty() ? "N:" + lower_copy(p.name) : "U:" + p.user_id)) out.emplace_back("coq");
-    else if (!p.user_id.empty() ? fng_ids.count(p.user_id) > 0 : fng_keys.count(lower_copy(p.name)) > 0) out.emplace_back("fng");
-    else out.emplace_back("pax");
+    if (q && *q == p) out.push_back(Role::q);
+    else if (coq_keys.count(p.user_id.empty() ? "N:" + lower_copy(p.name) : "U:" + p.user_id)) out.push_back(Role::coq);
+    else if (!p.user_id.empty() ? fng_ids.count(p.user_id) > 0 : fng_keys.count(lower_copy(p.name)) > 0) out.push_back(Role::fng);
+    else out.push_back(Role::pax);
   }
   return out;
 }
 
-std::string Backblast::role_of(const Person& p) const {
-  if (q && *q == p) return "q";
-  if (std::find(coqs.begin(), coqs.end(), p) != coqs.end()) return "coq";
-  if (!p.user_id.empty() && std::find(fng_user_ids.begin(), fng_user_ids.end(), p.user_id) != fng_user_ids.end()) return "fng";
+Role Backblast::role_of(const Person& p) const {
+  if (q && *q == p) return Role::q;
+  if (std::find(coqs.begin(), coqs.end(), p) != coqs.end()) return Role::coq;
+  if (!p.user_id.empty() && std::find(fng_user_ids.begin(), fng_user_ids.end(), p.user_id) != fng_user_ids.end()) return Role::fng;
   if (!p.name.empty())
     for (const auto& n : fng_names)
-      if (equals_ci(lower_copy(n), lower_copy(p.name))) return "fng";
-  return "pax";
+      if (equals_ci(lower_copy(n), lower_copy(p.name))) return Role::fng;
+  return Role::pax;
 }
 
 Backblast parse_backblast(const MessageView& msg, const ParseContext& ctx) {

@@ -29,13 +29,17 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     auto when = ts_time(m.ts);
     if (!when) return;
     ++report.examined;
-    nlohmann::json blocks, metadata;
-    if (!m.blocks.empty()) blocks = nlohmann::json::parse(m.blocks, nullptr, false);
-    if (!m.metadata.empty()) metadata = nlohmann::json::parse(m.metadata, nullptr, false);
-    const Backblast b = parse_backblast({m.text, blocks.is_discarded() || blocks.is_null() ? nullptr : &blocks,
-                                         metadata.is_discarded() || metadata.is_null() ? nullptr : &metadata,
-                                         m.channel_id, *when},
-                                        ctx);
+    // The text first: most backblasts are read from it, and then the blocks and metadata (JSON
+    // to parse) are not needed. Only a message whose text is no backblast is read again with them.
+    Backblast b = parse_backblast({m.text, nullptr, nullptr, m.channel_id, *when}, ctx);
+    if (!b.is_backblast && (!m.blocks.empty() || !m.metadata.empty())) {
+      nlohmann::json blocks, metadata;
+      if (!m.blocks.empty()) blocks = nlohmann::json::parse(m.blocks, nullptr, false);
+      if (!m.metadata.empty()) metadata = nlohmann::json::parse(m.metadata, nullptr, false);
+      b = parse_backblast({m.text, blocks.is_discarded() || blocks.is_null() ? nullptr : &blocks,
+                           metadata.is_discarded() || metadata.is_null() ? nullptr : &metadata, m.channel_id, *when},
+                          ctx);
+    }
     if (!b.is_backblast) return;
     db::BeatdownRecord r;
     r.channel_id = m.channel_id;

@@ -15,6 +15,7 @@
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/render/render.hpp"
+#include "paxstats/slack/files.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/text.hpp"
 
@@ -127,8 +128,8 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   std::vector<std::pair<size_t, std::string>> to_open;
   for (size_t i = 0; i < items.size(); ++i) {
     auto& item = items[i];
-    if (item.to_user && item.status == "planned" && opted_out.count(item.recipient)) {
-      db::outbox::record(db, item.id, "skipped", item.channel_id, item.file_id, "opted out of DMs");
+    if (item.to_user && item.status == db::outbox::Status::planned && opted_out.count(item.recipient)) {
+      db::outbox::record(db, item.id, db::outbox::Status::skipped, item.channel_id, item.file_id, "opted out of DMs");
       ++report.skipped;
       report.reasons.push_back(item.report + " → " + item.recipient + ": opted out of DMs");
       continue;
@@ -146,10 +147,10 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       const auto d = slack::diagnose(r, item.recipient);
       if (d.remedy == slack::Remedy::stop_workspace) throw slack::SlackError(r, item.recipient);
       const bool skip = d.remedy == slack::Remedy::skip_recipient || d.remedy == slack::Remedy::invite_bot;
-      db::outbox::record(db, item.id, skip ? "skipped" : (d.remedy == slack::Remedy::retry_later ||
+      db::outbox::record(db, item.id, skip ? db::outbox::Status::skipped : (d.remedy == slack::Remedy::retry_later ||
                                                           d.remedy == slack::Remedy::outcome_unknown
                                                               ? item.status
-                                                              : "failed"),
+                                                              : db::outbox::Status::failed),
                          item.channel_id, item.file_id, d.message);
       (skip ? report.skipped : report.failed) += 1;
       report.reasons.push_back(who + ": " + d.message);
@@ -165,19 +166,19 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       db::outbox::record(db, item.id, item.status, item.channel_id, item.file_id, "");
     }
     auto doubt = [&](const std::string& why) {
-      db::outbox::record(db, item.id, "in_doubt", item.channel_id, item.file_id, why);
+      db::outbox::record(db, item.id, db::outbox::Status::in_doubt, item.channel_id, item.file_id, why);
       ++report.in_doubt;
       report.reasons.push_back(who + ": in doubt: " + why);
     };
     // Interrupted before its bytes were stored: nothing was shared (the share is only asked for
     // after the bytes), so it simply starts over; Slack discards the unfinished file.
-    if (item.status == "uploading") item.file_id.clear();
+    if (item.status == db::outbox::Status::uploading) item.file_id.clear();
     // Interrupted after its bytes were stored: the share may have gone out. Check, never guess.
-    if (item.status == "uploaded" && !item.file_id.empty()) {
+    if (item.status == db::outbox::Status::uploaded && !item.file_id.empty()) {
       slack::Result info = client.call("files.info", {{"file", item.file_id}});
       const bool exists = info.ok() && info.body.contains("file") && info.body["file"].is_object();
       if (exists && slack::file_shared_in(info.body["file"], item.channel_id)) {
-        db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
+        db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, item.file_id, "");
         ++report.sent;
         return;
       }
@@ -190,7 +191,7 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       if (!item.comment.empty()) p.emplace_back("initial_comment", item.comment);
       slack::Result done_r = client.call("files.completeUploadExternal", p, slack::CallKind::write);
       if (done_r.ok()) {
-        db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
+        db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, item.file_id, "");
         ++report.sent;
         return;
       }
@@ -204,7 +205,7 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
         // That answer was lost too: one more look before calling it in doubt.
         slack::Result again = client.call("files.info", {{"file", item.file_id}});
         if (again.ok() && again.body.contains("file") && slack::file_shared_in(again.body["file"], item.channel_id)) {
-          db::outbox::record(db, item.id, "sent", item.channel_id, item.file_id, "");
+          db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, item.file_id, "");
           ++report.sent;
           return;
         }
@@ -219,16 +220,16 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
          .channel_id = item.channel_id, .initial_comment = item.comment},
         [&](const slack::UploadStep& step) {
           if (step.kind == slack::UploadStep::got_url) {
-            item.status = "uploading";
+            item.status = db::outbox::Status::uploading;
             item.file_id = step.file_id;
-            db::outbox::record(db, item.id, "uploading", item.channel_id, item.file_id, "");
+            db::outbox::record(db, item.id, db::outbox::Status::uploading, item.channel_id, item.file_id, "");
           } else if (step.kind == slack::UploadStep::bytes_sent) {
-            item.status = "uploaded";  // from here on the share may happen: never start over blindly
-            db::outbox::record(db, item.id, "uploaded", item.channel_id, item.file_id, "");
+            item.status = db::outbox::Status::uploaded;  // from here on the share may happen: never start over blindly
+            db::outbox::record(db, item.id, db::outbox::Status::uploaded, item.channel_id, item.file_id, "");
           }
         });
     if (result.ok) {
-      db::outbox::record(db, item.id, "sent", item.channel_id, result.file_id, "");
+      db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, result.file_id, "");
       ++report.sent;
     } else if (result.failed_step == "completeUploadExternal" && result.result.outcome != slack::Outcome::slack_error &&
                !(result.result.outcome == slack::Outcome::transport_error && !result.result.maybe_sent) &&

@@ -1,12 +1,12 @@
 #include "paxstats/slack/client.hpp"
-#include "paxstats/hash.hpp"
 
 #include <cstdlib>
 #include <random>
 
 #include "detail/http.hpp"
-#include "paxstats/slack/text.hpp"
+#include "paxstats/hash.hpp"
 #include "paxstats/log.hpp"
+#include "paxstats/slack/files.hpp"
 
 namespace paxstats::slack {
 
@@ -168,6 +168,16 @@ Result Client::call_once(std::string_view method, const Params& params, CallKind
     }
     r.outcome = Outcome::slack_error;
     r.error = r.body.value("error", std::string("unknown_error"));
+    if ((r.error == "ratelimited" || r.error == "rate_limited") && !last) {
+      // A refusal of the token, not of one method's lane: the whole workspace waits, and this
+      // call (refused, so not acted on) is made again.
+      long seconds = 30;
+      if (auto it = res.headers.find("retry-after"); it != res.headers.end()) seconds = std::max(1L, std::atol(it->second.c_str()));
+      impl_->limiter->pause_workspace(impl_->workspace, std::chrono::seconds(seconds));
+      log::info(r.method + ": Slack refused the token (" + r.error + "); the workspace waits " + std::to_string(seconds) +
+                " s");
+      continue;
+    }
     r.needed = r.body.value("needed", std::string());
     r.provided = r.body.value("provided", std::string());
     return r;

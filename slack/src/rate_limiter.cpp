@@ -54,38 +54,76 @@ Rate RateLimiter::rate_for(std::string_view method) const {
   return Rate{tier_requests_per_minute(method_tier(method)), minute_};
 }
 
-RateLimiter::Lane& RateLimiter::lane(std::string_view workspace, std::string_view method, std::string_view channel) {
+std::shared_ptr<RateLimiter::Lane> RateLimiter::lane(std::string_view workspace, std::string_view method,
+                                                      std::string_view channel) {
   std::string key;
   key.reserve(workspace.size() + method.size() + channel.size() + 2);
   key.append(workspace).append("|").append(method).append("|").append(channel);
   std::lock_guard lock(mu_);
   auto it = lanes_.find(key);
-  if (it == lanes_.end()) it = lanes_.emplace(std::move(key), std::make_unique<Lane>()).first;
-  return *it->second;
+  if (it == lanes_.end()) {
+    // At most one sweep a second: when every lane is busy, the sweep frees nothing and is not
+    // repeated for each new lane.
+    if (lanes_.size() >= kMaxLanes && clock_.now() - last_sweep_ >= std::chrono::seconds(1)) {
+      last_sweep_ = clock_.now();
+      forget_idle_lanes();
+    }
+    it = lanes_.emplace(std::move(key), std::make_shared<Lane>()).first;
+  }
+  return it->second;
+}
+
+void RateLimiter::forget_idle_lanes() {
+  const auto now = clock_.now();
+  for (auto it = lanes_.begin(); it != lanes_.end();) {
+    bool idle = it->second.use_count() == 1;  // no lease holds it, nobody waits on it
+    if (idle) {
+      std::lock_guard state(it->second->state);
+      idle = it->second->next_start <= now && it->second->blocked_until <= now;
+    }
+    it = idle ? lanes_.erase(it) : std::next(it);
+  }
+}
+
+size_t RateLimiter::lanes() const {
+  std::lock_guard lock(mu_);
+  return lanes_.size();
 }
 
 RateLimiter::Lease RateLimiter::acquire(std::string_view workspace, std::string_view method, std::string_view channel) {
-  Lane& l = lane(workspace, method, channel);
-  std::unique_lock serial(l.serial);
+  auto l = lane(workspace, method, channel);
+  std::unique_lock serial(l->serial);
   const auto interval = rate_for(method).interval();
+  SteadyTime paused{};
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = paused_.find(workspace); it != paused_.end()) paused = it->second;
+  }
   SteadyTime start;
   {
-    std::lock_guard lock(l.state);
-    start = std::max({clock_.now(), l.next_start, l.blocked_until});
-    l.next_start = start + interval;
+    std::lock_guard lock(l->state);
+    start = std::max({clock_.now(), l->next_start, l->blocked_until, paused});
+    l->next_start = start + interval;
   }
   clock_.sleep_until(start);
-  return Lease(std::move(serial));
+  return Lease(std::move(l), std::move(serial));
 }
 
 void RateLimiter::block(std::string_view workspace, std::string_view method, std::string_view channel,
                         std::chrono::milliseconds retry_after) {
-  Lane& l = lane(workspace, method, channel);
+  auto l = lane(workspace, method, channel);
   {
-    std::lock_guard lock(l.state);
-    l.blocked_until = std::max(l.blocked_until, clock_.now() + retry_after);
+    std::lock_guard lock(l->state);
+    l->blocked_until = std::max(l->blocked_until, clock_.now() + retry_after);
   }
   std::lock_guard lock(mu_);
+  ++throttled_;
+}
+
+void RateLimiter::pause_workspace(std::string_view workspace, std::chrono::milliseconds retry_after) {
+  std::lock_guard lock(mu_);
+  auto& until = paused_[std::string(workspace)];
+  until = std::max(until, clock_.now() + retry_after);
   ++throttled_;
 }
 

@@ -371,7 +371,7 @@ TEST_F(Serve, StopLetsTheJobInHandFinish) {
   db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", run}, {"month", "2026-10"}});
   EXPECT_TRUE(eventually([&] { return fake->calls("files.completeUploadExternal") > 0; }));
   service->stop();
-  EXPECT_EQ(db::jobs::get_run(*conn, run)->status, "succeeded");
+  EXPECT_EQ(db::jobs::get_run(*conn, run)->status, db::jobs::RunStatus::succeeded);
   EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"), "0");
   EXPECT_NE(http->Get("/healthz").error(), httplib::Error::Success);  // no longer listening
 }
@@ -400,9 +400,9 @@ TEST_F(Serve, TwoRunsOfOneRegionTakeTurnsAndBothFinish) {
   EXPECT_TRUE(eventually([&] {
     db::sql::query(*conn, "UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");  // skip the 30 s wait
     // The run says succeeded a moment before its job ends and gives the lock back: wait for the jobs.
-    return db::jobs::get_run(*conn, a)->status == "succeeded" && db::jobs::get_run(*conn, b)->status == "succeeded" &&
+    return db::jobs::get_run(*conn, a)->status == db::jobs::RunStatus::succeeded && db::jobs::get_run(*conn, b)->status == db::jobs::RunStatus::succeeded &&
            db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly' AND status = 'done'") == "2";
-  })) << db::jobs::get_run(*conn, a)->status << " " << db::jobs::get_run(*conn, b)->status << " "
+  })) << json(db::jobs::get_run(*conn, a)->status) << " " << json(db::jobs::get_run(*conn, b)->status) << " "
       << db::jobs::get_run(*conn, b)->error;
   EXPECT_TRUE(db::outbox::try_lock(*conn, "r")) << "a worker kept the region's delivery lock";
 }

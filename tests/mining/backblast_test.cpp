@@ -51,7 +51,7 @@ TEST(BackblastFormats, PaxminerTemplate) {
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.title, "Murph in the rain");
   EXPECT_EQ(b.date, 2024_y / 3 / 4);
-  EXPECT_EQ(b.date_source, "field");
+  EXPECT_EQ(b.date_source, DateSource::field);
   EXPECT_EQ(b.ao_channel_id, "C0FORGE001");
   EXPECT_EQ(b.q, U("U0000000Q1"));
   EXPECT_TRUE(b.coqs.empty());
@@ -62,8 +62,8 @@ TEST(BackblastFormats, PaxminerTemplate) {
   EXPECT_EQ(b.count, 6);
   EXPECT_EQ(b.derived_count, 6);
   EXPECT_TRUE(b.errors.empty());
-  EXPECT_EQ(b.role_of(N("Snickle")), "fng");
-  EXPECT_EQ(b.role_of(N("Hoss")), "pax");
+  EXPECT_EQ(b.role_of(N("Snickle")), Role::fng);
+  EXPECT_EQ(b.role_of(N("Hoss")), Role::pax);
 }
 
 TEST(BackblastFormats, SlackblastOld) {
@@ -111,7 +111,7 @@ TEST(BackblastFormats, SlackblastNewWithCoQsAndNonSlackPax) {
   EXPECT_EQ(b.q, U("U0000000Q1"));
   EXPECT_EQ(b.coqs, (std::vector<Person>{U("U000000CQ1"), U("U000000CQ2")}));
   EXPECT_EQ(b.derived_count, 7);
-  EXPECT_EQ(b.role_of(U("U000000CQ2")), "coq");
+  EXPECT_EQ(b.role_of(U("U000000CQ2")), Role::coq);
   EXPECT_EQ(b.fng_names, std::vector<std::string>{"Snickle"});
 }
 
@@ -123,7 +123,7 @@ TEST(BackblastFormats, SlackblastHeaderOnlyInBlocksAndMetadata) {
   auto b = parse("WARMUP: SSH\nQ: <@U0000000ZZ> has it next week\nUse the 'New Backblast' button to create a new backblast",
                  "C0FORGE001", &blocks);
   ASSERT_TRUE(b.is_backblast);
-  EXPECT_EQ(b.source, "blocks");
+  EXPECT_EQ(b.source, Source::blocks);
   EXPECT_EQ(b.q, U("U0000000Q1"));
   EXPECT_EQ(b.count, 2);
 }
@@ -134,7 +134,7 @@ TEST(BackblastFormats, MetadataWhenNeitherTextNorBlocksHaveTheHeader) {
       "the_pax":["U00000000A","U00000000B"],"non_slack_pax":"Hoss, Big Sky","fngs":"Snickle","count":"7"}})");
   auto b = parse("Great ruck today.", "C0FIRSTF01", nullptr, &meta);
   ASSERT_TRUE(b.is_backblast);
-  EXPECT_EQ(b.source, "metadata");
+  EXPECT_EQ(b.source, Source::metadata);
   EXPECT_EQ(b.date, 2024_y / 3 / 2);
   EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
   EXPECT_EQ(b.coqs, std::vector<Person>{U("U000000CQ1")});
@@ -159,7 +159,7 @@ TEST(BackblastFormats, HashtagStyle) {
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
   EXPECT_EQ(b.title, "Blimps and Burpees");
-  EXPECT_EQ(b.date_source, "posted_at");
+  EXPECT_EQ(b.date_source, DateSource::posted_at);
   EXPECT_EQ(b.date, 2024_y / 3 / 5);
   EXPECT_EQ(b.fng_names, std::vector<std::string>{"Snickle"});
 }
@@ -250,7 +250,7 @@ TEST(BackblastDates, MissingDateIsThePostingDayInTheRegionsZone) {
                             date::sys_days{2024_y / 3 / 6} + std::chrono::hours(2) + std::chrono::minutes(30)},
                            ctx());
   EXPECT_EQ(b.date, 2024_y / 3 / 5);
-  EXPECT_EQ(b.date_source, "posted_at");
+  EXPECT_EQ(b.date_source, DateSource::posted_at);
 }
 
 TEST(BackblastDates, AnUnreadableDateIsAnErrorAndThePostingDateIsUsed) {
@@ -296,7 +296,7 @@ TEST(BackblastFngs, CountsAndNames) {
   EXPECT_EQ(f("Bob, Jim").fng_count, 2);
   auto mentioned = f("1 <@U0000000F1>");
   EXPECT_EQ(mentioned.fng_user_ids, std::vector<std::string>{"U0000000F1"});
-  EXPECT_EQ(mentioned.role_of(U("U0000000F1")), "fng");
+  EXPECT_EQ(mentioned.role_of(U("U0000000F1")), Role::fng);
   EXPECT_EQ(f("3 Bob").fng_count, 3);  // the Q counted three, named one
 }
 
@@ -369,8 +369,8 @@ TEST(BackblastHostile, ThousandsOfFngsAndOddBracketsStayLinear) {
   EXPECT_EQ(b.fng_count, 20000);
   EXPECT_EQ(b.title, "Big day");
   const auto roles = b.roles();
-  EXPECT_EQ(std::count(roles.begin(), roles.end(), "fng"), 20000);
-  EXPECT_EQ(std::count(roles.begin(), roles.end(), "q"), 1);
+  EXPECT_EQ(std::count(roles.begin(), roles.end(), Role::fng), 20000);
+  EXPECT_EQ(std::count(roles.begin(), roles.end(), Role::q), 1);
 }
 
 // ---------------------------------------------------------------- slips seen in real posts
@@ -409,7 +409,7 @@ TEST(BackblastSlips, AnAoNameWithAnEmojiFindsItsChannel) {
 
 TEST(BackblastSlips, ATypoedLabelIsWarnedAboutNotSilentlyDropped) {
   auto b = parse("Backblast: Hills\nDAET: 3/3/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCount: 2");
-  EXPECT_EQ(b.date_source, "posted_at");
+  EXPECT_EQ(b.date_source, DateSource::posted_at);
   const ParseIssue* w = issue_of(b.warnings, "date");
   ASSERT_NE(w, nullptr);
   EXPECT_NE(w->reason.find("\"DAET:\" looks like DATE"), std::string::npos) << w->reason;
@@ -478,7 +478,7 @@ TEST(BackblastWebForms, APreblastIsNeverABeatdown) {
 TEST(BackblastWebForms, ADateInTheTitleLineAndRolesInsideThePaxList) {
   auto titled = parse("Backblast 3.4.24\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nPAX: Hoss, Zephyr");
   EXPECT_EQ(date::format("%F", titled.date), "2024-03-04");
-  EXPECT_EQ(titled.date_source, "title");
+  EXPECT_EQ(titled.date_source, DateSource::title);
   auto roles = parse("Backblast: Hot one\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: Dozer (QIC), Zephyr (VQ), Hoss, FNG Name: Toaster");
   EXPECT_EQ(roles.fng_names, std::vector<std::string>{"Toaster"});
   std::vector<std::string> names;

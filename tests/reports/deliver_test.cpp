@@ -232,7 +232,7 @@ TEST_F(DeliverInDoubt, AResumedDeliveryWhoseFilesInfoFailsIsNotSharedAgain) {
   const auto up = c->upload({.filename = item.file_name, .bytes = item.bytes, .title = item.title,
                              .channel_id = item.recipient, .initial_comment = item.comment});
   ASSERT_TRUE(up.ok);
-  db::outbox::record(*conn, item.id, "uploaded", item.recipient, up.file_id, "");
+  db::outbox::record(*conn, item.id, db::outbox::Status::uploaded, item.recipient, up.file_id, "");
   fake->inject({.kind = FakeSlack::Fault::slack_error, .method = "files.info", .times = 100000, .error = "fatal_error"});
   const int before = completed();
   const auto r = reports::deliver(*conn, "r", *c);

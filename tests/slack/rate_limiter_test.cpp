@@ -71,3 +71,33 @@ TEST(RateLimiter, RequestsOnALaneAreSerialAcrossThreads) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(max_inside.load(), 1);
 }
+
+TEST(RateLimiter, LanesAreBoundedAndIdleOnesForgotten) {
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  // One lane per chat.postMessage channel: a workspace of many channels does not grow it for ever.
+  for (size_t i = 0; i < RateLimiter::kMaxLanes + 500; ++i) limiter.acquire("T1", "chat.postMessage", "C" + std::to_string(i));
+  clock.advance(2s);  // every lane's wait is over
+  limiter.acquire("T1", "chat.postMessage", "Cnew");
+  EXPECT_LE(limiter.lanes(), RateLimiter::kMaxLanes);
+  // A lane that is still blocked is kept, with its block.
+  limiter.block("T1", "users.list", "", 30s);
+  for (size_t i = 0; i < RateLimiter::kMaxLanes + 10; ++i) limiter.acquire("T1", "chat.postMessage", "D" + std::to_string(i));
+  const auto before = clock.now();
+  limiter.acquire("T1", "users.list");
+  EXPECT_GE(clock.now() - before, 29s);
+}
+
+TEST(RateLimiter, ATokenRefusalPausesTheWholeWorkspace) {
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  limiter.pause_workspace("T1", 20s);
+  const auto start = clock.now();
+  limiter.acquire("T2", "auth.test");  // another workspace: not paused
+  EXPECT_EQ(clock.now(), start);
+  limiter.acquire("T1", "auth.test");  // every method of T1 waits
+  EXPECT_EQ(clock.now() - start, 20s);
+  limiter.acquire("T1", "conversations.info");
+  EXPECT_EQ(clock.now() - start, 20s);
+  EXPECT_EQ(limiter.throttled(), 1);
+}

@@ -18,7 +18,7 @@ void run_monthly(ServiceState& s, db::Database& db, const std::string& region, c
   // One run per region at a time: another one (any process) holds the region's delivery lock.
   if (!db::outbox::try_lock(db, region)) throw Deferred{30};
   const db::outbox::Held held(db, region);
-  db::jobs::set_run(db, run, "running");
+  db::jobs::set_run(db, run, db::jobs::RunStatus::running);
   try {
     auto client = s.client_for(db, region);
     const auto plan = reports::plan_monthly(db, region, month);
@@ -33,11 +33,11 @@ void run_monthly(ServiceState& s, db::Database& db, const std::string& region, c
     if (left.pending() > 0) {
       // Slack failed for a while (5xx, timeouts): the run is not over; the job is tried again later
       // and the outbox picks up where it stopped.
-      db::jobs::set_run(db, run, "running", summary);
+      db::jobs::set_run(db, run, db::jobs::RunStatus::running, summary);
       throw TransientError(std::to_string(left.pending()) + " deliveries of " + region + " " + month +
                            " still pending after Slack failures; retrying later");
     }
-    db::jobs::set_run(db, run, "succeeded", summary);
+    db::jobs::set_run(db, run, db::jobs::RunStatus::succeeded, summary);
     reports::post_to_log(db, region, *client,
                          reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
                                                   plan.notes));
@@ -47,7 +47,7 @@ void run_monthly(ServiceState& s, db::Database& db, const std::string& region, c
     throw;  // the run stays open: the job is retried
   } catch (const std::exception& e) {
     // Retried too when the failure is transient; the run says what happened meanwhile.
-    db::jobs::set_run(db, run, retry_policy(e) == Retry::backoff ? "running" : "failed", json::object(),
+    db::jobs::set_run(db, run, retry_policy(e) == Retry::backoff ? db::jobs::RunStatus::running : db::jobs::RunStatus::failed, json::object(),
                       log::redact(e.what()));
     throw;
   }

@@ -62,7 +62,7 @@ struct Reader {
   }
 
   // Fields gathered from text lines (text or blocks).
-  bool read_lines(sv text, const char* source) {
+  bool read_lines(sv text, Source source) {
     const auto lines = split_lines(text);
     int header = -1;
     sv header_rest;
@@ -192,7 +192,7 @@ struct Reader {
     if (line.found) {
       if (auto d = parse_date(line.value, posted_local)) {
         b.date = *d;
-        b.date_source = "field";
+        b.date_source = DateSource::field;
         check_weekday(line);
         const auto gap = (date::sys_days{b.date} - date::sys_days{posted_local}).count();
         if (gap > 2)
@@ -213,12 +213,12 @@ struct Reader {
       if (std::regex_search(b.title, m, in_title))
         if (auto d = parse_date(m[2].str(), posted_local)) {
           b.date = *d;
-          b.date_source = "title";
+          b.date_source = DateSource::title;
           return;
         }
     }
     b.date = posted_local;
-    b.date_source = "posted_at";
+    b.date_source = DateSource::posted_at;
   }
 
   // "Monday 11/4" when 11/4 was a Tuesday: one of the two is wrong, and paxstats cannot tell which.
@@ -405,7 +405,7 @@ struct Reader {
       return out;
     };
     b.is_backblast = true;
-    b.source = "metadata";
+    b.source = Source::metadata;
     b.title = str("title");
     const std::string written_date = str("date");
     read_date({written_date, 0, !written_date.empty()});
@@ -457,11 +457,11 @@ std::string blocks_text(const json& blocks) {
 Backblast read_message(const MessageView& msg, const ParseContext& ctx) {
   Reader r{ctx, msg, {}};
   r.posted_local = date::year_month_day{date::floor<date::days>(ctx.zone()->to_local(msg.posted_at))};
-  if (r.read_lines(msg.text, "text")) return std::move(r.b);
+  if (r.read_lines(msg.text, Source::text)) return std::move(r.b);
   if (msg.blocks) {
     const std::string text = blocks_text(*msg.blocks);
     Reader rb{ctx, msg, {}, r.posted_local};
-    if (!text.empty() && rb.read_lines(text, "blocks")) return std::move(rb.b);
+    if (!text.empty() && rb.read_lines(text, Source::blocks)) return std::move(rb.b);
   }
   if (msg.metadata) {
     Reader rm{ctx, msg, {}, r.posted_local};

@@ -52,13 +52,21 @@ struct QueueDepth {
 QueueDepth depth(Database& db);
 
 // ---- runs
+// A run: queued → running → succeeded or failed (a retried run stays running meanwhile).
+enum class RunStatus { queued, running, succeeded, failed };
+NLOHMANN_JSON_SERIALIZE_ENUM(RunStatus, {{RunStatus::queued, "queued"},
+                                         {RunStatus::running, "running"},
+                                         {RunStatus::succeeded, "succeeded"},
+                                         {RunStatus::failed, "failed"}})
 long create_run(Database& db, std::string_view region, std::string_view kind, std::string_view period,
-                std::string_view status = "queued");
-void set_run(Database& db, long id, std::string_view status, const nlohmann::json& summary = nlohmann::json::object(),
+                RunStatus status = RunStatus::queued);
+void set_run(Database& db, long id, RunStatus status, const nlohmann::json& summary = nlohmann::json::object(),
              std::string_view error = "");
 struct Run {
   long id = 0;
-  std::string region, kind, period, status, started_at, finished_at, error;
+  std::string region, kind, period;
+  RunStatus status = RunStatus::queued;
+  std::string started_at, finished_at, error;
   nlohmann::json summary;
 };
 std::optional<Run> get_run(Database& db, long id);

@@ -10,12 +10,21 @@
 // report, period, recipient), and each step of sending it.
 namespace paxstats::db::outbox {
 
+// A delivery's status: planned → uploading (Slack gave a file id) → uploaded (the bytes are
+// stored; the share may be under way) → sent; or skipped (recipient gone), failed, or in_doubt
+// (the share's outcome is unknown and could not be checked: a person decides).
+enum class Status { planned, uploading, uploaded, sent, skipped, failed, in_doubt };
+std::string_view to_string(Status s);
+// The status as stored; throws std::invalid_argument for text no status has.
+Status parse_status(std::string_view s);
+
 struct Item {
   long id = 0;
   std::string region, report, period, recipient;
   bool to_user = false;
   std::string file_name, title, comment, alt_txt, bytes;
-  std::string status = "planned", channel_id, file_id, error;
+  Status status = Status::planned;
+  std::string channel_id, file_id, error;
   int attempts = 0;
 };
 
@@ -35,12 +44,10 @@ std::vector<Item> in_doubt(Database& db, std::string_view region);
 int resend_in_doubt(Database& db, std::string_view region);
 
 // Records a step: the DM channel, the Slack file id, the status and the error (empty clears).
-void record(Database& db, long id, std::string_view status, std::string_view channel_id, std::string_view file_id,
+void record(Database& db, long id, Status status, std::string_view channel_id, std::string_view file_id,
             std::string_view error);
 
-// A delivery's status: planned → uploading (Slack gave a file id) → uploaded (the bytes are
-// stored; the share may be under way) → sent; or skipped (recipient gone), failed, or in_doubt
-// (the share's outcome is unknown and could not be checked: a person decides).
+// How many deliveries are in each status.
 struct Counts {
   int planned = 0, uploading = 0, uploaded = 0, sent = 0, skipped = 0, failed = 0, in_doubt = 0;
   int pending() const { return planned + uploading + uploaded; }

@@ -9,6 +9,7 @@
 
 #include "paxstats/db/database.hpp"
 #include "paxstats/parse_issue.hpp"
+#include "paxstats/role.hpp"
 
 namespace paxstats::db {
 
@@ -53,7 +54,7 @@ struct StoredMessage {
 
 struct AttendeeRecord {
   std::optional<std::string> user_id, name;  // exactly one
-  std::string role;                          // q, coq, pax, fng
+  Role role = Role::pax;
 };
 
 struct BeatdownRecord {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "paxstats/parse_issue.hpp"
+#include "paxstats/role.hpp"
 
 namespace paxstats::mining {
 
@@ -23,6 +24,16 @@ struct Person {
 };
 
 using paxstats::ParseIssue;
+using paxstats::Role;
+
+// Where a backblast's fields were read: its text, its blocks (the text empty or no backblast),
+// or a form app's message metadata.
+enum class Source { text, blocks, metadata };
+// Where its date came from: a date field, a date in the title line, or the day it was posted.
+enum class DateSource { field, title, posted_at };
+NLOHMANN_JSON_SERIALIZE_ENUM(Source, {{Source::text, "text"}, {Source::blocks, "blocks"}, {Source::metadata, "metadata"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(DateSource,
+                             {{DateSource::field, "field"}, {DateSource::title, "title"}, {DateSource::posted_at, "posted_at"}})
 
 struct ChannelInfo {
   std::string id;
@@ -59,10 +70,10 @@ struct MessageView {
 
 struct Backblast {
   bool is_backblast = false;
-  std::string source;  // where the fields came from: "text", "blocks" or "metadata"
+  Source source = Source::text;  // where the fields came from
   std::string title;
   date::year_month_day date{};
-  std::string date_source;                 // "field", "title" (a date in the title line) or "posted_at"
+  DateSource date_source = DateSource::posted_at;  // where the date came from
   std::optional<std::string> ao_channel_id;
   std::optional<std::string> ao_name;      // the AO as written when it is not a channel mention
   std::optional<Person> q;
@@ -76,10 +87,10 @@ struct Backblast {
   std::vector<ParseIssue> warnings, errors;
 
   int effective_count() const { return count ? *count : derived_count; }
-  // The role of an attendee: "q", "coq", "fng" or "pax".
-  std::string role_of(const Person& p) const;
+  // The role of an attendee.
+  Role role_of(const Person& p) const;
   // The role of each of `pax`, in order (linear time: use it for whole lists).
-  std::vector<std::string> roles() const;
+  std::vector<Role> roles() const;
 };
 
 // Reads a Slack message as a backblast. Detection: a line starting with Backblast, Back Blast,

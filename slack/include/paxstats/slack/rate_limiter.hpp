@@ -47,6 +47,15 @@ class RateLimiter {
   void block(std::string_view workspace, std::string_view method, std::string_view channel,
              std::chrono::milliseconds retry_after);
 
+  // Slack refused the token itself (ok:false "ratelimited" on any method): nothing starts on any
+  // lane of the workspace for retry_after from now.
+  void pause_workspace(std::string_view workspace, std::chrono::milliseconds retry_after);
+
+  // Lanes kept at most (one per method and workspace, and per channel for chat.postMessage):
+  // past this, idle lanes whose waits are over are forgotten (they hold nothing worth keeping).
+  static constexpr size_t kMaxLanes = 4096;
+  size_t lanes() const;
+
   Clock& clock() { return clock_; }
   long throttled() const;  // 429s reported through block()
 
@@ -57,21 +66,25 @@ class RateLimiter {
     SteadyTime next_start{};
     SteadyTime blocked_until{};
   };
-  Lane& lane(std::string_view workspace, std::string_view method, std::string_view channel);
+  std::shared_ptr<Lane> lane(std::string_view workspace, std::string_view method, std::string_view channel);
+  void forget_idle_lanes();  // with mu_ held
 
   Clock& clock_;
   std::chrono::milliseconds minute_;
   mutable std::mutex mu_;
   std::map<std::string, Rate, std::less<>> overrides_;
-  std::map<std::string, std::unique_ptr<Lane>, std::less<>> lanes_;
+  std::map<std::string, std::shared_ptr<Lane>, std::less<>> lanes_;
+  std::map<std::string, SteadyTime, std::less<>> paused_;  // workspace → no request before
+  SteadyTime last_sweep_{};
   long throttled_ = 0;
 
  public:
   class Lease {
    public:
-    explicit Lease(std::unique_lock<std::mutex> lock) : lock_(std::move(lock)) {}
+    Lease(std::shared_ptr<Lane> lane, std::unique_lock<std::mutex> lock) : lane_(std::move(lane)), lock_(std::move(lock)) {}
 
    private:
+    std::shared_ptr<Lane> lane_;  // kept while held: a held lane is never forgotten
     std::unique_lock<std::mutex> lock_;
   };
 };

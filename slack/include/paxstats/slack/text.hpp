@@ -1,5 +1,5 @@
 #pragma once
-#include <nlohmann/json.hpp>
+// Text for Slack messages.
 #include <string>
 #include <string_view>
 
@@ -17,18 +17,6 @@ inline std::string escape_text(std::string_view s) {
     else out += c;
   }
   return out;
-}
-
-// True when a files.info / completeUploadExternal file object shows the file shared in channel.
-inline bool file_shared_in(const nlohmann::json& file, const std::string& channel) {
-  if (file.contains("shares"))
-    for (const char* kind : {"public", "private"})
-      if (file["shares"].contains(kind) && file["shares"][kind].contains(channel)) return true;
-  for (const char* list : {"channels", "groups", "ims"})
-    if (file.contains(list) && file[list].is_array())
-      for (const auto& c : file[list])
-        if (c == channel) return true;
-  return false;
 }
 
 }  // namespace paxstats::slack
