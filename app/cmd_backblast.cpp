@@ -21,11 +21,13 @@ namespace {
 // (a time without an offset is local to the region's zone).
 std::chrono::sys_seconds parse_instant(const std::string& text, const date::time_zone* zone) {
   const auto bad = [&] {
-    return UserError("--posted-at \"" + text + "\" is not a time: use ISO 8601, e.g. 2024-03-05T06:30:00-06:00 or 2024-03-05");
+    return UserError("--posted-at \"" + text +
+                     "\" is not a time: use ISO 8601, e.g. 2024-03-05T06:30:00-06:00 or 2024-03-05");
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, n = 0;
   if (std::sscanf(text.c_str(), "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3) throw bad();
-  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
+  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)},
+                                 date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) throw bad();
   std::string rest = text.substr(static_cast<size_t>(n));
   if (!rest.empty()) {
@@ -43,8 +45,8 @@ std::chrono::sys_seconds parse_instant(const std::string& text, const date::time
   if (rest.empty()) return zone->to_sys(date::local_days{ymd} + clock, date::choose::earliest);
   if (rest == "Z") return date::sys_days{ymd} + clock;
   int oh = 0, om = 0;
-  if ((rest[0] == '+' || rest[0] == '-') &&
-      (std::sscanf(rest.c_str() + 1, "%2d:%2d", &oh, &om) == 2 || std::sscanf(rest.c_str() + 1, "%2d%2d", &oh, &om) == 2)) {
+  if ((rest[0] == '+' || rest[0] == '-') && (std::sscanf(rest.c_str() + 1, "%2d:%2d", &oh, &om) == 2 ||
+                                             std::sscanf(rest.c_str() + 1, "%2d%2d", &oh, &om) == 2)) {
     const auto offset = std::chrono::hours(oh) + std::chrono::minutes(om);
     return date::sys_days{ymd} + clock - (rest[0] == '+' ? offset : -offset);
   }
@@ -64,8 +66,10 @@ void add_backblast_commands(CLI::App& root, Context& ctx) {
       "parse",
       "Read one message's text on stdin and print what paxstats reads from it, as JSON (\"is_backblast\" says "
       "whether it is one; then check \"errors\" and \"warnings\"). Exit 0: read; 2: bad options");
-  parse->add_option("--posted-at", a->posted_at, "When it was posted (ISO 8601; default now, or PAXSTATS_NOW): the date when none is written");
-  parse->add_option("--channel", a->channel, "Channel id it was posted in: the AO when none is written")->capture_default_str();
+  parse->add_option("--posted-at", a->posted_at,
+                    "When it was posted (ISO 8601; default now, or PAXSTATS_NOW): the date when none is written");
+  parse->add_option("--channel", a->channel, "Channel id it was posted in: the AO when none is written")
+      ->capture_default_str();
   parse->add_option("--tz", a->tz, "Region time zone (default: the region's, else $TZ, else UTC)");
   parse->add_option("--region", a->region, "Use this region's time zone and channels (AO names) from the database");
   parse->callback([&ctx, a] {
@@ -84,9 +88,7 @@ void add_backblast_commands(CLI::App& root, Context& ctx) {
       }
       db::validate_time_zone(tz);
       mining::ParseContext context(tz, channels);
-      const auto posted = a->posted_at.empty()
-                              ? ctx.business_now()
-                              : parse_instant(a->posted_at, context.zone());
+      const auto posted = a->posted_at.empty() ? ctx.business_now() : parse_instant(a->posted_at, context.zone());
       std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
       auto b = mining::parse_backblast({text, nullptr, nullptr, a->channel, posted}, context);
       std::cout << mining::to_json(b).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";

@@ -25,7 +25,8 @@ void refuse_if_external(const char* what) {
 }  // namespace
 
 void add_db_commands(CLI::App& root, Context& ctx) {
-  auto* db = root.add_subcommand("db", "The database: the private PostgreSQL cluster (when DATABASE_URL is unset) and migrations");
+  auto* db = root.add_subcommand(
+      "db", "The database: the private PostgreSQL cluster (when DATABASE_URL is unset) and migrations");
   db->require_subcommand(1);
 
   db->add_subcommand("start", "Start the private cluster (initialised on first use); a no-op when it runs")
@@ -70,8 +71,9 @@ void add_db_commands(CLI::App& root, Context& ctx) {
           std::cout << "database: private cluster\n"
                     << "cluster:  " << s.cluster_dir.string() << "\n"
                     << "status:   "
-                    << (s.running ? "running (pid " + std::to_string(*s.pid) + ")"
-                                  : s.initialized ? "stopped" : "not created yet (paxstats db start creates it)")
+                    << (s.running       ? "running (pid " + std::to_string(*s.pid) + ")"
+                        : s.initialized ? "stopped"
+                                        : "not created yet (paxstats db start creates it)")
                     << "\n"
                     << "socket:   " << s.socket_dir.string() << "\n"
                     << "log:      " << s.log_file.string() << "\n"
@@ -82,8 +84,10 @@ void add_db_commands(CLI::App& root, Context& ctx) {
 
   db->add_subcommand("url", "Print the connection URL (for psql \"$(paxstats db url)\")")->callback([&ctx] {
     ctx.action = [&ctx] {
-      if (external_database()) std::cout << std::getenv("DATABASE_URL") << "\n";
-      else std::cout << db::EmbeddedPostgres({.home = ctx.home}).url() << "\n";
+      if (external_database())
+        std::cout << std::getenv("DATABASE_URL") << "\n";
+      else
+        std::cout << db::EmbeddedPostgres({.home = ctx.home}).url() << "\n";
       return 0;
     };
   });

@@ -41,8 +41,9 @@ void add_demo_command(CLI::App& root, Context& ctx) {
                 << " messages, " << s.beatdowns << " beatdowns from " << s.first_date << " to " << s.last_date << "\n"
                 << "             ground truth of every beatdown: " << (dir / "export" / "truth.json").string() << "\n";
       auto r = mining::import_export(conn, "demo", dir / "export");
-      std::printf("  import:    %ld messages in %.1f s (%ld new, %ld updated); %ld beatdowns derived, %ld with warnings\n",
-                  r.messages, r.seconds, r.inserted, r.updated, r.derived.beatdowns, r.derived.with_warnings);
+      std::printf(
+          "  import:    %ld messages in %.1f s (%ld new, %ld updated); %ld beatdowns derived, %ld with warnings\n",
+          r.messages, r.seconds, r.inserted, r.updated, r.derived.beatdowns, r.derived.with_warnings);
       // The generated region ends on the last day of a month: that month is complete.
       const std::string month = db::report::latest_month(conn, "demo").value_or("");
       const auto top = db::report::leaderboard(conn, "demo", db::report::month(month), std::nullopt, 5);
@@ -51,7 +52,8 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       std::cout << "\n";
       // The monthly run for the region's last month, written to a folder instead of Slack.
       const std::string firstf =
-          nlohmann::json::parse(std::ifstream(dir / "export" / "truth.json"))["region"]["firstf_channel"].get<std::string>();
+          nlohmann::json::parse(std::ifstream(dir / "export" / "truth.json"))["region"]["firstf_channel"]
+              .get<std::string>();
       db::set_region(conn, "demo", {{"firstf_channel", firstf}});
       // Kotter: the whole list to #site-qs, and each AO's list to its most frequent Q as site Q.
       if (auto site_qs = db::channel_id_named(conn, "demo", "site-qs"))
@@ -59,10 +61,11 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       for (const auto& [ao, user] : db::report::most_frequent_qs(conn, "demo")) db::set_site_q(conn, "demo", ao, user);
       auto plan = reports::plan_monthly(conn, "demo", month);
       const auto index = reports::write_outbox_folder(plan, dir / "outbox" / month);
-      std::cout << "  report:    " << plan.deliveries.size() << " charts of the " << month
-                << " monthly run (DMs, AO channels, 1st-F, awards, Kotter), nothing sent\n"
-                << "\nOpen " << index.string() << " to see every chart with its recipient and message.\n"
-                << "Explore: psql \"$(paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n";
+      std::cout
+          << "  report:    " << plan.deliveries.size() << " charts of the " << month
+          << " monthly run (DMs, AO channels, 1st-F, awards, Kotter), nothing sent\n"
+          << "\nOpen " << index.string() << " to see every chart with its recipient and message.\n"
+          << "Explore: psql \"$(paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n";
       return 0;
     };
   });

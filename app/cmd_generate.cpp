@@ -22,8 +22,10 @@ void add_generate_command(CLI::App& root, Context& ctx) {
   cmd->add_option("--seed", args->opt.seed, "Random seed: same seed and options, same bytes")->capture_default_str();
   cmd->add_option("--end", args->opt.end, "Last day generated (YYYY-MM-DD)")->capture_default_str();
   cmd->add_option("--tz", args->opt.tz, "Region time zone (IANA)")->capture_default_str();
-  cmd->add_option("--aos", args->opt.aos, "AO channels (0: 15, or one per 12 PAX for large regions)")->capture_default_str();
-  cmd->add_option("--chatter", args->opt.chatter_per_pax_day, "Chatter messages per PAX per day")->capture_default_str();
+  cmd->add_option("--aos", args->opt.aos, "AO channels (0: 15, or one per 12 PAX for large regions)")
+      ->capture_default_str();
+  cmd->add_option("--chatter", args->opt.chatter_per_pax_day, "Chatter messages per PAX per day")
+      ->capture_default_str();
   cmd->callback([&ctx, args] {
     ctx.action = [args] {
       auto s = mining::generate_workspace(args->opt, args->out);

@@ -33,11 +33,13 @@ void add_import_commands(CLI::App& root, Context& ctx) {
   };
   auto a = std::make_shared<Args>();
   auto* imp = root.add_subcommand(
-      "import", "Import a Slack export (.zip or unpacked folder) into a region and derive its beatdowns. All or nothing; "
-                "importing again updates only what is newer");
+      "import",
+      "Import a Slack export (.zip or unpacked folder) into a region and derive its beatdowns. All or nothing; "
+      "importing again updates only what is newer");
   imp->add_option("PATH", a->path, "The export: Slack's .zip or its unpacked folder")->required();
   imp->add_option("--region", a->region, "Region slug")->required();
-  imp->add_flag("--skip-bad-files", a->skip, "Import the rest when some day files are damaged, and list those left out");
+  imp->add_flag("--skip-bad-files", a->skip,
+                "Import the rest when some day files are damaged, and list those left out");
   imp->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       db::Database conn(database_url(ctx));
@@ -67,9 +69,11 @@ void add_import_commands(CLI::App& root, Context& ctx) {
   };
   auto sa = std::make_shared<SyncArgs>();
   auto* sy = root.add_subcommand(
-      "sync", "Bring a region up to date through Slack's Web API (users, channels, history since the last sync, threads)");
+      "sync",
+      "Bring a region up to date through Slack's Web API (users, channels, history since the last sync, threads)");
   sy->add_option("--region", sa->region, "Region slug")->required();
-  sy->add_option("--lookback-days", sa->lookback, "Re-read this many days before the newest stored message (edits, late replies)")
+  sy->add_option("--lookback-days", sa->lookback,
+                 "Re-read this many days before the newest stored message (edits, late replies)")
       ->capture_default_str();
   sy->add_flag("--no-join", sa->no_join, "Do not join public AO channels the bot is not in");
   sy->add_flag("--nonmarketplace", sa->nonmarketplace,
@@ -98,10 +102,11 @@ void add_import_commands(CLI::App& root, Context& ctx) {
       o.progress = &std::cerr;
       o.progress_is_tty = isatty(STDERR_FILENO) != 0;
       auto r = mining::sync(conn, region.slug, client, o);
-      std::printf("synced %s (%s, %s) in %.1f s: %ld of %ld channels read, %ld archived and up to date, %zu skipped; "
-                  "%ld pages, %ld messages (%ld new, %ld updated), %ld threads\n",
-                  region.slug.c_str(), r.team_name.c_str(), r.team_id.c_str(), r.seconds, r.channels_read, r.channels,
-                  r.channels_up_to_date, r.skipped.size(), r.pages, r.messages, r.inserted, r.updated, r.threads);
+      std::printf(
+          "synced %s (%s, %s) in %.1f s: %ld of %ld channels read, %ld archived and up to date, %zu skipped; "
+          "%ld pages, %ld messages (%ld new, %ld updated), %ld threads\n",
+          region.slug.c_str(), r.team_name.c_str(), r.team_id.c_str(), r.seconds, r.channels_read, r.channels,
+          r.channels_up_to_date, r.skipped.size(), r.pages, r.messages, r.inserted, r.updated, r.threads);
       print_derived(r.derived, region.slug);
       for (const auto& sk : r.skipped) std::cout << "  skipped " << sk.name << ": " << sk.reason << "\n";
       return 0;
@@ -109,7 +114,8 @@ void add_import_commands(CLI::App& root, Context& ctx) {
   });
 
   auto region = std::make_shared<std::string>();
-  auto* rep = root.add_subcommand("reparse", "Rebuild a region's beatdowns, attendance and parse issues from its stored messages");
+  auto* rep = root.add_subcommand("reparse",
+                                  "Rebuild a region's beatdowns, attendance and parse issues from its stored messages");
   rep->add_option("--region", *region, "Region slug")->required();
   rep->callback([&ctx, region] {
     ctx.action = [&ctx, region] {

@@ -112,7 +112,8 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       for (const auto& other : db::list_regions(conn))
         if (other.slug != changed.slug && other.token_env == changed.token_env && other.active && changed.active)
           std::cerr << "paxstats: warning: regions " << changed.slug << " and " << other.slug << " both read their bot "
-                    << "token from " << changed.token_env << "; if they are different Slack workspaces, give each its own "
+                    << "token from " << changed.token_env
+                    << "; if they are different Slack workspaces, give each its own "
                     << "(paxstats region set " << changed.slug << " token_env=SLACK_BOT_TOKEN_" << upper << ")\n";
       return 0;
     };
@@ -143,8 +144,9 @@ void add_region_commands(CLI::App& root, Context& ctx) {
         }
         for (const auto& u : args->users) {
           const bool changed = db::set_opt_out(conn, args->slug, u, out, "cli");
-          std::cout << u << (out ? (changed ? ": opted out of DMs" : ": had already opted out")
-                                 : (changed ? ": DMs back on" : ": had not opted out"))
+          std::cout << u
+                    << (out ? (changed ? ": opted out of DMs" : ": had already opted out")
+                            : (changed ? ": DMs back on" : ": had not opted out"))
                     << "\n";
         }
         return 0;
@@ -156,7 +158,8 @@ void add_region_commands(CLI::App& root, Context& ctx) {
     std::string slug, channel, user;
   };
   auto site_q = std::make_shared<SiteQArgs>();
-  auto* sq = region->add_subcommand("site-q", "Set an AO's site Q (the Kotter report DMs them their AO's list); no USER clears");
+  auto* sq = region->add_subcommand("site-q",
+                                    "Set an AO's site Q (the Kotter report DMs them their AO's list); no USER clears");
   sq->add_option("SLUG", site_q->slug, "Region slug")->required();
   sq->add_option("CHANNEL", site_q->channel, "The AO's channel id, e.g. C0123ABCD")->required();
   sq->add_option("USER", site_q->user, "The site Q's Slack user id, e.g. U0123ABCD");
@@ -174,7 +177,8 @@ void add_region_commands(CLI::App& root, Context& ctx) {
   };
   auto alias = std::make_shared<AliasArgs>();
   auto* al = region->add_subcommand(
-      "alias", "Typed names that are a Slack user: list them (with how many posts each moves), add NAME USER, remove NAME");
+      "alias",
+      "Typed names that are a Slack user: list them (with how many posts each moves), add NAME USER, remove NAME");
   al->add_option("SLUG", alias->slug, "Region slug")->required();
   al->add_option("ACTION", alias->action, "add or remove; none: list")->check(CLI::IsMember({"add", "remove"}));
   al->add_option("NAME", alias->name, "The name as it was typed in backblasts, e.g. \"Dozer\"");
@@ -184,10 +188,13 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       if (alias->action == "add") {
         if (alias->name.empty() || alias->user.empty())
-          throw UserError("region alias " + alias->slug + " add takes the typed name and the user id: "
-                          "paxstats region alias " + alias->slug + " add \"Dozer\" U0123ABCD");
+          throw UserError("region alias " + alias->slug +
+                          " add takes the typed name and the user id: "
+                          "paxstats region alias " +
+                          alias->slug + " add \"Dozer\" U0123ABCD");
         db::confirm_alias(conn, alias->slug, alias->name, alias->user);
-        std::cout << "\"" << alias->name << "\" is " << alias->user << " (confirmed): their posts count as one person\n";
+        std::cout << "\"" << alias->name << "\" is " << alias->user
+                  << " (confirmed): their posts count as one person\n";
         return 0;
       }
       if (alias->action == "remove") {
@@ -195,7 +202,8 @@ void add_region_commands(CLI::App& root, Context& ctx) {
           throw UserError("region alias " + alias->slug + " remove takes the typed name: paxstats region alias " +
                           alias->slug + " remove \"Dozer\"");
         const bool was = db::remove_alias(conn, alias->slug, alias->name);
-        std::cout << "\"" << alias->name << "\" " << (was ? "is no longer" : "was not") << " a user's alias, and will not be matched again\n";
+        std::cout << "\"" << alias->name << "\" " << (was ? "is no longer" : "was not")
+                  << " a user's alias, and will not be matched again\n";
         return 0;
       }
       if (!alias->name.empty()) throw UserError("region alias: say add or remove before the name");

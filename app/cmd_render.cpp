@@ -16,7 +16,8 @@ render::Format format_of(const std::filesystem::path& p) {
   if (ext == ".png") return render::Format::png;
   if (ext == ".svg") return render::Format::svg;
   if (ext == ".pdf") return render::Format::pdf;
-  throw UserError("-o " + p.string() + ": the file name must end in .png, .svg or .pdf (or give a folder for several specs)");
+  throw UserError("-o " + p.string() +
+                  ": the file name must end in .png, .svg or .pdf (or give a folder for several specs)");
 }
 
 void write(const std::filesystem::path& p, const std::string& bytes) {
@@ -34,9 +35,12 @@ void add_render_command(CLI::App& root, Context& ctx) {
   };
   auto a = std::make_shared<Args>();
   auto* cmd = root.add_subcommand("render", "Draw chart spec(s) (JSON, see render/README.md) to PNG, SVG or PDF");
-  cmd->add_option("--spec", a->spec, "A JSON file holding one chart spec or a list of them")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--spec", a->spec, "A JSON file holding one chart spec or a list of them")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("-o,--out", a->out, "Output file (.png/.svg/.pdf) for one spec, or a folder for a list")->required();
-  cmd->add_option("--format", a->format, "Format of the files written into a folder: png, svg or pdf")->capture_default_str();
+  cmd->add_option("--format", a->format, "Format of the files written into a folder: png, svg or pdf")
+      ->capture_default_str();
   cmd->add_flag("--alt", a->alt, "Also print each chart's alt text");
   cmd->callback([&ctx, a] {
     ctx.action = [a] {
@@ -46,8 +50,9 @@ void add_render_command(CLI::App& root, Context& ctx) {
       if (spec.is_array()) {
         const std::filesystem::path dir = a->out;
         if (dir.has_extension())
-          throw UserError(a->spec + " holds " + std::to_string(spec.size()) + " charts: -o must name a folder for them, not \"" +
-                          a->out + "\" (use --format to choose png, svg or pdf)");
+          throw UserError(a->spec + " holds " + std::to_string(spec.size()) +
+                          " charts: -o must name a folder for them, not \"" + a->out +
+                          "\" (use --format to choose png, svg or pdf)");
         std::filesystem::create_directories(dir);
         const auto fmt = format_of("x." + a->format);
         for (size_t i = 0; i < spec.size(); ++i) {

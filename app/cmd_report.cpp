@@ -55,7 +55,8 @@ namespace {
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
   const std::string token = slack::bot_token_from_env(region.token_env, region.slug);
-  return std::make_unique<slack::Client>(slack::ClientOptions{.token = token, .workspace = region.team_id.value_or(region.slug)});
+  return std::make_unique<slack::Client>(
+      slack::ClientOptions{.token = token, .workspace = region.team_id.value_or(region.slug)});
 }
 
 }  // namespace
@@ -86,8 +87,8 @@ int send(db::Database& conn, const std::string& slug) {
   // Slack's failures are the environment's, not a bug: exit 2, with what to do said above.
   if (r.failed > 0 || c.pending() > 0 || c.in_doubt > 0) {
     std::cerr << "paxstats: not everything was delivered (" << r.failed << " failed, " << c.in_doubt << " in doubt, "
-              << c.pending()
-              << " pending); fix what the lines above say, then run paxstats deliver --region " << region.slug << "\n";
+              << c.pending() << " pending); fix what the lines above say, then run paxstats deliver --region "
+              << region.slug << "\n";
     return 2;
   }
   return 0;
@@ -100,13 +101,16 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   };
   auto st = std::make_shared<StatsArgs>();
   auto* stats = root.add_subcommand(
-      "stats", "One person's chart now, as their monthly DM draws it (their year so far by month and AO): to a PNG, "
-               "or with --send to their DM (what \"/paxstats me\" does)");
+      "stats",
+      "One person's chart now, as their monthly DM draws it (their year so far by month and AO): to a PNG, "
+      "or with --send to their DM (what \"/paxstats me\" does)");
   stats->add_option("--region", st->region, "Region slug")->required();
   stats->add_option("--user", st->user, "Slack user id, e.g. U0123ABCD")->required();
   stats->add_option("--year", st->year, "A past year, YYYY (default: this year, up to today)");
   auto* out_opt = stats->add_option("-o,--out", st->out, "PNG to write (default stats-USER.png here)");
-  stats->add_flag("--send", st->send, "DM it to the user through Slack (the region's bot token) instead of writing a PNG")
+  stats
+      ->add_flag("--send", st->send,
+                 "DM it to the user through Slack (the region's bot token) instead of writing a PNG")
       ->excludes(out_opt);
   stats->callback([&ctx, st] {
     ctx.action = [&ctx, st] {
@@ -125,7 +129,8 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       }
       if (st->send) {
         if (db::is_opted_out(conn, st->region, st->user))
-          throw UserError(st->user + " opted out of DMs (paxstats region opt-in " + st->region + " " + st->user + " undoes it)");
+          throw UserError(st->user + " opted out of DMs (paxstats region opt-in " + st->region + " " + st->user +
+                          " undoes it)");
         reports::send_to_user(*region_client(conn, st->region), st->user, *d);
         std::cout << "sent to " << st->user << " by DM\n";
         return 0;
@@ -150,8 +155,9 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   auto* deliver_cmd = root.add_subcommand(
       "deliver", "Send a region's pending deliveries to Slack (resumes an interrupted run); lists those in doubt");
   deliver_cmd->add_option("--region", *region_arg, "Region slug")->required();
-  deliver_cmd->add_flag("--resend-in-doubt", *resend,
-                        "Send again the deliveries in doubt (whose share may have gone out): only after looking in Slack");
+  deliver_cmd->add_flag(
+      "--resend-in-doubt", *resend,
+      "Send again the deliveries in doubt (whose share may have gone out): only after looking in Slack");
   deliver_cmd->callback([&ctx, region_arg, resend] {
     ctx.action = [&ctx, region_arg, resend] {
       db::Database conn(database_url(ctx));
@@ -166,15 +172,18 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   std::string names;
   for (const auto& n : reports::report_names()) names += (names.empty() ? "" : ",") + n;
   auto* monthly = report->add_subcommand(
-      "monthly", "A region's monthly charts: planned into the delivery outbox and sent to Slack (exactly once; a rerun "
-                 "resumes), or written to a folder with --outbox / --dry-run");
+      "monthly",
+      "A region's monthly charts: planned into the delivery outbox and sent to Slack (exactly once; a rerun "
+      "resumes), or written to a folder with --outbox / --dry-run");
   monthly->add_option("--region", a->region, "Region slug")->required();
   monthly->add_option("--month", a->month, "The month reported, YYYY-MM (local to the region)")->required();
   monthly->add_option("--only", a->only, "Only these reports: " + names);
   monthly->add_flag("--dry-run", a->dry_run, "Send nothing; write the outbox to $PAXSTATS_HOME/outbox/REGION/MONTH");
   monthly->add_option("--outbox", a->outbox, "Send nothing; write every chart, index.html and deliveries.json here");
-  monthly->add_flag("--allow-partial", a->allow_partial, "Report the month under way (so far), not only one that has ended");
-  monthly->add_flag("--allow-empty", a->allow_empty, "Report a month without any beatdown (normally refused: no data yet?)");
+  monthly->add_flag("--allow-partial", a->allow_partial,
+                    "Report the month under way (so far), not only one that has ended");
+  monthly->add_flag("--allow-empty", a->allow_empty,
+                    "Report a month without any beatdown (normally refused: no data yet?)");
   monthly->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       std::vector<std::string> only;
@@ -197,7 +206,8 @@ void add_report_commands(CLI::App& root, Context& ctx) {
         for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
         return send(conn, a->region);
       }
-      const auto dir = a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
+      const auto dir =
+          a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
       ProgressBar bar;
       std::vector<std::string> problems;
       const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar), &problems);

@@ -33,7 +33,8 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       "its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no public "
       "URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (PORT 0: any free port)")->capture_default_str();
-  serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")->capture_default_str();
+  serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")
+      ->capture_default_str();
   serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
   serve->callback([&ctx, a] {
     ctx.action = [&ctx, a] {

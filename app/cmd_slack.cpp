@@ -14,8 +14,9 @@ namespace {
 slack::Client make_client() {
   const char* token = std::getenv("SLACK_BOT_TOKEN");
   if (!token || !*token)
-    throw UserError("SLACK_BOT_TOKEN is not set: export the bot token (xoxb-…) from the Slack app's "
-                    "OAuth & Permissions page.");
+    throw UserError(
+        "SLACK_BOT_TOKEN is not set: export the bot token (xoxb-…) from the Slack app's "
+        "OAuth & Permissions page.");
   return slack::Client({.token = token});
 }
 
@@ -38,8 +39,8 @@ void add_slack_commands(CLI::App& root, Context& ctx) {
       // Scopes paxstats needs; files:read lets it check a share whose answer was lost.
       const std::string scopes = "," + me.value("scopes", std::string()) + ",";
       std::string missing;
-      for (const char* s : {"chat:write", "files:write", "files:read", "im:write", "users:read", "channels:history",
-                            "channels:read"})
+      for (const char* s :
+           {"chat:write", "files:write", "files:read", "im:write", "users:read", "channels:history", "channels:read"})
         if (scopes != ",," && scopes.find("," + std::string(s) + ",") == std::string::npos)
           missing += (missing.empty() ? "" : ", ") + std::string(s);
       if (!missing.empty()) {
@@ -67,7 +68,8 @@ void add_slack_commands(CLI::App& root, Context& ctx) {
   up->callback([&ctx, a] {
     ctx.action = [a] {
       if (a->channel.empty() && a->user.empty()) throw UserError("say where the file goes: --channel C… or --user U…");
-      if (a->alt.size() > 1000) throw UserError("--alt is " + std::to_string(a->alt.size()) + " characters; Slack takes at most 1000");
+      if (a->alt.size() > 1000)
+        throw UserError("--alt is " + std::to_string(a->alt.size()) + " characters; Slack takes at most 1000");
       std::ifstream in(a->file, std::ios::binary);
       std::stringstream bytes;
       bytes << in.rdbuf();
@@ -76,11 +78,16 @@ void add_slack_commands(CLI::App& root, Context& ctx) {
       std::string channel = a->channel;
       if (!a->user.empty()) channel = client.open_dm(a->user);
       const std::string name = std::filesystem::path(a->file).filename().string();
-      auto r = client.upload({.filename = name, .bytes = bytes.str(), .title = a->title.empty() ? name : a->title,
-                              .alt_txt = a->alt, .channel_id = channel, .initial_comment = a->comment,
+      auto r = client.upload({.filename = name,
+                              .bytes = bytes.str(),
+                              .title = a->title.empty() ? name : a->title,
+                              .alt_txt = a->alt,
+                              .channel_id = channel,
+                              .initial_comment = a->comment,
                               .thread_ts = a->thread});
       if (!r.ok) throw slack::SlackError(r.result, channel);
-      std::cout << "shared " << name << " (" << bytes.str().size() << " bytes) as " << r.file_id << " in " << channel << "\n";
+      std::cout << "shared " << name << " (" << bytes.str().size() << " bytes) as " << r.file_id << " in " << channel
+                << "\n";
       return 0;
     };
   });

@@ -15,11 +15,13 @@ int main(int argc, char** argv) {
   paxstats::slack::fake::FakeSlack::Options o;
   std::string export_dir;
   bool fast = false;
-  CLI::App app{"paxstats-fake-slack — a local fake of Slack's Web API (paging, rate limits, errors, the 3-step "
-               "upload). Prints its URL; point SLACK_API_BASE_URL at it and use its token as SLACK_BOT_TOKEN."};
+  CLI::App app{
+      "paxstats-fake-slack — a local fake of Slack's Web API (paging, rate limits, errors, the 3-step "
+      "upload). Prints its URL; point SLACK_API_BASE_URL at it and use its token as SLACK_BOT_TOKEN."};
   app.add_option("--port", o.port, "Port on 127.0.0.1 (default: any free port)");
   app.add_option("--token", o.token, "The bot token it accepts")->capture_default_str();
-  app.add_option("--export", export_dir, "Serve the workspace in this unpacked Slack export (channels, users, messages)");
+  app.add_option("--export", export_dir,
+                 "Serve the workspace in this unpacked Slack export (channels, users, messages)");
   app.add_flag("--nonmarketplace", o.nonmarketplace_history,
                "Apply Slack's 2025 limits for non-Marketplace apps: history at 1 request/min, 15 messages a page");
   app.add_flag("--no-rate-limits", fast, "Answer every request (no 429s)");

@@ -38,8 +38,8 @@ int usage_error(CLI::App& root, int argc, char** argv, const CLI::ParseError& e)
   std::string what = e.what();
   if (auto nl = what.find('\n'); nl != std::string::npos) what.resize(nl);
   if (!unknown.empty())
-    std::cerr << "paxstats: unknown command '" << unknown << "'" << (path == "paxstats" ? "" : " for " + path) << "; see "
-              << path << " --help\n";
+    std::cerr << "paxstats: unknown command '" << unknown << "'" << (path == "paxstats" ? "" : " for " + path)
+              << "; see " << path << " --help\n";
   else
     std::cerr << "paxstats: " << what << "; see " << path << " --help\n";
   return 2;

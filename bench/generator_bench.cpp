@@ -20,8 +20,8 @@ void BM_Generate(benchmark::State& state) {
     messages = s.messages;
   }
   state.counters["messages"] = static_cast<double>(messages);
-  state.counters["messages/s"] =
-      benchmark::Counter(static_cast<double>(messages) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["messages/s"] = benchmark::Counter(
+      static_cast<double>(messages) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_Generate)->Args({150, 12})->Args({1000, 36})->Unit(benchmark::kMillisecond)->Iterations(2);

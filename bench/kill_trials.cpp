@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   o.pax = pax;
   o.months = 1;
   mining::generate_workspace(o, work);
-  if (!db::sql::value(conn, "SELECT 1 FROM paxstats.regions WHERE slug = 'kt'")) db::add_region(conn, "kt", "Kill trials", "America/Chicago");
+  if (!db::sql::value(conn, "SELECT 1 FROM paxstats.regions WHERE slug = 'kt'"))
+    db::add_region(conn, "kt", "Kill trials", "America/Chicago");
   mining::import_export(conn, "kt", work);
   const auto truth = nlohmann::json::parse(std::ifstream(std::filesystem::path(work) / "truth.json"));
   db::set_region(conn, "kt", {{"firstf_channel", truth["region"]["firstf_channel"].get<std::string>()}});
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
   // about kills and lost answers, not pacing.
   auto client = [&] {
     auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(50));
-    return std::make_unique<slack::Client>(slack::ClientOptions{.token = fo.token, .base_url = fake.base_url(),
+    return std::make_unique<slack::Client>(slack::ClientOptions{.token = fo.token,
+                                                                .base_url = fake.base_url(),
                                                                 .limiter = limiter,
                                                                 .backoff_base = std::chrono::milliseconds(5)});
   };
@@ -88,7 +90,9 @@ int main(int argc, char** argv) {
     planned += static_cast<long>(plan.deliveries.size());
     // Lost answers after acting, at random shares of this trial.
     for (int k = 0; k < 3; ++k)
-      fake.inject({.kind = Fault::drop_connection, .method = "files.completeUploadExternal", .times = 1,
+      fake.inject({.kind = Fault::drop_connection,
+                   .method = "files.completeUploadExternal",
+                   .times = 1,
                    .after = static_cast<int>(rng() % plan.deliveries.size())});
     // Killed at a random moment, resumed, killed again, … then finished.
     for (int round = 0; round < 3; ++round) {
@@ -130,11 +134,11 @@ int main(int argc, char** argv) {
       if (n > 1) duplicated += n - 1;
       if (n == 0 && !doubt_files.count(d.file)) ++lost;
     }
-    std::fprintf(stderr, "trial %d: %zu deliveries, %d sent, %d in doubt, %d pending\n", t, plan.deliveries.size(), c.sent,
-                 c.in_doubt, c.pending());
+    std::fprintf(stderr, "trial %d: %zu deliveries, %d sent, %d in doubt, %d pending\n", t, plan.deliveries.size(),
+                 c.sent, c.in_doubt, c.pending());
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%d trials, %ld lost, %ld duplicated (%ld deliveries, %ld runs killed mid-way, %ld in doubt, %.0f s)\n", trials, lost,
-              duplicated, planned, kills, in_doubt, secs);
+  std::printf("%d trials, %ld lost, %ld duplicated (%ld deliveries, %ld runs killed mid-way, %ld in doubt, %.0f s)\n",
+              trials, lost, duplicated, planned, kills, in_doubt, secs);
   return lost == 0 && duplicated == 0 ? 0 : 1;
 }

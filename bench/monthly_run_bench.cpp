@@ -90,9 +90,10 @@ int main(int argc, char** argv) {
   }
   const int queued = reports::queue_plan(conn, plan);
   const double render_s = since(t);
-  std::printf("render phase: %zu charts planned in %.2f s, rendered and queued (%d) in %.2f s total; peak RSS %ld MB "
-              "(%ld MB before)\n",
-              plan.deliveries.size(), plan_s, queued, render_s, peak_rss_mb(), rss_before);
+  std::printf(
+      "render phase: %zu charts planned in %.2f s, rendered and queued (%d) in %.2f s total; peak RSS %ld MB "
+      "(%ld MB before)\n",
+      plan.deliveries.size(), plan_s, queued, render_s, peak_rss_mb(), rss_before);
 
   // Delivery phase against Slack's budgets.
   slack::fake::FakeSlack::Options o;
@@ -100,7 +101,8 @@ int main(int argc, char** argv) {
   slack::fake::FakeSlack fake(o);
   fake.load_export(work);
   fake.start();
-  auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(window_ms));
+  auto limiter =
+      std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(window_ms));
   slack::Client client({.token = o.token, .base_url = fake.base_url(), .limiter = limiter});
   t = Clock::now();
   const auto r = reports::deliver(conn, "bench", client);
@@ -130,11 +132,12 @@ int main(int argc, char** argv) {
   int duplicates = 0;
   for (const auto& [k, n] : per) duplicates += n - 1;
   std::printf("delivery: %d sent, %d skipped, %d failed in %.1f s; floor %.1f s (%s: %d calls); ratio %.3f\n", r.sent,
-              r.skipped, r.failed, deliver_s, floor_s, slowest.c_str(), calls[slowest], floor_s > 0 ? deliver_s / floor_s : 0);
+              r.skipped, r.failed, deliver_s, floor_s, slowest.c_str(), calls[slowest],
+              floor_s > 0 ? deliver_s / floor_s : 0);
   std::printf("           window %d ms; calls:", window_ms);
   for (const auto& [m, n] : calls) std::printf(" %s=%d", m.c_str(), n);
-  std::printf("; http_429=%d; files completed %d, duplicates %d, completed twice %d\n", throttled, completed, duplicates,
-              twice);
+  std::printf("; http_429=%d; files completed %d, duplicates %d, completed twice %d\n", throttled, completed,
+              duplicates, twice);
   for (const auto& why : r.reasons) std::printf("  %s\n", why.c_str());
   return r.failed == 0 && duplicates == 0 ? 0 : 1;
 }

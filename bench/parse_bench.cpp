@@ -15,8 +15,8 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 struct Corpus {
-  std::vector<json> messages;     // the backblast messages, blocks and metadata included
-  std::vector<json> chatter;      // other messages
+  std::vector<json> messages;  // the backblast messages, blocks and metadata included
+  std::vector<json> chatter;   // other messages
   std::vector<std::string> channel_of;
   std::unique_ptr<paxstats::mining::ParseContext> ctx;
 };
@@ -43,7 +43,8 @@ const Corpus& corpus() {
         for (const auto& day : fs::directory_iterator(dir / ch["name"].get<std::string>()))
           for (auto& m : load(day.path())) {
             m["_channel"] = ch["id"];
-            (keys.count({ch["id"].get<std::string>(), m["ts"].get<std::string>()}) ? k.messages : k.chatter).push_back(m);
+            (keys.count({ch["id"].get<std::string>(), m["ts"].get<std::string>()}) ? k.messages : k.chatter)
+                .push_back(m);
           }
       }
     k.ctx = std::make_unique<paxstats::mining::ParseContext>("America/Chicago", channels);
@@ -63,9 +64,9 @@ void run(benchmark::State& state, const std::vector<json>& messages) {
   size_t i = 0, backblasts = 0;
   for (auto _ : state) {
     const json& m = messages[i];
-    paxstats::mining::MessageView v{texts[i], m.contains("blocks") ? &m["blocks"] : nullptr,
-                                    m.contains("metadata") ? &m["metadata"] : nullptr, channels[i],
-                                    std::chrono::sys_seconds{std::chrono::seconds{std::stoll(m["ts"].get<std::string>())}}};
+    paxstats::mining::MessageView v{
+        texts[i], m.contains("blocks") ? &m["blocks"] : nullptr, m.contains("metadata") ? &m["metadata"] : nullptr,
+        channels[i], std::chrono::sys_seconds{std::chrono::seconds{std::stoll(m["ts"].get<std::string>())}}};
     auto b = paxstats::mining::parse_backblast(v, *c.ctx);
     backblasts += b.is_backblast;
     benchmark::DoNotOptimize(b);

@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / n;
     std::printf("paxstats scale=%.0f %dx%d: %.3f ms/chart, png %zu bytes\n", scale, static_cast<int>(640 * scale),
                 static_cast<int>(480 * scale), ms, png.size());
-    std::ofstream(std::string("/tmp/paxstats-render-bench-") + (scale == 1 ? "1x" : "2x") + ".png", std::ios::binary) << png;
+    std::ofstream(std::string("/tmp/paxstats-render-bench-") + (scale == 1 ? "1x" : "2x") + ".png", std::ios::binary)
+        << png;
   }
   return 0;
 }

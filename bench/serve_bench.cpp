@@ -50,13 +50,13 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 void summary(const char* what, std::vector<double> v) {
   std::sort(v.begin(), v.end());
   auto at = [&](double q) { return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
-  std::printf("%s: n=%zu p50=%.1f ms p99=%.1f ms max=%.1f ms\n", what, v.size(), at(0.50), at(0.99), v.empty() ? 0 : v.back());
+  std::printf("%s: n=%zu p50=%.1f ms p99=%.1f ms max=%.1f ms\n", what, v.size(), at(0.50), at(0.99),
+              v.empty() ? 0 : v.back());
 }
 
 httplib::Headers signed_headers(const std::string& body) {
-  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                            std::chrono::system_clock::now().time_since_epoch())
-                                            .count());
+  const std::string ts = std::to_string(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
   return {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", slack::compute_signature(kSecret, ts, body)}};
 }
 }  // namespace
@@ -151,8 +151,8 @@ int main(int argc, char** argv) {
       auto t0 = Clock::now();
       auto r = c.Get("/healthz");
       health.push_back(r && r->status == 200 ? ms(Clock::now() - t0) : 1e9);
-      const std::string body = "command=%2Fpaxstats&text=help&team_id=" + team + "&user_id=" + users.front() +
-                               "&channel_id=" + aos.front();
+      const std::string body =
+          "command=%2Fpaxstats&text=help&team_id=" + team + "&user_id=" + users.front() + "&channel_id=" + aos.front();
       t0 = Clock::now();
       r = c.Post("/slack/commands", signed_headers(body), body, "application/x-www-form-urlencoded");
       cmd.push_back(r && r->status == 200 ? ms(Clock::now() - t0) : 1e9);
@@ -171,8 +171,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < commands; ++i)
       threads.emplace_back([&, i] {
         httplib::Client c("127.0.0.1", port);
-        const std::string body = "command=%2Fpaxstats&text=me&team_id=" + team + "&user_id=" +
-                                 users[static_cast<size_t>(i) % users.size()] + "&channel_id=" + aos.front();
+        const std::string body = "command=%2Fpaxstats&text=me&team_id=" + team +
+                                 "&user_id=" + users[static_cast<size_t>(i) % users.size()] +
+                                 "&channel_id=" + aos.front();
         start.arrive_and_wait();
         const auto t0 = Clock::now();
         auto r = c.Post("/slack/commands", signed_headers(body), body, "application/x-www-form-urlencoded");
@@ -180,16 +181,20 @@ int main(int argc, char** argv) {
         if (r && r->status == 200) ++ok;
       });
     for (auto& t : threads) t.join();
-    std::printf("slash commands (%zu slow connections open): %d of %d acked 200\n", slow_fds.size(), ok.load(), commands);
+    std::printf("slash commands (%zu slow connections open): %d of %d acked 200\n", slow_fds.size(), ok.load(),
+                commands);
     for (int fd : slow_fds) ::close(fd);
     summary("  ack latency", lat);
     const auto t0 = Clock::now();
-    while (db::sql::value(conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status IN ('queued', 'running')") != "0")
+    while (db::sql::value(
+               conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status IN ('queued', 'running')") !=
+           "0")
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     int files = 0;
     for (const auto& f : fake.files()) files += f.completed;
-    std::printf("  their charts: %d DMs with a file, all sent %.1f s after the last ack (Slack budgets at a 1 s window)\n",
-                files, ms(Clock::now() - t0) / 1000);
+    std::printf(
+        "  their charts: %d DMs with a file, all sent %.1f s after the last ack (Slack budgets at a 1 s window)\n",
+        files, ms(Clock::now() - t0) / 1000);
   }
 
   // 2. A sustained stream of backblast events.
@@ -205,17 +210,25 @@ int main(int argc, char** argv) {
       const int n = 3 + i % 6;
       for (int k = 1; k < n; ++k) pax += " <@" + users[static_cast<size_t>(i * 7 + k * 13) % users.size()] + ">";
       std::set<std::string> distinct;
-      for (int k = 0; k < n; ++k) distinct.insert(k == 0 ? q : users[static_cast<size_t>(i * 7 + k * 13) % users.size()]);
+      for (int k = 0; k < n; ++k)
+        distinct.insert(k == 0 ? q : users[static_cast<size_t>(i * 7 + k * 13) % users.size()]);
       expected_posts += static_cast<long>(distinct.size());
       const std::string ao = aos[static_cast<size_t>(i) % aos.size()];
       char ts[32];
       std::snprintf(ts, sizeof ts, "1794%06d.000100", i);
-      const json ev{{"type", "message"}, {"channel", ao}, {"user", q}, {"ts", ts}, {"channel_type", "channel"},
+      const json ev{{"type", "message"},
+                    {"channel", ao},
+                    {"user", q},
+                    {"ts", ts},
+                    {"channel_type", "channel"},
                     {"text", "Backblast: Bench " + std::to_string(i) + "\nDate: 2026-11-" +
                                  std::to_string(10 + i % 15) + "\nAO: <#" + ao + ">\nQ: <@" + q + ">\nPAX: " + pax +
                                  "\nCount: " + std::to_string(distinct.size())}};
-      bodies[static_cast<size_t>(i)] =
-          json{{"type", "event_callback"}, {"team_id", team}, {"event_id", "EvB" + std::to_string(i)}, {"event", ev}}.dump();
+      bodies[static_cast<size_t>(i)] = json{
+          {"type", "event_callback"},
+          {"team_id", team},
+          {"event_id", "EvB" + std::to_string(i)},
+          {"event", ev}}.dump();
     }
     const auto t0 = Clock::now();
     std::vector<std::thread> threads;
@@ -235,20 +248,25 @@ int main(int argc, char** argv) {
       });
     for (auto& t : threads) t.join();
     const double send_s = ms(Clock::now() - t0) / 1000;
-    std::printf("message events: %d of %d acked 200, sent in %.2f s (%.0f/s)\n", ok.load(), total, send_s, total / send_s);
+    std::printf("message events: %d of %d acked 200, sent in %.2f s (%.0f/s)\n", ok.load(), total, send_s,
+                total / send_s);
     summary("  ack latency", lat);
     std::string derived;
-    while ((derived = db::sql::value(conn, "SELECT count(*) FROM bench.beatdowns WHERE ts LIKE '1794%'").value_or("0")) !=
-               std::to_string(total) &&
-           ms(Clock::now() - t0) < 120000)
+    while (
+        (derived = db::sql::value(conn, "SELECT count(*) FROM bench.beatdowns WHERE ts LIKE '1794%'").value_or("0")) !=
+            std::to_string(total) &&
+        ms(Clock::now() - t0) < 120000)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const double all_s = ms(Clock::now() - t0) / 1000;
-    const auto posts = db::sql::value(conn, "SELECT count(*) FROM bench.attendance WHERE ts LIKE '1794%'").value_or("0");
-    std::printf("  every beatdown derived %.2f s after the first event (%.0f events/s end to end); lag after the last "
-                "send %.2f s\n",
-                all_s, total / all_s, all_s - send_s);
-    std::printf("  derived: %s of %d beatdowns, %s of %ld attendance rows — %s\n", derived.c_str(), total, posts.c_str(),
-                expected_posts, derived == std::to_string(total) && posts == std::to_string(expected_posts) ? "correct" : "WRONG");
+    const auto posts =
+        db::sql::value(conn, "SELECT count(*) FROM bench.attendance WHERE ts LIKE '1794%'").value_or("0");
+    std::printf(
+        "  every beatdown derived %.2f s after the first event (%.0f events/s end to end); lag after the last "
+        "send %.2f s\n",
+        all_s, total / all_s, all_s - send_s);
+    std::printf("  derived: %s of %d beatdowns, %s of %ld attendance rows — %s\n", derived.c_str(), total,
+                posts.c_str(), expected_posts,
+                derived == std::to_string(total) && posts == std::to_string(expected_posts) ? "correct" : "WRONG");
   }
   service.stop();
   return 0;

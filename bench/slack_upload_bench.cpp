@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   }
   fake.start();
 
-  auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(window_ms));
+  auto limiter =
+      std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(window_ms));
   const std::string png(static_cast<size_t>(bytes), 'x');
   std::atomic<int> next{0}, failures{0};
   const auto start = Clock::now();
@@ -53,8 +54,11 @@ int main(int argc, char** argv) {
         std::snprintf(id, sizeof id, "U%09d", i);
         try {
           const std::string dm = client.open_dm(id);
-          auto r = client.upload({.filename = "pax_monthly.png", .bytes = png, .title = "Your October",
-                                  .alt_txt = "Your posts by month and AO", .channel_id = dm,
+          auto r = client.upload({.filename = "pax_monthly.png",
+                                  .bytes = png,
+                                  .title = "Your October",
+                                  .alt_txt = "Your posts by month and AO",
+                                  .channel_id = dm,
                                   .initial_comment = "Here is your monthly posting summary."});
           if (!r.ok) ++failures;
         } catch (const std::exception& e) {
@@ -84,8 +88,9 @@ int main(int argc, char** argv) {
   int throttled = 0;
   for (const auto& r : fake.requests()) throttled += r.http_status == 429;
   std::printf("dm_uploads=%d threads=%d window_ms=%d bytes=%d\n", dms, threads, window_ms, bytes);
-  std::printf("total_s=%.2f floor_s=%.2f ratio=%.3f (goal <= 1.1)\n", seconds, floor_s, floor_s > 0 ? seconds / floor_s : 0.0);
-  std::printf("delivered=%d failures=%d duplicates=%d repeated_completes=%d http_429=%d client_throttled=%ld\n", completed,
-              failures.load(), duplicates, repeated_completes, throttled, limiter->throttled());
+  std::printf("total_s=%.2f floor_s=%.2f ratio=%.3f (goal <= 1.1)\n", seconds, floor_s,
+              floor_s > 0 ? seconds / floor_s : 0.0);
+  std::printf("delivered=%d failures=%d duplicates=%d repeated_completes=%d http_429=%d client_throttled=%ld\n",
+              completed, failures.load(), duplicates, repeated_completes, throttled, limiter->throttled());
   return failures == 0 && duplicates == 0 && completed == dms ? 0 : 1;
 }

@@ -28,7 +28,8 @@ const char* const kHelp =
     "• `/paxstats help`: this";
 
 // /paxstats WORDS: answered at once (an ephemeral reply); slow work goes to the jobs table.
-json ServiceState::command_reply(const std::string& team, const std::string& user, const std::string& channel, const std::string& text) {
+json ServiceState::command_reply(const std::string& team, const std::string& user, const std::string& channel,
+                                 const std::string& text) {
   auto reply = [](const std::string& message) { return json{{"response_type", "ephemeral"}, {"text", message}}; };
   std::vector<std::string> words;
   {
@@ -42,8 +43,11 @@ json ServiceState::command_reply(const std::string& team, const std::string& use
   try {
     auto db = pool.get();
     const auto region = team_regions.get(*db, team);
-    if (!region) return reply("paxstats is not set up for this workspace yet: ask your admin to run `paxstats region set "
-                              "SLUG team_id=" + team + "`.");
+    if (!region)
+      return reply(
+          "paxstats is not set up for this workspace yet: ask your admin to run `paxstats region set "
+          "SLUG team_id=" +
+          team + "`.");
     log::info("command /paxstats " + verb + " from " + user + " in " + *region);
     if (verb == "me" || verb == "stats") {
       const std::string year = words.size() > 1 ? words[1] : "";

@@ -188,14 +188,15 @@ class Session : public std::enable_shared_from_this<Session> {
     msg->keep_alive(keep_alive_);
     msg->prepare_payload();
     stream_.expires_after(server_->limits.write_timeout);
-    bhttp::async_write(stream_, *msg, [self = shared_from_this(), msg, label, status = res.status](beast::error_code ec, std::size_t) {
-      if (self->server_->hook)
-        self->server_->hook(label, status,
-                            std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - self->started_));
-      if (ec || self->server_->stopped) return self->close();
-      if (!self->keep_alive_) return self->linger();
-      self->read();
-    });
+    bhttp::async_write(
+        stream_, *msg, [self = shared_from_this(), msg, label, status = res.status](beast::error_code ec, std::size_t) {
+          if (self->server_->hook)
+            self->server_->hook(label, status,
+                                std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - self->started_));
+          if (ec || self->server_->stopped) return self->close();
+          if (!self->keep_alive_) return self->linger();
+          self->read();
+        });
   }
 
   // A refused request's client may still be sending its body: closing now would reset the
@@ -209,10 +210,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   void drain(size_t so_far) {
     if (so_far > (8u << 20)) return close();
-    stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this(), so_far](beast::error_code ec, std::size_t n) {
-      if (ec) return self->close();
-      self->drain(so_far + n);
-    });
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this(), so_far](beast::error_code ec, std::size_t n) {
+                              if (ec) return self->close();
+                              self->drain(so_far + n);
+                            });
   }
 
   void close() {
@@ -235,8 +237,10 @@ class Session : public std::enable_shared_from_this<Session> {
 void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (stopped || ec == asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<Session>(std::move(socket), this)->read();
-    else if (ec == asio::error::no_descriptors) log::warn("HTTP: out of file descriptors; a connection waits");
+    if (!ec)
+      std::make_shared<Session>(std::move(socket), this)->read();
+    else if (ec == asio::error::no_descriptors)
+      log::warn("HTTP: out of file descriptors; a connection waits");
     accept();
   });
 }

@@ -17,9 +17,9 @@ namespace paxstats::serve::http {
 
 struct Request {
   std::string method, target, path, body, remote_addr;
-  std::map<std::string, std::string> headers;              // names lower-cased
-  std::multimap<std::string, std::string> params;          // query string, and form bodies
-  std::vector<std::string> matches;                        // the route pattern's captures, [0] = the path
+  std::map<std::string, std::string> headers;                 // names lower-cased
+  std::multimap<std::string, std::string> params;             // query string, and form bodies
+  std::vector<std::string> matches;                           // the route pattern's captures, [0] = the path
   std::string get_header_value(std::string_view name) const;  // "" when absent (any case)
   std::string get_param_value(std::string_view name) const;   // "" when absent
 };
@@ -40,12 +40,12 @@ using Handler = std::function<void(const Request&, Response&)>;
 // nothing more.
 struct Limits {
   size_t max_header_bytes = 16 * 1024;
-  size_t max_body_bytes = 1024 * 1024;           // Slack's payloads are a few KB
+  size_t max_body_bytes = 1024 * 1024;            // Slack's payloads are a few KB
   std::chrono::milliseconds read_timeout{10000};  // headers and body of one request, from its first byte
   std::chrono::milliseconds idle_timeout{30000};  // a keep-alive connection between requests
   std::chrono::milliseconds write_timeout{10000};
-  int handler_threads = 64;                       // requests handled at once (each may wait on the database)
-  int io_threads = 2;                             // reading and writing sockets
+  int handler_threads = 64;  // requests handled at once (each may wait on the database)
+  int io_threads = 2;        // reading and writing sockets
 };
 
 class Server {

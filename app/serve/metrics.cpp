@@ -21,8 +21,8 @@ void ServiceState::metrics(http::Response& res) {
     std::lock_guard lock(counters.mu);
     for (const auto& [key, n] : counters.requests) {
       const auto sp = key.find(' ');
-      m << "paxstats_http_requests_total{path=\"" << key.substr(0, sp) << "\",code=\"" << key.substr(sp + 1) << "\"} " << n
-        << "\n";
+      m << "paxstats_http_requests_total{path=\"" << key.substr(0, sp) << "\",code=\"" << key.substr(sp + 1) << "\"} "
+        << n << "\n";
     }
   }
   auto counter = [&](const char* name, const char* help, long v) {

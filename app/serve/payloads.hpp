@@ -11,8 +11,8 @@ namespace paxstats::serve {
 
 // The body of POST /slack/events (or a Socket Mode events_api payload).
 struct EventBody {
-  std::string type;        // "url_verification", "event_callback", …
-  std::string challenge;   // url_verification
+  std::string type;       // "url_verification", "event_callback", …
+  std::string challenge;  // url_verification
   std::string team_id, event_id;
   nlohmann::json event = nlohmann::json::object();  // always an object
 };

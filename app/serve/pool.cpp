@@ -35,8 +35,10 @@ Pool::Lease Pool::get() {
 void Pool::put(std::unique_ptr<db::Database> db) {
   {
     std::lock_guard lock(mu_);
-    if (db) free_.push_back(std::move(db));
-    else --open_;
+    if (db)
+      free_.push_back(std::move(db));
+    else
+      --open_;
   }
   returned_.notify_one();
 }

@@ -25,13 +25,15 @@ void ServiceState::routes() {
   server.on_response([this](const std::string& label, int status, std::chrono::microseconds) {
     count(label.empty() ? "(no route)" : label, status);
   });
-  server.route("POST", "/slack/events", "/slack/events", [this](const http::Request& req, http::Response& res) { events(req, res); });
+  server.route("POST", "/slack/events", "/slack/events",
+               [this](const http::Request& req, http::Response& res) { events(req, res); });
   server.route("POST", "/slack/commands", "/slack/commands",
                [this](const http::Request& req, http::Response& res) { command(req, res); });
-  server.route("POST", "/slack/interactions", "/slack/interactions", [this](const http::Request& req, http::Response& res) {
-    if (!verified(req, res, "/slack/interactions")) return;
-    res.status = 200;
-  });
+  server.route("POST", "/slack/interactions", "/slack/interactions",
+               [this](const http::Request& req, http::Response& res) {
+                 if (!verified(req, res, "/slack/interactions")) return;
+                 res.status = 200;
+               });
   server.route("GET", "/healthz", "/healthz", [this](const http::Request&, http::Response& res) {
     try {
       auto db = pool.get();
@@ -76,8 +78,10 @@ int ServiceState::accept_event(const EventBody& body, const std::string& retry) 
     auto db = pool.get();
     const auto region = team_regions.get(*db, team);
     if (!region) {
-      log::warn("event " + event_id + " from team " + team + ": no active region has this team_id (paxstats region set "
-                "SLUG team_id=" + team + ")");
+      log::warn("event " + event_id + " from team " + team +
+                ": no active region has this team_id (paxstats region set "
+                "SLUG team_id=" +
+                team + ")");
       return 200;
     }
     const json& event = body.event;
@@ -85,7 +89,8 @@ int ServiceState::accept_event(const EventBody& body, const std::string& retry) 
                                event_id.empty() ? std::nullopt : std::optional<std::string>("event:" + event_id));
     if (!fresh) ++counters.duplicate_events;
     log::info("event " + event_id + " (" + text_of(event, "type") + ") for " + *region +
-              (fresh ? " queued" : " already seen") + (retry.empty() || retry == "0" ? "" : ", Slack's retry " + retry));
+              (fresh ? " queued" : " already seen") +
+              (retry.empty() || retry == "0" ? "" : ", Slack's retry " + retry));
     return 200;
   } catch (const std::exception& e) {
     // Not acked then: Slack retries, and the dedupe key makes the retry safe.
@@ -102,7 +107,8 @@ std::optional<json> ServiceState::envelope(const json& env) {
   const json payload = env.contains("payload") && env["payload"].is_object() ? env["payload"] : json::object();
   if (type == "events_api") {
     const auto retry = env.contains("retry_attempt") && env["retry_attempt"].is_number_integer()
-                           ? env["retry_attempt"].get<long long>() : 0;
+                           ? env["retry_attempt"].get<long long>()
+                           : 0;
     if (const auto read = read_event_body(payload.dump()); read.body) accept_event(*read.body, std::to_string(retry));
     return std::nullopt;
   }

@@ -26,8 +26,8 @@ void ServiceState::schedule_once() {
       const auto local = zone->to_local(now);
       const auto ymd = date::year_month_day{date::floor<date::days>(local)};
       auto slot_of = [&](date::year_month ym) {
-        return zone->to_sys(date::local_days{ym / date::day(static_cast<unsigned>(r.day))} + std::chrono::hours(r.hour) +
-                                std::chrono::minutes(r.minute),
+        return zone->to_sys(date::local_days{ym / date::day(static_cast<unsigned>(r.day))} +
+                                std::chrono::hours(r.hour) + std::chrono::minutes(r.minute),
                             date::choose::earliest);
       };
       date::year_month ym = ymd.year() / ymd.month();
@@ -38,7 +38,8 @@ void ServiceState::schedule_once() {
       if (slot >= r.created_at && !db::jobs::has_run(db, slug, "report", period)) {
         const long run = db::jobs::create_run(db, slug, "report", period);
         if (enqueue(db, slug, RunMonthlyJob{run, period}, "monthly:" + slug + ":" + period))
-          log::info("scheduler: monthly report of " + slug + " for " + period + " queued (run " + std::to_string(run) + ")");
+          log::info("scheduler: monthly report of " + slug + " for " + period + " queued (run " + std::to_string(run) +
+                    ")");
         else
           db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
       }

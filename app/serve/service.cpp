@@ -53,8 +53,9 @@ void Service::start() {
     });
   if (!i.o.app_token.empty()) {
     i.socket_mode = std::make_unique<slack::SocketModeClient>(slack::SocketModeOptions{
-        .app_token = i.o.app_token, .api_base_url = i.o.slack_base_url,
-        .on_envelope = [&i](const json& env) { return i.envelope(env); }});
+        .app_token = i.o.app_token, .api_base_url = i.o.slack_base_url, .on_envelope = [&i](const json& env) {
+          return i.envelope(env);
+        }});
     i.socket_mode->start();
   }
   log::info("serve: listening on http://" + i.o.host + ":" + std::to_string(i.bound_port) + " with " +

@@ -14,17 +14,17 @@ namespace paxstats::serve {
 struct Options {
   std::string database_url;
   std::string host = "127.0.0.1";
-  int port = 8080;                 // 0: any free port (see Service::port)
-  std::string signing_secret;      // SLACK_SIGNING_SECRET; required
-  std::string app_token;           // SLACK_APP_TOKEN (xapp-…): also take events and commands over Socket Mode
-  int workers = 2;                 // job workers, each with its own database connection
-  std::string slack_base_url;      // "" = $SLACK_API_BASE_URL or Slack's
+  int port = 8080;             // 0: any free port (see Service::port)
+  std::string signing_secret;  // SLACK_SIGNING_SECRET; required
+  std::string app_token;       // SLACK_APP_TOKEN (xapp-…): also take events and commands over Socket Mode
+  int workers = 2;             // job workers, each with its own database connection
+  std::string slack_base_url;  // "" = $SLACK_API_BASE_URL or Slack's
   std::chrono::milliseconds slack_window{60000};  // Slack's rate-limit window (tests shrink it)
   std::chrono::milliseconds slack_backoff{500};   // first backoff of a Slack call's own retries (tests shrink it)
   bool scheduler = true;
   std::chrono::milliseconds scheduler_every{30000};
-  std::chrono::milliseconds worker_idle{200};     // how long an idle worker sleeps between polls
-  int feedback_delay_seconds = 60;  // parse-error DMs wait this long for the next edit
+  std::chrono::milliseconds worker_idle{200};  // how long an idle worker sleeps between polls
+  int feedback_delay_seconds = 60;             // parse-error DMs wait this long for the next edit
   // A job that failed for a reason worth retrying (Slack 5xx, 429, timeouts) is tried again after
   // job_backoff_seconds × attempts², up to job_max_attempts in all.
   double job_backoff_seconds = 10;

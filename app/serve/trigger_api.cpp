@@ -37,7 +37,8 @@ std::string new_token() {
 }
 
 // Authorization: Bearer <token>, checked against every live token's hash in constant time.
-bool ServiceState::authorised(const http::Request& req, http::Response& res, db::Database& db, const std::string& path) {
+bool ServiceState::authorised(const http::Request& req, http::Response& res, db::Database& db,
+                              const std::string& path) {
   const std::string h = req.get_header_value("Authorization");
   const std::string given = h.rfind("Bearer ", 0) == 0 ? token_hash(h.substr(7)) : std::string(64, 'x');
   bool ok = false;
@@ -45,8 +46,9 @@ bool ServiceState::authorised(const http::Request& req, http::Response& res, db:
     ok |= hash.size() == given.size() && CRYPTO_memcmp(hash.data(), given.data(), hash.size()) == 0;
   if (ok) return true;
   res.status = 401;
-  res.set_content(json{{"error", "missing or invalid API token (Authorization: Bearer …; paxstats token create)"}}.dump(),
-                  "application/json");
+  res.set_content(
+      json{{"error", "missing or invalid API token (Authorization: Bearer …; paxstats token create)"}}.dump(),
+      "application/json");
   log::warn("rejected " + path + " from " + req.remote_addr + ": bad API token");
   return false;
 }
@@ -66,7 +68,8 @@ void ServiceState::trigger(const http::Request& req, http::Response& res) {
   } catch (const std::exception&) {
     return fail(400, "the body must be JSON: {\"report\":\"monthly\",\"month\":\"YYYY-MM\"}");
   }
-  if (!body.is_object()) return fail(400, "the body must be a JSON object: {\"report\":\"monthly\",\"month\":\"YYYY-MM\"}");
+  if (!body.is_object())
+    return fail(400, "the body must be a JSON object: {\"report\":\"monthly\",\"month\":\"YYYY-MM\"}");
   if (text_of(body, "report") != "monthly") return fail(400, "report must be \"monthly\"");
   if (!body.contains("month") || !body["month"].is_string())
     return fail(400, "month must be a string \"YYYY-MM\", e.g. \"2026-10\"");
@@ -112,9 +115,15 @@ void ServiceState::run_status(const http::Request& req, http::Response& res) {
     res.set_content(json{{"error", "no such run"}}.dump(), "application/json");
     return;
   }
-  json body{{"run_id", run->id}, {"region", run->region}, {"kind", run->kind}, {"period", run->period},
-            {"status", run->status}, {"started_at", run->started_at}, {"finished_at", run->finished_at},
-            {"error", run->error}, {"summary", run->summary}};
+  json body{{"run_id", run->id},
+            {"region", run->region},
+            {"kind", run->kind},
+            {"period", run->period},
+            {"status", run->status},
+            {"started_at", run->started_at},
+            {"finished_at", run->finished_at},
+            {"error", run->error},
+            {"summary", run->summary}};
   // A report run's deliveries as the outbox holds them now: live while the run works (the
   // summary is written when it ends).
   if (run->kind == "report" && !run->period.empty()) {

@@ -57,7 +57,8 @@ void ServiceState::worker() {
     if (job->kind == to_string(JobKind::event) && !job->region.empty()) {
       std::vector<db::jobs::Job> batch{*job};
       try {
-        for (auto& more : db::jobs::claim_batch(*db, job->region, to_string(JobKind::event), 499)) batch.push_back(std::move(more));
+        for (auto& more : db::jobs::claim_batch(*db, job->region, to_string(JobKind::event), 499))
+          batch.push_back(std::move(more));
         run_event_batch(*db, job->region, batch);
         std::vector<long> ids;
         for (const auto& j : batch) ids.push_back(j.id);

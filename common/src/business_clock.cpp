@@ -15,7 +15,8 @@ std::optional<BusinessTime> parse_iso_time(std::string_view text_view) {
   while (!text.empty() && text.back() == ' ') text.pop_back();
   if (text.size() < 10) return std::nullopt;
   // date::parse reads the pieces strictly; try the forms from the most to the least precise.
-  for (const char* format : {"%FT%T%Ez", "%FT%TZ", "%FT%T", "%F %T%Ez", "%F %T", "%FT%R%Ez", "%FT%RZ", "%FT%R", "%F %R"}) {
+  for (const char* format :
+       {"%FT%T%Ez", "%FT%TZ", "%FT%T", "%F %T%Ez", "%F %T", "%FT%R%Ez", "%FT%RZ", "%FT%R", "%F %R"}) {
     std::istringstream in(text);
     date::sys_seconds t;
     in >> date::parse(format, t);

@@ -23,8 +23,7 @@ date::year_month parse_month(std::string_view s) {
     throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
   const int y = std::stoi(std::string(s.substr(0, 4)));
   const unsigned m = static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))));
-  if (m < 1 || m > 12)
-    throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
+  if (m < 1 || m > 12) throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
   return date::year{y} / date::month{m};
 }
 

@@ -21,18 +21,18 @@ std::string schema(std::string_view region) {
 // Latin letters with accents (U+00C0–U+017F) → their base letters, lower case; "" for what has
 // none (×, ÷). Index: code point − 0xC0.
 const char* const kFold[] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",    // C0–CF
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // D0–DF
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",    // E0–EF
-    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y",   // F0–FF
-    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",     // 100–10F
-    "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",     // 110–11F
-    "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",     // 120–12F
-    "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l",   // 130–13F
-    "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o",     // 140–14F
-    "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",   // 150–15F
-    "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",     // 160–16F
-    "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s"};    // 170–17F
+    "a", "a", "a",  "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // C0–CF
+    "d", "n", "o",  "o",  "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",  // D0–DF
+    "a", "a", "a",  "a",  "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",   // E0–EF
+    "d", "n", "o",  "o",  "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y",   // F0–FF
+    "a", "a", "a",  "a",  "a", "a", "c",  "c", "c", "c", "c", "c", "c", "c", "d",  "d",   // 100–10F
+    "d", "d", "e",  "e",  "e", "e", "e",  "e", "e", "e", "e", "e", "g", "g", "g",  "g",   // 110–11F
+    "g", "g", "g",  "g",  "h", "h", "h",  "h", "i", "i", "i", "i", "i", "i", "i",  "i",   // 120–12F
+    "i", "i", "ij", "ij", "j", "j", "k",  "k", "k", "l", "l", "l", "l", "l", "l",  "l",   // 130–13F
+    "l", "l", "l",  "n",  "n", "n", "n",  "n", "n", "n", "n", "n", "o", "o", "o",  "o",   // 140–14F
+    "o", "o", "oe", "oe", "r", "r", "r",  "r", "r", "r", "s", "s", "s", "s", "s",  "s",   // 150–15F
+    "s", "s", "t",  "t",  "t", "t", "t",  "t", "u", "u", "u", "u", "u", "u", "u",  "u",   // 160–16F
+    "u", "u", "u",  "u",  "w", "w", "y",  "y", "y", "z", "z", "z", "z", "z", "z",  "s"};  // 170–17F
 
 AliasRule parse_rule(const std::string& s) {
   for (auto r : {AliasRule::display_name, AliasRule::real_name, AliasRule::user_name, AliasRule::confirmed,
@@ -57,7 +57,6 @@ std::vector<std::string> parse_array(const std::optional<std::string>& v) {
   if (!item.empty()) out.push_back(item);
   return out;
 }
-
 
 }  // namespace
 
@@ -119,11 +118,12 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
     AliasRule rule = AliasRule::user_name;
   };
   std::map<std::string, std::map<std::string, AliasRule>> by_key;  // key → user → first rule
-  for (const auto& r : tx.exec("SELECT user_id, coalesce(display_name, ''), coalesce(real_name, ''), user_name FROM " + s +
-                               ".users WHERE NOT is_bot AND NOT deleted")) {
+  for (const auto& r : tx.exec("SELECT user_id, coalesce(display_name, ''), coalesce(real_name, ''), user_name FROM " +
+                               s + ".users WHERE NOT is_bot AND NOT deleted")) {
     const std::string id = r[0].c_str();
-    const std::pair<std::string, AliasRule> names[] = {
-        {r[1].c_str(), AliasRule::display_name}, {r[2].c_str(), AliasRule::real_name}, {r[3].c_str(), AliasRule::user_name}};
+    const std::pair<std::string, AliasRule> names[] = {{r[1].c_str(), AliasRule::display_name},
+                                                       {r[2].c_str(), AliasRule::real_name},
+                                                       {r[3].c_str(), AliasRule::user_name}};
     for (const auto& [n, rule] : names) {
       const std::string k = name_key(n);
       if (k.empty()) continue;
@@ -152,25 +152,30 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
     }
     if (it->second.size() == 1) {
       const auto& [user, rule] = *it->second.begin();
-      detail::exec_params(tx,
-                          "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule, candidates) VALUES ($1, $2, $3, $4, '{}') "
-                          "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $3, rule = $4, candidates = '{}', updated = now() "
-                          "WHERE aliases.user_id IS DISTINCT FROM $3 OR aliases.rule <> $4",
-                          {lower, typed, user, to_string(rule)});
+      detail::exec_params(
+          tx,
+          "INSERT INTO " + s +
+              ".aliases (typed_lower, typed, user_id, rule, candidates) VALUES ($1, $2, $3, $4, '{}') "
+              "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $3, rule = $4, candidates = '{}', updated = now() "
+              "WHERE aliases.user_id IS DISTINCT FROM $3 OR aliases.rule <> $4",
+          {lower, typed, user, to_string(rule)});
       ++out.matched;
     } else {
       std::vector<std::string> ids;
       for (const auto& [user, rule] : it->second) ids.push_back(user);
       detail::exec_params(tx,
-                          "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule, candidates) "
-                          "VALUES ($1, $2, NULL, 'ambiguous', $3::text[]) ON CONFLICT (typed_lower) DO UPDATE SET "
-                          "user_id = NULL, rule = 'ambiguous', candidates = $3::text[], updated = now()",
+                          "INSERT INTO " + s +
+                              ".aliases (typed_lower, typed, user_id, rule, candidates) "
+                              "VALUES ($1, $2, NULL, 'ambiguous', $3::text[]) ON CONFLICT (typed_lower) DO UPDATE SET "
+                              "user_id = NULL, rule = 'ambiguous', candidates = $3::text[], updated = now()",
                           {lower, typed, detail::text_array(ids)});
       ++out.ambiguous;
     }
   }
   // Matches of names no longer typed anywhere go (an admin's word stays).
-  detail::exec_params(tx, "DELETE FROM " + s + ".aliases WHERE rule NOT IN ('confirmed', 'removed') AND NOT (typed_lower = ANY($1::text[]))",
+  detail::exec_params(tx,
+                      "DELETE FROM " + s +
+                          ".aliases WHERE rule NOT IN ('confirmed', 'removed') AND NOT (typed_lower = ANY($1::text[]))",
                       {detail::text_array(seen)});
   tx.commit();
   return out;
@@ -179,10 +184,14 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
 std::vector<Alias> list_aliases(Database& db, std::string_view region) {
   const std::string s = schema(region);
   std::vector<Alias> out;
-  for (const auto& r : sql::query(db, "SELECT al.typed, coalesce(al.user_id, ''), coalesce(u.user_name, ''), al.rule, "
-                                "al.candidates::text, (SELECT count(*) FROM " + s + ".attendance a WHERE a.user_id IS NULL "
-                                "AND lower(a.name) = al.typed_lower) FROM " + s + ".aliases al LEFT JOIN " + s +
-                                ".users u ON u.user_id = al.user_id ORDER BY lower(al.typed)"))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT al.typed, coalesce(al.user_id, ''), coalesce(u.user_name, ''), al.rule, "
+                  "al.candidates::text, (SELECT count(*) FROM " +
+                      s +
+                      ".attendance a WHERE a.user_id IS NULL "
+                      "AND lower(a.name) = al.typed_lower) FROM " +
+                      s + ".aliases al LEFT JOIN " + s + ".users u ON u.user_id = al.user_id ORDER BY lower(al.typed)"))
     out.push_back({*r[0], *r[1], *r[2], parse_rule(*r[3]), parse_array(r[4]), std::stoi(*r[5])});
   return out;
 }
@@ -193,17 +202,24 @@ void confirm_alias(Database& db, std::string_view region, std::string_view typed
   if (!sql::value(db, "SELECT user_id FROM " + s + ".users WHERE user_id = $1", {std::string(user_id)}))
     throw UserError("region " + std::string(region) + " has no user " + std::string(user_id) +
                     " (sync or import first, or check the id: Slack profile → ⋮ → Copy member ID)");
-  sql::query(db, "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, $2, 'confirmed') "
-           "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $2, rule = 'confirmed', candidates = '{}', updated = now()",
-           {std::string(typed), std::string(user_id)});
+  sql::query(db,
+             "INSERT INTO " + s +
+                 ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, $2, 'confirmed') "
+                 "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $2, rule = 'confirmed', candidates = '{}', updated "
+                 "= now()",
+             {std::string(typed), std::string(user_id)});
 }
 
 bool remove_alias(Database& db, std::string_view region, std::string_view typed) {
   const std::string s = schema(region);
-  const auto before = sql::value(db, "SELECT rule FROM " + s + ".aliases WHERE typed_lower = lower($1)", {std::string(typed)});
-  sql::query(db, "INSERT INTO " + s + ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, NULL, 'removed') "
-           "ON CONFLICT (typed_lower) DO UPDATE SET user_id = NULL, rule = 'removed', candidates = '{}', updated = now()",
-           {std::string(typed)});
+  const auto before =
+      sql::value(db, "SELECT rule FROM " + s + ".aliases WHERE typed_lower = lower($1)", {std::string(typed)});
+  sql::query(db,
+             "INSERT INTO " + s +
+                 ".aliases (typed_lower, typed, user_id, rule) VALUES (lower($1), $1, NULL, 'removed') "
+                 "ON CONFLICT (typed_lower) DO UPDATE SET user_id = NULL, rule = 'removed', candidates = '{}', updated "
+                 "= now()",
+             {std::string(typed)});
   return before && *before != "removed" && *before != "ambiguous";
 }
 

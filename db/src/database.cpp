@@ -34,8 +34,10 @@ std::vector<Row> sql::query(Database& db, std::string_view sql, const Params& pa
     Row out;
     out.reserve(row.size());
     for (const auto& field : row) {
-      if (field.is_null()) out.emplace_back(std::nullopt);
-      else out.emplace_back(std::string(field.c_str(), field.size()));
+      if (field.is_null())
+        out.emplace_back(std::nullopt);
+      else
+        out.emplace_back(std::string(field.c_str(), field.size()));
     }
     rows.push_back(std::move(out));
   }

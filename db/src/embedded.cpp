@@ -34,7 +34,7 @@ namespace {
 
 constexpr const char* kServiceUser = "paxstats";  // the server's user when we run as root (default)
 constexpr const char* kAccountsLock = "/var/lib/paxstats/.accounts.lock";
-constexpr const char* kSuperuser = "paxstats";     // the cluster's superuser role
+constexpr const char* kSuperuser = "paxstats";  // the cluster's superuser role
 constexpr const char* kDatabase = "paxstats";
 constexpr const char* kVarLibClusters = "/var/lib/paxstats/clusters";
 
@@ -62,8 +62,10 @@ std::string tail_lines(const std::string& text, size_t n) {
 std::string percent_encode(const std::string& s) {
   std::ostringstream out;
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out << c;
-    else out << '%' << std::uppercase << std::hex << std::setw(2) << std::setfill('0') << int(c);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out << c;
+    else
+      out << '%' << std::uppercase << std::hex << std::setw(2) << std::setfill('0') << int(c);
   }
   return out.str();
 }
@@ -220,8 +222,8 @@ detail::RunAs checked_service_user(const std::string& name) {
   const ServiceAccount a = ensure_service_account(name);
   if (!uid_resolves(a.uid))
     throw UserError("the system user '" + name + "' (uid " + std::to_string(a.uid) +
-                    ") does not resolve any more; PostgreSQL cannot run as it. Check /etc/passwd (getent passwd " + name +
-                    "), or delete the user and run paxstats again to create it afresh.");
+                    ") does not resolve any more; PostgreSQL cannot run as it. Check /etc/passwd (getent passwd " +
+                    name + "), or delete the user and run paxstats again to create it afresh.");
   return {a.uid, a.gid};
 }
 
@@ -229,7 +231,8 @@ detail::RunAs checked_service_user(const std::string& name) {
 
 ServiceAccount ensure_service_account(const std::string& name) {
   if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
-    throw UserError("\"" + name + "\" is not a system user name paxstats can use (lower-case letters, digits, - and _)");
+    throw UserError("\"" + name +
+                    "\" is not a system user name paxstats can use (lower-case letters, digits, - and _)");
   if (auto found = lookup_user(name)) return {name, found->uid, found->gid};
   std::error_code ec;
   fs::create_directories(fs::path(kAccountsLock).parent_path(), ec);
@@ -244,12 +247,12 @@ ServiceAccount ensure_service_account(const std::string& name) {
                                       "/nonexistent", "--shell", "/usr/sbin/nologin", name});
   const auto found = lookup_user(name);
   if (r.exit_code != 0 && !found)
-    throw UserError("PostgreSQL will not run as root, and creating the system user '" + name + "' failed (useradd exit " +
-                    std::to_string(r.exit_code) + "): " + tail_lines(r.output, 5) + " Create it (useradd --system " +
-                    name + ") or run paxstats as a normal user.");
+    throw UserError("PostgreSQL will not run as root, and creating the system user '" + name +
+                    "' failed (useradd exit " + std::to_string(r.exit_code) + "): " + tail_lines(r.output, 5) +
+                    " Create it (useradd --system " + name + ") or run paxstats as a normal user.");
   if (!found)
-    throw UserError("useradd reported success but the system user '" + name +
-                    "' cannot be found (getent passwd " + name + "). Check /etc/nsswitch.conf, or create it by hand.");
+    throw UserError("useradd reported success but the system user '" + name + "' cannot be found (getent passwd " +
+                    name + "). Check /etc/nsswitch.conf, or create it by hand.");
   return {name, found->uid, found->gid};
 }
 
@@ -334,7 +337,8 @@ bool EmbeddedPostgres::start() {
   if (!fs::exists(data / "PG_VERSION")) {
     std::error_code ec;
     if (fs::exists(data) && !fs::is_empty(data, ec))
-      throw UserError(data.string() + " exists but holds no PostgreSQL cluster. Move it away and run paxstats db start again.");
+      throw UserError(data.string() +
+                      " exists but holds no PostgreSQL cluster. Move it away and run paxstats db start again.");
     make_private_dir(data, as);
     auto r = detail::run_process({(bindir / "initdb").string(), "-D", data.string(), "-U", kSuperuser, "-E", "UTF8",
                                   "--no-locale", "--auth-local=trust", "--auth-host=reject", "--no-instructions"},
@@ -343,7 +347,8 @@ bool EmbeddedPostgres::start() {
       fs::remove_all(data, ec);
       throw UserError("initdb failed for " + data.string() + ":\n" + tail_lines(r.output, 20));
     }
-    std::ofstream(data / "postgresql.conf", std::ios::app) << "\n# paxstats: settings it manages\ninclude_if_exists 'paxstats.conf'\n";
+    std::ofstream(data / "postgresql.conf", std::ios::app)
+        << "\n# paxstats: settings it manages\ninclude_if_exists 'paxstats.conf'\n";
   }
 
   // Rewritten on every start, so the socket follows the cluster if it is moved.
@@ -376,8 +381,8 @@ bool EmbeddedPostgres::start() {
   auto r = detail::run_process(
       {(bindir / "pg_ctl").string(), "start", "-D", data.string(), "-l", log.string(), "-w", "-t", "60", "-s"}, as);
   if (r.exit_code != 0)
-    throw UserError("PostgreSQL did not start (data " + data.string() + "). Its log " + log.string() +
-                    " ends with:\n" + tail_lines(read_file(log), 15) + r.output);
+    throw UserError("PostgreSQL did not start (data " + data.string() + "). Its log " + log.string() + " ends with:\n" +
+                    tail_lines(read_file(log), 15) + r.output);
 
   ensure_database(run);
   return true;
@@ -391,7 +396,8 @@ bool EmbeddedPostgres::stop() {
   const fs::path bindir = find_bindir(options_.pg_bindir);
   std::optional<detail::RunAs> as;
   if (geteuid() == 0) as = checked_service_user(service_user_name(options_.service_user));
-  auto r = detail::run_process({(bindir / "pg_ctl").string(), "stop", "-D", data.string(), "-m", "fast", "-w", "-s"}, as);
+  auto r =
+      detail::run_process({(bindir / "pg_ctl").string(), "stop", "-D", data.string(), "-m", "fast", "-w", "-s"}, as);
   if (r.exit_code != 0) throw UserError("PostgreSQL did not stop (data " + data.string() + "): " + r.output);
   return true;
 }
@@ -399,7 +405,8 @@ bool EmbeddedPostgres::stop() {
 std::string resolve_database_url(const fs::path& home, std::ostream* note) {
   if (auto url = env_or("DATABASE_URL"); !url.empty()) return url;
   EmbeddedPostgres pg({.home = home});
-  if (pg.start() && note) *note << "paxstats: started the private PostgreSQL cluster in " << pg.cluster_dir().string() << "\n";
+  if (pg.start() && note)
+    *note << "paxstats: started the private PostgreSQL cluster in " << pg.cluster_dir().string() << "\n";
   return pg.url();
 }
 

@@ -60,8 +60,8 @@ bool apply_one(pqxx::transaction_base& tx, const MigrationSet& set, const Embedd
   const std::string checksum = fnv1a_hex(file.bytes);
   const std::string s = quote_identifier(schema);
   const std::string label = set.label + "/" + std::string(file.name);
-  auto done = exec_params(tx, "SELECT checksum FROM " + s + ".schema_migrations WHERE version = $1",
-                          {std::to_string(version)});
+  auto done =
+      exec_params(tx, "SELECT checksum FROM " + s + ".schema_migrations WHERE version = $1", {std::to_string(version)});
   if (!done.empty()) {
     if (done[0][0].c_str() != checksum)
       throw UserError("migration " + label + " was changed after it was applied to schema " + std::string(schema) +
@@ -146,20 +146,37 @@ std::vector<SqlStatement> split_sql(std::string_view sql) {
     if (c == '/' && i + 1 < n && sql[i + 1] == '*') {  // block comment (nestable in PostgreSQL)
       int depth = 0;
       do {
-        if (sql.compare(i, 2, "/*") == 0) { ++depth; i += 2; }
-        else if (sql.compare(i, 2, "*/") == 0) { --depth; i += 2; }
-        else { if (sql[i] == '\n') ++line; ++i; }
+        if (sql.compare(i, 2, "/*") == 0) {
+          ++depth;
+          i += 2;
+        } else if (sql.compare(i, 2, "*/") == 0) {
+          --depth;
+          i += 2;
+        } else {
+          if (sql[i] == '\n') ++line;
+          ++i;
+        }
       } while (i < n && depth > 0);
       current += ' ';
       continue;
     }
-    if (c == ';') { ++i; flush(); continue; }
-    if (!has_code) { has_code = true; start_line = line; }
+    if (c == ';') {
+      ++i;
+      flush();
+      continue;
+    }
+    if (!has_code) {
+      has_code = true;
+      start_line = line;
+    }
     if (c == '\'' || c == '"') {  // quoted literal or identifier; doubled quote escapes
       take(1);
       while (i < n) {
         if (sql[i] == c) {
-          if (i + 1 < n && sql[i + 1] == c) { take(2); continue; }
+          if (i + 1 < n && sql[i + 1] == c) {
+            take(2);
+            continue;
+          }
           take(1);
           break;
         }

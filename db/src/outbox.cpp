@@ -13,8 +13,10 @@ int plan(Database& db, const std::vector<Item>& items) {
   for (const auto& i : items) {
     const pqxx::binarystring bytes(i.bytes);
     auto r = tx.exec_params(
-        "INSERT INTO paxstats.deliveries (region, report, period, recipient, to_user, file_name, title, comment, alt_txt, bytes) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (region, report, period, recipient) DO NOTHING RETURNING id",
+        "INSERT INTO paxstats.deliveries (region, report, period, recipient, to_user, file_name, title, comment, "
+        "alt_txt, bytes) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (region, report, period, recipient) DO NOTHING "
+        "RETURNING id",
         i.region, i.report, i.period, i.recipient, i.to_user, i.file_name, i.title, i.comment, i.alt_txt, bytes);
     added += static_cast<int>(r.size());
   }
@@ -26,13 +28,14 @@ namespace {
 std::vector<Item> items_with_status(Database& db, std::string_view region, const char* statuses) {
   pqxx::work tx(db.impl().conn);
   std::vector<Item> out;
-  for (const auto& r : detail::exec_params(tx,
-                                           "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
-                                           "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
-                                           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts "
-                                           "FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
-                                           "ORDER BY id",
-                                           {std::string(region), std::string(statuses)})) {
+  for (const auto& r :
+       detail::exec_params(tx,
+                           "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
+                           "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
+                           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts "
+                           "FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
+                           "ORDER BY id",
+                           {std::string(region), std::string(statuses)})) {
     Item i;
     i.id = r[0].as<long>();
     i.region = r[1].c_str();
@@ -45,7 +48,7 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
     i.comment = r[8].c_str();
     i.alt_txt = r[9].c_str();
     if (!r[10].is_null()) i.bytes = pqxx::binarystring(r[10]).str();
-    i.status = parse_status(r[11].c_str());
+    i.status = nlohmann::json(r[11].c_str()).get<Status>();
     i.channel_id = r[12].c_str();
     i.file_id = r[13].c_str();
     i.error = r[14].c_str();
@@ -60,43 +63,60 @@ std::vector<Item> pending(Database& db, std::string_view region) {
   return items_with_status(db, region, "{planned,uploading,uploaded}");
 }
 
-std::vector<Item> in_doubt(Database& db, std::string_view region) { return items_with_status(db, region, "{in_doubt}"); }
+std::vector<Item> in_doubt(Database& db, std::string_view region) {
+  return items_with_status(db, region, "{in_doubt}");
+}
 
 int resend_in_doubt(Database& db, std::string_view region) {
-  return static_cast<int>(sql::query(db, "UPDATE paxstats.deliveries SET status = 'planned', file_id = NULL, error = NULL, "
-                                   "updated_at = now() WHERE region = $1 AND status = 'in_doubt' RETURNING id",
-                                   {std::string(region)})
+  return static_cast<int>(sql::query(db,
+                                     "UPDATE paxstats.deliveries SET status = 'planned', file_id = NULL, error = NULL, "
+                                     "updated_at = now() WHERE region = $1 AND status = 'in_doubt' RETURNING id",
+                                     {std::string(region)})
                               .size());
 }
 
 void record(Database& db, long id, Status status, std::string_view channel_id, std::string_view file_id,
             std::string_view error) {
-  auto opt = [](std::string_view s) { return s.empty() ? std::optional<std::string>() : std::optional<std::string>(s); };
-  sql::query(db, "UPDATE paxstats.deliveries SET status = $2, channel_id = coalesce($3, channel_id), file_id = $4, error = $5, "
-           "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
-           "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
-           {std::to_string(id), std::string(to_string(status)), opt(channel_id), opt(file_id), opt(error)});
+  auto opt = [](std::string_view s) {
+    return s.empty() ? std::optional<std::string>() : std::optional<std::string>(s);
+  };
+  sql::query(
+      db,
+      "UPDATE paxstats.deliveries SET status = $2, channel_id = coalesce($3, channel_id), file_id = $4, error = $5, "
+      "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
+      "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
+      {std::to_string(id), nlohmann::json(status).get<std::string>(), opt(channel_id), opt(file_id), opt(error)});
 }
 
 Counts counts(Database& db, std::string_view region, std::optional<std::string> period) {
   Counts c;
-  for (const auto& r : sql::query(db, "SELECT status, count(*) FROM paxstats.deliveries WHERE region = $1 AND ($2::text IS NULL OR "
-                                "period = $2) GROUP BY status",
-                                {std::string(region), period})) {
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT status, count(*) FROM paxstats.deliveries WHERE region = $1 AND ($2::text IS NULL OR "
+                  "period = $2) GROUP BY status",
+                  {std::string(region), period})) {
     const int n = std::stoi(*r[1]);
-    if (*r[0] == "planned") c.planned = n;
-    else if (*r[0] == "uploading") c.uploading = n;
-    else if (*r[0] == "uploaded") c.uploaded = n;
-    else if (*r[0] == "in_doubt") c.in_doubt = n;
-    else if (*r[0] == "sent") c.sent = n;
-    else if (*r[0] == "skipped") c.skipped = n;
-    else if (*r[0] == "failed") c.failed = n;
+    if (*r[0] == "planned")
+      c.planned = n;
+    else if (*r[0] == "uploading")
+      c.uploading = n;
+    else if (*r[0] == "uploaded")
+      c.uploaded = n;
+    else if (*r[0] == "in_doubt")
+      c.in_doubt = n;
+    else if (*r[0] == "sent")
+      c.sent = n;
+    else if (*r[0] == "skipped")
+      c.skipped = n;
+    else if (*r[0] == "failed")
+      c.failed = n;
   }
   return c;
 }
 
 bool try_lock(Database& db, std::string_view region) {
-  return sql::value(db, "SELECT pg_try_advisory_lock(hashtext('paxstats.deliver:' || $1))", {std::string(region)}) == "t";
+  return sql::value(db, "SELECT pg_try_advisory_lock(hashtext('paxstats.deliver:' || $1))", {std::string(region)}) ==
+         "t";
 }
 
 void unlock(Database& db, std::string_view region) {
@@ -108,25 +128,6 @@ Held::~Held() {
     unlock(db, region);
   } catch (...) {  // the connection is gone, and the lock with it
   }
-}
-
-namespace {
-constexpr std::pair<Status, std::string_view> kStatusNames[] = {
-    {Status::planned, "planned"}, {Status::uploading, "uploading"}, {Status::uploaded, "uploaded"},
-    {Status::sent, "sent"},       {Status::skipped, "skipped"},     {Status::failed, "failed"},
-    {Status::in_doubt, "in_doubt"}};
-}  // namespace
-
-std::string_view to_string(Status s) {
-  for (const auto& [status, name] : kStatusNames)
-    if (status == s) return name;
-  return "planned";
-}
-
-Status parse_status(std::string_view text) {
-  for (const auto& [status, name] : kStatusNames)
-    if (name == text) return status;
-  throw std::invalid_argument("unknown delivery status \"" + std::string(text) + "\"");
 }
 
 }  // namespace paxstats::db::outbox

@@ -32,7 +32,8 @@ class StepTimer {
  public:
   explicit StepTimer(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
   ~StepTimer() {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count();
     log::debug(what_ + ": " + std::to_string(ms) + " ms");
   }
 
@@ -66,8 +67,8 @@ struct RegionWriter::Impl {
 RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::make_unique<Impl>(db)) {
   auto& tx = impl_->tx;
   if (detail::exec_params(tx, "SELECT 1 FROM paxstats.regions WHERE slug = $1", {std::string(region)}).empty())
-    throw UserError("no region \"" + std::string(region) + "\". Create it first: paxstats region add " + std::string(region) +
-                    " --name NAME --tz TZ");
+    throw UserError("no region \"" + std::string(region) + "\". Create it first: paxstats region add " +
+                    std::string(region) + " --name NAME --tz TZ");
   impl_->region = region;
   impl_->schema = quote_identifier(region);
   // Large imports sort and hash hundreds of thousands of rows; keep that in memory (index
@@ -79,8 +80,9 @@ RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::m
       "subtype text, text text, edited_ts text, deleted boolean, reply_count integer, raw jsonb) ON COMMIT DROP");
   // raw is jsonb already in staging: the server parses it during COPY, while the client reads on.
   tx.exec("CREATE TEMP TABLE staging_reactions (channel_id text, ts text, emoji text, user_id text) ON COMMIT DROP");
-  tx.exec("CREATE TEMP TABLE staging_files (channel_id text, ts text, file_id text, name text, title text, mimetype text, "
-          "filetype text, size bigint, url_private text, raw jsonb) ON COMMIT DROP");
+  tx.exec(
+      "CREATE TEMP TABLE staging_files (channel_id text, ts text, file_id text, name text, title text, mimetype text, "
+      "filetype text, size bigint, url_private text, raw jsonb) ON COMMIT DROP");
   tx.exec("CREATE TEMP TABLE merged_now (channel_id text, ts text, PRIMARY KEY (channel_id, ts)) ON COMMIT DROP");
   tx.exec("CREATE TEMP TABLE derive_keys (channel_id text, ts text, PRIMARY KEY (channel_id, ts)) ON COMMIT DROP");
 }
@@ -97,8 +99,9 @@ RegionWriter::~RegionWriter() {
 void RegionWriter::upsert_users(const std::vector<UserRecord>& users) {
   impl_->close_stream();
   auto& tx = impl_->tx;
-  tx.exec("CREATE TEMP TABLE IF NOT EXISTS staging_users (user_id text, user_name text, real_name text, display_name text, "
-          "email text, is_bot boolean, deleted boolean, tz text, updated bigint, raw text) ON COMMIT DROP");
+  tx.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS staging_users (user_id text, user_name text, real_name text, display_name text, "
+      "email text, is_bot boolean, deleted boolean, tz text, updated bigint, raw text) ON COMMIT DROP");
   tx.exec("TRUNCATE staging_users");
   {
     pqxx::stream_to s(tx, "staging_users");
@@ -120,20 +123,22 @@ void RegionWriter::upsert_users(const std::vector<UserRecord>& users) {
 void RegionWriter::upsert_channels(const std::vector<ChannelRecord>& channels) {
   impl_->close_stream();
   auto& tx = impl_->tx;
-  tx.exec("CREATE TEMP TABLE IF NOT EXISTS staging_channels (channel_id text, name text, is_archived boolean, "
-          "is_private boolean, created bigint, raw text) ON COMMIT DROP");
+  tx.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS staging_channels (channel_id text, name text, is_archived boolean, "
+      "is_private boolean, created bigint, raw text) ON COMMIT DROP");
   tx.exec("TRUNCATE staging_channels");
   {
     pqxx::stream_to s(tx, "staging_channels");
     for (const auto& c : channels) s << std::make_tuple(c.id, c.name, c.is_archived, c.is_private, c.created, c.raw);
     s.complete();
   }
-  tx.exec("INSERT INTO " + impl_->t("channels") +
-          " AS c (channel_id, name, is_archived, is_private, created, raw) "
-          "SELECT DISTINCT ON (channel_id) channel_id, name, is_archived, is_private, to_timestamp(created), raw::jsonb "
-          "FROM staging_channels ORDER BY channel_id "
-          "ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, is_archived = excluded.is_archived, "
-          "is_private = excluded.is_private, created = coalesce(excluded.created, c.created), raw = excluded.raw");
+  tx.exec(
+      "INSERT INTO " + impl_->t("channels") +
+      " AS c (channel_id, name, is_archived, is_private, created, raw) "
+      "SELECT DISTINCT ON (channel_id) channel_id, name, is_archived, is_private, to_timestamp(created), raw::jsonb "
+      "FROM staging_channels ORDER BY channel_id "
+      "ON CONFLICT (channel_id) DO UPDATE SET name = excluded.name, is_archived = excluded.is_archived, "
+      "is_private = excluded.is_private, created = coalesce(excluded.created, c.created), raw = excluded.raw");
 }
 
 bool RegionWriter::region_is_empty() {
@@ -165,9 +170,9 @@ void RegionWriter::stage_message(const MessageRecord& m) try {
           impl_->tx, impl_->t("messages"),
           std::vector<std::string>{"channel_id", "ts", "thread_ts", "user_id", "bot_id", "subtype", "text", "edited_ts",
                                    "deleted", "reply_count", "posted_at", "raw", "source"});
-    *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
-                                      m.text, opt(m.edited_ts), m.deleted, m.reply_count, ts_timestamp(m.ts), m.raw,
-                                      std::string("export"));
+    *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id),
+                                      opt(m.subtype), m.text, opt(m.edited_ts), m.deleted, m.reply_count,
+                                      ts_timestamp(m.ts), m.raw, std::string("export"));
     for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
     for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
     ++impl_->staged;
@@ -206,13 +211,13 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
     }
     {
       pqxx::stream_to s(tx, impl_->t("files"),
-                        std::vector<std::string>{"channel_id", "ts", "file_id", "name", "title", "mimetype", "filetype", "size",
-                                                 "url_private", "raw"});
+                        std::vector<std::string>{"channel_id", "ts", "file_id", "name", "title", "mimetype", "filetype",
+                                                 "size", "url_private", "raw"});
       std::set<std::tuple<std::string, std::string, std::string>> seen;
       for (const auto& [key, f] : impl_->files)
         if (seen.emplace(key.first, key.second, f.file_id).second)
-          s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype), opt(f.filetype),
-                               f.size, opt(f.url_private), f.raw);
+          s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype),
+                               opt(f.filetype), f.size, opt(f.url_private), f.raw);
       s.complete();
     }
     impl_->reactions.clear();
@@ -223,7 +228,8 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
   std::optional<StepTimer> step(std::in_place, "merge: messages");
   // The same message twice in one import (overlapping day files) needs the newest picked; the
   // sort that does it is skipped when, as usual, there is no such pair.
-  const bool duplicates = !tx.exec("SELECT 1 FROM staging_messages GROUP BY channel_id, ts HAVING count(*) > 1 LIMIT 1").empty();
+  const bool duplicates =
+      !tx.exec("SELECT 1 FROM staging_messages GROUP BY channel_id, ts HAVING count(*) > 1 LIMIT 1").empty();
   auto r = detail::exec_params(
       tx,
       std::string("WITH s AS (") +
@@ -231,8 +237,10 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
                         "ORDER BY channel_id, ts, deleted DESC, edited_ts DESC NULLS LAST, reply_count DESC"
                       : "SELECT * FROM staging_messages") +
           "), "
-      "up AS (INSERT INTO " + impl_->t("messages") +
-          " AS m (channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, posted_at, raw, "
+          "up AS (INSERT INTO " +
+          impl_->t("messages") +
+          " AS m (channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, "
+          "posted_at, raw, "
           "source) SELECT channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, "
           "to_timestamp(ts::double precision), raw, $1 FROM s "
           "ON CONFLICT (channel_id, ts) DO UPDATE SET thread_ts = excluded.thread_ts, user_id = excluded.user_id, "
@@ -260,21 +268,27 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
   {
     pqxx::stream_to s(tx, "staging_files");
     for (const auto& [key, f] : impl_->files)
-      s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype), opt(f.filetype), f.size,
-                           opt(f.url_private), f.raw);
+      s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype),
+                           opt(f.filetype), f.size, opt(f.url_private), f.raw);
     s.complete();
   }
   impl_->reactions.clear();
   impl_->files.clear();
   // Temporary tables get no automatic statistics; without them these joins plan badly.
   tx.exec("ANALYZE merged_now, staging_reactions, staging_files");
-  tx.exec("DELETE FROM " + impl_->t("reactions") + " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
-  tx.exec("INSERT INTO " + impl_->t("reactions") + " (channel_id, ts, emoji, user_id) "
-          "SELECT DISTINCT r.channel_id, r.ts, r.emoji, r.user_id FROM staging_reactions r JOIN merged_now k USING (channel_id, ts)");
-  tx.exec("DELETE FROM " + impl_->t("files") + " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
-  tx.exec("INSERT INTO " + impl_->t("files") + " (channel_id, ts, file_id, name, title, mimetype, filetype, size, url_private, raw) "
-          "SELECT DISTINCT ON (f.channel_id, f.ts, f.file_id) f.channel_id, f.ts, f.file_id, f.name, f.title, f.mimetype, "
-          "f.filetype, f.size, f.url_private, f.raw FROM staging_files f JOIN merged_now k USING (channel_id, ts)");
+  tx.exec("DELETE FROM " + impl_->t("reactions") +
+          " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+  tx.exec("INSERT INTO " + impl_->t("reactions") +
+          " (channel_id, ts, emoji, user_id) "
+          "SELECT DISTINCT r.channel_id, r.ts, r.emoji, r.user_id FROM staging_reactions r JOIN merged_now k USING "
+          "(channel_id, ts)");
+  tx.exec("DELETE FROM " + impl_->t("files") +
+          " x USING merged_now k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+  tx.exec(
+      "INSERT INTO " + impl_->t("files") +
+      " (channel_id, ts, file_id, name, title, mimetype, filetype, size, url_private, raw) "
+      "SELECT DISTINCT ON (f.channel_id, f.ts, f.file_id) f.channel_id, f.ts, f.file_id, f.name, f.title, f.mimetype, "
+      "f.filetype, f.size, f.url_private, f.raw FROM staging_files f JOIN merged_now k USING (channel_id, ts)");
   tx.exec("TRUNCATE staging_reactions, staging_files");
   return stats;
 }
@@ -284,12 +298,12 @@ void RegionWriter::for_each_message_to_derive(bool everything, const std::functi
   everything = everything || impl_->direct;  // direct mode tracks no keys: the region was empty
   StepTimer step("derive: read candidates and parse");
   impl_->everything = everything;
-  const std::string from = everything ? impl_->t("messages") + " m"
-                                      : impl_->t("messages") + " m JOIN derive_keys k USING (channel_id, ts)";
+  const std::string from =
+      everything ? impl_->t("messages") + " m" : impl_->t("messages") + " m JOIN derive_keys k USING (channel_id, ts)";
   auto rows = impl_->tx.exec(
       "SELECT m.channel_id, m.ts, m.text, coalesce(m.subtype, ''), coalesce(m.edited_ts, ''), m.deleted, "
-      "coalesce((m.raw->'blocks')::text, ''), coalesce((m.raw->'metadata')::text, '') FROM " + from +
-      " WHERE " + kMayBeBackblast + " ORDER BY m.channel_id, m.ts");
+      "coalesce((m.raw->'blocks')::text, ''), coalesce((m.raw->'metadata')::text, '') FROM " +
+      from + " WHERE " + kMayBeBackblast + " ORDER BY m.channel_id, m.ts");
   StoredMessage s;
   for (const auto& row : rows) {
     s.channel_id = row[0].c_str();
@@ -324,8 +338,11 @@ Rebuild rebuild_of(pqxx::work& tx, const std::string& schema) {
            "       format('ALTER TABLE %I.%I ADD CONSTRAINT %I ', n.nspname, c.relname, k.conname) || "
            "pg_get_constraintdef(k.oid) "
            "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 AND k.contype = 'f' AND c.relname = ANY (" + tables + ") "
-           "ORDER BY array_position(" + tables + ", c.relname::text), k.conname",
+           "WHERE n.nspname = $1 AND k.contype = 'f' AND c.relname = ANY (" +
+               tables +
+               ") "
+               "ORDER BY array_position(" +
+               tables + ", c.relname::text), k.conname",
            schema)) {
     r.drop.push_back(row[0].c_str());
     r.create.push_back(row[1].c_str());
@@ -334,8 +351,10 @@ Rebuild rebuild_of(pqxx::work& tx, const std::string& schema) {
            "SELECT format('DROP INDEX %I.%I', n.nspname, i.relname), pg_get_indexdef(x.indexrelid) "
            "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid "
            "JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 AND c.relname = ANY (" + tables + ") AND NOT x.indisprimary "
-           "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY i.relname",
+           "WHERE n.nspname = $1 AND c.relname = ANY (" +
+               tables +
+               ") AND NOT x.indisprimary "
+               "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY i.relname",
            schema)) {
     r.drop.push_back(row[0].c_str());
     r.create.push_back(row[1].c_str());
@@ -345,7 +364,8 @@ Rebuild rebuild_of(pqxx::work& tx, const std::string& schema) {
 
 }  // namespace
 
-void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues) {
+void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
+                                   const std::vector<MessageIssues>& issues) {
   impl_->close_stream();
   StepTimer step("derive: write");
   auto& tx = impl_->tx;
@@ -364,23 +384,26 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   } else {
     // Without the cascade (bulk), attendance goes first and explicitly.
     for (const char* table : {"attendance", "parse_issues", "beatdowns"})
-      tx.exec("DELETE FROM " + impl_->t(table) + " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
+      tx.exec("DELETE FROM " + impl_->t(table) +
+              " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
   }
   {
     pqxx::stream_to s(tx, impl_->t("beatdowns"),
-                      std::vector<std::string>{"channel_id", "ts", "ao_channel_id", "ao_name", "bd_date", "q_user_id", "q_name",
-                                               "coq_user_ids", "coq_names", "pax_count", "derived_count", "fng_count",
-                                               "fng_names", "title", "parse_status", "edited_ts"});
+                      std::vector<std::string>{"channel_id", "ts", "ao_channel_id", "ao_name", "bd_date", "q_user_id",
+                                               "q_name", "coq_user_ids", "coq_names", "pax_count", "derived_count",
+                                               "fng_count", "fng_names", "title", "parse_status", "edited_ts"});
     for (const auto& b : beatdowns)
       s << std::make_tuple(b.channel_id, b.ts, b.ao_channel_id, b.ao_name, b.bd_date, b.q_user_id, b.q_name,
-                           text_array(b.coq_user_ids), text_array(b.coq_names), b.pax_count, b.derived_count, b.fng_count,
-                           text_array(b.fng_names), b.title, b.parse_status, opt(b.edited_ts));
+                           text_array(b.coq_user_ids), text_array(b.coq_names), b.pax_count, b.derived_count,
+                           b.fng_count, text_array(b.fng_names), b.title, b.parse_status, opt(b.edited_ts));
     s.complete();
   }
   {
-    pqxx::stream_to s(tx, impl_->t("attendance"), std::vector<std::string>{"channel_id", "ts", "user_id", "name", "role"});
+    pqxx::stream_to s(tx, impl_->t("attendance"),
+                      std::vector<std::string>{"channel_id", "ts", "user_id", "name", "role"});
     for (const auto& b : beatdowns)
-      for (const auto& a : b.attendees) s << std::make_tuple(b.channel_id, b.ts, a.user_id, a.name, std::string(to_string(a.role)));
+      for (const auto& a : b.attendees)
+        s << std::make_tuple(b.channel_id, b.ts, a.user_id, a.name, std::string(to_string(a.role)));
     s.complete();
   }
   {
@@ -408,8 +431,8 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
 std::vector<ChannelRecord> RegionWriter::channels() {
   impl_->close_stream();
   std::vector<ChannelRecord> out;
-  for (const auto& row : impl_->tx.exec("SELECT channel_id, name, is_archived, is_private FROM " + impl_->t("channels") +
-                                        " ORDER BY channel_id")) {
+  for (const auto& row : impl_->tx.exec("SELECT channel_id, name, is_archived, is_private FROM " +
+                                        impl_->t("channels") + " ORDER BY channel_id")) {
     ChannelRecord c;
     c.id = row[0].c_str();
     c.name = row[1].c_str();
@@ -429,14 +452,17 @@ std::string RegionWriter::newest_ts(std::string_view channel_id) {
 
 void RegionWriter::mark_backblast_channels() {
   impl_->close_stream();
-  impl_->tx.exec("UPDATE " + impl_->t("channels") + " c SET is_backblast_channel = true WHERE NOT is_backblast_channel "
-                 "AND EXISTS (SELECT 1 FROM " + impl_->t("beatdowns") + " b WHERE b.ao_channel_id = c.channel_id)");
+  impl_->tx.exec("UPDATE " + impl_->t("channels") +
+                 " c SET is_backblast_channel = true WHERE NOT is_backblast_channel "
+                 "AND EXISTS (SELECT 1 FROM " +
+                 impl_->t("beatdowns") + " b WHERE b.ao_channel_id = c.channel_id)");
 }
 
 std::optional<std::pair<std::string, std::string>> RegionWriter::sync_checkpoint(std::string_view channel_id) {
   impl_->close_stream();
-  auto r = detail::exec_params(impl_->tx, "SELECT oldest, latest FROM " + impl_->t("sync_state") + " WHERE channel_id = $1",
-                               {std::string(channel_id)});
+  auto r =
+      detail::exec_params(impl_->tx, "SELECT oldest, latest FROM " + impl_->t("sync_state") + " WHERE channel_id = $1",
+                          {std::string(channel_id)});
   if (r.empty()) return std::nullopt;
   return std::make_pair(std::string(r[0][0].c_str()), std::string(r[0][1].c_str()));
 }
@@ -444,14 +470,17 @@ std::optional<std::pair<std::string, std::string>> RegionWriter::sync_checkpoint
 void RegionWriter::set_sync_checkpoint(std::string_view channel_id, std::string_view oldest, std::string_view latest) {
   impl_->close_stream();
   detail::exec_params(impl_->tx,
-                      "INSERT INTO " + impl_->t("sync_state") + " (channel_id, oldest, latest) VALUES ($1, $2, $3) "
-                      "ON CONFLICT (channel_id) DO UPDATE SET oldest = excluded.oldest, latest = excluded.latest, updated_at = now()",
+                      "INSERT INTO " + impl_->t("sync_state") +
+                          " (channel_id, oldest, latest) VALUES ($1, $2, $3) "
+                          "ON CONFLICT (channel_id) DO UPDATE SET oldest = excluded.oldest, latest = excluded.latest, "
+                          "updated_at = now()",
                       {std::string(channel_id), std::string(oldest), std::string(latest)});
 }
 
 void RegionWriter::clear_sync_checkpoint(std::string_view channel_id) {
   impl_->close_stream();
-  detail::exec_params(impl_->tx, "DELETE FROM " + impl_->t("sync_state") + " WHERE channel_id = $1", {std::string(channel_id)});
+  detail::exec_params(impl_->tx, "DELETE FROM " + impl_->t("sync_state") + " WHERE channel_id = $1",
+                      {std::string(channel_id)});
 }
 
 void RegionWriter::commit() {

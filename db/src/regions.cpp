@@ -18,13 +18,16 @@ namespace {
 const std::vector<std::string> kOptionalText = {"team_id", "firstf_channel", "awards_channel", "kotter_channel",
                                                 "log_channel"};
 // Whole-number settings and their allowed ranges (the same CHECKs as the table's).
-const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
-    {"kotter_min_posts", {1, 100}}, {"kotter_window_weeks", {1, 52}}, {"kotter_quiet_weeks", {1, 26}}, {"monthly_day", {1, 28}}};
+const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {{"kotter_min_posts", {1, 100}},
+                                                                           {"kotter_window_weeks", {1, 52}},
+                                                                           {"kotter_quiet_weeks", {1, 26}},
+                                                                           {"monthly_day", {1, 28}}};
 
 std::string region_columns() {
-  std::string cols = "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
-                     "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
-                     "monthly_day, monthly_time, log_channel";
+  std::string cols =
+      "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
+      "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
+      "monthly_day, monthly_time, log_channel";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -84,16 +87,18 @@ void check_number(const std::string& key, const std::string& value, int lo, int 
 
 void check_user_id(std::string_view user_id) {
   if (!std::regex_match(user_id.begin(), user_id.end(), std::regex("[UW][A-Z0-9]{2,20}")))
-    throw UserError("\"" + std::string(user_id) + "\" is not a Slack user id (U0123ABCD): find it in the person's Slack "
+    throw UserError("\"" + std::string(user_id) +
+                    "\" is not a Slack user id (U0123ABCD): find it in the person's Slack "
                     "profile under ⋮ → Copy member ID");
 }
 
 }  // namespace
 
 const std::vector<std::string>& region_flag_names() {
-  static const std::vector<std::string> names = {
-      "send_pax_monthly", "send_q_counts", "send_ao_trend", "send_ao_summary",   "send_fng_counts",
-      "send_leaderboards", "send_awards",  "send_kotter",   "send_year_glance", "send_feedback_dms", "scrape_backblasts"};
+  static const std::vector<std::string> names = {"send_pax_monthly",  "send_q_counts",    "send_ao_trend",
+                                                 "send_ao_summary",   "send_fng_counts",  "send_leaderboards",
+                                                 "send_awards",       "send_kotter",      "send_year_glance",
+                                                 "send_feedback_dms", "scrape_backblasts"};
   return names;
 }
 
@@ -121,9 +126,9 @@ const std::vector<KotterSetting>& kotter_settings() {
 }
 
 std::vector<std::string> region_setting_names() {
-  std::vector<std::string> names = {"name", "tz", "team_id", "firstf_channel", "awards_channel",
-                                    "kotter_channel", "log_channel", "token_env", "active", "templates_dir",
-                                    "pax_monthly_audience"};
+  std::vector<std::string> names = {
+      "name",        "tz",        "team_id", "firstf_channel", "awards_channel",      "kotter_channel",
+      "log_channel", "token_env", "active",  "templates_dir",  "pax_monthly_audience"};
   for (const auto& number : kNumbers) names.push_back(number.first);
   for (const auto& k : kotter_settings()) names.push_back(k.name);
   names.push_back("monthly_time");
@@ -139,7 +144,8 @@ void validate_slug(std::string_view slug) {
                     "\" is not allowed: it becomes a PostgreSQL schema name, so it must start with a lower-case "
                     "letter and hold only a-z, 0-9 and _ (at most 40 characters), e.g. \"stl\" or \"f3_stl\".");
   if (s == "public" || s == "paxstats" || s == "information_schema" || s.starts_with("pg_"))
-    throw UserError("region slug \"" + s + "\" is reserved (public, paxstats, information_schema and pg_* are "
+    throw UserError("region slug \"" + s +
+                    "\" is reserved (public, paxstats, information_schema and pg_* are "
                     "PostgreSQL's or paxstats's own schemas). Choose another slug.");
 }
 
@@ -237,18 +243,24 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
       // Only variables meant for bot tokens: any other name (SLACK_SIGNING_SECRET, DATABASE_URL)
       // would send that secret to Slack as a bearer token.
       if (key == "token_env" && !std::regex_match(value, std::regex("(SLACK_BOT_TOKEN|PAXSTATS_TOKEN_)[A-Z0-9_]*")))
-        throw UserError("token_env names the environment variable holding the region's bot token, and must be "
-                        "SLACK_BOT_TOKEN, SLACK_BOT_TOKEN_<NAME> or PAXSTATS_TOKEN_<NAME> (upper case), not \"" + value +
-                        "\"");
+        throw UserError(
+            "token_env names the environment variable holding the region's bot token, and must be "
+            "SLACK_BOT_TOKEN, SLACK_BOT_TOKEN_<NAME> or PAXSTATS_TOKEN_<NAME> (upper case), not \"" +
+            value + "\"");
     } else if (key == "templates_dir") {
-      if (value.empty()) stored.reset();
+      if (value.empty())
+        stored.reset();
       else if (!std::filesystem::path(value).is_absolute() || !std::filesystem::is_directory(value))
-        throw UserError("templates_dir takes the absolute path of a folder of NAME.mustache files (see templates/README.md), "
-                        "not \"" + value + "\"");
+        throw UserError(
+            "templates_dir takes the absolute path of a folder of NAME.mustache files (see templates/README.md), "
+            "not \"" +
+            value + "\"");
     } else if (key == "pax_monthly_audience") {
       if (value != "month" && value != "year")
-        throw UserError("pax_monthly_audience takes month (everyone who posted in the month) or year (everyone who "
-                        "posted this year), not \"" + value + "\"");
+        throw UserError(
+            "pax_monthly_audience takes month (everyone who posted in the month) or year (everyone who "
+            "posted this year), not \"" +
+            value + "\"");
     } else if (key == "monthly_time") {
       if (!std::regex_match(value, std::regex("([01][0-9]|2[0-3]):[0-5][0-9]")))
         throw UserError("monthly_time takes a local time as HH:MM (24-hour), e.g. 09:00, not \"" + value + "\"");
@@ -260,8 +272,10 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
                k != kotter_settings().end()) {
       check_number(key, value, k->lo, k->hi);
     } else if (std::find(kOptionalText.begin(), kOptionalText.end(), key) != kOptionalText.end()) {
-      if (value.empty()) stored.reset();
-      else validate_slack_id(key, value, key == "team_id" ? "TE" : "CGD");
+      if (value.empty())
+        stored.reset();
+      else
+        validate_slack_id(key, value, key == "team_id" ? "TE" : "CGD");
     } else {
       stored = parse_bool(key, value) ? "true" : "false";
     }
@@ -271,10 +285,12 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
   for (const auto& [key, stored] : updates)
     if (key == "team_id" && stored) {
       const auto other = sql::value(db, "SELECT slug FROM paxstats.regions WHERE team_id = $1 AND slug <> $2",
-                                        {*stored, std::string(slug)});
+                                    {*stored, std::string(slug)});
       if (other)
-        throw UserError("team_id " + *stored + " is region " + *other + "'s already: one Slack workspace is one region "
-                        "(clear it there first: paxstats region set " + *other + " team_id=)");
+        throw UserError("team_id " + *stored + " is region " + *other +
+                        "'s already: one Slack workspace is one region "
+                        "(clear it there first: paxstats region set " +
+                        *other + " team_id=)");
     }
   pqxx::work tx(db.impl().conn);
   for (const auto& [key, stored] : updates) {
@@ -291,19 +307,24 @@ bool set_opt_out(Database& db, std::string_view region, std::string_view user_id
   get_region(db, region);  // throws for an unknown region; the slug is then a valid identifier
   check_user_id(user_id);
   const std::string table = quote_identifier(region) + ".opt_outs";
-  const auto changed = opted_out
-      ? sql::query(db, "INSERT INTO " + table + " (user_id, source) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
-                 {std::string(user_id), std::string(source)})
-      : sql::query(db, "DELETE FROM " + table + " WHERE user_id = $1 RETURNING 1", {std::string(user_id)});
+  const auto changed =
+      opted_out
+          ? sql::query(db,
+                       "INSERT INTO " + table + " (user_id, source) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+                       {std::string(user_id), std::string(source)})
+          : sql::query(db, "DELETE FROM " + table + " WHERE user_id = $1 RETURNING 1", {std::string(user_id)});
   return !changed.empty();
 }
 
 void set_site_q(Database& db, std::string_view region, std::string_view channel_id, std::string_view user_id) {
   get_region(db, region);
   if (!user_id.empty()) check_user_id(user_id);
-  const auto r = sql::query(db, "UPDATE " + quote_identifier(region) + ".channels SET site_q_user_id = $2 WHERE channel_id = $1 "
-                          "RETURNING 1",
-                          {std::string(channel_id), user_id.empty() ? std::nullopt : std::optional<std::string>(user_id)});
+  const auto r =
+      sql::query(db,
+                 "UPDATE " + quote_identifier(region) +
+                     ".channels SET site_q_user_id = $2 WHERE channel_id = $1 "
+                     "RETURNING 1",
+                 {std::string(channel_id), user_id.empty() ? std::nullopt : std::optional<std::string>(user_id)});
   if (r.empty())
     throw UserError("region " + std::string(region) + " has no channel " + std::string(channel_id) +
                     ": import or sync the workspace first (channel ids look like C0123ABCD)");
@@ -319,7 +340,8 @@ std::vector<std::string> opt_outs(Database& db, std::string_view region) {
 
 bool is_opted_out(Database& db, std::string_view region, std::string_view user_id) {
   validate_slug(region);
-  return !sql::query(db, "SELECT 1 FROM " + quote_identifier(region) + ".opt_outs WHERE user_id = $1", {std::string(user_id)})
+  return !sql::query(db, "SELECT 1 FROM " + quote_identifier(region) + ".opt_outs WHERE user_id = $1",
+                     {std::string(user_id)})
               .empty();
 }
 

@@ -36,7 +36,8 @@ Snapshot::Snapshot(Database& db, std::string_view region, std::string_view last)
   const std::string view = schema(region) + ".posts";
   sql::query(db, "DROP TABLE IF EXISTS " + table_);
   sql::query(db, "CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + view + " WITH NO DATA");
-  sql::query(db, "INSERT INTO " + table_ + " SELECT * FROM " + view + " WHERE bd_date <= $1::date", {std::string(last)});
+  sql::query(db, "INSERT INTO " + table_ + " SELECT * FROM " + view + " WHERE bd_date <= $1::date",
+             {std::string(last)});
   sql::query(db, "ANALYZE " + table_);
   db.impl().posts_source[region_] = table_;
 }
@@ -62,44 +63,57 @@ Period year_to_month(std::string_view m) {
 std::vector<PersonTotal> leaderboard(Database& db, std::string_view region, const Period& p,
                                      const std::optional<std::string>& ao, int limit) {
   std::vector<PersonTotal> out;
-  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), count(*), count(DISTINCT ao_id) "
-                                "FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date "
-                                "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person "
-                                "ORDER BY count(*) DESC, count(DISTINCT ao_id) DESC, max(person_name), person LIMIT $4",
-                                {p.first, p.last, ao, std::to_string(limit)}))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT person, coalesce(max(user_id), ''), max(person_name), count(*), count(DISTINCT ao_id) "
+                  "FROM " +
+                      posts(db, region) +
+                      " WHERE bd_date BETWEEN $1::date AND $2::date "
+                      "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person "
+                      "ORDER BY count(*) DESC, count(DISTINCT ao_id) DESC, max(person_name), person LIMIT $4",
+                  {p.first, p.last, ao, std::to_string(limit)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4])});
   return out;
 }
 
 std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view region, const Period& p, int limit) {
   std::vector<AoPersonTotal> out;
-  for (const auto& r : sql::query(db, "SELECT ao_id, person, user_id, name, posts FROM (SELECT ao_id, person, coalesce(max(user_id), '') "
-                                "AS user_id, max(person_name) AS name, count(*) AS posts, row_number() OVER (PARTITION BY ao_id "
-                                "ORDER BY count(*) DESC, max(person_name), person) AS n FROM " + posts(db, region) +
-                                " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, person) t WHERE n <= $3 "
-                                "ORDER BY ao_id, n",
-                                {p.first, p.last, std::to_string(limit)}))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT ao_id, person, user_id, name, posts FROM (SELECT ao_id, person, coalesce(max(user_id), '') "
+                  "AS user_id, max(person_name) AS name, count(*) AS posts, row_number() OVER (PARTITION BY ao_id "
+                  "ORDER BY count(*) DESC, max(person_name), person) AS n FROM " +
+                      posts(db, region) +
+                      " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, person) t WHERE n <= $3 "
+                      "ORDER BY ao_id, n",
+                  {p.first, p.last, std::to_string(limit)}))
     out.push_back({as_text(r[0]), {as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4]), 1}});
   return out;
 }
 
-std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& p) {
+std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person,
+                                       const Period& p) {
   std::vector<MonthAoPosts> out;
-  for (const auto& r : sql::query(db, "SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + posts(db, region) +
-                                " WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
-                                "GROUP BY 1, 2 ORDER BY 1, 2",
-                                {std::string(person), p.first, p.last}))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT to_char(bd_date, 'YYYY-MM'), ao_id, max(ao_name), count(*) FROM " + posts(db, region) +
+                      " WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
+                      "GROUP BY 1, 2 ORDER BY 1, 2",
+                  {std::string(person), p.first, p.last}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3])});
   return out;
 }
 
 std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonMonthAo> out;
-  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
-                                "max(ao_name), count(*) FROM " + posts(db, region) +
-                                " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
-                                {p.first, p.last}))
-    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
+  for (const auto& r : sql::query(
+           db,
+           "SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
+           "max(ao_name), count(*) FROM " +
+               posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
+           {p.first, p.last}))
+    out.push_back(
+        {as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
   return out;
 }
 
@@ -107,8 +121,9 @@ std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_v
   std::vector<std::pair<std::string, std::string>> out;
   const std::string s = schema(region);
   for (const auto& r : sql::query(db, "SELECT b.ao_channel_id, coalesce(max(c.name), b.ao_channel_id) FROM " + s +
-                                ".beatdowns b LEFT JOIN " + s + ".channels c ON c.channel_id = b.ao_channel_id "
-                                "GROUP BY b.ao_channel_id ORDER BY b.ao_channel_id"))
+                                          ".beatdowns b LEFT JOIN " + s +
+                                          ".channels c ON c.channel_id = b.ao_channel_id "
+                                          "GROUP BY b.ao_channel_id ORDER BY b.ao_channel_id"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }
@@ -116,45 +131,60 @@ std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_v
 std::vector<std::string> gone_recipients(Database& db, std::string_view region) {
   const std::string s = schema(region);
   std::vector<std::string> out;
-  for (const auto& r : sql::query(db, "SELECT user_id FROM " + s + ".users WHERE deleted UNION ALL SELECT channel_id FROM " + s +
-                                ".channels WHERE is_archived"))
+  for (const auto& r :
+       sql::query(db, "SELECT user_id FROM " + s + ".users WHERE deleted UNION ALL SELECT channel_id FROM " + s +
+                          ".channels WHERE is_archived"))
     out.push_back(as_text(r[0]));
   return out;
 }
 
-std::vector<QCount> q_counts(Database& db, std::string_view region, const Period& p, const std::optional<std::string>& ao) {
+std::vector<QCount> q_counts(Database& db, std::string_view region, const Period& p,
+                             const std::optional<std::string>& ao) {
   std::vector<QCount> out;
-  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "
-                                "count(*) FILTER (WHERE role = 'q'), count(*) FILTER (WHERE role = 'coq') FROM " +
-                                    posts(db, region) + " WHERE role IN ('q', 'coq') AND bd_date BETWEEN $1::date AND $2::date "
-                                "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person, ao_id ORDER BY count(*) DESC, 3, 4",
-                                {p.first, p.last, ao}))
-    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_int(r[5]), as_int(r[6])});
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT person, coalesce(max(user_id), ''), max(person_name), ao_id, max(ao_name), "
+                  "count(*) FILTER (WHERE role = 'q'), count(*) FILTER (WHERE role = 'coq') FROM " +
+                      posts(db, region) +
+                      " WHERE role IN ('q', 'coq') AND bd_date BETWEEN $1::date AND $2::date "
+                      "AND ($3::text IS NULL OR ao_id = $3) GROUP BY person, ao_id ORDER BY count(*) DESC, 3, 4",
+                  {p.first, p.last, ao}))
+    out.push_back(
+        {as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_int(r[5]), as_int(r[6])});
   return out;
 }
 
 std::optional<std::string> user_name(Database& db, std::string_view region, std::string_view user_id) {
-  return sql::value(db, "SELECT user_name FROM " + schema(region) + ".users WHERE user_id = $1", {std::string(user_id)});
+  return sql::value(db, "SELECT user_name FROM " + schema(region) + ".users WHERE user_id = $1",
+                    {std::string(user_id)});
 }
 
 int beatdown_count(Database& db, std::string_view region, const Period& p) {
-  return as_int(sql::value(db, "SELECT count(*) FROM " + schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND "
+  return as_int(sql::value(db,
+                           "SELECT count(*) FROM " + schema(region) +
+                               ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND "
                                "$2::date",
-                               {p.first, p.last}));
+                           {p.first, p.last}));
 }
 
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& p) {
   const std::string s = schema(region);
   std::vector<AoMonth> out;
-  for (const auto& r : sql::query(db, 
+  for (const auto& r : sql::query(
+           db,
            "WITH b AS (SELECT ao_channel_id AS ao_id, to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, "
-           "           sum(pax_count) AS headcount, sum(fng_count) AS fngs FROM " + s + ".counted_beatdowns "
-           "           WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 2), "
-           "p AS (SELECT ao_id, to_char(bd_date, 'YYYY-MM') AS month, max(ao_name) AS ao_name, count(*) AS posts, "
-           "      count(DISTINCT person) AS unique_pax FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date "
-           "      GROUP BY 1, 2) "
-           "SELECT b.ao_id, coalesce(p.ao_name, b.ao_id), b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), "
-           "b.headcount, b.fngs FROM b LEFT JOIN p USING (ao_id, month) ORDER BY 2, 3",
+           "           sum(pax_count) AS headcount, sum(fng_count) AS fngs FROM " +
+               s +
+               ".counted_beatdowns "
+               "           WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 2), "
+               "p AS (SELECT ao_id, to_char(bd_date, 'YYYY-MM') AS month, max(ao_name) AS ao_name, count(*) AS posts, "
+               "      count(DISTINCT person) AS unique_pax FROM " +
+               posts(db, region) +
+               " WHERE bd_date BETWEEN $1::date AND $2::date "
+               "      GROUP BY 1, 2) "
+               "SELECT b.ao_id, coalesce(p.ao_name, b.ao_id), b.month, b.beatdowns, coalesce(p.posts, 0), "
+               "coalesce(p.unique_pax, 0), "
+               "b.headcount, b.fngs FROM b LEFT JOIN p USING (ao_id, month) ORDER BY 2, 3",
            {p.first, p.last}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
                    as_int(r[7])});
@@ -164,33 +194,42 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
 std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : sql::query(db, "SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + schema(region) +
-                                ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
+                                          ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }
 
 std::vector<RegionMonth> region_months(Database& db, std::string_view region, const Period& p) {
   std::vector<RegionMonth> out;
-  for (const auto& r : sql::query(db, 
-           "WITH b AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, sum(fng_count) AS fngs FROM " +
-               schema(region) + ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1), "
-               "p AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS posts, count(DISTINCT person) AS unique_pax "
-               "      FROM " + posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1) "
-               "SELECT b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), b.fngs "
-               "FROM b LEFT JOIN p USING (month) ORDER BY 1",
-           {p.first, p.last}))
+  for (const auto& r :
+       sql::query(db,
+                  "WITH b AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, sum(fng_count) AS "
+                  "fngs FROM " +
+                      schema(region) +
+                      ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1), "
+                      "p AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS posts, count(DISTINCT person) AS "
+                      "unique_pax "
+                      "      FROM " +
+                      posts(db, region) +
+                      " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1) "
+                      "SELECT b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), b.fngs "
+                      "FROM b LEFT JOIN p USING (month) ORDER BY 1",
+                  {p.first, p.last}))
     out.push_back({as_text(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4])});
   return out;
 }
 
 std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonStats> out;
-  for (const auto& r : sql::query(db, "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
-                                "count(DISTINCT p.ao_id), count(*) FILTER (WHERE p.role IN ('q', 'coq')), "
-                                "count(DISTINCT p.ao_id) FILTER (WHERE p.role IN ('q', 'coq')), "
-                                "coalesce(sum(p.beatdown_fngs) FILTER (WHERE p.role IN ('q', 'coq')), 0) FROM " + posts(db, region) +
-                                " p WHERE p.bd_date BETWEEN $1::date AND $2::date GROUP BY p.person ORDER BY p.person",
-                                {p.first, p.last}))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), count(*), "
+                  "count(DISTINCT p.ao_id), count(*) FILTER (WHERE p.role IN ('q', 'coq')), "
+                  "count(DISTINCT p.ao_id) FILTER (WHERE p.role IN ('q', 'coq')), "
+                  "coalesce(sum(p.beatdown_fngs) FILTER (WHERE p.role IN ('q', 'coq')), 0) FROM " +
+                      posts(db, region) +
+                      " p WHERE p.bd_date BETWEEN $1::date AND $2::date GROUP BY p.person ORDER BY p.person",
+                  {p.first, p.last}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
                    as_int(r[7])});
   return out;
@@ -199,13 +238,18 @@ std::vector<PersonStats> person_stats(Database& db, std::string_view region, con
 std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day) {
   std::vector<Streak> out;
   // Weeks with a post, numbered per person; consecutive weeks share (week - 7 × number).
-  for (const auto& r : sql::query(db, 
+  for (const auto& r : sql::query(
+           db,
            "WITH w AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, "
-           "           date_trunc('week', bd_date)::date AS week FROM " + posts(db, region) + " "
-           "           WHERE bd_date <= $1::date GROUP BY person, date_trunc('week', bd_date)), "
-           "g AS (SELECT *, week - 7 * (row_number() OVER (PARTITION BY person ORDER BY week))::int AS island FROM w) "
-           "SELECT person, coalesce(max(user_id), ''), max(name), count(*), to_char(max(week), 'YYYY-MM-DD') FROM g "
-           "GROUP BY person, island HAVING max(week) >= date_trunc('week', $1::date)::date - 7 ORDER BY person",
+           "           date_trunc('week', bd_date)::date AS week FROM " +
+               posts(db, region) +
+               " "
+               "           WHERE bd_date <= $1::date GROUP BY person, date_trunc('week', bd_date)), "
+               "g AS (SELECT *, week - 7 * (row_number() OVER (PARTITION BY person ORDER BY week))::int AS island FROM "
+               "w) "
+               "SELECT person, coalesce(max(user_id), ''), max(name), count(*), to_char(max(week), 'YYYY-MM-DD') FROM "
+               "g "
+               "GROUP BY person, island HAVING max(week) >= date_trunc('week', $1::date)::date - 7 ORDER BY person",
            {std::string(day)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_text(r[4])});
   return out;
@@ -213,12 +257,15 @@ std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::s
 
 std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const Period& p, int min) {
   std::vector<WeekPosts> out;
-  for (const auto& r : sql::query(db, "SELECT person, coalesce(max(user_id), ''), max(person_name), "
-                                "to_char(date_trunc('week', bd_date), 'YYYY-MM-DD'), count(*) FROM " + posts(db, region) +
-                                " WHERE bd_date BETWEEN $1::date - 6 AND $2::date GROUP BY person, 4 "
-                                "HAVING count(*) >= $3::int AND date_trunc('week', min(bd_date))::date + 6 BETWEEN $1::date AND $2::date "
-                                "ORDER BY 4, person",
-                                {p.first, p.last, std::to_string(min)}))
+  for (const auto& r : sql::query(db,
+                                  "SELECT person, coalesce(max(user_id), ''), max(person_name), "
+                                  "to_char(date_trunc('week', bd_date), 'YYYY-MM-DD'), count(*) FROM " +
+                                      posts(db, region) +
+                                      " WHERE bd_date BETWEEN $1::date - 6 AND $2::date GROUP BY person, 4 "
+                                      "HAVING count(*) >= $3::int AND date_trunc('week', min(bd_date))::date + 6 "
+                                      "BETWEEN $1::date AND $2::date "
+                                      "ORDER BY 4, person",
+                                  {p.first, p.last, std::to_string(min)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4])});
   return out;
 }
@@ -226,14 +273,18 @@ std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const P
 std::vector<KotterRow> kotter_candidates(Database& db, std::string_view region, std::string_view day, int min_posts,
                                          int window_weeks, int quiet_weeks) {
   std::vector<KotterRow> out;
-  for (const auto& r : sql::query(db, 
+  for (const auto& r : sql::query(
+           db,
            "SELECT person, coalesce(max(user_id), ''), max(person_name), "
-           "count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int) AND bd_date <= $1::date - 7 * $4::int), "
+           "count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int) AND bd_date <= $1::date - 7 * "
+           "$4::int), "
            "count(*) FILTER (WHERE bd_date > $1::date - 7 * $4::int), "
            "count(*) FILTER (WHERE role IN ('q', 'coq')), to_char(max(bd_date), 'YYYY-MM-DD'), "
            "mode() WITHIN GROUP (ORDER BY ao_id) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) "
-           "FROM " + posts(db, region) + " WHERE bd_date <= $1::date GROUP BY person "
-           "HAVING count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) >= $2::int ORDER BY person",
+           "FROM " +
+               posts(db, region) +
+               " WHERE bd_date <= $1::date GROUP BY person "
+               "HAVING count(*) FILTER (WHERE bd_date > $1::date - 7 * ($3::int + $4::int)) >= $2::int ORDER BY person",
            {std::string(day), std::to_string(min_posts), std::to_string(window_weeks), std::to_string(quiet_weeks)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_text(r[6]),
                    as_text(r[7])});
@@ -247,32 +298,55 @@ std::vector<DriftRow> drift_candidates(Database& db, std::string_view region, st
   const std::string p = posts(db, region);
   std::vector<DriftRow> out;
   std::map<std::string, size_t> index;
-  for (const auto& r : sql::query(db, 
-           "WITH per AS (SELECT person, coalesce(max(user_id), '') AS uid, max(person_name) AS name, count(*) AS posts, "
-           "  count(*) FILTER (WHERE bd_date > $1::date - 90) AS recent, count(DISTINCT ao_id) AS aos, "
-           "  count(*) FILTER (WHERE role IN ('q', 'coq')) AS led, min(bd_date) AS first, max(bd_date) AS last "
-           "  FROM " + p + " WHERE bd_date <= $1::date GROUP BY person "
-           "  HAVING max(bd_date) BETWEEN $1::date - $3::int AND $1::date - $2::int), "
-           "seen AS (SELECT DISTINCT ON (x.person) x.person, x.ao_id, x.ao_name FROM " + p + " x "
-           "  JOIN per ON per.person = x.person AND x.bd_date = per.last ORDER BY x.person, x.ts DESC) "
-           "SELECT per.person, per.uid, per.name, per.posts, per.recent, per.aos, per.led, to_char(per.first, 'YYYY-MM-DD'), "
-           "to_char(per.last, 'YYYY-MM-DD'), seen.ao_id, seen.ao_name FROM per JOIN seen USING (person) ORDER BY per.person",
-           {std::string(day), std::to_string(min_days), std::to_string(max_days)})) {
+  for (const auto& r :
+       sql::query(db,
+                  "WITH per AS (SELECT person, coalesce(max(user_id), '') AS uid, max(person_name) AS name, count(*) "
+                  "AS posts, "
+                  "  count(*) FILTER (WHERE bd_date > $1::date - 90) AS recent, count(DISTINCT ao_id) AS aos, "
+                  "  count(*) FILTER (WHERE role IN ('q', 'coq')) AS led, min(bd_date) AS first, max(bd_date) AS last "
+                  "  FROM " +
+                      p +
+                      " WHERE bd_date <= $1::date GROUP BY person "
+                      "  HAVING max(bd_date) BETWEEN $1::date - $3::int AND $1::date - $2::int), "
+                      "seen AS (SELECT DISTINCT ON (x.person) x.person, x.ao_id, x.ao_name FROM " +
+                      p +
+                      " x "
+                      "  JOIN per ON per.person = x.person AND x.bd_date = per.last ORDER BY x.person, x.ts DESC) "
+                      "SELECT per.person, per.uid, per.name, per.posts, per.recent, per.aos, per.led, "
+                      "to_char(per.first, 'YYYY-MM-DD'), "
+                      "to_char(per.last, 'YYYY-MM-DD'), seen.ao_id, seen.ao_name FROM per JOIN seen USING (person) "
+                      "ORDER BY per.person",
+                  {std::string(day), std::to_string(min_days), std::to_string(max_days)})) {
     index[as_text(r[0])] = out.size();
-    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
-                   as_text(r[7]), as_text(r[8]), as_text(r[9]), as_text(r[10]), {}});
+    out.push_back({as_text(r[0]),
+                   as_text(r[1]),
+                   as_text(r[2]),
+                   as_int(r[3]),
+                   as_int(r[4]),
+                   as_int(r[5]),
+                   as_int(r[6]),
+                   as_text(r[7]),
+                   as_text(r[8]),
+                   as_text(r[9]),
+                   as_text(r[10]),
+                   {}});
   }
   if (out.empty()) return out;
   std::vector<std::string> people;
   for (const auto& d : out) people.push_back(d.person);
-  for (const auto& r : sql::query(db, 
-           "WITH mine AS (SELECT person, channel_id, ts FROM " + p + " WHERE bd_date <= $1::date AND person = ANY($2::text[])), "
-           "pairs AS (SELECT m.person, o.person AS other, coalesce(max(o.user_id), '') AS uid, max(o.person_name) AS name, "
-           "  count(*) AS n FROM mine m JOIN " + p + " o ON o.channel_id = m.channel_id AND o.ts = m.ts "
-           "  AND o.person <> m.person GROUP BY 1, 2), "
-           "ranked AS (SELECT *, row_number() OVER (PARTITION BY person ORDER BY n DESC, name, other) AS k FROM pairs) "
-           "SELECT person, other, uid, name, n FROM ranked WHERE k <= 3 ORDER BY person, k",
-           {std::string(day), text_array(people)}))
+  for (const auto& r : sql::query(db,
+                                  "WITH mine AS (SELECT person, channel_id, ts FROM " + p +
+                                      " WHERE bd_date <= $1::date AND person = ANY($2::text[])), "
+                                      "pairs AS (SELECT m.person, o.person AS other, coalesce(max(o.user_id), '') AS "
+                                      "uid, max(o.person_name) AS name, "
+                                      "  count(*) AS n FROM mine m JOIN " +
+                                      p +
+                                      " o ON o.channel_id = m.channel_id AND o.ts = m.ts "
+                                      "  AND o.person <> m.person GROUP BY 1, 2), "
+                                      "ranked AS (SELECT *, row_number() OVER (PARTITION BY person ORDER BY n DESC, "
+                                      "name, other) AS k FROM pairs) "
+                                      "SELECT person, other, uid, name, n FROM ranked WHERE k <= 3 ORDER BY person, k",
+                                  {std::string(day), text_array(people)}))
     out[index.at(as_text(r[0]))].besties.push_back({as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4])});
   return out;
 }
@@ -282,19 +356,23 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
   std::vector<std::pair<std::string, std::string>> out;
   if (ids.empty()) return out;
   const std::string s = schema(region);
-  for (const auto& r : sql::query(db, "SELECT user_id, user_name FROM " + s + ".users WHERE user_id = ANY($1::text[]) "
-                                "UNION ALL SELECT channel_id, '#' || name FROM " + s +
-                                ".channels WHERE channel_id = ANY($1::text[]) ORDER BY 1",
-                                {text_array(ids)}))
+  for (const auto& r : sql::query(db,
+                                  "SELECT user_id, user_name FROM " + s +
+                                      ".users WHERE user_id = ANY($1::text[]) "
+                                      "UNION ALL SELECT channel_id, '#' || name FROM " +
+                                      s + ".channels WHERE channel_id = ANY($1::text[]) ORDER BY 1",
+                                  {text_array(ids)}))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }
 
 std::vector<PersonName> people(Database& db, std::string_view region) {
   std::vector<PersonName> out;
-  for (const auto& r : sql::query(db, "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
-                                "coalesce(max(u.real_name), '') FROM " + posts(db, region) + " p LEFT JOIN " +
-                                schema(region) + ".users u ON u.user_id = p.user_id GROUP BY p.person ORDER BY p.person"))
+  for (const auto& r : sql::query(db,
+                                  "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
+                                  "coalesce(max(u.real_name), '') FROM " +
+                                      posts(db, region) + " p LEFT JOIN " + schema(region) +
+                                      ".users u ON u.user_id = p.user_id GROUP BY p.person ORDER BY p.person"))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
   return out;
 }
@@ -302,7 +380,7 @@ std::vector<PersonName> people(Database& db, std::string_view region) {
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& r : sql::query(db, "SELECT channel_id, site_q_user_id FROM " + schema(region) +
-                                ".channels WHERE site_q_user_id IS NOT NULL ORDER BY channel_id"))
+                                          ".channels WHERE site_q_user_id IS NOT NULL ORDER BY channel_id"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }

@@ -24,7 +24,8 @@ std::string key_list(const std::vector<MessageKey>& keys) {
 
 std::vector<ChannelName> channel_names(Database& db, std::string_view region) {
   std::vector<ChannelName> out;
-  for (const auto& r : sql::query(db, "SELECT channel_id, coalesce(name, '') FROM " + schema(region) + ".channels ORDER BY 1"))
+  for (const auto& r :
+       sql::query(db, "SELECT channel_id, coalesce(name, '') FROM " + schema(region) + ".channels ORDER BY 1"))
     out.push_back({*r[0], *r[1]});
   return out;
 }
@@ -44,10 +45,10 @@ std::optional<std::string> channel_id_named(Database& db, std::string_view regio
 
 std::optional<MessageVersion> message_version(Database& db, std::string_view region, std::string_view channel_id,
                                               std::string_view ts) {
-  const auto r = sql::query(db,
-                            "SELECT coalesce(edited_ts, ''), deleted FROM " + schema(region) +
-                                ".messages WHERE channel_id = $1 AND ts = $2",
-                            {std::string(channel_id), std::string(ts)});
+  const auto r = sql::query(
+      db,
+      "SELECT coalesce(edited_ts, ''), deleted FROM " + schema(region) + ".messages WHERE channel_id = $1 AND ts = $2",
+      {std::string(channel_id), std::string(ts)});
   if (r.empty()) return std::nullopt;
   return MessageVersion{*r[0][0], *r[0][1] == "t"};
 }
@@ -56,13 +57,13 @@ std::map<MessageKey, std::vector<ParseIssue>> parse_errors(Database& db, std::st
                                                            const std::vector<MessageKey>& messages) {
   std::map<MessageKey, std::vector<ParseIssue>> out;
   if (messages.empty()) return out;
-  for (const auto& r : sql::query(db,
-                                  "SELECT i.channel_id, i.ts, i.field, i.reason, coalesce(i.line, 0) FROM " +
-                                      schema(region) +
-                                      ".parse_issues i JOIN jsonb_array_elements($1::jsonb) k "
-                                      "ON i.channel_id = k->>0 AND i.ts = k->>1 "
-                                      "WHERE i.severity = 'error' ORDER BY i.line, i.field",
-                                  {key_list(messages)}))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT i.channel_id, i.ts, i.field, i.reason, coalesce(i.line, 0) FROM " + schema(region) +
+                      ".parse_issues i JOIN jsonb_array_elements($1::jsonb) k "
+                      "ON i.channel_id = k->>0 AND i.ts = k->>1 "
+                      "WHERE i.severity = 'error' ORDER BY i.line, i.field",
+                  {key_list(messages)}))
     out[{*r[0], *r[1]}].push_back({Severity::error, *r[2], *r[3], std::stoi(*r[4])});
   return out;
 }

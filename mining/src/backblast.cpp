@@ -24,10 +24,13 @@ std::string loose_key(sv name) {
     if (is_alpha(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80) k += lower(c);
   return k;
 }
-std::string without_ao(const std::string& k) { return k.size() > 2 && k.rfind("ao", 0) == 0 ? k.substr(2) : std::string(); }
+std::string without_ao(const std::string& k) {
+  return k.size() > 2 && k.rfind("ao", 0) == 0 ? k.substr(2) : std::string();
+}
 }  // namespace
 
-ParseContext::ParseContext(std::string_view tz, const std::vector<ChannelInfo>& channels) : zone_(date::locate_zone(tz)) {
+ParseContext::ParseContext(std::string_view tz, const std::vector<ChannelInfo>& channels)
+    : zone_(date::locate_zone(tz)) {
   for (const auto& c : channels) {
     exact_[lower_copy(c.name)] = c.id;
     const std::string k = loose_key(c.name);
@@ -58,10 +61,14 @@ std::vector<Role> Backblast::roles() const {
   std::vector<Role> out;
   out.reserve(pax.size());
   for (const auto& p : pax) {
-    if (q && *q == p) out.push_back(Role::q);
-    else if (coq_keys.count(p.user_id.empty() ? "N:" + lower_copy(p.name) : "U:" + p.user_id)) out.push_back(Role::coq);
-    else if (!p.user_id.empty() ? fng_ids.count(p.user_id) > 0 : fng_keys.count(lower_copy(p.name)) > 0) out.push_back(Role::fng);
-    else out.push_back(Role::pax);
+    if (q && *q == p)
+      out.push_back(Role::q);
+    else if (coq_keys.count(p.user_id.empty() ? "N:" + lower_copy(p.name) : "U:" + p.user_id))
+      out.push_back(Role::coq);
+    else if (!p.user_id.empty() ? fng_ids.count(p.user_id) > 0 : fng_keys.count(lower_copy(p.name)) > 0)
+      out.push_back(Role::fng);
+    else
+      out.push_back(Role::pax);
   }
   return out;
 }
@@ -69,7 +76,8 @@ std::vector<Role> Backblast::roles() const {
 Role Backblast::role_of(const Person& p) const {
   if (q && *q == p) return Role::q;
   if (std::find(coqs.begin(), coqs.end(), p) != coqs.end()) return Role::coq;
-  if (!p.user_id.empty() && std::find(fng_user_ids.begin(), fng_user_ids.end(), p.user_id) != fng_user_ids.end()) return Role::fng;
+  if (!p.user_id.empty() && std::find(fng_user_ids.begin(), fng_user_ids.end(), p.user_id) != fng_user_ids.end())
+    return Role::fng;
   if (!p.name.empty())
     for (const auto& n : fng_names)
       if (equals_ci(lower_copy(n), lower_copy(p.name))) return Role::fng;
@@ -99,7 +107,9 @@ nlohmann::json to_json(const Backblast& b) {
     j["derived_count"] = 0;
     return j;
   }
-  auto person = [](const Person& p) { return p.user_id.empty() ? json{{"name", p.name}} : json{{"user_id", p.user_id}}; };
+  auto person = [](const Person& p) {
+    return p.user_id.empty() ? json{{"name", p.name}} : json{{"user_id", p.user_id}};
+  };
   j["title"] = b.title;
   j["date"] = date::format("%F", b.date);
   j["date_source"] = b.date_source;

@@ -18,9 +18,9 @@ std::optional<std::chrono::sys_seconds> ts_time(std::string_view ts) {
 DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool everything) {
   // System messages never report a workout.
   static const std::unordered_set<std::string> skip = {
-      "channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name", "channel_archive",
-      "channel_unarchive", "group_join", "group_leave", "tombstone", "message_deleted", "bot_add", "bot_remove",
-      "pinned_item", "unpinned_item", "reminder_add", "sh_room_created"};
+      "channel_join",      "channel_leave", "channel_topic", "channel_purpose", "channel_name",    "channel_archive",
+      "channel_unarchive", "group_join",    "group_leave",   "tombstone",       "message_deleted", "bot_add",
+      "bot_remove",        "pinned_item",   "unpinned_item", "reminder_add",    "sh_room_created"};
   DeriveReport report;
   std::vector<db::BeatdownRecord> beatdowns;
   std::vector<db::MessageIssues> issues;
@@ -48,10 +48,13 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     r.ao_name = b.ao_name;
     r.bd_date = date::format("%F", b.date);
     if (b.q) {
-      if (b.q->user_id.empty()) r.q_name = b.q->name;
-      else r.q_user_id = b.q->user_id;
+      if (b.q->user_id.empty())
+        r.q_name = b.q->name;
+      else
+        r.q_user_id = b.q->user_id;
     }
-    for (const auto& c : b.coqs) (c.user_id.empty() ? r.coq_names : r.coq_user_ids).push_back(c.user_id.empty() ? c.name : c.user_id);
+    for (const auto& c : b.coqs)
+      (c.user_id.empty() ? r.coq_names : r.coq_user_ids).push_back(c.user_id.empty() ? c.name : c.user_id);
     r.pax_count = b.effective_count();
     r.derived_count = b.derived_count;
     r.fng_count = b.fng_count;
@@ -65,8 +68,10 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     for (size_t i = 0; i < b.pax.size(); ++i) {
       const auto& p = b.pax[i];
       db::AttendeeRecord a;
-      if (p.user_id.empty()) a.name = p.name;
-      else a.user_id = p.user_id;
+      if (p.user_id.empty())
+        a.name = p.name;
+      else
+        a.user_id = p.user_id;
       a.role = roles[i];
       r.attendees.push_back(std::move(a));
     }

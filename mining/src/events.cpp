@@ -52,7 +52,8 @@ std::optional<MessageState> message_state(db::Database& db, std::string_view reg
   return state;
 }
 
-std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_view region_view, const std::vector<json>& events) {
+std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_view region_view,
+                                               const std::vector<json>& events) {
   const std::string region(region_view);
   std::vector<EventIngest> out(events.size());
   std::vector<std::optional<db::MessageRecord>> records;

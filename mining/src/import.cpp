@@ -36,8 +36,7 @@ db::ChannelRecord channel_record(const slack::ExportConversation& c, const std::
 
 }  // namespace
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 ImportReport import_once(db::Database& db, std::string_view region, const std::filesystem::path& path,
                          const ImportOptions& options, bool allow_direct);
@@ -83,7 +82,8 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
   writer.upsert_channels(channels);
   report.conversations = static_cast<long>(channels.size());
   for (const auto& f : index.stray_folders)
-    report.notes.push_back("folder " + f + " has day files but no entry in channels.json, groups.json, mpims.json or "
+    report.notes.push_back("folder " + f +
+                           " has day files but no entry in channels.json, groups.json, mpims.json or "
                            "dms.json; its messages were not imported");
 
   size_t total_files = 0;
@@ -113,7 +113,8 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
   struct Stopped {};  // the writer has given up: the reader leaves at once
   auto push = [&](Batch&& b) {
     std::unique_lock lock(mu);
-    room.wait(lock, [&] { return (queue.size() < kQueueFiles && queued_bytes < kQueueBytes) || queue.empty() || stop; });
+    room.wait(lock,
+              [&] { return (queue.size() < kQueueFiles && queued_bytes < kQueueBytes) || queue.empty() || stop; });
     if (stop) throw Stopped{};
     queued_bytes += b.bytes;
     queue.push_back(std::move(b));
@@ -150,8 +151,8 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
             b.bytes = 0;
             // The check pass read the same bytes without fault: a file that fails the second
             // time has changed under the import, and part of it is staged.
-            b.error = sent_part ? std::string("abort: ") + where + " changed while it was imported: " + e.what()
-                                : e.what();
+            b.error =
+                sent_part ? std::string("abort: ") + where + " changed while it was imported: " + e.what() : e.what();
           }
           push(std::move(b));
         }

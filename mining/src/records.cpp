@@ -122,7 +122,8 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
     throw UserError(where + ": message " + r.ts + " is " + std::to_string(r.raw.size() >> 20) +
                     " MiB; Slack messages hold at most 40,000 characters, so the file is damaged or not from Slack.");
   if (has_nul_escape(r.raw))
-    throw UserError(where + ": message " + r.ts + " holds a NUL character (\\u0000), which no Slack message has and "
+    throw UserError(where + ": message " + r.ts +
+                    " holds a NUL character (\\u0000), which no Slack message has and "
                     "PostgreSQL cannot store; the file is damaged. Import with --skip-bad-files to leave it out.");
   r.thread_ts = str(m, "thread_ts");
   r.user_id = str(m, "user");
@@ -137,7 +138,8 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
       if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
       std::set<std::string> seen;
       for (const auto& u : x.value("users", json::array()))
-        if (u.is_string() && seen.insert(u.get<std::string>()).second) r.reactions.emplace_back(x["name"], u.get<std::string>());
+        if (u.is_string() && seen.insert(u.get<std::string>()).second)
+          r.reactions.emplace_back(x["name"], u.get<std::string>());
     }
   auto add_file = [&](const json& f) {
     if (!f.is_object() || !f.contains("id") || !f["id"].is_string()) return;
@@ -152,11 +154,12 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
 
 size_t footprint(const db::MessageRecord& m) {
   size_t n = sizeof m;
-  for (const std::string* f : {&m.channel_id, &m.ts, &m.thread_ts, &m.user_id, &m.bot_id, &m.subtype, &m.text,
-                               &m.edited_ts, &m.raw})
+  for (const std::string* f :
+       {&m.channel_id, &m.ts, &m.thread_ts, &m.user_id, &m.bot_id, &m.subtype, &m.text, &m.edited_ts, &m.raw})
     n += f->capacity();
   for (const auto& [emoji, user] : m.reactions) n += sizeof emoji * 2 + emoji.capacity() + user.capacity();
-  for (const auto& f : m.files) n += sizeof f + f.raw.capacity() + f.name.capacity() + f.title.capacity() + f.url_private.capacity();
+  for (const auto& f : m.files)
+    n += sizeof f + f.raw.capacity() + f.name.capacity() + f.title.capacity() + f.url_private.capacity();
   return n;
 }
 

@@ -18,7 +18,8 @@ std::optional<long long> number(const nlohmann::json& o, const char* key, const 
 // `where` names the input in errors ("export.zip:users.json").
 db::UserRecord user_record(const nlohmann::json& user, const std::string& where = "users.list");
 // A channel object of conversations.list / conversations.info / channels.json.
-db::ChannelRecord channel_record(const nlohmann::json& channel, bool is_private, const std::string& where = "conversations.list");
+db::ChannelRecord channel_record(const nlohmann::json& channel, bool is_private,
+                                 const std::string& where = "conversations.list");
 // A message (raw: the object as compact JSON). Throws UserError naming `where` for what no
 // Slack message looks like (no ts, 50 MB, …).
 db::MessageRecord message_record(const std::string& channel, const nlohmann::json& m, const std::string& where);

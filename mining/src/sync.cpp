@@ -52,8 +52,8 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
       constexpr int kWidth = 24;
       const int filled = total ? static_cast<int>(kWidth * done / total) : kWidth;
       *o.progress << "\r\x1b[2Ksync: [" << std::string(static_cast<size_t>(filled), '#')
-                  << std::string(static_cast<size_t>(kWidth - filled), '.') << "] " << done << "/" << total << " channels  "
-                  << name << (pages ? "  " + std::to_string(pages) + " pages" : "") << std::flush;
+                  << std::string(static_cast<size_t>(kWidth - filled), '.') << "] " << done << "/" << total
+                  << " channels  " << name << (pages ? "  " + std::to_string(pages) + " pages" : "") << std::flush;
       progress_line_open = true;
     } else if (force || (pages && pages % 10 == 0)) {
       *o.progress << "sync: " << done << "/" << total << " channels, " << name
@@ -71,12 +71,15 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
     if (!report.team_id.empty()) {
       if (r.team_id && !r.team_id->empty() && *r.team_id != report.team_id)
         throw UserError("region " + region + " is workspace " + *r.team_id + ", but its token answers for " +
-                        report.team_id + " (" + report.team_name + "). Set the region's token_env to that workspace's "
-                        "token, or `paxstats region set " + region + " team_id=" + report.team_id + "` if the region moved.");
+                        report.team_id + " (" + report.team_name +
+                        "). Set the region's token_env to that workspace's "
+                        "token, or `paxstats region set " +
+                        region + " team_id=" + report.team_id + "` if the region moved.");
       if (!r.team_id || r.team_id->empty()) {
         db::set_region(db, region, {{"team_id", report.team_id}});
         report.team_id_stored = true;
-        say("stored the region's team_id " + report.team_id + " (" + report.team_name + "), so the service can match its events");
+        say("stored the region's team_id " + report.team_id + " (" + report.team_name +
+            "), so the service can match its events");
       }
     }
   }
@@ -137,10 +140,14 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
         }
       } else {
         std::string why = "the bot is not a member";
-        if (!wanted) why += ", and it is no AO channel (ao-… or a backblast channel), so sync does not join it";
-        else if (is_private) why += " of this private channel";
-        else if (ch.value("is_archived", false)) why += " of this archived channel (Slack lets no one join one)";
-        else why += " (sync --no-join)";
+        if (!wanted)
+          why += ", and it is no AO channel (ao-… or a backblast channel), so sync does not join it";
+        else if (is_private)
+          why += " of this private channel";
+        else if (ch.value("is_archived", false))
+          why += " of this archived channel (Slack lets no one join one)";
+        else
+          why += " (sync --no-join)";
         why += ". Invite it (/invite @paxstats) to mine this channel";
         report.skipped.push_back({"#" + name, why});
         continue;
@@ -187,8 +194,10 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
       });
     } catch (const slack::SlackError& e) {
       if (e.diagnosis().remedy == slack::Remedy::stop_workspace) throw;
-      report.skipped.push_back({"#" + name, std::string("reading its history failed (what was read is kept; the next sync "
-                                                        "goes on from there): ") + e.what()});
+      report.skipped.push_back(
+          {"#" + name, std::string("reading its history failed (what was read is kept; the next sync "
+                                   "goes on from there): ") +
+                           e.what()});
       continue;
     }
     {
@@ -201,7 +210,8 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
     report.pages += channel_pages;
     report.messages += channel_messages;
     if (!o.progress_is_tty)
-      say("#" + name + ": " + std::to_string(channel_messages) + " messages in " + std::to_string(channel_pages) + " pages");
+      say("#" + name + ": " + std::to_string(channel_messages) + " messages in " + std::to_string(channel_pages) +
+          " pages");
   }
   if (progress_line_open) *o.progress << "\n";
   const auto aliases = db::refresh_aliases(db, region);

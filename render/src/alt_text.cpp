@@ -91,7 +91,8 @@ std::string alt_text(const Chart& chart) {
   if (c.kind == Kind::table) {
     size_t data_rows = 0;
     for (const auto& r : c.rows) data_rows += !r.second.empty();
-    s += " " + plural(data_rows, "row", "rows") + " by " + plural(c.columns.size() + c.text_columns.size(), "column", "columns");
+    s += " " + plural(data_rows, "row", "rows") + " by " +
+         plural(c.columns.size() + c.text_columns.size(), "column", "columns");
     for (size_t i = 0; i < c.rows.size(); ++i) {
       const auto& [label, values] = c.rows[i];
       if (values.empty()) {  // a section heading
@@ -100,7 +101,8 @@ std::string alt_text(const Chart& chart) {
       }
       s += "; " + label + ":";
       for (size_t j = 0; j < values.size() && j < c.columns.size(); ++j)
-        s += (j ? ", " : " ") + c.columns[j] + " " + (std::isfinite(values[j]) ? num(values[j], decimals({values[j]})) : "none");
+        s += (j ? ", " : " ") + c.columns[j] + " " +
+             (std::isfinite(values[j]) ? num(values[j], decimals({values[j]})) : "none");
       if (i < c.row_texts.size())
         for (size_t t = 0; t < c.row_texts[i].size() && t < c.text_columns.size(); ++t)
           if (!c.row_texts[i][t].empty()) s += ", " + c.text_columns[t] + " " + c.row_texts[i][t];
@@ -141,9 +143,11 @@ std::string alt_text(const Chart& chart) {
         const double v = i < ser.values.size() && std::isfinite(ser.values[i]) ? ser.values[i] : 0;
         t += v;
         parts.push_back(v);
-        if (c.series.size() > 1 && v != 0) detail += (detail.empty() ? "" : ", ") + ser.label + " " + num(v, decimals({v}));
+        if (c.series.size() > 1 && v != 0)
+          detail += (detail.empty() ? "" : ", ") + ser.label + " " + num(v, decimals({v}));
       }
-      s += (i ? ", " : " ") + c.categories[i] + " " + num(t, decimals(parts)) + (detail.empty() ? "" : " (" + detail + ")");
+      s += (i ? ", " : " ") + c.categories[i] + " " + num(t, decimals(parts)) +
+           (detail.empty() ? "" : " (" + detail + ")");
     }
     return fit(s + ".", 1000);
   }

@@ -10,9 +10,12 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::map<std::string, Kind> kKinds = {{"stacked_bar", Kind::stacked_bar}, {"grouped_bar", Kind::grouped_bar},
-                                            {"horizontal_bar", Kind::horizontal_bar}, {"line", Kind::line},
-                                            {"table", Kind::table}, {"award", Kind::award}};
+const std::map<std::string, Kind> kKinds = {{"stacked_bar", Kind::stacked_bar},
+                                            {"grouped_bar", Kind::grouped_bar},
+                                            {"horizontal_bar", Kind::horizontal_bar},
+                                            {"line", Kind::line},
+                                            {"table", Kind::table},
+                                            {"award", Kind::award}};
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
   throw UserError("chart spec: " + where + ": " + what + " (see render/README.md for the format)");
@@ -59,8 +62,9 @@ std::vector<double> numbers(const json& j, const std::string& where) {
 
 std::string color_text(const json& s, const std::string& where) {
   const std::string c = text(s, "color");
-  if (!c.empty() && (c.size() != 7 || c[0] != '#' ||
-                     !std::all_of(c.begin() + 1, c.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); })))
+  if (!c.empty() && (c.size() != 7 || c[0] != '#' || !std::all_of(c.begin() + 1, c.end(), [](char ch) {
+                       return std::isxdigit(static_cast<unsigned char>(ch));
+                     })))
     bad(where + ".color", "expected #rrggbb, not \"" + c + "\"");
   return c;
 }
@@ -79,8 +83,8 @@ std::vector<Series> series_list(const json& j, const char* key, size_t categorie
     series.key = text(s, "key", series.label);
     series.values = numbers(s.value("values", json::array()), where + ".values");
     if (series.values.size() != categories)
-      bad(where + ".values", "has " + std::to_string(series.values.size()) + " values for " + std::to_string(categories) +
-                                 " categories");
+      bad(where + ".values",
+          "has " + std::to_string(series.values.size()) + " values for " + std::to_string(categories) + " categories");
     series.dashed = s.contains("dashed") && s["dashed"].is_boolean() && s["dashed"].get<bool>();
     series.color = color_text(s, where);
     out.push_back(std::move(series));
@@ -148,7 +152,8 @@ Chart chart_from_json(const json& j) {
       auto values = numbers(r.value("values", json::array()), where + ".values");
       c.row_texts.push_back(r.contains("texts") ? texts(r, "texts") : std::vector<std::string>{});
       if (!values.empty() && values.size() != c.columns.size())
-        bad(where + ".values", "has " + std::to_string(values.size()) + " values for " + std::to_string(c.columns.size()) + " columns");
+        bad(where + ".values",
+            "has " + std::to_string(values.size()) + " values for " + std::to_string(c.columns.size()) + " columns");
       c.rows.emplace_back(text(r, "label"), std::move(values));
     }
   }
@@ -164,7 +169,8 @@ Chart chart_from_json(const json& j) {
   c.scale = number(j, "scale", 2.0);
   if (!(c.scale >= 0.5 && c.scale <= 4)) bad("scale", "expected 0.5 to 4 (2 for HiDPI)");
   const double width = number(j, "width", 640), height = number(j, "height", 480);
-  if (width < 200 || width > 4000 || height < 150 || height > 4000) bad("width/height", "expected 200–4000 by 150–4000");
+  if (width < 200 || width > 4000 || height < 150 || height > 4000)
+    bad("width/height", "expected 200–4000 by 150–4000");
   c.width = static_cast<int>(width);
   c.height = static_cast<int>(height);
   // The image in pixels (points × scale) is capped, so one spec cannot ask for gigabytes.

@@ -112,8 +112,11 @@ double text_width(const std::string& s, double size, bool bold, double cap) {
 double text_height(double size, bool bold) { return measure_text("Ag", size, bold).height; }
 
 Builder::Builder(const Prepared& prepared)
-    : prep_(prepared), c_(prepared.chart), p_(palette(prepared.chart.theme)),
-      width_(prepared.chart.width), height_(prepared.chart.height) {}
+    : prep_(prepared),
+      c_(prepared.chart),
+      p_(palette(prepared.chart.theme)),
+      width_(prepared.chart.width),
+      height_(prepared.chart.height) {}
 
 DrawList Builder::build() {
   ops_.push_back(rect(0, 0, width_, height_, p_.background));
@@ -282,7 +285,8 @@ Box bounds(const Op& o) {
     case Op::polyline:
     case Op::polygon: {
       Box b{1e18, 1e18, -1e18, -1e18};
-      for (const auto& [x, y] : o.points) b = {std::min(b.x0, x), std::min(b.y0, y), std::max(b.x1, x), std::max(b.y1, y)};
+      for (const auto& [x, y] : o.points)
+        b = {std::min(b.x0, x), std::min(b.y0, y), std::max(b.x1, x), std::max(b.y1, y)};
       const double s = o.type == Op::polyline ? o.stroke_width / 2 : 0;
       return {b.x0 - s, b.y0 - s, b.x1 + s, b.y1 + s};
     }
@@ -295,8 +299,8 @@ Box bounds(const Op& o) {
       const double left = -(o.halign + 1) / 2.0 * t.width, top = -(o.valign + 1) / 2.0 * t.height;
       const double a = -o.rotate * M_PI / 180, ca = std::cos(a), sa = std::sin(a);
       Box b{1e18, 1e18, -1e18, -1e18};
-      for (auto [dx, dy] : {std::pair{left, top}, {left + t.width, top}, {left, top + t.height},
-                            {left + t.width, top + t.height}}) {
+      for (auto [dx, dy] :
+           {std::pair{left, top}, {left + t.width, top}, {left, top + t.height}, {left + t.width, top + t.height}}) {
         const double x = o.x + dx * ca - dy * sa, y = o.y + dx * sa + dy * ca;
         b = {std::min(b.x0, x), std::min(b.y0, y), std::max(b.x1, x), std::max(b.y1, y)};
       }
@@ -339,7 +343,8 @@ std::vector<std::string> layout_problems(const Chart& chart) {
   for (size_t i = 0; i < texts.size(); ++i)
     for (size_t j = i + 1; j < texts.size(); ++j) {
       const Box &a = texts[i].first, &b = texts[j].first;
-      if (std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > tolerance && std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > tolerance)
+      if (std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > tolerance &&
+          std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > tolerance)
         out.push_back(describe(*texts[i].second) + " overlaps " + describe(*texts[j].second));
     }
   return out;
@@ -348,7 +353,8 @@ std::vector<std::string> layout_problems(const Chart& chart) {
 PixelSize pixel_size(const Chart& chart) {
   const auto ops = detail::layout(chart);
   const double scale = chart.scale > 0 ? chart.scale : 1;
-  return {static_cast<int>(std::ceil(ops.front().w * scale - 1e-9)), static_cast<int>(std::ceil(ops.front().h * scale - 1e-9))};
+  return {static_cast<int>(std::ceil(ops.front().w * scale - 1e-9)),
+          static_cast<int>(std::ceil(ops.front().h * scale - 1e-9))};
 }
 
 std::string draw_list(const Chart& chart) {

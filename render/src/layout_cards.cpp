@@ -57,10 +57,12 @@ void Builder::rows() {
     for (const auto& s : c_.series) {
       const double v = i < s.values.size() ? s.values[i] : NAN;
       if (!std::isfinite(v) || v <= 0) continue;
-      ops_.push_back(rect(x_of(acc), y + row_h * 0.15, x_of(acc + v) - x_of(acc), row_h * 0.7, color(s), p_.background, 0.5));
+      ops_.push_back(
+          rect(x_of(acc), y + row_h * 0.15, x_of(acc + v) - x_of(acc), row_h * 0.7, color(s), p_.background, 0.5));
       acc += v;
     }
-    if (acc > 0) ops_.push_back(text(x_of(acc) + 4, y + row_h / 2, format_number(acc, decimals), font, p_.muted, -1, 0));
+    if (acc > 0)
+      ops_.push_back(text(x_of(acc) + 4, y + row_h / 2, format_number(acc, decimals), font, p_.muted, -1, 0));
   }
   draw_legend(legend, f.right + std::max(value_w + 6, last_tick_half) + 14, f.top, height_ - kPad);
 }
@@ -118,9 +120,11 @@ void Builder::table() {
   std::vector<double> text_x;
   for (double w : text_w) text_x.push_back(x), x += w;
   for (size_t j = 0; j < cols; ++j)
-    ops_.push_back(text(col_x[j] + num_w[j] / 2, top + row_h / 2, c_.columns[j], font, p_.muted, 0, 0, true, num_w[j] - 4));
+    ops_.push_back(
+        text(col_x[j] + num_w[j] / 2, top + row_h / 2, c_.columns[j], font, p_.muted, 0, 0, true, num_w[j] - 4));
   for (size_t t = 0; t < texts; ++t)
-    ops_.push_back(text(text_x[t] + 6, top + row_h / 2, c_.text_columns[t], font, p_.muted, -1, 0, true, text_w[t] - 8));
+    ops_.push_back(
+        text(text_x[t] + 6, top + row_h / 2, c_.text_columns[t], font, p_.muted, -1, 0, true, text_w[t] - 8));
   for (size_t j = 0; j < cols; ++j) {
     double lo = 0, hi = 0;
     bool first = true;
@@ -158,7 +162,8 @@ void Builder::table() {
     ops_.push_back(text(kPad, y + row_h / 2, c_.rows[i].first, font, p_.text, -1, 0, true, label_w - 8));
     if (i < c_.row_texts.size())
       for (size_t t = 0; t < texts && t < c_.row_texts[i].size(); ++t)
-        ops_.push_back(text(text_x[t] + 6, y + row_h / 2, c_.row_texts[i][t], font, p_.text, -1, 0, false, text_w[t] - 8));
+        ops_.push_back(
+            text(text_x[t] + 6, y + row_h / 2, c_.row_texts[i][t], font, p_.text, -1, 0, false, text_w[t] - 8));
   }
 }
 
@@ -211,12 +216,19 @@ void Builder::emblem(double cx, double cy, double r, const Color& c) {
       shape.points.emplace_back(cx + rr * std::cos(a), cy + rr * std::sin(a));
     }
   } else if (c_.emblem == "flame") {
-    shape.points = {{cx, cy - r}, {cx + r * 0.55, cy - r * 0.1}, {cx + r * 0.6, cy + r * 0.45}, {cx, cy + r * 0.85},
-                    {cx - r * 0.6, cy + r * 0.45}, {cx - r * 0.45, cy - r * 0.05}, {cx - r * 0.15, cy + r * 0.15}};
+    shape.points = {{cx, cy - r},
+                    {cx + r * 0.55, cy - r * 0.1},
+                    {cx + r * 0.6, cy + r * 0.45},
+                    {cx, cy + r * 0.85},
+                    {cx - r * 0.6, cy + r * 0.45},
+                    {cx - r * 0.45, cy - r * 0.05},
+                    {cx - r * 0.15, cy + r * 0.15}};
   } else if (c_.emblem == "medal") {
-    shape.points = {{cx - r * 0.45, cy - r}, {cx - r * 0.1, cy - r}, {cx + r * 0.2, cy - r * 0.2}, {cx - r * 0.15, cy - r * 0.2}};
+    shape.points = {
+        {cx - r * 0.45, cy - r}, {cx - r * 0.1, cy - r}, {cx + r * 0.2, cy - r * 0.2}, {cx - r * 0.15, cy - r * 0.2}};
     ops_.push_back(shape);
-    shape.points = {{cx + r * 0.45, cy - r}, {cx + r * 0.1, cy - r}, {cx - r * 0.2, cy - r * 0.2}, {cx + r * 0.15, cy - r * 0.2}};
+    shape.points = {
+        {cx + r * 0.45, cy - r}, {cx + r * 0.1, cy - r}, {cx - r * 0.2, cy - r * 0.2}, {cx + r * 0.15, cy - r * 0.2}};
     ops_.push_back(shape);
     Op disc;
     disc.type = Op::circle;
@@ -229,10 +241,10 @@ void Builder::emblem(double cx, double cy, double r, const Color& c) {
     ops_.push_back(disc);
     return;
   } else {  // trophy: cup, stem, base
-    shape.points = {{cx - r * 0.6, cy - r * 0.8}, {cx + r * 0.6, cy - r * 0.8}, {cx + r * 0.45, cy - r * 0.1},
-                    {cx + r * 0.12, cy + r * 0.15}, {cx + r * 0.12, cy + r * 0.5}, {cx + r * 0.4, cy + r * 0.62},
-                    {cx + r * 0.4, cy + r * 0.8}, {cx - r * 0.4, cy + r * 0.8}, {cx - r * 0.4, cy + r * 0.62},
-                    {cx - r * 0.12, cy + r * 0.5}, {cx - r * 0.12, cy + r * 0.15}, {cx - r * 0.45, cy - r * 0.1}};
+    shape.points = {{cx - r * 0.6, cy - r * 0.8},   {cx + r * 0.6, cy - r * 0.8},   {cx + r * 0.45, cy - r * 0.1},
+                    {cx + r * 0.12, cy + r * 0.15}, {cx + r * 0.12, cy + r * 0.5},  {cx + r * 0.4, cy + r * 0.62},
+                    {cx + r * 0.4, cy + r * 0.8},   {cx - r * 0.4, cy + r * 0.8},   {cx - r * 0.4, cy + r * 0.62},
+                    {cx - r * 0.12, cy + r * 0.5},  {cx - r * 0.12, cy + r * 0.15}, {cx - r * 0.45, cy - r * 0.1}};
   }
   ops_.push_back(shape);
 }

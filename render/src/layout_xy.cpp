@@ -35,7 +35,9 @@ XLabels plan_x_labels(const std::vector<std::string>& categories, double slot) {
 }
 
 // How far left of its anchor a turned label reaches.
-double rotated_reach(const std::string& label, double cap) { return (text_width(label, 10, false, cap) + text_height(10)) * 0.7071; }
+double rotated_reach(const std::string& label, double cap) {
+  return (text_width(label, 10, false, cap) + text_height(10)) * 0.7071;
+}
 
 }  // namespace
 
@@ -108,7 +110,8 @@ void Builder::columns() {
   Ticks ticks = nice_ticks(max, c_.integer_axis);
   const int value_decimals = decimals_for(all_values, c_.integer_axis);
   double tick_w = 0;
-  for (double v : {ticks.top, ticks.top + ticks.step}) tick_w = std::max(tick_w, text_width(format_number(v, ticks.decimals), 10));
+  for (double v : {ticks.top, ticks.top + ticks.step})
+    tick_w = std::max(tick_w, text_width(format_number(v, ticks.decimals), 10));
 
   auto frame_for = [&](double right_room, double bottom_room, XLabels& xl) {
     Frame f;
@@ -153,15 +156,19 @@ void Builder::columns() {
           break;
         }
     }
-    std::stable_sort(end_labels.begin(), end_labels.end(), [](const EndLabel& a, const EndLabel& b) { return a.y < b.y; });
-    for (size_t i = 1; i < end_labels.size(); ++i) end_labels[i].y = std::max(end_labels[i].y, end_labels[i - 1].y + gap);
+    std::stable_sort(end_labels.begin(), end_labels.end(),
+                     [](const EndLabel& a, const EndLabel& b) { return a.y < b.y; });
+    for (size_t i = 1; i < end_labels.size(); ++i)
+      end_labels[i].y = std::max(end_labels[i].y, end_labels[i - 1].y + gap);
     if (!end_labels.empty()) end_labels.back().y = std::min(end_labels.back().y, f.bottom);
-    for (size_t i = end_labels.size() - 1; i-- > 0;) end_labels[i].y = std::min(end_labels[i].y, end_labels[i + 1].y - gap);
+    for (size_t i = end_labels.size() - 1; i-- > 0;)
+      end_labels[i].y = std::min(end_labels[i].y, end_labels[i + 1].y - gap);
     direct = end_labels.empty() || end_labels.front().y >= f.top;
   }
   if (!direct) {
     legend = plan_legend(items, is_line, height_ - header_bottom_ - 40);
-    if (legend.right && stacked) std::reverse(legend.items.begin(), legend.items.end());  // listed as stacked: top first
+    if (legend.right && stacked)
+      std::reverse(legend.items.begin(), legend.items.end());  // listed as stacked: top first
     f = frame_for(legend.width, legend.height, xl);
     ticks = nice_ticks(max, c_.integer_axis);
     add_headroom(ticks, max, f.height(), stacked && c_.show_total ? text_height(9) + 5 : is_line ? 6 : 2);
@@ -172,14 +179,16 @@ void Builder::columns() {
   y_axis(f, ticks);
   for (size_t i = 0; i < n; i += std::max<size_t>(xl.every, 1)) {
     const double x = f.left + (static_cast<double>(i) + 0.5) * slot;
-    if (xl.rotated) ops_.push_back(text(x + 3, f.bottom + 6, c_.categories[i], 10, p_.text, 1, -1, false, xl.cap, 45));
-    else ops_.push_back(text(x, f.bottom + 6, c_.categories[i], 10, p_.text, 0, -1, false, xl.cap));
+    if (xl.rotated)
+      ops_.push_back(text(x + 3, f.bottom + 6, c_.categories[i], 10, p_.text, 1, -1, false, xl.cap, 45));
+    else
+      ops_.push_back(text(x, f.bottom + 6, c_.categories[i], 10, p_.text, 0, -1, false, xl.cap));
   }
   if (!c_.y_title.empty())
     ops_.push_back(text(kPad + 6, (f.top + f.bottom) / 2, c_.y_title, 11, p_.muted, 0, 0, false, f.height(), 90));
   if (!c_.x_title.empty())
-    ops_.push_back(text((f.left + f.right) / 2, height_ - kPad - legend.height - 2, c_.x_title, 11, p_.muted, 0, 1, false,
-                        f.width()));
+    ops_.push_back(text((f.left + f.right) / 2, height_ - kPad - legend.height - 2, c_.x_title, 11, p_.muted, 0, 1,
+                        false, f.width()));
 
   if (stacked) {
     const double bw = slot * 0.68;
@@ -278,8 +287,10 @@ void Builder::explicit_panels() {
     if (j + 1 == k)
       for (size_t i = 0; i < n; i += std::max<size_t>(xl.every, 1)) {
         const double x = f.left + (static_cast<double>(i) + 0.5) * slot;
-        if (xl.rotated) ops_.push_back(text(x + 3, f.bottom + 6, c_.categories[i], 10, p_.text, 1, -1, false, xl.cap, 45));
-        else ops_.push_back(text(x, f.bottom + 6, c_.categories[i], 10, p_.text, 0, -1, false, xl.cap));
+        if (xl.rotated)
+          ops_.push_back(text(x + 3, f.bottom + 6, c_.categories[i], 10, p_.text, 1, -1, false, xl.cap, 45));
+        else
+          ops_.push_back(text(x, f.bottom + 6, c_.categories[i], 10, p_.text, 0, -1, false, xl.cap));
       }
   }
 }
@@ -298,7 +309,8 @@ void Builder::small_multiples() {
       for (double v : s.values)
         if (finite(v)) max = std::max(max, v);
   const Ticks ticks = nice_ticks(max, c_.integer_axis);
-  std::string note = "One panel each, largest first, all on one scale: 0 to " + format_number(ticks.top, ticks.decimals);
+  std::string note =
+      "One panel each, largest first, all on one scale: 0 to " + format_number(ticks.top, ticks.decimals);
   if (!c_.y_title.empty()) note += " (" + c_.y_title + ")";
   if (cats > 1) note += ", " + c_.categories.front() + " to " + c_.categories.back();
   ops_.push_back(text(kPad, header_bottom_ - 4, note, 10, p_.muted, -1, -1, false, room));

@@ -43,13 +43,13 @@ const Palette& palette(Theme theme) {
   static const std::vector<std::string> light_series = {
       "#0072B2", "#D55E00", "#009E73", "#C28600", "#CC79A7", "#6A3D9A", "#9E940D", "#000000",
       "#332288", "#882255", "#117733", "#2E8B7E", "#7A7A2A", "#AA4499", "#B34D5C", "#4477AA"};
-  static const std::vector<std::string> dark_series = {
-      "#56B4E9", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#E8E8E8", "#A58FE0",
-      "#88CCEE", "#44AA99", "#DDCC77", "#CC6677", "#C465B5", "#999933", "#6699CC", "#EE8866"};
+  static const std::vector<std::string> dark_series = {"#56B4E9", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#F0E442",
+                                                       "#E8E8E8", "#A58FE0", "#88CCEE", "#44AA99", "#DDCC77", "#CC6677",
+                                                       "#C465B5", "#999933", "#6699CC", "#EE8866"};
   auto make = [&](const std::vector<std::string>& series, const char* bg, const char* text, const char* muted,
                   const char* grid, const char* axis, const char* card, const char* other) {
-    Palette p{Color::hex(bg),   Color::hex(text), Color::hex(muted), Color::hex(grid), Color::hex(axis),
-              Color::hex(card), Color::hex(other), {}};
+    Palette p{Color::hex(bg),   Color::hex(text), Color::hex(muted), Color::hex(grid),
+              Color::hex(axis), Color::hex(card), Color::hex(other), {}};
     for (const auto& c : series) p.series.push_back(Color::hex(c));
     return p;
   };

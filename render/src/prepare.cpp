@@ -69,7 +69,8 @@ Prepared prepare(const Chart& in) {
   const bool stacks = c.kind == Kind::stacked_bar || c.kind == Kind::horizontal_bar;
   if (stacks && c.series.size() > 1) {
     // Biggest first: the bottom of each stack is the series with the most (a PAX's home AO).
-    std::stable_sort(c.series.begin(), c.series.end(), [](const Series& a, const Series& b) { return total(a) > total(b); });
+    std::stable_sort(c.series.begin(), c.series.end(),
+                     [](const Series& a, const Series& b) { return total(a) > total(b); });
     if (c.series.size() > static_cast<size_t>(c.max_series)) {
       const size_t keep = static_cast<size_t>(c.max_series) - 1;
       Series other{kOtherKey, "", std::vector<double>(c.categories.size(), 0.0)};
@@ -84,7 +85,8 @@ Prepared prepare(const Chart& in) {
   }
   if (c.kind == Kind::line && c.panels.empty() && c.series.size() > static_cast<size_t>(c.max_series)) {
     // Too many lines to tell apart: one small panel per series, biggest first, on one scale.
-    std::stable_sort(c.series.begin(), c.series.end(), [](const Series& a, const Series& b) { return total(a) > total(b); });
+    std::stable_sort(c.series.begin(), c.series.end(),
+                     [](const Series& a, const Series& b) { return total(a) > total(b); });
     for (auto& s : c.series) c.panels.push_back({s.label, {s}});
     c.series.clear();
     out.small_multiples = true;

@@ -196,7 +196,8 @@ void chunk(std::string& out, const char* type, const std::string& data) {
   const size_t start = out.size();
   out.append(type, 4);
   out += data;
-  put32(out, static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(out.data() + start), static_cast<uInt>(out.size() - start))));
+  put32(out, static_cast<uint32_t>(
+                 crc32(0, reinterpret_cast<const Bytef*>(out.data() + start), static_cast<uInt>(out.size() - start))));
 }
 
 // libdeflate, one compressor per thread: a chart's pixels deflated 2–3× faster than zlib at
@@ -314,8 +315,9 @@ std::string encode_png(const unsigned char* data, int w, int h, int stride) {
   std::vector<std::pair<uint32_t, uint32_t>> colors;  // (colour, pixels)
   count.each([&](uint32_t c, uint32_t n) { colors.emplace_back(c, n); });
   const size_t keep = std::min<size_t>(256, colors.size());
-  std::partial_sort(colors.begin(), colors.begin() + static_cast<long>(keep), colors.end(),
-                    [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  std::partial_sort(
+      colors.begin(), colors.begin() + static_cast<long>(keep), colors.end(),
+      [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   thread_local ColorTable index;
   index.clear();
   std::string plte;
@@ -391,11 +393,13 @@ std::string render(const Chart& chart, Format format) {
     if (!image || cairo_image_surface_get_width(image.get()) != w || cairo_image_surface_get_height(image.get()) != h)
       image.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
     surface.reset(cairo_surface_reference(image.get()));
-  }
-  else if (format == Format::svg) surface.reset(cairo_svg_surface_create_for_stream(detail::append, &out, w, h));
-  else surface.reset(cairo_pdf_surface_create_for_stream(detail::append, &out, w, h));
+  } else if (format == Format::svg)
+    surface.reset(cairo_svg_surface_create_for_stream(detail::append, &out, w, h));
+  else
+    surface.reset(cairo_pdf_surface_create_for_stream(detail::append, &out, w, h));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
-    throw std::runtime_error(std::string("cairo: cannot create surface: ") + cairo_status_to_string(cairo_surface_status(surface.get())));
+    throw std::runtime_error(std::string("cairo: cannot create surface: ") +
+                             cairo_status_to_string(cairo_surface_status(surface.get())));
   {
     detail::Cairo cr(cairo_create(surface.get()));
     // The whole surface is background first (the thread's image is reused), and nothing is drawn
@@ -409,7 +413,8 @@ std::string render(const Chart& chart, Format format) {
   }
   if (format == Format::png) {
     cairo_surface_flush(surface.get());
-    return detail::encode_png(cairo_image_surface_get_data(surface.get()), w, h, cairo_image_surface_get_stride(surface.get()));
+    return detail::encode_png(cairo_image_surface_get_data(surface.get()), w, h,
+                              cairo_image_surface_get_stride(surface.get()));
   }
   cairo_surface_finish(surface.get());
   return out;

@@ -17,8 +17,8 @@ std::string log_parse_message(db::Database& db, std::string_view region, std::st
   return detail::render_template(detail::template_text(r.templates_dir, "log_parse"), d);
 }
 
-std::string log_run_message(db::Database& db, std::string_view region, std::string_view what, const DeliverReport& report,
-                            const std::vector<std::string>& notes) {
+std::string log_run_message(db::Database& db, std::string_view region, std::string_view what,
+                            const DeliverReport& report, const std::vector<std::string>& notes) {
   const auto r = db::get_region(db, region);
   kainjow::mustache::data d;
   d.set("region", r.name);
@@ -29,7 +29,8 @@ std::string log_run_message(db::Database& db, std::string_view region, std::stri
   d.set("in_doubt", std::to_string(report.in_doubt));
   if (report.failed > 0 || report.in_doubt > 0) d.set("trouble", true);
   kainjow::mustache::data reasons{kainjow::mustache::data::type::list}, note_list{kainjow::mustache::data::type::list};
-  for (size_t i = 0; i < report.reasons.size() && i < 10; ++i) reasons.push_back(kainjow::mustache::data(report.reasons[i]));
+  for (size_t i = 0; i < report.reasons.size() && i < 10; ++i)
+    reasons.push_back(kainjow::mustache::data(report.reasons[i]));
   if (report.reasons.size() > 10) d.set("more_reasons", std::to_string(report.reasons.size() - 10));
   for (const auto& n : notes) note_list.push_back(kainjow::mustache::data(n));
   d.set("reasons", reasons);

@@ -147,10 +147,11 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       const auto d = slack::diagnose(r, item.recipient);
       if (d.remedy == slack::Remedy::stop_workspace) throw slack::SlackError(r, item.recipient);
       const bool skip = d.remedy == slack::Remedy::skip_recipient || d.remedy == slack::Remedy::invite_bot;
-      db::outbox::record(db, item.id, skip ? db::outbox::Status::skipped : (d.remedy == slack::Remedy::retry_later ||
-                                                          d.remedy == slack::Remedy::outcome_unknown
-                                                              ? item.status
-                                                              : db::outbox::Status::failed),
+      db::outbox::record(db, item.id,
+                         skip ? db::outbox::Status::skipped
+                              : (d.remedy == slack::Remedy::retry_later || d.remedy == slack::Remedy::outcome_unknown
+                                     ? item.status
+                                     : db::outbox::Status::failed),
                          item.channel_id, item.file_id, d.message);
       (skip ? report.skipped : report.failed) += 1;
       report.reasons.push_back(who + ": " + d.message);
@@ -216,8 +217,12 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
     }
     // Steps 2-4: the 3-step upload, each step recorded as it happens.
     auto result = client.upload(
-        {.filename = item.file_name, .bytes = item.bytes, .title = item.title, .alt_txt = item.alt_txt,
-         .channel_id = item.channel_id, .initial_comment = item.comment},
+        {.filename = item.file_name,
+         .bytes = item.bytes,
+         .title = item.title,
+         .alt_txt = item.alt_txt,
+         .channel_id = item.channel_id,
+         .initial_comment = item.comment},
         [&](const slack::UploadStep& step) {
           if (step.kind == slack::UploadStep::got_url) {
             item.status = db::outbox::Status::uploading;
@@ -269,8 +274,12 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
 
 void send_to_user(slack::Client& client, std::string_view user_id, const PlannedDelivery& d) {
   const std::string dm = client.open_dm(user_id);
-  auto r = client.upload({.filename = d.file, .bytes = render::render(d.chart), .title = d.title,
-                          .alt_txt = render::alt_text(d.chart), .channel_id = dm, .initial_comment = d.comment});
+  auto r = client.upload({.filename = d.file,
+                          .bytes = render::render(d.chart),
+                          .title = d.title,
+                          .alt_txt = render::alt_text(d.chart),
+                          .channel_id = dm,
+                          .initial_comment = d.comment});
   if (!r.ok) throw slack::SlackError(r.result, std::string(user_id));
 }
 

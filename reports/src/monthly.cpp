@@ -89,7 +89,8 @@ std::string through_month(std::string_view current, std::string_view year) {
   return std::string(year) + "-12";
 }
 
-MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month, const std::vector<std::string>& only) {
+MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
+                         const std::vector<std::string>& only) {
   rq::month(month);  // throws for a bad month
   for (const auto& o : only)
     if (std::find(report_names().begin(), report_names().end(), o) == report_names().end()) {
@@ -108,7 +109,8 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
   static const std::regex mentioned(R"(<[@#]([A-Z][A-Z0-9]{2,20})(?:\|[^>]*)?>)");
   for (const auto& d : plan.deliveries) {
     ids.insert(d.recipient);
-    for (std::sregex_iterator it(d.comment.begin(), d.comment.end(), mentioned), end; it != end; ++it) ids.insert((*it)[1]);
+    for (std::sregex_iterator it(d.comment.begin(), d.comment.end(), mentioned), end; it != end; ++it)
+      ids.insert((*it)[1]);
   }
   for (auto& [id, name] : rq::names_of(db, region, {ids.begin(), ids.end()})) plan.names[id] = std::move(name);
   return plan;

@@ -40,8 +40,8 @@ std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& 
   return out;
 }
 
-std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir, const Progress& progress,
-                                          std::vector<std::string>* problems) {
+std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir,
+                                          const Progress& progress, std::vector<std::string>* problems) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw UserError("cannot create " + dir.string() + ": " + ec.message());
@@ -65,8 +65,13 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
   std::vector<detail::PageChart> page_charts;
   for (size_t i = 0; i < plan.deliveries.size(); ++i) {
     const auto& d = plan.deliveries[i];
-    list.push_back({{"report", d.report}, {"recipient", d.recipient}, {"to_user", d.to_user}, {"file", d.file},
-                    {"title", d.title}, {"comment", d.comment}, {"alt_txt", alt[i]}});
+    list.push_back({{"report", d.report},
+                    {"recipient", d.recipient},
+                    {"to_user", d.to_user},
+                    {"file", d.file},
+                    {"title", d.title},
+                    {"comment", d.comment},
+                    {"alt_txt", alt[i]}});
     const auto size = render::pixel_size(d.chart);
     const double scale = d.chart.scale > 0 ? d.chart.scale : 1;
     page_charts.push_back({alt[i], static_cast<int>(size.width / scale), static_cast<int>(size.height / scale)});

@@ -11,11 +11,16 @@ namespace {
 
 // A report's name for people, by the first part of its delivery key ("q_counts.ao" → q_counts).
 std::string report_title(const std::string& kind) {
-  static const std::map<std::string, std::string> titles = {
-      {"pax_monthly", "Personal charts"}, {"q_counts", "Q counts"},       {"ao_trend", "AO trends"},
-      {"ao_summary", "AO summary"},       {"fng_counts", "FNGs"},         {"leaderboards", "Leaderboards"},
-      {"awards", "Awards and achievements"}, {"kotter", "Kotter"},        {"year_glance", "The year at a glance"},
-      {"weekly", "Weekly report"}};
+  static const std::map<std::string, std::string> titles = {{"pax_monthly", "Personal charts"},
+                                                            {"q_counts", "Q counts"},
+                                                            {"ao_trend", "AO trends"},
+                                                            {"ao_summary", "AO summary"},
+                                                            {"fng_counts", "FNGs"},
+                                                            {"leaderboards", "Leaderboards"},
+                                                            {"awards", "Awards and achievements"},
+                                                            {"kotter", "Kotter"},
+                                                            {"year_glance", "The year at a glance"},
+                                                            {"weekly", "Weekly report"}};
   const auto it = titles.find(kind);
   return it != titles.end() ? it->second : kind;
 }
@@ -25,7 +30,8 @@ std::string kind_of(const std::string& report) { return report.substr(0, report.
 std::string anchor(const std::string& part, const std::string& kind) { return part + "-" + kind; }
 
 constexpr const char* kStyle =
-    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:0;background:#f6f8fa;"
+    "body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu "
+    "Sans',sans-serif;margin:0;background:#f6f8fa;"
     "color:#1f2328}header{background:#1f2328;color:#fff;padding:1.2em 2em}header h1{margin:0;font-size:1.5em}"
     "header p{margin:.3em 0 0;color:#c9d1d9}main{display:flex;gap:2em;padding:1.5em 2em;align-items:flex-start}"
     "nav{position:sticky;top:1em;min-width:15em;background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1em}"
@@ -35,10 +41,13 @@ constexpr const char* kStyle =
     ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:1em}"
     "figure{margin:0;background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8em;overflow:hidden}"
     "figure img{width:100%;height:auto;display:block;border-radius:4px;background:#fff}"
-    "figcaption{margin-top:.6em}.to{font-weight:600}.dm{color:#57606a;font-weight:400}.title{color:#57606a;font-size:.9em}"
+    "figcaption{margin-top:.6em}.to{font-weight:600}.dm{color:#57606a;font-weight:400}.title{color:#57606a;font-size:."
+    "9em}"
     ".message{margin-top:.4em;padding:.5em .7em;background:#f6f8fa;border-left:3px solid #d0d7de;border-radius:4px}"
-    ".mention{color:#0969da;background:#ddf4ff;border-radius:3px;padding:0 .15em}code{background:#eaeef2;padding:0 .2em;"
-    "border-radius:3px}.notes{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:.6em 1em;margin-bottom:1.5em}";
+    ".mention{color:#0969da;background:#ddf4ff;border-radius:3px;padding:0 .15em}code{background:#eaeef2;padding:0 "
+    ".2em;"
+    "border-radius:3px}.notes{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:.6em "
+    "1em;margin-bottom:1.5em}";
 
 }  // namespace
 
@@ -73,15 +82,15 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
   const char* part_titles[] = {"To channels", "By DM"};
   const char* part_ids[] = {"channels", "dms"};
 
-  std::string page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>paxstats — " +
-                     html_escape(region) + ", " + html_escape(plan.month) + "</title><style>" + kStyle +
-                     "</style></head><body>\n<header><h1>" + html_escape(region) + ": the " + html_escape(plan.month) +
-                     " run</h1><p>" + std::to_string(plan.deliveries.size()) +
-                     (plan.deliveries.size() == 1 ? " delivery" : " deliveries") + " planned, " +
-                     std::to_string(to_channels) + " to channels and " +
-                     std::to_string(plan.deliveries.size() - to_channels) +
-                     " by DM. Nothing was sent: this is what would be.</p></header>\n<main><nav aria-label=\"Contents\">";
+  std::string page =
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>paxstats — " +
+      html_escape(region) + ", " + html_escape(plan.month) + "</title><style>" + kStyle +
+      "</style></head><body>\n<header><h1>" + html_escape(region) + ": the " + html_escape(plan.month) +
+      " run</h1><p>" + std::to_string(plan.deliveries.size()) +
+      (plan.deliveries.size() == 1 ? " delivery" : " deliveries") + " planned, " + std::to_string(to_channels) +
+      " to channels and " + std::to_string(plan.deliveries.size() - to_channels) +
+      " by DM. Nothing was sent: this is what would be.</p></header>\n<main><nav aria-label=\"Contents\">";
   for (int p = 0; p < 2; ++p) {
     if (parts[p].empty()) continue;
     page += "<h2><a href=\"#" + std::string(part_ids[p]) + "\">" + part_titles[p] + "</a></h2><ol>";
@@ -108,11 +117,12 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
         const auto& c = charts[i];
         std::string to = name(d.recipient);
         if (d.to_user) to = "@" + to;
-        page += "\n<figure data-report=\"" + html_escape(d.report) + "\"><img loading=\"lazy\" src=\"" + html_escape(d.file) +
-                "\" width=\"" + std::to_string(c.width) + "\" height=\"" + std::to_string(c.height) + "\" alt=\"" +
-                html_escape(c.alt) + "\"><figcaption><div class=\"to\">" + html_escape(to) +
-                (d.to_user ? " <span class=\"dm\">(DM)</span>" : "") + "</div><div class=\"title\">" + html_escape(d.title) +
-                "</div><div class=\"message\">" + slack_to_html(d.comment, plan.names) + "</div></figcaption></figure>";
+        page += "\n<figure data-report=\"" + html_escape(d.report) + "\"><img loading=\"lazy\" src=\"" +
+                html_escape(d.file) + "\" width=\"" + std::to_string(c.width) + "\" height=\"" +
+                std::to_string(c.height) + "\" alt=\"" + html_escape(c.alt) + "\"><figcaption><div class=\"to\">" +
+                html_escape(to) + (d.to_user ? " <span class=\"dm\">(DM)</span>" : "") + "</div><div class=\"title\">" +
+                html_escape(d.title) + "</div><div class=\"message\">" + slack_to_html(d.comment, plan.names) +
+                "</div></figcaption></figure>";
       }
       page += "</div></section>";
     }

@@ -11,18 +11,22 @@ namespace {
 std::string unescape_slack(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s.substr(i, 5) == "&amp;") out += '&', i += 4;
-    else if (s.substr(i, 4) == "&lt;") out += '<', i += 3;
-    else if (s.substr(i, 4) == "&gt;") out += '>', i += 3;
-    else out += s[i];
+    if (s.substr(i, 5) == "&amp;")
+      out += '&', i += 4;
+    else if (s.substr(i, 4) == "&lt;")
+      out += '<', i += 3;
+    else if (s.substr(i, 4) == "&gt;")
+      out += '>', i += 3;
+    else
+      out += s[i];
   }
   return out;
 }
 
 const std::map<std::string, std::string>& emoji() {
   static const std::map<std::string, std::string> codes = {
-      {":fire:", "🔥"},  {":trophy:", "🏆"}, {":muscle:", "💪"}, {":tada:", "🎉"}, {":star:", "⭐"},
-      {":clap:", "👏"},  {":medal:", "🏅"}, {":sports_medal:", "🏅"}, {":wave:", "👋"}, {":eyes:", "👀"}};
+      {":fire:", "🔥"}, {":trophy:", "🏆"},   {":muscle:", "💪"},          {":tada:", "🎉"}, {":star:", "⭐"},
+      {":clap:", "👏"}, {":medal:", "🏅"}, {":sports_medal:", "🏅"}, {":wave:", "👋"}, {":eyes:", "👀"}};
   return codes;
 }
 
@@ -59,7 +63,8 @@ std::string slack_to_html(std::string_view text, const std::map<std::string, std
     }
     const std::string inner(text.substr(i + 1, end - i - 1));
     const size_t bar = inner.find('|');
-    const std::string target = inner.substr(0, bar), label = bar == std::string::npos ? "" : unescape_slack(inner.substr(bar + 1));
+    const std::string target = inner.substr(0, bar),
+                      label = bar == std::string::npos ? "" : unescape_slack(inner.substr(bar + 1));
     std::string html;
     auto name_of = [&](const std::string& id) {
       auto it = names.find(id);
@@ -95,13 +100,12 @@ std::string slack_to_html(std::string_view text, const std::map<std::string, std
   static const std::vector<Style> styles = [] {
     std::vector<Style> v;
     for (auto [mark, tag] : {std::pair{"\\*", "b"}, {"_", "i"}, {"~", "s"}, {"`", "code"}})
-      v.push_back({std::regex(std::string("(^|[\\s(\\x02])") + mark + "([^\\s" + mark + "](?:[^" + mark + "\\n]*?[^\\s" +
-                              mark + "])?)" + mark + "(?=$|[\\s.,;:!?)\\x01])"),
+      v.push_back({std::regex(std::string("(^|[\\s(\\x02])") + mark + "([^\\s" + mark + "](?:[^" + mark +
+                              "\\n]*?[^\\s" + mark + "])?)" + mark + "(?=$|[\\s.,;:!?)\\x01])"),
                    tag});
     return v;
   }();
-  for (const auto& s : styles)
-    out = std::regex_replace(out, s.re, std::string("$1<") + s.tag + ">$2</" + s.tag + ">");
+  for (const auto& s : styles) out = std::regex_replace(out, s.re, std::string("$1<") + s.tag + ">$2</" + s.tag + ">");
   for (size_t at; (at = out.find('\n')) != std::string::npos;) out.replace(at, 1, "<br>");
   // 3. The placeholders, filled.
   std::string final_html;

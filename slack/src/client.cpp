@@ -13,9 +13,7 @@ namespace paxstats::slack {
 namespace {
 
 // A stable lane name for a token that never reveals it.
-std::string workspace_of(const std::string& token) {
-  return "token:" + std::to_string(fnv1a(token));
-}
+std::string workspace_of(const std::string& token) { return "token:" + std::to_string(fnv1a(token)); }
 
 std::string encode_form(const Params& params) {
   std::string body;
@@ -132,7 +130,8 @@ Result Client::call_once(std::string_view method, const Params& params, CallKind
       r.outcome = Outcome::http_error;
       r.error = "ratelimited";
       long seconds = 1;
-      if (auto it = res.headers.find("retry-after"); it != res.headers.end()) seconds = std::max(1L, std::atol(it->second.c_str()));
+      if (auto it = res.headers.find("retry-after"); it != res.headers.end())
+        seconds = std::max(1L, std::atol(it->second.c_str()));
       r.retry_after = std::chrono::seconds(seconds);
       // Slack answered without acting: waiting and repeating is safe for every kind of call.
       impl_->limiter->block(impl_->workspace, method, lane_channel, std::chrono::seconds(seconds));
@@ -160,7 +159,8 @@ Result Client::call_once(std::string_view method, const Params& params, CallKind
     }
     if (r.body.contains("warning") && r.body["warning"].is_string()) r.warnings.push_back(r.body["warning"]);
     if (r.body.contains("response_metadata") && r.body["response_metadata"].contains("warnings"))
-      for (const auto& w : r.body["response_metadata"]["warnings"]) r.warnings.push_back(w.is_string() ? w.get<std::string>() : w.dump());
+      for (const auto& w : r.body["response_metadata"]["warnings"])
+        r.warnings.push_back(w.is_string() ? w.get<std::string>() : w.dump());
     for (const auto& w : r.warnings) log::warn(r.method + ": Slack warns " + w);
     if (r.body.value("ok", false)) {
       r.outcome = Outcome::ok;
@@ -172,10 +172,11 @@ Result Client::call_once(std::string_view method, const Params& params, CallKind
       // A refusal of the token, not of one method's lane: the whole workspace waits, and this
       // call (refused, so not acted on) is made again.
       long seconds = 30;
-      if (auto it = res.headers.find("retry-after"); it != res.headers.end()) seconds = std::max(1L, std::atol(it->second.c_str()));
+      if (auto it = res.headers.find("retry-after"); it != res.headers.end())
+        seconds = std::max(1L, std::atol(it->second.c_str()));
       impl_->limiter->pause_workspace(impl_->workspace, std::chrono::seconds(seconds));
-      log::info(r.method + ": Slack refused the token (" + r.error + "); the workspace waits " + std::to_string(seconds) +
-                " s");
+      log::info(r.method + ": Slack refused the token (" + r.error + "); the workspace waits " +
+                std::to_string(seconds) + " s");
       continue;
     }
     r.needed = r.body.value("needed", std::string());
@@ -210,7 +211,8 @@ json Client::checked(Result r, std::string_view target) {
 
 json Client::auth_test() {
   json body = checked(call("auth.test", {}));
-  if (auto it = impl_->last_headers.find("x-oauth-scopes"); it != impl_->last_headers.end()) body["scopes"] = it->second;
+  if (auto it = impl_->last_headers.find("x-oauth-scopes"); it != impl_->last_headers.end())
+    body["scopes"] = it->second;
   return body;
 }
 
@@ -278,8 +280,8 @@ json Client::post_ephemeral(std::string_view channel, std::string_view user, std
 }
 
 std::string Client::permalink(std::string_view channel, std::string_view message_ts) {
-  json body = checked(call("chat.getPermalink", {{"channel", std::string(channel)}, {"message_ts", std::string(message_ts)}}),
-                      channel);
+  json body = checked(
+      call("chat.getPermalink", {{"channel", std::string(channel)}, {"message_ts", std::string(message_ts)}}), channel);
   return body["permalink"].get<std::string>();
 }
 
@@ -378,8 +380,11 @@ Result Client::legacy_upload(const Upload& up) {
     r.error = "method_deprecated";
     return r;
   }
-  Params p = {{"channels", up.channel_id}, {"filename", up.filename}, {"title", up.title},
-              {"initial_comment", up.initial_comment}, {"content", up.bytes}};
+  Params p = {{"channels", up.channel_id},
+              {"filename", up.filename},
+              {"title", up.title},
+              {"initial_comment", up.initial_comment},
+              {"content", up.bytes}};
   if (!up.thread_ts.empty()) p.emplace_back("thread_ts", up.thread_ts);
   return call("files.upload", p, CallKind::write);
 }

@@ -49,8 +49,10 @@ std::string common_prefix(const std::vector<std::string>& names) {
     auto slash = n.find('/');
     if (slash == std::string::npos) return "";
     std::string first = n.substr(0, slash + 1);
-    if (top.empty()) top = first;
-    else if (top != first) return "";
+    if (top.empty())
+      top = first;
+    else if (top != first)
+      return "";
   }
   // Only when the lists are not themselves at the top.
   for (const char* list : {"channels.json", "users.json", "groups.json", "dms.json", "mpims.json"})
@@ -60,7 +62,8 @@ std::string common_prefix(const std::vector<std::string>& names) {
 
 [[noreturn]] void too_large_entry(const std::string& where, uint64_t bytes) {
   throw UserError(where + " is " + std::to_string(bytes >> 20) + " MiB uncompressed: more than the " +
-                  std::to_string(kMaxEntryBytes >> 20) + " MiB paxstats reads of one export file (a Slack day file is a "
+                  std::to_string(kMaxEntryBytes >> 20) +
+                  " MiB paxstats reads of one export file (a Slack day file is a "
                   "few MB). The archive is damaged or not a Slack export.");
 }
 
@@ -85,13 +88,15 @@ class FolderArchive final : public ExportArchive {
       if (!it->is_regular_file(ec2)) {
         // A link that loops, or points nowhere, is no Slack file: say which entry it is.
         if (it->is_symlink(ec2) && !fs::exists(it->path(), ec2))
-          throw UserError(dir.string() + ": \"" + rel + "\" is a link that leads nowhere (or in a loop); remove it "
+          throw UserError(dir.string() + ": \"" + rel +
+                          "\" is a link that leads nowhere (or in a loop); remove it "
                           "and import again.");
         continue;
       }
       const fs::path real = fs::canonical(it->path(), ec2);
       if (ec2 || real.string().rfind(root.string() + "/", 0) != 0)
-        throw UserError(dir.string() + ": \"" + rel + "\" is a link to a file outside the export folder; paxstats reads "
+        throw UserError(dir.string() + ": \"" + rel +
+                        "\" is a link to a file outside the export folder; paxstats reads "
                         "only files inside it.");
       names.push_back(rel);
     }
@@ -139,7 +144,7 @@ class ZipArchive final : public ExportArchive {
       std::string s(name);
       check_name(file, s);
       if (s.empty() || s.back() == '/') continue;  // folders
-      if (s.rfind("__MACOSX/", 0) == 0) continue;   // resource forks added by macOS zip
+      if (s.rfind("__MACOSX/", 0) == 0) continue;  // resource forks added by macOS zip
       index_[s] = static_cast<zip_uint64_t>(i);
       names.push_back(s);
     }
@@ -200,13 +205,15 @@ bool ExportArchive::has(const std::string& entry) const {
   return std::binary_search(entries_.begin(), entries_.end(), entry);
 }
 
-std::string ExportArchive::where(const std::string& entry) const { return path_.filename().string() + ":" + prefix_ + entry; }
+std::string ExportArchive::where(const std::string& entry) const {
+  return path_.filename().string() + ":" + prefix_ + entry;
+}
 
 namespace {
 
 // A parse error at byte `at` of the entry, as "file:line:column: what … what to do".
-[[noreturn]] void entry_error(const ExportArchive& archive, const std::string& entry, const std::string& bytes, size_t at,
-                              const std::string& what) {
+[[noreturn]] void entry_error(const ExportArchive& archive, const std::string& entry, const std::string& bytes,
+                              size_t at, const std::string& what) {
   at = std::min(at, bytes.size());
   const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(at), '\n'));
   const size_t line_start = at == 0 ? std::string::npos : bytes.rfind('\n', at - 1);
@@ -253,10 +260,12 @@ bool split_array(std::string_view s, const std::function<void(size_t, size_t, si
   }
 }
 
-[[noreturn]] void too_deep(const ExportArchive& archive, const std::string& entry, const std::string& bytes, size_t at) {
+[[noreturn]] void too_deep(const ExportArchive& archive, const std::string& entry, const std::string& bytes,
+                           size_t at) {
   const size_t line = 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<long>(at), '\n'));
   throw UserError(archive.where(entry) + ":" + std::to_string(line) + ": JSON nested more than " +
-                  std::to_string(kMaxJsonDepth) + " levels deep; Slack's exports are shallow, so the file is damaged or "
+                  std::to_string(kMaxJsonDepth) +
+                  " levels deep; Slack's exports are shallow, so the file is damaged or "
                   "crafted. Import with --skip-bad-files to leave it out.");
 }
 
@@ -348,8 +357,10 @@ ExportIndex index_export(const ExportArchive& archive) {
     const std::string folder = e.substr(0, slash), file = e.substr(slash + 1);
     if (!is_day_file(file)) continue;
     auto it = by_folder.find(folder);
-    if (it == by_folder.end()) stray.insert(folder);
-    else index.conversations[it->second].day_files.push_back(e);
+    if (it == by_folder.end())
+      stray.insert(folder);
+    else
+      index.conversations[it->second].day_files.push_back(e);
   }
   index.stray_folders.assign(stray.begin(), stray.end());
   for (auto& c : index.conversations) std::sort(c.day_files.begin(), c.day_files.end());

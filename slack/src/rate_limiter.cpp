@@ -55,7 +55,7 @@ Rate RateLimiter::rate_for(std::string_view method) const {
 }
 
 std::shared_ptr<RateLimiter::Lane> RateLimiter::lane(std::string_view workspace, std::string_view method,
-                                                      std::string_view channel) {
+                                                     std::string_view channel) {
   std::string key;
   key.reserve(workspace.size() + method.size() + channel.size() + 2);
   key.append(workspace).append("|").append(method).append("|").append(channel);

@@ -14,8 +14,8 @@ std::string compute_signature(std::string_view secret, std::string_view timestam
   base.append("v0:").append(timestamp).append(":").append(body);
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(base.data()),
-       base.size(), mac, &len);
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(base.data()), base.size(), mac, &len);
   static const char* hex = "0123456789abcdef";
   std::string out = "v0=";
   for (unsigned i = 0; i < len; ++i) {

@@ -30,7 +30,8 @@ SocketModeClient::SocketModeClient(SocketModeOptions options) : o_(std::move(opt
 SocketModeClient::~SocketModeClient() { stop(); }
 
 void SocketModeClient::start() {
-  if (o_.app_token.empty()) throw UserError("Socket Mode needs SLACK_APP_TOKEN (an app-level token xapp-… with connections:write)");
+  if (o_.app_token.empty())
+    throw UserError("Socket Mode needs SLACK_APP_TOKEN (an app-level token xapp-… with connections:write)");
   thread_ = std::thread([this] { run(); });
 }
 
@@ -57,7 +58,8 @@ void SocketModeClient::run() {
     }
     if (stopping_) break;
     if (!asked) {
-      for (auto waited = std::chrono::milliseconds(0); waited < delay && !stopping_; waited += std::chrono::milliseconds(50))
+      for (auto waited = std::chrono::milliseconds(0); waited < delay && !stopping_;
+           waited += std::chrono::milliseconds(50))
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       delay = std::min(delay * 2, o_.reconnect_max);
     }
@@ -85,8 +87,7 @@ Url parse_url(const std::string& url) {
 
 // Reads envelopes until Slack says disconnect (true) or the socket ends (false).
 template <class Stream>
-bool converse(Stream& ws, const std::atomic<bool>& stopping, std::atomic<long>& envelopes,
-              const SocketModeOptions& o) {
+bool converse(Stream& ws, const std::atomic<bool>& stopping, std::atomic<long>& envelopes, const SocketModeOptions& o) {
   beast::flat_buffer buffer;
   while (!stopping) {
     buffer.clear();
@@ -115,7 +116,8 @@ bool converse(Stream& ws, const std::atomic<bool>& stopping, std::atomic<long>& 
     ++envelopes;
     json ack{{"envelope_id", msg["envelope_id"]}};
     try {
-      if (auto payload = o.on_envelope ? o.on_envelope(msg) : std::nullopt; payload && msg.value("accepts_response_payload", false))
+      if (auto payload = o.on_envelope ? o.on_envelope(msg) : std::nullopt;
+          payload && msg.value("accepts_response_payload", false))
         ack["payload"] = *payload;
     } catch (const std::exception& e) {
       log::error(std::string("socket mode: envelope ") + msg["envelope_id"].dump() + ": " + log::redact(e.what()));

@@ -130,14 +130,15 @@ TEST_F(Cli, ServeStopsCleanlyOnSigtermAndTokensAreShownOnce) {
   EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 0);
   EXPECT_EQ(run_cli(home.path(), "token revoke ci", env).status, 2);
 
-  const auto no_secret =
-      run_cli(home.path(), "serve --listen 127.0.0.1:0 --no-scheduler", "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'");
+  const auto no_secret = run_cli(home.path(), "serve --listen 127.0.0.1:0 --no-scheduler",
+                                 "env -u SLACK_SIGNING_SECRET DATABASE_URL='" + url + "'");
   EXPECT_EQ(no_secret.status, 2) << no_secret.output;
   const auto log = home.path() / "serve.log";
   const auto rc = home.path() / "serve.rc", pidfile = home.path() / "serve.pid";
-  paxstats::test::run_command("( " + env + " SLACK_SIGNING_SECRET=x PAXSTATS_HOME='" + home.path().string() + "' '" PAXSTATS_BIN
-                              "' serve --listen 127.0.0.1:0 --no-scheduler > '" + log.string() + "' 2>&1 & p=$!; echo $p > '" +
-                              pidfile.string() + "'; wait $p; echo $? > '" + rc.string() + "' ) > /dev/null 2>&1 &");
+  paxstats::test::run_command("( " + env + " SLACK_SIGNING_SECRET=x PAXSTATS_HOME='" + home.path().string() +
+                              "' '" PAXSTATS_BIN "' serve --listen 127.0.0.1:0 --no-scheduler > '" + log.string() +
+                              "' 2>&1 & p=$!; echo $p > '" + pidfile.string() + "'; wait $p; echo $? > '" +
+                              rc.string() + "' ) > /dev/null 2>&1 &");
   std::string pid;
   for (int i = 0; i < 100 && pid.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -256,13 +257,16 @@ TEST_F(Cli, ReportsRefuseMonthsThatHaveNotEndedOrHoldNothing) {
   auto current = run_cli(home.path(), "report monthly --region r --month 2026-11 --outbox '" + out + "'", env);
   EXPECT_EQ(current.status, 2) << current.output;
   EXPECT_TRUE(contains(current.output, "--allow-partial")) << current.output;
-  auto empty = run_cli(home.path(), "report monthly --region r --month 2026-11 --allow-partial --outbox '" + out + "'", env);
+  auto empty =
+      run_cli(home.path(), "report monthly --region r --month 2026-11 --allow-partial --outbox '" + out + "'", env);
   EXPECT_EQ(empty.status, 2) << empty.output;
   EXPECT_TRUE(contains(empty.output, "no beatdowns in 2026-11")) << empty.output;
   EXPECT_FALSE(contains(empty.output, "top 0")) << empty.output;
-  EXPECT_EQ(run_cli(home.path(), "report monthly --region r --month 2026-11 --allow-partial --allow-empty --outbox '" + out + "'",
-                    env).status,
-            0);
+  EXPECT_EQ(
+      run_cli(home.path(),
+              "report monthly --region r --month 2026-11 --allow-partial --allow-empty --outbox '" + out + "'", env)
+          .status,
+      0);
   auto done = run_cli(home.path(), "report monthly --region r --month 2026-10 --outbox '" + out + "'", env);
   EXPECT_EQ(done.status, 0) << done.output;
   auto nobody = run_cli(home.path(), "stats --region r --user U0NOBODY00", env);
@@ -272,7 +276,8 @@ TEST_F(Cli, ReportsRefuseMonthsThatHaveNotEndedOrHoldNothing) {
 
 TEST_F(Cli, InstallPutsTheProgramsTemplatesAndUnitsUnderThePrefix) {
   const auto prefix = home.path() / "prefix";
-  const auto r = paxstats::test::run_command("cmake --install '" PAXSTATS_BUILD_DIR "' --prefix '" + prefix.string() + "'");
+  const auto r =
+      paxstats::test::run_command("cmake --install '" PAXSTATS_BUILD_DIR "' --prefix '" + prefix.string() + "'");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(fs::exists(prefix / "bin" / "paxstats"));
   EXPECT_TRUE(fs::exists(prefix / "bin" / "paxstats-fake-slack"));
@@ -289,7 +294,8 @@ TEST_F(Cli, TwoRegionsOnOneTokenVariableAreWarnedAbout) {
   ASSERT_EQ(run_cli(home.path(), "region add bb --name B --tz UTC", env).status, 0);
   auto shared = run_cli(home.path(), "region set bb name=Bee", env);
   EXPECT_EQ(shared.status, 0) << shared.output;
-  EXPECT_TRUE(contains(shared.output, "regions bb and aa both read their bot token from SLACK_BOT_TOKEN")) << shared.output;
+  EXPECT_TRUE(contains(shared.output, "regions bb and aa both read their bot token from SLACK_BOT_TOKEN"))
+      << shared.output;
   auto own = run_cli(home.path(), "region set bb token_env=SLACK_BOT_TOKEN_BB", env);
   EXPECT_FALSE(contains(own.output, "warning")) << own.output;
   EXPECT_EQ(run_cli(home.path(), "region set bb token_env=SLACK_SIGNING_SECRET", env).status, 2);

@@ -54,8 +54,10 @@ class Serve : public ::testing::Test {
     team = ws_->truth["region"]["team_id"];
     db::add_region(*conn, "r", "F3 Test", "America/Chicago");
     mining::import_export(*conn, "r", ws_->path());
-    db::set_region(*conn, "r", {{"team_id", team}, {"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
-                                {"token_env", "PAXSTATS_TOKEN_SERVE_TEST"}});
+    db::set_region(*conn, "r",
+                   {{"team_id", team},
+                    {"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
+                    {"token_env", "PAXSTATS_TOKEN_SERVE_TEST"}});
     slack::fake::FakeSlack::Options fo;
     fo.window = 100ms;
     fake = std::make_unique<slack::fake::FakeSlack>(fo);
@@ -88,8 +90,8 @@ class Serve : public ::testing::Test {
   }
   void TearDown() override { service.reset(); }
 
-  httplib::Result post(const std::string& path, const std::string& body, const std::string& type,
-                       long ts_offset = 0, const std::string& secret = kSecret, httplib::Headers extra = {}) {
+  httplib::Result post(const std::string& path, const std::string& body, const std::string& type, long ts_offset = 0,
+                       const std::string& secret = kSecret, httplib::Headers extra = {}) {
     const std::string ts = std::to_string(
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
         ts_offset);
@@ -124,7 +126,8 @@ class Serve : public ::testing::Test {
   serve::Options options;
   std::unique_ptr<httplib::Client> http;
   std::string job_status(const std::string& kind) {
-    return db::sql::value(*conn, "SELECT string_agg(status, ',' ORDER BY id) FROM paxstats.jobs WHERE kind = $1", {kind})
+    return db::sql::value(*conn, "SELECT string_agg(status, ',' ORDER BY id) FROM paxstats.jobs WHERE kind = $1",
+                          {kind})
         .value_or("");
   }
 };
@@ -132,22 +135,30 @@ class Serve : public ::testing::Test {
 }  // namespace
 
 TEST_F(Serve, OnlySignedFreshRequestsGetInAndARetriedEventIsDoneOnce) {
-  const std::string challenge = R"({"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})";
+  const std::string challenge =
+      R"({"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})";
   auto ok = post("/slack/events", challenge, "application/json");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 200);
   EXPECT_EQ(json::parse(ok->body)["challenge"], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
   EXPECT_EQ(post("/slack/events", challenge, "application/json", 0, "not the secret")->status, 401);  // forged
-  EXPECT_EQ(post("/slack/events", challenge, "application/json", -400)->status, 401);                // stale
-  EXPECT_EQ(post("/slack/commands", "text=help&team_id=" + team, "application/x-www-form-urlencoded", 0, "nope")->status, 401);
+  EXPECT_EQ(post("/slack/events", challenge, "application/json", -400)->status, 401);                 // stale
+  EXPECT_EQ(
+      post("/slack/commands", "text=help&team_id=" + team, "application/x-www-form-urlencoded", 0, "nope")->status,
+      401);
   EXPECT_EQ(http->Post("/slack/interactions", "payload=%7B%7D", "application/x-www-form-urlencoded")->status, 401);
 
-  const json ev{{"type", "message"}, {"channel", ao}, {"user", user}, {"text", backblast("2026-11-03", "<@" + user + ">")},
-                {"ts", "1793000000.000100"}, {"channel_type", "channel"}};
+  const json ev{{"type", "message"},
+                {"channel", ao},
+                {"user", user},
+                {"text", backblast("2026-11-03", "<@" + user + ">")},
+                {"ts", "1793000000.000100"},
+                {"channel_type", "channel"}};
   EXPECT_EQ(event(ev, "Ev0001")->status, 200);
   EXPECT_EQ(event(ev, "Ev0001", {{"X-Slack-Retry-Num", "1"}, {"X-Slack-Retry-Reason", "http_timeout"}})->status, 200);
   EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE dedupe_key = 'event:Ev0001'"), "1");
-  EXPECT_TRUE(eventually([&] { return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE status = 'done'") == "1"; }));
+  EXPECT_TRUE(eventually(
+      [&] { return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE status = 'done'") == "1"; }));
   const auto metrics = http->Get("/metrics");
   EXPECT_NE(metrics->body.find("paxstats_duplicate_events_total 1"), std::string::npos) << metrics->body;
   EXPECT_NE(metrics->body.find("paxstats_rejected_signatures_total 4"), std::string::npos) << metrics->body;
@@ -158,28 +169,41 @@ TEST_F(Serve, OnlySignedFreshRequestsGetInAndARetriedEventIsDoneOnce) {
 TEST_F(Serve, BackblastEventsAreMinedEditedAndDeletedWithinSeconds) {
   const std::string ts = "1793000100.000200";
   const std::string other = ws_->truth["beatdowns"][0]["q"].value("user_id", user);
-  json ev{{"type", "message"}, {"channel", ao}, {"user", user}, {"ts", ts}, {"channel_type", "channel"},
+  json ev{{"type", "message"},
+          {"channel", ao},
+          {"user", user},
+          {"ts", ts},
+          {"channel_type", "channel"},
           {"text", backblast("2026-11-04", "<@" + user + ">")}};
   ASSERT_EQ(event(ev, "EvA")->status, 200);
   auto attendance = [&] {
-    return db::sql::value(*conn, "SELECT count(*) FROM r.posts WHERE channel_id = $1 AND ts = $2", {ao, ts}).value_or("0");
+    return db::sql::value(*conn, "SELECT count(*) FROM r.posts WHERE channel_id = $1 AND ts = $2", {ao, ts})
+        .value_or("0");
   };
   EXPECT_TRUE(eventually([&] { return attendance() == "1"; })) << attendance();
 
   // An edit adds a PAX: the beatdown is derived again.
-  json changed{{"type", "message"}, {"subtype", "message_changed"}, {"channel", ao}, {"hidden", true},
-               {"message", {{"type", "message"}, {"user", user}, {"ts", ts}, {"edited", {{"user", user}, {"ts", "1793000200.000000"}}},
-                            {"text", backblast("2026-11-04", "<@" + user + "> <@U0NEWGUY01> Hoss")}}}};
+  json changed{{"type", "message"},
+               {"subtype", "message_changed"},
+               {"channel", ao},
+               {"hidden", true},
+               {"message",
+                {{"type", "message"},
+                 {"user", user},
+                 {"ts", ts},
+                 {"edited", {{"user", user}, {"ts", "1793000200.000000"}}},
+                 {"text", backblast("2026-11-04", "<@" + user + "> <@U0NEWGUY01> Hoss")}}}};
   ASSERT_EQ(event(changed, "EvB")->status, 200);
   EXPECT_TRUE(eventually([&] { return attendance() == "3"; })) << attendance();
 
   // Deleted: kept in the raw store, no longer counted.
-  json deleted{{"type", "message"}, {"subtype", "message_deleted"}, {"channel", ao}, {"hidden", true}, {"deleted_ts", ts},
-               {"previous_message", changed["message"]}};
+  json deleted{{"type", "message"}, {"subtype", "message_deleted"},          {"channel", ao}, {"hidden", true},
+               {"deleted_ts", ts},  {"previous_message", changed["message"]}};
   ASSERT_EQ(event(deleted, "EvC")->status, 200);
   EXPECT_TRUE(eventually([&] { return attendance() == "0"; })) << attendance();
   EXPECT_EQ(db::sql::value(*conn, "SELECT deleted FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "t");
-  EXPECT_EQ(db::sql::value(*conn, "SELECT source FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}), "event");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT source FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, ts}),
+            "event");
 }
 
 TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
@@ -195,7 +219,8 @@ TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
   ASSERT_EQ(event(ev, "EvF1")->status, 200);
   // The same version again (Slack's retry under another id would be deduped too): no second DM.
   ASSERT_EQ(event(ev, "EvF2")->status, 200);
-  EXPECT_TRUE(eventually([&] { return !fake->dm_channel(user).empty() && !fake->messages(fake->dm_channel(user)).empty(); }));
+  EXPECT_TRUE(
+      eventually([&] { return !fake->dm_channel(user).empty() && !fake->messages(fake->dm_channel(user)).empty(); }));
   // Both events done, and the one feedback job they queued (one per version) done too.
   EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done" && job_status("feedback") == "done"; }))
       << job_status("event") << " / " << job_status("feedback");
@@ -205,7 +230,8 @@ TEST_F(Serve, ABackblastThatCannotBeReadGetsItsPosterOneDmPerVersion) {
   EXPECT_NE(text.find("date"), std::string::npos) << text;
   EXPECT_NE(text.find("line 2"), std::string::npos) << text;
   // A new version, still wrong: one more DM.
-  json changed{{"type", "message"}, {"subtype", "message_changed"}, {"channel", ao}, {"message", bad("1793000400.000000")}};
+  json changed{
+      {"type", "message"}, {"subtype", "message_changed"}, {"channel", ao}, {"message", bad("1793000400.000000")}};
   ASSERT_EQ(event(changed, "EvF3")->status, 200);
   EXPECT_TRUE(eventually([&] { return fake->messages(fake->dm_channel(user)).size() == 2; }));
 }
@@ -216,8 +242,9 @@ TEST_F(Serve, ALogChannelHearsOfUnreadableBackblastsEvenWithDmsOff) {
   const std::string log = ws_->truth["region"]["firstf_channel"];
   db::set_region(*conn, "r", {{"log_channel", log}, {"send_feedback_dms", "false"}});
   const size_t before = fake->messages(log).size();
-  json ev{{"type", "message"}, {"user", user}, {"ts", "1793000500.000500"}, {"channel", ao}, {"channel_type", "channel"},
-          {"text", backblast("someday soon", "<@" + user + ">")}};
+  json ev{{"type", "message"},         {"user", user},
+          {"ts", "1793000500.000500"}, {"channel", ao},
+          {"channel_type", "channel"}, {"text", backblast("someday soon", "<@" + user + ">")}};
   ASSERT_EQ(event(ev, "EvL1")->status, 200);
   EXPECT_TRUE(eventually([&] { return job_status("feedback") == "done"; })) << job_status("feedback");
   const auto posted = fake->messages(log);
@@ -236,8 +263,8 @@ TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
   EXPECT_TRUE(eventually([&] { return !fake->dm_channel(user).empty() && files_in(fake->dm_channel(user)) == 1; }));
 
   // "stats" by DM to the bot.
-  json dm{{"type", "message"}, {"channel", "D0DMTEST01"}, {"channel_type", "im"}, {"user", user}, {"text", "My stats"},
-          {"ts", "1793000500.000100"}};
+  json dm{{"type", "message"}, {"channel", "D0DMTEST01"}, {"channel_type", "im"},
+          {"user", user},      {"text", "My stats"},      {"ts", "1793000500.000100"}};
   ASSERT_EQ(event(dm, "EvDM1")->status, 200);
   EXPECT_TRUE(eventually([&] { return files_in(fake->dm_channel(user)) == 2; }));
 
@@ -245,7 +272,9 @@ TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
   EXPECT_NE(command("stop")->body.find("will not DM you"), std::string::npos);
   EXPECT_TRUE(db::is_opted_out(*conn, "r", user));
   command("me");
-  EXPECT_TRUE(eventually([&] { return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "3"; }));
+  EXPECT_TRUE(eventually([&] {
+    return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "3";
+  }));
   EXPECT_EQ(files_in(fake->dm_channel(user)), 2);
   command("start");
   EXPECT_FALSE(db::is_opted_out(*conn, "r", user));
@@ -263,27 +292,39 @@ TEST_F(Serve, TheTriggerApiRunsAMonthOnlyForALiveToken) {
   db::jobs::add_token(*conn, "ci", serve::token_hash(token));
   const std::string body = R"({"report":"monthly","month":"2026-10"})";
   EXPECT_EQ(http->Post("/api/v1/regions/r/runs", body, "application/json")->status, 401);
-  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", {{"Authorization", "Bearer pxs_wrong"}}, body, "application/json")->status, 401);
+  EXPECT_EQ(
+      http->Post("/api/v1/regions/r/runs", {{"Authorization", "Bearer pxs_wrong"}}, body, "application/json")->status,
+      401);
   const httplib::Headers auth{{"Authorization", "Bearer " + token}};
   EXPECT_EQ(http->Post("/api/v1/regions/nope/runs", auth, body, "application/json")->status, 404);
-  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"Oct"})", "application/json")->status, 400);
-  fake->inject({.kind = slack::fake::FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .after = 5,
+  EXPECT_EQ(
+      http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"Oct"})", "application/json")->status,
+      400);
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slow,
+                .method = "files.completeUploadExternal",
+                .after = 5,
                 .delay = std::chrono::milliseconds(3000)});
   auto created = http->Post("/api/v1/regions/r/runs", auth, body, "application/json");
   ASSERT_EQ(created->status, 202) << created->body;
   const long id = json::parse(created->body)["run_id"];
   json status;
   // While it works, the run shows its deliveries so far (the 6th share answers after 3 s).
-  EXPECT_TRUE(eventually([&] {
-    status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
-    return status["status"] == "running" && status.contains("progress") && status["progress"]["sent"].get<int>() >= 5;
-  }, std::chrono::seconds(60))) << status.dump();
+  EXPECT_TRUE(eventually(
+      [&] {
+        status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
+        return status["status"] == "running" && status.contains("progress") &&
+               status["progress"]["sent"].get<int>() >= 5;
+      },
+      std::chrono::seconds(60)))
+      << status.dump();
   EXPECT_GT(status["progress"]["planned"].get<int>(), status["progress"]["sent"].get<int>()) << status.dump();
   EXPECT_GT(status["progress"]["pending"].get<int>(), 0) << status.dump();
-  EXPECT_TRUE(eventually([&] {
-    status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
-    return status["status"] == "succeeded" || status["status"] == "failed";
-  }, std::chrono::seconds(60)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        status = json::parse(http->Get(("/api/v1/runs/" + std::to_string(id)).c_str(), auth)->body);
+        return status["status"] == "succeeded" || status["status"] == "failed";
+      },
+      std::chrono::seconds(60)));
   ASSERT_EQ(status["status"], "succeeded") << status.dump();
   EXPECT_GT(status["summary"]["sent"].get<int>(), 10);
   EXPECT_EQ(status["progress"]["sent"], status["summary"]["sent"]);
@@ -305,9 +346,8 @@ TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   service->schedule_once();
   service->schedule_once();
   EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
-  EXPECT_TRUE(eventually([&] {
-    return db::sql::value(*conn, "SELECT status FROM paxstats.runs WHERE kind = 'report'") == "succeeded";
-  }));
+  EXPECT_TRUE(eventually(
+      [&] { return db::sql::value(*conn, "SELECT status FROM paxstats.runs WHERE kind = 'report'") == "succeeded"; }));
   EXPECT_TRUE(eventually([&] { return !fake->messages(log).empty(); }));
   std::string summary;
   for (const auto& m : fake->messages(log))
@@ -337,7 +377,9 @@ TEST_F(Serve, TransientSlackFailuresAreRetriedNotFailedAfterOneTry) {
 }
 
 TEST_F(Serve, RateLimitedAndUnavailableAreRetriedToo) {
-  fake->inject({.kind = slack::fake::FakeSlack::Fault::slack_error, .method = "conversations.open", .times = 1,
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slack_error,
+                .method = "conversations.open",
+                .times = 1,
                 .error = "service_unavailable"});
   command("me");
   EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; }, 30s)) << job_status("stats");
@@ -355,7 +397,9 @@ TEST_F(Serve, ABadTokenFailsTheJobAtOnce) {
 }
 
 TEST_F(Serve, AGoneRecipientIsSkippedNotRetried) {
-  fake->inject({.kind = slack::fake::FakeSlack::Fault::slack_error, .method = "conversations.open", .times = 1,
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slack_error,
+                .method = "conversations.open",
+                .times = 1,
                 .error = "user_disabled"});
   command("me");
   EXPECT_TRUE(eventually([&] { return job_status("stats") == "done"; })) << job_status("stats");
@@ -365,14 +409,17 @@ TEST_F(Serve, AGoneRecipientIsSkippedNotRetried) {
 
 TEST_F(Serve, StopLetsTheJobInHandFinish) {
   // A monthly run whose uploads answer slowly is under way when the service is told to stop.
-  fake->inject({.kind = slack::fake::FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .times = 3,
+  fake->inject({.kind = slack::fake::FakeSlack::Fault::slow,
+                .method = "files.completeUploadExternal",
+                .times = 3,
                 .delay = 400ms});
   const long run = db::jobs::create_run(*conn, "r", "report", "2026-10");
   db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", run}, {"month", "2026-10"}});
   EXPECT_TRUE(eventually([&] { return fake->calls("files.completeUploadExternal") > 0; }));
   service->stop();
   EXPECT_EQ(db::jobs::get_run(*conn, run)->status, db::jobs::RunStatus::succeeded);
-  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"), "0");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.deliveries WHERE status IN ('planned', 'uploading')"),
+            "0");
   EXPECT_NE(http->Get("/healthz").error(), httplib::Error::Success);  // no longer listening
 }
 
@@ -380,9 +427,12 @@ TEST_F(Serve, AMalformedJobPayloadFailsForGoodInsteadOfRunningOnDefaults) {
   // A run_monthly job without its run id (once read as run 0) and a job of a kind no handler has.
   db::jobs::enqueue(*conn, "r", "run_monthly", json{{"month", "2026-10"}});
   db::jobs::enqueue(*conn, "r", "no_such_kind", json::object());
-  EXPECT_TRUE(eventually([&] { return job_status("run_monthly") == "failed" && job_status("no_such_kind") == "failed"; }))
-      << job_status("run_monthly") << " " << job_status("no_such_kind");
-  const auto why = db::sql::value(*conn, "SELECT last_error FROM paxstats.jobs WHERE kind = 'run_monthly'").value_or("");
+  EXPECT_TRUE(eventually([&] {
+    return job_status("run_monthly") == "failed" && job_status("no_such_kind") == "failed";
+  })) << job_status("run_monthly")
+      << " " << job_status("no_such_kind");
+  const auto why =
+      db::sql::value(*conn, "SELECT last_error FROM paxstats.jobs WHERE kind = 'run_monthly'").value_or("");
   EXPECT_NE(why.find("malformed payload"), std::string::npos) << why;
   EXPECT_NE(why.find("run_id"), std::string::npos) << why;
   EXPECT_EQ(db::sql::value(*conn, "SELECT attempts FROM paxstats.jobs WHERE kind = 'run_monthly'"), "1");
@@ -400,34 +450,50 @@ TEST_F(Serve, TwoRunsOfOneRegionTakeTurnsAndBothFinish) {
   EXPECT_TRUE(eventually([&] {
     db::sql::query(*conn, "UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");  // skip the 30 s wait
     // The run says succeeded a moment before its job ends and gives the lock back: wait for the jobs.
-    return db::jobs::get_run(*conn, a)->status == db::jobs::RunStatus::succeeded && db::jobs::get_run(*conn, b)->status == db::jobs::RunStatus::succeeded &&
-           db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly' AND status = 'done'") == "2";
-  })) << json(db::jobs::get_run(*conn, a)->status) << " " << json(db::jobs::get_run(*conn, b)->status) << " "
-      << db::jobs::get_run(*conn, b)->error;
+    return db::jobs::get_run(*conn, a)->status == db::jobs::RunStatus::succeeded &&
+           db::jobs::get_run(*conn, b)->status == db::jobs::RunStatus::succeeded &&
+           db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly' AND status = 'done'") ==
+               "2";
+  })) << json(db::jobs::get_run(*conn, a)->status)
+      << " " << json(db::jobs::get_run(*conn, b)->status) << " " << db::jobs::get_run(*conn, b)->error;
   EXPECT_TRUE(db::outbox::try_lock(*conn, "r")) << "a worker kept the region's delivery lock";
 }
 
 TEST_F(Serve, AThreadReplyBackblastIsMinedLikeAnyOther) {
   const std::string parent = "1793000600.000100", reply = "1793000601.000200";
-  ASSERT_EQ(event({{"type", "message"}, {"channel", ao}, {"user", user}, {"ts", parent}, {"channel_type", "channel"},
+  ASSERT_EQ(event({{"type", "message"},
+                   {"channel", ao},
+                   {"user", user},
+                   {"ts", parent},
+                   {"channel_type", "channel"},
                    {"text", "Preblast: tomorrow 0530, bring a coupon"}},
-                  "EvT1")->status,
+                  "EvT1")
+                ->status,
             200);
-  ASSERT_EQ(event({{"type", "message"}, {"channel", ao}, {"user", user}, {"ts", reply}, {"thread_ts", parent},
-                   {"parent_user_id", user}, {"channel_type", "channel"}, {"text", backblast("2026-11-07", "<@" + user + ">")}},
-                  "EvT2")->status,
+  ASSERT_EQ(event({{"type", "message"},
+                   {"channel", ao},
+                   {"user", user},
+                   {"ts", reply},
+                   {"thread_ts", parent},
+                   {"parent_user_id", user},
+                   {"channel_type", "channel"},
+                   {"text", backblast("2026-11-07", "<@" + user + ">")}},
+                  "EvT2")
+                ->status,
             200);
   EXPECT_TRUE(eventually([&] {
-    return db::sql::value(*conn, "SELECT count(*) FROM r.beatdowns WHERE channel_id = $1 AND ts = $2", {ao, reply}) == "1";
+    return db::sql::value(*conn, "SELECT count(*) FROM r.beatdowns WHERE channel_id = $1 AND ts = $2", {ao, reply}) ==
+           "1";
   }));
-  EXPECT_EQ(db::sql::value(*conn, "SELECT thread_ts FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, reply}), parent);
+  EXPECT_EQ(db::sql::value(*conn, "SELECT thread_ts FROM r.messages WHERE channel_id = $1 AND ts = $2", {ao, reply}),
+            parent);
 }
 
 TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {
-  for (const std::string& body : {std::string("[1,2,3]"), std::string(R"({"type":5})"),
-                                 std::string(R"({"type":"event_callback","event":"x"})"),
-                                 std::string(R"({"type":"event_callback","team_id":["T"]})"),
-                                 "{\"type\":\"event_callback\",\"event\":" + std::string(100000, '[') + "}"}) {
+  for (const std::string& body :
+       {std::string("[1,2,3]"), std::string(R"({"type":5})"), std::string(R"({"type":"event_callback","event":"x"})"),
+        std::string(R"({"type":"event_callback","team_id":["T"]})"),
+        "{\"type\":\"event_callback\",\"event\":" + std::string(100000, '[') + "}"}) {
     const auto r = post("/slack/events", body, "application/json");
     ASSERT_TRUE(r) << body.substr(0, 60);
     EXPECT_EQ(r->status, 400) << body.substr(0, 60) << " → " << r->body;
@@ -436,9 +502,12 @@ TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {
   const std::string token = serve::new_token();
   db::jobs::add_token(*conn, "ci", serve::token_hash(token));
   const httplib::Headers auth{{"Authorization", "Bearer " + token}};
-  EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":202603})", "application/json")->status, 400);
+  EXPECT_EQ(
+      http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":202603})", "application/json")->status,
+      400);
   EXPECT_EQ(http->Post("/api/v1/regions/r/runs", auth, R"(["monthly"])", "application/json")->status, 400);
-  const auto future = http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"2999-01"})", "application/json");
+  const auto future =
+      http->Post("/api/v1/regions/r/runs", auth, R"({"report":"monthly","month":"2999-01"})", "application/json");
   EXPECT_EQ(future->status, 400);
   EXPECT_NE(future->body.find("has not happened yet"), std::string::npos) << future->body;
   EXPECT_EQ(http->Get("/api/v1/runs/99999999999999999999999999", auth)->status, 400);

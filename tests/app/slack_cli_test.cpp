@@ -30,14 +30,16 @@ TEST(SlackCli, UploadsToAChannelAndADmThroughTheFake) {
   paxstats::test::TempDir dir;
   const auto png = dir.path() / "chart.png";
   std::ofstream(png, std::ios::binary) << "\x89PNG\r\n\x1a\nchart bytes";
-  const std::string env = "env SLACK_API_BASE_URL='" + fake.base_url() + "' SLACK_BOT_TOKEN='" + fake.options().token + "'";
+  const std::string env =
+      "env SLACK_API_BASE_URL='" + fake.base_url() + "' SLACK_BOT_TOKEN='" + fake.options().token + "'";
 
   auto who = run(env, "slack whoami");
   EXPECT_EQ(who.status, 0) << who.output;
   EXPECT_TRUE(has(who.output, "T0FAKE0001") && has(who.output, "files:write")) << who.output;
   EXPECT_FALSE(has(who.output, fake.options().token)) << "printed the token";
 
-  auto up = run(env, "slack upload '" + png.string() + "' --channel C0000000F1 --title 'Q counts' --comment 'Hey 1st-F!' --alt 'Bar chart'");
+  auto up = run(env, "slack upload '" + png.string() +
+                         "' --channel C0000000F1 --title 'Q counts' --comment 'Hey 1st-F!' --alt 'Bar chart'");
   EXPECT_EQ(up.status, 0) << up.output;
   auto dm = run(env, "slack upload '" + png.string() + "' --user U0000000A1 --comment 'Your stats'");
   EXPECT_EQ(dm.status, 0) << dm.output;

@@ -21,9 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-db::EmbeddedOptions options_for(const fs::path& home) {
-  return {.home = home, .settings = test::throwaway_settings()};
-}
+db::EmbeddedOptions options_for(const fs::path& home) { return {.home = home, .settings = test::throwaway_settings()}; }
 
 // Waits until no process of the cluster (postmaster or backend) holds its data directory.
 void wait_for_cluster_exit(const fs::path& data_dir) {
@@ -133,7 +131,8 @@ TEST_F(Embedded, StartsWhenTheStalePidFileNamesAnUnrelatedLiveProcess) {
     std::getline(in, cmd, '\0');
     return cmd == "/bin/sleep" || cmd == "sleep";
   }));
-  std::ofstream(pg.cluster_dir() / "data" / "postmaster.pid") << sleeper << "\n" << (pg.cluster_dir() / "data").string() << "\n";
+  std::ofstream(pg.cluster_dir() / "data" / "postmaster.pid") << sleeper << "\n"
+                                                              << (pg.cluster_dir() / "data").string() << "\n";
   EXPECT_FALSE(pg.status().running);
   EXPECT_NO_THROW(pg.start());
   EXPECT_TRUE(pg.status().running);

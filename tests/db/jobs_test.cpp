@@ -61,8 +61,9 @@ TEST_F(Jobs, OnlyJobsOfAWorkerThatDiedAreTakenUpAgain) {
   ASSERT_TRUE(db::jobs::claim(*live));
   ASSERT_TRUE(db::jobs::claim(*dead));
   EXPECT_EQ(db::jobs::requeue_stale(conn), 0);  // both workers are alive
-  dead.reset();                                   // its process died: connection and lock gone
-  for (int i = 0; i < 50 && db::jobs::requeue_stale(conn) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  dead.reset();                                 // its process died: connection and lock gone
+  for (int i = 0; i < 50 && db::jobs::requeue_stale(conn) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(db::jobs::depth(conn).queued, 1);
   EXPECT_EQ(db::jobs::depth(conn).running, 1);
   auto taken = db::jobs::claim(conn);

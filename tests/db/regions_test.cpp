@@ -13,9 +13,10 @@ namespace {
 
 std::vector<std::string> relations(db::Database& conn, const std::string& schema, const std::string& kind) {
   std::vector<std::string> out;
-  for (auto& r : db::sql::query(conn, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                            "WHERE n.nspname = $1 AND c.relkind = $2 ORDER BY 1",
-                            {schema, kind}))
+  for (auto& r : db::sql::query(conn,
+                                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                "WHERE n.nspname = $1 AND c.relkind = $2 ORDER BY 1",
+                                {schema, kind}))
     out.push_back(*r[0]);
   return out;
 }
@@ -35,7 +36,8 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
   EXPECT_EQ(relations(conn, "stl", "r"),
             (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "files", "messages", "opt_outs",
                                       "parse_issues", "reactions", "schema_migrations", "sync_state", "users"}));
-  EXPECT_EQ(relations(conn, "stl", "v"), (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "posts"}));
+  EXPECT_EQ(relations(conn, "stl", "v"),
+            (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "posts"}));
 }
 
 TEST_F(Regions, RejectsBadSlugsAndCreatesNothing) {

@@ -26,7 +26,7 @@ const test::Identities* ids_ = nullptr;
 // The person key of the posts view, from a truth.json person (typed names of users are them).
 std::string key(const json& p) { return test::counted_person(p, *ids_); }
 
-class Reports : public ::testing::Test {
+class ReportQueries : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     mining::GeneratorOptions o;
@@ -57,7 +57,7 @@ class Reports : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(Reports, LeaderboardMatchesTheTruth) {
+TEST_F(ReportQueries, LeaderboardMatchesTheTruth) {
   for (const auto& period : {report::month("2026-10"), report::year_to_month("2026-10")}) {
     std::map<std::string, std::pair<int, std::set<std::string>>> want;  // person → (posts, AOs)
     for (const auto& b : in(period))
@@ -78,7 +78,7 @@ TEST_F(Reports, LeaderboardMatchesTheTruth) {
   }
 }
 
-TEST_F(Reports, OneAosLeaderboardAndAPersonsMonths) {
+TEST_F(ReportQueries, OneAosLeaderboardAndAPersonsMonths) {
   const auto year = report::year_to_month("2026-10");
   const auto beatdowns = in(year);
   const std::string ao = beatdowns.front()["ao"];
@@ -98,7 +98,7 @@ TEST_F(Reports, OneAosLeaderboardAndAPersonsMonths) {
   for (const auto& g : got) EXPECT_EQ(g.posts, (months[{g.month, g.ao_id}])) << g.month << " " << g.ao_id;
 }
 
-TEST_F(Reports, QCountsMatchTheTruth) {
+TEST_F(ReportQueries, QCountsMatchTheTruth) {
   const auto period = report::month("2026-09");
   std::map<std::pair<std::string, std::string>, std::pair<int, int>> want;  // (person, ao) → (qs, coqs)
   for (const auto& b : in(period)) {
@@ -114,7 +114,7 @@ TEST_F(Reports, QCountsMatchTheTruth) {
   }
 }
 
-TEST_F(Reports, AoMonthsMatchTheTruth) {
+TEST_F(ReportQueries, AoMonthsMatchTheTruth) {
   const auto year = report::year_to_month("2026-10");
   struct W {
     int beatdowns = 0, posts = 0, headcount = 0, fngs = 0;
@@ -149,7 +149,8 @@ TEST(CountingRules, ADoublePostedBeatdownCountsOnceAndBotsNever) {
     INSERT INTO r.channels (channel_id, name) VALUES ('C1', 'ao-forge');
     INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES
       ('C1', '1700000000.000100', now(), '{}', 'export'), ('C1', '1700000100.000100', now(), '{}', 'export');
-    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, derived_count, pax_count, parse_status) VALUES
+    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, derived_count, pax_count,
+                             parse_status) VALUES
       ('C1', '1700000000.000100', 'C1', '2023-11-14', 'U1', 3, 3, 'ok'),
       ('C1', '1700000100.000100', 'C1', '2023-11-14', 'U1', 3, 4, 'ok');
     INSERT INTO r.attendance (channel_id, ts, user_id, name, role) VALUES
@@ -191,7 +192,8 @@ TEST(Aliases, ATypedNameThatIsOneUsersNameIsThatUser) {
     INSERT INTO r.channels (channel_id, name) VALUES ('C1', 'ao-forge');
     INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES
       ('C1', '1790000000.000100', now(), '{}', 'export'), ('C1', '1790090000.000100', now(), '{}', 'export');
-    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, q_name, derived_count, pax_count, parse_status) VALUES
+    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, q_name, derived_count, pax_count,
+                             parse_status) VALUES
       ('C1', '1790000000.000100', 'C1', '2026-10-05', 'U1', NULL, 5, 5, 'ok'),
       ('C1', '1790090000.000100', 'C1', '2026-10-06', NULL, 'dozer', 3, 3, 'ok');
     INSERT INTO r.attendance (channel_id, ts, user_id, name, role) VALUES
@@ -203,7 +205,8 @@ TEST(Aliases, ATypedNameThatIsOneUsersNameIsThatUser) {
   )sql");
   auto posts_of = [&] {
     std::map<std::string, int> out;
-    for (const auto& p : report::leaderboard(conn, "r", report::month("2026-10"), std::nullopt, 100)) out[p.person] = p.posts;
+    for (const auto& p : report::leaderboard(conn, "r", report::month("2026-10"), std::nullopt, 100))
+      out[p.person] = p.posts;
     return out;
   };
   EXPECT_EQ(posts_of()["name:dozer"], 1) << "before any match, typed names are their own people";

@@ -9,8 +9,10 @@ using namespace date::literals;
 
 namespace {
 
-const std::vector<ChannelInfo> kChannels = {
-    {"C0FORGE001", "ao-the-forge"}, {"C0BLEACH01", "bleach"}, {"C0FIRSTF01", "1st-f"}, {"C0IRONMTN1", "ao-iron-mountain"}};
+const std::vector<ChannelInfo> kChannels = {{"C0FORGE001", "ao-the-forge"},
+                                            {"C0BLEACH01", "bleach"},
+                                            {"C0FIRSTF01", "1st-f"},
+                                            {"C0IRONMTN1", "ao-iron-mountain"}};
 
 const ParseContext& ctx() {
   static const ParseContext c("America/Chicago", kChannels);
@@ -20,8 +22,8 @@ const ParseContext& ctx() {
 // Posted 2024-03-05 07:15 in Chicago (13:15 UTC), in #ao-the-forge unless told otherwise.
 Backblast parse(std::string_view text, std::string_view channel = "C0FORGE001", const json* blocks = nullptr,
                 const json* metadata = nullptr) {
-  return parse_backblast({text, blocks, metadata, channel, date::sys_days{2024_y / 3 / 5} + std::chrono::hours(13) +
-                                                               std::chrono::minutes(15)},
+  return parse_backblast({text, blocks, metadata, channel,
+                          date::sys_days{2024_y / 3 / 5} + std::chrono::hours(13) + std::chrono::minutes(15)},
                          ctx());
 }
 
@@ -88,8 +90,9 @@ TEST(BackblastFormats, SlackblastOld) {
 }
 
 TEST(BackblastFormats, SlackblastFngsCapsVariant) {
-  auto b = parse("*Slackblast*: \n*Title*\n*DATE*: 2023-02-11\n*AO*: <#C0BLEACH01>\n*Q*: <@U0000000Q1>\n"
-                 "*PAX*: <@U00000000A> , Zoë, 호랑이\n*FNGS*: 2 Zoë, 호랑이\n*COUNT*: 4");
+  auto b = parse(
+      "*Slackblast*: \n*Title*\n*DATE*: 2023-02-11\n*AO*: <#C0BLEACH01>\n*Q*: <@U0000000Q1>\n"
+      "*PAX*: <@U00000000A> , Zoë, 호랑이\n*FNGS*: 2 Zoë, 호랑이\n*COUNT*: 4");
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.fng_count, 2);
   EXPECT_EQ(b.fng_names, (std::vector<std::string>{"Zoë", "호랑이"}));
@@ -118,10 +121,12 @@ TEST(BackblastFormats, SlackblastNewWithCoQsAndNonSlackPax) {
 TEST(BackblastFormats, SlackblastHeaderOnlyInBlocksAndMetadata) {
   // With a PAXminer schema configured, slackblast's text is only the moleskine.
   const json blocks = json::parse(R"([
-    {"type":"section","text":{"type":"mrkdwn","text":"*Backblast! Hills*\n*DATE*: 2024-03-04\n*AO*: <#C0FORGE001>\n*Q*: <@U0000000Q1>\n*PAX*: <@U00000000A> \n*FNGs*: \n*COUNT*: 2"}},
+    {"type":"section","text":{"type":"mrkdwn","text":"*Backblast! Hills*\n*DATE*: 2024-03-04\n*AO*: <#C0FORGE001>\n)"
+                                  R"(*Q*: <@U0000000Q1>\n*PAX*: <@U00000000A> \n*FNGs*: \n*COUNT*: 2"}},
     {"type":"rich_text","elements":[]}])");
-  auto b = parse("WARMUP: SSH\nQ: <@U0000000ZZ> has it next week\nUse the 'New Backblast' button to create a new backblast",
-                 "C0FORGE001", &blocks);
+  auto b =
+      parse("WARMUP: SSH\nQ: <@U0000000ZZ> has it next week\nUse the 'New Backblast' button to create a new backblast",
+            "C0FORGE001", &blocks);
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.source, Source::blocks);
   EXPECT_EQ(b.q, U("U0000000Q1"));
@@ -145,7 +150,8 @@ TEST(BackblastFormats, MetadataWhenNeitherTextNorBlocksHaveTheHeader) {
 
 TEST(BackblastFormats, F3NationBotWithThePlainAoName) {
   const json blocks = json::parse(R"([{"type":"section","text":{"type":"mrkdwn","text":
-      "*Backblast! Iron*\n*DATE*: 2025-06-07\n*AO*: Iron Mountain\n*Q*: <@U0000000Q1> <@U000000CQ1>\n*PAX*: <@U00000000A> \n*FNGs*: \n*COUNT*: 3"}}])");
+      "*Backblast! Iron*\n*DATE*: 2025-06-07\n*AO*: Iron Mountain\n*Q*: <@U0000000Q1> <@U000000CQ1>\n)"
+                                  R"(*PAX*: <@U00000000A> \n*FNGs*: \n*COUNT*: 3"}}])");
   auto b = parse("MARY: flutters", "C0IRONMTN1", &blocks);
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.ao_channel_id, "C0IRONMTN1");
@@ -154,8 +160,9 @@ TEST(BackblastFormats, F3NationBotWithThePlainAoName) {
 }
 
 TEST(BackblastFormats, HashtagStyle) {
-  auto b = parse("#backblast #bleach\nBlimps and Burpees\nQ: <@U0000000Q1>\nPAX: <@U00000000A>, Snickle (FNG)\nFNGs: 1\nCount: 3",
-                 "C0FIRSTF01");
+  auto b = parse(
+      "#backblast #bleach\nBlimps and Burpees\nQ: <@U0000000Q1>\nPAX: <@U00000000A>, Snickle (FNG)\nFNGs: 1\nCount: 3",
+      "C0FIRSTF01");
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
   EXPECT_EQ(b.title, "Blimps and Burpees");
@@ -177,8 +184,8 @@ TEST(BackblastFormats, HandTypedWithBulletsCaseAndTypedNames) {
   EXPECT_EQ(b.ao_channel_id, "C0FORGE001");
   EXPECT_EQ(b.q, N("Green Thumb"));
   EXPECT_EQ(b.coqs, std::vector<Person>{N("Gilmore")});
-  EXPECT_EQ(b.pax, (std::vector<Person>{N("Green Thumb"), N("Gilmore"), U("U00000000A"), N("Slice"), N("Doppler"), N("Atlas"),
-                                        N("Snickle")}));
+  EXPECT_EQ(b.pax, (std::vector<Person>{N("Green Thumb"), N("Gilmore"), U("U00000000A"), N("Slice"), N("Doppler"),
+                                        N("Atlas"), N("Snickle")}));
   EXPECT_EQ(b.fng_count, 1);
   EXPECT_EQ(b.count, 7);
   EXPECT_TRUE(has_issue(b.warnings, "q"));  // typed, not mentioned
@@ -186,10 +193,12 @@ TEST(BackblastFormats, HandTypedWithBulletsCaseAndTypedNames) {
 }
 
 TEST(BackblastFormats, TypedAtRunsAndLegacyMentions) {
-  auto b = parse("Backblast\nQ: <@U0000000Q1|gilmore>\nPAX: @Crack@Captain Crunch@Bloomer <@U00000000A|slice>\nCount: 5");
+  auto b =
+      parse("Backblast\nQ: <@U0000000Q1|gilmore>\nPAX: @Crack@Captain Crunch@Bloomer <@U00000000A|slice>\nCount: 5");
   ASSERT_TRUE(b.is_backblast);
   EXPECT_EQ(b.q, U("U0000000Q1"));
-  EXPECT_EQ(b.pax, (std::vector<Person>{U("U0000000Q1"), N("Crack"), N("Captain Crunch"), N("Bloomer"), U("U00000000A")}));
+  EXPECT_EQ(b.pax,
+            (std::vector<Person>{U("U0000000Q1"), N("Crack"), N("Captain Crunch"), N("Bloomer"), U("U00000000A")}));
 }
 
 // ---------------------------------------------------------------- detection
@@ -214,7 +223,9 @@ TEST(BackblastDetection, FieldsOnTheFirstAndLastLine) {
 }
 
 TEST(BackblastDetection, TheFirstOccurrenceOfAFieldWins) {
-  auto b = parse("Backblast: x\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCOT: good\nQ: <@U0000000ZZ> has it next week\nCount: 9\nCount: 2");
+  auto b = parse(
+      "Backblast: x\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCOT: good\nQ: <@U0000000ZZ> has it next week\nCount: "
+      "9\nCount: 2");
   EXPECT_EQ(b.q, U("U0000000Q1"));
   EXPECT_EQ(b.count, 9);
 }
@@ -227,21 +238,31 @@ TEST(BackblastDates, ReadsTheWaysQsWriteThem) {
     const char* text;
     date::year_month_day want;
   } cases[] = {
-      {"2023-03-08", 2023_y / 3 / 8},          {"3/8/2023", 2023_y / 3 / 8},         {"3/8/23", 2023_y / 3 / 8},
-      {"3-8-23", 2023_y / 3 / 8},              {"3.8.23", 2023_y / 3 / 8},           {"8-Mar-2023", 2023_y / 3 / 8},
-      {"March 8, 2023", 2023_y / 3 / 8},       {"December 25, 2020", 2020_y / 12 / 25},
+      {"2023-03-08", 2023_y / 3 / 8},
+      {"3/8/2023", 2023_y / 3 / 8},
+      {"3/8/23", 2023_y / 3 / 8},
+      {"3-8-23", 2023_y / 3 / 8},
+      {"3.8.23", 2023_y / 3 / 8},
+      {"8-Mar-2023", 2023_y / 3 / 8},
+      {"March 8, 2023", 2023_y / 3 / 8},
+      {"December 25, 2020", 2020_y / 12 / 25},
       {"Wednesday, March 8, 2023", 2023_y / 3 / 8},
       {"December 10, 2020. 28 degrees", 2020_y / 12 / 10},
-      {"3/8/2023 - humid and dark", 2023_y / 3 / 8}, {"Mar 8th, 2023", 2023_y / 3 / 8},
-      {"Sept 1 2022", 2022_y / 9 / 1},         {"3/8", 2023_y / 3 / 8},              {"12/31", 2022_y / 12 / 31},
-      {"8 March 2023", 2023_y / 3 / 8},        {"<!date^1678258800^{date}|March 8th>", 2023_y / 3 / 8},
+      {"3/8/2023 - humid and dark", 2023_y / 3 / 8},
+      {"Mar 8th, 2023", 2023_y / 3 / 8},
+      {"Sept 1 2022", 2022_y / 9 / 1},
+      {"3/8", 2023_y / 3 / 8},
+      {"12/31", 2022_y / 12 / 31},
+      {"8 March 2023", 2023_y / 3 / 8},
+      {"<!date^1678258800^{date}|March 8th>", 2023_y / 3 / 8},
   };
   for (const auto& c : cases) {
     auto d = parse_date(c.text, near);
     ASSERT_TRUE(d) << c.text;
     EXPECT_EQ(*d, c.want) << c.text;
   }
-  for (const char* bad : {"", "yesterday", "13/45/2023", "2023-02-30", "the 5th"}) EXPECT_FALSE(parse_date(bad, near)) << bad;
+  for (const char* bad : {"", "yesterday", "13/45/2023", "2023-02-30", "the 5th"})
+    EXPECT_FALSE(parse_date(bad, near)) << bad;
 }
 
 TEST(BackblastDates, MissingDateIsThePostingDayInTheRegionsZone) {
@@ -274,7 +295,8 @@ TEST(BackblastAo, ChannelLinksNamesAndFallbacks) {
 }
 
 TEST(BackblastPeople, QAndCoQsAlwaysAttendAndCountOnce) {
-  auto b = parse("Backblast\nQ: <@U0000000Q1>\nCo-Q: <@U000000CQ1>\nPAX: <@U0000000Q1> <@U000000CQ1> <@U00000000A>\nCount: 3");
+  auto b = parse(
+      "Backblast\nQ: <@U0000000Q1>\nCo-Q: <@U000000CQ1>\nPAX: <@U0000000Q1> <@U000000CQ1> <@U00000000A>\nCount: 3");
   EXPECT_EQ(b.pax.size(), 3u);
   EXPECT_EQ(b.derived_count, 3);
   EXPECT_FALSE(has_issue(b.warnings, "count"));
@@ -323,13 +345,14 @@ TEST(BackblastRobustness, HostileInputNeverThrows) {
   for (int i = 0; i < 20000; ++i) huge += "Name" + std::to_string(i) + ", ";
   auto b = parse(huge);
   EXPECT_EQ(b.pax.size(), 20001u);
-  for (const char* odd : {"<", "Backblast\n<@", "Backblast\nQ: <@U1", "Backblast\nPAX: (((", "Backblast\nDate: 99/99/99\nQ: x",
-                          "\n\n\n", "Backblast\nQ:", "Backblast\nQ: <#C1|>"})
+  for (const char* odd : {"<", "Backblast\n<@", "Backblast\nQ: <@U1", "Backblast\nPAX: (((",
+                          "Backblast\nDate: 99/99/99\nQ: x", "\n\n\n", "Backblast\nQ:", "Backblast\nQ: <#C1|>"})
     EXPECT_NO_THROW(parse(odd)) << odd;
 }
 
 TEST(BackblastJson, MatchesTheCliSchema) {
-  auto j = to_json(parse("Backblast: T\nDate: 2024-03-04\nAO: <#C0BLEACH01>\nQ: <@U1>\nPAX: <@U2>, Hoss\nFNGs: None\nCount: 3"));
+  auto j = to_json(
+      parse("Backblast: T\nDate: 2024-03-04\nAO: <#C0BLEACH01>\nQ: <@U1>\nPAX: <@U2>, Hoss\nFNGs: None\nCount: 3"));
   EXPECT_EQ(j["is_backblast"], true);
   EXPECT_EQ(j["date"], "2024-03-04");
   EXPECT_EQ(j["date_source"], "field");
@@ -363,8 +386,8 @@ TEST(BackblastHostile, ThousandsOfFngsAndOddBracketsStayLinear) {
   // measures it).
   std::string pax;
   for (int i = 0; i < 20000; ++i) pax += "Name" + std::to_string(i) + " (FNG), ";
-  auto b = parse("Backblast " + std::string(50000, '!') + " Big day\nQ: <@U0000000Q1>\nPAX: " + pax + std::string(50000, '<') +
-                 "\nCOUNT: 20001");
+  auto b = parse("Backblast " + std::string(50000, '!') + " Big day\nQ: <@U0000000Q1>\nPAX: " + pax +
+                 std::string(50000, '<') + "\nCOUNT: 20001");
   EXPECT_TRUE(b.is_backblast);
   EXPECT_EQ(b.fng_count, 20000);
   EXPECT_EQ(b.title, "Big day");
@@ -383,7 +406,8 @@ const ParseIssue* issue_of(const std::vector<ParseIssue>& v, const std::string& 
 
 TEST(BackblastSlips, FngNamesAfterTheNumberBehindADashOrInParentheses) {
   for (const char* line : {"FNGs: 1 - Toaster", "FNGs: 1 (Toaster)", "FNGs: 1: Toaster", "FNGs: 1 – Toaster"}) {
-    auto b = parse(std::string("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\n") + line + "\nCount: 3");
+    auto b = parse(std::string("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\n") + line +
+                   "\nCount: 3");
     EXPECT_EQ(b.fng_names, std::vector<std::string>{"Toaster"}) << line;
     EXPECT_EQ(b.fng_count, 1) << line;
   }
@@ -416,13 +440,15 @@ TEST(BackblastSlips, ATypoedLabelIsWarnedAboutNotSilentlyDropped) {
   EXPECT_EQ(w->line, 2);
   for (const char* typo : {"Paz: <@U00000000A>", "Cuont: 2", "FGNs: Toaster", "A0: bleach"}) {
     auto t = parse(std::string("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\n") + typo);
-    EXPECT_TRUE(std::any_of(t.warnings.begin(), t.warnings.end(),
-                            [](const ParseIssue& i) { return i.reason.find("is not a label paxstats reads") != std::string::npos; }))
-        << typo;
+    EXPECT_TRUE(std::any_of(t.warnings.begin(), t.warnings.end(), [](const ParseIssue& i) {
+      return i.reason.find("is not a label paxstats reads") != std::string::npos;
+    })) << typo;
   }
   // The headings of a backblast are no typos, and a label that is there needs no guess.
-  auto clean = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCount: 2\n"
-                     "COT: prayers\nNote: bring water\nName: Hills\nSo: we ran\nWarmup: SSH\nMary: flutters\nDat: typo with a date line present");
+  auto clean = parse(
+      "Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: <@U00000000A>\nCount: 2\n"
+      "COT: prayers\nNote: bring water\nName: Hills\nSo: we ran\nWarmup: SSH\nMary: flutters\nDat: typo with a date "
+      "line present");
   for (const auto& i : clean.warnings) EXPECT_EQ(i.reason.find("is not a label"), std::string::npos) << i.reason;
 }
 
@@ -449,9 +475,10 @@ TEST(BackblastSlips, ATypedAtSignIsToldHowToMakeARealMention) {
 
 // Region websites post backblasts through a form, and some cross-post them to Slack.
 TEST(BackblastWebForms, AFormsFieldsAreABackblastWithOrWithoutAHeader) {
-  auto form = parse("• Post Type: Backblast\n• AO: <#C0BLEACH01>\n• When: Friday, March 1st, 2024\n• QIC: <@U0000000Q1>\n"
-                    "• Pax Names: <@U0000000Q1>, <@U00000000A>, Hoss, Toaster (FNG)\n• Number of Pax: 4\n"
-                    "• Number of FNGS: 1\n• FNG Names: Toaster\n• The BackBlast: We ran. We sweated.");
+  auto form = parse(
+      "• Post Type: Backblast\n• AO: <#C0BLEACH01>\n• When: Friday, March 1st, 2024\n• QIC: <@U0000000Q1>\n"
+      "• Pax Names: <@U0000000Q1>, <@U00000000A>, Hoss, Toaster (FNG)\n• Number of Pax: 4\n"
+      "• Number of FNGS: 1\n• FNG Names: Toaster\n• The BackBlast: We ran. We sweated.");
   ASSERT_TRUE(form.is_backblast);
   EXPECT_EQ(date::format("%F", form.date), "2024-03-01");
   EXPECT_EQ(form.ao_channel_id, "C0BLEACH01");
@@ -467,10 +494,12 @@ TEST(BackblastWebForms, AFormsFieldsAreABackblastWithOrWithoutAHeader) {
 }
 
 TEST(BackblastWebForms, APreblastIsNeverABeatdown) {
-  EXPECT_FALSE(parse("Preblast: Rainy Friday\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nWhen: 3/8/2024\nPAX: <@U00000000A>, Hoss")
-                   .is_backblast);
-  EXPECT_FALSE(parse("• Post Type: Preblast\n• AO: <#C0BLEACH01>\n• QIC: <@U0000000Q1>\n• Pax Names: Hoss\n• When: 3/8/2024")
-                   .is_backblast);
+  EXPECT_FALSE(
+      parse("Preblast: Rainy Friday\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nWhen: 3/8/2024\nPAX: <@U00000000A>, Hoss")
+          .is_backblast);
+  EXPECT_FALSE(
+      parse("• Post Type: Preblast\n• AO: <#C0BLEACH01>\n• QIC: <@U0000000Q1>\n• Pax Names: Hoss\n• When: 3/8/2024")
+          .is_backblast);
   EXPECT_FALSE(parse("AO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nPAX: Hoss, Zephyr\nWhen: 3/8/2024\nPre-blast: bring a ruck")
                    .is_backblast);
 }
@@ -479,7 +508,8 @@ TEST(BackblastWebForms, ADateInTheTitleLineAndRolesInsideThePaxList) {
   auto titled = parse("Backblast 3.4.24\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nPAX: Hoss, Zephyr");
   EXPECT_EQ(date::format("%F", titled.date), "2024-03-04");
   EXPECT_EQ(titled.date_source, DateSource::title);
-  auto roles = parse("Backblast: Hot one\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: Dozer (QIC), Zephyr (VQ), Hoss, FNG Name: Toaster");
+  auto roles = parse(
+      "Backblast: Hot one\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: Dozer (QIC), Zephyr (VQ), Hoss, FNG Name: Toaster");
   EXPECT_EQ(roles.fng_names, std::vector<std::string>{"Toaster"});
   std::vector<std::string> names;
   for (const auto& p : roles.pax) names.push_back(p.name);

@@ -182,8 +182,7 @@ TEST_F(GeneratedRegion, EveryTruthEntryPointsAtTheMessageThatReportsIt) {
     }
     EXPECT_EQ(b["fngs"]["count"], b["fngs"]["names"].size() + b["fngs"]["user_ids"].size());
   }
-  for (const auto& n : (*truth_)["not_beatdowns"])
-    EXPECT_TRUE(messages_->count({n["channel"], n["ts"]})) << n.dump();
+  for (const auto& n : (*truth_)["not_beatdowns"]) EXPECT_TRUE(messages_->count({n["channel"], n["ts"]})) << n.dump();
 }
 
 TEST_F(GeneratedRegion, CoversEveryFormatAndTheHardCases) {
@@ -199,7 +198,8 @@ TEST_F(GeneratedRegion, CoversEveryFormatAndTheHardCases) {
     unwritten_counts += b["count_written"].is_null();
     const json& m = messages_->at({b["channel"], b["ts"]});
     long long posted = std::stoll(m["ts"].get<std::string>());
-    dated_later += b["date"].get<std::string>() < date::format("%F", date::sys_seconds{std::chrono::seconds{posted - 86400}});
+    dated_later +=
+        b["date"].get<std::string>() < date::format("%F", date::sys_seconds{std::chrono::seconds{posted - 86400}});
   }
   for (const char* f : {"paxminer_template", "slackblast_old", "slackblast_fngs_caps", "slackblast_new",
                         "slackblast_new_metadata_only", "f3nation", "hashtag", "handtyped"})

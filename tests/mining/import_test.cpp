@@ -85,12 +85,15 @@ TEST_F(Import, DerivedBeatdownsMatchTheGroundTruthExactly) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(truth.size()));
 
   std::map<std::pair<std::string, std::string>, db::Row> rows;
-  for (auto& row : db::sql::query(conn, "SELECT channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, ''), coalesce(q_name, ''), "
-                              "array_to_string(coq_user_ids, ','), array_to_string(coq_names, ','), fng_count, pax_count "
-                              "FROM demo.beatdowns"))
+  for (auto& row : db::sql::query(
+           conn,
+           "SELECT channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, ''), coalesce(q_name, ''), "
+           "array_to_string(coq_user_ids, ','), array_to_string(coq_names, ','), fng_count, pax_count "
+           "FROM demo.beatdowns"))
     rows[{*row[0], *row[1]}] = row;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> attendees;
-  for (auto& row : db::sql::query(conn, "SELECT channel_id, ts, coalesce('U:' || user_id, 'N:' || name) FROM demo.attendance"))
+  for (auto& row :
+       db::sql::query(conn, "SELECT channel_id, ts, coalesce('U:' || user_id, 'N:' || name) FROM demo.attendance"))
     attendees[{*row[0], *row[1]}].insert(*row[2]);
 
   int mismatches = 0;
@@ -195,7 +198,8 @@ TEST_F(Import, AMessageTwiceInOneExportKeepsTheNewestVersion) {
   // The fast path for a first import cannot choose between two copies; the merge path can.
   test::TempDir a;
   small_export(a.path(), kGoodDay);
-  write_file(a.path() / "ao-forge" / "2024-03-06.json", R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
+  write_file(a.path() / "ao-forge" / "2024-03-06.json",
+             R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
     "edited":{"user":"U0000000A1","ts":"1709650000.000000"},
     "text":"Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2> <@U0000000A3>\nCount: 3"}])");
   auto r = mining::import_export(conn, "demo", a.path());
@@ -214,16 +218,17 @@ TEST_F(Import, FirstImportAndLaterImportsStoreTheSameRows) {
   mining::import_export(conn, "demo2", seed.path());  // not empty any more: the next import merges
   mining::import_export(conn, "demo2", g.dir.path());
   for (const char* table : {"messages", "reactions", "files", "beatdowns", "attendance", "parse_issues"}) {
-    const std::string cols = std::string(table) == "messages" ? "channel_id, ts, text, posted_at, raw, reply_count"
-                             : std::string(table) == "parse_issues" ? "channel_id, ts, severity, field, reason"
-                             : std::string(table) == "beatdowns"
-                                 ? "channel_id, ts, ao_channel_id, ao_name, bd_date, q_user_id, q_name, coq_user_ids, "
-                                   "coq_names, pax_count, derived_count, fng_count, fng_names, title, parse_status, edited_ts"
-                                 : "*";
+    const std::string cols =
+        std::string(table) == "messages"       ? "channel_id, ts, text, posted_at, raw, reply_count"
+        : std::string(table) == "parse_issues" ? "channel_id, ts, severity, field, reason"
+        : std::string(table) == "beatdowns"
+            ? "channel_id, ts, ao_channel_id, ao_name, bd_date, q_user_id, q_name, coq_user_ids, "
+              "coq_names, pax_count, derived_count, fng_count, fng_names, title, parse_status, edited_ts"
+            : "*";
     const std::string filter = std::string(table) == "messages" ? " WHERE ts <> '1000000000.000100'" : "";
-    EXPECT_EQ(count("SELECT count(*) FROM ((SELECT " + cols + " FROM demo." + table + " EXCEPT SELECT " + cols + " FROM demo2." +
-                    table + filter + ") UNION ALL (SELECT " + cols + " FROM demo2." + table + filter + " EXCEPT SELECT " + cols +
-                    " FROM demo." + table + ")) d"),
+    EXPECT_EQ(count("SELECT count(*) FROM ((SELECT " + cols + " FROM demo." + table + " EXCEPT SELECT " + cols +
+                    " FROM demo2." + table + filter + ") UNION ALL (SELECT " + cols + " FROM demo2." + table + filter +
+                    " EXCEPT SELECT " + cols + " FROM demo." + table + ")) d"),
               0)
         << table;
   }
@@ -232,11 +237,18 @@ TEST_F(Import, FirstImportAndLaterImportsStoreTheSameRows) {
 TEST_F(Import, ReparseRebuildsTheSameRowsAndDropsDeletedMessages) {
   auto& g = generated();
   mining::import_export(conn, "demo", g.dir.path());
-  const std::string before = *db::sql::value(conn, "SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns");
+  const std::string before = *db::sql::value(conn,
+                                             "SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' "
+                                             "ORDER BY channel_id, ts)) FROM demo.beatdowns");
   auto d = mining::reparse(conn, "demo");
   EXPECT_EQ(d.beatdowns, static_cast<long>(g.truth["beatdowns"].size()));
-  EXPECT_EQ(*db::sql::value(conn, "SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, ts)) FROM demo.beatdowns"), before);
-  db::sql::query(conn, "UPDATE demo.messages SET deleted = true WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM demo.beatdowns LIMIT 1)");
+  EXPECT_EQ(*db::sql::value(conn,
+                            "SELECT md5(string_agg(channel_id || ts || bd_date || pax_count, ',' ORDER BY channel_id, "
+                            "ts)) FROM demo.beatdowns"),
+            before);
+  db::sql::query(conn,
+                 "UPDATE demo.messages SET deleted = true WHERE (channel_id, ts) IN (SELECT channel_id, ts FROM "
+                 "demo.beatdowns LIMIT 1)");
   mining::reparse(conn, "demo");
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(g.truth["beatdowns"].size()) - 1);
 }
@@ -247,7 +259,8 @@ TEST_F(Import, ParseIssuesAreStoredWithTheirMessage) {
     "text":"Backblast: Hills\nDate: the day after\nPAX: <@U0000000A2>, Hoss"}])");
   mining::import_export(conn, "demo", a.path());
   EXPECT_EQ(*db::sql::value(conn, "SELECT parse_status FROM demo.beatdowns"), "errors");
-  EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'date' AND line = 2"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'date' AND line = 2"),
+            1);
   EXPECT_EQ(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'error' AND field = 'q'"), 1);
   EXPECT_GE(count("SELECT count(*) FROM demo.parse_issues WHERE severity = 'warning'"), 2);  // typed Hoss, no COUNT
 }
@@ -284,9 +297,11 @@ std::string big_day(int messages, bool bad_last) {
     if (i) day += ",\n";
     char ts[32];
     std::snprintf(ts, sizeof ts, "%d.%06d", 1709730000 + i / 1000, i % 1000);
-    day += std::string(R"({"type":"message","user":"U0000000A2","ts":")") + ts + R"(","text":"chatter )" + filler + "\"}";
+    day +=
+        std::string(R"({"type":"message","user":"U0000000A2","ts":")") + ts + R"(","text":"chatter )" + filler + "\"}";
   }
-  if (bad_last) day += R"(,
+  if (bad_last)
+    day += R"(,
 {"type":"message","user":"U0000000A2","text":"no ts"})";
   return day + "]";
 }
@@ -331,7 +346,8 @@ TEST_F(Import, AHugeMessageIsRefusedByName) {
     mining::import_export(conn, "demo", a.path());
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("1709644500.000100"), std::string::npos) << std::string(e.what()).substr(0, 300);
+    EXPECT_NE(std::string(e.what()).find("1709644500.000100"), std::string::npos)
+        << std::string(e.what()).substr(0, 300);
     EXPECT_NE(std::string(e.what()).find("50 MiB"), std::string::npos) << std::string(e.what()).substr(0, 300);
   }
   EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0);
@@ -395,8 +411,9 @@ TEST_P(RealExport, ImportsEveryMessage) {
   EXPECT_TRUE(r.notes.empty()) << r.notes.front();
   auto again = mining::import_export(conn, "demo", p);
   EXPECT_EQ(again.inserted + again.updated, 0);
-  std::printf("%s: %ld messages, %ld users, %ld conversations, %ld reactions, %ld files\n", GetParam(), r.messages, r.users,
-              r.conversations, count("SELECT count(*) FROM demo.reactions"), count("SELECT count(*) FROM demo.files"));
+  std::printf("%s: %ld messages, %ld users, %ld conversations, %ld reactions, %ld files\n", GetParam(), r.messages,
+              r.users, r.conversations, count("SELECT count(*) FROM demo.reactions"),
+              count("SELECT count(*) FROM demo.files"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Testdata, RealExport,
@@ -433,7 +450,8 @@ TEST_F(Import, HostileExportsAreRefusedNamingTheFileAndLine) {
   };
   const std::string deep(100000, '[');
   const std::vector<Case> cases = {
-      {"deep", "[\n{\"ts\":\"1709644500.000100\",\"x\":" + deep + "}]", "ao-forge/2024-03-05.json:2: JSON nested more than 64"},
+      {"deep", "[\n{\"ts\":\"1709644500.000100\",\"x\":" + deep + "}]",
+       "ao-forge/2024-03-05.json:2: JSON nested more than 64"},
       {"nul", R"([{"ts":"1709644500.000100","text":"a\u0000b"}])", "NUL character"},
       {"long ts", R"([{"ts":"17096445000000000000000.000100","text":"x"}])", "is not a Slack timestamp"},
       {"no ts", "[\n{\"ts\":\"1709644500.000100\",\"text\":\"ok\"},\n{\"text\":\"no ts\"}]", "2024-03-05.json:3:"},
@@ -451,10 +469,12 @@ TEST_F(Import, HostileExportsAreRefusedNamingTheFileAndLine) {
   test::TempDir u;
   small_export(u.path(), kGoodDay);
   write_file(u.path() / "users.json", R"([{"id":"U0000000A1","name":"gil","updated":1e300}])");
-  EXPECT_NE(refusal(conn, u.path()).find("users.json: U0000000A1 \"updated\""), std::string::npos) << refusal(conn, u.path());
+  EXPECT_NE(refusal(conn, u.path()).find("users.json: U0000000A1 \"updated\""), std::string::npos)
+      << refusal(conn, u.path());
   test::TempDir ch;
   small_export(ch.path(), kGoodDay);
-  write_file(ch.path() / "channels.json", R"([{"id":"C0000000F1","name":"ao-forge","created":99999999999999999999999}])");
+  write_file(ch.path() / "channels.json",
+             R"([{"id":"C0000000F1","name":"ao-forge","created":99999999999999999999999}])");
   EXPECT_NE(refusal(conn, ch.path()).find("channels.json: C0000000F1 \"created\""), std::string::npos)
       << refusal(conn, ch.path());
   // A link that loops is named by its place in the export, not where it leads.

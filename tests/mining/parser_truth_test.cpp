@@ -59,8 +59,10 @@ TEST_P(ParserTruth, ReadsEveryGeneratedBackblastExactlyAsTheTruthSays) {
     if (!same) {
       ++mismatches;
       if (mismatches <= 12)
-        ADD_FAILURE() << "format " << t["format"] << "\n--- text:\n" << text << "\n--- truth:\n" << t.dump(1)
-                      << "\n--- parsed:\n" << got.dump(1);
+        ADD_FAILURE() << "format " << t["format"] << "\n--- text:\n"
+                      << text << "\n--- truth:\n"
+                      << t.dump(1) << "\n--- parsed:\n"
+                      << got.dump(1);
     }
   }
   EXPECT_EQ(checked, static_cast<int>(expected.size()));

@@ -38,7 +38,8 @@ class Sync : public ::testing::Test {
   }
 
   // A fake whose minute is `window`, and a client whose limiter knows it.
-  void start_fake(const std::filesystem::path& export_dir, std::chrono::milliseconds window = 100ms, bool regime = false) {
+  void start_fake(const std::filesystem::path& export_dir, std::chrono::milliseconds window = 100ms,
+                  bool regime = false) {
     FakeSlack::Options o;
     o.window = window;
     o.nonmarketplace_history = regime;
@@ -62,16 +63,22 @@ class Sync : public ::testing::Test {
   std::vector<db::Row> rows(const std::string& schema) {
     auto q = [&](const std::string& sql) { return db::sql::query(conn, sql); };
     std::vector<db::Row> all;
-    for (auto& r : q("SELECT 'm', channel_id, ts, coalesce(thread_ts, ''), text, coalesce(edited_ts, ''), raw::text FROM " + schema +
-                     ".messages ORDER BY 2, 3"))
+    for (auto& r :
+         q("SELECT 'm', channel_id, ts, coalesce(thread_ts, ''), text, coalesce(edited_ts, ''), raw::text FROM " +
+           schema + ".messages ORDER BY 2, 3"))
       all.push_back(r);
-    for (auto& r : q("SELECT 'b', channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, q_name), pax_count::text, "
-                     "fng_count::text, parse_status FROM " + schema + ".beatdowns ORDER BY 2, 3"))
+    for (auto& r :
+         q("SELECT 'b', channel_id, ts, bd_date::text, ao_channel_id, coalesce(q_user_id, q_name), pax_count::text, "
+           "fng_count::text, parse_status FROM " +
+           schema + ".beatdowns ORDER BY 2, 3"))
       all.push_back(r);
-    for (auto& r : q("SELECT 'a', channel_id, ts, coalesce(user_id, name), role FROM " + schema + ".attendance ORDER BY 2, 3, 4"))
+    for (auto& r :
+         q("SELECT 'a', channel_id, ts, coalesce(user_id, name), role FROM " + schema + ".attendance ORDER BY 2, 3, 4"))
       all.push_back(r);
-    for (auto& r : q("SELECT 'r', channel_id, ts, emoji, user_id FROM " + schema + ".reactions ORDER BY 2, 3, 4, 5")) all.push_back(r);
-    for (auto& r : q("SELECT 'i', channel_id, ts, severity, field, reason FROM " + schema + ".parse_issues ORDER BY 2, 3, 4, 5, 6"))
+    for (auto& r : q("SELECT 'r', channel_id, ts, emoji, user_id FROM " + schema + ".reactions ORDER BY 2, 3, 4, 5"))
+      all.push_back(r);
+    for (auto& r : q("SELECT 'i', channel_id, ts, severity, field, reason FROM " + schema +
+                     ".parse_issues ORDER BY 2, 3, 4, 5, 6"))
       all.push_back(r);
     return all;
   }
@@ -85,8 +92,8 @@ class Sync : public ::testing::Test {
     for (size_t i = 0; i < std::min(a.size(), b.size()) && shown < 3; ++i)
       if (a[i] != b[i]) {
         ++shown;
-        ADD_FAILURE() << "row " << i << " differs: " << *a[i][0] << " " << *a[i][1] << " " << *a[i][2] << " vs " << *b[i][1]
-                      << " " << *b[i][2];
+        ADD_FAILURE() << "row " << i << " differs: " << *a[i][0] << " " << *a[i][1] << " " << *a[i][2] << " vs "
+                      << *b[i][1] << " " << *b[i][2];
       }
   }
 
@@ -120,14 +127,16 @@ TEST_F(Sync, YieldsTheSameRowsAsImportingTheExport) {
 TEST_F(Sync, ResumesWhereAnInterruptedSyncStopped) {
   Workspace w;
   start_fake(w.dir.path());
-  client = std::make_unique<slack::Client>(slack::ClientOptions{.token = fake->options().token, .base_url = fake->base_url(),
-                                                                .limiter = limiter, .history_limit = 2});
+  client = std::make_unique<slack::Client>(slack::ClientOptions{
+      .token = fake->options().token, .base_url = fake->base_url(), .limiter = limiter, .history_limit = 2});
   // Two messages a page: the fourth history call is the first channel's fourth page.
-  fake->inject({.kind = FakeSlack::Fault::slack_error, .method = "conversations.history", .after = 3, .error = "token_revoked"});
+  fake->inject(
+      {.kind = FakeSlack::Fault::slack_error, .method = "conversations.history", .after = 3, .error = "token_revoked"});
   EXPECT_THROW(mining::sync(conn, "viasync", *client), slack::SlackError);
   const long partial = count("SELECT count(*) FROM viasync.messages");
   EXPECT_GT(partial, 0);
-  EXPECT_EQ(partial, 6 + count("SELECT count(*) FROM viasync.messages WHERE thread_ts IS NOT NULL AND thread_ts <> ts"));
+  EXPECT_EQ(partial,
+            6 + count("SELECT count(*) FROM viasync.messages WHERE thread_ts IS NOT NULL AND thread_ts <> ts"));
   EXPECT_EQ(count("SELECT count(*) FROM viasync.sync_state"), 1) << "a channel was left half-read with no checkpoint";
   auto r = mining::sync(conn, "viasync", *client);
   EXPECT_EQ(count("SELECT count(*) FROM viasync.sync_state"), 0);
@@ -138,18 +147,25 @@ TEST_F(Sync, PicksUpNewMessagesAndEditsInTheLookBack) {
   Workspace w;
   start_fake(w.dir.path());
   mining::sync(conn, "viasync", *client);
-  const std::string channel = *db::sql::value(conn, "SELECT ao_channel_id FROM viasync.beatdowns ORDER BY ts DESC LIMIT 1");
-  const std::string last_ts = *db::sql::value(conn, "SELECT max(ts) FROM viasync.messages WHERE channel_id = $1", {channel});
+  const std::string channel =
+      *db::sql::value(conn, "SELECT ao_channel_id FROM viasync.beatdowns ORDER BY ts DESC LIMIT 1");
+  const std::string last_ts =
+      *db::sql::value(conn, "SELECT max(ts) FROM viasync.messages WHERE channel_id = $1", {channel});
   const long next = std::stol(last_ts.substr(0, last_ts.find('.'))) + 3600;
-  fake->add_message(channel, {{"type", "message"}, {"user", "U000000001"}, {"ts", std::to_string(next) + ".000100"},
+  fake->add_message(channel, {{"type", "message"},
+                              {"user", "U000000001"},
+                              {"ts", std::to_string(next) + ".000100"},
                               {"text", "Backblast: late one\nQ: <@U000000001>\nPAX: <@U000000002>\nCount: 2"}});
   auto r = mining::sync(conn, "viasync", *client);
   EXPECT_EQ(r.inserted, 1);
   EXPECT_EQ(count("SELECT count(*) FROM viasync.beatdowns WHERE title = 'late one'"), 1);
   // Edited later: the same ts, a newer edit.
-  fake->add_message(channel, {{"type", "message"}, {"user", "U000000001"}, {"ts", std::to_string(next) + ".000100"},
-                              {"edited", {{"user", "U000000001"}, {"ts", std::to_string(next + 60) + ".000000"}}},
-                              {"text", "Backblast: late one\nQ: <@U000000001>\nPAX: <@U000000002> <@U000000003>\nCount: 3"}});
+  fake->add_message(channel,
+                    {{"type", "message"},
+                     {"user", "U000000001"},
+                     {"ts", std::to_string(next) + ".000100"},
+                     {"edited", {{"user", "U000000001"}, {"ts", std::to_string(next + 60) + ".000000"}}},
+                     {"text", "Backblast: late one\nQ: <@U000000001>\nPAX: <@U000000002> <@U000000003>\nCount: 3"}});
   r = mining::sync(conn, "viasync", *client);
   EXPECT_EQ(r.updated, 1);
   EXPECT_EQ(count("SELECT pax_count FROM viasync.beatdowns WHERE title = 'late one'"), 3);

@@ -53,7 +53,8 @@ struct Identities {
     for (const auto& u : load_json(export_dir / "users.json")) {
       if (u.value("deleted", false) || u.value("is_bot", false)) continue;
       const json profile = u.value("profile", json::object());
-      const std::string display = profile.value("display_name", ""), real = profile.value("real_name", u.value("real_name", ""));
+      const std::string display = profile.value("display_name", ""),
+                        real = profile.value("real_name", u.value("real_name", ""));
       const std::string shown = !display.empty() ? display : !real.empty() ? real : u.value("name", "");
       for (const auto& n : {display, real, shown})
         if (const auto k = db::name_key(n); !k.empty()) by_key[k].insert(u["id"].get<std::string>());

@@ -30,7 +30,8 @@ std::string ao_id(int i) {
   return buf;
 }
 
-const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // A region of `aos` AOs, each with posts in every month: its colour order lists them all.
 render::Chart region_chart(render::Kind kind, int aos, const std::string& title) {
@@ -65,7 +66,8 @@ render::Chart leaderboard(int rows, int series) {
   c.kind = render::Kind::horizontal_bar;
   c.title = "Qs across all AOs — October 2026";
   c.subtitle = "Q and Co-Q credits, by AO";
-  for (int i = 0; i < rows; ++i) c.categories.push_back(i % 5 == 0 ? "A very long F3 name number " + std::to_string(i) : "Pax " + std::to_string(i));
+  for (int i = 0; i < rows; ++i)
+    c.categories.push_back(i % 5 == 0 ? "A very long F3 name number " + std::to_string(i) : "Pax " + std::to_string(i));
   for (int k = 0; k < series; ++k) {
     render::Series s{ao_id(k), "ao-" + std::to_string(k), {}};
     for (int i = 0; i < rows; ++i) s.values.push_back((i + k) % 3 == 0 ? 1 : 0);
@@ -139,8 +141,8 @@ Image decode(const std::string& png) {
   std::string palette, idat;
   for (size_t at = 8; at + 8 <= png.size();) {
     auto be = [&](size_t i) {
-      return (uint32_t(uint8_t(png[i])) << 24) | (uint32_t(uint8_t(png[i + 1])) << 16) | (uint32_t(uint8_t(png[i + 2])) << 8) |
-             uint8_t(png[i + 3]);
+      return (uint32_t(uint8_t(png[i])) << 24) | (uint32_t(uint8_t(png[i + 1])) << 16) |
+             (uint32_t(uint8_t(png[i + 2])) << 8) | uint8_t(png[i + 3]);
     };
     const uint32_t len = be(at);
     const std::string type = png.substr(at + 4, 4), data = png.substr(at + 8, len);
@@ -151,7 +153,9 @@ Image decode(const std::string& png) {
   }
   std::string raw(static_cast<size_t>(img.height) * (img.width + 1), '\0');
   uLongf size = raw.size();
-  EXPECT_EQ(uncompress(reinterpret_cast<Bytef*>(raw.data()), &size, reinterpret_cast<const Bytef*>(idat.data()), idat.size()), Z_OK);
+  EXPECT_EQ(
+      uncompress(reinterpret_cast<Bytef*>(raw.data()), &size, reinterpret_cast<const Bytef*>(idat.data()), idat.size()),
+      Z_OK);
   for (int y = 0; y < img.height; ++y)
     for (int x = 0; x < img.width; ++x) {
       const auto i = static_cast<uint8_t>(raw[static_cast<size_t>(y) * (img.width + 1) + 1 + x]);
@@ -207,7 +211,8 @@ TEST(LayoutRules, TheOutermostPixelsArePlainBackground) {
       const auto size = render::pixel_size(chart);
       ASSERT_EQ(img.width, size.width);
       ASSERT_EQ(img.height, size.height);
-      const uint32_t bg = static_cast<uint32_t>(std::stoul(render::background_color(chart.theme).substr(1), nullptr, 16));
+      const uint32_t bg =
+          static_cast<uint32_t>(std::stoul(render::background_color(chart.theme).substr(1), nullptr, 16));
       int off = 0;
       for (int x = 0; x < img.width; ++x) off += (img.at(x, 0) != bg) + (img.at(x, img.height - 1) != bg);
       for (int y = 0; y < img.height; ++y) off += (img.at(0, y) != bg) + (img.at(img.width - 1, y) != bg);
@@ -219,7 +224,8 @@ TEST(LayoutRules, TheOutermostPixelsArePlainBackground) {
 TEST(LayoutRules, OneSeriesHasNoLegend) {
   const auto list = render::draw_list(one_ao_pax());
   EXPECT_TRUE(lines_with(list, "\"The Forge\"").empty()) << list;
-  for (const auto& l : lines_with(list, "rect ")) EXPECT_EQ(l.find(" 10.0 10.0 "), std::string::npos) << "a legend swatch: " << l;
+  for (const auto& l : lines_with(list, "rect "))
+    EXPECT_EQ(l.find(" 10.0 10.0 "), std::string::npos) << "a legend swatch: " << l;
   const auto board = render::draw_list(leaderboard(20, 1));
   EXPECT_TRUE(lines_with(board, "\"ao-0\"").empty()) << board;
   EXPECT_NE(render::alt_text(one_ao_pax()).find("All The Forge"), std::string::npos) << render::alt_text(one_ao_pax());
@@ -235,7 +241,8 @@ TEST(LayoutRules, LinesAreLabelledAtTheirEnds) {
     std::sscanf(labels[0].c_str(), "text %lf %lf", &x, &y);
     EXPECT_GT(x, 500) << "at the right end: " << labels[0];
   }
-  for (const auto& l : lines_with(list, "rect ")) EXPECT_EQ(l.find(" 10.0 10.0 "), std::string::npos) << "no legend: " << l;
+  for (const auto& l : lines_with(list, "rect "))
+    EXPECT_EQ(l.find(" 10.0 10.0 "), std::string::npos) << "no legend: " << l;
 }
 
 TEST(LayoutRules, PastEightSeriesTheRestFoldIntoOther) {
@@ -261,7 +268,8 @@ TEST(LayoutRules, TooManyLinesBecomeSmallMultiplesOnOneScale) {
   EXPECT_EQ(lines_with(list, "polyline ").size(), 82u);
   EXPECT_EQ(lines_with(list, "\"One panel each, largest first, all on one scale").size(), 1u);
   EXPECT_GT(render::pixel_size(c).height, 960) << "the grid makes the image taller";
-  EXPECT_EQ(render::alt_text(c).rfind("Small multiples, 82 panels: Posts per AO per month.", 0), 0u) << render::alt_text(c);
+  EXPECT_EQ(render::alt_text(c).rfind("Small multiples, 82 panels: Posts per AO per month.", 0), 0u)
+      << render::alt_text(c);
 }
 
 TEST(LayoutRules, NoColourRepeatsWithinAChart) {
@@ -354,7 +362,8 @@ TEST(LayoutRules, ThePaletteIsDistinctAndMeetsContrastOnBothThemes) {
 
 TEST(LayoutRules, WrappedNamesOnACardStayInside) {
   auto cards = battery();
-  const auto& card = std::find_if(cards.begin(), cards.end(), [](const auto& p) { return p.first == "card with many names"; })->second;
+  const auto& card =
+      std::find_if(cards.begin(), cards.end(), [](const auto& p) { return p.first == "card with many names"; })->second;
   const auto list = render::draw_list(card);
   EXPECT_EQ(lines_with(list, "lines=7").size(), 1u) << list;
 }

@@ -27,7 +27,9 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-render::Chart example(const std::string& name) { return render::chart_from_json(json::parse(slurp(kExamples / (name + ".json")))); }
+render::Chart example(const std::string& name) {
+  return render::chart_from_json(json::parse(slurp(kExamples / (name + ".json"))));
+}
 
 render::Chart bars(std::vector<std::string> categories, std::vector<double> values) {
   render::Chart c;
@@ -49,7 +51,8 @@ std::vector<std::string> lines_with(const std::string& list, const std::string& 
 // Tick labels of the value axis: text right-aligned, vertically centred.
 std::vector<std::string> y_ticks(const std::string& list) {
   std::vector<std::string> out;
-  for (const auto& l : lines_with(list, "align=1,0")) out.push_back(l.substr(l.rfind('"', l.size() - 2) + 1, l.size() - l.rfind('"', l.size() - 2) - 2));
+  for (const auto& l : lines_with(list, "align=1,0"))
+    out.push_back(l.substr(l.rfind('"', l.size() - 2) + 1, l.size() - l.rfind('"', l.size() - 2) - 2));
   return out;
 }
 
@@ -75,8 +78,8 @@ TEST_P(Golden, DrawListMatches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, Golden,
-                         ::testing::Values("stacked_bar", "grouped_bar", "horizontal_bar", "line", "table", "award", "empty",
-                                           "small_multiples", "panels", "kotter", "achievement"));
+                         ::testing::Values("stacked_bar", "grouped_bar", "horizontal_bar", "line", "table", "award",
+                                           "empty", "small_multiples", "panels", "kotter", "achievement"));
 
 TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
   auto c = example("stacked_bar");
@@ -84,7 +87,10 @@ TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
   ASSERT_GT(png.size(), 1000u);
   EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
   auto dims = [](const std::string& p) {
-    auto be = [&](size_t i) { return (uint32_t(uint8_t(p[i])) << 24) | (uint32_t(uint8_t(p[i + 1])) << 16) | (uint32_t(uint8_t(p[i + 2])) << 8) | uint8_t(p[i + 3]); };
+    auto be = [&](size_t i) {
+      return (uint32_t(uint8_t(p[i])) << 24) | (uint32_t(uint8_t(p[i + 1])) << 16) |
+             (uint32_t(uint8_t(p[i + 2])) << 8) | uint8_t(p[i + 3]);
+    };
     return std::make_pair(be(16), be(20));
   };
   EXPECT_EQ(dims(png), std::make_pair(1280u, 960u)) << "HiDPI by default: 640 × 480 points at 2×";
@@ -97,7 +103,8 @@ TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
 TEST(RenderLayout, TicksAreNiceAndWholeForCounts) {
   // The top tick stands above the tallest bar and its total label (headroom).
   EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {14, 3}))), (std::vector<std::string>{"0", "5", "10", "15"}));
-  EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {15, 3}))), (std::vector<std::string>{"0", "5", "10", "15", "20"}));
+  EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {15, 3}))),
+            (std::vector<std::string>{"0", "5", "10", "15", "20"}));
   EXPECT_EQ(y_ticks(render::draw_list(bars({"a", "b"}, {11, 3}))), (std::vector<std::string>{"0", "5", "10", "15"}));
   EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {3}))), (std::vector<std::string>{"0", "1", "2", "3", "4"}));
   EXPECT_EQ(y_ticks(render::draw_list(bars({"a"}, {130}))), (std::vector<std::string>{"0", "50", "100", "150"}));
@@ -139,8 +146,10 @@ TEST(RenderLayout, TheLegendNeverCoversTheData) {
   for (const auto& l : lines_with(list, "rect ")) {
     double x, y, w, h;
     if (std::sscanf(l.c_str(), "rect %lf %lf %lf %lf", &x, &y, &w, &h) != 4) continue;
-    if (w == 10 && h == 10) legend_x = std::min(legend_x, x);                // a legend swatch
-    else if (w < 600) bars_right = std::max(bars_right, x + w);             // a bar
+    if (w == 10 && h == 10)
+      legend_x = std::min(legend_x, x);  // a legend swatch
+    else if (w < 600)
+      bars_right = std::max(bars_right, x + w);  // a bar
   }
   EXPECT_GT(legend_x, bars_right);
 }
@@ -202,7 +211,8 @@ TEST(RenderSpec, BadSpecsNameTheField) {
   };
   expect_error(R"({"kind":"pie"})", "kind");
   expect_error(R"({"kind":"line","categories":["a"],"series":[{"label":"x","values":["1"]}]})", "series[0].values[0]");
-  expect_error(R"({"kind":"line","categories":["a","b"],"series":[{"label":"x","values":[1]}]})", "1 values for 2 categories");
+  expect_error(R"({"kind":"line","categories":["a","b"],"series":[{"label":"x","values":[1]}]})",
+               "1 values for 2 categories");
   expect_error(R"({"kind":"line","theme":"neon"})", "theme");
   expect_error(R"({"kind":"line","scale":40})", "scale");
   // Hostile specs: an endless tick loop, a string where a number goes, a 16,000-pixel square.
@@ -221,7 +231,8 @@ TEST(RenderCli, RendersEveryExample) {
     if (e.path().extension() != ".json") continue;
     ++n;
     const auto png = out.path() / (e.path().stem().string() + ".png");
-    auto r = test::run_command("'" PAXSTATS_BIN "' render --spec '" + e.path().string() + "' -o '" + png.string() + "' --alt");
+    auto r = test::run_command("'" PAXSTATS_BIN "' render --spec '" + e.path().string() + "' -o '" + png.string() +
+                               "' --alt");
     EXPECT_EQ(r.status, 0) << e.path() << ": " << r.output;
     EXPECT_EQ(slurp(png).substr(0, 4), "\x89PNG") << e.path();
   }
@@ -229,12 +240,15 @@ TEST(RenderCli, RendersEveryExample) {
   // A list of specs into a folder, as SVG.
   const auto list = out.path() / "list.json";
   std::ofstream(list) << "[" << slurp(kExamples / "line.json") << "," << slurp(kExamples / "award.json") << "]";
-  auto r = test::run_command("'" PAXSTATS_BIN "' render --spec '" + list.string() + "' -o '" + (out.path() / "many").string() + "' --format svg");
+  auto r = test::run_command("'" PAXSTATS_BIN "' render --spec '" + list.string() + "' -o '" +
+                             (out.path() / "many").string() + "' --format svg");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(fs::exists(out.path() / "many" / "chart-2.svg"));
-  auto bad = test::run_command("'" PAXSTATS_BIN "' render --spec '" + list.string() + "' -o '" + (out.path() / "x.png").string() + "'");
+  auto bad = test::run_command("'" PAXSTATS_BIN "' render --spec '" + list.string() + "' -o '" +
+                               (out.path() / "x.png").string() + "'");
   EXPECT_EQ(bad.status, 2) << "a list of charts into a file name";
   EXPECT_FALSE(fs::exists(out.path() / "x.png"));
-  auto gif = test::run_command("'" PAXSTATS_BIN "' render --spec '" + (kExamples / "line.json").string() + "' -o '" + (out.path() / "x.gif").string() + "'");
+  auto gif = test::run_command("'" PAXSTATS_BIN "' render --spec '" + (kExamples / "line.json").string() + "' -o '" +
+                               (out.path() / "x.gif").string() + "'");
   EXPECT_EQ(gif.status, 2);
 }

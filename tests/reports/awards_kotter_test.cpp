@@ -30,9 +30,7 @@ date::sys_days day_of(const std::string& iso) {
   std::sscanf(iso.c_str(), "%d-%u-%u", &y, &m, &d);
   return date::sys_days{date::year{y} / date::month{m} / date::day{d}};
 }
-date::sys_days monday_of(date::sys_days d) {
-  return d - (date::weekday{d} - date::Monday);
-}
+date::sys_days monday_of(date::sys_days d) { return d - (date::weekday{d} - date::Monday); }
 
 // One person as the reports name them in a message: a mention, or the typed name escaped.
 struct Person {
@@ -56,8 +54,8 @@ Person person_of(const json& ref) {
 struct Post {
   std::string person, date, ao;
   bool led = false;
-  int fngs = 0;     // FNGs at the beatdown, when this person led it
-  size_t bd = 0;    // which beatdown (its place in truth.json)
+  int fngs = 0;   // FNGs at the beatdown, when this person led it
+  size_t bd = 0;  // which beatdown (its place in truth.json)
 };
 
 class AwardsKotter : public ::testing::Test {
@@ -128,8 +126,10 @@ class AwardsKotter : public ::testing::Test {
     std::istringstream in(text);
     std::string section;
     for (std::string line; std::getline(in, line);) {
-      if (line.starts_with("*")) section = line.substr(1, line.find('*', 1) - 1);
-      else if (line.starts_with("• ")) out[section].insert(line.substr(strlen("• ")));
+      if (line.starts_with("*"))
+        section = line.substr(1, line.find('*', 1) - 1);
+      else if (line.starts_with("• "))
+        out[section].insert(line.substr(strlen("• ")));
     }
     return out;
   }
@@ -235,16 +235,22 @@ TEST_F(AwardsKotter, MilestonesAreThoseCrossedInTheMonthAndNoOthers) {
     }
     for (const auto& [name, whos] : by_milestone) {
       EXPECT_EQ(named[name].size(), whos.size()) << month << " " << name;
-      for (const auto& [who, cards] : named[name]) EXPECT_EQ(cards, 1) << who << " on " << cards << " cards of " << name;
+      for (const auto& [who, cards] : named[name])
+        EXPECT_EQ(cards, 1) << who << " on " << cards << " cards of " << name;
     }
-    for (const auto& [name, whos] : named) EXPECT_TRUE(by_milestone.count(name)) << month << ": " << name << " not earned";
+    for (const auto& [name, whos] : named)
+      EXPECT_TRUE(by_milestone.count(name)) << month << ": " << name << " not earned";
   }
 }
 
 TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBesties) {
-  db::set_region(conn, "r", {{"kotter_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
-                             {"kotter_min_posts", "3"}, {"kotter_window_weeks", "6"}, {"kotter_quiet_weeks", "3"},
-                             {"kotter_veteran_min_posts", "40"}, {"kotter_seasonal_min_posts", "20"}});
+  db::set_region(conn, "r",
+                 {{"kotter_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
+                  {"kotter_min_posts", "3"},
+                  {"kotter_window_weeks", "6"},
+                  {"kotter_quiet_weeks", "3"},
+                  {"kotter_veteran_min_posts", "40"},
+                  {"kotter_seasonal_min_posts", "20"}});
   // A site Q for every AO: the first Slack user (not deactivated) who led there.
   std::map<std::string, std::string> site_q;
   for (const auto& b : ws_->truth["beatdowns"])
@@ -277,24 +283,29 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
   std::set<std::string> listed;
   for (const auto& [person, x] : h) {
     if (deactivated_.count(person)) continue;
-    const int days = static_cast<int>((as_of - day_of(x.last)).count()), age = static_cast<int>((as_of - day_of(x.first)).count());
+    const int days = static_cast<int>((as_of - day_of(x.last)).count()),
+              age = static_cast<int>((as_of - day_of(x.first)).count());
     const double per_month = x.posts / std::max(1.0, age / 30.4375);
     const int aos = static_cast<int>(x.aos.size());
     std::string section;
     if (days < 14) continue;
-    if (x.posts <= 6 && days <= 90 && age <= 90) section = "New PAX drop";
-    else if (x.posts >= 40 && per_month >= 4 && days >= 21 && days <= 90) section = "Veteran drift";
-    else if (x.posts >= 20 && per_month >= 2 && x.recent <= 1 && days >= 30 && days <= 120 && aos <= 2) section = "Seasonal";
-    else if (x.posts >= 7 && x.posts <= 99 && days >= 21 && days <= 45) section = "Soft drift";
-    else continue;
+    if (x.posts <= 6 && days <= 90 && age <= 90)
+      section = "New PAX drop";
+    else if (x.posts >= 40 && per_month >= 4 && days >= 21 && days <= 90)
+      section = "Veteran drift";
+    else if (x.posts >= 20 && per_month >= 2 && x.recent <= 1 && days >= 30 && days <= 120 && aos <= 2)
+      section = "Seasonal";
+    else if (x.posts >= 7 && x.posts <= 99 && days >= 21 && days <= 45)
+      section = "Soft drift";
+    else
+      continue;
     want[section].insert(people_[person].who());
     listed.insert(person);
   }
   // The regulars who never led: 3+ posts in the last 9 weeks, none led ever, not listed above.
   const auto since = date::format("%F", as_of - date::days{7 * 9});
-  for (const auto& [person, n] : per_person(since.substr(0, 8) + since.substr(8), day, [&](const Post& p) {
-         return p.date > since ? 1 : 0;
-       }))
+  for (const auto& [person, n] :
+       per_person(since.substr(0, 8) + since.substr(8), day, [&](const Post& p) { return p.date > since ? 1 : 0; }))
     if (n >= 3 && !deactivated_.count(person) && h[person].led == 0 && !listed.count(person))
       want["Regulars who have never Q'd"].insert(people_[person].who());
   ASSERT_GE(want.size(), 3u) << "the generated region should drift in several ways";
@@ -318,12 +329,14 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
   std::map<std::string, size_t> in_chart;
   std::string heading;
   for (const auto& [label, values] : region[0].chart.rows) {
-    if (values.empty()) heading = label;
-    else ++in_chart[heading];
+    if (values.empty())
+      heading = label;
+    else
+      ++in_chart[heading];
   }
   for (const auto& [title, who] : want) {
-    const std::string label = title + " · " + std::to_string(who.size()) +
-                              (who.size() > 15 ? ", the 15 with most posts shown" : "");
+    const std::string label =
+        title + " · " + std::to_string(who.size()) + (who.size() > 15 ? ", the 15 with most posts shown" : "");
     EXPECT_EQ(in_chart[label], std::min<size_t>(15, who.size())) << label;
   }
   EXPECT_EQ(in_chart.size(), want.size());
@@ -410,15 +423,17 @@ TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudie
   auto after = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
   EXPECT_EQ(after.deliveries.size(), plan.deliveries.size() - 1);
   for (const auto& d : after.deliveries) EXPECT_NE(d.recipient, quitter);
-  EXPECT_TRUE(std::any_of(after.notes.begin(), after.notes.end(),
-                          [](const std::string& n) { return n.find("1 person left out: they opted out") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(after.notes.begin(), after.notes.end(), [](const std::string& n) {
+    return n.find("1 person left out: they opted out") != std::string::npos;
+  }));
   EXPECT_THROW(db::set_opt_out(conn, "r", "not-a-user", true), UserError);
 
   // Everyone who posted this year (Slack users still active), opted out or not.
   db::set_region(conn, "r", {{"pax_monthly_audience", "year"}});
   std::set<std::string> year;
   for (const auto& p : posts_)
-    if (p.date >= "2026-01-01" && p.date <= "2026-10-31" && !people_[p.person].user_id.empty() && !deactivated_.count(p.person))
+    if (p.date >= "2026-01-01" && p.date <= "2026-10-31" && !people_[p.person].user_id.empty() &&
+        !deactivated_.count(p.person))
       year.insert(p.person);
   EXPECT_EQ(reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"}).deliveries.size(), year.size() - 1);
   EXPECT_THROW(db::set_region(conn, "r", {{"pax_monthly_audience", "decade"}}), UserError);
@@ -430,8 +445,10 @@ TEST_F(AwardsKotter, ARegionsTemplateFolderReplacesTheBuiltInTextAndABrokenOneSt
   db::set_region(conn, "r", {{"templates_dir", dir.path().string()}});
   auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly", "ao_summary"});
   for (const auto& d : plan.deliveries) {
-    if (d.report == "pax_monthly") EXPECT_TRUE(d.comment.starts_with("Yo ")) << d.comment;
-    else EXPECT_TRUE(d.comment.starts_with("Hey ")) << d.comment;  // not overridden: built in
+    if (d.report == "pax_monthly")
+      EXPECT_TRUE(d.comment.starts_with("Yo ")) << d.comment;
+    else
+      EXPECT_TRUE(d.comment.starts_with("Hey ")) << d.comment;  // not overridden: built in
   }
   std::ofstream(dir.path() / "ao_summary.mustache") << "Broken {{#open}} section\n";
   try {

@@ -102,7 +102,8 @@ TEST_F(Deliver, AKilledRunResumedSendsEachFileExactlyOnce) {
   // The worst moment to die: Slack has shared the file, the sender has not yet recorded it.
   // One completion is acted on at once but answered late; the sender is killed while it waits.
   const int third = static_cast<int>(plan.deliveries.size() / 3);
-  fake->inject({.kind = FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .after = third, .delay = 1500ms});
+  fake->inject(
+      {.kind = FakeSlack::Fault::slow, .method = "files.completeUploadExternal", .after = third, .delay = 1500ms});
   const pid_t child = fork();
   if (child == 0) {  // the sender that gets killed
     try {
@@ -113,7 +114,8 @@ TEST_F(Deliver, AKilledRunResumedSendsEachFileExactlyOnce) {
     }
     _exit(0);
   }
-  for (int i = 0; i < 3000 && fake->calls("files.completeUploadExternal") <= third; ++i) std::this_thread::sleep_for(2ms);
+  for (int i = 0; i < 3000 && fake->calls("files.completeUploadExternal") <= third; ++i)
+    std::this_thread::sleep_for(2ms);
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -172,8 +174,10 @@ TEST_F(Deliver, SomeoneWhoOptsOutAfterPlanningGetsNoDm) {
   EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()) - 1);
   ASSERT_EQ(r.reasons.size(), 1u);
   EXPECT_NE(r.reasons[0].find("opted out"), std::string::npos);
-  EXPECT_EQ(fake->calls("conversations.open"), static_cast<int>(std::count_if(plan.deliveries.begin(), plan.deliveries.end(),
-                                                                              [](const auto& d) { return d.to_user; })) - 1);
+  EXPECT_EQ(fake->calls("conversations.open"),
+            static_cast<int>(std::count_if(plan.deliveries.begin(), plan.deliveries.end(),
+                                           [](const auto& d) { return d.to_user; })) -
+                1);
 }
 
 // The in-doubt rule: a share whose answer is lost is resolved by files.info, or left in doubt for
@@ -229,11 +233,15 @@ TEST_F(DeliverInDoubt, AResumedDeliveryWhoseFilesInfoFailsIsNotSharedAgain) {
   // the outbox heard of it; on resume files.info fails.
   auto c = quick_client();
   const auto item = db::outbox::pending(*conn, "r").front();
-  const auto up = c->upload({.filename = item.file_name, .bytes = item.bytes, .title = item.title,
-                             .channel_id = item.recipient, .initial_comment = item.comment});
+  const auto up = c->upload({.filename = item.file_name,
+                             .bytes = item.bytes,
+                             .title = item.title,
+                             .channel_id = item.recipient,
+                             .initial_comment = item.comment});
   ASSERT_TRUE(up.ok);
   db::outbox::record(*conn, item.id, db::outbox::Status::uploaded, item.recipient, up.file_id, "");
-  fake->inject({.kind = FakeSlack::Fault::slack_error, .method = "files.info", .times = 100000, .error = "fatal_error"});
+  fake->inject(
+      {.kind = FakeSlack::Fault::slack_error, .method = "files.info", .times = 100000, .error = "fatal_error"});
   const int before = completed();
   const auto r = reports::deliver(*conn, "r", *c);
   EXPECT_EQ(r.in_doubt, 1);
@@ -270,8 +278,10 @@ TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNoth
   using K = FakeSlack::Fault;
   const int n = static_cast<int>(plan.deliveries.size());
   for (int k = 0; k < 4; ++k) {
-    fake->inject({.kind = K::drop_connection, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 5});
-    fake->inject({.kind = K::drop_before, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 4 + 1});
+    fake->inject(
+        {.kind = K::drop_connection, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 5});
+    fake->inject(
+        {.kind = K::drop_before, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 4 + 1});
     fake->inject({.kind = K::http_500, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 3 + 2});
     fake->inject({.kind = K::rate_limit, .method = "files.completeUploadExternal", .times = 1, .after = k * n / 6 + 3});
     fake->inject({.kind = K::http_500, .method = "files.getUploadURLExternal", .times = 2, .after = k * n / 4});
@@ -282,7 +292,8 @@ TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNoth
   }
   auto c = quick_client();
   int rounds = 0;
-  for (; rounds < 10 && (rounds == 0 || db::outbox::counts(*conn, "r").pending() > 0); ++rounds) reports::deliver(*conn, "r", *c);
+  for (; rounds < 10 && (rounds == 0 || db::outbox::counts(*conn, "r").pending() > 0); ++rounds)
+    reports::deliver(*conn, "r", *c);
   const auto counts = db::outbox::counts(*conn, "r");
   EXPECT_EQ(counts.pending(), 0) << "after " << rounds << " rounds";
   EXPECT_EQ(counts.failed, 0);

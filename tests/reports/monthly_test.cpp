@@ -63,7 +63,8 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
     if (b["date"].get<std::string>().substr(0, 7) != "2026-10") continue;
     if (!gone.count(b["ao"].get<std::string>())) aos.insert(b["ao"].get<std::string>());
     for (const auto& p : b["pax"])
-      if (p.contains("user_id") && !gone.count(p["user_id"].get<std::string>())) posted.insert(p["user_id"].get<std::string>());
+      if (p.contains("user_id") && !gone.count(p["user_id"].get<std::string>()))
+        posted.insert(p["user_id"].get<std::string>());
   }
   auto n = per_report(plan);
   EXPECT_EQ(n["pax_monthly"], static_cast<int>(posted.size()));
@@ -76,7 +77,8 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
   EXPECT_EQ(n["fng_counts"], 1);
   std::set<std::tuple<std::string, std::string>> keys;
   for (const auto& d : plan.deliveries) {
-    EXPECT_TRUE(keys.emplace(d.report, d.recipient).second) << "two deliveries of " << d.report << " to " << d.recipient;
+    EXPECT_TRUE(keys.emplace(d.report, d.recipient).second)
+        << "two deliveries of " << d.report << " to " << d.recipient;
     EXPECT_FALSE(d.comment.empty());
     if (d.report == "pax_monthly") {
       EXPECT_TRUE(d.to_user);
@@ -130,7 +132,8 @@ TEST_F(Monthly, TheOutboxFolderHoldsEveryChartAndSaysWhatWouldBeSent) {
   std::ifstream in(index);
   const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   for (const auto& d : list) {
-    for (const char* k : {"report", "recipient", "file", "title", "comment", "alt_txt"}) EXPECT_TRUE(d.contains(k)) << k;
+    for (const char* k : {"report", "recipient", "file", "title", "comment", "alt_txt"})
+      EXPECT_TRUE(d.contains(k)) << k;
     const auto file = out.path() / d["file"].get<std::string>();
     std::ifstream png(file, std::ios::binary);
     std::string head(8, '\0');
@@ -144,15 +147,17 @@ TEST_F(Monthly, TheOutboxFolderHoldsEveryChartAndSaysWhatWouldBeSent) {
 
 TEST(SlackHtml, MessagesLookAsSlackShowsThemEscapedOnce) {
   const std::map<std::string, std::string> names = {{"U0ZEPHYR", "Zephyr"}, {"C0FORGE", "#ao-the-forge"}};
-  EXPECT_EQ(reports::slack_to_html("Hey <@U0ZEPHYR>! *5 posts* in <#C0FORGE>", names),
-            "Hey <span class=\"mention\">@Zephyr</span>! <b>5 posts</b> in <span class=\"mention\">#ao-the-forge</span>");
+  EXPECT_EQ(
+      reports::slack_to_html("Hey <@U0ZEPHYR>! *5 posts* in <#C0FORGE>", names),
+      "Hey <span class=\"mention\">@Zephyr</span>! <b>5 posts</b> in <span class=\"mention\">#ao-the-forge</span>");
   EXPECT_EQ(reports::slack_to_html("line one\nline two", names), "line one<br>line two");
   // Slack's escapes are undone and the text escaped once for HTML: no "&amp;lt;".
   EXPECT_EQ(reports::slack_to_html("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", names),
             "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co");
   EXPECT_EQ(reports::slack_to_html("<@U0NOBODY> _quiet_ ~gone~ `code`", names),
             "<span class=\"mention\">@U0NOBODY</span> <i>quiet</i> <s>gone</s> <code>code</code>");
-  EXPECT_EQ(reports::slack_to_html("2*3*4 and snake_case_name", names), "2*3*4 and snake_case_name") << "not formatting";
+  EXPECT_EQ(reports::slack_to_html("2*3*4 and snake_case_name", names), "2*3*4 and snake_case_name")
+      << "not formatting";
   EXPECT_EQ(reports::slack_to_html("<https://x.test/a?b=1&amp;c=2|the post>", names),
             "<a href=\"https://x.test/a?b=1&amp;c=2\">the post</a>");
   EXPECT_EQ(reports::slack_to_html(":fire: T-CLAPS", names), "🔥 T-CLAPS");
@@ -170,16 +175,19 @@ TEST_F(Monthly, TheOutboxPageIsADocumentInABrowser) {
   test::TempDir profile;
   // Chromium runs on the real clock: under scripts/test --at (faketime) its timers spun and it
   // took minutes; nothing on the page depends on the date.
-  const std::string flags = std::string("env -u LD_PRELOAD -u FAKETIME '") + chromium + "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+  const std::string flags = std::string("env -u LD_PRELOAD -u FAKETIME '") + chromium +
+                            "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
                             "--disable-background-networking --disable-component-update --disable-sync "
-                            "--hide-scrollbars --user-data-dir='" + profile.path().string() + "' ";
+                            "--hide-scrollbars --user-data-dir='" +
+                            profile.path().string() + "' ";
   const auto dom = test::run_command(flags + "--dump-dom 'file://" + index.string() + "' 2>/dev/null");
   ASSERT_EQ(dom.status, 0) << dom.output;
   const std::string& html = dom.output;
   // Contents by report, channels before DMs.
   const auto nav = html.find("<nav aria-label=\"Contents\">");
   ASSERT_NE(nav, std::string::npos) << html.substr(0, 2000);
-  for (const char* anchor : {"href=\"#channels-q_counts\"", "href=\"#channels-leaderboards\"", "href=\"#dms-pax_monthly\""})
+  for (const char* anchor :
+       {"href=\"#channels-q_counts\"", "href=\"#channels-leaderboards\"", "href=\"#dms-pax_monthly\""})
     EXPECT_NE(html.find(anchor, nav), std::string::npos) << anchor;
   const auto channels = html.find("id=\"channels\""), dms = html.find("id=\"dms\"");
   ASSERT_NE(channels, std::string::npos);
@@ -219,8 +227,10 @@ TEST(Labels, TwoPeopleWithOneNameAreToldApart) {
       ('U3', 'Twin', 'Twin', 'Tom Winters'), ('U4', 'Twin', 'Twin', 'Tina Wu'),
       ('U5', 'Dozer', 'Dozer', 'Ann Lee'), ('U6', 'Dozer', 'Dozer', 'Bo Kim');
     INSERT INTO r.channels (channel_id, name) VALUES ('C0FORGE1', 'ao-forge');
-    INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES ('C0FORGE1', '1790000000.000100', now(), '{}', 'export');
-    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, derived_count, pax_count, parse_status) VALUES
+    INSERT INTO r.messages (channel_id, ts, posted_at, raw, source)
+      VALUES ('C0FORGE1', '1790000000.000100', now(), '{}', 'export');
+    INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, derived_count, pax_count,
+                             parse_status) VALUES
       ('C0FORGE1', '1790000000.000100', 'C0FORGE1', '2026-10-05', 'U3', 6, 6, 'ok');
     INSERT INTO r.attendance (channel_id, ts, user_id, name, role) VALUES
       ('C0FORGE1', '1790000000.000100', 'U3', NULL, 'q'), ('C0FORGE1', '1790000000.000100', 'U4', NULL, 'pax'),
@@ -233,7 +243,7 @@ TEST(Labels, TwoPeopleWithOneNameAreToldApart) {
   for (const auto& d : plan.deliveries)
     if (d.report == "leaderboards.month") labels = d.chart.categories;
   std::sort(labels.begin(), labels.end());
-  EXPECT_EQ(labels, (std::vector<std::string>{"Dozer (A.L.)", "Dozer (B.K.)", "Solo", "Twin (Tina Wu)", "Twin (Tom Winters)",
-                                              "Twin (typed)"}))
+  EXPECT_EQ(labels, (std::vector<std::string>{"Dozer (A.L.)", "Dozer (B.K.)", "Solo", "Twin (Tina Wu)",
+                                              "Twin (Tom Winters)", "Twin (typed)"}))
       << "initials when they tell people apart, else the real name; a typed name says so";
 }

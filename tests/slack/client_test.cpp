@@ -43,7 +43,7 @@ TEST_F(ClientTest, PagesThroughEveryPageUntilTheCursorIsEmpty) {
     world.fake.add_user({id, "pax" + std::to_string(i), "Pax", "Pax"});
   }
   auto users = client->users_list();
-  EXPECT_EQ(users.size(), 1234u + 4u);  // plus the bot and the three fixture users
+  EXPECT_EQ(users.size(), 1234u + 4u);           // plus the bot and the three fixture users
   EXPECT_EQ(world.fake.calls("users.list"), 7);  // 200 a page
 }
 
@@ -54,7 +54,9 @@ TEST(ClientPaging, AShortPageIsNotTheEnd) {
   test::SlackWorld world(o);
   world.fake.set_budget("conversations.history", 1000);
   for (int i = 0; i < 100; ++i)
-    world.fake.add_message("C0000000F1", {{"type", "message"}, {"user", "U0000000A1"}, {"text", "m" + std::to_string(i)},
+    world.fake.add_message("C0000000F1", {{"type", "message"},
+                                          {"user", "U0000000A1"},
+                                          {"text", "m" + std::to_string(i)},
                                           {"ts", std::to_string(1700000000 + i) + ".000100"}});
   slack::ManualClock clock;
   auto client = world.client(clock);
@@ -109,7 +111,8 @@ TEST_F(ClientTest, RetriesAReadOn5xxWithGrowingBackoff) {
 
 TEST_F(ClientTest, DoesNotRepeatAWriteThatGot5xx) {
   world.fake.inject({.kind = Fault::http_500, .method = "chat.postMessage"});
-  auto r = client->call("chat.postMessage", {{"channel", "C0000000F1"}, {"text", "hi"}}, slack::CallKind::write, "C0000000F1");
+  auto r = client->call("chat.postMessage", {{"channel", "C0000000F1"}, {"text", "hi"}}, slack::CallKind::write,
+                        "C0000000F1");
   EXPECT_EQ(r.outcome, slack::Outcome::http_error);
   EXPECT_EQ(r.http_status, 500);
   EXPECT_EQ(world.fake.calls("chat.postMessage"), 1);
@@ -210,7 +213,8 @@ TEST_F(ClientTest, WithoutAutoJoinNotInChannelSaysToInviteTheBot) {
 }
 
 TEST_F(ClientTest, MissingScopeNamesTheScope) {
-  world.fake.inject({.kind = Fault::slack_error, .method = "conversations.open", .error = "missing_scope", .needed = "im:write"});
+  world.fake.inject(
+      {.kind = Fault::slack_error, .method = "conversations.open", .error = "missing_scope", .needed = "im:write"});
   try {
     client->open_dm("U0000000A1");
     FAIL();
@@ -254,7 +258,8 @@ TEST_F(ClientTest, GoneRecipientsAreSkippedWithTheReason) {
       {[&] { client->open_dm("U0000000GN"); }, "user_disabled"},
       {[&] { client->post_message("C0000000AR", "x"); }, "is_archived"},
   };
-  world.fake.inject({.kind = Fault::slack_error, .method = "chat.postMessage", .channel = "C0000000F1", .error = "account_inactive"});
+  world.fake.inject(
+      {.kind = Fault::slack_error, .method = "chat.postMessage", .channel = "C0000000F1", .error = "account_inactive"});
   cases.push_back({[&] { client->post_message("C0000000F1", "x"); }, "account_inactive"});
   for (auto& c : cases) {
     try {
@@ -304,8 +309,12 @@ TEST_F(ClientTest, PostsLinksAndEphemeralMessages) {
 TEST_F(ClientTest, UploadsToAChannelThroughTheThreeSteps) {
   std::vector<slack::UploadStep::Kind> steps;
   const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(5000, 'x');
-  auto r = client->upload({.filename = "q_counts.png", .bytes = png, .title = "Q counts — October", .alt_txt = "Bar chart of Qs",
-                           .channel_id = "C0000000F1", .initial_comment = "Hey 1st-F! Here are October's Q counts."},
+  auto r = client->upload({.filename = "q_counts.png",
+                           .bytes = png,
+                           .title = "Q counts — October",
+                           .alt_txt = "Bar chart of Qs",
+                           .channel_id = "C0000000F1",
+                           .initial_comment = "Hey 1st-F! Here are October's Q counts."},
                           [&](const slack::UploadStep& s) { steps.push_back(s.kind); });
   ASSERT_TRUE(r.ok) << r.result.describe();
   EXPECT_EQ(steps, (std::vector<slack::UploadStep::Kind>{slack::UploadStep::got_url, slack::UploadStep::bytes_sent,
@@ -322,8 +331,12 @@ TEST_F(ClientTest, UploadsToAChannelThroughTheThreeSteps) {
 
 TEST_F(ClientTest, UploadsToAUserByOpeningTheirDm) {
   const std::string dm = client->open_dm("U0000000A2");
-  auto r = client->upload({.filename = "me.png", .bytes = "PNGDATA", .title = "Your October", .alt_txt = "Your posts",
-                           .channel_id = dm, .initial_comment = "Hey Doppler! Here is your monthly posting summary."});
+  auto r = client->upload({.filename = "me.png",
+                           .bytes = "PNGDATA",
+                           .title = "Your October",
+                           .alt_txt = "Your posts",
+                           .channel_id = dm,
+                           .initial_comment = "Hey Doppler! Here is your monthly posting summary."});
   ASSERT_TRUE(r.ok) << r.result.describe();
   EXPECT_EQ(world.fake.dm_channel("U0000000A2"), dm);
   auto files = world.fake.files();
@@ -431,8 +444,9 @@ class ClosingServer {
         while (read_request(c)) {
           if (++requests_ == 1) {
             const std::string ok = "{\"ok\":true}";
-            const std::string res = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                                    std::to_string(ok.size()) + "\r\nConnection: keep-alive\r\n\r\n" + ok;
+            const std::string res =
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(ok.size()) +
+                "\r\nConnection: keep-alive\r\n\r\n" + ok;
             ::send(c, res.data(), res.size(), MSG_NOSIGNAL);
             continue;
           }

@@ -26,7 +26,9 @@ class Fake : public ::testing::Test {
 }  // namespace
 
 TEST_F(Fake, AcceptsJsonFormAndQueryBodiesAndTheTokenParameter) {
-  EXPECT_EQ(post("chat.postMessage", R"({"channel":"C0000000F1","text":"json"})", "application/json; charset=utf-8")["ok"], true);
+  EXPECT_EQ(
+      post("chat.postMessage", R"({"channel":"C0000000F1","text":"json"})", "application/json; charset=utf-8")["ok"],
+      true);
   EXPECT_EQ(post("chat.postMessage", "channel=C0000000F1&text=form", "application/x-www-form-urlencoded")["ok"], true);
   httplib::Client c("127.0.0.1", fake.port());
   auto r = c.Get(("/api/conversations.info?channel=C0000000F1&token=" + fake.options().token).c_str());
@@ -38,8 +40,8 @@ TEST_F(Fake, AcceptsJsonFormAndQueryBodiesAndTheTokenParameter) {
 
 TEST_F(Fake, ErrorsAreHttp200WithOkFalse) {
   httplib::Client c("127.0.0.1", fake.port());
-  auto r = c.Post("/api/chat.postMessage", {{"Authorization", "Bearer " + fake.options().token}}, "channel=CNOPE&text=x",
-                  "application/x-www-form-urlencoded");
+  auto r = c.Post("/api/chat.postMessage", {{"Authorization", "Bearer " + fake.options().token}},
+                  "channel=CNOPE&text=x", "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(json::parse(r->body)["error"], "channel_not_found");
@@ -53,15 +55,18 @@ TEST_F(Fake, UploadBytesMustMatchTheLengthAndCompleteWorksOncePerFile) {
   httplib::Client c("127.0.0.1", fake.port());
   const std::string path = url.substr(url.find("/upload/"));
   EXPECT_EQ(c.Post(path.c_str(), "1234", "application/octet-stream")->status, 400);  // 4 bytes announced as 5
-  EXPECT_EQ(post("files.completeUploadExternal", "files=" + httplib::detail::encode_query_param(R"([{"id":")" + id + R"("}])") +
-                                                     "&channel_id=C0000000F1",
-                 "application/x-www-form-urlencoded")["error"],
-            "file_not_found");  // nothing was stored
+  EXPECT_EQ(
+      post("files.completeUploadExternal",
+           "files=" + httplib::detail::encode_query_param(R"([{"id":")" + id + R"("}])") + "&channel_id=C0000000F1",
+           "application/x-www-form-urlencoded")["error"],
+      "file_not_found");  // nothing was stored
   EXPECT_EQ(c.Post(path.c_str(), "12345", "application/octet-stream")->status, 200);
-  const std::string complete = "files=" + httplib::detail::encode_query_param(R"([{"id":")" + id + R"(","title":"T"}])") +
-                               "&channel_id=C0000000F1&initial_comment=hi";
+  const std::string complete =
+      "files=" + httplib::detail::encode_query_param(R"([{"id":")" + id + R"(","title":"T"}])") +
+      "&channel_id=C0000000F1&initial_comment=hi";
   EXPECT_EQ(post("files.completeUploadExternal", complete, "application/x-www-form-urlencoded")["ok"], true);
-  EXPECT_EQ(post("files.completeUploadExternal", complete, "application/x-www-form-urlencoded")["error"], "file_not_found");
+  EXPECT_EQ(post("files.completeUploadExternal", complete, "application/x-www-form-urlencoded")["error"],
+            "file_not_found");
   auto files = fake.files();
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].complete_calls, 3);  // every call naming it: before the bytes, the one that shared, the repeat

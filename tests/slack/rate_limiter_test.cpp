@@ -33,8 +33,8 @@ TEST(RateLimiter, LanesAreIndependent) {
   ManualClock clock;
   RateLimiter limiter(clock);
   limiter.acquire("T1", "users.list");
-  limiter.acquire("T1", "auth.test");           // another method
-  limiter.acquire("T2", "users.list");          // another workspace
+  limiter.acquire("T1", "auth.test");   // another method
+  limiter.acquire("T2", "users.list");  // another workspace
   limiter.acquire("T1", "chat.postMessage", "C1");
   limiter.acquire("T1", "chat.postMessage", "C2");  // another channel
   EXPECT_EQ(clock.total_slept(), 0ms);
@@ -76,13 +76,15 @@ TEST(RateLimiter, LanesAreBoundedAndIdleOnesForgotten) {
   ManualClock clock;
   RateLimiter limiter(clock);
   // One lane per chat.postMessage channel: a workspace of many channels does not grow it for ever.
-  for (size_t i = 0; i < RateLimiter::kMaxLanes + 500; ++i) limiter.acquire("T1", "chat.postMessage", "C" + std::to_string(i));
+  for (size_t i = 0; i < RateLimiter::kMaxLanes + 500; ++i)
+    limiter.acquire("T1", "chat.postMessage", "C" + std::to_string(i));
   clock.advance(2s);  // every lane's wait is over
   limiter.acquire("T1", "chat.postMessage", "Cnew");
   EXPECT_LE(limiter.lanes(), RateLimiter::kMaxLanes);
   // A lane that is still blocked is kept, with its block.
   limiter.block("T1", "users.list", "", 30s);
-  for (size_t i = 0; i < RateLimiter::kMaxLanes + 10; ++i) limiter.acquire("T1", "chat.postMessage", "D" + std::to_string(i));
+  for (size_t i = 0; i < RateLimiter::kMaxLanes + 10; ++i)
+    limiter.acquire("T1", "chat.postMessage", "D" + std::to_string(i));
   const auto before = clock.now();
   limiter.acquire("T1", "users.list");
   EXPECT_GE(clock.now() - before, 29s);

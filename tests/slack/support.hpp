@@ -14,8 +14,8 @@ struct SlackWorld {
     fake.add_user({"U0000000GN", "gone", "Gone Guy", "Gone", /*deleted=*/true});
     fake.add_channel({"C0000000F1", "1st-f", false, false, false, {bot(), "U0000000A1", "U0000000A2"}});
     fake.add_channel({"C0000000AO", "ao-the-forge", false, false, false, {}});        // bot not a member
-    fake.add_channel({"C0000000PR", "site-qs", true, false, false, {"U0000000A1"}});   // private, bot not in it
-    fake.add_channel({"C0000000AR", "ao-closed", false, true, false, {bot()}});        // archived
+    fake.add_channel({"C0000000PR", "site-qs", true, false, false, {"U0000000A1"}});  // private, bot not in it
+    fake.add_channel({"C0000000AR", "ao-closed", false, true, false, {bot()}});       // archived
     fake.start();
   }
   std::string bot() const { return fake.options().bot_user_id; }

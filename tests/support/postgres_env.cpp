@@ -28,8 +28,11 @@ TempDir::~TempDir() {
 }
 
 std::vector<std::pair<std::string, std::string>> throwaway_settings() {
-  return {{"fsync", "off"}, {"synchronous_commit", "off"}, {"full_page_writes", "off"},
-          {"max_connections", "50"}, {"shared_buffers", "32MB"}};
+  return {{"fsync", "off"},
+          {"synchronous_commit", "off"},
+          {"full_page_writes", "off"},
+          {"max_connections", "50"},
+          {"shared_buffers", "32MB"}};
 }
 
 void PostgresEnvironment::SetUp() {

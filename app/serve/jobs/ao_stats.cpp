@@ -11,7 +11,8 @@ void ao_stats(ServiceState& s, db::Database& db, const std::string& region, cons
   for (int tries = 0; tries < 2; ++tries, month -= date::months{1}) {
     int sent = 0;
     for (const auto& d :
-         reports::plan_monthly(db, region, calendar::format(month), {"q_counts", "leaderboards", "ao_trend"}).deliveries)
+         reports::plan_monthly(db, region, calendar::format(month), {"q_counts", "leaderboards", "ao_trend"})
+             .deliveries)
       if (d.recipient == job.channel) s.upload_to_user(*client, job.user, d), ++sent;
     if (sent) return;
   }

@@ -57,12 +57,13 @@ std::optional<JobKind> parse_job_kind(std::string_view name) {
 void ServiceState::run_job(db::Database& db, const db::jobs::Job& job) {
   const auto kind = parse_job_kind(job.kind);
   if (!kind) throw UserError("unknown job kind \"" + job.kind + "\" (job " + std::to_string(job.id) + ")");
-  handlers().at(*kind)(*this, db, job);
+  handlers().at (*kind)(*this, db, job);
 }
 
 // A burst of channel message events of one region, mined in one transaction. DMs to the bot
 // ("stats") are handled one by one. Throws when the batch failed (each is then tried alone).
-void ServiceState::run_event_batch(db::Database& db, const std::string& region, const std::vector<db::jobs::Job>& jobs) {
+void ServiceState::run_event_batch(db::Database& db, const std::string& region,
+                                   const std::vector<db::jobs::Job>& jobs) {
   std::vector<EventJob> batch;
   std::vector<json> events;
   for (const auto& j : jobs) {

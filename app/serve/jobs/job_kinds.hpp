@@ -62,12 +62,31 @@ inline void from_json(const nlohmann::json& j, SyncJob&) {
 }
 
 // The kind of each payload type, so enqueueing names neither twice.
-template <class P> constexpr JobKind kind_of();
-template <> constexpr JobKind kind_of<EventJob>() { return JobKind::event; }
-template <> constexpr JobKind kind_of<FeedbackJob>() { return JobKind::feedback; }
-template <> constexpr JobKind kind_of<StatsJob>() { return JobKind::stats; }
-template <> constexpr JobKind kind_of<AoStatsJob>() { return JobKind::ao_stats; }
-template <> constexpr JobKind kind_of<RunMonthlyJob>() { return JobKind::run_monthly; }
-template <> constexpr JobKind kind_of<SyncJob>() { return JobKind::sync; }
+template <class P>
+constexpr JobKind kind_of();
+template <>
+constexpr JobKind kind_of<EventJob>() {
+  return JobKind::event;
+}
+template <>
+constexpr JobKind kind_of<FeedbackJob>() {
+  return JobKind::feedback;
+}
+template <>
+constexpr JobKind kind_of<StatsJob>() {
+  return JobKind::stats;
+}
+template <>
+constexpr JobKind kind_of<AoStatsJob>() {
+  return JobKind::ao_stats;
+}
+template <>
+constexpr JobKind kind_of<RunMonthlyJob>() {
+  return JobKind::run_monthly;
+}
+template <>
+constexpr JobKind kind_of<SyncJob>() {
+  return JobKind::sync;
+}
 
 }  // namespace paxstats::serve

@@ -26,8 +26,13 @@ void run_monthly(ServiceState& s, db::Database& db, const std::string& region, c
     const auto r = reports::deliver(db, region, *client);
     s.counters.files_sent += r.sent;
     const auto left = db::outbox::counts(db, region, month);
-    const json summary{{"planned", plan.deliveries.size()}, {"new", added}, {"sent", r.sent}, {"skipped", r.skipped},
-                       {"failed", r.failed}, {"in_doubt", left.in_doubt}, {"pending", left.pending()},
+    const json summary{{"planned", plan.deliveries.size()},
+                       {"new", added},
+                       {"sent", r.sent},
+                       {"skipped", r.skipped},
+                       {"failed", r.failed},
+                       {"in_doubt", left.in_doubt},
+                       {"pending", left.pending()},
                        {"reasons", r.reasons},
                        {"notes", plan.notes}};
     if (left.pending() > 0) {
@@ -38,17 +43,18 @@ void run_monthly(ServiceState& s, db::Database& db, const std::string& region, c
                            " still pending after Slack failures; retrying later");
     }
     db::jobs::set_run(db, run, db::jobs::RunStatus::succeeded, summary);
-    reports::post_to_log(db, region, *client,
-                         reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
-                                                  plan.notes));
-    log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) + ", skipped " +
-              std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
+    reports::post_to_log(
+        db, region, *client,
+        reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r, plan.notes));
+    log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) +
+              ", skipped " + std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
   } catch (const TransientError&) {
     throw;  // the run stays open: the job is retried
   } catch (const std::exception& e) {
     // Retried too when the failure is transient; the run says what happened meanwhile.
-    db::jobs::set_run(db, run, retry_policy(e) == Retry::backoff ? db::jobs::RunStatus::running : db::jobs::RunStatus::failed, json::object(),
-                      log::redact(e.what()));
+    db::jobs::set_run(db, run,
+                      retry_policy(e) == Retry::backoff ? db::jobs::RunStatus::running : db::jobs::RunStatus::failed,
+                      json::object(), log::redact(e.what()));
     throw;
   }
 }

@@ -41,8 +41,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::optional<Ru
   char buf[4096];
   for (;;) {
     ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n > 0) result.output.append(buf, static_cast<size_t>(n));
-    else if (n == 0 || errno != EINTR) break;
+    if (n > 0)
+      result.output.append(buf, static_cast<size_t>(n));
+    else if (n == 0 || errno != EINTR)
+      break;
   }
   close(fds[0]);
   int status = 0;

@@ -7,8 +7,8 @@
 namespace paxstats::db::detail {
 
 struct ProcessResult {
-  int exit_code = -1;   // -1 when killed by a signal
-  std::string output;   // stdout and stderr, interleaved
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string output;  // stdout and stderr, interleaved
 };
 
 struct RunAs {

@@ -12,8 +12,10 @@ void Simulation::post_backblast(Plan& plan, Rng& r) {
 
   Day post_day = plan.day;
   if (rendered.has_date) {
-    if (r.chance(0.10)) post_day += date::days{1};
-    else if (r.chance(0.02)) post_day += date::days{2};
+    if (r.chance(0.10))
+      post_day += date::days{1};
+    else if (r.chance(0.02))
+      post_day += date::days{2};
   }
   const bool same_day = post_day == plan.day;
   const std::string ts = make_ts(channel_id, local_time(post_day, same_day ? 6 : 7, same_day ? 12 : 21, r));
@@ -40,9 +42,16 @@ void Simulation::post_backblast(Plan& plan, Rng& r) {
       const User& replier = world_.users[r.below(static_cast<uint64_t>(opt_.pax))];
       const std::string rts = ts_plus(ts, -200);
       ts_used_[channel_id].insert(rts);
-      json tomb = {{"type", "message"}, {"subtype", "tombstone"}, {"text", "This message was deleted."},
-                   {"user", "USLACKBOT"}, {"hidden", true}, {"ts", tts}, {"thread_ts", tts},
-                   {"reply_count", 1}, {"reply_users_count", 1}, {"latest_reply", rts},
+      json tomb = {{"type", "message"},
+                   {"subtype", "tombstone"},
+                   {"text", "This message was deleted."},
+                   {"user", "USLACKBOT"},
+                   {"hidden", true},
+                   {"ts", tts},
+                   {"thread_ts", tts},
+                   {"reply_count", 1},
+                   {"reply_users_count", 1},
+                   {"latest_reply", rts},
                    {"reply_users", json::array({replier.id})}};
       out_.add(channel_name, tomb);
       json reply = user_message(replier, "Looks like this got posted twice, deleting the first one", rts, r);
@@ -65,11 +74,18 @@ void Simulation::post_backblast(Plan& plan, Rng& r) {
     if (r.chance(0.10)) msg["edited"] = json{{"user", q.id}, {"ts", ts_plus(ts, r.between(60, 3600))}};
     if (r.chance(0.08)) {
       const std::string fid = ids_.make('F');
-      msg["files"] = json::array({json{{"id", fid}, {"created", std::stoll(ts)}, {"timestamp", std::stoll(ts)},
-                                       {"name", "IMG_" + std::to_string(r.between(1000, 9999)) + ".jpg"},
-                                       {"title", "COT"}, {"mimetype", "image/jpeg"}, {"filetype", "jpg"},
-                                       {"pretty_type", "JPEG"}, {"user", q.id}, {"size", r.between(200000, 4000000)},
-                                       {"url_private", "https://files.slack.com/files-pri/" + team_ + "-" + fid + "/img.jpg"}}});
+      msg["files"] =
+          json::array({json{{"id", fid},
+                            {"created", std::stoll(ts)},
+                            {"timestamp", std::stoll(ts)},
+                            {"name", "IMG_" + std::to_string(r.between(1000, 9999)) + ".jpg"},
+                            {"title", "COT"},
+                            {"mimetype", "image/jpeg"},
+                            {"filetype", "jpg"},
+                            {"pretty_type", "JPEG"},
+                            {"user", q.id},
+                            {"size", r.between(200000, 4000000)},
+                            {"url_private", "https://files.slack.com/files-pri/" + team_ + "-" + fid + "/img.jpg"}}});
       msg["upload"] = false;
     }
   }

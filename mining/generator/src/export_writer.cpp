@@ -20,8 +20,9 @@ void ExportWriter::flush_before(date::sys_days day) {
     auto node = pending_.extract(pending_.begin());
     const std::string file = date::format("%F", node.key()) + ".json";
     for (auto& [channel, messages] : node.mapped()) {
-      std::stable_sort(messages.begin(), messages.end(),
-                       [](const json& a, const json& b) { return a["ts"].get_ref<const std::string&>() < b["ts"].get_ref<const std::string&>(); });
+      std::stable_sort(messages.begin(), messages.end(), [](const json& a, const json& b) {
+        return a["ts"].get_ref<const std::string&>() < b["ts"].get_ref<const std::string&>();
+      });
       std::error_code ec;
       std::filesystem::create_directories(dir_ / channel, ec);
       write_document(channel + "/" + file, json(std::move(messages)));

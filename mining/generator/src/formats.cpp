@@ -53,8 +53,10 @@ class Cast {
   // Types plain-name people: non-Slack PAX always; Slack users with a safe name by chance.
   void decide_typing(Rng& rng, double p_typed_user, double p_typed_q) {
     for (auto& e : entries_) {
-      if (e.person.user < 0) e.typed = true;
-      else if (e.person.safe) e.typed = rng.chance(e.role == "q" || e.role == "coq" ? p_typed_q : p_typed_user);
+      if (e.person.user < 0)
+        e.typed = true;
+      else if (e.person.safe)
+        e.typed = rng.chance(e.role == "q" || e.role == "coq" ? p_typed_q : p_typed_user);
     }
   }
 
@@ -88,8 +90,10 @@ class Cast {
     for (const auto* e : with_role("coq")) coqs.push_back(ref(*e));
     for (const auto& e : entries_) pax.push_back(ref(e));
     for (const auto* e : with_role("fng")) {
-      if (e->typed) names.push_back(e->person.name);
-      else ids.push_back(w_.user(e->person.user).id);
+      if (e->typed)
+        names.push_back(e->person.name);
+      else
+        ids.push_back(w_.user(e->person.user).id);
     }
     t["coqs"] = coqs;
     t["pax"] = pax;
@@ -119,10 +123,17 @@ std::string ao_link(const Ao& ao, int style) {
 std::string unescape_text(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s.compare(i, 5, "&amp;") == 0) { out += '&'; i += 4; }
-    else if (s.compare(i, 4, "&lt;") == 0) { out += '<'; i += 3; }
-    else if (s.compare(i, 4, "&gt;") == 0) { out += '>'; i += 3; }
-    else out += s[i];
+    if (s.compare(i, 5, "&amp;") == 0) {
+      out += '&';
+      i += 4;
+    } else if (s.compare(i, 4, "&lt;") == 0) {
+      out += '<';
+      i += 3;
+    } else if (s.compare(i, 4, "&gt;") == 0) {
+      out += '>';
+      i += 3;
+    } else
+      out += s[i];
   }
   return out;
 }
@@ -143,16 +154,17 @@ std::string slackblast_pax(const Cast& cast) {
   std::vector<std::string> typed, fng_typed;
   for (const auto& e : cast.entries()) {
     if (e.role == "q" || e.role == "coq") continue;
-    if (!e.typed) out += cast.write(e) + " ";
-    else (e.role == "fng" ? fng_typed : typed).push_back(cast.write(e));
+    if (!e.typed)
+      out += cast.write(e) + " ";
+    else
+      (e.role == "fng" ? fng_typed : typed).push_back(cast.write(e));
   }
   for (const auto& n : typed) out += ", " + n;
   for (const auto& n : fng_typed) out += ", " + n;
   return out;
 }
 
-json slackblast_metadata(const World& w, const Plan& plan, const Cast& cast, const std::string& ao_value,
-                         int count) {
+json slackblast_metadata(const World& w, const Plan& plan, const Cast& cast, const std::string& ao_value, int count) {
   json payload;
   payload["title"] = plan.title;
   payload["date"] = iso(plan.day);
@@ -161,10 +173,14 @@ json slackblast_metadata(const World& w, const Plan& plan, const Cast& cast, con
   json coqs = json::array(), pax = json::array();
   std::vector<std::string> non_slack, fngs;
   for (const auto& e : cast.entries()) {
-    if (e.role == "coq") coqs.push_back(w.user(e.person.user).id);
-    else if (e.role == "q") continue;
-    else if (!e.typed) pax.push_back(w.user(e.person.user).id);
-    else (e.role == "fng" ? fngs : non_slack).push_back(e.person.name);
+    if (e.role == "coq")
+      coqs.push_back(w.user(e.person.user).id);
+    else if (e.role == "q")
+      continue;
+    else if (!e.typed)
+      pax.push_back(w.user(e.person.user).id);
+    else
+      (e.role == "fng" ? fngs : non_slack).push_back(e.person.name);
   }
   payload["the_coq"] = coqs;
   payload["the_pax"] = pax;
@@ -181,8 +197,9 @@ json section_block(const std::string& mrkdwn) {
 
 json moleskin_block(const std::vector<std::string>& lines) {
   json elements = json::array();
-  elements.push_back(json{{"type", "rich_text_section"},
-                          {"elements", json::array({json{{"type", "text"}, {"text", unescape_text(join(lines, "\n"))}}})}});
+  elements.push_back(
+      json{{"type", "rich_text_section"},
+           {"elements", json::array({json{{"type", "text"}, {"text", unescape_text(join(lines, "\n"))}}})}});
   return json{{"type", "rich_text"}, {"elements", elements}};
 }
 
@@ -245,18 +262,18 @@ Rendered slackblast_old(const World& w, Plan& plan, Rng& rng, const std::string&
   cast.decide_typing(rng, 0.0, 0.0);
   const Ao& ao = w.aos[static_cast<size_t>(plan.ao)];
   int count = cast.size();
-  std::vector<std::string> lines = {
-      "*Slackblast*: ",
-      "*" + escape_text(plan.title) + "*",
-      "*DATE*: " + iso(plan.day),
-      "*AO*: <#" + ao.id + ">",
-      "*Q*: " + cast.write(cast.entries().front()),
-      "*PAX*: " + slackblast_pax(cast),
-      std::string(fngs_caps ? "*FNGS*: " : "*FNGs*: ") + [&] {
-        auto f = slackblast_fngs(cast);
-        return f.empty() ? std::string("None") : f;
-      }(),
-      "*COUNT*: " + std::to_string(count)};
+  std::vector<std::string> lines = {"*Slackblast*: ",
+                                    "*" + escape_text(plan.title) + "*",
+                                    "*DATE*: " + iso(plan.day),
+                                    "*AO*: <#" + ao.id + ">",
+                                    "*Q*: " + cast.write(cast.entries().front()),
+                                    "*PAX*: " + slackblast_pax(cast),
+                                    std::string(fngs_caps ? "*FNGS*: " : "*FNGs*: ") +
+                                        [&] {
+                                          auto f = slackblast_fngs(cast);
+                                          return f.empty() ? std::string("None") : f;
+                                        }(),
+                                    "*COUNT*: " + std::to_string(count)};
   for (const auto& m : plan.moleskin) lines.push_back(m);
   r.text = join(lines, "\n");
   r.extra = bot_fields(w, plan, bot, "Slackblast");
@@ -271,9 +288,13 @@ std::string modern_post(const Cast& cast, const Plan& plan, const std::string& a
   auto coqs = cast.with_role("coq");
   if (slackblast_coqs && !coqs.empty()) qline += ", ";
   for (const auto* e : coqs) qline += slackblast_coqs ? cast.write(*e) + " " : " " + cast.write(*e);
-  std::vector<std::string> post = {"*Backblast! " + escape_text(plan.title) + "*", "*DATE*: " + iso(plan.day),
-                                   "*AO*: " + ao_value, qline, "*PAX*: " + slackblast_pax(cast),
-                                   "*FNGs*: " + slackblast_fngs(cast), "*COUNT*: " + std::to_string(cast.size())};
+  std::vector<std::string> post = {"*Backblast! " + escape_text(plan.title) + "*",
+                                   "*DATE*: " + iso(plan.day),
+                                   "*AO*: " + ao_value,
+                                   qline,
+                                   "*PAX*: " + slackblast_pax(cast),
+                                   "*FNGs*: " + slackblast_fngs(cast),
+                                   "*COUNT*: " + std::to_string(cast.size())};
   return join(post, "\n");
 }
 
@@ -306,8 +327,8 @@ Rendered f3nation(const World& w, Plan& plan, Rng& rng, const std::string& bot) 
   const Ao& ao = w.aos[static_cast<size_t>(plan.ao)];
   r.text = join(plan.moleskin, "\n");
   r.extra = bot_fields(w, plan, bot, "F3 Nation");
-  r.extra["blocks"] = json::array({section_block(modern_post(cast, plan, escape_text(ao.place), false)),
-                                   moleskin_block(plan.moleskin)});
+  r.extra["blocks"] = json::array(
+      {section_block(modern_post(cast, plan, escape_text(ao.place), false)), moleskin_block(plan.moleskin)});
   r.extra["metadata"] = slackblast_metadata(w, plan, cast, ao.place, cast.size());
   r.truth = cast.truth(iso(plan.day), ao.id, cast.size());
   return r;
@@ -362,7 +383,8 @@ Rendered handtyped(const World& w, Plan& plan, Rng& rng, bool firstf_post) {
     r.has_date = false;
   }
   int ao_style = rng.between(firstf_post ? 1 : 0, 5);
-  if (ao_style > 0) fields.push_back(field(rng.pick(std::vector<std::string>{"AO", "A.O.", "Where", "ao"}), ao_link(ao, ao_style)));
+  if (ao_style > 0)
+    fields.push_back(field(rng.pick(std::vector<std::string>{"AO", "A.O.", "Where", "ao"}), ao_link(ao, ao_style)));
 
   auto coqs = cast.with_role("coq");
   const Cast::Entry& q = cast.entries().front();
@@ -396,8 +418,10 @@ Rendered handtyped(const World& w, Plan& plan, Rng& rng, bool firstf_post) {
   for (const auto& e : cast.entries()) {
     if (e.role == "q" || e.role == "coq") continue;
     std::string s = cast.write(e, 0, pax_style == 2 && e.typed);
-    if (e.role == "fng" && e.typed && fng_style == 2) s += " (FNG)";
-    else if (e.role == "pax" && e.typed && e.person.user < 0 && pax_style != 2 && rng.chance(0.1)) s += " (@Stinger)";
+    if (e.role == "fng" && e.typed && fng_style == 2)
+      s += " (FNG)";
+    else if (e.role == "pax" && e.typed && e.person.user < 0 && pax_style != 2 && rng.chance(0.1))
+      s += " (@Stinger)";
     (e.typed ? typed : mentions).push_back(s);
   }
   std::string pax_value;
@@ -409,8 +433,10 @@ Rendered handtyped(const World& w, Plan& plan, Rng& rng, bool firstf_post) {
   } else if (pax_style == 1) {
     std::vector<std::string> all = mentions;
     for (auto& t : typed) all.push_back(t);
-    if (all.size() >= 2) pax_value = join(std::vector<std::string>(all.begin(), all.end() - 1), ", ") + " and " + all.back();
-    else pax_value = join(all, "");
+    if (all.size() >= 2)
+      pax_value = join(std::vector<std::string>(all.begin(), all.end() - 1), ", ") + " and " + all.back();
+    else
+      pax_value = join(all, "");
   } else {
     pax_value = join(mentions, " ");
     std::string run;
@@ -423,7 +449,8 @@ Rendered handtyped(const World& w, Plan& plan, Rng& rng, bool firstf_post) {
   std::vector<std::string> fng_written;
   for (const auto* e : fng_entries) fng_written.push_back(cast.write(*e));
   if (fng_entries.empty()) {
-    if (fng_style != 3) fields.push_back(field(fng_label, rng.pick(std::vector<std::string>{"None", "0", "-", "none"})));
+    if (fng_style != 3)
+      fields.push_back(field(fng_label, rng.pick(std::vector<std::string>{"None", "0", "-", "none"})));
   } else if (fng_style == 0) {
     fields.push_back(field(fng_label, std::to_string(fng_entries.size()) + " " + join(fng_written, ", ")));
   } else if (fng_style == 1) {
@@ -497,9 +524,12 @@ Rendered webform(const World& w, Plan& plan, Rng& rng) {
   if (rng.chance(0.5)) {
     const date::year_month_day ymd{plan.day};
     const unsigned d = unsigned(ymd.day());
-    const char* suffix = d % 10 == 1 && d != 11 ? "st" : d % 10 == 2 && d != 12 ? "nd" : d % 10 == 3 && d != 13 ? "rd" : "th";
-    when = std::string(kWeekdays[date::weekday{plan.day}.c_encoding()]) + ", " + kMonths[unsigned(ymd.month()) - 1] + " " +
-           std::to_string(d) + suffix + ", " + std::to_string(int(ymd.year()));
+    const char* suffix = d % 10 == 1 && d != 11   ? "st"
+                         : d % 10 == 2 && d != 12 ? "nd"
+                         : d % 10 == 3 && d != 13 ? "rd"
+                                                  : "th";
+    when = std::string(kWeekdays[date::weekday{plan.day}.c_encoding()]) + ", " + kMonths[unsigned(ymd.month()) - 1] +
+           " " + std::to_string(d) + suffix + ", " + std::to_string(int(ymd.year()));
   } else {
     when = format_date(plan.day, rng.between(1, 3));
   }
@@ -517,7 +547,8 @@ Rendered webform(const World& w, Plan& plan, Rng& rng) {
   lines.push_back(bullet + "Number of Pax: " + std::to_string(cast.size()));
   lines.push_back(bullet + "Number of FNGS: " + std::to_string(fngs.size()));
   if (!fngs.empty()) lines.push_back(bullet + "FNG Names: " + join(fngs, ", "));
-  lines.push_back(bullet + "The BackBlast: " + (plan.moleskin.empty() ? std::string("We ran.") : plan.moleskin.front()));
+  lines.push_back(bullet +
+                  "The BackBlast: " + (plan.moleskin.empty() ? std::string("We ran.") : plan.moleskin.front()));
   for (size_t i = 1; i < plan.moleskin.size(); ++i) lines.push_back(plan.moleskin[i]);
   r.text = join(lines, "\n");
   r.truth = cast.truth(iso(plan.day), ao.id, cast.size());
@@ -535,11 +566,16 @@ Rendered render_backblast(const World& world, Plan& plan, Rng& rng, const std::s
     int format;
   };
   std::vector<Choice> weights;
-  if (era < 202206) weights = {{30, 0}, {20, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
-  else if (era < 202302) weights = {{15, 0}, {40, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {20, 6}, {4, 7}};
-  else if (era < 202304) weights = {{10, 0}, {5, 1}, {50, 2}, {10, 3}, {5, 4}, {5, 5}, {15, 6}, {4, 7}};
-  else if (era < 202504) weights = {{10, 0}, {5, 1}, {5, 2}, {45, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
-  else weights = {{8, 0}, {5, 1}, {5, 2}, {25, 3}, {30, 4}, {5, 5}, {22, 6}, {4, 7}};
+  if (era < 202206)
+    weights = {{30, 0}, {20, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
+  else if (era < 202302)
+    weights = {{15, 0}, {40, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {20, 6}, {4, 7}};
+  else if (era < 202304)
+    weights = {{10, 0}, {5, 1}, {50, 2}, {10, 3}, {5, 4}, {5, 5}, {15, 6}, {4, 7}};
+  else if (era < 202504)
+    weights = {{10, 0}, {5, 1}, {5, 2}, {45, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
+  else
+    weights = {{8, 0}, {5, 1}, {5, 2}, {25, 3}, {30, 4}, {5, 5}, {22, 6}, {4, 7}};
   int total = 0;
   for (auto& c : weights) total += c.weight;
   int roll = static_cast<int>(rng.below(static_cast<uint64_t>(total)));

@@ -24,14 +24,17 @@ GeneratorSummary generate_workspace(const GeneratorOptions& o, const std::filesy
   if (fs::exists(dir) && !fs::is_empty(dir, ec)) {
     // Replace an earlier generated export (it has truth.json); never touch anything else.
     if (!fs::exists(dir / "truth.json"))
-      throw UserError(dir.string() + " is not empty and holds no earlier generated export (truth.json). "
+      throw UserError(dir.string() +
+                      " is not empty and holds no earlier generated export (truth.json). "
                       "Choose an empty or new folder.");
     for (const auto& entry : fs::directory_iterator(dir)) {
       const auto& p = entry.path();
-      if (entry.is_regular_file() && p.extension() == ".json") fs::remove(p);
+      if (entry.is_regular_file() && p.extension() == ".json")
+        fs::remove(p);
       else if (entry.is_directory()) {
         bool only_days = true;
-        for (const auto& f : fs::directory_iterator(p)) only_days &= f.is_regular_file() && f.path().extension() == ".json";
+        for (const auto& f : fs::directory_iterator(p))
+          only_days &= f.is_regular_file() && f.path().extension() == ".json";
         if (only_days) fs::remove_all(p);
       }
     }

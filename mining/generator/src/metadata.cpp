@@ -63,7 +63,8 @@ void Simulation::write_metadata() {
     j["members"] = m;
     j["topic"] = json{{"value", ""}, {"creator", ""}, {"last_set", 0}};
     j["purpose"] = json{{"value", i < world_.aos.size() ? "Backblasts for " + world_.aos[i].place : ""},
-                        {"creator", ""}, {"last_set", 0}};
+                        {"creator", ""},
+                        {"last_set", 0}};
     (c.is_private ? priv : pub).push_back(j);
   }
   out_.write_document("channels.json", pub);
@@ -72,24 +73,33 @@ void Simulation::write_metadata() {
   json logs = json::array();
   for (const auto& u : world_.users)
     if (u.is_bot)
-      logs.push_back(json{{"user_id", world_.users.front().id}, {"user_name", world_.users.front().handle},
-                          {"date", std::to_string(epoch(start_ - date::days{30}))}, {"change_type", "added"},
-                          {"app_id", "A" + u.bot_id.substr(1)}, {"app_type", "app"}, {"scope", "chat:write"}});
+      logs.push_back(json{{"user_id", world_.users.front().id},
+                          {"user_name", world_.users.front().handle},
+                          {"date", std::to_string(epoch(start_ - date::days{30}))},
+                          {"change_type", "added"},
+                          {"app_id", "A" + u.bot_id.substr(1)},
+                          {"app_type", "app"},
+                          {"scope", "chat:write"}});
   out_.write_document("integration_logs.json", json{{"logs", logs}});
 
   std::stable_sort(truth_.begin(), truth_.end(), [](const json& a, const json& b) {
-    return std::tie(a["date"].get_ref<const std::string&>(), a["channel"].get_ref<const std::string&>(), a["ts"].get_ref<const std::string&>()) <
-           std::tie(b["date"].get_ref<const std::string&>(), b["channel"].get_ref<const std::string&>(), b["ts"].get_ref<const std::string&>());
+    return std::tie(a["date"].get_ref<const std::string&>(), a["channel"].get_ref<const std::string&>(),
+                    a["ts"].get_ref<const std::string&>()) < std::tie(b["date"].get_ref<const std::string&>(),
+                                                                      b["channel"].get_ref<const std::string&>(),
+                                                                      b["ts"].get_ref<const std::string&>());
   });
   json truth;
   truth["about"] =
       "Ground truth written by paxstats generate: every beatdown reported in this export, as a correct "
       "parser must read it. pax lists every attendee (Q, Co-Qs, PAX, FNGs); people are {user_id} when "
       "mentioned, {name} when typed. count is COUNT as written, else the number of attendees.";
-  truth["generator"] = json{{"seed", opt_.seed}, {"pax", opt_.pax}, {"years", opt_.years}, {"months", opt_.months}, {"end", opt_.end},
-                            {"tz", opt_.tz}, {"aos", world_.aos.size()}};
-  truth["region"] = json{{"team_id", team_}, {"tz", opt_.tz}, {"firstf_channel", world_.firstf_id},
-                         {"first_date", date::format("%F", start_)}, {"last_date", date::format("%F", end_)}};
+  truth["generator"] = json{{"seed", opt_.seed}, {"pax", opt_.pax}, {"years", opt_.years},     {"months", opt_.months},
+                            {"end", opt_.end},   {"tz", opt_.tz},   {"aos", world_.aos.size()}};
+  truth["region"] = json{{"team_id", team_},
+                         {"tz", opt_.tz},
+                         {"firstf_channel", world_.firstf_id},
+                         {"first_date", date::format("%F", start_)},
+                         {"last_date", date::format("%F", end_)}};
   truth["beatdowns"] = std::move(truth_);
   truth["not_beatdowns"] = std::move(not_beatdowns_);
   out_.write_document("truth.json", truth);

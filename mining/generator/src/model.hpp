@@ -18,13 +18,13 @@ enum class Habit { regular, occasional, dropout, fng };
 struct User {
   std::string id, handle, display, real;
   bool is_bot = false, deleted = false;
-  bool safe_name = false;   // display name may be typed untagged in a post
+  bool safe_name = false;  // display name may be typed untagged in a post
   Habit habit = Habit::regular;
   int home_ao = 0;
-  Day join{}, leave{};      // attends only on days in [join, leave]
-  bool fng_done = false;    // first beatdown happened (was an FNG there)
+  Day join{}, leave{};    // attends only on days in [join, leave]
+  bool fng_done = false;  // first beatdown happened (was an FNG there)
   double p_home = 0, p_visit = 0;
-  std::string bot_id;       // for bot users
+  std::string bot_id;  // for bot users
 };
 
 struct Ao {
@@ -36,10 +36,10 @@ struct Ao {
 
 // One attendee as planned: a Slack user or a non-Slack PAX (name only).
 struct Person {
-  int user = -1;       // index into users, or -1
-  std::string name;    // display name (users) or the non-Slack name
-  bool fng = false;    // first beatdown
-  bool safe = true;    // may be typed untagged
+  int user = -1;     // index into users, or -1
+  std::string name;  // display name (users) or the non-Slack name
+  bool fng = false;  // first beatdown
+  bool safe = true;  // may be typed untagged
 };
 
 struct Plan {

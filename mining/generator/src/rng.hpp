@@ -24,7 +24,9 @@ class Rng {
   // True with probability p (p in [0, 1]); exact and portable: compares 53-bit integers.
   bool chance(double p) { return static_cast<double>(next() >> 11) < p * 9007199254740992.0; }
   template <class T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(v.size())];
+  }
   template <class T>
   void shuffle(std::vector<T>& v) {
     for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);

@@ -52,8 +52,10 @@ inline std::string uuid(Rng& rng) {
 inline std::string handle_of(const std::string& display, int n) {
   std::string h;
   for (unsigned char c : display) {
-    if (std::isalnum(c)) h += static_cast<char>(std::tolower(c));
-    else if (!h.empty() && h.back() != '.') h += '.';
+    if (std::isalnum(c))
+      h += static_cast<char>(std::tolower(c));
+    else if (!h.empty() && h.back() != '.')
+      h += '.';
   }
   while (!h.empty() && h.back() == '.') h.pop_back();
   return (h.empty() ? "pax" : h) + std::to_string(n);
@@ -62,8 +64,10 @@ inline std::string handle_of(const std::string& display, int n) {
 inline std::string slug_of(const std::string& place) {
   std::string s;
   for (unsigned char c : place) {
-    if (std::isalnum(c)) s += static_cast<char>(std::tolower(c));
-    else if (!s.empty() && s.back() != '-') s += '-';
+    if (std::isalnum(c))
+      s += static_cast<char>(std::tolower(c));
+    else if (!s.empty() && s.back() != '-')
+      s += '-';
   }
   while (!s.empty() && s.back() == '-') s.pop_back();
   return s;
@@ -168,7 +172,9 @@ class Simulation {
       people.push_back(p2);
     }
     // At least three Slack members show up (the Q and two).
-    for (int tries = 0; tries < 200 && std::count_if(people.begin(), people.end(), [](auto& p) { return p.user >= 0 && !p.fng; }) < 3; ++tries) {
+    for (int tries = 0;
+         tries < 200 && std::count_if(people.begin(), people.end(), [](auto& p) { return p.user >= 0 && !p.fng; }) < 3;
+         ++tries) {
       size_t i = r.below(world_.users.size());
       User& u = world_.users[i];
       if (busy[i] || !attends_today(u, d) || (u.habit == Habit::fng && !u.fng_done)) continue;
@@ -219,8 +225,12 @@ class Simulation {
     int lines = r.between(2, 4);
     for (int i = 0; i < lines; ++i) plan.moleskin.push_back(escape_text(r.pick(kMoleskin)));
     // Traps a correct parser must not fall into: a later "Q:" line, a mention outside PAX.
-    if (r.chance(0.08)) plan.moleskin.push_back("Q: <@" + world_.users[r.below(static_cast<uint64_t>(opt_.pax))].id + "> has it next week");
-    if (r.chance(0.08)) plan.moleskin.push_back("Shout out to <@" + world_.users[r.below(static_cast<uint64_t>(opt_.pax))].id + "> for the EH");
+    if (r.chance(0.08))
+      plan.moleskin.push_back("Q: <@" + world_.users[r.below(static_cast<uint64_t>(opt_.pax))].id +
+                              "> has it next week");
+    if (r.chance(0.08))
+      plan.moleskin.push_back("Shout out to <@" + world_.users[r.below(static_cast<uint64_t>(opt_.pax))].id +
+                              "> for the EH");
     return plan;
   }
 
@@ -255,9 +265,14 @@ class Simulation {
     m["team"] = team_;
     m["user_team"] = team_;
     m["source_team"] = team_;
-    m["user_profile"] = json{{"avatar_hash", "g" + u.id.substr(1, 6)}, {"first_name", u.real.substr(0, u.real.find(' '))},
-                             {"real_name", u.real}, {"display_name", u.display}, {"team", team_}, {"name", u.handle},
-                             {"is_restricted", false}, {"is_ultra_restricted", false}};
+    m["user_profile"] = json{{"avatar_hash", "g" + u.id.substr(1, 6)},
+                             {"first_name", u.real.substr(0, u.real.find(' '))},
+                             {"real_name", u.real},
+                             {"display_name", u.display},
+                             {"team", team_},
+                             {"name", u.handle},
+                             {"is_restricted", false},
+                             {"is_ultra_restricted", false}};
     return m;
   }
 
@@ -273,8 +288,8 @@ class Simulation {
       const User& u = world_.users[r.below(static_cast<uint64_t>(opt_.pax))];
       std::string rts = ts_plus(pts, 600 * (i + 1) + r.between(0, 500));
       if (!ts_used_[channel_id].insert(rts).second) continue;
-      std::string text = plan.q.user >= 0 ? "Great work <@" + world_.user(plan.q.user).id + ">! :muscle:"
-                                          : "Great work men! :muscle:";
+      std::string text =
+          plan.q.user >= 0 ? "Great work <@" + world_.user(plan.q.user).id + ">! :muscle:" : "Great work men! :muscle:";
       if (r.chance(0.1)) text = "Who is Q next week?\nQ: TBD";
       json reply = user_message(u, text, rts, r);
       reply["thread_ts"] = pts;
@@ -316,8 +331,11 @@ class Simulation {
     for (const auto& u : world_.users)
       if (!u.is_bot && u.habit == Habit::fng && u.join == d) {
         const Channel& g = channels_[chatter_[0]];
-        json m = {{"type", "message"}, {"subtype", "channel_join"}, {"ts", make_ts(g.id, local_time(d, 5, 22, r))},
-                  {"user", u.id}, {"text", "<@" + u.id + "> has joined the channel"}};
+        json m = {{"type", "message"},
+                  {"subtype", "channel_join"},
+                  {"ts", make_ts(g.id, local_time(d, 5, 22, r))},
+                  {"user", u.id},
+                  {"text", "<@" + u.id + "> has joined the channel"}};
         out_.add(g.name, m);
       }
     const double expected = opt_.pax * opt_.chatter_per_pax_day;
@@ -332,7 +350,8 @@ class Simulation {
         // Backblast-looking chatter: a header with no fields is not a beatdown.
         const Ao& ao = world_.aos[r.below(world_.aos.size())];
         if (d >= ao.start && d <= ao.end) {
-          json m = user_message(u, "Backblast? Anyone? Who had the Q today?", make_ts(ao.id, local_time(d, 9, 20, r)), r);
+          json m =
+              user_message(u, "Backblast? Anyone? Who had the Q today?", make_ts(ao.id, local_time(d, 9, 20, r)), r);
           not_beatdowns_.push_back(json{{"channel", ao.id}, {"ts", m["ts"]}, {"why", "no fields"}});
           out_.add(ao.channel, m);
           continue;

@@ -12,8 +12,8 @@ void Simulation::build_world() {
   // AOs, each with 2-3 weekdays, most from the start, some opened later, one closed.
   for (int i = 0; i < n_aos; ++i) {
     Ao ao;
-    ao.place = i < static_cast<int>(kAoPlaces.size()) ? kAoPlaces[static_cast<size_t>(i)]
-                                                      : "Site " + std::to_string(i + 1);
+    ao.place =
+        i < static_cast<int>(kAoPlaces.size()) ? kAoPlaces[static_cast<size_t>(i)] : "Site " + std::to_string(i + 1);
     ao.channel = "ao-" + slug_of(ao.place);
     ao.id = ids_.make('C');
     std::vector<int> weekdays = {1, 2, 3, 4, 5};
@@ -40,8 +40,7 @@ void Simulation::build_world() {
 
   // Weekly beatdowns region-wide, to turn "visits a week" into a chance per beatdown.
   double weekly = 0;
-  for (const auto& ao : world_.aos)
-    weekly += std::count(std::begin(ao.days), std::end(ao.days), true);
+  for (const auto& ao : world_.aos) weekly += std::count(std::begin(ao.days), std::end(ao.days), true);
 
   name_bank_ = kSafeNames;
   r.shuffle(name_bank_);

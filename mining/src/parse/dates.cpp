@@ -13,14 +13,14 @@ using namespace parse;
 
 namespace {
 
-
 int month_of(sv word) {
   static const std::array<sv, 12> names = {"january", "february", "march",     "april",   "may",      "june",
                                            "july",    "august",   "september", "october", "november", "december"};
   std::string w = lower_copy(word);
   if (w.size() < 3) return 0;
   for (size_t m = 0; m < 12; ++m) {
-    if (w == names[m] || (w.size() == 3 && names[m].substr(0, 3) == w) || (m == 8 && w == "sept")) return static_cast<int>(m) + 1;
+    if (w == names[m] || (w.size() == 3 && names[m].substr(0, 3) == w) || (m == 8 && w == "sept"))
+      return static_cast<int>(m) + 1;
   }
   return 0;
 }
@@ -96,8 +96,7 @@ std::optional<date::year_month_day> parse_date(sv text, date::year_month_day nea
     long long secs = 0;
     auto b = text.data() + p + 7;
     auto [end, ec] = std::from_chars(b, text.data() + text.size(), secs);
-    if (ec == std::errc() && end != b)
-      return year_month_day{floor<days>(sys_seconds{std::chrono::seconds{secs}})};
+    if (ec == std::errc() && end != b) return year_month_day{floor<days>(sys_seconds{std::chrono::seconds{secs}})};
   }
   const auto t = tokenize(text);
   for (size_t i = 0; i < t.size(); ++i) {
@@ -129,7 +128,8 @@ std::optional<date::year_month_day> parse_date(sv text, date::year_month_day nea
     // Numeric forms: Y-M-D, M/D/Y, M-D-Y, M.D.Y (one separator kind), M/D.
     if (i + 2 < t.size() && t[i + 1].kind == Token::sep && t[i + 2].kind == Token::number && t[i + 1].text != ",") {
       const sv sep = t[i + 1].text;
-      const bool third = i + 4 < t.size() && t[i + 3].kind == Token::sep && t[i + 3].text == sep && t[i + 4].kind == Token::number;
+      const bool third =
+          i + 4 < t.size() && t[i + 3].kind == Token::sep && t[i + 3].text == sep && t[i + 4].kind == Token::number;
       if (t[i].text.size() == 4 && third) {
         if (auto d = make(t[i].value, t[i + 2].value, t[i + 4].value)) return d;
       } else if (t[i].text.size() <= 2 && third && (t[i + 4].text.size() == 2 || t[i + 4].text.size() == 4)) {

@@ -29,8 +29,12 @@ struct Reader {
   Backblast b;
   date::year_month_day posted_local{};
 
-  void warn(const char* field, std::string message, int line = 0) { b.warnings.push_back({Severity::warning, field, std::move(message), line}); }
-  void error(const char* field, std::string message, int line = 0) { b.errors.push_back({Severity::error, field, std::move(message), line}); }
+  void warn(const char* field, std::string message, int line = 0) {
+    b.warnings.push_back({Severity::warning, field, std::move(message), line});
+  }
+  void error(const char* field, std::string message, int line = 0) {
+    b.errors.push_back({Severity::error, field, std::move(message), line});
+  }
 
   std::unordered_set<std::string> attending = {};  // "U:<id>" or "N:<lower-case name>"
 
@@ -45,20 +49,25 @@ struct Reader {
     const Person& p = e.person;
     if (p.name.empty()) return;
     if (e.at_sign)
-      warn(field, "\"@" + p.name + "\" is plain text, not a Slack mention: counted by name only. Type @ and pick " +
-                      p.name + " from the list Slack offers (the name turns into a link) so their posts count for them.",
+      warn(field,
+           "\"@" + p.name + "\" is plain text, not a Slack mention: counted by name only. Type @ and pick " + p.name +
+               " from the list Slack offers (the name turns into a link) so their posts count for them.",
            line);
     else
-      warn(field, "\"" + p.name + "\" is typed, not a Slack mention: counted by name only. Type @ and pick " + p.name +
-                      " from the list Slack offers so their posts count for them.", line);
+      warn(field,
+           "\"" + p.name + "\" is typed, not a Slack mention: counted by name only. Type @ and pick " + p.name +
+               " from the list Slack offers so their posts count for them.",
+           line);
   }
 
   std::unordered_set<std::string> fngs_seen = {};  // "U:<id>" or "N:<lower-case name>": linear for any length
 
   void add_fng(const Person& p) {
     if (!fngs_seen.insert(key(p)).second) return;
-    if (!p.user_id.empty()) b.fng_user_ids.push_back(p.user_id);
-    else b.fng_names.push_back(p.name);
+    if (!p.user_id.empty())
+      b.fng_user_ids.push_back(p.user_id);
+    else
+      b.fng_names.push_back(p.name);
   }
 
   // Fields gathered from text lines (text or blocks).
@@ -124,7 +133,8 @@ struct Reader {
       slot = {value, static_cast<int>(i) + 1, true};
       if (field == Field::fng_count) pax_count_only = true;
     }
-    if (std::none_of(f.begin(), f.end(), [](const FieldLine& x) { return x.found; })) return false;  // "Backblast coming soon"
+    if (std::none_of(f.begin(), f.end(), [](const FieldLine& x) { return x.found; }))
+      return false;  // "Backblast coming soon"
     if (header < 0) {
       // No header line (a web form's fields, cross-posted): a backblast when it names its Q and
       // its PAX, and its date or AO. A post about a workout still to come never is.
@@ -143,8 +153,10 @@ struct Reader {
       if (match_field(cleaned, ignored) != Field::none) continue;
       const NearLabel near = near_label(cleaned);
       if (near.field == Field::none || f[static_cast<size_t>(near.field)].found) continue;
-      warn(field_key(near.field), "\"" + near.written + ":\" looks like " + near.meant + " but is not a label paxstats reads, so the " +
-                                      "line was ignored. Write " + near.meant + ": …", static_cast<int>(i) + 1);
+      warn(field_key(near.field),
+           "\"" + near.written + ":\" looks like " + near.meant + " but is not a label paxstats reads, so the " +
+               "line was ignored. Write " + near.meant + ": …",
+           static_cast<int>(i) + 1);
     }
     b.source = source;
     // Title: after the header word; else a bold line right below it.
@@ -196,15 +208,20 @@ struct Reader {
         check_weekday(line);
         const auto gap = (date::sys_days{b.date} - date::sys_days{posted_local}).count();
         if (gap > 2)
-          warn("date", "the date " + date::format("%F", b.date) + " is " + std::to_string(gap) +
-                           " days after the post; check the month and day.", line.line);
+          warn("date",
+               "the date " + date::format("%F", b.date) + " is " + std::to_string(gap) +
+                   " days after the post; check the month and day.",
+               line.line);
         else if (gap < -60)
-          warn("date", "the date " + date::format("%F", b.date) + " is " + std::to_string(-gap) +
-                           " days before the post; check the year.", line.line);
+          warn("date",
+               "the date " + date::format("%F", b.date) + " is " + std::to_string(-gap) +
+                   " days before the post; check the year.",
+               line.line);
         return;
       }
-      error("date", "cannot read the date \"" + unescape(line.value) + "\"; using the day it was posted (" +
-                        date::format("%F", posted_local) + "). Write it like 2024-03-05, 3/5/2024 or March 5, 2024.",
+      error("date",
+            "cannot read the date \"" + unescape(line.value) + "\"; using the day it was posted (" +
+                date::format("%F", posted_local) + "). Write it like 2024-03-05, 3/5/2024 or March 5, 2024.",
             line.line);
     } else {
       // No DATE line: some regions write the date only in the title ("Backblast 10.24.18").
@@ -224,11 +241,27 @@ struct Reader {
   // "Monday 11/4" when 11/4 was a Tuesday: one of the two is wrong, and paxstats cannot tell which.
   void check_weekday(const FieldLine& line) {
     static constexpr std::array<std::pair<sv, unsigned>, 18> kDays = {{
-        {"sunday", 0}, {"sun", 0}, {"monday", 1}, {"mon", 1}, {"tuesday", 2}, {"tues", 2}, {"tue", 2},
-        {"wednesday", 3}, {"weds", 3}, {"wed", 3}, {"thursday", 4}, {"thurs", 4}, {"thur", 4}, {"thu", 4},
-        {"friday", 5}, {"fri", 5}, {"saturday", 6}, {"sat", 6},
+        {"sunday", 0},
+        {"sun", 0},
+        {"monday", 1},
+        {"mon", 1},
+        {"tuesday", 2},
+        {"tues", 2},
+        {"tue", 2},
+        {"wednesday", 3},
+        {"weds", 3},
+        {"wed", 3},
+        {"thursday", 4},
+        {"thurs", 4},
+        {"thur", 4},
+        {"thu", 4},
+        {"friday", 5},
+        {"fri", 5},
+        {"saturday", 6},
+        {"sat", 6},
     }};
-    static constexpr std::array<sv, 7> kNames = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+    static constexpr std::array<sv, 7> kNames = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                 "Thursday", "Friday", "Saturday"};
     const std::string l = lower_copy(line.value);
     const unsigned actual = date::weekday{date::sys_days{b.date}}.c_encoding();
     for (size_t i = 0; i < l.size();) {
@@ -242,8 +275,10 @@ struct Reader {
       for (const auto& [name, wd] : kDays)
         if (word == name) {
           if (wd != actual)
-            warn("date", "the date " + date::format("%F", b.date) + " is a " + std::string(kNames[actual]) +
-                             ", but the line says " + std::string(kNames[wd]) + "; check the date.", line.line);
+            warn("date",
+                 "the date " + date::format("%F", b.date) + " is a " + std::string(kNames[actual]) +
+                     ", but the line says " + std::string(kNames[wd]) + "; check the date.",
+                 line.line);
           return;
         }
       i = j;
@@ -277,8 +312,10 @@ struct Reader {
       if (!written.empty() && !is_none_word(written)) {
         b.ao_name = written;
         b.ao_channel_id = std::string(msg.channel_id);
-        warn("ao", "the AO \"" + written + "\" matches no channel; counted at the channel it was posted in. Write the AO "
-                   "as a channel link (#ao-name) so it is counted where it belongs.",
+        warn("ao",
+             "the AO \"" + written +
+                 "\" matches no channel; counted at the channel it was posted in. Write the AO "
+                 "as a channel link (#ao-name) so it is counted where it belongs.",
              line.line);
         return;
       }
@@ -291,8 +328,10 @@ struct Reader {
       auto people = parse_people(qline.value);
       for (size_t i = 0; i < people.size(); ++i) {
         note_typed("q", people[i], qline.line);
-        if (i == 0) b.q = people[i].person;
-        else b.coqs.push_back(people[i].person);
+        if (i == 0)
+          b.q = people[i].person;
+        else
+          b.coqs.push_back(people[i].person);
       }
     }
     if (coqline.found) {
@@ -329,8 +368,10 @@ struct Reader {
           v.remove_prefix(i);
           // "1 - Toaster", "2: Toaster, Hammer", "1 (Toaster)": the names after the number.
           v = trim(v);
-          if (size_t sep = separator(v)) v = trim(v.substr(sep));
-          else if (!v.empty() && v.front() == '=') v = trim(v.substr(1));
+          if (size_t sep = separator(v))
+            v = trim(v.substr(sep));
+          else if (!v.empty() && v.front() == '=')
+            v = trim(v.substr(1));
           if (v.size() >= 2 && v.front() == '(' && v.back() == ')' && v.find(')') == v.size() - 1)
             v = trim(v.substr(1, v.size() - 2));
         }
@@ -352,8 +393,10 @@ struct Reader {
     const int listed = static_cast<int>(b.fng_names.size() + b.fng_user_ids.size());
     b.fng_count = written ? std::max(*written, listed) : listed;
     if (written && *written < listed)
-      warn("fngs", "FNGs says " + std::to_string(*written) + " but names " + std::to_string(listed) + "; counting " +
-                       std::to_string(listed) + ".", line.line);
+      warn("fngs",
+           "FNGs says " + std::to_string(*written) + " but names " + std::to_string(listed) + "; counting " +
+               std::to_string(listed) + ".",
+           line.line);
   }
 
   void read_count(const FieldLine& line, const std::vector<int>& pax_numbers, int pax_line) {
@@ -369,23 +412,30 @@ struct Reader {
         std::from_chars(v.data() + i, v.data() + std::min(j, i + 6), n);
         b.count = n;
       } else {
-        warn("count", "COUNT has no number (\"" + unescape(v) + "\"); counting the " + std::to_string(b.derived_count) +
-                          " people named. Write the count in digits.", line.line);
+        warn("count",
+             "COUNT has no number (\"" + unescape(v) + "\"); counting the " + std::to_string(b.derived_count) +
+                 " people named. Write the count in digits.",
+             line.line);
       }
     } else if (!pax_numbers.empty()) {
       b.count = pax_numbers.front();
-      warn("count", "no COUNT line; read the number on the PAX line (" + std::to_string(*b.count) + ") as the count.", pax_line);
+      warn("count", "no COUNT line; read the number on the PAX line (" + std::to_string(*b.count) + ") as the count.",
+           pax_line);
     } else {
-      warn("count", "no COUNT line; counting the " + std::to_string(b.derived_count) + " people named. Add \"COUNT: n\".");
+      warn("count",
+           "no COUNT line; counting the " + std::to_string(b.derived_count) + " people named. Add \"COUNT: n\".");
     }
     if (b.count && *b.count != b.derived_count)
-      warn("count", "COUNT says " + std::to_string(*b.count) + " but " + std::to_string(b.derived_count) +
-                        " people are named; using COUNT, as the Q counted.", line.line);
+      warn("count",
+           "COUNT says " + std::to_string(*b.count) + " but " + std::to_string(b.derived_count) +
+               " people are named; using COUNT, as the Q counted.",
+           line.line);
   }
 
   // Slackblast and the F3 Nation bot attach the form's values as metadata.
   bool read_metadata(const json& meta) {
-    if (!meta.is_object() || string_field(meta, "event_type") != "backblast" || !meta.contains("event_payload")) return false;
+    if (!meta.is_object() || string_field(meta, "event_type") != "backblast" || !meta.contains("event_payload"))
+      return false;
     const json& p = meta["event_payload"];
     if (!p.is_object()) return false;
     auto str = [&](const char* key) -> std::string {
@@ -410,15 +460,18 @@ struct Reader {
     const std::string written_date = str("date");
     read_date({written_date, 0, !written_date.empty()});
     const std::string ao = str("the_ao");
-    if (!ao.empty() && ctx.has_channel(ao)) b.ao_channel_id = ao;
+    if (!ao.empty() && ctx.has_channel(ao))
+      b.ao_channel_id = ao;
     else {
       std::string text = ao;
       FieldLine fl{text, 0, !text.empty()};
       read_ao(fl, "");
     }
     for (const auto& q : ids("the_q")) {
-      if (!b.q) b.q = Person{q, ""};
-      else b.coqs.push_back({q, ""});
+      if (!b.q)
+        b.q = Person{q, ""};
+      else
+        b.coqs.push_back({q, ""});
     }
     for (const auto& c : ids("the_coq")) b.coqs.push_back({c, ""});
     if (!b.q) error("q", "the backblast's form names no Q.");
@@ -442,7 +495,8 @@ std::string blocks_text(const json& blocks) {
   std::string out;
   if (!blocks.is_array()) return out;
   for (const auto& bl : blocks) {
-    if (!bl.is_object() || string_field(bl, "type") != "section" || !bl.contains("text") || !bl["text"].is_object()) continue;
+    if (!bl.is_object() || string_field(bl, "type") != "section" || !bl.contains("text") || !bl["text"].is_object())
+      continue;
     const json& t = bl["text"];
     if (t.contains("text") && t["text"].is_string()) {
       if (!out.empty()) out += '\n';

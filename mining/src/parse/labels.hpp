@@ -36,16 +36,36 @@ struct Label {
 
 // Longest first, so "number of pax" wins over "pax" would-be prefixes and "co-qs" over "co-q".
 inline const std::array<Label, 30> kLabels = {{
-    {"number of fngs", Field::fng_count}, {"number of pax", Field::count}, {"workout date", Field::date},
-    {"pax names", Field::pax},            {"fng names", Field::fngs},      {"total pax", Field::count},
-    {"pax count", Field::count},          {"the pax", Field::pax},         {"pax name", Field::pax},
-    {"co-qs", Field::coq},                {"co qs", Field::coq},           {"co-q", Field::coq},
-    {"co q", Field::coq},                 {"coqs", Field::coq},            {"count", Field::count},
-    {"total", Field::count},              {"where", Field::ao},            {"a.o.", Field::ao},
-    {"fngs", Field::fngs},                {"fng's", Field::fngs},          {"date", Field::date},
-    {"when", Field::date},                {"coq", Field::coq},             {"vqs", Field::q},
-    {"a.o", Field::ao},                   {"fng", Field::fngs},            {"qic", Field::q},
-    {"pax", Field::pax},                  {"vq", Field::q},                {"qs", Field::q},
+    {"number of fngs", Field::fng_count},
+    {"number of pax", Field::count},
+    {"workout date", Field::date},
+    {"pax names", Field::pax},
+    {"fng names", Field::fngs},
+    {"total pax", Field::count},
+    {"pax count", Field::count},
+    {"the pax", Field::pax},
+    {"pax name", Field::pax},
+    {"co-qs", Field::coq},
+    {"co qs", Field::coq},
+    {"co-q", Field::coq},
+    {"co q", Field::coq},
+    {"coqs", Field::coq},
+    {"count", Field::count},
+    {"total", Field::count},
+    {"where", Field::ao},
+    {"a.o.", Field::ao},
+    {"fngs", Field::fngs},
+    {"fng's", Field::fngs},
+    {"date", Field::date},
+    {"when", Field::date},
+    {"coq", Field::coq},
+    {"vqs", Field::q},
+    {"a.o", Field::ao},
+    {"fng", Field::fngs},
+    {"qic", Field::q},
+    {"pax", Field::pax},
+    {"vq", Field::q},
+    {"qs", Field::q},
 }};
 
 // The separator after a label: ':' (maybe doubled) or a dash; returns its length or 0.
@@ -138,8 +158,8 @@ inline NearLabel near_label(sv cleaned) {
   while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == ' ')) rest.remove_prefix(1);
   if (rest.empty() || rest[0] != ':') return {};
   const std::string word = lower_copy(cleaned.substr(0, n));
-  for (sv common : {"cot", "note", "name", "mate", "late", "gate", "rate", "vote", "data", "dave", "pat", "max", "pam",
-                    "tax", "wax", "pay", "fun", "fans", "song", "songs", "count", "mount", "court"})
+  for (sv common : {"cot", "note", "name", "mate", "late", "gate", "rate", "vote",  "data",  "dave",  "pat",  "max",
+                    "pam", "tax",  "wax",  "pay",  "fun",  "fans", "song", "songs", "count", "mount", "court"})
     if (word == common) return {};
   struct Candidate {
     sv label;

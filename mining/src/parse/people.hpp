@@ -91,7 +91,8 @@ inline std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nul
       std::string lnote = lower_copy(note);
       bool fng = false;
       for (size_t p = lnote.find("fng"); p != std::string::npos; p = lnote.find("fng", p + 1))
-        if ((p == 0 || !is_alpha(lnote[p - 1])) && (p + 3 >= lnote.size() || !is_alpha(lnote[p + 3]) || lnote[p + 3] == 's'))
+        if ((p == 0 || !is_alpha(lnote[p - 1])) &&
+            (p + 3 >= lnote.size() || !is_alpha(lnote[p + 3]) || lnote[p + 3] == 's'))
           fng = true;
       if (!trim_markup(current).empty()) flush();
       if (fng && !out.empty()) out.back().fng = true;

@@ -39,16 +39,23 @@ inline std::string lower_copy(sv s) {
 }
 
 // Length of a leading U+00A0 (no-break space), which Slack clients insert.
-inline size_t nbsp_len(sv s) { return (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) ? 2 : 0; }
+inline size_t nbsp_len(sv s) {
+  return (s.size() >= 2 && static_cast<unsigned char>(s[0]) == 0xC2 && static_cast<unsigned char>(s[1]) == 0xA0) ? 2
+                                                                                                                 : 0;
+}
 
 inline sv trim(sv s) {
   for (;;) {
-    if (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-    else if (size_t n = nbsp_len(s)) s.remove_prefix(n);
-    else break;
+    if (!s.empty() && is_space(s.front()))
+      s.remove_prefix(1);
+    else if (size_t n = nbsp_len(s))
+      s.remove_prefix(n);
+    else
+      break;
   }
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  while (s.size() >= 2 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2 && static_cast<unsigned char>(s.back()) == 0xA0)
+  while (s.size() >= 2 && static_cast<unsigned char>(s[s.size() - 2]) == 0xC2 &&
+         static_cast<unsigned char>(s.back()) == 0xA0)
     s.remove_suffix(2);
   return s;
 }
@@ -58,7 +65,8 @@ inline sv trim_markup(sv s) {
   for (bool changed = true; changed;) {
     changed = false;
     sv t = trim(s);
-    while (!t.empty() && (t.front() == '*' || t.front() == '_' || t.front() == '~' || t.front() == '`')) t.remove_prefix(1), changed = true;
+    while (!t.empty() && (t.front() == '*' || t.front() == '_' || t.front() == '~' || t.front() == '`'))
+      t.remove_prefix(1), changed = true;
     while (!t.empty() && (t.back() == '*' || t.back() == '_' || t.back() == '~' || t.back() == '`' || t.back() == '.' ||
                           t.back() == ':' || t.back() == ','))
       t.remove_suffix(1), changed = true;
@@ -73,9 +81,21 @@ inline std::string unescape(sv s) {
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '&') {
-      if (s.substr(i, 4) == "&lt;") { out += '<'; i += 3; continue; }
-      if (s.substr(i, 4) == "&gt;") { out += '>'; i += 3; continue; }
-      if (s.substr(i, 5) == "&amp;") { out += '&'; i += 4; continue; }
+      if (s.substr(i, 4) == "&lt;") {
+        out += '<';
+        i += 3;
+        continue;
+      }
+      if (s.substr(i, 4) == "&gt;") {
+        out += '>';
+        i += 3;
+        continue;
+      }
+      if (s.substr(i, 5) == "&amp;") {
+        out += '&';
+        i += 4;
+        continue;
+      }
     }
     out += s[i];
   }
@@ -87,7 +107,8 @@ inline std::string squeeze(sv s) {
   std::string out;
   bool space = false;
   for (char c : s) {
-    if (is_space(c)) space = !out.empty();
+    if (is_space(c))
+      space = !out.empty();
     else {
       if (space) out += ' ';
       out += c;
@@ -116,7 +137,8 @@ inline size_t leading_emoji(sv s) {
            ((static_cast<unsigned char>(s[i + 2]) & 0x3Fu) << 6) | (static_cast<unsigned char>(s[i + 3]) & 0x3Fu);
       len = 4;
     } else if (b >= 0xE0 && i + 2 < s.size()) {
-      cp = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) | (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      cp = ((b & 0x0Fu) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
       len = 3;
     } else {
       break;
@@ -125,8 +147,10 @@ inline size_t leading_emoji(sv s) {
                               (cp >= 0x2B00 && cp <= 0x2BFF) || (cp >= 0x2190 && cp <= 0x21FF) ||
                               (cp >= 0x2300 && cp <= 0x23FF) || (cp >= 0x1F1E6 && cp <= 0x1F1FF);
     const bool joiner = cp == 0x200D || cp == 0xFE0F || (cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0x20E3;
-    if (pictographic || (i > 0 && joiner)) i += len;
-    else break;
+    if (pictographic || (i > 0 && joiner))
+      i += len;
+    else
+      break;
   }
   return i;
 }
@@ -135,8 +159,10 @@ inline size_t leading_emoji(sv s) {
 inline std::string without_emoji(sv s) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
-    if (size_t n = leading_emoji(s.substr(i))) i += n;
-    else out += s[i++];
+    if (size_t n = leading_emoji(s.substr(i)))
+      i += n;
+    else
+      out += s[i++];
   }
   return out;
 }

@@ -24,8 +24,8 @@ double contrast(const Color& a, const Color& b);
 
 struct Op {
   enum Type { rect, line, polyline, polygon, circle, text } type = rect;
-  double x = 0, y = 0, w = 0, h = 0;                // rect; line: (x, y) → (w, h); circle: r = w
-  std::vector<std::pair<double, double>> points;    // polyline, polygon
+  double x = 0, y = 0, w = 0, h = 0;              // rect; line: (x, y) → (w, h); circle: r = w
+  std::vector<std::pair<double, double>> points;  // polyline, polygon
   Color fill{0, 0, 0, 0}, stroke{0, 0, 0, 0};
   double stroke_width = 0;
   bool dashed = false;
@@ -63,7 +63,9 @@ struct Prepared {
   size_t folded = 0;             // how many series went into "Other"
 };
 Prepared prepare(const Chart& chart);
-inline const char* kOtherKey = "\x1f" "other";
+inline const char* kOtherKey =
+    "\x1f"
+    "other";
 
 // Lays a chart out (the layout step of the renderer). The first command is the background and
 // gives the canvas size, in whole points (a table's is only as tall as its rows; panels grow it).

@@ -17,7 +17,7 @@ void plan(Context& cx) {
   auto channel = cx.firstf("ao_summary");
   if (!channel) return;
   auto c = cx.chart(render::Kind::table, "AO summary — " + cx.month_name(),
-                 "Beatdowns, posts, unique PAX, average attendance, FNGs");
+                    "Beatdowns, posts, unique PAX, average attendance, FNGs");
   c.columns = {"Beatdowns", "Posts", "Unique PAX", "Avg attendance", "FNGs"};
   auto rows = rq::ao_months(cx.db, cx.region.slug, cx.period);
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.posts > b.posts; });
@@ -25,8 +25,8 @@ void plan(Context& cx) {
     c.rows.emplace_back(r.ao_name, std::vector<double>{double(r.beatdowns), double(r.posts), double(r.unique_pax),
                                                        std::round(r.average_attendance() * 10) / 10, double(r.fngs)});
   fit_rows(c);
-  cx.deliver("ao_summary", *channel, false, "ao_summary.png", "AO summary — " + cx.month_name(), cx.fill("ao_summary", cx.base()),
-          std::move(c));
+  cx.deliver("ao_summary", *channel, false, "ao_summary.png", "AO summary — " + cx.month_name(),
+             cx.fill("ao_summary", cx.base()), std::move(c));
 }
 
 }  // namespace paxstats::reports::kinds::ao_summary

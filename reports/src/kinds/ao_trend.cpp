@@ -27,7 +27,8 @@ void plan(Context& cx) {
     return it == first_month.end() || it->second <= m;
   };
   if (auto channel = cx.firstf("ao_trend"); channel && !rows.empty()) {
-    auto c = cx.chart(render::Kind::line, "Posts per AO per month", month_name(last12.front()) + " – " + cx.month_name());
+    auto c =
+        cx.chart(render::Kind::line, "Posts per AO per month", month_name(last12.front()) + " – " + cx.month_name());
     for (const auto& m : last12) c.categories.push_back(abbr(m));
     for (const auto& [ao, months_of] : by_ao) {
       render::Series s{ao, cx.ao_name(ao), {}};
@@ -36,7 +37,8 @@ void plan(Context& cx) {
       c.series.push_back(std::move(s));
     }
     c.y_title = "Posts";
-    cx.deliver("ao_trend.region", *channel, false, "ao_trend-region.png", "AO trends", cx.fill("ao_trend_region", cx.base()), std::move(c));
+    cx.deliver("ao_trend.region", *channel, false, "ao_trend-region.png", "AO trends",
+               cx.fill("ao_trend_region", cx.base()), std::move(c));
   }
   for (const auto& [ao, months_of] : by_ao) {
     if (!months_of.count(cx.month)) continue;  // only AOs that met this month
@@ -54,8 +56,8 @@ void plan(Context& cx) {
     c.color_keys = {"beatdowns", "average"};
     auto d = cx.base();
     d.set("ao", cx.ao_name(ao));
-    cx.deliver("ao_trend.ao", ao, false, "ao_trend-" + file_safe(ao) + ".png", cx.ao_name(ao) + " trend", cx.fill("ao_trend_ao", d),
-            std::move(c));
+    cx.deliver("ao_trend.ao", ao, false, "ao_trend-" + file_safe(ao) + ".png", cx.ao_name(ao) + " trend",
+               cx.fill("ao_trend_ao", d), std::move(c));
   }
 }
 

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-
 #include "plan/context.hpp"
 #include "plan/milestones.hpp"
 #include "plan/words.hpp"
@@ -34,7 +33,8 @@ void plan(Context& cx) {
   const auto stats = rq::person_stats(cx.db, cx.region.slug, cx.period);
   std::map<std::string, int> streak_of;  // of those whose streak reaches into the month
   for (const auto& st : cx.streaks())
-    if (calendar::parse_day(st.last_week) + date::days{6} >= calendar::parse_day(cx.period.first)) streak_of[st.person] = st.weeks;
+    if (calendar::parse_day(st.last_week) + date::days{6} >= calendar::parse_day(cx.period.first))
+      streak_of[st.person] = st.weeks;
   struct Card {
     std::string key, award, unit, emblem;
     int min;
@@ -49,7 +49,8 @@ void plan(Context& cx) {
       {"most_posts", "Most posts", "posts", "trophy", 1, of(&rq::PersonStats::posts)},
       {"most_qs", "Most Qs", "beatdowns led", "star", 1, of(&rq::PersonStats::led)},
       // Backblasts do not say who brought an FNG, only who led the beatdown they came to.
-      {"most_fngs", "Most FNGs welcomed as Q", "FNGs at beatdowns they led", "medal", 1, of(&rq::PersonStats::fngs_led)},
+      {"most_fngs", "Most FNGs welcomed as Q", "FNGs at beatdowns they led", "medal", 1,
+       of(&rq::PersonStats::fngs_led)},
       {"most_aos", "Most AOs visited", "AOs", "medal", 2, of(&rq::PersonStats::unique_aos)},
       {"longest_streak", "Longest streak", "weeks in a row", "flame", 2,
        [&](const std::string& p) { return streak_of.count(p) ? streak_of.at(p) : 0; }},
@@ -76,8 +77,8 @@ void plan(Context& cx) {
     d.set("award", card.award);
     d.set("winners", join_names(mentions, 50));
     d.set("figure", c.figure);
-    cx.deliver("awards." + card.key, *channel, false, "award-" + card.key + ".png", card.award + " — " + cx.month_name(),
-            cx.fill("awards_card", d), std::move(c));
+    cx.deliver("awards." + card.key, *channel, false, "award-" + card.key + ".png",
+               card.award + " — " + cx.month_name(), cx.fill("awards_card", d), std::move(c));
   }
   plan_milestones(cx, *channel, stats);
 }

@@ -31,7 +31,7 @@ void plan(Context& cx) {
   for (auto& [k, s] : series) c.series.push_back(s);
   c.empty_message = "No FNGs yet this year";
   cx.deliver("fng_counts", *channel, false, "fng_counts.png", "FNGs in " + cx.year(), cx.fill("fng_counts", cx.base()),
-          std::move(c));
+             std::move(c));
 }
 
 }  // namespace paxstats::reports::kinds::fng_counts

@@ -64,34 +64,46 @@ void plan(Context& cx) {
     const int age = static_cast<int>((as_of - calendar::parse_day(r.first_post)).count());
     const double per_month = r.posts / std::max(1.0, age / 30.4375);
     std::string section;
-    if (r.posts <= k.new_max_posts && days <= k.max_days && age <= k.new_first_days) section = kNewDrop;
+    if (r.posts <= k.new_max_posts && days <= k.max_days && age <= k.new_first_days)
+      section = kNewDrop;
     else if (r.posts >= k.veteran_min_posts && per_month >= k.veteran_per_month && days >= k.veteran_quiet_days &&
              days <= k.max_days)
       section = kVeteran;
-    else if (r.posts >= k.seasonal_min_posts && per_month >= k.seasonal_per_month && r.recent_posts <= k.seasonal_recent_posts &&
-             days >= k.seasonal_quiet_days && days <= k.seasonal_max_days && r.aos <= k.seasonal_max_aos)
+    else if (r.posts >= k.seasonal_min_posts && per_month >= k.seasonal_per_month &&
+             r.recent_posts <= k.seasonal_recent_posts && days >= k.seasonal_quiet_days &&
+             days <= k.seasonal_max_days && r.aos <= k.seasonal_max_aos)
       section = kSeasonal;
-    else if (r.posts >= k.soft_min_posts && r.posts <= k.soft_max_posts && days >= k.soft_quiet_days && days <= k.soft_max_days)
+    else if (r.posts >= k.soft_min_posts && r.posts <= k.soft_max_posts && days >= k.soft_quiet_days &&
+             days <= k.soft_max_days)
       section = kSoft;
     else
       continue;
     listed.insert(r.person);
-    people.push_back({section, r.person, r.user_id, cx.label(r.person, r.name), r.last_ao, r.last_ao_name, r.last_post, r.posts, days,
-                      r.led_ever, per_month, std::move(r.besties)});
+    people.push_back({section, r.person, r.user_id, cx.label(r.person, r.name), r.last_ao, r.last_ao_name, r.last_post,
+                      r.posts, days, r.led_ever, per_month, std::move(r.besties)});
   }
   // The regulars who have never led (posting now, or gone quiet and listed above already).
   for (auto& r : rq::kotter_candidates(cx.db, cx.region.slug, cx.period.last, cx.region.kotter_min_posts,
                                        cx.region.kotter_window_weeks, cx.region.kotter_quiet_weeks)) {
     if ((!r.user_id.empty() && cx.gone.count(r.user_id)) || r.led_ever > 0 || listed.count(r.person)) continue;
-    Person p{kNeverLed, r.person, r.user_id, cx.label(r.person, r.name), r.home_ao, cx.ao_names().count(r.home_ao) ? cx.ao_name(r.home_ao) : "",
-             r.last_post, r.window_posts + r.quiet_posts, static_cast<int>((as_of - calendar::parse_day(r.last_post)).count()), 0,
-             0, {}};
+    Person p{kNeverLed,
+             r.person,
+             r.user_id,
+             cx.label(r.person, r.name),
+             r.home_ao,
+             cx.ao_names().count(r.home_ao) ? cx.ao_name(r.home_ao) : "",
+             r.last_post,
+             r.window_posts + r.quiet_posts,
+             static_cast<int>((as_of - calendar::parse_day(r.last_post)).count()),
+             0,
+             0,
+             {}};
     people.push_back(std::move(p));
   }
   std::vector<std::pair<std::string, std::string>> site_qs = rq::site_qs(cx.db, cx.region.slug);
   if (!cx.region.kotter_channel && site_qs.empty()) {
     cx.note("kotter: no site Qs (paxstats region site-q " + cx.region.slug +
-                          " CHANNEL USER) and no kotter_channel: nobody to send it to");
+            " CHANNEL USER) and no kotter_channel: nobody to send it to");
     return;
   }
   if (people.empty()) {
@@ -100,13 +112,14 @@ void plan(Context& cx) {
   }
   const std::vector<std::string> order = {kNewDrop, kVeteran, kSeasonal, kSoft, kNeverLed};
   std::stable_sort(people.begin(), people.end(), [&](const Person& a, const Person& b) {
-    const auto ia = std::find(order.begin(), order.end(), a.section), ib = std::find(order.begin(), order.end(), b.section);
+    const auto ia = std::find(order.begin(), order.end(), a.section),
+               ib = std::find(order.begin(), order.end(), b.section);
     return std::tie(ia, b.posts, a.name) < std::tie(ib, a.posts, b.name);
   });
   auto send = [&](const std::string& report, const std::string& recipient, bool to_user, const std::string& where,
                   const std::vector<const Person*>& list) {
     auto c = cx.chart(render::Kind::table, "Kotter — " + where,
-                   "As of " + date::format("%b %d, %Y", as_of) + ": PAX who have drifted, by PAX Vault's classes");
+                      "As of " + date::format("%b %d, %Y", as_of) + ": PAX who have drifted, by PAX Vault's classes");
     c.columns = {"Posts", "Per month", "Days quiet"};
     c.text_columns = {"Last seen", "Besties"};
     kainjow::mustache::data sections{kainjow::mustache::data::type::list};
@@ -137,9 +150,10 @@ void plan(Context& cx) {
         close_section();
         current = p->section;
         const int n = titles[current];
-        c.rows.emplace_back(current + " · " + std::to_string(n) +
-                                (n > kChartRows ? ", the " + std::to_string(kChartRows) + " with most posts shown" : ""),
-                            std::vector<double>{});  // a section heading
+        c.rows.emplace_back(
+            current + " · " + std::to_string(n) +
+                (n > kChartRows ? ", the " + std::to_string(kChartRows) + " with most posts shown" : ""),
+            std::vector<double>{});  // a section heading
         c.row_texts.emplace_back();
       }
       const std::string seen = (p->last_ao_name.empty() ? "" : p->last_ao_name + ", ") +
@@ -173,8 +187,8 @@ void plan(Context& cx) {
     d.set("where", where);
     d.set("as_of", date::format("%b %d, %Y", as_of));
     d.set("sections", sections);
-    cx.deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where, cx.fill("kotter", d),
-            std::move(c));
+    cx.deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where,
+               cx.fill("kotter", d), std::move(c));
   };
   if (cx.region.kotter_channel) {
     std::vector<const Person*> all;

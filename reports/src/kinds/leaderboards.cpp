@@ -32,12 +32,12 @@ void plan(Context& cx) {
     d.set("count", std::to_string(month_chart.categories.size()));
     d.set("top_posters", top_posters(month_chart.categories.size()));
     cx.deliver("leaderboards.month", *channel, false, "leaderboard-month.png", "Leaderboard — " + cx.month_name(),
-            cx.fill("leaderboard_month", d), std::move(month_chart));
+               cx.fill("leaderboard_month", d), std::move(month_chart));
     auto ytd_chart = board(cx.ytd, "Leaderboard — " + cx.year() + " to date");
     d.set("count", std::to_string(ytd_chart.categories.size()));
     d.set("top_posters", top_posters(ytd_chart.categories.size()));
     cx.deliver("leaderboards.ytd", *channel, false, "leaderboard-ytd.png", "Leaderboard — " + cx.year(),
-            cx.fill("leaderboard_ytd", d), std::move(ytd_chart));
+               cx.fill("leaderboard_ytd", d), std::move(ytd_chart));
   }
   std::map<std::string, std::vector<rq::PersonTotal>> by_ao;
   for (auto& r : rq::leaderboards_by_ao(cx.db, cx.region.slug, cx.period)) by_ao[r.ao_id].push_back(std::move(r.total));
@@ -54,8 +54,8 @@ void plan(Context& cx) {
     d.set("ao", name);
     d.set("count", std::to_string(rows.size()));
     d.set("top_posters", top_posters(rows.size()));
-    cx.deliver("leaderboards.ao", ao, false, "leaderboard-" + file_safe(ao) + ".png", "Leaderboard — " + cx.month_name(),
-            cx.fill("leaderboard_ao", d), std::move(c));
+    cx.deliver("leaderboards.ao", ao, false, "leaderboard-" + file_safe(ao) + ".png",
+               "Leaderboard — " + cx.month_name(), cx.fill("leaderboard_ao", d), std::move(c));
   }
 }
 

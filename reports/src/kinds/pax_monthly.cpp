@@ -56,7 +56,7 @@ void plan(Context& cx) {
     d.set("total", std::to_string(total));
     if (streak > 1) d.set("streak", std::to_string(streak));
     cx.deliver("pax_monthly", rows.front().user_id, true, "pax_monthly-" + file_safe(rows.front().user_id) + ".png",
-            "Your posts in " + cx.year(), cx.fill("pax_monthly", d), std::move(c));
+               "Your posts in " + cx.year(), cx.fill("pax_monthly", d), std::move(c));
   }
 }
 

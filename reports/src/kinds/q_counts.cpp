@@ -30,7 +30,7 @@ void plan(Context& cx) {
     auto d = cx.base();
     d.set("ao", cx.ao_name(ao));
     cx.deliver("q_counts.ao", ao, false, "q_counts-" + file_safe(ao) + ".png", "Qs — " + cx.month_name(),
-            cx.fill("q_counts_ao", d), std::move(c));
+               cx.fill("q_counts_ao", d), std::move(c));
   }
   auto channel = cx.firstf("q_counts");
   if (!channel || all.empty()) return;
@@ -40,10 +40,12 @@ void plan(Context& cx) {
     totals[q.person].second += q.qs + q.coqs;
   }
   std::vector<std::pair<std::string, std::pair<std::string, int>>> order(totals.begin(), totals.end());
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
   const size_t everyone = order.size();
   if (order.size() > 30) order.resize(30);
-  auto c = cx.chart(render::Kind::horizontal_bar, "Qs across all AOs — " + cx.month_name(), "Q and Co-Q credits, by AO");
+  auto c =
+      cx.chart(render::Kind::horizontal_bar, "Qs across all AOs — " + cx.month_name(), "Q and Co-Q credits, by AO");
   c.cut_of = static_cast<int>(everyone);
   std::map<std::string, size_t> row;
   for (size_t i = 0; i < order.size(); ++i) {
@@ -61,7 +63,7 @@ void plan(Context& cx) {
   }
   for (auto& [k, s] : series) c.series.push_back(s);
   cx.deliver("q_counts.region", *channel, false, "q_counts-region.png", "Qs — " + cx.month_name(),
-          cx.fill("q_counts_region", cx.base()), std::move(c));
+             cx.fill("q_counts_region", cx.base()), std::move(c));
 }
 
 }  // namespace paxstats::reports::kinds::q_counts

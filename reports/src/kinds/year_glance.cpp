@@ -20,7 +20,8 @@ void plan(Context& cx) {
   const std::string first = shift_month(cx.month, -23);
   const auto months = months_between(first, cx.month);  // 24: the year before, then this one
   std::map<std::string, rq::RegionMonth> by_month;
-  for (const auto& r : rq::region_months(cx.db, cx.region.slug, {rq::month(first).first, cx.period.last})) by_month[r.month] = r;
+  for (const auto& r : rq::region_months(cx.db, cx.region.slug, {rq::month(first).first, cx.period.last}))
+    by_month[r.month] = r;
   // Before the region's first beatdown there is no data (not zeros).
   std::string start;
   for (const auto& [ao, m] : rq::ao_first_months(cx.db, cx.region.slug)) start = start.empty() ? m : std::min(start, m);
@@ -32,15 +33,17 @@ void plan(Context& cx) {
   auto short_name = [](const std::string& m) { return abbr(m) + " " + m.substr(0, 4); };  // "Oct 2025"
   auto span = [&](const std::vector<std::string>& m) { return short_name(m.front()) + " – " + short_name(m.back()); };
   const std::string now_label = span(now), before_label = span(before);
-  auto c = cx.chart(render::Kind::line, cx.region.name + ": the year at a glance", "The last 12 months against the 12 before");
+  auto c = cx.chart(render::Kind::line, cx.region.name + ": the year at a glance",
+                    "The last 12 months against the 12 before");
   for (const auto& m : now) c.categories.push_back(abbr(m));
   struct Measure {
     const char* title;
     int rq::RegionMonth::*field;
   };
   auto d = cx.base();
-  for (const Measure& m : {Measure{"Posts", &rq::RegionMonth::posts}, Measure{"Unique PAX", &rq::RegionMonth::unique_pax},
-                           Measure{"FNGs", &rq::RegionMonth::fngs}}) {
+  for (const Measure& m :
+       {Measure{"Posts", &rq::RegionMonth::posts}, Measure{"Unique PAX", &rq::RegionMonth::unique_pax},
+        Measure{"FNGs", &rq::RegionMonth::fngs}}) {
     render::Series a{"now", now_label, {}, false, "#0072B2"}, b{"before", before_label, {}, true, "#868C94"};
     double sum_now = 0, sum_before = 0;
     for (size_t i = 0; i < 12; ++i) {
@@ -50,7 +53,9 @@ void plan(Context& cx) {
       if (std::isfinite(b.values.back())) sum_before += b.values.back();
     }
     c.panels.push_back({m.title, {a, b}});
-    const std::string key = m.field == &rq::RegionMonth::posts ? "posts" : m.field == &rq::RegionMonth::fngs ? "fngs" : "pax";
+    const std::string key = m.field == &rq::RegionMonth::posts  ? "posts"
+                            : m.field == &rq::RegionMonth::fngs ? "fngs"
+                                                                : "pax";
     if (key == "pax") {  // unique PAX do not add up over months: this month against a year ago
       d.set("pax_now", std::to_string(static_cast<long>(a.values.back())));
       d.set("pax_before", std::isfinite(b.values.back()) ? std::to_string(static_cast<long>(b.values.back())) : "–");
@@ -63,7 +68,7 @@ void plan(Context& cx) {
   d.set("range", now_label);
   d.set("range_before", before_label);
   cx.deliver("year_glance", *channel, false, "year_glance.png", cx.region.name + " — the year at a glance",
-          cx.fill("year_glance", d), std::move(c));
+             cx.fill("year_glance", d), std::move(c));
 }
 
 }  // namespace paxstats::reports::kinds::year_glance

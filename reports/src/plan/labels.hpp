@@ -54,7 +54,9 @@ class Labels {
     return out;
   }
   static std::string real_name(const db::report::PersonName& p) { return p.real_name; }
-  static std::string id_end(const db::report::PersonName& p) { return p.user_id.substr(p.user_id.size() > 4 ? p.user_id.size() - 4 : 0); }
+  static std::string id_end(const db::report::PersonName& p) {
+    return p.user_id.substr(p.user_id.size() > 4 ? p.user_id.size() - 4 : 0);
+  }
   static std::string tag(const db::report::PersonName& p, std::string (*suffix)(const db::report::PersonName&)) {
     if (p.user_id.empty()) return "typed";
     const std::string t = suffix(p);

@@ -56,9 +56,9 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
     if (seen[m.key].insert(person).second) earned[m.key].emplace_back(user_id, cx.label(person, name));
   };
   // Posts this year, and at each AO: crossed in this month.
-  std::map<std::string, std::pair<int, int>> year;                          // person → (before, after)
+  std::map<std::string, std::pair<int, int>> year;                           // person → (before, after)
   std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
-  std::map<std::string, std::pair<std::string, std::string>> who;           // person → (user id, name)
+  std::map<std::string, std::pair<std::string, std::string>> who;            // person → (user id, name)
   for (const auto& r : cx.year_posts()) {
     for (auto* counts : {&year[r.person], &at_ao[{r.person, r.ao_id}]}) {
       if (r.month != cx.month) counts->first += r.posts;
@@ -78,12 +78,14 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
         break;
       case MilestoneRule::year_posts_at_ao:
         for (const auto& [key, counts] : at_ao)
-          if (counts.second >= m.at && counts.first < m.at) earn(m, key.first, who[key.first].first, who[key.first].second);
+          if (counts.second >= m.at && counts.first < m.at)
+            earn(m, key.first, who[key.first].first, who[key.first].second);
         break;
       case MilestoneRule::month_led:
       case MilestoneRule::month_led_aos:
         for (const auto& st : month_stats)
-          if ((m.rule == MilestoneRule::month_led ? st.led : st.led_aos) >= m.at) earn(m, st.person, st.user_id, st.name);
+          if ((m.rule == MilestoneRule::month_led ? st.led : st.led_aos) >= m.at)
+            earn(m, st.person, st.user_id, st.name);
         break;
       case MilestoneRule::week_posts:
         for (const auto& w : weeks)
@@ -117,8 +119,8 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
       if (cards > 1) d.set("part", std::to_string(k + 1) + " of " + std::to_string(cards));
       const std::string suffix = cards > 1 ? "." + std::to_string(k + 1) : "";
       cx.deliver("awards.milestone." + std::string(m.key) + suffix, channel, false,
-              "award-" + std::string(m.key) + (cards > 1 ? "-" + std::to_string(k + 1) : "") + ".png",
-              std::string(m.name) + " — " + cx.month_name(), cx.fill("awards_milestone", d), std::move(c));
+                 "award-" + std::string(m.key) + (cards > 1 ? "-" + std::to_string(k + 1) : "") + ".png",
+                 std::string(m.name) + " — " + cx.month_name(), cx.fill("awards_milestone", d), std::move(c));
     }
   }
 }

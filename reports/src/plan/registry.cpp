@@ -1,7 +1,9 @@
 #include "registry.hpp"
 
-#define PAXSTATS_REPORT_KIND(name) \
-  namespace paxstats::reports::kinds::name { void plan(detail::Context& cx); }
+#define PAXSTATS_REPORT_KIND(name)           \
+  namespace paxstats::reports::kinds::name { \
+  void plan(detail::Context& cx);            \
+  }
 #include "kinds/kinds.def"
 #undef PAXSTATS_REPORT_KIND
 

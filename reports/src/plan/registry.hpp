@@ -8,8 +8,8 @@
 namespace paxstats::reports::detail {
 
 struct ReportKind {
-  std::string_view name;          // "pax_monthly"; its flag is send_<name>
-  void (*plan)(Context& cx);      // adds the kind's deliveries (and notes) to the run
+  std::string_view name;      // "pax_monthly"; its flag is send_<name>
+  void (*plan)(Context& cx);  // adds the kind's deliveries (and notes) to the run
 };
 
 // Every kind, in planning order.

@@ -17,7 +17,6 @@ FakeSlack::FakeSlack(Options options) : options_(std::move(options)), impl_(std:
 
 FakeSlack::~FakeSlack() { stop(); }
 
-
 json FakeSlack::Impl::dispatch(const std::string& method, const Params& p) {
   using Method = json (Impl::*)(const std::string&, const Params&);
   static const std::map<std::string, Method> methods = {
@@ -64,8 +63,10 @@ void FakeSlack::start() {
     }
     std::string token;
     const std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("Bearer ", 0) == 0) token = auth.substr(7);
-    else if (p.count("token")) token = p["token"];
+    if (auth.rfind("Bearer ", 0) == 0)
+      token = auth.substr(7);
+    else if (p.count("token"))
+      token = p["token"];
 
     const bool app_method = method == "apps.connections.open";  // app-level token, in the header only
     if (app_method && auth.rfind("Bearer ", 0) != 0) token.clear();
@@ -78,29 +79,36 @@ void FakeSlack::start() {
       fault = impl_->next_fault(method, p);
       std::optional<int> retry;
       if (fault && fault->kind == Fault::rate_limit) retry = fault->retry_after;
-      if (token.empty()) answer = fail(app_method ? "missing_args" : "not_authed");
-      else if (token != expected) answer = fail("invalid_auth");
-      else if (impl_->revoked) answer = fail("token_revoked");
-      else if (fault && fault->kind == Fault::http_500) rec.http_status = 500;
-      else if (fault && fault->kind == Fault::drop_before) rec.error = "dropped before acting";
+      if (token.empty())
+        answer = fail(app_method ? "missing_args" : "not_authed");
+      else if (token != expected)
+        answer = fail("invalid_auth");
+      else if (impl_->revoked)
+        answer = fail("token_revoked");
+      else if (fault && fault->kind == Fault::http_500)
+        rec.http_status = 500;
+      else if (fault && fault->kind == Fault::drop_before)
+        rec.error = "dropped before acting";
       else if (fault && fault->kind == Fault::slack_error) {
         answer = fail(fault->error);
         if (fault->error == "missing_scope") {  // Slack names the scope it wanted and those the token has
           answer["needed"] = fault->needed;
           answer["provided"] = options_.scopes;
         }
-      }
-      else {
+      } else {
         if (!retry && options_.enforce_budgets) {
           int budget = impl_->budgets.count(method) ? impl_->budgets[method] : default_budget(method);
-          if (options_.nonmarketplace_history && (method == "conversations.history" || method == "conversations.replies"))
+          if (options_.nonmarketplace_history &&
+              (method == "conversations.history" || method == "conversations.replies"))
             budget = impl_->budgets.count(method) ? impl_->budgets[method] : 1;
           std::string key = method;
           if (method == "chat.postMessage") key += "|" + p["channel"];
           retry = impl_->take(key, budget);
         }
-        if (retry) rec.http_status = 429;
-        else answer = impl_->dispatch(method, p);
+        if (retry)
+          rec.http_status = 429;
+        else
+          answer = impl_->dispatch(method, p);
       }
       if (rec.http_status == 429) {
         res.set_header("Retry-After", std::to_string(*retry));
@@ -135,9 +143,12 @@ void FakeSlack::start() {
     std::string bytes = req.body;
     if (req.is_multipart_form_data() && !req.files.empty()) bytes = req.files.begin()->second.content;
     auto fault = impl_->next_fault("upload", {});
-    if (fault && fault->kind == Fault::http_500) rec.http_status = 500;  // bytes not stored
-    else if (it == impl_->files.end() || it->second.completed) rec.http_status = 404;
-    else if (bytes.size() != it->second.length) rec.http_status = 400;  // must match the announced length
+    if (fault && fault->kind == Fault::http_500)
+      rec.http_status = 500;  // bytes not stored
+    else if (it == impl_->files.end() || it->second.completed)
+      rec.http_status = 404;
+    else if (bytes.size() != it->second.length)
+      rec.http_status = 400;  // must match the announced length
     else {
       it->second.bytes = bytes;
       it->second.uploaded = true;
@@ -147,8 +158,10 @@ void FakeSlack::start() {
     res.set_content(rec.http_status == 200 ? "OK - " + std::to_string(bytes.size()) : "upload refused", "text/plain");
   });
 
-  if (options_.port > 0) impl_->port = s.bind_to_port(options_.host, options_.port) ? options_.port : -1;
-  else impl_->port = s.bind_to_any_port(options_.host);
+  if (options_.port > 0)
+    impl_->port = s.bind_to_port(options_.host, options_.port) ? options_.port : -1;
+  else
+    impl_->port = s.bind_to_any_port(options_.host);
   if (impl_->port <= 0)
     throw std::runtime_error("fake Slack could not listen on " + options_.host +
                              (options_.port > 0 ? ":" + std::to_string(options_.port) + " (in use?)" : ""));
@@ -164,7 +177,9 @@ void FakeSlack::stop() {
 }
 
 int FakeSlack::port() const { return impl_->port; }
-std::string FakeSlack::base_url() const { return "http://" + options_.host + ":" + std::to_string(impl_->port) + "/api/"; }
+std::string FakeSlack::base_url() const {
+  return "http://" + options_.host + ":" + std::to_string(impl_->port) + "/api/";
+}
 
 void FakeSlack::add_user(User user) {
   std::lock_guard lock(impl_->mu);
@@ -186,8 +201,10 @@ void FakeSlack::add_message(const std::string& channel_id, json message) {
 void FakeSlack::set_member(const std::string& channel_id, const std::string& user_id, bool member) {
   std::lock_guard lock(impl_->mu);
   auto& m = impl_->channels.at(channel_id).members;
-  if (member) m.insert(user_id);
-  else m.erase(user_id);
+  if (member)
+    m.insert(user_id);
+  else
+    m.erase(user_id);
 }
 
 void FakeSlack::set_archived(const std::string& channel_id, bool archived) {
@@ -253,7 +270,8 @@ std::vector<FakeSlack::Request> FakeSlack::requests() const {
 
 int FakeSlack::calls(const std::string& method) const {
   std::lock_guard lock(impl_->mu);
-  return static_cast<int>(std::count_if(impl_->log.begin(), impl_->log.end(), [&](const Request& r) { return r.method == method; }));
+  return static_cast<int>(
+      std::count_if(impl_->log.begin(), impl_->log.end(), [&](const Request& r) { return r.method == method; }));
 }
 
 std::vector<FakeSlack::File> FakeSlack::files() const {

@@ -8,7 +8,10 @@ json FakeSlack::Impl::chat_postMessage([[maybe_unused]] const std::string& metho
   Channel* c = postable(param(p, "channel"), error);
   if (!c) return fail(error);
   if (param(p, "text").empty() && param(p, "blocks").empty()) return fail("no_text");
-  json m = {{"type", "message"}, {"user", options.bot_user_id}, {"bot_id", options.bot_id}, {"text", param(p, "text")},
+  json m = {{"type", "message"},
+            {"user", options.bot_user_id},
+            {"bot_id", options.bot_id},
+            {"text", param(p, "text")},
             {"ts", next_ts()}};
   if (!param(p, "blocks").empty()) m["blocks"] = json::parse(param(p, "blocks"), nullptr, false);
   if (!param(p, "thread_ts").empty()) m["thread_ts"] = param(p, "thread_ts");

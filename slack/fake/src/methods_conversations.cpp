@@ -5,7 +5,8 @@ namespace paxstats::slack::fake {
 
 json FakeSlack::Impl::conversations_list([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
   int limit = page_limit(p, 100, 999);
-  if (p.count("limit") && param(p, "limit") != "" && std::atoi(param(p, "limit").c_str()) >= 1000) return fail("invalid_limit");
+  if (p.count("limit") && param(p, "limit") != "" && std::atoi(param(p, "limit").c_str()) >= 1000)
+    return fail("invalid_limit");
   std::string types = param(p, "types");
   if (types.empty()) types = "public_channel";
   const bool exclude_archived = truthy(param(p, "exclude_archived"));
@@ -28,7 +29,8 @@ json FakeSlack::Impl::conversations_info([[maybe_unused]] const std::string& met
   return ok({{"channel", channel_json(it->second)}});
 }
 
-json FakeSlack::Impl::conversations_history([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+json FakeSlack::Impl::conversations_history([[maybe_unused]] const std::string& method,
+                                            [[maybe_unused]] const Params& p) {
   auto it = channels.find(param(p, "channel"));
   if (it == channels.end()) return fail("channel_not_found");
   if (!it->second.is_im && !it->second.members.count(options.bot_user_id)) return fail("not_in_channel");

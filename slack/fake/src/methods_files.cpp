@@ -3,7 +3,8 @@
 
 namespace paxstats::slack::fake {
 
-json FakeSlack::Impl::files_getUploadURLExternal([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+json FakeSlack::Impl::files_getUploadURLExternal([[maybe_unused]] const std::string& method,
+                                                 [[maybe_unused]] const Params& p) {
   const std::string filename = param(p, "filename"), length = param(p, "length");
   if (filename.empty() || length.empty()) return fail("invalid_arguments");
   long long n = 0;
@@ -25,7 +26,8 @@ json FakeSlack::Impl::files_getUploadURLExternal([[maybe_unused]] const std::str
              {"file_id", f.id}});
 }
 
-json FakeSlack::Impl::files_completeUploadExternal([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+json FakeSlack::Impl::files_completeUploadExternal([[maybe_unused]] const std::string& method,
+                                                   [[maybe_unused]] const Params& p) {
   json list = json::parse(param(p, "files"), nullptr, false);
   if (!list.is_array() || list.empty()) return fail("invalid_arguments");
   for (const auto& entry : list) {
@@ -57,8 +59,12 @@ json FakeSlack::Impl::files_completeUploadExternal([[maybe_unused]] const std::s
     shared.push_back(json{{"id", f.id}, {"name", f.filename}, {"title", f.title}});
   }
   if (c) {
-    json m = {{"type", "message"}, {"subtype", "file_share"}, {"user", options.bot_user_id},
-              {"text", param(p, "initial_comment")}, {"files", shared}, {"ts", next_ts()}};
+    json m = {{"type", "message"},
+              {"subtype", "file_share"},
+              {"user", options.bot_user_id},
+              {"text", param(p, "initial_comment")},
+              {"files", shared},
+              {"ts", next_ts()}};
     if (!param(p, "thread_ts").empty()) m["thread_ts"] = param(p, "thread_ts");
     for (const auto& entry : list) files.at(entry["id"].get<std::string>()).share_ts = m["ts"];
     store_message(c->id, m);

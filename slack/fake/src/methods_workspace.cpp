@@ -3,7 +3,8 @@
 
 namespace paxstats::slack::fake {
 
-json FakeSlack::Impl::apps_connections_open([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+json FakeSlack::Impl::apps_connections_open([[maybe_unused]] const std::string& method,
+                                            [[maybe_unused]] const Params& p) {
   if (options.socket_mode_url.empty()) return fail("not_allowed_token_type");
   return ok({{"url", options.socket_mode_url}});
 }

@@ -19,11 +19,20 @@ using Clock = std::chrono::steady_clock;
 // Slack's published tiers (requests per minute), held here independently of the client's table.
 inline int default_budget(const std::string& method) {
   static const std::unordered_map<std::string, int> budget = {
-      {"users.list", 20},          {"conversations.list", 20},   {"files.upload", 20},
-      {"conversations.history", 50}, {"conversations.replies", 50}, {"conversations.info", 50},
-      {"conversations.join", 50},  {"conversations.open", 50},   {"auth.test", 100},
-      {"chat.postEphemeral", 100}, {"chat.getPermalink", 100},   {"files.info", 100},
-      {"files.getUploadURLExternal", 100}, {"files.completeUploadExternal", 100},
+      {"users.list", 20},
+      {"conversations.list", 20},
+      {"files.upload", 20},
+      {"conversations.history", 50},
+      {"conversations.replies", 50},
+      {"conversations.info", 50},
+      {"conversations.join", 50},
+      {"conversations.open", 50},
+      {"auth.test", 100},
+      {"chat.postEphemeral", 100},
+      {"chat.getPermalink", 100},
+      {"files.info", 100},
+      {"files.getUploadURLExternal", 100},
+      {"files.completeUploadExternal", 100},
       {"chat.postMessage", 60},  // per channel: about one a second
   };
   auto it = budget.find(method);
@@ -65,7 +74,9 @@ inline std::string unbase64(const std::string& in) {
   return out;
 }
 
-inline std::string cursor_for(const std::string& method, size_t offset) { return base64(method + ":" + std::to_string(offset)); }
+inline std::string cursor_for(const std::string& method, size_t offset) {
+  return base64(method + ":" + std::to_string(offset));
+}
 
 // The offset a cursor stands for; nullopt when it is not one of ours.
 inline std::optional<size_t> offset_of(const std::string& method, const std::string& cursor) {
@@ -101,12 +112,12 @@ struct FakeSlack::Impl {
   int port = 0;
 
   mutable std::mutex mu;
-  std::map<std::string, User> users;            // by id, in id order
+  std::map<std::string, User> users;  // by id, in id order
   std::vector<std::string> user_order;
   std::map<std::string, Channel> channels;
   std::vector<std::string> channel_order;
   std::map<std::string, std::vector<json>> messages;  // by channel, sorted by ts
-  std::map<std::string, std::string> dms;       // user id → D id
+  std::map<std::string, std::string> dms;             // user id → D id
   std::map<std::string, File> files;
   std::vector<std::string> file_order;
   std::vector<Request> log;
@@ -140,11 +151,14 @@ struct FakeSlack::Impl {
     auto now = Clock::now();
     Bucket& b = buckets[key];
     const double per_ms = static_cast<double>(budget) / static_cast<double>(options.window.count());
-    if (b.tokens < 0) b.tokens = budget;
+    if (b.tokens < 0)
+      b.tokens = budget;
     else
-      b.tokens = std::min<double>(budget, b.tokens + per_ms * static_cast<double>(
-                                                          std::chrono::duration_cast<std::chrono::microseconds>(now - b.at).count()) /
-                                                          1000.0);
+      b.tokens = std::min<double>(
+          budget,
+          b.tokens +
+              per_ms * static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(now - b.at).count()) /
+                  1000.0);
     b.at = now;
     if (b.tokens >= 1.0) {
       b.tokens -= 1.0;

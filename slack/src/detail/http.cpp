@@ -43,10 +43,8 @@ bool never_sent(CURLcode code) {
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-      return true;
-    default:
-      return false;
+    case CURLE_PEER_FAILED_VERIFICATION: return true;
+    default: return false;
   }
 }
 
@@ -114,8 +112,10 @@ std::string form_escape(const std::string& s) {
   std::string out;
   out.reserve(s.size() * 3 / 2);
   for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else if (c == ' ') out += '+';
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else if (c == ' ')
+      out += '+';
     else {
       out += '%';
       out += hex[c >> 4];

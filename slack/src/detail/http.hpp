@@ -25,7 +25,7 @@ struct HttpRequest {
 struct HttpResponse {
   bool transport_ok = false;  // an HTTP response arrived
   std::string transport_error;
-  bool maybe_sent = true;     // for transport errors: false only when nothing was sent
+  bool maybe_sent = true;  // for transport errors: false only when nothing was sent
   long status = 0;
   std::string body;
   std::map<std::string, std::string> headers;  // names lower-cased

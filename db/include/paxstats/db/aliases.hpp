@@ -24,12 +24,12 @@ std::string to_string(AliasRule rule);
 std::string name_key(std::string_view name);
 
 struct Alias {
-  std::string typed;       // as first typed
-  std::string user_id;     // "" when removed or ambiguous
-  std::string user_name;   // the user's name as charts show it
+  std::string typed;      // as first typed
+  std::string user_id;    // "" when removed or ambiguous
+  std::string user_name;  // the user's name as charts show it
   AliasRule rule = AliasRule::user_name;
   std::vector<std::string> candidates;  // ambiguous: the users it could be
-  int posts = 0;           // attendance rows with this typed name
+  int posts = 0;                        // attendance rows with this typed name
 };
 
 struct AliasRefresh {

@@ -48,7 +48,7 @@ struct ClusterStatus {
   bool running = false;      // the server answers on its socket
   std::optional<long> pid;   // postmaster pid when running
   std::filesystem::path cluster_dir, data_dir, socket_dir, log_file;
-  std::string url;           // libpq URI of the paxstats database
+  std::string url;  // libpq URI of the paxstats database
 };
 
 class EmbeddedPostgres {

@@ -24,8 +24,7 @@ MigrationSet region_migrations();   // one region's schema (unqualified SQL, run
 // migrations before it stay applied.
 class MigrationError : public UserError {
  public:
-  MigrationError(std::string file, int statement_number, int line, std::string statement,
-                 std::string server_message);
+  MigrationError(std::string file, int statement_number, int line, std::string statement, std::string server_message);
   const std::string& file() const { return file_; }
   int statement_number() const { return statement_number_; }  // 1-based
   int line() const { return line_; }                          // 1-based line in the file
@@ -39,8 +38,7 @@ class MigrationError : public UserError {
 // transaction under an advisory lock, so concurrent runs apply each migration once.
 // Returns the names of the files applied, in order (empty when up to date).
 // Throws MigrationError when a statement fails, or UserError when an applied file was changed.
-std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set,
-                                          std::string_view schema);
+std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set, std::string_view schema);
 
 // Everything `paxstats db migrate` does: the control schema, then every region's schema.
 // Returns one line per applied file ("control: 0001_control.sql", "stl: 0001_region.sql").

@@ -1,4 +1,5 @@
 #pragma once
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,9 +15,13 @@ namespace paxstats::db::outbox {
 // stored; the share may be under way) → sent; or skipped (recipient gone), failed, or in_doubt
 // (the share's outcome is unknown and could not be checked: a person decides).
 enum class Status { planned, uploading, uploaded, sent, skipped, failed, in_doubt };
-std::string_view to_string(Status s);
-// The status as stored; throws std::invalid_argument for text no status has.
-Status parse_status(std::string_view s);
+NLOHMANN_JSON_SERIALIZE_ENUM(Status, {{Status::planned, "planned"},
+                                      {Status::uploading, "uploading"},
+                                      {Status::uploaded, "uploaded"},
+                                      {Status::sent, "sent"},
+                                      {Status::skipped, "skipped"},
+                                      {Status::failed, "failed"},
+                                      {Status::in_doubt, "in_doubt"}})
 
 struct Item {
   long id = 0;

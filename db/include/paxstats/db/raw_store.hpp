@@ -36,7 +36,7 @@ struct FileRecord {
 };
 
 struct MessageRecord {
-  std::string channel_id, ts;  // ts: Slack's id of the message, kept as text
+  std::string channel_id, ts;                                        // ts: Slack's id of the message, kept as text
   std::string thread_ts, user_id, bot_id, subtype, text, edited_ts;  // "" = none
   bool deleted = false;
   int reply_count = 0;
@@ -60,7 +60,7 @@ struct AttendeeRecord {
 struct BeatdownRecord {
   std::string channel_id, ts;  // the message that reported it
   std::optional<std::string> ao_channel_id, ao_name;
-  std::string bd_date;         // YYYY-MM-DD, local to the region
+  std::string bd_date;  // YYYY-MM-DD, local to the region
   std::optional<std::string> q_user_id, q_name;
   std::vector<std::string> coq_user_ids, coq_names;
   std::optional<int> pax_count;
@@ -78,9 +78,9 @@ struct MessageIssues {
 };
 
 struct MergeStats {
-  long staged = 0;     // rows handed over
-  long inserted = 0;   // new messages
-  long updated = 0;    // stored messages replaced by a newer version (an edit, more replies…)
+  long staged = 0;    // rows handed over
+  long inserted = 0;  // new messages
+  long updated = 0;   // stored messages replaced by a newer version (an edit, more replies…)
 };
 
 // Every write to one region's raw store and derived tables, in one transaction: nothing of it

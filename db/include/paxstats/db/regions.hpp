@@ -16,10 +16,10 @@ namespace paxstats::db {
 // a class, tried in this order. Region settings kotter_<field>.
 struct KotterClasses {
   int min_days = 14, max_days = 90;
-  int new_max_posts = 6, new_first_days = 90;                                  // new PAX drop
+  int new_max_posts = 6, new_first_days = 90;                                   // new PAX drop
   int veteran_min_posts = 100, veteran_per_month = 4, veteran_quiet_days = 21;  // veteran drift
   int seasonal_min_posts = 50, seasonal_per_month = 2, seasonal_recent_posts = 1, seasonal_quiet_days = 30,
-      seasonal_max_days = 120, seasonal_max_aos = 2;                            // seasonal
+      seasonal_max_days = 120, seasonal_max_aos = 2;                                      // seasonal
   int soft_min_posts = 7, soft_max_posts = 99, soft_quiet_days = 21, soft_max_days = 45;  // soft drift
 };
 
@@ -35,7 +35,7 @@ const std::vector<KotterSetting>& kotter_settings();
 struct Region {
   std::string slug;
   std::string name;
-  std::string tz;  // IANA time zone; beatdown dates and month boundaries are local to it
+  std::string tz;                             // IANA time zone; beatdown dates and month boundaries are local to it
   std::optional<std::string> team_id;         // Slack team id, to match events
   std::optional<std::string> firstf_channel;  // the region's 1st-F channel id
   std::optional<std::string> awards_channel;  // awards go here (1st-F when unset)
@@ -43,12 +43,12 @@ struct Region {
   std::optional<std::string> log_channel;     // admins' log: unreadable backblasts, run summaries
   std::string token_env = "SLACK_BOT_TOKEN";  // env var holding this region's bot token
   bool active = true;
-  std::map<std::string, bool> flags;          // send_* report flags and scrape_backblasts
-  std::optional<std::string> templates_dir;   // NAME.mustache files replacing built-in texts
-  std::string pax_monthly_audience = "month"; // personal charts for who posted in the month, or "year"
-  int kotter_min_posts = 4;     // Kotter: at least this many posts …
-  int kotter_window_weeks = 8;  // … in these weeks before the quiet weeks …
-  int kotter_quiet_weeks = 2;   // … and none in the last these weeks (the regulars who never led)
+  std::map<std::string, bool> flags;           // send_* report flags and scrape_backblasts
+  std::optional<std::string> templates_dir;    // NAME.mustache files replacing built-in texts
+  std::string pax_monthly_audience = "month";  // personal charts for who posted in the month, or "year"
+  int kotter_min_posts = 4;                    // Kotter: at least this many posts …
+  int kotter_window_weeks = 8;                 // … in these weeks before the quiet weeks …
+  int kotter_quiet_weeks = 2;                  // … and none in the last these weeks (the regulars who never led)
   KotterClasses kotter;
   int monthly_day = 2;                 // the scheduled monthly run: day of month (1–28) …
   std::string monthly_time = "09:00";  // … and local time HH:MM
@@ -91,8 +91,8 @@ Region get_region(Database& db, std::string_view slug);
 // Changes settings, all or none (one transaction; every value is validated first). Keys: name,
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
-// monthly_time, or a flag from region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for
-// tz; "" clears an optional setting. Throws UserError naming the bad key or value.
+// monthly_time, or a flag from region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA
+// names for tz; "" clears an optional setting. Throws UserError naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
 

@@ -38,9 +38,9 @@ class Snapshot {
 };
 
 struct PersonTotal {
-  std::string person;     // user id, or "name:…"
-  std::string user_id;    // "" for typed names
-  std::string name;       // display name, or the name as typed
+  std::string person;   // user id, or "name:…"
+  std::string user_id;  // "" for typed names
+  std::string name;     // display name, or the name as typed
   int posts = 0;
   int unique_aos = 0;
 };
@@ -55,7 +55,8 @@ struct AoPersonTotal {
 };
 
 // Every AO's leaderboard in one query: per AO, people by posts (most first), at most `limit` each.
-std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view region, const Period& period, int limit = 20);
+std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view region, const Period& period,
+                                              int limit = 20);
 
 struct MonthAoPosts {
   std::string month;  // YYYY-MM
@@ -64,7 +65,8 @@ struct MonthAoPosts {
 };
 
 // One person's posts by month and AO (the personal chart).
-std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person, const Period& period);
+std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, std::string_view person,
+                                       const Period& period);
 
 struct PersonMonthAo {
   std::string person, user_id, name, month, ao_id, ao_name;
@@ -94,9 +96,9 @@ std::vector<QCount> q_counts(Database& db, std::string_view region, const Period
 struct AoMonth {
   std::string ao_id, ao_name, month;
   int beatdowns = 0;
-  int posts = 0;       // people named
+  int posts = 0;  // people named
   int unique_pax = 0;
-  int headcount = 0;   // COUNT as the Qs wrote it (people named otherwise)
+  int headcount = 0;  // COUNT as the Qs wrote it (people named otherwise)
   int fngs = 0;
   double average_attendance() const { return beatdowns ? static_cast<double>(headcount) / beatdowns : 0; }
 };
@@ -128,16 +130,16 @@ struct PersonStats {
   std::string person, user_id, name;
   int posts = 0;
   int unique_aos = 0;
-  int led = 0;      // beatdowns led as Q or Co-Q
-  int led_aos = 0;  // distinct AOs led at
-  int fngs_led = 0; // FNGs at the beatdowns they led
+  int led = 0;       // beatdowns led as Q or Co-Q
+  int led_aos = 0;   // distinct AOs led at
+  int fngs_led = 0;  // FNGs at the beatdowns they led
 };
 std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& period);
 
 struct Streak {
   std::string person, user_id, name;
-  int weeks = 0;            // consecutive weeks (Monday–Sunday) with at least one post …
-  std::string last_week;    // … the last of them, by its Monday "YYYY-MM-DD"
+  int weeks = 0;          // consecutive weeks (Monday–Sunday) with at least one post …
+  std::string last_week;  // … the last of them, by its Monday "YYYY-MM-DD"
 };
 // Everyone's current weekly streak on `day` ("YYYY-MM-DD"): consecutive weeks with a post,
 // ending with the week of `day`, or the week before when `day`'s week has no post yet (a week
@@ -154,11 +156,11 @@ std::vector<WeekPosts> busy_weeks(Database& db, std::string_view region, const P
 
 struct KotterRow {
   std::string person, user_id, name;
-  int window_posts = 0;    // posts in the window weeks before the quiet weeks
-  int quiet_posts = 0;     // posts in the quiet weeks
-  int led_ever = 0;        // beatdowns ever led (Q or Co-Q) up to `day`
-  std::string last_post;   // "YYYY-MM-DD"
-  std::string home_ao;     // the AO of most posts in the window and quiet weeks (channel id)
+  int window_posts = 0;   // posts in the window weeks before the quiet weeks
+  int quiet_posts = 0;    // posts in the quiet weeks
+  int led_ever = 0;       // beatdowns ever led (Q or Co-Q) up to `day`
+  std::string last_post;  // "YYYY-MM-DD"
+  std::string home_ao;    // the AO of most posts in the window and quiet weeks (channel id)
 };
 // People with at least `min_posts` posts in the `window_weeks + quiet_weeks` weeks up to `day`
 // (inclusive), with the figures the Kotter report needs; the report picks who is missing.
@@ -173,10 +175,10 @@ struct Bestie {
 };
 struct DriftRow {
   std::string person, user_id, name;
-  int posts = 0;         // every post up to `day`
-  int recent_posts = 0;  // in the 90 days up to `day`
-  int aos = 0;           // distinct AOs ever
-  int led_ever = 0;      // beatdowns led, Q or Co-Q
+  int posts = 0;                      // every post up to `day`
+  int recent_posts = 0;               // in the 90 days up to `day`
+  int aos = 0;                        // distinct AOs ever
+  int led_ever = 0;                   // beatdowns led, Q or Co-Q
   std::string first_post, last_post;  // "YYYY-MM-DD"
   std::string last_ao, last_ao_name;  // where they were last seen
   std::vector<Bestie> besties;        // the 3 they attended most beatdowns with, most first

@@ -31,9 +31,11 @@ using paxstats::Role;
 enum class Source { text, blocks, metadata };
 // Where its date came from: a date field, a date in the title line, or the day it was posted.
 enum class DateSource { field, title, posted_at };
-NLOHMANN_JSON_SERIALIZE_ENUM(Source, {{Source::text, "text"}, {Source::blocks, "blocks"}, {Source::metadata, "metadata"}})
-NLOHMANN_JSON_SERIALIZE_ENUM(DateSource,
-                             {{DateSource::field, "field"}, {DateSource::title, "title"}, {DateSource::posted_at, "posted_at"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(Source,
+                             {{Source::text, "text"}, {Source::blocks, "blocks"}, {Source::metadata, "metadata"}})
+NLOHMANN_JSON_SERIALIZE_ENUM(DateSource, {{DateSource::field, "field"},
+                                          {DateSource::title, "title"},
+                                          {DateSource::posted_at, "posted_at"}})
 
 struct ChannelInfo {
   std::string id;
@@ -61,11 +63,11 @@ class ParseContext {
 
 // One message as the parser sees it.
 struct MessageView {
-  std::string_view text;                    // Slack's escaped mrkdwn text
-  const nlohmann::json* blocks = nullptr;   // message blocks, when present
-  const nlohmann::json* metadata = nullptr; // message metadata, when present
-  std::string_view channel_id;              // where it was posted
-  std::chrono::sys_seconds posted_at{};     // the message ts as time
+  std::string_view text;                     // Slack's escaped mrkdwn text
+  const nlohmann::json* blocks = nullptr;    // message blocks, when present
+  const nlohmann::json* metadata = nullptr;  // message metadata, when present
+  std::string_view channel_id;               // where it was posted
+  std::chrono::sys_seconds posted_at{};      // the message ts as time
 };
 
 struct Backblast {
@@ -75,15 +77,15 @@ struct Backblast {
   date::year_month_day date{};
   DateSource date_source = DateSource::posted_at;  // where the date came from
   std::optional<std::string> ao_channel_id;
-  std::optional<std::string> ao_name;      // the AO as written when it is not a channel mention
+  std::optional<std::string> ao_name;  // the AO as written when it is not a channel mention
   std::optional<Person> q;
   std::vector<Person> coqs;
-  std::vector<Person> pax;                 // everyone attending: Q and Co-Qs first, FNGs included, once each
+  std::vector<Person> pax;  // everyone attending: Q and Co-Qs first, FNGs included, once each
   int fng_count = 0;
-  std::vector<std::string> fng_names;      // FNGs typed by name
-  std::vector<std::string> fng_user_ids;   // FNGs mentioned
-  std::optional<int> count;                // COUNT as written
-  int derived_count = 0;                   // distinct attendees found
+  std::vector<std::string> fng_names;     // FNGs typed by name
+  std::vector<std::string> fng_user_ids;  // FNGs mentioned
+  std::optional<int> count;               // COUNT as written
+  int derived_count = 0;                  // distinct attendees found
   std::vector<ParseIssue> warnings, errors;
 
   int effective_count() const { return count ? *count : derived_count; }

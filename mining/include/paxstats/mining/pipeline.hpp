@@ -27,7 +27,7 @@ struct DeriveReport {
 };
 
 struct ImportOptions {
-  bool skip_bad_files = false;     // import the rest and list bad files instead of failing
+  bool skip_bad_files = false;       // import the rest and list bad files instead of failing
   std::ostream* progress = nullptr;  // progress lines (to a TTY: one line rewritten)
   bool progress_is_tty = false;
 };
@@ -49,11 +49,11 @@ ImportReport import_export(db::Database& db, std::string_view region, const std:
                            const ImportOptions& options = {});
 
 struct SyncOptions {
-  int lookback_days = 7;            // re-read this far back from the newest stored message (edits, late replies)
-  bool join_channels = true;        // join public AO channels the bot is not in
-  bool nonmarketplace = false;      // Slack's 2025 limits for non-Marketplace apps: 1 history call a minute, 15 a page
+  int lookback_days = 7;        // re-read this far back from the newest stored message (edits, late replies)
+  bool join_channels = true;    // join public AO channels the bot is not in
+  bool nonmarketplace = false;  // Slack's 2025 limits for non-Marketplace apps: 1 history call a minute, 15 a page
   std::ostream* progress = nullptr;
-  bool progress_is_tty = false;     // a terminal: one line redrawn in place; else plain lines
+  bool progress_is_tty = false;  // a terminal: one line redrawn in place; else plain lines
 };
 
 // A channel sync did not read, and why (said so the reader can act on it).
@@ -88,8 +88,8 @@ SyncReport sync(db::Database& db, std::string_view region, slack::Client& client
 struct EventIngest {
   std::string channel, ts, edited_ts;
   bool deleted = false;
-  bool is_backblast = false;  // it is (now) a beatdown
-  std::string poster;         // who wrote it: the user, or the Q when an app posted it
+  bool is_backblast = false;       // it is (now) a beatdown
+  std::string poster;              // who wrote it: the user, or the Q when an app posted it
   std::vector<ParseIssue> errors;  // the parse errors of this version
 };
 EventIngest ingest_message_event(db::Database& db, std::string_view region, const nlohmann::json& event);

@@ -24,8 +24,8 @@ struct Series {
   Series() = default;
   Series(std::string k, std::string l, std::vector<double> v, bool d = false, std::string c = {})
       : key(std::move(k)), label(std::move(l)), values(std::move(v)), dashed(d), color(std::move(c)) {}
-  std::string key;    // stable identity (an AO's channel id): picks the colour
-  std::string label;  // what the legend says
+  std::string key;             // stable identity (an AO's channel id): picks the colour
+  std::string label;           // what the legend says
   std::vector<double> values;  // one per category
   bool dashed = false;         // lines: dashed (last year against this year)
   std::string color;           // "#rrggbb" to fix the colour; empty: chosen by key (see color_keys)
@@ -48,9 +48,9 @@ struct Chart {
   // Line charts only: panels drawn one under the other, each with its own value axis (the year
   // at a glance). A line chart with more series than max_series becomes panels by itself.
   std::vector<Panel> panels;
-  bool integer_axis = true;   // counts: ticks on whole numbers only
-  bool show_total = true;     // stacked bars: the total above each bar, and "Total: N" in the corner
-  bool area = false;          // line charts: fill under the lines
+  bool integer_axis = true;  // counts: ticks on whole numbers only
+  bool show_total = true;    // stacked bars: the total above each bar, and "Total: N" in the corner
+  bool area = false;         // line charts: fill under the lines
   std::string empty_message = "No posts this month";
   // Past this many series, stacked and horizontal bars fold the smallest into one "Other"
   // series, and line charts become small multiples (render/README.md). 2–16.
@@ -72,7 +72,7 @@ struct Chart {
   // would share a colour. Keys not listed: by hash.
   std::vector<std::string> color_keys;
   Theme theme = Theme::light;
-  double scale = 2.0;  // HiDPI by default: the same layout with twice the pixels (1 for 1×)
+  double scale = 2.0;             // HiDPI by default: the same layout with twice the pixels (1 for 1×)
   int width = 640, height = 480;  // in points; tables end below their last row, panels grow
 };
 

@@ -21,8 +21,8 @@ std::string log_parse_message(db::Database& db, std::string_view region, std::st
                               std::string_view permalink);
 
 // The log line for a delivery run: what it sent, skipped (why) and could not send.
-std::string log_run_message(db::Database& db, std::string_view region, std::string_view what, const DeliverReport& report,
-                            const std::vector<std::string>& notes);
+std::string log_run_message(db::Database& db, std::string_view region, std::string_view what,
+                            const DeliverReport& report, const std::vector<std::string>& notes);
 
 // Posts `text` to the region's log channel, when it has one. Never throws: a log that cannot be
 // written is itself logged (the run it reports on has already happened). True when posted.

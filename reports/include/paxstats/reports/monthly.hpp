@@ -20,8 +20,8 @@ const std::vector<std::string>& report_names();
 
 // One chart to one recipient. The key (region, report, period, recipient) is unique in a run.
 struct PlannedDelivery {
-  std::string report;          // e.g. "pax_monthly", "q_counts"
-  std::string recipient;       // a channel id, or a user id (sent by DM)
+  std::string report;     // e.g. "pax_monthly", "q_counts"
+  std::string recipient;  // a channel id, or a user id (sent by DM)
   bool to_user = false;
   std::string file;            // file name of the chart, e.g. "pax_monthly-U0123.png"
   std::string title, comment;  // the file's title and the message posted with it
@@ -79,7 +79,8 @@ struct RenderedChart {
   std::string png, alt_txt;
   std::vector<std::string> layout_problems;  // with check_layout (render::layout_problems)
 };
-std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress = {}, bool check_layout = false);
+std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress = {},
+                                       bool check_layout = false);
 
 // Writes a plan into a folder instead of sending it: every chart as PNG (rendered on all cores),
 // deliveries.json ([{report, recipient, file, title, comment, alt_txt}]) and an index.html that

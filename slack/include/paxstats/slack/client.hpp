@@ -29,17 +29,17 @@ struct ClientOptions {
   std::string workspace = {};
   std::shared_ptr<RateLimiter> limiter = {};  // empty: a limiter of this client's own on the system clock
   std::chrono::milliseconds connect_timeout{10000};
-  std::chrono::milliseconds timeout{30000};         // whole request
-  std::chrono::milliseconds upload_timeout{120000}; // the bytes POST
-  int max_attempts = 6;                            // per call, retries included
-  std::chrono::milliseconds backoff_base{500};     // 5xx/transport retries on reads: base·2^n …
-  std::chrono::milliseconds backoff_cap{30000};    // … capped, with ±25% jitter
-  int history_limit = 200;  // page size for history/replies; 15 under Slack's 2025 non-Marketplace limits
+  std::chrono::milliseconds timeout{30000};          // whole request
+  std::chrono::milliseconds upload_timeout{120000};  // the bytes POST
+  int max_attempts = 6;                              // per call, retries included
+  std::chrono::milliseconds backoff_base{500};       // 5xx/transport retries on reads: base·2^n …
+  std::chrono::milliseconds backoff_cap{30000};      // … capped, with ±25% jitter
+  int history_limit = 200;     // page size for history/replies; 15 under Slack's 2025 non-Marketplace limits
   bool legacy_upload = false;  // allow files.upload (retired by Slack on 2025-11-12)
   // On not_in_channel for a public channel (C…), join it (conversations.join) and repeat the
   // call once. Nothing was created by the refused call, so repeating it cannot duplicate.
   bool auto_join = true;
-  uint64_t jitter_seed = 0;    // 0: random
+  uint64_t jitter_seed = 0;  // 0: random
 };
 
 // One file to share through Slack's external upload flow.
@@ -47,10 +47,10 @@ struct Upload {
   std::string filename = {};
   std::string bytes = {};
   std::string title = {};
-  std::string alt_txt = {};     // ≤ 1000 characters
-  std::string channel_id = {};  // channel or DM (see open_dm)
+  std::string alt_txt = {};          // ≤ 1000 characters
+  std::string channel_id = {};       // channel or DM (see open_dm)
   std::string initial_comment = {};  // the message shown with the file
-  std::string thread_ts = {};   // optional: share into a thread
+  std::string thread_ts = {};        // optional: share into a thread
 };
 
 // Progress of an upload, reported after each step so a caller can record it (the outbox does,
@@ -93,14 +93,14 @@ class Client {
                   const std::function<void(const json& page)>& on_page);
 
   // ---- Typed helpers. Each throws SlackError (with an explanation) unless Slack said ok.
-  json auth_test();                       // the body, plus "scopes" from the X-OAuth-Scopes header
+  json auth_test();  // the body, plus "scopes" from the X-OAuth-Scopes header
   std::vector<json> users_list();
   // types: "public_channel,private_channel,mpim,im"; archived channels included.
   std::vector<json> conversations_list(std::string_view types = "public_channel,private_channel");
   json conversations_info(std::string_view channel);
   // Messages newest first, page by page; oldest/latest are ts bounds (exclusive unless inclusive).
-  void conversations_history(std::string_view channel, std::string_view oldest, std::string_view latest,
-                             bool inclusive, const std::function<void(const json& page)>& on_page);
+  void conversations_history(std::string_view channel, std::string_view oldest, std::string_view latest, bool inclusive,
+                             const std::function<void(const json& page)>& on_page);
   void conversations_replies(std::string_view channel, std::string_view thread_ts,
                              const std::function<void(const json& page)>& on_page);
   json conversations_join(std::string_view channel);

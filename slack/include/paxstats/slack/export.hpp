@@ -55,10 +55,10 @@ struct ExportConversation {
 };
 
 struct ExportIndex {
-  std::vector<nlohmann::json> users;                // users.json (or org_users.json)
+  std::vector<nlohmann::json> users;  // users.json (or org_users.json)
   std::vector<ExportConversation> conversations;
-  std::vector<std::string> stray_folders;           // folders of day files no list names
-  std::vector<std::string> notes;                   // oddities worth telling (a conversation listed twice)
+  std::vector<std::string> stray_folders;  // folders of day files no list names
+  std::vector<std::string> notes;          // oddities worth telling (a conversation listed twice)
 };
 
 // Reads the export's lists and matches each conversation with its folder (named by channel

@@ -19,14 +19,20 @@ class JsonNesting {
   enum class Step { other, open, close };  // open: '{' or '[' outside strings; close: '}' or ']'
   Step feed(char c) {
     if (in_string_) {
-      if (escaped_) escaped_ = false;
-      else if (c == '\\') escaped_ = true;
-      else if (c == '"') in_string_ = false;
+      if (escaped_)
+        escaped_ = false;
+      else if (c == '\\')
+        escaped_ = true;
+      else if (c == '"')
+        in_string_ = false;
       return Step::other;
     }
-    if (c == '"') in_string_ = true;
-    else if (c == '{' || c == '[') return ++depth_, Step::open;
-    else if (c == '}' || c == ']') return --depth_, Step::close;
+    if (c == '"')
+      in_string_ = true;
+    else if (c == '{' || c == '[')
+      return ++depth_, Step::open;
+    else if (c == '}' || c == ']')
+      return --depth_, Step::close;
     return Step::other;
   }
   int depth() const { return depth_; }

@@ -32,7 +32,8 @@ int tier_requests_per_minute(int tier);
 class RateLimiter {
  public:
   // minute: the length of Slack's rate-limit window (tests and benchmarks shrink it).
-  explicit RateLimiter(Clock& clock = SystemClock::instance(), std::chrono::milliseconds minute = std::chrono::minutes(1));
+  explicit RateLimiter(Clock& clock = SystemClock::instance(),
+                       std::chrono::milliseconds minute = std::chrono::minutes(1));
 
   // Overrides the budget of a method (e.g. conversations.history at 1/min for a non-Marketplace app).
   void set_rate(const std::string& method, Rate rate);
@@ -81,7 +82,8 @@ class RateLimiter {
  public:
   class Lease {
    public:
-    Lease(std::shared_ptr<Lane> lane, std::unique_lock<std::mutex> lock) : lane_(std::move(lane)), lock_(std::move(lock)) {}
+    Lease(std::shared_ptr<Lane> lane, std::unique_lock<std::mutex> lock)
+        : lane_(std::move(lane)), lock_(std::move(lock)) {}
 
    private:
     std::shared_ptr<Lane> lane_;  // kept while held: a held lane is never forgotten

@@ -26,11 +26,11 @@ struct Result {
   std::string needed;    // missing_scope: the scope Slack asked for
   std::string provided;  // missing_scope: the scopes the token has
   std::vector<std::string> warnings;
-  json body;             // the parsed response (object) when there was one
+  json body;  // the parsed response (object) when there was one
   // For transport errors: false when the request provably never reached the server (could not
   // connect); true when it may have been received and acted on.
   bool maybe_sent = true;
-  int attempts = 0;      // HTTP attempts made, retries included
+  int attempts = 0;  // HTTP attempts made, retries included
 
   bool ok() const { return outcome == Outcome::ok; }
   bool rate_limited() const { return outcome == Outcome::http_error && http_status == 429; }

@@ -7,13 +7,13 @@ namespace paxstats::mining {
 
 // A synthetic F3 region written as a Slack export, with the ground truth of every beatdown.
 struct GeneratorOptions {
-  int pax = 150;                 // Slack members who work out (plus non-Slack regulars and bots)
-  int years = 1;                 // whole months ending with `end`: 12 × years …
-  int months = 0;                // … or exactly this many, when > 0 (small regions for tests)
+  int pax = 150;   // Slack members who work out (plus non-Slack regulars and bots)
+  int years = 1;   // whole months ending with `end`: 12 × years …
+  int months = 0;  // … or exactly this many, when > 0 (small regions for tests)
   uint64_t seed = 1;
   std::string end = "2026-10-31";  // last day generated (YYYY-MM-DD); fixed so output is reproducible
   std::string tz = "America/Chicago";
-  int aos = 0;                   // AO channels; 0 = 15, more for large regions
+  int aos = 0;                        // AO channels; 0 = 15, more for large regions
   double chatter_per_pax_day = 0.05;  // chatter messages per PAX per day, across chatter channels
 };
 

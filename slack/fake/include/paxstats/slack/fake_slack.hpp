@@ -29,8 +29,9 @@ class FakeSlack {
     std::string team_name = "Fake Region";
     std::string bot_user_id = "UBOT000001";
     std::string bot_id = "BBOT000001";
-    std::string scopes = "channels:history,channels:join,channels:read,chat:write,files:read,files:write,"
-                         "groups:history,groups:read,im:write,users:read,users:read.email";
+    std::string scopes =
+        "channels:history,channels:join,channels:read,chat:write,files:read,files:write,"
+        "groups:history,groups:read,im:write,users:read,users:read.email";
     // Slack's rate-limit window; budgets are per window. Shrink it to run rate tests fast.
     std::chrono::milliseconds window{60000};
     bool enforce_budgets = true;
@@ -54,7 +55,7 @@ class FakeSlack {
     bool is_private = false, is_archived = false, is_im = false;
     std::set<std::string> members = {};  // include the bot's user id to make the bot a member
     long long created = 1600000000;
-    std::string im_user = {};       // for DMs
+    std::string im_user = {};  // for DMs
   };
   // A file as the fake saw it go through the upload flow.
   struct File {
@@ -71,7 +72,7 @@ class FakeSlack {
     std::map<std::string, std::string> params;
     bool authorized = false;
     int http_status = 200;
-    std::string error;   // ok:false error, or "" when ok
+    std::string error;  // ok:false error, or "" when ok
   };
   // A scripted fault: applies to the next `times` calls of `method` (and `channel`, if set).
   // Method "upload" is the bytes POST to an upload URL (http_500 only).
