@@ -323,9 +323,6 @@ namespace {
 // The derived tables, and what a bulk write takes off them while it runs: each one's foreign
 // keys and secondary indexes, read from the catalog (the migrations stay their one definition)
 // and put back afterwards, built once over all rows instead of row by row.
-// From this many beatdowns, the derived rows are written in bulk (see replace_derived).
-constexpr size_t kBulkDerive = 5000;
-
 struct Rebuild {
   std::vector<std::string> drop, create;
 };
@@ -373,7 +370,7 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   // secondary indexes come off for the COPY (row-by-row key checks took 6 of a reparse's 8 s)
   // and go back on after it, each validated or built in one pass. All in this transaction: a
   // reader sees the old rows or the new ones, and waits for the few seconds in between.
-  const bool bulk = impl_->everything || beatdowns.size() >= kBulkDerive;
+  const bool bulk = impl_->everything;
   Rebuild rebuild;
   if (bulk) {
     rebuild = rebuild_of(tx, impl_->region);
@@ -382,7 +379,7 @@ void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   if (impl_->everything) {
     tx.exec("TRUNCATE " + impl_->t("attendance") + ", " + impl_->t("parse_issues") + ", " + impl_->t("beatdowns"));
   } else {
-    // Without the cascade (bulk), attendance goes first and explicitly.
+    // Attendance first and explicitly: the same statements whatever keys are on.
     for (const char* table : {"attendance", "parse_issues", "beatdowns"})
       tx.exec("DELETE FROM " + impl_->t(table) +
               " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");

@@ -253,6 +253,26 @@ TEST_F(Import, ReparseRebuildsTheSameRowsAndDropsDeletedMessages) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(g.truth["beatdowns"].size()) - 1);
 }
 
+TEST_F(Import, AReparseLeavesEveryKeyAndIndexOfTheDerivedTables) {
+  // A reparse takes the derived tables' foreign keys and indexes off for its COPY: all come back,
+  // with the same definitions, and they hold (a beatdown of a message that does not exist fails).
+  const std::string shape =
+      "SELECT string_agg(d, ' | ' ORDER BY d) FROM ("
+      "SELECT pg_get_constraintdef(k.oid) AS d FROM pg_constraint k WHERE k.connamespace = 'demo'::regnamespace "
+      "AND k.conrelid::regclass::text IN ('demo.beatdowns', 'demo.attendance', 'demo.parse_issues') "
+      "UNION ALL SELECT indexdef FROM pg_indexes WHERE schemaname = 'demo' "
+      "AND tablename IN ('beatdowns', 'attendance', 'parse_issues')) x";
+  const std::string before = db::sql::value(conn, shape).value_or("");
+  EXPECT_NE(before.find("FOREIGN KEY"), std::string::npos) << before;
+  mining::import_export(conn, "demo", generated().dir.path());  // a first import: the bulk path
+  mining::reparse(conn, "demo");
+  EXPECT_EQ(db::sql::value(conn, shape).value_or(""), before);
+  EXPECT_THROW(db::sql::query(conn,
+                              "INSERT INTO demo.beatdowns (channel_id, ts, ao_name, bd_date, derived_count, "
+                              "parse_status) VALUES ('CNONE', '1.1', 'x', '2024-01-01', 0, 'ok')"),
+               std::exception);
+}
+
 TEST_F(Import, ParseIssuesAreStoredWithTheirMessage) {
   test::TempDir a;
   small_export(a.path(), R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
