@@ -34,6 +34,9 @@ void print_region(const db::Region& r) {
   row("kotter_quiet_weeks", std::to_string(r.kotter_quiet_weeks));
   row("monthly_day", std::to_string(r.monthly_day));
   row("monthly_time", r.monthly_time + " " + r.tz);
+  row("weekly_day", r.weekly_day + (r.weekly_day == "off" ? " (no weekly report)" : ""));
+  row("weekly_time", r.weekly_time + " " + r.tz);
+  row("weekly_sections", r.weekly_sections.empty() ? "all" : r.weekly_sections);
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }

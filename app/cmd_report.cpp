@@ -1,4 +1,5 @@
 // paxstats report monthly --region SLUG --month YYYY-MM [--only K,..] [--dry-run] [--outbox DIR];
+// paxstats report weekly --region SLUG --week YYYY-Www [--only S,..] [--dry-run] [--outbox DIR];
 // paxstats deliver --region SLUG; paxstats stats --region SLUG --user ID [--year YYYY] [-o PNG | --send]
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "paxstats/reports/weekly.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/token.hpp"
 
@@ -91,6 +93,35 @@ int send(db::Database& conn, const std::string& slug) {
               << region.slug << "\n";
     return 2;
   }
+  return 0;
+}
+
+// A planned run: queued in the outbox and sent, or (--dry-run, --outbox) written to a folder.
+static int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan& plan, bool dry_run,
+                          const std::string& outbox) {
+  if (!dry_run && outbox.empty()) {
+    ProgressBar bar;
+    const int added = reports::queue_plan(conn, plan, std::ref(bar));
+    std::cout << "planned " << plan.deliveries.size() << " deliveries for " << plan.region << ", " << plan.month << " ("
+              << added << " new in the outbox)\n";
+    for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
+    return send(conn, plan.region);
+  }
+  const auto dir = outbox.empty() ? ctx.home / "outbox" / plan.region / plan.month : std::filesystem::path(outbox);
+  ProgressBar bar;
+  std::vector<std::string> problems;
+  const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar), &problems);
+  std::map<std::string, int> per_report;  // "awards.milestone.centurion.2" counts as awards.milestone
+  for (const auto& d : plan.deliveries) {
+    const auto first = d.report.find('.');
+    ++per_report[d.report.substr(0, first == std::string::npos ? first : d.report.find('.', first + 1))];
+  }
+  std::cout << "planned " << plan.deliveries.size() << " deliveries for " << plan.region << ", " << plan.month << ":";
+  for (const auto& [r, n] : per_report) std::cout << " " << r << " " << n;
+  std::cout << "\n";
+  for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
+  for (const auto& p : problems) std::cout << "  layout problem (please report it): " << p << "\n";
+  std::cout << "nothing sent; open " << index.string() << "\n";
   return 0;
 }
 
@@ -198,31 +229,39 @@ void add_report_commands(CLI::App& root, Context& ctx) {
         throw UserError("region " + a->region + " has no beatdowns in " + a->month +
                         ": nothing to report (import or sync its backblasts first), or pass --allow-empty to send the "
                         "charts of an empty month");
-      if (!a->dry_run && a->outbox.empty()) {
-        ProgressBar bar;
-        const int added = reports::queue_plan(conn, plan, std::ref(bar));
-        std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << " ("
-                  << added << " new in the outbox)\n";
-        for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
-        return send(conn, a->region);
-      }
-      const auto dir =
-          a->outbox.empty() ? ctx.home / "outbox" / a->region / a->month : std::filesystem::path(a->outbox);
-      ProgressBar bar;
-      std::vector<std::string> problems;
-      const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar), &problems);
-      std::map<std::string, int> per_report;  // "awards.milestone.centurion.2" counts as awards.milestone
-      for (const auto& d : plan.deliveries) {
-        const auto first = d.report.find('.');
-        ++per_report[d.report.substr(0, first == std::string::npos ? first : d.report.find('.', first + 1))];
-      }
-      std::cout << "planned " << plan.deliveries.size() << " deliveries for " << a->region << ", " << a->month << ":";
-      for (const auto& [r, n] : per_report) std::cout << " " << r << " " << n;
-      std::cout << "\n";
-      for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
-      for (const auto& p : problems) std::cout << "  layout problem (please report it): " << p << "\n";
-      std::cout << "nothing sent; open " << index.string() << "\n";
-      return 0;
+      return queue_or_write(ctx, conn, plan, a->dry_run, a->outbox);
+    };
+  });
+
+  auto w = std::make_shared<Args>();
+  std::string sections;
+  for (const auto& n : reports::weekly_sections()) sections += (sections.empty() ? "" : ",") + n;
+  auto* weekly = report->add_subcommand(
+      "weekly",
+      "A region's weekly report (Monday to Sunday, against the week before) to its 1st-F channel: planned into the "
+      "delivery outbox and sent (exactly once; a rerun resumes), or written to a folder with --outbox / --dry-run");
+  weekly->add_option("--region", w->region, "Region slug")->required();
+  weekly->add_option("--week", w->month, "The ISO week reported, YYYY-Www, e.g. 2026-W48 (local to the region)")
+      ->required();
+  weekly->add_option("--only", w->only, "Only these sections: " + sections);
+  weekly->add_flag("--dry-run", w->dry_run, "Send nothing; write the outbox to $PAXSTATS_HOME/outbox/REGION/WEEK");
+  weekly->add_option("--outbox", w->outbox, "Send nothing; write the card, index.html and deliveries.json here");
+  weekly->add_flag("--allow-partial", w->allow_partial, "Report the week under way (so far)");
+  weekly->add_flag("--allow-empty", w->allow_empty, "Report a week without any beatdown (normally refused)");
+  weekly->callback([&ctx, w] {
+    ctx.action = [&ctx, w] {
+      std::vector<std::string> only;
+      std::stringstream ss(w->only);
+      for (std::string x; std::getline(ss, x, ',');)
+        if (!x.empty()) only.push_back(x);
+      db::Database conn(database_url(ctx));
+      db::get_region(conn, w->region);  // throws for an unknown region
+      reports::check_week_is_over(conn, w->region, w->month, ctx.business_now(), w->allow_partial);
+      auto plan = reports::plan_weekly(conn, w->region, w->month, only);
+      if (plan.beatdowns == 0 && !w->allow_empty)
+        throw UserError("region " + w->region + " has no beatdowns in " + plan.month +
+                        ": nothing to report (import or sync its backblasts first), or pass --allow-empty");
+      return queue_or_write(ctx, conn, plan, w->dry_run, w->outbox);
     };
   });
 }

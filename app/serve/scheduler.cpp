@@ -1,5 +1,7 @@
-// The scheduler: per region, the monthly run on day D at HH:MM local (the month before), and a
-// daily sync at 04:00 local. A slot missed while down is caught up at start.
+// The scheduler: per region, the monthly run on day D at HH:MM local (the month before), the
+// weekly report on its weekday at HH:MM local (the last week that has ended, Monday to Sunday),
+// and a daily sync at 04:00 local. A slot missed while down is caught up at start (the latest
+// one of each kind).
 #include <date/tz.h>
 
 #include <cstdlib>
@@ -42,6 +44,29 @@ void ServiceState::schedule_once() {
                     ")");
         else
           db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
+      }
+      if (r.weekly_weekday >= 0) {
+        // The latest weekly slot at or before now: its weekday, at hour:minute local.
+        const auto today = date::floor<date::days>(local);
+        const date::weekday wd{static_cast<unsigned>(r.weekly_weekday)};
+        auto day = today - (date::weekday{today} - wd);
+        auto weekly_slot = [&](date::local_days d) {
+          return zone->to_sys(d + std::chrono::hours(r.weekly_hour) + std::chrono::minutes(r.weekly_minute),
+                              date::choose::earliest);
+        };
+        if (weekly_slot(day) > now) day -= date::days{7};
+        // The last whole week before the slot's day: a Monday slot reports the week just ended, a
+        // Sunday one the week before its own (which is not over).
+        const std::string week =
+            calendar::format_week(calendar::monday_of(date::sys_days{day.time_since_epoch()}) - date::days{1});
+        if (weekly_slot(day) >= r.created_at && !db::jobs::has_run(db, slug, "weekly", week)) {
+          const long run = db::jobs::create_run(db, slug, "weekly", week);
+          if (enqueue(db, slug, RunWeeklyJob{run, week}, "weekly:" + slug + ":" + week))
+            log::info("scheduler: weekly report of " + slug + " for " + week + " queued (run " + std::to_string(run) +
+                      ")");
+          else
+            db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
+        }
       }
       const char* token = std::getenv(r.token_env.c_str());
       if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))

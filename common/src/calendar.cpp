@@ -42,6 +42,38 @@ date::sys_days parse_day(std::string_view s) {
 
 std::string format(date::sys_days d) { return date::format("%F", d); }
 
+date::sys_days monday_of(date::sys_days d) { return d - (date::weekday{d} - date::Monday); }
+
+namespace {
+// The Monday of ISO week 1 of `y`: the week that holds January 4th.
+date::sys_days week_one(date::year y) { return monday_of(date::sys_days{y / date::January / 4}); }
+}  // namespace
+
+std::string format_week(date::sys_days d) {
+  const date::sys_days thursday = monday_of(d) + date::days{3};
+  const date::year y = date::year_month_day{thursday}.year();
+  const auto week = (thursday - week_one(y)).count() / 7 + 1;
+  char out[32];
+  std::snprintf(out, sizeof out, "%04d-W%02d", static_cast<int>(y), static_cast<int>(week));
+  return out;
+}
+
+date::sys_days parse_week(std::string_view s) {
+  auto bad = [&](const std::string& why) {
+    return UserError("\"" + std::string(s) + "\" is not a week" + why +
+                     ": write it as YYYY-Www (ISO weeks, Monday to Sunday), e.g. 2026-W48");
+  };
+  if (s.size() != 8 || s[4] != '-' || (s[5] != 'W' && s[5] != 'w') || !digits(s.substr(0, 4)) ||
+      !digits(s.substr(6, 2)))
+    throw bad("");
+  const date::year y{std::stoi(std::string(s.substr(0, 4)))};
+  const int week = std::stoi(std::string(s.substr(6, 2)));
+  const date::sys_days monday = week_one(y) + date::days{7 * (week - 1)};
+  if (week < 1 || format_week(monday) != std::string(s.substr(0, 5)) + "W" + std::string(s.substr(6, 2)))
+    throw bad(" of the calendar (" + std::string(s.substr(0, 4)) + " has no week " + std::to_string(week) + ")");
+  return monday;
+}
+
 std::vector<date::year_month> months_between(date::year_month first, date::year_month last) {
   std::vector<date::year_month> out;
   for (auto m = first; m <= last; m += date::months{1}) out.push_back(m);

@@ -27,7 +27,7 @@ std::string region_columns() {
   std::string cols =
       "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
-      "monthly_day, monthly_time, log_channel";
+      "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -56,10 +56,21 @@ Region from_row(const pqxx::row& r) {
   reg.monthly_day = r[14].as<int>();
   reg.monthly_time = r[15].c_str();
   reg.log_channel = opt(16);
-  int i = 17;
+  reg.weekly_day = r[17].c_str();
+  reg.weekly_time = r[18].c_str();
+  reg.weekly_sections = r[19].c_str();
+  int i = 20;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
+}
+
+// "sun" → 0 … "sat" → 6; -1 for anything else ("off").
+int weekday_number(std::string_view day) {
+  static const char* const names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  for (int i = 0; i < 7; ++i)
+    if (day == names[i]) return i;
+  return -1;
 }
 
 bool parse_bool(std::string_view key, std::string_view v) {
@@ -132,6 +143,9 @@ std::vector<std::string> region_setting_names() {
   for (const auto& number : kNumbers) names.push_back(number.first);
   for (const auto& k : kotter_settings()) names.push_back(k.name);
   names.push_back("monthly_time");
+  names.push_back("weekly_day");
+  names.push_back("weekly_time");
+  names.push_back("weekly_sections");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -205,9 +219,12 @@ std::vector<Schedule> schedules(Database& db) {
   std::vector<Schedule> out;
   for (const auto& r : sql::query(db,
                                   "SELECT slug, tz, token_env, monthly_day, split_part(monthly_time, ':', 1)::int, "
-                                  "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint "
+                                  "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint, "
+                                  "weekly_day, split_part(weekly_time, ':', 1)::int, "
+                                  "split_part(weekly_time, ':', 2)::int "
                                   "FROM paxstats.regions WHERE active ORDER BY slug"))
-    out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]),
+    out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]), weekday_number(*r[7]),
+                   std::stoi(*r[8]), std::stoi(*r[9]),
                    std::chrono::sys_seconds{std::chrono::seconds{std::stoll(*r[6])}}});
   return out;
 }
@@ -261,9 +278,19 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
             "pax_monthly_audience takes month (everyone who posted in the month) or year (everyone who "
             "posted this year), not \"" +
             value + "\"");
-    } else if (key == "monthly_time") {
+    } else if (key == "monthly_time" || key == "weekly_time") {
       if (!std::regex_match(value, std::regex("([01][0-9]|2[0-3]):[0-5][0-9]")))
-        throw UserError("monthly_time takes a local time as HH:MM (24-hour), e.g. 09:00, not \"" + value + "\"");
+        throw UserError(key + " takes a local time as HH:MM (24-hour), e.g. 09:00, not \"" + value + "\"");
+    } else if (key == "weekly_day") {
+      if (weekday_number(value) < 0 && value != "off")
+        throw UserError("weekly_day takes a weekday (mon, tue, wed, thu, fri, sat, sun) or off, not \"" + value + "\"");
+    } else if (key == "weekly_sections") {
+      static const std::regex sections("((summary|fngs_by_ao|top_workout|top_posters|top_qs|trophies)(,|$))*");
+      if (!std::regex_match(value, sections))
+        throw UserError(
+            "weekly_sections takes a comma list of summary, fngs_by_ao, top_workout, top_posters, top_qs, "
+            "trophies (\"\": all of them), not \"" +
+            value + "\"");
     } else if (auto n = std::find_if(kNumbers.begin(), kNumbers.end(), [&](const auto& k) { return k.first == key; });
                n != kNumbers.end()) {
       check_number(key, value, n->second.first, n->second.second);

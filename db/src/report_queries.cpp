@@ -219,6 +219,48 @@ std::vector<RegionMonth> region_months(Database& db, std::string_view region, co
   return out;
 }
 
+std::vector<PersonDayAo> posts_by_day_ao(Database& db, std::string_view region, const Period& p) {
+  std::vector<PersonDayAo> out;
+  for (const auto& r : sql::query(db,
+                                  "SELECT person, coalesce(max(user_id), ''), max(person_name), bd_date::text, ao_id, "
+                                  "count(*) FROM " +
+                                      posts(db, region) +
+                                      " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY person, bd_date, ao_id "
+                                      "ORDER BY 1, 4, 5",
+                                  {p.first, p.last}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_int(r[5])});
+  return out;
+}
+
+PeriodTotals period_totals(Database& db, std::string_view region, const Period& p) {
+  const auto r = sql::query(db,
+                            "SELECT (SELECT count(*) FROM " + schema(region) +
+                                ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date), "
+                                "(SELECT coalesce(sum(fng_count), 0) FROM " +
+                                schema(region) +
+                                ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date), "
+                                "count(*), count(DISTINCT person) FROM " +
+                                posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date",
+                            {p.first, p.last});
+  return {as_int(r[0][0]), as_int(r[0][2]), as_int(r[0][3]), as_int(r[0][1])};
+}
+
+std::vector<TopBeatdown> top_beatdowns(Database& db, std::string_view region, const Period& p, int limit) {
+  std::vector<TopBeatdown> out;
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT ao_id, max(ao_name), bd_date::text, "
+                  "       coalesce(max(person_name) FILTER (WHERE role = 'q'), ''), channel_id, ts, count(*) "
+                  "FROM " +
+                      posts(db, region) +
+                      " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY ao_id, bd_date, channel_id, ts "
+                      "ORDER BY 7 DESC, 3, 2 LIMIT $3",
+                  {p.first, p.last, std::to_string(limit)}))
+    out.push_back(
+        {as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
+  return out;
+}
+
 std::vector<PersonStats> person_stats(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonStats> out;
   for (const auto& r :

@@ -36,6 +36,17 @@ MonthlyPlan run(db::Database& db, const db::Region& region, std::string month, c
 
 }  // namespace
 
+void detail::name_people(db::Database& db, MonthlyPlan& plan) {
+  std::set<std::string> ids;
+  static const std::regex mentioned(R"(<[@#]([A-Z][A-Z0-9]{2,20})(?:\|[^>]*)?>)");
+  for (const auto& d : plan.deliveries) {
+    ids.insert(d.recipient);
+    for (std::sregex_iterator it(d.comment.begin(), d.comment.end(), mentioned), end; it != end; ++it)
+      ids.insert((*it)[1]);
+  }
+  for (auto& [id, name] : rq::names_of(db, plan.region, {ids.begin(), ids.end()})) plan.names[id] = std::move(name);
+}
+
 const std::vector<std::string>& report_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
@@ -104,15 +115,7 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
   const rq::Snapshot snapshot(db, region, rq::month(month).last);
   auto plan = run(db, r, std::string(month), std::set<std::string>(only.begin(), only.end()));
   plan.beatdowns = rq::beatdown_count(db, region, rq::month(month));
-  // The names of everyone the plan sends to or mentions, read once.
-  std::set<std::string> ids;
-  static const std::regex mentioned(R"(<[@#]([A-Z][A-Z0-9]{2,20})(?:\|[^>]*)?>)");
-  for (const auto& d : plan.deliveries) {
-    ids.insert(d.recipient);
-    for (std::sregex_iterator it(d.comment.begin(), d.comment.end(), mentioned), end; it != end; ++it)
-      ids.insert((*it)[1]);
-  }
-  for (auto& [id, name] : rq::names_of(db, region, {ids.begin(), ids.end()})) plan.names[id] = std::move(name);
+  detail::name_people(db, plan);
   return plan;
 }
 

@@ -206,6 +206,7 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneLineAndAHint) {
       {"region", "see paxstats region --help"},
       {"region add", "see paxstats region add --help"},
       {"report monthly --region r", "--month is required; see paxstats report monthly --help"},
+      {"report weekly --region r", "--week is required; see paxstats report weekly --help"},
       {"db start --nope", "see paxstats db start --help"},
       {"render", "see paxstats render --help"},
       {"generate --pax many --out /tmp/x", "see paxstats generate --help"},
@@ -269,6 +270,23 @@ TEST_F(Cli, ReportsRefuseMonthsThatHaveNotEndedOrHoldNothing) {
       0);
   auto done = run_cli(home.path(), "report monthly --region r --month 2026-10 --outbox '" + out + "'", env);
   EXPECT_EQ(done.status, 0) << done.output;
+  // The weekly report: a week still under way (2026-W46 holds the 15th), a malformed week, a
+  // week with nothing in it, and the last week of the data.
+  auto week_now = run_cli(home.path(), "report weekly --region r --week 2026-W46 --outbox '" + out + "'", env);
+  EXPECT_EQ(week_now.status, 2) << week_now.output;
+  EXPECT_TRUE(contains(week_now.output, "2026-W46 is still under way")) << week_now.output;
+  auto bad_week = run_cli(home.path(), "report weekly --region r --week 2026-W60 --outbox '" + out + "'", env);
+  EXPECT_EQ(bad_week.status, 2) << bad_week.output;
+  EXPECT_TRUE(contains(bad_week.output, "YYYY-Www")) << bad_week.output;
+  auto week_empty = run_cli(home.path(), "report weekly --region r --week 2026-W45 --outbox '" + out + "'", env);
+  EXPECT_EQ(week_empty.status, 2) << week_empty.output;
+  EXPECT_TRUE(contains(week_empty.output, "no beatdowns in 2026-W45")) << week_empty.output;
+  std::ifstream truth_file(ws / "truth.json");
+  const std::string firstf = nlohmann::json::parse(truth_file)["region"]["firstf_channel"];
+  ASSERT_EQ(run_cli(home.path(), "region set r firstf_channel=" + firstf, env).status, 0);
+  auto week = run_cli(home.path(), "report weekly --region r --week 2026-W43 --outbox '" + out + "/w43'", env);
+  EXPECT_EQ(week.status, 0) << week.output;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "w43" / "weekly-2026-W43.png")) << week.output;
   auto nobody = run_cli(home.path(), "stats --region r --user U0NOBODY00", env);
   EXPECT_EQ(nobody.status, 2) << nobody.output;
   EXPECT_TRUE(contains(nobody.output, "has no Slack user U0NOBODY00")) << nobody.output;

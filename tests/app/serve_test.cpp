@@ -17,6 +17,7 @@
 #include "paxstats/db/jobs.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/slack/fake_slack.hpp"
@@ -360,6 +361,37 @@ TEST_F(Serve, AMissedMonthlyScheduleRunsAtStartAndOnlyOnce) {
   service->schedule_once();
   EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.runs WHERE kind = 'report'"), "1");
   EXPECT_EQ(db::sql::value(*conn, "SELECT period FROM paxstats.runs WHERE kind = 'report'"), "2026-10");
+}
+
+TEST_F(Serve, TheWeeklyReportGoesOutOnItsWeekdayForTheWeekJustEndedOnce) {
+  // Monday 2026-10-26, 10:00 in Chicago: the 08:00 Monday slot has passed, so the week of
+  // 19–25 October (2026-W43) is due. The monthly slot (the 28th) is not, and September's was
+  // before the region existed.
+  service.reset();
+  options.business_now = fixed_business_clock(*parse_iso_time("2026-10-26T15:00:00Z"));
+  service = std::make_unique<serve::Service>(options);
+  service->start();
+  db::sql::query(*conn, "UPDATE paxstats.regions SET created_at = '2026-10-20T00:00:00Z'");
+  db::set_region(*conn, "r", {{"weekly_day", "mon"}, {"weekly_time", "08:00"}, {"monthly_day", "28"}});
+  const std::string firstf = ws_->truth["region"]["firstf_channel"];
+  service->schedule_once();
+  service->schedule_once();
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_weekly'"), "1");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "0");
+  EXPECT_TRUE(eventually(
+      [&] { return db::sql::value(*conn, "SELECT status FROM paxstats.runs WHERE kind = 'weekly'") == "succeeded"; }));
+  EXPECT_EQ(db::sql::value(*conn, "SELECT period FROM paxstats.runs WHERE kind = 'weekly'"), "2026-W43");
+  int weekly = 0;
+  for (const auto& f : fake->files())
+    if (f.completed && f.channel_id == firstf && f.filename == "weekly-2026-W43.png") {
+      ++weekly;
+      EXPECT_NE(f.initial_comment.find("*Summary*"), std::string::npos) << f.initial_comment;
+    }
+  EXPECT_EQ(weekly, 1);
+  service->schedule_once();  // the same slot again: nothing new
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.runs WHERE kind = 'weekly'"), "1");
+  EXPECT_THROW(db::set_region(*conn, "r", {{"weekly_day", "monday"}}), UserError);
+  EXPECT_THROW(db::set_region(*conn, "r", {{"weekly_sections", "summary,fngs"}}), UserError);
 }
 
 TEST_F(Serve, NoScheduledRunForASlotBeforeTheRegionExisted) {

@@ -32,6 +32,7 @@ const std::map<JobKind, Handler>& handlers() {
       {JobKind::stats, &typed<StatsJob, jobs::stats>},
       {JobKind::ao_stats, &typed<AoStatsJob, jobs::ao_stats>},
       {JobKind::run_monthly, &typed<RunMonthlyJob, jobs::run_monthly>},
+      {JobKind::run_weekly, &typed<RunWeeklyJob, jobs::run_weekly>},
       {JobKind::sync, &typed<SyncJob, jobs::sync>},
   };
   return table;

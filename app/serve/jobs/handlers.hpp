@@ -2,10 +2,12 @@
 // Internal to serve/: one handler per job kind, each in its own file (jobs/NAME.cpp), found by
 // kind in jobs/dispatch.cpp. A handler throws to fail the attempt (retry.hpp decides what then)
 // or Deferred to run later.
+#include <functional>
 #include <string>
 
 #include "../service_state.hpp"
 #include "job_kinds.hpp"
+#include "paxstats/reports/monthly.hpp"
 
 namespace paxstats::serve::jobs {
 
@@ -14,6 +16,10 @@ void feedback(ServiceState& s, db::Database& db, const std::string& region, cons
 void stats(ServiceState& s, db::Database& db, const std::string& region, const StatsJob& job);
 void ao_stats(ServiceState& s, db::Database& db, const std::string& region, const AoStatsJob& job);
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job);
+void run_weekly(ServiceState& s, db::Database& db, const std::string& region, const RunWeeklyJob& job);
+// A planned run of either kind: queued in the outbox, delivered, recorded as run `run`.
+void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& period,
+                 const std::function<reports::MonthlyPlan()>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
 
 }  // namespace paxstats::serve::jobs

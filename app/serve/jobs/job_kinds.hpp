@@ -9,13 +9,14 @@
 
 namespace paxstats::serve {
 
-enum class JobKind { event, feedback, stats, ao_stats, run_monthly, sync };
+enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, sync };
 
 NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::feedback, "feedback"},
                                        {JobKind::stats, "stats"},
                                        {JobKind::ao_stats, "ao_stats"},
                                        {JobKind::run_monthly, "run_monthly"},
+                                       {JobKind::run_weekly, "run_weekly"},
                                        {JobKind::sync, "sync"}})
 
 // The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
@@ -54,6 +55,13 @@ struct RunMonthlyJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunMonthlyJob, run_id, month)
 
+// A region's weekly report of `week` ("YYYY-Www"), recorded as run `run_id`.
+struct RunWeeklyJob {
+  long run_id = 0;
+  std::string week;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunWeeklyJob, run_id, week)
+
 // The daily sync of a region from Slack's Web API.
 struct SyncJob {};
 inline void to_json(nlohmann::json& j, const SyncJob&) { j = nlohmann::json::object(); }
@@ -83,6 +91,10 @@ constexpr JobKind kind_of<AoStatsJob>() {
 template <>
 constexpr JobKind kind_of<RunMonthlyJob>() {
   return JobKind::run_monthly;
+}
+template <>
+constexpr JobKind kind_of<RunWeeklyJob>() {
+  return JobKind::run_weekly;
 }
 template <>
 constexpr JobKind kind_of<SyncJob>() {

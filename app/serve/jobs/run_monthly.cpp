@@ -1,6 +1,6 @@
-// A region's monthly run: plan it, queue it in the outbox, deliver it; the run's record says how
-// it went. One run per region at a time (the region's delivery lock); a run with deliveries left
-// pending after Slack failures stays open and the job is tried again.
+// A region's monthly run (and, through deliver_run, any planned run: the weekly one): plan it,
+// queue it in the outbox, deliver it; the run's record says how it went. One run per region at a time (the region's
+// delivery lock); a run with deliveries left pending after Slack failures stays open and the job is tried again.
 #include "../retry.hpp"
 #include "handlers.hpp"
 #include "paxstats/db/outbox.hpp"
@@ -13,15 +13,18 @@ namespace paxstats::serve::jobs {
 using json = nlohmann::json;
 
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
-  const long run = job.run_id;
-  const std::string& month = job.month;
+  deliver_run(s, db, region, job.run_id, job.month, [&] { return reports::plan_monthly(db, region, job.month); });
+}
+
+void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& month,
+                 const std::function<reports::MonthlyPlan()>& plan_it) {
   // One run per region at a time: another one (any process) holds the region's delivery lock.
   if (!db::outbox::try_lock(db, region)) throw Deferred{30};
   const db::outbox::Held held(db, region);
   db::jobs::set_run(db, run, db::jobs::RunStatus::running);
   try {
     auto client = s.client_for(db, region);
-    const auto plan = reports::plan_monthly(db, region, month);
+    const auto plan = plan_it();
     const int added = reports::queue_plan(db, plan);
     const auto r = reports::deliver(db, region, *client);
     s.counters.files_sent += r.sent;

@@ -18,6 +18,15 @@ date::sys_days parse_day(std::string_view iso);
 // 2026-10-05 → "2026-10-05".
 std::string format(date::sys_days d);
 
+// ISO weeks, Monday to Sunday, named "YYYY-Www" by the year of their Thursday ("2026-W53" is
+// 2026-12-28 to 2027-01-03). parse_week gives the Monday, and throws UserError naming the
+// text for anything else (a malformed name, or a week 53 the year does not have).
+date::sys_days parse_week(std::string_view yyyy_www);
+// The week that holds `day`, by name.
+std::string format_week(date::sys_days day);
+// The Monday of the week that holds `day`.
+date::sys_days monday_of(date::sys_days day);
+
 // The months from `first` to `last`, both included (empty when last is before first).
 std::vector<date::year_month> months_between(date::year_month first, date::year_month last);
 // The n months that end with `last` (n = 12: the last 12 months, oldest first).

@@ -80,6 +80,9 @@ class Context {
   MonthlyPlan plan_;
 };
 
+// The names of everyone a plan sends to or mentions (plan.names), read once.
+void name_people(db::Database& db, MonthlyPlan& plan);
+
 // A table of many rows grows taller rather than squeezing its rows.
 void fit_rows(render::Chart& c);
 

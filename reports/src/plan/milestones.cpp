@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "paxstats/calendar.hpp"
 #include "words.hpp"
 
 namespace paxstats::reports::detail {
@@ -123,6 +124,53 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
                  std::string(m.name) + " — " + cx.month_name(), cx.fill("awards_milestone", d), std::move(c));
     }
   }
+}
+
+std::vector<WeekTrophy> week_trophies(db::Database& db, const std::string& region, date::sys_days monday) {
+  const date::sys_days sunday = monday + date::days{6};
+  // "This year" is the year of the week's Sunday; a week across New Year counts from January 1st.
+  const date::sys_days jan1{date::year_month_day{sunday}.year() / date::January / 1};
+  const rq::Period week{calendar::format(monday), calendar::format(sunday)};
+  const rq::Period to_sunday{calendar::format(jan1), week.last};
+  std::map<std::string, std::pair<int, int>> year;                           // person → (before, after)
+  std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
+  std::map<std::string, rq::PersonName> who;
+  for (const auto& r : rq::posts_by_day_ao(db, region, to_sunday)) {
+    for (auto* counts : {&year[r.person], &at_ao[{r.person, r.ao_id}]}) {
+      if (r.day < week.first) counts->first += r.posts;
+      counts->second += r.posts;
+    }
+    who[r.person] = {r.person, r.user_id, r.name, ""};
+  }
+  std::map<std::string, std::map<std::string, rq::PersonName>> earned;  // key → person → who
+  for (const auto& m : kMilestones) {
+    auto& got = earned[m.key];
+    switch (m.rule) {
+      case MilestoneRule::year_posts:
+        for (const auto& [person, c] : year)
+          if (c.second >= m.at && c.first < m.at) got[person] = who[person];
+        break;
+      case MilestoneRule::year_posts_at_ao:
+        for (const auto& [key, c] : at_ao)
+          if (c.second >= m.at && c.first < m.at) got[key.first] = who[key.first];
+        break;
+      case MilestoneRule::week_posts:
+        for (const auto& w : rq::busy_weeks(db, region, week, m.at)) got[w.person] = {w.person, w.user_id, w.name, ""};
+        break;
+      case MilestoneRule::month_led:
+      case MilestoneRule::month_led_aos: break;  // judged on a whole month: the monthly awards
+    }
+  }
+  std::vector<WeekTrophy> out;
+  for (const auto& m : kMilestones) {
+    const auto& got = earned[m.key];
+    if (got.empty()) continue;
+    WeekTrophy t{m.name, rule_text(m), {}};
+    for (const auto& [person, p] : got) t.people.push_back(p);
+    std::stable_sort(t.people.begin(), t.people.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 }  // namespace paxstats::reports::detail

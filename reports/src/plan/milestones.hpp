@@ -12,4 +12,12 @@ namespace paxstats::reports::detail {
 // crossed, month ones for the month, the 6 pack per week that ends in the month.
 void plan_milestones(Context& cx, const std::string& channel, const std::vector<rq::PersonStats>& month_stats);
 
+// The achievements crossed within a week (the weekly report's trophies): year posts, year posts
+// at one AO, and posts in that week, from the same milestone table. People by label.
+struct WeekTrophy {
+  std::string name, rule;
+  std::vector<rq::PersonName> people;  // person, user id, name (real_name unset), by name
+};
+std::vector<WeekTrophy> week_trophies(db::Database& db, const std::string& region, date::sys_days monday);
+
 }  // namespace paxstats::reports::detail

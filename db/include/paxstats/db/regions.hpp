@@ -52,6 +52,9 @@ struct Region {
   KotterClasses kotter;
   int monthly_day = 2;                 // the scheduled monthly run: day of month (1–28) …
   std::string monthly_time = "09:00";  // … and local time HH:MM
+  std::string weekly_day = "off";      // the weekly report: local weekday (mon … sun), or off …
+  std::string weekly_time = "08:00";   // … and local time HH:MM
+  std::string weekly_sections;         // comma list of reports::weekly_sections(); "": all
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -81,6 +84,8 @@ std::optional<std::string> region_of_team(Database& db, std::string_view team_id
 struct Schedule {
   std::string slug, tz, token_env;
   int day = 2, hour = 9, minute = 0;
+  // The weekly report: weekday 0 (Sunday) … 6 (Saturday), or -1 when off, at hour:minute local.
+  int weekly_weekday = -1, weekly_hour = 8, weekly_minute = 0;
   std::chrono::sys_seconds created_at;
 };
 std::vector<Schedule> schedules(Database& db);
@@ -91,8 +96,9 @@ Region get_region(Database& db, std::string_view slug);
 // Changes settings, all or none (one transaction; every value is validated first). Keys: name,
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
-// monthly_time, or a flag from region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA
-// names for tz; "" clears an optional setting. Throws UserError naming the bad key or value.
+// monthly_time, weekly_day, weekly_time, weekly_sections, or a flag from region_flag_names(). Values: "true"/"false"
+// for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws UserError naming the bad
+// key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
 

@@ -201,6 +201,28 @@ std::vector<PersonName> people(Database& db, std::string_view region);
 // AO channel → its site Q's user id, for AOs that have one (paxstats region site-q).
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region);
 
+// Everyone's posts by day and AO in a period (milestones crossed within a week).
+struct PersonDayAo {
+  std::string person, user_id, name, day, ao_id;  // day "YYYY-MM-DD"
+  int posts = 0;
+};
+std::vector<PersonDayAo> posts_by_day_ao(Database& db, std::string_view region, const Period& period);
+
+// The whole region over a period (a week): beatdowns, posts, unique PAX (each person once),
+// FNGs. Zeros when nothing happened.
+struct PeriodTotals {
+  int beatdowns = 0, posts = 0, unique_pax = 0, fngs = 0;
+};
+PeriodTotals period_totals(Database& db, std::string_view region, const Period& period);
+
+// The best-attended counted beatdowns of a period, most people first (ties: earlier date, AO
+// name): where, when, who led, how many were there (posts), and the message (channel, ts).
+struct TopBeatdown {
+  std::string ao_id, ao_name, date, q_name, channel_id, ts;
+  int posts = 0;
+};
+std::vector<TopBeatdown> top_beatdowns(Database& db, std::string_view region, const Period& period, int limit = 3);
+
 // The month "YYYY-MM" of the region's latest counted beatdown; nullopt before the first.
 std::optional<std::string> latest_month(Database& db, std::string_view region);
 

@@ -29,7 +29,7 @@ struct PlannedDelivery {
 };
 
 struct MonthlyPlan {
-  std::string region, month;  // YYYY-MM
+  std::string region, month;  // the period: YYYY-MM, or YYYY-Www for the weekly report
   std::string region_name;    // as people know it ("F3 St. Louis")
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> notes;  // reports skipped and why (a flag off, no 1st-F channel, …)

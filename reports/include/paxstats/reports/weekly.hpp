@@ -1,0 +1,33 @@
+#pragma once
+// The weekly region report (F3 regions asked for it: f3-nation PR 738): one card to the 1st-F
+// channel with the week against the week before, and a message with the same sections.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/business_clock.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/reports/monthly.hpp"
+
+namespace paxstats::reports {
+
+// The sections of the weekly report, in the order they are shown.
+const std::vector<std::string>& weekly_sections();
+
+// Plans the weekly report of a region for the ISO week `week` ("YYYY-Www", Monday to Sunday
+// local to the region): one delivery, "weekly", to the 1st-F channel, whose card and message
+// hold the chosen sections (`only`: some of weekly_sections(); empty: the region's
+// weekly_sections setting, or all). The plan's period
+// is the week's name, so the outbox sends it exactly once. Throws UserError for a malformed
+// week or an unknown section.
+MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_view week,
+                        const std::vector<std::string>& only = {});
+
+// The week "YYYY-Www" it is at business time `now` in the region's time zone.
+std::string current_week(db::Database& db, std::string_view region, BusinessTime now);
+
+// Refuses (UserError) a week that has not begun, or the week under way unless allow_partial.
+void check_week_is_over(db::Database& db, std::string_view region, std::string_view week, BusinessTime now,
+                        bool allow_partial);
+
+}  // namespace paxstats::reports

@@ -1,0 +1,248 @@
+// The weekly region report: the week (Monday to Sunday, local to the region) against the week
+// before, as one table card to the 1st-F channel and one message, in the sections a region picks.
+#include "paxstats/reports/weekly.hpp"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "paxstats/calendar.hpp"
+#include "paxstats/db/aliases.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/slack/text.hpp"
+#include "plan/context.hpp"
+#include "plan/labels.hpp"
+#include "plan/milestones.hpp"
+#include "plan/words.hpp"
+#include "templates.hpp"
+
+namespace paxstats::reports {
+
+namespace {
+
+namespace rq = db::report;
+
+rq::Period week_period(date::sys_days monday) {
+  return {calendar::format(monday), calendar::format(monday + date::days{6})};
+}
+
+// "23 Nov – 29 Nov 2026"; "28 Dec 2026 – 3 Jan 2027" across a year.
+std::string week_name(date::sys_days monday) {
+  const date::year_month_day a{monday}, b{monday + date::days{6}};
+  auto day = [](const date::year_month_day& d) {
+    return std::to_string(static_cast<unsigned>(d.day())) + " " + calendar::abbr(d.year() / d.month());
+  };
+  const std::string ya = std::to_string(static_cast<int>(a.year())), yb = std::to_string(static_cast<int>(b.year()));
+  return day(a) + (a.year() == b.year() ? "" : " " + ya) + " – " + day(b) + " " + yb;
+}
+
+// "+3", "−2", "same"
+std::string change(int now, int before) {
+  if (now == before) return "same";
+  return (now > before ? "+" : "−") + std::to_string(std::abs(now - before));
+}
+
+std::string day_name(const std::string& iso) {
+  const auto d = calendar::parse_day(iso);
+  const date::year_month_day ymd{d};
+  return date::format("%a", date::weekday{d}) + " " + std::to_string(static_cast<unsigned>(ymd.day())) + " " +
+         calendar::abbr(ymd.year() / ymd.month());
+}
+
+}  // namespace
+
+const std::vector<std::string>& weekly_sections() {
+  static const std::vector<std::string> names = {"summary",     "fngs_by_ao", "top_workout",
+                                                 "top_posters", "top_qs",     "trophies"};
+  return names;
+}
+
+std::string current_week(db::Database& db, std::string_view region, BusinessTime now) {
+  const auto tz = db::get_region(db, region).tz;
+  const auto local = date::floor<date::days>(date::make_zoned(tz, now).get_local_time());
+  return calendar::format_week(date::sys_days{local.time_since_epoch()});
+}
+
+void check_week_is_over(db::Database& db, std::string_view region, std::string_view week, BusinessTime now,
+                        bool allow_partial) {
+  const std::string w = calendar::format_week(calendar::parse_week(week));  // throws for a malformed week
+  const std::string current = current_week(db, region, now);
+  if (w > current)
+    throw UserError(w + " has not happened yet (it is " + current + " in region " + std::string(region) +
+                    "'s time zone): report a week that has ended.");
+  if (w == current && !allow_partial)
+    throw UserError(w + " is still under way in region " + std::string(region) +
+                    ": its report would be partial. Report last week, or pass --allow-partial for the week so far.");
+}
+
+MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_view week,
+                        const std::vector<std::string>& only) {
+  const date::sys_days monday = calendar::parse_week(week);
+  for (const auto& o : only)
+    if (std::find(weekly_sections().begin(), weekly_sections().end(), o) == weekly_sections().end()) {
+      std::string all;
+      for (const auto& n : weekly_sections()) all += (all.empty() ? "" : ", ") + n;
+      throw UserError("unknown weekly section \"" + o + "\": sections are " + all);
+    }
+  const auto r = db::get_region(db, region);
+  std::vector<std::string> chosen = only;  // asked for; else the region's setting; else all
+  if (chosen.empty()) {
+    std::stringstream list(r.weekly_sections);
+    for (std::string s; std::getline(list, s, ',');)
+      if (!s.empty()) chosen.push_back(s);
+  }
+  auto wanted = [&](const std::string& s) {
+    return chosen.empty() || std::find(chosen.begin(), chosen.end(), s) != chosen.end();
+  };
+  db::refresh_aliases(db, region);
+  const rq::Period period = week_period(monday), before = week_period(monday - date::days{7});
+  const std::string name = calendar::format_week(monday);
+  const detail::Labels labels(rq::people(db, region));
+  auto ao_name_escaped = [](const std::string& n) { return slack::escape_text(n); };
+
+  MonthlyPlan plan;
+  plan.region = r.slug;
+  plan.month = name;
+  plan.region_name = r.name;
+  plan.beatdowns = rq::beatdown_count(db, region, period);
+  if (!r.firstf_channel) {
+    plan.notes.push_back("weekly: no 1st-F channel set (paxstats region set " + r.slug + " firstf_channel=C…)");
+    return plan;
+  }
+  const auto gone = rq::gone_recipients(db, region);
+  if (std::find(gone.begin(), gone.end(), *r.firstf_channel) != gone.end()) {
+    plan.notes.push_back("weekly: the 1st-F channel " + *r.firstf_channel + " is archived; nothing planned");
+    return plan;
+  }
+
+  render::Chart c;
+  c.kind = render::Kind::table;
+  c.title = r.name + " — week " + name.substr(6) + ", " + week_name(monday);
+  c.subtitle = "This week against the week before";
+  c.columns = {"This week", "Week before"};
+  c.text_columns = {"Change"};
+  auto heading = [&](const std::string& h) {
+    c.rows.emplace_back(h, std::vector<double>{});
+    c.row_texts.emplace_back();
+  };
+  auto row = [&](const std::string& label, double now, double then, std::string text) {
+    c.rows.emplace_back(label, std::vector<double>{now, then});
+    c.row_texts.push_back({std::move(text)});
+  };
+
+  kainjow::mustache::data d;
+  d.set("region", r.name);
+  d.set("week", name);
+  d.set("week_name", week_name(monday));
+
+  if (wanted("summary")) {
+    const auto a = rq::period_totals(db, region, period), b = rq::period_totals(db, region, before);
+    heading("Summary");
+    row("Beatdowns", a.beatdowns, b.beatdowns, change(a.beatdowns, b.beatdowns));
+    row("Posts", a.posts, b.posts, change(a.posts, b.posts));
+    row("Unique PAX", a.unique_pax, b.unique_pax, change(a.unique_pax, b.unique_pax));
+    row("FNGs", a.fngs, b.fngs, change(a.fngs, b.fngs));
+    d.set("summary", "*Summary*: " + detail::plural(a.beatdowns, "beatdown", "beatdowns") + " (" +
+                         change(a.beatdowns, b.beatdowns) + "), " + detail::plural(a.posts, "post", "posts") + " (" +
+                         change(a.posts, b.posts) + "), " + std::to_string(a.unique_pax) + " unique PAX (" +
+                         change(a.unique_pax, b.unique_pax) + "), " + detail::plural(a.fngs, "FNG", "FNGs") + " (" +
+                         change(a.fngs, b.fngs) + ") against the week before");
+  }
+  if (wanted("fngs_by_ao")) {
+    std::map<std::string, std::pair<int, int>> fngs;  // AO name → (this week, before)
+    for (const auto& m : rq::ao_months(db, region, period)) fngs[m.ao_name].first += m.fngs;
+    for (const auto& m : rq::ao_months(db, region, before)) fngs[m.ao_name].second += m.fngs;
+    std::vector<std::pair<std::string, std::pair<int, int>>> rows;
+    for (const auto& [ao, n] : fngs)
+      if (n.first > 0) rows.emplace_back(ao, n);
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& x, const auto& y) { return x.second.first > y.second.first; });
+    std::vector<std::string> words;
+    if (!rows.empty()) heading("FNGs by AO");
+    for (const auto& [ao, n] : rows) {
+      row(ao, n.first, n.second, change(n.first, n.second));
+      words.push_back(ao_name_escaped(ao) + " " + std::to_string(n.first));
+    }
+    d.set("fngs_by_ao",
+          "*FNGs by AO*: " + (words.empty() ? std::string("none this week") : detail::join_names(words, words.size())));
+  }
+  if (wanted("top_workout")) {
+    const auto top = rq::top_beatdowns(db, region, period, 1);
+    if (!top.empty()) {
+      const auto& t = top.front();
+      heading("Best attended");
+      row(t.ao_name, t.posts, NAN, day_name(t.date) + (t.q_name.empty() ? "" : ", Q " + t.q_name));
+      d.set("top_workout", "*Best attended*: " + ao_name_escaped(t.ao_name) + " on " + day_name(t.date) + ", " +
+                               std::to_string(t.posts) + " PAX" +
+                               (t.q_name.empty() ? "" : ", Q " + slack::escape_text(t.q_name)));
+    }
+  }
+  if (wanted("top_posters")) {
+    const auto top = rq::leaderboard(db, region, period, std::nullopt, 5);
+    std::map<std::string, int> then;
+    for (const auto& p : rq::leaderboard(db, region, before, std::nullopt, 1000)) then[p.person] = p.posts;
+    std::vector<std::string> words;
+    if (!top.empty()) heading("Top posters");
+    for (const auto& p : top) {
+      const std::string label = labels(p.person, p.name);
+      row(label, p.posts, then[p.person], change(p.posts, then[p.person]));
+      words.push_back(detail::mention(p.user_id, label) + " " + std::to_string(p.posts));
+    }
+    if (!words.empty()) d.set("top_posters", "*Top posters*: " + detail::join_names(words, words.size()));
+  }
+  if (wanted("top_qs")) {
+    std::map<std::string, std::pair<int, int>> qs;  // person → (this week, before)
+    std::map<std::string, rq::QCount> who;
+    for (const auto& q : rq::q_counts(db, region, period)) {
+      qs[q.person].first += q.qs + q.coqs;
+      who[q.person] = q;
+    }
+    for (const auto& q : rq::q_counts(db, region, before))
+      if (qs.count(q.person)) qs[q.person].second += q.qs + q.coqs;
+    std::vector<std::pair<std::string, std::pair<int, int>>> rows(qs.begin(), qs.end());
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
+      return x.second.first != y.second.first ? x.second.first > y.second.first : who[x.first].name < who[y.first].name;
+    });
+    if (rows.size() > 5) rows.resize(5);
+    std::vector<std::string> words;
+    if (!rows.empty()) heading("Top Qs (led or co-led)");
+    for (const auto& [person, n] : rows) {
+      const std::string label = labels(person, who[person].name);
+      row(label, n.first, n.second, change(n.first, n.second));
+      words.push_back(detail::mention(who[person].user_id, label) + " " + std::to_string(n.first));
+    }
+    if (!words.empty()) d.set("top_qs", "*Top Qs*: " + detail::join_names(words, words.size()));
+  }
+  if (wanted("trophies")) {
+    const auto trophies = detail::week_trophies(db, r.slug, monday);
+    std::string text;
+    if (!trophies.empty()) heading("Trophies");
+    for (const auto& t : trophies) {
+      std::vector<std::string> names, mentions;
+      for (const auto& p : t.people) {
+        names.push_back(labels(p.person, p.name));
+        mentions.push_back(detail::mention(p.user_id, names.back()));
+      }
+      c.rows.emplace_back(t.name, std::vector<double>{NAN, NAN});
+      c.row_texts.push_back({t.rule + ": " + detail::join_names(names, 4)});
+      text += "\n• *" + t.name + "* (" + t.rule + "): " + detail::join_names(mentions, mentions.size());
+    }
+    if (!text.empty()) d.set("trophies", "*Trophies*:" + text);
+  }
+  detail::fit_rows(c);
+  d.set("header", detail::render_template(detail::template_text(r.templates_dir, "weekly_header"), d));
+  const std::string comment = detail::render_template(detail::template_text(r.templates_dir, "weekly"), d);
+  c.empty_message = "No beatdowns this week";
+  plan.deliveries.push_back(PlannedDelivery{"weekly", *r.firstf_channel, false, "weekly-" + name + ".png",
+                                            r.name + " — the week of " + week_name(monday), comment, std::move(c)});
+  detail::name_people(db, plan);
+  return plan;
+}
+
+}  // namespace paxstats::reports
