@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "detail/database_impl.hpp"
 #include "detail/migrate_impl.hpp"
@@ -27,7 +28,7 @@ std::string region_columns() {
   std::string cols =
       "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
-      "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections";
+      "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -59,7 +60,8 @@ Region from_row(const pqxx::row& r) {
   reg.weekly_day = r[17].c_str();
   reg.weekly_time = r[18].c_str();
   reg.weekly_sections = r[19].c_str();
-  int i = 20;
+  reg.weekly_to = r[20].c_str();
+  int i = 21;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -146,6 +148,7 @@ std::vector<std::string> region_setting_names() {
   names.push_back("weekly_day");
   names.push_back("weekly_time");
   names.push_back("weekly_sections");
+  names.push_back("weekly_to");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -284,6 +287,9 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
     } else if (key == "weekly_day") {
       if (weekday_number(value) < 0 && value != "off")
         throw UserError("weekly_day takes a weekday (mon, tue, wed, thu, fri, sat, sun) or off, not \"" + value + "\"");
+    } else if (key == "weekly_to") {
+      std::stringstream list(value);
+      for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CGDUW");
     } else if (key == "weekly_sections") {
       static const std::regex sections("((summary|fngs_by_ao|top_workout|top_posters|top_qs|trophies)(,|$))*");
       if (!std::regex_match(value, sections))

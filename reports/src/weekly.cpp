@@ -111,15 +111,27 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   plan.month = name;
   plan.region_name = r.name;
   plan.beatdowns = rq::beatdown_count(db, region, period);
-  if (!r.firstf_channel) {
-    plan.notes.push_back("weekly: no 1st-F channel set (paxstats region set " + r.slug + " firstf_channel=C…)");
+  // To whom: the weekly_to list (channels, and users by DM), else the 1st-F channel.
+  std::vector<std::string> to;
+  std::stringstream list(r.weekly_to);
+  for (std::string id; std::getline(list, id, ',');)
+    if (!id.empty()) to.push_back(id);
+  if (to.empty() && r.firstf_channel) to.push_back(*r.firstf_channel);
+  if (to.empty()) {
+    plan.notes.push_back("weekly: no 1st-F channel set (paxstats region set " + r.slug +
+                         " firstf_channel=C…), and no weekly_to");
     return plan;
   }
   const auto gone = rq::gone_recipients(db, region);
-  if (std::find(gone.begin(), gone.end(), *r.firstf_channel) != gone.end()) {
-    plan.notes.push_back("weekly: the 1st-F channel " + *r.firstf_channel + " is archived; nothing planned");
-    return plan;
-  }
+  std::vector<std::string> recipients;
+  for (const auto& id : to)
+    if (std::find(gone.begin(), gone.end(), id) != gone.end())
+      plan.notes.push_back("weekly: " + id + " is archived or deactivated; left out");
+    else if ((id[0] == 'U' || id[0] == 'W') && db::is_opted_out(db, region, id))
+      plan.notes.push_back("weekly: " + id + " opted out of DMs; left out");
+    else
+      recipients.push_back(id);
+  if (recipients.empty()) return plan;
 
   render::Chart c;
   c.kind = render::Kind::table;
@@ -239,8 +251,9 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   d.set("header", detail::render_template(detail::template_text(r.templates_dir, "weekly_header"), d));
   const std::string comment = detail::render_template(detail::template_text(r.templates_dir, "weekly"), d);
   c.empty_message = "No beatdowns this week";
-  plan.deliveries.push_back(PlannedDelivery{"weekly", *r.firstf_channel, false, "weekly-" + name + ".png",
-                                            r.name + " — the week of " + week_name(monday), comment, std::move(c)});
+  for (const auto& id : recipients)
+    plan.deliveries.push_back(PlannedDelivery{"weekly", id, id[0] == 'U' || id[0] == 'W', "weekly-" + name + ".png",
+                                              r.name + " — the week of " + week_name(monday), comment, c});
   detail::name_people(db, plan);
   return plan;
 }

@@ -150,3 +150,27 @@ TEST_F(Weekly, AWeekStillUnderWayOrToComeIsRefused) {
   const BusinessTime sunday_late_local = date::sys_days{date::year{2026} / 10 / 19} + std::chrono::hours(4);
   EXPECT_EQ(reports::current_week(conn, "r", sunday_late_local), "2026-W42");  // 23:00 Sunday in Chicago
 }
+
+TEST_F(Weekly, ItGoesToTheChannelsAndPeopleOfWeeklyToAndHonoursOptOuts) {
+  const std::string firstf = ws_->truth["region"]["firstf_channel"];
+  std::string a, b;  // two people who posted
+  for (const auto& bd : ws_->truth["beatdowns"])
+    for (const auto& p : bd["pax"])
+      if (p.contains("user_id") && a.empty()) {
+        a = p["user_id"];
+      } else if (p.contains("user_id") && p["user_id"] != a && b.empty()) {
+        b = p["user_id"];
+      }
+  ASSERT_FALSE(b.empty());
+  db::set_region(conn, "r", {{"weekly_to", firstf + "," + a + "," + b}});
+  db::set_opt_out(conn, "r", b, true);
+  const auto plan = reports::plan_weekly(conn, "r", "2026-W42");
+  ASSERT_EQ(plan.deliveries.size(), 2u);
+  EXPECT_EQ(plan.deliveries[0].recipient, firstf);
+  EXPECT_FALSE(plan.deliveries[0].to_user);
+  EXPECT_EQ(plan.deliveries[1].recipient, a);
+  EXPECT_TRUE(plan.deliveries[1].to_user);
+  ASSERT_EQ(plan.notes.size(), 1u);
+  EXPECT_NE(plan.notes[0].find(b + " opted out"), std::string::npos) << plan.notes[0];
+  EXPECT_THROW(db::set_region(conn, "r", {{"weekly_to", firstf + ",nobody"}}), UserError);
+}

@@ -55,6 +55,7 @@ struct Region {
   std::string weekly_day = "off";      // the weekly report: local weekday (mon … sun), or off …
   std::string weekly_time = "08:00";   // … and local time HH:MM
   std::string weekly_sections;         // comma list of reports::weekly_sections(); "": all
+  std::string weekly_to;               // comma list of channel and user ids (DMs); "": 1st-F
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -96,9 +97,9 @@ Region get_region(Database& db, std::string_view slug);
 // Changes settings, all or none (one transaction; every value is validated first). Keys: name,
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
-// monthly_time, weekly_day, weekly_time, weekly_sections, or a flag from region_flag_names(). Values: "true"/"false"
-// for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws UserError naming the bad
-// key or value.
+// monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, or a flag from region_flag_names(). Values:
+// "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws UserError
+// naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
 

@@ -15,7 +15,8 @@ namespace paxstats::reports {
 const std::vector<std::string>& weekly_sections();
 
 // Plans the weekly report of a region for the ISO week `week` ("YYYY-Www", Monday to Sunday
-// local to the region): one delivery, "weekly", to the 1st-F channel, whose card and message
+// local to the region): a delivery "weekly" to each of the region's weekly_to (channels, and
+// users by DM; opted-out and gone ones left out with a note), else to the 1st-F channel; its card and message
 // hold the chosen sections (`only`: some of weekly_sections(); empty: the region's
 // weekly_sections setting, or all). The plan's period
 // is the week's name, so the outbox sends it exactly once. Throws UserError for a malformed
