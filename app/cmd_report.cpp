@@ -14,6 +14,7 @@
 #include "commands.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/lists.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
@@ -217,10 +218,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
                     "Report a month without any beatdown (normally refused: no data yet?)");
   monthly->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
-      std::vector<std::string> only;
-      std::stringstream ss(a->only);
-      for (std::string x; std::getline(ss, x, ',');)
-        if (!x.empty()) only.push_back(x);
+      const auto only = split_list(a->only);
       db::Database conn(database_url(ctx));
       db::get_region(conn, a->region);  // throws for an unknown region
       reports::check_month_is_over(conn, a->region, a->month, ctx.business_now(), a->allow_partial);
@@ -250,10 +248,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   weekly->add_flag("--allow-empty", w->allow_empty, "Report a week without any beatdown (normally refused)");
   weekly->callback([&ctx, w] {
     ctx.action = [&ctx, w] {
-      std::vector<std::string> only;
-      std::stringstream ss(w->only);
-      for (std::string x; std::getline(ss, x, ',');)
-        if (!x.empty()) only.push_back(x);
+      const auto only = split_list(w->only);
       db::Database conn(database_url(ctx));
       db::get_region(conn, w->region);  // throws for an unknown region
       reports::check_week_is_over(conn, w->region, w->month, ctx.business_now(), w->allow_partial);

@@ -15,6 +15,24 @@ namespace paxstats::serve {
 
 using json = nlohmann::json;
 
+namespace {
+
+// A scheduled run of `period` that has not been run: recorded (runs kind `run_kind`) and queued
+// once (the job made by make_job(run id), deduplicated as "what:region:period").
+template <class MakeJob>
+void queue_once(db::Database& db, const std::string& slug, const std::string& run_kind, const std::string& what,
+                const std::string& period, MakeJob make_job) {
+  if (db::jobs::has_run(db, slug, run_kind, period)) return;
+  const long run = db::jobs::create_run(db, slug, run_kind, period);
+  if (enqueue(db, slug, make_job(run), what + ":" + slug + ":" + period))
+    log::info("scheduler: " + what + " report of " + slug + " for " + period + " queued (run " + std::to_string(run) +
+              ")");
+  else
+    db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
+}
+
+}  // namespace
+
 void ServiceState::schedule_once() {
   auto lease = pool.get();
   auto& db = *lease;
@@ -37,14 +55,8 @@ void ServiceState::schedule_once() {
       const auto slot = slot_of(ym);
       const date::year_month reported = ym - date::months{1};
       const std::string period = calendar::format(reported);
-      if (slot >= r.created_at && !db::jobs::has_run(db, slug, "report", period)) {
-        const long run = db::jobs::create_run(db, slug, "report", period);
-        if (enqueue(db, slug, RunMonthlyJob{run, period}, "monthly:" + slug + ":" + period))
-          log::info("scheduler: monthly report of " + slug + " for " + period + " queued (run " + std::to_string(run) +
-                    ")");
-        else
-          db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
-      }
+      if (slot >= r.created_at)
+        queue_once(db, slug, "report", "monthly", period, [&](long run) { return RunMonthlyJob{run, period}; });
       if (r.weekly_weekday >= 0) {
         // The latest weekly slot at or before now: its weekday, at hour:minute local.
         const auto today = date::floor<date::days>(local);
@@ -59,14 +71,8 @@ void ServiceState::schedule_once() {
         // Sunday one the week before its own (which is not over).
         const std::string week =
             calendar::format_week(calendar::monday_of(date::sys_days{day.time_since_epoch()}) - date::days{1});
-        if (weekly_slot(day) >= r.created_at && !db::jobs::has_run(db, slug, "weekly", week)) {
-          const long run = db::jobs::create_run(db, slug, "weekly", week);
-          if (enqueue(db, slug, RunWeeklyJob{run, week}, "weekly:" + slug + ":" + week))
-            log::info("scheduler: weekly report of " + slug + " for " + week + " queued (run " + std::to_string(run) +
-                      ")");
-          else
-            db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
-        }
+        if (weekly_slot(day) >= r.created_at)
+          queue_once(db, slug, "weekly", "weekly", week, [&](long run) { return RunWeeklyJob{run, week}; });
       }
       const char* token = std::getenv(r.token_env.c_str());
       if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))

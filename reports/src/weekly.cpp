@@ -8,13 +8,13 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/lists.hpp"
 #include "paxstats/slack/text.hpp"
 #include "plan/context.hpp"
 #include "plan/labels.hpp"
@@ -91,12 +91,8 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
       throw UserError("unknown weekly section \"" + o + "\": sections are " + all);
     }
   const auto r = db::get_region(db, region);
-  std::vector<std::string> chosen = only;  // asked for; else the region's setting; else all
-  if (chosen.empty()) {
-    std::stringstream list(r.weekly_sections);
-    for (std::string s; std::getline(list, s, ',');)
-      if (!s.empty()) chosen.push_back(s);
-  }
+  // Asked for; else the region's setting; else all.
+  const std::vector<std::string> chosen = only.empty() ? split_list(r.weekly_sections) : only;
   auto wanted = [&](const std::string& s) {
     return chosen.empty() || std::find(chosen.begin(), chosen.end(), s) != chosen.end();
   };
@@ -112,10 +108,7 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   plan.region_name = r.name;
   plan.beatdowns = rq::beatdown_count(db, region, period);
   // To whom: the weekly_to list (channels, and users by DM), else the 1st-F channel.
-  std::vector<std::string> to;
-  std::stringstream list(r.weekly_to);
-  for (std::string id; std::getline(list, id, ',');)
-    if (!id.empty()) to.push_back(id);
+  std::vector<std::string> to = split_list(r.weekly_to);
   if (to.empty() && r.firstf_channel) to.push_back(*r.firstf_channel);
   if (to.empty()) {
     plan.notes.push_back("weekly: no 1st-F channel set (paxstats region set " + r.slug +
