@@ -235,7 +235,7 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
         mentions.push_back(detail::mention(p.user_id, names.back()));
       }
       c.rows.emplace_back(t.name, std::vector<double>{NAN, NAN});
-      c.row_texts.push_back({t.rule + ": " + detail::join_names(names, 4)});
+      c.row_texts.push_back({t.rule + ": " + detail::join_names(names, 2)});
       text += "\n• *" + t.name + "* (" + t.rule + "): " + detail::join_names(mentions, mentions.size());
     }
     if (!text.empty()) d.set("trophies", "*Trophies*:" + text);
