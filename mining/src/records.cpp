@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <set>
 
 #include "paxstats/error.hpp"
@@ -107,6 +108,54 @@ db::ChannelRecord channel_record(const json& c, bool is_private, const std::stri
   return r;
 }
 
+namespace {
+// The same rule as SQL's slack_mentions (region migration 0008): the regular expression
+// <@([UW][A-Z0-9]{2,})(?:\|[^>]*)?> matched left to right, each match resuming after the last.
+std::vector<std::string> mentions_in(std::string_view text) {
+  std::vector<std::string> out;
+  size_t at = text.find("<@");
+  while (at != std::string_view::npos) {
+    const size_t i = at + 2;
+    size_t end = i + 1;
+    size_t next = at + 2;  // where to look again: after this match, else after this "<@"
+    if (i < text.size() && (text[i] == 'U' || text[i] == 'W')) {
+      while (end < text.size() && ((text[end] >= 'A' && text[end] <= 'Z') || (text[end] >= '0' && text[end] <= '9')))
+        ++end;
+      if (end - i >= 3 && end < text.size()) {
+        size_t close = std::string_view::npos;
+        if (text[end] == '>')
+          close = end;
+        else if (text[end] == '|')
+          close = text.find('>', end);
+        if (close != std::string_view::npos) {
+          out.emplace_back(text.substr(i, end - i));
+          next = close + 1;
+        }
+      }
+    }
+    at = text.find("<@", next);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The same rule as SQL's slack_reaction_total (region migration 0008).
+int reaction_total(const json& m) {
+  auto it = m.find("reactions");
+  if (it == m.end() || !it->is_array()) return 0;
+  double total = 0;
+  for (const auto& x : *it) {
+    if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
+    if (auto c = x.find("count"); c != x.end() && c->is_number())
+      total += std::clamp(c->get<double>(), 0.0, 1000000.0);
+    else if (auto u = x.find("users"); u != x.end() && u->is_array())
+      total += static_cast<double>(u->size());
+  }
+  return static_cast<int>(std::clamp(std::llround(total), 0LL, 2000000000LL));
+}
+}  // namespace
+
 db::MessageRecord message_record(const std::string& channel, const json& m, const std::string& where) {
   if (!m.is_object()) throw UserError(where + ": a message that is not a JSON object: " + m.dump().substr(0, 120));
   db::MessageRecord r;
@@ -149,6 +198,8 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   if (auto it = m.find("files"); it != m.end() && it->is_array())
     for (const auto& f : *it) add_file(f);
   if (auto it = m.find("file"); it != m.end()) add_file(*it);  // legacy exports: one file per message
+  r.mentions = mentions_in(r.text);
+  r.reaction_count = reaction_total(m);
   return r;
 }
 
@@ -158,6 +209,7 @@ size_t footprint(const db::MessageRecord& m) {
        {&m.channel_id, &m.ts, &m.thread_ts, &m.user_id, &m.bot_id, &m.subtype, &m.text, &m.edited_ts, &m.raw})
     n += f->capacity();
   for (const auto& [emoji, user] : m.reactions) n += sizeof emoji * 2 + emoji.capacity() + user.capacity();
+  for (const auto& id : m.mentions) n += sizeof id + id.capacity();
   for (const auto& f : m.files)
     n += sizeof f + f.raw.capacity() + f.name.capacity() + f.title.capacity() + f.url_private.capacity();
   return n;

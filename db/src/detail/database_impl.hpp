@@ -7,8 +7,9 @@
 namespace paxstats::db::detail {
 
 struct DatabaseImpl {
-  explicit DatabaseImpl(const std::string& url) : conn(url) {}
+  explicit DatabaseImpl(const std::string& u) : conn(u), url(u) {}
   pqxx::connection conn;
+  std::string url;  // for a second connection of db/'s own (a COPY stream); never logged
   // Region → the relation its report queries read posts from, while a report::Snapshot lives.
   std::map<std::string, std::string, std::less<>> posts_source;
 };

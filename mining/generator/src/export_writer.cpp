@@ -3,9 +3,44 @@
 #include <algorithm>
 #include <fstream>
 
+#include <date/tz.h>
+
 #include "paxstats/error.hpp"
 
 namespace paxstats::mining::gen {
+
+void check_time_zone(const std::string& tz) {
+  try {
+    (void)date::locate_zone(tz);
+  } catch (const std::exception&) {
+    throw UserError("unknown time zone \"" + tz + "\": use an IANA name such as America/Chicago");
+  }
+}
+
+void prepare_export_dir(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir) && !fs::is_empty(dir, ec)) {
+    // Replace an earlier generated export (it has truth.json); never touch anything else.
+    if (!fs::exists(dir / "truth.json"))
+      throw UserError(dir.string() +
+                      " is not empty and holds no earlier generated export (truth.json). "
+                      "Choose an empty or new folder.");
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      const auto& p = entry.path();
+      if (entry.is_regular_file() && p.extension() == ".json")
+        fs::remove(p);
+      else if (entry.is_directory()) {
+        bool only_days = true;
+        for (const auto& f : fs::directory_iterator(p))
+          only_days &= f.is_regular_file() && f.path().extension() == ".json";
+        if (only_days) fs::remove_all(p);
+      }
+    }
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw UserError("cannot create " + dir.string() + ": " + ec.message());
+}
 
 void ExportWriter::add(const std::string& channel, json message) {
   const std::string ts = message["ts"].get<std::string>();

@@ -13,6 +13,13 @@
 
 namespace paxstats::mining::gen {
 
+// Throws UserError unless tz is an IANA time zone this machine knows.
+void check_time_zone(const std::string& tz);
+
+// Makes dir ready for a generated export: created when absent; an earlier generated export there
+// (it has truth.json) is removed; any other non-empty folder is refused (UserError).
+void prepare_export_dir(const std::filesystem::path& dir);
+
 class ExportWriter {
  public:
   explicit ExportWriter(std::filesystem::path dir) : dir_(std::move(dir)) {}

@@ -17,27 +17,10 @@
 #include "export_writer.hpp"
 #include "model.hpp"
 #include "names.hpp"
+#include "ids.hpp"
 #include "paxstats/error.hpp"
 
 namespace paxstats::mining::gen {
-
-constexpr const char* kIdChars = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-
-class Ids {
- public:
-  explicit Ids(Rng rng) : rng_(rng) {}
-  std::string make(char prefix, int length = 10) {
-    for (;;) {
-      std::string id(1, prefix);
-      for (int i = 0; i < length; ++i) id += kIdChars[rng_.below(34)];
-      if (used_.insert(id).second) return id;
-    }
-  }
-
- private:
-  Rng rng_;
-  std::unordered_set<std::string> used_;
-};
 
 inline std::string uuid(Rng& rng) {
   static const char* hex = "0123456789abcdef";

@@ -43,6 +43,10 @@ struct MessageRecord {
   std::string raw;
   std::vector<std::pair<std::string, std::string>> reactions;  // (emoji, user id), from raw
   std::vector<FileRecord> files;                               // from raw
+  // What the community counting reads without JSON (region migration 0008 states the same rules
+  // in SQL, slack_mentions and slack_reaction_total, and a test holds the two equal):
+  std::vector<std::string> mentions;  // the ids the text tags, <@U…> or <@W…|label>: each once, sorted
+  int reaction_count = 0;             // Slack's total: each reaction's `count`, else its users
 };
 
 // A stored message, as the parser needs it.

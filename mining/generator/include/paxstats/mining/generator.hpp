@@ -33,4 +33,24 @@ struct GeneratorSummary {
 // Same options → same bytes. Throws paxstats::UserError for invalid options or an unwritable dir.
 GeneratorSummary generate_workspace(const GeneratorOptions& options, const std::filesystem::path& out_dir);
 
+// A synthetic community workspace that is not F3 (a meetup or mentoring community): channels,
+// threads, reactions, mentions, files, bots, joins and leaves, members who go quiet and come
+// back. Its truth.json holds the community counting rules' figures for every member.
+struct CommunityOptions {
+  int members = 200;
+  int months = 6;  // whole months ending with `end`
+  uint64_t seed = 1;
+  std::string end = "2026-10-31";
+  std::string tz = "America/New_York";
+  double posts_per_member_day = 0.4;  // scales every member's rate (core members post 6×, lurkers 0.08×)
+};
+
+// Writes into out_dir, as generate_workspace does:
+//   users.json, channels.json, <channel>/YYYY-MM-DD.json, and
+//   truth.json: {"community": true, "tz", "first_date", "last_date", "messages", "member_messages",
+//                "member_activity": [{user_id, messages, replies, threads_started, reactions_received,
+//                reactions_given, files, mentions_given, mentions_received, active_days, active_weeks,
+//                first_ts, last_ts}]}
+GeneratorSummary generate_community(const CommunityOptions& options, const std::filesystem::path& out_dir);
+
 }  // namespace paxstats::mining

@@ -1,0 +1,119 @@
+#pragma once
+// A workspace's activity, read through the community counting rules of the region schema
+// (views member_messages, message_reactions, member_mentions, member_threads, members; functions
+// member_activity and channel_activity; README "Community analytics"). They read the raw store
+// only, so they hold for any Slack workspace.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+
+namespace paxstats::db::community {
+
+// A half-open span of time [since, until): ISO 8601 dates ("2026-10-01": midnight in the region's
+// time zone) or instants ("2026-10-01T05:00:00Z"); empty is unbounded. Something PostgreSQL
+// cannot read as a time is a UserError naming it.
+struct Window {
+  std::string since, until;
+};
+
+struct MemberActivity {
+  std::string user_id, user_name;
+  std::int64_t messages = 0, replies = 0, threads_started = 0, reactions_received = 0, reactions_given = 0, files = 0,
+               mentions_given = 0, mentions_received = 0, active_days = 0, active_weeks = 0;
+  std::string first_ts, last_ts;  // Slack ts of the first and last member message ("" when none)
+};
+
+// Every member (users that are not bots, and anyone who wrote a member message), ordered by
+// messages (most first), then user id. tz: the region's time zone, for active days and weeks.
+std::vector<MemberActivity> member_activity(Database& db, std::string_view region, std::string_view tz,
+                                            const Window& window = {});
+
+struct ChannelActivity {
+  std::string channel_id, name;
+  std::int64_t messages = 0, active_members = 0, threads = 0, answered_threads = 0, reactions = 0;
+  std::optional<double> median_first_reply_s, p90_first_reply_s;  // none when no thread was answered
+};
+
+// Every channel, ordered by messages (most first), then name.
+std::vector<ChannelActivity> channel_activity(Database& db, std::string_view region, std::string_view tz,
+                                              const Window& window = {});
+
+// ------------------------------------------------------------------ the dataset export
+
+enum class ExportFormat { csv, ndjson };
+
+// The tables of the master dataset, in the order they are written.
+enum class ExportTable {
+  users,
+  channels,
+  messages,
+  reactions,
+  files,
+  member_activity,
+  channel_activity,
+  nodes,  // the interaction network in Gephi's spreadsheet format (Id, Label, …)
+  edges,  // (Source, Target, Weight, Type, Kind)
+};
+std::string_view table_name(ExportTable t);
+std::vector<ExportTable> export_tables();
+
+// A column of an exported table, with its BigQuery type (STRING, INTEGER, FLOAT, BOOLEAN,
+// TIMESTAMP) and mode (NULLABLE, REQUIRED, REPEATED). Records (a message's reactions) carry their
+// fields.
+struct ExportColumn {
+  std::string name, type, mode;
+  std::vector<ExportColumn> fields;
+};
+// The columns of a table as the export writes them (CSV header order; NDJSON keys).
+std::vector<ExportColumn> export_columns(ExportTable t, ExportFormat format);
+
+// One weighted, typed edge of the interaction network: `source` answered, mentioned or reacted to
+// `target` `weight` times in the window (SQL function interaction_edges). Kinds: reply (a reply in
+// a thread `target` started), mention, reaction (on a member message of `target`).
+struct NetworkEdge {
+  std::string source, target, kind;
+  std::int64_t weight = 0;
+};
+// A member who posted in the window (messages: their member messages), or that an edge names.
+struct NetworkNode {
+  std::string id, label;
+  std::int64_t messages = 0;
+};
+struct Network {
+  std::vector<NetworkNode> nodes;  // by id
+  std::vector<NetworkEdge> edges;  // by source, target, kind
+};
+
+// Reads a region's dataset for one window, on a PostgreSQL connection of its own holding one
+// read-only REPEATABLE READ transaction: every table it writes is the same moment's data, even
+// while an import or the service writes. Dates in the window are local midnights in tz.
+class DatasetReader {
+ public:
+  DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window);
+  ~DatasetReader();
+  DatasetReader(const DatasetReader&) = delete;
+  DatasetReader& operator=(const DatasetReader&) = delete;
+
+  // Streams one table straight from PostgreSQL's COPY: CSV with a header row, or one JSON object
+  // per line. Bytes go to `sink` as they arrive, so memory stays flat whatever the size. Returns
+  // the number of rows. Users and channels are every one; the other tables follow the window.
+  // The network's tables (nodes, edges) are CSV in Gephi's spreadsheet format whatever `format`.
+  std::int64_t copy(ExportTable table, ExportFormat format, const std::function<void(std::string_view)>& sink);
+
+  // The window's interaction network, read once and kept (the nodes and edges tables and the
+  // GEXF file are the same data).
+  const Network& network();
+
+ private:
+  std::int64_t write_network(ExportTable table, const std::function<void(std::string_view)>& sink);
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace paxstats::db::community

@@ -1,0 +1,446 @@
+#include "paxstats/db/community.hpp"
+
+#include <libpq-fe.h>
+
+#include <map>
+#include <pqxx/pqxx>
+
+#include "detail/database_impl.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+
+namespace paxstats::db::community {
+namespace {
+
+std::string schema(std::string_view region) {
+  validate_slug(region);
+  return quote_identifier(region);
+}
+
+std::string bound(const std::string& v, const char* infinity) { return v.empty() ? std::string(infinity) : v; }
+
+// A window's ends, refused with the text the user gave when PostgreSQL cannot read them.
+UserError bad_window(const Window& w, const std::string& why) {
+  return UserError("the time window (" + (w.since.empty() ? std::string("the beginning") : "\"" + w.since + "\"") +
+                   " to " + (w.until.empty() ? std::string("now") : "\"" + w.until + "\"") +
+                   ") is not two ISO 8601 dates or times (2026-10-01, 2026-10-01T05:00:00Z): " + why);
+}
+
+std::int64_t as_i64(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::int64_t>(); }
+
+// Runs `body` in a read-only transaction whose time zone is tz (so window dates are local).
+template <class Body>
+auto in_zone(Database& db, std::string_view tz, const Window& w, Body body) {
+  pqxx::read_transaction tx(db.impl().conn);
+  detail::exec_params(tx, "SELECT set_config('TimeZone', $1, true)", {std::string(tz)});
+  try {
+    return body(tx);
+  } catch (const pqxx::data_exception& e) {
+    throw bad_window(w, e.what());
+  }
+}
+
+// ---------------------------------------------------------------- the export's tables
+
+// A column: its name, the SQL that computes it (the FROM clause's aliases), and its BigQuery type.
+struct Column {
+  Column(std::string n, std::string q, std::string t = "STRING", std::string m = "NULLABLE", std::string nd = {},
+         std::vector<ExportColumn> f = {})
+      : name(std::move(n)),
+        sql(std::move(q)),
+        type(std::move(t)),
+        mode(std::move(m)),
+        ndjson_sql(std::move(nd)),
+        fields(std::move(f)) {}
+  std::string name, sql, type, mode;
+  std::string ndjson_sql;  // when the NDJSON value differs from the CSV one (a repeated record)
+  std::vector<ExportColumn> fields;
+};
+
+struct TableSpec {
+  std::vector<Column> columns;
+  std::string from;  // after FROM; `w` is the window (since, until, tz)
+};
+
+// The export's window, set once per transaction (DatasetReader) as settings of the session.
+const std::string kWindow =
+    "(SELECT current_setting('paxstats.export_since')::timestamptz AS since, "
+    "current_setting('paxstats.export_until')::timestamptz AS until, current_setting('paxstats.export_tz') AS tz) w";
+
+std::string iso(const std::string& expr) {
+  return "to_char(" + expr + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
+}
+
+TableSpec spec(ExportTable t, const std::string& s) {
+  const std::string in_window = "m.posted_at >= w.since AND m.posted_at < w.until";
+  switch (t) {
+    case ExportTable::users:
+      return {{{"user_id", "u.user_id", "STRING", "REQUIRED"},
+               {"user_name", "u.user_name", "STRING", "REQUIRED"},
+               {"real_name", "u.real_name"},
+               {"display_name", "u.display_name"},
+               {"is_bot", "u.is_bot", "BOOLEAN", "REQUIRED"},
+               {"deleted", "u.deleted", "BOOLEAN", "REQUIRED"},
+               {"tz", "u.tz"}},
+              s + ".users u ORDER BY u.user_id"};
+    case ExportTable::channels:
+      return {{{"channel_id", "c.channel_id", "STRING", "REQUIRED"},
+               {"name", "c.name", "STRING", "REQUIRED"},
+               {"is_private", "c.is_private", "BOOLEAN", "REQUIRED"},
+               {"is_archived", "c.is_archived", "BOOLEAN", "REQUIRED"},
+               {"created", iso("c.created"), "TIMESTAMP"}},
+              s + ".channels c ORDER BY c.channel_id"};
+    case ExportTable::messages: {
+      // A message's reactions: "name/users/count" entries joined by ";" (users joined by ","),
+      // or in NDJSON a repeated record.
+      const std::string reactions_from =
+          "FROM " + s + ".message_reactions r WHERE r.channel_id = m.channel_id AND r.ts = m.ts";
+      return {{{"channel_id", "m.channel_id", "STRING", "REQUIRED"},
+               {"ts", "m.ts", "STRING", "REQUIRED"},
+               {"posted_at", iso("m.posted_at"), "TIMESTAMP", "REQUIRED"},
+               {"thread_ts", "m.thread_ts"},
+               {"user_id", "m.user_id"},
+               {"bot_id", "m.bot_id"},
+               {"subtype", "m.subtype"},
+               {"text", "m.text", "STRING", "REQUIRED"},
+               {"reply_count", "m.reply_count", "INTEGER", "REQUIRED"},
+               {"edited_ts", "m.edited_ts"},
+               {"deleted", "m.deleted", "BOOLEAN", "REQUIRED"},
+               {"reactions",
+                "(SELECT string_agg(r.emoji || '/' || array_to_string(r.users, ',') || '/' || r.count, ';' ORDER BY "
+                "r.position) " +
+                    reactions_from + ")",
+                "STRING",
+                "NULLABLE",
+                "coalesce((SELECT json_agg(json_build_object('name', r.emoji, 'users', r.users, 'count', r.count) "
+                "ORDER BY r.position) " +
+                    reactions_from + "), '[]'::json)",
+                {{"name", "STRING", "REQUIRED", {}},
+                 {"users", "STRING", "REPEATED", {}},
+                 {"count", "INTEGER", "REQUIRED", {}}}},
+               {"source", "m.source", "STRING", "REQUIRED"}},
+              s + ".messages m, " + kWindow + " WHERE " + in_window + " ORDER BY m.channel_id, m.ts"};
+    }
+    case ExportTable::reactions:
+      return {{{"channel_id", "r.channel_id", "STRING", "REQUIRED"},
+               {"ts", "r.ts", "STRING", "REQUIRED"},
+               {"emoji", "r.emoji", "STRING", "REQUIRED"},
+               {"user_id", "r.user_id", "STRING", "REQUIRED"}},
+              s + ".reactions r JOIN " + s + ".messages m USING (channel_id, ts), " + kWindow + " WHERE " + in_window +
+                  " ORDER BY r.channel_id, r.ts, r.emoji, r.user_id"};
+    case ExportTable::files:
+      return {{{"channel_id", "f.channel_id", "STRING", "REQUIRED"},
+               {"ts", "f.ts", "STRING", "REQUIRED"},
+               {"file_id", "f.file_id", "STRING", "REQUIRED"},
+               {"name", "f.name"},
+               {"title", "f.title"},
+               {"mimetype", "f.mimetype"},
+               {"filetype", "f.filetype"},
+               {"size", "f.size", "INTEGER"}},
+              s + ".files f JOIN " + s + ".messages m USING (channel_id, ts), " + kWindow + " WHERE " + in_window +
+                  " ORDER BY f.channel_id, f.ts, f.file_id"};
+    case ExportTable::member_activity: {
+      std::vector<Column> cols = {{"user_id", "a.user_id", "STRING", "REQUIRED"},
+                                  {"user_name", "a.user_name", "STRING", "REQUIRED"}};
+      for (const char* n : {"messages", "replies", "threads_started", "reactions_received", "reactions_given", "files",
+                            "mentions_given", "mentions_received", "active_days", "active_weeks"})
+        cols.push_back({n, std::string("a.") + n, "INTEGER", "REQUIRED"});
+      cols.push_back({"first_ts", "a.first_ts"});
+      cols.push_back({"last_ts", "a.last_ts"});
+      return {cols, kWindow + " CROSS JOIN LATERAL " + s +
+                        ".member_activity(w.tz, w.since, w.until) a ORDER BY a.messages DESC, a.user_id"};
+    }
+    case ExportTable::channel_activity:
+      return {{{"channel_id", "a.channel_id", "STRING", "REQUIRED"},
+               {"name", "a.name", "STRING", "REQUIRED"},
+               {"messages", "a.messages", "INTEGER", "REQUIRED"},
+               {"active_members", "a.active_members", "INTEGER", "REQUIRED"},
+               {"threads", "a.threads", "INTEGER", "REQUIRED"},
+               {"answered_threads", "a.answered_threads", "INTEGER", "REQUIRED"},
+               {"median_first_reply_s", "round(a.median_first_reply_s::numeric, 1)", "FLOAT"},
+               {"p90_first_reply_s", "round(a.p90_first_reply_s::numeric, 1)", "FLOAT"},
+               {"reactions", "a.reactions", "INTEGER", "REQUIRED"}},
+              kWindow + " CROSS JOIN LATERAL " + s +
+                  ".channel_activity(w.since, w.until) a ORDER BY a.messages DESC, a.name"};
+    case ExportTable::nodes:  // written from the network the reader holds (DatasetReader::network)
+      return {{{"Id", "", "STRING", "REQUIRED"},
+               {"Label", "", "STRING", "REQUIRED"},
+               {"Messages", "", "INTEGER", "REQUIRED"}},
+              ""};
+    case ExportTable::edges:
+      return {{{"Source", "", "STRING", "REQUIRED"},
+               {"Target", "", "STRING", "REQUIRED"},
+               {"Weight", "", "INTEGER", "REQUIRED"},
+               {"Type", "", "STRING", "REQUIRED"},
+               {"Kind", "", "STRING", "REQUIRED"}},
+              ""};
+  }
+  throw std::logic_error("unknown export table");
+}
+
+std::string select_sql(const TableSpec& t, ExportFormat f) {
+  std::string cols;
+  for (const auto& c : t.columns) {
+    if (!cols.empty()) cols += ", ";
+    cols +=
+        (f == ExportFormat::ndjson && !c.ndjson_sql.empty() ? c.ndjson_sql : c.sql) + " AS " + quote_identifier(c.name);
+  }
+  return "SELECT " + cols + " FROM " + t.from;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- typed reads
+
+std::vector<MemberActivity> member_activity(Database& db, std::string_view region, std::string_view tz,
+                                            const Window& window) {
+  return in_zone(db, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<MemberActivity> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT * FROM " + schema(region) +
+                 ".member_activity($1, $2::timestamptz, $3::timestamptz) ORDER BY messages DESC, user_id",
+             {std::string(tz), bound(window.since, "-infinity"), bound(window.until, "infinity")})) {
+      MemberActivity a;
+      a.user_id = r[0].c_str();
+      a.user_name = r[1].c_str();
+      std::int64_t* counts[] = {&a.messages,        &a.replies,     &a.threads_started, &a.reactions_received,
+                                &a.reactions_given, &a.files,       &a.mentions_given,  &a.mentions_received,
+                                &a.active_days,     &a.active_weeks};
+      for (size_t i = 0; i < std::size(counts); ++i) *counts[i] = as_i64(r[2 + static_cast<int>(i)]);
+      a.first_ts = r[12].is_null() ? "" : r[12].c_str();
+      a.last_ts = r[13].is_null() ? "" : r[13].c_str();
+      out.push_back(std::move(a));
+    }
+    return out;
+  });
+}
+
+std::vector<ChannelActivity> channel_activity(Database& db, std::string_view region, std::string_view tz,
+                                              const Window& window) {
+  return in_zone(db, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<ChannelActivity> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT * FROM " + schema(region) +
+                 ".channel_activity($1::timestamptz, $2::timestamptz) ORDER BY messages DESC, name, channel_id",
+             {bound(window.since, "-infinity"), bound(window.until, "infinity")})) {
+      ChannelActivity c;
+      c.channel_id = r[0].c_str();
+      c.name = r[1].c_str();
+      c.messages = as_i64(r[2]);
+      c.active_members = as_i64(r[3]);
+      c.threads = as_i64(r[4]);
+      c.answered_threads = as_i64(r[5]);
+      if (!r[6].is_null()) c.median_first_reply_s = r[6].as<double>();
+      if (!r[7].is_null()) c.p90_first_reply_s = r[7].as<double>();
+      c.reactions = as_i64(r[8]);
+      out.push_back(std::move(c));
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- the export
+
+std::string_view table_name(ExportTable t) {
+  switch (t) {
+    case ExportTable::users: return "users";
+    case ExportTable::channels: return "channels";
+    case ExportTable::messages: return "messages";
+    case ExportTable::reactions: return "reactions";
+    case ExportTable::files: return "files";
+    case ExportTable::member_activity: return "member_activity";
+    case ExportTable::channel_activity: return "channel_activity";
+    case ExportTable::nodes: return "nodes";
+    case ExportTable::edges: return "edges";
+  }
+  return "?";
+}
+
+std::vector<ExportTable> export_tables() {
+  return {ExportTable::users, ExportTable::channels,        ExportTable::messages,         ExportTable::reactions,
+          ExportTable::files, ExportTable::member_activity, ExportTable::channel_activity, ExportTable::nodes,
+          ExportTable::edges};
+}
+
+std::vector<ExportColumn> export_columns(ExportTable t, ExportFormat f) {
+  std::vector<ExportColumn> out;
+  for (const auto& c : spec(t, "s").columns) {
+    if (f == ExportFormat::ndjson && !c.fields.empty())
+      out.push_back({c.name, "RECORD", "REPEATED", c.fields});
+    else
+      out.push_back({c.name, c.type, c.mode, {}});
+  }
+  return out;
+}
+
+struct DatasetReader::Impl {
+  PGconn* conn = nullptr;
+  std::optional<Network> network;
+  std::string schema;
+  Window window;
+  ~Impl() {
+    if (conn) PQfinish(conn);
+  }
+  // One statement with parameters; throws on failure.
+  PGresult* exec(const std::string& sql, const std::vector<std::string>& params = {}) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p.c_str());
+    PGresult* r =
+        PQexecParams(conn, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    const auto status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      const std::string why = PQresultErrorMessage(r);
+      const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      const bool data_error = state && std::string_view(state).substr(0, 2) == "22";
+      PQclear(r);
+      if (data_error) throw bad_window(window, why);
+      throw std::runtime_error("dataset export: " + why);
+    }
+    return r;
+  }
+  void run(const std::string& sql, const std::vector<std::string>& params = {}) { PQclear(exec(sql, params)); }
+};
+
+DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->schema = schema(region);
+  impl_->window = window;
+  impl_->conn = PQconnectdb(db.impl().url.c_str());
+  if (PQstatus(impl_->conn) != CONNECTION_OK)
+    throw UserError("cannot open a second connection to PostgreSQL at " + redact_url(db.impl().url) +
+                    " for the export: " + PQerrorMessage(impl_->conn));
+  impl_->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  impl_->run("SELECT set_config('TimeZone', $1, true)", {std::string(tz)});
+  // The window's ends, read once here (a bad one is refused before any file is written).
+  impl_->run(
+      "SELECT set_config('paxstats.export_since', $1::timestamptz::text, true), "
+      "set_config('paxstats.export_until', $2::timestamptz::text, true), "
+      "set_config('paxstats.export_tz', $3, true)",
+      {bound(window.since, "-infinity"), bound(window.until, "infinity"), std::string(tz)});
+}
+
+DatasetReader::~DatasetReader() = default;
+
+std::int64_t DatasetReader::copy(ExportTable table, ExportFormat format,
+                                 const std::function<void(std::string_view)>& sink) {
+  if (table == ExportTable::nodes || table == ExportTable::edges) return write_network(table, sink);
+  const std::string select = select_sql(spec(table, impl_->schema), format);
+  // NDJSON: each row as one JSON text, copied as CSV with a quote and delimiter no JSON text
+  // holds (JSON escapes every control character), so the bytes arrive unchanged.
+  const std::string copy = format == ExportFormat::csv
+                               ? "COPY (" + select + ") TO STDOUT (FORMAT csv, HEADER true)"
+                               : "COPY (SELECT row_to_json(t)::text FROM (" + select +
+                                     ") t) TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
+  PGresult* r = PQexec(impl_->conn, copy.c_str());
+  if (PQresultStatus(r) != PGRES_COPY_OUT) {
+    const std::string why = PQresultErrorMessage(r);
+    PQclear(r);
+    throw std::runtime_error("dataset export of " + std::string(table_name(table)) + ": " + why);
+  }
+  PQclear(r);
+  std::int64_t rows = 0;
+  for (;;) {
+    char* buf = nullptr;
+    const int n = PQgetCopyData(impl_->conn, &buf, 0);
+    if (n < 0) break;
+    std::unique_ptr<char, decltype(&PQfreemem)> hold(buf, &PQfreemem);
+    sink(std::string_view(buf, static_cast<size_t>(n)));
+    ++rows;
+  }
+  r = PQgetResult(impl_->conn);
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why = ok ? "" : PQresultErrorMessage(r);
+  PQclear(r);
+  while ((r = PQgetResult(impl_->conn)) != nullptr) PQclear(r);
+  if (!ok) throw std::runtime_error("dataset export of " + std::string(table_name(table)) + ": " + why);
+  return format == ExportFormat::csv && rows > 0 ? rows - 1 : rows;  // the header is no row
+}
+
+namespace {
+// A CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled).
+void csv_field(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+}  // namespace
+
+std::int64_t DatasetReader::write_network(ExportTable table, const std::function<void(std::string_view)>& sink) {
+  const auto& net = network();
+  std::string out;
+  for (const auto& c : spec(table, "").columns) out += (out.empty() ? "" : ",") + c.name;
+  out += "\n";
+  std::int64_t rows = 0;
+  auto flush = [&](bool force) {
+    if (force || out.size() > (1u << 16)) {
+      sink(out);
+      out.clear();
+    }
+  };
+  if (table == ExportTable::nodes)
+    for (const auto& n : net.nodes) {
+      csv_field(out, n.id);
+      out += ',';
+      csv_field(out, n.label);
+      out += ',' + std::to_string(n.messages) + '\n';
+      ++rows;
+      flush(false);
+    }
+  else
+    for (const auto& e : net.edges) {
+      csv_field(out, e.source);
+      out += ',';
+      csv_field(out, e.target);
+      out += ',' + std::to_string(e.weight) + ",Directed," + e.kind + '\n';
+      ++rows;
+      flush(false);
+    }
+  flush(true);
+  return rows;
+}
+
+const Network& DatasetReader::network() {
+  if (impl_->network) return *impl_->network;
+  Network net;
+  PGresult* r = impl_->exec("SELECT e.source, e.target, e.kind, e.weight FROM " + kWindow + " CROSS JOIN LATERAL " +
+                            impl_->schema + ".interaction_edges(w.since, w.until) e ORDER BY 1, 2, 3");
+  for (int i = 0; i < PQntuples(r); ++i)
+    net.edges.push_back(
+        {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), std::stoll(PQgetvalue(r, i, 3))});
+  PQclear(r);
+  // The nodes: who posted, with their label, then anyone an edge names who did not.
+  r = impl_->exec("SELECT mm.user_id, coalesce(max(u.user_name), mm.user_id), count(*) FROM " + kWindow + ", " +
+                  impl_->schema + ".member_messages mm LEFT JOIN " + impl_->schema +
+                  ".users u USING (user_id) WHERE mm.posted_at >= w.since AND mm.posted_at < w.until GROUP BY 1");
+  std::map<std::string, NetworkNode> nodes;
+  for (int i = 0; i < PQntuples(r); ++i)
+    nodes[PQgetvalue(r, i, 0)] = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), std::stoll(PQgetvalue(r, i, 2))};
+  PQclear(r);
+  std::vector<std::string> others;
+  for (const auto& e : net.edges)
+    for (const auto* id : {&e.source, &e.target})
+      if (!nodes.count(*id)) {
+        nodes[*id] = {*id, *id, 0};
+        others.push_back(*id);
+      }
+  if (!others.empty()) {
+    r = impl_->exec("SELECT user_id, user_name FROM " + impl_->schema + ".users WHERE user_id = ANY($1::text[])",
+                    {detail::text_array(others)});
+    for (int i = 0; i < PQntuples(r); ++i) nodes[PQgetvalue(r, i, 0)].label = PQgetvalue(r, i, 1);
+    PQclear(r);
+  }
+  for (auto& [id, n] : nodes) net.nodes.push_back(std::move(n));
+  impl_->network = std::move(net);
+  return *impl_->network;
+}
+
+}  // namespace paxstats::db::community

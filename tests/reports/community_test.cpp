@@ -1,0 +1,469 @@
+// Community analytics: the counting rules (region views member_messages … and the function
+// member_activity) against counts this test makes by itself from the exports' JSON files, and the
+// dataset export (CSV, NDJSON with BigQuery schemas, Gephi files, GEXF).
+#include <date/tz.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "paxstats/db/community.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/sql.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/mining/generator.hpp"
+#include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/slack/export.hpp"
+#include "postgres_env.hpp"
+
+using namespace paxstats;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kTestdata = fs::path(PAXSTATS_SOURCE_DIR) / ".." / "shared" / "testdata" / "slack-exports";
+constexpr const char* kZone = "America/Chicago";
+
+// The rules, counted from the export's files without paxstats' reader or its SQL.
+struct Counted {
+  std::map<std::string, db::community::MemberActivity> members;
+  long messages = 0;  // every stored message, member or not
+};
+
+std::string text_of(const json& o, const char* key) {
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// Messages posted in [since, until) (Unix seconds) only.
+Counted count_export(const fs::path& path, long long since = 0, long long until = 1LL << 40) {
+  auto archive = slack::ExportArchive::open(path);
+  // Which folder is which conversation: channels and groups by name, mpims by name, DMs by id.
+  std::map<std::string, std::string> folder_to_id;
+  for (const char* list : {"channels.json", "groups.json", "mpims.json", "dms.json"}) {
+    if (!archive->has(list)) continue;
+    for (const auto& c : json::parse(archive->read(list))) {
+      const std::string id = text_of(c, "id");
+      folder_to_id[std::string(list) == "dms.json" ? id : text_of(c, "name")] = id;
+    }
+  }
+  std::map<std::string, bool> is_bot;  // user id → is a bot
+  std::set<std::string> known;
+  if (archive->has("users.json"))
+    for (const auto& u : json::parse(archive->read("users.json"))) {
+      const std::string id = text_of(u, "id");
+      known.insert(id);
+      is_bot[id] = u.value("is_bot", false) || u.value("is_app_user", false) || id == "USLACKBOT";
+    }
+  // Every stored message, (conversation, ts) → JSON; a later copy replaces an earlier one.
+  std::map<std::pair<std::string, std::string>, json> stored;
+  for (const auto& entry : archive->entries()) {
+    const fs::path e(entry);
+    if (e.extension() != ".json" || !e.has_parent_path()) continue;
+    auto conv = folder_to_id.find(e.parent_path().filename().string());
+    if (conv == folder_to_id.end()) continue;
+    for (const auto& m : json::parse(archive->read(entry)))
+      if (m.is_object() && !text_of(m, "ts").empty()) stored[{conv->second, text_of(m, "ts")}] = m;
+  }
+  Counted out;
+  out.messages = static_cast<long>(stored.size());
+  std::set<std::pair<std::string, std::string>> has_reply;  // (conversation, thread_ts) with a stored reply
+  for (const auto& [key, m] : stored) {
+    const std::string thread = text_of(m, "thread_ts");
+    if (!thread.empty() && thread != key.second) has_reply.insert({key.first, thread});
+  }
+  auto bot = [&](const std::string& id) { return id == "USLACKBOT" || (is_bot.count(id) && is_bot[id]); };
+  auto member = [&](const std::string& id) -> db::community::MemberActivity& {
+    auto& a = out.members[id];
+    a.user_id = id;
+    return a;
+  };
+  std::set<std::string> members;  // the users that are not bots, and every author of a member message
+  for (const auto& id : known)
+    if (!bot(id)) members.insert(id);
+  std::map<std::string, std::set<std::string>> days, weeks;
+  const std::regex mention("<@([UW][A-Z0-9]{2,})(\\|[^>]*)?>");
+  for (const auto& [key, m] : stored) {
+    const std::string subtype = text_of(m, "subtype");
+    if (subtype == "tombstone") continue;  // deleted
+    const long long posted = std::stoll(key.second);
+    if (posted < since || posted >= until) continue;
+    // Reactions given count on any stored message that is not deleted.
+    if (m.contains("reactions") && m["reactions"].is_array())
+      for (const auto& r : m["reactions"]) {
+        if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
+        std::set<std::string> users;
+        for (const auto& u : r.value("users", json::array()))
+          if (u.is_string()) users.insert(u.get<std::string>());
+        for (const auto& u : users)
+          if (!bot(u)) member(u).reactions_given++;
+      }
+    const std::string user = text_of(m, "user");
+    if (user.empty() || bot(user) || !text_of(m, "bot_id").empty()) continue;
+    if (!subtype.empty() && subtype != "thread_broadcast" && subtype != "file_share" && subtype != "me_message")
+      continue;
+    members.insert(user);
+    auto& a = member(user);
+    a.messages++;
+    const std::string thread = text_of(m, "thread_ts");
+    if (!thread.empty() && thread != key.second) a.replies++;
+    const long long reply_count =
+        m.contains("reply_count") && m["reply_count"].is_number_integer() ? m["reply_count"].get<long long>() : 0;
+    if ((thread.empty() || thread == key.second) && (reply_count > 0 || has_reply.count({key.first, key.second})))
+      a.threads_started++;
+    if (m.contains("reactions") && m["reactions"].is_array())
+      for (const auto& r : m["reactions"]) {
+        if (!r.is_object() || !r.contains("name") || !r["name"].is_string()) continue;
+        if (r.contains("count") && r["count"].is_number())
+          a.reactions_received += r["count"].get<long long>();
+        else if (r.contains("users") && r["users"].is_array())
+          a.reactions_received += static_cast<long long>(r["users"].size());
+      }
+    std::set<std::string> file_ids;
+    for (const auto& f : m.value("files", json::array()))
+      if (f.is_object() && f.contains("id") && f["id"].is_string()) file_ids.insert(f["id"].get<std::string>());
+    if (m.contains("file") && m["file"].is_object() && m["file"].contains("id") && m["file"]["id"].is_string())
+      file_ids.insert(m["file"]["id"].get<std::string>());
+    a.files += static_cast<long long>(file_ids.size());
+    std::set<std::string> tagged;
+    const std::string text = text_of(m, "text");
+    for (std::sregex_iterator it(text.begin(), text.end(), mention), end; it != end; ++it) {
+      const std::string who = (*it)[1];
+      if (who != user && !bot(who)) tagged.insert(who);
+    }
+    a.mentions_given += static_cast<long long>(tagged.size());
+    for (const auto& who : tagged) member(who).mentions_received++;
+    const auto seconds = std::chrono::sys_seconds(std::chrono::seconds(std::stoll(key.second)));
+    const auto local = date::floor<date::days>(date::make_zoned(kZone, seconds).get_local_time());
+    days[user].insert(date::format("%F", local));
+    const auto monday = local - (date::weekday(local) - date::Monday);
+    weeks[user].insert(date::format("%F", monday));
+    if (a.first_ts.empty() || key.second < a.first_ts) a.first_ts = key.second;
+    if (key.second > a.last_ts) a.last_ts = key.second;
+  }
+  for (const auto& id : members) member(id);
+  for (auto it = out.members.begin(); it != out.members.end();) {
+    if (!members.count(it->first)) {  // reacted or was mentioned, but is no member: no row
+      it = out.members.erase(it);
+      continue;
+    }
+    it->second.active_days = static_cast<long long>(days[it->first].size());
+    it->second.active_weeks = static_cast<long long>(weeks[it->first].size());
+    ++it;
+  }
+  return out;
+}
+
+std::string describe(const db::community::MemberActivity& a) {
+  return a.user_id + " messages=" + std::to_string(a.messages) + " replies=" + std::to_string(a.replies) +
+         " threads=" + std::to_string(a.threads_started) + " rx_received=" + std::to_string(a.reactions_received) +
+         " rx_given=" + std::to_string(a.reactions_given) + " files=" + std::to_string(a.files) +
+         " mentions=" + std::to_string(a.mentions_given) + "/" + std::to_string(a.mentions_received) +
+         " days=" + std::to_string(a.active_days) + " weeks=" + std::to_string(a.active_weeks) +
+         " first=" + a.first_ts + " last=" + a.last_ts;
+}
+
+class Community : public ::testing::Test {
+ protected:
+  void SetUp() override { db::add_region(conn, "hdv", "Houston Data Vis", kZone); }
+  long count(const std::string& sql) { return std::stol(db::sql::value(conn, sql).value_or("0")); }
+  db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+};
+
+class RealWorkspace : public Community, public ::testing::WithParamInterface<const char*> {};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  for (std::string l; std::getline(ss, l);) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+TEST_P(RealWorkspace, MemberActivityEqualsAnIndependentCountOfTheExportFiles) {
+  const fs::path p = kTestdata / GetParam();
+  if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
+  mining::import_export(conn, "hdv", p);
+  const auto expected = count_export(p);
+  ASSERT_EQ(count("SELECT count(*) FROM hdv.messages"), expected.messages) << "the test read the files as the import";
+  const auto got = db::community::member_activity(conn, "hdv", kZone);
+  std::map<std::string, db::community::MemberActivity> by_id;
+  for (const auto& a : got) by_id[a.user_id] = a;
+  EXPECT_EQ(by_id.size(), expected.members.size());
+  long total = 0;
+  for (const auto& [id, want] : expected.members) {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      ADD_FAILURE() << "no member_activity row for " << id;
+      continue;
+    }
+    EXPECT_EQ(describe(it->second), describe(want));
+    total += want.messages;
+  }
+  EXPECT_GT(total, 0);
+  // Most first.
+  for (size_t i = 1; i < got.size(); ++i) EXPECT_GE(got[i - 1].messages, got[i].messages);
+  // The channels add up to the members.
+  long by_channel = 0;
+  for (const auto& c : db::community::channel_activity(conn, "hdv", kZone)) by_channel += c.messages;
+  EXPECT_EQ(by_channel, total);
+  std::printf("%s: %zu members, %ld member messages of %ld stored\n", GetParam(), got.size(), total, expected.messages);
+}
+
+// The generator's community: its truth (counted as it wrote each message), this test's own count
+// of its files, and the counting SQL agree, for the whole history and for one month.
+TEST_F(Community, AGeneratedCommunityCountsAsItsTruthSays) {
+  test::TempDir dir;
+  mining::CommunityOptions o;
+  o.members = 90;
+  o.months = 3;
+  o.seed = 11;
+  o.tz = kZone;
+  mining::generate_community(o, dir.path());
+  mining::import_export(conn, "hdv", dir.path());
+  const auto truth = json::parse(slurp(dir.path() / "truth.json"));
+  const auto got = db::community::member_activity(conn, "hdv", kZone);
+  std::map<std::string, db::community::MemberActivity> by_id;
+  for (const auto& a : got) by_id[a.user_id] = a;
+  ASSERT_EQ(by_id.size(), truth["member_activity"].size());
+  long threads = 0, replies = 0, mentions = 0, reactions = 0;
+  for (const auto& t : truth["member_activity"]) {
+    db::community::MemberActivity want;
+    want.user_id = t["user_id"];
+    want.messages = t["messages"];
+    want.replies = t["replies"];
+    want.threads_started = t["threads_started"];
+    want.reactions_received = t["reactions_received"];
+    want.reactions_given = t["reactions_given"];
+    want.files = t["files"];
+    want.mentions_given = t["mentions_given"];
+    want.mentions_received = t["mentions_received"];
+    want.active_days = t["active_days"];
+    want.active_weeks = t["active_weeks"];
+    want.first_ts = t["first_ts"];
+    want.last_ts = t["last_ts"];
+    EXPECT_EQ(describe(by_id[want.user_id]), describe(want));
+    threads += want.threads_started, replies += want.replies, mentions += want.mentions_given;
+    reactions += want.reactions_received;
+  }
+  // The generator made every kind of thing the rules decide on.
+  EXPECT_GT(threads, 50);
+  EXPECT_GT(replies, 100);
+  EXPECT_GT(mentions, 20);
+  EXPECT_GT(reactions, 100);
+  EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE subtype = 'tombstone'"), 0);
+  EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE bot_id IS NOT NULL"), 0);
+  EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE subtype = 'channel_join'"), 0);
+
+  // One month, in the region's time zone: against this test's own count of the files.
+  const auto t0 = date::make_zoned(kZone, date::local_days{date::year{2026} / 9 / 1}).get_sys_time();
+  const auto t1 = date::make_zoned(kZone, date::local_days{date::year{2026} / 10 / 1}).get_sys_time();
+  const auto expected = count_export(dir.path(), t0.time_since_epoch().count(), t1.time_since_epoch().count());
+  const auto month = db::community::member_activity(conn, "hdv", kZone, {"2026-09-01", "2026-10-01"});
+  ASSERT_EQ(month.size(), expected.members.size());
+  long in_month = 0;
+  for (const auto& a : month) {
+    auto it = expected.members.find(a.user_id);
+    ASSERT_NE(it, expected.members.end()) << a.user_id;
+    EXPECT_EQ(describe(a), describe(it->second));
+    in_month += a.messages;
+  }
+  EXPECT_GT(in_month, 100);
+  EXPECT_LT(in_month, truth["member_messages"].get<long>());
+}
+
+// The writer's mentions and reaction totals (C++, at import) are the migration's SQL functions.
+TEST_F(Community, StoredMentionsAndReactionTotalsAreTheSqlRules) {
+  test::TempDir dir;
+  mining::CommunityOptions o;
+  o.members = 40;
+  o.months = 1;
+  mining::generate_community(o, dir.path());
+  mining::import_export(conn, "hdv", dir.path());
+  for (const char* real : {"houstondatavis", "hfaran-testarchive.zip", "slackdump-source-export.zip"})
+    if (fs::exists(kTestdata / real)) mining::import_export(conn, "hdv", kTestdata / real);
+  // Texts and reactions no export has: labels, lower case, a tag inside a label, short and
+  // unterminated tags; counts that are not whole, negative or missing.
+  test::TempDir odd;
+  std::ofstream(odd.path() / "channels.json") << R"([{"id":"C0000000Z1","name":"odd"}])";
+  std::ofstream(odd.path() / "users.json") << R"([{"id":"U0000000Z1","name":"z"}])";
+  fs::create_directories(odd.path() / "odd");
+  std::ofstream(odd.path() / "odd" / "2026-01-05.json") << R"([{"type":"message","user":"U0000000Z1",
+    "ts":"1767600000.000100","text":"<@U12|x> <@u34> <@UAB|<@UCD>> <@W99> <@U7> <@U88",
+    "reactions":[{"name":"a","count":2.5},{"name":"b","count":-3},{"name":"c","users":["U1","U2"]},{"count":9}]}])";
+  mining::import_export(conn, "hdv", odd.path());
+  EXPECT_EQ(*db::sql::value(conn,
+                            "SELECT array_to_string(mentions, ',') || ' ' || reaction_count || ' / ' || "
+                            "array_to_string(hdv.slack_mentions(text), ',') || ' ' || "
+                            "hdv.slack_reaction_total(raw) FROM hdv.messages WHERE ts = '1767600000.000100'"),
+            "U12,UAB,W99 5 / U12,UAB,W99 5");
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.messages WHERE mentions <> hdv.slack_mentions(text) OR "
+                  "reaction_count <> hdv.slack_reaction_total(raw)"),
+            0);
+  EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE cardinality(mentions) > 0"), 10);
+  EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE reaction_count > 0"), 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(Testdata, RealWorkspace,
+                         ::testing::Values("houstondatavis", "hfaran-testarchive.zip", "slackdump-source-export.zip"));
+
+TEST_F(Community, HoustonDatavisExportsEveryTableAndTheNetwork) {
+  const fs::path p = kTestdata / "houstondatavis";
+  if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
+  mining::import_export(conn, "hdv", p);
+  test::TempDir out;
+  reports::DatasetExportOptions o;
+  o.out = out.path() / "dataset";
+  o.today = "2026-12-01";
+  const auto r = reports::export_dataset(conn, "hdv", o);
+  EXPECT_EQ(r.messages, 1382);
+  for (const char* f : {"users.csv", "channels.csv", "messages.csv", "reactions.csv", "files.csv",
+                        "member_activity.csv", "channel_activity.csv", "nodes.csv", "edges.csv", "network.gexf"})
+    EXPECT_TRUE(fs::exists(o.out / f)) << f;
+  for (const auto& e : fs::directory_iterator(o.out))
+    EXPECT_EQ(e.path().filename().string().rfind(".paxstats-export", 0), std::string::npos) << e.path();
+
+  // member_activity.csv is the typed rows, user_id first.
+  const auto rows = lines_of(slurp(o.out / "member_activity.csv"));
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0],
+            "user_id,user_name,messages,replies,threads_started,reactions_received,reactions_given,files,"
+            "mentions_given,mentions_received,active_days,active_weeks,first_ts,last_ts");
+  const auto typed = db::community::member_activity(conn, "hdv", kZone);
+  ASSERT_EQ(rows.size(), typed.size() + 1);
+  const auto& top = typed.front();
+  EXPECT_EQ(rows[1].substr(0, rows[1].find(',')), top.user_id);
+  EXPECT_NE(rows[1].find("," + std::to_string(top.messages) + "," + std::to_string(top.replies) + ","),
+            std::string::npos)
+      << rows[1];
+
+  // messages.csv: a header and one row per message (texts with newlines are quoted: count rows by ts).
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.messages"), 1382);
+  const std::string messages = slurp(o.out / "messages.csv");
+  EXPECT_EQ(messages.rfind("channel_id,ts,posted_at,thread_ts,user_id,bot_id,subtype,text,reply_count,", 0), 0u);
+  // A message with reactions carries them as name/users/count.
+  const auto reacted =
+      db::sql::query(conn,
+                     "SELECT r.emoji, array_to_string(r.users, ','), r.count FROM hdv.message_reactions r "
+                     "ORDER BY r.channel_id, r.ts, r.position LIMIT 1");
+  ASSERT_EQ(reacted.size(), 1u);
+  EXPECT_NE(messages.find(*reacted[0][0] + "/" + *reacted[0][1] + "/" + *reacted[0][2]), std::string::npos);
+
+  // The network: Gephi's columns, and every edge's ends are nodes.
+  const auto nodes = lines_of(slurp(o.out / "nodes.csv"));
+  const auto edges = lines_of(slurp(o.out / "edges.csv"));
+  EXPECT_EQ(nodes[0], "Id,Label,Messages");
+  EXPECT_EQ(edges[0], "Source,Target,Weight,Type,Kind");
+  EXPECT_GT(edges.size(), 10u);
+  std::set<std::string> ids;
+  for (size_t i = 1; i < nodes.size(); ++i) ids.insert(nodes[i].substr(0, nodes[i].find(',')));
+  std::set<std::string> kinds;
+  for (size_t i = 1; i < edges.size(); ++i) {
+    std::stringstream ss(edges[i]);
+    std::string source, target, weight, type, kind;
+    std::getline(ss, source, ',');
+    std::getline(ss, target, ',');
+    std::getline(ss, weight, ',');
+    std::getline(ss, type, ',');
+    std::getline(ss, kind, ',');
+    EXPECT_TRUE(ids.count(source) && ids.count(target)) << edges[i];
+    EXPECT_NE(source, target);
+    EXPECT_GT(std::stol(weight), 0);
+    EXPECT_EQ(type, "Directed");
+    kinds.insert(kind);
+  }
+  // A 2016 workspace: Slack had no threads yet, so no reply edges.
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.member_messages WHERE is_reply"), 0);
+  EXPECT_EQ(kinds, (std::set<std::string>{"mention", "reaction"}));
+  const std::string gexf = slurp(o.out / "network.gexf");
+  EXPECT_EQ(gexf.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://gexf.net/1.3\"", 0), 0u);
+  size_t gexf_edges = 0;
+  for (size_t at = gexf.find("<edge "); at != std::string::npos; at = gexf.find("<edge ", at + 1)) ++gexf_edges;
+  EXPECT_EQ(gexf_edges, edges.size() - 1);
+}
+
+TEST_F(Community, NdjsonCarriesBigQuerySchemasAndAWindowLimitsTheMessages) {
+  const fs::path p = kTestdata / "houstondatavis";
+  if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
+  mining::import_export(conn, "hdv", p);
+  test::TempDir out;
+  reports::DatasetExportOptions o;
+  o.out = out.path();
+  o.format = db::community::ExportFormat::ndjson;
+  o.window = {"2016-03-01", "2016-04-01"};
+  o.today = "2026-12-01";
+  const auto r = reports::export_dataset(conn, "hdv", o);
+  const long in_march = count(
+      "SELECT count(*) FROM hdv.messages WHERE posted_at >= '2016-03-01 00:00 America/Chicago' "
+      "AND posted_at < '2016-04-01 00:00 America/Chicago'");
+  EXPECT_GT(in_march, 0);
+  EXPECT_LT(in_march, 1382);
+  EXPECT_EQ(r.messages, in_march);
+  const auto lines = lines_of(slurp(out.path() / "messages.ndjson"));
+  ASSERT_EQ(static_cast<long>(lines.size()), in_march);
+  for (const auto& l : lines) {
+    const auto m = json::parse(l);  // every line is one JSON object
+    EXPECT_TRUE(m["reactions"].is_array());
+    EXPECT_GE(m["posted_at"].get<std::string>(), "2016-03-01T06:00:00Z");
+    EXPECT_LT(m["posted_at"].get<std::string>(), "2016-04-01T05:00:00Z");
+  }
+  const auto schema = json::parse(slurp(out.path() / "messages.schema.json"));
+  ASSERT_TRUE(schema.is_array());
+  std::map<std::string, json> fields;
+  for (const auto& f : schema) fields[f["name"]] = f;
+  EXPECT_EQ(fields["posted_at"]["type"], "TIMESTAMP");
+  EXPECT_EQ(fields["reply_count"]["type"], "INTEGER");
+  EXPECT_EQ(fields["reactions"]["type"], "RECORD");
+  EXPECT_EQ(fields["reactions"]["mode"], "REPEATED");
+  EXPECT_EQ(fields["reactions"]["fields"].size(), 3u);
+  // Each key of a row is a field of its schema.
+  const auto first = json::parse(lines.front());
+  EXPECT_EQ(first.size(), schema.size());
+  for (const auto& [k, v] : first.items()) EXPECT_TRUE(fields.count(k)) << k;
+  EXPECT_TRUE(fs::exists(out.path() / "member_activity.schema.json"));
+  EXPECT_TRUE(fs::exists(out.path() / "nodes.csv"));  // Gephi reads CSV
+}
+
+TEST_F(Community, HostileNamesAndABadWindowAreHandled) {
+  // A name that is markup or SQL is data: escaped once in GEXF, quoted in CSV.
+  db::sql::query(conn, "INSERT INTO hdv.users (user_id, user_name) VALUES ('U0000000A1', $1), ('U0000000A2', 'Plain')",
+                 {std::string("<script>alert(\"x\")</script>, Robert'); DROP TABLE users;--\x01")});
+  db::sql::query(
+      conn,
+      "INSERT INTO hdv.messages (channel_id, ts, user_id, text, posted_at, raw, source) VALUES "
+      "('C1', '1700000000.000100', 'U0000000A1', 'hi <@U0000000A2>', to_timestamp(1700000000), '{}', 'api')");
+  test::TempDir out;
+  reports::DatasetExportOptions o;
+  o.out = out.path();
+  o.today = "2026-12-01";
+  reports::export_dataset(conn, "hdv", o);
+  const std::string gexf = slurp(out.path() / "network.gexf");
+  EXPECT_NE(gexf.find("label=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;, Robert&#39;); DROP TABLE users;--\""),
+            std::string::npos)
+      << gexf;
+  EXPECT_EQ(gexf.find("<script>"), std::string::npos);
+  EXPECT_EQ(gexf.find('\x01'), std::string::npos);
+  EXPECT_NE(slurp(out.path() / "users.csv").find("\"<script>alert(\"\"x\"\")</script>, Robert'); DROP TABLE users;--"),
+            std::string::npos);
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.users"), 2);
+
+  o.window = {"last tuesday", ""};
+  try {
+    reports::export_dataset(conn, "hdv", o);
+    FAIL() << "a window PostgreSQL cannot read was accepted";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"last tuesday\""), std::string::npos) << e.what();
+  }
+}
