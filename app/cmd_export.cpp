@@ -49,9 +49,9 @@ void add_export_command(CLI::App& root, Context& ctx) {
                   a->out.c_str(), r.seconds, static_cast<long long>(r.messages),
                   r.seconds > 0 ? static_cast<double>(r.messages) / r.seconds : 0.0,
                   static_cast<double>(r.bytes) / 1e6);
-      for (const auto& [file, rows] : r.files)
-        if (file.find(".schema.") == std::string::npos)
-          std::printf("  %-24s %lld\n", file.c_str(), static_cast<long long>(rows));
+      for (const auto& f : r.files)
+        if (f.name.find(".schema.") == std::string::npos)
+          std::printf("  %-24s %10lld rows %6.1f s\n", f.name.c_str(), static_cast<long long>(f.rows), f.seconds);
       return 0;
     };
   });

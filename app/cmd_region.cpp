@@ -38,6 +38,9 @@ void print_region(const db::Region& r) {
   row("weekly_time", r.weekly_time + " " + r.tz);
   row("weekly_sections", r.weekly_sections.empty() ? "all" : r.weekly_sections);
   row("weekly_to", r.weekly_to.empty() ? "(1st-F)" : r.weekly_to);
+  row("community_channel", opt(r.community_channel) + (r.community_channel ? "" : " (no community reports)"));
+  row("help_channels", r.help_channels.empty() ? "(none)" : r.help_channels);
+  row("engagement_weights", r.engagement_weights);
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }

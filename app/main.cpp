@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
   app::add_slack_commands(root, ctx);
   app::add_serve_commands(root, ctx);
   app::add_export_command(root, ctx);
+  app::add_community_commands(root, ctx);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -74,6 +74,58 @@ date::sys_days parse_week(std::string_view s) {
   return monday;
 }
 
+Span span_of(Span::Kind kind, date::sys_days day) {
+  const date::year_month_day ymd{day};
+  Span s;
+  s.kind = kind;
+  const date::year_month m = ymd.year() / ymd.month();
+  switch (kind) {
+    case Span::Kind::month: s.first = first_day(m), s.last = last_day(m), s.name = format(m); break;
+    case Span::Kind::quarter: {
+      const unsigned q = (static_cast<unsigned>(ymd.month()) - 1) / 3;
+      const date::year_month start = ymd.year() / date::month{q * 3 + 1};
+      s.first = first_day(start), s.last = last_day(start + date::months{2});
+      s.name = year_of(m) + "-Q" + std::to_string(q + 1);
+      break;
+    }
+    case Span::Kind::year:
+      s.first = first_day(ymd.year() / date::January), s.last = last_day(ymd.year() / date::December);
+      s.name = year_of(m);
+      break;
+  }
+  return s;
+}
+
+Span parse_span(std::string_view t) {
+  auto bad = [&] {
+    return UserError("\"" + std::string(t) +
+                     "\" is not a period: write a month (2026-10), a quarter (2026-Q3) or a year (2026)");
+  };
+  if (t.size() == 4 && digits(t))
+    return span_of(Span::Kind::year, first_day(date::year{std::stoi(std::string(t))} / 1));
+  if (t.size() == 7 && t[4] == '-' && (t[5] == 'Q' || t[5] == 'q') && digits(t.substr(0, 4)) && t[6] >= '1' &&
+      t[6] <= '4')
+    return span_of(Span::Kind::quarter,
+                   first_day(date::year{std::stoi(std::string(t.substr(0, 4)))} / date::month{(t[6] - '1') * 3u + 1}));
+  if (t.size() == 7 && t[4] == '-') {
+    try {
+      return span_of(Span::Kind::month, first_day(parse_month(t)));
+    } catch (const UserError&) {
+    }
+  }
+  throw bad();
+}
+
+std::string Span::title() const {
+  const date::year_month m = date::year_month_day{first}.year() / date::year_month_day{first}.month();
+  switch (kind) {
+    case Kind::month: return month_name(m);
+    case Kind::quarter: return "Q" + name.substr(6) + " " + year_of(m);
+    case Kind::year: return year_of(m);
+  }
+  return name;
+}
+
 std::vector<date::year_month> months_between(date::year_month first, date::year_month last) {
   std::vector<date::year_month> out;
   for (auto m = first; m <= last; m += date::months{1}) out.push_back(m);

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "detail/database_impl.hpp"
@@ -30,9 +31,12 @@ std::int64_t as_i64(const pqxx::field& f) { return f.is_null() ? 0 : f.as<std::i
 
 // Runs `body` in a read-only transaction whose time zone is tz (so window dates are local).
 template <class Body>
-auto in_zone(Database& db, std::string_view tz, const Window& w, Body body) {
+auto in_zone(Database& db, std::string_view region, std::string_view tz, const Window& w, Body body) {
   pqxx::read_transaction tx(db.impl().conn);
-  detail::exec_params(tx, "SELECT set_config('TimeZone', $1, true)", {std::string(tz)});
+  // The region's schema first: the counting functions are inlined into the query, and read its
+  // views by name.
+  detail::exec_params(tx, "SELECT set_config('TimeZone', $1, true), set_config('search_path', $2, true)",
+                      {std::string(tz), schema(region) + ", pg_catalog"});
   try {
     return body(tx);
   } catch (const pqxx::data_exception& e) {
@@ -59,13 +63,18 @@ struct Column {
 
 struct TableSpec {
   std::vector<Column> columns;
-  std::string from;  // after FROM; `w` is the window (since, until, tz)
+  // After FROM. `w` is the window (since, until); or with `bound`, $1 (since), $2 (until) and,
+  // when it uses it, $3 (tz): a counting function planned with the window's values, run without
+  // COPY (COPY takes no parameters) and written out here. Its rows are one a member or channel.
+  std::string from;
+  bool bound = false;
 };
 
-// The export's window, set once per transaction (DatasetReader) as settings of the session.
+// The window of the raw tables' COPY, set once per transaction (DatasetReader) as settings of
+// the session (their plans are a scan whatever the window).
 const std::string kWindow =
     "(SELECT current_setting('paxstats.export_since')::timestamptz AS since, "
-    "current_setting('paxstats.export_until')::timestamptz AS until, current_setting('paxstats.export_tz') AS tz) w";
+    "current_setting('paxstats.export_until')::timestamptz AS until) w";
 
 std::string iso(const std::string& expr) {
   return "to_char(" + expr + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
@@ -93,8 +102,7 @@ TableSpec spec(ExportTable t, const std::string& s) {
     case ExportTable::messages: {
       // A message's reactions: "name/users/count" entries joined by ";" (users joined by ","),
       // or in NDJSON a repeated record.
-      const std::string reactions_from =
-          "FROM " + s + ".message_reactions r WHERE r.channel_id = m.channel_id AND r.ts = m.ts";
+      const std::string reactions_from = "FROM " + s + ".slack_reactions(m.raw) r";
       return {{{"channel_id", "m.channel_id", "STRING", "REQUIRED"},
                {"ts", "m.ts", "STRING", "REQUIRED"},
                {"posted_at", iso("m.posted_at"), "TIMESTAMP", "REQUIRED"},
@@ -107,14 +115,14 @@ TableSpec spec(ExportTable t, const std::string& s) {
                {"edited_ts", "m.edited_ts"},
                {"deleted", "m.deleted", "BOOLEAN", "REQUIRED"},
                {"reactions",
-                "(SELECT string_agg(r.emoji || '/' || array_to_string(r.users, ',') || '/' || r.count, ';' ORDER BY "
-                "r.position) " +
-                    reactions_from + ")",
+                "CASE WHEN m.raw ? 'reactions' THEN (SELECT string_agg(r.emoji || '/' || array_to_string(r.users, ',') "
+                "|| '/' || r.count, ';' ORDER BY r.\"position\") " +
+                    reactions_from + ") END",
                 "STRING",
                 "NULLABLE",
-                "coalesce((SELECT json_agg(json_build_object('name', r.emoji, 'users', r.users, 'count', r.count) "
-                "ORDER BY r.position) " +
-                    reactions_from + "), '[]'::json)",
+                "CASE WHEN m.raw ? 'reactions' THEN coalesce((SELECT json_agg(json_build_object('name', r.emoji, "
+                "'users', r.users, 'count', r.count) ORDER BY r.\"position\") " +
+                    reactions_from + "), '[]'::json) ELSE '[]'::json END",
                 {{"name", "STRING", "REQUIRED", {}},
                  {"users", "STRING", "REPEATED", {}},
                  {"count", "INTEGER", "REQUIRED", {}}}},
@@ -147,8 +155,8 @@ TableSpec spec(ExportTable t, const std::string& s) {
         cols.push_back({n, std::string("a.") + n, "INTEGER", "REQUIRED"});
       cols.push_back({"first_ts", "a.first_ts"});
       cols.push_back({"last_ts", "a.last_ts"});
-      return {cols, kWindow + " CROSS JOIN LATERAL " + s +
-                        ".member_activity(w.tz, w.since, w.until) a ORDER BY a.messages DESC, a.user_id"};
+      return {cols, s + ".member_activity($3, $1::timestamptz, $2::timestamptz) a ORDER BY a.messages DESC, a.user_id",
+              true};
     }
     case ExportTable::channel_activity:
       return {{{"channel_id", "a.channel_id", "STRING", "REQUIRED"},
@@ -160,8 +168,8 @@ TableSpec spec(ExportTable t, const std::string& s) {
                {"median_first_reply_s", "round(a.median_first_reply_s::numeric, 1)", "FLOAT"},
                {"p90_first_reply_s", "round(a.p90_first_reply_s::numeric, 1)", "FLOAT"},
                {"reactions", "a.reactions", "INTEGER", "REQUIRED"}},
-              kWindow + " CROSS JOIN LATERAL " + s +
-                  ".channel_activity(w.since, w.until) a ORDER BY a.messages DESC, a.name"};
+              s + ".channel_activity($1::timestamptz, $2::timestamptz) a ORDER BY a.messages DESC, a.name",
+              true};
     case ExportTable::nodes:  // written from the network the reader holds (DatasetReader::network)
       return {{{"Id", "", "STRING", "REQUIRED"},
                {"Label", "", "STRING", "REQUIRED"},
@@ -188,13 +196,71 @@ std::string select_sql(const TableSpec& t, ExportFormat f) {
   return "SELECT " + cols + " FROM " + t.from;
 }
 
+// A CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled).
+void csv_field(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// Writes a result of a bound table's query as CSV (with a header) or NDJSON; returns its rows.
+std::int64_t write_rows(PGresult* r, const TableSpec& t, ExportFormat format,
+                        const std::function<void(std::string_view)>& sink) {
+  std::string out;
+  if (format == ExportFormat::csv) {
+    for (const auto& c : t.columns) out += (out.empty() ? "" : ",") + c.name;
+    out += '\n';
+  }
+  const int rows = PQntuples(r);
+  for (int i = 0; i < rows; ++i) {
+    if (format == ExportFormat::csv) {
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        if (c) out += ',';
+        if (!PQgetisnull(r, i, static_cast<int>(c))) csv_field(out, PQgetvalue(r, i, static_cast<int>(c)));
+      }
+    } else {
+      nlohmann::ordered_json row = nlohmann::ordered_json::object();
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        const int col = static_cast<int>(c);
+        const std::string& type = t.columns[c].type;
+        auto& v = row[t.columns[c].name];
+        if (PQgetisnull(r, i, col))
+          v = nullptr;
+        else if (type == "INTEGER")
+          v = std::stoll(PQgetvalue(r, i, col));
+        else if (type == "FLOAT")
+          v = std::stod(PQgetvalue(r, i, col));
+        else if (type == "BOOLEAN")
+          v = PQgetvalue(r, i, col)[0] == 't';
+        else
+          v = PQgetvalue(r, i, col);
+      }
+      out += row.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    }
+    out += '\n';
+    if (out.size() > (1u << 16)) {
+      sink(out);
+      out.clear();
+    }
+  }
+  sink(out);
+  return rows;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- typed reads
 
 std::vector<MemberActivity> member_activity(Database& db, std::string_view region, std::string_view tz,
                                             const Window& window) {
-  return in_zone(db, tz, window, [&](pqxx::transaction_base& tx) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
     std::vector<MemberActivity> out;
     for (const auto& r : detail::exec_params(
              tx,
@@ -218,7 +284,7 @@ std::vector<MemberActivity> member_activity(Database& db, std::string_view regio
 
 std::vector<ChannelActivity> channel_activity(Database& db, std::string_view region, std::string_view tz,
                                               const Window& window) {
-  return in_zone(db, tz, window, [&](pqxx::transaction_base& tx) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
     std::vector<ChannelActivity> out;
     for (const auto& r : detail::exec_params(
              tx,
@@ -236,6 +302,30 @@ std::vector<ChannelActivity> channel_activity(Database& db, std::string_view reg
       if (!r[7].is_null()) c.p90_first_reply_s = r[7].as<double>();
       c.reactions = as_i64(r[8]);
       out.push_back(std::move(c));
+    }
+    return out;
+  });
+}
+
+std::vector<EngagementParts> engagement_parts(Database& db, std::string_view region, std::string_view tz,
+                                              const Window& window, const std::vector<std::string>& help_channels) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<EngagementParts> out;
+    for (const auto& r :
+         detail::exec_params(tx,
+                             "SELECT * FROM " + schema(region) +
+                                 ".engagement_parts($1, $2::timestamptz, $3::timestamptz, $4::text[]) ORDER BY user_id",
+                             {std::string(tz), bound(window.since, "-infinity"), bound(window.until, "infinity"),
+                              detail::text_array(help_channels)})) {
+      EngagementParts p;
+      p.user_id = r[0].c_str();
+      p.user_name = r[1].c_str();
+      p.messages = as_i64(r[2]);
+      p.replies_to_others = as_i64(r[3]);
+      p.reactions_received = as_i64(r[4]);
+      p.help_answers = as_i64(r[5]);
+      p.active_weeks = as_i64(r[6]);
+      out.push_back(std::move(p));
     }
     return out;
   });
@@ -280,6 +370,7 @@ struct DatasetReader::Impl {
   std::optional<Network> network;
   std::string schema;
   Window window;
+  std::string since, until, tz;  // the window as PostgreSQL read it, and the region's zone
   ~Impl() {
     if (conn) PQfinish(conn);
   }
@@ -312,13 +403,19 @@ DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_
     throw UserError("cannot open a second connection to PostgreSQL at " + redact_url(db.impl().url) +
                     " for the export: " + PQerrorMessage(impl_->conn));
   impl_->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  impl_->run("SELECT set_config('TimeZone', $1, true)", {std::string(tz)});
+  // The region's zone (window dates are its midnights); its schema first (the counting
+  // functions are inlined into the queries that call them, and read its views by name).
+  impl_->run("SELECT set_config('TimeZone', $1, true), set_config('search_path', $2, true)",
+             {std::string(tz), impl_->schema + ", pg_catalog"});
   // The window's ends, read once here (a bad one is refused before any file is written).
-  impl_->run(
+  PGresult* w = impl_->exec(
       "SELECT set_config('paxstats.export_since', $1::timestamptz::text, true), "
-      "set_config('paxstats.export_until', $2::timestamptz::text, true), "
-      "set_config('paxstats.export_tz', $3, true)",
-      {bound(window.since, "-infinity"), bound(window.until, "infinity"), std::string(tz)});
+      "set_config('paxstats.export_until', $2::timestamptz::text, true)",
+      {bound(window.since, "-infinity"), bound(window.until, "infinity")});
+  impl_->since = PQgetvalue(w, 0, 0);
+  impl_->until = PQgetvalue(w, 0, 1);
+  impl_->tz = tz;
+  PQclear(w);
 }
 
 DatasetReader::~DatasetReader() = default;
@@ -326,7 +423,21 @@ DatasetReader::~DatasetReader() = default;
 std::int64_t DatasetReader::copy(ExportTable table, ExportFormat format,
                                  const std::function<void(std::string_view)>& sink) {
   if (table == ExportTable::nodes || table == ExportTable::edges) return write_network(table, sink);
-  const std::string select = select_sql(spec(table, impl_->schema), format);
+  const TableSpec t = spec(table, impl_->schema);
+  if (t.bound) {
+    std::vector<std::string> params = {impl_->since, impl_->until};
+    if (t.from.find("$3") != std::string::npos) params.push_back(impl_->tz);
+    PGresult* r = impl_->exec(select_sql(t, ExportFormat::csv), params);
+    try {
+      const auto rows = write_rows(r, t, format, sink);
+      PQclear(r);
+      return rows;
+    } catch (...) {
+      PQclear(r);
+      throw;
+    }
+  }
+  const std::string select = select_sql(t, format);
   // NDJSON: each row as one JSON text, copied as CSV with a quote and delimiter no JSON text
   // holds (JSON escapes every control character), so the bytes arrive unchanged.
   const std::string copy = format == ExportFormat::csv
@@ -357,22 +468,6 @@ std::int64_t DatasetReader::copy(ExportTable table, ExportFormat format,
   if (!ok) throw std::runtime_error("dataset export of " + std::string(table_name(table)) + ": " + why);
   return format == ExportFormat::csv && rows > 0 ? rows - 1 : rows;  // the header is no row
 }
-
-namespace {
-// A CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled).
-void csv_field(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += v;
-    return;
-  }
-  out += '"';
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-}  // namespace
 
 std::int64_t DatasetReader::write_network(ExportTable table, const std::function<void(std::string_view)>& sink) {
   const auto& net = network();
@@ -411,16 +506,19 @@ std::int64_t DatasetReader::write_network(ExportTable table, const std::function
 const Network& DatasetReader::network() {
   if (impl_->network) return *impl_->network;
   Network net;
-  PGresult* r = impl_->exec("SELECT e.source, e.target, e.kind, e.weight FROM " + kWindow + " CROSS JOIN LATERAL " +
-                            impl_->schema + ".interaction_edges(w.since, w.until) e ORDER BY 1, 2, 3");
+  PGresult* r = impl_->exec("SELECT e.source, e.target, e.kind, e.weight FROM " + impl_->schema +
+                                ".interaction_edges($1::timestamptz, $2::timestamptz) e ORDER BY 1, 2, 3",
+                            {impl_->since, impl_->until});
   for (int i = 0; i < PQntuples(r); ++i)
     net.edges.push_back(
         {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), std::stoll(PQgetvalue(r, i, 3))});
   PQclear(r);
   // The nodes: who posted, with their label, then anyone an edge names who did not.
-  r = impl_->exec("SELECT mm.user_id, coalesce(max(u.user_name), mm.user_id), count(*) FROM " + kWindow + ", " +
-                  impl_->schema + ".member_messages mm LEFT JOIN " + impl_->schema +
-                  ".users u USING (user_id) WHERE mm.posted_at >= w.since AND mm.posted_at < w.until GROUP BY 1");
+  r = impl_->exec("SELECT mm.user_id, coalesce(max(u.user_name), mm.user_id), count(*) FROM " + impl_->schema +
+                      ".member_messages mm LEFT JOIN " + impl_->schema +
+                      ".users u USING (user_id) WHERE mm.posted_at >= $1::timestamptz AND mm.posted_at < "
+                      "$2::timestamptz GROUP BY 1",
+                  {impl_->since, impl_->until});
   std::map<std::string, NetworkNode> nodes;
   for (int i = 0; i < PQntuples(r); ++i)
     nodes[PQgetvalue(r, i, 0)] = {PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), std::stoll(PQgetvalue(r, i, 2))};

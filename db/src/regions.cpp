@@ -16,8 +16,8 @@
 namespace paxstats::db {
 namespace {
 
-const std::vector<std::string> kOptionalText = {"team_id", "firstf_channel", "awards_channel", "kotter_channel",
-                                                "log_channel"};
+const std::vector<std::string> kOptionalText = {"team_id",        "firstf_channel", "awards_channel",
+                                                "kotter_channel", "log_channel",    "community_channel"};
 // Whole-number settings and their allowed ranges (the same CHECKs as the table's).
 const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {{"kotter_min_posts", {1, 100}},
                                                                            {"kotter_window_weeks", {1, 52}},
@@ -28,7 +28,8 @@ std::string region_columns() {
   std::string cols =
       "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
-      "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to";
+      "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
+      "community_channel, help_channels, engagement_weights";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -61,7 +62,10 @@ Region from_row(const pqxx::row& r) {
   reg.weekly_time = r[18].c_str();
   reg.weekly_sections = r[19].c_str();
   reg.weekly_to = r[20].c_str();
-  int i = 21;
+  reg.community_channel = opt(21);
+  reg.help_channels = r[22].c_str();
+  reg.engagement_weights = r[23].c_str();
+  int i = 24;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -149,6 +153,9 @@ std::vector<std::string> region_setting_names() {
   names.push_back("weekly_time");
   names.push_back("weekly_sections");
   names.push_back("weekly_to");
+  names.push_back("community_channel");
+  names.push_back("help_channels");
+  names.push_back("engagement_weights");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -287,6 +294,17 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
     } else if (key == "weekly_day") {
       if (weekday_number(value) < 0 && value != "off")
         throw UserError("weekly_day takes a weekday (mon, tue, wed, thu, fri, sat, sun) or off, not \"" + value + "\"");
+    } else if (key == "help_channels") {
+      std::stringstream list(value);
+      for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CG");
+    } else if (key == "engagement_weights") {
+      static const std::regex weights(
+          "(((messages|replies|reactions|help|weeks)=[0-9]{1,4}(\\.[0-9]{1,3})?)(,(?=.)|$))*");
+      if (value.empty() || !std::regex_match(value, weights))
+        throw UserError(
+            "engagement_weights takes a comma list of messages, replies, reactions, help and weeks, each =NUMBER "
+            "(0 to 9999), e.g. messages=1,replies=3,reactions=0.5,help=5,weeks=2; not \"" +
+            value + "\"");
     } else if (key == "weekly_to") {
       std::stringstream list(value);
       for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CGDUW");

@@ -148,11 +148,11 @@ int reaction_total(const json& m) {
   for (const auto& x : *it) {
     if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
     if (auto c = x.find("count"); c != x.end() && c->is_number())
-      total += std::clamp(c->get<double>(), 0.0, 1000000.0);
+      total += static_cast<double>(std::llround(std::clamp(c->get<double>(), 0.0, 1000000.0)));
     else if (auto u = x.find("users"); u != x.end() && u->is_array())
       total += static_cast<double>(u->size());
   }
-  return static_cast<int>(std::clamp(std::llround(total), 0LL, 2000000000LL));
+  return static_cast<int>(std::clamp(total, 0.0, 2e9));
 }
 }  // namespace
 

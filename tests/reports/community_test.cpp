@@ -18,6 +18,7 @@
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/reports/engagement.hpp"
 #include "paxstats/slack/export.hpp"
 #include "postgres_env.hpp"
 
@@ -284,6 +285,51 @@ TEST_F(Community, AGeneratedCommunityCountsAsItsTruthSays) {
   EXPECT_LT(in_month, truth["member_messages"].get<long>());
 }
 
+// The engagement score: its parts are the generator's truth (replies to others, answers in the
+// help channel), the score is the documented weighted sum, and ties share a rank.
+TEST_F(Community, EngagementScoresWeighTheirPartsAsTheSettingSays) {
+  test::TempDir dir;
+  mining::CommunityOptions o;
+  o.members = 60;
+  o.months = 2;
+  o.seed = 3;
+  o.tz = kZone;
+  mining::generate_community(o, dir.path());
+  mining::import_export(conn, "hdv", dir.path());
+  const auto help = *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'help'");
+  db::set_region(
+      conn, "hdv",
+      {{"help_channels", help}, {"engagement_weights", "messages=1,replies=2,help=10,weeks=0.5,reactions=0"}});
+  std::map<std::string, json> truth;
+  const json file = json::parse(slurp(dir.path() / "truth.json"));
+  for (const auto& t : file["member_activity"]) truth[t["user_id"].get<std::string>()] = t;
+  // The whole history: from the generator's first day to the day after its last.
+  calendar::Span all = calendar::parse_span("2026");
+  const auto scores = reports::engagement_scores(conn, "hdv", all);
+  ASSERT_GT(scores.size(), 20u);
+  long help_answers = 0;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    const auto& s = scores[i];
+    ASSERT_TRUE(truth.count(s.parts.user_id)) << s.parts.user_id << " " << s.parts.user_name;
+    const auto& t = truth.at(s.parts.user_id);
+    EXPECT_EQ(s.parts.messages, t["messages"].get<long>()) << s.parts.user_id;
+    EXPECT_EQ(s.parts.replies_to_others, t["replies_to_others"].get<long>()) << s.parts.user_id;
+    EXPECT_EQ(s.parts.help_answers, t["help_answers"].get<long>()) << s.parts.user_id;
+    EXPECT_EQ(s.parts.active_weeks, t["active_weeks"].get<long>()) << s.parts.user_id;
+    EXPECT_DOUBLE_EQ(s.score, 1.0 * s.parts.messages + 2.0 * s.parts.replies_to_others + 10.0 * s.parts.help_answers +
+                                  0.5 * s.parts.active_weeks);
+    help_answers += s.parts.help_answers;
+    if (i > 0) {
+      EXPECT_GE(scores[i - 1].score, s.score);
+      EXPECT_EQ(s.rank, scores[i - 1].score == s.score ? scores[i - 1].rank : static_cast<int>(i) + 1);
+    }
+  }
+  EXPECT_GT(help_answers, 20);
+  EXPECT_EQ(scores.front().rank, 1);
+  EXPECT_THROW(reports::parse_engagement_weights("messages=x"), UserError);
+  EXPECT_THROW(db::set_region(conn, "hdv", {{"engagement_weights", "likes=3"}}), UserError);
+}
+
 // The writer's mentions and reaction totals (C++, at import) are the migration's SQL functions.
 TEST_F(Community, StoredMentionsAndReactionTotalsAreTheSqlRules) {
   test::TempDir dir;
@@ -302,13 +348,14 @@ TEST_F(Community, StoredMentionsAndReactionTotalsAreTheSqlRules) {
   fs::create_directories(odd.path() / "odd");
   std::ofstream(odd.path() / "odd" / "2026-01-05.json") << R"([{"type":"message","user":"U0000000Z1",
     "ts":"1767600000.000100","text":"<@U12|x> <@u34> <@UAB|<@UCD>> <@W99> <@U7> <@U88",
-    "reactions":[{"name":"a","count":2.5},{"name":"b","count":-3},{"name":"c","users":["U1","U2"]},{"count":9}]}])";
+    "reactions":[{"name":"a","count":2.5},{"name":"b","count":-3},{"name":"c","users":["U1","U2"]},{"count":9},
+    {"name":"d","count":2.5}]}])";
   mining::import_export(conn, "hdv", odd.path());
   EXPECT_EQ(*db::sql::value(conn,
                             "SELECT array_to_string(mentions, ',') || ' ' || reaction_count || ' / ' || "
                             "array_to_string(hdv.slack_mentions(text), ',') || ' ' || "
                             "hdv.slack_reaction_total(raw) FROM hdv.messages WHERE ts = '1767600000.000100'"),
-            "U12,UAB,W99 5 / U12,UAB,W99 5");
+            "U12,UAB,W99 8 / U12,UAB,W99 8");
   EXPECT_EQ(count("SELECT count(*) FROM hdv.messages WHERE mentions <> hdv.slack_mentions(text) OR "
                   "reaction_count <> hdv.slack_reaction_total(raw)"),
             0);
@@ -357,7 +404,7 @@ TEST_F(Community, HoustonDatavisExportsEveryTableAndTheNetwork) {
   const auto reacted =
       db::sql::query(conn,
                      "SELECT r.emoji, array_to_string(r.users, ','), r.count FROM hdv.message_reactions r "
-                     "ORDER BY r.channel_id, r.ts, r.position LIMIT 1");
+                     "ORDER BY r.channel_id, r.ts, r.\"position\" LIMIT 1");
   ASSERT_EQ(reacted.size(), 1u);
   EXPECT_NE(messages.find(*reacted[0][0] + "/" + *reacted[0][1] + "/" + *reacted[0][2]), std::string::npos);
 

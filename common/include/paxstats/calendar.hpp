@@ -27,6 +27,19 @@ std::string format_week(date::sys_days day);
 // The Monday of the week that holds `day`.
 date::sys_days monday_of(date::sys_days day);
 
+// A reporting period: a month "2026-10", a quarter "2026-Q3" or a year "2026"; first and last
+// day included. name is the text it was read from, in canonical form ("2026-Q3").
+struct Span {
+  enum class Kind { month, quarter, year } kind = Kind::month;
+  date::sys_days first, last;
+  std::string name;
+  std::string title() const;  // "October 2026", "Q3 2026" (July to September), "2026"
+};
+// Throws UserError naming the text for anything else.
+Span parse_span(std::string_view text);
+// The span of `kind` that holds `day`.
+Span span_of(Span::Kind kind, date::sys_days day);
+
 // The months from `first` to `last`, both included (empty when last is before first).
 std::vector<date::year_month> months_between(date::year_month first, date::year_month last);
 // The n months that end with `last` (n = 12: the last 12 months, oldest first).

@@ -1,6 +1,11 @@
 -- Community analytics: how paxstats counts a workspace's activity, written once (the README's
 -- "Community analytics" states the same rules). Everything here reads the raw store only, so it
 -- works for any Slack workspace, F3 or not, whether or not backblasts are scraped.
+--
+-- The functions below are plain SQL that PostgreSQL inlines into the calling query, so their
+-- window is planned with its real values (a function planned for any window would plan a year
+-- as if it were an hour). Call them with search_path set to the region's schema:
+--   SET search_path = my_region; SELECT * FROM member_activity('America/Chicago', '2026-10-01');
 
 -- What a message's raw form says about mentions and reactions, kept as columns so that the
 -- counting below reads no JSON and runs no regular expression. The raw-store writer fills them on
@@ -14,20 +19,32 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                          FROM pg_catalog.regexp_matches(body, '<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>', 'g') AS x(m)
                          ORDER BY 1) END
 $$;
--- Slack's total of a message's reactions: each reaction's `count` (the `users` list may be cut
--- short on busy messages), else the length of its `users`. Entries without a string name are not
--- reactions.
-CREATE FUNCTION slack_reaction_total(raw jsonb) RETURNS integer
+-- A message's reactions as Slack reported them: name, place in the list, `count` (Slack's total;
+-- the `users` list may be cut short on busy messages), else the length of `users`, and the users
+-- listed. Entries without a string name are not reactions.
+CREATE FUNCTION slack_reactions(raw jsonb)
+RETURNS TABLE (emoji text, "position" bigint, count bigint, users text[])
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN pg_catalog.jsonb_typeof(raw -> 'reactions') IS DISTINCT FROM 'array' THEN 0
-              ELSE (SELECT coalesce(sum(CASE WHEN pg_catalog.jsonb_typeof(e -> 'count') = 'number'
-                                             THEN least(greatest((e ->> 'count')::numeric, 0), 1000000)
-                                             WHEN pg_catalog.jsonb_typeof(e -> 'users') = 'array'
-                                             THEN pg_catalog.jsonb_array_length(e -> 'users')
-                                             ELSE 0 END), 0)::integer
-                    FROM pg_catalog.jsonb_array_elements(raw -> 'reactions') AS r(e)
-                    WHERE pg_catalog.jsonb_typeof(e) = 'object' AND pg_catalog.jsonb_typeof(e -> 'name') = 'string')
-         END
+  SELECT r.e ->> 'name', r.n,
+         CASE WHEN pg_catalog.jsonb_typeof(r.e -> 'count') = 'number'
+              THEN pg_catalog.round(least(greatest((r.e ->> 'count')::numeric, 0), 1000000))::bigint
+              WHEN pg_catalog.jsonb_typeof(r.e -> 'users') = 'array'
+              THEN pg_catalog.jsonb_array_length(r.e -> 'users')::bigint
+              ELSE 0 END,
+         CASE WHEN pg_catalog.jsonb_typeof(r.e -> 'users') = 'array'
+              THEN ARRAY(SELECT pg_catalog.jsonb_array_elements_text(
+                           pg_catalog.jsonb_path_query_array(r.e -> 'users', '$[*] ? (@.type() == "string")')))
+              ELSE '{}'::text[] END
+  FROM pg_catalog.jsonb_array_elements(CASE WHEN pg_catalog.jsonb_typeof(raw -> 'reactions') = 'array'
+                                            THEN raw -> 'reactions' ELSE '[]'::jsonb END)
+       WITH ORDINALITY AS r(e, n)
+  WHERE pg_catalog.jsonb_typeof(r.e) = 'object' AND pg_catalog.jsonb_typeof(r.e -> 'name') = 'string'
+$$;
+-- Slack's total of a message's reactions: the sum of their counts. (Used where a row is stored,
+-- not in the counting queries: it keeps its schema, so it may be called from anywhere.)
+CREATE FUNCTION slack_reaction_total(raw jsonb) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
+  SELECT coalesce(sum(x.count), 0)::integer FROM slack_reactions(raw) AS x
 $$;
 ALTER TABLE messages
   ADD COLUMN mentions text[] NOT NULL DEFAULT '{}',
@@ -50,22 +67,12 @@ WHERE NOT m.deleted
   AND u.is_bot IS NOT TRUE
   AND (m.subtype IS NULL OR m.subtype IN ('thread_broadcast', 'file_share', 'me_message'));
 
--- Each reaction on a stored, not deleted message, as Slack reported it: its `count` (Slack's
--- total; the `users` list may be cut short on busy messages), else the length of `users`.
--- Entries without a string name are not reactions.
+-- Each reaction on a stored, not deleted message (slack_reactions).
 CREATE VIEW message_reactions AS
-SELECT m.channel_id, m.ts, r.e ->> 'name' AS emoji, r.n AS position,
-       CASE WHEN jsonb_typeof(r.e -> 'count') = 'number'
-            THEN least(greatest((r.e ->> 'count')::numeric, 0), 1000000)::bigint
-            WHEN jsonb_typeof(r.e -> 'users') = 'array' THEN jsonb_array_length(r.e -> 'users')::bigint
-            ELSE 0 END AS count,
-       CASE WHEN jsonb_typeof(r.e -> 'users') = 'array'
-            THEN ARRAY(SELECT jsonb_array_elements_text(jsonb_path_query_array(r.e -> 'users', '$[*] ? (@.type() == "string")')))
-            ELSE '{}'::text[] END AS users
+SELECT m.channel_id, m.ts, r.emoji, r."position", r.count, r.users
 FROM messages m
-CROSS JOIN LATERAL jsonb_array_elements(m.raw -> 'reactions') WITH ORDINALITY AS r(e, n)
-WHERE NOT m.deleted AND jsonb_typeof(m.raw -> 'reactions') = 'array'
-  AND jsonb_typeof(r.e) = 'object' AND jsonb_typeof(r.e -> 'name') = 'string';
+CROSS JOIN LATERAL slack_reactions(m.raw) AS r
+WHERE NOT m.deleted AND m.raw ? 'reactions';
 
 -- A mention: a member message that tags another person. Each person is counted once per message;
 -- mentioning yourself or a bot is no mention.
@@ -111,7 +118,7 @@ CREATE FUNCTION member_activity(tz text, since timestamptz DEFAULT '-infinity', 
 RETURNS TABLE (user_id text, user_name text, messages bigint, replies bigint, threads_started bigint,
                reactions_received bigint, reactions_given bigint, files bigint, mentions_given bigint,
                mentions_received bigint, active_days bigint, active_weeks bigint, first_ts text, last_ts text)
-LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
+LANGUAGE sql STABLE AS $$
   -- Threads with a stored reply (a reply is never older than its parent, so one in the window
   -- or later).
   WITH answered AS (SELECT DISTINCT r.channel_id, r.thread_ts AS ts FROM messages r
@@ -163,7 +170,7 @@ CREATE FUNCTION channel_activity(since timestamptz DEFAULT '-infinity', until ti
 RETURNS TABLE (channel_id text, name text, messages bigint, active_members bigint, threads bigint,
                answered_threads bigint, median_first_reply_s double precision, p90_first_reply_s double precision,
                reactions bigint)
-LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
+LANGUAGE sql STABLE AS $$
   WITH w AS (SELECT * FROM member_messages WHERE posted_at >= since AND posted_at < until),
   msg AS (SELECT w.channel_id, count(*) AS messages, count(DISTINCT w.user_id) AS members,
                  sum(w.reaction_count) AS reactions FROM w GROUP BY 1),
@@ -182,7 +189,7 @@ $$;
 -- a reaction counts on a member message, by a person (not a bot). Self-interactions are none.
 CREATE FUNCTION interaction_edges(since timestamptz DEFAULT '-infinity', until timestamptz DEFAULT 'infinity')
 RETURNS TABLE (source text, target text, kind text, weight bigint)
-LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
+LANGUAGE sql STABLE AS $$
   WITH w AS MATERIALIZED (
     SELECT mm.channel_id, mm.ts, mm.thread_ts, mm.user_id, mm.posted_at, mm.is_reply, mm.mentions, mm.reaction_count
     FROM member_messages mm WHERE mm.posted_at >= since AND mm.posted_at < until)
@@ -202,4 +209,23 @@ LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
   LEFT JOIN users u ON u.user_id = g.user_id
   WHERE g.user_id <> w.user_id AND g.user_id <> 'USLACKBOT' AND u.is_bot IS NOT TRUE
   GROUP BY 1, 2
+$$;
+
+-- The parts of the engagement score, one row per member, for messages posted in [since, until):
+-- member messages, replies to others (a member reply in a thread someone else started, or whose
+-- parent is gone), reactions received, help answers (replies to others in help_channels) and
+-- active weeks. The score weighs them (README "Community analytics", setting engagement_weights).
+CREATE FUNCTION engagement_parts(tz text, since timestamptz, until timestamptz, help_channels text[])
+RETURNS TABLE (user_id text, user_name text, messages bigint, replies_to_others bigint, reactions_received bigint,
+               help_answers bigint, active_weeks bigint)
+LANGUAGE sql STABLE AS $$
+  WITH answers AS (
+    SELECT r.user_id, count(*) AS replies, count(*) FILTER (WHERE r.channel_id = ANY (help_channels)) AS help
+    FROM member_messages r
+    LEFT JOIN messages p ON p.channel_id = r.channel_id AND p.ts = r.thread_ts
+    WHERE r.is_reply AND r.posted_at >= since AND r.posted_at < until AND p.user_id IS DISTINCT FROM r.user_id
+    GROUP BY 1)
+  SELECT a.user_id, a.user_name, a.messages, coalesce(x.replies, 0), a.reactions_received, coalesce(x.help, 0),
+         a.active_weeks
+  FROM member_activity(tz, since, until) a LEFT JOIN answers x USING (user_id)
 $$;

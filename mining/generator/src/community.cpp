@@ -35,7 +35,8 @@ struct Member {
 struct Truth {
   long messages = 0, replies = 0, threads = 0, reactions_received = 0, reactions_given = 0, files = 0,
        mentions_given = 0, mentions_received = 0;
-  std::set<long> days, weeks;  // local days (and their Mondays) as days since the epoch
+  long replies_to_others = 0, help_answers = 0;  // the engagement score's parts
+  std::set<long> days, weeks;                    // local days (and their Mondays) as days since the epoch
   std::string first_ts, last_ts;
 };
 
@@ -395,6 +396,10 @@ class Community {
       const json rrx = reactions(r, d, who, pool, who, false);
       if (!rrx.empty()) reply["reactions"] = rrx;
       count_message(who, rts, when, true);
+      if (tombstone || who != author) {  // the parent is someone else's (a deleted one is nobody's)
+        truth_[who].replies_to_others++;
+        if (kChannels[channel] == "help") truth_[who].help_answers++;
+      }
       out_.add(kChannels[channel], reply);
     }
   }
@@ -454,6 +459,8 @@ class Community {
                              {"mentions_received", t.mentions_received},
                              {"active_days", t.days.size()},
                              {"active_weeks", t.weeks.size()},
+                             {"replies_to_others", t.replies_to_others},
+                             {"help_answers", t.help_answers},
                              {"first_ts", t.first_ts},
                              {"last_ts", t.last_ts}});
     }

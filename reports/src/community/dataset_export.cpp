@@ -79,11 +79,15 @@ class PendingFile {
 
 }  // namespace
 
-std::string gexf(const std::vector<db::community::NetworkNode>& nodes,
-                 const std::vector<db::community::NetworkEdge>& edges, const std::string& today,
-                 const std::string& description) {
+void write_gexf(const db::community::Network& net, const std::string& today, const std::string& description,
+                const std::function<void(std::string_view)>& sink) {
   std::string out;
-  out.reserve(256 + nodes.size() * 96 + edges.size() * 128);
+  auto flush = [&](bool force) {
+    if (force || out.size() > (1u << 16)) {
+      sink(out);
+      out.clear();
+    }
+  };
   out +=
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
@@ -97,18 +101,22 @@ std::string gexf(const std::vector<db::community::NetworkNode>& nodes,
       "    <attributes class=\"edge\">\n      <attribute id=\"interaction\" title=\"interaction\" "
       "type=\"string\"/>\n    </attributes>\n";
   out += "    <nodes>\n";
-  for (const auto& n : nodes)
+  for (const auto& n : net.nodes) {
     out += "      <node id=\"" + xml(n.id) + "\" label=\"" + xml(n.label) +
            "\"><attvalues><attvalue for=\"messages\" value=\"" + std::to_string(n.messages) +
            "\"/></attvalues></node>\n";
+    flush(false);
+  }
   out += "    </nodes>\n    <edges>\n";
   size_t id = 0;
-  for (const auto& e : edges)
+  for (const auto& e : net.edges) {
     out += "      <edge id=\"" + std::to_string(id++) + "\" source=\"" + xml(e.source) + "\" target=\"" +
            xml(e.target) + "\" weight=\"" + std::to_string(e.weight) + "\" kind=\"" + xml(e.kind) +
            "\"><attvalues><attvalue for=\"interaction\" value=\"" + xml(e.kind) + "\"/></attvalues></edge>\n";
+    flush(false);
+  }
   out += "    </edges>\n  </graph>\n</gexf>\n";
-  return out;
+  flush(true);
 }
 
 DatasetExportResult export_dataset(db::Database& db, std::string_view region, const DatasetExportOptions& o) {
@@ -134,23 +142,28 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
     // Gephi reads its spreadsheet format: the network is CSV whatever the format of the rest.
     const bool network = table == ExportTable::nodes || table == ExportTable::edges;
     const auto format = network ? ExportFormat::csv : o.format;
+    const auto t0 = std::chrono::steady_clock::now();
     auto& f = add(name + (format == ExportFormat::ndjson ? ".ndjson" : ".csv"));
     const auto rows = reader.copy(table, format, [&](std::string_view bytes) { f.write(bytes); });
-    result.files.emplace_back(name + (format == ExportFormat::ndjson ? ".ndjson" : ".csv"), rows);
+    result.files.push_back({name + (format == ExportFormat::ndjson ? ".ndjson" : ".csv"), rows,
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
     if (table == ExportTable::messages) result.messages = rows;
     if (ndjson && !network) {
       auto& s = add(name + ".schema.json");
       s.write(schema_json(db::community::export_columns(table, ExportFormat::ndjson)).dump(2) + "\n");
-      result.files.emplace_back(name + ".schema.json", 0);
+      result.files.push_back({name + ".schema.json", 0, 0});
     }
   }
+  const auto t0 = std::chrono::steady_clock::now();
   const auto& net = reader.network();
   auto& g = add("network.gexf");
-  g.write(gexf(net.nodes, net.edges, o.today,
-               "Who answered, mentioned and reacted to whom in " + r.name + " (" +
-                   (o.window.since.empty() ? std::string("the beginning") : o.window.since) + " to " +
-                   (o.window.until.empty() ? std::string("now") : o.window.until) + ")"));
-  result.files.emplace_back("network.gexf", static_cast<std::int64_t>(net.nodes.size() + net.edges.size()));
+  write_gexf(net, o.today,
+             "Who answered, mentioned and reacted to whom in " + r.name + " (" +
+                 (o.window.since.empty() ? std::string("the beginning") : o.window.since) + " to " +
+                 (o.window.until.empty() ? std::string("now") : o.window.until) + ")",
+             [&](std::string_view bytes) { g.write(bytes); });
+  result.files.push_back({"network.gexf", static_cast<std::int64_t>(net.nodes.size() + net.edges.size()),
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
 
   for (auto& f : files) f->close();
   for (auto& f : files) {

@@ -44,6 +44,14 @@ struct ChannelActivity {
 std::vector<ChannelActivity> channel_activity(Database& db, std::string_view region, std::string_view tz,
                                               const Window& window = {});
 
+// The parts of the engagement score (SQL function engagement_parts): every member.
+struct EngagementParts {
+  std::string user_id, user_name;
+  std::int64_t messages = 0, replies_to_others = 0, reactions_received = 0, help_answers = 0, active_weeks = 0;
+};
+std::vector<EngagementParts> engagement_parts(Database& db, std::string_view region, std::string_view tz,
+                                              const Window& window, const std::vector<std::string>& help_channels);
+
 // ------------------------------------------------------------------ the dataset export
 
 enum class ExportFormat { csv, ndjson };

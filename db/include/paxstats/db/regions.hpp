@@ -50,12 +50,15 @@ struct Region {
   int kotter_window_weeks = 8;                 // … in these weeks before the quiet weeks …
   int kotter_quiet_weeks = 2;                  // … and none in the last these weeks (the regulars who never led)
   KotterClasses kotter;
-  int monthly_day = 2;                 // the scheduled monthly run: day of month (1–28) …
-  std::string monthly_time = "09:00";  // … and local time HH:MM
-  std::string weekly_day = "off";      // the weekly report: local weekday (mon … sun), or off …
-  std::string weekly_time = "08:00";   // … and local time HH:MM
-  std::string weekly_sections;         // comma list of reports::weekly_sections(); "": all
-  std::string weekly_to;               // comma list of channel and user ids (DMs); "": 1st-F
+  int monthly_day = 2;                           // the scheduled monthly run: day of month (1–28) …
+  std::string monthly_time = "09:00";            // … and local time HH:MM
+  std::string weekly_day = "off";                // the weekly report: local weekday (mon … sun), or off …
+  std::string weekly_time = "08:00";             // … and local time HH:MM
+  std::string weekly_sections;                   // comma list of reports::weekly_sections(); "": all
+  std::string weekly_to;                         // comma list of channel and user ids (DMs); "": 1st-F
+  std::optional<std::string> community_channel;  // community reports (activity, awards, engagement)
+  std::string help_channels;                     // comma list of channel ids: their answers weigh in the score
+  std::string engagement_weights;                // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -97,7 +100,8 @@ Region get_region(Database& db, std::string_view slug);
 // Changes settings, all or none (one transaction; every value is validated first). Keys: name,
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
-// monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, or a flag from region_flag_names(). Values:
+// monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, community_channel, help_channels,
+// engagement_weights, or a flag from region_flag_names(). Values:
 // "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws UserError
 // naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;

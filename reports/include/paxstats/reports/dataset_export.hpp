@@ -4,6 +4,7 @@
 // holds the whole history, including what Slack itself has since deleted.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,8 +21,14 @@ struct DatasetExportOptions {
   std::string today;  // "YYYY-MM-DD" from the business clock, for the GEXF file's metadata
 };
 
+struct ExportedFile {
+  std::string name;
+  std::int64_t rows = 0;  // GEXF: nodes + edges; schema files: 0
+  double seconds = 0;     // reading and writing it
+};
+
 struct DatasetExportResult {
-  std::vector<std::pair<std::string, std::int64_t>> files;  // file name → rows (GEXF: nodes + edges)
+  std::vector<ExportedFile> files;
   std::int64_t messages = 0;
   std::int64_t bytes = 0;
   double seconds = 0;
@@ -35,8 +42,8 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
 
 // GEXF 1.3 for a network: directed, weighted edges whose kind (reply, mention, reaction) is the
 // edge's GEXF kind and an attribute. Names are escaped for XML.
-std::string gexf(const std::vector<db::community::NetworkNode>& nodes,
-                 const std::vector<db::community::NetworkEdge>& edges, const std::string& today,
-                 const std::string& description);
+// Written to `sink` in parts as it goes, so a large network takes no second copy in memory.
+void write_gexf(const db::community::Network& network, const std::string& today, const std::string& description,
+                const std::function<void(std::string_view)>& sink);
 
 }  // namespace paxstats::reports

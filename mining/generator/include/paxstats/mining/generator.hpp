@@ -50,7 +50,7 @@ struct CommunityOptions {
 //   truth.json: {"community": true, "tz", "first_date", "last_date", "messages", "member_messages",
 //                "member_activity": [{user_id, messages, replies, threads_started, reactions_received,
 //                reactions_given, files, mentions_given, mentions_received, active_days, active_weeks,
-//                first_ts, last_ts}]}
+//                replies_to_others, help_answers (replies to others in #help), first_ts, last_ts}]}
 GeneratorSummary generate_community(const CommunityOptions& options, const std::filesystem::path& out_dir);
 
 }  // namespace paxstats::mining

@@ -1,0 +1,114 @@
+// paxstats community score --region SLUG [--period 2026-10|2026-Q3|2026] [--top N] [--csv FILE]
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/reports/engagement.hpp"
+
+namespace paxstats::app {
+namespace {
+
+// A CSV field, quoted when it holds a comma, a quote or a line break.
+std::string csv(const std::string& v) {
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The text cut or padded to `width` characters (UTF-8 code points, not bytes).
+std::string column(const std::string& text, size_t width) {
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool starts = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (starts && ++chars > width) {
+      while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+      if (!out.empty()) out.pop_back();
+      out += "~";
+      return out;
+    }
+    out += text[i] == '\t' || text[i] == '\n' || text[i] == '\r' ? ' ' : text[i];
+  }
+  return out + std::string(width - chars, ' ');
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+}  // namespace
+
+void add_community_commands(CLI::App& root, Context& ctx) {
+  auto* community = root.add_subcommand(
+      "community",
+      "Community analytics for any Slack workspace: activity, engagement (README \"Community analytics\")");
+  community->require_subcommand(1);
+
+  struct ScoreArgs {
+    std::string region, period, csv;
+    int top = 20;
+  };
+  auto a = std::make_shared<ScoreArgs>();
+  auto* score = community->add_subcommand(
+      "score",
+      "Print each member's engagement score for a period, with its parts (weights: the region's engagement_weights)");
+  score->add_option("--region", a->region, "Region slug")->required();
+  score->add_option("--period", a->period,
+                    "A month (2026-10), quarter (2026-Q3) or year (2026); default: this quarter");
+  score->add_option("--top", a->top, "How many members to print (0: all)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  score->add_option("--csv", a->csv, "Also write every member's score and parts to this CSV file");
+  score->callback([&ctx, a] {
+    ctx.action = [&ctx, a] {
+      db::Database conn(database_url(ctx));
+      const auto region = db::get_region(conn, a->region);
+      const auto period =
+          a->period.empty() ? reports::current_span(conn, a->region, calendar::Span::Kind::quarter, ctx.business_now())
+                            : calendar::parse_span(a->period);
+      const auto scores = reports::engagement_scores(conn, a->region, period);
+      const auto w = reports::parse_engagement_weights(region.engagement_weights);
+      std::printf("engagement in %s, %s (%s to %s): %zu members with a score\n", region.name.c_str(),
+                  period.title().c_str(), calendar::format(period.first).c_str(), calendar::format(period.last).c_str(),
+                  scores.size());
+      std::printf(
+          "score = %g × messages + %g × replies to others + %g × reactions received + %g × help answers + "
+          "%g × active weeks%s\n",
+          w.messages, w.replies, w.reactions, w.help, w.weeks,
+          region.help_channels.empty() ? " (no help_channels set)" : "");
+      std::printf("%5s  %-28s %8s %8s %8s %9s %6s %6s\n", "rank", "member", "score", "messages", "replies", "reactions",
+                  "help", "weeks");
+      int shown = 0;
+      for (const auto& s : scores) {
+        if (a->top > 0 && shown++ >= a->top) break;
+        const std::string name = column(s.parts.user_name, 28);
+        std::printf("%5d  %s %8.1f %8lld %8lld %9lld %6lld %6lld\n", s.rank, name.c_str(), s.score,
+                    static_cast<long long>(s.parts.messages), static_cast<long long>(s.parts.replies_to_others),
+                    static_cast<long long>(s.parts.reactions_received), static_cast<long long>(s.parts.help_answers),
+                    static_cast<long long>(s.parts.active_weeks));
+      }
+      if (!a->csv.empty()) {
+        std::ofstream out(a->csv, std::ios::binary | std::ios::trunc);
+        out << "rank,user_id,user_name,score,messages,replies_to_others,reactions_received,help_answers,"
+               "active_weeks\n";
+        for (const auto& s : scores)
+          out << s.rank << ',' << csv(s.parts.user_id) << ',' << csv(s.parts.user_name) << ',' << number(s.score) << ','
+              << s.parts.messages << ',' << s.parts.replies_to_others << ',' << s.parts.reactions_received << ','
+              << s.parts.help_answers << ',' << s.parts.active_weeks << '\n';
+        out.flush();
+        if (!out) throw UserError("cannot write " + a->csv + ": check the folder exists and is writable");
+        std::printf("wrote %s (%zu members)\n", a->csv.c_str(), scores.size());
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace paxstats::app

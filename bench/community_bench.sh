@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Community analytics at scale: a generated community workspace of about 1M messages (2,200
+# members, 18 months; `paxstats generate --community`) imported into a private PostgreSQL
+# cluster, then `paxstats export` to CSV and to NDJSON (messages/s and peak memory, and each
+# table's time), and the counting functions for one quarter.
+#   bench/community_bench.sh [BUILD_DIR] [EXPORT_DIR]
+# Issue 15's goals: the export ≥ 200k messages/s to CSV; a quarter's community reports ≤ 5 s.
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+export_dir=${2:-}
+work=$(mktemp -d /tmp/paxstats-community-bench-XXXXXX)
+chmod 755 "$work"
+trap 'PAXSTATS_HOME=$work/home "$build/app/paxstats" db stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+export PAXSTATS_HOME=$work/home
+unset DATABASE_URL
+P=$build/app/paxstats
+cmake --build "$build" --target paxstats >/dev/null
+
+if [[ -z "$export_dir" ]]; then
+  echo "== generate"
+  /usr/bin/time -f "generate: %e s, %M KB peak" "$P" generate --community --out "$work/export" --members 2200 \
+    --months 18 --seed 1
+  export_dir=$work/export
+fi
+"$P" db start >/dev/null
+url=$("$P" db url)
+"$P" region add bench --name Bench --tz America/New_York >/dev/null
+echo "== import"
+"$P" import "$export_dir" --region bench | head -1
+psql "$url" -qc "ANALYZE bench.messages, bench.users, bench.reactions, bench.files"
+
+echo "== export to CSV"
+/usr/bin/time -f "export csv: %e s, %M KB peak" "$P" export --region bench --out "$work/csv"
+echo "== export to NDJSON"
+/usr/bin/time -f "export ndjson: %e s, %M KB peak" "$P" export --region bench --out "$work/ndjson" --format ndjson | head -1
+
+echo "== the counting functions for one quarter (2026-07-01 to 2026-10-01, America/New_York)"
+psql "$url" -q <<'SQL' | grep -E "Time"
+SET search_path = bench;
+SET TimeZone = 'America/New_York';
+\timing on
+SELECT sum(messages + replies + threads_started + reactions_received + reactions_given + files + mentions_given
+           + mentions_received + active_days + active_weeks + length(first_ts))
+FROM member_activity('America/New_York', '2026-07-01', '2026-10-01');
+SELECT sum(messages + active_members + threads + answered_threads + reactions + coalesce(median_first_reply_s, 0)
+           + coalesce(p90_first_reply_s, 0))
+FROM channel_activity('2026-07-01', '2026-10-01');
+SELECT sum(weight), count(DISTINCT kind) FROM interaction_edges('2026-07-01', '2026-10-01');
+SELECT sum(replies_to_others + help_answers) FROM engagement_parts('America/New_York', '2026-07-01', '2026-10-01', '{}');
+SQL
