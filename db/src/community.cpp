@@ -331,6 +331,134 @@ std::vector<EngagementParts> engagement_parts(Database& db, std::string_view reg
   });
 }
 
+// ---------------------------------------------------------------- the activity report's series
+
+namespace {
+// The series need both ends: a report's period.
+std::vector<std::optional<std::string>> bounded(std::string_view tz, const Window& w) {
+  if (w.since.empty() || w.until.empty()) throw std::logic_error("community series need a bounded window");
+  return {std::string(tz), w.since, w.until};
+}
+// The window's first and last local dates, as a CTE `b (first, last)`.
+const char* kBounds =
+    "b AS (SELECT ($2::timestamptz AT TIME ZONE $1)::date AS first, "
+    "(($3::timestamptz AT TIME ZONE $1) - interval '1 microsecond')::date AS last)";
+// Each member's months with a member message, all time (first months and gaps look back).
+const char* kUserMonths =
+    "um AS (SELECT DISTINCT mm.user_id, date_trunc('month', mm.posted_at AT TIME ZONE $1)::date AS m "
+    "FROM member_messages mm)";
+}  // namespace
+
+std::vector<ChannelWeek> messages_by_week(Database& db, std::string_view region, std::string_view tz,
+                                          const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<ChannelWeek> out;
+    for (const auto& r :
+         detail::exec_params(tx,
+                             "SELECT mm.channel_id, coalesce(max(c.name), mm.channel_id), "
+                             "date_trunc('week', mm.posted_at AT TIME ZONE $1)::date::text AS week, count(*) "
+                             "FROM member_messages mm LEFT JOIN channels c USING (channel_id) "
+                             "WHERE mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz "
+                             "GROUP BY mm.channel_id, week ORDER BY week, mm.channel_id",
+                             bounded(tz, window)))
+      out.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str(), as_i64(r[3])});
+    return out;
+  });
+}
+
+std::vector<ActiveMembers> active_members(Database& db, std::string_view region, std::string_view tz,
+                                          const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<ActiveMembers> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             std::string("WITH ") + kBounds +
+                 ", ud AS (SELECT DISTINCT mm.user_id, (mm.posted_at AT TIME ZONE $1)::date AS d FROM member_messages "
+                 "mm "
+                 "WHERE mm.posted_at >= $2::timestamptz - interval '28 days' AND mm.posted_at < $3::timestamptz), "
+                 "pts AS (SELECT g::date AS d FROM b, generate_series(b.first + (7 - extract(isodow FROM "
+                 "b.first)::int), "
+                 "b.last, interval '1 week') g UNION SELECT b.last FROM b) "
+                 "SELECT p.d::text, count(DISTINCT ud.user_id) FILTER (WHERE ud.d > p.d - 7), count(DISTINCT "
+                 "ud.user_id) "
+                 "FROM pts p LEFT JOIN ud ON ud.d > p.d - 28 AND ud.d <= p.d GROUP BY p.d ORDER BY p.d",
+             bounded(tz, window)))
+      out.push_back({r[0].c_str(), as_i64(r[1]), as_i64(r[2])});
+    return out;
+  });
+}
+
+std::vector<HourCount> messages_by_hour(Database& db, std::string_view region, std::string_view tz,
+                                        const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<HourCount> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT extract(isodow FROM x.l)::int, extract(hour FROM x.l)::int, count(*) "
+             "FROM (SELECT mm.posted_at AT TIME ZONE $1 AS l FROM member_messages mm "
+             "WHERE mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz) x GROUP BY 1, 2 ORDER BY 1, 2",
+             bounded(tz, window)))
+      out.push_back({r[0].as<int>(), r[1].as<int>(), as_i64(r[2])});
+    return out;
+  });
+}
+
+std::vector<MonthMembers> members_by_month(Database& db, std::string_view region, std::string_view tz,
+                                           const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<MonthMembers> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             std::string("WITH ") + kBounds + ", " + kUserMonths +
+                 ", months AS (SELECT g::date AS m FROM b, generate_series(date_trunc('month', b.first), b.last, "
+                 "interval '1 month') g), "
+                 "seq AS (SELECT um.user_id, um.m, lag(um.m) OVER (PARTITION BY um.user_id ORDER BY um.m) AS prev, "
+                 "min(um.m) OVER (PARTITION BY um.user_id) AS first FROM um), "
+                 "act AS (SELECT s.m, count(*) AS active, count(*) FILTER (WHERE s.first = s.m) AS fresh, "
+                 "count(*) FILTER (WHERE s.prev < s.m - interval '1 month') AS returning "
+                 "FROM seq s JOIN months USING (m) GROUP BY s.m), "
+                 "quiet AS (SELECT mo.m, count(*) FILTER (WHERE x.quarter = 1 AND x.last >= x.e - interval '28 days' "
+                 "AND x.last < x.e - interval '7 days') AS n FROM months mo CROSS JOIN LATERAL ("
+                 "SELECT ntile(4) OVER (ORDER BY count(*) DESC, mm.user_id) AS quarter, max(mm.posted_at) AS last, "
+                 "((mo.m + interval '1 month') AT TIME ZONE $1) AS e FROM member_messages mm "
+                 "WHERE mm.posted_at >= ((mo.m + interval '1 month' - interval '90 days') AT TIME ZONE $1) "
+                 "AND mm.posted_at < ((mo.m + interval '1 month') AT TIME ZONE $1) GROUP BY mm.user_id) x "
+                 "GROUP BY mo.m) "
+                 "SELECT to_char(mo.m, 'YYYY-MM'), coalesce(a.active, 0), coalesce(a.fresh, 0), "
+                 "coalesce(a.returning, 0), coalesce(q.n, 0) "
+                 "FROM months mo LEFT JOIN act a USING (m) LEFT JOIN quiet q USING (m) ORDER BY mo.m",
+             bounded(tz, window)))
+      out.push_back({r[0].c_str(), as_i64(r[1]), as_i64(r[2]), as_i64(r[3]), as_i64(r[4])});
+    return out;
+  });
+}
+
+std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std::string_view tz,
+                                      const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<Cohort> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             std::string("WITH ") + kBounds + ", " + kUserMonths +
+                 ", firsts AS (SELECT um.user_id, min(um.m) AS first FROM um GROUP BY 1) "
+                 "SELECT to_char(f.first, 'YYYY-MM'), "
+                 "(extract(year FROM age(um.m, f.first)) * 12 + extract(month FROM age(um.m, f.first)))::int AS k, "
+                 "count(*) FROM firsts f JOIN um USING (user_id), b "
+                 "WHERE f.first >= date_trunc('month', b.first) AND f.first <= b.last AND um.m <= b.last "
+                 "GROUP BY 1, 2 ORDER BY 1, 2",
+             bounded(tz, window))) {
+      const std::string month = r[0].c_str();
+      if (out.empty() || out.back().month != month) out.push_back({month, 0, {}});
+      auto& c = out.back();
+      const auto k = static_cast<size_t>(r[1].as<int>());
+      if (c.months_later.size() <= k) c.months_later.resize(k + 1, 0);
+      c.months_later[k] = as_i64(r[2]);
+      if (k == 0) c.size = as_i64(r[2]);
+    }
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- the export
 
 std::string_view table_name(ExportTable t) {

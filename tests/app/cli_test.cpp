@@ -211,6 +211,10 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneLineAndAHint) {
       {"render", "see paxstats render --help"},
       {"generate --pax many --out /tmp/x", "see paxstats generate --help"},
       {"stats --region r --user U1 --send -o x.png", "see paxstats stats --help"},
+      {"export --region r", "--out is required; see paxstats export --help"},
+      {"export --region r --out /tmp/x --format xml", "see paxstats export --help"},
+      {"community", "see paxstats community --help"},
+      {"community score", "--region is required; see paxstats community score --help"},
   };
   for (const auto& c : cases) {
     const auto r = run_cli(home.path(), c.args);
@@ -221,6 +225,32 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneLineAndAHint) {
   }
   EXPECT_EQ(run_cli(home.path(), "--version").status, 0);
   EXPECT_EQ(run_cli(home.path(), "report monthly --help").status, 0);
+}
+
+// A community workspace from the command line: generated, imported, exported, scored; its bad
+// inputs exit 2 naming them.
+TEST_F(Cli, ACommunityIsExportedAndScored) {
+  const std::string dir = (home.path() / "community").string();
+  ASSERT_EQ(run_cli(home.path(), "generate --community --members 30 --months 2 --out '" + dir + "'").status, 0);
+  ASSERT_EQ(run_cli(home.path(), "region add c --name 'Data Meetup' --tz America/New_York").status, 0);
+  ASSERT_EQ(run_cli(home.path(), "import '" + dir + "' --region c").status, 0);
+  const std::string out = (home.path() / "dataset").string();
+  const auto ex = run_cli(home.path(), "export --region c --out '" + out + "' --since 2026-10-01");
+  EXPECT_EQ(ex.status, 0) << ex.output;
+  EXPECT_TRUE(contains(ex.output, "member_activity.csv")) << ex.output;
+  EXPECT_TRUE(fs::exists(fs::path(out) / "network.gexf"));
+  const auto bad_since = run_cli(home.path(), "export --region c --out '" + out + "' --since yesterday");
+  EXPECT_EQ(bad_since.status, 2) << bad_since.output;
+  EXPECT_TRUE(contains(bad_since.output, "--since \"yesterday\" is not a date")) << bad_since.output;
+  const auto score = run_cli(home.path(), "community score --region c --period 2026-Q4 --top 3",
+                             "env -u DATABASE_URL PAXSTATS_NOW=2026-11-02T12:00:00Z");
+  EXPECT_EQ(score.status, 0) << score.output;
+  EXPECT_TRUE(contains(score.output, "engagement in Data Meetup, Q4 2026 (2026-10-01 to 2026-12-31)")) << score.output;
+  EXPECT_TRUE(contains(score.output, "    1  ")) << score.output;
+  const auto bad_period = run_cli(home.path(), "community score --region c --period 2026-13");
+  EXPECT_EQ(bad_period.status, 2) << bad_period.output;
+  EXPECT_TRUE(contains(bad_period.output, "\"2026-13\" is not a period")) << bad_period.output;
+  EXPECT_EQ(run_cli(home.path(), "community score --region nowhere").status, 2);
 }
 
 TEST_F(Cli, ABadPaxstatsNowIsAnInputError) {

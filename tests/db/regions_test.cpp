@@ -37,7 +37,8 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
             (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "files", "messages", "opt_outs",
                                       "parse_issues", "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
-            (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "posts"}));
+            (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "member_mentions",
+                                      "member_messages", "member_threads", "members", "message_reactions", "posts"}));
 }
 
 TEST_F(Regions, RejectsBadSlugsAndCreatesNothing) {
@@ -102,7 +103,7 @@ TEST_F(Regions, MigrateAllUpgradesEveryRegion) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   db::add_region(conn, "kc", "F3 Kansas City", "America/Chicago");
   EXPECT_TRUE(db::migrate_all(conn).empty());
-  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"), "7");
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"), "8");
 }
 
 TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {

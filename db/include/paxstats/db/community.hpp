@@ -52,6 +52,53 @@ struct EngagementParts {
 std::vector<EngagementParts> engagement_parts(Database& db, std::string_view region, std::string_view tz,
                                               const Window& window, const std::vector<std::string>& help_channels);
 
+// ------------------------------------------------------------------ the activity report's series
+// Dates are local "YYYY-MM-DD"; months "YYYY-MM". The window is a whole number of days.
+
+struct ChannelWeek {
+  std::string channel_id, name, week;  // week: its Monday
+  std::int64_t messages = 0;
+};
+// Member messages per channel and ISO week.
+std::vector<ChannelWeek> messages_by_week(Database& db, std::string_view region, std::string_view tz,
+                                          const Window& window);
+
+struct ActiveMembers {
+  std::string day;                // a Sunday of the window (the end of a week), or its last day
+  std::int64_t wau = 0, mau = 0;  // members with a member message in the 7 and 28 days ending then
+};
+std::vector<ActiveMembers> active_members(Database& db, std::string_view region, std::string_view tz,
+                                          const Window& window);
+
+struct HourCount {
+  int weekday = 0;  // 1 = Monday … 7 = Sunday
+  int hour = 0;     // 0–23, local
+  std::int64_t messages = 0;
+};
+std::vector<HourCount> messages_by_hour(Database& db, std::string_view region, std::string_view tz,
+                                        const Window& window);
+
+// Per month of the window: members whose first member message ever was in it (new); members who
+// posted in it after a whole calendar month or more without a member message (returning); and
+// members gone quiet at its end: in the top quarter by member messages over the 90 days before
+// the month's end, with their last member message 7 to 28 days before it.
+struct MonthMembers {
+  std::string month;
+  std::int64_t active = 0, fresh = 0, returning = 0, gone_quiet = 0;
+};
+std::vector<MonthMembers> members_by_month(Database& db, std::string_view region, std::string_view tz,
+                                           const Window& window);
+
+// Retention: for each month in which members wrote their first member message (within the
+// window), how many they were, and how many of them posted in each later month up to the window's
+// end (months_later[0] is the first month itself, so all of them).
+struct Cohort {
+  std::string month;
+  std::int64_t size = 0;
+  std::vector<std::int64_t> months_later;
+};
+std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std::string_view tz, const Window& window);
+
 // ------------------------------------------------------------------ the dataset export
 
 enum class ExportFormat { csv, ndjson };
