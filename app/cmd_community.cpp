@@ -7,6 +7,8 @@
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/lists.hpp"
+#include "paxstats/reports/community.hpp"
 #include "paxstats/reports/engagement.hpp"
 
 namespace paxstats::app {
@@ -50,6 +52,38 @@ void add_community_commands(CLI::App& root, Context& ctx) {
       "community",
       "Community analytics for any Slack workspace: activity, engagement (README \"Community analytics\")");
   community->require_subcommand(1);
+
+  struct ReportArgs {
+    std::string region, period, only, outbox;
+    bool dry_run = false, allow_partial = false, allow_empty = false;
+  };
+  auto r = std::make_shared<ReportArgs>();
+  auto* report = community->add_subcommand(
+      "report",
+      "A period's community reports to the region's community_channel: activity charts, the awards ceremony, the "
+      "engagement table; planned into the delivery outbox and sent (exactly once; a rerun resumes), or written to a "
+      "folder with --outbox / --dry-run");
+  report->add_option("--region", r->region, "Region slug")->required();
+  report->add_option("--period", r->period, "A month (2026-10), quarter (2026-Q3) or year (2026), local to the region")
+      ->required();
+  report->add_option("--only", r->only, "Only these reports: activity,awards,engagement");
+  report->add_flag("--dry-run", r->dry_run, "Send nothing; write the outbox to $PAXSTATS_HOME/outbox/REGION/PERIOD");
+  report->add_option("--outbox", r->outbox, "Send nothing; write every chart, index.html and deliveries.json here");
+  report->add_flag("--allow-partial", r->allow_partial, "Report the period under way (so far)");
+  report->add_flag("--allow-empty", r->allow_empty, "Report a period without any member message");
+  report->callback([&ctx, r] {
+    ctx.action = [&ctx, r] {
+      db::Database conn(database_url(ctx));
+      db::get_region(conn, r->region);  // throws for an unknown region
+      const auto period = calendar::parse_span(r->period);
+      reports::check_span_is_over(conn, r->region, period, ctx.business_now(), r->allow_partial);
+      auto plan = reports::plan_community(conn, r->region, period, split_list(r->only));
+      if (plan.beatdowns == 0 && !r->allow_empty && !plan.deliveries.empty())
+        throw UserError("region " + r->region + " has no member messages in " + period.name +
+                        ": nothing to report (import or sync it first), or pass --allow-empty");
+      return queue_or_write(ctx, conn, plan, r->dry_run, r->outbox);
+    };
+  });
 
   struct ScoreArgs {
     std::string region, period, csv;

@@ -41,6 +41,8 @@ void print_region(const db::Region& r) {
   row("community_channel", opt(r.community_channel) + (r.community_channel ? "" : " (no community reports)"));
   row("help_channels", r.help_channels.empty() ? "(none)" : r.help_channels);
   row("engagement_weights", r.engagement_weights);
+  row("community_awards", r.community_awards.empty() ? "all" : r.community_awards);
+  row("helper_min_replies", std::to_string(r.helper_min_replies));
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }

@@ -98,8 +98,8 @@ int send(db::Database& conn, const std::string& slug) {
 }
 
 // A planned run: queued in the outbox and sent, or (--dry-run, --outbox) written to a folder.
-static int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan& plan, bool dry_run,
-                          const std::string& outbox) {
+int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan& plan, bool dry_run,
+                   const std::string& outbox) {
   if (!dry_run && outbox.empty()) {
     ProgressBar bar;
     const int added = reports::queue_plan(conn, plan, std::ref(bar));

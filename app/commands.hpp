@@ -7,6 +7,8 @@
 #include <string_view>
 
 #include "paxstats/business_clock.hpp"
+#include "paxstats/db/database.hpp"
+#include "paxstats/reports/monthly.hpp"
 
 namespace paxstats::app {
 
@@ -46,6 +48,11 @@ class ProgressBar {
   std::string phase_;
   size_t last_tenth_ = 0;
 };
+
+// A planned run: into the delivery outbox and sent (exactly once; a rerun resumes), or with
+// dry_run / outbox written to a folder to look at. Prints what it did; returns the exit status.
+int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan& plan, bool dry_run,
+                   const std::string& outbox);
 
 // The database every data command uses (DATABASE_URL, else the private cluster, started and
 // migrated as needed). Prints a note on stderr when it starts the cluster.

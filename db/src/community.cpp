@@ -459,6 +459,51 @@ std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std
   });
 }
 
+std::int64_t member_message_count(Database& db, std::string_view region, std::string_view tz, const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    const auto r = detail::exec_params(tx,
+                                       "SELECT count(*) FROM member_messages mm WHERE $1::text IS NOT NULL "
+                                       "AND mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz",
+                                       bounded(tz, window));
+    return as_i64(r[0][0]);
+  });
+}
+
+std::vector<Helper> fastest_helpers(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                                    int min_threads) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<Helper> out;
+    auto params = bounded(tz, window);
+    params.push_back(std::to_string(min_threads));
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT x.user_id, coalesce(max(u.user_name), x.user_id), "
+             "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.s) AS median, count(*) FROM ("
+             "SELECT r.user_id, extract(epoch FROM min(r.posted_at) - p.posted_at) AS s "
+             "FROM member_messages p JOIN member_messages r ON r.channel_id = p.channel_id AND r.thread_ts = p.ts "
+             "WHERE r.is_reply AND r.user_id <> p.user_id AND (p.thread_ts IS NULL OR p.thread_ts = p.ts) "
+             "AND p.posted_at >= $2::timestamptz AND p.posted_at < $3::timestamptz AND $1::text IS NOT NULL "
+             "GROUP BY r.user_id, p.channel_id, p.ts, p.posted_at) x LEFT JOIN users u USING (user_id) "
+             "GROUP BY x.user_id HAVING count(*) >= $4::int ORDER BY median, count(*) DESC, x.user_id",
+             params))
+      out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<double>(), as_i64(r[3])});
+    return out;
+  });
+}
+
+std::vector<std::string> newcomers(Database& db, std::string_view region, std::string_view tz, const Window& window) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<std::string> out;
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT mm.user_id FROM member_messages mm WHERE $1::text IS NOT NULL GROUP BY mm.user_id "
+             "HAVING min(mm.posted_at) >= $2::timestamptz AND min(mm.posted_at) < $3::timestamptz ORDER BY 1",
+             bounded(tz, window)))
+      out.push_back(r[0].c_str());
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- the export
 
 std::string_view table_name(ExportTable t) {

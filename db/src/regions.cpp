@@ -22,14 +22,15 @@ const std::vector<std::string> kOptionalText = {"team_id",        "firstf_channe
 const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {{"kotter_min_posts", {1, 100}},
                                                                            {"kotter_window_weeks", {1, 52}},
                                                                            {"kotter_quiet_weeks", {1, 26}},
-                                                                           {"monthly_day", {1, 28}}};
+                                                                           {"monthly_day", {1, 28}},
+                                                                           {"helper_min_replies", {1, 1000}}};
 
 std::string region_columns() {
   std::string cols =
       "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
       "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
-      "community_channel, help_channels, engagement_weights";
+      "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -65,7 +66,9 @@ Region from_row(const pqxx::row& r) {
   reg.community_channel = opt(21);
   reg.help_channels = r[22].c_str();
   reg.engagement_weights = r[23].c_str();
-  int i = 24;
+  reg.community_awards = r[24].c_str();
+  reg.helper_min_replies = r[25].as<int>();
+  int i = 26;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -156,6 +159,7 @@ std::vector<std::string> region_setting_names() {
   names.push_back("community_channel");
   names.push_back("help_channels");
   names.push_back("engagement_weights");
+  names.push_back("community_awards");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -297,6 +301,15 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
     } else if (key == "help_channels") {
       std::stringstream list(value);
       for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CG");
+    } else if (key == "community_awards") {
+      static const std::regex awards(
+          "((most_messages|most_threads|most_replies|most_reactions|fastest_helper|most_consistent|rising_star)"
+          "(,|$))*");
+      if (!std::regex_match(value, awards))
+        throw UserError(
+            "community_awards takes a comma list of most_messages, most_threads, most_replies, most_reactions, "
+            "fastest_helper, most_consistent, rising_star (\"\": all of them), not \"" +
+            value + "\"");
     } else if (key == "engagement_weights") {
       static const std::regex weights(
           "(((messages|replies|reactions|help|weeks)=[0-9]{1,4}(\\.[0-9]{1,3})?)(,(?=.)|$))*");

@@ -139,6 +139,7 @@ Chart chart_from_json(const json& j) {
   c.cut_noun = text(j, "cut_noun", c.cut_noun);
   c.integer_axis = flag(j, "integer_axis", true);
   c.show_total = flag(j, "show_total", true);
+  c.one_scale = flag(j, "one_scale", false);
   c.area = flag(j, "area", false);
   c.empty_message = text(j, "empty_message", c.empty_message);
   c.columns = texts(j, "columns");
@@ -210,6 +211,7 @@ json to_json(const Chart& c) {
   if (c.cut_of > 0) j["cut_of"] = c.cut_of, j["cut_noun"] = c.cut_noun;
   j["integer_axis"] = c.integer_axis;
   j["show_total"] = c.show_total;
+  if (c.one_scale) j["one_scale"] = true;
   j["area"] = c.area;
   j["empty_message"] = c.empty_message;
   j["columns"] = c.columns;

@@ -125,6 +125,16 @@ void Builder::table() {
   for (size_t t = 0; t < texts; ++t)
     ops_.push_back(
         text(text_x[t] + 6, top + row_h / 2, c_.text_columns[t], font, p_.muted, -1, 0, true, text_w[t] - 8));
+  // A heat map (one_scale): one range and colour for every cell.
+  double all_lo = 0, all_hi = 0;
+  std::vector<double> all;
+  for (const auto& [name, values] : c_.rows)
+    for (double v : values)
+      if (std::isfinite(v)) all.push_back(v);
+  // From 0 (or below): a heat map's pale end means none, not "the least".
+  if (!all.empty())
+    all_lo = std::min(0.0, *std::min_element(all.begin(), all.end())),
+    all_hi = *std::max_element(all.begin(), all.end());
   for (size_t j = 0; j < cols; ++j) {
     double lo = 0, hi = 0;
     bool first = true;
@@ -136,8 +146,9 @@ void Builder::table() {
         first = false;
         column.push_back(values[j]);
       }
-    const int decimals = decimals_for(column, false);
-    const Color accent = p_.series[j % 8];
+    const int decimals = decimals_for(c_.one_scale ? all : column, false);
+    if (c_.one_scale) lo = all_lo, hi = all_hi;
+    const Color accent = p_.series[c_.one_scale ? 0 : j % 8];
     for (size_t i = 0; i < c_.rows.size(); ++i) {
       if (is_heading(i)) continue;
       const auto& values = c_.rows[i].second;
@@ -148,7 +159,8 @@ void Builder::table() {
         continue;
       }
       const double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-      ops_.push_back(rect(col_x[j] + 1, y + 1, num_w[j] - 2, row_h - 2, p_.card.mix(accent, 0.12 + 0.5 * t)));
+      ops_.push_back(rect(col_x[j] + 1, y + 1, num_w[j] - 2, row_h - 2,
+                          p_.card.mix(accent, c_.one_scale ? 0.04 + 0.8 * t : 0.12 + 0.5 * t)));
       ops_.push_back(text(col_x[j] + num_w[j] / 2, y + row_h / 2, format_number(v, decimals), font, p_.text, 0, 0));
     }
   }

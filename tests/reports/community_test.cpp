@@ -17,7 +17,9 @@
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/community.hpp"
 #include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/engagement.hpp"
 #include "paxstats/slack/export.hpp"
 #include "postgres_env.hpp"
@@ -328,6 +330,96 @@ TEST_F(Community, EngagementScoresWeighTheirPartsAsTheSettingSays) {
   EXPECT_EQ(scores.front().rank, 1);
   EXPECT_THROW(reports::parse_engagement_weights("messages=x"), UserError);
   EXPECT_THROW(db::set_region(conn, "hdv", {{"engagement_weights", "likes=3"}}), UserError);
+}
+
+// The community reports of a quarter: every chart drawn without a layout problem, their figures
+// adding up to the counting rules, the awards going to the leaders (ties sharing a card), and the
+// outbox taking the plan once.
+TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
+  test::TempDir dir;
+  mining::CommunityOptions o;
+  o.members = 70;
+  o.months = 5;
+  o.seed = 8;
+  o.tz = kZone;
+  mining::generate_community(o, dir.path());
+  mining::import_export(conn, "hdv", dir.path());
+  const auto q3 = calendar::parse_span("2026-Q3");
+  auto none = reports::plan_community(conn, "hdv", q3);
+  EXPECT_TRUE(none.deliveries.empty());
+  ASSERT_EQ(none.notes.size(), 1u);
+  EXPECT_NE(none.notes[0].find("community_channel"), std::string::npos);
+
+  db::set_region(conn, "hdv", {{"community_channel", "C0COMMUNITY"}});
+  const auto plan = reports::plan_community(conn, "hdv", q3);
+  EXPECT_EQ(plan.month, "2026-Q3");
+  std::map<std::string, const reports::PlannedDelivery*> by_report;
+  for (const auto& d : plan.deliveries) {
+    by_report[d.report] = &d;
+    EXPECT_EQ(d.recipient, "C0COMMUNITY");
+    EXPECT_FALSE(d.comment.empty()) << d.report;
+  }
+  for (const char* r :
+       {"community_activity.channels", "community_activity.active", "community_activity.hours",
+        "community_activity.members", "community_activity.first_reply", "community_activity.retention",
+        "community_awards.most_messages", "community_awards.most_threads", "community_awards.most_replies",
+        "community_awards.most_reactions", "community_awards.most_consistent", "community_engagement"})
+    EXPECT_TRUE(by_report.count(r)) << r;
+
+  const auto window = reports::window_of(q3);
+  const auto activity = db::community::member_activity(conn, "hdv", kZone, window);
+  long messages = 0, most = 0;
+  for (const auto& a : activity) messages += a.messages, most = std::max<long>(most, a.messages);
+  EXPECT_EQ(plan.beatdowns, messages);
+  auto sum = [](const render::Chart& c) {
+    double t = 0;
+    for (const auto& s : c.series)
+      for (double v : s.values) t += v;
+    for (const auto& [label, values] : c.rows)
+      for (double v : values) t += v;
+    return t;
+  };
+  EXPECT_EQ(sum(by_report["community_activity.channels"]->chart), messages);
+  EXPECT_EQ(sum(by_report["community_activity.hours"]->chart), messages);
+  // New members by month: those whose first member message ever was in it.
+  const auto ever = db::community::member_activity(conn, "hdv", kZone);
+  const auto& members_chart = by_report["community_activity.members"]->chart;
+  ASSERT_EQ(members_chart.categories.size(), 3u);
+  for (size_t m = 0; m < 3; ++m) {
+    const auto from =
+        date::make_zoned(kZone, date::local_days{date::year{2026} / date::month{7 + static_cast<unsigned>(m)} / 1})
+            .get_sys_time();
+    const auto to =
+        date::make_zoned(kZone, date::local_days{date::year{2026} / date::month{8 + static_cast<unsigned>(m)} / 1})
+            .get_sys_time();
+    long fresh = 0;
+    for (const auto& a : ever)
+      if (!a.first_ts.empty() && std::stoll(a.first_ts) >= from.time_since_epoch().count() &&
+          std::stoll(a.first_ts) < to.time_since_epoch().count())
+        ++fresh;
+    EXPECT_EQ(members_chart.series[0].values[m], fresh) << members_chart.categories[m];
+  }
+  // The most messages award names everyone with the most.
+  const auto& card = by_report["community_awards.most_messages"]->chart;
+  EXPECT_EQ(card.figure, std::to_string(most) + " messages");
+  for (const auto& a : activity)
+    if (a.messages == most) {
+      EXPECT_NE(card.person.find(a.user_name), std::string::npos) << a.user_name;
+    }
+
+  // Every chart draws, and draws cleanly.
+  const auto rendered = reports::render_plan(plan, {}, true);
+  ASSERT_EQ(rendered.size(), plan.deliveries.size());
+  for (size_t i = 0; i < rendered.size(); ++i) {
+    EXPECT_GT(rendered[i].png.size(), 1000u) << plan.deliveries[i].report;
+    EXPECT_TRUE(rendered[i].layout_problems.empty())
+        << plan.deliveries[i].report << ": " << rendered[i].layout_problems.front();
+  }
+  // Exactly once: the same quarter again adds nothing.
+  const int added = reports::queue_plan(conn, plan);
+  EXPECT_EQ(added, static_cast<int>(plan.deliveries.size()));
+  EXPECT_EQ(reports::queue_plan(conn, reports::plan_community(conn, "hdv", q3)), 0);
+  EXPECT_THROW(reports::plan_community(conn, "hdv", q3, {"gossip"}), UserError);
 }
 
 // The writer's mentions and reaction totals (C++, at import) are the migration's SQL functions.

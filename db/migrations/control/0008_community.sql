@@ -1,7 +1,10 @@
 -- Community analytics settings (README "Community analytics"): the channel community reports go
--- to (none: not sent), the help channels whose answers the engagement score weighs, and the
--- score's weights (messages, replies to others, reactions received, help answers, active weeks).
+-- to (none: not sent), the help channels whose answers the engagement score weighs, the score's
+-- weights (messages, replies to others, reactions received, help answers, active weeks), which
+-- awards the ceremony gives ('': all) and how many threads a fastest helper must have answered.
 ALTER TABLE regions
   ADD COLUMN community_channel  text,
   ADD COLUMN help_channels      text NOT NULL DEFAULT '',
-  ADD COLUMN engagement_weights text NOT NULL DEFAULT 'messages=1,replies=3,reactions=0.5,help=5,weeks=2';
+  ADD COLUMN engagement_weights text NOT NULL DEFAULT 'messages=1,replies=3,reactions=0.5,help=5,weeks=2',
+  ADD COLUMN community_awards   text NOT NULL DEFAULT '',
+  ADD COLUMN helper_min_replies integer NOT NULL DEFAULT 5 CHECK (helper_min_replies BETWEEN 1 AND 1000);

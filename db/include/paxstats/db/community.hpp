@@ -99,6 +99,21 @@ struct Cohort {
 };
 std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std::string_view tz, const Window& window);
 
+// Member messages posted in the window.
+std::int64_t member_message_count(Database& db, std::string_view region, std::string_view tz, const Window& window);
+
+// The awards' other figures.
+struct Helper {
+  std::string user_id, user_name;
+  double median_s = 0;       // median time from a thread's start to their first reply in it
+  std::int64_t threads = 0;  // threads of others they answered (started in the window)
+};
+// Members who answered at least min_threads threads others started in the window, fastest first.
+std::vector<Helper> fastest_helpers(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                                    int min_threads);
+// Members whose first member message ever was written in the window.
+std::vector<std::string> newcomers(Database& db, std::string_view region, std::string_view tz, const Window& window);
+
 // ------------------------------------------------------------------ the dataset export
 
 enum class ExportFormat { csv, ndjson };

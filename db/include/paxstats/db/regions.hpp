@@ -59,6 +59,8 @@ struct Region {
   std::optional<std::string> community_channel;  // community reports (activity, awards, engagement)
   std::string help_channels;                     // comma list of channel ids: their answers weigh in the score
   std::string engagement_weights;                // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
+  std::string community_awards;                  // comma list of the ceremony's awards; "": all
+  int helper_min_replies = 5;                    // threads answered, for the fastest helper award
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -101,7 +103,7 @@ Region get_region(Database& db, std::string_view slug);
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
 // monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, community_channel, help_channels,
-// engagement_weights, or a flag from region_flag_names(). Values:
+// engagement_weights, community_awards, helper_min_replies, or a flag from region_flag_names(). Values:
 // "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws UserError
 // naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;

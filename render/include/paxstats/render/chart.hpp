@@ -65,6 +65,7 @@ struct Chart {
   std::vector<std::pair<std::string, std::vector<double>>> rows;
   std::vector<std::string> text_columns;
   std::vector<std::vector<std::string>> row_texts;
+  bool one_scale = false;  // table: every number shaded on one scale and colour (a heat map)
   // Award card. `person` may name many people: the card wraps them over up to seven lines.
   std::string award, person, figure, period, emblem = "trophy";  // emblem: trophy, star, flame, medal
   // The region's AOs in a fixed order (e.g. by channel id): a series' colour is its key's place

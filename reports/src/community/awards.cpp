@@ -1,0 +1,136 @@
+// The community awards ceremony: one card per award of the period (setting community_awards),
+// ties sharing a card, to the community channel.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <set>
+
+#include "paxstats/error.hpp"
+#include "paxstats/lists.hpp"
+#include "paxstats/reports/community.hpp"
+#include "paxstats/reports/engagement.hpp"
+#include "paxstats/slack/text.hpp"
+#include "plan/words.hpp"
+#include "run.hpp"
+
+namespace paxstats::reports::detail::community_awards {
+namespace dbc = db::community;
+namespace {
+
+struct Award {
+  std::string key, title, emblem, unit;
+};
+
+const std::vector<Award>& awards() {
+  static const std::vector<Award> list = {
+      {"most_messages", "Most messages", "trophy", "messages"},
+      {"most_threads", "Conversation starter", "star", "threads started"},
+      {"most_replies", "Most helpful replies", "medal", "replies to others"},
+      {"most_reactions", "Crowd favourite", "flame", "reactions received"},
+      {"fastest_helper", "Fastest helper", "flame", ""},
+      {"most_consistent", "Most consistent", "medal", "active weeks"},
+      {"rising_star", "Rising star", "star", "messages"},
+  };
+  return list;
+}
+
+struct Entry {
+  std::string user_id, name;
+  double value = 0;  // higher wins, except the fastest helper's time
+};
+
+std::string figure(double v, const std::string& unit) {
+  const long n = std::lround(v);
+  return std::to_string(n) + " " + unit;
+}
+
+std::string duration(double seconds) {
+  if (seconds < 90) return std::to_string(std::lround(seconds)) + " seconds";
+  if (seconds < 5400) return std::to_string(std::lround(seconds / 60)) + " minutes";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f hours", seconds / 3600);
+  return buf;
+}
+
+}  // namespace
+
+void plan(CommunityRun& run) {
+  const auto chosen = split_list(run.region.community_awards);
+  auto wanted = [&](const std::string& k) {
+    return chosen.empty() || std::find(chosen.begin(), chosen.end(), k) != chosen.end();
+  };
+  const auto& tz = run.region.tz;
+  const auto activity = dbc::member_activity(run.db, run.region.slug, tz, run.window);
+  const auto parts =
+      dbc::engagement_parts(run.db, run.region.slug, tz, run.window, split_list(run.region.help_channels));
+  std::map<std::string, std::int64_t> replies_to_others;
+  for (const auto& p : parts) replies_to_others[p.user_id] = p.replies_to_others;
+  std::set<std::string> newcomers;
+  for (auto& id : dbc::newcomers(run.db, run.region.slug, tz, run.window)) newcomers.insert(std::move(id));
+
+  for (const auto& a : awards()) {
+    if (!wanted(a.key)) continue;
+    std::vector<Entry> entries;
+    bool lower_wins = false;
+    std::string rule;
+    if (a.key == "fastest_helper") {
+      lower_wins = true;
+      for (const auto& h : dbc::fastest_helpers(run.db, run.region.slug, tz, run.window, run.region.helper_min_replies))
+        entries.push_back({h.user_id, h.user_name, h.median_s});
+      rule = "median time to a first reply on others' threads, at least " +
+             plural(run.region.helper_min_replies, "thread", "threads") + " answered";
+    } else {
+      for (const auto& m : activity) {
+        double v = 0;
+        if (a.key == "most_messages")
+          v = static_cast<double>(m.messages);
+        else if (a.key == "most_threads")
+          v = static_cast<double>(m.threads_started);
+        else if (a.key == "most_replies")
+          v = static_cast<double>(replies_to_others[m.user_id]);
+        else if (a.key == "most_reactions")
+          v = static_cast<double>(m.reactions_received);
+        else if (a.key == "most_consistent")
+          v = static_cast<double>(m.active_weeks);
+        else if (a.key == "rising_star")
+          v = newcomers.count(m.user_id) ? static_cast<double>(m.messages) : 0;
+        if (v > 0) entries.push_back({m.user_id, m.user_name, v});
+      }
+      if (a.key == "rising_star") rule = "most messages from a member who joined in " + run.period.title();
+    }
+    if (entries.empty()) {
+      run.note("awards: no one for " + a.title + " in " + run.period.title());
+      continue;
+    }
+    const double best = lower_wins
+                            ? std::min_element(entries.begin(), entries.end(),
+                                               [](const Entry& x, const Entry& y) { return x.value < y.value; })
+                                  ->value
+                            : std::max_element(entries.begin(), entries.end(), [](const Entry& x, const Entry& y) {
+                                return x.value < y.value;
+                              })->value;
+    std::vector<std::string> names, mentions;
+    for (const auto& e : entries)
+      if (e.value == best) {
+        names.push_back(run.label(e.user_id, e.name));
+        mentions.push_back("<@" + e.user_id + ">");
+      }
+    const std::string fig = a.key == "fastest_helper" ? duration(best) + " to answer" : figure(best, a.unit);
+    auto c = run.chart(render::Kind::award, a.title);
+    c.award = a.title;
+    c.person = join_names(names, names.size());
+    c.figure = fig + (rule.empty() ? "" : " (" + rule + ")");
+    c.period = run.region.name + " · " + run.period.title();
+    c.emblem = a.emblem;
+    c.width = 720;
+    c.height = 300;
+    kainjow::mustache::data d;
+    d.set("award", a.title);
+    d.set("winners", join_names(mentions, mentions.size()));
+    d.set("figure", fig);
+    run.deliver("community_awards." + a.key, "award-" + a.key + "-" + run.period.name + ".png",
+                a.title + ", " + run.period.title(), run.fill("community_award", d), std::move(c));
+  }
+}
+
+}  // namespace paxstats::reports::detail::community_awards
