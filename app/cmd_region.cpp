@@ -43,6 +43,7 @@ void print_region(const db::Region& r) {
   row("engagement_weights", r.engagement_weights);
   row("community_awards", r.community_awards.empty() ? "all" : r.community_awards);
   row("helper_min_replies", std::to_string(r.helper_min_replies));
+  row("community_every", r.community_every + (r.community_every == "off" ? " (no scheduled community reports)" : ""));
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }

@@ -48,3 +48,11 @@ FROM channel_activity('2026-07-01', '2026-10-01');
 SELECT sum(weight), count(DISTINCT kind) FROM interaction_edges('2026-07-01', '2026-10-01');
 SELECT sum(replies_to_others + help_answers) FROM engagement_parts('America/New_York', '2026-07-01', '2026-10-01', '{}');
 SQL
+
+echo "== the community reports of a quarter (plan, queries and render; written to a folder)"
+"$P" region set bench community_channel=C0COMMUNITY >/dev/null
+for only in "" activity awards engagement; do
+  /usr/bin/time -o "$work/time" -f "community report 2026-Q3 ${only:-(all)}: %e s, %M KB peak" "$P" community report \
+    --region bench --period 2026-Q3 ${only:+--only $only} --outbox "$work/q3-${only:-all}" >/dev/null 2>&1
+  cat "$work/time"
+done

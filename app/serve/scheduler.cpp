@@ -1,5 +1,7 @@
-// The scheduler: per region, the monthly run on day D at HH:MM local (the month before), the
-// weekly report on its weekday at HH:MM local (the last week that has ended, Monday to Sunday),
+// The scheduler: per region, the monthly run on day D at HH:MM local (the month before; not for a
+// region that scrapes no backblasts), the community reports at the same slot when that month
+// closes their period (community_every), the weekly report on its weekday at HH:MM local (the
+// last week that has ended, Monday to Sunday),
 // and a daily sync at 04:00 local. A slot missed while down is caught up at start (the latest
 // one of each kind).
 #include <date/tz.h>
@@ -55,8 +57,19 @@ void ServiceState::schedule_once() {
       const auto slot = slot_of(ym);
       const date::year_month reported = ym - date::months{1};
       const std::string period = calendar::format(reported);
-      if (slot >= r.created_at)
+      if (slot >= r.created_at && r.scrape_backblasts)
         queue_once(db, slug, "report", "monthly", period, [&](long run) { return RunMonthlyJob{run, period}; });
+      // The community reports at the same slot, when the month closes their period.
+      const unsigned month_number = static_cast<unsigned>(reported.month());
+      if (slot >= r.created_at &&
+          (r.community_every == "month" || (r.community_every == "quarter" && month_number % 3 == 0) ||
+           (r.community_every == "year" && month_number == 12))) {
+        const auto kind = r.community_every == "month"     ? calendar::Span::Kind::month
+                          : r.community_every == "quarter" ? calendar::Span::Kind::quarter
+                                                           : calendar::Span::Kind::year;
+        const std::string span = calendar::span_of(kind, calendar::last_day(reported)).name;
+        queue_once(db, slug, "community", "community", span, [&](long run) { return RunCommunityJob{run, span}; });
+      }
       if (r.weekly_weekday >= 0) {
         // The latest weekly slot at or before now: its weekday, at hour:minute local.
         const auto today = date::floor<date::days>(local);

@@ -308,15 +308,16 @@ std::vector<ChannelActivity> channel_activity(Database& db, std::string_view reg
 }
 
 std::vector<EngagementParts> engagement_parts(Database& db, std::string_view region, std::string_view tz,
-                                              const Window& window, const std::vector<std::string>& help_channels) {
+                                              const Window& window, const std::vector<std::string>& help_channels,
+                                              std::vector<MemberActivity>* activity) {
   return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
     std::vector<EngagementParts> out;
-    for (const auto& r :
-         detail::exec_params(tx,
-                             "SELECT * FROM " + schema(region) +
-                                 ".engagement_parts($1, $2::timestamptz, $3::timestamptz, $4::text[]) ORDER BY user_id",
-                             {std::string(tz), bound(window.since, "-infinity"), bound(window.until, "infinity"),
-                              detail::text_array(help_channels)})) {
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT * FROM " + schema(region) +
+                 ".engagement_parts($1, $2::timestamptz, $3::timestamptz, $4::text[]) ORDER BY messages DESC, user_id",
+             {std::string(tz), bound(window.since, "-infinity"), bound(window.until, "infinity"),
+              detail::text_array(help_channels)})) {
       EngagementParts p;
       p.user_id = r[0].c_str();
       p.user_name = r[1].c_str();
@@ -325,6 +326,24 @@ std::vector<EngagementParts> engagement_parts(Database& db, std::string_view reg
       p.reactions_received = as_i64(r[4]);
       p.help_answers = as_i64(r[5]);
       p.active_weeks = as_i64(r[6]);
+      if (activity) {
+        MemberActivity a;
+        a.user_id = p.user_id;
+        a.user_name = p.user_name;
+        a.messages = p.messages;
+        a.reactions_received = p.reactions_received;
+        a.active_weeks = p.active_weeks;
+        a.replies = as_i64(r[7]);
+        a.threads_started = as_i64(r[8]);
+        a.reactions_given = as_i64(r[9]);
+        a.files = as_i64(r[10]);
+        a.mentions_given = as_i64(r[11]);
+        a.mentions_received = as_i64(r[12]);
+        a.active_days = as_i64(r[13]);
+        a.first_ts = r[14].is_null() ? "" : r[14].c_str();
+        a.last_ts = r[15].is_null() ? "" : r[15].c_str();
+        activity->push_back(std::move(a));
+      }
       out.push_back(std::move(p));
     }
     return out;

@@ -30,7 +30,7 @@ std::string region_columns() {
       "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
       "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
-      "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies";
+      "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies, community_every";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -68,7 +68,8 @@ Region from_row(const pqxx::row& r) {
   reg.engagement_weights = r[23].c_str();
   reg.community_awards = r[24].c_str();
   reg.helper_min_replies = r[25].as<int>();
-  int i = 26;
+  reg.community_every = r[26].c_str();
+  int i = 27;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -160,6 +161,7 @@ std::vector<std::string> region_setting_names() {
   names.push_back("help_channels");
   names.push_back("engagement_weights");
   names.push_back("community_awards");
+  names.push_back("community_every");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -235,10 +237,10 @@ std::vector<Schedule> schedules(Database& db) {
                                   "SELECT slug, tz, token_env, monthly_day, split_part(monthly_time, ':', 1)::int, "
                                   "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint, "
                                   "weekly_day, split_part(weekly_time, ':', 1)::int, "
-                                  "split_part(weekly_time, ':', 2)::int "
+                                  "split_part(weekly_time, ':', 2)::int, community_every, scrape_backblasts "
                                   "FROM paxstats.regions WHERE active ORDER BY slug"))
     out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]), weekday_number(*r[7]),
-                   std::stoi(*r[8]), std::stoi(*r[9]),
+                   std::stoi(*r[8]), std::stoi(*r[9]), *r[10], *r[11] == "t",
                    std::chrono::sys_seconds{std::chrono::seconds{std::stoll(*r[6])}}});
   return out;
 }
@@ -301,6 +303,9 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
     } else if (key == "help_channels") {
       std::stringstream list(value);
       for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CG");
+    } else if (key == "community_every") {
+      if (value != "off" && value != "month" && value != "quarter" && value != "year")
+        throw UserError("community_every takes off, month, quarter or year, not \"" + value + "\"");
     } else if (key == "community_awards") {
       static const std::regex awards(
           "((most_messages|most_threads|most_replies|most_reactions|fastest_helper|most_consistent|rising_star)"

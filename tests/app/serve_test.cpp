@@ -394,6 +394,38 @@ TEST_F(Serve, TheWeeklyReportGoesOutOnItsWeekdayForTheWeekJustEndedOnce) {
   EXPECT_THROW(db::set_region(*conn, "r", {{"weekly_sections", "summary,fngs"}}), UserError);
 }
 
+TEST_F(Serve, TheQuarterlyCommunityReportsGoOutAtTheSlotAfterTheQuarterOnce) {
+  // 2026-10-02 12:00 in Chicago: the monthly slot (the 2nd, 09:00) for September has passed, and
+  // September closes Q3. The region scrapes no backblasts: no monthly F3 run.
+  service.reset();
+  options.business_now = fixed_business_clock(*parse_iso_time("2026-10-02T17:00:00Z"));
+  service = std::make_unique<serve::Service>(options);
+  service->start();
+  db::sql::query(*conn, "UPDATE paxstats.regions SET created_at = '2026-09-20T00:00:00Z'");
+  const std::string channel = ws_->truth["region"]["firstf_channel"];
+  db::set_region(*conn, "r",
+                 {{"community_every", "quarter"}, {"community_channel", channel}, {"scrape_backblasts", "false"}});
+  service->schedule_once();
+  service->schedule_once();
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_community'"), "1");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'run_monthly'"), "0");
+  EXPECT_TRUE(eventually(
+      [&] { return db::sql::value(*conn, "SELECT status FROM paxstats.runs WHERE kind = 'community'") == "succeeded"; },
+      60s));
+  EXPECT_EQ(db::sql::value(*conn, "SELECT period FROM paxstats.runs WHERE kind = 'community'"), "2026-Q3");
+  int sent = 0, engagement = 0;
+  for (const auto& f : fake->files())
+    if (f.completed && f.channel_id == channel) {
+      ++sent;
+      engagement += f.filename == "engagement-2026-Q3.png";
+    }
+  EXPECT_GE(sent, 8);
+  EXPECT_EQ(engagement, 1);
+  service->schedule_once();  // the same slot again: nothing new
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.runs WHERE kind = 'community'"), "1");
+  EXPECT_THROW(db::set_region(*conn, "r", {{"community_every", "weekly"}}), UserError);
+}
+
 TEST_F(Serve, NoScheduledRunForASlotBeforeTheRegionExisted) {
   db::sql::query(*conn, "UPDATE paxstats.regions SET created_at = '2026-11-10T00:00:00Z'");  // after November's slot
   service->schedule_once();

@@ -455,6 +455,27 @@ TEST_F(Community, StoredMentionsAndReactionTotalsAreTheSqlRules) {
   EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE reaction_count > 0"), 10);
 }
 
+// A real workspace's year: every community report draws cleanly (charts looked at: README).
+TEST_F(Community, HoustonDatavisReportsItsYear) {
+  const fs::path p = kTestdata / "houstondatavis";
+  if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
+  mining::import_export(conn, "hdv", p);
+  db::set_region(
+      conn, "hdv",
+      {{"community_channel", *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'")}});
+  const auto plan = reports::plan_community(conn, "hdv", calendar::parse_span("2016"));
+  EXPECT_GE(plan.deliveries.size(), 9u);
+  EXPECT_GT(plan.beatdowns, 300);
+  // 2016: Slack had no threads yet, so no answers to time and no fastest helper; said, not drawn.
+  bool noted = false;
+  for (const auto& n : plan.notes) noted |= n.find("no thread was answered") != std::string::npos;
+  EXPECT_TRUE(noted);
+  const auto rendered = reports::render_plan(plan, {}, true);
+  for (size_t i = 0; i < rendered.size(); ++i)
+    EXPECT_TRUE(rendered[i].layout_problems.empty())
+        << plan.deliveries[i].report << ": " << rendered[i].layout_problems.front();
+}
+
 INSTANTIATE_TEST_SUITE_P(Testdata, RealWorkspace,
                          ::testing::Values("houstondatavis", "hfaran-testarchive.zip", "slackdump-source-export.zip"));
 

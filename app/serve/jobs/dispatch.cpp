@@ -33,6 +33,7 @@ const std::map<JobKind, Handler>& handlers() {
       {JobKind::ao_stats, &typed<AoStatsJob, jobs::ao_stats>},
       {JobKind::run_monthly, &typed<RunMonthlyJob, jobs::run_monthly>},
       {JobKind::run_weekly, &typed<RunWeeklyJob, jobs::run_weekly>},
+      {JobKind::run_community, &typed<RunCommunityJob, jobs::run_community>},
       {JobKind::sync, &typed<SyncJob, jobs::sync>},
   };
   return table;

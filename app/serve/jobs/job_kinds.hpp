@@ -9,7 +9,7 @@
 
 namespace paxstats::serve {
 
-enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, sync };
+enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, run_community, sync };
 
 NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::feedback, "feedback"},
@@ -17,6 +17,7 @@ NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::ao_stats, "ao_stats"},
                                        {JobKind::run_monthly, "run_monthly"},
                                        {JobKind::run_weekly, "run_weekly"},
+                                       {JobKind::run_community, "run_community"},
                                        {JobKind::sync, "sync"}})
 
 // The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
@@ -62,6 +63,13 @@ struct RunWeeklyJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunWeeklyJob, run_id, week)
 
+// A region's community reports of `period` ("2026-10", "2026-Q3", "2026"), recorded as run `run_id`.
+struct RunCommunityJob {
+  long run_id = 0;
+  std::string period;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunCommunityJob, run_id, period)
+
 // The daily sync of a region from Slack's Web API.
 struct SyncJob {};
 inline void to_json(nlohmann::json& j, const SyncJob&) { j = nlohmann::json::object(); }
@@ -95,6 +103,10 @@ constexpr JobKind kind_of<RunMonthlyJob>() {
 template <>
 constexpr JobKind kind_of<RunWeeklyJob>() {
   return JobKind::run_weekly;
+}
+template <>
+constexpr JobKind kind_of<RunCommunityJob>() {
+  return JobKind::run_community;
 }
 template <>
 constexpr JobKind kind_of<SyncJob>() {

@@ -1,10 +1,14 @@
 -- Community analytics settings (README "Community analytics"): the channel community reports go
 -- to (none: not sent), the help channels whose answers the engagement score weighs, the score's
 -- weights (messages, replies to others, reactions received, help answers, active weeks), which
--- awards the ceremony gives ('': all) and how many threads a fastest helper must have answered.
+-- awards the ceremony gives ('': all), how many threads a fastest helper must have answered, and
+-- how often the scheduler sends the community reports (at the monthly slot, for the month,
+-- quarter or year that has just ended; off: never).
 ALTER TABLE regions
   ADD COLUMN community_channel  text,
   ADD COLUMN help_channels      text NOT NULL DEFAULT '',
   ADD COLUMN engagement_weights text NOT NULL DEFAULT 'messages=1,replies=3,reactions=0.5,help=5,weeks=2',
   ADD COLUMN community_awards   text NOT NULL DEFAULT '',
-  ADD COLUMN helper_min_replies integer NOT NULL DEFAULT 5 CHECK (helper_min_replies BETWEEN 1 AND 1000);
+  ADD COLUMN helper_min_replies integer NOT NULL DEFAULT 5 CHECK (helper_min_replies BETWEEN 1 AND 1000),
+  ADD COLUMN community_every    text NOT NULL DEFAULT 'off'
+    CHECK (community_every IN ('off', 'month', 'quarter', 'year'));

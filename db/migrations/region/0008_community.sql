@@ -87,21 +87,15 @@ WHERE x.id <> mm.user_id AND x.id <> 'USLACKBOT' AND u.is_bot IS NOT TRUE;
 -- own ts, or absent) with at least one reply, by Slack's reply_count or a stored reply. With the
 -- first reply by another member, and when it came (NULL while nobody else has answered).
 CREATE VIEW member_threads AS
-WITH parents AS (
-  SELECT p.channel_id, p.ts, p.user_id, p.posted_at, p.reply_count FROM member_messages p
-  WHERE p.thread_ts IS NULL OR p.thread_ts = p.ts),
-answered AS (
-  SELECT DISTINCT r.channel_id, r.thread_ts AS ts FROM messages r WHERE r.thread_ts <> r.ts),
-first_answers AS (
-  SELECT DISTINCT ON (p.channel_id, p.ts) p.channel_id, p.ts, r.user_id, r.posted_at
-  FROM parents p JOIN member_messages r ON r.channel_id = p.channel_id AND r.thread_ts = p.ts
-  WHERE r.is_reply AND r.user_id <> p.user_id
-  ORDER BY p.channel_id, p.ts, r.posted_at, r.ts)
 SELECT p.channel_id, p.ts, p.user_id, p.posted_at, f.posted_at AS first_reply_at, f.user_id AS first_replier
-FROM parents p
-LEFT JOIN answered a USING (channel_id, ts)
-LEFT JOIN first_answers f USING (channel_id, ts)
-WHERE p.reply_count > 0 OR a.ts IS NOT NULL;
+FROM member_messages p
+LEFT JOIN LATERAL (
+  SELECT r.user_id, r.posted_at FROM member_messages r
+  WHERE r.channel_id = p.channel_id AND r.thread_ts = p.ts AND r.ts <> p.ts AND r.user_id <> p.user_id
+  ORDER BY r.posted_at, r.ts LIMIT 1) f ON true
+WHERE (p.thread_ts IS NULL OR p.thread_ts = p.ts)
+  AND (p.reply_count > 0
+       OR EXISTS (SELECT 1 FROM messages r WHERE r.channel_id = p.channel_id AND r.thread_ts = p.ts AND r.ts <> p.ts));
 
 -- The members: every person the workspace knows (users that are not bots) and everyone who wrote
 -- a member message (a user from another workspace in a shared channel has no users row).
@@ -217,7 +211,10 @@ $$;
 -- active weeks. The score weighs them (README "Community analytics", setting engagement_weights).
 CREATE FUNCTION engagement_parts(tz text, since timestamptz, until timestamptz, help_channels text[])
 RETURNS TABLE (user_id text, user_name text, messages bigint, replies_to_others bigint, reactions_received bigint,
-               help_answers bigint, active_weeks bigint)
+               help_answers bigint, active_weeks bigint,
+               -- the rest of member_activity, so a report reads both at once
+               replies bigint, threads_started bigint, reactions_given bigint, files bigint, mentions_given bigint,
+               mentions_received bigint, active_days bigint, first_ts text, last_ts text)
 LANGUAGE sql STABLE AS $$
   WITH answers AS (
     SELECT r.user_id, count(*) AS replies, count(*) FILTER (WHERE r.channel_id = ANY (help_channels)) AS help
@@ -226,6 +223,7 @@ LANGUAGE sql STABLE AS $$
     WHERE r.is_reply AND r.posted_at >= since AND r.posted_at < until AND p.user_id IS DISTINCT FROM r.user_id
     GROUP BY 1)
   SELECT a.user_id, a.user_name, a.messages, coalesce(x.replies, 0), a.reactions_received, coalesce(x.help, 0),
-         a.active_weeks
+         a.active_weeks, a.replies, a.threads_started, a.reactions_given, a.files, a.mentions_given,
+         a.mentions_received, a.active_days, a.first_ts, a.last_ts
   FROM member_activity(tz, since, until) a LEFT JOIN answers x USING (user_id)
 $$;

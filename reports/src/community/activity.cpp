@@ -134,8 +134,11 @@ void plan(CommunityRun& run) {
     c.empty_message = "No thread was answered in " + when;
     values.set("threads", std::to_string(threads));
     values.set("answered", std::to_string(answered));
-    run.deliver("community_activity.first_reply", "activity-first-reply-" + run.period.name + ".png",
-                "Time to a first answer, " + when, "", std::move(c));
+    if (c.categories.empty())
+      run.note("activity: no thread was answered in " + when + "; no time-to-answer chart");
+    else
+      run.deliver("community_activity.first_reply", "activity-first-reply-" + run.period.name + ".png",
+                  "Time to a first answer, " + when, "", std::move(c));
   }
 
   // 6. Retention: of each month's newcomers over the year to the period's end, the share still
@@ -158,8 +161,11 @@ void plan(CommunityRun& run) {
       c.rows.emplace_back(abbr(k.month) + " " + k.month.substr(0, 4) + " (" + std::to_string(k.size) + ")", row);
     }
     c.one_scale = true;
-    c.empty_message = "No new members in " + when;
     fit_rows(c);
+    if (cohorts.empty()) {
+      run.note("activity: no new members in the year to " + calendar::format(run.period.last) + "; no retention chart");
+      return run.set_first_comment("community_activity.", run.fill("community_activity", values));
+    }
     run.deliver("community_activity.retention", "activity-retention-" + run.period.name + ".png", "Who stays, " + when,
                 "", std::move(c));
   }

@@ -60,9 +60,8 @@ void plan(CommunityRun& run) {
     return chosen.empty() || std::find(chosen.begin(), chosen.end(), k) != chosen.end();
   };
   const auto& tz = run.region.tz;
-  const auto activity = dbc::member_activity(run.db, run.region.slug, tz, run.window);
-  const auto parts =
-      dbc::engagement_parts(run.db, run.region.slug, tz, run.window, split_list(run.region.help_channels));
+  const auto& activity = run.activity();
+  const auto& parts = run.parts();
   std::map<std::string, std::int64_t> replies_to_others;
   for (const auto& p : parts) replies_to_others[p.user_id] = p.replies_to_others;
   std::set<std::string> newcomers;

@@ -54,9 +54,15 @@ calendar::Span current_span(db::Database& db, std::string_view region, calendar:
 std::vector<EngagementScore> engagement_scores(db::Database& db, std::string_view region,
                                                const calendar::Span& period) {
   const auto r = db::get_region(db, region);
-  const auto w = parse_engagement_weights(r.engagement_weights);
+  return engagement_scores(
+      db::community::engagement_parts(db, region, r.tz, window_of(period), split_list(r.help_channels)),
+      parse_engagement_weights(r.engagement_weights));
+}
+
+std::vector<EngagementScore> engagement_scores(std::vector<db::community::EngagementParts> parts,
+                                               const EngagementWeights& w) {
   std::vector<EngagementScore> out;
-  for (auto& p : db::community::engagement_parts(db, region, r.tz, window_of(period), split_list(r.help_channels))) {
+  for (auto& p : parts) {
     const double score = w.messages * static_cast<double>(p.messages) +
                          w.replies * static_cast<double>(p.replies_to_others) +
                          w.reactions * static_cast<double>(p.reactions_received) +

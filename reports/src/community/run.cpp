@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "paxstats/error.hpp"
+#include "paxstats/lists.hpp"
 #include "paxstats/slack/text.hpp"
 #include "paxstats/reports/community.hpp"
 #include "paxstats/reports/engagement.hpp"
@@ -51,6 +52,20 @@ void CommunityRun::deliver(std::string report, std::string file, std::string tit
                                              std::move(comment), std::move(chart)});
 }
 
+const std::vector<db::community::MemberActivity>& CommunityRun::activity() {
+  parts();
+  return *activity_;
+}
+
+const std::vector<db::community::EngagementParts>& CommunityRun::parts() {
+  if (!parts_) {
+    activity_.emplace();
+    parts_ = db::community::engagement_parts(db, region.slug, region.tz, window, split_list(region.help_channels),
+                                             &*activity_);
+  }
+  return *parts_;
+}
+
 void CommunityRun::set_first_comment(const std::string& prefix, const std::string& text) {
   bool first = true;
   for (auto& d : plan_.deliveries) {
@@ -93,7 +108,9 @@ MonthlyPlan plan_community(db::Database& db, std::string_view region, const cale
   if (wanted("awards")) detail::community_awards::plan(run);
   if (wanted("engagement")) detail::community_engagement::plan(run);
   // What the period holds (0: nothing happened, and the CLI refuses to send it without --allow-empty).
-  plan.beatdowns = static_cast<int>(db::community::member_message_count(db, region, r.tz, run.window));
+  std::int64_t messages = 0;
+  for (const auto& p : run.parts()) messages += p.messages;
+  plan.beatdowns = static_cast<int>(messages);
   plan.names[*r.community_channel] = "#" + *r.community_channel;
   return plan;
 }

@@ -3,6 +3,7 @@
 // the channel it goes to, and the plan the kinds add their deliveries to.
 #include <kainjow/mustache.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ class CommunityRun {
   // The message of the first delivery whose report starts with `prefix`; the others of that
   // prefix say their title.
   void set_first_comment(const std::string& prefix, const std::string& text);
+  // The period's member activity and engagement parts, read once for every kind.
+  const std::vector<db::community::MemberActivity>& activity();
+  const std::vector<db::community::EngagementParts>& parts();
+
   // How charts name members: their name, told apart from a member of the same name.
   std::string label(const std::string& user_id, const std::string& name);
 
@@ -40,6 +45,8 @@ class CommunityRun {
   MonthlyPlan& plan_;
   std::map<std::string, std::string> templates_;
   std::map<std::string, std::vector<std::string>> ids_by_name_;
+  std::optional<std::vector<db::community::MemberActivity>> activity_;
+  std::optional<std::vector<db::community::EngagementParts>> parts_;
 };
 
 namespace community_activity {

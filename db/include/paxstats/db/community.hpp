@@ -49,8 +49,10 @@ struct EngagementParts {
   std::string user_id, user_name;
   std::int64_t messages = 0, replies_to_others = 0, reactions_received = 0, help_answers = 0, active_weeks = 0;
 };
+// With `activity`, also every member's member_activity row from the same query.
 std::vector<EngagementParts> engagement_parts(Database& db, std::string_view region, std::string_view tz,
-                                              const Window& window, const std::vector<std::string>& help_channels);
+                                              const Window& window, const std::vector<std::string>& help_channels,
+                                              std::vector<MemberActivity>* activity = nullptr);
 
 // ------------------------------------------------------------------ the activity report's series
 // Dates are local "YYYY-MM-DD"; months "YYYY-MM". The window is a whole number of days.

@@ -61,6 +61,7 @@ struct Region {
   std::string engagement_weights;                // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
   std::string community_awards;                  // comma list of the ceremony's awards; "": all
   int helper_min_replies = 5;                    // threads answered, for the fastest helper award
+  std::string community_every = "off";           // scheduled community reports: off, month, quarter, year
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -92,6 +93,9 @@ struct Schedule {
   int day = 2, hour = 9, minute = 0;
   // The weekly report: weekday 0 (Sunday) … 6 (Saturday), or -1 when off, at hour:minute local.
   int weekly_weekday = -1, weekly_hour = 8, weekly_minute = 0;
+  // The community reports, at the monthly slot: off, month, quarter or year.
+  std::string community_every = "off";
+  bool scrape_backblasts = true;  // false: not an F3 region, no monthly F3 run
   std::chrono::sys_seconds created_at;
 };
 std::vector<Schedule> schedules(Database& db);
@@ -103,9 +107,9 @@ Region get_region(Database& db, std::string_view slug);
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
 // monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, community_channel, help_channels,
-// engagement_weights, community_awards, helper_min_replies, or a flag from region_flag_names(). Values:
-// "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws UserError
-// naming the bad key or value.
+// engagement_weights, community_awards, helper_min_replies, community_every, or a flag from region_flag_names().
+// Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws
+// UserError naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
 

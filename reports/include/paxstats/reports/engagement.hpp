@@ -31,6 +31,10 @@ struct EngagementScore {
 // name). The period's days are local to the region.
 std::vector<EngagementScore> engagement_scores(db::Database& db, std::string_view region, const calendar::Span& period);
 
+// The same from parts already read (db::community::engagement_parts) and the region's weights.
+std::vector<EngagementScore> engagement_scores(std::vector<db::community::EngagementParts> parts,
+                                               const EngagementWeights& weights);
+
 // The window [first day, day after last) of a period, as the counting functions read it.
 db::community::Window window_of(const calendar::Span& period);
 
