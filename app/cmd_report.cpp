@@ -22,6 +22,7 @@
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "paxstats/reports/community.hpp"
 #include "paxstats/reports/weekly.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/token.hpp"
@@ -153,10 +154,13 @@ void add_report_commands(CLI::App& root, Context& ctx) {
                         ": give a member id (U0123ABCD) of its workspace, as imported or synced");
       const std::string through =
           reports::through_month(reports::current_month(conn, st->region, ctx.business_now()), st->year);
-      const auto d = reports::personal_stats(conn, st->region, st->user, through);
+      // A community that is not F3: the member's own activity (what "/paxstats me" sends there).
+      const bool community = !db::get_region(conn, st->region).flags.at("scrape_backblasts");
+      const auto d = community ? reports::personal_community_stats(conn, st->region, st->user, through)
+                               : reports::personal_stats(conn, st->region, st->user, through);
       if (!d) {
-        std::cout << st->user << " has no posts in " << through.substr(0, 4) << " in region " << st->region
-                  << ": nothing to draw\n";
+        std::cout << st->user << " has no " << (community ? "messages" : "posts") << " in " << through.substr(0, 4)
+                  << " in region " << st->region << ": nothing to draw\n";
         return 0;
       }
       if (st->send) {

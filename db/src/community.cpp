@@ -478,6 +478,36 @@ std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std
   });
 }
 
+MemberSummary member_summary(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                             std::string_view user_id) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    MemberSummary out;
+    auto params = bounded(tz, window);
+    params.push_back(std::string(user_id));
+    const std::string mine =
+        "FROM member_messages mm WHERE mm.user_id = $4 AND mm.posted_at >= $2::timestamptz "
+        "AND mm.posted_at < $3::timestamptz";
+    const auto t = detail::exec_params(
+        tx,
+        "SELECT count(*), count(*) FILTER (WHERE mm.is_reply), coalesce(sum(mm.reaction_count), 0), "
+        "count(DISTINCT (mm.posted_at AT TIME ZONE $1)::date) " +
+            mine,
+        params);
+    out.messages = as_i64(t[0][0]);
+    out.replies = as_i64(t[0][1]);
+    out.reactions_received = as_i64(t[0][2]);
+    out.active_days = as_i64(t[0][3]);
+    for (const auto& r : detail::exec_params(
+             tx,
+             "SELECT x.channel_id, coalesce(c.name, x.channel_id), x.month, x.n FROM (SELECT mm.channel_id, "
+             "to_char(mm.posted_at AT TIME ZONE $1, 'YYYY-MM') AS month, count(*) AS n " +
+                 mine + " GROUP BY 1, 2) x LEFT JOIN channels c USING (channel_id) ORDER BY x.month, x.channel_id",
+             params))
+      out.by_month.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str(), as_i64(r[3])});
+    return out;
+  });
+}
+
 std::int64_t member_message_count(Database& db, std::string_view region, std::string_view tz, const Window& window) {
   return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
     const auto r = detail::exec_params(tx,

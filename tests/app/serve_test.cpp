@@ -394,6 +394,20 @@ TEST_F(Serve, TheWeeklyReportGoesOutOnItsWeekdayForTheWeekJustEndedOnce) {
   EXPECT_THROW(db::set_region(*conn, "r", {{"weekly_sections", "summary,fngs"}}), UserError);
 }
 
+// In a community that is not F3, "/paxstats me" answers with the member's own activity.
+TEST_F(Serve, MeInACommunityRegionSendsTheMembersOwnActivity) {
+  db::set_region(*conn, "r", {{"scrape_backblasts", "false"}});
+  ASSERT_TRUE(command("me"));
+  EXPECT_TRUE(eventually([&] { return !fake->dm_channel(user).empty() && files_in(fake->dm_channel(user)) == 1; }));
+  int mine = 0;
+  for (const auto& f : fake->files())
+    if (f.completed && f.filename == "community-me-" + user + ".png") {
+      ++mine;
+      EXPECT_NE(f.initial_comment.find("your 2026 in"), std::string::npos) << f.initial_comment;
+    }
+  EXPECT_EQ(mine, 1);
+}
+
 TEST_F(Serve, TheQuarterlyCommunityReportsGoOutAtTheSlotAfterTheQuarterOnce) {
   // 2026-10-02 12:00 in Chicago: the monthly slot (the 2nd, 09:00) for September has passed, and
   // September closes Q3. The region scrapes no backblasts: no monthly F3 run.

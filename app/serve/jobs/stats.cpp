@@ -1,6 +1,7 @@
 // "Send me my stats": the user's personal chart of a year, by DM (or why there is none).
 #include "handlers.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/reports/community.hpp"
 
 namespace paxstats::serve::jobs {
 
@@ -12,6 +13,16 @@ void stats(ServiceState& s, db::Database& db, const std::string& region, const S
     return;
   }
   const std::string through = reports::through_month(reports::current_month(db, region, s.o.business_now()), job.year);
+  // A community that is not F3 has no backblasts: the member's own activity instead.
+  if (!db::get_region(db, region).flags.at("scrape_backblasts")) {
+    const auto c = reports::personal_community_stats(db, region, job.user, through);
+    if (!c)
+      client->post_message(client->open_dm(job.user),
+                           "I found no messages of yours in " + through.substr(0, 4) + ", so no chart yet.");
+    else
+      s.upload_to_user(*client, job.user, *c);
+    return;
+  }
   const auto d = reports::personal_stats(db, region, job.user, through);
   if (!d) {
     client->post_message(client->open_dm(job.user), "I found no posts of yours in " + through.substr(0, 4) +

@@ -101,6 +101,18 @@ struct Cohort {
 };
 std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std::string_view tz, const Window& window);
 
+// One member's member messages by month and channel, and their figures, for "/paxstats me".
+struct ChannelMonth {
+  std::string channel_id, name, month;  // month "YYYY-MM"
+  std::int64_t messages = 0;
+};
+struct MemberSummary {
+  std::int64_t messages = 0, replies = 0, reactions_received = 0, active_days = 0;
+  std::vector<ChannelMonth> by_month;
+};
+MemberSummary member_summary(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                             std::string_view user_id);
+
 // Member messages posted in the window.
 std::int64_t member_message_count(Database& db, std::string_view region, std::string_view tz, const Window& window);
 

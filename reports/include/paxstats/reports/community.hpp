@@ -3,6 +3,7 @@
 // awards ceremony and the engagement table, for a month, quarter or year, to the region's
 // community_channel. Planned as a MonthlyPlan whose period is the span's name ("2026-Q3"), so the
 // outbox sends each exactly once.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,12 @@ const std::vector<std::string>& community_award_names();
 // Throws UserError for an unknown report name.
 MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Span& period,
                            const std::vector<std::string>& only = {});
+
+// "/paxstats me" in a community region: one member's year to the month "YYYY-MM" (the current one,
+// to date), their messages by month and channel, with their figures in the message (template
+// community_me). nullopt when they wrote no member message that year.
+std::optional<PlannedDelivery> personal_community_stats(db::Database& db, std::string_view region,
+                                                        std::string_view user_id, std::string_view through_month);
 
 // Refuses (UserError) a period that has not begun, or the one under way unless allow_partial.
 void check_span_is_over(db::Database& db, std::string_view region, const calendar::Span& period, BusinessTime now,
