@@ -15,6 +15,7 @@
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/community.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/fake_slack.hpp"
@@ -46,10 +47,13 @@ class Deliver : public ::testing::Test {
     fake = std::make_unique<FakeSlack>(fo);
     fake->load_export(ws->path());
     fake->start();
-    plan = reports::plan_monthly(*conn, "r", "2026-10");
-    ASSERT_GT(plan.deliveries.size(), 20u);
+    plan = make_plan();
+    ASSERT_GT(plan.deliveries.size(), 10u);
     ASSERT_EQ(reports::queue_plan(*conn, plan), static_cast<int>(plan.deliveries.size()));
   }
+
+  // The run a test sends: the month's F3 charts.
+  virtual reports::MonthlyPlan make_plan() { return reports::plan_monthly(*conn, "r", "2026-10"); }
 
   std::unique_ptr<slack::Client> client() {
     auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), 100ms);
@@ -78,9 +82,22 @@ class Deliver : public ::testing::Test {
   reports::MonthlyPlan plan;
 };
 
+// The same tests for each kind of run that goes through the outbox: the monthly F3 run, and the
+// community reports of the same month (to the same channel).
+class DeliverEach : public Deliver, public ::testing::WithParamInterface<const char*> {
+ protected:
+  reports::MonthlyPlan make_plan() override {
+    if (std::string(GetParam()) == "monthly") return Deliver::make_plan();
+    db::set_region(*conn, "r", {{"community_channel", ws->truth["region"]["firstf_channel"].get<std::string>()}});
+    return reports::plan_community(*conn, "r", calendar::parse_span("2026-10"));
+  }
+};
+
 }  // namespace
 
-TEST_F(Deliver, SendsEveryPlannedChartOnceWithItsTextAndAltText) {
+INSTANTIATE_TEST_SUITE_P(Runs, DeliverEach, ::testing::Values("monthly", "community"));
+
+TEST_P(DeliverEach, SendsEveryPlannedChartOnceWithItsTextAndAltText) {
   auto c = client();
   auto r = reports::deliver(*conn, "r", *c);
   EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()));
@@ -98,7 +115,7 @@ TEST_F(Deliver, SendsEveryPlannedChartOnceWithItsTextAndAltText) {
   EXPECT_EQ(db::outbox::counts(*conn, "r").sent, static_cast<int>(plan.deliveries.size()));
 }
 
-TEST_F(Deliver, AKilledRunResumedSendsEachFileExactlyOnce) {
+TEST_P(DeliverEach, AKilledRunResumedSendsEachFileExactlyOnce) {
   // The worst moment to die: Slack has shared the file, the sender has not yet recorded it.
   // One completion is acted on at once but answered late; the sender is killed while it waits.
   const int third = static_cast<int>(plan.deliveries.size() / 3);
