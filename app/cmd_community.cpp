@@ -50,7 +50,7 @@ std::string number(double v) {
 void add_community_commands(CLI::App& root, Context& ctx) {
   auto* community = root.add_subcommand(
       "community",
-      "Community analytics for any Slack workspace: activity, engagement (README \"Community analytics\")");
+      "Community analytics for any Slack workspace: activity, awards, engagement (README \"Community analytics\")");
   community->require_subcommand(1);
 
   struct ReportArgs {

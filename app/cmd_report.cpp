@@ -135,8 +135,9 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   auto st = std::make_shared<StatsArgs>();
   auto* stats = root.add_subcommand(
       "stats",
-      "One person's chart now, as their monthly DM draws it (their year so far by month and AO): to a PNG, "
-      "or with --send to their DM (what \"/paxstats me\" does)");
+      "One person's chart now, as their monthly DM draws it (their year so far by month and AO; in a region that "
+      "scrapes no backblasts, their messages by month and channel): to a PNG, or with --send to their DM (what "
+      "\"/paxstats me\" does)");
   stats->add_option("--region", st->region, "Region slug")->required();
   stats->add_option("--user", st->user, "Slack user id, e.g. U0123ABCD")->required();
   stats->add_option("--year", st->year, "A past year, YYYY (default: this year, up to today)");

@@ -29,7 +29,8 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       "serve",
       "Run the service: POST /slack/events, /slack/commands, /slack/interactions (Slack-signed), the trigger API "
       "(POST /api/v1/regions/SLUG/runs, GET /api/v1/runs/ID; Bearer token), GET /healthz and /metrics; job workers; "
-      "the monthly schedule and a daily sync per region. Needs SLACK_SIGNING_SECRET and each region's bot token in "
+      "the scheduled runs (monthly, weekly, community) and a daily sync per region. Needs SLACK_SIGNING_SECRET and "
+      "each region's bot token in "
       "its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no public "
       "URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (PORT 0: any free port)")->capture_default_str();

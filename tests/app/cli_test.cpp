@@ -113,7 +113,8 @@ TEST_F(Cli, UnreachableDatabaseUrlIsAClearErrorWithoutThePassword) {
 TEST_F(Cli, HelpListsTheCommands) {
   auto r = run_cli(home.path(), "--help");
   EXPECT_EQ(r.status, 0);
-  for (const char* c : {"db", "region", "generate", "demo"}) EXPECT_TRUE(contains(r.output, c)) << c;
+  for (const char* c : {"db", "region", "generate", "demo", "export", "community"})
+    EXPECT_TRUE(contains(r.output, c)) << c;
 }
 
 TEST_F(Cli, ServeStopsCleanlyOnSigtermAndTokensAreShownOnce) {
