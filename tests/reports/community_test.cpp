@@ -407,6 +407,13 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
       EXPECT_NE(card.person.find(a.user_name), std::string::npos) << a.user_name;
     }
 
+  // Pages that show the plan name the people its messages mention.
+  for (const auto& d : plan.deliveries)
+    for (size_t at = d.comment.find("<@"); at != std::string::npos; at = d.comment.find("<@", at + 2)) {
+      const std::string id = d.comment.substr(at + 2, d.comment.find('>', at) - at - 2);
+      EXPECT_TRUE(plan.names.count(id)) << d.report << ": " << id;
+    }
+
   // Every chart draws, and draws cleanly.
   const auto rendered = reports::render_plan(plan, {}, true);
   ASSERT_EQ(rendered.size(), plan.deliveries.size());

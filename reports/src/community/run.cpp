@@ -8,6 +8,7 @@
 #include "paxstats/slack/text.hpp"
 #include "paxstats/reports/community.hpp"
 #include "paxstats/reports/engagement.hpp"
+#include "plan/context.hpp"
 #include "run.hpp"
 #include "templates.hpp"
 
@@ -111,7 +112,7 @@ MonthlyPlan plan_community(db::Database& db, std::string_view region, const cale
   std::int64_t messages = 0;
   for (const auto& p : run.parts()) messages += p.messages;
   plan.beatdowns = static_cast<int>(messages);
-  plan.names[*r.community_channel] = "#" + *r.community_channel;
+  detail::name_people(db, plan);  // for pages that show the plan: names, not ids
   return plan;
 }
 
