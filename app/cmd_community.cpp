@@ -10,6 +10,7 @@
 #include "paxstats/lists.hpp"
 #include "paxstats/reports/community.hpp"
 #include "paxstats/reports/engagement.hpp"
+#include "paxstats/reports/nudges.hpp"
 
 namespace paxstats::app {
 namespace {
@@ -82,6 +83,33 @@ void add_community_commands(CLI::App& root, Context& ctx) {
         throw UserError("region " + r->region + " has no member messages in " + period.name +
                         ": nothing to report (import or sync it first), or pass --allow-empty");
       return queue_or_write(ctx, conn, plan, r->dry_run, r->outbox);
+    };
+  });
+
+  struct NudgeArgs {
+    std::string region;
+    bool dry_run = false;
+  };
+  auto n = std::make_shared<NudgeArgs>();
+  auto* nudges = community->add_subcommand(
+      "nudges",
+      "Nudge members gone quiet (settings nudge_quiet_days, nudge_min_messages, nudge_reply_days, "
+      "moderators_channel): the steps due now, each sent and recorded once (paxstats serve does this daily)");
+  nudges->add_option("--region", n->region, "Region slug")->required();
+  nudges->add_flag("--dry-run", n->dry_run, "List the steps due; send and record nothing");
+  nudges->callback([&ctx, n] {
+    ctx.action = [&ctx, n] {
+      db::Database conn(database_url(ctx));
+      db::get_region(conn, n->region);  // throws for an unknown region
+      std::unique_ptr<slack::Client> client;
+      if (!n->dry_run) client = region_client(conn, n->region);
+      const auto done = reports::run_nudges(conn, n->region, client.get(), ctx.business_now());
+      std::printf("%s: %d first DMs, %d second DMs, %d to the moderators%s; %d opted out, %d failed\n",
+                  n->region.c_str(), done.first, done.second, done.moderators, n->dry_run ? " due (dry run)" : "",
+                  done.opted_out, done.failed);
+      for (const auto& l : done.lines) std::printf("  %s\n", l.c_str());
+      for (const auto& note : done.notes) std::printf("  note: %s\n", note.c_str());
+      return done.failed > 0 ? 2 : 0;
     };
   });
 

@@ -44,6 +44,10 @@ void print_region(const db::Region& r) {
   row("community_awards", r.community_awards.empty() ? "all" : r.community_awards);
   row("helper_min_replies", std::to_string(r.helper_min_replies));
   row("community_every", r.community_every + (r.community_every == "off" ? " (no scheduled community reports)" : ""));
+  row("nudge_quiet_days", r.nudge_quiet_days == 0 ? std::string("0 (no nudges)") : std::to_string(r.nudge_quiet_days));
+  row("nudge_min_messages", std::to_string(r.nudge_min_messages));
+  row("nudge_reply_days", std::to_string(r.nudge_reply_days));
+  row("moderators_channel", opt(r.moderators_channel));
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }

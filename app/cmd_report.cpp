@@ -53,17 +53,12 @@ void ProgressBar::operator()(std::string_view phase, size_t done, size_t total) 
   }
 }
 
-namespace {
-
-// A Slack client with the region's bot token (from the variable its token_env names).
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
   const std::string token = slack::bot_token_from_env(region.token_env, region.slug);
   return std::make_unique<slack::Client>(
       slack::ClientOptions{.token = token, .workspace = region.team_id.value_or(region.slug)});
 }
-
-}  // namespace
 
 // Drains a region's outbox to Slack with the region's token; prints the summary.
 int send(db::Database& conn, const std::string& slug) {

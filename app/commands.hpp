@@ -9,6 +9,7 @@
 #include "paxstats/business_clock.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "paxstats/slack/client.hpp"
 
 namespace paxstats::app {
 
@@ -53,6 +54,9 @@ class ProgressBar {
 // dry_run / outbox written to a folder to look at. Prints what it did; returns the exit status.
 int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan& plan, bool dry_run,
                    const std::string& outbox);
+
+// A Slack client with the region's bot token (from the variable its token_env names).
+std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug);
 
 // The database every data command uses (DATABASE_URL, else the private cluster, started and
 // migrated as needed). Prints a note on stderr when it starts the cluster.

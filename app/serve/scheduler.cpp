@@ -1,7 +1,7 @@
 // The scheduler: per region, the monthly run on day D at HH:MM local (the month before; not for a
 // region that scrapes no backblasts), the community reports at the same slot when that month
 // closes their period (community_every), the weekly report on its weekday at HH:MM local (the
-// last week that has ended, Monday to Sunday),
+// last week that has ended, Monday to Sunday), the nudges once a day after 10:00 local (when on),
 // and a daily sync at 04:00 local. A slot missed while down is caught up at start (the latest
 // one of each kind).
 #include <date/tz.h>
@@ -88,6 +88,9 @@ void ServiceState::schedule_once() {
           queue_once(db, slug, "weekly", "weekly", week, [&](long run) { return RunWeeklyJob{run, week}; });
       }
       const char* token = std::getenv(r.token_env.c_str());
+      // Nudges once a day, not before 10:00 local (a DM at dawn is no friendly one).
+      if (r.nudge_quiet_days > 0 && token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(10))
+        enqueue(db, slug, NudgesJob{}, "nudges:" + slug + ":" + date::format("%F", ymd));
       if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))
         enqueue(db, slug, SyncJob{}, "sync:" + slug + ":" + date::format("%F", ymd));
     } catch (const std::exception& e) {

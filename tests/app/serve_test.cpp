@@ -408,6 +408,23 @@ TEST_F(Serve, MeInACommunityRegionSendsTheMembersOwnActivity) {
   EXPECT_EQ(mine, 1);
 }
 
+// The daily nudges: with nudge_quiet_days set, the scheduler queues one nudges job a day, which
+// DMs the members gone quiet and records each step once.
+TEST_F(Serve, TheDailyNudgesDmMembersGoneQuietOnce) {
+  db::set_region(*conn, "r", {{"nudge_quiet_days", "10"}, {"nudge_min_messages", "3"}});
+  service->schedule_once();
+  service->schedule_once();
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'nudges'"), "1");
+  EXPECT_TRUE(eventually([&] { return job_status("nudges") == "done"; }, 30s)) << job_status("nudges");
+  const long sent = std::stol(*db::sql::value(*conn, "SELECT count(*) FROM r.nudges WHERE state = 'sent'"));
+  EXPECT_GT(sent, 0);
+  const std::string someone = *db::sql::value(*conn, "SELECT user_id FROM r.nudges ORDER BY user_id LIMIT 1");
+  ASSERT_FALSE(fake->dm_channel(someone).empty());
+  EXPECT_EQ(fake->messages(fake->dm_channel(someone)).size(), 1u);
+  service->schedule_once();  // the same day: no second job
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'nudges'"), "1");
+}
+
 TEST_F(Serve, TheQuarterlyCommunityReportsGoOutAtTheSlotAfterTheQuarterOnce) {
   // 2026-10-02 12:00 in Chicago: the monthly slot (the 2nd, 09:00) for September has passed, and
   // September closes Q3. The region scrapes no backblasts: no monthly F3 run.

@@ -21,6 +21,10 @@
 #include "paxstats/reports/dataset_export.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/engagement.hpp"
+#include "paxstats/reports/nudges.hpp"
+#include "paxstats/business_clock.hpp"
+#include "paxstats/slack/client.hpp"
+#include "paxstats/slack/fake_slack.hpp"
 #include "paxstats/slack/export.hpp"
 #include "postgres_env.hpp"
 
@@ -427,6 +431,83 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
   EXPECT_EQ(added, static_cast<int>(plan.deliveries.size()));
   EXPECT_EQ(reports::queue_plan(conn, reports::plan_community(conn, "hdv", q3)), 0);
   EXPECT_THROW(reports::plan_community(conn, "hdv", q3, {"gossip"}), UserError);
+}
+
+// Nudges: a quiet member gets a DM, a second one when there is no reply, then the moderators hear
+// of them; each step once, opt-outs honoured, a dry run sends and records nothing.
+TEST_F(Community, QuietMembersAreNudgedTwiceThenTheModeratorsHearEachStepOnce) {
+  test::TempDir dir;
+  mining::CommunityOptions o;
+  o.members = 60;
+  o.months = 4;
+  o.seed = 21;
+  o.tz = kZone;
+  mining::generate_community(o, dir.path());
+  mining::import_export(conn, "hdv", dir.path());
+  const std::string mods = *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'");
+  slack::fake::FakeSlack::Options fo;
+  fo.window = std::chrono::milliseconds(50);
+  slack::fake::FakeSlack fake(fo);
+  fake.load_export(dir.path());
+  fake.start();
+  auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(50));
+  slack::Client client(
+      slack::ClientOptions{.token = fake.options().token, .base_url = fake.base_url(), .limiter = limiter});
+
+  // Off until the setting is set.
+  const auto t1 = *parse_iso_time("2026-10-20T12:00:00Z");
+  EXPECT_EQ(reports::run_nudges(conn, "hdv", &client, t1).first, 0);
+  db::set_region(conn, "hdv",
+                 {{"nudge_quiet_days", "14"},
+                  {"nudge_min_messages", "5"},
+                  {"nudge_reply_days", "7"},
+                  {"moderators_channel", mods}});
+  // Who is owed a first DM, counted here: 5+ member messages in the 90 days to t1, none in the last 14.
+  const auto recent =
+      db::community::member_activity(conn, "hdv", kZone, {"2026-07-22T12:00:00Z", "2026-10-20T12:00:00Z"});
+  std::set<std::string> quiet;
+  const long cutoff = 1792497600 - 14 * 86400;  // t1 (2026-10-20T12:00Z) − 14 days
+  for (const auto& a : recent)
+    if (a.messages >= 5 && std::stoll(a.last_ts) <= cutoff) quiet.insert(a.user_id);
+  ASSERT_GE(quiet.size(), 2u) << "the generator's faders and returners go quiet";
+
+  const auto dry = reports::run_nudges(conn, "hdv", nullptr, t1);
+  EXPECT_EQ(dry.first, static_cast<int>(quiet.size()));
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.nudges"), 0) << "a dry run records nothing";
+
+  const auto first = reports::run_nudges(conn, "hdv", &client, t1);
+  EXPECT_EQ(first.first, static_cast<int>(quiet.size())) << (first.lines.empty() ? "" : first.lines.front());
+  for (const auto& u : quiet) {
+    ASSERT_FALSE(fake.dm_channel(u).empty()) << u;
+    EXPECT_EQ(fake.messages(fake.dm_channel(u)).size(), 1u) << u;
+  }
+  EXPECT_EQ(reports::run_nudges(conn, "hdv", &client, t1).first, 0) << "the same day again: nothing";
+
+  // A week on: the second DM, except to whoever opted out meanwhile.
+  const std::string out = *quiet.begin();
+  db::set_opt_out(conn, "hdv", out, true);
+  const auto t2 = t1 + std::chrono::days{8};
+  const auto second = reports::run_nudges(conn, "hdv", &client, t2);
+  EXPECT_EQ(second.first, 0);
+  EXPECT_EQ(second.opted_out, 1);
+  EXPECT_GE(second.second, 1);
+  EXPECT_LE(second.second, static_cast<int>(quiet.size()) - 1);
+  EXPECT_EQ(fake.messages(fake.dm_channel(out)).size(), 1u) << "opted out: no second DM";
+
+  // Another week: the moderators hear, in one message, and only once.
+  const auto t3 = t2 + std::chrono::days{8};
+  const auto note = reports::run_nudges(conn, "hdv", &client, t3);
+  EXPECT_EQ(note.moderators, second.second);
+  int notes = 0;
+  for (const auto& m : fake.messages(mods))
+    if (m.value("text", "").find("Members gone quiet") != std::string::npos) ++notes;
+  EXPECT_EQ(notes, 1);
+  const auto later = reports::run_nudges(conn, "hdv", &client, t3 + std::chrono::days{1});
+  EXPECT_EQ(later.moderators, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.nudges WHERE state <> 'sent'"), 0);
+  // Every step recorded once: the first spell's, and the firsts of members gone quiet since.
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.nudges"),
+            static_cast<long>(quiet.size()) + 2 * second.second + note.first + later.first);
 }
 
 // The writer's mentions and reaction totals (C++, at import) are the migration's SQL functions.

@@ -34,6 +34,7 @@ const std::map<JobKind, Handler>& handlers() {
       {JobKind::run_monthly, &typed<RunMonthlyJob, jobs::run_monthly>},
       {JobKind::run_weekly, &typed<RunWeeklyJob, jobs::run_weekly>},
       {JobKind::run_community, &typed<RunCommunityJob, jobs::run_community>},
+      {JobKind::nudges, &typed<NudgesJob, jobs::nudges>},
       {JobKind::sync, &typed<SyncJob, jobs::sync>},
   };
   return table;

@@ -18,6 +18,7 @@ void ao_stats(ServiceState& s, db::Database& db, const std::string& region, cons
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job);
 void run_weekly(ServiceState& s, db::Database& db, const std::string& region, const RunWeeklyJob& job);
 void run_community(ServiceState& s, db::Database& db, const std::string& region, const RunCommunityJob& job);
+void nudges(ServiceState& s, db::Database& db, const std::string& region, const NudgesJob& job);
 // A planned run of either kind: queued in the outbox, delivered, recorded as run `run`.
 void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& period,
                  const std::function<reports::MonthlyPlan()>& plan_it);

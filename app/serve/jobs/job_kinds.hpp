@@ -9,7 +9,7 @@
 
 namespace paxstats::serve {
 
-enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, run_community, sync };
+enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, run_community, nudges, sync };
 
 NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::feedback, "feedback"},
@@ -18,6 +18,7 @@ NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::run_monthly, "run_monthly"},
                                        {JobKind::run_weekly, "run_weekly"},
                                        {JobKind::run_community, "run_community"},
+                                       {JobKind::nudges, "nudges"},
                                        {JobKind::sync, "sync"}})
 
 // The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
@@ -70,6 +71,13 @@ struct RunCommunityJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunCommunityJob, run_id, period)
 
+// A region's daily nudges to members gone quiet (the steps due at the job's business time).
+struct NudgesJob {};
+inline void to_json(nlohmann::json& j, const NudgesJob&) { j = nlohmann::json::object(); }
+inline void from_json(const nlohmann::json& j, NudgesJob&) {
+  if (!j.is_object()) throw nlohmann::json::type_error::create(302, "a nudges job's payload must be an object", &j);
+}
+
 // The daily sync of a region from Slack's Web API.
 struct SyncJob {};
 inline void to_json(nlohmann::json& j, const SyncJob&) { j = nlohmann::json::object(); }
@@ -107,6 +115,10 @@ constexpr JobKind kind_of<RunWeeklyJob>() {
 template <>
 constexpr JobKind kind_of<RunCommunityJob>() {
   return JobKind::run_community;
+}
+template <>
+constexpr JobKind kind_of<NudgesJob>() {
+  return JobKind::nudges;
 }
 template <>
 constexpr JobKind kind_of<SyncJob>() {

@@ -11,4 +11,11 @@ ALTER TABLE regions
   ADD COLUMN community_awards   text NOT NULL DEFAULT '',
   ADD COLUMN helper_min_replies integer NOT NULL DEFAULT 5 CHECK (helper_min_replies BETWEEN 1 AND 1000),
   ADD COLUMN community_every    text NOT NULL DEFAULT 'off'
-    CHECK (community_every IN ('off', 'month', 'quarter', 'year'));
+    CHECK (community_every IN ('off', 'month', 'quarter', 'year')),
+  -- Nudges to members gone quiet (0 days: off): a member with at least nudge_min_messages member
+  -- messages in the 90 days before now and none in the last nudge_quiet_days gets a DM; no reply
+  -- (no message of theirs) nudge_reply_days later, a second; then the moderators' channel hears.
+  ADD COLUMN nudge_quiet_days   integer NOT NULL DEFAULT 0 CHECK (nudge_quiet_days BETWEEN 0 AND 365),
+  ADD COLUMN nudge_min_messages integer NOT NULL DEFAULT 10 CHECK (nudge_min_messages BETWEEN 1 AND 100000),
+  ADD COLUMN nudge_reply_days   integer NOT NULL DEFAULT 7 CHECK (nudge_reply_days BETWEEN 1 AND 90),
+  ADD COLUMN moderators_channel text;

@@ -227,3 +227,16 @@ LANGUAGE sql STABLE AS $$
          a.mentions_received, a.active_days, a.first_ts, a.last_ts
   FROM member_activity(tz, since, until) a LEFT JOIN answers x USING (user_id)
 $$;
+
+-- Nudges sent to members gone quiet: one row a step of a quiet spell (a spell is known by the
+-- member's last message when it began), written before the step is sent, so a step is never
+-- sent twice (a run that dies between the two leaves it 'claimed': not sent again, and shown).
+CREATE TABLE nudges (
+  user_id     text NOT NULL,
+  quiet_since timestamptz NOT NULL,
+  step        text NOT NULL CHECK (step IN ('first', 'second', 'moderators')),
+  at          timestamptz NOT NULL,   -- business time of the step
+  state       text NOT NULL DEFAULT 'claimed' CHECK (state IN ('claimed', 'sent', 'failed')),
+  detail      text,
+  PRIMARY KEY (user_id, quiet_since, step)
+);

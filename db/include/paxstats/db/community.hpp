@@ -128,6 +128,30 @@ std::vector<Helper> fastest_helpers(Database& db, std::string_view region, std::
 // Members whose first member message ever was written in the window.
 std::vector<std::string> newcomers(Database& db, std::string_view region, std::string_view tz, const Window& window);
 
+// ------------------------------------------------------------------ nudges
+
+enum class NudgeStep { first, second, moderators };
+std::string_view to_string(NudgeStep step);
+
+// A step owed to a member gone quiet at business time `now` ("…Z"): one who wrote at least
+// min_messages member messages in the 90 days before now and none in the last quiet_days (not a
+// deleted user). first: not yet nudged this quiet spell; second: the first went out reply_days
+// ago and no message of theirs came since; moderators: the same after the second.
+struct DueNudge {
+  std::string user_id, user_name;
+  NudgeStep step = NudgeStep::first;
+  std::string quiet_since;           // their last member message (the spell's key), as PostgreSQL writes it
+  std::int64_t recent_messages = 0;  // member messages in the 90 days before now
+  std::string first_at, second_at;   // earlier steps of this spell ("" when none)
+};
+std::vector<DueNudge> due_nudges(Database& db, std::string_view region, std::string_view now, int quiet_days,
+                                 int min_messages, int reply_days);
+
+// Records a step before it is sent; false when it was already recorded (never send it again).
+bool claim_nudge(Database& db, std::string_view region, const DueNudge& n, std::string_view now);
+// The step went out (sent) or did not (failed, with why).
+void finish_nudge(Database& db, std::string_view region, const DueNudge& n, bool sent, std::string_view detail);
+
 // ------------------------------------------------------------------ the dataset export
 
 enum class ExportFormat { csv, ndjson };

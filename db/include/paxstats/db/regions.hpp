@@ -50,18 +50,22 @@ struct Region {
   int kotter_window_weeks = 8;                 // … in these weeks before the quiet weeks …
   int kotter_quiet_weeks = 2;                  // … and none in the last these weeks (the regulars who never led)
   KotterClasses kotter;
-  int monthly_day = 2;                           // the scheduled monthly run: day of month (1–28) …
-  std::string monthly_time = "09:00";            // … and local time HH:MM
-  std::string weekly_day = "off";                // the weekly report: local weekday (mon … sun), or off …
-  std::string weekly_time = "08:00";             // … and local time HH:MM
-  std::string weekly_sections;                   // comma list of reports::weekly_sections(); "": all
-  std::string weekly_to;                         // comma list of channel and user ids (DMs); "": 1st-F
-  std::optional<std::string> community_channel;  // community reports (activity, awards, engagement)
-  std::string help_channels;                     // comma list of channel ids: their answers weigh in the score
-  std::string engagement_weights;                // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
-  std::string community_awards;                  // comma list of the ceremony's awards; "": all
-  int helper_min_replies = 5;                    // threads answered, for the fastest helper award
-  std::string community_every = "off";           // scheduled community reports: off, month, quarter, year
+  int monthly_day = 2;                            // the scheduled monthly run: day of month (1–28) …
+  std::string monthly_time = "09:00";             // … and local time HH:MM
+  std::string weekly_day = "off";                 // the weekly report: local weekday (mon … sun), or off …
+  std::string weekly_time = "08:00";              // … and local time HH:MM
+  std::string weekly_sections;                    // comma list of reports::weekly_sections(); "": all
+  std::string weekly_to;                          // comma list of channel and user ids (DMs); "": 1st-F
+  std::optional<std::string> community_channel;   // community reports (activity, awards, engagement)
+  std::string help_channels;                      // comma list of channel ids: their answers weigh in the score
+  std::string engagement_weights;                 // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
+  std::string community_awards;                   // comma list of the ceremony's awards; "": all
+  int helper_min_replies = 5;                     // threads answered, for the fastest helper award
+  std::string community_every = "off";            // scheduled community reports: off, month, quarter, year
+  int nudge_quiet_days = 0;                       // nudges to members gone quiet after this many days; 0: off
+  int nudge_min_messages = 10;                    // … who wrote at least this many in the 90 days before
+  int nudge_reply_days = 7;                       // days to wait for a reply before the next step
+  std::optional<std::string> moderators_channel;  // the nudges' last step goes here
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -96,6 +100,7 @@ struct Schedule {
   // The community reports, at the monthly slot: off, month, quarter or year.
   std::string community_every = "off";
   bool scrape_backblasts = true;  // false: not an F3 region, no monthly F3 run
+  int nudge_quiet_days = 0;       // > 0: the daily nudges run
   std::chrono::sys_seconds created_at;
 };
 std::vector<Schedule> schedules(Database& db);
@@ -107,7 +112,8 @@ Region get_region(Database& db, std::string_view slug);
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
 // monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, community_channel, help_channels,
-// engagement_weights, community_awards, helper_min_replies, community_every, or a flag from region_flag_names().
+// engagement_weights, community_awards, helper_min_replies, community_every, nudge_quiet_days,
+// nudge_min_messages, nudge_reply_days, moderators_channel, or a flag from region_flag_names().
 // Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws
 // UserError naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
