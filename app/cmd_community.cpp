@@ -10,6 +10,7 @@
 #include "paxstats/lists.hpp"
 #include "paxstats/reports/community.hpp"
 #include "paxstats/reports/engagement.hpp"
+#include "paxstats/reports/mentors.hpp"
 #include "paxstats/reports/nudges.hpp"
 
 namespace paxstats::app {
@@ -107,6 +108,32 @@ void add_community_commands(CLI::App& root, Context& ctx) {
       std::printf("%s: %d first DMs, %d second DMs, %d to the moderators%s; %d opted out, %d failed\n",
                   n->region.c_str(), done.first, done.second, done.moderators, n->dry_run ? " due (dry run)" : "",
                   done.opted_out, done.failed);
+      for (const auto& l : done.lines) std::printf("  %s\n", l.c_str());
+      for (const auto& note : done.notes) std::printf("  note: %s\n", note.c_str());
+      return done.failed > 0 ? 2 : 0;
+    };
+  });
+
+  auto m = std::make_shared<NudgeArgs>();
+  auto* mentors = community->add_subcommand(
+      "mentors",
+      "The mentor pick (settings mentor_count, mentor_days, moderators_channel): in the last days of a quarter, ask "
+      "the most engaged members by DM whether they would mentor, once each, and send the moderators the list");
+  mentors->add_option("--region", m->region, "Region slug")->required();
+  mentors->add_flag("--dry-run", m->dry_run, "List who would be asked; send and record nothing");
+  mentors->callback([&ctx, m] {
+    ctx.action = [&ctx, m] {
+      db::Database conn(database_url(ctx));
+      db::get_region(conn, m->region);  // throws for an unknown region
+      std::unique_ptr<slack::Client> client;
+      if (!m->dry_run) client = region_client(conn, m->region);
+      const auto done = reports::run_mentors(conn, m->region, client.get(), ctx.business_now());
+      if (done.period.empty() && done.notes.empty())
+        std::printf("%s: not in the last days of a quarter; nobody to ask today\n", m->region.c_str());
+      else
+        std::printf("%s, %s: %d asked%s, moderators' list %s; %d failed\n", m->region.c_str(), done.period.c_str(),
+                    done.asked, m->dry_run ? " (dry run: due)" : "", done.moderators ? "sent" : "not sent",
+                    done.failed);
       for (const auto& l : done.lines) std::printf("  %s\n", l.c_str());
       for (const auto& note : done.notes) std::printf("  note: %s\n", note.c_str());
       return done.failed > 0 ? 2 : 0;

@@ -88,8 +88,9 @@ void ServiceState::schedule_once() {
           queue_once(db, slug, "weekly", "weekly", week, [&](long run) { return RunWeeklyJob{run, week}; });
       }
       const char* token = std::getenv(r.token_env.c_str());
-      // Nudges once a day, not before 10:00 local (a DM at dawn is no friendly one).
-      if (r.nudge_quiet_days > 0 && token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(10))
+      // Nudges and the mentor pick once a day, not before 10:00 local (a DM at dawn is no friendly one).
+      if ((r.nudge_quiet_days > 0 || r.mentor_count > 0) && token && *token &&
+          local - date::floor<date::days>(local) >= std::chrono::hours(10))
         enqueue(db, slug, NudgesJob{}, "nudges:" + slug + ":" + date::format("%F", ymd));
       if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))
         enqueue(db, slug, SyncJob{}, "sync:" + slug + ":" + date::format("%F", ymd));

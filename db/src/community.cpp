@@ -640,6 +640,24 @@ void finish_nudge(Database& db, std::string_view region, const DueNudge& n, bool
               std::string(detail)});
 }
 
+bool claim_mentor_ask(Database& db, std::string_view region, std::string_view user_id, std::string_view period,
+                      std::string_view now) {
+  return !sql::query(db,
+                     "INSERT INTO " + schema(region) +
+                         ".mentor_asks (user_id, period, at) VALUES ($1, $2, $3::timestamptz) "
+                         "ON CONFLICT DO NOTHING RETURNING 1",
+                     {std::string(user_id), std::string(period), std::string(now)})
+              .empty();
+}
+
+void finish_mentor_ask(Database& db, std::string_view region, std::string_view user_id, std::string_view period,
+                       bool sent, std::string_view detail) {
+  sql::query(db,
+             "UPDATE " + schema(region) +
+                 ".mentor_asks SET state = $3, detail = nullif($4, '') WHERE user_id = $1 AND period = $2",
+             {std::string(user_id), std::string(period), std::string(sent ? "sent" : "failed"), std::string(detail)});
+}
+
 // ---------------------------------------------------------------- the export
 
 std::string_view table_name(ExportTable t) {

@@ -24,7 +24,8 @@ const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
     {"kotter_min_posts", {1, 100}},      {"kotter_window_weeks", {1, 52}},
     {"kotter_quiet_weeks", {1, 26}},     {"monthly_day", {1, 28}},
     {"helper_min_replies", {1, 1000}},   {"nudge_quiet_days", {0, 365}},
-    {"nudge_min_messages", {1, 100000}}, {"nudge_reply_days", {1, 90}}};
+    {"nudge_min_messages", {1, 100000}}, {"nudge_reply_days", {1, 90}},
+    {"mentor_count", {0, 100}},          {"mentor_days", {1, 60}}};
 
 std::string region_columns() {
   std::string cols =
@@ -32,7 +33,7 @@ std::string region_columns() {
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
       "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
       "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies, community_every, "
-      "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel";
+      "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -75,7 +76,9 @@ Region from_row(const pqxx::row& r) {
   reg.nudge_min_messages = r[28].as<int>();
   reg.nudge_reply_days = r[29].as<int>();
   reg.moderators_channel = opt(30);
-  int i = 31;
+  reg.mentor_count = r[31].as<int>();
+  reg.mentor_days = r[32].as<int>();
+  int i = 33;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -240,15 +243,15 @@ std::optional<std::string> region_of_team(Database& db, std::string_view team_id
 
 std::vector<Schedule> schedules(Database& db) {
   std::vector<Schedule> out;
-  for (const auto& r :
-       sql::query(db,
-                  "SELECT slug, tz, token_env, monthly_day, split_part(monthly_time, ':', 1)::int, "
-                  "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint, "
-                  "weekly_day, split_part(weekly_time, ':', 1)::int, "
-                  "split_part(weekly_time, ':', 2)::int, community_every, scrape_backblasts, nudge_quiet_days "
-                  "FROM paxstats.regions WHERE active ORDER BY slug"))
+  for (const auto& r : sql::query(
+           db,
+           "SELECT slug, tz, token_env, monthly_day, split_part(monthly_time, ':', 1)::int, "
+           "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint, "
+           "weekly_day, split_part(weekly_time, ':', 1)::int, "
+           "split_part(weekly_time, ':', 2)::int, community_every, scrape_backblasts, nudge_quiet_days, mentor_count "
+           "FROM paxstats.regions WHERE active ORDER BY slug"))
     out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]), weekday_number(*r[7]),
-                   std::stoi(*r[8]), std::stoi(*r[9]), *r[10], *r[11] == "t", std::stoi(*r[12]),
+                   std::stoi(*r[8]), std::stoi(*r[9]), *r[10], *r[11] == "t", std::stoi(*r[12]), std::stoi(*r[13]),
                    std::chrono::sys_seconds{std::chrono::seconds{std::stoll(*r[6])}}});
   return out;
 }

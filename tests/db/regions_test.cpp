@@ -34,8 +34,9 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
   EXPECT_EQ(r.tz, "America/Chicago");
   EXPECT_TRUE(r.flags.at("send_pax_monthly"));
   EXPECT_EQ(relations(conn, "stl", "r"),
-            (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "files", "messages", "opt_outs",
-                                      "parse_issues", "reactions", "schema_migrations", "sync_state", "users"}));
+            (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "files", "mentor_asks",
+                                      "messages", "nudges", "opt_outs", "parse_issues", "reactions",
+                                      "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
             (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "member_mentions",
                                       "member_messages", "member_threads", "members", "message_reactions", "posts"}));

@@ -21,6 +21,7 @@
 #include "paxstats/reports/dataset_export.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/engagement.hpp"
+#include "paxstats/reports/mentors.hpp"
 #include "paxstats/reports/nudges.hpp"
 #include "paxstats/business_clock.hpp"
 #include "paxstats/slack/client.hpp"
@@ -508,6 +509,58 @@ TEST_F(Community, QuietMembersAreNudgedTwiceThenTheModeratorsHearEachStepOnce) {
   // Every step recorded once: the first spell's, and the firsts of members gone quiet since.
   EXPECT_EQ(count("SELECT count(*) FROM hdv.nudges"),
             static_cast<long>(quiet.size()) + 2 * second.second + note.first + later.first);
+}
+
+// The mentor pick: only in the quarter's last days, the top members by engagement asked once each
+// (an opted-out one passed over), and the moderators' list sent once.
+TEST_F(Community, TheMostEngagedAreAskedToMentorOnceNearTheQuartersEnd) {
+  test::TempDir dir;
+  mining::CommunityOptions o;
+  o.members = 40;
+  o.months = 3;
+  o.seed = 4;
+  o.tz = kZone;
+  mining::generate_community(o, dir.path());
+  mining::import_export(conn, "hdv", dir.path());
+  const std::string mods = *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'");
+  slack::fake::FakeSlack::Options fo;
+  fo.window = std::chrono::milliseconds(50);
+  slack::fake::FakeSlack fake(fo);
+  fake.load_export(dir.path());
+  fake.start();
+  auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(50));
+  slack::Client client(
+      slack::ClientOptions{.token = fake.options().token, .base_url = fake.base_url(), .limiter = limiter});
+  db::set_region(conn, "hdv", {{"mentor_count", "3"}, {"mentor_days", "7"}, {"moderators_channel", mods}});
+
+  const auto early = reports::run_mentors(conn, "hdv", &client, *parse_iso_time("2026-09-10T16:00:00Z"));
+  EXPECT_EQ(early.period, "");
+  EXPECT_EQ(early.asked, 0);
+
+  const auto near_end = *parse_iso_time("2026-09-27T16:00:00Z");
+  auto so_far = calendar::parse_span("2026-Q3");
+  so_far.last = calendar::parse_day("2026-09-27");
+  const auto scores = reports::engagement_scores(conn, "hdv", so_far);
+  ASSERT_GE(scores.size(), 4u);
+  db::set_opt_out(conn, "hdv", scores[0].parts.user_id, true);  // the top one asked for no DMs
+  const auto run = reports::run_mentors(conn, "hdv", &client, near_end);
+  EXPECT_EQ(run.period, "2026-Q3");
+  EXPECT_EQ(run.asked, 3) << (run.lines.empty() ? "" : run.lines.front());
+  EXPECT_EQ(run.moderators, 1);
+  EXPECT_TRUE(fake.dm_channel(scores[0].parts.user_id).empty());
+  for (size_t i = 1; i <= 3; ++i) {
+    ASSERT_FALSE(fake.dm_channel(scores[i].parts.user_id).empty()) << i;
+    EXPECT_EQ(fake.messages(fake.dm_channel(scores[i].parts.user_id)).size(), 1u);
+  }
+  int lists = 0;
+  for (const auto& m : fake.messages(mods))
+    if (m.value("text", "").find("Mentor pick") != std::string::npos) ++lists;
+  EXPECT_EQ(lists, 1);
+  // The next day: nobody is asked twice, and the list is not sent again.
+  const auto again = reports::run_mentors(conn, "hdv", &client, near_end + std::chrono::days{1});
+  EXPECT_EQ(again.moderators, 0);
+  for (size_t i = 1; i <= 3; ++i) EXPECT_EQ(fake.messages(fake.dm_channel(scores[i].parts.user_id)).size(), 1u);
+  EXPECT_EQ(count("SELECT count(*) FROM hdv.mentor_asks WHERE state = 'sent'"), 4 + again.asked);
 }
 
 // The writer's mentions and reaction totals (C++, at import) are the migration's SQL functions.

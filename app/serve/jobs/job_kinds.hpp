@@ -71,7 +71,8 @@ struct RunCommunityJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunCommunityJob, run_id, period)
 
-// A region's daily nudges to members gone quiet (the steps due at the job's business time).
+// A region's daily community DMs at the job's business time: nudges to members gone quiet, and
+// near a quarter's end the mentor pick.
 struct NudgesJob {};
 inline void to_json(nlohmann::json& j, const NudgesJob&) { j = nlohmann::json::object(); }
 inline void from_json(const nlohmann::json& j, NudgesJob&) {

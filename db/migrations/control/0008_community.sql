@@ -18,4 +18,9 @@ ALTER TABLE regions
   ADD COLUMN nudge_quiet_days   integer NOT NULL DEFAULT 0 CHECK (nudge_quiet_days BETWEEN 0 AND 365),
   ADD COLUMN nudge_min_messages integer NOT NULL DEFAULT 10 CHECK (nudge_min_messages BETWEEN 1 AND 100000),
   ADD COLUMN nudge_reply_days   integer NOT NULL DEFAULT 7 CHECK (nudge_reply_days BETWEEN 1 AND 90),
-  ADD COLUMN moderators_channel text;
+  ADD COLUMN moderators_channel text,
+  -- The mentor pick (0: off): in the last mentor_days days of each quarter, the mentor_count
+  -- members with the highest engagement score of the quarter so far are asked by DM whether they
+  -- would mentor, and the moderators' channel gets the list.
+  ADD COLUMN mentor_count       integer NOT NULL DEFAULT 0 CHECK (mentor_count BETWEEN 0 AND 100),
+  ADD COLUMN mentor_days        integer NOT NULL DEFAULT 7 CHECK (mentor_days BETWEEN 1 AND 60);

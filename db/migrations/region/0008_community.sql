@@ -240,3 +240,14 @@ CREATE TABLE nudges (
   detail      text,
   PRIMARY KEY (user_id, quiet_since, step)
 );
+
+-- The mentor pick: one row a member asked in a period (and one, user_id '#moderators', for the
+-- moderators' list), written before the DM is sent, so nobody is asked twice for one period.
+CREATE TABLE mentor_asks (
+  user_id text NOT NULL,
+  period  text NOT NULL,            -- the quarter, "2026-Q3"
+  at      timestamptz NOT NULL,
+  state   text NOT NULL DEFAULT 'claimed' CHECK (state IN ('claimed', 'sent', 'failed')),
+  detail  text,
+  PRIMARY KEY (user_id, period)
+);

@@ -152,6 +152,13 @@ bool claim_nudge(Database& db, std::string_view region, const DueNudge& n, std::
 // The step went out (sent) or did not (failed, with why).
 void finish_nudge(Database& db, std::string_view region, const DueNudge& n, bool sent, std::string_view detail);
 
+// The mentor pick's record (region table mentor_asks): claim before sending; false when that
+// member (or "#moderators", the list) was already asked for the period.
+bool claim_mentor_ask(Database& db, std::string_view region, std::string_view user_id, std::string_view period,
+                      std::string_view now);
+void finish_mentor_ask(Database& db, std::string_view region, std::string_view user_id, std::string_view period,
+                       bool sent, std::string_view detail);
+
 // ------------------------------------------------------------------ the dataset export
 
 enum class ExportFormat { csv, ndjson };

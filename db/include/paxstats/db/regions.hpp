@@ -65,7 +65,9 @@ struct Region {
   int nudge_quiet_days = 0;                       // nudges to members gone quiet after this many days; 0: off
   int nudge_min_messages = 10;                    // … who wrote at least this many in the 90 days before
   int nudge_reply_days = 7;                       // days to wait for a reply before the next step
-  std::optional<std::string> moderators_channel;  // the nudges' last step goes here
+  std::optional<std::string> moderators_channel;  // the nudges' last step and the mentor list go here
+  int mentor_count = 0;                           // members asked to mentor near a quarter's end; 0: off
+  int mentor_days = 7;                            // … in its last this many days
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.
@@ -101,6 +103,7 @@ struct Schedule {
   std::string community_every = "off";
   bool scrape_backblasts = true;  // false: not an F3 region, no monthly F3 run
   int nudge_quiet_days = 0;       // > 0: the daily nudges run
+  int mentor_count = 0;           // > 0: the daily mentor pick runs
   std::chrono::sys_seconds created_at;
 };
 std::vector<Schedule> schedules(Database& db);
@@ -113,9 +116,9 @@ Region get_region(Database& db, std::string_view slug);
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
 // monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, community_channel, help_channels,
 // engagement_weights, community_awards, helper_min_replies, community_every, nudge_quiet_days,
-// nudge_min_messages, nudge_reply_days, moderators_channel, or a flag from region_flag_names().
-// Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an optional setting. Throws
-// UserError naming the bad key or value.
+// nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, or a flag from
+// region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an
+// optional setting. Throws UserError naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);
 
