@@ -177,6 +177,32 @@ std::string describe(const db::community::MemberActivity& a) {
          " first=" + a.first_ts + " last=" + a.last_ts;
 }
 
+// A generated community imported into region hdv, and a fake Slack that knows its people.
+struct FakeCommunity {
+  FakeCommunity(db::Database& conn, int members, int months, uint64_t seed) {
+    mining::CommunityOptions o;
+    o.members = members;
+    o.months = months;
+    o.seed = seed;
+    o.tz = kZone;
+    mining::generate_community(o, dir.path());
+    mining::import_export(conn, "hdv", dir.path());
+    general = *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'");
+    slack::fake::FakeSlack::Options fo;
+    fo.window = std::chrono::milliseconds(50);
+    fake = std::make_unique<slack::fake::FakeSlack>(fo);
+    fake->load_export(dir.path());
+    fake->start();
+    auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(50));
+    client = std::make_unique<slack::Client>(
+        slack::ClientOptions{.token = fake->options().token, .base_url = fake->base_url(), .limiter = limiter});
+  }
+  test::TempDir dir;
+  std::string general;  // the moderators' channel of the tests
+  std::unique_ptr<slack::fake::FakeSlack> fake;
+  std::unique_ptr<slack::Client> client;
+};
+
 class Community : public ::testing::Test {
  protected:
   void SetUp() override { db::add_region(conn, "hdv", "Houston Data Vis", kZone); }
@@ -437,23 +463,10 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
 // Nudges: a quiet member gets a DM, a second one when there is no reply, then the moderators hear
 // of them; each step once, opt-outs honoured, a dry run sends and records nothing.
 TEST_F(Community, QuietMembersAreNudgedTwiceThenTheModeratorsHearEachStepOnce) {
-  test::TempDir dir;
-  mining::CommunityOptions o;
-  o.members = 60;
-  o.months = 4;
-  o.seed = 21;
-  o.tz = kZone;
-  mining::generate_community(o, dir.path());
-  mining::import_export(conn, "hdv", dir.path());
-  const std::string mods = *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'");
-  slack::fake::FakeSlack::Options fo;
-  fo.window = std::chrono::milliseconds(50);
-  slack::fake::FakeSlack fake(fo);
-  fake.load_export(dir.path());
-  fake.start();
-  auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(50));
-  slack::Client client(
-      slack::ClientOptions{.token = fake.options().token, .base_url = fake.base_url(), .limiter = limiter});
+  FakeCommunity c(conn, 60, 4, 21);
+  auto& fake = *c.fake;
+  auto& client = *c.client;
+  const std::string& mods = c.general;
 
   // Off until the setting is set.
   const auto t1 = *parse_iso_time("2026-10-20T12:00:00Z");
@@ -514,23 +527,10 @@ TEST_F(Community, QuietMembersAreNudgedTwiceThenTheModeratorsHearEachStepOnce) {
 // The mentor pick: only in the quarter's last days, the top members by engagement asked once each
 // (an opted-out one passed over), and the moderators' list sent once.
 TEST_F(Community, TheMostEngagedAreAskedToMentorOnceNearTheQuartersEnd) {
-  test::TempDir dir;
-  mining::CommunityOptions o;
-  o.members = 40;
-  o.months = 3;
-  o.seed = 4;
-  o.tz = kZone;
-  mining::generate_community(o, dir.path());
-  mining::import_export(conn, "hdv", dir.path());
-  const std::string mods = *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'");
-  slack::fake::FakeSlack::Options fo;
-  fo.window = std::chrono::milliseconds(50);
-  slack::fake::FakeSlack fake(fo);
-  fake.load_export(dir.path());
-  fake.start();
-  auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), std::chrono::milliseconds(50));
-  slack::Client client(
-      slack::ClientOptions{.token = fake.options().token, .base_url = fake.base_url(), .limiter = limiter});
+  FakeCommunity c(conn, 40, 3, 4);
+  auto& fake = *c.fake;
+  auto& client = *c.client;
+  const std::string& mods = c.general;
   db::set_region(conn, "hdv", {{"mentor_count", "3"}, {"mentor_days", "7"}, {"moderators_channel", mods}});
 
   const auto early = reports::run_mentors(conn, "hdv", &client, *parse_iso_time("2026-09-10T16:00:00Z"));
