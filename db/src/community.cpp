@@ -354,6 +354,17 @@ std::vector<EngagementParts> engagement_parts(Database& db, std::string_view reg
 // ---------------------------------------------------------------- the activity report's series
 
 namespace {
+// The rows of one query in the region's zone, each made into a T.
+template <class T, class Make>
+std::vector<T> query_rows(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                          const std::string& sql, const std::vector<std::optional<std::string>>& params, Make make) {
+  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
+    std::vector<T> out;
+    for (const auto& r : detail::exec_params(tx, sql, params)) out.push_back(make(r));
+    return out;
+  });
+}
+
 // The series need both ends: a report's period.
 std::vector<std::optional<std::string>> bounded(std::string_view tz, const Window& w) {
   if (w.since.empty() || w.until.empty()) throw std::logic_error("community series need a bounded window");
@@ -371,86 +382,73 @@ const char* kUserMonths =
 
 std::vector<ChannelWeek> messages_by_week(Database& db, std::string_view region, std::string_view tz,
                                           const Window& window) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    std::vector<ChannelWeek> out;
-    for (const auto& r :
-         detail::exec_params(tx,
-                             "SELECT mm.channel_id, coalesce(max(c.name), mm.channel_id), "
-                             "date_trunc('week', mm.posted_at AT TIME ZONE $1)::date::text AS week, count(*) "
-                             "FROM member_messages mm LEFT JOIN channels c USING (channel_id) "
-                             "WHERE mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz "
-                             "GROUP BY mm.channel_id, week ORDER BY week, mm.channel_id",
-                             bounded(tz, window)))
-      out.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str(), as_i64(r[3])});
-    return out;
-  });
+  return query_rows<ChannelWeek>(db, region, tz, window,
+                                 "SELECT mm.channel_id, coalesce(max(c.name), mm.channel_id), "
+                                 "date_trunc('week', mm.posted_at AT TIME ZONE $1)::date::text AS week, count(*) "
+                                 "FROM member_messages mm LEFT JOIN channels c USING (channel_id) "
+                                 "WHERE mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz "
+                                 "GROUP BY mm.channel_id, week ORDER BY week, mm.channel_id",
+                                 bounded(tz, window), [](const pqxx::row& r) {
+                                   return ChannelWeek{r[0].c_str(), r[1].c_str(), r[2].c_str(), as_i64(r[3])};
+                                 });
 }
 
 std::vector<ActiveMembers> active_members(Database& db, std::string_view region, std::string_view tz,
                                           const Window& window) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    std::vector<ActiveMembers> out;
-    for (const auto& r : detail::exec_params(
-             tx,
-             std::string("WITH ") + kBounds +
-                 ", ud AS (SELECT DISTINCT mm.user_id, (mm.posted_at AT TIME ZONE $1)::date AS d FROM member_messages "
-                 "mm "
-                 "WHERE mm.posted_at >= $2::timestamptz - interval '28 days' AND mm.posted_at < $3::timestamptz), "
-                 "pts AS (SELECT g::date AS d FROM b, generate_series(b.first + (7 - extract(isodow FROM "
-                 "b.first)::int), "
-                 "b.last, interval '1 week') g UNION SELECT b.last FROM b) "
-                 "SELECT p.d::text, count(DISTINCT ud.user_id) FILTER (WHERE ud.d > p.d - 7), count(DISTINCT "
-                 "ud.user_id) "
-                 "FROM pts p LEFT JOIN ud ON ud.d > p.d - 28 AND ud.d <= p.d GROUP BY p.d ORDER BY p.d",
-             bounded(tz, window)))
-      out.push_back({r[0].c_str(), as_i64(r[1]), as_i64(r[2])});
-    return out;
-  });
+  return query_rows<ActiveMembers>(
+      db, region, tz, window,
+      std::string("WITH ") + kBounds +
+          ", ud AS (SELECT DISTINCT mm.user_id, (mm.posted_at AT TIME ZONE $1)::date AS d FROM member_messages "
+          "mm "
+          "WHERE mm.posted_at >= $2::timestamptz - interval '28 days' AND mm.posted_at < $3::timestamptz), "
+          "pts AS (SELECT g::date AS d FROM b, generate_series(b.first + (7 - extract(isodow FROM "
+          "b.first)::int), "
+          "b.last, interval '1 week') g UNION SELECT b.last FROM b) "
+          "SELECT p.d::text, count(DISTINCT ud.user_id) FILTER (WHERE ud.d > p.d - 7), count(DISTINCT "
+          "ud.user_id) "
+          "FROM pts p LEFT JOIN ud ON ud.d > p.d - 28 AND ud.d <= p.d GROUP BY p.d ORDER BY p.d",
+      bounded(tz, window), [](const pqxx::row& r) {
+        return ActiveMembers{r[0].c_str(), as_i64(r[1]), as_i64(r[2])};
+      });
 }
 
 std::vector<HourCount> messages_by_hour(Database& db, std::string_view region, std::string_view tz,
                                         const Window& window) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    std::vector<HourCount> out;
-    for (const auto& r : detail::exec_params(
-             tx,
-             "SELECT extract(isodow FROM x.l)::int, extract(hour FROM x.l)::int, count(*) "
-             "FROM (SELECT mm.posted_at AT TIME ZONE $1 AS l FROM member_messages mm "
-             "WHERE mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz) x GROUP BY 1, 2 ORDER BY 1, 2",
-             bounded(tz, window)))
-      out.push_back({r[0].as<int>(), r[1].as<int>(), as_i64(r[2])});
-    return out;
-  });
+  return query_rows<HourCount>(
+      db, region, tz, window,
+      "SELECT extract(isodow FROM x.l)::int, extract(hour FROM x.l)::int, count(*) "
+      "FROM (SELECT mm.posted_at AT TIME ZONE $1 AS l FROM member_messages mm "
+      "WHERE mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz) x GROUP BY 1, 2 ORDER BY 1, 2",
+      bounded(tz, window), [](const pqxx::row& r) {
+        return HourCount{r[0].as<int>(), r[1].as<int>(), as_i64(r[2])};
+      });
 }
 
 std::vector<MonthMembers> members_by_month(Database& db, std::string_view region, std::string_view tz,
                                            const Window& window) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    std::vector<MonthMembers> out;
-    for (const auto& r : detail::exec_params(
-             tx,
-             std::string("WITH ") + kBounds + ", " + kUserMonths +
-                 ", months AS (SELECT g::date AS m FROM b, generate_series(date_trunc('month', b.first), b.last, "
-                 "interval '1 month') g), "
-                 "seq AS (SELECT um.user_id, um.m, lag(um.m) OVER (PARTITION BY um.user_id ORDER BY um.m) AS prev, "
-                 "min(um.m) OVER (PARTITION BY um.user_id) AS first FROM um), "
-                 "act AS (SELECT s.m, count(*) AS active, count(*) FILTER (WHERE s.first = s.m) AS fresh, "
-                 "count(*) FILTER (WHERE s.prev < s.m - interval '1 month') AS returning "
-                 "FROM seq s JOIN months USING (m) GROUP BY s.m), "
-                 "quiet AS (SELECT mo.m, count(*) FILTER (WHERE x.quarter = 1 AND x.last >= x.e - interval '28 days' "
-                 "AND x.last < x.e - interval '7 days') AS n FROM months mo CROSS JOIN LATERAL ("
-                 "SELECT ntile(4) OVER (ORDER BY count(*) DESC, mm.user_id) AS quarter, max(mm.posted_at) AS last, "
-                 "((mo.m + interval '1 month') AT TIME ZONE $1) AS e FROM member_messages mm "
-                 "WHERE mm.posted_at >= ((mo.m + interval '1 month' - interval '90 days') AT TIME ZONE $1) "
-                 "AND mm.posted_at < ((mo.m + interval '1 month') AT TIME ZONE $1) GROUP BY mm.user_id) x "
-                 "GROUP BY mo.m) "
-                 "SELECT to_char(mo.m, 'YYYY-MM'), coalesce(a.active, 0), coalesce(a.fresh, 0), "
-                 "coalesce(a.returning, 0), coalesce(q.n, 0) "
-                 "FROM months mo LEFT JOIN act a USING (m) LEFT JOIN quiet q USING (m) ORDER BY mo.m",
-             bounded(tz, window)))
-      out.push_back({r[0].c_str(), as_i64(r[1]), as_i64(r[2]), as_i64(r[3]), as_i64(r[4])});
-    return out;
-  });
+  return query_rows<MonthMembers>(
+      db, region, tz, window,
+      std::string("WITH ") + kBounds + ", " + kUserMonths +
+          ", months AS (SELECT g::date AS m FROM b, generate_series(date_trunc('month', b.first), b.last, "
+          "interval '1 month') g), "
+          "seq AS (SELECT um.user_id, um.m, lag(um.m) OVER (PARTITION BY um.user_id ORDER BY um.m) AS prev, "
+          "min(um.m) OVER (PARTITION BY um.user_id) AS first FROM um), "
+          "act AS (SELECT s.m, count(*) AS active, count(*) FILTER (WHERE s.first = s.m) AS fresh, "
+          "count(*) FILTER (WHERE s.prev < s.m - interval '1 month') AS returning "
+          "FROM seq s JOIN months USING (m) GROUP BY s.m), "
+          "quiet AS (SELECT mo.m, count(*) FILTER (WHERE x.quarter = 1 AND x.last >= x.e - interval '28 days' "
+          "AND x.last < x.e - interval '7 days') AS n FROM months mo CROSS JOIN LATERAL ("
+          "SELECT ntile(4) OVER (ORDER BY count(*) DESC, mm.user_id) AS quarter, max(mm.posted_at) AS last, "
+          "((mo.m + interval '1 month') AT TIME ZONE $1) AS e FROM member_messages mm "
+          "WHERE mm.posted_at >= ((mo.m + interval '1 month' - interval '90 days') AT TIME ZONE $1) "
+          "AND mm.posted_at < ((mo.m + interval '1 month') AT TIME ZONE $1) GROUP BY mm.user_id) x "
+          "GROUP BY mo.m) "
+          "SELECT to_char(mo.m, 'YYYY-MM'), coalesce(a.active, 0), coalesce(a.fresh, 0), "
+          "coalesce(a.returning, 0), coalesce(q.n, 0) "
+          "FROM months mo LEFT JOIN act a USING (m) LEFT JOIN quiet q USING (m) ORDER BY mo.m",
+      bounded(tz, window), [](const pqxx::row& r) {
+        return MonthMembers{r[0].c_str(), as_i64(r[1]), as_i64(r[2]), as_i64(r[3]), as_i64(r[4])};
+      });
 }
 
 std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std::string_view tz,
@@ -521,37 +519,29 @@ std::int64_t member_message_count(Database& db, std::string_view region, std::st
 
 std::vector<Helper> fastest_helpers(Database& db, std::string_view region, std::string_view tz, const Window& window,
                                     int min_threads) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    std::vector<Helper> out;
-    auto params = bounded(tz, window);
-    params.push_back(std::to_string(min_threads));
-    for (const auto& r : detail::exec_params(
-             tx,
-             "SELECT x.user_id, coalesce(max(u.user_name), x.user_id), "
-             "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.s) AS median, count(*) FROM ("
-             "SELECT r.user_id, extract(epoch FROM min(r.posted_at) - p.posted_at) AS s "
-             "FROM member_messages p JOIN member_messages r ON r.channel_id = p.channel_id AND r.thread_ts = p.ts "
-             "WHERE r.is_reply AND r.user_id <> p.user_id AND (p.thread_ts IS NULL OR p.thread_ts = p.ts) "
-             "AND p.posted_at >= $2::timestamptz AND p.posted_at < $3::timestamptz AND $1::text IS NOT NULL "
-             "GROUP BY r.user_id, p.channel_id, p.ts, p.posted_at) x LEFT JOIN users u USING (user_id) "
-             "GROUP BY x.user_id HAVING count(*) >= $4::int ORDER BY median, count(*) DESC, x.user_id",
-             params))
-      out.push_back({r[0].c_str(), r[1].c_str(), r[2].as<double>(), as_i64(r[3])});
-    return out;
-  });
+  auto params = bounded(tz, window);
+  params.push_back(std::to_string(min_threads));
+  return query_rows<Helper>(
+      db, region, tz, window,
+      "SELECT x.user_id, coalesce(max(u.user_name), x.user_id), "
+      "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.s) AS median, count(*) FROM ("
+      "SELECT r.user_id, extract(epoch FROM min(r.posted_at) - p.posted_at) AS s "
+      "FROM member_messages p JOIN member_messages r ON r.channel_id = p.channel_id AND r.thread_ts = p.ts "
+      "WHERE r.is_reply AND r.user_id <> p.user_id AND (p.thread_ts IS NULL OR p.thread_ts = p.ts) "
+      "AND p.posted_at >= $2::timestamptz AND p.posted_at < $3::timestamptz AND $1::text IS NOT NULL "
+      "GROUP BY r.user_id, p.channel_id, p.ts, p.posted_at) x LEFT JOIN users u USING (user_id) "
+      "GROUP BY x.user_id HAVING count(*) >= $4::int ORDER BY median, count(*) DESC, x.user_id",
+      params, [](const pqxx::row& r) {
+        return Helper{r[0].c_str(), r[1].c_str(), r[2].as<double>(), as_i64(r[3])};
+      });
 }
 
 std::vector<std::string> newcomers(Database& db, std::string_view region, std::string_view tz, const Window& window) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    std::vector<std::string> out;
-    for (const auto& r : detail::exec_params(
-             tx,
-             "SELECT mm.user_id FROM member_messages mm WHERE $1::text IS NOT NULL GROUP BY mm.user_id "
-             "HAVING min(mm.posted_at) >= $2::timestamptz AND min(mm.posted_at) < $3::timestamptz ORDER BY 1",
-             bounded(tz, window)))
-      out.push_back(r[0].c_str());
-    return out;
-  });
+  return query_rows<std::string>(
+      db, region, tz, window,
+      "SELECT mm.user_id FROM member_messages mm WHERE $1::text IS NOT NULL GROUP BY mm.user_id "
+      "HAVING min(mm.posted_at) >= $2::timestamptz AND min(mm.posted_at) < $3::timestamptz ORDER BY 1",
+      bounded(tz, window), [](const pqxx::row& r) { return std::string(r[0].c_str()); });
 }
 
 // ---------------------------------------------------------------- nudges
