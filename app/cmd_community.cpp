@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "paxstats/csv.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -15,14 +16,6 @@
 
 namespace paxstats::app {
 namespace {
-
-// A CSV field, quoted when it holds a comma, a quote or a line break.
-std::string csv(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 // The text cut or padded to `width` characters (UTF-8 code points, not bytes).
 std::string column(const std::string& text, size_t width) {
@@ -188,9 +181,9 @@ void add_community_commands(CLI::App& root, Context& ctx) {
         out << "rank,user_id,user_name,score,messages,replies_to_others,reactions_received,help_answers,"
                "active_weeks\n";
         for (const auto& s : scores)
-          out << s.rank << ',' << csv(s.parts.user_id) << ',' << csv(s.parts.user_name) << ',' << number(s.score) << ','
-              << s.parts.messages << ',' << s.parts.replies_to_others << ',' << s.parts.reactions_received << ','
-              << s.parts.help_answers << ',' << s.parts.active_weeks << '\n';
+          out << s.rank << ',' << csv_field(s.parts.user_id) << ',' << csv_field(s.parts.user_name) << ','
+              << number(s.score) << ',' << s.parts.messages << ',' << s.parts.replies_to_others << ','
+              << s.parts.reactions_received << ',' << s.parts.help_answers << ',' << s.parts.active_weeks << '\n';
         out.flush();
         if (!out) throw UserError("cannot write " + a->csv + ": check the folder exists and is writable");
         std::printf("wrote %s (%zu members)\n", a->csv.c_str(), scores.size());

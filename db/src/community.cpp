@@ -9,6 +9,7 @@
 #include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/sql.hpp"
+#include "paxstats/csv.hpp"
 #include "paxstats/error.hpp"
 
 namespace paxstats::db::community {
@@ -197,20 +198,6 @@ std::string select_sql(const TableSpec& t, ExportFormat f) {
   return "SELECT " + cols + " FROM " + t.from;
 }
 
-// A CSV field: quoted when it holds a comma, a quote or a line break (quotes doubled).
-void csv_field(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += v;
-    return;
-  }
-  out += '"';
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 // Writes a result of a bound table's query as CSV (with a header) or NDJSON; returns its rows.
 std::int64_t write_rows(PGresult* r, const TableSpec& t, ExportFormat format,
                         const std::function<void(std::string_view)>& sink) {
@@ -224,7 +211,7 @@ std::int64_t write_rows(PGresult* r, const TableSpec& t, ExportFormat format,
     if (format == ExportFormat::csv) {
       for (size_t c = 0; c < t.columns.size(); ++c) {
         if (c) out += ',';
-        if (!PQgetisnull(r, i, static_cast<int>(c))) csv_field(out, PQgetvalue(r, i, static_cast<int>(c)));
+        if (!PQgetisnull(r, i, static_cast<int>(c))) append_csv_field(out, PQgetvalue(r, i, static_cast<int>(c)));
       }
     } else {
       nlohmann::ordered_json row = nlohmann::ordered_json::object();
@@ -504,16 +491,6 @@ MemberSummary member_summary(Database& db, std::string_view region, std::string_
              params))
       out.by_month.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str(), as_i64(r[3])});
     return out;
-  });
-}
-
-std::int64_t member_message_count(Database& db, std::string_view region, std::string_view tz, const Window& window) {
-  return in_zone(db, region, tz, window, [&](pqxx::transaction_base& tx) {
-    const auto r = detail::exec_params(tx,
-                                       "SELECT count(*) FROM member_messages mm WHERE $1::text IS NOT NULL "
-                                       "AND mm.posted_at >= $2::timestamptz AND mm.posted_at < $3::timestamptz",
-                                       bounded(tz, window));
-    return as_i64(r[0][0]);
   });
 }
 
@@ -800,18 +777,18 @@ std::int64_t DatasetReader::write_network(ExportTable table, const std::function
   };
   if (table == ExportTable::nodes)
     for (const auto& n : net.nodes) {
-      csv_field(out, n.id);
+      append_csv_field(out, n.id);
       out += ',';
-      csv_field(out, n.label);
+      append_csv_field(out, n.label);
       out += ',' + std::to_string(n.messages) + '\n';
       ++rows;
       flush(false);
     }
   else
     for (const auto& e : net.edges) {
-      csv_field(out, e.source);
+      append_csv_field(out, e.source);
       out += ',';
-      csv_field(out, e.target);
+      append_csv_field(out, e.target);
       out += ',' + std::to_string(e.weight) + ",Directed," + e.kind + '\n';
       ++rows;
       flush(false);

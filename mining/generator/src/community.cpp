@@ -6,8 +6,8 @@
 // from their author, thread broadcasts, reactions (some with Slack's `count` above the length of
 // a cut-short `users` list, some by a bot), mentions (with and without a |label, of oneself, of a
 // bot, of one person twice), file shares, /me messages, edits, deleted thread parents
-// (tombstones), joins and leaves, a bot posting bot_message, an app user, Slackbot reminders,
-// deleted users, hostile names, and members who go quiet, who come back, and who join late.
+// (tombstones), thread parents without a reply_count, joins and leaves, a bot posting bot_message, an app user,
+// Slackbot reminders, deleted users, hostile names, and members who go quiet, who come back, and who join late.
 #include <date/tz.h>
 
 #include <map>
@@ -375,7 +375,11 @@ class Community {
     }
     const json rx = reactions(r, d, author, pool, tombstone ? std::nullopt : std::optional<size_t>(author), tombstone);
     if (!rx.empty()) msg["reactions"] = rx;
-    if (!replies.empty()) {
+    // Some parents were stored before their replies came (as an event delivers them): no
+    // reply_count, so only the stored replies tell it is a thread.
+    const bool counted = !r.chance(0.1);
+    if (!replies.empty() && !counted) msg["thread_ts"] = ts;
+    if (!replies.empty() && counted) {
       msg["thread_ts"] = ts;
       msg["reply_count"] = replies.size();
       json users = json::array();

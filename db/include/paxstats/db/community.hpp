@@ -113,9 +113,6 @@ struct MemberSummary {
 MemberSummary member_summary(Database& db, std::string_view region, std::string_view tz, const Window& window,
                              std::string_view user_id);
 
-// Member messages posted in the window.
-std::int64_t member_message_count(Database& db, std::string_view region, std::string_view tz, const Window& window);
-
 // The awards' other figures.
 struct Helper {
   std::string user_id, user_name;
