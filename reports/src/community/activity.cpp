@@ -1,4 +1,5 @@
 // The community activity report: six charts of a period, to the community channel.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -118,15 +119,33 @@ void plan(CommunityRun& run) {
 
   // 5. How soon a thread is answered, by channel.
   {
-    auto c = run.chart(render::Kind::horizontal_bar, "Time to a first answer",
-                       "Median hours from a thread's start to the first reply by someone else, " + when);
-    render::Series s("median", "Median hours", {});
+    auto c = run.chart(render::Kind::horizontal_bar, "Time to a first answer");
+    render::Series s("median", "Median", {});
     std::int64_t threads = 0, answered = 0;
+    // The channels with the most answered threads (a large region has dozens of channels with a
+    // thread or two; their medians say little): the top 15.
+    constexpr size_t kShown = 15;
+    std::vector<dbc::ChannelActivity> timed;
     for (const auto& ch : dbc::channel_activity(run.db, slug, tz, run.window)) {
       threads += ch.threads, answered += ch.answered_threads;
-      if (!ch.median_first_reply_s) continue;
-      c.categories.push_back("#" + ch.name);
-      s.values.push_back(std::round(*ch.median_first_reply_s / 360.0) / 10.0);
+      if (ch.median_first_reply_s) timed.push_back(ch);
+    }
+    std::stable_sort(timed.begin(), timed.end(),
+                     [](const auto& a, const auto& b) { return a.answered_threads > b.answered_threads; });
+    // Minutes while every median is under two hours, else hours.
+    double slowest = 0;
+    for (size_t i = 0; i < timed.size() && i < kShown; ++i) slowest = std::max(slowest, *timed[i].median_first_reply_s);
+    const bool minutes = slowest < 7200;
+    c.subtitle =
+        std::string("Median ") + (minutes ? "minutes" : "hours") + " to the first reply by someone else, " + when;
+    for (size_t i = 0; i < timed.size() && i < kShown; ++i) {
+      c.categories.push_back("#" + timed[i].name);
+      const double v = *timed[i].median_first_reply_s;
+      s.values.push_back(minutes ? std::round(v / 60.0) : std::round(v / 360.0) / 10.0);
+    }
+    if (timed.size() > kShown) {
+      c.cut_of = static_cast<int>(timed.size());
+      c.cut_noun = "channels";
     }
     c.series = {s};
     c.integer_axis = false;

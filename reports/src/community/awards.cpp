@@ -117,7 +117,9 @@ void plan(CommunityRun& run) {
     const std::string fig = a.key == "fastest_helper" ? duration(best) + " to answer" : figure(best, a.unit);
     auto c = run.chart(render::Kind::award, a.title);
     c.award = a.title;
-    c.person = join_names(names, names.size());
+    // Many ties (a quarter where dozens were active every week): the card names eight and how many
+    // more, the message twenty.
+    c.person = join_names(names, 8);
     c.figure = fig + (rule.empty() ? "" : " (" + rule + ")");
     c.period = run.region.name + " · " + run.period.title();
     c.emblem = a.emblem;
@@ -125,7 +127,7 @@ void plan(CommunityRun& run) {
     c.height = 300;
     kainjow::mustache::data d;
     d.set("award", a.title);
-    d.set("winners", join_names(mentions, mentions.size()));
+    d.set("winners", join_names(mentions, 20));
     d.set("figure", fig);
     run.deliver("community_awards." + a.key, "award-" + a.key + "-" + run.period.name + ".png",
                 a.title + ", " + run.period.title(), run.fill("community_award", d), std::move(c));
