@@ -50,6 +50,8 @@ void print_region(const db::Region& r) {
   row("moderators_channel", opt(r.moderators_channel));
   row("mentor_count", r.mentor_count == 0 ? std::string("0 (no mentor pick)") : std::to_string(r.mentor_count));
   row("mentor_days", std::to_string(r.mentor_days));
+  row("dashboard", r.dashboard);
+  row("admins", r.admins.empty() ? "(the workspace's admins)" : r.admins + " and the workspace's admins");
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
 }

@@ -23,12 +23,14 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
     std::string listen = "127.0.0.1:8080";
     int workers = 2;
     bool no_scheduler = false;
+    std::string public_url;
   };
   auto a = std::make_shared<Args>();
   auto* serve = root.add_subcommand(
       "serve",
       "Run the service: POST /slack/events, /slack/commands, /slack/interactions (Slack-signed), the trigger API "
-      "(POST /api/v1/regions/SLUG/runs, GET /api/v1/runs/ID; Bearer token), GET /healthz and /metrics; job workers; "
+      "(POST /api/v1/regions/SLUG/runs, GET /api/v1/runs/ID; Bearer token), GET /healthz and /metrics, the dashboard "
+      "(GET /, /r/SLUG/…; Sign in with Slack with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET); job workers; "
       "the scheduled runs (monthly, weekly, community) and a daily sync per region. Needs SLACK_SIGNING_SECRET and "
       "each region's bot token in "
       "its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no public "
@@ -37,6 +39,10 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
   serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")
       ->capture_default_str();
   serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
+  serve->add_option("--public-url", a->public_url,
+                    "Where people reach the dashboard, e.g. https://stats.example.org (Slack's redirect URL is "
+                    "PUBLIC_URL/auth/slack/callback; cookies are Secure when it is https). Default: "
+                    "$PAXSTATS_PUBLIC_URL, else http://HOST:PORT");
   serve->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       serve::Options o;
@@ -53,6 +59,16 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       o.signing_secret = secret ? secret : "";
       const char* app_token = std::getenv("SLACK_APP_TOKEN");
       o.app_token = app_token ? app_token : "";
+      auto env = [](const char* name) {
+        const char* v = std::getenv(name);
+        return std::string(v ? v : "");
+      };
+      o.public_url = a->public_url.empty() ? env("PAXSTATS_PUBLIC_URL") : a->public_url;
+      if (!o.public_url.empty() && o.public_url.rfind("http://", 0) != 0 && o.public_url.rfind("https://", 0) != 0)
+        throw UserError("--public-url takes an http:// or https:// address, e.g. https://stats.example.org, not \"" +
+                        o.public_url + "\"");
+      o.client_id = env("SLACK_CLIENT_ID");
+      o.client_secret = env("SLACK_CLIENT_SECRET");
       serve::Service service(o);
       service.start();
       std::signal(SIGTERM, on_signal);

@@ -34,6 +34,7 @@ void add_import_commands(CLI::App& root, Context& ctx);
 void add_render_command(CLI::App& root, Context& ctx);
 void add_report_commands(CLI::App& root, Context& ctx);
 void add_serve_commands(CLI::App& root, Context& ctx);
+void add_dashboard_commands(CLI::App& root, Context& ctx);
 void add_export_command(CLI::App& root, Context& ctx);
 void add_community_commands(CLI::App& root, Context& ctx);
 

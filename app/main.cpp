@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   app::add_report_commands(root, ctx);
   app::add_slack_commands(root, ctx);
   app::add_serve_commands(root, ctx);
+  app::add_dashboard_commands(root, ctx);
   app::add_export_command(root, ctx);
   app::add_community_commands(root, ctx);
   try {

@@ -183,7 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto msg = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(res.status), 11);
     msg->set(bhttp::field::server, "paxstats");
     msg->set(bhttp::field::content_type, res.content_type);
-    for (const auto& [k, v] : res.headers) msg->set(k, v);
+    for (const auto& [k, v] : res.headers) msg->insert(k, v);
     msg->body() = res.body;
     msg->keep_alive(keep_alive_);
     msg->prepare_payload();

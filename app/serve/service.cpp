@@ -40,6 +40,7 @@ void Service::start() {
     throw UserError("cannot listen on " + i.o.host + ":" + std::to_string(i.o.port) + " (" + e.what() +
                     "; in use? try another --listen port)");
   }
+  i.dashboard_routes();
   i.server.start();
 
   for (int w = 0; w < std::max(1, i.o.workers); ++w) i.workers.emplace_back([&i] { i.worker(); });

@@ -17,8 +17,15 @@ struct Options {
   int port = 8080;             // 0: any free port (see Service::port)
   std::string signing_secret;  // SLACK_SIGNING_SECRET; required
   std::string app_token;       // SLACK_APP_TOKEN (xapp-…): also take events and commands over Socket Mode
-  int workers = 2;             // job workers, each with its own database connection
-  std::string slack_base_url;  // "" = $SLACK_API_BASE_URL or Slack's
+  // The dashboard (README "Dashboard") on the same listener: where people reach it (Slack sends
+  // them back to PUBLIC_URL/auth/slack/callback; "" = http://HOST:PORT) and the Slack app's
+  // OpenID credentials (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET; without them nobody signs in).
+  bool dashboard = true;
+  std::string public_url;
+  std::string client_id, client_secret;
+  std::chrono::seconds session_ttl{std::chrono::hours(12)};
+  int workers = 2;                                // job workers, each with its own database connection
+  std::string slack_base_url;                     // "" = $SLACK_API_BASE_URL or Slack's
   std::chrono::milliseconds slack_window{60000};  // Slack's rate-limit window (tests shrink it)
   std::chrono::milliseconds slack_backoff{500};   // first backoff of a Slack call's own retries (tests shrink it)
   bool scheduler = true;

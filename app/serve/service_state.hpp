@@ -4,6 +4,7 @@
 //   commands.cpp     /paxstats commands and DMs to the bot, answered at once
 //   trigger_api.cpp  the trigger API (bearer tokens): POST a run, GET its status
 //   metrics.cpp      /metrics
+//   dashboard.cpp    the dashboard's pages (web/), mounted on the same listener
 //   workers.cpp      the job workers: claim, run, retry or fail
 //   jobs/*.cpp       one file per job kind, dispatched by jobs/dispatch.cpp
 //   scheduler.cpp    the monthly run and the daily sync, per region
@@ -27,6 +28,7 @@
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/socket_mode.hpp"
+#include "paxstats/web/dashboard.hpp"
 #include "pool.hpp"
 #include "service.hpp"
 
@@ -68,9 +70,11 @@ struct ServiceState {
   std::condition_variable sleep_cv;
   std::shared_ptr<slack::RateLimiter> limiter;
   std::unique_ptr<slack::SocketModeClient> socket_mode;
+  std::unique_ptr<web::Dashboard> dashboard;  // made at start (it needs the bound port)
 
   // routes.cpp
   void routes();
+  void dashboard_routes();  // dashboard.cpp
   bool verified(const http::Request& req, http::Response& res, const std::string& path);
   void events(const http::Request& req, http::Response& res);
   int accept_event(const EventBody& body, const std::string& retry);

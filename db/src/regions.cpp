@@ -33,7 +33,8 @@ std::string region_columns() {
       "templates_dir, pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, "
       "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
       "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies, community_every, "
-      "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days";
+      "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, "
+      "dashboard, admins";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -78,7 +79,9 @@ Region from_row(const pqxx::row& r) {
   reg.moderators_channel = opt(30);
   reg.mentor_count = r[31].as<int>();
   reg.mentor_days = r[32].as<int>();
-  int i = 33;
+  reg.dashboard = r[33].c_str();
+  reg.admins = r[34].c_str();
+  int i = 35;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -172,6 +175,8 @@ std::vector<std::string> region_setting_names() {
   names.push_back("engagement_weights");
   names.push_back("community_awards");
   names.push_back("community_every");
+  names.push_back("dashboard");
+  names.push_back("admins");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }
@@ -317,6 +322,15 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
     } else if (key == "community_every") {
       if (value != "off" && value != "month" && value != "quarter" && value != "year")
         throw UserError("community_every takes off, month, quarter or year, not \"" + value + "\"");
+    } else if (key == "dashboard") {
+      if (value != "public" && value != "members" && value != "off")
+        throw UserError(
+            "dashboard takes public (anyone sees the pages, except admin and Kotter), members (people signed in "
+            "with Slack from the region's workspace) or off, not \"" +
+            value + "\"");
+    } else if (key == "admins") {
+      std::stringstream list(value);
+      for (std::string id; std::getline(list, id, ',');) check_user_id(id);
     } else if (key == "community_awards") {
       static const std::regex awards(
           "((most_messages|most_threads|most_replies|most_reactions|fastest_helper|most_consistent|rising_star)"

@@ -104,14 +104,17 @@ std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, st
   return out;
 }
 
-std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& p) {
+std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& p,
+                                           const std::optional<std::string>& person) {
   std::vector<PersonMonthAo> out;
-  for (const auto& r : sql::query(
-           db,
-           "SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
-           "max(ao_name), count(*) FROM " +
-               posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
-           {p.first, p.last}))
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT person, coalesce(max(user_id), ''), max(person_name), to_char(bd_date, 'YYYY-MM'), ao_id, "
+                  "max(ao_name), count(*) FROM " +
+                      posts(db, region) +
+                      " WHERE bd_date BETWEEN $1::date AND $2::date AND ($3::text IS NULL OR person = $3) "
+                      "GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
+                  {p.first, p.last, person}))
     out.push_back(
         {as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
   return out;
@@ -277,7 +280,8 @@ std::vector<PersonStats> person_stats(Database& db, std::string_view region, con
   return out;
 }
 
-std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day) {
+std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day,
+                                   const std::optional<std::string>& person) {
   std::vector<Streak> out;
   // Weeks with a post, numbered per person; consecutive weeks share (week - 7 × number).
   for (const auto& r : sql::query(
@@ -286,13 +290,14 @@ std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::s
            "           date_trunc('week', bd_date)::date AS week FROM " +
                posts(db, region) +
                " "
-               "           WHERE bd_date <= $1::date GROUP BY person, date_trunc('week', bd_date)), "
+               "           WHERE bd_date <= $1::date AND ($2::text IS NULL OR person = $2) "
+               "           GROUP BY person, date_trunc('week', bd_date)), "
                "g AS (SELECT *, week - 7 * (row_number() OVER (PARTITION BY person ORDER BY week))::int AS island FROM "
                "w) "
                "SELECT person, coalesce(max(user_id), ''), max(name), count(*), to_char(max(week), 'YYYY-MM-DD') FROM "
                "g "
                "GROUP BY person, island HAVING max(week) >= date_trunc('week', $1::date)::date - 7 ORDER BY person",
-           {std::string(day)}))
+           {std::string(day), person}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_text(r[4])});
   return out;
 }

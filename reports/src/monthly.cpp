@@ -27,8 +27,9 @@ namespace {
 namespace rq = db::report;
 
 MonthlyPlan run(db::Database& db, const db::Region& region, std::string month, const std::set<std::string>& only,
-                std::optional<std::string> person = std::nullopt) {
+                std::optional<std::string> person = std::nullopt, bool for_page = false) {
   detail::Context cx(db, region, std::move(month), std::move(person));
+  cx.for_page = for_page;
   for (const auto& kind : detail::report_kinds())
     if (cx.wanted(std::string(kind.name), only)) kind.plan(cx);
   return cx.finish();
@@ -64,6 +65,18 @@ std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view
   auto plan = run(db, r, std::string(through_month), {"pax_monthly"}, std::string(user_id));
   if (plan.deliveries.empty()) return std::nullopt;
   return std::move(plan.deliveries.front());
+}
+
+MonthlyPlan page_charts(db::Database& db, std::string_view region, std::string_view month,
+                        const std::vector<std::string>& only, const std::optional<std::string>& person) {
+  const auto r = db::get_region(db, region);
+  std::set<std::string> wanted;
+  for (const auto& name : only) {
+    if (std::find(report_names().begin(), report_names().end(), name) == report_names().end())
+      throw UserError("unknown report \"" + name + "\"");
+    wanted.insert(name);
+  }
+  return run(db, r, std::string(rq::month(month).first.substr(0, 7)), wanted, person, true);
 }
 
 std::string feedback_message(db::Database& db, std::string_view region, std::string_view poster,

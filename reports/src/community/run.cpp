@@ -86,7 +86,7 @@ std::string CommunityRun::label(const std::string& user_id, const std::string& n
 }  // namespace detail
 
 MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Span& period,
-                           const std::vector<std::string>& only) {
+                           const std::vector<std::string>& only, bool for_page) {
   for (const auto& o : only)
     if (std::find(community_report_names().begin(), community_report_names().end(), o) ==
         community_report_names().end())
@@ -96,12 +96,12 @@ MonthlyPlan plan_community(db::Database& db, std::string_view region, const cale
   plan.region = r.slug;
   plan.month = period.name;
   plan.region_name = r.name;
-  if (!r.community_channel) {
+  if (!r.community_channel && !for_page) {
     plan.notes.push_back("community: no community_channel set (paxstats region set " + r.slug +
                          " community_channel=C…); nothing planned");
     return plan;
   }
-  detail::CommunityRun run(db, r, period, *r.community_channel, plan);
+  detail::CommunityRun run(db, r, period, r.community_channel.value_or(""), plan);
   auto wanted = [&](const std::string& n) {
     return only.empty() || std::find(only.begin(), only.end(), n) != only.end();
   };

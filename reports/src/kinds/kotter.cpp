@@ -101,7 +101,7 @@ void plan(Context& cx) {
     people.push_back(std::move(p));
   }
   std::vector<std::pair<std::string, std::string>> site_qs = rq::site_qs(cx.db, cx.region.slug);
-  if (!cx.region.kotter_channel && site_qs.empty()) {
+  if (!cx.region.kotter_channel && site_qs.empty() && !cx.for_page) {
     cx.note("kotter: no site Qs (paxstats region site-q " + cx.region.slug +
             " CHANNEL USER) and no kotter_channel: nobody to send it to");
     return;
@@ -190,10 +190,11 @@ void plan(Context& cx) {
     cx.deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where,
                cx.fill("kotter", d), std::move(c));
   };
-  if (cx.region.kotter_channel) {
+  if (cx.region.kotter_channel || cx.for_page) {
     std::vector<const Person*> all;
     for (const auto& p : people) all.push_back(&p);
-    send("kotter.region", *cx.region.kotter_channel, false, cx.region.name, all);
+    send("kotter.region", cx.region.kotter_channel.value_or(""), false, cx.region.name, all);
+    if (cx.for_page) return;  // a page shows the region's list once
   }
   std::map<std::string, std::vector<std::string>> aos_of;  // site Q → their AOs
   for (const auto& [ao, user] : site_qs) aos_of[user].push_back(ao);

@@ -38,12 +38,12 @@ std::string Context::label(const std::string& who, const std::string& name) {
 }
 
 const std::vector<rq::Streak>& Context::streaks() {
-  if (!streaks_) streaks_ = rq::weekly_streaks(db, region.slug, period.last);
+  if (!streaks_) streaks_ = rq::weekly_streaks(db, region.slug, period.last, person);
   return *streaks_;
 }
 
 const std::vector<rq::PersonMonthAo>& Context::year_posts() {
-  if (!year_posts_) year_posts_ = rq::posts_by_person(db, region.slug, ytd);
+  if (!year_posts_) year_posts_ = rq::posts_by_person(db, region.slug, ytd, person);
   return *year_posts_;
 }
 
@@ -72,17 +72,18 @@ render::Chart Context::chart(render::Kind kind, std::string title, std::string s
 
 std::optional<std::string> Context::firstf(const std::string& report) {
   if (region.firstf_channel) return region.firstf_channel;
+  if (for_page) return std::string();
   note(report + " (region-wide): no 1st-F channel set; paxstats region set " + region.slug + " firstf_channel=C…");
   return std::nullopt;
 }
 
 void Context::deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
                       std::string comment, render::Chart chart) {
-  if (gone.count(recipient)) {
+  if (!for_page && gone.count(recipient)) {
     ++gone_skipped_[report];
     return;
   }
-  if (to_user && opted_out_.count(recipient)) {
+  if (!for_page && to_user && opted_out_.count(recipient)) {
     ++opted_out_skipped_[report];
     return;
   }
@@ -93,7 +94,7 @@ void Context::deliver(std::string report, std::string recipient, bool to_user, s
 bool Context::wanted(const std::string& report, const std::set<std::string>& only) {
   if (!only.empty() && !only.count(report)) return false;
   auto flag = region.flags.find("send_" + report);
-  if (!person && flag != region.flags.end() && !flag->second) {
+  if (!person && !for_page && flag != region.flags.end() && !flag->second) {
     note(report + ": off for this region (send_" + report + "=false)");
     return false;
   }

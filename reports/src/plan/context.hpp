@@ -30,6 +30,9 @@ class Context {
   const std::optional<std::string> person;  // on demand: only this user's personal chart
   const rq::Period period, ytd;             // the month; January 1st to the month's end
   std::set<std::string> gone;               // deactivated users, archived channels
+  // Planned for a page (the dashboard), not for Slack: every report whatever its flag, no
+  // recipient left out, and region-wide charts addressed to the region ("") without a 1st-F.
+  bool for_page = false;
 
   std::string month_name() const { return calendar::month_name(ym); }  // "October 2026"
   std::string year() const { return calendar::year_of(ym); }           // "2026"

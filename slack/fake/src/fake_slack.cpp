@@ -23,6 +23,7 @@ json FakeSlack::Impl::dispatch(const std::string& method, const Params& p) {
       {"apps.connections.open", &FakeSlack::Impl::apps_connections_open},
       {"auth.test", &FakeSlack::Impl::auth_test},
       {"users.list", &FakeSlack::Impl::users_list},
+      {"users.info", &FakeSlack::Impl::users_info},
       {"conversations.list", &FakeSlack::Impl::conversations_list},
       {"conversations.info", &FakeSlack::Impl::conversations_info},
       {"conversations.history", &FakeSlack::Impl::conversations_history},
@@ -68,6 +69,19 @@ void FakeSlack::start() {
     else if (p.count("token"))
       token = p["token"];
 
+    // Sign in with Slack: the token method takes the app's credentials, userInfo the person's
+    // access token; neither takes the bot token.
+    if (method == "openid.connect.token" || method == "openid.connect.userInfo") {
+      json answer;
+      {
+        std::lock_guard lock(impl_->mu);
+        answer = method == "openid.connect.token" ? impl_->openid_token(p)
+                                                  : impl_->openid_user_info(auth.rfind("Bearer ", 0) == 0 ? token : "");
+        impl_->log.push_back({method, p, true, 200, answer.value("ok", false) ? "" : answer.value("error", "")});
+      }
+      res.set_content(answer.dump(), "application/json; charset=utf-8");
+      return;
+    }
     const bool app_method = method == "apps.connections.open";  // app-level token, in the header only
     if (app_method && auth.rfind("Bearer ", 0) != 0) token.clear();
     const std::string& expected = app_method ? options_.app_token : options_.token;
@@ -135,6 +149,28 @@ void FakeSlack::start() {
   s.Post(R"(/api/([A-Za-z.]+))", api);
   s.Get(R"(/api/([A-Za-z.]+))", api);
 
+  // Slack's authorize page, where the person says yes: the fake signs in whoever sign_in_as()
+  // named and sends the browser back to redirect_uri with a one-use code and the state.
+  s.Get("/openid/connect/authorize", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(impl_->mu);
+    const std::string redirect = req.get_param_value("redirect_uri");
+    if (req.get_param_value("client_id") != options_.client_id || redirect.empty() ||
+        req.get_param_value("response_type") != "code" ||
+        req.get_param_value("scope").find("openid") == std::string::npos || impl_->oidc_user.empty()) {
+      res.status = 400;
+      res.set_content("fake Slack: bad authorize request (or nobody to sign in: sign_in_as)", "text/plain");
+      return;
+    }
+    const std::string code = "code-" + std::to_string(++impl_->id_counter) + "-" + impl_->oidc_user;
+    impl_->oidc_codes[code] = {impl_->oidc_user, impl_->oidc_team.empty() ? options_.team_id : impl_->oidc_team,
+                               req.get_param_value("nonce"), redirect};
+    impl_->log.push_back({"openid.connect.authorize", {{"state", req.get_param_value("state")}}, true, 302, ""});
+    res.status = 302;
+    res.set_header("Location", redirect + (redirect.find('?') == std::string::npos ? "?" : "&") +
+                                   "code=" + httplib::detail::encode_query_param(code) +
+                                   "&state=" + httplib::detail::encode_query_param(req.get_param_value("state")));
+  });
+
   s.Post(R"(/upload/v1/(F[0-9]+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(impl_->mu);
     const std::string id = req.matches[1];
@@ -185,6 +221,12 @@ void FakeSlack::add_user(User user) {
   std::lock_guard lock(impl_->mu);
   if (!impl_->users.count(user.id)) impl_->user_order.push_back(user.id);
   impl_->users[user.id] = std::move(user);
+}
+
+void FakeSlack::sign_in_as(const std::string& user_id, const std::string& team_id) {
+  std::lock_guard lock(impl_->mu);
+  impl_->oidc_user = user_id;
+  impl_->oidc_team = team_id;
 }
 
 void FakeSlack::add_channel(Channel channel) {

@@ -129,6 +129,12 @@ struct FakeSlack::Impl {
   };
   std::map<std::string, Bucket> buckets;
   bool revoked = false;
+  // OpenID Connect: who signs in, the codes given out (one use each) and the access tokens.
+  struct Grant {
+    std::string user_id, team_id, nonce, redirect_uri;
+  };
+  std::string oidc_user, oidc_team;
+  std::map<std::string, Grant> oidc_codes, oidc_tokens;
   long long ts_counter = 0;
   int id_counter = 0;
 
@@ -195,6 +201,8 @@ struct FakeSlack::Impl {
                 {"deleted", u.deleted},
                 {"real_name", u.real_name},
                 {"is_bot", u.is_bot},
+                {"is_admin", u.is_admin},
+                {"is_owner", false},
                 {"tz", "America/Chicago"},
                 {"profile", json{{"real_name", u.real_name}, {"display_name", u.display_name}}}};
   }
@@ -298,6 +306,9 @@ struct FakeSlack::Impl {
   json apps_connections_open(const std::string& method, const Params& p);
   json auth_test(const std::string& method, const Params& p);
   json users_list(const std::string& method, const Params& p);
+  json users_info(const std::string& method, const Params& p);
+  json openid_token(const Params& p);
+  json openid_user_info(const std::string& access_token);
   json conversations_list(const std::string& method, const Params& p);
   json conversations_info(const std::string& method, const Params& p);
   json conversations_history(const std::string& method, const Params& p);

@@ -68,6 +68,8 @@ struct Region {
   std::optional<std::string> moderators_channel;  // the nudges' last step and the mentor list go here
   int mentor_count = 0;                           // members asked to mentor near a quarter's end; 0: off
   int mentor_days = 7;                            // … in its last this many days
+  std::string dashboard = "members";              // who sees the web pages: public, members or off
+  std::string admins;                             // comma list of user ids: dashboard admins besides the workspace's
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.

@@ -73,8 +73,10 @@ struct PersonMonthAo {
   int posts = 0;
 };
 
-// Everyone's posts by month and AO in a period, in one query (the personal charts of a run).
-std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& period);
+// Everyone's posts by month and AO in a period, in one query (the personal charts of a run);
+// with `person`, that person's only.
+std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region, const Period& period,
+                                           const std::optional<std::string>& person = std::nullopt);
 
 // The region's AOs — channels where beatdowns were reported — as (channel id, name), by id:
 // the fixed order that gives each AO its colour.
@@ -144,7 +146,9 @@ struct Streak {
 // Everyone's current weekly streak on `day` ("YYYY-MM-DD"): consecutive weeks with a post,
 // ending with the week of `day`, or the week before when `day`'s week has no post yet (a week
 // still under way does not break a streak). People whose streak has ended are left out.
-std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day);
+// With `person`, that person's only.
+std::vector<Streak> weekly_streaks(Database& db, std::string_view region, std::string_view day,
+                                   const std::optional<std::string>& person = std::nullopt);
 
 struct WeekPosts {
   std::string person, user_id, name;

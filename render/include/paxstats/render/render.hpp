@@ -1,5 +1,6 @@
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "paxstats/render/chart.hpp"
@@ -12,6 +13,11 @@ enum class Format { png, svg, pdf };
 // An empty chart is drawn as a clear message ("No posts this month"), never a blank image.
 // Thread-safe: charts may be rendered in parallel.
 std::string render(const Chart& chart, Format format = Format::png);
+
+// The chart as an <svg> element for an HTML page (the dashboard): the SVG drawing with every id
+// prefixed by id_prefix (unique per chart on a page), sized to the page's width, its alt text as
+// aria-label.
+std::string svg_element(const Chart& chart, std::string_view id_prefix);
 
 // What the chart shows, series by series, for Slack's alt_txt (at most 1000 characters). It
 // describes what is drawn (the folded "Other", the cut list), and never adds up series that

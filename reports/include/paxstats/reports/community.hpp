@@ -22,9 +22,10 @@ const std::vector<std::string>& community_award_names();
 
 // Plans the community reports of a region for a period. `only`: some of community_report_names()
 // (empty: all). Without a community_channel the plan is empty, with a note saying how to set it.
-// Throws UserError for an unknown report name.
+// Throws UserError for an unknown report name. for_page (the dashboard): planned without a
+// community_channel too, addressed to "".
 MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Span& period,
-                           const std::vector<std::string>& only = {});
+                           const std::vector<std::string>& only = {}, bool for_page = false);
 
 // "/paxstats me" in a community region: one member's year to the month "YYYY-MM" (the current one,
 // to date), their messages by month and channel, with their figures in the message (template

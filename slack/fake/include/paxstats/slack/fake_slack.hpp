@@ -44,11 +44,14 @@ class FakeSlack {
     // Authorization header) and answers with socket_mode_url (a test's WebSocket server).
     std::string app_token = "xapp-1-fake-app-token";
     std::string socket_mode_url = {};
+    // Sign in with Slack (OpenID Connect): the app's credentials openid.connect.token takes.
+    std::string client_id = "fake-client-id", client_secret = "fake-client-secret";
   };
 
   struct User {
     std::string id = {}, name = {}, real_name = {}, display_name = {};
     bool deleted = false, is_bot = false;
+    bool is_admin = false;  // a workspace admin (users.info)
   };
   struct Channel {
     std::string id = {}, name = {};
@@ -115,6 +118,9 @@ class FakeSlack {
   void set_member(const std::string& channel_id, const std::string& user_id, bool member);
   void set_archived(const std::string& channel_id, bool archived);
   void revoke_token();  // from now on every call answers token_revoked
+  // Sign in with Slack: who /openid/connect/authorize signs in from now on (the person at the
+  // browser), and their workspace ("" = the fake's team). Nobody set: the page answers 400.
+  void sign_in_as(const std::string& user_id, const std::string& team_id = "");
   // Loads channels.json, groups.json, users.json and every channel's day files of a Slack export
   // (an unpacked folder); the bot becomes a member of every public channel, and the export's
   // team_id (from users.json) becomes the fake's. Call before start().

@@ -1,0 +1,42 @@
+// The dashboard (web/) on the service's listener: each of its routes adapted from the server's
+// request and answer, with a pooled database connection per request; the admin page's run
+// button queues the same job as the trigger API.
+#include "paxstats/db/jobs.hpp"
+#include "paxstats/log.hpp"
+#include "service_state.hpp"
+
+namespace paxstats::serve {
+
+void ServiceState::dashboard_routes() {
+  if (!o.dashboard) return;
+  web::Options w;
+  w.public_url = o.public_url.empty() ? "http://" + o.host + ":" + std::to_string(bound_port) : o.public_url;
+  while (!w.public_url.empty() && w.public_url.back() == '/') w.public_url.pop_back();
+  w.client_id = o.client_id;
+  w.client_secret = o.client_secret;
+  w.slack_base_url = o.slack_base_url;
+  w.business_now = o.business_now;
+  w.session_ttl = o.session_ttl;
+  w.queue_monthly_run = [this](db::Database& db, const std::string& region, const std::string& month) {
+    const long id = db::jobs::create_run(db, region, "report", month);
+    enqueue(db, region, RunMonthlyJob{id, month});
+    log::info("run " + std::to_string(id) + ": monthly report of " + region + " for " + month + " queued (dashboard)");
+    return id;
+  };
+  dashboard = std::make_unique<web::Dashboard>(std::move(w));
+  for (const auto& r : web::Dashboard::routes())
+    server.route(r.method, r.pattern, r.label, [this](const http::Request& req, http::Response& res) {
+      web::Request in;
+      in.method = req.method;
+      in.path = req.path;
+      in.params = req.params;
+      in.headers = req.headers;
+      auto db = pool.get();
+      auto out = dashboard->handle(*db, in);
+      res.status = out.status;
+      res.set_content(std::move(out.body), std::move(out.content_type));
+      res.headers = std::move(out.headers);
+    });
+}
+
+}  // namespace paxstats::serve

@@ -1,0 +1,121 @@
+#pragma once
+// What the dashboard's pages read, through the counting rules (the posts and counted_beatdowns
+// views; README "How paxstats counts"), so a page says what a report says. Dates are local to
+// the region, "YYYY-MM-DD".
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "paxstats/db/database.hpp"
+#include "paxstats/db/report_queries.hpp"
+
+namespace paxstats::db::dashboard {
+
+using report::Period;
+
+// The region's data version (region migration 0009): it grows with every statement that writes
+// what a page shows. A page rendered at version v is the page while the version is v.
+std::int64_t data_version(Database& db, std::string_view region);
+
+// While it lives, this connection's reads of the region's posts (the report queries and the
+// ones below) come from the region's posts_cache table, rebuilt first when the data version has
+// moved since it was built (one rebuild at a time; readers see the old rows until it commits).
+class PostsCache {
+ public:
+  PostsCache(Database& db, std::string_view region);
+  ~PostsCache();
+  PostsCache(const PostsCache&) = delete;
+  PostsCache& operator=(const PostsCache&) = delete;
+  bool rebuilt() const { return rebuilt_; }
+
+ private:
+  Database& db_;
+  std::string region_;
+  bool rebuilt_ = false;
+};
+
+// The region over a period; active_30d counts the 30 days up to `today`, whatever the period.
+struct Summary {
+  int beatdowns = 0, aos = 0, unique_pax = 0, unique_qs = 0, fngs = 0, posts = 0, active_30d = 0;
+  double average_attendance = 0;  // COUNT as the Qs wrote it (else the people named), per beatdown
+};
+Summary summary(Database& db, std::string_view region, const Period& period, std::string_view today);
+
+// The region's AOs (beatdowns reported in a channel) with their figures in a period; an AO with
+// no beatdown in it has zeros. By name.
+struct AoRow {
+  std::string ao_id, name;
+  int beatdowns = 0, unique_pax = 0, fngs = 0;
+  std::string first_beatdown, last_beatdown;  // ever; "" before the first
+  std::string site_q_id, site_q_name;         // "" when it has none
+};
+std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& period);
+
+// Counted beatdowns, newest first, at one AO or of one person (or all), at most `limit`: where,
+// when, who led, how many were named, and the message (its link is channel + ts).
+struct BeatdownRow {
+  std::string date, ao_id, ao_name, q_name, title, channel_id, ts;
+  std::string role;  // the person's (q, coq, pax, fng) when the list is one person's
+  int posts = 0, fngs = 0;
+};
+struct BeatdownFilter {
+  std::optional<std::string> ao, person;
+  int limit = 50;
+};
+std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& filter);
+
+// One person's record (person: a user id, or "name:…"). nullopt when the region has no such user
+// and nobody of that name posted.
+struct PaxProfile {
+  std::string person, user_id, name, real_name;
+  int posts = 0, qs = 0, coqs = 0, aos = 0, fngs_led = 0;
+  std::string first_post, last_post, first_q, last_q;  // "" when none
+  int met = 0;                                         // distinct people at the same beatdowns
+  int led = 0;                                         // distinct people at the beatdowns they led (Q or Co-Q)
+  std::string bestie, bestie_id, bestie_name;          // the one they attended most beatdowns with
+  int bestie_together = 0;
+  std::vector<std::string> weeks;  // Mondays of the weeks with a post, oldest first
+  std::vector<std::string> years;  // the years with a post, oldest first
+};
+std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std::string_view person);
+
+// People whose shown or real name holds `text` (any case), most posts first, at most `limit`.
+struct PersonHit {
+  std::string person, user_id, name, real_name;
+  int posts = 0;
+};
+std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit = 30);
+
+// The parser's findings, newest message first, with the line they are about.
+struct IssueRow {
+  std::string channel_id, channel_name, ts, severity, field, reason, line_text, posted_at;
+  int line = 0;  // 1-based; 0 when the issue is about the whole message
+};
+std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, int limit = 200);
+
+// The region's runs, newest first, with their deliveries by status.
+struct RunRow {
+  std::int64_t id = 0;
+  std::string kind, period, status, started_at, finished_at, error;
+  int delivered = 0, failed = 0, pending = 0;
+};
+std::vector<RunRow> runs(Database& db, std::string_view region, int limit = 30);
+
+// Deliveries not sent (failed, in doubt or waiting), newest first.
+struct DeliveryRow {
+  std::int64_t id = 0;
+  std::string report, period, recipient, status, updated_at, error;
+};
+std::vector<DeliveryRow> open_deliveries(Database& db, std::string_view region, int limit = 100);
+
+// An admin's action on the dashboard, kept (control table web_actions) and listed.
+void log_action(Database& db, std::string_view region, std::string_view user_id, std::string_view action,
+                std::string_view detail);
+struct ActionRow {
+  std::string user_id, action, detail, at;
+};
+std::vector<ActionRow> actions(Database& db, std::string_view region, int limit = 50);
+
+}  // namespace paxstats::db::dashboard

@@ -1,0 +1,34 @@
+-- A number that grows whenever anything a page shows may have changed: every statement that
+-- writes one of these tables takes the next value (once per statement, not per row, so imports
+-- pay nothing to speak of). The dashboard names a page's version by it (its ETag), answers 304
+-- while it stands, and keeps rendered pages until it moves.
+CREATE SEQUENCE data_version;
+
+CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM nextval(format('%I.data_version', TG_TABLE_SCHEMA));
+  RETURN NULL;
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['users', 'channels', 'messages', 'reactions', 'files', 'beatdowns', 'attendance',
+                           'parse_issues', 'aliases', 'opt_outs', 'nudges', 'mentor_asks'] LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()', t || '_data_version', t);
+  END LOOP;
+END $$;
+
+-- The dashboard reads the posts view through a copy of it, rebuilt when the data version has
+-- moved since (db::dashboard::PostsCache): the view joins and de-duplicates every beatdown on
+-- each read, the copy is indexed by person, AO and message. Same columns as the posts view (a
+-- migration that changes the view must recreate this table). Unlogged: it is rebuilt from the
+-- tables whenever it is lost.
+CREATE UNLOGGED TABLE posts_cache AS SELECT * FROM posts WITH NO DATA;
+CREATE INDEX posts_cache_person ON posts_cache (person, bd_date);
+CREATE INDEX posts_cache_ao ON posts_cache (ao_id, bd_date);
+CREATE INDEX posts_cache_message ON posts_cache (channel_id, ts);
+CREATE INDEX posts_cache_date ON posts_cache (bd_date);
+CREATE TABLE posts_cache_version (version bigint NOT NULL);
+INSERT INTO posts_cache_version VALUES (-1);

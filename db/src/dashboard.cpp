@@ -1,0 +1,297 @@
+#include "paxstats/db/dashboard.hpp"
+
+#include <pqxx/pqxx>
+
+#include "detail/database_impl.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/sql.hpp"
+
+namespace paxstats::db::dashboard {
+namespace {
+
+std::string schema(std::string_view region) {
+  validate_slug(region);
+  return quote_identifier(region);
+}
+
+int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
+
+// Where this connection reads the region's posts: the cache while a PostsCache lives.
+std::string posts(Database& db, std::string_view region) {
+  const auto& sources = db.impl().posts_source;
+  if (auto it = sources.find(region); it != sources.end()) return it->second;
+  return schema(region) + ".posts";
+}
+std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
+
+}  // namespace
+
+std::int64_t data_version(Database& db, std::string_view region) {
+  // is_called tells the sequence's first value (1, not yet taken) from its first nextval (1).
+  return std::stoll(
+      sql::value(db, "SELECT last_value + is_called::int FROM " + schema(region) + ".data_version").value_or("0"));
+}
+
+PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_(region) {
+  const std::string s = schema(region);
+  const auto fresh = [&] {
+    return sql::value(db, "SELECT (SELECT version FROM " + s +
+                              ".posts_cache_version) = (SELECT last_value + is_called::int FROM " + s +
+                              ".data_version)") == "t";
+  };
+  if (!fresh()) {
+    pqxx::work tx(db.impl().conn);
+    // One rebuild at a time per region; whoever waited finds it fresh.
+    detail::exec_params(tx, "SELECT pg_advisory_xact_lock(hashtext('paxstats posts_cache ' || $1))",
+                        {std::string(region)});
+    const auto r = detail::exec_params(tx,
+                                       "SELECT (SELECT version FROM " + s +
+                                           ".posts_cache_version), (SELECT last_value + is_called::int FROM " + s +
+                                           ".data_version)",
+                                       {});
+    if (r[0][0].as<std::string>() != r[0][1].as<std::string>()) {
+      tx.exec("DELETE FROM " + s + ".posts_cache");
+      tx.exec("INSERT INTO " + s + ".posts_cache SELECT * FROM " + s + ".posts");
+      detail::exec_params(tx, "UPDATE " + s + ".posts_cache_version SET version = $1", {r[0][1].as<std::string>()});
+      rebuilt_ = true;
+    }
+    tx.commit();
+    if (rebuilt_) sql::query(db, "ANALYZE " + s + ".posts_cache");
+  }
+  db.impl().posts_source[region_] = s + ".posts_cache";
+}
+
+PostsCache::~PostsCache() { db_.impl().posts_source.erase(region_); }
+
+Summary summary(Database& db, std::string_view region, const Period& p, std::string_view today) {
+  const std::string s = schema(region);
+  const auto r = sql::query(
+      db,
+      "WITH b AS (SELECT count(*) AS beatdowns, count(DISTINCT ao_channel_id) AS aos, coalesce(sum(fng_count), 0) AS "
+      "fngs, coalesce(avg(pax_count), 0) AS attendance FROM " +
+          s +
+          ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date), "
+          "p AS (SELECT count(DISTINCT person) AS pax, count(DISTINCT person) FILTER (WHERE role IN ('q', 'coq')) AS "
+          "qs, count(*) AS posts FROM " +
+          posts(db, region) +
+          " WHERE bd_date BETWEEN $1::date AND $2::date), "
+          "a AS (SELECT count(DISTINCT person) AS active FROM " +
+          posts(db, region) +
+          " WHERE bd_date BETWEEN $3::date - 29 AND $3::date) "
+          "SELECT b.beatdowns, b.aos, p.pax, p.qs, b.fngs, p.posts, a.active, round(b.attendance, 1) FROM b, p, a",
+      {p.first, p.last, std::string(today)});
+  const auto& row = r.at(0);
+  return {as_int(row[0]), as_int(row[1]), as_int(row[2]), as_int(row[3]),
+          as_int(row[4]), as_int(row[5]), as_int(row[6]), std::stod(row[7].value_or("0"))};
+}
+
+std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& p) {
+  const std::string s = schema(region);
+  std::vector<AoRow> out;
+  for (const auto& r : sql::query(
+           db,
+           "WITH b AS (SELECT ao_channel_id AS ao_id, count(*) FILTER (WHERE bd_date BETWEEN $1::date AND $2::date) "
+           "AS beatdowns, coalesce(sum(fng_count) FILTER (WHERE bd_date BETWEEN $1::date AND $2::date), 0) AS fngs, "
+           "min(bd_date) AS first, max(bd_date) AS last FROM " +
+               s +
+               ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1), "
+               "p AS (SELECT ao_id, count(DISTINCT person) AS pax FROM " +
+               posts(db, region) +
+               " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1) "
+               "SELECT b.ao_id, coalesce(c.name, b.ao_id), b.beatdowns, coalesce(p.pax, 0), b.fngs, b.first, b.last, "
+               "coalesce(c.site_q_user_id, ''), coalesce(u.user_name, '') "
+               "FROM b LEFT JOIN p USING (ao_id) LEFT JOIN " +
+               s + ".channels c ON c.channel_id = b.ao_id LEFT JOIN " + s +
+               ".users u ON u.user_id = c.site_q_user_id ORDER BY lower(coalesce(c.name, b.ao_id)), b.ao_id",
+           {p.first, p.last}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4]), as_text(r[5]), as_text(r[6]),
+                   as_text(r[7]), as_text(r[8])});
+  return out;
+}
+
+std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& f) {
+  const std::string s = schema(region);
+  // One person's: their beatdowns first (the posts view filtered by person is planned on the
+  // person's rows), then everyone named at those.
+  const std::string P = posts(db, region);
+  const std::string which = f.person ? "(SELECT channel_id, ts FROM " + P + " WHERE person = $2)"
+                                     : "(SELECT channel_id, ts FROM " + s +
+                                           ".counted_beatdowns WHERE $1::text IS NULL OR ao_channel_id = $1 "
+                                           "ORDER BY bd_date DESC, ts DESC LIMIT $3)";
+  std::vector<BeatdownRow> out;
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT p.bd_date, coalesce(min(p.ao_id), ''), max(p.ao_name), "
+                  "coalesce(string_agg(p.person_name, ' & ' ORDER BY p.role) FILTER (WHERE p.role IN ('q', 'coq')), "
+                  "''), coalesce(max(b.title), ''), p.channel_id, p.ts, coalesce(max(p.role) FILTER (WHERE p.person = "
+                  "$2), ''), count(*), max(b.fng_count) FROM " +
+                      which + " w JOIN " + P + " p USING (channel_id, ts) JOIN " + s +
+                      ".beatdowns b USING (channel_id, ts) WHERE $1::text IS NULL OR p.ao_id = $1 "
+                      "GROUP BY p.bd_date, p.channel_id, p.ts ORDER BY p.bd_date DESC, p.ts DESC LIMIT $3",
+                  {f.ao, f.person, std::to_string(f.limit)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
+                   as_text(r[6]), as_text(r[7]), as_int(r[8]), as_int(r[9])});
+  return out;
+}
+
+std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std::string_view person) {
+  const std::string s = schema(region);
+  const Params who{std::string(person)};
+  const auto r = sql::query(
+      db,
+      "WITH mine AS (SELECT * FROM " + posts(db, region) +
+          " WHERE person = $1), "
+          "u AS (SELECT user_id, user_name, coalesce(real_name, '') AS real_name FROM " +
+          s +
+          ".users WHERE user_id = $1 AND NOT is_bot) "
+          "SELECT (SELECT count(*) FROM mine), (SELECT count(*) FROM u), "
+          "(SELECT count(*) FROM mine WHERE role = 'q'), (SELECT count(*) FROM mine WHERE role = 'coq'), "
+          "(SELECT count(DISTINCT ao_id) FROM mine), "
+          "(SELECT coalesce(min(bd_date)::text, '') FROM mine), (SELECT coalesce(max(bd_date)::text, '') FROM mine), "
+          "(SELECT coalesce(min(bd_date)::text, '') FROM mine WHERE role IN ('q', 'coq')), "
+          "(SELECT coalesce(max(bd_date)::text, '') FROM mine WHERE role IN ('q', 'coq')), "
+          "coalesce((SELECT user_name FROM u), (SELECT max(person_name) FROM mine), ''), "
+          "coalesce((SELECT real_name FROM u), ''), coalesce((SELECT user_id FROM u), (SELECT max(user_id) FROM mine), "
+          "''), (SELECT coalesce(sum(beatdown_fngs), 0) FROM mine WHERE role IN ('q', 'coq'))",
+      who);
+  const auto& row = r.at(0);
+  if (as_int(row[0]) == 0 && as_int(row[1]) == 0) return std::nullopt;
+  PaxProfile p;
+  p.person = person;
+  p.posts = as_int(row[0]);
+  p.qs = as_int(row[2]);
+  p.coqs = as_int(row[3]);
+  p.aos = as_int(row[4]);
+  p.first_post = as_text(row[5]);
+  p.last_post = as_text(row[6]);
+  p.first_q = as_text(row[7]);
+  p.last_q = as_text(row[8]);
+  p.name = as_text(row[9]);
+  p.real_name = as_text(row[10]);
+  p.user_id = as_text(row[11]);
+  p.fngs_led = as_int(row[12]);
+  // Everyone else at their beatdowns: how many, how many where they led, and who most often.
+  const auto others = sql::query(
+      db,
+      "WITH mine AS (SELECT channel_id, ts, role FROM " + posts(db, region) +
+          " WHERE person = $1), "
+          "o AS (SELECT o.person, o.user_id, o.person_name, m.role IN ('q', 'coq') AS led FROM mine m JOIN " +
+          posts(db, region) +
+          " o USING (channel_id, ts) WHERE o.person <> $1), "
+          "t AS (SELECT person, coalesce(max(user_id), '') AS user_id, max(person_name) AS name, count(*) AS n FROM o "
+          "GROUP BY person ORDER BY count(*) DESC, max(person_name), person LIMIT 1) "
+          "SELECT (SELECT count(DISTINCT person) FROM o), (SELECT count(DISTINCT person) FROM o WHERE led), "
+          "t.person, t.user_id, t.name, t.n FROM (SELECT 1) one LEFT JOIN t ON true",
+      who);
+  const auto& o = others.at(0);
+  p.met = as_int(o[0]);
+  p.led = as_int(o[1]);
+  p.bestie = as_text(o[2]);
+  p.bestie_id = as_text(o[3]);
+  p.bestie_name = as_text(o[4]);
+  p.bestie_together = as_int(o[5]);
+  for (const auto& w : sql::query(db,
+                                  "SELECT DISTINCT date_trunc('week', bd_date)::date::text FROM " + posts(db, region) +
+                                      " WHERE person = $1 ORDER BY 1",
+                                  who))
+    p.weeks.push_back(as_text(w[0]));
+  for (const auto& w : p.weeks)
+    if (p.years.empty() || p.years.back() != w.substr(0, 4)) p.years.push_back(w.substr(0, 4));
+  // A week's Monday may fall in the year before its first post (Monday 2025-12-29 for a post on
+  // 2026-01-02): the years come from the posts themselves.
+  p.years.clear();
+  for (const auto& y : sql::query(db,
+                                  "SELECT DISTINCT extract(year FROM bd_date)::int::text FROM " + posts(db, region) +
+                                      " WHERE person = $1 ORDER BY 1",
+                                  who))
+    p.years.push_back(as_text(y[0]));
+  return p;
+}
+
+std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit) {
+  const std::string s = schema(region);
+  std::vector<PersonHit> out;
+  // The text is matched as it is: LIKE's wildcards in it are escaped, so "_" finds "_".
+  for (const auto& r : sql::query(
+           db,
+           "WITH q AS (SELECT '%' || replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS "
+           "pattern), "
+           "people AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, count(*) AS posts FROM " +
+               posts(db, region) +
+               " GROUP BY person) "
+               "SELECT p.person, coalesce(p.user_id, ''), p.name, coalesce(u.real_name, ''), p.posts FROM people p "
+               "LEFT JOIN " +
+               s +
+               ".users u ON u.user_id = p.user_id, q "
+               "WHERE p.name ILIKE q.pattern OR u.real_name ILIKE q.pattern "
+               "ORDER BY p.posts DESC, p.name, p.person LIMIT $2",
+           {std::string(text), std::to_string(limit)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4])});
+  return out;
+}
+
+std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, int limit) {
+  const std::string s = schema(region);
+  std::vector<IssueRow> out;
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT i.channel_id, coalesce(c.name, i.channel_id), i.ts, i.severity, i.field, i.reason, "
+                  "coalesce(i.line, 0), CASE WHEN i.line > 0 THEN split_part(m.text, E'\\n', i.line) ELSE '' END, "
+                  "to_char(m.posted_at, 'YYYY-MM-DD') FROM " +
+                      s + ".parse_issues i JOIN " + s + ".messages m USING (channel_id, ts) LEFT JOIN " + s +
+                      ".channels c ON c.channel_id = i.channel_id WHERE NOT m.deleted "
+                      "ORDER BY m.posted_at DESC, i.ts DESC, i.line NULLS FIRST, i.id LIMIT $1",
+                  {std::to_string(limit)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
+                   as_text(r[7]), as_text(r[8]), as_int(r[6])});
+  return out;
+}
+
+std::vector<RunRow> runs(Database& db, std::string_view region, int limit) {
+  validate_slug(region);
+  std::vector<RunRow> out;
+  for (const auto& r :
+       sql::query(db,
+                  "SELECT r.id, r.kind, coalesce(r.period, ''), r.status, to_char(r.started_at, 'YYYY-MM-DD HH24:MI'), "
+                  "coalesce(to_char(r.finished_at, 'YYYY-MM-DD HH24:MI'), ''), coalesce(r.error, ''), "
+                  "count(d.id) FILTER (WHERE d.status IN ('sent', 'skipped')), "
+                  "count(d.id) FILTER (WHERE d.status IN ('failed', 'in_doubt')), "
+                  "count(d.id) FILTER (WHERE d.status IN ('planned', 'uploading', 'uploaded')) "
+                  "FROM paxstats.runs r LEFT JOIN paxstats.deliveries d ON d.run_id = r.id WHERE r.region = $1 "
+                  "GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT $2",
+                  {std::string(region), std::to_string(limit)}))
+    out.push_back({std::stoll(as_text(r[0])), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
+                   as_text(r[6]), as_int(r[7]), as_int(r[8]), as_int(r[9])});
+  return out;
+}
+
+std::vector<DeliveryRow> open_deliveries(Database& db, std::string_view region, int limit) {
+  validate_slug(region);
+  std::vector<DeliveryRow> out;
+  for (const auto& r : sql::query(db,
+                                  "SELECT id, report, period, recipient, status, to_char(updated_at, 'YYYY-MM-DD "
+                                  "HH24:MI'), coalesce(error, '') FROM paxstats.deliveries WHERE region = $1 AND "
+                                  "status NOT IN ('sent', 'skipped') ORDER BY updated_at DESC, id DESC LIMIT $2",
+                                  {std::string(region), std::to_string(limit)}))
+    out.push_back({std::stoll(as_text(r[0])), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
+                   as_text(r[6])});
+  return out;
+}
+
+void log_action(Database& db, std::string_view region, std::string_view user_id, std::string_view action,
+                std::string_view detail) {
+  sql::query(db, "INSERT INTO paxstats.web_actions (region, user_id, action, detail) VALUES ($1, $2, $3, $4)",
+             {std::string(region), std::string(user_id), std::string(action), std::string(detail)});
+}
+
+std::vector<ActionRow> actions(Database& db, std::string_view region, int limit) {
+  std::vector<ActionRow> out;
+  for (const auto& r : sql::query(db,
+                                  "SELECT user_id, action, detail, to_char(created_at, 'YYYY-MM-DD HH24:MI') FROM "
+                                  "paxstats.web_actions WHERE region = $1 ORDER BY id DESC LIMIT $2",
+                                  {std::string(region), std::to_string(limit)}))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
+  return out;
+}
+
+}  // namespace paxstats::db::dashboard

@@ -1,0 +1,81 @@
+// The fake's Sign in with Slack (OpenID Connect) methods and users.info, to Slack's documented
+// semantics: a code is good once, for the redirect_uri it was given for; the ID token carries
+// the nonce of the authorize request; userInfo takes the access token the code bought.
+#include "state.hpp"
+
+namespace paxstats::slack::fake {
+namespace {
+
+std::string base64url(const std::string& in) {
+  static const char* chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  int val = 0, bits = -6;
+  for (unsigned char c : in) {
+    val = (val << 8) + c;
+    bits += 8;
+    while (bits >= 0) {
+      out.push_back(chars[(val >> bits) & 0x3F]);
+      bits -= 6;
+    }
+  }
+  if (bits > -6) out.push_back(chars[((val << 8) >> (bits + 8)) & 0x3F]);
+  return out;
+}
+
+}  // namespace
+
+json FakeSlack::Impl::users_info([[maybe_unused]] const std::string& method, const Params& p) {
+  const auto it = p.find("user");
+  if (it == p.end()) return fail("user_not_found");
+  const auto u = users.find(it->second);
+  if (u == users.end()) return fail("user_not_found");
+  return ok({{"user", user_json(u->second)}});
+}
+
+json FakeSlack::Impl::openid_token(const Params& p) {
+  auto get = [&](const char* k) {
+    const auto it = p.find(k);
+    return it == p.end() ? std::string() : it->second;
+  };
+  if (get("client_id") != options.client_id || get("client_secret") != options.client_secret)
+    return fail("invalid_client_id");
+  const auto code = oidc_codes.find(get("code"));
+  if (code == oidc_codes.end()) return fail("invalid_code");
+  const Grant grant = code->second;
+  oidc_codes.erase(code);  // one use
+  if (!get("redirect_uri").empty() && get("redirect_uri") != grant.redirect_uri) return fail("bad_redirect_uri");
+  const std::string access = "xoxp-fake-" + std::to_string(++id_counter);
+  oidc_tokens[access] = grant;
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const json claims = {{"iss", "https://slack.com"},
+                       {"sub", grant.user_id},
+                       {"aud", options.client_id},
+                       {"exp", now.count() + 3600},
+                       {"iat", now.count()},
+                       {"auth_time", now.count()},
+                       {"nonce", grant.nonce},
+                       {"https://slack.com/user_id", grant.user_id},
+                       {"https://slack.com/team_id", grant.team_id}};
+  const std::string jwt = base64url(json{{"typ", "JWT"}, {"alg", "RS256"}, {"kid", "fake"}}.dump()) + "." +
+                          base64url(claims.dump()) + "." + base64url("not a real signature");
+  return ok({{"access_token", access}, {"token_type", "Bearer"}, {"id_token", jwt}});
+}
+
+json FakeSlack::Impl::openid_user_info(const std::string& access_token) {
+  const auto it = oidc_tokens.find(access_token);
+  if (it == oidc_tokens.end()) return fail("invalid_auth");
+  const Grant& g = it->second;
+  const auto u = users.find(g.user_id);
+  const std::string name = u == users.end()                  ? g.user_id
+                           : !u->second.display_name.empty() ? u->second.display_name
+                                                             : u->second.real_name;
+  return ok({{"sub", g.user_id},
+             {"https://slack.com/user_id", g.user_id},
+             {"https://slack.com/team_id", g.team_id},
+             {"name", name},
+             {"email", g.user_id + "@example.org"},
+             {"https://slack.com/team_name", options.team_name}});
+}
+
+}  // namespace paxstats::slack::fake

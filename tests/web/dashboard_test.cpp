@@ -1,0 +1,384 @@
+// The dashboard over HTTP, end to end: paxstats serve with the dashboard on, a generated region
+// in PostgreSQL, Sign in with Slack through the fake's OpenID endpoints. Pages against the
+// database; ETags; access (public, members, admins, another workspace); and the attacks the
+// issue names: forged and replayed state, open redirects through next, session fixation, XSS
+// with every hostile generated name, CSRF, region isolation by URL.
+#include "dashboard_support.hpp"
+#include "paxstats/db/aliases.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/web/dashboard.hpp"
+
+using namespace paxstats;
+using namespace std::chrono_literals;
+using paxstats::test::figure;
+using paxstats::test::path_of;
+using paxstats::test::Visitor;
+
+namespace {
+
+// Business time: the first of December 2026, the day after the generated region ends.
+const BusinessTime kNow = *parse_iso_time("2026-12-01T18:00:00Z");
+const char* kOtherTeam = "T0OTHER0001";
+
+class Dashboard : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    log::set_level(log::Level::warn);
+    mining::GeneratorOptions o;
+    o.seed = 16;
+    o.pax = 320;  // 320 / 40: every one of the generator's eight hostile names is someone's
+    o.months = 2;
+    o.end = "2026-11-30";
+    ws_ = new test::GeneratedWorkspace(o);
+    mining::GeneratorOptions small;
+    small.seed = 17;
+    small.pax = 30;
+    small.months = 1;
+    small.end = "2026-11-30";
+    other_ = new test::GeneratedWorkspace(small);
+  }
+  static void TearDownTestSuite() {
+    delete ws_;
+    delete other_;
+  }
+
+  void SetUp() override {
+    url = test::PostgresEnvironment::get().fresh_database_url();
+    conn = std::make_unique<db::Database>(url);
+    team = ws_->truth["region"]["team_id"];
+    db::add_region(*conn, "stl", "F3 St. Louis", "America/Chicago");
+    mining::import_export(*conn, "stl", ws_->path());
+    db::add_region(*conn, "other", "F3 Elsewhere", "America/Chicago");
+    mining::import_export(*conn, "other", other_->path());
+    names = test::display_names(ws_->path());
+    // The admin: a workspace admin in Slack (users.info says so), by the first beatdown's Q.
+    admin = ws_->truth["beatdowns"][0]["q"]["user_id"];
+    for (const auto& [id, name] : names)
+      if (id != admin && member.empty()) member = id;
+    db::set_region(*conn, "stl",
+                   {{"team_id", team},
+                    {"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()},
+                    {"token_env", "PAXSTATS_TOKEN_WEB_TEST"},
+                    {"dashboard", "members"}});
+    db::set_region(*conn, "other", {{"team_id", kOtherTeam}, {"dashboard", "members"}});
+
+    slack::fake::FakeSlack::Options fo;
+    fo.window = 100ms;
+    fake = std::make_unique<slack::fake::FakeSlack>(fo);
+    fake->load_export(ws_->path());
+    fake->add_user({admin, "admin", names[admin], names[admin], false, false, true});
+    fake->start();
+    ::setenv("PAXSTATS_TOKEN_WEB_TEST", fo.token.c_str(), 1);
+    serve::Options so;
+    so.database_url = url;
+    so.port = 0;
+    so.signing_secret = "web-test-secret";
+    so.slack_base_url = fake->base_url();
+    so.slack_window = 100ms;  // the run the admin test queues delivers at test speed
+    so.slack_backoff = 5ms;
+    so.scheduler = false;
+    so.worker_idle = 20ms;
+    so.client_id = fo.client_id;
+    so.client_secret = fo.client_secret;
+    so.business_now = fixed_business_clock(kNow);
+    service = std::make_unique<serve::Service>(so);
+    service->start();
+  }
+  void TearDown() override { service.reset(); }
+
+  // Signs a visitor in as `user` of `team` through /login, the fake's authorize page and the
+  // callback; returns where the callback sent them.
+  std::string sign_in(Visitor& v, const std::string& user, const std::string& team_id, const std::string& next) {
+    fake->sign_in_as(user, team_id);
+    auto login = v.get("/login?next=" + next);
+    EXPECT_EQ(login->status, 302);
+    httplib::Client slack("127.0.0.1", fake->port());
+    auto authorize = slack.Get(path_of(login->get_header_value("Location")).c_str());
+    EXPECT_EQ(authorize->status, 302) << authorize->body;
+    callback_path = path_of(authorize->get_header_value("Location"));
+    auto back = v.get(callback_path);
+    EXPECT_EQ(back->status, 302) << back->body;
+    return back->get_header_value("Location");
+  }
+
+  std::string count(const std::string& q, const db::Params& p = {}) { return test::sql_value(*conn, q, p); }
+
+  static test::GeneratedWorkspace* ws_;
+  static test::GeneratedWorkspace* other_;
+  std::string url, team, admin, member, callback_path;
+  std::map<std::string, std::string> names;
+  std::unique_ptr<db::Database> conn;
+  std::unique_ptr<slack::fake::FakeSlack> fake;
+  std::unique_ptr<serve::Service> service;
+};
+test::GeneratedWorkspace* Dashboard::ws_ = nullptr;
+test::GeneratedWorkspace* Dashboard::other_ = nullptr;
+
+TEST_F(Dashboard, MembersOnlyPagesSendVisitorsToSignInAndBack) {
+  Visitor v(service->port());
+  auto r = v.get("/r/stl?period=2026");
+  ASSERT_EQ(r->status, 302);
+  // (httplib's client hands the Location header over decoded; curl shows /r/stl%3Fperiod%3D2026)
+  EXPECT_EQ(r->get_header_value("Location"), "/login?next=/r/stl?period=2026");
+  EXPECT_EQ(sign_in(v, member, team, "/r/stl%3Fperiod%3D2026"), "/r/stl?period=2026");
+  // The session cookie: HttpOnly, SameSite=Lax, not Secure over plain http.
+  r = v.get("/r/stl?period=2026");
+  ASSERT_EQ(r->status, 200) << r->body;
+  // The figures are the database's, through the counting views.
+  EXPECT_EQ(figure(r->body, "Beatdowns"),
+            count("SELECT count(*) FROM stl.counted_beatdowns WHERE bd_date BETWEEN '2026-01-01' AND '2026-12-31'"));
+  EXPECT_EQ(figure(r->body, "Unique PAX"),
+            count("SELECT count(DISTINCT person) FROM stl.posts WHERE bd_date BETWEEN '2026-01-01' AND '2026-12-31'"));
+  EXPECT_EQ(figure(r->body, "Active PAX, last 30 days"),
+            count("SELECT count(DISTINCT person) FROM stl.posts WHERE bd_date BETWEEN '2026-11-02' AND '2026-12-01'"));
+  EXPECT_NE(r->body.find("<svg"), std::string::npos) << "the charts are inline SVG";
+  // Not an admin: no admin pages.
+  EXPECT_EQ(v.get("/r/stl/admin")->status, 403);
+  EXPECT_EQ(v.get("/r/stl/kotter")->status, 403);
+  // Sign out ends the session: the same cookie is nobody's now.
+  const auto cookie = v.cookies.at("pxs_session");
+  EXPECT_EQ(v.post("/logout", "")->status, 303);
+  Visitor stale(service->port());
+  stale.cookies["pxs_session"] = cookie;
+  EXPECT_EQ(stale.get("/r/stl")->status, 302);
+}
+
+TEST_F(Dashboard, SessionCookieIsHttpOnlyLaxAndNewAtEverySignIn) {
+  Visitor v(service->port());
+  sign_in(v, member, team, "/");
+  const std::string first = v.cookies.at("pxs_session");
+  // Session fixation: whatever id the browser brings, signing in gives a new one, and the
+  // old one ends.
+  sign_in(v, member, team, "/");
+  const std::string second = v.cookies.at("pxs_session");
+  EXPECT_NE(first, second);
+  Visitor attacker(service->port());
+  attacker.cookies["pxs_session"] = first;
+  EXPECT_EQ(attacker.get("/r/stl")->status, 302) << "the id from before sign-in must not be a session";
+  // An id an attacker planted (not one paxstats gave out) is never adopted either.
+  Visitor planted(service->port());
+  planted.cookies["pxs_session"] = std::string(64, 'a');
+  EXPECT_EQ(sign_in(planted, member, team, "/"), "/");
+  EXPECT_NE(planted.cookies.at("pxs_session"), std::string(64, 'a'));
+  // The cookie's attributes.
+  fake->sign_in_as(member, team);
+  Visitor w(service->port());
+  auto login = w.get("/login?next=/");
+  httplib::Client slack("127.0.0.1", fake->port());
+  auto authorize = slack.Get(path_of(login->get_header_value("Location")).c_str());
+  auto back = w.get(path_of(authorize->get_header_value("Location")));
+  std::string set_cookie;
+  for (const auto& [k, val] : back->headers)
+    if (k == "Set-Cookie" && val.rfind("pxs_session=", 0) == 0) set_cookie = val;
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Lax"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << "plain http here: " << set_cookie;
+  EXPECT_NE(set_cookie.find("Max-Age=43200"), std::string::npos) << set_cookie;
+}
+
+TEST_F(Dashboard, ForgedOrReplayedStateIsRefused) {
+  Visitor v(service->port());
+  sign_in(v, member, team, "/");
+  // Replayed: the same callback (code and state) again, with the same login cookie.
+  Visitor replay(service->port());
+  const auto state_start = callback_path.find("state=") + 6;
+  replay.cookies["pxs_login"] = callback_path.substr(state_start, 64);
+  auto r = replay.get(callback_path);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_TRUE(replay.cookies.find("pxs_session") == replay.cookies.end());
+  // Forged: a state paxstats never gave out, even with a matching cookie.
+  Visitor forged(service->port());
+  const std::string state(64, 'f');
+  forged.cookies["pxs_login"] = state;
+  r = forged.get("/auth/slack/callback?code=code-1-" + member + "&state=" + state);
+  EXPECT_EQ(r->status, 400);
+  // A real state, but from another browser (no login cookie: login CSRF).
+  fake->sign_in_as(member, team);
+  Visitor victim(service->port()), thief(service->port());
+  auto login = thief.get("/login?next=/");
+  httplib::Client slack("127.0.0.1", fake->port());
+  auto authorize = slack.Get(path_of(login->get_header_value("Location")).c_str());
+  r = victim.get(path_of(authorize->get_header_value("Location")));
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(victim.cookies.find("pxs_session") == victim.cookies.end());
+}
+
+TEST_F(Dashboard, NextIsOnlyEverALocalPath) {
+  for (const std::string evil : {"//evil.example/x", "https://evil.example/", "/%5Cevil.example", "%2F%2Fevil.example",
+                                 "/%09/evil.example", "javascript:alert(1)"}) {
+    Visitor v(service->port());
+    EXPECT_EQ(sign_in(v, member, team, evil), "/") << evil;
+  }
+  Visitor v(service->port());
+  EXPECT_EQ(sign_in(v, member, team, "/r/stl/community"), "/r/stl/community");
+}
+
+TEST_F(Dashboard, AnotherWorkspaceCannotReadARegionByUrl) {
+  Visitor v(service->port());
+  sign_in(v, member, team, "/");
+  auto own = v.get("/r/stl");
+  EXPECT_EQ(own->status, 200);
+  for (const std::string path : {"/r/other", "/r/other/community", "/r/other/admin", "/r/other/search?q=a"}) {
+    auto r = v.get(path);
+    EXPECT_EQ(r->status, 403) << path;
+    EXPECT_EQ(r->body.find("F3 Elsewhere"), std::string::npos) << path;
+  }
+  auto index = v.get("/");
+  EXPECT_NE(index->body.find("/r/stl"), std::string::npos);
+  EXPECT_EQ(index->body.find("/r/other"), std::string::npos);
+  // A member of the other workspace, the other way round; an admin of theirs is not ours.
+  Visitor them(service->port());
+  sign_in(them, "UOTHER0001", kOtherTeam, "/");
+  EXPECT_EQ(them.get("/r/other")->status, 200);
+  EXPECT_EQ(them.get("/r/stl")->status, 403);
+  EXPECT_EQ(them.get("/r/stl/pax/" + admin)->status, 403);
+  // A region whose dashboard is off is not there at all.
+  db::set_region(*conn, "other", {{"dashboard", "off"}});
+  EXPECT_EQ(them.get("/r/other")->status, 404);
+  EXPECT_EQ(them.get("/r/nosuch")->status, 404);
+}
+
+TEST_F(Dashboard, PublicPagesNeedNoSignInButAdminPagesDo) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  Visitor v(service->port());
+  auto r = v.get("/r/stl");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Cache-Control"), "public, max-age=60");
+  EXPECT_NE(r->get_header_value("Content-Security-Policy").find("script-src 'self'"), std::string::npos);
+  // ETag: the same page while nothing changed, 304 on If-None-Match; a write moves it.
+  const std::string etag = r->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  auto again = v.get("/r/stl", {{"If-None-Match", etag}});
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body.empty());
+  db::sql::query(*conn, "UPDATE stl.users SET user_name = user_name || ' Jr' WHERE user_id = $1", {admin});
+  auto moved = v.get("/r/stl", {{"If-None-Match", etag}});
+  EXPECT_EQ(moved->status, 200);
+  EXPECT_NE(moved->get_header_value("ETag"), etag);
+  EXPECT_EQ(v.get("/r/stl/kotter")->status, 302);
+  EXPECT_EQ(v.get("/r/stl/admin")->status, 302);
+  // Every AO of the region has its page, linked from the region's.
+  for (const auto& [id, name] : db::report::aos(*conn, "stl")) {
+    EXPECT_NE(r->body.find("/r/stl/ao/" + id), std::string::npos) << name;
+  }
+  const auto ao = db::report::aos(*conn, "stl").front().first;
+  auto ao_page = v.get("/r/stl/ao/" + ao + "?period=all");
+  ASSERT_EQ(ao_page->status, 200);
+  EXPECT_EQ(figure(ao_page->body, "Beatdowns"),
+            count("SELECT count(*) FROM stl.counted_beatdowns WHERE ao_channel_id = $1", {ao}));
+  EXPECT_NE(ao_page->body.find("https://slack.com/archives/"), std::string::npos) << "beatdowns link to Slack";
+  EXPECT_EQ(v.get("/r/stl/ao/CNOSUCH01")->status, 404);
+  EXPECT_EQ(v.get("/r/stl/pax/UNOSUCH01")->status, 404);
+  // The PAX page against the posts view.
+  auto pax = v.get("/r/stl/pax/" + admin);
+  ASSERT_EQ(pax->status, 200);
+  EXPECT_EQ(figure(pax->body, "Posts"), count("SELECT count(*) FROM stl.posts WHERE person = $1", {admin}));
+  EXPECT_EQ(figure(pax->body, "Qs"), count("SELECT count(*) FROM stl.posts WHERE person = $1 AND role = 'q'", {admin}));
+  EXPECT_EQ(figure(pax->body, "Unique PAX met"),
+            count("SELECT count(DISTINCT o.person) FROM stl.posts m JOIN stl.posts o USING (channel_id, ts) "
+                  "WHERE m.person = $1 AND o.person <> $1",
+                  {admin}));
+  EXPECT_EQ(figure(pax->body, "Last seen"), count("SELECT max(bd_date) FROM stl.posts WHERE person = $1", {admin}));
+  // CSV of a table.
+  auto csv = v.get("/r/stl?csv=leaderboard");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv->body.substr(0, 17), "#,PAX,Posts,AOs\r\n");
+  // Search by name.
+  auto found = v.get("/r/stl/search?q=" + httplib::detail::encode_query_param(names[admin].substr(0, 3)));
+  EXPECT_NE(found->body.find("/r/stl/pax/" + admin), std::string::npos);
+}
+
+TEST_F(Dashboard, HostileNamesRenderAsText) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  Visitor v(service->port());
+  int hostile = 0;
+  for (const auto& [id, name] : names) {
+    if (name.find_first_of("<>&\"'") == std::string::npos) continue;
+    ++hostile;
+    auto r = v.get("/r/stl/pax/" + id);
+    ASSERT_EQ(r->status, 200) << name;
+    EXPECT_EQ(r->body.find(name), std::string::npos) << "raw in the page: " << name;
+    EXPECT_NE(r->body.find("<h1>" + test::html_escape(name) + "</h1>"), std::string::npos) << name;
+    auto found = v.get("/r/stl/search?q=" + httplib::detail::encode_query_param(name));
+    EXPECT_EQ(found->body.find(name), std::string::npos) << "search echoes it raw: " << name;
+  }
+  EXPECT_GE(hostile, 5);
+  auto region = v.get("/r/stl?period=all");
+  EXPECT_EQ(region->body.find("<script>alert"), std::string::npos);
+}
+
+TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
+  Visitor v(service->port());
+  sign_in(v, admin, team, "/r/stl/admin");
+  auto page = v.get("/r/stl/admin");
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_EQ(page->get_header_value("Cache-Control"), "no-store");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page->body, m, std::regex("name=\"csrf\" value=\"([0-9a-f]{64})\"")));
+  const std::string csrf = m[1];
+  // A typed name paxstats matched, to confirm.
+  std::string typed, user;
+  for (const auto& a : db::list_aliases(*conn, "stl"))
+    if (a.rule != db::AliasRule::ambiguous && a.rule != db::AliasRule::confirmed && !a.user_id.empty()) {
+      typed = a.typed;
+      user = a.user_id;
+    }
+  ASSERT_FALSE(typed.empty()) << "the generated region has typed names";
+  const std::string form = "action=confirm_alias&typed=" + httplib::detail::encode_query_param(typed) + "&user=" + user;
+  // Without the token, or with another's: refused, nothing changed.
+  EXPECT_EQ(v.post("/r/stl/admin", form)->status, 403);
+  EXPECT_EQ(v.post("/r/stl/admin", form + "&csrf=" + std::string(64, '0'))->status, 403);
+  auto rule = [&] {
+    for (const auto& a : db::list_aliases(*conn, "stl"))
+      if (a.typed == typed) return a.rule;
+    return db::AliasRule::removed;
+  };
+  EXPECT_NE(rule(), db::AliasRule::confirmed);
+  auto ok = v.post("/r/stl/admin", form + "&csrf=" + csrf);
+  ASSERT_EQ(ok->status, 303);
+  EXPECT_EQ(ok->get_header_value("Location"), "/r/stl/admin?done=alias_confirmed");
+  EXPECT_EQ(rule(), db::AliasRule::confirmed);
+  EXPECT_EQ(count("SELECT count(*) FROM paxstats.web_actions WHERE region = 'stl' AND user_id = $1 AND action = "
+                  "'confirm_alias'",
+                  {admin}),
+            "1");
+  // A member who is not an admin cannot post it, token or not.
+  Visitor plain(service->port());
+  sign_in(plain, member, team, "/");
+  EXPECT_EQ(plain.post("/r/stl/admin", form + "&csrf=" + csrf)->status, 403);
+  // The run button queues a run (the same job as the trigger API).
+  auto run = v.post("/r/stl/admin", "action=run&month=2026-11&csrf=" + csrf);
+  EXPECT_EQ(run->status, 303);
+  EXPECT_EQ(count("SELECT count(*) FROM paxstats.runs WHERE region = 'stl' AND period = '2026-11'"), "1");
+  // A month not over yet is refused with the reason.
+  EXPECT_EQ(v.post("/r/stl/admin", "action=run&month=2026-12&csrf=" + csrf)->status, 400);
+  // The Kotter page is an admin's too.
+  EXPECT_EQ(v.get("/r/stl/kotter")->status, 200);
+}
+
+TEST_F(Dashboard, StaticExportHasRelativeLinksOnly) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  test::TempDir dir;
+  const auto site = dir.path() / "site";
+  const int pages = web::export_static(*conn, "stl", site, fixed_business_clock(kNow));
+  EXPECT_GT(pages, 300);
+  ASSERT_TRUE(std::filesystem::exists(site / "index.html"));
+  EXPECT_TRUE(std::filesystem::exists(site / "assets" / "dashboard.css"));
+  EXPECT_TRUE(std::filesystem::exists(site / "pax" / (admin + ".html")));
+  EXPECT_TRUE(std::filesystem::exists(site / "index.leaderboard.csv"));
+  for (const auto& f : std::filesystem::recursive_directory_iterator(site)) {
+    if (f.path().extension() != ".html") continue;
+    std::ifstream in(f.path());
+    const std::string html((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(html.find("href=\"/"), std::string::npos) << f.path();
+    EXPECT_EQ(html.find("src=\"/"), std::string::npos) << f.path();
+    EXPECT_EQ(html.find("/admin"), std::string::npos) << f.path();
+  }
+  db::set_region(*conn, "stl", {{"dashboard", "off"}});
+  EXPECT_THROW(web::export_static(*conn, "stl", site, fixed_business_clock(kNow)), UserError);
+  EXPECT_TRUE(std::filesystem::exists(site / "index.html")) << "a refused export leaves the last one";
+}
+
+}  // namespace

@@ -1,0 +1,398 @@
+// The dashboard's front door: which page a path is, who may see it, the page cache and ETags,
+// CSV downloads, and the admin forms (CSRF-checked, logged).
+#include "paxstats/web/dashboard.hpp"
+
+#include <date/tz.h>
+
+#include <list>
+#include <mutex>
+#include <regex>
+#include <unordered_map>
+
+#include "access.hpp"
+#include "paxstats/calendar.hpp"
+#include "paxstats/db/aliases.hpp"
+#include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/outbox.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/log.hpp"
+#include "paxstats/reports/monthly.hpp"
+#include "site.hpp"
+
+namespace paxstats::web {
+
+using namespace detail;
+
+std::string Request::param(const std::string& name) const {
+  const auto it = params.find(name);
+  return it == params.end() ? std::string() : it->second;
+}
+std::string Request::header(const std::string& name) const {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+std::string Request::cookie(const std::string& name) const {
+  const std::string all = header("cookie");
+  size_t pos = 0;
+  while (pos < all.size()) {
+    const auto end = std::min(all.find(';', pos), all.size());
+    std::string part = all.substr(pos, end - pos);
+    const auto start = part.find_first_not_of(' ');
+    if (start != std::string::npos) part = part.substr(start);
+    if (part.size() > name.size() && part.compare(0, name.size(), name) == 0 && part[name.size()] == '=')
+      return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+const std::vector<Route>& Dashboard::routes() {
+  static const std::vector<Route> r = {
+      {"GET", "/", "dashboard /"},
+      {"GET", "/assets/dashboard\\.(css|js)", "dashboard /assets"},
+      {"GET", "/login", "dashboard /login"},
+      {"GET", "/auth/slack/callback", "dashboard /auth/slack/callback"},
+      {"GET", "/logout", "dashboard /logout"},
+      {"POST", "/logout", "dashboard /logout"},
+      {"GET", "/r/[a-z][a-z0-9_]{0,39}", "dashboard /r/region"},
+      {"GET", "/r/[a-z][a-z0-9_]{0,39}/ao/[A-Z0-9]{1,24}", "dashboard /r/ao"},
+      {"GET", "/r/[a-z][a-z0-9_]{0,39}/pax/[A-Z0-9]{1,24}", "dashboard /r/pax"},
+      {"GET", "/r/[a-z][a-z0-9_]{0,39}/(kotter|community|search|admin)", "dashboard /r/page"},
+      {"POST", "/r/[a-z][a-z0-9_]{0,39}/admin", "dashboard /r/admin (POST)"},
+  };
+  return r;
+}
+
+namespace {
+
+// A page rendered for a key, kept until the region's data (or anything else in the key) moves.
+struct Cached {
+  std::shared_ptr<const Page> page;
+  size_t bytes = 0;
+};
+
+class PageCache {
+ public:
+  explicit PageCache(size_t budget) : budget_(budget) {}
+  std::shared_ptr<const Page> get(const std::string& key) {
+    std::lock_guard lock(mu_);
+    const auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->second.page;
+  }
+  void put(const std::string& key, std::shared_ptr<const Page> page) {
+    size_t bytes = key.size() + page->html.size();
+    for (const auto& t : page->tables) bytes += t.rows.size() * 64;
+    std::lock_guard lock(mu_);
+    if (index_.count(key) || bytes > budget_ / 4) return;
+    order_.emplace_front(key, Cached{std::move(page), bytes});
+    index_[key] = order_.begin();
+    used_ += bytes;
+    while (used_ > budget_ && !order_.empty()) {
+      used_ -= order_.back().second.bytes;
+      index_.erase(order_.back().first);
+      order_.pop_back();
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  size_t budget_, used_ = 0;
+  std::list<std::pair<std::string, Cached>> order_;
+  std::unordered_map<std::string, std::list<std::pair<std::string, Cached>>::iterator> index_;
+};
+
+std::string hash_hex(const std::string& s) { return sha256_hex(s).substr(0, 32); }
+
+void security_headers(Response& r) {
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self'; img-src 'self' "
+                         "data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+}
+
+std::string today_in(const std::string& tz, BusinessTime now) {
+  const auto local = date::floor<date::days>(date::make_zoned(tz, now).get_local_time());
+  return date::format("%F", local);
+}
+
+std::string with_query(const Request& req) {
+  std::string q;
+  for (const auto& [k, v] : req.params) {
+    std::string enc;
+    for (unsigned char c : v) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        enc += static_cast<char>(c);
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        enc += buf;
+      }
+    }
+    q += (q.empty() ? "?" : "&") + k + "=" + enc;
+  }
+  return req.path + q;
+}
+
+// /login?next=… as an escaped query value.
+std::string next_param(const std::string& path_and_query) {
+  std::string out;
+  for (unsigned char c : path_and_query) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+Response html_response(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  security_headers(r);
+  return r;
+}
+
+bool listed(const std::string& list, const std::string& id) {
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    const auto end = std::min(list.find(',', pos), list.size());
+    if (list.compare(pos, end - pos, id) == 0 && end - pos == id.size()) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct Dashboard::Impl {
+  Options o;
+  PageCache cache;
+  explicit Impl(Options options) : o(std::move(options)), cache(o.cache_bytes) {
+    if (!o.business_now) o.business_now = business_clock_from_env();
+  }
+  Response region_request(db::Database& db, const Request& req, const Viewer& anonymous,
+                          const std::optional<db::web::Session>& session);
+  Response admin_post(db::Database& db, PageContext& cx, const Request& req);
+};
+
+Dashboard::Dashboard(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Dashboard::~Dashboard() = default;
+
+Response Dashboard::handle(db::Database& db, const Request& req) {
+  try {
+    if (req.path == "/assets/dashboard.css" || req.path == "/assets/dashboard.js") {
+      const bool css = req.path.ends_with(".css");
+      Response r;
+      r.body = css ? stylesheet() : script();
+      r.content_type = css ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+      const std::string etag = "\"" + hash_hex(r.body) + "\"";
+      r.headers.emplace_back("ETag", etag);
+      r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+      r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+      if (req.header("if-none-match") == etag) {
+        r.status = 304;
+        r.body.clear();
+      }
+      return r;
+    }
+    if (req.path == "/login") return login(db, impl_->o, req);
+    if (req.path == "/auth/slack/callback") return callback(db, impl_->o, req);
+    if (req.path == "/logout") return logout(db, impl_->o, req);
+
+    const auto session = session_of(db, req);
+    Viewer viewer;
+    if (session) {
+      viewer.signed_in = true;
+      viewer.user_id = session->user_id;
+      viewer.name = session->name;
+      viewer.team_id = session->team_id;
+      viewer.csrf = session->csrf;
+    }
+    if (req.path == "/") {
+      std::vector<db::Region> visible;
+      for (auto& r : db::list_regions(db))
+        if (r.active && (r.dashboard == "public" ||
+                         (r.dashboard == "members" && session && r.team_id == session->team_id)))
+          visible.push_back(std::move(r));
+      const Links links("", false, 0);
+      auto r = html_response(200, layout(index_page(db, visible, viewer, links), viewer, links, "", "", "/"));
+      r.headers.emplace_back("Cache-Control", "private, no-cache");
+      return r;
+    }
+    return impl_->region_request(db, req, viewer, session);
+  } catch (const UserError& e) {
+    Page p;
+    p.title = "Cannot show this";
+    p.add("<p class=\"notice\">" + esc(e.what()) + "</p>");
+    auto r = html_response(400, layout(p, Viewer{}, Links("", false, 0), "", "", "/"));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  } catch (const std::exception& e) {
+    log::error("dashboard " + req.path + ": " + log::redact(e.what()));
+    Page p;
+    p.title = "Something went wrong";
+    p.add("<p class=\"notice\">paxstats could not show this page; the service's log says why.</p>");
+    auto r = html_response(500, layout(p, Viewer{}, Links("", false, 0), "", "", "/"));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  }
+}
+
+Response Dashboard::Impl::region_request(db::Database& db, const Request& req, const Viewer& anonymous,
+                                         const std::optional<db::web::Session>& session) {
+  static const std::regex shape(R"(/r/([a-z][a-z0-9_]{0,39})(?:/(ao|pax)/([A-Z0-9]{1,24})|/(kotter|community|search|admin))?)");
+  std::smatch m;
+  if (!std::regex_match(req.path, m, shape)) return html_response(404, "");
+  const std::string slug = m[1], kind = m[2].matched ? std::string(m[2]) : m[4].matched ? std::string(m[4]) : "",
+                    id = m[3];
+  std::optional<db::Region> region;
+  if (db::region_exists(db, slug)) region = db::get_region(db, slug);
+  auto missing = [&] {
+    Page p = not_found("There is no dashboard at this address.");
+    auto r = html_response(404, layout(p, anonymous, Links("", false, 0), "", "", "/"));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  };
+  if (!region || !region->active || region->dashboard == "off") return missing();
+
+  Viewer viewer = anonymous;
+  const bool member = session && region->team_id && session->team_id == *region->team_id;
+  viewer.admin = member && (session->workspace_admin || listed(region->admins, session->user_id));
+  const bool needs_admin = kind == "kotter" || kind == "admin";
+  const std::string here = with_query(req);
+  auto sign_in = [&] {
+    Response r;
+    r.status = 302;
+    r.headers.emplace_back("Location", "/login?next=" + next_param(here));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  };
+  auto forbidden = [&](const std::string& why) {
+    Page p;
+    p.title = "Not for you";
+    p.add("<p class=\"notice\">" + esc(why) + "</p>");
+    auto r = html_response(403, layout(p, viewer, Links("", false, 0), "", "", next_param(here)));
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+  };
+  if ((region->dashboard == "members" && !member) || (needs_admin && !viewer.admin)) {
+    if (!session) return sign_in();
+    if (!member)
+      return forbidden("This region's dashboard is for members of its Slack workspace. You are signed in from "
+                       "another one.");
+    return forbidden("This page is for the region's admins.");
+  }
+
+  const Links links(slug, false, 0);
+  const BusinessTime now = o.business_now();
+  PageContext cx{db, *region, viewer, links, today_in(region->tz, now), now, req.params, req.path, "", 0};
+  if (req.method == "POST") {
+    if (!same_secret(req.param("csrf"), viewer.csrf)) return forbidden("This form is stale or was not sent from this site: reload the page and try again.");
+    return admin_post(db, cx, req);
+  }
+
+  // The page is what it was while the data version, the region's settings, the date and the
+  // viewer's rights stand: its ETag says so, and the cache keeps it.
+  const bool admin_page_kind = kind == "admin";
+  const std::string key = slug + "|" + std::to_string(db::dashboard::data_version(db, slug)) + "|" + region->name +
+                          "|" + region->tz + "|" + cx.today + "|" + (viewer.admin ? "a" : "m") + "|" + here;
+  const std::string etag = "\"" + hash_hex(key + "|" + viewer.user_id + "|" + viewer.csrf) + "\"";
+  const bool anonymous_public = region->dashboard == "public" && !session;
+  const std::string cache_control =
+      admin_page_kind ? "no-store" : anonymous_public ? "public, max-age=60" : "private, no-cache";
+  const std::string csv = req.param("csv");
+  if (!admin_page_kind && csv.empty() && req.header("if-none-match") == etag) {
+    Response r;
+    r.status = 304;
+    r.headers.emplace_back("ETag", etag);
+    r.headers.emplace_back("Cache-Control", cache_control);
+    r.headers.emplace_back("Vary", "Cookie");
+    return r;
+  }
+  std::shared_ptr<const Page> page = admin_page_kind ? nullptr : cache.get(key);
+  if (!page) {
+    const db::dashboard::PostsCache posts(db, slug);
+    Page built = kind.empty()           ? region_page(cx)
+                 : kind == "ao"         ? ao_page(cx, id)
+                 : kind == "pax"        ? pax_page(cx, id)
+                 : kind == "kotter"     ? kotter_page(cx)
+                 : kind == "community"  ? community_page(cx)
+                 : kind == "search"     ? search_page(cx)
+                                        : admin_page(cx, [&] {
+                                            static const std::map<std::string, std::string> done = {
+                                                {"alias_confirmed", "The name is that person now."},
+                                                {"alias_removed", "The name is nobody's now."},
+                                                {"run_queued", "The report run is queued."},
+                                                {"retry_queued", "The deliveries will be tried again."}};
+                                            const auto it = done.find(req.param("done"));
+                                            return it == done.end() ? std::string() : it->second;
+                                          }());
+    page = std::make_shared<const Page>(std::move(built));
+    if (!admin_page_kind && page->status == 200) cache.put(key, page);
+  }
+  if (!csv.empty()) {
+    for (const auto& t : page->tables)
+      if (t.id == csv) {
+        Response r;
+        r.body = to_csv(t);
+        r.content_type = "text/csv; charset=utf-8";
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + slug + "-" + (kind.empty() ? "region" : kind) +
+                                                           (id.empty() ? "" : "-" + id) + "-" + csv + ".csv\"");
+        r.headers.emplace_back("Cache-Control", cache_control);
+        r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        return r;
+      }
+    Page p = not_found("This page has no table \"" + csv + "\".");
+    return html_response(404, layout(p, viewer, links, region->name, slug, next_param(here)));
+  }
+  auto r = html_response(page->status, layout(*page, viewer, links, region->name, slug, next_param(here)));
+  if (page->status == 200 && !admin_page_kind) r.headers.emplace_back("ETag", etag);
+  r.headers.emplace_back("Cache-Control", cache_control);
+  r.headers.emplace_back("Vary", "Cookie");
+  return r;
+}
+
+Response Dashboard::Impl::admin_post(db::Database& db, PageContext& cx, const Request& req) {
+  const std::string& slug = cx.region.slug;
+  const std::string action = req.param("action");
+  std::string done, detail;
+  if (action == "confirm_alias") {
+    db::confirm_alias(db, slug, req.param("typed"), req.param("user"));
+    done = "alias_confirmed";
+    detail = "\"" + req.param("typed") + "\" is " + req.param("user");
+  } else if (action == "remove_alias") {
+    if (!db::remove_alias(db, slug, req.param("typed")))
+      throw UserError("\"" + req.param("typed") + "\" is not one of the region's typed names");
+    done = "alias_removed";
+    detail = "\"" + req.param("typed") + "\" is nobody";
+  } else if (action == "run" || action == "retry") {
+    const std::string month = req.param("month");
+    reports::check_month_is_over(db, slug, month, cx.now, false);
+    if (!o.queue_monthly_run)
+      throw UserError("reports run from paxstats serve: this dashboard has no job queue (paxstats report send)");
+    if (action == "retry") detail = std::to_string(db::outbox::resend_in_doubt(db, slug)) + " in doubt resent; ";
+    const long run = o.queue_monthly_run(db, slug, month);
+    done = action == "run" ? "run_queued" : "retry_queued";
+    detail += "run " + std::to_string(run) + " for " + month;
+  } else {
+    throw UserError("unknown admin action \"" + action.substr(0, 40) + "\"");
+  }
+  db::dashboard::log_action(db, slug, cx.viewer.user_id, action, detail);
+  log::info("dashboard: " + cx.viewer.user_id + " in " + slug + ": " + action + " (" + detail + ")");
+  Response r;
+  r.status = 303;
+  r.headers.emplace_back("Location", "/r/" + slug + "/admin?done=" + done);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace paxstats::web

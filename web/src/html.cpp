@@ -1,0 +1,218 @@
+// The parts pages are made of: escaping, links, tables (and their CSV), charts, figures.
+#include <date/date.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "paxstats/calendar.hpp"
+#include "paxstats/csv.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/render/render.hpp"
+#include "site.hpp"
+
+namespace paxstats::web::detail {
+
+std::string esc(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  for (char c : text) switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  return out;
+}
+
+std::string num(long long n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string shift_month(const std::string& yyyy_mm, int delta) {
+  return calendar::format(calendar::parse_month(yyyy_mm) + date::months{delta});
+}
+
+Cell Cell::n(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return {buf, "", true};
+}
+
+std::string Links::up() const {
+  std::string s;
+  for (int i = 0; i < depth_; ++i) s += "../";
+  return s;
+}
+std::string Links::home() const { return static_ ? up() + "index.html" : "/"; }
+std::string Links::region(const std::string& query) const {
+  if (static_) return up() + "index.html";
+  return "/r/" + slug_ + (query.empty() ? "" : "?" + query);
+}
+std::string Links::ao(const std::string& id) const {
+  return static_ ? up() + "ao/" + id + ".html" : "/r/" + slug_ + "/ao/" + id;
+}
+std::string Links::pax(const std::string& user_id, const std::string& query) const {
+  if (static_) return up() + "pax/" + user_id + ".html";
+  return "/r/" + slug_ + "/pax/" + user_id + (query.empty() ? "" : "?" + query);
+}
+std::string Links::community() const { return static_ ? up() + "community.html" : "/r/" + slug_ + "/community"; }
+std::string Links::kotter() const { return static_ ? "" : "/r/" + slug_ + "/kotter"; }
+std::string Links::admin() const { return static_ ? "" : "/r/" + slug_ + "/admin"; }
+std::string Links::search() const { return static_ ? "" : "/r/" + slug_ + "/search"; }
+std::string Links::asset(const std::string& name) const { return static_ ? up() + "assets/" + name : "/assets/" + name; }
+std::string Links::csv(const std::string& page_file, const std::string& table_id, const std::string& query) const {
+  if (static_) {
+    const auto slash = page_file.rfind('/');
+    std::string stem = page_file.substr(slash == std::string::npos ? 0 : slash + 1);
+    stem = stem.substr(0, stem.rfind('.'));
+    return stem + "." + table_id + ".csv";
+  }
+  return "?" + (query.empty() ? "" : query + "&") + "csv=" + table_id;
+}
+std::string Links::message(const std::string& channel_id, const std::string& ts) {
+  std::string p = ts;
+  p.erase(std::remove(p.begin(), p.end(), '.'), p.end());
+  return "https://slack.com/archives/" + channel_id + "/p" + p;
+}
+
+std::string to_csv(const Table& t) {
+  std::string out;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    if (i) out += ',';
+    append_csv_field(out, t.columns[i]);
+  }
+  out += "\r\n";
+  for (const auto& row : t.rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i) out += ',';
+      std::string v = row[i].text;
+      if (row[i].number)
+        v.erase(std::remove(v.begin(), v.end(), ','), v.end());
+      else if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos)
+        v = "'" + v;  // a name a spreadsheet would run as a formula stays text
+      append_csv_field(out, v);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string PageContext::param(const std::string& k) const {
+  const auto it = params.find(k);
+  return it == params.end() ? std::string() : it->second;
+}
+
+namespace {
+// The query string of this page without csv= (the CSV link keeps the period and year).
+std::string query_without_csv(const PageContext& cx) {
+  std::string q;
+  for (const auto& [k, v] : cx.params) {
+    if (k == "csv") continue;
+    bool plain = true;
+    for (char c : v) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_');
+    if (!plain) continue;  // only the page's own simple parameters (period, year)
+    q += (q.empty() ? "" : "&") + k + "=" + v;
+  }
+  return q;
+}
+}  // namespace
+
+Page& Page::table(const PageContext& cx, Table t) {
+  const std::string id = "t-" + t.id;
+  html += "<section class=\"table\"><div class=\"table-head\"><h3>" + esc(t.caption) + "</h3>";
+  if (t.rows.size() > 12)
+    html += "<input type=\"search\" class=\"filter\" data-table=\"" + id + "\" placeholder=\"Filter…\" aria-label=\"Filter " +
+            esc(t.caption) + "\">";
+  html += "<a class=\"csv\" href=\"" + esc(cx.links.csv(cx.page_file, t.id, query_without_csv(cx))) +
+          "\" download>CSV</a></div>";
+  if (t.rows.empty()) {
+    html += "<p class=\"empty\">" + esc(t.empty) + "</p></section>";
+  } else {
+    html += "<div class=\"scroll\"><table class=\"data sortable\" id=\"" + id + "\"><thead><tr>";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const bool numeric = !t.rows.empty() && i < t.rows[0].size() && t.rows[0][i].number;
+      html += std::string("<th scope=\"col\"") + (numeric ? " class=\"n\"" : "") + ">" + esc(t.columns[i]) + "</th>";
+    }
+    html += "</tr></thead><tbody>";
+    for (const auto& row : t.rows) {
+      html += "<tr>";
+      for (const auto& c : row) {
+        html += c.number ? "<td class=\"n\">" : "<td>";
+        if (!c.html.empty())
+          html += c.html;
+        else if (!c.href.empty())
+          html += "<a href=\"" + esc(c.href) + "\">" + esc(c.text) + "</a>";
+        else
+          html += esc(c.text);
+        html += "</td>";
+      }
+      html += "</tr>";
+    }
+    html += "</tbody></table></div></section>";
+  }
+  tables.push_back(std::move(t));
+  return *this;
+}
+
+Page& Page::chart(PageContext& cx, const render::Chart& c, const std::string& caption) {
+  html += "<figure class=\"chart\">" + render::svg_element(c, "c" + std::to_string(++cx.charts) + "-");
+  if (!caption.empty()) html += "<figcaption>" + esc(caption) + "</figcaption>";
+  html += "</figure>";
+  return *this;
+}
+
+Page& Page::stats(const std::vector<std::pair<std::string, std::string>>& figures) {
+  html += "<div class=\"figures\">";
+  for (const auto& [label, value] : figures)
+    html += "<div class=\"figure\" data-figure=\"" + esc(label) + "\"><div class=\"value" +
+            (value.size() > 7 ? " long" : "") + "\">" + esc(value) +
+            "</div><div class=\"label\">" + esc(label) + "</div></div>";
+  html += "</div>";
+  return *this;
+}
+
+Page not_found(const std::string& what) {
+  Page p;
+  p.status = 404;
+  p.title = "Not found";
+  p.add("<p class=\"notice\">" + esc(what) + "</p>");
+  return p;
+}
+
+Period period_of(const PageContext& cx, [[maybe_unused]] const std::string& earliest_month) {
+  const std::string this_month = cx.today.substr(0, 7), this_year = cx.today.substr(0, 4);
+  std::string key = cx.param("period");
+  if (key.empty()) key = this_year;
+  Period p;
+  p.key = key;
+  if (key == "all") {
+    p.title = "All time";
+    p.first = "1900-01-01";
+    p.last = "9999-12-31";
+    p.chart_month = this_month;
+  } else if (key.size() == 4 && std::all_of(key.begin(), key.end(), ::isdigit)) {
+    p.title = key;
+    p.first = key + "-01-01";
+    p.last = key + "-12-31";
+    // This year: the charts of the last whole month (the month under way may have nothing yet),
+    // unless the year is one day old.
+    const std::string last = shift_month(this_month, -1);
+    p.chart_month = key < this_year ? key + "-12" : key == this_year && last.substr(0, 4) == key ? last : this_month;
+  } else {
+    const auto ym = calendar::parse_month(key);  // UserError for anything else
+    p.title = calendar::month_name(ym);
+    p.first = calendar::format(calendar::first_day(ym));
+    p.last = calendar::format(calendar::last_day(ym));
+    p.chart_month = key;
+  }
+  return p;
+}
+
+}  // namespace paxstats::web::detail

@@ -1,0 +1,119 @@
+// /r/SLUG/admin (admins): parse issues with their line and message, aliases to confirm, DM
+// opt-outs, runs and deliveries, what admins did here, and the buttons (forms with the session's
+// CSRF token) that change things through db/'s functions, as the CLI does.
+#include <map>
+#include <set>
+
+#include "paxstats/db/aliases.hpp"
+#include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "../site.hpp"
+
+namespace paxstats::web::detail {
+
+namespace dash = db::dashboard;
+
+namespace {
+
+std::string button(const PageContext& cx, const std::vector<std::pair<std::string, std::string>>& fields,
+                   const std::string& label) {
+  std::string h = "<form class=\"inline\" method=\"post\" action=\"" + esc(cx.links.admin()) +
+                  "\"><input type=\"hidden\" name=\"csrf\" value=\"" + esc(cx.viewer.csrf) + "\">";
+  for (const auto& [k, v] : fields)
+    h += "<input type=\"hidden\" name=\"" + esc(k) + "\" value=\"" + esc(v) + "\">";
+  return h + "<button type=\"submit\">" + esc(label) + "</button></form>";
+}
+
+}  // namespace
+
+Page admin_page(PageContext& cx, const std::string& notice) {
+  const auto& slug = cx.region.slug;
+  Page page;
+  page.title = "Admin";
+  page.crumbs = {{cx.region.name, cx.links.region()}};
+  if (!notice.empty()) page.add("<p class=\"ok\" role=\"status\">" + esc(notice) + "</p>");
+
+  // Runs: ask for last month's (or a recent month's) report, see every run.
+  page.add("<h2>Reports</h2><p>");
+  for (int back = 1; back <= 3; ++back) {
+    const std::string month = shift_month(cx.today.substr(0, 7), -back);
+    page.add(button(cx, {{"action", "run"}, {"month", month}}, "Run the " + month + " report") + " ");
+  }
+  page.add("</p>");
+  Table runs{"runs", "Runs", {"Run", "Kind", "Period", "Status", "Started", "Finished", "Sent", "Failed or in doubt",
+                             "Waiting", "Error"},
+             {}, "No runs yet."};
+  for (const auto& r : dash::runs(cx.db, slug))
+    runs.rows.push_back({Cell::n(r.id), {r.kind}, {r.period}, {r.status}, {r.started_at}, {r.finished_at},
+                         Cell::n(r.delivered), Cell::n(r.failed), Cell::n(r.pending), {r.error}});
+  page.table(cx, std::move(runs));
+  Table dl{"deliveries", "Deliveries not sent", {"Report", "Period", "Recipient", "Status", "Updated", "Error"}, {},
+           "Every delivery went out."};
+  std::set<std::string> doubtful;
+  std::vector<std::string> ids;
+  const auto open = dash::open_deliveries(cx.db, slug);
+  for (const auto& d : open) ids.push_back(d.recipient);
+  std::map<std::string, std::string> names;
+  for (auto& [id, name] : db::report::names_of(cx.db, slug, ids)) names[id] = std::move(name);
+  for (const auto& d : open) {
+    if (d.status == "in_doubt" || d.status == "failed") doubtful.insert(d.period);
+    const auto n = names.find(d.recipient);
+    dl.rows.push_back({{d.report}, {d.period}, {n == names.end() ? d.recipient : n->second + " (" + d.recipient + ")"},
+                       {d.status}, {d.updated_at}, {d.error}});
+  }
+  page.table(cx, std::move(dl));
+  for (const auto& period : doubtful)
+    page.add("<p>" + button(cx, {{"action", "retry"}, {"month", period}}, "Retry " + period + "'s failed and in-doubt deliveries") +
+             "</p>");
+
+  // Aliases: typed names paxstats matched to a user (confirm or remove), and names that fit
+  // several users (one button per candidate).
+  page.add("<h2>Names to confirm</h2>");
+  Table at{"aliases", "Typed names", {"Typed", "Posts", "Is", "How", "Confirm"}, {}, "No typed names to look at."};
+  std::vector<std::string> user_ids;
+  const auto aliases = db::list_aliases(cx.db, slug);
+  for (const auto& a : aliases)
+    for (const auto& c : a.candidates) user_ids.push_back(c);
+  std::map<std::string, std::string> who;
+  for (auto& [id, name] : db::report::names_of(cx.db, slug, user_ids)) who[id] = std::move(name);
+  std::string html_rows;
+  for (const auto& a : aliases) {
+    if (a.rule == db::AliasRule::confirmed || a.rule == db::AliasRule::removed) continue;
+    std::string buttons;
+    if (a.rule == db::AliasRule::ambiguous)
+      for (const auto& c : a.candidates) {
+        const auto n = who.find(c);
+        buttons += button(cx, {{"action", "confirm_alias"}, {"typed", a.typed}, {"user", c}},
+                          "It is " + (n == who.end() ? c : n->second)) + " ";
+      }
+    else
+      buttons = button(cx, {{"action", "confirm_alias"}, {"typed", a.typed}, {"user", a.user_id}}, "Confirm") + " " +
+                button(cx, {{"action", "remove_alias"}, {"typed", a.typed}}, "Not them");
+    at.rows.push_back({{a.typed}, Cell::n(a.posts), {a.user_name.empty() ? "(several)" : a.user_name},
+                       {db::to_string(a.rule)}, Cell{"", "", false, buttons}});
+  }
+  page.table(cx, std::move(at));
+
+  Table issues{"issues", "Parse issues", {"Posted", "Channel", "Severity", "Field", "Line", "Reason", "Message"}, {},
+               "The parser read every backblast."};
+  for (const auto& i : dash::parse_issue_list(cx.db, slug))
+    issues.rows.push_back({{i.posted_at}, {"#" + i.channel_name}, {i.severity}, {i.field},
+                           {i.line > 0 ? std::to_string(i.line) + ": " + i.line_text : ""}, {i.reason},
+                           {"In Slack", Links::message(i.channel_id, i.ts)}});
+  page.table(cx, std::move(issues));
+
+  Table oo{"opt_outs", "DM opt-outs", {"User", "User id"}, {}, "Nobody opted out of DMs."};
+  const auto outs = db::opt_outs(cx.db, slug);
+  std::map<std::string, std::string> out_names;
+  for (auto& [id, name] : db::report::names_of(cx.db, slug, outs)) out_names[id] = std::move(name);
+  for (const auto& u : outs) oo.rows.push_back({{out_names.count(u) ? out_names[u] : u, cx.links.pax(u)}, {u}});
+  page.table(cx, std::move(oo));
+
+  Table log{"actions", "What admins did here", {"When", "Who", "Action", "Detail"}, {}, "Nothing yet."};
+  for (const auto& a : dash::actions(cx.db, slug)) log.rows.push_back({{a.at}, {a.user_id}, {a.action}, {a.detail}});
+  page.table(cx, std::move(log));
+  return page;
+}
+
+}  // namespace paxstats::web::detail

@@ -1,0 +1,77 @@
+// paxstats dashboard export: the public pages as files — index.html (the region), community.html,
+// ao/CHANNEL.html, pax/USER.html, each table's CSV beside its page, assets/ — with relative
+// links, as an anonymous visitor sees them. Written into a fresh folder beside DIR, then moved
+// into place, so DIR is never half-written.
+#include <date/tz.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/error.hpp"
+#include "paxstats/web/dashboard.hpp"
+#include "site.hpp"
+
+namespace paxstats::web {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write_file(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  if (!out) throw UserError("cannot write " + path.string() + ": is the disk full, or the folder read-only?");
+}
+
+}  // namespace
+
+int export_static(db::Database& db, std::string_view slug, const fs::path& dir, BusinessClock business_now) {
+  const auto region = db::get_region(db, slug);
+  if (region.dashboard == "off")
+    throw UserError("region " + region.slug + "'s dashboard is off (paxstats region set " + region.slug +
+                    " dashboard=public): nothing to export");
+  if (!business_now) business_now = business_clock_from_env();
+  const auto now = business_now();
+  const auto local = date::floor<date::days>(date::make_zoned(region.tz, now).get_local_time());
+  const std::string today = date::format("%F", local);
+  const fs::path target = fs::absolute(dir);
+  if (fs::exists(target) && !fs::is_directory(target))
+    throw UserError(target.string() + " is a file: give a folder for the site");
+  const fs::path work = target.parent_path() / (target.filename().string() + ".partial");
+  fs::remove_all(work);
+  fs::create_directories(work);
+  Viewer anonymous;
+  const db::dashboard::PostsCache posts(db, region.slug);
+  int pages = 0;
+  auto emit = [&](const std::string& file, int depth, const std::function<Page(PageContext&)>& build) {
+    const Links links(region.slug, true, depth);
+    PageContext cx{db, region, anonymous, links, today, now, {}, "", file, 0};
+    const Page page = build(cx);
+    if (page.status != 200) return;
+    write_file(work / file, layout(page, anonymous, links, region.name, region.slug, ""));
+    const fs::path folder = fs::path(file).parent_path();
+    const std::string stem = fs::path(file).stem().string();
+    for (const auto& t : page.tables) write_file(work / folder / (stem + "." + t.id + ".csv"), to_csv(t));
+    ++pages;
+  };
+  write_file(work / "assets" / "dashboard.css", stylesheet());
+  write_file(work / "assets" / "dashboard.js", script());
+  emit("index.html", 0, [](PageContext& cx) { return region_page(cx); });
+  emit("community.html", 0, [](PageContext& cx) { return community_page(cx); });
+  for (const auto& ao : db::dashboard::ao_list(db, region.slug, {"1900-01-01", "9999-12-31"}))
+    emit("ao/" + ao.ao_id + ".html", 1, [&](PageContext& cx) { return ao_page(cx, ao.ao_id); });
+  for (const auto& p : db::report::people(db, region.slug))
+    if (!p.user_id.empty())
+      emit("pax/" + p.user_id + ".html", 1, [&](PageContext& cx) { return pax_page(cx, p.user_id); });
+  fs::remove_all(target);
+  fs::rename(work, target);
+  return pages;
+}
+
+}  // namespace paxstats::web
