@@ -122,7 +122,8 @@ std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const 
   for (const auto& r :
        sql::query(db,
                   "SELECT p.bd_date, coalesce(min(p.ao_id), ''), max(p.ao_name), "
-                  "coalesce(string_agg(p.person_name, ' & ' ORDER BY p.role) FILTER (WHERE p.role IN ('q', 'coq')), "
+                  "coalesce(string_agg(p.person_name, ' & ' ORDER BY p.role DESC, p.person_name) FILTER (WHERE p.role "
+                  "IN ('q', 'coq')), "
                   "''), coalesce(max(b.title), ''), p.channel_id, p.ts, coalesce(max(p.role) FILTER (WHERE p.person = "
                   "$2), ''), count(*), max(b.fng_count) FROM " +
                       which + " w JOIN " + P + " p USING (channel_id, ts) JOIN " + s +

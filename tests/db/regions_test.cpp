@@ -35,8 +35,8 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
   EXPECT_TRUE(r.flags.at("send_pax_monthly"));
   EXPECT_EQ(relations(conn, "stl", "r"),
             (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "files", "mentor_asks",
-                                      "messages", "nudges", "opt_outs", "parse_issues", "reactions",
-                                      "schema_migrations", "sync_state", "users"}));
+                                      "messages", "nudges", "opt_outs", "parse_issues", "posts_cache",
+                                      "posts_cache_version", "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
             (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "member_mentions",
                                       "member_messages", "member_threads", "members", "message_reactions", "posts"}));
@@ -104,7 +104,7 @@ TEST_F(Regions, MigrateAllUpgradesEveryRegion) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   db::add_region(conn, "kc", "F3 Kansas City", "America/Chicago");
   EXPECT_TRUE(db::migrate_all(conn).empty());
-  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"), "8");
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"), "9");
 }
 
 TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {

@@ -13,8 +13,11 @@ namespace paxstats::web::detail {
 Page community_page(PageContext& cx) {
   const auto today = calendar::parse_day(cx.today);
   const std::string asked = cx.param("period");
+  // By default the last whole quarter: the one under way would chart its weeks still to come.
+  const auto current_quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
   const calendar::Span span =
-      asked.empty() ? calendar::span_of(calendar::Span::Kind::quarter, today) : calendar::parse_span(asked);
+      asked.empty() ? calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1})
+                    : calendar::parse_span(asked);
   Page page;
   page.title = "Community";
   page.crumbs = {{cx.region.name, cx.links.region()}};

@@ -119,7 +119,7 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
     }
     const auto plan = reports::page_charts(cx.db, slug, reports::through_month(cx.today.substr(0, 7), year),
                                            {"pax_monthly"}, user_id);
-    page.add("<div class=\"charts\">");
+    page.add("<div class=\"charts one\">");
     for (const auto& d : plan.deliveries) page.chart(cx, d.chart);
     page.add("</div>");
   }
