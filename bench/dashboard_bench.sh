@@ -3,8 +3,8 @@
 # imported into a private PostgreSQL cluster and served by paxstats serve (dashboard=public);
 # 16 concurrent clients (bench/dashboard_load.py, one keep-alive connection each) ask for region,
 # AO and PAX pages. Three passes:
-#   cold   every page asked for the first time (nothing rendered yet; the posts cache is built
-#          by the first request of the pass, which is counted)
+#   cold   every page asked for the first time (nothing rendered yet; the posts cache was built
+#          by one request before, timed on its own)
 #   warm   the same pages again (rendered pages kept until the data changes)
 #   304    the same pages with If-None-Match (what a browser's reload asks)
 # and the page sizes. Issue 16's goal: p99 ≤ 50 ms for region, AO and PAX pages, 16 clients.

@@ -37,7 +37,7 @@ PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_
   const auto fresh = [&] {
     return sql::value(db, "SELECT (SELECT version FROM " + s +
                               ".posts_cache_version) = (SELECT last_value + is_called::int FROM " + s +
-                              ".data_version)") == "t";
+                              ".posts_version)") == "t";
   };
   if (!fresh()) {
     pqxx::work tx(db.impl().conn);
@@ -47,7 +47,7 @@ PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_
     const auto r = detail::exec_params(tx,
                                        "SELECT (SELECT version FROM " + s +
                                            ".posts_cache_version), (SELECT last_value + is_called::int FROM " + s +
-                                           ".data_version)",
+                                           ".posts_version)",
                                        {});
     if (r[0][0].as<std::string>() != r[0][1].as<std::string>()) {
       tx.exec("DELETE FROM " + s + ".posts_cache");

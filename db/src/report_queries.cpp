@@ -123,10 +123,16 @@ std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region
 std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
   const std::string s = schema(region);
-  for (const auto& r : sql::query(db, "SELECT b.ao_channel_id, coalesce(max(c.name), b.ao_channel_id) FROM " + s +
-                                          ".beatdowns b LEFT JOIN " + s +
-                                          ".channels c ON c.channel_id = b.ao_channel_id "
-                                          "GROUP BY b.ao_channel_id ORDER BY b.ao_channel_id"))
+  // The distinct AO ids walked through the (ao_channel_id, bd_date) index, one lookup per AO,
+  // not a scan of every beatdown; beatdowns of no channel make one last row, as GROUP BY did.
+  for (const auto& r : sql::query(db, "WITH RECURSIVE ids AS (SELECT min(ao_channel_id) AS id FROM " + s +
+                                          ".beatdowns UNION ALL SELECT (SELECT min(ao_channel_id) FROM " + s +
+                                          ".beatdowns WHERE ao_channel_id > ids.id) FROM ids WHERE ids.id IS NOT NULL) "
+                                          "SELECT ids.id, coalesce(c.name, ids.id) FROM ids LEFT JOIN " +
+                                          s +
+                                          ".channels c ON c.channel_id = ids.id WHERE ids.id IS NOT NULL "
+                                          "UNION ALL SELECT NULL, NULL WHERE EXISTS (SELECT 1 FROM " +
+                                          s + ".beatdowns WHERE ao_channel_id IS NULL) ORDER BY 1"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }
@@ -413,13 +419,16 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
   return out;
 }
 
-std::vector<PersonName> people(Database& db, std::string_view region) {
+std::vector<PersonName> people(Database& db, std::string_view region, const std::optional<std::string>& named) {
   std::vector<PersonName> out;
   for (const auto& r : sql::query(db,
                                   "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
                                   "coalesce(max(u.real_name), '') FROM " +
                                       posts(db, region) + " p LEFT JOIN " + schema(region) +
-                                      ".users u ON u.user_id = p.user_id GROUP BY p.person ORDER BY p.person"))
+                                      ".users u ON u.user_id = p.user_id "
+                                      "WHERE $1::text IS NULL OR lower(p.person_name) = lower($1) "
+                                      "GROUP BY p.person ORDER BY p.person",
+                                  {named}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
   return out;
 }

@@ -33,7 +33,8 @@ std::string Context::ao_name(const std::string& id) const {
 }
 
 std::string Context::label(const std::string& who, const std::string& name) {
-  if (!labels_) labels_.emplace(rq::people(db, region.slug));
+  // One person's chart needs only the people who share their name.
+  if (!labels_) labels_.emplace(person ? rq::people(db, region.slug, name) : rq::people(db, region.slug));
   return (*labels_)(who, name);
 }
 

@@ -200,7 +200,9 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
 struct PersonName {
   std::string person, user_id, name, real_name;
 };
-std::vector<PersonName> people(Database& db, std::string_view region);
+// With `named`, only the people of that name (any case): all a label of that name depends on.
+std::vector<PersonName> people(Database& db, std::string_view region,
+                               const std::optional<std::string>& named = std::nullopt);
 
 // AO channel → its site Q's user id, for AOs that have one (paxstats region site-q).
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region);

@@ -43,7 +43,7 @@ struct Options {
   std::chrono::seconds session_ttl{std::chrono::hours(12)};
   std::chrono::seconds login_ttl{std::chrono::minutes(10)};  // from /login to the callback
   BusinessClock business_now;                                 // "this month", "the last 30 days"
-  size_t cache_bytes = 64u << 20;                             // rendered pages kept, all regions
+  size_t cache_bytes = 256u << 20;                            // rendered pages kept, all regions
   // Queues a region's monthly report run (the admin page's buttons): the run's id. The service
   // sets it; without it the buttons say reports run from paxstats serve.
   std::function<long(db::Database& db, const std::string& region, const std::string& month)> queue_monthly_run;
