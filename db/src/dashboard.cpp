@@ -16,6 +16,13 @@ std::string schema(std::string_view region) {
 
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 
+// Where this connection reads the region's counted beatdowns: the cache while a PostsCache lives.
+std::string counted(Database& db, std::string_view region) {
+  const auto& sources = db.impl().counted_source;
+  if (auto it = sources.find(region); it != sources.end()) return it->second;
+  return schema(region) + ".counted_beatdowns";
+}
+
 // Where this connection reads the region's posts: the cache while a PostsCache lives.
 std::string posts(Database& db, std::string_view region) {
   const auto& sources = db.impl().posts_source;
@@ -52,16 +59,22 @@ PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_
     if (r[0][0].as<std::string>() != r[0][1].as<std::string>()) {
       tx.exec("DELETE FROM " + s + ".posts_cache");
       tx.exec("INSERT INTO " + s + ".posts_cache SELECT * FROM " + s + ".posts");
+      tx.exec("DELETE FROM " + s + ".counted_beatdowns_cache");
+      tx.exec("INSERT INTO " + s + ".counted_beatdowns_cache SELECT * FROM " + s + ".counted_beatdowns");
       detail::exec_params(tx, "UPDATE " + s + ".posts_cache_version SET version = $1", {r[0][1].as<std::string>()});
       rebuilt_ = true;
     }
     tx.commit();
-    if (rebuilt_) sql::query(db, "ANALYZE " + s + ".posts_cache");
+    if (rebuilt_) sql::query(db, "ANALYZE " + s + ".posts_cache, " + s + ".counted_beatdowns_cache");
   }
   db.impl().posts_source[region_] = s + ".posts_cache";
+  db.impl().counted_source[region_] = s + ".counted_beatdowns_cache";
 }
 
-PostsCache::~PostsCache() { db_.impl().posts_source.erase(region_); }
+PostsCache::~PostsCache() {
+  db_.impl().posts_source.erase(region_);
+  db_.impl().counted_source.erase(region_);
+}
 
 Summary summary(Database& db, std::string_view region, const Period& p, std::string_view today) {
   const std::string s = schema(region);
@@ -69,8 +82,8 @@ Summary summary(Database& db, std::string_view region, const Period& p, std::str
       db,
       "WITH b AS (SELECT count(*) AS beatdowns, count(DISTINCT ao_channel_id) AS aos, coalesce(sum(fng_count), 0) AS "
       "fngs, coalesce(avg(pax_count), 0) AS attendance FROM " +
-          s +
-          ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date), "
+          counted(db, region) +
+          " WHERE bd_date BETWEEN $1::date AND $2::date), "
           "p AS (SELECT count(DISTINCT person) AS pax, count(DISTINCT person) FILTER (WHERE role IN ('q', 'coq')) AS "
           "qs, count(*) AS posts FROM " +
           posts(db, region) +
@@ -93,8 +106,8 @@ std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& 
            "WITH b AS (SELECT ao_channel_id AS ao_id, count(*) FILTER (WHERE bd_date BETWEEN $1::date AND $2::date) "
            "AS beatdowns, coalesce(sum(fng_count) FILTER (WHERE bd_date BETWEEN $1::date AND $2::date), 0) AS fngs, "
            "min(bd_date) AS first, max(bd_date) AS last FROM " +
-               s +
-               ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1), "
+               counted(db, region) +
+               " WHERE ao_channel_id IS NOT NULL GROUP BY 1), "
                "p AS (SELECT ao_id, count(DISTINCT person) AS pax FROM " +
                posts(db, region) +
                " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1) "
@@ -115,8 +128,8 @@ std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const 
   // person's rows), then everyone named at those.
   const std::string P = posts(db, region);
   const std::string which = f.person ? "(SELECT channel_id, ts FROM " + P + " WHERE person = $2)"
-                                     : "(SELECT channel_id, ts FROM " + s +
-                                           ".counted_beatdowns WHERE $1::text IS NULL OR ao_channel_id = $1 "
+                                     : "(SELECT channel_id, ts FROM " + counted(db, region) +
+                                           " WHERE $1::text IS NULL OR ao_channel_id = $1 "
                                            "ORDER BY bd_date DESC, ts DESC LIMIT $3)";
   std::vector<BeatdownRow> out;
   for (const auto& r :

@@ -26,6 +26,14 @@ std::string posts(Database& db, std::string_view region) {
   return schema(region) + ".posts";
 }
 
+// Where the region's counted beatdowns are read: the dashboard's copy while a PostsCache
+// lives on this connection, else the counted_beatdowns view.
+std::string counted(Database& db, std::string_view region) {
+  const auto& sources = db.impl().counted_source;
+  if (auto it = sources.find(region); it != sources.end()) return it->second;
+  return schema(region) + ".counted_beatdowns";
+}
+
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
 
@@ -170,8 +178,8 @@ std::optional<std::string> user_name(Database& db, std::string_view region, std:
 
 int beatdown_count(Database& db, std::string_view region, const Period& p) {
   return as_int(sql::value(db,
-                           "SELECT count(*) FROM " + schema(region) +
-                               ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND "
+                           "SELECT count(*) FROM " + counted(db, region) +
+                               " WHERE bd_date BETWEEN $1::date AND "
                                "$2::date",
                            {p.first, p.last}));
 }
@@ -183,8 +191,8 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
            db,
            "WITH b AS (SELECT ao_channel_id AS ao_id, to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, "
            "           sum(pax_count) AS headcount, sum(fng_count) AS fngs FROM " +
-               s +
-               ".counted_beatdowns "
+               counted(db, region) +
+               " "
                "           WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1, 2), "
                "p AS (SELECT ao_id, to_char(bd_date, 'YYYY-MM') AS month, max(ao_name) AS ao_name, count(*) AS posts, "
                "      count(DISTINCT person) AS unique_pax FROM " +
@@ -202,8 +210,9 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
 
 std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : sql::query(db, "SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + schema(region) +
-                                          ".counted_beatdowns WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
+  for (const auto& r :
+       sql::query(db, "SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + counted(db, region) +
+                          " WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;
 }
@@ -214,8 +223,8 @@ std::vector<RegionMonth> region_months(Database& db, std::string_view region, co
        sql::query(db,
                   "WITH b AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS beatdowns, sum(fng_count) AS "
                   "fngs FROM " +
-                      schema(region) +
-                      ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1), "
+                      counted(db, region) +
+                      " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1), "
                       "p AS (SELECT to_char(bd_date, 'YYYY-MM') AS month, count(*) AS posts, count(DISTINCT person) AS "
                       "unique_pax "
                       "      FROM " +
@@ -243,11 +252,11 @@ std::vector<PersonDayAo> posts_by_day_ao(Database& db, std::string_view region, 
 
 PeriodTotals period_totals(Database& db, std::string_view region, const Period& p) {
   const auto r = sql::query(db,
-                            "SELECT (SELECT count(*) FROM " + schema(region) +
-                                ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date), "
+                            "SELECT (SELECT count(*) FROM " + counted(db, region) +
+                                " WHERE bd_date BETWEEN $1::date AND $2::date), "
                                 "(SELECT coalesce(sum(fng_count), 0) FROM " +
-                                schema(region) +
-                                ".counted_beatdowns WHERE bd_date BETWEEN $1::date AND $2::date), "
+                                counted(db, region) +
+                                " WHERE bd_date BETWEEN $1::date AND $2::date), "
                                 "count(*), count(DISTINCT person) FROM " +
                                 posts(db, region) + " WHERE bd_date BETWEEN $1::date AND $2::date",
                             {p.first, p.last});

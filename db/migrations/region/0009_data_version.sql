@@ -20,7 +20,7 @@ BEGIN
   END LOOP;
 END $$;
 
--- The dashboard reads the posts view through a copy of it, rebuilt when what the view reads has
+-- The dashboard reads the posts view (and counted_beatdowns) through a copy of it, rebuilt when what the view reads has
 -- changed since (db::dashboard::PostsCache; posts_version, moved by the tables the view joins,
 -- not by every chat message): the view joins and de-duplicates every beatdown on each read, the
 -- copy is indexed by person, AO, message, date and name. Same columns as the posts view (a
@@ -49,5 +49,9 @@ CREATE INDEX posts_cache_ao ON posts_cache (ao_id, bd_date);
 CREATE INDEX posts_cache_message ON posts_cache (channel_id, ts);
 CREATE INDEX posts_cache_date ON posts_cache (bd_date);
 CREATE INDEX posts_cache_name ON posts_cache (lower(person_name));
+-- The counted_beatdowns view, copied with it (the same DISTINCT ON over every beatdown).
+CREATE UNLOGGED TABLE counted_beatdowns_cache AS SELECT * FROM counted_beatdowns WITH NO DATA;
+CREATE INDEX counted_beatdowns_cache_date ON counted_beatdowns_cache (bd_date);
+CREATE INDEX counted_beatdowns_cache_ao ON counted_beatdowns_cache (ao_channel_id, bd_date);
 CREATE TABLE posts_cache_version (version bigint NOT NULL);
 INSERT INTO posts_cache_version VALUES (-1);

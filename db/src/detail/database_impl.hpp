@@ -12,6 +12,7 @@ struct DatabaseImpl {
   std::string url;  // for a second connection of db/'s own (a COPY stream); never logged
   // Region → the relation its report queries read posts from, while a report::Snapshot lives.
   std::map<std::string, std::string, std::less<>> posts_source;
+  std::map<std::string, std::string, std::less<>> counted_source;  // the same for counted_beatdowns
 };
 
 // A PostgreSQL text[] literal of the values ({"a","b"}, each quoted and escaped), for $n::text[].

@@ -20,8 +20,9 @@ using report::Period;
 std::int64_t data_version(Database& db, std::string_view region);
 
 // While it lives, this connection's reads of the region's posts (the report queries and the
-// ones below) come from the region's posts_cache table, rebuilt first when the posts version (the tables the view
-// reads) has moved since it was built (one rebuild at a time; readers see the old rows until it commits).
+// ones below) come from the region's posts_cache and counted_beatdowns_cache tables, rebuilt first when the posts
+// version (the tables the view reads) has moved since it was built (one rebuild at a time; readers see the old rows
+// until it commits).
 class PostsCache {
  public:
   PostsCache(Database& db, std::string_view region);
