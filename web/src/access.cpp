@@ -39,20 +39,6 @@ std::string hex(const unsigned char* p, size_t n) {
   return out;
 }
 
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 std::string base64url_decode(const std::string& in) {
   std::string out;
   int val = 0, bits = -8;

@@ -122,36 +122,12 @@ std::string today_in(const std::string& tz, BusinessTime now) {
 
 std::string with_query(const Request& req) {
   std::string q;
-  for (const auto& [k, v] : req.params) {
-    std::string enc;
-    for (unsigned char c : v) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-        enc += static_cast<char>(c);
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", c);
-        enc += buf;
-      }
-    }
-    q += (q.empty() ? "?" : "&") + k + "=" + enc;
-  }
+  for (const auto& [k, v] : req.params) q += (q.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
   return req.path + q;
 }
 
 // /login?next=… as an escaped query value.
-std::string next_param(const std::string& path_and_query) {
-  std::string out;
-  for (unsigned char c : path_and_query) {
-    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
+std::string next_param(const std::string& path_and_query) { return url_encode(path_and_query, "/"); }
 
 Response html_response(int status, std::string body) {
   Response r;
@@ -255,7 +231,10 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const std::string slug = m[1], kind = m[2].matched ? std::string(m[2]) : m[4].matched ? std::string(m[4]) : "",
                     id = m[3];
   std::optional<db::Region> region;
-  if (db::region_exists(db, slug)) region = db::get_region(db, slug);
+  try {
+    region = db::get_region(db, slug);
+  } catch (const UserError&) {  // no such region: the same 404 as one whose dashboard is off
+  }
   auto missing = [&] {
     Page p = not_found("There is no dashboard at this address.");
     auto r = html_response(404, layout(p, anonymous, Links("", false, 0), "", "", "/"));

@@ -17,6 +17,9 @@ namespace paxstats::web::detail {
 
 // Text for HTML, escaped once: & < > " ' (names from Slack are never trusted).
 std::string esc(std::string_view text);
+// Percent-encoding for a URL: everything but letters, digits and "-_.~" and the characters of
+// `keep` ("/" for a path).
+std::string url_encode(std::string_view text, std::string_view keep = "");
 // "YYYY-MM" moved by delta months ("2026-01", -1 → "2025-12").
 std::string shift_month(const std::string& yyyy_mm, int delta);
 // A number people read: 1234 → "1,234".
