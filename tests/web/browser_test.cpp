@@ -259,7 +259,10 @@ TEST_F(BrowserTest, SignInVisitEveryPageActAndBeRefusedElsewhere) {
                                 .get<std::string>();
   ASSERT_FALSE(typed.empty()) << "the admin page lists a typed name to confirm";
   b.click("#confirm-me button");
-  EXPECT_EQ(b.url(), site + "/r/stl/admin?done=alias_confirmed");
+  // The click returns once the form is submitted; the redirect that follows may still be on its
+  // way (seen on a loaded machine): wait for it, then read the page.
+  test::eventually([&] { return b.url() == site + "/r/stl/admin?done=alias_confirmed"; }, 10s);
+  EXPECT_EQ(b.url(), site + "/r/stl/admin?done=alias_confirmed") << b.text("h1");
   EXPECT_EQ(b.text("p.ok"), "The name is that person now.");
   bool confirmed = false;
   for (const auto& a : db::list_aliases(*conn, "stl"))
