@@ -68,7 +68,7 @@ h3{font-size:1.05em;margin:0}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.8em;margin:.6em 0 1.2em}
 .figure{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.7em .9em}
 .figure .value{font-size:1.5em;font-weight:650;font-variant-numeric:tabular-nums;white-space:nowrap}.figure .value.long{font-size:1.15em;line-height:1.75}.figure .label{color:var(--muted);font-size:.88em}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1em}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1em;align-items:start}
 .charts.one{grid-template-columns:minmax(0,860px)}
 figure.chart{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6em}
 figure.chart svg{display:block;height:auto;max-width:100%}
