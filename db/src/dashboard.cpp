@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "detail/database_impl.hpp"
+#include "detail/region_memo.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/sql.hpp"
 
@@ -31,6 +32,9 @@ std::string posts(Database& db, std::string_view region) {
 }
 std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
 
+// The query itself; the memo (detail/region_memo.hpp) keeps its rows while the posts cache stands.
+std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Period& p);
+
 }  // namespace
 
 std::int64_t data_version(Database& db, std::string_view region) {
@@ -41,32 +45,48 @@ std::int64_t data_version(Database& db, std::string_view region) {
 
 PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_(region) {
   const std::string s = schema(region);
-  const auto fresh = [&] {
-    return sql::value(db, "SELECT (SELECT version FROM " + s +
-                              ".posts_cache_version) = (SELECT last_value + is_called::int FROM " + s +
-                              ".posts_version)") == "t";
+  // The cache's version, the version the posts view is at, and what the memo of region-wide rows
+  // (detail/region_memo.hpp) is keyed by: the cache's version and its row's own identity (a region
+  // dropped and added again restarts its sequences; another cluster at the same address started
+  // at another time).
+  struct Versions {
+    std::string cached, wanted, identity;
   };
-  if (!fresh()) {
+  const auto versions = [&](pqxx::transaction_base& tx) {
+    const auto r = tx.exec("SELECT v.version::text, (SELECT last_value + is_called::int FROM " + s +
+                           ".posts_version)::text, v.version || ' ' || v.xmin::text || ' ' || '" + s +
+                           ".posts_cache_version'::regclass::oid::text || ' ' || "
+                           "extract(epoch FROM pg_postmaster_start_time())::text FROM " +
+                           s + ".posts_cache_version v");
+    return Versions{r.at(0)[0].as<std::string>(), r.at(0)[1].as<std::string>(),
+                    db.impl().url + " " + r.at(0)[2].as<std::string>()};
+  };
+  Versions now;
+  {
+    pqxx::nontransaction tx(db.impl().conn);
+    now = versions(tx);
+  }
+  const bool fresh = now.cached == now.wanted;
+  if (!fresh) {
     pqxx::work tx(db.impl().conn);
     // One rebuild at a time per region; whoever waited finds it fresh.
     detail::exec_params(tx, "SELECT pg_advisory_xact_lock(hashtext('paxstats posts_cache ' || $1))",
                         {std::string(region)});
-    const auto r = detail::exec_params(tx,
-                                       "SELECT (SELECT version FROM " + s +
-                                           ".posts_cache_version), (SELECT last_value + is_called::int FROM " + s +
-                                           ".posts_version)",
-                                       {});
-    if (r[0][0].as<std::string>() != r[0][1].as<std::string>()) {
+    const auto [cached, wanted, identity] = versions(tx);
+    if (cached != wanted) {
       tx.exec("DELETE FROM " + s + ".posts_cache");
       tx.exec("INSERT INTO " + s + ".posts_cache SELECT * FROM " + s + ".posts");
       tx.exec("DELETE FROM " + s + ".counted_beatdowns_cache");
       tx.exec("INSERT INTO " + s + ".counted_beatdowns_cache SELECT * FROM " + s + ".counted_beatdowns");
-      detail::exec_params(tx, "UPDATE " + s + ".posts_cache_version SET version = $1", {r[0][1].as<std::string>()});
+      detail::exec_params(tx, "UPDATE " + s + ".posts_cache_version SET version = $1", {wanted});
       rebuilt_ = true;
     }
     tx.commit();
     if (rebuilt_) sql::query(db, "ANALYZE " + s + ".posts_cache, " + s + ".counted_beatdowns_cache");
+    pqxx::nontransaction again(db.impl().conn);
+    now = versions(again);
   }
+  db.impl().cache_version[region_] = now.identity;
   db.impl().posts_source[region_] = s + ".posts_cache";
   db.impl().counted_source[region_] = s + ".counted_beatdowns_cache";
 }
@@ -74,6 +94,7 @@ PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_
 PostsCache::~PostsCache() {
   db_.impl().posts_source.erase(region_);
   db_.impl().counted_source.erase(region_);
+  db_.impl().cache_version.erase(region_);
 }
 
 Summary summary(Database& db, std::string_view region, const Period& p, std::string_view today) {
@@ -99,6 +120,12 @@ Summary summary(Database& db, std::string_view region, const Period& p, std::str
 }
 
 std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& p) {
+  return *detail::RegionMemo::instance().get<std::vector<AoRow>>(db, region, "ao_list " + p.first + " " + p.last,
+                                                                 [&] { return ao_list_query(db, region, p); });
+}
+
+namespace {
+std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Period& p) {
   const std::string s = schema(region);
   std::vector<AoRow> out;
   for (const auto& r : sql::query(
@@ -121,6 +148,7 @@ std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& 
                    as_text(r[7]), as_text(r[8])});
   return out;
 }
+}  // namespace
 
 std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& f) {
   const std::string s = schema(region);

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "detail/database_impl.hpp"
+#include "detail/region_memo.hpp"
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -36,6 +37,10 @@ std::string counted(Database& db, std::string_view region) {
 
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
+
+// The query itself; the memo (detail/region_memo.hpp) keeps its rows while the posts cache stands.
+std::vector<PersonName> people_query(Database& db, std::string_view region, const std::optional<std::string>& named);
+std::vector<AoMonth> ao_months_query(Database& db, std::string_view region, const Period& p);
 
 }  // namespace
 
@@ -185,6 +190,12 @@ int beatdown_count(Database& db, std::string_view region, const Period& p) {
 }
 
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& p) {
+  return *detail::RegionMemo::instance().get<std::vector<AoMonth>>(db, region, "ao_months " + p.first + " " + p.last,
+                                                                   [&] { return ao_months_query(db, region, p); });
+}
+
+namespace {
+std::vector<AoMonth> ao_months_query(Database& db, std::string_view region, const Period& p) {
   const std::string s = schema(region);
   std::vector<AoMonth> out;
   for (const auto& r : sql::query(
@@ -207,6 +218,7 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
                    as_int(r[7])});
   return out;
 }
+}  // namespace
 
 std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -429,6 +441,14 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
 }
 
 std::vector<PersonName> people(Database& db, std::string_view region, const std::optional<std::string>& named) {
+  if (!named)
+    return *detail::RegionMemo::instance().get<std::vector<PersonName>>(
+        db, region, "people", [&] { return people_query(db, region, named); });
+  return people_query(db, region, named);
+}
+
+namespace {
+std::vector<PersonName> people_query(Database& db, std::string_view region, const std::optional<std::string>& named) {
   std::vector<PersonName> out;
   for (const auto& r : sql::query(db,
                                   "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
@@ -441,6 +461,7 @@ std::vector<PersonName> people(Database& db, std::string_view region, const std:
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
   return out;
 }
+}  // namespace
 
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
@@ -167,6 +168,47 @@ TEST(CountingRules, ADoublePostedBeatdownCountsOnceAndBotsNever) {
   EXPECT_EQ(ao[0].headcount, 4) << "the newer message of a double post counts";
   EXPECT_THROW(report::month("2023-13"), UserError);
   EXPECT_EQ(report::year_to_month("2024-02").last, "2024-02-29");
+}
+
+// The dashboard keeps region-wide rows (every person's name, every AO's months) while the posts
+// cache's version stands: a change to what the posts view reads shows at once, and the same
+// region slug with the same version numbers in another database is never served the first one's.
+TEST(RegionMemo, RowsFollowTheDataAndNeverCrossDatabases) {
+  auto one_beatdown = [](Database& db, const std::string& name, int count) {
+    add_region(db, "r", "R", "America/Chicago");
+    db::sql::script(db, R"sql(
+      INSERT INTO r.users (user_id, user_name, is_bot) VALUES ('U1', 'Gilmore', false);
+      INSERT INTO r.channels (channel_id, name) VALUES ('C1', 'ao-forge');
+      INSERT INTO r.messages (channel_id, ts, posted_at, raw, source) VALUES ('C1', '1700000000.000100', now(), '{}', 'export');
+    )sql");
+    db::sql::query(
+        db,
+        "INSERT INTO r.beatdowns (channel_id, ts, ao_channel_id, bd_date, q_user_id, derived_count, "
+        "pax_count, parse_status) VALUES ('C1', '1700000000.000100', 'C1', '2023-11-14', 'U1', 1, $1::int, 'ok')",
+        {std::to_string(count)});
+    db::sql::query(db,
+                   "INSERT INTO r.attendance (channel_id, ts, user_id, name, role) VALUES ('C1', "
+                   "'1700000000.000100', 'U1', NULL, 'q')");
+    db::sql::query(db, "UPDATE r.users SET user_name = $1 WHERE user_id = 'U1'", {name});
+  };
+  auto seen = [](Database& db) {
+    const db::dashboard::PostsCache cache(db, "r");
+    const auto people = report::people(db, "r");
+    const auto months = report::ao_months(db, "r", report::month("2023-11"));
+    return std::make_pair(people.size() == 1 ? people[0].name : "?", months.size() == 1 ? months[0].headcount : -1);
+  };
+  Database a{test::PostgresEnvironment::get().fresh_database_url()};
+  one_beatdown(a, "Gilmore", 3);
+  EXPECT_EQ(seen(a), std::make_pair(std::string("Gilmore"), 3));
+  EXPECT_EQ(seen(a), std::make_pair(std::string("Gilmore"), 3)) << "the memo's answer is the query's";
+  db::sql::query(a, "UPDATE r.users SET user_name = 'Gilmore Two' WHERE user_id = 'U1'");
+  db::sql::query(a, "UPDATE r.beatdowns SET pax_count = 5");
+  EXPECT_EQ(seen(a), std::make_pair(std::string("Gilmore Two"), 5));
+
+  Database b{test::PostgresEnvironment::get().fresh_database_url()};
+  one_beatdown(b, "Hoss", 7);
+  EXPECT_EQ(seen(b), std::make_pair(std::string("Hoss"), 7));
+  EXPECT_EQ(seen(a), std::make_pair(std::string("Gilmore Two"), 5));
 }
 
 TEST(Aliases, NameKeysIgnoreCaseAccentsSpacesAndPunctuation) {

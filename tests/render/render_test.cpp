@@ -1,9 +1,11 @@
 // The renderer: golden drawings per chart kind, and the rules of layout, colour and alt text.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "command.hpp"
@@ -98,6 +100,33 @@ TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
   EXPECT_EQ(dims(render::render(c)), std::make_pair(640u, 480u));
   EXPECT_NE(render::render(c, render::Format::svg).find("<svg"), std::string::npos);
   EXPECT_EQ(render::render(c, render::Format::pdf).substr(0, 5), "%PDF-");
+}
+
+// A chart inside an HTML page: every id Cairo wrote carries the page's prefix, every reference
+// (href="#…", url(#…)) points at one of those ids, and the root sizes by its viewBox.
+TEST(RenderOutput, InlineSvgPrefixesEveryIdAndReference) {
+  const auto c = example("stacked_bar");
+  const std::string svg = render::svg_element(c, "c7-");
+  ASSERT_EQ(svg.rfind("<svg", 0), 0u);
+  const std::string root = svg.substr(0, svg.find('>'));
+  EXPECT_EQ(root.find(" height=\""), std::string::npos) << root;
+  EXPECT_NE(root.find("viewBox=\""), std::string::npos) << root;
+  EXPECT_NE(root.find(" width=\"100%\" role=\"img\" aria-label=\""), std::string::npos) << root;
+  std::set<std::string> ids;
+  static const std::regex id(R"re(\sid="([^"]+)")re"), ref(R"re((?:href="#|url\(#)([^")]+))re");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), id), end; it != end; ++it) ids.insert((*it)[1]);
+  ASSERT_GT(ids.size(), 3u);
+  for (const auto& i : ids) {
+    EXPECT_EQ(i.rfind("c7-", 0), 0u) << i;
+  }
+  size_t refs = 0;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), ref), end; it != end; ++it, ++refs) {
+    EXPECT_TRUE(ids.count((*it)[1])) << "a reference to an id the chart does not have: " << (*it)[1];
+  }
+  EXPECT_GT(refs, 3u);
+  // The same drawing as the file's SVG: only the ids and the root's size moved.
+  const std::string file = render::render(c, render::Format::svg);
+  EXPECT_EQ(std::count(svg.begin(), svg.end(), '<'), std::count(file.begin() + file.find("<svg"), file.end(), '<'));
 }
 
 TEST(RenderLayout, TicksAreNiceAndWholeForCounts) {

@@ -13,6 +13,7 @@ struct DatabaseImpl {
   // Region → the relation its report queries read posts from, while a report::Snapshot lives.
   std::map<std::string, std::string, std::less<>> posts_source;
   std::map<std::string, std::string, std::less<>> counted_source;  // the same for counted_beatdowns
+  std::map<std::string, std::string, std::less<>> cache_version;   // and the version of the posts cache it reads
 };
 
 // A PostgreSQL text[] literal of the values ({"a","b"}, each quoted and escaped), for $n::text[].

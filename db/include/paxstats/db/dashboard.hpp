@@ -22,7 +22,9 @@ std::int64_t data_version(Database& db, std::string_view region);
 // While it lives, this connection's reads of the region's posts (the report queries and the
 // ones below) come from the region's posts_cache and counted_beatdowns_cache tables, rebuilt first when the posts
 // version (the tables the view reads) has moved since it was built (one rebuild at a time; readers see the old rows
-// until it commits).
+// until it commits). While one lives, region-wide rows asked for again and again (every person's
+// name, every AO's figures and months) are kept for the process and shared by its connections,
+// until the cache's version moves (db/src/detail/region_memo.hpp).
 class PostsCache {
  public:
   PostsCache(Database& db, std::string_view region);

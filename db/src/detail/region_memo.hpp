@@ -1,0 +1,57 @@
+#pragma once
+// Internal to db/: results of region-wide queries over a region's posts cache, shared by every
+// connection of the process and kept while the cache's version stands. A dashboard's AO and PAX
+// pages each ask for the same region-wide rows (every person's name for the chart labels, every
+// AO's figures, every AO's months); while nothing the posts view reads has changed, those rows are
+// the same, and asking PostgreSQL again cost an AO page a quarter of a second.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+
+#include "paxstats/db/database.hpp"
+#include "detail/database_impl.hpp"
+
+namespace paxstats::db::detail {
+
+class RegionMemo {
+ public:
+  static RegionMemo& instance() {
+    static RegionMemo m;
+    return m;
+  }
+  // `make()`'s result for `key`, computed once per version of the region's posts cache. Without
+  // a live PostsCache on this connection the rows come straight from `make()`.
+  template <class T>
+  std::shared_ptr<const T> get(Database& db, std::string_view region, const std::string& key,
+                               const std::function<T()>& make) {
+    const auto& versions = db.impl().cache_version;
+    const auto v = versions.find(region);
+    if (v == versions.end()) return std::make_shared<const T>(make());
+    const std::string full = std::string(region) + '\x1f' + v->second + '\x1f' + typeid(T).name() + '\x1f' + key;
+    {
+      std::lock_guard lock(mu_);
+      if (const auto it = rows_.find(full); it != rows_.end()) return std::static_pointer_cast<const T>(it->second);
+    }
+    auto made = std::make_shared<const T>(make());
+    std::lock_guard lock(mu_);
+    // A region's older versions go when a newer one arrives; the whole memo is small (a few
+    // entries per region and period), capped all the same.
+    const std::string prefix = std::string(region) + '\x1f';
+    const std::string current = prefix + v->second + '\x1f';
+    for (auto it = rows_.lower_bound(prefix); it != rows_.end() && it->first.starts_with(prefix);)
+      it = it->first.starts_with(current) ? std::next(it) : rows_.erase(it);
+    if (rows_.size() > 512) rows_.clear();
+    rows_.emplace(full, made);
+    return made;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const void>> rows_;
+};
+
+}  // namespace paxstats::db::detail
