@@ -41,6 +41,7 @@ std::string as_text(const std::optional<std::string>& v) { return v.value_or("")
 // The query itself; the memo (detail/region_memo.hpp) keeps its rows while the posts cache stands.
 std::vector<PersonName> people_query(Database& db, std::string_view region, const std::optional<std::string>& named);
 std::vector<AoMonth> ao_months_query(Database& db, std::string_view region, const Period& p);
+std::vector<RegionMonth> region_months_query(Database& db, std::string_view region, const Period& p);
 
 }  // namespace
 
@@ -189,9 +190,35 @@ int beatdown_count(Database& db, std::string_view region, const Period& p) {
                            {p.first, p.last}));
 }
 
+// Whole months (the 1st to the last day): the dashboard's charts ask for many such periods, each
+// a slice of every month's rows, which the memo keeps once.
+namespace {
+bool whole_months(const Period& p) {
+  if (!p.first.ends_with("-01")) return false;
+  const auto next = date::year_month_day{calendar::parse_day(p.last) + date::days{1}};
+  return next.day() == date::day{1};
+}
+
+const Period kEveryMonth{"1900-01-01", "9999-12-31"};
+
+template <class Row>
+std::vector<Row> months_within(const std::vector<Row>& all, const Period& p) {
+  const std::string first = p.first.substr(0, 7), last = p.last.substr(0, 7);
+  std::vector<Row> out;
+  for (const auto& r : all)
+    if (r.month >= first && r.month <= last) out.push_back(r);
+  return out;
+}
+}  // namespace
+
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& p) {
-  return *detail::RegionMemo::instance().get<std::vector<AoMonth>>(db, region, "ao_months " + p.first + " " + p.last,
-                                                                   [&] { return ao_months_query(db, region, p); });
+  auto& memo = detail::RegionMemo::instance();
+  if (whole_months(p))
+    return months_within(*memo.get<std::vector<AoMonth>>(db, region, "ao_months",
+                                                         [&] { return ao_months_query(db, region, kEveryMonth); }),
+                         p);
+  return *memo.get<std::vector<AoMonth>>(db, region, "ao_months " + p.first + " " + p.last,
+                                         [&] { return ao_months_query(db, region, p); });
 }
 
 namespace {
@@ -230,6 +257,15 @@ std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, s
 }
 
 std::vector<RegionMonth> region_months(Database& db, std::string_view region, const Period& p) {
+  if (whole_months(p))
+    return months_within(*detail::RegionMemo::instance().get<std::vector<RegionMonth>>(
+                             db, region, "region_months", [&] { return region_months_query(db, region, kEveryMonth); }),
+                         p);
+  return region_months_query(db, region, p);
+}
+
+namespace {
+std::vector<RegionMonth> region_months_query(Database& db, std::string_view region, const Period& p) {
   std::vector<RegionMonth> out;
   for (const auto& r :
        sql::query(db,
@@ -248,6 +284,7 @@ std::vector<RegionMonth> region_months(Database& db, std::string_view region, co
     out.push_back({as_text(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4])});
   return out;
 }
+}  // namespace
 
 std::vector<PersonDayAo> posts_by_day_ao(Database& db, std::string_view region, const Period& p) {
   std::vector<PersonDayAo> out;

@@ -2,6 +2,7 @@
 // with its ids made unique to the page (Cairo names glyphs and clips glyph0-1, clip1 … in every
 // file, so two charts on one page would draw each other's glyphs), sized by the page (viewBox,
 // width 100%), and described for screen readers by the chart's alt text.
+#include <algorithm>
 #include <cctype>
 
 #include "paxstats/render/render.hpp"
@@ -30,25 +31,27 @@ bool word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c
 // passes did the same at a third of an AO page's time: a chart's SVG is ~100 KB of glyph paths.)
 std::string prefix_ids(const std::string& svg, const std::string& p) {
   static constexpr std::string_view marks[] = {"id=\"", "href=\"#", "url(#"};
+  // The next place of each mark at or after `from` (id=" only where it starts an attribute name,
+  // not in grid=" or data-id="): each mark's next place is looked for again only once passed.
+  auto next = [&](size_t m, size_t from) {
+    size_t at = svg.find(marks[m], from);
+    while (m == 0 && at != std::string::npos && at > 0 && (word_char(svg[at - 1]) || svg[at - 1] == '-'))
+      at = svg.find(marks[m], at + 1);
+    return at;
+  };
+  size_t at[3] = {next(0, 0), next(1, 0), next(2, 0)};
   std::string out;
   out.reserve(svg.size() + svg.size() / 16);
   size_t pos = 0;
   while (true) {
-    size_t best = std::string::npos, len = 0;
-    for (const auto m : marks) {
-      size_t at = svg.find(m, pos);
-      // id=" must start an attribute name: skip matches inside another name (grid=", data-id=").
-      while (m[0] == 'i' && at != std::string::npos && at > 0 && (word_char(svg[at - 1]) || svg[at - 1] == '-'))
-        at = svg.find(m, at + 1);
-      if (at < best) {
-        best = at;
-        len = m.size();
-      }
-    }
-    if (best == std::string::npos) break;
-    out.append(svg, pos, best + len - pos);
+    const size_t m = std::min_element(std::begin(at), std::end(at)) - std::begin(at);
+    if (at[m] == std::string::npos) break;
+    const size_t end = at[m] + marks[m].size();
+    out.append(svg, pos, end - pos);
     out += p;
-    pos = best + len;
+    pos = end;
+    for (size_t k = 0; k < 3; ++k)
+      if (at[k] != std::string::npos && at[k] < pos) at[k] = next(k, pos);
   }
   out.append(svg, pos, std::string::npos);
   return out;

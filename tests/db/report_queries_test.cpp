@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <tuple>
 
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
@@ -139,6 +140,44 @@ TEST_F(ReportQueries, AoMonthsMatchTheTruth) {
     EXPECT_EQ(g.unique_pax, static_cast<int>(w.pax.size())) << g.ao_id << " " << g.month;
     EXPECT_EQ(g.headcount, w.headcount) << g.ao_id << " " << g.month;
     EXPECT_EQ(g.fngs, w.fngs) << g.ao_id << " " << g.month;
+  }
+}
+
+// What the dashboard's memo answers (inside a PostsCache: whole months sliced from every month's
+// rows, kept per version) is what the queries answer on the views themselves.
+TEST_F(ReportQueries, TheDashboardsMemoAnswersAsTheQueriesDo) {
+  auto ao = [](const std::vector<report::AoMonth>& v) {
+    std::vector<std::tuple<std::string, std::string, std::string, int, int, int, int, int>> out;
+    for (const auto& r : v)
+      out.emplace_back(r.ao_id, r.ao_name, r.month, r.beatdowns, r.posts, r.unique_pax, r.headcount, r.fngs);
+    return out;
+  };
+  auto region = [](const std::vector<report::RegionMonth>& v) {
+    std::vector<std::tuple<std::string, int, int, int, int>> out;
+    for (const auto& r : v) out.emplace_back(r.month, r.beatdowns, r.posts, r.unique_pax, r.fngs);
+    return out;
+  };
+  auto names = [](const std::vector<report::PersonName>& v) {
+    std::vector<std::tuple<std::string, std::string, std::string, std::string>> out;
+    for (const auto& r : v) out.emplace_back(r.person, r.user_id, r.name, r.real_name);
+    return out;
+  };
+  const std::vector<report::Period> periods = {report::year_to_month("2026-10"),
+                                               report::month("2026-09"),
+                                               {"2026-10-05", "2026-10-20"},
+                                               {"2025-12-01", "2026-02-28"}};
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& p : periods) {
+      const auto want_ao = ao(report::ao_months(conn, "r", p));
+      const auto want_region = region(report::region_months(conn, "r", p));
+      const db::dashboard::PostsCache cache(conn, "r");
+      EXPECT_FALSE(want_ao.empty()) << p.first;
+      EXPECT_EQ(ao(report::ao_months(conn, "r", p)), want_ao) << p.first << " " << p.last;
+      EXPECT_EQ(region(report::region_months(conn, "r", p)), want_region) << p.first << " " << p.last;
+    }
+    const auto want_names = names(report::people(conn, "r"));
+    const db::dashboard::PostsCache cache(conn, "r");
+    EXPECT_EQ(names(report::people(conn, "r")), want_names);
   }
 }
 

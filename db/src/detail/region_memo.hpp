@@ -5,6 +5,7 @@
 // AO's figures, every AO's months); while nothing the posts view reads has changed, those rows are
 // the same, and asking PostgreSQL again cost an AO page a quarter of a second.
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,33 +26,49 @@ class RegionMemo {
   }
   // `make()`'s result for `key`, computed once per version of the region's posts cache. Without
   // a live PostsCache on this connection the rows come straight from `make()`.
+  // `make()`'s result for `key`, computed once per version of the region's posts cache: the
+  // first asker runs the query, and whoever asks meanwhile waits for its rows rather than running
+  // it too (sixteen AO pages at once would otherwise each ask). Without a live PostsCache on this
+  // connection the rows come straight from `make()`.
   template <class T>
   std::shared_ptr<const T> get(Database& db, std::string_view region, const std::string& key,
                                const std::function<T()>& make) {
     const auto& versions = db.impl().cache_version;
     const auto v = versions.find(region);
     if (v == versions.end()) return std::make_shared<const T>(make());
-    const std::string full = std::string(region) + '\x1f' + v->second + '\x1f' + typeid(T).name() + '\x1f' + key;
+    const std::string prefix = std::string(region) + '\x1f', current = prefix + v->second + '\x1f';
+    const std::string full = current + typeid(T).name() + '\x1f' + key;
+    std::promise<std::shared_ptr<const void>> mine;
     {
-      std::lock_guard lock(mu_);
-      if (const auto it = rows_.find(full); it != rows_.end()) return std::static_pointer_cast<const T>(it->second);
+      std::unique_lock lock(mu_);
+      if (const auto it = rows_.find(full); it != rows_.end()) {
+        auto rows = it->second;
+        lock.unlock();
+        return std::static_pointer_cast<const T>(rows.get());
+      }
+      // A region's older versions go when a newer one arrives; the whole memo is small (a few
+      // entries per region and period), capped all the same.
+      for (auto it = rows_.lower_bound(prefix); it != rows_.end() && it->first.starts_with(prefix);)
+        it = it->first.starts_with(current) ? std::next(it) : rows_.erase(it);
+      if (rows_.size() > 512) rows_.clear();
+      rows_.emplace(full, mine.get_future().share());
     }
-    auto made = std::make_shared<const T>(make());
-    std::lock_guard lock(mu_);
-    // A region's older versions go when a newer one arrives; the whole memo is small (a few
-    // entries per region and period), capped all the same.
-    const std::string prefix = std::string(region) + '\x1f';
-    const std::string current = prefix + v->second + '\x1f';
-    for (auto it = rows_.lower_bound(prefix); it != rows_.end() && it->first.starts_with(prefix);)
-      it = it->first.starts_with(current) ? std::next(it) : rows_.erase(it);
-    if (rows_.size() > 512) rows_.clear();
-    rows_.emplace(full, made);
-    return made;
+    try {
+      auto made = std::make_shared<const T>(make());
+      mine.set_value(made);
+      return made;
+    } catch (...) {
+      // The waiters see the same error; the next asker tries again.
+      mine.set_exception(std::current_exception());
+      std::lock_guard lock(mu_);
+      rows_.erase(full);
+      throw;
+    }
   }
 
  private:
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const void>> rows_;
+  std::map<std::string, std::shared_future<std::shared_ptr<const void>>> rows_;
 };
 
 }  // namespace paxstats::db::detail
