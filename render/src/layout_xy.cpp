@@ -302,7 +302,7 @@ void Builder::small_multiples() {
   const double room = width_ - 2 * kPad;
   const size_t cols = std::clamp<size_t>(static_cast<size_t>(room / 110), 1, std::max<size_t>(n, 1));
   const size_t rows = (n + cols - 1) / cols;
-  const double cell_w = room / static_cast<double>(cols), cell_h = 56;
+  const double cell_w = room / static_cast<double>(cols);
   double max = 0;
   for (const auto& p : c_.panels)
     for (const auto& s : p.series)
@@ -315,7 +315,10 @@ void Builder::small_multiples() {
   if (cats > 1) note += ", " + c_.categories.front() + " to " + c_.categories.back();
   ops_.push_back(text(kPad, header_bottom_ - 4, note, 10, p_.muted, -1, -1, false, room));
   const double top = header_bottom_ + text_height(10) + 4;
-  grow_to(top + static_cast<double>(rows) * cell_h + kPad);
+  // Few panels take the canvas's height, up to 96 pt each (a line of 56 pt under a 3-row grid left
+  // half a 640 × 480 chart empty); many grow it at 56 pt a row. The canvas ends under the last row.
+  const double cell_h = std::clamp((height_ - top - kPad) / static_cast<double>(std::max<size_t>(rows, 1)), 56.0, 96.0);
+  ops_[0].h = height_ = std::ceil(top + static_cast<double>(rows) * cell_h + kPad);
   for (size_t i = 0; i < n; ++i) {
     const auto& panel = c_.panels[i];
     const double x = kPad + static_cast<double>(i % cols) * cell_w, y = top + static_cast<double>(i / cols) * cell_h;

@@ -183,6 +183,26 @@ TEST(RenderLayout, TheLegendNeverCoversTheData) {
   EXPECT_GT(legend_x, bars_right);
 }
 
+// Small multiples end under their last row: a few panels take the height (up to 96 pt a row)
+// and leave no empty half; many grow the canvas at 56 pt a row.
+TEST(RenderLayout, SmallMultiplesFitTheirRows) {
+  auto height = [](render::Chart c) {
+    c.scale = 1;
+    const std::string png = render::render(c);
+    return (uint32_t(uint8_t(png[20])) << 24) | (uint32_t(uint8_t(png[21])) << 16) | (uint32_t(uint8_t(png[22])) << 8) |
+           uint8_t(png[23]);
+  };
+  auto all = example("small_multiples");
+  ASSERT_GE(all.series.size(), 40u);
+  auto few = all;
+  few.series.resize(15);
+  few.color_keys.resize(15);
+  const auto h_few = height(few), h_all = height(all);
+  EXPECT_LT(h_few, 480u) << "3 rows of panels in a 480 pt canvas left its lower part empty";
+  EXPECT_GT(h_few, 3u * 56u + 60u);
+  EXPECT_GT(h_all, 480u);
+}
+
 TEST(RenderLayout, EmptyDataSaysSo) {
   auto c = bars({"Oct"}, {0});
   c.empty_message = "No posts this month";
