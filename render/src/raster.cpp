@@ -1,11 +1,9 @@
-// The rasterizer: drawing commands onto Cairo surfaces, text through Pango, and PNG encoding.
+// The rasterizer: drawing commands onto Cairo surfaces, text through Pango; PNG bytes come from png.cpp.
 // The only file of render/ that knows Cairo and Pango.
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
-#include <libdeflate.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +14,7 @@
 #include <unordered_map>
 
 #include "detail/draw.hpp"
+#include "paxstats/render/png.hpp"
 #include "paxstats/render/render.hpp"
 
 namespace paxstats::render {
@@ -175,198 +174,9 @@ void draw(cairo_t* cr, const DrawList& ops) {
   }
 }
 
-// libdeflate level 1, measured on the stacked bar at 2× (bench/render_bench.sh): 22.7 kB in
-// 9.5–10 ms a chart all told; zlib level 3 made 27.2 kB in 10.5–11.5 ms, levels 2 and 5 were
-// within the noise, and PNG's Up filter or an RLE strategy made it slower.
-constexpr int kLevel = 1;
-
 cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
-}
-
-// ---------------------------------------------------------------------------------- PNG
-
-void put32(std::string& out, uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out += static_cast<char>((v >> s) & 255);
-}
-
-void chunk(std::string& out, const char* type, const std::string& data) {
-  put32(out, static_cast<uint32_t>(data.size()));
-  const size_t start = out.size();
-  out.append(type, 4);
-  out += data;
-  put32(out, static_cast<uint32_t>(
-                 crc32(0, reinterpret_cast<const Bytef*>(out.data() + start), static_cast<uInt>(out.size() - start))));
-}
-
-// libdeflate, one compressor per thread: a chart's pixels deflated 2–3× faster than zlib at
-// the same size (the encoder's largest cost at 2×). A zlib stream, as PNG's IDAT wants.
-std::string deflate_bytes(const std::string& raw, int level) {
-  struct Compressor {
-    libdeflate_compressor* c;
-    explicit Compressor(int lvl) : c(libdeflate_alloc_compressor(lvl)) {}
-    ~Compressor() { libdeflate_free_compressor(c); }
-  };
-  thread_local Compressor compressor(level);
-  if (!compressor.c) throw std::runtime_error("libdeflate: cannot allocate a compressor");
-  thread_local std::vector<char> buffer;  // reused: zero-filling a fresh one cost as much as a tenth
-  buffer.resize(libdeflate_zlib_compress_bound(compressor.c, raw.size()));
-  const size_t n = libdeflate_zlib_compress(compressor.c, raw.data(), raw.size(), buffer.data(), buffer.size());
-  if (n == 0) throw std::runtime_error("libdeflate: the compressed image did not fit its bound");
-  return std::string(buffer.data(), n);
-}
-
-// Charts are flat colours plus the blends anti-aliasing makes at their edges. The image is
-// written as an indexed PNG (one byte a pixel instead of three): with its own colours when it has
-// at most 256, else with the 256 most frequent, each rarer colour (an edge blend) drawn as its
-// nearest palette colour — invisible at chart sizes, and what keeps files small and encoding
-// fast (RGB with the Sub filter took 3.6 ms and 23.7 kB for the same chart).
-// Colour → number, open addressing: the encoder looks one up per run of pixels, and
-// std::unordered_map's node per entry cost a fifth of a chart's time at 2×.
-class ColorTable {
- public:
-  ColorTable() { reset(8192); }
-  uint32_t& operator[](uint32_t color) {
-    size_t i = slot(color);
-    if (keys_[i] != kEmpty) return values_[i];
-    if (++size_ * 2 > keys_.size()) {
-      grow();
-      i = slot(color);
-      ++size_;
-    }
-    keys_[i] = color;
-    values_[i] = 0;
-    return values_[i];
-  }
-  template <class F>
-  void each(F f) const {
-    for (size_t i = 0; i < keys_.size(); ++i)
-      if (keys_[i] != kEmpty) f(keys_[i], values_[i]);
-  }
-  void clear() { reset(8192); }
-
- private:
-  static constexpr uint32_t kEmpty = 0xFFFFFFFF;  // colours are 24-bit
-  size_t slot(uint32_t color) const {
-    size_t i = (color * 2654435761u) & (keys_.size() - 1);
-    while (keys_[i] != kEmpty && keys_[i] != color) i = (i + 1) & (keys_.size() - 1);
-    return i;
-  }
-  void reset(size_t capacity) {
-    keys_.assign(capacity, kEmpty);
-    values_.assign(capacity, 0);
-    size_ = 0;
-  }
-  void grow() {
-    auto keys = std::move(keys_);
-    auto values = std::move(values_);
-    reset(keys.size() * 2);
-    for (size_t i = 0; i < keys.size(); ++i)
-      if (keys[i] != kEmpty) {
-        const size_t j = slot(keys[i]);
-        keys_[j] = keys[i];
-        values_[j] = values[i];
-        ++size_;
-      }
-  }
-  std::vector<uint32_t> keys_, values_;
-  size_t size_ = 0;
-};
-
-std::string encode_png(const unsigned char* data, int w, int h, int stride) {
-  // One pass over the pixels: runs of one colour (a chart is mostly runs) and their histogram.
-  // A row the same as the one above (most rows of a chart) repeats its runs without a look at
-  // its pixels.
-  struct Run {
-    uint32_t color, length;
-  };
-  thread_local std::vector<Run> runs;
-  runs.clear();
-  thread_local ColorTable count;
-  count.clear();
-  size_t row_first = 0;  // the previous row's first run
-  for (int y = 0; y < h; ++y) {
-    const auto* row = reinterpret_cast<const uint32_t*>(data + static_cast<size_t>(y) * stride);
-    if (y > 0 && std::memcmp(row, data + static_cast<size_t>(y - 1) * stride, static_cast<size_t>(w) * 4) == 0) {
-      const size_t first = runs.size(), n = first - row_first;
-      for (size_t k = 0; k < n; ++k) {
-        const Run r = runs[row_first + k];
-        runs.push_back(r);
-        count[r.color] += r.length;
-      }
-      row_first = first;
-      continue;
-    }
-    row_first = runs.size();
-    int x = 0;
-    uint32_t last_color = 0xFFFFFFFF;
-    uint32_t* last_count = nullptr;
-    while (x < w) {
-      const uint32_t px = row[x] & 0xFFFFFF;
-      int run = 1;
-      while (x + run < w && (row[x + run] & 0xFFFFFF) == px) ++run;
-      runs.push_back({px, static_cast<uint32_t>(run)});
-      if (px != last_color) last_count = &count[px], last_color = px;
-      *last_count += static_cast<uint32_t>(run);
-      x += run;
-    }
-  }
-  std::vector<std::pair<uint32_t, uint32_t>> colors;  // (colour, pixels)
-  count.each([&](uint32_t c, uint32_t n) { colors.emplace_back(c, n); });
-  const size_t keep = std::min<size_t>(256, colors.size());
-  std::partial_sort(
-      colors.begin(), colors.begin() + static_cast<long>(keep), colors.end(),
-      [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
-  thread_local ColorTable index;
-  index.clear();
-  std::string plte;
-  for (size_t i = 0; i < keep; ++i) {
-    const uint32_t c = colors[i].first;
-    index[c] = static_cast<uint32_t>(i);
-    plte += static_cast<char>((c >> 16) & 255);
-    plte += static_cast<char>((c >> 8) & 255);
-    plte += static_cast<char>(c & 255);
-  }
-  for (size_t i = keep; i < colors.size(); ++i) {  // rarer colours: the nearest kept one
-    const uint32_t c = colors[i].first;
-    int best = 0;
-    long best_d = -1;
-    for (size_t k = 0; k < keep; ++k) {
-      const uint32_t p = colors[k].first;
-      const long dr = long((c >> 16) & 255) - long((p >> 16) & 255), dg = long((c >> 8) & 255) - long((p >> 8) & 255),
-                 db = long(c & 255) - long(p & 255);
-      const long d = 3 * dr * dr + 4 * dg * dg + 2 * db * db;
-      if (best_d < 0 || d < best_d) best_d = d, best = static_cast<int>(k);
-    }
-    index[c] = static_cast<uint32_t>(best);
-  }
-  // The image as palette indices, a filter byte (0: none) before each row; runs never cross rows.
-  thread_local std::string raw;  // reused: see deflate_bytes
-  raw.resize(static_cast<size_t>(h) * (1 + static_cast<size_t>(w)));
-  char* out = raw.data();
-  uint32_t left = 0;  // pixels left in the current row
-  for (const auto& r : runs) {
-    if (left == 0) {
-      *out++ = 0;
-      left = static_cast<uint32_t>(w);
-    }
-    std::memset(out, static_cast<int>(index[r.color]), r.length);
-    out += r.length;
-    left -= r.length;
-  }
-  std::string png = "\x89PNG\r\n\x1a\n";
-  std::string ihdr;
-  put32(ihdr, static_cast<uint32_t>(w));
-  put32(ihdr, static_cast<uint32_t>(h));
-  ihdr += static_cast<char>(8);  // bit depth
-  ihdr += static_cast<char>(3);  // colour type: palette
-  ihdr += std::string("\0\0\0", 3);
-  chunk(png, "IHDR", ihdr);
-  chunk(png, "PLTE", plte);
-  chunk(png, "IDAT", deflate_bytes(raw, kLevel));
-  chunk(png, "IEND", "");
-  return png;
 }
 
 }  // namespace
@@ -413,8 +223,8 @@ std::string render(const Chart& chart, Format format) {
   }
   if (format == Format::png) {
     cairo_surface_flush(surface.get());
-    return detail::encode_png(cairo_image_surface_get_data(surface.get()), w, h,
-                              cairo_image_surface_get_stride(surface.get()));
+    return encode_png(reinterpret_cast<const uint32_t*>(cairo_image_surface_get_data(surface.get())), w, h,
+                      cairo_image_surface_get_stride(surface.get()));
   }
   cairo_surface_finish(surface.get());
   return out;
