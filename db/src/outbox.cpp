@@ -14,10 +14,11 @@ int plan(Database& db, const std::vector<Item>& items) {
     const pqxx::binarystring bytes(i.bytes);
     auto r = tx.exec_params(
         "INSERT INTO paxstats.deliveries (region, report, period, recipient, to_user, file_name, title, comment, "
-        "alt_txt, bytes) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (region, report, period, recipient) DO NOTHING "
-        "RETURNING id",
-        i.region, i.report, i.period, i.recipient, i.to_user, i.file_name, i.title, i.comment, i.alt_txt, bytes);
+        "alt_txt, bytes, chart) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''::bytea), nullif($11, '')::jsonb) "
+        "ON CONFLICT (region, report, period, recipient) DO NOTHING RETURNING id",
+        i.region, i.report, i.period, i.recipient, i.to_user, i.file_name, i.title, i.comment, i.alt_txt, bytes,
+        i.chart);
     added += static_cast<int>(r.size());
   }
   tx.commit();
@@ -32,8 +33,8 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
        detail::exec_params(tx,
                            "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
                            "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
-                           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts "
-                           "FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
+                           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts, "
+                           "coalesce(chart::text, '') FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
                            "ORDER BY id",
                            {std::string(region), std::string(statuses)})) {
     Item i;
@@ -53,6 +54,7 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
     i.file_id = r[13].c_str();
     i.error = r[14].c_str();
     i.attempts = r[15].as<int>();
+    i.chart = r[16].c_str();
     out.push_back(std::move(i));
   }
   return out;
@@ -86,6 +88,13 @@ void record(Database& db, long id, Status status, std::string_view channel_id, s
       "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
       "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
       {std::to_string(id), nlohmann::json(status).get<std::string>(), opt(channel_id), opt(file_id), opt(error)});
+}
+
+void store_bytes(Database& db, long id, std::string_view bytes) {
+  pqxx::work tx(db.impl().conn);
+  tx.exec_params("UPDATE paxstats.deliveries SET bytes = $2, updated_at = now() WHERE id = $1",
+                 id, pqxx::binarystring(bytes.data(), bytes.size()));
+  tx.commit();
 }
 
 Counts counts(Database& db, std::string_view region, std::optional<std::string> period) {

@@ -217,7 +217,8 @@ json to_json(const Chart& c) {
   j["columns"] = c.columns;
   j["rows"] = json::array();
   for (size_t i = 0; i < c.rows.size(); ++i) {
-    json row{{"label", c.rows[i].first}, {"values", c.rows[i].second}};
+    json row{{"label", c.rows[i].first}, {"values", json::array()}};
+    for (double v : c.rows[i].second) row["values"].push_back(std::isfinite(v) ? json(v) : json(nullptr));
     if (i < c.row_texts.size() && !c.row_texts[i].empty()) row["texts"] = c.row_texts[i];
     j["rows"].push_back(std::move(row));
   }

@@ -1,6 +1,7 @@
 #include "paxstats/reports/deliver.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -20,24 +21,63 @@
 #include "paxstats/slack/text.hpp"
 
 namespace paxstats::reports {
-int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progress) {
-  auto charts = render_plan(plan, progress);
-  std::vector<db::outbox::Item> items;
-  for (size_t n = 0; n < plan.deliveries.size(); ++n) {
-    const auto& d = plan.deliveries[n];
-    db::outbox::Item i;
-    i.region = plan.region;
-    i.report = d.report;
-    i.period = plan.month;
-    i.recipient = d.recipient;
-    i.to_user = d.to_user;
-    i.file_name = d.file;
-    i.title = d.title;
-    i.comment = d.comment;
-    i.alt_txt = std::move(charts[n].alt_txt);
-    i.bytes = std::move(charts[n].png);
-    items.push_back(std::move(i));
+namespace {
+
+// The chart's spec when it reads back as the same chart (render/README.md's limits hold and
+// every field survives), else nothing.
+std::optional<std::string> spec_of(const render::Chart& chart) {
+  const auto spec = render::to_json(chart);
+  try {
+    if (render::to_json(render::chart_from_json(spec)) == spec) return spec.dump();
+  } catch (const UserError&) {  // beyond the spec's limits: drawn now
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progress) {
+  // Each chart goes in as its spec, drawn when it is sent (deliver): rendering 1,000+ charts here
+  // took longer than planning them, while the sender spends most of a run waiting on Slack's
+  // rate limits. A chart whose spec would not read back as the same chart is drawn now.
+  std::vector<db::outbox::Item> items(plan.deliveries.size());
+  std::atomic<size_t> next{0}, done{0};
+  std::string failure;
+  std::mutex mu;
+  auto work = [&] {
+    for (size_t n; (n = next++) < plan.deliveries.size();) {
+      const auto& d = plan.deliveries[n];
+      auto& i = items[n];
+      i.region = plan.region;
+      i.report = d.report;
+      i.period = plan.month;
+      i.recipient = d.recipient;
+      i.to_user = d.to_user;
+      i.file_name = d.file;
+      i.title = d.title;
+      i.comment = d.comment;
+      try {
+        i.alt_txt = render::alt_text(d.chart);
+        if (auto spec = spec_of(d.chart))
+          i.chart = std::move(*spec);
+        else
+          i.bytes = render::render(d.chart);
+      } catch (const std::exception& e) {
+        std::lock_guard lock(mu);
+        if (failure.empty()) failure = "cannot draw " + d.file + " (" + d.report + "): " + e.what();
+      }
+      const size_t k = ++done;
+      if (progress) {
+        std::lock_guard lock(mu);
+        progress("queue", k, items.size());
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) pool.emplace_back(work);
+  }
+  if (!failure.empty()) throw UserError(failure);
   return db::outbox::plan(db, items);
 }
 
@@ -214,6 +254,20 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       } else {
         return give_up(done_r);
       }
+    }
+    // The chart drawn from its spec, and kept before any of it goes out: a resumed delivery
+    // sends these very bytes.
+    if (item.bytes.empty()) {
+      try {
+        item.bytes = render::render(render::chart_from_json(nlohmann::json::parse(item.chart)));
+      } catch (const std::exception& e) {
+        db::outbox::record(db, item.id, db::outbox::Status::failed, item.channel_id, item.file_id,
+                           std::string("cannot draw the chart: ") + e.what());
+        ++report.failed;
+        report.reasons.push_back(who + ": cannot draw the chart: " + e.what());
+        return;
+      }
+      db::outbox::store_bytes(db, item.id, item.bytes);
     }
     // Steps 2-4: the 3-step upload, each step recorded as it happens.
     auto result = client.upload(

@@ -12,6 +12,8 @@
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/sql.hpp"
+#include "paxstats/render/render.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
@@ -115,6 +117,29 @@ TEST_P(DeliverEach, SendsEveryPlannedChartOnceWithItsTextAndAltText) {
   EXPECT_EQ(db::outbox::counts(*conn, "r").sent, static_cast<int>(plan.deliveries.size()));
 }
 
+// The outbox holds each chart as its spec, drawn when it is sent: what Slack receives is, byte
+// for byte, the drawing of the chart that was planned, and it is kept in the outbox.
+TEST_P(DeliverEach, EachChartIsQueuedAsItsSpecAndSentAsTheBytesItsChartDraws) {
+  const auto queued = db::outbox::pending(*conn, "r");
+  ASSERT_EQ(queued.size(), plan.deliveries.size());
+  for (const auto& item : queued) {
+    EXPECT_TRUE(item.bytes.empty()) << item.file_name << " was drawn when it was queued";
+    EXPECT_FALSE(item.chart.empty()) << item.file_name;
+    EXPECT_FALSE(item.alt_txt.empty()) << item.file_name;
+  }
+  auto c = client();
+  ASSERT_EQ(reports::deliver(*conn, "r", *c).sent, static_cast<int>(plan.deliveries.size()));
+  std::map<std::pair<std::string, std::string>, std::string> got;  // (channel, file) → bytes
+  for (const auto& f : fake->files())
+    if (f.completed) got[{f.channel_id, f.filename}] = f.bytes;
+  for (const auto& d : plan.deliveries) {
+    const std::string channel = d.to_user ? fake->dm_channel(d.recipient) : d.recipient;
+    EXPECT_TRUE((got[{channel, d.file}] == render::render(d.chart))) << d.file << " is not the planned chart's drawing";
+  }
+  const auto stored = db::sql::query(*conn, "SELECT count(*) FROM paxstats.deliveries WHERE bytes IS NOT NULL");
+  EXPECT_EQ(*stored.at(0)[0], std::to_string(plan.deliveries.size())) << "every sent chart's bytes are kept";
+}
+
 TEST_P(DeliverEach, AKilledRunResumedSendsEachFileExactlyOnce) {
   // The worst moment to die: Slack has shared the file, the sender has not yet recorded it.
   // One completion is acted on at once but answered late; the sender is killed while it waits.
@@ -189,7 +214,7 @@ TEST_F(Deliver, SomeoneWhoOptsOutAfterPlanningGetsNoDm) {
   auto r = reports::deliver(*conn, "r", *c);
   EXPECT_EQ(r.skipped, 1);
   EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()) - 1);
-  ASSERT_EQ(r.reasons.size(), 1u);
+  ASSERT_EQ(r.reasons.size(), 1u) << r.reasons.back();
   EXPECT_NE(r.reasons[0].find("opted out"), std::string::npos);
   EXPECT_EQ(fake->calls("conversations.open"),
             static_cast<int>(std::count_if(plan.deliveries.begin(), plan.deliveries.end(),
@@ -249,7 +274,9 @@ TEST_F(DeliverInDoubt, AResumedDeliveryWhoseFilesInfoFailsIsNotSharedAgain) {
   // A run was killed after the bytes of one delivery were stored and its share went out, before
   // the outbox heard of it; on resume files.info fails.
   auto c = quick_client();
-  const auto item = db::outbox::pending(*conn, "r").front();
+  auto item = db::outbox::pending(*conn, "r").front();
+  item.bytes = render::render(render::chart_from_json(nlohmann::json::parse(item.chart)));  // as the sender draws it
+  db::outbox::store_bytes(*conn, item.id, item.bytes);
   const auto up = c->upload({.filename = item.file_name,
                              .bytes = item.bytes,
                              .title = item.title,
@@ -289,6 +316,32 @@ TEST(DeliverScopes, ATokenWithoutFilesReadIsRefusedBeforeSendingAnything) {
     EXPECT_NE(std::string(e.what()).find("files:read"), std::string::npos) << e.what();
   }
   EXPECT_EQ(fake.calls("files.getUploadURLExternal"), 0);
+}
+
+TEST(DeliverSpecs, AChartThatCannotBeDrawnFailsWithTheReasonAndTheRunGoesOn) {
+  FakeSlack fake;
+  fake.add_channel({.id = "C0000000F1", .name = "1st-f", .members = {fake.options().bot_user_id}});
+  fake.start();
+  db::Database conn(test::PostgresEnvironment::get().fresh_database_url());
+  db::add_region(conn, "r", "F3 Test", "America/Chicago");
+  db::outbox::Item bad, good;
+  bad.region = good.region = "r";
+  bad.period = good.period = "2026-10";
+  bad.recipient = good.recipient = "C0000000F1";
+  bad.report = "ao_trend";
+  bad.file_name = "bad.png";
+  bad.chart = R"({"kind": "pie", "title": "edited by hand"})";
+  good.report = "q_counts";
+  good.file_name = "good.png";
+  good.chart = render::to_json(render::chart_from_json({{"kind", "award"}, {"award", "Q"}, {"person", "Zephyr"}})).dump();
+  ASSERT_EQ(db::outbox::plan(conn, {bad, good}), 2);
+  slack::Client client({.token = fake.options().token, .base_url = fake.base_url()});
+  const auto r = reports::deliver(conn, "r", client);
+  EXPECT_EQ(r.sent, 1);
+  EXPECT_EQ(r.failed, 1);
+  ASSERT_EQ(r.reasons.size(), 1u) << r.reasons.back();
+  EXPECT_NE(r.reasons[0].find("cannot draw the chart: chart spec: kind"), std::string::npos) << r.reasons[0];
+  EXPECT_EQ(fake.calls("files.getUploadURLExternal"), 1) << "nothing of the bad one reached Slack";
 }
 
 TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNothing) {

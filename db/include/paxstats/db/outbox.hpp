@@ -27,7 +27,10 @@ struct Item {
   long id = 0;
   std::string region, report, period, recipient;
   bool to_user = false;
-  std::string file_name, title, comment, alt_txt, bytes;
+  std::string file_name, title, comment, alt_txt;
+  // What is sent: the PNG, or (empty bytes) the chart's spec (render/README.md's JSON), drawn
+  // when it is sent and then stored with store_bytes.
+  std::string bytes, chart;
   Status status = Status::planned;
   std::string channel_id, file_id, error;
   int attempts = 0;
@@ -51,6 +54,10 @@ int resend_in_doubt(Database& db, std::string_view region);
 // Records a step: the DM channel, the Slack file id, the status and the error (empty clears).
 void record(Database& db, long id, Status status, std::string_view channel_id, std::string_view file_id,
             std::string_view error);
+
+// The PNG drawn from a delivery's chart, kept before any of it is sent: a resumed or resent
+// delivery sends these bytes.
+void store_bytes(Database& db, long id, std::string_view bytes);
 
 // How many deliveries are in each status.
 struct Counts {

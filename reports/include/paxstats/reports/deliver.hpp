@@ -12,9 +12,9 @@ class Client;
 
 namespace paxstats::reports {
 
-// Renders a plan and adds it to the delivery outbox (deliveries already planned for the same
-// region, report, period and recipient are kept as they are). Returns how many were new.
-// Charts are rendered on all cores first.
+// Adds a plan to the delivery outbox (deliveries already planned for the same region, report,
+// period and recipient are kept as they are). Returns how many were new. Each chart is stored as
+// its spec with its alt text, and drawn when it is sent (deliver).
 int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progress = {});
 
 struct DeliverReport {
