@@ -29,14 +29,14 @@ namespace {
 std::vector<Item> items_with_status(Database& db, std::string_view region, const char* statuses) {
   pqxx::work tx(db.impl().conn);
   std::vector<Item> out;
-  for (const auto& r :
-       detail::exec_params(tx,
-                           "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
-                           "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
-                           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts, "
-                           "coalesce(chart::text, '') FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
-                           "ORDER BY id",
-                           {std::string(region), std::string(statuses)})) {
+  for (const auto& r : detail::exec_params(
+           tx,
+           "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
+           "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
+           "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts, "
+           "coalesce(chart::text, '') FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
+           "ORDER BY id",
+           {std::string(region), std::string(statuses)})) {
     Item i;
     i.id = r[0].as<long>();
     i.region = r[1].c_str();
@@ -92,8 +92,8 @@ void record(Database& db, long id, Status status, std::string_view channel_id, s
 
 void store_bytes(Database& db, long id, std::string_view bytes) {
   pqxx::work tx(db.impl().conn);
-  tx.exec_params("UPDATE paxstats.deliveries SET bytes = $2, updated_at = now() WHERE id = $1",
-                 id, pqxx::binarystring(bytes.data(), bytes.size()));
+  tx.exec_params("UPDATE paxstats.deliveries SET bytes = $2, updated_at = now() WHERE id = $1", id,
+                 pqxx::binarystring(bytes.data(), bytes.size()));
   tx.commit();
 }
 

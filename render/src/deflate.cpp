@@ -19,8 +19,8 @@ constexpr std::array<uint16_t, 29> kLengthBase = {3,  4,  5,  6,  7,  8,  9,  10
                                                   31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
 constexpr std::array<uint8_t, 29> kLengthExtra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                                   2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr std::array<uint16_t, 30> kDistanceBase = {1,    2,    3,    4,    5,    7,     9,     13,    17,    25,
-                                                    33,   49,   65,   97,   129,  193,   257,   385,   513,   769,
+constexpr std::array<uint16_t, 30> kDistanceBase = {1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+                                                    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
                                                     1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
 // The order in which the code-length code's lengths are written.
 constexpr std::array<uint8_t, 19> kClOrder = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
@@ -57,7 +57,8 @@ std::vector<uint8_t> huffman_lengths(std::vector<uint32_t> freq, int max_bits) {
     if (freq[i] > 0) symbols.push_back(i);
   for (int i = 0; symbols.size() < 2 && i < n; ++i)
     if (freq[i] == 0) freq[i] = 1, symbols.push_back(i);
-  std::sort(symbols.begin(), symbols.end(), [&](int a, int b) { return freq[a] != freq[b] ? freq[a] < freq[b] : a < b; });
+  std::sort(symbols.begin(), symbols.end(),
+            [&](int a, int b) { return freq[a] != freq[b] ? freq[a] < freq[b] : a < b; });
   // Huffman's merges with two queues: the sorted leaves, and the merged nodes, which are made in
   // order of weight. A node's parent always has a higher index.
   const int m = static_cast<int>(symbols.size()), nodes = 2 * m - 1;

@@ -118,7 +118,8 @@ TEST(Png, RepeatedRowsNoiseAndRunsMixed) {
       }
       if (y > 0 && kind == 4) {  // the row above with a few pixels changed (a glyph's next row)
         std::copy(row - w, row, row);
-        for (int k = 0, n = 1 + static_cast<int>(rng() % 6); k < n; ++k) row[rng() % w] = colours[rng() % colours.size()];
+        for (int k = 0, n = 1 + static_cast<int>(rng() % 6); k < n; ++k)
+          row[rng() % w] = colours[rng() % colours.size()];
         continue;
       }
       for (int x = 0; x < w;) {

@@ -333,7 +333,8 @@ TEST(DeliverSpecs, AChartThatCannotBeDrawnFailsWithTheReasonAndTheRunGoesOn) {
   bad.chart = R"({"kind": "pie", "title": "edited by hand"})";
   good.report = "q_counts";
   good.file_name = "good.png";
-  good.chart = render::to_json(render::chart_from_json({{"kind", "award"}, {"award", "Q"}, {"person", "Zephyr"}})).dump();
+  good.chart =
+      render::to_json(render::chart_from_json({{"kind", "award"}, {"award", "Q"}, {"person", "Zephyr"}})).dump();
   ASSERT_EQ(db::outbox::plan(conn, {bad, good}), 2);
   slack::Client client({.token = fake.options().token, .base_url = fake.base_url()});
   const auto r = reports::deliver(conn, "r", client);

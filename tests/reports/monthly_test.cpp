@@ -107,6 +107,63 @@ TEST_F(Monthly, APersonsChartShowsTheirPostsAsTheTruthCountsThem) {
   }
 }
 
+// The AO charts (the month's summary, the twelve months' trend, the year's FNGs) count every
+// AO's months as truth.json does: beatdowns, posts (people counted once a beatdown) and FNGs.
+TEST_F(Monthly, TheAoChartsCountEveryAosMonthsAsTheTruthDoes) {
+  const test::Identities ids(ws_->path());
+  struct Figures {
+    int beatdowns = 0, posts = 0, fngs = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Figures> want;  // (AO id, YYYY-MM) → figures
+  for (const auto& b : (*truth_)["beatdowns"]) {
+    const std::string date = b["date"];
+    if (date > "2026-10-31") continue;
+    auto& f = want[{b["ao"].get<std::string>(), date.substr(0, 7)}];
+    ++f.beatdowns;
+    f.posts += static_cast<int>(test::counted_people(b, ids).size());
+    f.fngs += b["fngs"]["count"].get<int>();
+  }
+  std::map<std::string, std::string> id_of;  // AO name → channel id
+  for (const auto& c : test::load_json(ws_->path() / "channels.json")) id_of[c["name"]] = c["id"];
+  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"ao_summary", "ao_trend", "fng_counts"});
+  std::map<std::string, const render::Chart*> chart;
+  for (const auto& d : plan.deliveries) chart[d.report] = &d.chart;
+  ASSERT_TRUE(chart.count("ao_summary") && chart.count("ao_trend.region") && chart.count("fng_counts"));
+
+  int october_aos = 0;
+  for (const auto& [key, f] : want) october_aos += key.second == "2026-10";
+  const auto& summary = *chart["ao_summary"];
+  EXPECT_EQ(static_cast<int>(summary.rows.size()), october_aos);
+  for (const auto& [name, values] : summary.rows) {
+    const Figures f = want[{id_of[name], "2026-10"}];
+    EXPECT_EQ(values.at(0), f.beatdowns) << name;
+    EXPECT_EQ(values.at(1), f.posts) << name;
+    EXPECT_EQ(values.at(4), f.fngs) << name;
+  }
+  // The trend's last three months (the region's first are August 2026) and the FNGs by month.
+  const auto& trend = *chart["ao_trend.region"];
+  ASSERT_EQ(trend.categories.size(), 12u);
+  auto figures = [&](const std::string& ao, int month) {
+    return want[{ao, (month < 10 ? "2026-0" : "2026-") + std::to_string(month)}];
+  };
+  int checked = 0;
+  for (const auto& s : trend.series)
+    for (int back = 0; back < 3; ++back, ++checked)
+      EXPECT_EQ(s.values.at(11 - back), figures(s.key, 10 - back).posts) << s.key << " " << trend.categories[11 - back];
+  EXPECT_GT(checked, 0);
+  const auto& fngs = *chart["fng_counts"];
+  ASSERT_EQ(fngs.categories.size(), 10u);
+  int fng_total = 0, want_total = 0;
+  for (const auto& [key, f] : want) want_total += f.fngs;
+  for (const auto& s : fngs.series)
+    for (int m = 0; m < 10; ++m) {
+      const int v = static_cast<int>(s.values.at(m));
+      fng_total += v;
+      EXPECT_EQ(v, figures(s.key, m + 1).fngs) << s.key << " " << fngs.categories[m];
+    }
+  EXPECT_EQ(fng_total, want_total);
+}
+
 TEST_F(Monthly, FlagsOnlyAndMissingFirstFAreHonouredAndNoted) {
   db::set_region(conn, "r", {{"send_pax_monthly", "false"}});
   auto plan = reports::plan_monthly(conn, "r", "2026-10");

@@ -19,7 +19,7 @@ void plan(Context& cx) {
   auto c = cx.chart(render::Kind::table, "AO summary — " + cx.month_name(),
                     "Beatdowns, posts, unique PAX, average attendance, FNGs");
   c.columns = {"Beatdowns", "Posts", "Unique PAX", "Avg attendance", "FNGs"};
-  auto rows = rq::ao_months(cx.db, cx.region.slug, cx.period);
+  auto rows = cx.ao_months(cx.period);
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.posts > b.posts; });
   for (const auto& r : rows)
     c.rows.emplace_back(r.ao_name, std::vector<double>{double(r.beatdowns), double(r.posts), double(r.unique_pax),

@@ -16,7 +16,7 @@ using namespace detail;
 void plan(Context& cx) {
   const std::vector<std::string> last12 = months_between(shift_month(cx.month, -11), cx.month);
   const rq::Period span{rq::month(last12.front()).first, cx.period.last};
-  const auto rows = rq::ao_months(cx.db, cx.region.slug, span);
+  const auto rows = cx.ao_months(span);
   std::map<std::string, std::map<std::string, rq::AoMonth>> by_ao;
   for (const auto& r : rows) by_ao[r.ao_id][r.month] = r;
   // Before an AO's first beatdown it did not exist: no data, not zero.

@@ -20,7 +20,7 @@ void plan(Context& cx) {
   auto c = cx.chart(render::Kind::stacked_bar, "FNGs by AO in " + cx.year(), "First-timers welcomed, month by month");
   for (const auto& m : months) c.categories.push_back(abbr(m));
   std::map<std::string, render::Series> series;
-  for (const auto& r : rq::ao_months(cx.db, cx.region.slug, cx.ytd)) {
+  for (const auto& r : cx.ao_months(cx.ytd)) {
     if (r.fngs == 0) continue;
     auto& s = series[r.ao_id];
     s.key = r.ao_id;

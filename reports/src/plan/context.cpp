@@ -48,6 +48,19 @@ const std::vector<rq::PersonMonthAo>& Context::year_posts() {
   return *year_posts_;
 }
 
+std::vector<rq::AoMonth> Context::ao_months(const rq::Period& months) {
+  const rq::Period widest{std::min(ytd.first, rq::month(shift_month(month, -11)).first), period.last};
+  const bool whole_months = months.first.ends_with("-01") && months.first >= widest.first &&
+                            months.last == rq::month(months.last.substr(0, 7)).last && months.last <= widest.last;
+  if (!whole_months) return rq::ao_months(db, region.slug, months);
+  if (!ao_months_) ao_months_ = rq::ao_months(db, region.slug, widest);
+  const std::string from = months.first.substr(0, 7), to = months.last.substr(0, 7);
+  std::vector<rq::AoMonth> out;
+  for (const auto& r : *ao_months_)
+    if (r.month >= from && r.month <= to) out.push_back(r);
+  return out;
+}
+
 std::string Context::fill(const std::string& name, const kainjow::mustache::data& values) {
   auto it = templates_.find(name);
   if (it == templates_.end()) it = templates_.emplace(name, template_text(region.templates_dir, name)).first;

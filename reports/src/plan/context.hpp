@@ -49,6 +49,9 @@ class Context {
   const std::vector<rq::Streak>& streaks();
   // Everyone's posts this year by month and AO (read once).
   const std::vector<rq::PersonMonthAo>& year_posts();
+  // Every AO's figures by month over whole months up to this one: the twelve months to this one
+  // and the year to date are read once and sliced (three kinds asked for the same rows).
+  std::vector<rq::AoMonth> ao_months(const rq::Period& months);
 
   // A template filled in (read once per run; the region's own when it has one).
   std::string fill(const std::string& name, const kainjow::mustache::data& values);
@@ -78,6 +81,7 @@ class Context {
   std::map<std::string, int> opted_out_skipped_;
   std::map<std::string, std::string> templates_;  // name → text
   std::optional<std::vector<rq::PersonMonthAo>> year_posts_;
+  std::optional<std::vector<rq::AoMonth>> ao_months_;  // from the earlier of Jan 1 and 11 months back
   std::optional<std::vector<rq::Streak>> streaks_;
   std::optional<Labels> labels_;
   MonthlyPlan plan_;
