@@ -19,6 +19,7 @@ Database::Database(const std::string& url) {
   }
 }
 Database::~Database() = default;
+Database Database::sibling() const { return Database(impl_->url); }
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 

@@ -20,12 +20,40 @@ std::string short_day(date::sys_days d) {
   return calendar::abbr(ymd.year() / ymd.month()) + " " + std::to_string(static_cast<unsigned>(ymd.day()));
 }
 
+// The six charts' reads, each on the run's read lanes.
+auto reads(CommunityRun& run) {
+  const std::string slug = run.region.slug, tz = run.region.tz;
+  const dbc::Window w = run.window;
+  // Retention looks at the year to the period's end.
+  const date::year_month_day last{run.period.last};
+  const auto year_before = calendar::first_day(last.year() / last.month() - date::months{11});
+  const dbc::Window twelve{calendar::format(std::min(year_before, run.period.first)), w.until};
+  struct {
+    std::shared_future<std::vector<dbc::ChannelWeek>> weeks;
+    std::shared_future<std::vector<dbc::ActiveMembers>> active;
+    std::shared_future<std::vector<dbc::HourCount>> hours;
+    std::shared_future<std::vector<dbc::MonthMembers>> members;
+    std::shared_future<std::vector<dbc::ChannelActivity>> channels;
+    std::shared_future<std::vector<dbc::Cohort>> cohorts;
+  } r;
+  // The longest first.
+  r.members = run.later("members_by_month", [=](db::Database& d) { return dbc::members_by_month(d, slug, tz, w); });
+  r.channels = run.later("channel_activity", [=](db::Database& d) { return dbc::channel_activity(d, slug, tz, w); });
+  r.active = run.later("active_members", [=](db::Database& d) { return dbc::active_members(d, slug, tz, w); });
+  r.cohorts = run.later("retention", [=](db::Database& d) { return dbc::retention_cohorts(d, slug, tz, twelve); });
+  r.weeks = run.later("messages_by_week", [=](db::Database& d) { return dbc::messages_by_week(d, slug, tz, w); });
+  r.hours = run.later("messages_by_hour", [=](db::Database& d) { return dbc::messages_by_hour(d, slug, tz, w); });
+  return r;
+}
+
 }  // namespace
+
+void prefetch(CommunityRun& run) { reads(run); }
 
 void plan(CommunityRun& run) {
   const auto& tz = run.region.tz;
-  const std::string slug = run.region.slug;
   const std::string when = run.period.title();
+  const auto rows = reads(run);
   kainjow::mustache::data values;
 
   // 1. Messages a week, by channel (the eight busiest, the rest as Other).
@@ -37,7 +65,7 @@ void plan(CommunityRun& run) {
     std::map<std::string, render::Series> series;
     std::map<std::string, std::int64_t> totals;
     std::int64_t total = 0;
-    for (const auto& w : dbc::messages_by_week(run.db, slug, tz, run.window)) {
+    for (const auto& w : rows.weeks.get()) {
       auto& s = series[w.channel_id];
       s.key = w.channel_id;
       s.label = "#" + w.name;
@@ -66,7 +94,7 @@ void plan(CommunityRun& run) {
     auto c = run.chart(render::Kind::line, "Active members", "Posting in the last 7 days (WAU) and 28 days (MAU)");
     render::Series wau("wau", "Weekly active", {}), mau("mau", "Monthly active", {});
     std::int64_t last_mau = 0, last_wau = 0;
-    for (const auto& a : dbc::active_members(run.db, slug, tz, run.window)) {
+    for (const auto& a : rows.active.get()) {
       c.categories.push_back(short_day(calendar::parse_day(a.day)));
       wau.values.push_back(static_cast<double>(a.wau));
       mau.values.push_back(static_cast<double>(a.mau));
@@ -86,7 +114,7 @@ void plan(CommunityRun& run) {
     static const char* const kDays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
     for (int h = 0; h < 24; ++h) c.columns.push_back(std::to_string(h));
     std::vector<std::vector<double>> grid(7, std::vector<double>(24, 0.0));
-    for (const auto& h : dbc::messages_by_hour(run.db, slug, tz, run.window))
+    for (const auto& h : rows.hours.get())
       if (h.weekday >= 1 && h.weekday <= 7 && h.hour >= 0 && h.hour < 24)
         grid[static_cast<size_t>(h.weekday - 1)][static_cast<size_t>(h.hour)] = static_cast<double>(h.messages);
     for (size_t d = 0; d < 7; ++d) c.rows.emplace_back(kDays[d], grid[d]);
@@ -102,7 +130,7 @@ void plan(CommunityRun& run) {
                        "New members, members back after a month away, and regulars gone quiet, " + when);
     render::Series fresh("new", "New", {}), back("returning", "Returning", {}), quiet("quiet", "Gone quiet", {});
     std::int64_t news = 0, returns = 0, quiets = 0;
-    for (const auto& m : dbc::members_by_month(run.db, slug, tz, run.window)) {
+    for (const auto& m : rows.members.get()) {
       c.categories.push_back(abbr(m.month));
       fresh.values.push_back(static_cast<double>(m.fresh));
       back.values.push_back(static_cast<double>(m.returning));
@@ -126,7 +154,7 @@ void plan(CommunityRun& run) {
     // thread or two; their medians say little): the top 15.
     constexpr size_t kShown = 15;
     std::vector<dbc::ChannelActivity> timed;
-    for (const auto& ch : dbc::channel_activity(run.db, slug, tz, run.window)) {
+    for (const auto& ch : rows.channels.get()) {
       threads += ch.threads, answered += ch.answered_threads;
       if (ch.median_first_reply_s) timed.push_back(ch);
     }
@@ -165,10 +193,7 @@ void plan(CommunityRun& run) {
   {
     auto c = run.chart(render::Kind::table, "Who stays",
                        "Of the members whose first message was in a month, the % posting each month after");
-    const date::year_month_day last{run.period.last};
-    const auto year_before = calendar::first_day(last.year() / last.month() - date::months{11});
-    const dbc::Window twelve{calendar::format(std::min(year_before, run.period.first)), run.window.until};
-    const auto cohorts = dbc::retention_cohorts(run.db, slug, tz, twelve);
+    const auto& cohorts = rows.cohorts.get();
     size_t width = 0;
     for (const auto& k : cohorts) width = std::max(width, k.months_later.size());
     for (size_t k = 0; k < width; ++k) c.columns.push_back(k == 0 ? "First" : "+" + std::to_string(k));

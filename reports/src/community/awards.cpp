@@ -52,20 +52,37 @@ std::string duration(double seconds) {
   return buf;
 }
 
+// The reads the awards need besides the people's parts.
+auto reads(CommunityRun& run) {
+  const std::string slug = run.region.slug, tz = run.region.tz;
+  const dbc::Window w = run.window;
+  const int min_replies = run.region.helper_min_replies;
+  struct {
+    std::shared_future<std::vector<std::string>> newcomers;
+    std::shared_future<std::vector<dbc::Helper>> helpers;
+  } r;
+  r.newcomers = run.later("newcomers", [=](db::Database& d) { return dbc::newcomers(d, slug, tz, w); });
+  r.helpers =
+      run.later("fastest_helpers", [=](db::Database& d) { return dbc::fastest_helpers(d, slug, tz, w, min_replies); });
+  return r;
+}
+
 }  // namespace
+
+void prefetch(CommunityRun& run) { reads(run); }
 
 void plan(CommunityRun& run) {
   const auto chosen = split_list(run.region.community_awards);
   auto wanted = [&](const std::string& k) {
     return chosen.empty() || std::find(chosen.begin(), chosen.end(), k) != chosen.end();
   };
-  const auto& tz = run.region.tz;
   const auto& activity = run.activity();
   const auto& parts = run.parts();
   std::map<std::string, std::int64_t> replies_to_others;
   for (const auto& p : parts) replies_to_others[p.user_id] = p.replies_to_others;
   std::set<std::string> newcomers;
-  for (auto& id : dbc::newcomers(run.db, run.region.slug, tz, run.window)) newcomers.insert(std::move(id));
+  const auto rows = reads(run);
+  for (const auto& id : rows.newcomers.get()) newcomers.insert(id);
 
   for (const auto& a : awards()) {
     if (!wanted(a.key)) continue;
@@ -74,8 +91,7 @@ void plan(CommunityRun& run) {
     std::string rule;
     if (a.key == "fastest_helper") {
       lower_wins = true;
-      for (const auto& h : dbc::fastest_helpers(run.db, run.region.slug, tz, run.window, run.region.helper_min_replies))
-        entries.push_back({h.user_id, h.user_name, h.median_s});
+      for (const auto& h : rows.helpers.get()) entries.push_back({h.user_id, h.user_name, h.median_s});
       rule = "median time to a first reply on others' threads, at least " +
              plural(run.region.helper_min_replies, "thread", "threads") + " answered";
     } else {

@@ -26,6 +26,9 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // A new connection to the same database (independent reads on the server's other cores).
+  Database sibling() const;
+
   // Access for the db module's own sources; not part of the public contract.
   detail::DatabaseImpl& impl() { return *impl_; }
 
