@@ -319,6 +319,104 @@ TEST_F(Community, AGeneratedCommunityCountsAsItsTruthSays) {
 
 // The engagement score: its parts are the generator's truth (replies to others, answers in the
 // help channel), the score is the documented weighted sum, and ties share a rank.
+// members_by_month as one plain statement, each month's 90 days scanned on their own: the oracle
+// of the tests below.
+const char* const kPlainMembersByMonth =
+    "WITH b AS (SELECT ($2::timestamptz AT TIME ZONE $1)::date AS first, "
+    "(($3::timestamptz AT TIME ZONE $1) - interval '1 microsecond')::date AS last), "
+    "um AS (SELECT DISTINCT mm.user_id, date_trunc('month', mm.posted_at AT TIME ZONE $1)::date AS m "
+    "FROM member_messages mm), "
+    "months AS (SELECT g::date AS m FROM b, generate_series(date_trunc('month', b.first), b.last, "
+    "interval '1 month') g), "
+    "seq AS (SELECT um.user_id, um.m, lag(um.m) OVER (PARTITION BY um.user_id ORDER BY um.m) AS prev, "
+    "min(um.m) OVER (PARTITION BY um.user_id) AS first FROM um), "
+    "act AS (SELECT s.m, count(*) AS active, count(*) FILTER (WHERE s.first = s.m) AS fresh, "
+    "count(*) FILTER (WHERE s.prev < s.m - interval '1 month') AS returning FROM seq s JOIN months USING (m) "
+    "GROUP BY s.m), "
+    "quiet AS (SELECT mo.m, count(*) FILTER (WHERE x.quarter = 1 AND x.last >= x.e - interval '28 days' "
+    "AND x.last < x.e - interval '7 days') AS n FROM months mo CROSS JOIN LATERAL ("
+    "SELECT ntile(4) OVER (ORDER BY count(*) DESC, mm.user_id) AS quarter, max(mm.posted_at) AS last, "
+    "((mo.m + interval '1 month') AT TIME ZONE $1) AS e FROM member_messages mm "
+    "WHERE mm.posted_at >= ((mo.m + interval '1 month' - interval '90 days') AT TIME ZONE $1) "
+    "AND mm.posted_at < ((mo.m + interval '1 month') AT TIME ZONE $1) GROUP BY mm.user_id) x GROUP BY mo.m) "
+    "SELECT to_char(mo.m, 'YYYY-MM'), coalesce(a.active, 0), coalesce(a.fresh, 0), coalesce(a.returning, 0), "
+    "coalesce(q.n, 0) FROM months mo LEFT JOIN act a USING (m) LEFT JOIN quiet q USING (m) ORDER BY mo.m";
+
+// members_by_month reads every member's local days once for all of its months' 90-day looks
+// back; it answers as the plain statement does (one scan of 90 days of messages per month), for a
+// year, a quarter, a month with a DST change and two months across New Year.
+TEST_F(Community, MembersByMonthAnswersAsThePlainStatementDoes) {
+  test::TempDir dir;
+  import_community(conn, dir.path(), 100, 12, 5);
+  db::sql::query(conn, "SET search_path = hdv, pg_catalog");
+  db::sql::query(conn, std::string("SET TimeZone = '") + kZone + "'");
+  long quiet = 0;
+  for (const auto& [since, until] : std::vector<std::pair<std::string, std::string>>{{"2025-11-01", "2026-11-01"},
+                                                                                     {"2026-07-01", "2026-10-01"},
+                                                                                     {"2026-03-01", "2026-04-01"},
+                                                                                     {"2025-12-01", "2026-02-01"}}) {
+    const auto got = db::community::members_by_month(conn, "hdv", kZone, {since, until});
+    const auto want = db::sql::query(conn, kPlainMembersByMonth, {std::string(kZone), since, until});
+    ASSERT_EQ(got.size(), want.size()) << since;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].month, *want[i][0]);
+      EXPECT_EQ(got[i].active, std::stol(*want[i][1])) << got[i].month;
+      EXPECT_EQ(got[i].fresh, std::stol(*want[i][2])) << got[i].month;
+      EXPECT_EQ(got[i].returning, std::stol(*want[i][3])) << got[i].month;
+      EXPECT_EQ(got[i].gone_quiet, std::stol(*want[i][4])) << got[i].month;
+      quiet += got[i].gone_quiet;
+    }
+  }
+  EXPECT_GT(quiet, 0) << "members go quiet in the generated community, so the rule is tried";
+}
+
+// Gone quiet at the edges (README: the top quarter by messages over the 90 days to a month's
+// end, silent for 7–28 days): forty members whose last message falls on either side of each edge
+// (to the second, in local time, also across the DST change), and a tie in the top quarter's
+// last place, settled by user id.
+TEST_F(Community, GoneQuietIsCountedToTheSecondAtItsEdges) {
+  db::sql::query(conn, "SET search_path = hdv, pg_catalog");
+  db::sql::query(conn, std::string("SET TimeZone = '") + kZone + "'");
+  for (const auto& [since, until] :
+       std::vector<std::pair<std::string, std::string>>{{"2026-06-01", "2026-07-01"}, {"2026-03-01", "2026-04-01"}}) {
+    db::sql::query(conn, "DELETE FROM hdv.messages");
+    // (messages a day back from the last, days before the month's end, seconds before that) of
+    // U00…U10; U11… write less.
+    const std::vector<std::tuple<int, int, int>> top = {
+        {40, 28, 0},  // quiet 28 days to the second: counted
+        {39, 28, 1},  // a second longer: not
+        {38, 7, 1},   // a second more than 7 days: counted
+        {37, 7, 0},   // 7 days to the second: not yet
+        {36, 10, 0},  // counted
+        {35, 1, 0},   // still posting
+        {35, 60, 0},  // gone too long (4 of its messages fall before the 90 days)
+        {33, 20, 0},  // counted
+        {32, 15, 0},  // counted
+        {29, 9, 0},   // and one message 90 days before the end, to the second: 30, tied with U10,
+                      // first by id: the top quarter's last place, counted
+        {30, 2, 0},   // tied, second by id: the next quarter (and still posting)
+    };
+    for (int i = 0; i < 40; ++i) {
+      const auto [n, days, seconds] = i < static_cast<int>(top.size()) ? top[i] : std::make_tuple(20 - i % 10, 3, 0);
+      const std::string user = (i < 10 ? "U0" : "U") + std::to_string(i);
+      db::sql::query(
+          conn,
+          "INSERT INTO hdv.messages (channel_id, ts, user_id, posted_at, raw, source) "
+          "SELECT 'C' || $1, extract(epoch FROM p)::text, $1, p, '{}', 'export' FROM ("
+          "SELECT ((($2::date - $3::int)::timestamp - $4::int * interval '1 second') AT TIME ZONE $6) "
+          "- k * interval '1 day' AS p FROM generate_series(0, $5::int - 1) k "
+          "UNION ALL SELECT (($2::date - 90)::timestamp AT TIME ZONE $6) WHERE $1 = 'U09') x",
+          {user, until, std::to_string(days), std::to_string(seconds), std::to_string(n), std::string(kZone)});
+    }
+    const auto got = db::community::members_by_month(conn, "hdv", kZone, {since, until});
+    const auto want = db::sql::query(conn, kPlainMembersByMonth, {std::string(kZone), since, until});
+    ASSERT_EQ(got.size(), 1u);
+    ASSERT_EQ(want.size(), 1u);
+    EXPECT_EQ(std::stol(*want[0][4]), 6) << "the plain statement, " << since;
+    EXPECT_EQ(got[0].gone_quiet, 6) << since << ": U00, U02, U04, U07, U08, U09";
+  }
+}
+
 TEST_F(Community, EngagementScoresWeighTheirPartsAsTheSettingSays) {
   test::TempDir dir;
   import_community(conn, dir.path(), 60, 2, 3);
