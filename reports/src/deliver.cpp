@@ -1,7 +1,6 @@
 #include "paxstats/reports/deliver.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -19,6 +18,7 @@
 #include "paxstats/slack/files.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/text.hpp"
+#include "each_delivery.hpp"
 
 namespace paxstats::reports {
 namespace {
@@ -41,43 +41,23 @@ int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progre
   // took longer than planning them, while the sender spends most of a run waiting on Slack's
   // rate limits. A chart whose spec would not read back as the same chart is drawn now.
   std::vector<db::outbox::Item> items(plan.deliveries.size());
-  std::atomic<size_t> next{0}, done{0};
-  std::string failure;
-  std::mutex mu;
-  auto work = [&] {
-    for (size_t n; (n = next++) < plan.deliveries.size();) {
-      const auto& d = plan.deliveries[n];
-      auto& i = items[n];
-      i.region = plan.region;
-      i.report = d.report;
-      i.period = plan.month;
-      i.recipient = d.recipient;
-      i.to_user = d.to_user;
-      i.file_name = d.file;
-      i.title = d.title;
-      i.comment = d.comment;
-      try {
-        i.alt_txt = render::alt_text(d.chart);
-        if (auto spec = spec_of(d.chart))
-          i.chart = std::move(*spec);
-        else
-          i.bytes = render::render(d.chart);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (failure.empty()) failure = "cannot draw " + d.file + " (" + d.report + "): " + e.what();
-      }
-      const size_t k = ++done;
-      if (progress) {
-        std::lock_guard lock(mu);
-        progress("queue", k, items.size());
-      }
-    }
-  };
-  {
-    std::vector<std::jthread> pool;
-    for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) pool.emplace_back(work);
-  }
-  if (!failure.empty()) throw UserError(failure);
+  detail::each_delivery(plan, "queue", progress, [&](size_t n) {
+    const auto& d = plan.deliveries[n];
+    auto& i = items[n];
+    i.region = plan.region;
+    i.report = d.report;
+    i.period = plan.month;
+    i.recipient = d.recipient;
+    i.to_user = d.to_user;
+    i.file_name = d.file;
+    i.title = d.title;
+    i.comment = d.comment;
+    i.alt_txt = render::alt_text(d.chart);
+    if (auto spec = spec_of(d.chart))
+      i.chart = std::move(*spec);
+    else
+      i.bytes = render::render(d.chart);
+  });
   return db::outbox::plan(db, items);
 }
 

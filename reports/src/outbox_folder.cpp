@@ -1,11 +1,9 @@
 // A planned run written to a folder: the charts, deliveries.json and index.html.
-#include <atomic>
 #include <fstream>
-#include <mutex>
-#include <thread>
 
 #include "paxstats/error.hpp"
 #include "paxstats/render/render.hpp"
+#include "each_delivery.hpp"
 #include "outbox_page.hpp"
 #include "paxstats/reports/monthly.hpp"
 
@@ -14,29 +12,11 @@ namespace paxstats::reports {
 std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& progress, bool check_layout) {
   // Each chart is independent: one worker per core takes the next one.
   std::vector<RenderedChart> out(plan.deliveries.size());
-  std::atomic<size_t> next{0};
-  size_t done = 0;
-  std::string failure;
-  std::mutex mu;
-  auto work = [&] {
-    for (size_t i; (i = next++) < plan.deliveries.size();) {
-      const auto& d = plan.deliveries[i];
-      try {
-        out[i] = {render::render(d.chart), render::alt_text(d.chart), {}};
-        if (check_layout) out[i].layout_problems = render::layout_problems(d.chart);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(mu);
-        if (failure.empty()) failure = "cannot draw " + d.file + " (" + d.report + "): " + e.what();
-      }
-      std::lock_guard lock(mu);
-      ++done;
-      if (progress) progress("render", done, out.size());
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) pool.emplace_back(work);
-  for (auto& t : pool) t.join();
-  if (!failure.empty()) throw UserError(failure);
+  detail::each_delivery(plan, "render", progress, [&](size_t i) {
+    const auto& d = plan.deliveries[i];
+    out[i] = {render::render(d.chart), render::alt_text(d.chart), {}};
+    if (check_layout) out[i].layout_problems = render::layout_problems(d.chart);
+  });
   return out;
 }
 

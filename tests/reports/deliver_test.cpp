@@ -318,6 +318,39 @@ TEST(DeliverScopes, ATokenWithoutFilesReadIsRefusedBeforeSendingAnything) {
   EXPECT_EQ(fake.calls("files.getUploadURLExternal"), 0);
 }
 
+// A chart whose spec would not read back as the same chart (here: taller than a spec may ask
+// for) is queued drawn, as before; the others as their spec.
+TEST(DeliverSpecs, AChartBeyondTheSpecsLimitsIsQueuedDrawn) {
+  db::Database conn(test::PostgresEnvironment::get().fresh_database_url());
+  db::add_region(conn, "r", "F3 Test", "America/Chicago");
+  reports::MonthlyPlan plan;
+  plan.region = "r";
+  plan.month = "2026-10";
+  render::Chart tall;
+  tall.kind = render::Kind::table;
+  tall.title = "Everyone";
+  tall.columns = {"Posts"};
+  for (int k = 0; k < 200; ++k) tall.rows.emplace_back("PAX " + std::to_string(k), std::vector<double>{double(k)});
+  tall.scale = 1;
+  tall.height = 110 + 22 * 200;  // 4,510 points: a spec stops at 4,000
+  render::Chart card;
+  card.kind = render::Kind::award;
+  card.award = "Most posts";
+  card.person = "Zephyr";
+  plan.deliveries.push_back({"kotter", "C0000000F1", false, "tall.png", "Tall", "", tall});
+  plan.deliveries.push_back({"awards", "C0000000F1", false, "card.png", "Card", "", card});
+  ASSERT_EQ(reports::queue_plan(conn, plan), 2);
+  for (const auto& item : db::outbox::pending(conn, "r")) {
+    if (item.file_name == "tall.png") {
+      EXPECT_TRUE(item.chart.empty());
+      EXPECT_TRUE(item.bytes == render::render(tall)) << "drawn when queued";
+    } else {
+      EXPECT_TRUE(item.bytes.empty());
+      EXPECT_FALSE(item.chart.empty());
+    }
+  }
+}
+
 TEST(DeliverSpecs, AChartThatCannotBeDrawnFailsWithTheReasonAndTheRunGoesOn) {
   FakeSlack fake;
   fake.add_channel({.id = "C0000000F1", .name = "1st-f", .members = {fake.options().bot_user_id}});
