@@ -23,6 +23,7 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
     std::string listen = "127.0.0.1:8080";
     int workers = 2;
     bool no_scheduler = false;
+    bool no_warm = false;
     std::string public_url;
   };
   auto a = std::make_shared<Args>();
@@ -39,6 +40,9 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
   serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")
       ->capture_default_str();
   serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
+  serve->add_flag("--no-warm", a->no_warm,
+                  "Do not render dashboard pages ahead of visitors (by default each region's, AO's and PAX's "
+                  "page is rendered again in the background a few seconds after the region's posts change)");
   serve->add_option("--public-url", a->public_url,
                     "Where people reach the dashboard, e.g. https://stats.example.org (Slack's redirect URL is "
                     "PUBLIC_URL/auth/slack/callback; cookies are Secure when it is https). Default: "
@@ -55,6 +59,7 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       o.port = std::stoi(a->listen.substr(colon + 1));
       o.workers = a->workers;
       o.scheduler = !a->no_scheduler;
+      if (a->no_warm) o.dashboard_warm_every = std::chrono::milliseconds(0);
       const char* secret = std::getenv("SLACK_SIGNING_SECRET");
       o.signing_secret = secret ? secret : "";
       const char* app_token = std::getenv("SLACK_APP_TOKEN");

@@ -39,4 +39,23 @@ void ServiceState::dashboard_routes() {
     });
 }
 
+// Renders the dashboard's pages ahead of visitors, on a connection of its own, one page at a time
+// (at most one of the server's cores), until the service stops.
+void ServiceState::warm_dashboard() {
+  std::unique_ptr<db::Database> db;
+  while (!stopping) {
+    try {
+      if (!db) db = std::make_unique<db::Database>(o.database_url);
+      const int made = dashboard->warm(*db, o.dashboard_warm_settle, [this] { return stopping.load(); });
+      counters.pages_warmed += made;
+      if (made) log::info("dashboard: " + std::to_string(made) + " page(s) rendered ahead of their visitors");
+    } catch (const std::exception& e) {
+      log::warn("dashboard: rendering pages ahead: " + log::redact(e.what()));
+      db.reset();
+    }
+    std::unique_lock lock(sleep_mu);
+    sleep_cv.wait_for(lock, o.dashboard_warm_every, [this] { return stopping.load(); });
+  }
+}
+
 }  // namespace paxstats::serve

@@ -36,6 +36,8 @@ void ServiceState::metrics(http::Response& res) {
   counter("paxstats_files_sent_total", "Charts delivered to Slack by this process.", counters.files_sent);
   counter("paxstats_jobs_done_total", "Jobs finished.", counters.jobs_done);
   counter("paxstats_jobs_failed_total", "Job attempts that failed.", counters.jobs_failed);
+  counter("paxstats_dashboard_pages_warmed_total", "Dashboard pages rendered ahead of their visitors.",
+          counters.pages_warmed);
   counter("paxstats_slack_429_total", "Slack rate-limit answers (429).", limiter->throttled());
   try {
     auto db = pool.get();

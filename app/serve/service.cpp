@@ -52,6 +52,7 @@ void Service::start() {
         i.sleep_cv.wait_for(lock, i.o.scheduler_every, [&] { return i.stopping.load(); });
       }
     });
+  if (i.dashboard && i.o.dashboard_warm_every.count() > 0) i.warmer_thread = std::thread([&i] { i.warm_dashboard(); });
   if (!i.o.app_token.empty()) {
     i.socket_mode = std::make_unique<slack::SocketModeClient>(slack::SocketModeOptions{
         .app_token = i.o.app_token, .api_base_url = i.o.slack_base_url, .on_envelope = [&i](const json& env) {
@@ -76,6 +77,7 @@ void Service::stop() {
   for (auto& w : i.workers)
     if (w.joinable()) w.join();
   if (i.scheduler_thread.joinable()) i.scheduler_thread.join();
+  if (i.warmer_thread.joinable()) i.warmer_thread.join();
   log::info("serve: stopped");
 }
 

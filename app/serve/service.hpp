@@ -21,6 +21,10 @@ struct Options {
   // them back to PUBLIC_URL/auth/slack/callback; "" = http://HOST:PORT) and the Slack app's
   // OpenID credentials (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET; without them nobody signs in).
   bool dashboard = true;
+  // Pages rendered ahead of visitors (web::Dashboard::warm): how often a thread of its own looks
+  // for regions whose posts moved (0: never), and how long their posts must stand still first.
+  std::chrono::milliseconds dashboard_warm_every{2000};
+  std::chrono::milliseconds dashboard_warm_settle{5000};
   std::string public_url;
   std::string client_id, client_secret;
   std::chrono::seconds session_ttl{std::chrono::hours(12)};

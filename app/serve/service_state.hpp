@@ -40,7 +40,7 @@ struct Counters {
   std::mutex mu;
   std::map<std::string, long> requests;  // "path code" → count
   std::atomic<long> rejected_signatures{0}, events{0}, duplicate_events{0}, parse_errors{0}, files_sent{0},
-      jobs_done{0}, jobs_failed{0};
+      jobs_done{0}, jobs_failed{0}, pages_warmed{0};
 };
 
 // Thrown by a job that cannot run yet (its region is busy): queued again, attempt not counted.
@@ -64,6 +64,7 @@ struct ServiceState {
   http::Server server;
   int bound_port = 0;
   std::thread scheduler_thread;
+  std::thread warmer_thread;
   std::vector<std::thread> workers;
   std::atomic<bool> stopping{false};
   std::mutex sleep_mu;
@@ -75,6 +76,7 @@ struct ServiceState {
   // routes.cpp
   void routes();
   void dashboard_routes();  // dashboard.cpp
+  void warm_dashboard();    // dashboard.cpp: the warmer thread's loop
   bool verified(const http::Request& req, http::Response& res, const std::string& path);
   void events(const http::Request& req, http::Response& res);
   int accept_event(const EventBody& body, const std::string& retry);

@@ -1,7 +1,6 @@
 // The rasterizer: drawing commands onto Cairo surfaces, text through Pango; PNG bytes come from png.cpp.
 // The only file of render/ that knows Cairo and Pango.
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
@@ -188,6 +187,62 @@ TextSize measure_text(const std::string& str, double size, bool bold, double max
   return {logical.width / double(PANGO_SCALE), logical.height / double(PANGO_SCALE)};
 }
 
+TextBox text_box(const std::string& given, double size, bool bold, double max_width, int lines) {
+  // Pango lays out valid UTF-8 only (it mends the rest on its own copy, where the line offsets
+  // below would point): mend it here the same way, bad bytes as U+FFFD.
+  std::string mended;
+  if (!g_utf8_validate(given.data(), static_cast<gssize>(given.size()), nullptr)) {
+    gchar* valid = g_utf8_make_valid(given.data(), static_cast<gssize>(given.size()));
+    mended = valid;
+    g_free(valid);
+  }
+  const std::string& str = mended.empty() ? given : mended;
+  PangoLayout* layout = make_layout(str, size, bold, max_width, lines);
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, nullptr, &logical);
+  TextBox box;
+  box.size = {logical.width / double(PANGO_SCALE), logical.height / double(PANGO_SCALE)};
+  const bool ellipsized = pango_layout_is_ellipsized(layout);
+  PangoLayoutIter* it = pango_layout_get_iter(layout);
+  do {
+    const PangoLayoutLine* line = pango_layout_iter_get_line_readonly(it);
+    PangoRectangle extents;
+    pango_layout_iter_get_line_extents(it, nullptr, &extents);
+    const auto start = static_cast<size_t>(std::clamp(line->start_index, 0, static_cast<int>(str.size())));
+    const auto length = static_cast<size_t>(std::max(line->length, 0));
+    box.lines.push_back({str.substr(start, length), extents.x / double(PANGO_SCALE),
+                         pango_layout_iter_get_baseline(it) / double(PANGO_SCALE),
+                         extents.width / double(PANGO_SCALE)});
+    if (ellipsized && !pango_layout_iter_at_last_line(it)) continue;
+    if (ellipsized) box.lines.back().text = str.substr(start);  // the last line holds the rest, cut below
+  } while (pango_layout_iter_next_line(it));
+  pango_layout_iter_free(it);
+  for (auto& l : box.lines)  // paragraph ends are breaks, not characters
+    while (!l.text.empty() && (l.text.back() == '\n' || l.text.back() == '\r')) l.text.pop_back();
+  if (!ellipsized || box.lines.empty()) return box;
+  // The last line as Pango cuts it at its end: the longest start of it (whole characters, no
+  // trailing space) that fits max_width with "…" after it.
+  std::string& last = box.lines.back().text;
+  std::vector<size_t> ends;  // the end of each whole character
+  for (size_t i = 1; i <= last.size(); ++i)
+    if (i == last.size() || (static_cast<unsigned char>(last[i]) & 0xC0) != 0x80) ends.push_back(i);
+  auto cut = [&](size_t end) {
+    std::string s = last.substr(0, end);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    return s + "\u2026";
+  };
+  size_t lo = 0, hi = ends.size();  // ends[0 .. lo) fit; the answer is in [lo, hi]
+  while (lo < hi) {
+    const size_t mid = (lo + hi + 1) / 2;
+    if (measure_text(cut(ends[mid - 1]), size, bold).width <= max_width + 1e-6)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  last = cut(lo == 0 ? 0 : ends[lo - 1]);
+  return box;
+}
+
 }  // namespace detail
 
 std::string render(const Chart& chart, Format format) {
@@ -204,7 +259,7 @@ std::string render(const Chart& chart, Format format) {
       image.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
     surface.reset(cairo_surface_reference(image.get()));
   } else if (format == Format::svg)
-    surface.reset(cairo_svg_surface_create_for_stream(detail::append, &out, w, h));
+    return detail::write_svg(ops, scale, {});
   else
     surface.reset(cairo_pdf_surface_create_for_stream(detail::append, &out, w, h));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)

@@ -102,7 +102,7 @@ TEST(RenderOutput, PngAtOneAndTwoTimesSvgAndPdf) {
   EXPECT_EQ(render::render(c, render::Format::pdf).substr(0, 5), "%PDF-");
 }
 
-// A chart inside an HTML page: every id Cairo wrote carries the page's prefix, every reference
+// A chart inside an HTML page: every id it has carries the page's prefix, every reference
 // (href="#…", url(#…)) points at one of those ids, and the root sizes by its viewBox.
 TEST(RenderOutput, InlineSvgPrefixesEveryIdAndReference) {
   const auto c = example("stacked_bar");
@@ -115,7 +115,7 @@ TEST(RenderOutput, InlineSvgPrefixesEveryIdAndReference) {
   std::set<std::string> ids;
   static const std::regex id(R"re(\sid="([^"]+)")re"), ref(R"re((?:href="#|url\(#)([^")]+))re");
   for (std::sregex_iterator it(svg.begin(), svg.end(), id), end; it != end; ++it) ids.insert((*it)[1]);
-  ASSERT_GT(ids.size(), 3u);
+  ASSERT_FALSE(ids.empty());
   for (const auto& i : ids) {
     EXPECT_EQ(i.rfind("c7-", 0), 0u) << i;
   }
@@ -123,10 +123,58 @@ TEST(RenderOutput, InlineSvgPrefixesEveryIdAndReference) {
   for (std::sregex_iterator it(svg.begin(), svg.end(), ref), end; it != end; ++it, ++refs) {
     EXPECT_TRUE(ids.count((*it)[1])) << "a reference to an id the chart does not have: " << (*it)[1];
   }
-  EXPECT_GT(refs, 3u);
+  EXPECT_GT(refs, 0u);
   // The same drawing as the file's SVG: only the ids and the root's size moved.
   const std::string file = render::render(c, render::Format::svg);
   EXPECT_EQ(std::count(svg.begin(), svg.end(), '<'), std::count(file.begin() + file.find("<svg"), file.end(), '<'));
+}
+
+// The texts of the drawing, as a list of (text, x, y) from SVG's <text> elements (entities
+// decoded), and the drawing list's text commands.
+std::vector<std::string> svg_texts(const std::string& svg) {
+  std::vector<std::string> out;
+  static const std::regex text(R"re(<text[^>]*>([^<]*)</text>)re");
+  for (std::sregex_iterator it(svg.begin(), svg.end(), text), end; it != end; ++it) {
+    std::string t = (*it)[1];
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}})
+      for (size_t at = 0; (at = t.find(from, at)) != std::string::npos; at += to.size()) t.replace(at, from.size(), to);
+    out.push_back(t);
+  }
+  return out;
+}
+
+// SVG sets text as text: every label of the drawing is a <text> whose words are the label's (a
+// hostile name stays text, escaped once; bytes that are not UTF-8 become U+FFFD), an ellipsized
+// label ends in "…" and is no wider than its room, and the file is a fraction of Cairo's glyphs.
+TEST(RenderOutput, SvgSetsEveryLabelAsTextEscapedOnce) {
+  for (const std::string hostile :
+       {"<script>alert(1)</script>", "Robert'); DROP TABLE pax;--", "O\"Brien & Sons", "Posts & <b>more</b> &amp;"}) {
+    auto c = bars({"Jan", "Feb"}, {5, 4});
+    c.title = hostile;
+    const std::string svg = render::render(c, render::Format::svg);
+    EXPECT_EQ(svg.find("<script"), std::string::npos);
+    EXPECT_EQ(svg.find("<b>"), std::string::npos);
+    const auto texts = svg_texts(svg);
+    EXPECT_NE(std::find(texts.begin(), texts.end(), hostile), texts.end()) << hostile;
+  }
+  auto c = bars({"Jan", std::string("bad \xff\xfe"), std::string(200, 'W')}, {5, 4, 3});
+  c.title = std::string("not UTF-8: \xc3\x28 \xed\xa0\x80 end");
+  const std::string svg = render::render(c, render::Format::svg);
+  EXPECT_EQ(svg.find('\xff'), std::string::npos);
+  const auto texts = svg_texts(svg);
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "not UTF-8: \xEF\xBF\xBD( \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD end"),
+            texts.end());
+  // Every text command of the drawing list is one <text> in the SVG (the long name cut short).
+  size_t commands = 0;
+  for (const auto& line : lines_with(render::draw_list(c), "text "))
+    if (line.rfind("text ", 0) == 0) ++commands;
+  EXPECT_EQ(texts.size(), commands);
+  const auto cut = std::find_if(texts.begin(), texts.end(), [](const std::string& t) { return t.rfind("WW", 0) == 0; });
+  ASSERT_NE(cut, texts.end());
+  EXPECT_LT(cut->size(), 200u);
+  EXPECT_EQ(cut->substr(cut->size() - 3), "\u2026");
+  EXPECT_LT(svg.size(), 20'000u) << "Cairo's glyph outlines were ~100 KB a chart";
 }
 
 TEST(RenderLayout, TicksAreNiceAndWholeForCounts) {

@@ -5,6 +5,7 @@
 // with every hostile generated name, CSRF, region isolation by URL.
 #include "dashboard_support.hpp"
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/web/dashboard.hpp"
@@ -79,6 +80,7 @@ class Dashboard : public ::testing::Test {
     so.slack_backoff = 5ms;
     so.scheduler = false;
     so.worker_idle = 20ms;
+    so.dashboard_warm_every = 0ms;  // the warmer's own tests turn it on
     so.client_id = fo.client_id;
     so.client_secret = fo.client_secret;
     so.business_now = fixed_business_clock(kNow);
@@ -307,6 +309,161 @@ TEST_F(Dashboard, HostileNamesRenderAsText) {
   EXPECT_GE(hostile, 5);
   auto region = v.get("/r/stl?period=all");
   EXPECT_EQ(region->body.find("<script>alert"), std::string::npos);
+}
+
+// A PAX page's list of beatdowns and "who they met" come from the attendance held in memory
+// (db/src/detail/attendance.hpp): for every person of the region, the same rows and figures as
+// the plain statements over the posts view that the pages ran before.
+TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
+  const std::string s = "stl";
+  // The statements read the posts cache (the posts view's copy, what the pages read).
+  const db::dashboard::PostsCache cache(*conn, s);
+  auto all = [&](const std::string& q, const db::Params& p) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& r : db::sql::query(*conn, q, p)) {
+      std::vector<std::string> row;
+      for (const auto& f : r) row.push_back(f.value_or(""));
+      out.push_back(row);
+    }
+    return out;
+  };
+  const auto people = db::sql::query(*conn, "SELECT DISTINCT person FROM stl.posts_cache WHERE person IS NOT NULL");
+  ASSERT_GT(people.size(), 300u);
+  int typed = 0, with_besties = 0;
+  for (const auto& row : people) {
+    const std::string person = *row[0];
+    if (person.starts_with("name:")) ++typed;
+    const auto p = db::dashboard::pax_profile(*conn, s, person);
+    ASSERT_TRUE(p) << person;
+    const auto want = all(
+        "WITH mine AS (SELECT channel_id, ts, role FROM stl.posts_cache WHERE person = $1), "
+        "o AS (SELECT o.person, o.user_id, o.person_name, m.role IN ('q', 'coq') AS led FROM mine m JOIN "
+        "stl.posts_cache o "
+        "USING (channel_id, ts) WHERE o.person <> $1), "
+        "t AS (SELECT person, coalesce(max(user_id), '') AS user_id, max(person_name) AS name, count(*) AS n FROM o "
+        "GROUP BY person ORDER BY count(*) DESC, max(person_name), person LIMIT 1) "
+        "SELECT (SELECT count(DISTINCT person) FROM o), (SELECT count(DISTINCT person) FROM o WHERE led), "
+        "t.person, t.user_id, t.name, coalesce(t.n, 0) FROM (SELECT 1) one LEFT JOIN t ON true",
+        {person});
+    EXPECT_EQ((std::vector<std::string>{std::to_string(p->met), std::to_string(p->led), p->bestie, p->bestie_id,
+                                        p->bestie_name, std::to_string(p->bestie_together)}),
+              want.at(0))
+        << person;
+    if (p->bestie_together > 0) ++with_besties;
+    std::vector<std::vector<std::string>> got;
+    for (const auto& b : db::dashboard::beatdowns(*conn, s, {std::nullopt, person, 5000}))
+      got.push_back({b.date, b.ao_id, b.ao_name, b.q_name, b.title, b.channel_id, b.ts, b.role, std::to_string(b.posts),
+                     std::to_string(b.fngs)});
+    EXPECT_EQ(got,
+              all("SELECT p.bd_date, coalesce(min(p.ao_id), ''), max(p.ao_name), "
+                  "coalesce(string_agg(p.person_name, ' & ' ORDER BY p.role DESC, p.person_name) "
+                  "FILTER (WHERE p.role IN ('q', 'coq')), ''), coalesce(max(b.title), ''), p.channel_id, p.ts, "
+                  "coalesce(max(p.role) FILTER (WHERE p.person = $1), ''), count(*), coalesce(max(b.fng_count), 0) "
+                  "FROM (SELECT channel_id, ts FROM stl.posts_cache WHERE person = $1) w JOIN stl.posts_cache p "
+                  "USING (channel_id, ts) JOIN stl.beatdowns b USING (channel_id, ts) "
+                  "GROUP BY p.bd_date, p.channel_id, p.ts ORDER BY p.bd_date DESC, p.ts DESC",
+                  {person}))
+        << person;
+  }
+  EXPECT_GT(typed, 0) << "typed names (no Slack user) are people too";
+  EXPECT_GT(with_besties, 300);
+  // Only the latest, when asked for fewer.
+  const std::string someone = *people.at(0)[0];
+  const auto every = db::dashboard::beatdowns(*conn, s, {std::nullopt, someone, 5000});
+  const auto latest = db::dashboard::beatdowns(*conn, s, {std::nullopt, someone, 2});
+  ASSERT_GE(every.size(), 2u);
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[1].ts, every[1].ts);
+}
+
+// The warmer renders each region's page (and its periods), every AO's and every PAX's page ahead
+// of visitors, at the region's posts version: a visitor then gets it from the cache (Server-Timing
+// says so), the same page a dashboard that never warmed renders for them. Nothing is rendered
+// twice; posts that moved less than `settle` ago wait; moved posts make it all again.
+TEST_F(Dashboard, PagesRenderedAheadAreTheOnesVisitorsGet) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  db::set_region(*conn, "other", {{"dashboard", "off"}});  // a region without a dashboard: nothing of it
+  web::Options wo;
+  wo.business_now = fixed_business_clock(kNow);
+  web::Dashboard warmed(wo), fresh(wo);
+  const int aos = std::stoi(count("SELECT count(DISTINCT ao_channel_id) FROM stl.beatdowns"));
+  const int posters = std::stoi(count("SELECT count(DISTINCT user_id) FROM stl.posts"));
+  const auto never = [] { return false; };
+  EXPECT_EQ(warmed.warm(*conn, 0ms, never), 1 + 5 + aos + posters) << "the region's page, its 5 periods, AOs, PAX";
+  EXPECT_EQ(warmed.warm(*conn, 0ms, never), 0) << "nothing twice at one version";
+
+  auto get = [&](web::Dashboard& d, const std::string& target) {
+    web::Request req;
+    req.method = "GET";
+    const auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.params.emplace("period", target.substr(target.find('=', q) + 1));
+    return d.handle(*conn, req);
+  };
+  auto timing = [](const web::Response& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "Server-Timing") return v;
+    return std::string();
+  };
+  std::vector<std::string> targets = {"/r/stl", "/r/stl?period=all", "/r/stl?period=2025", "/r/stl?period=2026-11"};
+  for (const auto& r : db::sql::query(*conn, "SELECT DISTINCT ao_channel_id FROM stl.beatdowns ORDER BY 1"))
+    targets.push_back("/r/stl/ao/" + *r[0]);
+  for (const auto& r : db::sql::query(*conn, "SELECT DISTINCT user_id FROM stl.posts WHERE user_id IS NOT NULL"))
+    targets.push_back("/r/stl/pax/" + *r[0]);
+  size_t compared = 0;
+  for (const auto& t : targets) {
+    const auto served = get(warmed, t);
+    ASSERT_EQ(served.status, 200) << t;
+    EXPECT_EQ(timing(served), "cache;desc=\"hit\"") << t << " was not rendered ahead";
+    if (compared++ % 25 == 0 || t.find("/pax/") == std::string::npos) {
+      const auto made = get(fresh, t);
+      EXPECT_EQ(timing(made).rfind("render;dur=", 0), 0u) << t;
+      EXPECT_EQ(served.body, made.body) << t;
+    }
+  }
+
+  // The posts move (a channel renamed): the pages wait until they stand still, then all come again.
+  db::sql::query(*conn,
+                 "UPDATE stl.channels SET name = name || '-x' WHERE channel_id = (SELECT min(ao_channel_id) "
+                 "FROM stl.beatdowns)");
+  EXPECT_EQ(warmed.warm(*conn, 1h, never), 0) << "posts that just moved are left to settle";
+  EXPECT_EQ(warmed.warm(*conn, 0ms, never), 1 + 5 + aos + posters);
+  int asked = 0;
+  EXPECT_EQ(warmed.warm(*conn, 0ms, [&] { return ++asked > 3; }), 0) << "done, and stops when told";
+}
+
+// paxstats serve runs the warmer on a thread of its own: /metrics counts the pages, and a visitor
+// finds a PAX page ready.
+TEST_F(Dashboard, TheServiceRendersPagesAheadOnItsOwn) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  db::set_region(*conn, "other", {{"dashboard", "off"}});
+  service.reset();
+  serve::Options so;
+  so.database_url = url;
+  so.port = 0;
+  so.signing_secret = "web-test-secret";
+  so.scheduler = false;
+  so.worker_idle = 20ms;
+  so.business_now = fixed_business_clock(kNow);
+  so.dashboard_warm_every = 20ms;
+  so.dashboard_warm_settle = 0ms;
+  service = std::make_unique<serve::Service>(so);
+  service->start();
+  const int expected = 1 + 5 + std::stoi(count("SELECT count(DISTINCT ao_channel_id) FROM stl.beatdowns")) +
+                       std::stoi(count("SELECT count(DISTINCT user_id) FROM stl.posts"));
+  Visitor v(service->port());
+  long warmed = 0;
+  for (int i = 0; i < 1200 && warmed < expected; ++i) {
+    std::this_thread::sleep_for(50ms);
+    const auto m = v.get("/metrics");
+    const auto at = m->body.find("\npaxstats_dashboard_pages_warmed_total ");
+    ASSERT_NE(at, std::string::npos);
+    warmed = std::stol(m->body.substr(m->body.find(' ', at + 1) + 1));
+  }
+  EXPECT_EQ(warmed, expected);
+  const auto pax = v.get("/r/stl/pax/" + member);
+  ASSERT_EQ(pax->status, 200);
+  EXPECT_EQ(pax->get_header_value("Server-Timing"), "cache;desc=\"hit\"");
 }
 
 TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {

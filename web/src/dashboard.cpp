@@ -4,12 +4,14 @@
 
 #include <date/tz.h>
 
-#include <list>
+#include <chrono>
+#include <cstdio>
+
 #include <mutex>
 #include <regex>
-#include <unordered_map>
 
 #include "access.hpp"
+#include "dashboard_impl.hpp"
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
@@ -66,44 +68,6 @@ const std::vector<Route>& Dashboard::routes() {
 
 namespace {
 
-// A page rendered for a key, kept until the region's data (or anything else in the key) moves.
-struct Cached {
-  std::shared_ptr<const Page> page;
-  size_t bytes = 0;
-};
-
-class PageCache {
- public:
-  explicit PageCache(size_t budget) : budget_(budget) {}
-  std::shared_ptr<const Page> get(const std::string& key) {
-    std::lock_guard lock(mu_);
-    const auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    order_.splice(order_.begin(), order_, it->second);
-    return it->second->second.page;
-  }
-  void put(const std::string& key, std::shared_ptr<const Page> page) {
-    size_t bytes = key.size() + page->html.size();
-    for (const auto& t : page->tables) bytes += t.rows.size() * 64;
-    std::lock_guard lock(mu_);
-    if (index_.count(key) || bytes > budget_ / 4) return;
-    order_.emplace_front(key, Cached{std::move(page), bytes});
-    index_[key] = order_.begin();
-    used_ += bytes;
-    while (used_ > budget_ && !order_.empty()) {
-      used_ -= order_.back().second.bytes;
-      index_.erase(order_.back().first);
-      order_.pop_back();
-    }
-  }
-
- private:
-  std::mutex mu_;
-  size_t budget_, used_ = 0;
-  std::list<std::pair<std::string, Cached>> order_;
-  std::unordered_map<std::string, std::list<std::pair<std::string, Cached>>::iterator> index_;
-};
-
 std::string hash_hex(const std::string& s) { return sha256_hex(s).substr(0, 32); }
 
 void security_headers(Response& r) {
@@ -115,10 +79,6 @@ void security_headers(Response& r) {
   r.headers.emplace_back("X-Frame-Options", "DENY");
 }
 
-std::string today_in(const std::string& tz, BusinessTime now) {
-  const auto local = date::floor<date::days>(date::make_zoned(tz, now).get_local_time());
-  return date::format("%F", local);
-}
 
 std::string with_query(const Request& req) {
   std::string q;
@@ -149,16 +109,34 @@ bool listed(const std::string& list, const std::string& id) {
 
 }  // namespace
 
-struct Dashboard::Impl {
-  Options o;
-  PageCache cache;
-  explicit Impl(Options options) : o(std::move(options)), cache(o.cache_bytes) {
-    if (!o.business_now) o.business_now = business_clock_from_env();
-  }
-  Response region_request(db::Database& db, const Request& req, const Viewer& anonymous,
-                          const std::optional<db::web::Session>& session);
-  Response admin_post(db::Database& db, PageContext& cx, const Request& req);
-};
+namespace detail {  // shared with the warmer (dashboard_impl.hpp)
+std::string today_in(const std::string& tz, BusinessTime now) {
+  const auto local = date::floor<date::days>(date::make_zoned(tz, now).get_local_time());
+  return date::format("%F", local);
+}
+
+std::string version_of(db::Database& db, const std::string& slug, const std::string& kind) {
+  return kind.empty() || kind == "ao" || kind == "pax"
+             ? "p" + std::to_string(db::dashboard::posts_version(db, slug))
+             : "d" + std::to_string(db::dashboard::data_version(db, slug));
+}
+
+std::string page_key(const std::string& version, const db::Region& region, const PageContext& cx,
+                     const std::string& here) {
+  return region.slug + "|" + version + "|" + region.name + "|" + region.tz + "|" + cx.today + "|" +
+         (cx.viewer.admin ? "a" : "m") + "|" + here;
+}
+
+Page build_page(PageContext& cx, const std::string& kind, const std::string& id) {
+  const db::dashboard::PostsCache posts(cx.db, cx.region.slug);
+  return kind.empty()          ? region_page(cx)
+         : kind == "ao"        ? ao_page(cx, id)
+         : kind == "pax"       ? pax_page(cx, id)
+         : kind == "kotter"    ? kotter_page(cx)
+         : kind == "community" ? community_page(cx)
+                               : search_page(cx);
+}
+}  // namespace detail
 
 Dashboard::Dashboard(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Dashboard::~Dashboard() = default;
@@ -279,11 +257,8 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     return admin_post(db, cx, req);
   }
 
-  // The page is what it was while the data version, the region's settings, the date and the
-  // viewer's rights stand: its ETag says so, and the cache keeps it.
   const bool admin_page_kind = kind == "admin";
-  const std::string key = slug + "|" + std::to_string(db::dashboard::data_version(db, slug)) + "|" + region->name +
-                          "|" + region->tz + "|" + cx.today + "|" + (viewer.admin ? "a" : "m") + "|" + here;
+  const std::string key = page_key(version_of(db, slug, kind), *region, cx, here);
   const std::string etag = "\"" + hash_hex(key + "|" + viewer.user_id + "|" + viewer.csrf) + "\"";
   const bool anonymous_public = region->dashboard == "public" && !session;
   const std::string cache_control =
@@ -297,26 +272,33 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     r.headers.emplace_back("Vary", "Cookie");
     return r;
   }
-  std::shared_ptr<const Page> page = admin_page_kind ? nullptr : cache.get(key);
-  if (!page) {
+  std::shared_ptr<const Page> page;
+  // Server-Timing (the browser's developer tools show it): whether the page was rendered for this
+  // request, and how long that took, or came ready from the cache.
+  std::string timing = "cache;desc=\"hit\"";
+  const auto started = std::chrono::steady_clock::now();
+  auto rendered = [&] {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f",
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    timing = std::string("render;dur=") + ms;
+  };
+  if (admin_page_kind) {
     const db::dashboard::PostsCache posts(db, slug);
-    Page built = kind.empty()           ? region_page(cx)
-                 : kind == "ao"         ? ao_page(cx, id)
-                 : kind == "pax"        ? pax_page(cx, id)
-                 : kind == "kotter"     ? kotter_page(cx)
-                 : kind == "community"  ? community_page(cx)
-                 : kind == "search"     ? search_page(cx)
-                                        : admin_page(cx, [&] {
-                                            static const std::map<std::string, std::string> done = {
-                                                {"alias_confirmed", "The name is that person now."},
-                                                {"alias_removed", "The name is nobody's now."},
-                                                {"run_queued", "The report run is queued."},
-                                                {"retry_queued", "The deliveries will be tried again."}};
-                                            const auto it = done.find(req.param("done"));
-                                            return it == done.end() ? std::string() : it->second;
-                                          }());
-    page = std::make_shared<const Page>(std::move(built));
-    if (!admin_page_kind && page->status == 200) cache.put(key, page);
+    page = std::make_shared<const Page>(admin_page(cx, [&] {
+      static const std::map<std::string, std::string> done = {
+          {"alias_confirmed", "The name is that person now."},
+          {"alias_removed", "The name is nobody's now."},
+          {"run_queued", "The report run is queued."},
+          {"retry_queued", "The deliveries will be tried again."}};
+      const auto it = done.find(req.param("done"));
+      return it == done.end() ? std::string() : it->second;
+    }()));
+    rendered();
+  } else {
+    bool made = false;
+    page = cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &made);
+    if (made) rendered();
   }
   if (!csv.empty()) {
     for (const auto& t : page->tables)
@@ -337,6 +319,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   if (page->status == 200 && !admin_page_kind) r.headers.emplace_back("ETag", etag);
   r.headers.emplace_back("Cache-Control", cache_control);
   r.headers.emplace_back("Vary", "Cookie");
+  r.headers.emplace_back("Server-Timing", timing);
   return r;
 }
 

@@ -124,6 +124,9 @@ struct Period {
   std::string chart_month;             // the month whose monthly charts the page shows
 };
 Period period_of(const PageContext& cx, const std::string& earliest_month);
+// The periods a region or AO page offers on `today`: (the ?period= key, its label), this month,
+// last month, this year, last year and all time.
+std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today);
 
 // The page kinds (pages/*.cpp).
 Page index_page(db::Database& db, const std::vector<db::Region>& visible, const Viewer& viewer, const Links& links);

@@ -48,6 +48,30 @@ struct TextSize {
 };
 TextSize measure_text(const std::string& text, double size, bool bold, double max_width = 0, int lines = 1);
 
+// A text as the rasterizer lays it out, line by line, for writers that set text themselves (SVG):
+// each line's characters as shown (an ellipsized line ends in "…"), its left edge and its
+// baseline, in points from the layout's top-left corner; and the layout's size (measure_text's).
+struct TextLine {
+  std::string text;
+  double x = 0, baseline = 0, width = 0;
+};
+struct TextBox {
+  TextSize size;
+  std::vector<TextLine> lines;
+};
+TextBox text_box(const std::string& text, double size, bool bold, double max_width = 0, int lines = 1);
+
+// The drawing as SVG (svg.cpp): shapes as SVG shapes and text as <text> set in DejaVu Sans at the
+// positions Pango gives it, so the file is small, its words searchable and selectable, and it
+// is drawn in a browser at any zoom. Standalone: a file (XML declaration, size in pixels at
+// `scale`); otherwise an element for an HTML page (the viewBox, width 100%, aria-label).
+struct SvgOptions {
+  bool standalone = true;
+  std::string id_prefix;   // prefixed to every id, unique per chart on a page
+  std::string aria_label;  // the alt text, for an element
+};
+std::string write_svg(const DrawList& ops, double scale, const SvgOptions& options);
+
 struct Palette {
   Color background, text, muted, grid, axis, card, other;
   std::vector<Color> series;  // the first 8 strongly distinct, then 8 more; all ≥ 3:1 on background

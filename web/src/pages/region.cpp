@@ -10,16 +10,20 @@ namespace paxstats::web::detail {
 
 namespace dash = db::dashboard;
 
+std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today) {
+  const std::string month = today.substr(0, 7), year = today.substr(0, 4);
+  const int y = std::stoi(year);
+  return {{month, "This month"},
+          {shift_month(month, -1), "Last month"},
+          {year, year},
+          {std::to_string(y - 1), std::to_string(y - 1)},
+          {"all", "All time"}};
+}
+
 // The period chooser: this month, last month, this year, last year, all time.
 std::string period_links(const PageContext& cx, const Period& chosen, const std::string& base_query) {
-  const std::string month = cx.today.substr(0, 7), year = cx.today.substr(0, 4);
-  const int y = std::stoi(year);
-  const std::string last_month = shift_month(month, -1);
-  const std::vector<std::pair<std::string, std::string>> choices = {
-      {month, "This month"}, {last_month, "Last month"}, {year, year}, {std::to_string(y - 1), std::to_string(y - 1)},
-      {"all", "All time"}};
   std::string h = "<nav class=\"periods\" aria-label=\"Period\">";
-  for (const auto& [key, label] : choices) {
+  for (const auto& [key, label] : period_choices(cx.today)) {
     const std::string q = (base_query.empty() ? "" : base_query + "&") + "period=" + key;
     h += "<a href=\"?" + esc(q) + "\"" + (key == chosen.key ? " class=\"on\"" : "") + ">" + esc(label) + "</a>";
   }

@@ -18,6 +18,9 @@ using report::Period;
 // The region's data version (region migration 0009): it grows with every statement that writes
 // what a page shows. A page rendered at version v is the page while the version is v.
 std::int64_t data_version(Database& db, std::string_view region);
+// The region's posts version: it grows with every statement that writes what the posts view reads
+// (beatdowns, attendance, users, channels, aliases), not with chat that is no backblast.
+std::int64_t posts_version(Database& db, std::string_view region);
 
 // While it lives, this connection's reads of the region's posts (the report queries and the
 // ones below) come from the region's posts_cache and counted_beatdowns_cache tables, rebuilt first when the posts
@@ -83,6 +86,9 @@ struct PaxProfile {
   std::vector<std::string> years;  // the years with a post, oldest first
 };
 std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std::string_view person);
+
+// The Slack users who posted (the people with a PAX page), the latest poster first.
+std::vector<std::string> posters(Database& db, std::string_view region);
 
 // People whose shown or real name holds `text` (any case), most posts first, at most `limit`.
 struct PersonHit {

@@ -1,0 +1,55 @@
+#pragma once
+// Internal to web/: the dashboard's state (dashboard.cpp answers requests with it, warmer.cpp
+// renders pages ahead of them) and what both need to name and build a page.
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "page_cache.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/db/web_sessions.hpp"
+#include "paxstats/web/dashboard.hpp"
+#include "site.hpp"
+
+namespace paxstats::web {
+
+struct Dashboard::Impl {
+  Options o;
+  detail::PageCache cache;
+  // The warmer's view of each region: the posts version it last saw, and since when (steady).
+  struct Seen {
+    std::string version;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::mutex seen_mu;
+  std::map<std::string, Seen> seen;
+  explicit Impl(Options options) : o(std::move(options)), cache(o.cache_bytes) {
+    if (!o.business_now) o.business_now = business_clock_from_env();
+  }
+  Response region_request(db::Database& db, const Request& req, const detail::Viewer& anonymous,
+                          const std::optional<db::web::Session>& session);
+  Response admin_post(db::Database& db, detail::PageContext& cx, const Request& req);
+};
+
+namespace detail {
+
+// The business date in a time zone, YYYY-MM-DD.
+std::string today_in(const std::string& tz, BusinessTime now);
+
+// What a page of `kind` ("" the region's, "ao", "pax", "kotter", …) is made from, as a version:
+// the region's posts (posts_version) for the region, AO and PAX pages, which show nothing else,
+// so chat that is no backblast leaves them standing; everything (data_version) for the rest.
+std::string version_of(db::Database& db, const std::string& slug, const std::string& kind);
+
+// A page is what it was while its version, the region's settings, the date, the viewer's rights
+// and the address (path and query) stand: its cache key (with the viewer, its ETag).
+std::string page_key(const std::string& version, const db::Region& region, const PageContext& cx,
+                     const std::string& here);
+
+// Builds a region's page of `kind` (not the admin page) with the region's posts cache standing.
+Page build_page(PageContext& cx, const std::string& kind, const std::string& id);
+
+}  // namespace detail
+}  // namespace paxstats::web

@@ -1,0 +1,72 @@
+// Pages rendered ahead of their visitors (Dashboard::warm): a cold PAX page costs about 10 ms of
+// the server's time, a region page seconds; rendered while nobody waits, a visitor is answered
+// from the page cache in a few milliseconds.
+#include "dashboard_impl.hpp"
+#include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/report_queries.hpp"
+#include "paxstats/log.hpp"
+
+namespace paxstats::web {
+
+using namespace detail;
+
+int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const std::function<bool()>& stop) {
+  auto& i = *impl_;
+  int made = 0;
+  for (const auto& region : db::list_regions(db)) {
+    if (stop()) break;
+    if (!region.active || region.dashboard == "off") continue;
+    const std::string& slug = region.slug;
+    try {
+      const std::string version = version_of(db, slug, "");
+      {
+        std::lock_guard lock(i.seen_mu);
+        auto& seen = i.seen[slug];
+        const auto now = std::chrono::steady_clock::now();
+        if (seen.version != version) seen = {version, now};
+        if (now - seen.since < settle) continue;  // still moving: an import or a sync
+      }
+      const Viewer member;  // signed in or not, no admin: the pages every member sees
+      const Links links(slug, false, 0);
+      const BusinessTime now = i.o.business_now();
+      const std::string today = today_in(region.tz, now);
+      // One page, unless it is rendered (or being rendered) at this version.
+      // The key names the page by its address with its query, as a visitor's request does.
+      auto page = [&](const std::string& kind, const std::string& id, const std::string& path,
+                      const std::string& period = "") {
+        std::multimap<std::string, std::string> params;
+        if (!period.empty()) params.emplace("period", period);
+        PageContext cx{db, region, member, links, today, now, params, path, "", 0};
+        const std::string key = page_key(version, region, cx, period.empty() ? path : path + "?period=" + period);
+        if (i.cache.has(key)) return;
+        bool fresh = false;
+        i.cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &fresh);
+        made += fresh;
+      };
+      page("", "", "/r/" + slug);
+      for (const auto& [key, label] : period_choices(today)) page("", "", "/r/" + slug, key);
+      std::vector<std::string> aos, people;
+      {
+        const db::dashboard::PostsCache posts(db, slug);
+        for (const auto& [id, name] : db::report::aos(db, slug))
+          if (!id.empty()) aos.push_back(id);
+        people = db::dashboard::posters(db, slug);
+      }
+      size_t done = 0;
+      auto moved = [&] { return ++done % 32 == 0 && version_of(db, slug, "") != version; };
+      for (const auto& id : aos) {
+        if (stop() || moved()) break;
+        page("ao", id, "/r/" + slug + "/ao/" + id);
+      }
+      for (const auto& id : people) {
+        if (stop() || moved()) break;
+        page("pax", id, "/r/" + slug + "/pax/" + id);
+      }
+    } catch (const std::exception& e) {
+      log::warn("dashboard: rendering " + slug + "'s pages ahead failed: " + log::redact(e.what()));
+    }
+  }
+  return made;
+}
+
+}  // namespace paxstats::web
