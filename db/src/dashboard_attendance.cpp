@@ -47,8 +47,8 @@ Attendance Attendance::read(Database& db, std::string_view region) {
     leaders.clear();
   };
   for (const auto& r : rows) {
-    if (a.beatdowns_.empty() || view(r[0]) != a.beatdowns_.back().channel_id ||
-        view(r[1]) != a.beatdowns_.back().ts || view(r[2]) != a.beatdowns_.back().date) {
+    if (a.beatdowns_.empty() || view(r[0]) != a.beatdowns_.back().channel_id || view(r[1]) != a.beatdowns_.back().ts ||
+        view(r[2]) != a.beatdowns_.back().date) {
       close();
       Beatdown b;
       b.first_row = static_cast<std::int32_t>(a.rows_.size());
@@ -154,15 +154,14 @@ std::vector<dashboard::BeatdownRow> Attendance::beatdowns_of(std::string_view pe
   out.reserve(mine.size());
   for (const auto& [i, role] : mine) {
     const auto& b = beatdowns_[i];
-    out.push_back({b.date, b.ao_id, b.ao_name, b.q_names, b.title, b.channel_id, b.ts, std::string(text(role)),
-                   b.posts, b.fngs});
+    out.push_back(
+        {b.date, b.ao_id, b.ao_name, b.q_names, b.title, b.channel_id, b.ts, std::string(text(role)), b.posts, b.fngs});
   }
   return out;
 }
 
 std::shared_ptr<const Attendance> attendance(Database& db, std::string_view region) {
-  return RegionMemo::instance().get<Attendance>(db, region, "attendance",
-                                                [&] { return Attendance::read(db, region); });
+  return RegionMemo::instance().get<Attendance>(db, region, "attendance", [&] { return Attendance::read(db, region); });
 }
 
 }  // namespace paxstats::db::detail

@@ -60,7 +60,8 @@ void escaped(std::string& out, std::string_view s) {
     for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     if (ok && n >= 3) {
       const auto c1 = static_cast<unsigned char>(s[i + 1]);
-      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
+          (c == 0xF4 && c1 >= 0x90))
         ok = false;
     }
     if (ok) {
@@ -70,6 +71,48 @@ void escaped(std::string& out, std::string_view s) {
       out += "\xEF\xBF\xBD";
       ++i;
     }
+  }
+}
+
+// Hangul syllables, jamo and compatibility jamo.
+bool hangul(char32_t c) {
+  return (c >= 0x1100 && c <= 0x11FF) || (c >= 0x3130 && c <= 0x318F) || (c >= 0xAC00 && c <= 0xD7AF);
+}
+
+// Text, its Hangul in a face that has the syllables. DejaVu Sans has the jamo but not the
+// syllables, and a browser told to use it draws "호랑이" as its first jamo alone (Chromium shapes
+// the syllables decomposed); Pango, for the PNG, falls back per character and never asks.
+void hangul_aware(std::string& out, std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    // The next run: characters of one kind (a byte that is not UTF-8 counts as not Hangul).
+    auto kind_at = [&](size_t at, size_t& len) {
+      const auto c = static_cast<unsigned char>(s[at]);
+      len = 1;
+      if (c == 0xE1 || c == 0xE3 || (c >= 0xEA && c <= 0xED)) {
+        if (at + 3 <= s.size()) {
+          const char32_t cp =
+              (char32_t(c & 0x0F) << 12) | (char32_t(s[at + 1] & 0x3F) << 6) | char32_t(s[at + 2] & 0x3F);
+          if (hangul(cp) && (s[at + 1] & 0xC0) == 0x80 && (s[at + 2] & 0xC0) == 0x80) {
+            len = 3;
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    size_t len = 0;
+    const bool k = kind_at(i, len);
+    size_t end = i + len;
+    while (end < s.size()) {
+      size_t l = 0;
+      if (kind_at(end, l) != k) break;
+      end += l;
+    }
+    if (k) out += "<tspan font-family=\"'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif\">";
+    escaped(out, s.substr(i, end - i));
+    if (k) out += "</tspan>";
+    i = end;
   }
 }
 
@@ -151,7 +194,7 @@ void text(std::string& out, const Op& o) {
     if (o.bold) out += " font-weight=\"bold\"";
     paint(out, "fill", o.fill);
     out += '>';
-    escaped(out, line.text);
+    hangul_aware(out, line.text);
     out += "</text>";
   }
   if (turned) out += "</g>";
@@ -196,7 +239,9 @@ std::string write_svg(const DrawList& ops, double scale, const SvgOptions& optio
   paint(out, "fill", ops.front().fill);
   out += "/>\n<g clip-path=\"url(#";
   escaped(out, clip);
-  out += ")\" font-family=\"'DejaVu Sans', Verdana, sans-serif\" text-rendering=\"geometricPrecision\" style=\"white-space:pre\">\n";
+  out +=
+      ")\" font-family=\"'DejaVu Sans', Verdana, sans-serif\" text-rendering=\"geometricPrecision\" "
+      "style=\"white-space:pre\">\n";
   for (size_t i = 1; i < ops.size(); ++i) {
     const Op& o = ops[i];
     switch (o.type) {
@@ -250,9 +295,7 @@ std::string write_svg(const DrawList& ops, double scale, const SvgOptions& optio
         fill_and_stroke(out, o);
         out += "/>";
         break;
-      case Op::text:
-        text(out, o);
-        break;
+      case Op::text: text(out, o); break;
     }
     out += '\n';
   }

@@ -175,6 +175,12 @@ TEST(RenderOutput, SvgSetsEveryLabelAsTextEscapedOnce) {
   EXPECT_LT(cut->size(), 200u);
   EXPECT_EQ(cut->substr(cut->size() - 3), "\u2026");
   EXPECT_LT(svg.size(), 20'000u) << "Cairo's glyph outlines were ~100 KB a chart";
+  // Hangul in a face that has its syllables (a browser told DejaVu Sans draws a lone jamo).
+  c.title = "Kim 호랑이 PAX";
+  const std::string korean = render::render(c, render::Format::svg);
+  EXPECT_NE(korean.find(">Kim <tspan font-family=\"'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', "
+                        "sans-serif\">호랑이</tspan> PAX</text>"),
+            std::string::npos);
 }
 
 TEST(RenderLayout, TicksAreNiceAndWholeForCounts) {
