@@ -32,7 +32,7 @@ void Service::start() {
     const int requeued = db::jobs::requeue_stale(db);  // a dead process's unfinished jobs
     if (requeued) log::info("serve: " + std::to_string(requeued) + " unfinished job(s) of an earlier run queued again");
   }
-  i.pool.warm(8);
+  i.pool.warm(16);  // sixteen visitors at once find a connection each, none opened while they wait
   i.routes();
   try {
     i.bound_port = i.server.bind(i.o.host, i.o.port);

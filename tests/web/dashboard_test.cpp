@@ -430,6 +430,16 @@ TEST_F(Dashboard, PagesRenderedAheadAreTheOnesVisitorsGet) {
   EXPECT_EQ(warmed.warm(*conn, 0ms, never), 1 + 5 + aos + posters);
   int asked = 0;
   EXPECT_EQ(warmed.warm(*conn, 0ms, [&] { return ++asked > 3; }), 0) << "done, and stops when told";
+
+  // A lone change (the posts had stood still for the settling time before it) is rendered at
+  // once; one right after it waits for the posts to stand still.
+  std::this_thread::sleep_for(300ms);
+  db::sql::query(*conn, "UPDATE stl.channels SET name = replace(name, '-x', '')");
+  EXPECT_EQ(warmed.warm(*conn, 200ms, never), 1 + 5 + aos + posters) << "a lone change: rendered at once";
+  db::sql::query(*conn,
+                 "UPDATE stl.channels SET name = name || '-y' WHERE channel_id = (SELECT min(ao_channel_id) "
+                 "FROM stl.beatdowns)");
+  EXPECT_EQ(warmed.warm(*conn, 1h, never), 0) << "a change right after another settles first";
 }
 
 // paxstats serve runs the warmer on a thread of its own: /metrics counts the pages, and a visitor

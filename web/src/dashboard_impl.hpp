@@ -18,10 +18,12 @@ namespace paxstats::web {
 struct Dashboard::Impl {
   Options o;
   detail::PageCache cache;
-  // The warmer's view of each region: the posts version it last saw, and since when (steady).
+  // The warmer's view of each region: the posts version it last saw, since when (steady), and
+  // whether the one before had stood still for the settling time (a lone change: a backblast).
   struct Seen {
     std::string version;
     std::chrono::steady_clock::time_point since;
+    bool lone = true;
   };
   std::mutex seen_mu;
   std::map<std::string, Seen> seen;

@@ -23,8 +23,10 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
         std::lock_guard lock(i.seen_mu);
         auto& seen = i.seen[slug];
         const auto now = std::chrono::steady_clock::now();
-        if (seen.version != version) seen = {version, now};
-        if (now - seen.since < settle) continue;  // still moving: an import or a sync
+        // A lone change (a backblast, an alias) is rendered at once; changes that follow each other
+        // (an import, a sync, batch by batch) wait until the posts stand still for `settle`.
+        if (seen.version != version) seen = {version, now, seen.version.empty() || now - seen.since >= settle};
+        if (!seen.lone && now - seen.since < settle) continue;
       }
       const Viewer member;  // signed in or not, no admin: the pages every member sees
       const Links links(slug, false, 0);

@@ -69,9 +69,10 @@ class Dashboard {
   // Renders ahead the pages visitors ask for most, as a member who is no admin sees them, so
   // they find them ready: each region's page (and its periods), every AO's and every PAX's (latest
   // poster first),
-  // when they are not rendered at the region's current posts version. A region whose posts moved
-  // less than `settle` ago is left for a later call (an import or a sync moves them batch by
-  // batch). Stops between pages when `stop()` says so. Returns the number of pages rendered.
+  // when they are not rendered at the region's current posts version. A lone change of a region's
+  // posts (they had stood still for `settle` before it) is rendered at once; one that follows
+  // another within `settle` (an import or a sync moves them batch by batch) waits until they have
+  // stood still for `settle`. Stops between pages when `stop()` says so. Returns the number of pages rendered.
   // `paxstats serve` calls it every few seconds from a thread of its own.
   int warm(db::Database& db, std::chrono::milliseconds settle, const std::function<bool()>& stop);
 
