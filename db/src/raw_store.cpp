@@ -54,6 +54,7 @@ struct RegionWriter::Impl {
   std::vector<std::tuple<std::string, std::string, std::string, std::string>> reactions;
   std::vector<std::pair<std::pair<std::string, std::string>, FileRecord>> files;
   bool everything = false;
+  bool vacuum = false;  // a large write: vacuum the messages after the commit (analyze_raw)
 
   void close_stream() {
     if (stream) {
@@ -166,11 +167,14 @@ std::string ts_timestamp(const std::string& ts) {
 
 namespace {
 // After a large write the planner's statistics of the raw tables are stale (autovacuum gets
-// there later): without them the community queries plan a quarter as a few rows.
-void analyze_raw(pqxx::transaction_base& tx, const std::string& schema, const MergeStats& stats) {
-  if (stats.inserted + stats.updated < 5000) return;
+// there later): without them the community queries plan a quarter as a few rows. True when it
+// analyzed: the messages are then vacuumed after the commit too, so that their pages are all
+// visible and the community queries read the messages_facts index alone (migration 0010).
+bool analyze_raw(pqxx::transaction_base& tx, const std::string& schema, const MergeStats& stats) {
+  if (stats.inserted + stats.updated < 5000) return false;
   StepTimer step("merge: analyze");
   for (const char* table : {"messages", "reactions", "files"}) tx.exec("ANALYZE " + schema + "." + table);
+  return true;
 }
 }  // namespace
 
@@ -236,7 +240,7 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
     }
     impl_->reactions.clear();
     impl_->files.clear();
-    analyze_raw(tx, impl_->schema, stats);
+    impl_->vacuum |= analyze_raw(tx, impl_->schema, stats);
     return stats;
   }
   tx.exec("TRUNCATE merged_now");
@@ -306,7 +310,7 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
       "SELECT DISTINCT ON (f.channel_id, f.ts, f.file_id) f.channel_id, f.ts, f.file_id, f.name, f.title, f.mimetype, "
       "f.filetype, f.size, f.url_private, f.raw FROM staging_files f JOIN merged_now k USING (channel_id, ts)");
   tx.exec("TRUNCATE staging_reactions, staging_files");
-  analyze_raw(tx, impl_->schema, stats);
+  impl_->vacuum |= analyze_raw(tx, impl_->schema, stats);
   return stats;
 }
 
@@ -499,8 +503,15 @@ void RegionWriter::clear_sync_checkpoint(std::string_view channel_id) {
 
 void RegionWriter::commit() {
   impl_->close_stream();
-  StepTimer step("commit");
-  impl_->tx.commit();
+  {
+    StepTimer step("commit");
+    impl_->tx.commit();
+  }
+  if (impl_->vacuum) {
+    StepTimer step("vacuum messages");
+    pqxx::nontransaction v(impl_->tx.conn());
+    v.exec("VACUUM " + impl_->t("messages"));
+  }
 }
 
 }  // namespace paxstats::db

@@ -105,7 +105,9 @@ TEST_F(Regions, MigrateAllUpgradesEveryRegion) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   db::add_region(conn, "kc", "F3 Kansas City", "America/Chicago");
   EXPECT_TRUE(db::migrate_all(conn).empty());
-  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"), "9");
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM kc.schema_migrations"),
+            std::to_string(db::region_migrations().files.size()));
+  EXPECT_GE(db::region_migrations().files.size(), 10u);
 }
 
 TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {
