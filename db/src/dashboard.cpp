@@ -185,58 +185,22 @@ std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const 
 }
 
 std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std::string_view person) {
-  const std::string s = schema(region);
-  const Params who{std::string(person)};
-  const auto r = sql::query(
-      db,
-      "WITH mine AS (SELECT * FROM " + posts(db, region) +
-          " WHERE person = $1), "
-          "u AS (SELECT user_id, user_name, coalesce(real_name, '') AS real_name FROM " +
-          s +
-          ".users WHERE user_id = $1 AND NOT is_bot) "
-          "SELECT (SELECT count(*) FROM mine), (SELECT count(*) FROM u), "
-          "(SELECT count(*) FROM mine WHERE role = 'q'), (SELECT count(*) FROM mine WHERE role = 'coq'), "
-          "(SELECT count(DISTINCT ao_id) FROM mine), "
-          "(SELECT coalesce(min(bd_date)::text, '') FROM mine), (SELECT coalesce(max(bd_date)::text, '') FROM mine), "
-          "(SELECT coalesce(min(bd_date)::text, '') FROM mine WHERE role IN ('q', 'coq')), "
-          "(SELECT coalesce(max(bd_date)::text, '') FROM mine WHERE role IN ('q', 'coq')), "
-          "coalesce((SELECT user_name FROM u), (SELECT max(person_name) FROM mine), ''), "
-          "coalesce((SELECT real_name FROM u), ''), coalesce((SELECT user_id FROM u), (SELECT max(user_id) FROM mine), "
-          "''), (SELECT coalesce(sum(beatdown_fngs), 0) FROM mine WHERE role IN ('q', 'coq'))",
-      who);
-  const auto& row = r.at(0);
-  if (as_int(row[0]) == 0 && as_int(row[1]) == 0) return std::nullopt;
+  // The record from the attendance held in memory (detail/attendance.hpp); the Slack user's own
+  // names from users.
+  const auto u = sql::query(db,
+                            "SELECT user_id, user_name, coalesce(real_name, '') FROM " + schema(region) +
+                                ".users WHERE user_id = $1 AND NOT is_bot",
+                            {std::string(person)});
   PaxProfile p;
   p.person = person;
-  p.posts = as_int(row[0]);
-  p.qs = as_int(row[2]);
-  p.coqs = as_int(row[3]);
-  p.aos = as_int(row[4]);
-  p.first_post = as_text(row[5]);
-  p.last_post = as_text(row[6]);
-  p.first_q = as_text(row[7]);
-  p.last_q = as_text(row[8]);
-  p.name = as_text(row[9]);
-  p.real_name = as_text(row[10]);
-  p.user_id = as_text(row[11]);
-  p.fngs_led = as_int(row[12]);
-  // Everyone else at their beatdowns: how many, how many where they led, and who most often.
-  detail::attendance(db, region)->meet(person, p);
-  for (const auto& w : sql::query(db,
-                                  "SELECT DISTINCT date_trunc('week', bd_date)::date::text FROM " + posts(db, region) +
-                                      " WHERE person = $1 ORDER BY 1",
-                                  who))
-    p.weeks.push_back(as_text(w[0]));
-  for (const auto& w : p.weeks)
-    if (p.years.empty() || p.years.back() != w.substr(0, 4)) p.years.push_back(w.substr(0, 4));
-  // A week's Monday may fall in the year before its first post (Monday 2025-12-29 for a post on
-  // 2026-01-02): the years come from the posts themselves.
-  p.years.clear();
-  for (const auto& y : sql::query(db,
-                                  "SELECT DISTINCT extract(year FROM bd_date)::int::text FROM " + posts(db, region) +
-                                      " WHERE person = $1 ORDER BY 1",
-                                  who))
-    p.years.push_back(as_text(y[0]));
+  const auto attendance = detail::attendance(db, region);
+  if (!attendance->record(person, p) && u.empty()) return std::nullopt;
+  if (!u.empty()) {
+    p.user_id = as_text(u[0][0]);
+    p.name = as_text(u[0][1]);
+    p.real_name = as_text(u[0][2]);
+  }
+  attendance->meet(person, p);
   return p;
 }
 

@@ -7,6 +7,7 @@
 #include "detail/attendance.hpp"
 #include "detail/dashboard_sources.hpp"
 #include "detail/region_memo.hpp"
+#include "paxstats/calendar.hpp"
 
 namespace paxstats::db::detail {
 namespace {
@@ -26,7 +27,7 @@ Attendance Attendance::read(Database& db, std::string_view region) {
   // grouping as the statements this replaces: date, channel and ts).
   const auto rows = tx.exec(
       "SELECT p.channel_id, p.ts, p.bd_date, p.ao_id, p.ao_name, p.person, p.user_id, p.person_name, p.role, b.title, "
-      "b.fng_count, b.channel_id IS NOT NULL FROM " +
+      "b.fng_count, b.channel_id IS NOT NULL, coalesce(p.beatdown_fngs, 0) FROM " +
       posts_source(db, region) + " p LEFT JOIN " + region_schema(region) +
       ".beatdowns b USING (channel_id, ts) ORDER BY p.channel_id, p.ts, p.bd_date");
   a.q_ = a.intern("q");
@@ -65,7 +66,13 @@ Attendance Attendance::read(Database& db, std::string_view region) {
     if (!r[9].is_null() && view(r[9]) > b.title) b.title = std::string(view(r[9]));
     ++b.posts;
     if (!r[10].is_null()) b.fngs = std::max(b.fngs, r[10].as<int>());
-    const Row row{id(r[5]), id(r[6]), id(r[7]), id(r[8]), static_cast<std::int32_t>(a.beatdowns_.size() - 1)};
+    const Row row{id(r[5]),
+                  id(r[6]),
+                  id(r[7]),
+                  id(r[8]),
+                  static_cast<std::int32_t>(a.beatdowns_.size() - 1),
+                  id(r[3]),
+                  r[12].as<std::int32_t>()};
     if ((row.role == a.q_ || row.role == a.coq_) && row.name >= 0)
       leaders.emplace_back(a.strings_[row.role], a.strings_[row.name]);
     if (row.person >= 0) {
@@ -79,6 +86,46 @@ Attendance Attendance::read(Database& db, std::string_view region) {
   end.first_row = static_cast<std::int32_t>(a.rows_.size());
   a.beatdowns_.push_back(std::move(end));
   return a;
+}
+
+bool Attendance::record(std::string_view person, dashboard::PaxProfile& p) const {
+  const auto me = ids_.find(std::string(person));
+  if (me == ids_.end() || static_cast<size_t>(me->second) >= own_.size() || own_[me->second].empty()) return false;
+  std::vector<std::int32_t> aos;
+  std::vector<std::string> weeks, years;
+  std::string_view name, user_id;
+  for (const auto r : own_[me->second]) {
+    const auto& row = rows_[r];
+    const std::string& date = beatdowns_[row.beatdown].date;
+    ++p.posts;
+    const bool q = row.role == q_, leading = q || row.role == coq_;
+    p.qs += q;
+    p.coqs += row.role == coq_;
+    if (row.ao >= 0) aos.push_back(row.ao);
+    if (p.first_post.empty() || date < p.first_post) p.first_post = date;
+    if (date > p.last_post) p.last_post = date;
+    if (leading) {
+      if (p.first_q.empty() || date < p.first_q) p.first_q = date;
+      if (date > p.last_q) p.last_q = date;
+      p.fngs_led += row.fngs;
+    }
+    if (text(row.name) > name) name = text(row.name);
+    if (text(row.user_id) > user_id) user_id = text(row.user_id);
+    // date_trunc('week', …): the Monday; extract(year …)
+    weeks.push_back(calendar::format(calendar::monday_of(calendar::parse_day(date))));
+    years.push_back(date.substr(0, 4));
+  }
+  std::sort(aos.begin(), aos.end());
+  p.aos = static_cast<int>(std::unique(aos.begin(), aos.end()) - aos.begin());
+  for (auto* list : {&weeks, &years}) {
+    std::sort(list->begin(), list->end());
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+  }
+  p.weeks = std::move(weeks);
+  p.years = std::move(years);
+  p.name = std::string(name);
+  p.user_id = std::string(user_id);
+  return true;
 }
 
 void Attendance::meet(std::string_view person, dashboard::PaxProfile& p) const {

@@ -311,9 +311,9 @@ TEST_F(Dashboard, HostileNamesRenderAsText) {
   EXPECT_EQ(region->body.find("<script>alert"), std::string::npos);
 }
 
-// A PAX page's list of beatdowns and "who they met" come from the attendance held in memory
-// (db/src/detail/attendance.hpp): for every person of the region, the same rows and figures as
-// the plain statements over the posts view that the pages ran before.
+// A PAX page's record, its list of beatdowns and "who they met" come from the attendance held in
+// memory (db/src/detail/attendance.hpp): for every person of the region, the same rows and
+// figures as the plain statements over the posts that the pages ran before.
 TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
   const std::string s = "stl";
   // The statements read the posts cache (the posts view's copy, what the pages read).
@@ -350,6 +350,35 @@ TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
               want.at(0))
         << person;
     if (p->bestie_together > 0) ++with_besties;
+    const auto record = all(
+        "WITH mine AS (SELECT * FROM stl.posts_cache WHERE person = $1), "
+        "u AS (SELECT user_id, user_name, coalesce(real_name, '') AS real_name FROM stl.users "
+        "WHERE user_id = $1 AND NOT is_bot) "
+        "SELECT (SELECT count(*) FROM mine), "
+        "(SELECT count(*) FROM mine WHERE role = 'q'), (SELECT count(*) FROM mine WHERE role = 'coq'), "
+        "(SELECT count(DISTINCT ao_id) FROM mine), "
+        "(SELECT coalesce(min(bd_date)::text, '') FROM mine), (SELECT coalesce(max(bd_date)::text, '') FROM mine), "
+        "(SELECT coalesce(min(bd_date)::text, '') FROM mine WHERE role IN ('q', 'coq')), "
+        "(SELECT coalesce(max(bd_date)::text, '') FROM mine WHERE role IN ('q', 'coq')), "
+        "coalesce((SELECT user_name FROM u), (SELECT max(person_name) FROM mine), ''), "
+        "coalesce((SELECT real_name FROM u), ''), coalesce((SELECT user_id FROM u), (SELECT max(user_id) FROM mine), "
+        "''), (SELECT coalesce(sum(beatdown_fngs), 0) FROM mine WHERE role IN ('q', 'coq')), "
+        "(SELECT string_agg(w, ',' ORDER BY w) FROM (SELECT DISTINCT date_trunc('week', bd_date)::date::text AS w "
+        "FROM mine) x), "
+        "(SELECT string_agg(y, ',' ORDER BY y) FROM (SELECT DISTINCT extract(year FROM bd_date)::int::text AS y "
+        "FROM mine) x)",
+        {person});
+    auto joined = [](const std::vector<std::string>& v) {
+      std::string out;
+      for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
+      return out;
+    };
+    EXPECT_EQ((std::vector<std::string>{std::to_string(p->posts), std::to_string(p->qs), std::to_string(p->coqs),
+                                        std::to_string(p->aos), p->first_post, p->last_post, p->first_q, p->last_q,
+                                        p->name, p->real_name, p->user_id, std::to_string(p->fngs_led),
+                                        joined(p->weeks), joined(p->years)}),
+              record.at(0))
+        << person;
     std::vector<std::vector<std::string>> got;
     for (const auto& b : db::dashboard::beatdowns(*conn, s, {std::nullopt, person, 5000}))
       got.push_back({b.date, b.ao_id, b.ao_name, b.q_name, b.title, b.channel_id, b.ts, b.role, std::to_string(b.posts),

@@ -21,6 +21,11 @@ class Attendance {
  public:
   static Attendance read(Database& db, std::string_view region);
 
+  // The person's record from their posts (PaxProfile's posts, Qs, Co-Qs, AOs, first and last
+  // post and Q, FNGs at the beatdowns they led, weeks and years; the name and user id their posts
+  // give, which a Slack user's own name replaces). False when they have no post.
+  bool record(std::string_view person, dashboard::PaxProfile& p) const;
+
   // met, led and the bestie of `person` (PaxProfile's): everyone else at their beatdowns (a
   // person named twice at one counts twice), those at the ones they led, and the one there most
   // often (ties: the smallest name, then the smallest person id, compared byte by byte).
@@ -31,7 +36,7 @@ class Attendance {
 
  private:
   struct Row {
-    std::int32_t person, user_id, name, role, beatdown;
+    std::int32_t person, user_id, name, role, beatdown, ao, fngs;
   };
   struct Beatdown {
     std::int32_t first_row = 0;  // its rows are [first_row, the next one's first_row)
