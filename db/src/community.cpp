@@ -672,6 +672,7 @@ std::vector<ExportColumn> export_columns(ExportTable t, ExportFormat f) {
 
 struct DatasetReader::Impl {
   PGconn* conn = nullptr;
+  std::string snapshot;  // pg_export_snapshot(), asked for by the first sibling
   std::optional<Network> network;
   std::string schema;
   Window window;
@@ -699,7 +700,15 @@ struct DatasetReader::Impl {
   void run(const std::string& sql, const std::vector<std::string>& params = {}) { PQclear(exec(sql, params)); }
 };
 
+DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                             DatasetReader& first)
+    : DatasetReader(db, region, tz, window, &first) {}
+
 DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window)
+    : DatasetReader(db, region, tz, window, nullptr) {}
+
+DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window,
+                             DatasetReader* first)
     : impl_(std::make_unique<Impl>()) {
   impl_->schema = schema(region);
   impl_->window = window;
@@ -708,6 +717,15 @@ DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_
     throw UserError("cannot open a second connection to PostgreSQL at " + redact_url(db.impl().url) +
                     " for the export: " + PQerrorMessage(impl_->conn));
   impl_->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (first) {
+    // The first reader's snapshot (exported once, while its transaction stands).
+    if (first->impl_->snapshot.empty()) {
+      PGresult* s = first->impl_->exec("SELECT pg_export_snapshot()");
+      first->impl_->snapshot = PQgetvalue(s, 0, 0);
+      PQclear(s);
+    }
+    impl_->run("SET TRANSACTION SNAPSHOT '" + first->impl_->snapshot + "'");  // pg's own id: [0-9A-F-]
+  }
   // The region's zone (window dates are its midnights); its schema first (the counting
   // functions are inlined into the queries that call them, and read its views by name).
   impl_->run(

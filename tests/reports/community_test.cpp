@@ -824,6 +824,31 @@ TEST_F(Community, NdjsonCarriesBigQuerySchemasAndAWindowLimitsTheMessages) {
   EXPECT_TRUE(fs::exists(out.path() / "nodes.csv"));  // Gephi reads CSV
 }
 
+// The export's tables are read by several readers at once (one connection each): a sibling reads
+// the first reader's snapshot, so a message stored after the first began is in no table, while a
+// reader begun after it sees it.
+TEST_F(Community, ParallelReadersOfAnExportShareOneSnapshot) {
+  auto insert = [&](const std::string& ts) {
+    db::sql::query(conn,
+                   "INSERT INTO hdv.messages (channel_id, ts, user_id, text, posted_at, raw, source) VALUES "
+                   "('C1', $1, 'U0000000A1', 'hello', to_timestamp(1700000000), '{}', 'api')",
+                   {ts});
+  };
+  insert("1700000000.000100");
+  auto rows = [](db::community::DatasetReader& r) {
+    return r.copy(db::community::ExportTable::messages, db::community::ExportFormat::csv, [](std::string_view) {});
+  };
+  db::community::DatasetReader first(conn, "hdv", kZone, {});
+  insert("1700000000.000200");  // committed after the first reader began
+  db::community::DatasetReader sibling(conn, "hdv", kZone, {}, first);
+  db::community::DatasetReader later(conn, "hdv", kZone, {});
+  EXPECT_EQ(rows(sibling), 1);
+  EXPECT_EQ(rows(first), 1);
+  EXPECT_EQ(rows(later), 2);
+  db::community::DatasetReader second_sibling(conn, "hdv", kZone, {}, first);
+  EXPECT_EQ(rows(second_sibling), 1) << "the snapshot is exported once and stays while the first reader stands";
+}
+
 TEST_F(Community, HostileNamesAndABadWindowAreHandled) {
   // A name that is markup or SQL is data: escaped once in GEXF, quoted in CSV.
   db::sql::query(conn, "INSERT INTO hdv.users (user_id, user_name) VALUES ('U0000000A1', $1), ('U0000000A2', 'Plain')",

@@ -208,6 +208,9 @@ struct Network {
 class DatasetReader {
  public:
   DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window);
+  // A reader of the same data as `first` (its snapshot), on a connection of its own: tables read
+  // by several at once, in parallel, are one consistent dataset.
+  DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window, DatasetReader& first);
   ~DatasetReader();
   DatasetReader(const DatasetReader&) = delete;
   DatasetReader& operator=(const DatasetReader&) = delete;
@@ -223,6 +226,7 @@ class DatasetReader {
   const Network& network();
 
  private:
+  DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window, DatasetReader* first);
   std::int64_t write_network(ExportTable table, const std::function<void(std::string_view)>& sink);
   struct Impl;
   std::unique_ptr<Impl> impl_;
