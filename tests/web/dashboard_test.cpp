@@ -469,6 +469,16 @@ TEST_F(Dashboard, PagesRenderedAheadAreTheOnesVisitorsGet) {
                  "UPDATE stl.channels SET name = name || '-y' WHERE channel_id = (SELECT min(ao_channel_id) "
                  "FROM stl.beatdowns)");
   EXPECT_EQ(warmed.warm(*conn, 1h, never), 0) << "a change right after another settles first";
+
+  // A cache too small for them all: pages rendered ahead fill three quarters of it and stop there,
+  // and the next call renders nothing (none pushed out by another).
+  web::Options small = wo;
+  small.cache_bytes = 2u << 20;
+  web::Dashboard cramped(small);
+  const int some = cramped.warm(*conn, 0ms, never);
+  EXPECT_GT(some, 0);
+  EXPECT_LT(some, 1 + 5 + aos + posters);
+  EXPECT_EQ(cramped.warm(*conn, 0ms, never), 0);
 }
 
 // paxstats serve runs the warmer on a thread of its own: /metrics counts the pages, and a visitor

@@ -11,6 +11,11 @@ std::shared_ptr<const Page> PageCache::get(const std::string& key) {
   return it->second->second.page;
 }
 
+bool PageCache::fuller_than(double share) {
+  std::lock_guard lock(mu_);
+  return static_cast<double>(used_) > share * static_cast<double>(budget_);
+}
+
 bool PageCache::has(const std::string& key) {
   std::lock_guard lock(mu_);
   return index_.count(key) > 0 || making_.count(key) > 0;

@@ -25,6 +25,8 @@ class PageCache {
   std::shared_ptr<const Page> get_or_make(const std::string& key, const std::function<Page()>& make,
                                           bool* made = nullptr);
   bool has(const std::string& key);
+  // Whether the pages kept fill more than `share` of the budget.
+  bool fuller_than(double share);
 
  private:
   struct Cached {

@@ -38,14 +38,18 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
                       const std::string& period = "") {
         std::multimap<std::string, std::string> params;
         if (!period.empty()) params.emplace("period", period);
+        // Pages rendered ahead take at most three quarters of the cache: the rest is for what
+        // visitors ask, and pages rendered ahead never push out each other in a loop.
+        if (i.cache.fuller_than(0.75)) return false;
         PageContext cx{db, region, member, links, today, now, params, path, "", 0};
         const std::string key = page_key(version, region, cx, period.empty() ? path : path + "?period=" + period);
-        if (i.cache.has(key)) return;
+        if (i.cache.has(key)) return true;
         bool fresh = false;
         i.cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &fresh);
         made += fresh;
+        return true;
       };
-      page("", "", "/r/" + slug);
+      if (!page("", "", "/r/" + slug)) break;
       for (const auto& [key, label] : period_choices(today)) page("", "", "/r/" + slug, key);
       std::vector<std::string> aos, people;
       {
@@ -56,14 +60,14 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
       }
       size_t done = 0;
       auto moved = [&] { return ++done % 32 == 0 && version_of(db, slug, "") != version; };
+      bool room = true;
       for (const auto& id : aos) {
-        if (stop() || moved()) break;
-        page("ao", id, "/r/" + slug + "/ao/" + id);
+        if (stop() || moved() || !(room = page("ao", id, "/r/" + slug + "/ao/" + id))) break;
       }
       for (const auto& id : people) {
-        if (stop() || moved()) break;
-        page("pax", id, "/r/" + slug + "/pax/" + id);
+        if (!room || stop() || moved() || !(room = page("pax", id, "/r/" + slug + "/pax/" + id))) break;
       }
+      if (!room) break;
     } catch (const std::exception& e) {
       log::warn("dashboard: rendering " + slug + "'s pages ahead failed: " + log::redact(e.what()));
     }

@@ -72,7 +72,9 @@ class Dashboard {
   // when they are not rendered at the region's current posts version. A lone change of a region's
   // posts (they had stood still for `settle` before it) is rendered at once; one that follows
   // another within `settle` (an import or a sync moves them batch by batch) waits until they have
-  // stood still for `settle`. Stops between pages when `stop()` says so. Returns the number of pages rendered.
+  // stood still for `settle`. Stops between pages when `stop()` says so, and when the pages kept
+  // fill three quarters of the cache (the rest is for what visitors ask; pages rendered ahead
+  // never push each other out in a loop). Returns the number of pages rendered.
   // `paxstats serve` calls it every few seconds from a thread of its own.
   int warm(db::Database& db, std::chrono::milliseconds settle, const std::function<bool()>& stop);
 
