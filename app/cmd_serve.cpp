@@ -42,7 +42,7 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
   serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
   serve->add_flag("--no-warm", a->no_warm,
                   "Do not render dashboard pages ahead of visitors (by default each region's, AO's and PAX's "
-                  "page is rendered again in the background a few seconds after the region's posts change)");
+                  "page is rendered again in the background when the region's posts change)");
   serve->add_option("--public-url", a->public_url,
                     "Where people reach the dashboard, e.g. https://stats.example.org (Slack's redirect URL is "
                     "PUBLIC_URL/auth/slack/callback; cookies are Secure when it is https). Default: "

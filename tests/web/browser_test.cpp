@@ -222,6 +222,8 @@ TEST_F(BrowserTest, SignInVisitEveryPageActAndBeRefusedElsewhere) {
   const auto ao = db::report::aos(*conn, "stl").front().first;
   b.go(site + "/r/stl/ao/" + ao + "?period=all");
   EXPECT_EQ(b.figure("Beatdowns"), count("SELECT count(*) FROM stl.counted_beatdowns WHERE ao_channel_id = $1", {ao}));
+  EXPECT_GE(b.run("return document.querySelectorAll('figure.chart svg').length;").get<int>(), 1)
+      << "all time charts the latest whole month";
   // Sorting a table by clicking its header (the page's script) works without an error.
   b.click("#t-top th.n");
   b.screenshot(shots / "ao.png");

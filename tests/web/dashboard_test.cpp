@@ -270,6 +270,13 @@ TEST_F(Dashboard, PublicPagesNeedNoSignInButAdminPagesDo) {
   EXPECT_EQ(figure(ao_page->body, "Beatdowns"),
             count("SELECT count(*) FROM stl.counted_beatdowns WHERE ao_channel_id = $1", {ao}));
   EXPECT_NE(ao_page->body.find("https://slack.com/archives/"), std::string::npos) << "beatdowns link to Slack";
+  // All time charts the latest whole month (November: the month under way has nothing yet); a
+  // month nobody posted in says so instead of an empty heading.
+  EXPECT_NE(ao_page->body.find("<figure class=\"chart\"><svg"), std::string::npos);
+  const auto quiet = v.get("/r/stl/ao/" + ao + "?period=2025-01");
+  ASSERT_EQ(quiet->status, 200);
+  EXPECT_EQ(quiet->body.find("<figure class=\"chart\">"), std::string::npos);
+  EXPECT_NE(quiet->body.find("No charts for January 2025: nobody posted at this AO that month."), std::string::npos);
   EXPECT_EQ(v.get("/r/stl/ao/CNOSUCH01")->status, 404);
   EXPECT_EQ(v.get("/r/stl/pax/UNOSUCH01")->status, 404);
   // The PAX page against the posts view.

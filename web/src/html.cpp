@@ -210,7 +210,7 @@ Period period_of(const PageContext& cx, [[maybe_unused]] const std::string& earl
     p.title = "All time";
     p.first = "1900-01-01";
     p.last = "9999-12-31";
-    p.chart_month = this_month;
+    p.chart_month = shift_month(this_month, -1);  // the latest whole month (this one may have nothing yet)
   } else if (key.size() == 4 && std::all_of(key.begin(), key.end(), ::isdigit)) {
     p.title = key;
     p.first = key + "-01-01";

@@ -1,5 +1,6 @@
 // /r/SLUG/ao/CHANNEL: one AO — its figures, trend and Q charts, top PAX, Qs, site Q and recent
 // beatdowns (each linked to its Slack message).
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "../site.hpp"
@@ -30,9 +31,17 @@ Page ao_page(PageContext& cx, const std::string& ao_id) {
               {"Site Q", ao->site_q_name.empty() ? "–" : ao->site_q_name}});
   const auto plan = reports::page_charts(cx.db, slug, period.chart_month, {"ao_trend", "q_counts"});
   page.add("<h2>Charts</h2><div class=\"charts\">");
+  int charts = 0;
   for (const auto& d : plan.deliveries)
-    if (d.recipient == ao_id) page.chart(cx, d.chart, d.title);
+    if (d.recipient == ao_id) {
+      page.chart(cx, d.chart, d.title);
+      ++charts;
+    }
   page.add("</div>");
+  if (!charts)
+    page.add("<p class=\"empty\">No charts for " +
+             esc(calendar::month_name(calendar::parse_month(period.chart_month))) +
+             ": nobody posted at this AO that month.</p>");
 
   Table top{"top", "Top PAX — " + period.title, {"#", "PAX", "Posts"}, {}, "No posts in this period."};
   int rank = 0;

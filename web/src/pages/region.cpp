@@ -2,6 +2,7 @@
 // leaderboards, the Qs and every AO.
 #include <map>
 
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "../site.hpp"
@@ -52,11 +53,18 @@ Page region_page(PageContext& cx) {
   const auto plan = reports::page_charts(cx.db, slug, period.chart_month,
                                          {"year_glance", "ao_trend", "fng_counts", "q_counts", "leaderboards"});
   page.add("<h2>Charts</h2><div class=\"charts\">");
+  int charts = 0;
   for (const std::string want : {"year_glance", "ao_trend.region", "fng_counts", "q_counts.region",
                                  "leaderboards.month", "leaderboards.ytd"})
     for (const auto& d : plan.deliveries)
-      if (d.report == want) page.chart(cx, d.chart, d.title);
+      if (d.report == want) {
+        page.chart(cx, d.chart, d.title);
+        ++charts;
+      }
   page.add("</div>");
+  if (!charts)
+    page.add("<p class=\"empty\">No charts for " +
+             esc(calendar::month_name(calendar::parse_month(period.chart_month))) + ": nobody posted that month.</p>");
 
   Table lb{"leaderboard", "Leaderboard — " + period.title, {"#", "PAX", "Posts", "AOs"}, {}, "No posts in this period."};
   int rank = 0;
