@@ -43,18 +43,22 @@ void ServiceState::dashboard_routes() {
 // (at most one of the server's cores), until the service stops.
 void ServiceState::warm_dashboard() {
   std::unique_ptr<db::Database> db;
+  int failures = 0;  // in a row: the wait doubles, up to a minute (a database that is down)
   while (!stopping) {
+    auto wait = o.dashboard_warm_every;
     try {
       if (!db) db = std::make_unique<db::Database>(o.database_url);
       const int made = dashboard->warm(*db, o.dashboard_warm_settle, [this] { return stopping.load(); });
       counters.pages_warmed += made;
       if (made) log::info("dashboard: " + std::to_string(made) + " page(s) rendered ahead of their visitors");
+      failures = 0;
     } catch (const std::exception& e) {
-      log::warn("dashboard: rendering pages ahead: " + log::redact(e.what()));
+      if (failures == 0) log::warn("dashboard: rendering pages ahead: " + log::redact(e.what()));
       db.reset();
+      wait = std::min<std::chrono::milliseconds>(std::chrono::minutes(1), wait * (1 << std::min(++failures, 5)));
     }
     std::unique_lock lock(sleep_mu);
-    sleep_cv.wait_for(lock, o.dashboard_warm_every, [this] { return stopping.load(); });
+    sleep_cv.wait_for(lock, wait, [this] { return stopping.load(); });
   }
 }
 

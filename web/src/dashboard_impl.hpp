@@ -24,6 +24,7 @@ struct Dashboard::Impl {
     std::string version;
     std::chrono::steady_clock::time_point since;
     bool lone = true;
+    std::string failed;  // a version whose pages failed to render: not tried again (logged once)
   };
   std::mutex seen_mu;
   std::map<std::string, Seen> seen;

@@ -25,8 +25,9 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
         const auto now = std::chrono::steady_clock::now();
         // A lone change (a backblast, an alias) is rendered at once; changes that follow each other
         // (an import, a sync, batch by batch) wait until the posts stand still for `settle`.
-        if (seen.version != version) seen = {version, now, seen.version.empty() || now - seen.since >= settle};
+        if (seen.version != version) seen = {version, now, seen.version.empty() || now - seen.since >= settle, {}};
         if (!seen.lone && now - seen.since < settle) continue;
+        if (seen.failed == version) continue;
       }
       const Viewer member;  // signed in or not, no admin: the pages every member sees
       const Links links(slug, false, 0);
@@ -69,7 +70,18 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
       }
       if (!room) break;
     } catch (const std::exception& e) {
-      log::warn("dashboard: rendering " + slug + "'s pages ahead failed: " + log::redact(e.what()));
+      // Not tried again until the region's posts move (the log would say the same every 2 s).
+      std::string version;
+      try {
+        version = version_of(db, slug, "");
+      } catch (const std::exception&) {
+      }
+      {
+        std::lock_guard lock(i.seen_mu);
+        i.seen[slug].failed = version;
+      }
+      log::warn("dashboard: rendering " + slug + "'s pages ahead failed: " + log::redact(e.what()) +
+                " (tried again when its posts change)");
     }
   }
   return made;
