@@ -155,30 +155,24 @@ std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Pe
 }  // namespace
 
 std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& f) {
-  if (f.person && !f.ao) return detail::attendance(db, region)->beatdowns_of(*f.person, f.limit);
+  // One person's: from the attendance held in memory (detail/attendance.hpp).
+  if (f.person) return detail::attendance(db, region)->beatdowns_of(*f.person, f.ao, f.limit);
   const std::string s = schema(region);
-  // One person's: their latest beatdowns first (the posts view filtered by person is planned on
-  // the person's rows; the limit before the join, not after it over all 600 of a regular's), then
-  // everyone named at those.
+  // The latest counted beatdowns (of an AO), then everyone named at those.
   const std::string P = posts(db, region);
-  const std::string which = f.person ? "(SELECT channel_id, ts FROM " + P +
-                                           " WHERE person = $2 AND ($1::text IS NULL OR ao_id = $1) "
-                                           "GROUP BY channel_id, ts ORDER BY max(bd_date) DESC, ts DESC LIMIT $3)"
-                                     : "(SELECT channel_id, ts FROM " + counted(db, region) +
-                                           " WHERE $1::text IS NULL OR ao_channel_id = $1 "
-                                           "ORDER BY bd_date DESC, ts DESC LIMIT $3)";
+  const std::string which = "(SELECT channel_id, ts FROM " + counted(db, region) +
+                            " WHERE $1::text IS NULL OR ao_channel_id = $1 ORDER BY bd_date DESC, ts DESC LIMIT $2)";
   std::vector<BeatdownRow> out;
   for (const auto& r :
        sql::query(db,
                   "SELECT p.bd_date, coalesce(min(p.ao_id), ''), max(p.ao_name), "
                   "coalesce(string_agg(p.person_name, ' & ' ORDER BY p.role DESC, p.person_name) FILTER (WHERE p.role "
                   "IN ('q', 'coq')), "
-                  "''), coalesce(max(b.title), ''), p.channel_id, p.ts, coalesce(max(p.role) FILTER (WHERE p.person = "
-                  "$2), ''), count(*), max(b.fng_count) FROM " +
+                  "''), coalesce(max(b.title), ''), p.channel_id, p.ts, '', count(*), max(b.fng_count) FROM " +
                       which + " w JOIN " + P + " p USING (channel_id, ts) JOIN " + s +
                       ".beatdowns b USING (channel_id, ts) WHERE $1::text IS NULL OR p.ao_id = $1 "
-                      "GROUP BY p.bd_date, p.channel_id, p.ts ORDER BY p.bd_date DESC, p.ts DESC LIMIT $3",
-                  {f.ao, f.person, std::to_string(f.limit)}))
+                      "GROUP BY p.bd_date, p.channel_id, p.ts ORDER BY p.bd_date DESC, p.ts DESC LIMIT $2",
+                  {f.ao, std::to_string(f.limit)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
                    as_text(r[6]), as_text(r[7]), as_int(r[8]), as_int(r[9])});
   return out;

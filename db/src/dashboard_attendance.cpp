@@ -177,7 +177,8 @@ void Attendance::meet(std::string_view person, dashboard::PaxProfile& p) const {
   p.bestie_together = best->n;
 }
 
-std::vector<dashboard::BeatdownRow> Attendance::beatdowns_of(std::string_view person, int limit) const {
+std::vector<dashboard::BeatdownRow> Attendance::beatdowns_of(std::string_view person,
+                                                             const std::optional<std::string>& ao, int limit) const {
   std::vector<dashboard::BeatdownRow> out;
   const auto me = ids_.find(std::string(person));
   if (me == ids_.end() || static_cast<size_t>(me->second) >= own_.size()) return out;
@@ -185,7 +186,8 @@ std::vector<dashboard::BeatdownRow> Attendance::beatdowns_of(std::string_view pe
   std::vector<std::pair<std::int32_t, std::int32_t>> mine;  // beatdown, role
   for (const auto r : own_[me->second]) {
     const auto& row = rows_[r];
-    if (beatdowns_[row.beatdown].channel_id.empty()) continue;
+    const auto& b = beatdowns_[row.beatdown];
+    if (b.channel_id.empty() || (ao && b.ao_id != *ao)) continue;
     if (!mine.empty() && mine.back().first == row.beatdown) {
       if (row.role >= 0 && (mine.back().second < 0 || text(row.role) > text(mine.back().second)))
         mine.back().second = row.role;

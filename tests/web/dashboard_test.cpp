@@ -410,6 +410,18 @@ TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
   ASSERT_GE(every.size(), 2u);
   ASSERT_EQ(latest.size(), 2u);
   EXPECT_EQ(latest[1].ts, every[1].ts);
+  // At one AO: the same rows, only that AO's (someone who posted at several).
+  const std::string roamer = count(
+      "SELECT person FROM stl.posts_cache WHERE person IS NOT NULL GROUP BY person HAVING count(DISTINCT ao_id) > 1 "
+      "ORDER BY person LIMIT 1");
+  const auto theirs = db::dashboard::beatdowns(*conn, s, {std::nullopt, roamer, 5000});
+  const std::string at = theirs.back().ao_id;
+  std::vector<std::string> want, got;
+  for (const auto& b : theirs)
+    if (b.ao_id == at) want.push_back(b.ts);
+  for (const auto& b : db::dashboard::beatdowns(*conn, s, {at, roamer, 5000})) got.push_back(b.ts);
+  EXPECT_EQ(got, want);
+  EXPECT_LT(want.size(), theirs.size());
 }
 
 // The warmer renders each region's page (and its periods), every AO's and every PAX's page ahead

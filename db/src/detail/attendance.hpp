@@ -8,6 +8,7 @@
 // statements' they replace (tests/web/dashboard_test.cpp holds them equal for every person).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,8 +32,10 @@ class Attendance {
   // often (ties: the smallest name, then the smallest person id, compared byte by byte).
   void meet(std::string_view person, dashboard::PaxProfile& p) const;
 
-  // The person's beatdowns, newest first, at most `limit`: dashboard::beatdowns for one person.
-  std::vector<dashboard::BeatdownRow> beatdowns_of(std::string_view person, int limit) const;
+  // The person's beatdowns (at one AO, when given), newest first, at most `limit`:
+  // dashboard::beatdowns for one person.
+  std::vector<dashboard::BeatdownRow> beatdowns_of(std::string_view person, const std::optional<std::string>& ao,
+                                                   int limit) const;
 
  private:
   struct Row {
