@@ -121,7 +121,8 @@ void add_import_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, region] {
       db::Database conn(database_url(ctx));
       auto d = mining::reparse(conn, *region);
-      std::cout << "reparsed " << *region << ": " << d.examined << " messages read\n";
+      std::cout << "reparsed " << *region << ": " << d.examined << " messages read, " << d.changed
+                << (d.changed == 1 ? " changed its" : " changed their") << " beatdown, attendance or parse issues\n";
       print_derived(d, *region);
       return 0;
     };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
@@ -113,10 +114,6 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
   const std::string s = schema(region);
   pqxx::work tx(db.impl().conn);
   // The users by the key of each of their names, by rule.
-  struct Match {
-    std::set<std::string> users;
-    AliasRule rule = AliasRule::user_name;
-  };
   std::map<std::string, std::map<std::string, AliasRule>> by_key;  // key → user → first rule
   for (const auto& r : tx.exec("SELECT user_id, coalesce(display_name, ''), coalesce(real_name, ''), user_name FROM " +
                                s + ".users WHERE NOT is_bot AND NOT deleted")) {
@@ -130,53 +127,73 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
       by_key[k].emplace(id, rule);  // the first rule that matched this user stays
     }
   }
-  std::map<std::string, std::pair<std::string, AliasRule>> kept;  // typed_lower → (user, rule) of admins
-  for (const auto& r : tx.exec("SELECT typed_lower, coalesce(user_id, ''), rule FROM " + s + ".aliases")) {
+  // What the table holds: an admin's word (kept as it is) and paxstats' own matches.
+  struct Entry {
+    std::string user_id;
+    AliasRule rule = AliasRule::user_name;
+    std::vector<std::string> candidates;
+    bool operator==(const Entry&) const = default;
+  };
+  std::map<std::string, AliasRule> kept;  // typed_lower → confirmed or removed
+  std::map<std::string, Entry> have;      // typed_lower → a match paxstats made
+  for (const auto& r :
+       tx.exec("SELECT typed_lower, coalesce(user_id, ''), rule, candidates::text FROM " + s + ".aliases")) {
     const AliasRule rule = parse_rule(r[2].c_str());
-    if (rule == AliasRule::confirmed || rule == AliasRule::removed) kept[r[0].c_str()] = {r[1].c_str(), rule};
+    if (rule == AliasRule::confirmed || rule == AliasRule::removed)
+      kept[r[0].c_str()] = rule;
+    else
+      have[r[0].c_str()] = {r[1].c_str(), rule, parse_array(std::string(r[3].c_str()))};
   }
+  // What it should hold: every typed name whose key is some user's.
   AliasRefresh out;
-  std::vector<std::string> seen;
+  std::map<std::string, std::pair<std::string, Entry>> want;  // typed_lower → (typed, match)
   for (const auto& r : tx.exec("SELECT lower(name), min(name) FROM " + s +
                                ".attendance WHERE user_id IS NULL AND name IS NOT NULL AND name <> '' GROUP BY 1")) {
     const std::string lower = r[0].c_str(), typed = r[1].c_str();
-    seen.push_back(lower);
-    if (kept.count(lower)) {
-      out.matched += kept[lower].second == AliasRule::confirmed;
+    if (const auto k = kept.find(lower); k != kept.end()) {
+      out.matched += k->second == AliasRule::confirmed;
       continue;
     }
     const auto it = by_key.find(name_key(typed));
-    if (it == by_key.end()) {
-      detail::exec_params(tx, "DELETE FROM " + s + ".aliases WHERE typed_lower = $1", {lower});
-      continue;
-    }
+    if (it == by_key.end()) continue;
+    Entry e;
     if (it->second.size() == 1) {
-      const auto& [user, rule] = *it->second.begin();
-      detail::exec_params(
-          tx,
-          "INSERT INTO " + s +
-              ".aliases (typed_lower, typed, user_id, rule, candidates) VALUES ($1, $2, $3, $4, '{}') "
-              "ON CONFLICT (typed_lower) DO UPDATE SET user_id = $3, rule = $4, candidates = '{}', updated = now() "
-              "WHERE aliases.user_id IS DISTINCT FROM $3 OR aliases.rule <> $4",
-          {lower, typed, user, to_string(rule)});
+      std::tie(e.user_id, e.rule) = *it->second.begin();
       ++out.matched;
     } else {
-      std::vector<std::string> ids;
-      for (const auto& [user, rule] : it->second) ids.push_back(user);
-      detail::exec_params(tx,
-                          "INSERT INTO " + s +
-                              ".aliases (typed_lower, typed, user_id, rule, candidates) "
-                              "VALUES ($1, $2, NULL, 'ambiguous', $3::text[]) ON CONFLICT (typed_lower) DO UPDATE SET "
-                              "user_id = NULL, rule = 'ambiguous', candidates = $3::text[], updated = now()",
-                          {lower, typed, detail::text_array(ids)});
+      e.rule = AliasRule::ambiguous;
+      for (const auto& [user, rule] : it->second) e.candidates.push_back(user);
       ++out.ambiguous;
     }
+    want[lower] = {typed, std::move(e)};
   }
-  // Matches of names no longer typed anywhere go (an admin's word stays).
-  detail::exec_params(tx,
-                      "DELETE FROM " + s +
-                          ".aliases WHERE rule NOT IN ('confirmed', 'removed') AND NOT (typed_lower = ANY($1::text[]))",
-                      {detail::text_array(seen)});
+  // The difference, in two statements, each only when there is something to write: a refresh
+  // that changes nothing writes nothing, so the dashboard's pages stay as they are.
+  std::vector<std::string> gone, lower, typed, user, rule, candidates;
+  for (const auto& [l, e] : have)
+    if (!want.count(l)) gone.push_back(l);  // names no longer typed, or no longer a user's
+  for (const auto& [l, w] : want) {
+    if (const auto h = have.find(l); h != have.end() && h->second == w.second) continue;
+    lower.push_back(l);
+    typed.push_back(w.first);
+    user.push_back(w.second.user_id);
+    rule.push_back(to_string(w.second.rule));
+    candidates.push_back(detail::text_array(w.second.candidates));
+  }
+  if (!gone.empty())
+    detail::exec_params(tx, "DELETE FROM " + s + ".aliases WHERE typed_lower = ANY($1::text[])",
+                        {detail::text_array(gone)});
+  if (!lower.empty())
+    detail::exec_params(
+        tx,
+        "INSERT INTO " + s +
+            ".aliases AS al (typed_lower, typed, user_id, rule, candidates) "
+            "SELECT l, t, nullif(u, ''), r, c::text[] FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+            "$5::text[]) AS x (l, t, u, r, c) "
+            "ON CONFLICT (typed_lower) DO UPDATE SET user_id = excluded.user_id, rule = excluded.rule, "
+            "candidates = excluded.candidates, updated = now()",
+        {detail::text_array(lower), detail::text_array(typed), detail::text_array(user), detail::text_array(rule),
+         detail::text_array(candidates)});
   tx.commit();
   return out;
 }

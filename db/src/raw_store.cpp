@@ -7,10 +7,9 @@
 #include <tuple>
 
 #include "detail/database_impl.hpp"
+#include "detail/region_writer_impl.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
-
-#include <chrono>
 
 namespace paxstats::db {
 namespace {
@@ -19,51 +18,10 @@ using Field = std::optional<std::string>;
 
 Field opt(const std::string& s) { return s.empty() ? Field() : Field(s); }
 
+using detail::StepTimer;
 using detail::text_array;
 
-// The filter that picks messages the parser must see: cheap, and never misses a backblast.
-constexpr const char* kMayBeBackblast =
-    "(m.text ILIKE '%blast%' OR m.raw ? 'metadata' OR (m.raw ? 'blocks' AND (m.raw->>'blocks') ILIKE '%blast%'))";
-
 }  // namespace
-
-// Logs how long a step took (at debug level: PAXSTATS_LOG_LEVEL=debug).
-class StepTimer {
- public:
-  explicit StepTimer(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
-  ~StepTimer() {
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count();
-    log::debug(what_ + ": " + std::to_string(ms) + " ms");
-  }
-
- private:
-  std::string what_;
-  std::chrono::steady_clock::time_point start_;
-};
-
-struct RegionWriter::Impl {
-  explicit Impl(Database& db) : tx(db.impl().conn) {}
-  pqxx::work tx;
-  std::string region;  // the slug
-  std::string schema;  // quoted
-  std::unique_ptr<pqxx::stream_to> stream;
-  long staged = 0;
-  bool direct = false;
-  // Reactions and files wait here until the message COPY ends (one COPY at a time).
-  std::vector<std::tuple<std::string, std::string, std::string, std::string>> reactions;
-  std::vector<std::pair<std::pair<std::string, std::string>, FileRecord>> files;
-  bool everything = false;
-  bool vacuum = false;  // a large write: vacuum the messages after the commit (analyze_raw)
-
-  void close_stream() {
-    if (stream) {
-      stream->complete();
-      stream.reset();
-    }
-  }
-  std::string t(const char* table) const { return schema + "." + table; }
-};
 
 RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::make_unique<Impl>(db)) {
   auto& tx = impl_->tx;
@@ -314,138 +272,6 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
   return stats;
 }
 
-void RegionWriter::for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn) {
-  impl_->close_stream();
-  everything = everything || impl_->direct;  // direct mode tracks no keys: the region was empty
-  StepTimer step("derive: read candidates and parse");
-  impl_->everything = everything;
-  const std::string from =
-      everything ? impl_->t("messages") + " m" : impl_->t("messages") + " m JOIN derive_keys k USING (channel_id, ts)";
-  auto rows = impl_->tx.exec(
-      "SELECT m.channel_id, m.ts, m.text, coalesce(m.subtype, ''), coalesce(m.edited_ts, ''), m.deleted, "
-      "coalesce((m.raw->'blocks')::text, ''), coalesce((m.raw->'metadata')::text, '') FROM " +
-      from + " WHERE " + kMayBeBackblast + " ORDER BY m.channel_id, m.ts");
-  StoredMessage s;
-  for (const auto& row : rows) {
-    s.channel_id = row[0].c_str();
-    s.ts = row[1].c_str();
-    s.text = row[2].c_str();
-    s.subtype = row[3].c_str();
-    s.edited_ts = row[4].c_str();
-    s.deleted = row[5].as<bool>();
-    s.blocks = row[6].c_str();
-    s.metadata = row[7].c_str();
-    fn(s);
-  }
-}
-
-namespace {
-
-// The derived tables, and what a bulk write takes off them while it runs: each one's foreign
-// keys and secondary indexes, read from the catalog (the migrations stay their one definition)
-// and put back afterwards, built once over all rows instead of row by row.
-struct Rebuild {
-  std::vector<std::string> drop, create;
-};
-
-Rebuild rebuild_of(pqxx::work& tx, const std::string& schema) {
-  Rebuild r;
-  const std::string tables = "ARRAY['beatdowns', 'attendance', 'parse_issues']";
-  for (const auto& row : tx.exec_params(
-           "SELECT format('ALTER TABLE %I.%I DROP CONSTRAINT %I', n.nspname, c.relname, k.conname), "
-           "       format('ALTER TABLE %I.%I ADD CONSTRAINT %I ', n.nspname, c.relname, k.conname) || "
-           "pg_get_constraintdef(k.oid) "
-           "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 AND k.contype = 'f' AND c.relname = ANY (" +
-               tables +
-               ") "
-               "ORDER BY array_position(" +
-               tables + ", c.relname::text), k.conname",
-           schema)) {
-    r.drop.push_back(row[0].c_str());
-    r.create.push_back(row[1].c_str());
-  }
-  for (const auto& row : tx.exec_params(
-           "SELECT format('DROP INDEX %I.%I', n.nspname, i.relname), pg_get_indexdef(x.indexrelid) "
-           "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid "
-           "JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = $1 AND c.relname = ANY (" +
-               tables +
-               ") AND NOT x.indisprimary "
-               "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) ORDER BY i.relname",
-           schema)) {
-    r.drop.push_back(row[0].c_str());
-    r.create.push_back(row[1].c_str());
-  }
-  return r;
-}
-
-}  // namespace
-
-void RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
-                                   const std::vector<MessageIssues>& issues) {
-  impl_->close_stream();
-  StepTimer step("derive: write");
-  auto& tx = impl_->tx;
-  // Many rows (a reparse, a first import): written in bulk, set-based. The foreign keys and
-  // secondary indexes come off for the COPY (row-by-row key checks took 6 of a reparse's 8 s)
-  // and go back on after it, each validated or built in one pass. All in this transaction: a
-  // reader sees the old rows or the new ones, and waits for the few seconds in between.
-  const bool bulk = impl_->everything;
-  Rebuild rebuild;
-  if (bulk) {
-    rebuild = rebuild_of(tx, impl_->region);
-    for (const auto& sql : rebuild.drop) tx.exec(sql);
-  }
-  if (impl_->everything) {
-    tx.exec("TRUNCATE " + impl_->t("attendance") + ", " + impl_->t("parse_issues") + ", " + impl_->t("beatdowns"));
-  } else {
-    // Attendance first and explicitly: the same statements whatever keys are on.
-    for (const char* table : {"attendance", "parse_issues", "beatdowns"})
-      tx.exec("DELETE FROM " + impl_->t(table) +
-              " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
-  }
-  {
-    pqxx::stream_to s(tx, impl_->t("beatdowns"),
-                      std::vector<std::string>{"channel_id", "ts", "ao_channel_id", "ao_name", "bd_date", "q_user_id",
-                                               "q_name", "coq_user_ids", "coq_names", "pax_count", "derived_count",
-                                               "fng_count", "fng_names", "title", "parse_status", "edited_ts"});
-    for (const auto& b : beatdowns)
-      s << std::make_tuple(b.channel_id, b.ts, b.ao_channel_id, b.ao_name, b.bd_date, b.q_user_id, b.q_name,
-                           text_array(b.coq_user_ids), text_array(b.coq_names), b.pax_count, b.derived_count,
-                           b.fng_count, text_array(b.fng_names), b.title, b.parse_status, opt(b.edited_ts));
-    s.complete();
-  }
-  {
-    pqxx::stream_to s(tx, impl_->t("attendance"),
-                      std::vector<std::string>{"channel_id", "ts", "user_id", "name", "role"});
-    for (const auto& b : beatdowns)
-      for (const auto& a : b.attendees)
-        s << std::make_tuple(b.channel_id, b.ts, a.user_id, a.name, std::string(to_string(a.role)));
-    s.complete();
-  }
-  {
-    pqxx::stream_to s(tx, impl_->t("parse_issues"),
-                      std::vector<std::string>{"channel_id", "ts", "severity", "field", "reason", "line"});
-    for (const auto& m : issues)
-      for (const auto& i : m.issues)
-        s << std::make_tuple(m.channel_id, m.ts, std::string(to_string(i.severity)), i.field, i.reason,
-                             i.line ? std::optional<int>(i.line) : std::nullopt);
-    s.complete();
-  }
-  {
-    StepTimer keys("derive: indexes and keys back");
-    for (const auto& sql : rebuild.create) tx.exec(sql);
-  }
-  tx.exec("TRUNCATE derive_keys");
-  // After a bulk write the planner's statistics are stale (autovacuum gets there later): without
-  // them it estimates a year of posts at a few rows and the report queries take nested loops.
-  if (bulk || beatdowns.size() >= 500) {
-    StepTimer analyze("derive: analyze");
-    for (const char* table : {"beatdowns", "attendance", "users", "channels"}) tx.exec("ANALYZE " + impl_->t(table));
-  }
-}
-
 std::vector<ChannelRecord> RegionWriter::channels() {
   impl_->close_stream();
   std::vector<ChannelRecord> out;
@@ -466,14 +292,6 @@ std::string RegionWriter::newest_ts(std::string_view channel_id) {
   auto r = detail::exec_params(impl_->tx, "SELECT max(ts) FROM " + impl_->t("messages") + " WHERE channel_id = $1",
                                {std::string(channel_id)});
   return r[0][0].is_null() ? "" : r[0][0].c_str();
-}
-
-void RegionWriter::mark_backblast_channels() {
-  impl_->close_stream();
-  impl_->tx.exec("UPDATE " + impl_->t("channels") +
-                 " c SET is_backblast_channel = true WHERE NOT is_backblast_channel "
-                 "AND EXISTS (SELECT 1 FROM " +
-                 impl_->t("beatdowns") + " b WHERE b.ao_channel_id = c.channel_id)");
 }
 
 std::optional<std::pair<std::string, std::string>> RegionWriter::sync_checkpoint(std::string_view channel_id) {

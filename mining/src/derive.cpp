@@ -1,9 +1,16 @@
 #include "derive.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include "paxstats/db/regions.hpp"
+#include "paxstats/log.hpp"
 
 namespace paxstats::mining::detail {
 
@@ -15,6 +22,52 @@ std::optional<std::chrono::sys_seconds> ts_time(std::string_view ts) {
   return std::chrono::sys_seconds{std::chrono::seconds{secs}};
 }
 
+namespace {
+
+// Runs fn(0) … fn(n − 1) on every core (the caller's thread too), in blocks; the first
+// exception is rethrown here once all have stopped.
+void parallel_for(size_t n, const std::function<void(size_t)>& fn) {
+  constexpr size_t kBlock = 64;
+  const size_t lanes = n < 4 * kBlock ? 1 : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::atomic<size_t> next{0};
+  std::exception_ptr failed;
+  std::mutex mu;
+  auto work = [&] {
+    try {
+      for (size_t start; (start = next.fetch_add(kBlock)) < n;)
+        for (size_t i = start; i < std::min(n, start + kBlock); ++i) fn(i);
+    } catch (...) {
+      std::lock_guard lock(mu);
+      if (!failed) failed = std::current_exception();
+      next = n;
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < lanes; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
+  if (failed) std::rethrow_exception(failed);
+}
+
+// What the parser makes of one stored message.
+Backblast parse_stored(const db::StoredMessage& m, const ParseContext& ctx) {
+  const auto when = *ts_time(m.ts);
+  // The text first: most backblasts are read from it, and then the blocks and metadata (JSON
+  // to parse) are not needed. Only a message whose text is no backblast is read again with them.
+  Backblast b = parse_backblast({m.text, nullptr, nullptr, m.channel_id, when}, ctx);
+  if (!b.is_backblast && (!m.blocks.empty() || !m.metadata.empty())) {
+    nlohmann::json blocks, metadata;
+    if (!m.blocks.empty()) blocks = nlohmann::json::parse(m.blocks, nullptr, false);
+    if (!m.metadata.empty()) metadata = nlohmann::json::parse(m.metadata, nullptr, false);
+    b = parse_backblast({m.text, blocks.is_discarded() || blocks.is_null() ? nullptr : &blocks,
+                         metadata.is_discarded() || metadata.is_null() ? nullptr : &metadata, m.channel_id, when},
+                        ctx);
+  }
+  return b;
+}
+
+}  // namespace
+
 DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool everything) {
   // System messages never report a workout.
   static const std::unordered_set<std::string> skip = {
@@ -22,25 +75,29 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
       "channel_unarchive", "group_join",    "group_leave",   "tombstone",       "message_deleted", "bot_add",
       "bot_remove",        "pinned_item",   "unpinned_item", "reminder_add",    "sh_room_created"};
   DeriveReport report;
+  // The candidates are read first (one statement), then parsed on every core: the parser reads
+  // each message alone, with the region's context, which it does not change.
+  std::vector<db::StoredMessage> messages;
+  writer.for_each_message_to_derive(everything, [&](const db::StoredMessage& m) {
+    if (m.deleted || skip.count(m.subtype) || !ts_time(m.ts)) return;
+    messages.push_back(m);
+  });
+  report.examined = static_cast<long>(messages.size());
+  std::vector<Backblast> parsed(messages.size());
+  const auto parse_start = std::chrono::steady_clock::now();
+  parallel_for(messages.size(), [&](size_t i) { parsed[i] = parse_stored(messages[i], ctx); });
+  log::debug("derive: parse: " +
+             std::to_string(
+                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - parse_start)
+                     .count()) +
+             " ms");
+
   std::vector<db::BeatdownRecord> beatdowns;
   std::vector<db::MessageIssues> issues;
-  writer.for_each_message_to_derive(everything, [&](const db::StoredMessage& m) {
-    if (m.deleted || skip.count(m.subtype)) return;
-    auto when = ts_time(m.ts);
-    if (!when) return;
-    ++report.examined;
-    // The text first: most backblasts are read from it, and then the blocks and metadata (JSON
-    // to parse) are not needed. Only a message whose text is no backblast is read again with them.
-    Backblast b = parse_backblast({m.text, nullptr, nullptr, m.channel_id, *when}, ctx);
-    if (!b.is_backblast && (!m.blocks.empty() || !m.metadata.empty())) {
-      nlohmann::json blocks, metadata;
-      if (!m.blocks.empty()) blocks = nlohmann::json::parse(m.blocks, nullptr, false);
-      if (!m.metadata.empty()) metadata = nlohmann::json::parse(m.metadata, nullptr, false);
-      b = parse_backblast({m.text, blocks.is_discarded() || blocks.is_null() ? nullptr : &blocks,
-                           metadata.is_discarded() || metadata.is_null() ? nullptr : &metadata, m.channel_id, *when},
-                          ctx);
-    }
-    if (!b.is_backblast) return;
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const auto& m = messages[i];
+    const Backblast& b = parsed[i];
+    if (!b.is_backblast) continue;
     db::BeatdownRecord r;
     r.channel_id = m.channel_id;
     r.ts = m.ts;
@@ -65,14 +122,14 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     report.with_errors += !b.errors.empty();
     report.with_warnings += b.errors.empty() && !b.warnings.empty();
     const auto roles = b.roles();
-    for (size_t i = 0; i < b.pax.size(); ++i) {
-      const auto& p = b.pax[i];
+    for (size_t k = 0; k < b.pax.size(); ++k) {
+      const auto& p = b.pax[k];
       db::AttendeeRecord a;
       if (p.user_id.empty())
         a.name = p.name;
       else
         a.user_id = p.user_id;
-      a.role = roles[i];
+      a.role = roles[k];
       r.attendees.push_back(std::move(a));
     }
     db::MessageIssues mi{m.channel_id, m.ts, {}};
@@ -80,8 +137,8 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     for (const auto& w : b.warnings) mi.issues.push_back(w);
     if (!mi.issues.empty()) issues.push_back(std::move(mi));
     beatdowns.push_back(std::move(r));
-  });
-  writer.replace_derived(beatdowns, issues);
+  }
+  report.changed = writer.replace_derived(beatdowns, issues);
   report.beatdowns = static_cast<long>(beatdowns.size());
   return report;
 }

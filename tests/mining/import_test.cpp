@@ -253,6 +253,71 @@ TEST_F(Import, ReparseRebuildsTheSameRowsAndDropsDeletedMessages) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), static_cast<long>(g.truth["beatdowns"].size()) - 1);
 }
 
+TEST_F(Import, AReparseWritesOnlyWhatChangedAndEndsWhereAFullOneDoes) {
+  auto& g = generated();
+  mining::import_export(conn, "demo", g.dir.path());
+  db::add_region(conn, "demo2", "Demo 2", "America/Chicago");
+  mining::import_export(conn, "demo2", g.dir.path());
+  const std::string version = "SELECT last_value FROM demo.posts_version";
+  const std::string data_version = "SELECT last_value FROM demo.data_version";
+
+  // Nothing changed: nothing is written, and the dashboard's versions stand.
+  const auto posts_before = db::sql::value(conn, version), data_before = db::sql::value(conn, data_version);
+  const auto d = mining::reparse(conn, "demo");
+  EXPECT_EQ(d.changed, 0);
+  EXPECT_EQ(d.beatdowns, static_cast<long>(g.truth["beatdowns"].size()));
+  EXPECT_EQ(db::sql::value(conn, version), posts_before);
+  EXPECT_EQ(db::sql::value(conn, data_version), data_before);
+
+  // Three changes, made alike in both regions: a PAX named by another mention (the beatdown's
+  // row stays the same, its attendance does not), a message deleted, and a beatdown stored
+  // without a fingerprint (as before migration 0011).
+  for (const std::string r : {"demo", "demo2"}) {
+    db::sql::query(conn, "WITH pick AS (SELECT a.channel_id, a.ts, a.user_id FROM " + r + ".attendance a JOIN " + r +
+                             ".beatdowns b USING (channel_id, ts) WHERE a.role = 'pax' AND a.user_id IS NOT NULL "
+                             "AND a.user_id IS DISTINCT FROM b.q_user_id AND NOT (a.user_id = ANY (b.coq_user_ids)) "
+                             "ORDER BY a.channel_id, a.ts, a.user_id LIMIT 1) "
+                             "UPDATE " +
+                             r +
+                             ".messages m SET text = replace(m.text, '<@' || p.user_id || '>', "
+                             "'<@U00000ZZZZ9>') FROM pick p WHERE m.channel_id = p.channel_id AND m.ts = p.ts");
+    db::sql::query(conn, "UPDATE " + r +
+                             ".messages SET deleted = true WHERE (channel_id, ts) = (SELECT channel_id, ts "
+                             "FROM " +
+                             r + ".beatdowns ORDER BY channel_id DESC, ts DESC LIMIT 1)");
+  }
+  db::sql::query(conn,
+                 "UPDATE demo.beatdowns SET derived_hash = NULL WHERE (channel_id, ts) = (SELECT channel_id, ts "
+                 "FROM demo.beatdowns ORDER BY ts LIMIT 1)");
+  const long rows = count("SELECT count(*) FROM demo.beatdowns");
+  db::sql::query(conn, "CREATE TABLE public.places AS SELECT channel_id, ts, ctid::text AS place FROM demo.beatdowns");
+  EXPECT_EQ(mining::reparse(conn, "demo").changed, 3);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns b JOIN public.places p USING (channel_id, ts) "
+                  "WHERE b.ctid::text = p.place"),
+            rows - 3)
+      << "the beatdowns that did not change stay where they were";
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U00000ZZZZ9'"), 1);
+  EXPECT_NE(db::sql::value(conn, version), posts_before);
+
+  // The other region derives everything again from nothing (the bulk path): the same rows.
+  db::sql::query(conn, "TRUNCATE demo2.beatdowns CASCADE");
+  mining::reparse(conn, "demo2");
+  for (const char* table : {"beatdowns", "attendance", "parse_issues"}) {
+    const std::string cols = std::string(table) == "parse_issues" ? "channel_id, ts, severity, field, reason, line"
+                             : std::string(table) == "beatdowns"
+                                 ? "channel_id, ts, ao_channel_id, ao_name, bd_date, q_user_id, q_name, coq_user_ids, "
+                                   "coq_names, pax_count, derived_count, fng_count, fng_names, title, parse_status, "
+                                   "edited_ts, derived_hash"
+                                 : "*";
+    EXPECT_EQ(count("SELECT count(*) FROM ((SELECT " + cols + " FROM demo." + table + " EXCEPT ALL SELECT " + cols +
+                    " FROM demo2." + table + ") UNION ALL (SELECT " + cols + " FROM demo2." + table +
+                    " EXCEPT ALL SELECT " + cols + " FROM demo." + table + ")) d"),
+              0)
+        << table;
+  }
+  EXPECT_EQ(mining::reparse(conn, "demo").changed, 0);
+}
+
 TEST_F(Import, AReparseLeavesEveryKeyAndIndexOfTheDerivedTables) {
   // A reparse takes the derived tables' foreign keys and indexes off for its COPY: all come back,
   // with the same definitions, and they hold (a beatdown of a message that does not exist fails).

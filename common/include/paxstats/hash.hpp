@@ -8,8 +8,10 @@
 
 namespace paxstats {
 
-constexpr uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ULL;
+constexpr uint64_t kFnv1aOffset = 1469598103934665603ULL;
+
+// `h`: the hash so far, to hash several pieces as one (fnv1a(b, fnv1a(a)) == fnv1a(a + b)).
+constexpr uint64_t fnv1a(std::string_view s, uint64_t h = kFnv1aOffset) {
   for (char c : s) {
     h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ULL;

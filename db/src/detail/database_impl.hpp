@@ -1,8 +1,10 @@
 #pragma once
 // Internal to db/: the libpqxx connection behind paxstats::db::Database.
 #include <map>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 namespace paxstats::db::detail {
 

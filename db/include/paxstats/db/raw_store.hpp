@@ -130,9 +130,12 @@ class RegionWriter {
   // derived rows of the others are cleared by replace_derived all the same.
   void for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn);
 
-  // Deletes the beatdowns, attendance and parse issues of every message to derive, then writes
-  // these. Call after for_each_message_to_derive with the same `everything`.
-  void replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues);
+  // Makes the beatdowns, attendance and parse issues of every message to derive these: rows
+  // of messages no longer derived go, and only rows that differ from the stored ones are
+  // written (each beatdown's fingerprint tells). Call after for_each_message_to_derive with
+  // the same `everything`. Returns how many messages' rows changed; 0 means nothing was
+  // written, and the dashboard's posts version stands.
+  long replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues);
 
   std::vector<ChannelRecord> channels();
   // The newest stored ts of a channel ("" when none): where an incremental sync resumes.

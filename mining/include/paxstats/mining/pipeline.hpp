@@ -19,7 +19,8 @@ namespace paxstats::mining {
 // What derivation found.
 struct DeriveReport {
   long examined = 0;        // messages the parser read (those that might be backblasts)
-  long beatdowns = 0;       // beatdowns written
+  long beatdowns = 0;       // beatdowns found (all of them, written or already stored as they are)
+  long changed = 0;         // messages whose beatdown, attendance or parse issues were written or removed
   long with_errors = 0;     // beatdowns whose parse has errors
   long with_warnings = 0;   // beatdowns with warnings only
   int aliases = 0;          // typed names that are a user (db::refresh_aliases, after the commit)

@@ -1,0 +1,61 @@
+#pragma once
+// Internal to db/: the state of a RegionWriter, shared by its raw-store half (raw_store.cpp)
+// and its derived half (derived_store.cpp).
+#include <chrono>
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "detail/database_impl.hpp"
+#include "paxstats/db/raw_store.hpp"
+#include "paxstats/log.hpp"
+
+namespace paxstats::db {
+namespace detail {
+
+// Logs how long a step took (at debug level: PAXSTATS_LOG_LEVEL=debug).
+class StepTimer {
+ public:
+  explicit StepTimer(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
+  ~StepTimer() {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count();
+    log::debug(what_ + ": " + std::to_string(ms) + " ms");
+  }
+  StepTimer(const StepTimer&) = delete;
+  StepTimer& operator=(const StepTimer&) = delete;
+
+ private:
+  std::string what_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace detail
+
+struct RegionWriter::Impl {
+  explicit Impl(Database& db) : tx(db.impl().conn) {}
+  pqxx::work tx;
+  std::string region;  // the slug
+  std::string schema;  // quoted
+  std::unique_ptr<pqxx::stream_to> stream;
+  long staged = 0;
+  bool direct = false;
+  // Reactions and files wait here until the message COPY ends (one COPY at a time).
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>> reactions;
+  std::vector<std::pair<std::pair<std::string, std::string>, FileRecord>> files;
+  bool everything = false;
+  bool vacuum = false;  // a large write: vacuum the messages after the commit (analyze_raw)
+
+  void close_stream() {
+    if (stream) {
+      stream->complete();
+      stream.reset();
+    }
+  }
+  std::string t(const char* table) const { return schema + "." + table; }
+};
+
+}  // namespace paxstats::db
