@@ -212,11 +212,11 @@ long RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
               " x USING derive_keys k WHERE x.channel_id = k.channel_id AND x.ts = k.ts");
   }
   if (!write.empty()) {
-    pqxx::stream_to s(tx, impl_->t("beatdowns"),
-                      std::vector<std::string>{"channel_id", "ts", "ao_channel_id", "ao_name", "bd_date", "q_user_id",
-                                               "q_name", "coq_user_ids", "coq_names", "pax_count", "derived_count",
-                                               "fng_count", "fng_names", "title", "parse_status", "edited_ts",
-                                               "derived_hash"});
+    pqxx::stream_to s(
+        tx, impl_->t("beatdowns"),
+        std::vector<std::string>{"channel_id", "ts", "ao_channel_id", "ao_name", "bd_date", "q_user_id", "q_name",
+                                 "coq_user_ids", "coq_names", "pax_count", "derived_count", "fng_count", "fng_names",
+                                 "title", "parse_status", "edited_ts", "derived_hash"});
     for (const auto& [b, f] : write)
       s << std::make_tuple(b->channel_id, b->ts, b->ao_channel_id, b->ao_name, b->bd_date, b->q_user_id, b->q_name,
                            text_array(b->coq_user_ids), text_array(b->coq_names), b->pax_count, b->derived_count,
@@ -233,7 +233,8 @@ long RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   }
   std::vector<const MessageIssues*> issues_written = loose;
   for (const auto& [b, f] : write)
-    if (const auto i = issues_of.find({b->channel_id, b->ts}); i != issues_of.end()) issues_written.push_back(i->second);
+    if (const auto i = issues_of.find({b->channel_id, b->ts}); i != issues_of.end())
+      issues_written.push_back(i->second);
   if (!issues_written.empty()) {
     pqxx::stream_to s(tx, impl_->t("parse_issues"),
                       std::vector<std::string>{"channel_id", "ts", "severity", "field", "reason", "line"});
