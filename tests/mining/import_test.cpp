@@ -318,6 +318,39 @@ TEST_F(Import, AReparseWritesOnlyWhatChangedAndEndsWhereAFullOneDoes) {
   EXPECT_EQ(mining::reparse(conn, "demo").changed, 0);
 }
 
+TEST_F(Import, AnEventThatLeavesTheBackblastAsItReadsWritesNoDerivedRow) {
+  // A reaction on a backblast comes as message_changed: the message is stored again, its parse
+  // is what is stored, so nothing derived is written and the dashboard's pages stand.
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  mining::import_export(conn, "demo", a.path());
+  const std::string version = "SELECT last_value FROM demo.posts_version";
+  const auto before = db::sql::value(conn, version);
+  json event = {{"type", "message"},
+                {"subtype", "message_changed"},
+                {"channel", "C0000000F1"},
+                {"event_ts", "1709644600.000200"},
+                {"message",
+                 {{"type", "message"},
+                  {"user", "U0000000A1"},
+                  {"ts", "1709644500.000100"},
+                  {"text", "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2>\nCount: 2"},
+                  {"reactions", {{{"name", "muscle"}, {"users", {"U0000000A2"}}, {"count", 1}}}}}}};
+  auto got = mining::ingest_message_event(conn, "demo", event);
+  EXPECT_TRUE(got.is_backblast);
+  EXPECT_EQ(count("SELECT reaction_count FROM demo.messages"), 1);  // the message is stored again
+  EXPECT_EQ(db::sql::value(conn, "SELECT title FROM demo.beatdowns"), "Hills");
+  EXPECT_EQ(db::sql::value(conn, version), before);
+
+  // An edit that names another PAX is written.
+  event["message"]["text"] = "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A3>\nCount: 2";
+  event["message"]["edited"] = {{"user", "U0000000A1"}, {"ts", "1709644700.000000"}};
+  mining::ingest_message_event(conn, "demo", event);
+  EXPECT_NE(db::sql::value(conn, version), before);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A3'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
+}
+
 TEST_F(Import, AReparseLeavesEveryKeyAndIndexOfTheDerivedTables) {
   // A reparse takes the derived tables' foreign keys and indexes off for its COPY: all come back,
   // with the same definitions, and they hold (a beatdown of a message that does not exist fails).

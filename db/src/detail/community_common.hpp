@@ -40,15 +40,14 @@ auto in_zone(Database& db, std::string_view region, std::string_view tz, const W
   // replies to their threads by was spilled to disk in 16 batches (2.7 → 2.0 s at 1M messages);
   // a small workspace's hashes stay small whatever the limit.
   exec_params(tx,
-                      "SELECT set_config('TimeZone', $1, true), set_config('search_path', $2, true), "
-                      "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)",
-                      {std::string(tz), schema(region) + ", pg_catalog"});
+              "SELECT set_config('TimeZone', $1, true), set_config('search_path', $2, true), "
+              "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)",
+              {std::string(tz), schema(region) + ", pg_catalog"});
   try {
     return body(tx);
   } catch (const pqxx::data_exception& e) {
     throw bad_window(w, e.what());
   }
 }
-
 
 }  // namespace paxstats::db::community::common
