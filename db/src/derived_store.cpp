@@ -114,8 +114,14 @@ std::int64_t fingerprint(const BeatdownRecord& b, const MessageIssues* issues) {
 void RegionWriter::for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn) {
   impl_->close_stream();
   everything = everything || impl_->direct;  // direct mode tracks no keys: the region was empty
-  StepTimer step("derive: read candidates and parse");
+  StepTimer step("derive: read candidates");
   impl_->everything = everything;
+  // Everything (a reparse): no other writer may change a message between this read and the
+  // commit, or its beatdown would be written as the message read before the change. The lock
+  // waits for writers under way (an event, a sync page) and holds new ones until the commit;
+  // readers go on. Other derivations need none: they derive what they merged, whose rows their
+  // merge holds.
+  if (everything) impl_->tx.exec("LOCK TABLE " + impl_->t("messages") + " IN SHARE MODE");
   const std::string from =
       everything ? impl_->t("messages") + " m" : impl_->t("messages") + " m JOIN derive_keys k USING (channel_id, ts)";
   auto rows = impl_->tx.exec(

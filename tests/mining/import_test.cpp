@@ -3,8 +3,10 @@
 #include <zip.h>
 
 #include <fstream>
+#include <future>
 
 #include "paxstats/db/database.hpp"
+#include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
@@ -41,7 +43,8 @@ class Import : public ::testing::Test {
  protected:
   void SetUp() override { db::add_region(conn, "demo", "Demo", "America/Chicago"); }
   long count(const std::string& sql) { return std::stol(db::sql::value(conn, sql).value_or("0")); }
-  db::Database conn{test::PostgresEnvironment::get().fresh_database_url()};
+  std::string url = test::PostgresEnvironment::get().fresh_database_url();
+  db::Database conn{url};
 };
 
 // Writes a zip with the given entries (name → bytes).
@@ -347,6 +350,40 @@ TEST_F(Import, AnEventThatLeavesTheBackblastAsItReadsWritesNoDerivedRow) {
   event["message"]["edited"] = {{"user", "U0000000A1"}, {"ts", "1709644700.000000"}};
   mining::ingest_message_event(conn, "demo", event);
   EXPECT_NE(db::sql::value(conn, version), before);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A3'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
+}
+
+TEST_F(Import, AReparseWaitsForAWriterUnderWayAndDerivesWhatItWrote) {
+  // A reparse must not read a message, then write its beatdown after another writer changed it.
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  mining::import_export(conn, "demo", a.path());
+  // A writer under way (an event, a sync page): the backblast now names another PAX, merged,
+  // not committed.
+  db::Database writing{url}, watching{url};
+  auto writer = std::make_unique<db::RegionWriter>(writing, "demo");
+  db::MessageRecord m;
+  m.channel_id = "C0000000F1";
+  m.ts = "1709644500.000100";
+  m.user_id = "U0000000A1";
+  m.text = "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A3>\nCount: 2";
+  m.raw = nlohmann::json{{"type", "message"}, {"user", m.user_id}, {"ts", m.ts}, {"text", m.text}}.dump();
+  m.mentions = {"U0000000A1", "U0000000A3"};
+  writer->stage_message(m);
+  ASSERT_EQ(writer->merge_messages("test").updated, 1);
+
+  auto reparse = std::async(std::launch::async, [&] { return mining::reparse(conn, "demo"); });
+  for (;;) {  // until the reparse waits for the writer (or finishes without waiting: wrong)
+    ASSERT_NE(reparse.wait_for(std::chrono::milliseconds(10)), std::future_status::ready)
+        << "the reparse read the messages while another writer had them";
+    if (db::sql::value(watching,
+                       "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'demo.messages'::regclass")
+            .value_or("0") != "0")
+      break;
+  }
+  writer->commit();
+  EXPECT_EQ(reparse.get().changed, 1);
   EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A3'"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
 }
