@@ -114,7 +114,7 @@ std::int64_t fingerprint(const BeatdownRecord& b, const MessageIssues* issues) {
 void RegionWriter::for_each_message_to_derive(bool everything, const std::function<void(const StoredMessage&)>& fn) {
   impl_->close_stream();
   everything = everything || impl_->direct;  // direct mode tracks no keys: the region was empty
-  StepTimer step("derive: read candidates");
+  StepTimer step("derive: read and parse candidates");
   impl_->everything = everything;
   // Everything (a reparse): no other writer may change a message between this read and the
   // commit, or its beatdown would be written as the message read before the change. The lock

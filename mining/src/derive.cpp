@@ -66,6 +66,50 @@ Backblast parse_stored(const db::StoredMessage& m, const ParseContext& ctx) {
   return b;
 }
 
+// The rows of one message the parser read as a backblast, added to the run's.
+void add_beatdown(const db::StoredMessage& m, const Backblast& b, DeriveReport& report,
+                  std::vector<db::BeatdownRecord>& beatdowns, std::vector<db::MessageIssues>& issues) {
+  db::BeatdownRecord r;
+  r.channel_id = m.channel_id;
+  r.ts = m.ts;
+  r.ao_channel_id = b.ao_channel_id;
+  r.ao_name = b.ao_name;
+  r.bd_date = date::format("%F", b.date);
+  if (b.q) {
+    if (b.q->user_id.empty())
+      r.q_name = b.q->name;
+    else
+      r.q_user_id = b.q->user_id;
+  }
+  for (const auto& c : b.coqs)
+    (c.user_id.empty() ? r.coq_names : r.coq_user_ids).push_back(c.user_id.empty() ? c.name : c.user_id);
+  r.pax_count = b.effective_count();
+  r.derived_count = b.derived_count;
+  r.fng_count = b.fng_count;
+  r.fng_names = b.fng_names;
+  r.title = b.title;
+  r.edited_ts = m.edited_ts;
+  r.parse_status = !b.errors.empty() ? "errors" : !b.warnings.empty() ? "warnings" : "ok";
+  report.with_errors += !b.errors.empty();
+  report.with_warnings += b.errors.empty() && !b.warnings.empty();
+  const auto roles = b.roles();
+  for (size_t k = 0; k < b.pax.size(); ++k) {
+    const auto& p = b.pax[k];
+    db::AttendeeRecord a;
+    if (p.user_id.empty())
+      a.name = p.name;
+    else
+      a.user_id = p.user_id;
+    a.role = roles[k];
+    r.attendees.push_back(std::move(a));
+  }
+  db::MessageIssues mi{m.channel_id, m.ts, {}};
+  for (const auto& e : b.errors) mi.issues.push_back(e);
+  for (const auto& w : b.warnings) mi.issues.push_back(w);
+  if (!mi.issues.empty()) issues.push_back(std::move(mi));
+  beatdowns.push_back(std::move(r));
+}
+
 }  // namespace
 
 DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool everything) {
@@ -75,69 +119,33 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
       "channel_unarchive", "group_join",    "group_leave",   "tombstone",       "message_deleted", "bot_add",
       "bot_remove",        "pinned_item",   "unpinned_item", "reminder_add",    "sh_room_created"};
   DeriveReport report;
-  // The candidates are read first (one statement), then parsed on every core: the parser reads
-  // each message alone, with the region's context, which it does not change.
-  std::vector<db::StoredMessage> messages;
-  writer.for_each_message_to_derive(everything, [&](const db::StoredMessage& m) {
-    if (m.deleted || skip.count(m.subtype) || !ts_time(m.ts)) return;
-    messages.push_back(m);
-  });
-  report.examined = static_cast<long>(messages.size());
-  std::vector<Backblast> parsed(messages.size());
-  const auto parse_start = std::chrono::steady_clock::now();
-  parallel_for(messages.size(), [&](size_t i) { parsed[i] = parse_stored(messages[i], ctx); });
-  log::debug("derive: parse: " +
-             std::to_string(
-                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - parse_start)
-                     .count()) +
-             " ms");
-
   std::vector<db::BeatdownRecord> beatdowns;
   std::vector<db::MessageIssues> issues;
-  for (size_t i = 0; i < messages.size(); ++i) {
-    const auto& m = messages[i];
-    const Backblast& b = parsed[i];
-    if (!b.is_backblast) continue;
-    db::BeatdownRecord r;
-    r.channel_id = m.channel_id;
-    r.ts = m.ts;
-    r.ao_channel_id = b.ao_channel_id;
-    r.ao_name = b.ao_name;
-    r.bd_date = date::format("%F", b.date);
-    if (b.q) {
-      if (b.q->user_id.empty())
-        r.q_name = b.q->name;
-      else
-        r.q_user_id = b.q->user_id;
-    }
-    for (const auto& c : b.coqs)
-      (c.user_id.empty() ? r.coq_names : r.coq_user_ids).push_back(c.user_id.empty() ? c.name : c.user_id);
-    r.pax_count = b.effective_count();
-    r.derived_count = b.derived_count;
-    r.fng_count = b.fng_count;
-    r.fng_names = b.fng_names;
-    r.title = b.title;
-    r.edited_ts = m.edited_ts;
-    r.parse_status = !b.errors.empty() ? "errors" : !b.warnings.empty() ? "warnings" : "ok";
-    report.with_errors += !b.errors.empty();
-    report.with_warnings += b.errors.empty() && !b.warnings.empty();
-    const auto roles = b.roles();
-    for (size_t k = 0; k < b.pax.size(); ++k) {
-      const auto& p = b.pax[k];
-      db::AttendeeRecord a;
-      if (p.user_id.empty())
-        a.name = p.name;
-      else
-        a.user_id = p.user_id;
-      a.role = roles[k];
-      r.attendees.push_back(std::move(a));
-    }
-    db::MessageIssues mi{m.channel_id, m.ts, {}};
-    for (const auto& e : b.errors) mi.issues.push_back(e);
-    for (const auto& w : b.warnings) mi.issues.push_back(w);
-    if (!mi.issues.empty()) issues.push_back(std::move(mi));
-    beatdowns.push_back(std::move(r));
-  }
+  // The candidates are parsed on every core, a chunk at a time (so that the copies held for it
+  // stay a few megabytes whatever the region): the parser reads each message alone, with the
+  // region's context, which it does not change. Records keep the candidates' order.
+  constexpr size_t kChunk = 4096;
+  std::vector<db::StoredMessage> chunk;
+  std::vector<Backblast> parsed;
+  std::chrono::steady_clock::duration parsing{};
+  auto flush = [&] {
+    const auto start = std::chrono::steady_clock::now();
+    parsed.assign(chunk.size(), Backblast{});
+    parallel_for(chunk.size(), [&](size_t i) { parsed[i] = parse_stored(chunk[i], ctx); });
+    parsing += std::chrono::steady_clock::now() - start;
+    for (size_t i = 0; i < chunk.size(); ++i)
+      if (parsed[i].is_backblast) add_beatdown(chunk[i], parsed[i], report, beatdowns, issues);
+    chunk.clear();
+  };
+  writer.for_each_message_to_derive(everything, [&](const db::StoredMessage& m) {
+    if (m.deleted || skip.count(m.subtype) || !ts_time(m.ts)) return;
+    ++report.examined;
+    chunk.push_back(m);
+    if (chunk.size() == kChunk) flush();
+  });
+  flush();
+  log::debug("derive: parse: " +
+             std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(parsing).count()) + " ms");
   report.changed = writer.replace_derived(beatdowns, issues);
   report.beatdowns = static_cast<long>(beatdowns.size());
   return report;
