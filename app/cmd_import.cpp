@@ -117,10 +117,14 @@ void add_import_commands(CLI::App& root, Context& ctx) {
   auto* rep = root.add_subcommand("reparse",
                                   "Rebuild a region's beatdowns, attendance and parse issues from its stored messages");
   rep->add_option("--region", *region, "Region slug")->required();
-  rep->callback([&ctx, region] {
-    ctx.action = [&ctx, region] {
+  auto full = std::make_shared<bool>(false);
+  rep->add_flag("--full", *full,
+                "Write every beatdown again, also those whose parse did not change (puts back rows edited by hand "
+                "in the derived tables); without it only what changed is written");
+  rep->callback([&ctx, region, full] {
+    ctx.action = [&ctx, region, full] {
       db::Database conn(database_url(ctx));
-      auto d = mining::reparse(conn, *region);
+      auto d = mining::reparse(conn, *region, *full);
       std::cout << "reparsed " << *region << ": " << d.examined << " messages read, " << d.changed
                 << (d.changed == 1 ? " changed its" : " changed their") << " beatdown, attendance or parse issues\n";
       print_derived(d, *region);

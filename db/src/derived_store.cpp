@@ -154,8 +154,9 @@ long RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   // fingerprints, or by hand), and the messages with parse issues but no beatdown.
   std::map<Key, std::optional<std::int64_t>> stored;
   for (const auto& r : tx.exec("SELECT channel_id, ts, derived_hash FROM " + impl_->t("beatdowns") + scope))
-    stored.emplace(Key{r[0].c_str(), r[1].c_str()},
-                   r[2].is_null() ? std::nullopt : std::optional<std::int64_t>(r[2].as<std::int64_t>()));
+    stored.emplace(Key{r[0].c_str(), r[1].c_str()}, r[2].is_null() || impl_->rewrite_all
+                                                        ? std::nullopt
+                                                        : std::optional<std::int64_t>(r[2].as<std::int64_t>()));
   std::set<Key> gone;  // messages whose stored rows go (changed, or no longer derived)
   for (const auto& r : tx.exec("SELECT DISTINCT channel_id, ts FROM " + impl_->t("parse_issues") + " p" + scope +
                                " WHERE NOT EXISTS (SELECT 1 FROM " + impl_->t("beatdowns") +
@@ -263,6 +264,8 @@ long RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
   }
   return changed;
 }
+
+void RegionWriter::rewrite_all() { impl_->rewrite_all = true; }
 
 void RegionWriter::mark_backblast_channels() {
   impl_->close_stream();

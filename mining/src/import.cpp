@@ -224,9 +224,10 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
   return report;
 }
 
-DeriveReport reparse(db::Database& db, std::string_view region) {
+DeriveReport reparse(db::Database& db, std::string_view region, bool full) {
   const std::string tz = db::get_region(db, region).tz;
   db::RegionWriter writer(db, region);
+  if (full) writer.rewrite_all();
   auto report = detail::derive(writer, detail::make_context(tz, writer), true);
   writer.mark_backblast_channels();
   writer.commit();

@@ -388,6 +388,22 @@ TEST_F(Import, AReparseWaitsForAWriterUnderWayAndDerivesWhatItWrote) {
   EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
 }
 
+TEST_F(Import, AFullReparsePutsBackRowsEditedByHand) {
+  // A reparse trusts the fingerprints: a row edited by hand in a derived table stays. A full
+  // one writes every beatdown as the messages say.
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  mining::import_export(conn, "demo", a.path());
+  db::sql::query(conn, "UPDATE demo.beatdowns SET pax_count = 99");
+  db::sql::query(conn, "DELETE FROM demo.attendance WHERE role = 'pax'");
+  EXPECT_EQ(mining::reparse(conn, "demo").changed, 0);
+  EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 99);
+  EXPECT_EQ(mining::reparse(conn, "demo", true).changed, 1);
+  EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE role = 'pax'"), 1);
+  EXPECT_EQ(mining::reparse(conn, "demo").changed, 0);
+}
+
 TEST_F(Import, AReparseLeavesEveryKeyAndIndexOfTheDerivedTables) {
   // A reparse takes the derived tables' foreign keys and indexes off for its COPY: all come back,
   // with the same definitions, and they hold (a beatdown of a message that does not exist fails).

@@ -47,7 +47,8 @@ struct RegionWriter::Impl {
   std::vector<std::tuple<std::string, std::string, std::string, std::string>> reactions;
   std::vector<std::pair<std::pair<std::string, std::string>, FileRecord>> files;
   bool everything = false;
-  bool vacuum = false;  // a large write: vacuum the messages after the commit (analyze_raw)
+  bool rewrite_all = false;  // stored fingerprints are not trusted: every beatdown is written
+  bool vacuum = false;       // a large write: vacuum the messages after the commit (analyze_raw)
 
   void close_stream() {
     if (stream) {

@@ -114,6 +114,8 @@ class RegionWriter {
   // stage_message or merge_messages): the caller starts again on the merge path, which can
   // choose between the two. Call before the first stage_message.
   void direct_mode();
+  // replace_derived writes every beatdown again, as if none were stored (a reparse --full).
+  void rewrite_all();
 
   // Streams a message into staging (COPY). merge_messages() moves staged rows into `messages`.
   void stage_message(const MessageRecord& m);

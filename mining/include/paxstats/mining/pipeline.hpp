@@ -107,8 +107,11 @@ std::optional<MessageState> message_state(db::Database& db, std::string_view reg
 std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_view region,
                                                const std::vector<nlohmann::json>& events);
 
-// Rebuilds every beatdown, attendance and parse issue of a region from its raw store.
-DeriveReport reparse(db::Database& db, std::string_view region);
+// Derives every beatdown, attendance and parse issue of a region again from its raw store,
+// writing those that differ from what is stored (by their fingerprints). `full`: every beatdown
+// is written again, also those whose parse matches (rows edited by hand in the derived tables
+// are put back as the messages say).
+DeriveReport reparse(db::Database& db, std::string_view region, bool full = false);
 
 // The region's channels, for parse contexts.
 std::vector<ChannelInfo> load_channels(db::Database& db, std::string_view region);
