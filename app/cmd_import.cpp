@@ -125,8 +125,12 @@ void add_import_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, region, full] {
       db::Database conn(database_url(ctx));
       auto d = mining::reparse(conn, *region, *full);
-      std::cout << "reparsed " << *region << ": " << d.examined << " messages read, " << d.changed
-                << (d.changed == 1 ? " changed its" : " changed their") << " beatdown, attendance or parse issues\n";
+      std::cout << "reparsed " << *region << ": " << d.examined << " messages read, ";
+      if (*full)
+        std::cout << "every beatdown written again\n";
+      else
+        std::cout << d.changed << (d.changed == 1 ? " changed its" : " changed their")
+                  << " beatdown, attendance or parse issues\n";
       print_derived(d, *region);
       return 0;
     };

@@ -80,8 +80,8 @@ psql -q "$url" -c "DROP TABLE floor"
 echo "== import again (nothing new)"
 /usr/bin/time -f "re-import: %e s wall" "$P" import "$export_dir" --region bench 2>&1 | grep -v '^import: [0-9]*/'
 echo "== reparse (the parser finds what is stored: nothing is written)"
-for i in 1 2 3; do /usr/bin/time -f "reparse: %e s wall" "$P" reparse --region bench 2>&1 | grep -E '^reparse'; done
+for i in 1 2 3; do /usr/bin/time -f "reparse: %e s wall" "$P" reparse --region bench 2>&1 | grep -E '^reparse( --full)?:'; done
 echo "== reparse --full (every beatdown written again, as after a parser that reads them all differently: the bulk path)"
 for i in 1 2 3; do
-  /usr/bin/time -f "reparse --full: %e s wall" "$P" reparse --region bench --full 2>&1 | grep -E '^reparse'
+  /usr/bin/time -f "reparse --full: %e s wall" "$P" reparse --region bench --full 2>&1 | grep -E '^reparse( --full)?:'
 done
