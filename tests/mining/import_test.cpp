@@ -43,6 +43,11 @@ class Import : public ::testing::Test {
  protected:
   void SetUp() override { db::add_region(conn, "demo", "Demo", "America/Chicago"); }
   long count(const std::string& sql) { return std::stol(db::sql::value(conn, sql).value_or("0")); }
+  // The attendance is kOtherPax's: U0000000A3 in, U0000000A2 out.
+  void expect_other_pax() {
+    EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A3'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
+  }
   std::string url = test::PostgresEnvironment::get().fresh_database_url();
   db::Database conn{url};
 };
@@ -77,6 +82,8 @@ fs::path small_export(const fs::path& dir, const std::string& day) {
 
 const char* kGoodDay = R"([{"type":"message","user":"U0000000A1","ts":"1709644500.000100",
   "text":"Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2>\nCount: 2"}])";
+// kGoodDay's backblast edited: another PAX named.
+const char* kOtherPax = "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A3>\nCount: 2";
 
 }  // namespace
 
@@ -346,12 +353,11 @@ TEST_F(Import, AnEventThatLeavesTheBackblastAsItReadsWritesNoDerivedRow) {
   EXPECT_EQ(db::sql::value(conn, version), before);
 
   // An edit that names another PAX is written.
-  event["message"]["text"] = "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A3>\nCount: 2";
+  event["message"]["text"] = kOtherPax;
   event["message"]["edited"] = {{"user", "U0000000A1"}, {"ts", "1709644700.000000"}};
   mining::ingest_message_event(conn, "demo", event);
   EXPECT_NE(db::sql::value(conn, version), before);
-  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A3'"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
+  expect_other_pax();
 }
 
 TEST_F(Import, AReparseWaitsForAWriterUnderWayAndDerivesWhatItWrote) {
@@ -367,7 +373,7 @@ TEST_F(Import, AReparseWaitsForAWriterUnderWayAndDerivesWhatItWrote) {
   m.channel_id = "C0000000F1";
   m.ts = "1709644500.000100";
   m.user_id = "U0000000A1";
-  m.text = "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A3>\nCount: 2";
+  m.text = kOtherPax;
   m.raw = nlohmann::json{{"type", "message"}, {"user", m.user_id}, {"ts", m.ts}, {"text", m.text}}.dump();
   m.mentions = {"U0000000A1", "U0000000A3"};
   writer->stage_message(m);
@@ -384,8 +390,7 @@ TEST_F(Import, AReparseWaitsForAWriterUnderWayAndDerivesWhatItWrote) {
   }
   writer->commit();
   EXPECT_EQ(reparse.get().changed, 1);
-  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A3'"), 1);
-  EXPECT_EQ(count("SELECT count(*) FROM demo.attendance WHERE user_id = 'U0000000A2'"), 0);
+  expect_other_pax();
 }
 
 TEST_F(Import, AFullReparsePutsBackRowsEditedByHand) {
