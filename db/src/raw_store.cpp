@@ -37,7 +37,7 @@ RegionWriter::RegionWriter(Database& db, std::string_view region) : impl_(std::m
   tx.exec(
       "CREATE TEMP TABLE staging_messages (channel_id text, ts text, thread_ts text, user_id text, bot_id text, "
       "subtype text, text text, edited_ts text, deleted boolean, reply_count integer, raw jsonb, mentions text[], "
-      "reaction_count integer) ON COMMIT DROP");
+      "reaction_count integer, reaction_list text) ON COMMIT DROP");
   // raw is jsonb already in staging: the server parses it during COPY, while the client reads on.
   tx.exec("CREATE TEMP TABLE staging_reactions (channel_id text, ts text, emoji text, user_id text) ON COMMIT DROP");
   tx.exec(
@@ -142,12 +142,12 @@ void RegionWriter::stage_message(const MessageRecord& m) try {
       impl_->stream = std::make_unique<pqxx::stream_to>(
           impl_->tx, impl_->t("messages"),
           std::vector<std::string>{"channel_id", "ts", "thread_ts", "user_id", "bot_id", "subtype", "text", "edited_ts",
-                                   "deleted", "reply_count", "posted_at", "raw", "source", "mentions",
-                                   "reaction_count"});
+                                   "deleted", "reply_count", "posted_at", "raw", "source", "mentions", "reaction_count",
+                                   "reaction_list"});
     *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id),
                                       opt(m.subtype), m.text, opt(m.edited_ts), m.deleted, m.reply_count,
                                       ts_timestamp(m.ts), m.raw, std::string("export"), detail::text_array(m.mentions),
-                                      m.reaction_count);
+                                      m.reaction_count, opt(m.reaction_list));
     for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
     for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
     ++impl_->staged;
@@ -156,7 +156,7 @@ void RegionWriter::stage_message(const MessageRecord& m) try {
   if (!impl_->stream) impl_->stream = std::make_unique<pqxx::stream_to>(impl_->tx, "staging_messages");
   *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
                                     m.text, opt(m.edited_ts), m.deleted, m.reply_count, m.raw,
-                                    detail::text_array(m.mentions), m.reaction_count);
+                                    detail::text_array(m.mentions), m.reaction_count, opt(m.reaction_list));
   for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
   for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
   ++impl_->staged;
@@ -217,13 +217,14 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
           "up AS (INSERT INTO " +
           impl_->t("messages") +
           " AS m (channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, "
-          "posted_at, raw, source, mentions, reaction_count) "
+          "posted_at, raw, source, mentions, reaction_count, reaction_list) "
           "SELECT channel_id, ts, thread_ts, user_id, bot_id, subtype, text, edited_ts, deleted, reply_count, "
-          "to_timestamp(ts::double precision), raw, $1, mentions, reaction_count FROM s "
+          "to_timestamp(ts::double precision), raw, $1, mentions, reaction_count, reaction_list FROM s "
           "ON CONFLICT (channel_id, ts) DO UPDATE SET thread_ts = excluded.thread_ts, user_id = excluded.user_id, "
           "bot_id = excluded.bot_id, subtype = excluded.subtype, text = excluded.text, edited_ts = excluded.edited_ts, "
           "deleted = excluded.deleted OR m.deleted, reply_count = excluded.reply_count, raw = excluded.raw, "
           "source = excluded.source, mentions = excluded.mentions, reaction_count = excluded.reaction_count, "
+          "reaction_list = excluded.reaction_list, "
           "updated_at = now() "
           "WHERE coalesce(excluded.edited_ts, '') > coalesce(m.edited_ts, '') "
           "   OR (coalesce(excluded.edited_ts, '') = coalesce(m.edited_ts, '') AND excluded.raw <> m.raw) "

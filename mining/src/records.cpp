@@ -154,6 +154,38 @@ int reaction_total(const json& m) {
   }
   return static_cast<int>(std::clamp(total, 0.0, 2e9));
 }
+
+// The same rule as SQL's slack_reaction_list (region migration 0013): "name/users/count" entries
+// in Slack's order joined by ";", the users (string entries only, as listed) joined by ","; the
+// count as slack_reaction_total reads it. "" when there is no reaction.
+std::string reaction_list(const json& m) {
+  auto it = m.find("reactions");
+  if (it == m.end() || !it->is_array()) return {};
+  std::string out;
+  for (const auto& x : *it) {
+    if (!x.is_object() || !x.contains("name") || !x["name"].is_string()) continue;
+    if (!out.empty()) out += ';';
+    out += x["name"].get_ref<const std::string&>();
+    out += '/';
+    long long count = 0;
+    const auto users = x.find("users");
+    const bool listed = users != x.end() && users->is_array();
+    bool first = true;
+    if (listed)
+      for (const auto& u : *users)
+        if (u.is_string()) {
+          if (!first) out += ',';
+          out += u.get_ref<const std::string&>();
+          first = false;
+        }
+    if (auto c = x.find("count"); c != x.end() && c->is_number())
+      count = std::llround(std::clamp(c->get<double>(), 0.0, 1000000.0));
+    else if (listed)
+      count = static_cast<long long>(users->size());
+    out += '/' + std::to_string(count);
+  }
+  return out;
+}
 }  // namespace
 
 db::MessageRecord message_record(const std::string& channel, const json& m, const std::string& where) {
@@ -200,6 +232,7 @@ db::MessageRecord message_record(const std::string& channel, const json& m, cons
   if (auto it = m.find("file"); it != m.end()) add_file(*it);  // legacy exports: one file per message
   r.mentions = mentions_in(r.text);
   r.reaction_count = reaction_total(m);
+  r.reaction_list = reaction_list(m);
   return r;
 }
 
@@ -208,6 +241,7 @@ size_t footprint(const db::MessageRecord& m) {
   for (const std::string* f :
        {&m.channel_id, &m.ts, &m.thread_ts, &m.user_id, &m.bot_id, &m.subtype, &m.text, &m.edited_ts, &m.raw})
     n += f->capacity();
+  n += m.reaction_list.capacity();
   for (const auto& [emoji, user] : m.reactions) n += sizeof emoji * 2 + emoji.capacity() + user.capacity();
   for (const auto& id : m.mentions) n += sizeof id + id.capacity();
   for (const auto& f : m.files)

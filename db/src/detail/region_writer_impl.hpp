@@ -10,30 +10,11 @@
 #include <vector>
 
 #include "detail/database_impl.hpp"
+#include "detail/step_timer.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/log.hpp"
 
 namespace paxstats::db {
-namespace detail {
-
-// Logs how long a step took (at debug level: PAXSTATS_LOG_LEVEL=debug).
-class StepTimer {
- public:
-  explicit StepTimer(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {}
-  ~StepTimer() {
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_).count();
-    log::debug(what_ + ": " + std::to_string(ms) + " ms");
-  }
-  StepTimer(const StepTimer&) = delete;
-  StepTimer& operator=(const StepTimer&) = delete;
-
- private:
-  std::string what_;
-  std::chrono::steady_clock::time_point start_;
-};
-
-}  // namespace detail
 
 struct RegionWriter::Impl {
   explicit Impl(Database& db) : tx(db.impl().conn) {}

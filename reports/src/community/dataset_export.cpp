@@ -14,7 +14,6 @@
 
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
-#include "paxstats/reports/slack_html.hpp"
 
 namespace paxstats::reports {
 namespace fs = std::filesystem;
@@ -23,13 +22,25 @@ using db::community::ExportTable;
 
 namespace {
 
-// XML text: escaped once, and without the control characters XML 1.0 cannot hold at all.
+// XML text, appended: escaped once (as html_escape does), and without the control characters
+// XML 1.0 cannot hold at all.
+void append_xml(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
+    }
+  }
+}
 std::string xml(std::string_view s) {
-  std::string clean;
-  clean.reserve(s.size());
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') clean += c;
-  return html_escape(clean);
+  std::string out;
+  append_xml(out, s);
+  return out;
 }
 
 nlohmann::json schema_json(const std::vector<db::community::ExportColumn>& columns) {
@@ -107,17 +118,31 @@ void write_gexf(const db::community::Network& net, const std::string& today, con
       "type=\"string\"/>\n    </attributes>\n";
   out += "    <nodes>\n";
   for (const auto& n : net.nodes) {
-    out += "      <node id=\"" + xml(n.id) + "\" label=\"" + xml(n.label) +
-           "\"><attvalues><attvalue for=\"messages\" value=\"" + std::to_string(n.messages) +
-           "\"/></attvalues></node>\n";
+    out += "      <node id=\"";
+    append_xml(out, n.id);
+    out += "\" label=\"";
+    append_xml(out, n.label);
+    out += "\"><attvalues><attvalue for=\"messages\" value=\"";
+    out += std::to_string(n.messages);
+    out += "\"/></attvalues></node>\n";
     flush(false);
   }
   out += "    </nodes>\n    <edges>\n";
   size_t id = 0;
   for (const auto& e : net.edges) {
-    out += "      <edge id=\"" + std::to_string(id++) + "\" source=\"" + xml(e.source) + "\" target=\"" +
-           xml(e.target) + "\" weight=\"" + std::to_string(e.weight) + "\" kind=\"" + xml(e.kind) +
-           "\"><attvalues><attvalue for=\"interaction\" value=\"" + xml(e.kind) + "\"/></attvalues></edge>\n";
+    out += "      <edge id=\"";
+    out += std::to_string(id++);
+    out += "\" source=\"";
+    append_xml(out, e.source);
+    out += "\" target=\"";
+    append_xml(out, e.target);
+    out += "\" weight=\"";
+    out += std::to_string(e.weight);
+    out += "\" kind=\"";
+    append_xml(out, e.kind);
+    out += "\"><attvalues><attvalue for=\"interaction\" value=\"";
+    append_xml(out, e.kind);
+    out += "\"/></attvalues></edge>\n";
     flush(false);
   }
   out += "    </edges>\n  </graph>\n</gexf>\n";
@@ -156,7 +181,12 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
     result.files[slot].rows = body();
     result.files[slot].seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  std::optional<size_t> network_slots[2];
+  // The tables counted in one pass (the reader's tally), written by one task, which reads the
+  // reactions on a helper reader of its own meanwhile; and, as CSV of every reaction, writes them
+  // from that reading (else they are copied like the others).
+  std::vector<std::pair<ExportTable, size_t>> counted;
+  const bool reactions_by_tally = o.format == ExportFormat::csv && o.window.since.empty() && o.window.until.empty();
+  std::optional<size_t> reactions_slot;
   for (const auto table : db::community::export_tables()) {
     const std::string name(db::community::table_name(table));
     // Gephi reads its spreadsheet format: the network is CSV whatever the format of the rest.
@@ -167,15 +197,16 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
       const size_t schema = add(name + ".schema.json");
       files[schema]->write(schema_json(db::community::export_columns(table, ExportFormat::ndjson)).dump(2) + "\n");
     }
-    if (network) {
-      network_slots[table == ExportTable::edges] = slot;
+    if (network || table == ExportTable::member_activity || table == ExportTable::channel_activity) {
+      counted.emplace_back(table, slot);
       continue;
     }
-    const double weight = table == ExportTable::member_activity    ? 7
-                          : table == ExportTable::messages         ? 6.5
-                          : table == ExportTable::channel_activity ? 4
-                          : table == ExportTable::reactions        ? 3
-                                                                   : 1;
+    if (table == ExportTable::reactions && reactions_by_tally) {
+      reactions_slot = slot;
+      continue;
+    }
+    // Seconds at 1M messages, so that the longest start first.
+    const double weight = table == ExportTable::messages ? 2 : table == ExportTable::reactions ? 1 : 0.1;
     tasks.push_back({weight, [&, table, format, slot](Reader& reader) {
                        timed(slot, [&] {
                          const auto rows =
@@ -185,24 +216,61 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
                        });
                      }});
   }
-  // The network: its nodes, its edges and the GEXF file, from one reading of it.
+  // The counted tables and the GEXF file, from one tally (the first table's time includes it).
   const size_t gexf = add("network.gexf");
-  tasks.push_back({7.5, [&](Reader& reader) {
-                     for (size_t k = 0; k < 2; ++k)
-                       timed(*network_slots[k], [&] {
-                         return reader.copy(k ? ExportTable::edges : ExportTable::nodes, ExportFormat::csv,
-                                            [&](std::string_view bytes) { files[*network_slots[k]]->write(bytes); });
-                       });
-                     timed(gexf, [&] {
-                       const auto& net = reader.network();
-                       write_gexf(net, o.today,
-                                  "Who answered, mentioned and reacted to whom in " + r.name + " (" +
-                                      (o.window.since.empty() ? std::string("the beginning") : o.window.since) +
-                                      " to " + (o.window.until.empty() ? std::string("now") : o.window.until) + ")",
-                                  [&](std::string_view bytes) { files[gexf]->write(bytes); });
-                       return static_cast<std::int64_t>(net.nodes.size() + net.edges.size());
-                     });
-                   }});
+  std::unique_ptr<Reader> helper;  // the tally's second reader, opened with the lanes' readers
+  tasks.push_back(
+      {3, [&](Reader& reader) {
+         const auto t0 = std::chrono::steady_clock::now();
+         timed(counted.front().second, [&] {
+           if (!reactions_slot) {
+             reader.tally(helper.get(), nullptr);
+             return std::int64_t{0};
+           }
+           const std::function<void(std::string_view)> sink = [&](std::string_view bytes) {
+             files[*reactions_slot]->write(bytes);
+           };
+           reader.tally(helper.get(), &sink, &result.files[*reactions_slot].rows);
+           return std::int64_t{0};
+         });
+         if (reactions_slot)
+           result.files[*reactions_slot].seconds =
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+         // The GEXF file on a thread of its own, while this one writes the tables (the
+         // other tasks are done by now, most often: a core is free).
+         std::exception_ptr gexf_failed;
+         std::thread gexf_writer([&] {
+           try {
+             timed(gexf, [&] {
+               const auto& net = reader.network();
+               write_gexf(net, o.today,
+                          "Who answered, mentioned and reacted to whom in " + r.name + " (" +
+                              (o.window.since.empty() ? std::string("the beginning") : o.window.since) + " to " +
+                              (o.window.until.empty() ? std::string("now") : o.window.until) + ")",
+                          [&](std::string_view bytes) { files[gexf]->write(bytes); });
+               return static_cast<std::int64_t>(net.nodes.size() + net.edges.size());
+             });
+           } catch (...) {
+             gexf_failed = std::current_exception();
+           }
+         });
+         try {
+           for (const auto& [table, slot] : counted) {
+             const double counting = result.files[slot].seconds;
+             timed(slot, [&, table = table, slot = slot] {
+               const auto format =
+                   table == ExportTable::nodes || table == ExportTable::edges ? ExportFormat::csv : o.format;
+               return reader.copy(table, format, [&](std::string_view bytes) { files[slot]->write(bytes); });
+             });
+             result.files[slot].seconds += counting;
+           }
+         } catch (...) {
+           gexf_writer.join();
+           throw;
+         }
+         gexf_writer.join();
+         if (gexf_failed) std::rethrow_exception(gexf_failed);
+       }});
   std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.weight > b.weight; });
 
   // The tasks on readers of their own, in parallel (the counting queries are the server's work:
@@ -230,6 +298,7 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
     // The siblings are opened first: the first reader's snapshot must be exported before it is busy.
     std::vector<std::unique_ptr<Reader>> siblings;
     for (size_t k = 1; k < lanes; ++k) siblings.push_back(std::make_unique<Reader>(db, region, r.tz, o.window, first));
+    helper = std::make_unique<Reader>(db, region, r.tz, o.window, first);
     std::vector<std::thread> threads;
     for (size_t k = 1; k < lanes; ++k) threads.emplace_back(lane, siblings[k - 1].get());
     lane(&first);

@@ -47,6 +47,9 @@ struct MessageRecord {
   // in SQL, slack_mentions and slack_reaction_total, and a test holds the two equal):
   std::vector<std::string> mentions;  // the ids the text tags, <@U…> or <@W…|label>: each once, sorted
   int reaction_count = 0;             // Slack's total: each reaction's `count`, else its users
+  // What the export writes of them (migration 0013's slack_reaction_list): "name/users/count"
+  // entries joined by ";", "" when none.
+  std::string reaction_list;
 };
 
 // A stored message, as the parser needs it.

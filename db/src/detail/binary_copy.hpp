@@ -1,0 +1,156 @@
+#pragma once
+// Internal to db/: the rows of a COPY … TO STDOUT (FORMAT binary), read as they arrive. Binary
+// rows cost the server no text conversion (a timestamp is its 8 bytes), and the reader decodes
+// only the types it is asked for: text, boolean, integer, date, timestamptz and text[].
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paxstats::db::detail {
+
+class BinaryCopy {
+ public:
+  // Starts the COPY (a statement of the form "COPY (SELECT …) TO STDOUT (FORMAT binary)").
+  BinaryCopy(PGconn* conn, const std::string& copy, std::string what) : conn_(conn), what_(std::move(what)) {
+    PGresult* r = PQexec(conn_, copy.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COPY_OUT;
+    const std::string why = ok ? "" : PQresultErrorMessage(r);
+    PQclear(r);
+    if (!ok) throw std::runtime_error(what_ + ": " + why);
+    static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // and a NUL: 11 bytes
+    if (!want(19) || std::memcmp(buf_.data(), kSignature, 11) != 0) fail("no binary COPY header");
+    const auto extension = static_cast<std::uint32_t>(u32(buf_.data() + 15));
+    pos_ = 19;
+    if (!want(extension)) fail("a cut header");
+    pos_ += extension;
+  }
+  ~BinaryCopy() {
+    if (!done_) {  // abandoned (an exception): read the rest so the connection stays usable
+      char* b = nullptr;
+      while (PQgetCopyData(conn_, &b, 0) > 0) PQfreemem(b);
+      while (PGresult* r = PQgetResult(conn_)) PQclear(r);
+    }
+  }
+  BinaryCopy(const BinaryCopy&) = delete;
+  BinaryCopy& operator=(const BinaryCopy&) = delete;
+
+  // The next row; false after the last (and the COPY's end was checked).
+  bool next() {
+    if (pos_ > (1u << 20)) {  // what was read is dropped now and then, between rows
+      buf_.erase(0, pos_);
+      pos_ = 0;
+    }
+    if (!want(2)) fail("a cut row");
+    const auto count = static_cast<std::int16_t>(u16(buf_.data() + pos_));
+    pos_ += 2;
+    if (count == -1) {
+      finish();
+      return false;
+    }
+    starts_.clear();
+    lengths_.clear();
+    for (int i = 0; i < count; ++i) {
+      if (!want(4)) fail("a cut field");
+      const auto n = static_cast<std::int32_t>(u32(buf_.data() + pos_));
+      pos_ += 4;
+      starts_.push_back(pos_);
+      lengths_.push_back(n);
+      if (n > 0) {
+        if (!want(static_cast<size_t>(n))) fail("a cut field");
+        pos_ += static_cast<size_t>(n);
+      }
+    }
+    return true;
+  }
+
+  bool null(int i) const { return lengths_.at(static_cast<size_t>(i)) < 0; }
+  std::string_view text(int i) const {
+    return null(i) ? std::string_view() : std::string_view(at(i), static_cast<size_t>(lengths_[i]));
+  }
+  bool boolean(int i) const { return !null(i) && *at(i) != 0; }
+  std::int32_t int4(int i) const { return null(i) ? 0 : static_cast<std::int32_t>(u32(at(i))); }
+  std::int64_t int8(int i) const { return null(i) ? 0 : static_cast<std::int64_t>(u64(at(i))); }
+  // A timestamptz: microseconds since 2000-01-01 00:00 UTC. A date: days since 2000-01-01.
+  std::int64_t timestamptz(int i) const { return int8(i); }
+  std::int32_t date(int i) const { return int4(i); }
+  // The elements of a one-dimensional text[] (NULL elements are skipped).
+  template <class Each>
+  void text_array(int i, Each each) const {
+    if (null(i)) return;
+    const char* p = at(i);
+    const char* end = p + lengths_[i];
+    if (end - p < 12) fail("a cut array");
+    const auto dims = static_cast<std::int32_t>(u32(p));
+    p += 12;  // dimensions, has-nulls flag, element type
+    if (dims == 0) return;
+    if (dims != 1 || end - p < 8) fail("an array that is not one-dimensional");
+    const auto n = static_cast<std::int32_t>(u32(p));
+    p += 8;  // size, lower bound
+    for (std::int32_t k = 0; k < n; ++k) {
+      if (end - p < 4) fail("a cut array");
+      const auto len = static_cast<std::int32_t>(u32(p));
+      p += 4;
+      if (len < 0) continue;
+      if (end - p < len) fail("a cut array");
+      each(std::string_view(p, static_cast<size_t>(len)));
+      p += len;
+    }
+  }
+
+ private:
+  static std::uint16_t u16(const char* p) {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    return static_cast<std::uint16_t>((b[0] << 8) | b[1]);
+  }
+  static std::uint32_t u32(const char* p) {
+    const auto* b = reinterpret_cast<const unsigned char*>(p);
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+  }
+  static std::uint64_t u64(const char* p) { return (std::uint64_t{u32(p)} << 32) | u32(p + 4); }
+  const char* at(int i) const { return buf_.data() + starts_[static_cast<size_t>(i)]; }
+  [[noreturn]] void fail(const char* why) const { throw std::runtime_error(what_ + ": " + why + " in the COPY"); }
+
+  // True when n bytes from pos_ are in the buffer (reading more as needed); false at the end.
+  bool want(size_t n) {
+    while (buf_.size() - pos_ < n) {
+      if (done_) return false;
+      char* b = nullptr;
+      const int got = PQgetCopyData(conn_, &b, 0);
+      if (got > 0) {
+        buf_.append(b, static_cast<size_t>(got));
+        PQfreemem(b);
+      } else {
+        finish();
+        return false;
+      }
+    }
+    return true;
+  }
+  void finish() {
+    if (done_) return;
+    char* b = nullptr;
+    while (PQgetCopyData(conn_, &b, 0) > 0) PQfreemem(b);
+    done_ = true;
+    PGresult* r = PQgetResult(conn_);
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const std::string why = ok ? "" : PQresultErrorMessage(r);
+    PQclear(r);
+    while ((r = PQgetResult(conn_)) != nullptr) PQclear(r);
+    if (!ok) throw std::runtime_error(what_ + ": " + why);
+  }
+
+  PGconn* conn_;
+  std::string what_;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool done_ = false;
+  std::vector<size_t> starts_;
+  std::vector<std::int32_t> lengths_;
+};
+
+}  // namespace paxstats::db::detail
