@@ -416,9 +416,8 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     p.answered_any = true;
     if (r.posted >= since) p.answered_since = true;
     if (!r.member || !p.member || r.user == p.user) continue;
-    if (p.first_reply == kNone || r.posted < msgs[p.first_reply].posted ||
-        (r.posted == msgs[p.first_reply].posted && r.ts < msgs[p.first_reply].ts))
-      p.first_reply = i;
+    // (Only its time is read: of replies posted at the same moment, any is the first.)
+    if (p.first_reply == kNone || r.posted < msgs[p.first_reply].posted) p.first_reply = i;
     if (in_window(r)) edge(r.user, p.user, reply);
   }
 

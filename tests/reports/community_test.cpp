@@ -654,7 +654,8 @@ TEST_F(Community, TheMostEngagedAreAskedToMentorOnceNearTheQuartersEnd) {
   EXPECT_EQ(count("SELECT count(*) FROM hdv.mentor_asks WHERE state = 'sent'"), 4 + again.asked);
 }
 
-// The writer's mentions and reaction totals (C++, at import) are the migration's SQL functions.
+// The writer's mentions, reaction totals and reaction lists (C++, at import) are the migrations'
+// SQL functions.
 TEST_F(Community, StoredMentionsAndReactionTotalsAreTheSqlRules) {
   test::TempDir dir;
   import_community(conn, dir.path(), 40, 1);
@@ -669,16 +670,22 @@ TEST_F(Community, StoredMentionsAndReactionTotalsAreTheSqlRules) {
   std::ofstream(odd.path() / "odd" / "2026-01-05.json") << R"([{"type":"message","user":"U0000000Z1",
     "ts":"1767600000.000100","text":"<@U12|x> <@u34> <@UAB|<@UCD>> <@W99> <@U7> <@U88",
     "reactions":[{"name":"a","count":2.5},{"name":"b","count":-3},{"name":"c","users":["U1","U2"]},{"count":9},
-    {"name":"d","count":2.5}]}])";
+    {"name":"d","count":2.5},{"name":"e","users":["U1",5,"U1"]}]}])";
   mining::import_export(conn, "hdv", odd.path());
   EXPECT_EQ(*db::sql::value(conn,
                             "SELECT array_to_string(mentions, ',') || ' ' || reaction_count || ' / ' || "
                             "array_to_string(hdv.slack_mentions(text), ',') || ' ' || "
                             "hdv.slack_reaction_total(raw) FROM hdv.messages WHERE ts = '1767600000.000100'"),
-            "U12,UAB,W99 8 / U12,UAB,W99 8");
+            "U12,UAB,W99 11 / U12,UAB,W99 11");
+  EXPECT_EQ(*db::sql::value(conn,
+                            "SELECT reaction_list || ' / ' || hdv.slack_reaction_list(raw) FROM hdv.messages "
+                            "WHERE ts = '1767600000.000100'"),
+            "a//3;b//0;c/U1,U2/2;d//3;e/U1,U1/3 / a//3;b//0;c/U1,U2/2;d//3;e/U1,U1/3");
   EXPECT_EQ(count("SELECT count(*) FROM hdv.messages WHERE mentions <> hdv.slack_mentions(text) OR "
-                  "reaction_count <> hdv.slack_reaction_total(raw)"),
+                  "reaction_count <> hdv.slack_reaction_total(raw) OR "
+                  "reaction_list IS DISTINCT FROM hdv.slack_reaction_list(raw)"),
             0);
+  EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE reaction_list LIKE '%;%/%,%'"), 10);
   EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE cardinality(mentions) > 0"), 10);
   EXPECT_GT(count("SELECT count(*) FROM hdv.messages WHERE reaction_count > 0"), 10);
 }
