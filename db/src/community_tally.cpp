@@ -22,6 +22,7 @@
 
 namespace paxstats::db::community::detail {
 
+using db::detail::append_copy_csv;
 using db::detail::BinaryCopy;
 using db::detail::StepTimer;
 
@@ -160,7 +161,6 @@ struct User {
 };
 
 enum Kind : std::uint8_t { mention = 0, reaction = 1, reply = 2 };  // in the order their names sort
-constexpr const char* kKindNames[] = {"mention", "reaction", "reply"};
 
 // An edge's ends and kind in one number (people are numbered below 2^31), so that the edges are
 // counted by sorting them.
@@ -178,21 +178,6 @@ double percentile_cont(const std::vector<double>& v, double p) {
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// A field as PostgreSQL's COPY writes CSV: quoted when empty (an empty string is not NULL) or
-// when it holds a comma, a quote or a line break, quotes doubled inside.
-void append_copy_csv(std::string& out, std::string_view v) {
-  if (!v.empty() && v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += v;
-    return;
-  }
-  out += '"';
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
 
 // The reactions, by message: each message's givers, in key order. Read on a connection and
 // thread of their own while the messages are read, so ids are numbered here and mapped after.
@@ -438,7 +423,8 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   if (reading_failed) std::rethrow_exception(reading_failed);
   if (reactions_rows) *reactions_rows = reacted.rows;
   std::vector<std::uint32_t> reacted_channel(reacted.channels.size()), reacted_user(reacted.users.size());
-  for (std::uint32_t k = 0; k < reacted.channels.size(); ++k) reacted_channel[k] = channels.find(reacted.channels.id(k));
+  for (std::uint32_t k = 0; k < reacted.channels.size(); ++k)
+    reacted_channel[k] = channels.find(reacted.channels.id(k));
   for (std::uint32_t k = 0; k < reacted.users.size(); ++k) reacted_user[k] = user_of(reacted.users.id(k));
   if (people.size() >= (1u << 31)) throw std::runtime_error("counting: more than 2^31 people");
   std::vector<Figures> fig(people.size());  // everyone the tally meets is known by now
@@ -553,32 +539,36 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     return a.name != b.name ? a.name < b.name : a.channel_id < b.channel_id;
   });
 
-  // The network: edges by source, target and kind; nodes by id, those who posted in the window
-  // (labelled by their users row) and anyone else an edge names.
-  // Numbered in id order, the edges sort as their ids do.
+  // The network: nodes by id, those who posted in the window (labelled by their users row) and
+  // anyone else an edge names; edges by source, target and kind. People numbered in id order
+  // sort the edges as their ids do.
   std::vector<std::uint32_t> by_id(people.size()), rank(people.size());
   for (std::uint32_t u = 0; u < people.size(); ++u) by_id[u] = u;
   std::sort(by_id.begin(), by_id.end(), [&](auto a, auto b) { return people.id(a) < people.id(b); });
   for (std::uint32_t k = 0; k < by_id.size(); ++k) rank[by_id[k]] = k;
-  for (auto& e : edges)
-    e = edge_key(rank[e >> 33], rank[(e >> 2) & 0x7fffffffu], static_cast<Kind>(e & 3));
-  std::sort(edges.begin(), edges.end());
   std::vector<char> named(people.size());
+  for (auto& e : edges) {
+    const auto source = static_cast<std::uint32_t>(e >> 33),
+               target = static_cast<std::uint32_t>((e >> 2) & 0x7fffffffu);
+    named[source] = named[target] = 1;
+    e = edge_key(rank[source], rank[target], static_cast<Kind>(e & 3));
+  }
+  std::sort(edges.begin(), edges.end());
+  std::vector<std::uint32_t> node_of(people.size(), kNone);  // by rank
+  for (std::uint32_t k = 0; k < by_id.size(); ++k) {
+    const auto u = by_id[k];
+    if (fig[u].messages == 0 && !named[u]) continue;
+    node_of[k] = static_cast<std::uint32_t>(t.network.nodes.size());
+    t.network.nodes.push_back({people.id(u), users[u].row ? *users[u].name : people.id(u), fig[u].messages});
+  }
+  constexpr Interaction kInteraction[] = {Interaction::mention, Interaction::reaction, Interaction::reply};
   for (size_t k = 0; k < edges.size();) {
     size_t end = k;
     while (end < edges.size() && edges[end] == edges[k]) ++end;
-    const auto source = by_id[edges[k] >> 33];
-    const auto target = by_id[(edges[k] >> 2) & 0x7fffffffu];
-    t.network.edges.push_back({people.id(source), people.id(target), kKindNames[edges[k] & 3],
-                               static_cast<std::int64_t>(end - k)});
-    named[source] = named[target] = 1;
+    t.network.edges.push_back({node_of[edges[k] >> 33], node_of[(edges[k] >> 2) & 0x7fffffffu],
+                               kInteraction[edges[k] & 3], static_cast<std::int64_t>(end - k)});
     k = end;
   }
-  for (std::uint32_t u = 0; u < people.size(); ++u)
-    if (fig[u].messages > 0 || named[u])
-      t.network.nodes.push_back({people.id(u), users[u].row ? *users[u].name : people.id(u), fig[u].messages});
-  std::sort(t.network.nodes.begin(), t.network.nodes.end(),
-            [](const NetworkNode& a, const NetworkNode& b) { return a.id < b.id; });
   return t;
 }
 

@@ -47,6 +47,25 @@ std::string csv(const std::string& header, const std::vector<db::Row>& rows) {
   return out;
 }
 
+// Rows as PostgreSQL's COPY … (FORMAT csv, HEADER) writes them: an empty string quoted (NULL is
+// nothing), and any field with a comma, a quote or a line break.
+std::string copy_csv(const std::string& header, const std::vector<db::Row>& rows) {
+  std::string out = header + "\n";
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) out += ',';
+      if (!row[c]) continue;
+      const std::string& v = *row[c];
+      if (v.empty() || v.find_first_of(",\"\r\n") != std::string::npos)
+        out += '"' + std::regex_replace(v, std::regex("\""), "\"\"") + '"';
+      else
+        out += v;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 // The first line where two texts differ, for a readable failure.
 std::string first_difference(const std::string& got, const std::string& want) {
   std::stringstream a(got), b(want);
@@ -85,42 +104,43 @@ class ExportTally : public ::testing::Test {
     // The window's ends read as the export reads them (dates are local midnights), and the
     // functions' bodies find the region's views: this session's zone and path (SetUp).
     auto rows_of = [&](const std::string& sql) {
-      return db::sql::query(conn, sql,
-                            sql.find("$3") == std::string::npos ? db::Params(params.begin(), params.begin() + 2) : params);
+      const size_t n = sql.find("$3") != std::string::npos ? 3 : sql.find("$1") != std::string::npos ? 2 : 0;
+      return db::sql::query(conn, sql, db::Params(params.begin(), params.begin() + static_cast<long>(n)));
     };
     const std::string since = "$1::timestamptz", until = "$2::timestamptz";
-    const auto members = rows_of((
-        "SELECT user_id, user_name, messages, replies, threads_started, reactions_received, reactions_given, files, "
-        "mentions_given, mentions_received, active_days, active_weeks, first_ts, last_ts FROM hdv.member_activity($3, " +
-        since + ", " + until + ") ORDER BY messages DESC, user_id COLLATE \"C\""));
-    const auto channels = rows_of((
-        "SELECT channel_id, name, messages, active_members, threads, answered_threads, "
-        "round(median_first_reply_s::numeric, 1), round(p90_first_reply_s::numeric, 1), reactions FROM "
-        "hdv.channel_activity(" +
-        since + ", " + until + ") ORDER BY messages DESC, name COLLATE \"C\", channel_id COLLATE \"C\""));
-    const auto edges = rows_of(("SELECT source, target, weight, 'Directed', kind FROM hdv.interaction_edges(" +
-                                     since + ", " + until +
-                                     ") ORDER BY source COLLATE \"C\", target COLLATE \"C\", kind COLLATE \"C\""));
-    const auto nodes = rows_of((
-        "WITH e AS (SELECT source, target FROM hdv.interaction_edges(" + since + ", " + until +
-        ")), posted AS (SELECT mm.user_id, coalesce(max(u.user_name), mm.user_id) AS label, count(*) AS n "
-        "FROM hdv.member_messages mm LEFT JOIN hdv.users u USING (user_id) WHERE mm.posted_at >= " +
-        since + " AND mm.posted_at < " + until +
-        " GROUP BY 1), named AS (SELECT source AS id FROM e UNION SELECT target FROM e) "
-        "SELECT id, label, n FROM (SELECT user_id AS id, label, n FROM posted UNION ALL "
-        "SELECT n.id, coalesce(u.user_name, n.id), 0 FROM named n LEFT JOIN hdv.users u ON u.user_id = n.id "
-        "WHERE n.id NOT IN (SELECT user_id FROM posted)) x ORDER BY id COLLATE \"C\""));
+    const auto members = rows_of(
+        ("SELECT user_id, user_name, messages, replies, threads_started, reactions_received, reactions_given, files, "
+         "mentions_given, mentions_received, active_days, active_weeks, first_ts, last_ts FROM "
+         "hdv.member_activity($3, " +
+         since + ", " + until + ") ORDER BY messages DESC, user_id COLLATE \"C\""));
+    const auto channels =
+        rows_of(("SELECT channel_id, name, messages, active_members, threads, answered_threads, "
+                 "round(median_first_reply_s::numeric, 1), round(p90_first_reply_s::numeric, 1), reactions FROM "
+                 "hdv.channel_activity(" +
+                 since + ", " + until + ") ORDER BY messages DESC, name COLLATE \"C\", channel_id COLLATE \"C\""));
+    const auto edges =
+        rows_of(("SELECT source, target, weight, 'Directed', kind FROM hdv.interaction_edges(" + since + ", " + until +
+                 ") ORDER BY source COLLATE \"C\", target COLLATE \"C\", kind COLLATE \"C\""));
+    const auto nodes =
+        rows_of(("WITH e AS (SELECT source, target FROM hdv.interaction_edges(" + since + ", " + until +
+                 ")), posted AS (SELECT mm.user_id, coalesce(max(u.user_name), mm.user_id) AS label, count(*) AS n "
+                 "FROM hdv.member_messages mm LEFT JOIN hdv.users u USING (user_id) WHERE mm.posted_at >= " +
+                 since + " AND mm.posted_at < " + until +
+                 " GROUP BY 1), named AS (SELECT source AS id FROM e UNION SELECT target FROM e) "
+                 "SELECT id, label, n FROM (SELECT user_id AS id, label, n FROM posted UNION ALL "
+                 "SELECT n.id, coalesce(u.user_name, n.id), 0 FROM named n LEFT JOIN hdv.users u ON u.user_id = n.id "
+                 "WHERE n.id NOT IN (SELECT user_id FROM posted)) x ORDER BY id COLLATE \"C\""));
     const std::string got_members = slurp(out.path() / "member_activity.csv");
-    const std::string want_members = csv(
-        "user_id,user_name,messages,replies,threads_started,reactions_received,reactions_given,files,"
-        "mentions_given,mentions_received,active_days,active_weeks,first_ts,last_ts",
-        members);
+    const std::string want_members =
+        csv("user_id,user_name,messages,replies,threads_started,reactions_received,reactions_given,files,"
+            "mentions_given,mentions_received,active_days,active_weeks,first_ts,last_ts",
+            members);
     EXPECT_EQ(got_members, want_members) << first_difference(got_members, want_members);
     const std::string got_channels = slurp(out.path() / "channel_activity.csv");
-    const std::string want_channels = csv(
-        "channel_id,name,messages,active_members,threads,answered_threads,median_first_reply_s,p90_first_reply_s,"
-        "reactions",
-        channels);
+    const std::string want_channels =
+        csv("channel_id,name,messages,active_members,threads,answered_threads,median_first_reply_s,p90_first_reply_s,"
+            "reactions",
+            channels);
     EXPECT_EQ(got_channels, want_channels) << first_difference(got_channels, want_channels);
     const std::string got_edges = slurp(out.path() / "edges.csv");
     const std::string want_edges = csv("Source,Target,Weight,Type,Kind", edges);
@@ -128,25 +148,38 @@ class ExportTally : public ::testing::Test {
     const std::string got_nodes = slurp(out.path() / "nodes.csv");
     const std::string want_nodes = csv("Id,Label,Messages", nodes);
     EXPECT_EQ(got_nodes, want_nodes) << first_difference(got_nodes, want_nodes);
-    // The reactions: those on the window's messages, by key (PostgreSQL's own CSV).
-    const auto reactions = rows_of((
-        "SELECT r.channel_id, r.ts, r.emoji, r.user_id FROM hdv.reactions r JOIN hdv.messages m USING (channel_id, "
-        "ts) WHERE m.posted_at >= " +
-        since + " AND m.posted_at < " + until +
-        " ORDER BY r.channel_id COLLATE \"C\", r.ts COLLATE \"C\", r.emoji COLLATE \"C\", r.user_id COLLATE \"C\""));
-    std::string want_reactions = "channel_id,ts,emoji,user_id\n";
-    for (const auto& r : reactions) {
-      for (size_t c = 0; c < 4; ++c) {
-        if (c) want_reactions += ',';
-        if (r[c]->empty() || r[c]->find_first_of(",\"\r\n") != std::string::npos)
-          want_reactions += '"' + std::regex_replace(*r[c], std::regex("\""), "\"\"") + '"';
-        else
-          want_reactions += *r[c];
-      }
-      want_reactions += '\n';
+    // The raw tables, as COPY wrote them when the server wrote their CSV (times by to_char).
+    const std::string in_window = "m.posted_at >= " + since + " AND m.posted_at < " + until;
+    const std::vector<std::pair<std::string, std::string>> raw = {
+        {"reactions.csv",
+         "SELECT r.channel_id, r.ts, r.emoji, r.user_id FROM hdv.reactions r JOIN hdv.messages m USING (channel_id, "
+         "ts) WHERE " +
+             in_window +
+             " ORDER BY r.channel_id COLLATE \"C\", r.ts COLLATE \"C\", r.emoji COLLATE \"C\", r.user_id COLLATE "
+             "\"C\""},
+        {"messages.csv",
+         "SELECT m.channel_id, m.ts, to_char(m.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+         "m.thread_ts, m.user_id, m.bot_id, m.subtype, m.text, m.reply_count, m.edited_ts, "
+         "CASE WHEN m.deleted THEN 't' ELSE 'f' END, hdv.slack_reaction_list(m.raw), m.source FROM hdv.messages m "
+         "WHERE " +
+             in_window + " ORDER BY m.channel_id COLLATE \"C\", m.ts COLLATE \"C\""},
+        {"users.csv",
+         "SELECT user_id, user_name, real_name, display_name, CASE WHEN is_bot THEN 't' ELSE 'f' END, "
+         "CASE WHEN deleted THEN 't' ELSE 'f' END, tz FROM hdv.users ORDER BY user_id COLLATE \"C\""},
+        {"channels.csv",
+         "SELECT channel_id, name, CASE WHEN is_private THEN 't' ELSE 'f' END, "
+         "CASE WHEN is_archived THEN 't' ELSE 'f' END, to_char(created AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM hdv.channels ORDER BY channel_id COLLATE \"C\""},
+        {"files.csv",
+         "SELECT f.channel_id, f.ts, f.file_id, f.name, f.title, f.mimetype, f.filetype, f.size FROM hdv.files f "
+         "JOIN hdv.messages m USING (channel_id, ts) WHERE " +
+             in_window + " ORDER BY f.channel_id COLLATE \"C\", f.ts COLLATE \"C\", f.file_id COLLATE \"C\""}};
+    for (const auto& [file, sql] : raw) {
+      const std::string got = slurp(out.path() / file);
+      const std::string header = got.substr(0, got.find('\n'));
+      const std::string want = copy_csv(header, rows_of(sql));
+      EXPECT_EQ(got, want) << file << ": " << first_difference(got, want);
     }
-    const std::string got_reactions = slurp(out.path() / "reactions.csv");
-    EXPECT_EQ(got_reactions, want_reactions) << first_difference(got_reactions, want_reactions);
     // Something was counted.
     EXPECT_GT(members.size(), 0u);
   }
@@ -252,13 +285,28 @@ TEST_F(ExportTally, MessagesOnTheEdgesOfTheRulesCountAsTheSqlFunctions) {
   for (const auto& m : messages) {
     std::vector<std::optional<std::string>> p;
     for (const char* v : m) p.push_back(v ? std::optional<std::string>(v) : std::nullopt);
-    db::sql::query(conn,
-                   "INSERT INTO hdv.messages (channel_id, ts, thread_ts, user_id, bot_id, subtype, reply_count, "
-                   "mentions, deleted, text, posted_at, raw, source) VALUES ($1, $2::text, $3, $4, $5, $6::text, $7::int, "
-                   "$8::text[], coalesce($6::text = 'tombstone', false), 'x', to_timestamp($2::text::float8), '{}', "
-                   "'api')",
-                   p);
+    db::sql::query(
+        conn,
+        "INSERT INTO hdv.messages (channel_id, ts, thread_ts, user_id, bot_id, subtype, reply_count, "
+        "mentions, deleted, text, posted_at, raw, source) VALUES ($1, $2::text, $3, $4, $5, $6::text, $7::int, "
+        "$8::text[], coalesce($6::text = 'tombstone', false), 'x', to_timestamp($2::text::float8), '{}', "
+        "'api')",
+        p);
   }
+  // Texts CSV must quote (and one it must quote though it is empty), a message from before 2000
+  // (its time's fraction is cut, not rounded), reactions kept as Slack listed them.
+  db::sql::query(conn,
+                 "UPDATE hdv.messages SET text = CASE ts WHEN '1700000000.000100' THEN 'a, \"b\"' "
+                 "WHEN '1700000300.000200' THEN E'line\\nbreak\\r' WHEN '1700086400.000100' THEN '' "
+                 "ELSE text END, edited_ts = CASE WHEN ts = '1700000400.000100' THEN '1700000401.000000' END, "
+                 "raw = CASE ts WHEN '1700000000.000100' THEN "
+                 "'{\"reactions\":[{\"name\":\"tada\",\"users\":[\"UB\",\"UA\"],\"count\":3}]}'::jsonb ELSE raw END");
+  db::sql::query(conn,
+                 "INSERT INTO hdv.messages (channel_id, ts, user_id, text, posted_at, raw, source) VALUES "
+                 "('C1', '946684799.999999', 'UA', 'y2k', to_timestamp(946684799.999999), '{}', 'export')");
+  db::sql::query(conn, "UPDATE hdv.messages SET reaction_list = hdv.slack_reaction_list(raw)");
+  db::sql::query(conn, "UPDATE hdv.users SET real_name = 'Ann, \"A\"', tz = '' WHERE user_id = 'UA'");
+  db::sql::query(conn, "UPDATE hdv.channels SET created = '1999-12-31 23:59:59.75+00' WHERE channel_id = 'C1'");
   db::sql::query(conn,
                  "UPDATE hdv.messages SET reaction_count = 2 WHERE ts IN ('1700000000.000100', '1700172800.000100')");
   db::sql::query(conn,

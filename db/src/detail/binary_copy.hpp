@@ -4,6 +4,7 @@
 // only the types it is asked for: text, boolean, integer, date, timestamptz and text[].
 #include <libpq-fe.h>
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -152,5 +153,33 @@ class BinaryCopy {
   std::vector<size_t> starts_;
   std::vector<std::int32_t> lengths_;
 };
+
+// A field as PostgreSQL's COPY … (FORMAT csv) writes it: quoted when empty (an empty string is
+// not NULL, which is nothing) or when it holds a comma, a quote or a line break; quotes doubled.
+inline void append_copy_csv(std::string& out, std::string_view v) {
+  static constexpr auto special = [] {
+    std::array<bool, 256> t{};
+    t[','] = t['"'] = t['\r'] = t['\n'] = true;
+    return t;
+  }();
+  bool quote = v.empty();
+  for (unsigned char c : v)
+    if (special[c]) {
+      quote = true;
+      break;
+    }
+  if (!quote) {
+    out += v;
+    return;
+  }
+  out += '"';
+  size_t from = 0;
+  for (size_t at; (at = v.find('"', from)) != std::string_view::npos; from = at + 1) {
+    out.append(v.substr(from, at + 1 - from));
+    out += '"';
+  }
+  out.append(v.substr(from));
+  out += '"';
+}
 
 }  // namespace paxstats::db::detail

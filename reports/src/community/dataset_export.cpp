@@ -133,15 +133,15 @@ void write_gexf(const db::community::Network& net, const std::string& today, con
     out += "      <edge id=\"";
     out += std::to_string(id++);
     out += "\" source=\"";
-    append_xml(out, e.source);
+    append_xml(out, net.nodes[e.source].id);
     out += "\" target=\"";
-    append_xml(out, e.target);
+    append_xml(out, net.nodes[e.target].id);
     out += "\" weight=\"";
     out += std::to_string(e.weight);
     out += "\" kind=\"";
-    append_xml(out, e.kind);
+    out += db::community::to_string(e.kind);
     out += "\"><attvalues><attvalue for=\"interaction\" value=\"";
-    append_xml(out, e.kind);
+    out += db::community::to_string(e.kind);
     out += "\"/></attvalues></edge>\n";
     flush(false);
   }

@@ -185,21 +185,26 @@ struct ExportColumn {
 // The columns of a table as the export writes them (CSV header order; NDJSON keys).
 std::vector<ExportColumn> export_columns(ExportTable t, ExportFormat format);
 
-// One weighted, typed edge of the interaction network: `source` answered, mentioned or reacted to
-// `target` `weight` times in the window (SQL function interaction_edges). Kinds: reply (a reply in
-// a thread `target` started), mention, reaction (on a member message of `target`).
-struct NetworkEdge {
-  std::string source, target, kind;
-  std::int64_t weight = 0;
-};
+// How one member interacted with another: a reply in a thread the other started, a mention, a
+// reaction on a member message of theirs.
+enum class Interaction { mention, reaction, reply };
+std::string_view to_string(Interaction kind);  // "mention", "reaction", "reply"
 // A member who posted in the window (messages: their member messages), or that an edge names.
 struct NetworkNode {
   std::string id, label;
   std::int64_t messages = 0;
 };
+// One weighted, typed edge of the interaction network: `source` answered, mentioned or reacted to
+// `target` `weight` times in the window (SQL function interaction_edges). Ends are indexes into
+// Network::nodes (24 bytes an edge: a 1M-message workspace has 670k of them).
+struct NetworkEdge {
+  std::uint32_t source = 0, target = 0;
+  Interaction kind = Interaction::mention;
+  std::int64_t weight = 0;
+};
 struct Network {
   std::vector<NetworkNode> nodes;  // by id
-  std::vector<NetworkEdge> edges;  // by source, target, kind
+  std::vector<NetworkEdge> edges;  // by source id, target id, kind
 };
 
 // The window's counts as the export writes them, counted in one pass over every stored message:
