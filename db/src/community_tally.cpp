@@ -177,6 +177,12 @@ double percentile_cont(const std::vector<double>& v, double p) {
   return v[first] + (pos - static_cast<double>(first)) * (v[second] - v[first]);
 }
 
+// A date (days since 2000-01-01, before it negative) as 32 bits that sort as the dates do.
+std::uint32_t day_bits(std::int32_t day) { return static_cast<std::uint32_t>(day) ^ 0x80000000u; }
+std::int64_t day_of_bits(std::uint64_t bits) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(bits) ^ 0x80000000u);
+}
+
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // The reactions, by message: each message's givers, in key order. Read on a connection and
@@ -444,7 +450,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     f.files += m.files;
     if (f.first_ts.empty() || m.ts < f.first_ts) f.first_ts = m.ts;
     if (m.ts > f.last_ts) f.last_ts = m.ts;
-    user_days.push_back((std::uint64_t{m.user} << 32) | static_cast<std::uint32_t>(m.day));
+    user_days.push_back((std::uint64_t{m.user} << 32) | day_bits(m.day));
     for (std::uint32_t k = 0; k < m.mentions_n; ++k) {
       const auto x = mentions[m.mentions_at + k];
       if (x == m.user || !a_person(x)) continue;
@@ -467,14 +473,14 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   // Active days and weeks (weeks begin on Mondays; 2000-01-03, day 2, was one).
   std::sort(user_days.begin(), user_days.end());
   user_days.erase(std::unique(user_days.begin(), user_days.end()), user_days.end());
+  auto week_of = [](std::uint64_t user_day) { return floor_div(day_of_bits(user_day & 0xffffffffu) - 2, 7); };
   for (size_t k = 0; k < user_days.size(); ++k) {
     const auto u = static_cast<std::uint32_t>(user_days[k] >> 32);
-    const auto week = floor_div(static_cast<std::int32_t>(user_days[k] & 0xffffffffu) - 2, 7);
+    const auto week = week_of(user_days[k]);
     Figures& f = fig[u];
     ++f.active_days;
     const bool same_user = k > 0 && (user_days[k - 1] >> 32) == u;
-    if (!same_user || floor_div(static_cast<std::int32_t>(user_days[k - 1] & 0xffffffffu) - 2, 7) != week)
-      ++f.active_weeks;
+    if (!same_user || week_of(user_days[k - 1]) != week) ++f.active_weeks;
   }
   std::sort(channel_users.begin(), channel_users.end());
   channel_users.erase(std::unique(channel_users.begin(), channel_users.end()), channel_users.end());

@@ -303,7 +303,9 @@ TEST_F(ExportTally, MessagesOnTheEdgesOfTheRulesCountAsTheSqlFunctions) {
                  "'{\"reactions\":[{\"name\":\"tada\",\"users\":[\"UB\",\"UA\"],\"count\":3}]}'::jsonb ELSE raw END");
   db::sql::query(conn,
                  "INSERT INTO hdv.messages (channel_id, ts, user_id, text, posted_at, raw, source) VALUES "
-                 "('C1', '946684799.999999', 'UA', 'y2k', to_timestamp(946684799.999999), '{}', 'export')");
+                 "('C1', '946684799.999999', 'UA', 'y2k', to_timestamp(946684799.999999), '{}', 'export'), "
+                 "('C1', '946771200.000000', 'UA', 'a day into 2000, the same week', to_timestamp(946771200), '{}', "
+                 "'export')");
   db::sql::query(conn, "UPDATE hdv.messages SET reaction_list = hdv.slack_reaction_list(raw)");
   db::sql::query(conn, "UPDATE hdv.users SET real_name = 'Ann, \"A\"', tz = '' WHERE user_id = 'UA'");
   db::sql::query(conn, "UPDATE hdv.channels SET created = '1999-12-31 23:59:59.75+00' WHERE channel_id = 'C1'");
