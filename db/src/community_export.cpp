@@ -199,12 +199,25 @@ void append_iso(std::string& out, std::int64_t micros) {
   const std::int64_t days = seconds / 86400 - (seconds % 86400 < 0 ? 1 : 0);
   const std::int64_t of_day = seconds - days * 86400;
   const date::year_month_day ymd{date::sys_days{date::days{days + 10957}}};  // 10957: 1970 to 2000
-  char buf[32];
-  const int n =
-      std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                    static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                    static_cast<int>(of_day / 3600), static_cast<int>(of_day / 60 % 60), static_cast<int>(of_day % 60));
-  out.append(buf, static_cast<size_t>(n));
+  const int year = static_cast<int>(ymd.year());
+  char buf[20] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'};
+  auto two = [&](int at, int v) {
+    buf[at] = static_cast<char>('0' + v / 10);
+    buf[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  if (year < 0 || year > 9999) {  // no Slack message was written then
+    out += std::to_string(year);
+  } else {
+    two(0, year / 100);
+    two(2, year % 100);
+    out.append(buf, 4);
+  }
+  two(5, static_cast<int>(static_cast<unsigned>(ymd.month())));
+  two(8, static_cast<int>(static_cast<unsigned>(ymd.day())));
+  two(11, static_cast<int>(of_day / 3600));
+  two(14, static_cast<int>(of_day / 60 % 60));
+  two(17, static_cast<int>(of_day % 60));
+  out.append(buf + 4, sizeof buf - 4);
 }
 
 // Writes rows of a table counted here as CSV (with a header) or NDJSON; returns their number.

@@ -24,13 +24,14 @@ class BinaryCopy {
     PQclear(r);
     if (!ok) throw std::runtime_error(what_ + ": " + why);
     static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // and a NUL: 11 bytes
-    if (!want(19) || std::memcmp(buf_.data(), kSignature, 11) != 0) fail("no binary COPY header");
-    const auto extension = static_cast<std::uint32_t>(u32(buf_.data() + 15));
-    pos_ = 19;
+    if (!want(19) || std::memcmp(p_, kSignature, 11) != 0) fail("no binary COPY header");
+    const auto extension = static_cast<std::uint32_t>(u32(p_ + 15));
+    p_ += 19;
     if (!want(extension)) fail("a cut header");
-    pos_ += extension;
+    p_ += extension;
   }
   ~BinaryCopy() {
+    release();
     if (!done_) {  // abandoned (an exception): read the rest so the connection stays usable
       char* b = nullptr;
       while (PQgetCopyData(conn_, &b, 0) > 0) PQfreemem(b);
@@ -40,30 +41,28 @@ class BinaryCopy {
   BinaryCopy(const BinaryCopy&) = delete;
   BinaryCopy& operator=(const BinaryCopy&) = delete;
 
-  // The next row; false after the last (and the COPY's end was checked).
+  // The next row; false after the last (and the COPY's end was checked). The views of a row's
+  // fields last until the next call.
   bool next() {
-    if (pos_ > (1u << 20)) {  // what was read is dropped now and then, between rows
-      buf_.erase(0, pos_);
-      pos_ = 0;
-    }
+    row_ = p_;
     if (!want(2)) fail("a cut row");
-    const auto count = static_cast<std::int16_t>(u16(buf_.data() + pos_));
-    pos_ += 2;
+    const auto count = static_cast<std::int16_t>(u16(p_));
+    p_ += 2;
     if (count == -1) {
       finish();
       return false;
     }
-    starts_.clear();
+    offsets_.clear();
     lengths_.clear();
     for (int i = 0; i < count; ++i) {
       if (!want(4)) fail("a cut field");
-      const auto n = static_cast<std::int32_t>(u32(buf_.data() + pos_));
-      pos_ += 4;
-      starts_.push_back(pos_);
+      const auto n = static_cast<std::int32_t>(u32(p_));
+      p_ += 4;
+      offsets_.push_back(static_cast<size_t>(p_ - row_));
       lengths_.push_back(n);
       if (n > 0) {
         if (!want(static_cast<size_t>(n))) fail("a cut field");
-        pos_ += static_cast<size_t>(n);
+        p_ += n;
       }
     }
     return true;
@@ -113,23 +112,31 @@ class BinaryCopy {
     return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
   }
   static std::uint64_t u64(const char* p) { return (std::uint64_t{u32(p)} << 32) | u32(p + 4); }
-  const char* at(int i) const { return buf_.data() + starts_[static_cast<size_t>(i)]; }
+  const char* at(int i) const { return row_ + offsets_[static_cast<size_t>(i)]; }
   [[noreturn]] void fail(const char* why) const { throw std::runtime_error(what_ + ": " + why + " in the COPY"); }
+  void release() {
+    if (chunk_) PQfreemem(chunk_);
+    chunk_ = nullptr;
+  }
 
-  // True when n bytes from pos_ are in the buffer (reading more as needed); false at the end.
+  // True when n unread bytes lie from p_ (reading the next piece as needed); false at the end.
+  // libpq hands over one whole row at a time (the first with the header before it), read where
+  // it lies: a row is never in two pieces.
   bool want(size_t n) {
-    while (buf_.size() - pos_ < n) {
-      if (done_) return false;
-      char* b = nullptr;
-      const int got = PQgetCopyData(conn_, &b, 0);
-      if (got > 0) {
-        buf_.append(b, static_cast<size_t>(got));
-        PQfreemem(b);
-      } else {
-        finish();
-        return false;
-      }
+    if (static_cast<size_t>(end_ - p_) >= n) return true;
+    if (done_) return false;
+    if (p_ != end_ || (row_ && row_ != p_)) fail("a row in pieces");
+    char* b = nullptr;
+    const int got = PQgetCopyData(conn_, &b, 0);
+    if (got <= 0) {
+      finish();
+      return false;
     }
+    release();
+    chunk_ = b;
+    row_ = p_ = b;
+    end_ = b + got;
+    if (static_cast<size_t>(got) < n) fail("a row in pieces");
     return true;
   }
   void finish() {
@@ -147,10 +154,12 @@ class BinaryCopy {
 
   PGconn* conn_;
   std::string what_;
-  std::string buf_;
-  size_t pos_ = 0;
+  char* chunk_ = nullptr;  // libpq's buffer of the bytes being read
+  const char* p_ = nullptr;    // the next unread byte
+  const char* end_ = nullptr;  // the end of what was read
+  const char* row_ = nullptr;  // the start of the current row
   bool done_ = false;
-  std::vector<size_t> starts_;
+  std::vector<size_t> offsets_;  // of the row's fields, from row_
   std::vector<std::int32_t> lengths_;
 };
 
