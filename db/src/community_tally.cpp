@@ -162,6 +162,62 @@ struct User {
 
 enum Kind : std::uint8_t { mention = 0, reaction = 1, reply = 2 };  // in the order their names sort
 
+// Counts of 64-bit keys (open addressing; grows at half full): the edges by their key, a
+// member's days and weeks, a channel's members. Cheaper than sorting a few million keys.
+class KeyCounts {
+ public:
+  // Counts the key once more; true when it is new.
+  bool add(std::uint64_t key) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    for (size_t k = mix(key) & mask_;; k = (k + 1) & mask_) {
+      Slot& s = slots_[k];
+      if (s.count == 0) {
+        s = {key, 1};
+        ++size_;
+        return true;
+      }
+      if (s.key == key) {
+        ++s.count;
+        return false;
+      }
+    }
+  }
+  // Every key with its count, in no order.
+  std::vector<std::pair<std::uint64_t, std::int64_t>> entries() const {
+    std::vector<std::pair<std::uint64_t, std::int64_t>> out;
+    out.reserve(size_);
+    for (const Slot& s : slots_)
+      if (s.count) out.emplace_back(s.key, s.count);
+    return out;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0;
+    std::int64_t count = 0;
+  };
+  static std::uint64_t mix(std::uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDull;
+    return x ^ (x >> 33);
+  }
+  void grow() {
+    std::vector<Slot> old(std::max<size_t>(64, slots_.size() * 2));
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    size_ = 0;
+    for (const Slot& s : old)
+      if (s.count) {
+        size_t k = mix(s.key) & mask_;
+        while (slots_[k].count) k = (k + 1) & mask_;
+        slots_[k] = s;
+        ++size_;
+      }
+  }
+  std::vector<Slot> slots_;
+  size_t mask_ = 0, size_ = 0;
+};
+
 // An edge's ends and kind in one number (people are numbered below 2^31), so that the edges are
 // counted by sorting them.
 std::uint64_t edge_key(std::uint32_t source, std::uint32_t target, Kind kind) {
@@ -175,12 +231,6 @@ double percentile_cont(const std::vector<double>& v, double p) {
   const auto second = static_cast<size_t>(std::ceil(pos));
   if (first == second) return v[first];
   return v[first] + (pos - static_cast<double>(first)) * (v[second] - v[first]);
-}
-
-// A date (days since 2000-01-01, before it negative) as 32 bits that sort as the dates do.
-std::uint32_t day_bits(std::int32_t day) { return static_cast<std::uint32_t>(day) ^ 0x80000000u; }
-std::int64_t day_of_bits(std::uint64_t bits) {
-  return static_cast<std::int32_t>(static_cast<std::uint32_t>(bits) ^ 0x80000000u);
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -390,10 +440,8 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     }
   }
 
-  std::vector<std::uint64_t> edges;  // one entry an interaction
-  auto edge = [&](std::uint32_t source, std::uint32_t target, Kind kind) {
-    edges.push_back(edge_key(source, target, kind));
-  };
+  KeyCounts edges;  // interactions by edge_key
+  auto edge = [&](std::uint32_t source, std::uint32_t target, Kind kind) { edges.add(edge_key(source, target, kind)); };
 
   // Replies and their threads. A stored reply (any message whose thread_ts is another's ts)
   // answers its parent; the first member reply by someone else is the first reply; a member
@@ -435,11 +483,11 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   if (people.size() >= (1u << 31)) throw std::runtime_error("counting: more than 2^31 people");
   std::vector<Figures> fig(people.size());  // everyone the tally meets is known by now
   struct ChannelFigures {
-    std::int64_t messages = 0, reactions = 0, threads = 0, answered = 0;
+    std::int64_t messages = 0, members = 0, reactions = 0, threads = 0, answered = 0;
     std::vector<double> first_reply_s;
   };
   std::vector<ChannelFigures> chan(channels.size());
-  std::vector<std::uint64_t> user_days, channel_users;
+  KeyCounts user_days, user_weeks, channel_users;
   for (const Msg& m : msgs) {
     if (!m.member || !in_window(m)) continue;
     Figures& f = fig[m.user];
@@ -450,7 +498,12 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     f.files += m.files;
     if (f.first_ts.empty() || m.ts < f.first_ts) f.first_ts = m.ts;
     if (m.ts > f.last_ts) f.last_ts = m.ts;
-    user_days.push_back((std::uint64_t{m.user} << 32) | day_bits(m.day));
+    // Active days and weeks (weeks begin on Mondays; 2000-01-03, day 2, was one).
+    if (user_days.add((std::uint64_t{m.user} << 32) | static_cast<std::uint32_t>(m.day))) {
+      ++f.active_days;
+      if (user_weeks.add((std::uint64_t{m.user} << 32) | static_cast<std::uint32_t>(floor_div(m.day - 2, 7))))
+        ++f.active_weeks;
+    }
     for (std::uint32_t k = 0; k < m.mentions_n; ++k) {
       const auto x = mentions[m.mentions_at + k];
       if (x == m.user || !a_person(x)) continue;
@@ -461,7 +514,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     ChannelFigures& c = chan[m.channel];
     ++c.messages;
     c.reactions += m.reaction_count;
-    channel_users.push_back((std::uint64_t{m.channel} << 32) | m.user);
+    if (channel_users.add((std::uint64_t{m.channel} << 32) | m.user)) ++c.members;
     if (m.parent_shaped() && (m.reply_count > 0 || m.answered_any)) {
       ++c.threads;
       if (m.first_reply != kNone) {
@@ -470,22 +523,6 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
       }
     }
   }
-  // Active days and weeks (weeks begin on Mondays; 2000-01-03, day 2, was one).
-  std::sort(user_days.begin(), user_days.end());
-  user_days.erase(std::unique(user_days.begin(), user_days.end()), user_days.end());
-  auto week_of = [](std::uint64_t user_day) { return floor_div(day_of_bits(user_day & 0xffffffffu) - 2, 7); };
-  for (size_t k = 0; k < user_days.size(); ++k) {
-    const auto u = static_cast<std::uint32_t>(user_days[k] >> 32);
-    const auto week = week_of(user_days[k]);
-    Figures& f = fig[u];
-    ++f.active_days;
-    const bool same_user = k > 0 && (user_days[k - 1] >> 32) == u;
-    if (!same_user || week_of(user_days[k - 1]) != week) ++f.active_weeks;
-  }
-  std::sort(channel_users.begin(), channel_users.end());
-  channel_users.erase(std::unique(channel_users.begin(), channel_users.end()), channel_users.end());
-  std::vector<std::int64_t> channel_members(channels.size());
-  for (const auto cu : channel_users) ++channel_members[cu >> 32];
 
   step.emplace("tally: reactions");
   // Reactions: given, on any stored, not deleted message of the window; a reaction edge, by a
@@ -531,7 +568,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     ChannelActivity a;
     a.channel_id = channels.id(ch);
     a.name = name;
-    a.messages = c.messages, a.active_members = channel_members[ch], a.threads = c.threads;
+    a.messages = c.messages, a.active_members = c.members, a.threads = c.threads;
     a.answered_threads = c.answered, a.reactions = c.reactions;
     if (!c.first_reply_s.empty()) {
       std::sort(c.first_reply_s.begin(), c.first_reply_s.end());
@@ -553,13 +590,14 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   std::sort(by_id.begin(), by_id.end(), [&](auto a, auto b) { return people.id(a) < people.id(b); });
   for (std::uint32_t k = 0; k < by_id.size(); ++k) rank[by_id[k]] = k;
   std::vector<char> named(people.size());
-  for (auto& e : edges) {
+  auto counted = edges.entries();
+  for (auto& [e, n] : counted) {
     const auto source = static_cast<std::uint32_t>(e >> 33),
                target = static_cast<std::uint32_t>((e >> 2) & 0x7fffffffu);
     named[source] = named[target] = 1;
     e = edge_key(rank[source], rank[target], static_cast<Kind>(e & 3));
   }
-  std::sort(edges.begin(), edges.end());
+  std::sort(counted.begin(), counted.end());
   std::vector<std::uint32_t> node_of(people.size(), kNone);  // by rank
   for (std::uint32_t k = 0; k < by_id.size(); ++k) {
     const auto u = by_id[k];
@@ -568,13 +606,8 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     t.network.nodes.push_back({people.id(u), users[u].row ? *users[u].name : people.id(u), fig[u].messages});
   }
   constexpr Interaction kInteraction[] = {Interaction::mention, Interaction::reaction, Interaction::reply};
-  for (size_t k = 0; k < edges.size();) {
-    size_t end = k;
-    while (end < edges.size() && edges[end] == edges[k]) ++end;
-    t.network.edges.push_back({node_of[edges[k] >> 33], node_of[(edges[k] >> 2) & 0x7fffffffu],
-                               kInteraction[edges[k] & 3], static_cast<std::int64_t>(end - k)});
-    k = end;
-  }
+  for (const auto& [e, n] : counted)
+    t.network.edges.push_back({node_of[e >> 33], node_of[(e >> 2) & 0x7fffffffu], kInteraction[e & 3], n});
   return t;
 }
 

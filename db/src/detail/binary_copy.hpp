@@ -154,7 +154,7 @@ class BinaryCopy {
 
   PGconn* conn_;
   std::string what_;
-  char* chunk_ = nullptr;  // libpq's buffer of the bytes being read
+  char* chunk_ = nullptr;      // libpq's buffer of the bytes being read
   const char* p_ = nullptr;    // the next unread byte
   const char* end_ = nullptr;  // the end of what was read
   const char* row_ = nullptr;  // the start of the current row
