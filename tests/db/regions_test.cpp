@@ -40,7 +40,8 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
                                 "posts_cache_version", "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
             (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "member_mentions",
-                                      "member_messages", "member_threads", "members", "message_reactions", "posts"}));
+                                      "member_messages", "member_threads", "members", "message_facts",
+                                      "message_reactions", "posts"}));
 }
 
 TEST_F(Regions, RejectsBadSlugsAndCreatesNothing) {
