@@ -47,22 +47,30 @@ struct TableSpec {
   std::string from;
 };
 
-// The window of the raw tables' COPY, set once per transaction (DatasetReader) as settings of
-// the session (their plans are a scan whatever the window).
-const std::string kWindow =
-    "(SELECT current_setting('paxstats.export_since')::timestamptz AS since, "
-    "current_setting('paxstats.export_until')::timestamptz AS until) w";
+// The window of the raw tables' COPY (which takes no parameters): a FROM item `w` with the
+// window's ends as literals, so that the planner sees how much of the table they hold.
+std::string window_from(PGconn* conn, const std::string& since, const std::string& until) {
+  auto literal = [&](const std::string& v) {
+    char* q = PQescapeLiteral(conn, v.c_str(), v.size());
+    if (!q) throw std::runtime_error(std::string("dataset export: ") + PQerrorMessage(conn));
+    std::string out(q);
+    PQfreemem(q);
+    return out;
+  };
+  return "(SELECT " + literal(since) + "::timestamptz AS since, " + literal(until) + "::timestamptz AS until) w";
+}
 
 std::string iso(const std::string& expr) {
   return "to_char(" + expr + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
 }
 
-// The tables' columns and queries; `windowed` when the window has an end (else no table is
-// joined to messages for it, and no message is filtered).
-TableSpec spec(ExportTable t, const std::string& s, bool windowed = true) {
+// The tables' columns and queries. window: the FROM item of a window with an end (window_from),
+// none when it has none (no table is then joined to messages for it, and no message filtered).
+TableSpec spec(ExportTable t, const std::string& s, const std::optional<std::string>& window = std::nullopt) {
+  const bool windowed = window.has_value();
   const std::string in_window = "m.posted_at >= w.since AND m.posted_at < w.until";
   auto of_messages = [&](const std::string& alias, const std::string& table, const std::string& order) {
-    return windowed ? s + "." + table + " " + alias + " JOIN " + s + ".messages m USING (channel_id, ts), " + kWindow +
+    return windowed ? s + "." + table + " " + alias + " JOIN " + s + ".messages m USING (channel_id, ts), " + *window +
                           " WHERE " + in_window + " ORDER BY " + order
                     : s + "." + table + " " + alias + " ORDER BY " + order;
   };
@@ -109,7 +117,7 @@ TableSpec spec(ExportTable t, const std::string& s, bool windowed = true) {
                  {"users", "STRING", "REPEATED", {}},
                  {"count", "INTEGER", "REQUIRED", {}}}},
                {"source", "m.source", "STRING", "REQUIRED"}},
-              windowed ? s + ".messages m, " + kWindow + " WHERE " + in_window + " ORDER BY m.channel_id, m.ts"
+              windowed ? s + ".messages m, " + *window + " WHERE " + in_window + " ORDER BY m.channel_id, m.ts"
                        : s + ".messages m ORDER BY m.channel_id, m.ts"};
     }
     case ExportTable::reactions:
@@ -349,8 +357,8 @@ struct DatasetReader::Impl {
   PGconn* conn = nullptr;
   std::string snapshot;  // pg_export_snapshot(), asked for by the first sibling
   std::optional<Tally> tally;
-  detail::MicroWindow micro;  // the window for the tally
-  bool windowed = false;      // the window has an end
+  detail::MicroWindow micro;              // the window for the tally
+  std::optional<std::string> window_sql;  // the raw tables' window (window_from), when it has an end
   std::string schema;
   Window window;
   std::string since, until, tz;  // the window as PostgreSQL read it, and the region's zone
@@ -412,11 +420,10 @@ DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_
       "set_config('jit', 'off', true), set_config('work_mem', '64MB', true), "  // as in_zone says
       "set_config('random_page_cost', '1.1', true)",
       {std::string(tz), impl_->schema + ", pg_catalog"});
-  // The window's ends, read once here (a bad one is refused before any file is written).
-  PGresult* w = impl_->exec(
-      "SELECT set_config('paxstats.export_since', $1::timestamptz::text, true), "
-      "set_config('paxstats.export_until', $2::timestamptz::text, true)",
-      {bound(window.since, "-infinity"), bound(window.until, "infinity")});
+  // The window's ends as PostgreSQL reads them, once here (a bad one is refused before any file
+  // is written).
+  PGresult* w = impl_->exec("SELECT $1::timestamptz::text, $2::timestamptz::text",
+                            {bound(window.since, "-infinity"), bound(window.until, "infinity")});
   impl_->since = PQgetvalue(w, 0, 0);
   impl_->until = PQgetvalue(w, 0, 1);
   impl_->tz = tz;
@@ -429,7 +436,8 @@ DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_
   for (int i = 0; i < 2; ++i)
     if (!PQgetisnull(w, i, 0)) (i ? impl_->micro.until : impl_->micro.since) = std::stoll(PQgetvalue(w, i, 0));
   PQclear(w);
-  impl_->windowed = impl_->micro.since || impl_->micro.until;
+  if (impl_->micro.since || impl_->micro.until)
+    impl_->window_sql = window_from(impl_->conn, impl_->since, impl_->until);
 }
 
 DatasetReader::~DatasetReader() = default;
@@ -439,7 +447,7 @@ std::int64_t DatasetReader::copy(ExportTable table, ExportFormat format,
   if (table == ExportTable::member_activity || table == ExportTable::channel_activity || table == ExportTable::nodes ||
       table == ExportTable::edges)
     return write_counted(table, format, sink);
-  const TableSpec t = spec(table, impl_->schema, impl_->windowed);
+  const TableSpec t = spec(table, impl_->schema, impl_->window_sql);
   if (format == ExportFormat::csv) return copy_csv(impl_->conn, t, sink);
   // NDJSON: each row as one JSON text, copied as CSV with a quote and delimiter no JSON text
   // holds (JSON escapes every control character), so the bytes arrive unchanged.
@@ -473,7 +481,7 @@ std::int64_t DatasetReader::copy(ExportTable table, ExportFormat format,
 const Tally& DatasetReader::tally(DatasetReader* helper, const std::function<void(std::string_view)>* reactions_csv,
                                   std::int64_t* reactions_rows) {
   if (impl_->tally) return *impl_->tally;
-  if (reactions_csv && impl_->windowed)
+  if (reactions_csv && impl_->window_sql)
     throw std::logic_error("the tally writes the reactions table only for a window without ends");
   impl_->tally = detail::count_window({impl_->conn, helper ? helper->impl_->conn : nullptr, reactions_csv},
                                       impl_->schema, impl_->micro, reactions_rows);
