@@ -5,7 +5,6 @@
 #include <libpq-fe.h>
 
 #include <cstdio>
-#include <map>
 #include <nlohmann/json.hpp>
 
 #include "detail/binary_copy.hpp"

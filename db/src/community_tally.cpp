@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <thread>
@@ -487,6 +486,33 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     std::vector<double> first_reply_s;
   };
   std::vector<ChannelFigures> chan(channels.size());
+
+  // Reactions, on a thread of their own meanwhile (the messages' lane is done by now, most often:
+  // a core is free): given, on any stored, not deleted message of the window; a reaction edge, by
+  // a person, on a member message of the window, to its author.
+  std::vector<std::int64_t> given(people.size());
+  KeyCounts reaction_edges;
+  std::thread reactions_pass([&] {
+    for (const auto& group : reacted.groups) {
+      const auto ch = reacted_channel[group.channel];
+      const auto i = ch == kNone ? kNone : find(ch, group.ts);
+      if (i == kNone) continue;
+      const Msg& m = msgs[i];
+      if (m.deleted || !in_window(m)) continue;
+      for (std::uint32_t k = 0; k < group.n; ++k) {
+        const auto g = reacted_user[reacted.givers[group.first + k]];
+        ++given[g];
+        if (m.member && g != m.user && a_person(g)) reaction_edges.add(edge_key(g, m.user, reaction));
+      }
+    }
+  });
+  struct JoinPass {
+    std::thread& t;
+    ~JoinPass() {
+      if (t.joinable()) t.join();
+    }
+  } join_pass{reactions_pass};
+
   KeyCounts user_days, user_weeks, channel_users;
   for (const Msg& m : msgs) {
     if (!m.member || !in_window(m)) continue;
@@ -525,20 +551,8 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   }
 
   step.emplace("tally: reactions");
-  // Reactions: given, on any stored, not deleted message of the window; a reaction edge, by a
-  // person, on a member message of the window, to its author.
-  for (const auto& group : reacted.groups) {
-    const auto ch = reacted_channel[group.channel];
-    const auto i = ch == kNone ? kNone : find(ch, group.ts);
-    if (i == kNone) continue;
-    const Msg& m = msgs[i];
-    if (m.deleted || !in_window(m)) continue;
-    for (std::uint32_t k = 0; k < group.n; ++k) {
-      const auto g = reacted_user[reacted.givers[group.first + k]];
-      ++fig[g].reactions_given;
-      if (m.member && g != m.user && a_person(g)) edge(g, m.user, reaction);
-    }
-  }
+  reactions_pass.join();
+  for (std::uint32_t u = 0; u < people.size(); ++u) fig[u].reactions_given = given[u];
 
   step.emplace("tally: rows and network");
   Tally t;
@@ -591,6 +605,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   for (std::uint32_t k = 0; k < by_id.size(); ++k) rank[by_id[k]] = k;
   std::vector<char> named(people.size());
   auto counted = edges.entries();
+  for (const auto& e : reaction_edges.entries()) counted.push_back(e);  // (keys of their own kind)
   for (auto& [e, n] : counted) {
     const auto source = static_cast<std::uint32_t>(e >> 33),
                target = static_cast<std::uint32_t>((e >> 2) & 0x7fffffffu);
