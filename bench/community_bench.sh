@@ -33,14 +33,18 @@ psql "$url" -qc "ANALYZE bench.messages, bench.users, bench.reactions, bench.fil
 # to disk at once (auto_da_alloc), which costs this machine 0.3-1 s more (README).
 echo "== export to CSV (three times: the first after the import, then two more)"
 for run in 1 2 3; do
+  sync  # the last run's files on disk first, so that their write-back is not timed
   /usr/bin/time -f "export csv: %e s, %M KB peak" "$P" export --region bench --out "$work/csv$run" |
     { if [[ $run == 1 ]]; then cat; else head -1; fi; }
 done
 echo "== export to CSV over the last run's files"
+sync
 "$P" export --region bench --out "$work/csv3" | head -1
 echo "== export to NDJSON"
+sync
 /usr/bin/time -f "export ndjson: %e s, %M KB peak" "$P" export --region bench --out "$work/ndjson" --format ndjson | head -1
 
+sync
 echo "== the counting functions for one quarter (2026-07-01 to 2026-10-01, America/New_York)"
 psql "$url" -q <<'SQL' | grep -E "Time"
 SET search_path = bench;

@@ -1,6 +1,6 @@
 // The export's counts of a window — member_activity, channel_activity and the interaction
 // network — in one pass over every stored message. The server sends each message's facts (view
-// message_facts, which says which are member messages) and each reaction in binary, about 2.5 s
+// message_facts, which says which are member messages) and each reaction in binary, about 2.3 s
 // of its time at 1M messages; the joins and groupings that cost the SQL functions 18 s (a thread
 // and its replies, a reaction and its message, a member's days) are hash lookups here. The rules
 // are those of the functions member_activity, channel_activity and interaction_edges (region
