@@ -32,8 +32,7 @@ const std::map<std::string, std::string>& emoji() {
 
 }  // namespace
 
-std::string html_escape(std::string_view s) {
-  std::string out;
+void append_html_escaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
@@ -44,6 +43,11 @@ std::string html_escape(std::string_view s) {
       default: out += c;
     }
   }
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  append_html_escaped(out, s);
   return out;
 }
 

@@ -14,6 +14,7 @@
 
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/reports/slack_html.hpp"
 
 namespace paxstats::reports {
 namespace fs = std::filesystem;
@@ -22,19 +23,15 @@ using db::community::ExportTable;
 
 namespace {
 
-// XML text, appended: escaped once (as html_escape does), and without the control characters
-// XML 1.0 cannot hold at all.
+// XML text, appended: escaped once (html_escape), and without the control characters XML 1.0
+// cannot hold at all.
 void append_xml(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') out += c;
-    }
+  auto allowed = [](char c) { return static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r'; };
+  for (size_t from = 0; from < s.size();) {
+    size_t to = from;
+    while (to < s.size() && allowed(s[to])) ++to;
+    append_html_escaped(out, s.substr(from, to - from));
+    from = to + 1;  // past the character left out
   }
 }
 std::string xml(std::string_view s) {

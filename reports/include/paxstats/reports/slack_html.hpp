@@ -13,5 +13,7 @@ std::string slack_to_html(std::string_view text, const std::map<std::string, std
 
 // Text escaped for HTML (& < > " ').
 std::string html_escape(std::string_view text);
+// The same, appended to out.
+void append_html_escaped(std::string& out, std::string_view text);
 
 }  // namespace paxstats::reports
