@@ -230,8 +230,10 @@ class DatasetReader {
   DatasetReader(const DatasetReader&) = delete;
   DatasetReader& operator=(const DatasetReader&) = delete;
 
-  // Streams one table straight from PostgreSQL's COPY: CSV with a header row, or one JSON object
-  // per line. Bytes go to `sink` as they arrive, so memory stays flat whatever the size. Returns
+  // Streams one table: CSV with a header row (the raw tables read from a binary COPY and written
+  // as COPY writes CSV), or one JSON object per line (from the server's row_to_json). Bytes go to
+  // `sink` as they arrive, so a raw table's memory stays flat whatever its size; the counted
+  // tables (member_activity, channel_activity, nodes, edges) are written from tally(). Returns
   // the number of rows. Users and channels are every one; the other tables follow the window.
   // The network's tables (nodes, edges) are CSV in Gephi's spreadsheet format whatever `format`.
   std::int64_t copy(ExportTable table, ExportFormat format, const std::function<void(std::string_view)>& sink);
