@@ -135,28 +135,29 @@ TableSpec spec(ExportTable t, const std::string& s, const std::optional<std::str
                {"filetype", "f.filetype"},
                {"size", "f.size", "INTEGER"}},
               of_messages("f", "files", "f.channel_id, f.ts, f.file_id")};
+    // The counted tables (written from the tally, the rows of SQL's member_activity,
+    // channel_activity and interaction_edges): their columns' names and types only.
     case ExportTable::member_activity: {
-      std::vector<Column> cols = {{"user_id", "a.user_id", "STRING", "REQUIRED"},
-                                  {"user_name", "a.user_name", "STRING", "REQUIRED"}};
+      std::vector<Column> cols = {{"user_id", "", "STRING", "REQUIRED"}, {"user_name", "", "STRING", "REQUIRED"}};
       for (const char* n : {"messages", "replies", "threads_started", "reactions_received", "reactions_given", "files",
                             "mentions_given", "mentions_received", "active_days", "active_weeks"})
-        cols.push_back({n, std::string("a.") + n, "INTEGER", "REQUIRED"});
-      cols.push_back({"first_ts", "a.first_ts"});
-      cols.push_back({"last_ts", "a.last_ts"});
-      return {cols, ""};  // written from the tally, the rows of SQL's member_activity
+        cols.push_back({n, "", "INTEGER", "REQUIRED"});
+      cols.push_back({"first_ts", ""});
+      cols.push_back({"last_ts", ""});
+      return {cols, ""};
     }
     case ExportTable::channel_activity:
-      return {{{"channel_id", "a.channel_id", "STRING", "REQUIRED"},
-               {"name", "a.name", "STRING", "REQUIRED"},
-               {"messages", "a.messages", "INTEGER", "REQUIRED"},
-               {"active_members", "a.active_members", "INTEGER", "REQUIRED"},
-               {"threads", "a.threads", "INTEGER", "REQUIRED"},
-               {"answered_threads", "a.answered_threads", "INTEGER", "REQUIRED"},
-               {"median_first_reply_s", "round(a.median_first_reply_s::numeric, 1)", "FLOAT"},
-               {"p90_first_reply_s", "round(a.p90_first_reply_s::numeric, 1)", "FLOAT"},
-               {"reactions", "a.reactions", "INTEGER", "REQUIRED"}},
-              ""};            // written from the tally, the rows of SQL's channel_activity
-    case ExportTable::nodes:  // written from the tally's network
+      return {{{"channel_id", "", "STRING", "REQUIRED"},
+               {"name", "", "STRING", "REQUIRED"},
+               {"messages", "", "INTEGER", "REQUIRED"},
+               {"active_members", "", "INTEGER", "REQUIRED"},
+               {"threads", "", "INTEGER", "REQUIRED"},
+               {"answered_threads", "", "INTEGER", "REQUIRED"},
+               {"median_first_reply_s", "", "FLOAT"},
+               {"p90_first_reply_s", "", "FLOAT"},
+               {"reactions", "", "INTEGER", "REQUIRED"}},
+              ""};
+    case ExportTable::nodes:
       return {{{"Id", "", "STRING", "REQUIRED"},
                {"Label", "", "STRING", "REQUIRED"},
                {"Messages", "", "INTEGER", "REQUIRED"}},
@@ -360,7 +361,7 @@ struct DatasetReader::Impl {
   std::optional<std::string> window_sql;  // the raw tables' window (window_from), when it has an end
   std::string schema;
   Window window;
-  std::string since, until, tz;  // the window as PostgreSQL read it, and the region's zone
+  std::string since, until;  // the window as PostgreSQL read it
   ~Impl() {
     if (conn) PQfinish(conn);
   }
@@ -420,20 +421,15 @@ DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_
       "set_config('random_page_cost', '1.1', true)",
       {std::string(tz), impl_->schema + ", pg_catalog"});
   // The window's ends as PostgreSQL reads them, once here (a bad one is refused before any file
-  // is written).
-  PGresult* w = impl_->exec("SELECT $1::timestamptz::text, $2::timestamptz::text",
-                            {bound(window.since, "-infinity"), bound(window.until, "infinity")});
-  impl_->since = PQgetvalue(w, 0, 0);
-  impl_->until = PQgetvalue(w, 0, 1);
-  impl_->tz = tz;
-  PQclear(w);
-  // The same ends in microseconds since 2000 (timestamptz's own count), for the tally.
-  w = impl_->exec(
-      "SELECT CASE WHEN isfinite(t) THEN ((extract(epoch FROM t) - 946684800) * 1000000)::bigint END "
+  // is written): as text, and in microseconds since 2000 (timestamptz's own count) for the tally.
+  PGresult* w = impl_->exec(
+      "SELECT t::text, CASE WHEN isfinite(t) THEN ((extract(epoch FROM t) - 946684800) * 1000000)::bigint END "
       "FROM unnest(ARRAY[$1::timestamptz, $2::timestamptz]) WITH ORDINALITY AS x(t, n) ORDER BY n",
-      {impl_->since, impl_->until});
+      {bound(window.since, "-infinity"), bound(window.until, "infinity")});
+  impl_->since = PQgetvalue(w, 0, 0);
+  impl_->until = PQgetvalue(w, 1, 0);
   for (int i = 0; i < 2; ++i)
-    if (!PQgetisnull(w, i, 0)) (i ? impl_->micro.until : impl_->micro.since) = std::stoll(PQgetvalue(w, i, 0));
+    if (!PQgetisnull(w, i, 1)) (i ? impl_->micro.until : impl_->micro.since) = std::stoll(PQgetvalue(w, i, 1));
   PQclear(w);
   if (impl_->micro.since || impl_->micro.until)
     impl_->window_sql = window_from(impl_->conn, impl_->since, impl_->until);

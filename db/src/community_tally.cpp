@@ -334,21 +334,15 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   // The reactions, meanwhile on a connection of their own when there is one.
   ReactionGroups reacted;
   std::exception_ptr reading_failed;
-  std::thread reading;
+  std::jthread reading;  // (joined when the tally returns or throws)
   if (from.reactions_conn)
-    reading = std::thread([&] {
+    reading = std::jthread([&] {
       try {
         read_reactions(from.reactions_conn, s, from.reactions_csv, reacted);
       } catch (...) {
         reading_failed = std::current_exception();
       }
     });
-  struct Join {
-    std::thread& t;
-    ~Join() {
-      if (t.joinable()) t.join();
-    }
-  } join{reading};
   const std::int64_t since = window.since.value_or(INT64_MIN);
   const std::int64_t until = window.until.value_or(INT64_MAX);
   auto in_window = [&](const Msg& m) { return m.posted >= since && m.posted < until; };
@@ -492,7 +486,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   // a person, on a member message of the window, to its author.
   std::vector<std::int64_t> given(people.size());
   KeyCounts reaction_edges;
-  std::thread reactions_pass([&] {
+  std::jthread reactions_pass([&] {
     for (const auto& group : reacted.groups) {
       const auto ch = reacted_channel[group.channel];
       const auto i = ch == kNone ? kNone : find(ch, group.ts);
@@ -506,12 +500,6 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
       }
     }
   });
-  struct JoinPass {
-    std::thread& t;
-    ~JoinPass() {
-      if (t.joinable()) t.join();
-    }
-  } join_pass{reactions_pass};
 
   KeyCounts user_days, user_weeks, channel_users;
   for (const Msg& m : msgs) {

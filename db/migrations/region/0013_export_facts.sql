@@ -16,7 +16,7 @@ UPDATE messages SET reaction_list = slack_reaction_list(raw) WHERE raw ? 'reacti
 
 -- Every stored message with whether it is a member message (the rule of 0008, now stated here
 -- once): the export reads all of them in one pass and counts by the same rules as the functions
--- of 0008 (db/src/export_tally.cpp; a test holds the two equal on the real exports and the
+-- of 0008 (db/src/community_tally.cpp; a test holds the two equal on the real exports and the
 -- generator's workspace).
 CREATE VIEW message_facts AS
 SELECT m.channel_id, m.ts, m.thread_ts, m.user_id, m.subtype, m.text, m.reply_count, m.posted_at,

@@ -216,58 +216,52 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
   // The counted tables and the GEXF file, from one tally (the first table's time includes it).
   const size_t gexf = add("network.gexf");
   std::unique_ptr<Reader> helper;  // the tally's second reader, opened with the lanes' readers
-  tasks.push_back(
-      {3, [&](Reader& reader) {
-         const auto t0 = std::chrono::steady_clock::now();
-         timed(counted.front().second, [&] {
-           if (!reactions_slot) {
-             reader.tally(helper.get(), nullptr);
-             return std::int64_t{0};
-           }
-           const std::function<void(std::string_view)> sink = [&](std::string_view bytes) {
-             files[*reactions_slot]->write(bytes);
-           };
-           reader.tally(helper.get(), &sink, &result.files[*reactions_slot].rows);
-           return std::int64_t{0};
-         });
-         if (reactions_slot)
-           result.files[*reactions_slot].seconds =
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-         // The GEXF file on a thread of its own, while this one writes the tables (the
-         // other tasks are done by now, most often: a core is free).
-         std::exception_ptr gexf_failed;
-         std::thread gexf_writer([&] {
-           try {
-             timed(gexf, [&] {
-               const auto& net = reader.network();
-               write_gexf(net, o.today,
-                          "Who answered, mentioned and reacted to whom in " + r.name + " (" +
-                              (o.window.since.empty() ? std::string("the beginning") : o.window.since) + " to " +
-                              (o.window.until.empty() ? std::string("now") : o.window.until) + ")",
-                          [&](std::string_view bytes) { files[gexf]->write(bytes); });
-               return static_cast<std::int64_t>(net.nodes.size() + net.edges.size());
-             });
-           } catch (...) {
-             gexf_failed = std::current_exception();
-           }
-         });
-         try {
-           for (const auto& [table, slot] : counted) {
-             const double counting = result.files[slot].seconds;
-             timed(slot, [&, table = table, slot = slot] {
-               const auto format =
-                   table == ExportTable::nodes || table == ExportTable::edges ? ExportFormat::csv : o.format;
-               return reader.copy(table, format, [&](std::string_view bytes) { files[slot]->write(bytes); });
-             });
-             result.files[slot].seconds += counting;
-           }
-         } catch (...) {
-           gexf_writer.join();
-           throw;
-         }
-         gexf_writer.join();
-         if (gexf_failed) std::rethrow_exception(gexf_failed);
-       }});
+  tasks.push_back({3, [&](Reader& reader) {
+                     const auto t0 = std::chrono::steady_clock::now();
+                     timed(counted.front().second, [&] {
+                       if (!reactions_slot) {
+                         reader.tally(helper.get(), nullptr);
+                         return std::int64_t{0};
+                       }
+                       const std::function<void(std::string_view)> sink = [&](std::string_view bytes) {
+                         files[*reactions_slot]->write(bytes);
+                       };
+                       reader.tally(helper.get(), &sink, &result.files[*reactions_slot].rows);
+                       return std::int64_t{0};
+                     });
+                     if (reactions_slot)
+                       result.files[*reactions_slot].seconds =
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                     // The GEXF file on a thread of its own, while this one writes the tables (the
+                     // other tasks are done by now, most often: a core is free).
+                     std::exception_ptr gexf_failed;
+                     std::jthread gexf_writer([&] {  // (joined before this task ends, also on a throw)
+                       try {
+                         timed(gexf, [&] {
+                           const auto& net = reader.network();
+                           write_gexf(net, o.today,
+                                      "Who answered, mentioned and reacted to whom in " + r.name + " (" +
+                                          (o.window.since.empty() ? std::string("the beginning") : o.window.since) +
+                                          " to " + (o.window.until.empty() ? std::string("now") : o.window.until) + ")",
+                                      [&](std::string_view bytes) { files[gexf]->write(bytes); });
+                           return static_cast<std::int64_t>(net.nodes.size() + net.edges.size());
+                         });
+                       } catch (...) {
+                         gexf_failed = std::current_exception();
+                       }
+                     });
+                     for (const auto& [table, slot] : counted) {
+                       const double counting = result.files[slot].seconds;
+                       timed(slot, [&, table = table, slot = slot] {
+                         const auto format =
+                             table == ExportTable::nodes || table == ExportTable::edges ? ExportFormat::csv : o.format;
+                         return reader.copy(table, format, [&](std::string_view bytes) { files[slot]->write(bytes); });
+                       });
+                       result.files[slot].seconds += counting;
+                     }
+                     gexf_writer.join();
+                     if (gexf_failed) std::rethrow_exception(gexf_failed);
+                   }});
   std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.weight > b.weight; });
 
   // The tasks on readers of their own, in parallel (the counting queries are the server's work:
