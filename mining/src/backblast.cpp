@@ -103,14 +103,15 @@ nlohmann::json to_json(const Backblast& b) {
     for (const char* k : {"title", "date", "date_source", "q", "count"}) j[k] = nullptr;
     j["ao"] = json{{"channel_id", nullptr}, {"name", nullptr}};
     j["coqs"] = j["pax"] = j["warnings"] = j["errors"] = json::array();
-    j["fngs"] = json{{"count", 0}, {"names", json::array()}};
+    j["fngs"] = json{{"count", 0}, {"names", json::array()}, {"user_ids", json::array()}};
     j["derived_count"] = 0;
+    j["source"] = nullptr;
     return j;
   }
   auto person = [](const Person& p) {
     return p.user_id.empty() ? json{{"name", p.name}} : json{{"user_id", p.user_id}};
   };
-  j["title"] = b.title;
+  j["title"] = b.title.empty() ? json(nullptr) : json(b.title);
   j["date"] = date::format("%F", b.date);
   j["date_source"] = b.date_source;
   j["ao"] = json{{"channel_id", b.ao_channel_id ? json(*b.ao_channel_id) : json(nullptr)},

@@ -39,7 +39,8 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
                                 "mentor_asks", "messages", "nudges", "opt_outs", "parse_issues", "posts_cache",
                                 "posts_cache_version", "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
-            (std::vector<std::string>{"attendance_view", "beatdown_info", "counted_beatdowns", "member_mentions",
+            (std::vector<std::string>{"aos", "attendance_view", "bd_attendance", "beatdown_info", "counted_beatdowns",
+                                      "member_mentions",
                                       "member_messages", "member_threads", "members", "message_facts",
                                       "message_reactions", "posts"}));
 }

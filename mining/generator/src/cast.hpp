@@ -204,5 +204,7 @@ inline json bot_fields(const World& w, const Plan& plan, const std::string& bot,
 // The hand-typed formats (formats_typed.cpp): a Q's own post, and a region website's form.
 Rendered handtyped(const World& w, Plan& plan, Rng& rng, bool firstf_post);
 Rendered webform(const World& w, Plan& plan, Rng& rng);
+// Styles regions write by hand beyond the templates (formats_regional.cpp).
+Rendered regional(const World& w, Plan& plan, Rng& rng);
 
 }  // namespace paxstats::mining::gen

@@ -221,15 +221,15 @@ Rendered render_backblast(const World& world, Plan& plan, Rng& rng, const std::s
   };
   std::vector<Choice> weights;
   if (era < 202206)
-    weights = {{30, 0}, {20, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
+    weights = {{30, 0}, {20, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}, {6, 8}};
   else if (era < 202302)
-    weights = {{15, 0}, {40, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {20, 6}, {4, 7}};
+    weights = {{15, 0}, {40, 1}, {5, 2}, {10, 3}, {5, 4}, {5, 5}, {20, 6}, {4, 7}, {6, 8}};
   else if (era < 202304)
-    weights = {{10, 0}, {5, 1}, {50, 2}, {10, 3}, {5, 4}, {5, 5}, {15, 6}, {4, 7}};
+    weights = {{10, 0}, {5, 1}, {50, 2}, {10, 3}, {5, 4}, {5, 5}, {15, 6}, {4, 7}, {6, 8}};
   else if (era < 202504)
-    weights = {{10, 0}, {5, 1}, {5, 2}, {45, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}};
+    weights = {{10, 0}, {5, 1}, {5, 2}, {45, 3}, {5, 4}, {5, 5}, {25, 6}, {4, 7}, {6, 8}};
   else
-    weights = {{8, 0}, {5, 1}, {5, 2}, {25, 3}, {30, 4}, {5, 5}, {22, 6}, {4, 7}};
+    weights = {{8, 0}, {5, 1}, {5, 2}, {25, 3}, {30, 4}, {5, 5}, {22, 6}, {4, 7}, {6, 8}};
   int total = 0;
   for (auto& c : weights) total += c.weight;
   int roll = static_cast<int>(rng.below(static_cast<uint64_t>(total)));
@@ -251,6 +251,7 @@ Rendered render_backblast(const World& world, Plan& plan, Rng& rng, const std::s
     case 4: return f3nation(world, plan, rng, f3nation_bot);
     case 5: return hashtag(world, plan, rng);
     case 7: return webform(world, plan, rng);
+    case 8: return regional(world, plan, rng);
     default: return handtyped(world, plan, rng, !world.firstf_id.empty() && rng.chance(0.1));
   }
 }

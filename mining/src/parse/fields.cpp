@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
+#include <deque>
 #include <unordered_set>
 #include <utility>
 
@@ -21,7 +21,25 @@ struct FieldLine {
   sv value;
   int line = 0;
   bool found = false;
+  int label_count = -1;  // "PAX (15) – …", or "PAX: 7" with the names on the lines below
 };
+
+bool all_digits(sv s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); }); }
+
+// The lines below an empty field line ("PAX:" alone) that hold its value: up to a blank line,
+// another field, or a heading ("Warm-up: …", "*THE THANG:*"): names do not hold colons.
+std::string lines_below(const std::vector<sv>& lines, size_t& i, int header) {
+  std::string below;
+  size_t j = i + 1;
+  for (; j < lines.size() && static_cast<int>(j) != header; ++j) {
+    const sv l = strip_bullet(lines[j]);
+    if (l.empty() || l.find(':') != sv::npos) break;
+    below += l;
+    below += '\n';
+  }
+  if (!below.empty()) i = j - 1;
+  return below;
+}
 
 struct Reader {
   const ParseContext& ctx;
@@ -75,6 +93,7 @@ struct Reader {
     const auto lines = split_lines(text);
     int header = -1;
     sv header_rest;
+    bool header_inside = false;  // the header word stood inside the title line
     std::string hashtag_ao;
     size_t first = 0;
     while (first < lines.size() && trim(lines[first]).empty()) ++first;
@@ -114,27 +133,77 @@ struct Reader {
           }
           break;
         }
+        // "back blast" inside the title line: ":fire: The Forge back blast 3/2/24"; not a
+        // question ("Who's posting the backblast?"), and it needs a Q and PAX (below).
+        if (header_word_inside(cleaned) && trim(cleaned).back() != '?') {
+          header = static_cast<int>(i);
+          header_rest = cleaned;
+          header_inside = true;
+          break;
+        }
       }
     }
     std::array<FieldLine, kFields> f{};
     bool pax_count_only = false;
     FieldLine fng_names;  // "FNG Names:" after "Number of FNGs:" (web forms): the names of that count
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (static_cast<int>(i) == header) continue;
-      sv value;
-      Field field = match_field(clean_start(lines[i]), value);
-      if (field == Field::none) continue;
+    std::deque<std::string> gathered;  // values read from the lines below an empty field line
+    std::vector<std::pair<sv, int>> heading;  // short lines above the fields: where a date may stand alone
+    bool fields_begun = false;
+    auto take = [&](Field field, sv value, int line, int label_count) {
       auto& slot = f[static_cast<size_t>(field == Field::fng_count ? Field::fngs : field)];
       if (field == Field::fngs && slot.found && pax_count_only && !fng_names.found) {
-        fng_names = {value, static_cast<int>(i) + 1, true};
+        fng_names = {value, line, true};
+        return;
+      }
+      if (slot.found) return;  // the first occurrence of a field wins
+      slot = {value, line, true, label_count};
+      if (field == Field::fng_count) pax_count_only = true;
+    };
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (static_cast<int>(i) == header) continue;
+      const int line = static_cast<int>(i) + 1;
+      const sv cleaned = clean_start(lines[i]);
+      sv value;
+      int label_count = -1;
+      const Field field = match_field(cleaned, value, &label_count);
+      if (field == Field::none) {
+        // "September 23rd, 2020 | Paradise Bakery | AO – Paradise Island | 58°": fields, and a
+        // date, between pipes.
+        const bool piped = cleaned.find('|') != sv::npos;
+        for (size_t start = 0; start <= cleaned.size();) {
+          const size_t bar = piped ? std::min(cleaned.find('|', start), cleaned.size()) : cleaned.size();
+          const sv segment = trim(cleaned.substr(start, bar - start));
+          start = bar + 1;
+          sv v;
+          int lc = -1;
+          if (const Field sf = piped ? match_field(clean_start(segment), v, &lc) : Field::none; sf != Field::none) {
+            if (!trim_markup(v).empty()) take(sf, v, line, lc);
+            fields_begun = true;
+          } else if (!fields_begun && !segment.empty() && segment.size() <= 40 && segment.find(':') == sv::npos) {
+            heading.push_back({segment, line});
+          }
+        }
         continue;
       }
-      if (slot.found) continue;  // the first occurrence of a field wins
-      slot = {value, static_cast<int>(i) + 1, true};
-      if (field == Field::fng_count) pax_count_only = true;
+      fields_begun = true;
+      // "PAX:" alone, or "PAX: 7", with the names on the lines below.
+      const sv bare = trim_markup(value);
+      const bool number_only = field == Field::pax && all_digits(bare) && bare.size() <= 5;
+      if (people_field(field) && (bare.empty() || number_only)) {
+        std::string below = lines_below(lines, i, header);
+        if (!below.empty()) {
+          if (number_only) std::from_chars(bare.data(), bare.data() + bare.size(), label_count);
+          gathered.push_back(std::move(below));
+          value = gathered.back();
+        }
+      }
+      if (trim_markup(value).empty()) continue;  // an empty field takes no slot: a later one may fill it
+      take(field, value, line, label_count);
     }
-    if (std::none_of(f.begin(), f.end(), [](const FieldLine& x) { return x.found; }))
-      return false;  // "Backblast coming soon"
+    if (std::none_of(f.begin(), f.end() - 1, [](const FieldLine& x) { return x.found; }))
+      return false;  // "Backblast coming soon" (a title alone is no field)
+    auto named = [&](Field x) { return f[static_cast<size_t>(x)].found; };
+    if (header_inside && !(named(Field::q) && named(Field::pax))) return false;
     if (header < 0) {
       // No header line (a web form's fields, cross-posted): a backblast when it names its Q and
       // its PAX, and its date or AO. A post about a workout still to come never is.
@@ -167,11 +236,14 @@ struct Reader {
       before = title_start.size();
       title_start = clean_start(title_start);
       while (!title_start.empty() && (title_start.front() == '!' || title_start.front() == ':' ||
-                                      title_start.front() == '#' || title_start.front() == '-'))
+                                      title_start.front() == '#' || title_start.front() == '-' ||
+                                      title_start.front() == '|'))
         title_start.remove_prefix(1);
     }
     std::string title = squeeze(unescape(trim_markup(title_start)));
     if (!hashtag_ao.empty()) title.clear();
+    if (const FieldLine& t = f[static_cast<size_t>(Field::title)]; title.empty() && t.found)
+      title = squeeze(unescape(trim_markup(t.value)));  // a web form's "Title:" line
     if (title.empty() && header >= 0 && static_cast<size_t>(header + 1) < lines.size()) {
       sv next = lines[static_cast<size_t>(header) + 1];
       sv ignored;
@@ -181,13 +253,20 @@ struct Reader {
     b.title = title;
 
     auto at = [&](Field x) -> FieldLine& { return f[static_cast<size_t>(x)]; };
-    read_date(at(Field::date));
+    read_date(at(Field::date), heading);
     read_ao(at(Field::ao), hashtag_ao);
-    read_q(at(Field::q), at(Field::coq));
     std::vector<int> pax_numbers;
+    std::vector<Entry> pax_entries;
+    if (at(Field::pax).found) pax_entries = parse_people(at(Field::pax).value, &pax_numbers);
+    if (at(Field::pax).label_count >= 0) pax_numbers.insert(pax_numbers.begin(), at(Field::pax).label_count);
+    read_q(at(Field::q), at(Field::coq), pax_entries, at(Field::pax).line);
     std::vector<Entry> marked_fngs;
     if (at(Field::pax).found) {
-      for (auto& e : parse_people(at(Field::pax).value, &pax_numbers)) {
+      for (auto& e : pax_entries) {
+        if (e.yhc) {  // "YHC (QIC)": the Q, who attends already
+          if (!b.q) warn("pax", "\"YHC\" stands for the Q, who is not named: add a line \"Q: @name\".", at(Field::pax).line);
+          continue;
+        }
         note_typed("pax", e, at(Field::pax).line);
         attend(e.person);
         if (e.fng) marked_fngs.push_back(e);
@@ -200,7 +279,7 @@ struct Reader {
     return true;
   }
 
-  void read_date(const FieldLine& line) {
+  void read_date(const FieldLine& line, const std::vector<std::pair<sv, int>>& heading) {
     if (line.found) {
       if (auto d = parse_date(line.value, posted_local)) {
         b.date = *d;
@@ -224,11 +303,21 @@ struct Reader {
                 date::format("%F", posted_local) + "). Write it like 2024-03-05, 3/5/2024 or March 5, 2024.",
             line.line);
     } else {
-      // No DATE line: some regions write the date only in the title ("Backblast 10.24.18").
-      static const std::regex in_title(R"((^|[^0-9])([0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4})($|[^0-9]))");
-      std::smatch m;
-      if (std::regex_search(b.title, m, in_title))
-        if (auto d = parse_date(m[2].str(), posted_local)) {
+      // No DATE line: the date in the title ("Backblast 10.24.18", "Tuesday March 5th - Hills"),
+      // else on a line of its own above the fields ("08-20-22", "September 23rd, 2020 | …"); a
+      // date there counts only near the post (two days after it to sixty before).
+      auto near = [&](const std::optional<date::year_month_day>& d) {
+        if (!d) return false;
+        const auto gap = (date::sys_days{*d} - date::sys_days{posted_local}).count();
+        return gap <= 2 && gap >= -60;
+      };
+      if (auto d = parse_date(b.title, posted_local); near(d)) {
+        b.date = *d;
+        b.date_source = DateSource::title;
+        return;
+      }
+      for (const auto& [text, at] : heading)
+        if (auto d = parse_date(text, posted_local); near(d)) {
           b.date = *d;
           b.date_source = DateSource::title;
           return;
@@ -292,7 +381,12 @@ struct Reader {
         size_t close = value.find('>', p);
         sv token = value.substr(p + 2, close == sv::npos ? sv::npos : close - p - 2);
         b.ao_channel_id = std::string(token.substr(0, token.find('|')));
-        if (!ctx.has_channel(*b.ao_channel_id))
+        if (!ctx.knows_channels())
+          warn("ao",
+               "the AO channel " + *b.ao_channel_id +
+                   " was not checked against the region's channels: none were given (--region SLUG).",
+               line.line);
+        else if (!ctx.has_channel(*b.ao_channel_id))
           warn("ao", "the AO channel " + *b.ao_channel_id + " is not one of this region's channels.", line.line);
         return;
       }
@@ -323,24 +417,40 @@ struct Reader {
     b.ao_channel_id = std::string(msg.channel_id);
   }
 
-  void read_q(const FieldLine& qline, const FieldLine& coqline) {
-    if (qline.found) {
-      auto people = parse_people(qline.value);
-      for (size_t i = 0; i < people.size(); ++i) {
-        note_typed("q", people[i], qline.line);
-        if (i == 0)
-          b.q = people[i].person;
+  // The Q and Co-Qs: the Q line (its first person led, the rest are Co-Qs), the Co-Q line, and
+  // roles written inside the PAX list ("Dozer (QIC)", "QIC – Bald Eagle", "Hoss (Co-Q)") when
+  // the lines do not name them.
+  void read_q(FieldLine qline, const FieldLine& coqline, const std::vector<Entry>& pax, int pax_line) {
+    // A PAX list that marks its Q ("Dozer (QIC)") outranks a Q line below it, which is the
+    // moleskin's ("Q: @Frank has it next week").
+    if (qline.found && qline.line > pax_line &&
+        std::any_of(pax.begin(), pax.end(), [](const Entry& e) { return e.mark == Mark::q && !e.yhc; }))
+      qline = FieldLine{};
+    std::unordered_set<std::string> seen;
+    auto add_coq = [&](const Person& p) {
+      if (!(b.q && *b.q == p) && seen.insert(key(p)).second) b.coqs.push_back(p);
+    };
+    if (qline.found)
+      for (auto& e : parse_people(qline.value)) {
+        if (e.yhc) continue;
+        note_typed("q", e, qline.line);
+        if (!b.q && e.mark != Mark::coq)
+          b.q = e.person;
         else
-          b.coqs.push_back(people[i].person);
+          add_coq(e.person);
       }
-    }
-    if (coqline.found) {
-      std::unordered_set<std::string> seen;
-      for (const auto& c : b.coqs) seen.insert(key(c));
+    if (coqline.found)
       for (auto& e : parse_people(coqline.value)) {
+        if (e.yhc) continue;
         note_typed("coq", e, coqline.line);
-        if (!(b.q && *b.q == e.person) && seen.insert(key(e.person)).second) b.coqs.push_back(e.person);
+        add_coq(e.person);
       }
+    for (const auto& e : pax) {
+      if (e.yhc) continue;
+      if (e.mark == Mark::q && !b.q && !qline.found)
+        b.q = e.person;
+      else if (e.mark == Mark::coq || (e.mark == Mark::q && !qline.found))
+        add_coq(e.person);
     }
     if (!b.q) {
       if (!b.coqs.empty()) {  // a Co-Q line alone: its first entry led
@@ -458,7 +568,7 @@ struct Reader {
     b.source = Source::metadata;
     b.title = str("title");
     const std::string written_date = str("date");
-    read_date({written_date, 0, !written_date.empty()});
+    read_date({written_date, 0, !written_date.empty()}, {});
     const std::string ao = str("the_ao");
     if (!ao.empty() && ctx.has_channel(ao))
       b.ao_channel_id = ao;

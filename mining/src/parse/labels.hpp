@@ -1,6 +1,7 @@
 #pragma once
 // Internal to the backblast parser: detecting a backblast and its field labels ("Q:", "PAX:", typos of them).
 #include <array>
+#include <charconv>
 #include <string_view>
 
 #include "text.hpp"
@@ -10,8 +11,8 @@ namespace paxstats::mining::parse {
 using json = nlohmann::json;
 using sv = std::string_view;
 
-enum class Field { date, ao, q, coq, pax, fngs, fng_count, count, none };
-constexpr size_t kFields = 8;
+enum class Field { date, ao, q, coq, pax, fngs, fng_count, count, title, none };
+constexpr size_t kFields = 9;
 
 // The field's name in warnings and errors ("date", "fngs", …).
 inline const char* field_key(Field f) {
@@ -24,6 +25,7 @@ inline const char* field_key(Field f) {
     case Field::fngs:
     case Field::fng_count: return "fngs";
     case Field::count: return "count";
+    case Field::title: return "title";
     case Field::none: break;
   }
   return "";
@@ -35,8 +37,9 @@ struct Label {
 };
 
 // Longest first, so "number of pax" wins over "pax" would-be prefixes and "co-qs" over "co-q".
-inline const std::array<Label, 30> kLabels = {{
+inline const std::array<Label, 33> kLabels = {{
     {"number of fngs", Field::fng_count},
+    {"q in charge", Field::q},
     {"number of pax", Field::count},
     {"workout date", Field::date},
     {"pax names", Field::pax},
@@ -52,6 +55,7 @@ inline const std::array<Label, 30> kLabels = {{
     {"coqs", Field::coq},
     {"count", Field::count},
     {"total", Field::count},
+    {"title", Field::title},
     {"where", Field::ao},
     {"a.o.", Field::ao},
     {"fngs", Field::fngs},
@@ -59,6 +63,7 @@ inline const std::array<Label, 30> kLabels = {{
     {"date", Field::date},
     {"when", Field::date},
     {"coq", Field::coq},
+    {"q(s)", Field::q},
     {"vqs", Field::q},
     {"a.o", Field::ao},
     {"fng", Field::fngs},
@@ -68,33 +73,58 @@ inline const std::array<Label, 30> kLabels = {{
     {"qs", Field::q},
 }};
 
-// The separator after a label: ':' (maybe doubled) or a dash; returns its length or 0.
+// The separator after a label: ':' (maybe doubled), a dash or a pipe; returns its length or 0.
 inline size_t separator(sv s) {
   if (!s.empty() && s[0] == ':') return s.size() > 1 && s[1] == ':' ? 2 : 1;
-  if (!s.empty() && s[0] == '-') return 1;
+  if (!s.empty() && (s[0] == '-' || s[0] == '|')) return 1;
   if (s.substr(0, 3) == "–" || s.substr(0, 3) == "—") return 3;
   return 0;
 }
 
+inline bool people_field(Field f) { return f == Field::q || f == Field::coq || f == Field::pax || f == Field::fngs; }
+
+inline void skip_markup(sv& s) {
+  while (!s.empty() && (s[0] == '*' || s[0] == '_' || s[0] == '~')) s.remove_prefix(1);
+}
+
 // Reads "Label: value" from a cleaned line start; Field::none when the line is not a field.
-inline Field match_field(sv s, sv& value) {
-  auto try_label = [&](sv label) -> bool {
+// The separator is ':', a dash or a pipe ("AO | Hospital Hill"); a count may stand inside the
+// label ("PAX (15) – …", into *label_count); a people label may be followed straight by a
+// mention or a typed @ ("Q @Wiki", "PAX <@U…>").
+inline Field match_field(sv s, sv& value, int* label_count = nullptr) {
+  auto try_label = [&](sv label, Field field) -> bool {
     if (!starts_with_ci(s, label)) return false;
     sv rest = s.substr(label.size());
     if (!rest.empty() && (is_alpha(rest[0]) || is_digit(rest[0]))) return false;  // "Quick", "Total2"
-    while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == '~')) rest.remove_prefix(1);
+    const bool spaced = !rest.empty() && is_space(rest[0]);
+    skip_markup(rest);
     rest = trim(rest);
+    int count = -1;
+    if (rest.size() > 2 && rest[0] == '(' && is_digit(rest[1])) {  // "PAX (15) –"
+      size_t i = 1;
+      while (i < rest.size() && is_digit(rest[i])) ++i;
+      if (i < rest.size() && rest[i] == ')' && i <= 5) {
+        count = 0;
+        std::from_chars(rest.data() + 1, rest.data() + i, count);
+        rest = trim(rest.substr(i + 1));
+        skip_markup(rest);
+      }
+    }
     size_t n = separator(rest);
-    if (!n) return false;
-    rest.remove_prefix(n);
-    while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == '~')) rest.remove_prefix(1);
+    if (!n) {
+      if (!(spaced && people_field(field) && (rest.substr(0, 1) == "@" || rest.substr(0, 2) == "<@"))) return false;
+    } else {
+      rest.remove_prefix(n);
+    }
+    skip_markup(rest);
     value = trim(rest);
+    if (label_count) *label_count = count;
     return true;
   };
   for (const auto& l : kLabels)
-    if (try_label(l.text)) return l.field;
-  if (try_label("q's") || try_label("q")) return Field::q;
-  if (try_label("ao")) return Field::ao;
+    if (try_label(l.text, l.field)) return l.field;
+  if (try_label("q's", Field::q) || try_label("q", Field::q)) return Field::q;
+  if (try_label("ao", Field::ao)) return Field::ao;
   return Field::none;
 }
 
@@ -110,6 +140,17 @@ inline bool header_keyword(sv cleaned, sv& rest) {
       return true;
     }
   }
+  return false;
+}
+
+// "Backblast" as a word anywhere in a title line (":fire: The Forge back blast 3/2/24").
+inline bool header_word_inside(sv line) {
+  const std::string l = lower_copy(line);
+  for (sv kw : {sv("backblast"), sv("back blast"), sv("back-blast")})
+    for (size_t p = l.find(kw); p != std::string::npos; p = l.find(kw, p + 1)) {
+      const size_t end = p + kw.size();
+      if ((p == 0 || !is_alpha(l[p - 1])) && (end >= l.size() || !is_alpha(l[end]) || l[end] == 's')) return true;
+    }
   return false;
 }
 
@@ -158,8 +199,9 @@ inline NearLabel near_label(sv cleaned) {
   while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == ' ')) rest.remove_prefix(1);
   if (rest.empty() || rest[0] != ':') return {};
   const std::string word = lower_copy(cleaned.substr(0, n));
-  for (sv common : {"cot", "note", "name", "mate", "late", "gate", "rate", "vote",  "data",  "dave",  "pat",  "max",
-                    "pam", "tax",  "wax",  "pay",  "fun",  "fans", "song", "songs", "count", "mount", "court"})
+  for (sv common : {"cot",   "note",  "name", "mate",  "late",  "gate",  "rate",  "vote",  "data", "dave",
+                    "pat",   "max",   "pam",  "tax",   "wax",   "pay",   "fun",   "fans",  "song", "songs",
+                    "count", "mount", "court", "here", "there", "were",  "wire",  "whee",  "whom", "whose"})
     if (word == common) return {};
   struct Candidate {
     sv label;
@@ -168,7 +210,8 @@ inline NearLabel near_label(sv cleaned) {
     size_t max;
   };
   for (const Candidate& c : {Candidate{"date", Field::date, "DATE", 2}, Candidate{"fngs", Field::fngs, "FNGs", 2},
-                             Candidate{"count", Field::count, "COUNT", 2}, Candidate{"pax", Field::pax, "PAX", 1}})
+                             Candidate{"count", Field::count, "COUNT", 2}, Candidate{"pax", Field::pax, "PAX", 1},
+                             Candidate{"where", Field::ao, "Where", 1}})
     if (label_distance(word, c.label) <= c.max && word.size() + 1 >= c.label.size())
       return {c.field, std::string(cleaned.substr(0, n)), c.meant};
   if (n == 2 && !(cleaned[0] >= 'a' && cleaned[0] <= 'z') && !(cleaned[1] >= 'a' && cleaned[1] <= 'z') &&

@@ -185,6 +185,16 @@ inline sv clean_start(sv s) {
   return s;
 }
 
+// Strips spaces and one list bullet ("- ", "• ", "* "…) from a line start, but not an emoji,
+// which may begin a name ("🦅 Eagle").
+inline sv strip_bullet(sv s) {
+  s = trim(s);
+  if (s.size() >= 2 && (s[0] == '-' || s[0] == '+' || s[0] == '*') && is_space(s[1])) return trim(s.substr(2));
+  for (sv bullet : {sv("•"), sv("◦"), sv("▪"), sv("·"), sv("‣"), sv("●"), sv("–"), sv("—")})
+    if (s.substr(0, bullet.size()) == bullet) return trim(s.substr(bullet.size()));
+  return s;
+}
+
 inline std::vector<sv> split_lines(sv text) {
   std::vector<sv> lines;
   size_t start = 0;

@@ -29,7 +29,8 @@ using paxstats::Role;
 // Where a backblast's fields were read: its text, its blocks (the text empty or no backblast),
 // or a form app's message metadata.
 enum class Source { text, blocks, metadata };
-// Where its date came from: a date field, a date in the title line, or the day it was posted.
+// Where its date came from: a date field, the title line (or a date line above the fields), or
+// the day it was posted.
 enum class DateSource { field, title, posted_at };
 NLOHMANN_JSON_SERIALIZE_ENUM(Source,
                              {{Source::text, "text"}, {Source::blocks, "blocks"}, {Source::metadata, "metadata"}})
@@ -54,6 +55,7 @@ class ParseContext {
   // compared loosely ("The Forge", "the-forge", "AO The Forge" all find ao-the-forge).
   std::optional<std::string> channel_by_name(std::string_view name) const;
   bool has_channel(std::string_view id) const { return ids_.count(std::string(id)) > 0; }
+  bool knows_channels() const { return !ids_.empty(); }  // false: no region given (backblast parse)
 
  private:
   const date::time_zone* zone_;
