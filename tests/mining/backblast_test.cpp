@@ -516,3 +516,93 @@ TEST(BackblastWebForms, ADateInTheTitleLineAndRolesInsideThePaxList) {
   EXPECT_TRUE(std::find(names.begin(), names.end(), "Dozer") != names.end()) << "(QIC) is a note, not part of the name";
   EXPECT_TRUE(std::find(names.begin(), names.end(), "FNG Name: Toaster") == names.end());
 }
+
+// ---------------------------------------------------------------- issue 31: forms seen in real regions
+
+TEST(BackblastRegional, AnEmptyFieldTakesItsNamesFromTheLinesBelowAndNoPlace) {
+  auto below = parse(
+      "Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX:\n- Hoss\n• Zephyr\n<@U00000000A>\n\nWarm-up: SSH x 20");
+  EXPECT_EQ(below.pax, (std::vector<Person>{U("U0000000Q1"), N("Hoss"), N("Zephyr"), U("U00000000A")}));
+  // A heading below an empty PAX line is no name, and an empty line takes no place from a later one.
+  auto heading = parse("Backblast: Hills\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX:\n*THE THANG:*\nPax Names: Hoss");
+  EXPECT_EQ(heading.pax, (std::vector<Person>{U("U0000000Q1"), N("Hoss")}));
+  auto numbered = parse("Backblast: Hills\nDate: 3/4/2024\nQ | Snoopy\nPAX: 3\n[Hoss, Zephyr, Snoopy (QIC)]");
+  EXPECT_EQ(numbered.count, 3);
+  EXPECT_EQ(numbered.pax.size(), 3u);
+}
+
+TEST(BackblastRegional, RolesInsideTheListAndWhichQLineWins) {
+  auto marked = parse("Backblast: Hills\nDate: 3/4/2024\nPAX: Hoss, QIC – <@U0000000Q1>, Zephyr (Co-Q), FNG (Red Sox)");
+  EXPECT_EQ(marked.q, U("U0000000Q1"));
+  EXPECT_EQ(marked.coqs, std::vector<Person>{N("Zephyr")});
+  EXPECT_EQ(marked.fng_names, std::vector<std::string>{"Red Sox"});
+  EXPECT_TRUE(marked.errors.empty());
+  // The moleskin's "Q: … next week" below a list that marks its Q is not the Q.
+  auto moleskin =
+      parse("Backblast: Hills\nDate: 3/4/2024\nPAX: Hoss (QIC), Zephyr\n\nQ: <@U00000000A> has it next week");
+  EXPECT_EQ(moleskin.q, N("Hoss"));
+  EXPECT_TRUE(moleskin.coqs.empty());
+  // A Q line above the list wins over a mark in it; "YHC" is the Q, not a person of that name.
+  auto above = parse("Backblast: Hills\nDate: 3/4/2024\nQ: Trojan\nPAX: Foam, Radar (QIC), YHC (QIC)");
+  EXPECT_EQ(above.q, N("Trojan"));
+  EXPECT_EQ(above.pax, (std::vector<Person>{N("Trojan"), N("Foam"), N("Radar")}));
+  // "Suzy Q" is a name; "Ridgeline – Q" is the Q.
+  auto names = parse("Backblast: Hills\nDate: 3/4/2024\nPAX: Suzy Q, Ridgeline – Q.");
+  EXPECT_EQ(names.q, N("Ridgeline"));
+  EXPECT_EQ(names.pax, (std::vector<Person>{N("Ridgeline"), N("Suzy Q")}));
+}
+
+TEST(BackblastRegional, HeadersInsideTheTitleLineAndDatesAboveTheFields) {
+  auto inside = parse(":fire: The Forge back blast 3/2/24\nQ: <@U0000000Q1>\nPAX: Hoss");
+  ASSERT_TRUE(inside.is_backblast);
+  EXPECT_EQ(inside.date, 2024_y / 3 / 2);
+  EXPECT_EQ(inside.date_source, DateSource::title);
+  // A question about a backblast is none, even with a field under it.
+  EXPECT_FALSE(parse("Who's posting the backblast for today?\nQ: <@U0000000Q1>\nPAX: Hoss").is_backblast);
+  EXPECT_FALSE(parse("Great back blast yesterday\nQ: <@U0000000Q1>").is_backblast);
+  auto line = parse("#backblast #bleach\n\n3-3-24\n\n0600-0700\nQ: @Stinger\nPAX: Hoss");
+  EXPECT_EQ(line.date, 2024_y / 3 / 3);
+  // A date in the title far from the post is a number in a title, not the date.
+  auto far = parse("Backblast: Murph 7/4\nQ: <@U0000000Q1>\nPAX: Hoss");
+  EXPECT_EQ(far.date, 2024_y / 3 / 5);
+  EXPECT_EQ(far.date_source, DateSource::posted_at);
+}
+
+TEST(BackblastRegional, LabelsWithPipesDashesCountsAndNoSeparator) {
+  auto b = parse(
+      "Backblast | Smoker\nWorkout Date - 3/2/2024\nAO | Bleach\nQ In Charge – Bald Eagle\nThe PAX (4) - Hoss, Zephyr, "
+      "Toaster\nTitle: not this one");
+  EXPECT_EQ(b.title, "Smoker");
+  EXPECT_EQ(b.ao_channel_id, "C0BLEACH01");
+  EXPECT_EQ(b.q, N("Bald Eagle"));
+  EXPECT_EQ(b.count, 4);
+  auto bare = parse("Backblast: Hills\nDate: 3/4/2024\nQ @Wiki\nPAX <@U00000000A> @Hoss\nQuick note: no label");
+  EXPECT_EQ(bare.q, N("Wiki"));
+  EXPECT_EQ(bare.pax, (std::vector<Person>{N("Wiki"), U("U00000000A"), N("Hoss")}));
+  auto titled = parse("• Post Type: Backblast\n• Title: Saturday Smoker\n• QIC: Hoss\n• Pax Names: Zephyr");
+  EXPECT_EQ(titled.title, "Saturday Smoker");
+  auto initials = parse("Backblast: x\nDate: 3/4/2024\nQ: T.B.\nPAX: J.R., Hoss., others");
+  EXPECT_EQ(initials.pax, (std::vector<Person>{N("T.B."), N("J.R."), N("Hoss")}));
+}
+
+TEST(BackblastRegional, TyposOfWhereAndTheJsonOfWhatIsNotABackblast) {
+  auto typo = parse("Backblast: x\nDate: 3/4/2024\nWehre: The Forge\nQ: <@U0000000Q1>\nPAX: Hoss", "C0BLEACH01");
+  EXPECT_EQ(typo.ao_channel_id, "C0BLEACH01");
+  const ParseIssue* w = issue_of(typo.warnings, "ao");
+  ASSERT_NE(w, nullptr);
+  EXPECT_NE(w->reason.find("\"Wehre:\" looks like Where"), std::string::npos) << w->reason;
+  EXPECT_EQ(issue_of(parse("Backblast: x\nDate: 3/4/2024\nQ: <@U0000000Q1>\nHere: we are").warnings, "ao"), nullptr);
+  // Every key of the schema, whatever the answer.
+  const json pre = to_json(parse("Preblast: Rainy Friday\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>"));
+  EXPECT_TRUE(pre["fngs"].contains("user_ids"));
+  EXPECT_TRUE(pre.contains("source"));
+  EXPECT_TRUE(to_json(parse("#backblast #bleach\nQ: <@U0000000Q1>\nPAX: Hoss"))["title"].is_null());
+  // Without the region's channels, a channel link cannot be checked: the warning says so.
+  const ParseContext bare("America/Chicago", {});
+  auto unchecked = parse_backblast({"Backblast: x\nAO: <#C0FORGE001>\nQ: <@U0000000Q1>\nPAX: Hoss", nullptr, nullptr,
+                                    "C0FORGE001", date::sys_days{2024_y / 3 / 5}},
+                                   bare);
+  const ParseIssue* ao = issue_of(unchecked.warnings, "ao");
+  ASSERT_NE(ao, nullptr);
+  EXPECT_NE(ao->reason.find("--region"), std::string::npos) << ao->reason;
+}

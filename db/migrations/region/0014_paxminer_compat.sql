@@ -27,7 +27,8 @@ SELECT p.bd_date                  AS date,
        p.ts                       AS "timestamp"
 FROM posts p;
 
--- A counted beatdown; q_is_app (PAXminer's users.app of the Q: 1 for a bot) comes last.
+-- A counted beatdown; q_is_app (PAXminer's users.app of the Q: 1 for a bot) comes last. A Q or
+-- Co-Q typed by name is the user their alias names (0007), as in every report.
 CREATE OR REPLACE VIEW beatdown_info AS
 SELECT b.bd_date                                           AS date,
        coalesce(c.name, b.ao_name)                         AS ao,
@@ -36,20 +37,24 @@ SELECT b.bd_date                                           AS date,
          ARRAY(SELECT coalesce(u.user_name, x.id)
                FROM unnest(b.coq_user_ids) WITH ORDINALITY AS x(id, n)
                LEFT JOIN users u ON u.user_id = x.id ORDER BY x.n)
-         || b.coq_names, ', '), '')                        AS coq,
+         || ARRAY(SELECT coalesce(u.user_name, x.name)
+                  FROM unnest(b.coq_names) WITH ORDINALITY AS x(name, n)
+                  LEFT JOIN aliases al ON al.typed_lower = lower(x.name) AND al.user_id IS NOT NULL
+                  LEFT JOIN users u ON u.user_id = al.user_id ORDER BY x.n), ', '), '') AS coq,
        b.pax_count                                         AS pax_count,
        CASE WHEN b.fng_count = 0 THEN 'None listed'
             ELSE rtrim(b.fng_count::text || ' ' || array_to_string(b.fng_names, ', ')) END AS fngs,
        b.fng_count                                         AS fng_count,
        b.ao_channel_id                                     AS ao_id,
-       b.q_user_id                                         AS q_user_id,
+       coalesce(b.q_user_id, qa.user_id)                   AS q_user_id,
        b.coq_user_ids[1]                                   AS coq_user_id,
        b.title                                             AS title,
        b.ts                                                AS "timestamp",
        CASE WHEN uq.is_bot THEN 1 ELSE 0 END               AS q_is_app
 FROM counted_beatdowns b
 LEFT JOIN channels c ON c.channel_id = b.ao_channel_id
-LEFT JOIN users uq ON uq.user_id = b.q_user_id;
+LEFT JOIN aliases qa ON b.q_user_id IS NULL AND qa.typed_lower = lower(b.q_name) AND qa.user_id IS NOT NULL
+LEFT JOIN users uq ON uq.user_id = coalesce(b.q_user_id, qa.user_id);
 
 -- PAXminer's channel table: backblast = 1 for a channel paxstats reads backblasts from or that
 -- holds a counted beatdown (PAXminer's admins set it by hand), archived = 1 when archived.
@@ -71,6 +76,7 @@ SELECT p.ts                                                         AS "timestam
        p.person                                                     AS user_id,
        p.ao_id                                                      AS ao_id,
        p.bd_date                                                    AS date,
-       coalesce(b.q_user_id, 'name:' || lower(b.q_name))            AS q_user_id
+       coalesce(b.q_user_id, qa.user_id, 'name:' || lower(b.q_name)) AS q_user_id
 FROM posts p
-JOIN beatdowns b USING (channel_id, ts);
+JOIN beatdowns b USING (channel_id, ts)
+LEFT JOIN aliases qa ON b.q_user_id IS NULL AND qa.typed_lower = lower(b.q_name) AND qa.user_id IS NOT NULL;

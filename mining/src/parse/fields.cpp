@@ -149,6 +149,7 @@ struct Reader {
     std::deque<std::string> gathered;  // values read from the lines below an empty field line
     std::vector<std::pair<sv, int>> heading;  // short lines above the fields: where a date may stand alone
     bool fields_begun = false;
+    std::vector<uint8_t> is_field(lines.size(), 0);  // read as a field: no typo to look for there
     auto take = [&](Field field, sv value, int line, int label_count) {
       auto& slot = f[static_cast<size_t>(field == Field::fng_count ? Field::fngs : field)];
       if (field == Field::fngs && slot.found && pax_count_only && !fng_names.found) {
@@ -166,6 +167,7 @@ struct Reader {
       sv value;
       int label_count = -1;
       const Field field = match_field(cleaned, value, &label_count);
+      if (field != Field::none) is_field[i] = 1;
       if (field == Field::none) {
         // "September 23rd, 2020 | Paradise Bakery | AO – Paradise Island | 58°": fields, and a
         // date, between pipes.
@@ -216,10 +218,9 @@ struct Reader {
     b.is_backblast = true;
     // A typo'd label ("DAET:") is read as nothing; say so, for the field it leaves unread.
     for (size_t i = 0; i < lines.size(); ++i) {
-      if (static_cast<int>(i) == header) continue;
-      sv ignored;
+      if (static_cast<int>(i) == header || is_field[i]) continue;
       const sv cleaned = clean_start(lines[i]);
-      if (match_field(cleaned, ignored) != Field::none) continue;
+      if (cleaned.find(':') == sv::npos) continue;
       const NearLabel near = near_label(cleaned);
       if (near.field == Field::none || f[static_cast<size_t>(near.field)].found) continue;
       warn(field_key(near.field),

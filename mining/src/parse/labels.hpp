@@ -2,6 +2,7 @@
 // Internal to the backblast parser: detecting a backblast and its field labels ("Q:", "PAX:", typos of them).
 #include <array>
 #include <charconv>
+#include <vector>
 #include <string_view>
 
 #include "text.hpp"
@@ -121,10 +122,20 @@ inline Field match_field(sv s, sv& value, int* label_count = nullptr) {
     if (label_count) *label_count = count;
     return true;
   };
-  for (const auto& l : kLabels)
+  // Only the labels that begin with the line's first letter are tried (in kLabels' order, then
+  // "q's", "q" and "ao"): most lines of a post are no field, and this runs on every line.
+  static const std::array<std::vector<Label>, 26> by_letter = [] {
+    std::array<std::vector<Label>, 26> t;
+    for (const auto& l : kLabels) t[static_cast<size_t>(l.text[0] - 'a')].push_back(l);
+    for (const Label& l : {Label{"q's", Field::q}, Label{"q", Field::q}, Label{"ao", Field::ao}})
+      t[static_cast<size_t>(l.text[0] - 'a')].push_back(l);
+    return t;
+  }();
+  if (s.empty()) return Field::none;
+  const char first = lower(s[0]);
+  if (first < 'a' || first > 'z') return Field::none;
+  for (const auto& l : by_letter[static_cast<size_t>(first - 'a')])
     if (try_label(l.text, l.field)) return l.field;
-  if (try_label("q's", Field::q) || try_label("q", Field::q)) return Field::q;
-  if (try_label("ao", Field::ao)) return Field::ao;
   return Field::none;
 }
 
@@ -145,12 +156,14 @@ inline bool header_keyword(sv cleaned, sv& rest) {
 
 // "Backblast" as a word anywhere in a title line (":fire: The Forge back blast 3/2/24").
 inline bool header_word_inside(sv line) {
-  const std::string l = lower_copy(line);
-  for (sv kw : {sv("backblast"), sv("back blast"), sv("back-blast")})
-    for (size_t p = l.find(kw); p != std::string::npos; p = l.find(kw, p + 1)) {
+  for (size_t p = 0; p < line.size(); ++p) {
+    if (lower(line[p]) != 'b' || (p > 0 && is_alpha(line[p - 1]))) continue;
+    for (sv kw : {sv("backblast"), sv("back blast"), sv("back-blast")}) {
+      if (!starts_with_ci(line.substr(p), kw)) continue;
       const size_t end = p + kw.size();
-      if ((p == 0 || !is_alpha(l[p - 1])) && (end >= l.size() || !is_alpha(l[end]) || l[end] == 's')) return true;
+      if (end >= line.size() || !is_alpha(line[end]) || lower(line[end]) == 's') return true;
     }
+  }
   return false;
 }
 

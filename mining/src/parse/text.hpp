@@ -177,9 +177,13 @@ inline sv clean_start(sv s) {
       s.remove_prefix(1);
     if (size_t n = nbsp_len(s)) s.remove_prefix(n);
     if (s.size() >= 2 && (s[0] == '-' || s[0] == '+') && is_space(s[1])) s.remove_prefix(2);
-    for (sv bullet : {sv("•"), sv("◦"), sv("▪"), sv("·"), sv("‣"), sv("●"), sv("–"), sv("—")})
-      if (s.substr(0, bullet.size()) == bullet) s.remove_prefix(bullet.size());
-    if (size_t n = leading_emoji(s)) s.remove_prefix(n);
+    if (!s.empty() && static_cast<unsigned char>(s[0]) >= 0xC2) {  // bullets and emoji are not ASCII
+      for (sv bullet : {sv("•"), sv("◦"), sv("▪"), sv("·"), sv("‣"), sv("●"), sv("–"), sv("—")})
+        if (s.substr(0, bullet.size()) == bullet) s.remove_prefix(bullet.size());
+      if (size_t n = leading_emoji(s)) s.remove_prefix(n);
+    } else if (!s.empty() && s[0] == ':') {
+      if (size_t n = leading_emoji(s)) s.remove_prefix(n);  // ":fire:"
+    }
     changed = s.size() != before;
   }
   return s;
