@@ -149,7 +149,8 @@ TEST_F(PaxminerSql, QCharterGivesEachAosQCounts) {
       expected_coqs += q.coqs;
     }
     int coq_names = 0;
-    for (const auto& [names, n] : coqs) coq_names += n * static_cast<int>(std::count(names.begin(), names.end(), ',') + 1);
+    for (const auto& [names, n] : coqs)
+      coq_names += n * static_cast<int>(std::count(names.begin(), names.end(), ',') + 1);
     int led = 0;
     for (const auto& [who, n] : qs) led += n;
     int expected_led = 0;
@@ -160,9 +161,9 @@ TEST_F(PaxminerSql, QCharterGivesEachAosQCounts) {
       if (who.rfind("name:", 0) != 0) EXPECT_EQ(n, expected_qs[who]) << *ao[0] << " " << who;
     total += static_cast<int>(rows.size());
   }
-  const auto region = run(pymysql(
-      "SELECT * FROM beatdown_info WHERE YEAR(Date) = %s AND MONTH(Date) = %s and Q_IS_App != 1 ORDER BY Date",
-      {year, month}));
+  const auto region = run(
+      pymysql("SELECT * FROM beatdown_info WHERE YEAR(Date) = %s AND MONTH(Date) = %s and Q_IS_App != 1 ORDER BY Date",
+              {year, month}));
   EXPECT_EQ(static_cast<int>(region.size()), report::beatdown_count(conn, "r", period));
   EXPECT_EQ(total, static_cast<int>(region.size()));
 }
@@ -204,9 +205,8 @@ TEST_F(PaxminerSql, LeaderboardCharterGivesTheTop20) {
 // name: where two people share one, it counts them once, and paxstats's unique PAX twice.
 TEST_F(PaxminerSql, UniquePaxCharterGivesUniquePaxByAoAndMonth) {
   const report::Period year{"2026-01-01", "2026-12-31"};
-  const auto rows =
-      run(pymysql("SELECT DISTINCT AO, MONTHNAME(Date) as Month, PAX FROM attendance_view WHERE YEAR(Date) = %s",
-                  {"2026"}));
+  const auto rows = run(pymysql(
+      "SELECT DISTINCT AO, MONTHNAME(Date) as Month, PAX FROM attendance_view WHERE YEAR(Date) = %s", {"2026"}));
   using Key = std::pair<std::string, std::string>;
   std::map<Key, int> got;  // PAXminer's groupby(['AO','Month']).size()
   for (const auto& r : rows) ++got[{*r[0], *r[1]}];
@@ -246,8 +246,8 @@ TEST_F(PaxminerSql, FngCharterGivesFngsByAoAndMonth) {
 
 // The MySQL date functions PAXminer's scripts use.
 TEST_F(PaxminerSql, MysqlDateFunctionsAnswerAsMysqlDoes) {
-  const auto r = run(
-      "SELECT YEAR(DATE '2024-02-29'), MONTH(DATE '2024-02-29'), MONTHNAME(DATE '2024-02-29'), DAYNAME(DATE "
-      "'2024-02-29')");
+  const auto r =
+      run("SELECT YEAR(DATE '2024-02-29'), MONTH(DATE '2024-02-29'), MONTHNAME(DATE '2024-02-29'), DAYNAME(DATE "
+          "'2024-02-29')");
   EXPECT_EQ(r[0], (Row{"2024", "2", "February", "Thursday"}));
 }

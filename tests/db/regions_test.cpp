@@ -40,9 +40,8 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
                                 "posts_cache_version", "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
             (std::vector<std::string>{"aos", "attendance_view", "bd_attendance", "beatdown_info", "counted_beatdowns",
-                                      "member_mentions",
-                                      "member_messages", "member_threads", "members", "message_facts",
-                                      "message_reactions", "posts"}));
+                                      "member_mentions", "member_messages", "member_threads", "members",
+                                      "message_facts", "message_reactions", "posts"}));
 }
 
 TEST_F(Regions, RejectsBadSlugsAndCreatesNothing) {

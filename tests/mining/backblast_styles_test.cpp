@@ -17,11 +17,11 @@ using json = nlohmann::json;
 namespace {
 
 const std::vector<ChannelInfo> kChannels = {
-    {"C0FORGE001", "ao-the-forge"},   {"C0BLEACH01", "bleach"},         {"C0FIRSTF01", "1st-f"},
-    {"C0IRONMTN1", "ao-iron-mountain"}, {"C0SHADOWS1", "ao-the-shadows"}, {"C0HOSPHILL", "hospital-hill"},
-    {"C0MASTODN1", "ao_mastodon"},    {"C0ZOO00001", "ao-the-zoo"},     {"C0SHOTHSE1", "ao-shot-house"},
-    {"C0PARADISE", "ao-paradise-island"}, {"C0NIRVANA1", "ao-nirvana"}, {"C0POUND001", "ao-the-pound"},
-    {"C0SWANSON1", "ao-the-swanson"}, {"C0FARM0001", "ao-the-farm"}};
+    {"C0FORGE001", "ao-the-forge"},       {"C0BLEACH01", "bleach"},         {"C0FIRSTF01", "1st-f"},
+    {"C0IRONMTN1", "ao-iron-mountain"},   {"C0SHADOWS1", "ao-the-shadows"}, {"C0HOSPHILL", "hospital-hill"},
+    {"C0MASTODN1", "ao_mastodon"},        {"C0ZOO00001", "ao-the-zoo"},     {"C0SHOTHSE1", "ao-shot-house"},
+    {"C0PARADISE", "ao-paradise-island"}, {"C0NIRVANA1", "ao-nirvana"},     {"C0POUND001", "ao-the-pound"},
+    {"C0SWANSON1", "ao-the-swanson"},     {"C0FARM0001", "ao-the-farm"}};
 
 std::string person_key(const Person& p) { return p.user_id.empty() ? p.name : p.user_id; }
 

@@ -605,4 +605,9 @@ TEST(BackblastRegional, TyposOfWhereAndTheJsonOfWhatIsNotABackblast) {
   const ParseIssue* ao = issue_of(unchecked.warnings, "ao");
   ASSERT_NE(ao, nullptr);
   EXPECT_NE(ao->reason.find("--region"), std::string::npos) << ao->reason;
+  auto named = parse_backblast({"Backblast: x\nAO: The Forge\nQ: <@U0000000Q1>\nPAX: Hoss", nullptr, nullptr,
+                                "C0FORGE001", date::sys_days{2024_y / 3 / 5}},
+                               bare);
+  ASSERT_NE(issue_of(named.warnings, "ao"), nullptr);
+  EXPECT_NE(issue_of(named.warnings, "ao")->reason.find("--region"), std::string::npos);
 }

@@ -65,12 +65,13 @@ Rendered dashed(const World& w, Plan& plan, Rng& rng) {
   const std::string q_label = rng.pick(std::vector<std::string>{"Q In Charge", "QIC", "Q"});
   const std::string pax_label = rng.pick(std::vector<std::string>{"The PAX", "PAX", "Pax"});
   const int count = cast.size();
-  std::vector<std::string> lines = {"Backblast" + sep + escape_text(plan.title),
-                                    date_label + sep + format_date(plan.day, rng.between(1, 8)),
-                                    "AO" + sep + ao_link(ao, rng.between(1, 4)), q_label + sep + qs_line(cast),
-                                    pax_label + " (" + std::to_string(count) + ")" + sep +
-                                        join(pax_marked(cast, rng), ", "),
-                                    ""};
+  std::vector<std::string> lines = {
+      "Backblast" + sep + escape_text(plan.title),
+      date_label + sep + format_date(plan.day, rng.between(1, 8)),
+      "AO" + sep + ao_link(ao, rng.between(1, 4)),
+      q_label + sep + qs_line(cast),
+      pax_label + " (" + std::to_string(count) + ")" + sep + join(pax_marked(cast, rng), ", "),
+      ""};
   for (const auto& m : plan.moleskin) lines.push_back(m);
   r.text = join(lines, "\n");
   r.truth = cast.truth(iso(plan.day), ao.id, count);
@@ -124,7 +125,10 @@ Rendered title_dated(const World& w, Plan& plan, Rng& rng) {
     lines.push_back(rng.pick(std::vector<std::string>{"", ":fire: ", "*"}) + escape_text(ao.place) + " back blast " +
                     format_date(plan.day, 3));
   } else {
-    const char* suffix = d % 10 == 1 && d != 11 ? "st" : d % 10 == 2 && d != 12 ? "nd" : d % 10 == 3 && d != 13 ? "rd" : "th";
+    const char* suffix = d % 10 == 1 && d != 11   ? "st"
+                         : d % 10 == 2 && d != 12 ? "nd"
+                         : d % 10 == 3 && d != 13 ? "rd"
+                                                  : "th";
     lines.push_back("Backblast: " + std::string(kWeekdays[date::weekday{plan.day}.c_encoding()]) + " " +
                     kMonths[unsigned(ymd.month()) - 1] + " " + std::to_string(d) + suffix + " - " +
                     escape_text(plan.title));

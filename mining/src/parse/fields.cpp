@@ -24,7 +24,9 @@ struct FieldLine {
   int label_count = -1;  // "PAX (15) – …", or "PAX: 7" with the names on the lines below
 };
 
-bool all_digits(sv s) { return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); }); }
+bool all_digits(sv s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); });
+}
 
 // The lines below an empty field line ("PAX:" alone) that hold its value: up to a blank line,
 // another field, or a heading ("Warm-up: …", "*THE THANG:*"): names do not hold colons.
@@ -145,7 +147,7 @@ struct Reader {
     }
     std::array<FieldLine, kFields> f{};
     bool pax_count_only = false;
-    FieldLine fng_names;  // "FNG Names:" after "Number of FNGs:" (web forms): the names of that count
+    FieldLine fng_names;               // "FNG Names:" after "Number of FNGs:" (web forms): the names of that count
     std::deque<std::string> gathered;  // values read from the lines below an empty field line
     std::vector<std::pair<sv, int>> heading;  // short lines above the fields: where a date may stand alone
     bool fields_begun = false;
@@ -236,9 +238,9 @@ struct Reader {
     for (size_t before = sv::npos; before != title_start.size();) {
       before = title_start.size();
       title_start = clean_start(title_start);
-      while (!title_start.empty() && (title_start.front() == '!' || title_start.front() == ':' ||
-                                      title_start.front() == '#' || title_start.front() == '-' ||
-                                      title_start.front() == '|'))
+      while (!title_start.empty() &&
+             (title_start.front() == '!' || title_start.front() == ':' || title_start.front() == '#' ||
+              title_start.front() == '-' || title_start.front() == '|'))
         title_start.remove_prefix(1);
     }
     std::string title = squeeze(unescape(trim_markup(title_start)));
@@ -265,7 +267,8 @@ struct Reader {
     if (at(Field::pax).found) {
       for (auto& e : pax_entries) {
         if (e.yhc) {  // "YHC (QIC)": the Q, who attends already
-          if (!b.q) warn("pax", "\"YHC\" stands for the Q, who is not named: add a line \"Q: @name\".", at(Field::pax).line);
+          if (!b.q)
+            warn("pax", "\"YHC\" stands for the Q, who is not named: add a line \"Q: @name\".", at(Field::pax).line);
           continue;
         }
         note_typed("pax", e, at(Field::pax).line);
@@ -407,6 +410,13 @@ struct Reader {
       if (!written.empty() && !is_none_word(written)) {
         b.ao_name = written;
         b.ao_channel_id = std::string(msg.channel_id);
+        if (!ctx.knows_channels()) {
+          warn("ao",
+               "the AO \"" + written +
+                   "\" was not matched to a channel: the region's channels were not given (--region SLUG).",
+               line.line);
+          return;
+        }
         warn("ao",
              "the AO \"" + written +
                  "\" matches no channel; counted at the channel it was posted in. Write the AO "

@@ -212,9 +212,9 @@ inline NearLabel near_label(sv cleaned) {
   while (!rest.empty() && (rest[0] == '*' || rest[0] == '_' || rest[0] == ' ')) rest.remove_prefix(1);
   if (rest.empty() || rest[0] != ':') return {};
   const std::string word = lower_copy(cleaned.substr(0, n));
-  for (sv common : {"cot",   "note",  "name", "mate",  "late",  "gate",  "rate",  "vote",  "data", "dave",
-                    "pat",   "max",   "pam",  "tax",   "wax",   "pay",   "fun",   "fans",  "song", "songs",
-                    "count", "mount", "court", "here", "there", "were",  "wire",  "whee",  "whom", "whose"})
+  for (sv common : {"cot",   "note",  "name",  "mate", "late",  "gate", "rate", "vote", "data", "dave",
+                    "pat",   "max",   "pam",   "tax",  "wax",   "pay",  "fun",  "fans", "song", "songs",
+                    "count", "mount", "court", "here", "there", "were", "wire", "whee", "whom", "whose"})
     if (word == common) return {};
   struct Candidate {
     sv label;

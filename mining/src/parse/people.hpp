@@ -71,8 +71,8 @@ inline bool ends_in_initial(sv raw) {
 // Strips a role written before or after a name: "QIC – Bald Eagle", "FNG: Toaster", "FNG Name:
 // Toaster", "FNG Daunte", "Ridgeline – Q", "Airplane Co-Q", "Rice FNG".
 inline Mark strip_role(sv& name) {
-  for (sv mark : {sv("fng names"), sv("fng name"), sv("fngs"), sv("fng"), sv("qic"), sv("vq"), sv("co-q"), sv("coq"),
-                  sv("q")}) {
+  for (sv mark :
+       {sv("fng names"), sv("fng name"), sv("fngs"), sv("fng"), sv("qic"), sv("vq"), sv("co-q"), sv("coq"), sv("q")}) {
     if (!starts_with_ci(name, mark) || name.size() == mark.size()) continue;
     const char next = name[mark.size()];
     if (is_alpha(next) || is_digit(next) || next == '\'' || next == '.') continue;
@@ -116,7 +116,7 @@ inline std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nul
   std::string current;
   size_t next_gt = 0;  // where the next '>' is (npos: none left), so a run of '<' is read in linear time
   bool gt_known = false;
-  bool after_at = false;  // the text being gathered followed a typed '@'
+  bool after_at = false;      // the text being gathered followed a typed '@'
   Mark pending = Mark::none;  // "QIC – <@U…>": a role written before a mention
   auto flush = [&](Mark given = Mark::none, bool before_mention = false) {
     const bool initial = ends_in_initial(current);
