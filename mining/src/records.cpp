@@ -109,8 +109,8 @@ db::ChannelRecord channel_record(const json& c, bool is_private, const std::stri
 }
 
 namespace {
-// The same rule as SQL's slack_mentions (region migration 0008): the regular expression
-// <@([UW][A-Z0-9]{2,})(?:\|[^>]*)?> matched left to right, each match resuming after the last.
+// The same rule as SQL's slack_mentions (region migrations 0008 and 0015): the regular expression
+// <@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?> matched left to right, each match resuming after the last.
 std::vector<std::string> mentions_in(std::string_view text) {
   std::vector<std::string> out;
   size_t at = text.find("<@");
@@ -121,7 +121,7 @@ std::vector<std::string> mentions_in(std::string_view text) {
     if (i < text.size() && (text[i] == 'U' || text[i] == 'W')) {
       while (end < text.size() && ((text[end] >= 'A' && text[end] <= 'Z') || (text[end] >= '0' && text[end] <= '9')))
         ++end;
-      if (end - i >= 3 && end < text.size()) {
+      if (end - i >= 3 && end - i <= 21 && end < text.size()) {
         size_t close = std::string_view::npos;
         if (text[end] == '>')
           close = end;

@@ -688,3 +688,29 @@ TEST_F(Import, AZipBombIsRefusedBeforeItIsInflated) {
   EXPECT_NE(why.find("ao-forge/2024-03-05.json is 300 MiB uncompressed"), std::string::npos) << why;
   EXPECT_NE(why.find("256 MiB"), std::string::npos) << why;
 }
+
+// Issue 29: a message may mention everyone in a big workspace; the import stores it with the
+// rest, and the counting reads its mentions (the covering index holds messages of up to 64).
+TEST_F(Import, AMessageThatMentions1500PeopleIsStoredWithTheRest) {
+  std::string everyone;
+  for (int i = 0; i < 1500; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "U%09d", i);
+    everyone += std::string("<@") + id + "> ";
+  }
+  const std::string hostile = "<@U" + std::string(300, 'A') + "> is no Slack id";
+  test::TempDir a;
+  small_export(a.path(), std::string(R"([{"type":"message","user":"U0000000A1","ts":"1709644400.000100","text":")") +
+                             everyone +
+                             R"("},{"type":"message","user":"U0000000A1","ts":"1709644450.000100","text":")" + hostile +
+                             R"("},)" + std::string(kGoodDay).substr(1));
+  ASSERT_NO_THROW(mining::import_export(conn, "demo", a.path()));
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 3);
+  EXPECT_EQ(count("SELECT cardinality(mentions) FROM demo.messages WHERE ts = '1709644400.000100'"), 1500);
+  EXPECT_EQ(count("SELECT cardinality(mentions) FROM demo.messages WHERE ts = '1709644450.000100'"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.member_mentions WHERE ts = '1709644400.000100'"), 1500);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.message_facts"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.beatdowns"), 1);
+  // The writer's rule and the SQL function's agree on both.
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages WHERE mentions <> demo.slack_mentions(text)"), 0);
+}

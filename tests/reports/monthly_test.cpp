@@ -218,6 +218,18 @@ TEST(SlackHtml, MessagesLookAsSlackShowsThemEscapedOnce) {
   EXPECT_EQ(reports::slack_to_html("<https://x.test/a?b=1&amp;c=2|the post>", names),
             "<a href=\"https://x.test/a?b=1&amp;c=2\">the post</a>");
   EXPECT_EQ(reports::slack_to_html(":fire: T-CLAPS", names), "🔥 T-CLAPS");
+  // Issue 29: text a user writes cannot stand for a rendered piece, and control characters are
+  // shown, not interpreted (a name holding U+0001 … U+0002 once stopped the outbox page).
+  const std::map<std::string, std::string> hostile = {{"U0ZEPHYR",
+                                                       "Zeph\x01"
+                                                       "0\x02yr"}};
+  EXPECT_EQ(reports::slack_to_html("Hi \x01"
+                                   "7\x02 <@U0ZEPHYR> \x01"
+                                   "0\x02",
+                                   hostile),
+            "Hi \\u00017\\u0002 <span class=\"mention\">@Zeph\\u00010\\u0002yr</span> \\u00010\\u0002");
+  EXPECT_EQ(reports::slack_to_html("*Hey <@U0ZEPHYR>*, _welcome_!", names),
+            "<b>Hey <span class=\"mention\">@Zephyr</span></b>, <i>welcome</i>!");
 }
 
 // The outbox page is a document: loaded in headless Chromium (as people open it), its structure
