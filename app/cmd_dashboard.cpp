@@ -1,4 +1,5 @@
 // paxstats dashboard export --region SLUG --out DIR
+#include <filesystem>
 #include <iostream>
 
 #include "commands.hpp"
@@ -26,7 +27,8 @@ void add_dashboard_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       const auto region = db::get_region(conn, a->region);
       const int pages = web::export_static(conn, a->region, a->out, business_clock_from_env());
-      std::cout << pages << " pages of " << region.name << " written to " << a->out << "/index.html\n";
+      std::cout << pages << " pages of " << region.name << " written to "
+                << (std::filesystem::path(a->out) / "index.html").lexically_normal().string() << "\n";
       if (region.dashboard == "members")
         std::cerr << "note: region " << region.slug
                   << "'s dashboard is for members only; these files show its public pages to whoever can read "

@@ -10,6 +10,7 @@
 #include "paxstats/db/store_reads.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/output_folder.hpp"
 #include "paxstats/reports/monthly.hpp"
 
 namespace paxstats::app {
@@ -60,6 +61,9 @@ void add_demo_command(CLI::App& root, Context& ctx) {
         db::set_region(conn, "demo", {{"kotter_channel", *site_qs}});
       for (const auto& [ao, user] : db::report::most_frequent_qs(conn, "demo")) db::set_site_q(conn, "demo", ao, user);
       auto plan = reports::plan_monthly(conn, "demo", month);
+      // The demo's folder is the demo's: an outbox an earlier version wrote there (before folders
+      // carried paxstats's marker) is replaced like one this version wrote.
+      if (std::filesystem::is_directory(dir / "outbox" / month)) files::mark(dir / "outbox" / month, "the demo's run");
       const auto index = reports::write_outbox_folder(plan, dir / "outbox" / month);
       std::cout
           << "  report:    " << plan.deliveries.size() << " charts of the " << month

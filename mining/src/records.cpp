@@ -80,9 +80,25 @@ bool has_nul_escape(std::string_view json_text) {
 }
 }  // namespace
 
+namespace {
+// A Slack id: one of the kind's letters, then capitals and digits (U0123ABCD, C0123ABCD). Ids name
+// files (the dashboard's pax/U….html), so anything else is refused where it comes in.
+void check_slack_id(const std::string& id, std::string_view kinds, const char* what, const std::string& where) {
+  bool ok = id.size() >= 3 && id.size() <= 40 && kinds.find(id[0]) != std::string_view::npos;
+  for (size_t i = 1; ok && i < id.size(); ++i) ok = (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9');
+  if (ok) return;
+  std::string shown;
+  for (char c : id.substr(0, 60)) shown += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+  throw UserError(where + ": the " + what + " id \"" + shown + "\" is no Slack id (" + std::string(what) + " ids are " +
+                  std::string(kinds.substr(0, 1)) +
+                  "… in capitals and digits); the file is damaged or not from Slack, and nothing was imported.");
+}
+}  // namespace
+
 db::UserRecord user_record(const json& u, const std::string& where) {
   db::UserRecord r;
   r.id = str(u, "id");
+  check_slack_id(r.id, "UWB", "user", where);
   const json profile = u.contains("profile") && u["profile"].is_object() ? u["profile"] : json::object();
   r.display_name = str(profile, "display_name");
   r.real_name = str(u, "real_name").empty() ? str(profile, "real_name") : str(u, "real_name");
@@ -100,6 +116,7 @@ db::UserRecord user_record(const json& u, const std::string& where) {
 db::ChannelRecord channel_record(const json& c, bool is_private, const std::string& where) {
   db::ChannelRecord r;
   r.id = str(c, "id");
+  check_slack_id(r.id, "CGD", "channel", where);
   r.name = str(c, "name").empty() ? r.id : str(c, "name");
   r.is_archived = c.value("is_archived", false);
   r.is_private = is_private || c.value("is_private", false);

@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include "paxstats/error.hpp"
+#include "paxstats/output_folder.hpp"
 #include "paxstats/render/render.hpp"
 #include "each_delivery.hpp"
 #include "outbox_page.hpp"
@@ -22,9 +23,9 @@ std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& 
 
 std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::filesystem::path& dir,
                                           const Progress& progress, std::vector<std::string>* problems) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw UserError("cannot create " + dir.string() + ": " + ec.message());
+  // The folder as a whole: an earlier run's charts are not left beside these, and only a folder
+  // paxstats made is replaced.
+  files::ReplacedFolder folder(dir, "--outbox", "a planned run");
   const auto charts = render_plan(plan, progress, true);
   MonthlyPlan shown = plan;  // the page lists layout problems with the notes
   for (size_t i = 0; i < charts.size(); ++i)
@@ -34,7 +35,7 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
     }
   std::vector<std::string> alt;
   for (size_t i = 0; i < charts.size(); ++i) {
-    const auto file = dir / plan.deliveries[i].file;
+    const auto file = folder.file(plan.deliveries[i].file);
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << charts[i].png;
     if (!out) throw UserError("cannot write " + file.string() + ": is the disk full or the folder read-only?");
@@ -57,9 +58,13 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
     page_charts.push_back({alt[i], static_cast<int>(size.width / scale), static_cast<int>(size.height / scale)});
   }
   const std::string page = detail::outbox_page(shown, page_charts);
-  std::ofstream(dir / "deliveries.json") << list.dump(2) << "\n";
-  std::ofstream(dir / "index.html") << page << "\n";
-  return dir / "index.html";
+  std::ofstream(folder.file("deliveries.json")) << list.dump(2) << "\n";
+  std::ofstream index(folder.file("index.html"));
+  index << page << "\n";
+  if (!index) throw UserError("cannot write " + folder.file("index.html").string() + ": is the disk full?");
+  index.close();
+  folder.commit();
+  return folder.target() / "index.html";
 }
 
 }  // namespace paxstats::reports

@@ -714,3 +714,24 @@ TEST_F(Import, AMessageThatMentions1500PeopleIsStoredWithTheRest) {
   // The writer's rule and the SQL function's agree on both.
   EXPECT_EQ(count("SELECT count(*) FROM demo.messages WHERE mentions <> demo.slack_mentions(text)"), 0);
 }
+
+// Issue 29: ids name files (the dashboard's ao/C….html, pax/U….html): an id that is no Slack id
+// is refused where it comes in, naming the file, and nothing is written.
+TEST_F(Import, IdsThatAreNoSlackIdsAreRefusedNamingTheFile) {
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  write_file(a.path() / "channels.json", R"([{"id":"../../tmp/pwned/ao1","name":"ao-forge","created":1700000000}])");
+  try {
+    mining::import_export(conn, "demo", a.path());
+    FAIL() << "imported a channel id that is a path";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("channels.json"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no Slack id"), std::string::npos) << e.what();
+  }
+  test::TempDir b;
+  small_export(b.path(), kGoodDay);
+  write_file(b.path() / "users.json", R"([{"id":"U123/../../x","name":"gil"}])");
+  EXPECT_THROW(mining::import_export(conn, "demo", b.path()), UserError);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM demo.channels"), 0);
+}

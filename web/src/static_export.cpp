@@ -1,7 +1,7 @@
 // paxstats dashboard export: the public pages as files — index.html (the region), community.html,
 // ao/CHANNEL.html, pax/USER.html, each table's CSV beside its page, assets/ — with relative
 // links, as an anonymous visitor sees them. Written into a fresh folder beside DIR, then moved
-// into place, so DIR is never half-written.
+// into place, so DIR is never half-written; DIR is replaced only when paxstats made it.
 #include <date/tz.h>
 
 #include <filesystem>
@@ -12,6 +12,7 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/output_folder.hpp"
 #include "paxstats/web/dashboard.hpp"
 #include "site.hpp"
 
@@ -40,12 +41,9 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
   const auto now = business_now();
   const auto local = date::floor<date::days>(date::make_zoned(region.tz, now).get_local_time());
   const std::string today = date::format("%F", local);
-  const fs::path target = fs::absolute(dir);
-  if (fs::exists(target) && !fs::is_directory(target))
-    throw UserError(target.string() + " is a file: give a folder for the site");
-  const fs::path work = target.parent_path() / (target.filename().string() + ".partial");
-  fs::remove_all(work);
-  fs::create_directories(work);
+  // Only a folder paxstats made (or a new or empty one) is replaced, and every file's name,
+  // built from ids in the data, is checked to stay inside it.
+  files::ReplacedFolder folder(dir, "--out", "dashboard export of " + region.slug);
   Viewer anonymous;
   const db::dashboard::PostsCache posts(db, region.slug);
   int pages = 0;
@@ -54,14 +52,15 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
     PageContext cx{db, region, anonymous, links, today, now, {}, "", file, 0};
     const Page page = build(cx);
     if (page.status != 200) return;
-    write_file(work / file, layout(page, anonymous, links, region.name, region.slug, ""));
-    const fs::path folder = fs::path(file).parent_path();
+    write_file(folder.file(file), layout(page, anonymous, links, region.name, region.slug, ""));
+    const fs::path sub = fs::path(file).parent_path();
     const std::string stem = fs::path(file).stem().string();
-    for (const auto& t : page.tables) write_file(work / folder / (stem + "." + t.id + ".csv"), to_csv(t));
+    for (const auto& t : page.tables)
+      write_file(folder.file((sub / (stem + "." + t.id + ".csv")).string()), to_csv(t));
     ++pages;
   };
-  write_file(work / "assets" / "dashboard.css", stylesheet());
-  write_file(work / "assets" / "dashboard.js", script());
+  write_file(folder.file("assets/dashboard.css"), stylesheet());
+  write_file(folder.file("assets/dashboard.js"), script());
   emit("index.html", 0, [](PageContext& cx) { return region_page(cx); });
   emit("community.html", 0, [](PageContext& cx) { return community_page(cx); });
   for (const auto& ao : db::dashboard::ao_list(db, region.slug, {"1900-01-01", "9999-12-31"}))
@@ -69,8 +68,7 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
   for (const auto& p : db::report::people(db, region.slug))
     if (!p.user_id.empty())
       emit("pax/" + p.user_id + ".html", 1, [&](PageContext& cx) { return pax_page(cx, p.user_id); });
-  fs::remove_all(target);
-  fs::rename(work, target);
+  folder.commit();
   return pages;
 }
 

@@ -14,6 +14,7 @@
 
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/output_folder.hpp"
 #include "paxstats/reports/slack_html.hpp"
 
 namespace paxstats::reports {
@@ -54,7 +55,7 @@ nlohmann::json schema_json(const std::vector<db::community::ExportColumn>& colum
 class PendingFile {
  public:
   PendingFile(const fs::path& dir, const std::string& name)
-      : final_(dir / name), temp_(dir / (".paxstats-export." + name + ".part")) {
+      : final_(files::inside(dir, name)), temp_(files::inside(dir, ".paxstats-export." + name + ".part")) {
     out_.open(temp_, std::ios::binary | std::ios::trunc);
     if (!out_) throw UserError("cannot write " + temp_.string() + ": check that the folder is writable");
     out_.rdbuf()->pubsetbuf(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
@@ -149,11 +150,15 @@ void write_gexf(const db::community::Network& net, const std::string& today, con
 DatasetExportResult export_dataset(db::Database& db, std::string_view region, const DatasetExportOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const auto r = db::get_region(db, region);
+  // Files of the same names are replaced; a folder paxstats did not make, and that holds
+  // something, is refused before anything is written.
+  const fs::path out = files::checked_output_dir(o.out, "--out");
   std::error_code ec;
-  fs::create_directories(o.out, ec);
-  if (!fs::is_directory(o.out))
+  fs::create_directories(out, ec);
+  if (!fs::is_directory(out))
     throw UserError("--out " + o.out.string() + " is not a folder paxstats can make" +
                     (ec ? " (" + ec.message() + ")" : std::string()) + "; name a folder to write the dataset into");
+  files::mark(out, "dataset export of " + r.slug);
 
   // The first reader checks the window before any file is made; the others read its snapshot.
   db::community::DatasetReader first(db, region, r.tz, o.window);
@@ -163,7 +168,7 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
   // its own files only.
   std::vector<std::unique_ptr<PendingFile>> files;
   auto add = [&](const std::string& name, std::int64_t rows = 0) {
-    files.push_back(std::make_unique<PendingFile>(o.out, name));
+    files.push_back(std::make_unique<PendingFile>(out, name));
     result.files.push_back({name, rows, 0});
     return files.size() - 1;
   };
