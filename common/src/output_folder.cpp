@@ -59,13 +59,11 @@ fs::path checked_output_dir(const fs::path& dir, std::string_view flag) {
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec).lexically_normal();
   if (!target.has_relative_path())
-    throw UserError(say + " is the file-system root: give a folder of its own, e.g. " + std::string(flag) +
-                    " ./site");
+    throw UserError(say + " is the file-system root: give a folder of its own, e.g. " + std::string(flag) + " ./site");
   if (!ec && holds(target, cwd))
-    throw UserError(say + " is the current folder or holds it: give a folder of its own, e.g. " +
-                    std::string(flag) + " ./site");
-  if (fs::exists(target, ec) && !fs::is_directory(target, ec))
-    throw UserError(say + " is a file: give a folder");
+    throw UserError(say + " is the current folder or holds it: give a folder of its own, e.g. " + std::string(flag) +
+                    " ./site");
+  if (fs::exists(target, ec) && !fs::is_directory(target, ec)) throw UserError(say + " is a file: give a folder");
   if (fs::is_directory(target, ec) && !fs::is_empty(target, ec) && !fs::exists(target / kMarker, ec))
     throw UserError(say + " already holds files paxstats did not write (no " + std::string(kMarker) +
                     " in it): nothing was changed. Give a new or empty folder, or one paxstats wrote before.");
@@ -79,7 +77,8 @@ void mark(const fs::path& dir, std::string_view what) {
 }
 
 ReplacedFolder::ReplacedFolder(const fs::path& dir, std::string_view flag, std::string_view what)
-    : target_(checked_output_dir(dir, flag)), work_(target_.parent_path() / (target_.filename().string() + ".partial")) {
+    : target_(checked_output_dir(dir, flag)),
+      work_(target_.parent_path() / (target_.filename().string() + ".partial")) {
   std::error_code ec;
   if (fs::exists(work_, ec) && !fs::exists(work_ / kMarker, ec) && !fs::is_empty(work_, ec))
     throw UserError(work_.string() + " exists and is not paxstats's: remove it or write elsewhere");

@@ -27,8 +27,8 @@ std::string read(const fs::path& p) {
 TEST(OutputFolder, NamesFromTheDataStayInsideTheirFolder) {
   const fs::path dir = "/srv/site";
   EXPECT_EQ(files::inside(dir, "pax/U0123ABCD.html"), fs::path("/srv/site/pax/U0123ABCD.html"));
-  for (const char* bad : {"../../etc/pwned/ao1.html", "ao/../../x.html", "/etc/passwd", "", "ao/./x", "..",
-                          "ao/..", "pax/../../site2/x"})
+  for (const char* bad :
+       {"../../etc/pwned/ao1.html", "ao/../../x.html", "/etc/passwd", "", "ao/./x", "..", "ao/..", "pax/../../site2/x"})
     EXPECT_THROW(files::inside(dir, bad), UserError) << bad;
   EXPECT_THROW(files::inside(dir, std::string("ao/x\0y.html", 11)), UserError);
 }
