@@ -69,11 +69,12 @@ std::vector<Item> in_doubt(Database& db, std::string_view region) {
   return items_with_status(db, region, "{in_doubt}");
 }
 
-int resend_in_doubt(Database& db, std::string_view region) {
+int resend_in_doubt(Database& db, std::string_view region, const std::optional<std::string>& period) {
   return static_cast<int>(sql::query(db,
                                      "UPDATE paxstats.deliveries SET status = 'planned', file_id = NULL, error = NULL, "
-                                     "updated_at = now() WHERE region = $1 AND status = 'in_doubt' RETURNING id",
-                                     {std::string(region)})
+                                     "updated_at = now() WHERE region = $1 AND status = 'in_doubt' "
+                                     "AND ($2::text IS NULL OR period = $2) RETURNING id",
+                                     {std::string(region), period})
                               .size());
 }
 

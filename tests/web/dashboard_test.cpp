@@ -6,6 +6,8 @@
 #include "dashboard_support.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/outbox.hpp"
+#include "paxstats/db/sql.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/web/dashboard.hpp"
@@ -604,6 +606,61 @@ TEST_F(Dashboard, StaticExportHasRelativeLinksOnly) {
   db::set_region(*conn, "stl", {{"dashboard", "off"}});
   EXPECT_THROW(web::export_static(*conn, "stl", site, fixed_business_clock(kNow)), UserError);
   EXPECT_TRUE(std::filesystem::exists(site / "index.html")) << "a refused export leaves the last one";
+}
+
+}  // namespace
+
+namespace {
+
+// Issue 29: the admin's buttons touch only the month they name, and a delivery in doubt is sent
+// again only by the button that says it may have arrived; each action is logged.
+TEST_F(Dashboard, RetryButtonsTouchOnlyTheirMonthAndInDoubtOnlyWhenTheyAskForIt) {
+  auto item = [](const std::string& region, const std::string& period, const std::string& who) {
+    db::outbox::Item i;
+    i.region = region;
+    i.report = "pax_monthly";
+    i.period = period;
+    i.recipient = who;
+    i.to_user = true;
+    i.file_name = "x.png";
+    return i;
+  };
+  db::outbox::plan(*conn, {item("stl", "2026-10", "U0DOUBT010"), item("stl", "2026-09", "U0DOUBT009"),
+                           item("other", "2026-10", "U0DOUBTOTH"), item("stl", "2026-10", "U0FAILED10")});
+  db::sql::query(*conn,
+                 "UPDATE paxstats.deliveries SET status = CASE WHEN recipient = 'U0FAILED10' THEN 'failed' "
+                 "ELSE 'in_doubt' END WHERE recipient LIKE 'U0DOUBT%' OR recipient = 'U0FAILED10'");
+  auto status = [&](const std::string& who) {
+    return db::sql::value(*conn, "SELECT status FROM paxstats.deliveries WHERE recipient = $1", {who}).value_or("");
+  };
+  Visitor v(service->port());
+  sign_in(v, admin, team, "/r/stl/admin");
+  auto page = v.get("/r/stl/admin");
+  ASSERT_EQ(page->status, 200);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page->body, m, std::regex("name=\"csrf\" value=\"([0-9a-f]{64})\"")));
+  const std::string csrf = m[1];
+  EXPECT_NE(page->body.find("Retry 2026-10&#39;s failed deliveries"), std::string::npos);
+  EXPECT_NE(page->body.find("Send 2026-10&#39;s deliveries in doubt again"), std::string::npos);
+  EXPECT_NE(page->body.find("Only after looking in Slack"), std::string::npos);
+  // Retry: a run for the month; deliveries in doubt stay in doubt, of every month.
+  ASSERT_EQ(v.post("/r/stl/admin", "action=retry&month=2026-10&csrf=" + csrf)->status, 303);
+  EXPECT_EQ(status("U0DOUBT010"), "in_doubt");
+  EXPECT_EQ(status("U0DOUBT009"), "in_doubt");
+  // Resend in doubt, for 2026-10: that month's of this region only.
+  ASSERT_EQ(v.post("/r/stl/admin", "action=resend_in_doubt&month=2026-10&csrf=" + csrf)->status, 303);
+  EXPECT_NE(status("U0DOUBT010"), "in_doubt");
+  EXPECT_EQ(status("U0DOUBT009"), "in_doubt");
+  EXPECT_EQ(status("U0DOUBTOTH"), "in_doubt");
+  EXPECT_EQ(db::sql::value(*conn,
+                           "SELECT count(*) FROM paxstats.web_actions WHERE region = 'stl' AND action IN "
+                           "('retry', 'resend_in_doubt') AND user_id = $1",
+                           {admin}),
+            "2");
+  EXPECT_NE(db::sql::value(*conn, "SELECT detail FROM paxstats.web_actions WHERE action = 'resend_in_doubt'")
+                .value_or("")
+                .find("1 in doubt of 2026-10 resent"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -336,12 +336,14 @@ Response Dashboard::Impl::admin_post(db::Database& db, PageContext& cx, const Re
       throw UserError("\"" + req.param("typed") + "\" is not one of the region's typed names");
     done = "alias_removed";
     detail = "\"" + req.param("typed") + "\" is nobody";
-  } else if (action == "run" || action == "retry") {
+  } else if (action == "run" || action == "retry" || action == "resend_in_doubt") {
     const std::string month = req.param("month");
     reports::check_month_is_over(db, slug, month, cx.now, false);
     if (!o.queue_monthly_run)
       throw UserError("reports run from paxstats serve: this dashboard has no job queue (paxstats report send)");
-    if (action == "retry") detail = std::to_string(db::outbox::resend_in_doubt(db, slug)) + " in doubt resent; ";
+    // Only the month the button names, and deliveries in doubt only by the button that says so.
+    if (action == "resend_in_doubt")
+      detail = std::to_string(db::outbox::resend_in_doubt(db, slug, month)) + " in doubt of " + month + " resent; ";
     const long run = o.queue_monthly_run(db, slug, month);
     done = action == "run" ? "run_queued" : "retry_queued";
     detail += "run " + std::to_string(run) + " for " + month;

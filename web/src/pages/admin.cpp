@@ -50,22 +50,30 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   page.table(cx, std::move(runs));
   Table dl{"deliveries", "Deliveries not sent", {"Report", "Period", "Recipient", "Status", "Updated", "Error"}, {},
            "Every delivery went out."};
-  std::set<std::string> doubtful;
+  std::set<std::string> failed, in_doubt;
   std::vector<std::string> ids;
   const auto open = dash::open_deliveries(cx.db, slug);
   for (const auto& d : open) ids.push_back(d.recipient);
   std::map<std::string, std::string> names;
   for (auto& [id, name] : db::report::names_of(cx.db, slug, ids)) names[id] = std::move(name);
   for (const auto& d : open) {
-    if (d.status == "in_doubt" || d.status == "failed") doubtful.insert(d.period);
+    if (d.status == "failed") failed.insert(d.period);
+    if (d.status == "in_doubt") in_doubt.insert(d.period);
     const auto n = names.find(d.recipient);
     dl.rows.push_back({{d.report}, {d.period}, {n == names.end() ? d.recipient : n->second + " (" + d.recipient + ")"},
                        {d.status}, {d.updated_at}, {d.error}});
   }
   page.table(cx, std::move(dl));
-  for (const auto& period : doubtful)
-    page.add("<p>" + button(cx, {{"action", "retry"}, {"month", period}}, "Retry " + period + "'s failed and in-doubt deliveries") +
+  // Failed deliveries are tried again by a run; one in doubt may have arrived, so it is sent again
+  // only by its own button, for its own month, which says so.
+  for (const auto& period : failed)
+    page.add("<p>" + button(cx, {{"action", "retry"}, {"month", period}}, "Retry " + period + "'s failed deliveries") +
              "</p>");
+  for (const auto& period : in_doubt)
+    page.add("<p>" + button(cx, {{"action", "resend_in_doubt"}, {"month", period}},
+                            "Send " + period + "'s deliveries in doubt again") +
+             " Only after looking in Slack: a delivery in doubt may have arrived, and this sends it a second "
+             "time.</p>");
 
   // Aliases: typed names paxstats matched to a user (confirm or remove), and names that fit
   // several users (one button per candidate).

@@ -47,9 +47,9 @@ std::vector<Item> pending(Database& db, std::string_view region);
 // not tell), oldest first. Never sent again on their own.
 std::vector<Item> in_doubt(Database& db, std::string_view region);
 
-// A person has looked: the region's deliveries in doubt are planned again from scratch (a new
-// upload). Returns how many.
-int resend_in_doubt(Database& db, std::string_view region);
+// A person has looked: the region's deliveries in doubt — of one period ("2026-10") when it is
+// given — are planned again from scratch (a new upload). Returns how many.
+int resend_in_doubt(Database& db, std::string_view region, const std::optional<std::string>& period = std::nullopt);
 
 // Records a step: the DM channel, the Slack file id, the status and the error (empty clears).
 void record(Database& db, long id, Status status, std::string_view channel_id, std::string_view file_id,
