@@ -233,6 +233,15 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneLineAndAHint) {
 TEST_F(Cli, ACommunityIsExportedAndScored) {
   const std::string dir = (home.path() / "community").string();
   ASSERT_EQ(run_cli(home.path(), "generate --community --members 30 --months 2 --out '" + dir + "'").status, 0);
+  // Issue 29: a member named like a spreadsheet formula, in every CSV, stays text.
+  {
+    nlohmann::json users = nlohmann::json::parse(std::ifstream(fs::path(dir) / "users.json"));
+    for (auto& u : users) {
+      u["profile"]["display_name"] = "=HYPERLINK(\"http://evil.test\",\"x\")";
+      u["profile"]["real_name"] = "=HYPERLINK(\"http://evil.test\",\"x\")";
+    }
+    std::ofstream(fs::path(dir) / "users.json") << users.dump();
+  }
   ASSERT_EQ(run_cli(home.path(), "region add c --name 'Data Meetup' --tz America/New_York").status, 0);
   ASSERT_EQ(run_cli(home.path(), "import '" + dir + "' --region c").status, 0);
   const std::string out = (home.path() / "dataset").string();
@@ -240,6 +249,23 @@ TEST_F(Cli, ACommunityIsExportedAndScored) {
   EXPECT_EQ(ex.status, 0) << ex.output;
   EXPECT_TRUE(contains(ex.output, "member_activity.csv")) << ex.output;
   EXPECT_TRUE(fs::exists(fs::path(out) / "network.gexf"));
+  auto slurp_file = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  for (const char* f : {"member_activity.csv", "users.csv", "nodes.csv"}) {
+    if (!fs::exists(fs::path(out) / f)) continue;
+    const std::string csv = slurp_file(fs::path(out) / f);
+    EXPECT_TRUE(contains(csv, "'=HYPERLINK")) << f;
+    EXPECT_FALSE(contains(csv, ",=HYPERLINK") || contains(csv, ",\"=HYPERLINK")) << f;
+  }
+  const std::string scores = (home.path() / "scores.csv").string();
+  ASSERT_EQ(run_cli(home.path(), "community score --region c --period 2026-Q4 --csv '" + scores + "'",
+                    "env -u DATABASE_URL PAXSTATS_NOW=2026-11-02T12:00:00Z")
+                .status,
+            0);
+  EXPECT_TRUE(contains(slurp_file(scores), "'=HYPERLINK"));
+  EXPECT_FALSE(contains(slurp_file(scores), ",=HYPERLINK") || contains(slurp_file(scores), ",\"=HYPERLINK"));
   const auto bad_since = run_cli(home.path(), "export --region c --out '" + out + "' --since yesterday");
   EXPECT_EQ(bad_since.status, 2) << bad_since.output;
   EXPECT_TRUE(contains(bad_since.output, "--since \"yesterday\" is not a date")) << bad_since.output;

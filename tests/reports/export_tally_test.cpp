@@ -55,7 +55,7 @@ std::string copy_csv(const std::string& header, const std::vector<db::Row>& rows
     for (size_t c = 0; c < row.size(); ++c) {
       if (c) out += ',';
       if (!row[c]) continue;
-      const std::string& v = *row[c];
+      const std::string v = formula_like(*row[c]) ? "'" + *row[c] : *row[c];
       if (v.empty() || v.find_first_of(",\"\r\n") != std::string::npos)
         out += '"' + std::regex_replace(v, std::regex("\""), "\"\"") + '"';
       else

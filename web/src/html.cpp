@@ -107,11 +107,8 @@ std::string to_csv(const Table& t) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (i) out += ',';
       std::string v = row[i].text;
-      if (row[i].number)
-        v.erase(std::remove(v.begin(), v.end(), ','), v.end());
-      else if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos)
-        v = "'" + v;  // a name a spreadsheet would run as a formula stays text
-      append_csv_field(out, v);
+      if (row[i].number) v.erase(std::remove(v.begin(), v.end(), ','), v.end());
+      append_csv_field(out, v);  // a name a spreadsheet would run as a formula stays text
     }
     out += "\r\n";
   }

@@ -1,4 +1,5 @@
 #pragma once
+#include "paxstats/csv.hpp"
 // Internal to db/: the rows of a COPY … TO STDOUT (FORMAT binary), read as they arrive. Binary
 // rows cost the server no text conversion (a timestamp is its 8 bytes), and the reader decodes
 // only the types it is asked for: text, boolean, integer, date, timestamptz and text[].
@@ -165,7 +166,14 @@ class BinaryCopy {
 
 // A field as PostgreSQL's COPY … (FORMAT csv) writes it: quoted when empty (an empty string is
 // not NULL, which is nothing) or when it holds a comma, a quote or a line break; quotes doubled.
+// A text a spreadsheet would run as a formula gets a ' before it (paxstats::formula_like).
 inline void append_copy_csv(std::string& out, std::string_view v) {
+  if (!v.empty() && (v[0] == '=' || v[0] == '@' || v[0] == '\t' || v[0] == '\r' || v[0] == '+' || v[0] == '-') &&
+      formula_like(v)) {
+    const std::string text = "'" + std::string(v);
+    append_copy_csv(out, text);
+    return;
+  }
   static constexpr auto special = [] {
     std::array<bool, 256> t{};
     t[','] = t['"'] = t['\r'] = t['\n'] = true;
