@@ -20,10 +20,11 @@ bool digits(std::string_view s) {
 
 date::year_month parse_month(std::string_view s) {
   if (s.size() != 7 || s[4] != '-' || !digits(s.substr(0, 4)) || !digits(s.substr(5, 2)))
-    throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
+    throw UserError(quoted_input(s) + " is not a month: write it as YYYY-MM, e.g. 2026-10");
   const int y = std::stoi(std::string(s.substr(0, 4)));
   const unsigned m = static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))));
-  if (m < 1 || m > 12) throw UserError("\"" + std::string(s) + "\" is not a month: write it as YYYY-MM, e.g. 2026-10");
+  if (m < 1 || m > 12) throw UserError(quoted_input(s) + " is not a month: write it as YYYY-MM, e.g. 2026-10");
+  if (y < 1900) throw UserError(quoted_input(s) + " is before 1900: no Slack history reaches back there");
   return date::year{y} / date::month{m};
 }
 
@@ -32,7 +33,7 @@ std::string format(date::year_month m) { return date::format("%Y-%m", m); }
 date::sys_days parse_day(std::string_view s) {
   if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !digits(s.substr(0, 4)) || !digits(s.substr(5, 2)) ||
       !digits(s.substr(8, 2)))
-    throw UserError("\"" + std::string(s) + "\" is not a date: write it as YYYY-MM-DD, e.g. 2026-10-05");
+    throw UserError(quoted_input(s) + " is not a date: write it as YYYY-MM-DD, e.g. 2026-10-05");
   const date::year_month_day ymd{date::year{std::stoi(std::string(s.substr(0, 4)))},
                                  date::month{static_cast<unsigned>(std::stoi(std::string(s.substr(5, 2))))},
                                  date::day{static_cast<unsigned>(std::stoi(std::string(s.substr(8, 2))))}};
@@ -60,7 +61,7 @@ std::string format_week(date::sys_days d) {
 
 date::sys_days parse_week(std::string_view s) {
   auto bad = [&](const std::string& why) {
-    return UserError("\"" + std::string(s) + "\" is not a week" + why +
+    return UserError(quoted_input(s) + " is not a week" + why +
                      ": write it as YYYY-Www (ISO weeks, Monday to Sunday), e.g. 2026-W48");
   };
   if (s.size() != 8 || s[4] != '-' || (s[5] != 'W' && s[5] != 'w') || !digits(s.substr(0, 4)) ||
@@ -98,9 +99,10 @@ Span span_of(Span::Kind kind, date::sys_days day) {
 
 Span parse_span(std::string_view t) {
   auto bad = [&] {
-    return UserError("\"" + std::string(t) +
-                     "\" is not a period: write a month (2026-10), a quarter (2026-Q3) or a year (2026)");
+    return UserError(quoted_input(t) +
+                     " is not a period: write a month (2026-10), a quarter (2026-Q3) or a year (2026)");
   };
+  if (t.size() >= 4 && digits(t.substr(0, 4)) && std::stoi(std::string(t.substr(0, 4))) < 1900) throw bad();
   if (t.size() == 4 && digits(t))
     return span_of(Span::Kind::year, first_day(date::year{std::stoi(std::string(t))} / 1));
   if (t.size() == 7 && t[4] == '-' && (t[5] == 'Q' || t[5] == 'q') && digits(t.substr(0, 4)) && t[6] >= '1' &&

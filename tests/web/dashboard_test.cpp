@@ -137,6 +137,14 @@ TEST_F(Dashboard, MembersOnlyPagesSendVisitorsToSignInAndBack) {
   EXPECT_EQ(figure(r->body, "Active PAX, last 30 days"),
             count("SELECT count(DISTINCT person) FROM stl.posts WHERE bd_date BETWEEN '2026-11-02' AND '2026-12-01'"));
   EXPECT_NE(r->body.find("<svg"), std::string::npos) << "the charts are inline SVG";
+  // Issue 29: a period before 1900, or one holding a NUL or bytes that are not UTF-8, is a 400
+  // that repeats it safely, never a 500.
+  for (const std::string bad : {"0000-01", "0000", "1899-12", "%00abc", "20%FF6", "2026-13", "2026-Q9"}) {
+    auto b = v.get("/r/stl?period=" + bad);
+    EXPECT_EQ(b->status, 400) << bad << "\n" << b->body.substr(0, 300);
+    EXPECT_EQ(b->body.find('\0'), std::string::npos) << bad;
+    EXPECT_EQ(b->body.find("\xFF"), std::string::npos) << bad;
+  }
   // Not an admin: no admin pages.
   EXPECT_EQ(v.get("/r/stl/admin")->status, 403);
   EXPECT_EQ(v.get("/r/stl/kotter")->status, 403);

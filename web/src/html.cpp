@@ -198,8 +198,12 @@ Page not_found(const std::string& what) {
 }
 
 Period period_of(const PageContext& cx, [[maybe_unused]] const std::string& earliest_month) {
-  const std::string this_month = cx.today.substr(0, 7), this_year = cx.today.substr(0, 4);
-  std::string key = cx.param("period");
+  return parse_period(cx.param("period"), cx.today);
+}
+
+Period parse_period(const std::string& asked, const std::string& today) {
+  const std::string this_month = today.substr(0, 7), this_year = today.substr(0, 4);
+  std::string key = asked;
   if (key.empty()) key = this_year;
   Period p;
   p.key = key;
@@ -209,6 +213,7 @@ Period period_of(const PageContext& cx, [[maybe_unused]] const std::string& earl
     p.last = "9999-12-31";
     p.chart_month = shift_month(this_month, -1);  // the latest whole month (this one may have nothing yet)
   } else if (key.size() == 4 && std::all_of(key.begin(), key.end(), ::isdigit)) {
+    if (key < "1900") throw UserError(quoted_input(key) + " is before 1900: choose a year with data, or all");
     p.title = key;
     p.first = key + "-01-01";
     p.last = key + "-12-31";

@@ -124,6 +124,9 @@ struct Period {
   std::string chart_month;             // the month whose monthly charts the page shows
 };
 Period period_of(const PageContext& cx, const std::string& earliest_month);
+// The same from the ?period= text and today's date ("2026-12-05"); UserError (a 400 page that
+// repeats the text safely) for anything else, and for years before 1900.
+Period parse_period(const std::string& asked, const std::string& today);
 // The periods a region or AO page offers on `today`: (the ?period= key, its label), this month,
 // last month, this year, last year and all time.
 std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today);
