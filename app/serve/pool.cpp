@@ -33,6 +33,7 @@ Pool::Lease Pool::get() {
 }
 
 void Pool::put(std::unique_ptr<db::Database> db) {
+  if (db && !db->is_open()) db.reset();  // broken while out (the server went away): a new one next time
   {
     std::lock_guard lock(mu_);
     if (db)

@@ -46,8 +46,21 @@ void Service::start() {
   for (int w = 0; w < std::max(1, i.o.workers); ++w) i.workers.emplace_back([&i] { i.worker(); });
   if (i.o.scheduler)
     i.scheduler_thread = std::thread([&i] {
+      // The database may be away for any length of time (a restart, an outage): the scheduler
+      // says so once, tries again at every tick, and says when it is back. Nothing ends it.
+      bool down = false;
       while (!i.stopping) {
-        i.schedule_once();
+        try {
+          i.schedule_once();
+          if (std::exchange(down, false)) log::info("scheduler: the database answers again");
+        } catch (const std::exception& e) {
+          if (!std::exchange(down, true))
+            log::error("scheduler: " + log::redact(e.what()) + "; trying again every " +
+                       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(i.o.scheduler_every).count()) +
+                       " s (see /healthz)");
+        } catch (...) {
+          if (!std::exchange(down, true)) log::error("scheduler: an unknown failure; trying again at the next tick");
+        }
         std::unique_lock lock(i.sleep_mu);
         i.sleep_cv.wait_for(lock, i.o.scheduler_every, [&] { return i.stopping.load(); });
       }

@@ -40,18 +40,24 @@ void ServiceState::worker() {
   if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10) != 0)
     log::warn("serve: cannot lower the job workers' priority: " + std::string(std::strerror(errno)));
   std::unique_ptr<db::Database> db;
+  int failures = 0;  // in a row: the database away. Said once; the wait doubles, up to 5 s.
   while (!stopping) {
     std::optional<db::jobs::Job> job;
     try {
       if (!db) db = std::make_unique<db::Database>(o.database_url);
       job = db::jobs::claim(*db);
+      if (failures > 0) log::info("worker: the database answers again");
+      failures = 0;
     } catch (const std::exception& e) {
-      log::error(std::string("worker: ") + log::redact(e.what()));
+      if (failures++ == 0) log::error(std::string("worker: ") + log::redact(e.what()) + "; trying again");
       db.reset();
     }
     if (!job) {
+      const auto wait = failures == 0 ? o.worker_idle
+                                      : std::min<std::chrono::milliseconds>(
+                                            std::chrono::seconds(5), o.worker_idle * (1 << std::min(failures, 8)));
       std::unique_lock lock(sleep_mu);
-      sleep_cv.wait_for(lock, o.worker_idle, [&] { return stopping.load(); });
+      sleep_cv.wait_for(lock, wait, [&] { return stopping.load(); });
       continue;
     }
     if (job->kind == to_string(JobKind::event) && !job->region.empty()) {

@@ -20,6 +20,7 @@ Database::Database(const std::string& url) {
 }
 Database::~Database() = default;
 Database Database::sibling() const { return Database(impl_->url); }
+bool Database::is_open() const { return impl_ && impl_->conn.is_open(); }
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 

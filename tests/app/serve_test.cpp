@@ -646,3 +646,57 @@ TEST_F(Serve, SlowAndIdleClientsStallNobody) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
 }
+
+namespace {
+
+// Issue 29: the database away for a while under serve (a restart, an outage). Once, the
+// scheduler's thread died on the first tick without it (std::terminate: the whole service gone).
+// Now every thread says so, /healthz answers 503, and all comes back when the database does. The
+// ticks are 100 ms here, so a few seconds away is dozens of ticks without a database.
+TEST(ServeOutage, EveryThreadSurvivesTheDatabaseGoingAwayAndComesBack) {
+  log::set_level(log::Level::error);
+  test::TempDir home;
+  db::EmbeddedPostgres pg(db::EmbeddedOptions{.home = home.path(), .settings = test::throwaway_settings()});
+  pg.start();
+  {
+    db::Database conn(pg.url());
+    db::add_region(conn, "r", "F3 Outage", "America/Chicago");
+  }
+  serve::Options so;
+  so.database_url = pg.url();
+  so.port = 0;
+  so.signing_secret = kSecret;
+  so.scheduler = true;
+  so.scheduler_every = 100ms;
+  so.worker_idle = 20ms;
+  // A month long after the region was made: its monthly slot is due at every tick.
+  so.business_now = fixed_business_clock(*parse_iso_time("2099-01-15T18:00:00Z"));
+  serve::Service service(so);
+  service.start();
+  httplib::Client http("127.0.0.1", service.port());
+  auto health = [&] {
+    auto r = http.Get("/healthz");
+    return r ? r->status : 0;
+  };
+  ASSERT_EQ(health(), 200);
+  auto runs = [&] {
+    db::Database conn(pg.url());
+    return db::sql::value(conn, "SELECT count(*) FROM paxstats.runs WHERE region = 'r'").value_or("0");
+  };
+  ASSERT_TRUE(test::eventually([&] { return runs() != "0"; }, 20s)) << "the scheduler queues the slot";
+  pg.stop();
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(health(), 503) << "the database is away, and /healthz says so";
+  pg.start();
+  EXPECT_TRUE(test::eventually([&] { return health() == 200; }, 20s)) << "back when the database is";
+  // The scheduler's thread lived through it: the slot's run, removed now, is queued again.
+  {
+    db::Database conn(pg.url());
+    db::sql::query(conn, "DELETE FROM paxstats.jobs WHERE region = 'r'");
+    db::sql::query(conn, "DELETE FROM paxstats.runs WHERE region = 'r'");
+  }
+  EXPECT_TRUE(test::eventually([&] { return runs() != "0"; }, 20s)) << "the scheduler ticks again";
+  service.stop();
+}
+
+}  // namespace

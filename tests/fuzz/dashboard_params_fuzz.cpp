@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& d : {p.first, p.last}) {
       if (d.size() != 10 || d < "1900-01-01") std::abort();
       const int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));
-      if (!date::year_month_day(date::year{y}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(day)})
+      if (!date::year_month_day(date::year{y}, date::month{static_cast<unsigned>(m)},
+                                date::day{static_cast<unsigned>(day)})
                .ok())
         std::abort();
     }

@@ -29,6 +29,9 @@ class Database {
   // A new connection to the same database (independent reads on the server's other cores).
   Database sibling() const;
 
+  // False once the connection is gone (the server stopped or restarted): it will not come back.
+  bool is_open() const;
+
   // Access for the db module's own sources; not part of the public contract.
   detail::DatabaseImpl& impl() { return *impl_; }
 
