@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
     std::cerr << "paxstats: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
+    if (db::is_connection_loss(e)) {
+      std::cerr << "paxstats: the connection to PostgreSQL was lost mid-command (" << e.what()
+                << ").\nWhat was under way was rolled back (an import is all or nothing; unsent deliveries stay in "
+                   "the outbox for paxstats deliver). Check the database (paxstats db status) and run the command "
+                   "again.\n";
+      return 2;
+    }
     std::cerr << "paxstats: unexpected error: " << e.what() << "\n"
               << "This is a bug in paxstats; please report it with the command you ran.\n";
     return 1;

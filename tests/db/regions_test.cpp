@@ -139,3 +139,26 @@ TEST_F(Regions, PaxminerViewsAnswerPaxminerStyleQueries) {
   ASSERT_EQ(bd.size(), 1u);
   EXPECT_EQ(bd[0], (db::Row{"2023-11-14", "ao-the-forge", "Gilmore", "Zoë", "5", "1 Snickle", "1"}));
 }
+
+// Issue 29: a connection lost mid-command (the server terminated it) is the environment's
+// problem, which the CLI reports with exit 2, not a bug; other errors are not taken for one.
+TEST(ConnectionLoss, ATerminatedConnectionIsALossAndASqlErrorIsNot) {
+  const std::string url = test::PostgresEnvironment::get().fresh_database_url();
+  db::Database victim(url), admin(url);
+  const auto pid = db::sql::value(victim, "SELECT pg_backend_pid()").value_or("");
+  db::sql::query(admin, "SELECT pg_terminate_backend($1::int)", {pid});
+  try {
+    db::sql::query(victim, "SELECT 1");
+    FAIL() << "the terminated connection answered";
+  } catch (const std::exception& e) {
+    EXPECT_TRUE(db::is_connection_loss(e)) << e.what();
+  }
+  EXPECT_FALSE(victim.is_open());
+  try {
+    db::sql::query(admin, "SELECT * FROM no_such_table");
+    FAIL();
+  } catch (const std::exception& e) {
+    EXPECT_FALSE(db::is_connection_loss(e)) << e.what();
+  }
+  EXPECT_FALSE(db::is_connection_loss(std::runtime_error("x")));
+}

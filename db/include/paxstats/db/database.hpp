@@ -1,4 +1,5 @@
 #pragma once
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,10 @@ class Database {
  private:
   std::unique_ptr<detail::DatabaseImpl> impl_;
 };
+
+// True when `e` says the connection to PostgreSQL was lost mid-command (the server stopped,
+// restarted or went away): a problem of the environment, not a bug (the CLI exits 2 for it).
+bool is_connection_loss(const std::exception& e);
 
 // Answers when the server does (one round trip); throws when the connection is gone.
 void ping(Database& db);
