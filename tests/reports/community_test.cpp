@@ -783,10 +783,34 @@ TEST_F(Community, HoustonDatavisExportsEveryTableAndTheNetwork) {
   EXPECT_EQ(count("SELECT count(*) FROM hdv.member_messages WHERE is_reply"), 0);
   EXPECT_EQ(kinds, (std::set<std::string>{"mention", "reaction"}));
   const std::string gexf = slurp(o.out / "network.gexf");
-  EXPECT_EQ(gexf.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://gexf.net/1.3\"", 0), 0u);
+  EXPECT_EQ(gexf.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gexf xmlns=\"http://www.gexf.net/1.2draft\"", 0),
+            0u);
   size_t gexf_edges = 0;
   for (size_t at = gexf.find("<edge "); at != std::string::npos; at = gexf.find("<edge ", at + 1)) ++gexf_edges;
   EXPECT_EQ(gexf_edges, edges.size() - 1);
+  // Issue 29: networkx (which reads GEXF 1.2draft only) reads the file as its users will, and
+  // finds the nodes and edges of nodes.csv and edges.csv.
+  const std::string script =
+      "import sys, networkx as nx\n"
+      "g = nx.read_gexf(sys.argv[1])\n"
+      "print(g.number_of_nodes(), g.number_of_edges(), int(sum(d.get('weight', 0) for _, _, d in g.edges(data=True))))\n";
+  const fs::path py = out.path() / "read_gexf.py";
+  std::ofstream(py) << script;
+  FILE* pipe = ::popen(("python3 '" + py.string() + "' '" + (o.out / "network.gexf").string() + "' 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buf[512] = {};
+  std::string said;
+  while (std::fgets(buf, sizeof buf, pipe)) said += buf;
+  ASSERT_EQ(::pclose(pipe), 0) << said;
+  long weight = 0;
+  for (size_t i = 1; i < edges.size(); ++i) {
+    std::stringstream ss(edges[i]);
+    std::string field;
+    for (int k = 0; k < 3; ++k) std::getline(ss, field, ',');
+    weight += std::stol(field);
+  }
+  EXPECT_EQ(said, std::to_string(nodes.size() - 1) + " " + std::to_string(edges.size() - 1) + " " +
+                      std::to_string(weight) + "\n");
 }
 
 TEST_F(Community, NdjsonCarriesBigQuerySchemasAndAWindowLimitsTheMessages) {

@@ -104,8 +104,9 @@ void write_gexf(const db::community::Network& net, const std::string& today, con
   };
   out +=
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-      "xsi:schemaLocation=\"http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd\" version=\"1.3\">\n";
+      "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xsi:schemaLocation=\"http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd\" "
+      "version=\"1.2\">\n";
   out += "  <meta lastmodifieddate=\"" + xml(today) + "\">\n    <creator>paxstats</creator>\n    <description>" +
          xml(description) + "</description>\n  </meta>\n";
   out +=
@@ -136,8 +137,6 @@ void write_gexf(const db::community::Network& net, const std::string& today, con
     append_xml(out, net.nodes[e.target].id);
     out += "\" weight=\"";
     out += std::to_string(e.weight);
-    out += "\" kind=\"";
-    out += db::community::to_string(e.kind);
     out += "\"><attvalues><attvalue for=\"interaction\" value=\"";
     out += db::community::to_string(e.kind);
     out += "\"/></attvalues></edge>\n";
