@@ -1,5 +1,7 @@
 // paxstats demo: the whole path on the generated sample region, as far as it is built.
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -65,11 +67,17 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       // carried paxstats's marker) is replaced like one this version wrote.
       if (std::filesystem::is_directory(dir / "outbox" / month)) files::mark(dir / "outbox" / month, "the demo's run");
       const auto index = reports::write_outbox_folder(plan, dir / "outbox" / month);
-      std::cout
-          << "  report:    " << plan.deliveries.size() << " charts of the " << month
-          << " monthly run (DMs, AO channels, 1st-F, awards, Kotter), nothing sent\n"
-          << "\nOpen " << index.string() << " to see every chart with its recipient and message.\n"
-          << "Explore: psql \"$(paxstats db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n";
+      std::cout << "  report:    " << plan.deliveries.size() << " charts of the " << month
+                << " monthly run (DMs, AO channels, 1st-F, awards, Kotter), nothing sent\n"
+                << "\nOpen " << index.string() << " to see every chart with its recipient and message.\n";
+      // The binary as it was run: `paxstats` may not be on PATH yet (README: scripts/install).
+      std::error_code ec;
+      const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+      const std::string bin = ec ? std::string("paxstats") : self.string();
+      std::cout << "Explore: psql \"$(" << bin
+                << " db url)\" -c 'SELECT * FROM demo.beatdown_info ORDER BY date DESC LIMIT 10'\n";
+      if (!std::getenv("DATABASE_URL"))
+        std::cout << "The private PostgreSQL keeps running for that; stop it with: " << bin << " db stop\n";
       return 0;
     };
   });

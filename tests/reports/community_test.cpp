@@ -793,7 +793,8 @@ TEST_F(Community, HoustonDatavisExportsEveryTableAndTheNetwork) {
   const std::string script =
       "import sys, networkx as nx\n"
       "g = nx.read_gexf(sys.argv[1])\n"
-      "print(g.number_of_nodes(), g.number_of_edges(), int(sum(d.get('weight', 0) for _, _, d in g.edges(data=True))))\n";
+      "print(g.number_of_nodes(), g.number_of_edges(), int(sum(d.get('weight', 0) for _, _, d in "
+      "g.edges(data=True))))\n";
   const fs::path py = out.path() / "read_gexf.py";
   std::ofstream(py) << script;
   FILE* pipe = ::popen(("python3 '" + py.string() + "' '" + (o.out / "network.gexf").string() + "' 2>&1").c_str(), "r");
