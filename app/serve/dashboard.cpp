@@ -31,6 +31,7 @@ void ServiceState::dashboard_routes() {
       in.path = req.path;
       in.params = req.params;
       in.headers = req.headers;
+      in.remote = req.remote_addr;
       auto db = pool.get();
       auto out = dashboard->handle(*db, in);
       res.status = out.status;

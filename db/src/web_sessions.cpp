@@ -4,12 +4,19 @@
 
 namespace paxstats::db::web {
 
-void begin_login(Database& db, std::string_view state_hash, std::string_view nonce, std::string_view next_path,
-                 std::chrono::seconds ttl) {
-  sql::query(db,
-             "INSERT INTO paxstats.web_logins (state_hash, nonce, next_path, expires_at) "
-             "VALUES ($1, $2, $3, now() + make_interval(secs => $4::int))",
-             {std::string(state_hash), std::string(nonce), std::string(next_path), std::to_string(ttl.count())});
+bool begin_login(Database& db, std::string_view state_hash, std::string_view nonce, std::string_view next_path,
+                 std::chrono::seconds ttl, std::string_view client, int max_per_client) {
+  purge_expired(db);
+  // One statement: the count and the insert see the same rows (two requests at once may both
+  // pass the limit by one; it bounds the table, which is all it is for).
+  const auto r =
+      sql::query(db,
+                 "INSERT INTO paxstats.web_logins (state_hash, nonce, next_path, expires_at, client) "
+                 "SELECT $1, $2, $3, now() + make_interval(secs => $4::int), $5 "
+                 "WHERE $5 = '' OR (SELECT count(*) FROM paxstats.web_logins WHERE client = $5) < $6::int RETURNING 1",
+                 {std::string(state_hash), std::string(nonce), std::string(next_path), std::to_string(ttl.count()),
+                  std::string(client), std::to_string(max_per_client)});
+  return !r.empty();
 }
 
 std::optional<Login> take_login(Database& db, std::string_view state_hash) {

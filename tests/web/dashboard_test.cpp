@@ -672,3 +672,28 @@ TEST_F(Dashboard, RetryButtonsTouchOnlyTheirMonthAndInDoubtOnlyWhenTheyAskForIt)
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 29: anonymous /login once left a row each that nothing removed. Expired sign-ins and
+// sessions go at every /login, and one client has at most 20 under way.
+TEST_F(Dashboard, SignInsUnderWayAreBoundedAndExpiredOnesRemoved) {
+  db::sql::query(*conn,
+                 "INSERT INTO paxstats.web_logins (state_hash, nonce, next_path, expires_at) VALUES "
+                 "('old', 'n', '/', now() - interval '1 hour')");
+  db::sql::query(*conn,
+                 "INSERT INTO paxstats.web_sessions (id_hash, team_id, user_id, name, csrf, expires_at) VALUES "
+                 "('old', 'T', 'U', 'x', 'c', now() - interval '1 hour')");
+  httplib::Client c("127.0.0.1", service->port());
+  int refused = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto r = c.Get("/login?next=/r/stl");
+    ASSERT_TRUE(r);
+    if (r->status == 429) ++refused;
+  }
+  EXPECT_EQ(refused, 20);
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.web_logins"), "20");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.web_sessions WHERE id_hash = 'old'"), "0");
+}
+
+}  // namespace

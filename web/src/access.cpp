@@ -154,7 +154,11 @@ Response login(db::Database& db, const Options& o, const Request& req) {
                          "\"Dashboard\" section says how to get them).");
   const std::string next = local_path(req.param("next"));
   const std::string state = random_token(), nonce = random_token();
-  db::web::begin_login(db, sha256_hex(state), nonce, next, o.login_ttl);
+  // Sign-ins under way are few a client: a flood of /login fills no table.
+  if (!db::web::begin_login(db, sha256_hex(state), nonce, next, o.login_ttl,
+                            req.remote.empty() ? "" : sha256_hex("client:" + req.remote)))
+    return page_response(429, "Too many sign-ins at once",
+                         "This address has many sign-ins under way. Finish one, or wait a few minutes and try again.");
   Response r;
   r.status = 302;
   r.headers.emplace_back("Location", authorize_url(o) + "?response_type=code&scope=openid%20profile%20email" +

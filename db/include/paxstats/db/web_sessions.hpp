@@ -10,9 +10,11 @@
 
 namespace paxstats::db::web {
 
-// A sign-in under way: stored at /login, taken (once) by the callback.
-void begin_login(Database& db, std::string_view state_hash, std::string_view nonce, std::string_view next_path,
-                 std::chrono::seconds ttl);
+// A sign-in under way: stored at /login, taken (once) by the callback. Expired sign-ins and
+// sessions are removed first. Returns false (and stores nothing) when `client` (a hash of the
+// visitor's address) has `max_per_client` sign-ins under way already.
+bool begin_login(Database& db, std::string_view state_hash, std::string_view nonce, std::string_view next_path,
+                 std::chrono::seconds ttl, std::string_view client = "", int max_per_client = 20);
 struct Login {
   std::string nonce, next_path;
 };

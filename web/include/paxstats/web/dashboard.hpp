@@ -21,6 +21,7 @@ struct Request {
   std::string method, path;                            // path without the query string
   std::multimap<std::string, std::string> params;      // query string and form body
   std::map<std::string, std::string> headers;          // names lower-cased
+  std::string remote;                                  // the client's address, as the server saw it
   std::string param(const std::string& name) const;    // "" when absent
   std::string header(const std::string& name) const;   // "" when absent (name lower-case)
   std::string cookie(const std::string& name) const;   // "" when absent
