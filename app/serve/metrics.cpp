@@ -10,8 +10,24 @@ using json = nlohmann::json;
 
 void ServiceState::count(const std::string& path, int code) {
   std::lock_guard lock(counters.mu);
-  ++counters.requests[path + " " + std::to_string(code)];
+  ++counters.requests[{path, code}];
 }
+
+namespace {
+// A Prometheus label value: backslash, quote and line break escaped (a route may hold spaces).
+std::string label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+}  // namespace
 
 void ServiceState::metrics(http::Response& res) {
   std::ostringstream m;
@@ -19,11 +35,9 @@ void ServiceState::metrics(http::Response& res) {
        "# TYPE paxstats_http_requests_total counter\n";
   {
     std::lock_guard lock(counters.mu);
-    for (const auto& [key, n] : counters.requests) {
-      const auto sp = key.find(' ');
-      m << "paxstats_http_requests_total{path=\"" << key.substr(0, sp) << "\",code=\"" << key.substr(sp + 1) << "\"} "
-        << n << "\n";
-    }
+    for (const auto& [key, n] : counters.requests)
+      m << "paxstats_http_requests_total{path=\"" << label(key.first) << "\",code=\"" << key.second << "\"} " << n
+        << "\n";
   }
   auto counter = [&](const char* name, const char* help, long v) {
     m << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n" << name << " " << v << "\n";

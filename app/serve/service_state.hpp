@@ -38,7 +38,7 @@ namespace paxstats::serve {
 // server's response hook; these count what happens behind the routes).
 struct Counters {
   std::mutex mu;
-  std::map<std::string, long> requests;  // "path code" → count
+  std::map<std::pair<std::string, int>, long> requests;  // (route, status) → count
   std::atomic<long> rejected_signatures{0}, events{0}, duplicate_events{0}, parse_errors{0}, files_sent{0},
       jobs_done{0}, jobs_failed{0}, pages_warmed{0};
 };

@@ -4,6 +4,7 @@
 // issue names: forged and replayed state, open redirects through next, session fixation, XSS
 // with every hostile generated name, CSRF, region isolation by URL.
 #include "dashboard_support.hpp"
+#include "eventually.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/outbox.hpp"
@@ -542,6 +543,13 @@ TEST_F(Dashboard, TheServiceRendersPagesAheadOnItsOwn) {
   const auto pax = v.get("/r/stl/pax/" + member);
   ASSERT_EQ(pax->status, 200);
   EXPECT_EQ(pax->get_header_value("Server-Timing"), "cache;desc=\"hit\"");
+  // Issue 29: a route's label keeps its space; the status is a label of its own.
+  std::string body;
+  EXPECT_TRUE(test::eventually([&] {
+    body = v.get("/metrics")->body;
+    return body.find("paxstats_http_requests_total{path=\"dashboard /r/pax\",code=\"200\"}") != std::string::npos;
+  })) << body.substr(0, 2000);
+  EXPECT_EQ(body.find("path=\"dashboard\",code="), std::string::npos);
 }
 
 TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
