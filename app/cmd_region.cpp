@@ -1,4 +1,5 @@
 // paxstats region add|list|show|set|opt-out|opt-in|site-q|alias
+#include <algorithm>
 #include <iomanip>
 #include <cctype>
 #include <iostream>
@@ -12,11 +13,11 @@
 namespace paxstats::app {
 namespace {
 
-void print_region(const db::Region& r) {
+// A region's settings as (key, value shown) rows, in the order `region show` prints them.
+std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r) {
+  std::vector<std::pair<std::string, std::string>> rows;
   auto opt = [](const std::optional<std::string>& v) { return v ? *v : std::string("-"); };
-  auto row = [](const std::string& key, const std::string& value) {
-    std::cout << std::left << std::setw(30) << (key + ":") << value << "\n";
-  };
+  auto row = [&rows](const std::string& key, const std::string& value) { rows.emplace_back(key, value); };
   row("slug", r.slug);
   row("name", r.name);
   row("tz", r.tz);
@@ -54,7 +55,14 @@ void print_region(const db::Region& r) {
   row("admins", r.admins.empty() ? "(the workspace's admins)" : r.admins + " and the workspace's admins");
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
+  return rows;
 }
+
+void print_rows(const std::vector<std::pair<std::string, std::string>>& rows) {
+  for (const auto& [key, value] : rows) std::cout << std::left << std::setw(30) << (key + ":") << value << "\n";
+}
+
+void print_region(const db::Region& r) { print_rows(region_rows(r)); }
 
 }  // namespace
 
@@ -122,8 +130,14 @@ void add_region_commands(CLI::App& root, Context& ctx) {
           throw UserError("\"" + pair + "\" is not KEY=VALUE (e.g. firstf_channel=C0123ABCD)");
         settings.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
       }
+      const auto before = region_rows(db::get_region(conn, set_args->slug));
       const auto changed = db::set_region(conn, set_args->slug, settings);
-      print_region(changed);
+      // Only what changed (region show prints everything).
+      std::vector<std::pair<std::string, std::string>> diff;
+      for (const auto& r : region_rows(changed))
+        if (std::find(before.begin(), before.end(), r) == before.end()) diff.push_back(r);
+      if (diff.empty()) std::cout << "region " << changed.slug << ": nothing changed\n";
+      print_rows(diff);
       // One token variable for two workspaces would post one workspace's charts with the other's bot.
       std::string upper = changed.slug;
       for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

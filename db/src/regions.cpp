@@ -12,6 +12,7 @@
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/db/sql.hpp"
+#include "paxstats/db/store_reads.hpp"
 
 namespace paxstats::db {
 namespace {
@@ -274,6 +275,19 @@ Region get_region(Database& db, std::string_view slug) {
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings) {
   const auto names = region_setting_names();
   std::vector<std::pair<std::string, std::optional<std::string>>> updates;
+  // A channel may be named as people know it (#1st-f or 1st-f): the region's channel of that
+  // name, stored by its id.
+  auto channel_id_of = [&](const std::string& key, const std::string& written) -> std::string {
+    std::string name = written;
+    if (!name.empty() && name[0] == '#') name.erase(0, 1);
+    if (std::regex_match(name, std::regex(R"([A-Z][A-Z0-9]{2,20})"))) return name;
+    get_region(db, slug);  // throws for an unknown region
+    if (auto id = channel_id_named(db, slug, name)) return *id;
+    throw UserError("region setting " + key + ": region " + std::string(slug) + " has no channel named " +
+                    quoted_input(name) +
+                    ". Import or sync the workspace first, or give the channel's id (C0123ABCD, in Slack under the "
+                    "channel's details).");
+  };
   for (const auto& setting : settings) {
     // Plain references, not a structured binding: lambdas below capture `key` (clang 14, which
     // builds the fuzz targets, refuses to capture a binding).
@@ -318,7 +332,13 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
         throw UserError("weekly_day takes a weekday (mon, tue, wed, thu, fri, sat, sun) or off, not \"" + value + "\"");
     } else if (key == "help_channels") {
       std::stringstream list(value);
-      for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CG");
+      std::string ids;
+      for (std::string one; std::getline(list, one, ',');) {
+        const std::string id = channel_id_of(key, one);
+        validate_slack_id(key, id, "CG");
+        ids += (ids.empty() ? "" : ",") + id;
+      }
+      stored = ids;
     } else if (key == "community_every") {
       if (value != "off" && value != "month" && value != "quarter" && value != "year")
         throw UserError("community_every takes off, month, quarter or year, not \"" + value + "\"");
@@ -366,10 +386,14 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
                k != kotter_settings().end()) {
       check_number(key, value, k->lo, k->hi);
     } else if (std::find(kOptionalText.begin(), kOptionalText.end(), key) != kOptionalText.end()) {
-      if (value.empty())
+      if (value.empty()) {
         stored.reset();
-      else
-        validate_slack_id(key, value, key == "team_id" ? "TE" : "CGD");
+      } else if (key == "team_id") {
+        validate_slack_id(key, value, "TE");
+      } else {
+        stored = channel_id_of(key, value);
+        validate_slack_id(key, *stored, "CGD");
+      }
     } else {
       stored = parse_bool(key, value) ? "true" : "false";
     }

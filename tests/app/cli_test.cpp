@@ -340,7 +340,15 @@ TEST_F(Cli, ReportsRefuseMonthsThatHaveNotEndedOrHoldNothing) {
   EXPECT_TRUE(contains(week_empty.output, "no beatdowns in 2026-W45")) << week_empty.output;
   std::ifstream truth_file(ws / "truth.json");
   const std::string firstf = nlohmann::json::parse(truth_file)["region"]["firstf_channel"];
-  ASSERT_EQ(run_cli(home.path(), "region set r firstf_channel=" + firstf, env).status, 0);
+  // Issue 29: a channel by its name, as people know it; region set prints only what changed.
+  auto by_name = run_cli(home.path(), "region set r firstf_channel=#1st-f", env);
+  ASSERT_EQ(by_name.status, 0) << by_name.output;
+  EXPECT_TRUE(contains(by_name.output, "firstf_channel:               " + firstf)) << by_name.output;
+  EXPECT_FALSE(contains(by_name.output, "slug:")) << by_name.output;
+  EXPECT_TRUE(contains(run_cli(home.path(), "region set r firstf_channel=" + firstf, env).output, "nothing changed"));
+  auto no_such = run_cli(home.path(), "region set r kotter_channel=no-such-channel", env);
+  EXPECT_EQ(no_such.status, 2);
+  EXPECT_TRUE(contains(no_such.output, "has no channel named \"no-such-channel\"")) << no_such.output;
   auto week = run_cli(home.path(), "report weekly --region r --week 2026-W43 --outbox '" + out + "/w43'", env);
   EXPECT_EQ(week.status, 0) << week.output;
   EXPECT_TRUE(fs::exists(fs::path(out) / "w43" / "weekly-2026-W43.png")) << week.output;
