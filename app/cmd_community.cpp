@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "terminal_safe.hpp"
 #include "paxstats/csv.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
@@ -157,7 +158,7 @@ void add_community_commands(CLI::App& root, Context& ctx) {
                             : calendar::parse_span(a->period);
       const auto scores = reports::engagement_scores(conn, a->region, period);
       const auto w = reports::parse_engagement_weights(region.engagement_weights);
-      std::printf("engagement in %s, %s (%s to %s): %zu members with a score\n", region.name.c_str(),
+      std::printf("engagement in %s, %s (%s to %s): %zu members with a score\n", terminal_safe(region.name).c_str(),
                   period.title().c_str(), calendar::format(period.first).c_str(), calendar::format(period.last).c_str(),
                   scores.size());
       std::printf(
@@ -170,7 +171,7 @@ void add_community_commands(CLI::App& root, Context& ctx) {
       int shown = 0;
       for (const auto& s : scores) {
         if (a->top > 0 && shown++ >= a->top) break;
-        const std::string name = column(s.parts.user_name, 28);
+        const std::string name = column(terminal_safe(s.parts.user_name), 28);
         std::printf("%5d  %s %8.1f %8lld %8lld %9lld %6lld %6lld\n", s.rank, name.c_str(), s.score,
                     static_cast<long long>(s.parts.messages), static_cast<long long>(s.parts.replies_to_others),
                     static_cast<long long>(s.parts.reactions_received), static_cast<long long>(s.parts.help_answers),

@@ -6,6 +6,7 @@
 #include "paxstats/db/embedded.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/error.hpp"
+#include "terminal_safe.hpp"
 
 namespace paxstats::app {
 
@@ -50,6 +51,10 @@ int usage_error(CLI::App& root, int argc, char** argv, const CLI::ParseError& e)
 
 int main(int argc, char** argv) {
   using namespace paxstats;
+  // Names from Slack never reach the terminal as escape sequences (terminal_safe.hpp).
+  // Never freed: std::cout flushes through them until the very end of the process.
+  std::cout.rdbuf(new app::TerminalSafeBuf(std::cout.rdbuf()));
+  std::cerr.rdbuf(new app::TerminalSafeBuf(std::cerr.rdbuf()));
   CLI::App root{
       "paxstats — mines F3 backblasts from Slack into PostgreSQL and delivers charts back to Slack.\n"
       "Environment: DATABASE_URL (else a private cluster under PAXSTATS_HOME), PAXSTATS_HOME\n"

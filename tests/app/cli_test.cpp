@@ -64,6 +64,14 @@ TEST_F(Cli, DbLifecycleAndRegionsFromTheCommandLine) {
   EXPECT_TRUE(contains(bad_tz.output, "unknown time zone \"Central\"")) << bad_tz.output;
   EXPECT_FALSE(contains(run_cli(home.path(), "region list").output, "kc"));
 
+  // Issue 29: a name holding a terminal escape sequence is printed with it shown as '?'.
+  auto escaped = run_cli(home.path(), "region add esc --name \"$(printf 'Bad\\033[2JName\\302\\233')\" --tz UTC");
+  EXPECT_EQ(escaped.status, 0) << escaped.output;
+  EXPECT_EQ(escaped.output.find('\x1b'), std::string::npos) << escaped.output;
+  EXPECT_EQ(escaped.output.find("\xc2\x9b"), std::string::npos) << escaped.output;
+  EXPECT_TRUE(contains(escaped.output, "Bad?[2JName?")) << escaped.output;
+  EXPECT_EQ(run_cli(home.path(), "region list").output.find('\x1b'), std::string::npos);
+
   auto set = run_cli(home.path(), "region set stl send_kotter=false firstf_channel=C0123ABCD");
   EXPECT_EQ(set.status, 0) << set.output;
   EXPECT_TRUE(contains(set.output, "send_kotter:                  false")) << set.output;
