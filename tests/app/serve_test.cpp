@@ -658,6 +658,17 @@ TEST(ServeOutage, EveryThreadSurvivesTheDatabaseGoingAwayAndComesBack) {
   test::TempDir home;
   db::EmbeddedPostgres pg(db::EmbeddedOptions{.home = home.path(), .settings = test::throwaway_settings()});
   pg.start();
+  // Stopped however the test ends: a server left running holds ctest's output pipe open.
+  struct StopAtEnd {
+    db::EmbeddedPostgres& pg;
+    ~StopAtEnd() {
+      try {
+        pg.stop();
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "the test's cluster did not stop: " << e.what();
+      }
+    }
+  } stop_at_end{pg};
   {
     db::Database conn(pg.url());
     db::add_region(conn, "r", "F3 Outage", "America/Chicago");
