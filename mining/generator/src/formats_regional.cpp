@@ -19,6 +19,15 @@ std::string fng_marked(const Cast& cast, const Cast::Entry& e, Rng& rng) {
   }
 }
 
+// The post: its field lines, a blank line and the moleskin; and the truth read from it.
+void finish(Rendered& r, std::vector<std::string> lines, const Plan& plan, const Cast& cast, const Ao& ao,
+            std::optional<int> count) {
+  lines.push_back("");
+  for (const auto& m : plan.moleskin) lines.push_back(m);
+  r.text = join(lines, "\n");
+  r.truth = cast.truth(iso(plan.day), ao.id, count);
+}
+
 std::vector<std::string> pax_marked(const Cast& cast, Rng& rng) {
   std::vector<std::string> out;
   for (const auto& e : cast.entries())
@@ -46,10 +55,7 @@ Rendered stacked(const World& w, Plan& plan, Rng& rng) {
                                     "Date: " + format_date(plan.day, rng.between(1, 3)),
                                     "AO: " + ao_link(ao, rng.between(1, 3)), "Q: " + qs_line(cast), "PAX:"};
   for (const auto& p : pax_marked(cast, rng)) lines.push_back(bullet + p);
-  lines.push_back("");
-  for (const auto& m : plan.moleskin) lines.push_back(m);
-  r.text = join(lines, "\n");
-  r.truth = cast.truth(iso(plan.day), ao.id, std::nullopt);
+  finish(r, std::move(lines), plan, cast, ao, std::nullopt);
   return r;
 }
 
@@ -66,15 +72,10 @@ Rendered dashed(const World& w, Plan& plan, Rng& rng) {
   const std::string pax_label = rng.pick(std::vector<std::string>{"The PAX", "PAX", "Pax"});
   const int count = cast.size();
   std::vector<std::string> lines = {
-      "Backblast" + sep + escape_text(plan.title),
-      date_label + sep + format_date(plan.day, rng.between(1, 8)),
-      "AO" + sep + ao_link(ao, rng.between(1, 4)),
-      q_label + sep + qs_line(cast),
-      pax_label + " (" + std::to_string(count) + ")" + sep + join(pax_marked(cast, rng), ", "),
-      ""};
-  for (const auto& m : plan.moleskin) lines.push_back(m);
-  r.text = join(lines, "\n");
-  r.truth = cast.truth(iso(plan.day), ao.id, count);
+      "Backblast" + sep + escape_text(plan.title), date_label + sep + format_date(plan.day, rng.between(1, 8)),
+      "AO" + sep + ao_link(ao, rng.between(1, 4)), q_label + sep + qs_line(cast),
+      pax_label + " (" + std::to_string(count) + ")" + sep + join(pax_marked(cast, rng), ", ")};
+  finish(r, std::move(lines), plan, cast, ao, count);
   return r;
 }
 
@@ -104,10 +105,7 @@ Rendered roles_in_list(const World& w, Plan& plan, Rng& rng) {
     count = cast.size();
     lines.push_back("Count: " + std::to_string(*count));
   }
-  lines.push_back("");
-  for (const auto& m : plan.moleskin) lines.push_back(m);
-  r.text = join(lines, "\n");
-  r.truth = cast.truth(iso(plan.day), ao.id, count);
+  finish(r, std::move(lines), plan, cast, ao, count);
   return r;
 }
 
@@ -140,10 +138,7 @@ Rendered title_dated(const World& w, Plan& plan, Rng& rng) {
   std::vector<std::string> pax;
   for (const auto& p : pax_marked(cast, rng)) pax.push_back(p);
   lines.push_back("PAX: " + join(pax, ", "));
-  lines.push_back("");
-  for (const auto& m : plan.moleskin) lines.push_back(m);
-  r.text = join(lines, "\n");
-  r.truth = cast.truth(iso(plan.day), ao.id, std::nullopt);
+  finish(r, std::move(lines), plan, cast, ao, std::nullopt);
   return r;
 }
 
