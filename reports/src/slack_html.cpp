@@ -64,6 +64,18 @@ struct Cell {
   std::string after;   // tags closed after it
 };
 
+Cell text_cell(char c) {
+  Cell x;
+  x.c = c;
+  return x;
+}
+
+Cell piece_cell(int piece) {
+  Cell x;
+  x.piece = piece;
+  return x;
+}
+
 bool is_ws(const Cell& x) { return x.piece < 0 && (x.c == ' ' || x.c == '\t' || x.c == '\n' || x.c == '\r'); }
 
 // Control characters (but line breaks and tabs) shown as \uXXXX: a name holding U+0001 is shown,
@@ -131,7 +143,7 @@ std::string slack_to_html(std::string_view text, const std::map<std::string, std
     std::string t = unescape_slack(raw);
     for (const auto& [code, glyph] : emoji())
       for (size_t at; (at = t.find(code)) != std::string::npos;) t.replace(at, code.size(), glyph);
-    for (char c : visible(t)) cells.push_back(Cell{c});
+    for (char c : visible(t)) cells.push_back(text_cell(c));
   };
   size_t from = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -162,7 +174,7 @@ std::string slack_to_html(std::string_view text, const std::map<std::string, std
     } else {
       html = html_escape(visible(unescape_slack("<" + inner + ">")));
     }
-    cells.push_back(Cell{0, static_cast<int>(pieces.size())});
+    cells.push_back(piece_cell(static_cast<int>(pieces.size())));
     pieces.push_back(std::move(html));
     i = end;
     from = end + 1;

@@ -38,7 +38,7 @@ TEST(OutputFolder, OnlyAFolderPaxstatsMadeIsReplaced) {
   const fs::path mine = t.path() / "mine";
   touch(mine / "notes.txt", "someone's notes");
   // A folder of someone else's files, named with or without a trailing slash: refused, untouched.
-  for (const std::string name : {mine.string(), mine.string() + "/", mine.string() + "/."}) {
+  for (const std::string& name : {mine.string(), mine.string() + "/", mine.string() + "/."}) {
     EXPECT_THROW(files::ReplacedFolder(name, "--out", "test"), UserError) << name;
     EXPECT_EQ(read(mine / "notes.txt"), "someone's notes");
   }

@@ -157,8 +157,11 @@ TEST_F(PaxminerSql, QCharterGivesEachAosQCounts) {
     for (const auto& [who, n] : expected_qs) expected_led += n;
     EXPECT_EQ(led, expected_led) << *ao[0];
     EXPECT_EQ(coq_names, expected_coqs) << *ao[0];
-    for (const auto& [who, n] : qs)
-      if (who.rfind("name:", 0) != 0) EXPECT_EQ(n, expected_qs[who]) << *ao[0] << " " << who;
+    for (const auto& [who, n] : qs) {
+      if (who.rfind("name:", 0) != 0) {
+        EXPECT_EQ(n, expected_qs[who]) << *ao[0] << " " << who;
+      }
+    }
     total += static_cast<int>(rows.size());
   }
   const auto region = run(
