@@ -84,7 +84,8 @@ void add_import_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       const auto region = db::get_region(conn, sa->region);
       const std::string token = slack::bot_token_from_env(region.token_env, region.slug);
-      auto limiter = std::make_shared<slack::RateLimiter>();
+      auto limiter = std::make_shared<slack::RateLimiter>(
+          slack::SystemClock::instance(), slack::Client::rate_window(slack::Client::default_base_url()));
       slack::ClientOptions co;
       co.token = token;
       co.limiter = limiter;

@@ -10,6 +10,7 @@
 #include "paxstats/db/jobs.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
+#include "paxstats/slack/client.hpp"
 #include "service.hpp"
 
 namespace paxstats::app {
@@ -72,6 +73,7 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       if (!o.public_url.empty() && o.public_url.rfind("http://", 0) != 0 && o.public_url.rfind("https://", 0) != 0)
         throw UserError("--public-url takes an http:// or https:// address, e.g. https://stats.example.org, not \"" +
                         o.public_url + "\"");
+      o.slack_window = slack::Client::rate_window(slack::Client::default_base_url());
       o.client_id = env("SLACK_CLIENT_ID");
       o.client_secret = env("SLACK_CLIENT_SECRET");
       serve::Service service(o);

@@ -50,13 +50,27 @@ std::string Client::default_base_url() {
   return url;
 }
 
+// Slack's rate-limit window is a minute. A fake Slack (tests, the local demo's fake) may keep a
+// shorter one, which PAXSTATS_SLACK_WINDOW_MS names; it is never honoured against slack.com.
+std::chrono::milliseconds Client::rate_window(const std::string& base_url) {
+  const char* env = std::getenv("PAXSTATS_SLACK_WINDOW_MS");
+  if (!env || !*env || base_url.find("slack.com") != std::string::npos) return std::chrono::minutes(1);
+  try {
+    const long long ms = std::stoll(env);
+    if (ms >= 1 && ms <= 60000) return std::chrono::milliseconds(ms);
+  } catch (const std::exception&) {
+  }
+  return std::chrono::minutes(1);
+}
+
 Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   auto& o = impl_->options;
   impl_->base_url = o.base_url.empty() ? default_base_url() : o.base_url;
   if (impl_->base_url.back() != '/') impl_->base_url += '/';
   impl_->workspace = o.workspace.empty() ? workspace_of(o.token) : o.workspace;
-  impl_->limiter = o.limiter ? o.limiter : std::make_shared<RateLimiter>();
+  impl_->limiter =
+      o.limiter ? o.limiter : std::make_shared<RateLimiter>(SystemClock::instance(), rate_window(impl_->base_url));
   impl_->jitter.seed(o.jitter_seed ? o.jitter_seed : std::random_device{}());
 }
 

@@ -78,6 +78,9 @@ class Client {
 
   // $SLACK_API_BASE_URL or https://slack.com/api/, always ending in '/'.
   static std::string default_base_url();
+  // The rate-limit window of a Slack at base_url: a minute, unless PAXSTATS_SLACK_WINDOW_MS names
+  // a shorter one for a fake (never for slack.com).
+  static std::chrono::milliseconds rate_window(const std::string& base_url);
 
   // Calls a Web API method with form-encoded params (JSON values go in as JSON strings). Waits
   // for its rate-limit lane; on 429 waits Retry-After and repeats; on 5xx or a transport failure
