@@ -81,9 +81,11 @@ class TokenLeak : public ::testing::Test {
   // The environment every command of the run has: secrets set, logging at debug level.
   std::string env(const std::string& token) const {
     return "env DATABASE_URL='" + url + "' PAXSTATS_HOME='" + home.path().string() +
-           "' PAXSTATS_LOG_LEVEL=debug PAXSTATS_SLACK_WINDOW_MS=100 PAXSTATS_NOW=2026-11-15T18:00:00Z SLACK_API_BASE_URL='" + fake->base_url() +
-           "' PAXSTATS_TOKEN_LEAK='" + token + "' SLACK_BOT_TOKEN='" + token + "' SLACK_SIGNING_SECRET='" +
-           kSigningSecret + "' SLACK_CLIENT_ID=fake-client-id SLACK_CLIENT_SECRET='" + kClientSecret + "'";
+           "' PAXSTATS_LOG_LEVEL=debug PAXSTATS_SLACK_WINDOW_MS=100 PAXSTATS_NOW=2026-11-15T18:00:00Z "
+           "SLACK_API_BASE_URL='" +
+           fake->base_url() + "' PAXSTATS_TOKEN_LEAK='" + token + "' SLACK_BOT_TOKEN='" + token +
+           "' SLACK_SIGNING_SECRET='" + kSigningSecret + "' SLACK_CLIENT_ID=fake-client-id SLACK_CLIENT_SECRET='" +
+           kClientSecret + "'";
   }
   paxstats::test::CommandResult run(const std::string& args, const std::string& token = kBotToken) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -143,8 +145,8 @@ TEST_F(TokenLeak, NoSecretAppearsInAnythingARunWritesOrPrints) {
   const pid_t pid = fork();
   if (pid == 0) {
     execl("/bin/sh", "sh", "-c",
-          ("exec " + env(kBotToken) + " '" PAXSTATS_BIN "' serve --no-scheduler --listen 127.0.0.1:" + std::to_string(port) +
-           " > '" + serve_log.string() + "' 2>&1")
+          ("exec " + env(kBotToken) + " '" PAXSTATS_BIN "' serve --no-scheduler --listen 127.0.0.1:" +
+           std::to_string(port) + " > '" + serve_log.string() + "' 2>&1")
               .c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
@@ -161,8 +163,9 @@ TEST_F(TokenLeak, NoSecretAppearsInAnythingARunWritesOrPrints) {
     }
   }
   ASSERT_TRUE(up) << read_file(serve_log);
-  for (const std::string& path : std::vector<std::string>{"/metrics", "/", "/r/r", "/r/r/community", "/r/r/ao/" + firstf, "/login",
-                                 "/r/r/admin", "/r/r/kotter", "/auth/slack/callback?code=x&state=y"})
+  for (const std::string& path :
+       std::vector<std::string>{"/metrics", "/", "/r/r", "/r/r/community", "/r/r/ao/" + firstf, "/login", "/r/r/admin",
+                                "/r/r/kotter", "/auth/slack/callback?code=x&state=y"})
     if (auto r = http.Get(path)) served += path + "\n" + r->body + "\n";
   for (const auto& [k, v] : http.Get("/login") ? http.Get("/login")->headers : httplib::Headers{}) served += k + v;
   ::kill(pid, SIGTERM);

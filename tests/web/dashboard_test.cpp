@@ -511,6 +511,42 @@ TEST_F(Dashboard, PagesRenderedAheadAreTheOnesVisitorsGet) {
   EXPECT_EQ(cramped.warm(*conn, 0ms, never), 0);
 }
 
+// Issue 29: parameters a page does not read neither render it again nor key a cache entry, nor
+// reach the page (its links and CSV links); a page's period still does.
+TEST_F(Dashboard, JunkQueryParametersAreServedFromTheCache) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  web::Options wo;
+  wo.business_now = fixed_business_clock(kNow);
+  web::Dashboard d(wo);
+  auto get = [&](const std::string& path, std::multimap<std::string, std::string> params) {
+    web::Request req;
+    req.method = "GET";
+    req.path = path;
+    req.params = std::move(params);
+    return d.handle(*conn, req);
+  };
+  auto timing = [](const web::Response& r) {
+    for (const auto& [k, v] : r.headers)
+      if (k == "Server-Timing") return v;
+    return std::string();
+  };
+  const auto first = get("/r/stl", {{"period", "2025"}});
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(timing(first).rfind("render;dur=", 0), 0u);
+  for (int i = 0; i < 40; ++i) {
+    const auto r = get("/r/stl", {{"period", "2025"},
+                                  {"junk" + std::to_string(i), "x" + std::to_string(i)},
+                                  {"utm_source", "slack"},
+                                  {"period", "2024"}});  // a repeated parameter: the first counts
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(timing(r), "cache;desc=\"hit\"") << i;
+    EXPECT_EQ(r.body, first.body) << i;
+    EXPECT_EQ(r.body.find("junk"), std::string::npos);
+  }
+  const auto other = get("/r/stl", {{"period", "all"}, {"junk", "1"}});
+  EXPECT_EQ(timing(other).rfind("render;dur=", 0), 0u) << "another period is another page";
+}
+
 // paxstats serve runs the warmer on a thread of its own: /metrics counts the pages, and a visitor
 // finds a PAX page ready.
 TEST_F(Dashboard, TheServiceRendersPagesAheadOnItsOwn) {

@@ -80,10 +80,20 @@ void security_headers(Response& r) {
 }
 
 
-std::string with_query(const Request& req) {
+// The query parameters a page reads: period and year, and q on the search page. Any other is
+// dropped here, so it neither reaches the page nor keys a cache entry of its own (junk parameters
+// would otherwise force a render each and evict the pages rendered ahead); a repeated one counts once.
+std::multimap<std::string, std::string> page_params(const Request& req) {
+  std::multimap<std::string, std::string> out;
+  for (const auto& [k, v] : req.params)
+    if ((k == "period" || k == "year" || k == "q") && !out.count(k)) out.emplace(k, v);
+  return out;
+}
+
+std::string with_query(const std::string& path, const std::multimap<std::string, std::string>& params) {
   std::string q;
-  for (const auto& [k, v] : req.params) q += (q.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
-  return req.path + q;
+  for (const auto& [k, v] : params) q += (q.empty() ? "?" : "&") + url_encode(k) + "=" + url_encode(v);
+  return path + q;
 }
 
 // /login?next=… as an escaped query value.
@@ -225,7 +235,8 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const bool member = session && region->team_id && session->team_id == *region->team_id;
   viewer.admin = member && (session->workspace_admin || listed(region->admins, session->user_id));
   const bool needs_admin = kind == "kotter" || kind == "admin";
-  const std::string here = with_query(req);
+  const auto params = page_params(req);
+  const std::string here = with_query(req.path, params);
   auto sign_in = [&] {
     Response r;
     r.status = 302;
@@ -251,7 +262,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
 
   const Links links(slug, false, 0);
   const BusinessTime now = o.business_now();
-  PageContext cx{db, *region, viewer, links, today_in(region->tz, now), now, req.params, req.path, "", 0};
+  PageContext cx{db, *region, viewer, links, today_in(region->tz, now), now, params, req.path, "", 0};
   if (req.method == "POST") {
     if (!same_secret(req.param("csrf"), viewer.csrf)) return forbidden("This form is stale or was not sent from this site: reload the page and try again.");
     return admin_post(db, cx, req);
@@ -297,7 +308,12 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     rendered();
   } else {
     bool made = false;
-    page = cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &made);
+    if (kind == "search") {  // any text can be searched for: rendered each time, never kept
+      page = std::make_shared<const Page>(build_page(cx, kind, id));
+      made = true;
+    } else {
+      page = cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &made);
+    }
     if (made) rendered();
   }
   if (!csv.empty()) {

@@ -55,9 +55,25 @@ std::shared_ptr<const Page> PageCache::get_or_make(const std::string& key, const
   return page;
 }
 
+// What a page holds in memory: its strings' capacities and the containers' own storage, plus the
+// cache's entry (key twice, list and hash nodes). Counted truly, so the budget is the RSS it costs.
+size_t PageCache::bytes_of(const std::string& key, const Page& page) {
+  auto str = [](const std::string& s) { return sizeof(std::string) + (s.capacity() > 15 ? s.capacity() + 1 : 0); };
+  size_t bytes = 2 * str(key) + 128 + sizeof(Page) + str(page.title) + str(page.html);
+  for (const auto& [text, href] : page.crumbs) bytes += str(text) + str(href);
+  for (const auto& t : page.tables) {
+    bytes += sizeof(Table) + str(t.id) + str(t.caption) + str(t.empty);
+    for (const auto& c : t.columns) bytes += str(c);
+    for (const auto& row : t.rows) {
+      bytes += sizeof(row) + (row.capacity() - row.size()) * sizeof(Cell);
+      for (const auto& c : row) bytes += sizeof(Cell) - 3 * sizeof(std::string) + str(c.text) + str(c.href) + str(c.html);
+    }
+  }
+  return bytes;
+}
+
 void PageCache::put_locked(const std::string& key, std::shared_ptr<const Page> page) {
-  size_t bytes = key.size() + page->html.size();
-  for (const auto& t : page->tables) bytes += t.rows.size() * 64;
+  const size_t bytes = bytes_of(key, *page);
   if (index_.count(key) || bytes > budget_ / 4) return;
   order_.emplace_front(key, Cached{std::move(page), bytes});
   index_[key] = order_.begin();

@@ -27,6 +27,13 @@ class PageCache {
   bool has(const std::string& key);
   // Whether the pages kept fill more than `share` of the budget.
   bool fuller_than(double share);
+  // The bytes a kept page costs (its strings, tables and the cache's own entry).
+  static size_t bytes_of(const std::string& key, const Page& page);
+  // The bytes kept now.
+  size_t used() {
+    std::lock_guard lock(mu_);
+    return used_;
+  }
 
  private:
   struct Cached {
