@@ -43,7 +43,8 @@ std::string url_decode(std::string_view s) {
       out += ' ';
     } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+      out += static_cast<char>(nibble(s[i + 1]) * 16 + nibble(s[i + 2]));
       i += 2;
     } else {
       out += s[i];
@@ -155,14 +156,15 @@ class Session : public std::enable_shared_from_this<Session> {
     if (q != std::string::npos) parse_form(std::string_view(req->target).substr(q + 1), req->params);
     for (const auto& h : msg) req->headers[lower(std::string(h.name_string()))] = std::string(h.value());
     req->body = std::move(msg.body());
-    if (lower(req->get_header_value("content-type")).rfind("application/x-www-form-urlencoded", 0) == 0)
-      parse_form(req->body, req->params);
     beast::error_code ep;
     const auto remote = stream_.socket().remote_endpoint(ep);
     if (!ep) req->remote_addr = remote.address().to_string();
     keep_alive_ = msg.keep_alive();
     // The handler may block (the database): never on the I/O thread.
+    // A form body is decoded there too: a large one costs a handler's time, not every connection's.
     asio::post(server_->handlers, [self = shared_from_this(), req] {
+      if (lower(req->get_header_value("content-type")).rfind("application/x-www-form-urlencoded", 0) == 0)
+        parse_form(req->body, req->params);
       auto res = std::make_shared<Response>();
       std::string label;
       self->server_->dispatch(*req, *res, label);

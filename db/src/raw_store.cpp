@@ -207,6 +207,18 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
   // sort that does it is skipped when, as usual, there is no such pair.
   const bool duplicates =
       !tx.exec("SELECT 1 FROM staging_messages GROUP BY channel_id, ts HAVING count(*) > 1 LIMIT 1").empty();
+  if (duplicates) {  // said in the import's summary, never dropped silently
+    const auto d = tx.exec(
+        "SELECT channel_id, ts, differ, count(*) OVER (), count(*) FILTER (WHERE differ) OVER () "
+        "FROM (SELECT channel_id, ts, count(DISTINCT raw) > 1 AS differ FROM staging_messages "
+        "      GROUP BY channel_id, ts HAVING count(*) > 1) d ORDER BY 3 DESC, 1, 2 LIMIT 3");
+    for (const auto& row : d) {
+      stats.duplicates = row[3].as<long>();
+      stats.differing = row[4].as<long>();
+      stats.duplicate_examples.push_back(row[0].as<std::string>() + "/" + row[1].as<std::string>() +
+                                         (row[2].as<bool>() ? " (copies differ)" : ""));
+    }
+  }
   auto r = detail::exec_params(
       tx,
       std::string("WITH s AS (") +

@@ -178,11 +178,16 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
     }
   } join{reader, mu, stop, room};
 
-  long staged = 0;
+  long staged = 0, duplicates = 0, differing = 0;
+  std::vector<std::string> duplicate_examples;
   auto merge = [&] {
     auto s = writer.merge_messages("export");
     report.inserted += s.inserted;
     report.updated += s.updated;
+    duplicates += s.duplicates;
+    differing += s.differing;
+    for (auto& e : s.duplicate_examples)
+      if (duplicate_examples.size() < 3) duplicate_examples.push_back(std::move(e));
     staged = 0;
   };
   for (;;) {
@@ -216,6 +221,15 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
     }
   }
   merge();
+  if (duplicates > 0) {
+    std::string examples;
+    for (const auto& e : duplicate_examples) examples += (examples.empty() ? "" : ", ") + e;
+    report.notes.push_back(std::to_string(duplicates) +
+                           " message(s) appear more than once in the export (the same "
+                           "channel and ts; " +
+                           std::to_string(differing) + " of them with copies that differ), e.g. " + examples +
+                           ": one copy of each is kept (deleted, else last edited, else most replies)");
+  }
   if (options.progress && options.progress_is_tty) *options.progress << "\n";
   report.derived = detail::derive(writer, detail::make_context(tz, writer), false);
   writer.mark_backblast_channels();

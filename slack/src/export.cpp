@@ -75,7 +75,10 @@ class FolderArchive final : public ExportArchive {
     const fs::path root = fs::canonical(dir, ec);
     if (ec) throw UserError(dir.string() + ": cannot read the folder (" + ec.message() + ")");
     std::vector<std::string> names;
-    auto it = fs::recursive_directory_iterator(dir, ec);
+    // A channel folder that is a link (to a folder inside the export) is read like any other: its
+    // messages would otherwise be left out without a word. Files reached through it are still
+    // checked to stay inside the export.
+    auto it = fs::recursive_directory_iterator(dir, fs::directory_options::follow_directory_symlink, ec);
     if (ec) throw UserError(dir.string() + ": cannot read the folder (" + ec.message() + ")");
     for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) throw UserError(dir.string() + ": cannot read the folder (" + ec.message() + ")");
@@ -346,8 +349,15 @@ ExportIndex index_export(const ExportArchive& archive) {
     if (!archive.has(file)) continue;
     const auto users = parse_entry(archive, file);
     if (!users.is_array()) throw UserError(archive.where(file) + ": expected a JSON array of users");
+    std::set<std::string> seen;
     for (const auto& u : users)
-      if (u.is_object() && u.contains("id") && u["id"].is_string()) index.users.push_back(u);
+      if (u.is_object() && u.contains("id") && u["id"].is_string()) {
+        if (seen.insert(u["id"].get<std::string>()).second)
+          index.users.push_back(u);
+        else
+          index.notes.push_back(archive.where(file) + ": user " + u["id"].get<std::string>() +
+                                " is listed twice; its first entry is used");
+      }
     break;
   }
   std::set<std::string> stray;

@@ -216,6 +216,10 @@ TEST_F(Import, AMessageTwiceInOneExportKeepsTheNewestVersion) {
   EXPECT_EQ(r.messages, 2);
   EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 1);
   EXPECT_EQ(count("SELECT pax_count FROM demo.beatdowns"), 3);
+  // Issue 29: never silently: the summary says a message came twice, and that its copies differ.
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("1 message(s) appear more than once"), std::string::npos) << r.notes[0];
+  EXPECT_NE(r.notes[0].find("C0000000F1/1709644500.000100 (copies differ)"), std::string::npos) << r.notes[0];
 }
 
 TEST_F(Import, FirstImportAndLaterImportsStoreTheSameRows) {
@@ -671,6 +675,33 @@ TEST_F(Import, AChannelListedTwiceIsImportedOnceWithANote) {
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes[0].find("C0000000F1 is listed twice"), std::string::npos) << r.notes[0];
   EXPECT_EQ(count("SELECT count(*) FROM demo.channels"), 1);
+}
+
+// Issue 29: a user listed twice is said; a channel folder that is a link is read (inside the
+// export) or refused by name (leading out of it), never skipped without a word.
+TEST_F(Import, DuplicateUsersAndLinkedChannelFoldersAreNeverSilent) {
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  write_file(a.path() / "users.json",
+             R"([{"id":"U0000000A1","name":"gil","profile":{"display_name":"Gilmore"}},
+                 {"id":"U0000000A1","name":"gil2","profile":{"display_name":"Someone Else"}}])");
+  fs::create_directories(a.path() / "_folders");
+  fs::rename(a.path() / "ao-forge", a.path() / "_folders" / "ao-forge");
+  fs::create_directory_symlink(a.path() / "_folders" / "ao-forge", a.path() / "ao-forge");
+  const auto r = mining::import_export(conn, "demo", a.path());
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("user U0000000A1 is listed twice; its first entry is used"), std::string::npos)
+      << r.notes[0];
+  EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 1) << "the linked folder's day file was read";
+  EXPECT_EQ(*db::sql::query(conn, "SELECT display_name FROM demo.users")[0][0], "Gilmore");
+
+  test::TempDir b, elsewhere;
+  small_export(b.path(), kGoodDay);
+  write_file(elsewhere.path() / "ao-forge" / "2024-03-06.json", kGoodDay);
+  fs::create_directory_symlink(elsewhere.path() / "ao-forge", b.path() / "ao-more");
+  EXPECT_NE(refusal(conn, b.path()).find("\"ao-more/2024-03-06.json\" is a link to a file outside the export"),
+            std::string::npos)
+      << refusal(conn, b.path());
 }
 
 TEST_F(Import, AZipBombIsRefusedBeforeItIsInflated) {

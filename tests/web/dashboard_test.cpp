@@ -151,7 +151,16 @@ TEST_F(Dashboard, MembersOnlyPagesSendVisitorsToSignInAndBack) {
   EXPECT_EQ(v.get("/r/stl/kotter")->status, 403);
   // Sign out ends the session: the same cookie is nobody's now.
   const auto cookie = v.cookies.at("pxs_session");
-  EXPECT_EQ(v.post("/logout", "")->status, 303);
+  // Issue 29: a link (GET) or a form from another site (no CSRF token) signs nobody out.
+  auto page = v.get("/logout");
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Sign out of paxstats"), std::string::npos) << page->body;
+  EXPECT_EQ(v.post("/logout", "")->status, 403);
+  EXPECT_EQ(v.post("/logout", "csrf=forged")->status, 403);
+  EXPECT_EQ(v.get("/r/stl?period=2026")->status, 200) << "still signed in";
+  const auto at = page->body.find("name=\"csrf\" value=\"") + 20;
+  const std::string csrf = page->body.substr(at, page->body.find('"', at) - at);
+  EXPECT_EQ(v.post("/logout", "csrf=" + csrf)->status, 303);
   Visitor stale(service->port());
   stale.cookies["pxs_session"] = cookie;
   EXPECT_EQ(stale.get("/r/stl")->status, 302);

@@ -170,7 +170,6 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
     }
     if (req.path == "/login") return login(db, impl_->o, req);
     if (req.path == "/auth/slack/callback") return callback(db, impl_->o, req);
-    if (req.path == "/logout") return logout(db, impl_->o, req);
 
     const auto session = session_of(db, req);
     Viewer viewer;
@@ -180,6 +179,25 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
       viewer.name = session->name;
       viewer.team_id = session->team_id;
       viewer.csrf = session->csrf;
+    }
+    if (req.path == "/logout") {
+      // Signing out is a POST carrying the session's CSRF token: a link or a form on another site
+      // cannot sign anyone out. GET /logout shows the button.
+      if (req.method == "POST" && session && same_secret(req.param("csrf"), session->csrf))
+        return logout(db, impl_->o, req);
+      Page p;
+      p.title = session ? "Sign out" : "Signed out";
+      if (!session) {
+        p.add("<p>You are not signed in. <a href=\"/\">Go to the start page</a>.</p>");
+      } else {
+        if (req.method == "POST") p.add("<p class=\"notice\">That sign-out form was stale or came from another site.</p>");
+        p.add("<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"" +
+              esc(session->csrf) + "\"><button type=\"submit\">Sign out of paxstats</button></form>");
+      }
+      const Links links("", false, 0);
+      auto r = html_response(req.method == "POST" && session ? 403 : 200, layout(p, viewer, links, "", "", "/"));
+      r.headers.emplace_back("Cache-Control", "no-store");
+      return r;
     }
     if (req.path == "/") {
       std::vector<db::Region> visible;

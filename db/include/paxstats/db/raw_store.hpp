@@ -88,6 +88,10 @@ struct MergeStats {
   long staged = 0;    // rows handed over
   long inserted = 0;  // new messages
   long updated = 0;   // stored messages replaced by a newer version (an edit, more replies…)
+  // Messages handed over more than once (the same channel and ts) in one merge: one copy of each
+  // is kept. `differing`: those whose copies are not the same JSON. Examples: "C…/ts", a few.
+  long duplicates = 0, differing = 0;
+  std::vector<std::string> duplicate_examples;
 };
 
 // Every write to one region's raw store and derived tables, in one transaction: nothing of it
