@@ -1,6 +1,7 @@
 // paxstats serve: Slack events, slash commands, the trigger API and the scheduler, until SIGTERM.
 // paxstats token create|revoke|list: the trigger API's bearer tokens.
 #include <csignal>
+#include <future>
 #include <cstdlib>
 #include <iostream>
 #include <thread>
@@ -83,7 +84,24 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       std::cerr << "paxstats serve: listening on http://" << o.host << ":" << service.port() << " (SIGTERM stops)\n";
       while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       std::cerr << "paxstats serve: stopping (finishing jobs in hand)\n";
-      service.stop();
+      // Within 10 s, well inside systemd's 90: a sync stops at its next page by itself; any other
+      // job still running after 9 s is left to the database (its transaction rolls back, its
+      // lease runs out and the next start takes it again; a delivery in the middle of a share is
+      // settled then through files.info, as after any crash).
+      std::promise<void> stopped;
+      auto done = stopped.get_future();
+      std::thread stopper([&] {
+        service.stop();
+        stopped.set_value();
+      });
+      if (done.wait_for(std::chrono::seconds(9)) != std::future_status::ready) {
+        log::warn(
+            "serve: jobs still running 9 s after the stop was asked for; leaving them to resume at the next "
+            "start");
+        std::cerr << "paxstats serve: stopped (jobs in hand resume at the next start)\n";
+        std::_Exit(0);
+      }
+      stopper.join();
       return 0;
     };
   });

@@ -15,7 +15,7 @@ using json = nlohmann::json;
 ServiceState::ServiceState(Options options)
     : o(std::move(options)),
       pool(o.database_url),
-      limiter(std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), o.slack_window)) {
+      limiter(std::make_shared<slack::RateLimiter>(clock, o.slack_window)) {
   if (!o.wall_now) o.wall_now = [] { return std::chrono::system_clock::now(); };
   if (!o.business_now) o.business_now = business_clock_from_env();
 }
@@ -84,6 +84,7 @@ long Service::socket_mode_connections() const { return impl_->socket_mode ? impl
 void Service::stop() {
   auto& i = *impl_;
   if (i.stopping.exchange(true)) return;
+  i.clock.stop();
   if (i.socket_mode) i.socket_mode->stop();
   i.server.stop();
   i.sleep_cv.notify_all();

@@ -69,6 +69,7 @@ struct ServiceState {
   std::atomic<bool> stopping{false};
   std::mutex sleep_mu;
   std::condition_variable sleep_cv;
+  slack::StoppableClock clock;  // the limiter's: stop() ends every wait on Slack's pacing
   std::shared_ptr<slack::RateLimiter> limiter;
   std::unique_ptr<slack::SocketModeClient> socket_mode;
   std::unique_ptr<web::Dashboard> dashboard;  // made at start (it needs the bound port)
@@ -98,6 +99,7 @@ struct ServiceState {
 
   // workers.cpp
   void worker();
+  void put_back(db::Database& db, const db::jobs::Job& job);
   void attempt(db::Database& db, const db::jobs::Job& job);
   std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug);
   void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d);

@@ -72,6 +72,10 @@ void ServiceState::worker() {
         counters.jobs_done += static_cast<long>(batch.size());
         continue;
       } catch (const std::exception& e) {
+        if (stopping) {  // cut short by the stop: every event is put back as it was
+          for (const auto& j : batch) put_back(*db, j);
+          continue;
+        }
         log::warn("a batch of " + std::to_string(batch.size()) + " events failed (" + log::redact(e.what()) +
                   "); trying each alone");
       }
@@ -79,6 +83,17 @@ void ServiceState::worker() {
       continue;
     }
     attempt(*db, *job);
+  }
+}
+
+// A job cut short by the service's stop is no failed attempt: it goes back to the queue as it
+// was, and the next start does it (a sync goes on from its last stored page).
+void ServiceState::put_back(db::Database& db, const db::jobs::Job& job) {
+  try {
+    log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region +
+              "): stopped with the service; it is done at the next start");
+    db::jobs::defer(db, job.id, 0);
+  } catch (const std::exception&) {  // the database is away too: its lease runs out instead
   }
 }
 
@@ -92,6 +107,7 @@ void ServiceState::attempt(db::Database& db, const db::jobs::Job& job) {
               std::to_string(d.seconds) + " s");
     db::jobs::defer(db, job.id, d.seconds);
   } catch (const std::exception& e) {
+    if (stopping) return put_back(db, job);
     const std::string why = log::redact(e.what());
     const std::string what = "job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ")";
     const Retry retry = retry_policy(e);

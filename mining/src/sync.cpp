@@ -107,8 +107,12 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
   std::set<std::string> backblast_channels;
   for (auto& id : db::backblast_channel_ids(db, region)) backblast_channels.insert(std::move(id));
 
+  auto stop_here = [&] {
+    if (o.should_stop && o.should_stop()) throw SyncStopped();
+  };
   size_t done = 0;
   for (const auto& ch : channels) {
+    stop_here();
     ++done;
     const std::string id = detail::str(ch, "id"), name = detail::str(ch, "name");
     progress(done, channels.size(), "#" + name, 0, false);
@@ -191,6 +195,7 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
         w.commit();
         ++channel_pages;
         progress(done, channels.size(), "#" + name, channel_pages, false);
+        stop_here();
       });
     } catch (const slack::SlackError& e) {
       if (e.diagnosis().remedy == slack::Remedy::stop_workspace) throw;

@@ -79,6 +79,7 @@ class DmOpener {
   std::optional<slack::Result> ready(size_t i) {
     std::lock_guard lock(mu_);
     auto it = done_.find(i);
+    if (it == done_.end() && stopped_) throw slack::Stopped();  // the service stops: no answer will come
     if (it == done_.end()) return std::nullopt;
     return it->second;
   }
@@ -97,6 +98,11 @@ class DmOpener {
       slack::Result r;
       try {
         r = client.call("conversations.open", {{"users", user}});
+      } catch (const slack::Stopped&) {  // never an answer of Slack's: the sender is told
+        std::lock_guard lock(mu_);
+        stopped_ = true;
+        cv_.notify_all();
+        return;
       } catch (const std::exception& e) {
         r.method = "conversations.open";
         r.error = e.what();
@@ -112,6 +118,7 @@ class DmOpener {
   std::condition_variable cv_;
   std::map<size_t, slack::Result> done_;
   size_t seen_ = 0;
+  bool stopped_ = false;
   std::jthread thread_;  // last: started once everything above exists, joined first
 };
 

@@ -6,6 +6,19 @@ namespace paxstats::slack {
 
 void SystemClock::sleep_until(SteadyTime t) { std::this_thread::sleep_until(t); }
 
+void StoppableClock::sleep_until(SteadyTime t) {
+  std::unique_lock lock(mu_);
+  if (cv_.wait_until(lock, t, [&] { return stopped_; })) throw Stopped();
+}
+
+void StoppableClock::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
+  }
+  cv_.notify_all();
+}
+
 SystemClock& SystemClock::instance() {
   static SystemClock clock;
   return clock;

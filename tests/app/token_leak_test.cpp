@@ -7,11 +7,6 @@
 // the fake Slack received. None of the secrets may appear anywhere.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -24,6 +19,7 @@
 #include "paxstats/slack/fake_slack.hpp"
 #include "command.hpp"
 #include "postgres_env.hpp"
+#include "serve_process.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -44,19 +40,6 @@ std::string read_file(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  const int port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
 }
 
 class TokenLeak : public ::testing::Test {
@@ -140,38 +123,21 @@ TEST_F(TokenLeak, NoSecretAppearsInAnythingARunWritesOrPrints) {
   EXPECT_EQ(run("sync --region r", "not-a-token " + kWrongToken).status, 2) << printed;
 
   // The service: health, metrics and pages, then a clean stop.
-  const int port = free_port();
   const fs::path serve_log = out.path() / "serve.log";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c",
-          ("exec " + env(kBotToken) + " '" PAXSTATS_BIN "' serve --no-scheduler --listen 127.0.0.1:" +
-           std::to_string(port) + " > '" + serve_log.string() + "' 2>&1")
-              .c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  httplib::Client http("127.0.0.1", port);
   std::string served;
-  bool up = false;
-  for (int i = 0; i < 200 && !up; ++i) {
-    if (auto r = http.Get("/healthz"); r && r->status == 200) {
-      up = true;
-      served += r->body;
-    } else {
-      std::this_thread::sleep_for(50ms);
-    }
+  {
+    paxstats::test::ServeProcess serve(PAXSTATS_BIN, env(kBotToken), "--no-scheduler", serve_log);
+    ASSERT_TRUE(serve.up()) << read_file(serve_log);
+    httplib::Client http("127.0.0.1", serve.port());
+    for (const std::string& path :
+         std::vector<std::string>{"/healthz", "/metrics", "/", "/r/r", "/r/r/community", "/r/r/ao/" + firstf, "/login",
+                                  "/r/r/admin", "/r/r/kotter", "/auth/slack/callback?code=x&state=y"})
+      if (auto r = http.Get(path)) {
+        served += path + "\n" + r->body + "\n";
+        for (const auto& [k, v] : r->headers) served += k + ": " + v + "\n";
+      }
+    EXPECT_EQ(serve.stop().first, 0) << read_file(serve_log);
   }
-  ASSERT_TRUE(up) << read_file(serve_log);
-  for (const std::string& path :
-       std::vector<std::string>{"/metrics", "/", "/r/r", "/r/r/community", "/r/r/ao/" + firstf, "/login", "/r/r/admin",
-                                "/r/r/kotter", "/auth/slack/callback?code=x&state=y"})
-    if (auto r = http.Get(path)) served += path + "\n" + r->body + "\n";
-  for (const auto& [k, v] : http.Get("/login") ? http.Get("/login")->headers : httplib::Headers{}) served += k + v;
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << read_file(serve_log);
 
   // The run did reach Slack with the token: what follows is no vacuous pass.
   int completed = 0;

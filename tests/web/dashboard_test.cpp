@@ -158,7 +158,8 @@ TEST_F(Dashboard, MembersOnlyPagesSendVisitorsToSignInAndBack) {
   EXPECT_EQ(v.post("/logout", "")->status, 403);
   EXPECT_EQ(v.post("/logout", "csrf=forged")->status, 403);
   EXPECT_EQ(v.get("/r/stl?period=2026")->status, 200) << "still signed in";
-  const auto at = page->body.find("name=\"csrf\" value=\"") + 20;
+  const std::string field = "name=\"csrf\" value=\"";
+  const auto at = page->body.find(field) + field.size();
   const std::string csrf = page->body.substr(at, page->body.find('"', at) - at);
   EXPECT_EQ(v.post("/logout", "csrf=" + csrf)->status, 303);
   Visitor stale(service->port());

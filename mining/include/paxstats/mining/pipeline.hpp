@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -55,6 +56,15 @@ struct SyncOptions {
   bool nonmarketplace = false;  // Slack's 2025 limits for non-Marketplace apps: 1 history call a minute, 15 a page
   std::ostream* progress = nullptr;
   bool progress_is_tty = false;  // a terminal: one line redrawn in place; else plain lines
+  // Asked before each channel and after each page is stored: true ends the sync at once with
+  // SyncStopped, everything read so far kept (the next sync goes on from there).
+  std::function<bool()> should_stop = {};
+};
+
+// A sync ended by SyncOptions::should_stop (the service stopping).
+struct SyncStopped : std::runtime_error {
+  SyncStopped()
+      : std::runtime_error("the sync was stopped; what it read is kept and the next sync goes on from there") {}
 };
 
 // A channel sync did not read, and why (said so the reader can act on it).
