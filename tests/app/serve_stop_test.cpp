@@ -50,9 +50,10 @@ TEST(ServeStop, SigtermDuringTheFirstSyncStopsWithinTenSecondsAndPutsTheSyncBack
                           "' PAXSTATS_TOKEN_STOP='" + fo.token + "' SLACK_SIGNING_SECRET=stop-test-secret";
   auto cli = [&](const std::string& args) { return paxstats::test::run_command(env + " '" PAXSTATS_BIN "' " + args); };
   ASSERT_EQ(cli("region add r --name 'F3 Stop' --tz America/Chicago").status, 0);
-  ASSERT_EQ(cli("region set r token_env=PAXSTATS_TOKEN_STOP team_id=" + ws.truth["region"]["team_id"].get<std::string>())
-                .status,
-            0);
+  ASSERT_EQ(
+      cli("region set r token_env=PAXSTATS_TOKEN_STOP team_id=" + ws.truth["region"]["team_id"].get<std::string>())
+          .status,
+      0);
   const auto imported = cli("import --region r '" + ws.path().string() + "'");
   ASSERT_EQ(imported.status, 0) << imported.output;
 
@@ -68,7 +69,8 @@ TEST(ServeStop, SigtermDuringTheFirstSyncStopsWithinTenSecondsAndPutsTheSyncBack
   EXPECT_NE(read_file(log).find("stopped with the service"), std::string::npos) << read_file(log);
 
   paxstats::db::Database db(url);
-  const auto jobs = paxstats::db::sql::query(db, "SELECT status, attempts, coalesce(last_error, '') FROM jobs WHERE kind = 'sync'");
+  const auto jobs =
+      paxstats::db::sql::query(db, "SELECT status, attempts, coalesce(last_error, '') FROM jobs WHERE kind = 'sync'");
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(*jobs[0][0], "queued") << *jobs[0][2];
   EXPECT_EQ(*jobs[0][1], "0") << "a stop is no failed attempt";

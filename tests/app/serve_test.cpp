@@ -167,6 +167,33 @@ TEST_F(Serve, OnlySignedFreshRequestsGetInAndARetriedEventIsDoneOnce) {
   EXPECT_EQ(http->Get("/healthz")->status, 200);
 }
 
+// Issue 29, item 3 through the Events API: in a burst of events (mined as one batch), one that
+// mentions 1,500 people is stored with the others, mentions and all.
+TEST_F(Serve, AnEventMentioning1500PeopleIsStoredWithTheRestOfItsBatch) {
+  std::string many;
+  for (int i = 0; i < 1500; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "U9%08d", i);
+    many += std::string(" <@") + id + ">";
+  }
+  for (int i = 0; i < 5; ++i) {
+    json ev{{"type", "message"},
+            {"channel", ao},
+            {"user", user},
+            {"ts", "17930010" + std::to_string(i) + "0.000100"},
+            {"channel_type", "channel"},
+            {"text", i == 2 ? "Announcement for everyone:" + many : "message " + std::to_string(i)}};
+    ASSERT_EQ(event(ev, "EvMany" + std::to_string(i))->status, 200);
+  }
+  auto stored = [&] {
+    return db::sql::value(*conn, "SELECT count(*) FROM r.messages WHERE ts LIKE '17930010_0.000100'").value_or("0");
+  };
+  EXPECT_TRUE(eventually([&] { return stored() == "5"; })) << stored();
+  EXPECT_EQ(db::sql::value(*conn, "SELECT cardinality(mentions) FROM r.messages WHERE ts = '1793001020.000100'"),
+            "1500");
+  EXPECT_EQ(db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE status = 'failed'"), "0");
+}
+
 TEST_F(Serve, BackblastEventsAreMinedEditedAndDeletedWithinSeconds) {
   const std::string ts = "1793000100.000200";
   const std::string other = ws_->truth["beatdowns"][0]["q"].value("user_id", user);

@@ -37,8 +37,8 @@ class ServeProcess {
       : port_(free_port()) {
     pid_ = ::fork();
     if (pid_ == 0) {
-      const std::string cmd = "exec " + env + " '" + bin + "' serve " + args + " --listen 127.0.0.1:" +
-                              std::to_string(port_) + " > '" + log.string() + "' 2>&1";
+      const std::string cmd = "exec " + env + " '" + bin + "' serve " + args +
+                              " --listen 127.0.0.1:" + std::to_string(port_) + " > '" + log.string() + "' 2>&1";
       ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
