@@ -285,4 +285,40 @@ TEST_F(BrowserTest, SignInVisitEveryPageActAndBeRefusedElsewhere) {
   b.screenshot(shots / "other-workspace.png");
 }
 
+// Issue 29: on a phone (390 px wide) no page is wider than the screen: charts scale to the width,
+// small multiples reflow, wide tables scroll inside their own box.
+TEST_F(BrowserTest, OnAPhoneNoPageIsWiderThanTheScreen) {
+  Browser b(profile.path());
+  b.s("POST", "/window/rect", {{"width", 390}, {"height", 844}});
+  fake->sign_in_as(admin, team);
+  b.go(site + "/r/stl");
+  ASSERT_EQ(b.url(), site + "/r/stl");
+  ASSERT_EQ(b.run("return window.innerWidth;").get<int>(), 390);
+  const auto ao = db::report::aos(*conn, "stl").front().first;
+  for (const auto& [page, name] : std::vector<std::pair<std::string, std::string>>{{"/r/stl", "region"},
+                                                                                   {"/r/stl?period=all", "region-all"},
+                                                                                   {"/r/stl/ao/" + ao, "ao"},
+                                                                                   {"/r/stl/pax/" + admin, "pax"},
+                                                                                   {"/r/stl/community", "community"},
+                                                                                   {"/r/stl/kotter", "kotter"},
+                                                                                   {"/r/stl/admin", "admin"},
+                                                                                   {"/r/stl/search?q=a", "search"}}) {
+    b.go(site + page);
+    EXPECT_LE(b.run("return document.documentElement.scrollWidth;").get<int>(), 390) << page;
+    // What sticks out, named, when something does.
+    const auto wide = b.run(
+        "return Array.from(document.querySelectorAll('body *')).filter(function (e) {"
+        " var r = e.getBoundingClientRect(); if (r.right <= 391) return false;"
+        " for (var p = e.parentElement; p; p = p.parentElement) {"
+        "   var o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return false; "
+        "}"
+        " return true; }).slice(0, 5).map(function (e) { return e.tagName + '.' + e.className + ' ' +"
+        " Math.round(e.getBoundingClientRect().right); });");
+    EXPECT_TRUE(wide.empty()) << page << ": " << wide.dump();
+    b.screenshot(shots / ("phone-" + name + ".png"));
+  }
+  const auto errors = b.errors();
+  EXPECT_TRUE(errors.empty()) << errors.front();
+}
+
 }  // namespace

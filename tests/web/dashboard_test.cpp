@@ -9,6 +9,7 @@
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/sql.hpp"
+#include "paxstats/reports/monthly.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/web/dashboard.hpp"
@@ -643,8 +644,30 @@ TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
   EXPECT_EQ(count("SELECT count(*) FROM paxstats.runs WHERE region = 'stl' AND period = '2026-11'"), "1");
   // A month not over yet is refused with the reason.
   EXPECT_EQ(v.post("/r/stl/admin", "action=run&month=2026-12&csrf=" + csrf)->status, 400);
-  // The Kotter page is an admin's too.
-  EXPECT_EQ(v.get("/r/stl/kotter")->status, 200);
+  // The Kotter page is an admin's too. Issue 29: it lists everyone of every class (the chart
+  // shows the first 15 of each), the class alone in its cell, every Slack user's name linked.
+  const auto kotter = v.get("/r/stl/kotter");
+  ASSERT_EQ(kotter->status, 200);
+  const auto plan = reports::page_charts(*conn, "stl", "2026-11", {"kotter"});
+  const reports::PlannedDelivery* region_list = nullptr;
+  for (const auto& d : plan.deliveries)
+    if (d.report == "kotter.region") region_list = &d;
+  ASSERT_NE(region_list, nullptr);
+  int in_headings = 0;  // "New PAX drop · 25, the 15 with most posts shown": 25
+  for (const auto& [label, values] : region_list->chart.rows)
+    if (values.empty()) in_headings += std::stoi(label.substr(label.find("\xC2\xB7 ") + 3));
+  const auto csv = v.get("/r/stl/kotter?csv=kotter");
+  ASSERT_EQ(csv->status, 200);
+  int lines = -1;  // the header
+  for (char c : csv->body) lines += c == '\n';
+  EXPECT_EQ(lines, in_headings);
+  EXPECT_EQ(static_cast<int>(region_list->everyone.rows.size()), in_headings);
+  EXPECT_EQ(csv->body.find("most posts shown"), std::string::npos);
+  for (const auto& r : region_list->everyone.rows) {
+    if (!r.user_id.empty()) {
+      EXPECT_NE(kotter->body.find("/r/stl/pax/" + r.user_id), std::string::npos) << r.name;
+    }
+  }
 }
 
 TEST_F(Dashboard, StaticExportHasRelativeLinksOnly) {

@@ -68,10 +68,10 @@ h3{font-size:1.05em;margin:0}
 .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.8em;margin:.6em 0 1.2em}
 .figure{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.7em .9em}
 .figure .value{font-size:1.5em;font-weight:650;font-variant-numeric:tabular-nums;white-space:nowrap}.figure .value.long{font-size:1.15em;line-height:1.75}.figure .label{color:var(--muted);font-size:.88em}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:1em;align-items:start}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(460px,100%),1fr));gap:1em;align-items:start}
 .charts.one{grid-template-columns:minmax(0,860px)}
 figure.chart{margin:0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6em}
-figure.chart svg{display:block;height:auto;max-width:100%}
+figure.chart svg{display:block;width:100%;height:auto;max-width:100%}
 figcaption{color:var(--muted);font-size:.9em;margin-top:.4em}
 section.table{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.7em .9em;margin:1em 0}
 .table-head{display:flex;gap:1em;align-items:center;margin-bottom:.5em}.table-head h3{flex:1}
@@ -95,6 +95,12 @@ ul.regions{list-style:none;padding:0}ul.regions li{background:#fff;border:1px so
 form.inline{display:inline;margin:0}form.inline button{padding:.15em .6em;border-radius:6px;border:1px solid var(--line);background:#f6f8fa;cursor:pointer}
 code,.line{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;background:#eaeef2;border-radius:4px;padding:0 .3em;white-space:pre-wrap}
 footer{color:var(--muted);font-size:.85em;text-align:center;padding:1em}
+@media (max-width:600px){
+ header.top{padding:.6em .8em;gap:.4em 1em}main{padding:.8em .7em 2em}
+ form.search input{min-width:0;width:8em}.who{margin-left:0}
+ .figures{grid-template-columns:repeat(2,minmax(0,1fr))}.table-head{flex-wrap:wrap}
+ figure.chart{padding:.3em}
+}
 @media print{
  header.top,form.search,.filter,.csv,form.inline,.periods,footer{display:none!important}
  body{background:#fff;font-size:11pt}main{max-width:none;padding:0}

@@ -5,6 +5,7 @@
 // the AO of most posts) and the whole list to the kotter channel.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -42,6 +43,19 @@ std::string section_hint(const Context& cx, const std::string& section) {
            std::to_string(k.soft_quiet_days) + "–" + std::to_string(k.soft_max_days) + " days";
   return std::to_string(cx.region.kotter_min_posts) + "+ posts in the last " +
          std::to_string(cx.region.kotter_window_weeks + cx.region.kotter_quiet_weeks) + " weeks: ask them to lead one";
+}
+
+std::string fixed1(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", v);
+  return b;
+}
+
+// Every name, in full: "A, B and C".
+std::string join_all(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
 }
 
 }  // namespace
@@ -134,6 +148,8 @@ void plan(Context& cx) {
     constexpr int kChartRows = 15;
     const int kPerSection = std::max(2, 18 / static_cast<int>(std::max<size_t>(titles.size(), 1)));
     int in_section = 0;
+    FullList everyone;
+    everyone.columns = {"Posts", "Per month", "Days quiet", "Last seen", "Besties"};
     auto close_section = [&] {
       if (current.empty()) return;
       kainjow::mustache::data sec;
@@ -164,6 +180,13 @@ void plan(Context& cx) {
         bestie_mentions.push_back(mention(b.user_id, b.name));
       }
       ++in_section;
+      everyone.rows.push_back(
+          {p->section,
+           p->person,
+           p->user_id,
+           p->name,
+           {std::to_string(p->posts), p->section == kNeverLed ? "" : fixed1(std::round(p->per_month * 10) / 10),
+            std::to_string(p->days), seen, join_all(bestie_names)}});
       if (in_section <= kChartRows) {
         const double per_month = p->section == kNeverLed ? NAN : std::round(p->per_month * 10) / 10;
         c.rows.emplace_back(p->name, std::vector<double>{double(p->posts), per_month, double(p->days)});
@@ -188,7 +211,7 @@ void plan(Context& cx) {
     d.set("as_of", date::format("%b %d, %Y", as_of));
     d.set("sections", sections);
     cx.deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where,
-               cx.fill("kotter", d), std::move(c));
+               cx.fill("kotter", d), std::move(c), std::move(everyone));
   };
   if (cx.region.kotter_channel || cx.for_page) {
     std::vector<const Person*> all;

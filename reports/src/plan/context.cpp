@@ -92,7 +92,7 @@ std::optional<std::string> Context::firstf(const std::string& report) {
 }
 
 void Context::deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
-                      std::string comment, render::Chart chart) {
+                      std::string comment, render::Chart chart, FullList everyone) {
   if (!for_page && gone.count(recipient)) {
     ++gone_skipped_[report];
     return;
@@ -102,7 +102,7 @@ void Context::deliver(std::string report, std::string recipient, bool to_user, s
     return;
   }
   plan_.deliveries.push_back({std::move(report), std::move(recipient), to_user, std::move(file), std::move(title),
-                              std::move(comment), std::move(chart)});
+                              std::move(comment), std::move(chart), std::move(everyone)});
 }
 
 bool Context::wanted(const std::string& report, const std::set<std::string>& only) {

@@ -65,7 +65,7 @@ class Context {
   // Adds a delivery, unless its recipient is gone or (a DM) opted out: those are counted, and
   // the plan's notes say how many.
   void deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
-               std::string comment, render::Chart chart);
+               std::string comment, render::Chart chart, FullList everyone = {});
   void note(std::string text) { plan_.notes.push_back(std::move(text)); }
 
   // Whether a report kind is planned: asked for (or all are), and not turned off by its flag.

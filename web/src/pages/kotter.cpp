@@ -1,6 +1,7 @@
 // /r/SLUG/kotter (admins): the Kotter list as the monthly report draws it — PAX who have
 // drifted, by PAX Vault's classes, with their besties — as of the last complete month.
 #include <cmath>
+#include <map>
 
 #include "paxstats/reports/monthly.hpp"
 #include "../site.hpp"
@@ -21,28 +22,31 @@ Page kotter_page(PageContext& cx) {
              ").</p>");
     return page;
   }
-  page.add("<p>" + esc(chart->subtitle) + ". Classes and thresholds: <code>paxstats region show " +
+  const reports::FullList* everyone = nullptr;
+  for (const auto& d : plan.deliveries)
+    if (d.report == "kotter.region") everyone = &d.everyone;
+  std::map<std::string, int> in_class;
+  for (const auto& r : everyone->rows) ++in_class[r.section];
+  std::string counts;
+  for (const auto& r : everyone->rows)
+    if (counts.find(r.section + ":") == std::string::npos && in_class.count(r.section))
+      counts += (counts.empty() ? "" : ", ") + r.section + ": " + std::to_string(in_class[r.section]);
+  page.add("<p>" + esc(chart->subtitle) + ". Everyone is listed (" + esc(counts) +
+           "), each class ordered by posts. Classes and thresholds: <code>paxstats region show " +
            esc(cx.region.slug) + "</code> (kotter_*).</p>");
   Table t{"kotter", "Kotter list", {"Class", "PAX"}, {}, "Nobody."};
-  for (const auto& c : chart->columns) t.columns.push_back(c);
-  for (const auto& c : chart->text_columns) t.columns.push_back(c);
-  std::string section;
-  for (size_t i = 0; i < chart->rows.size(); ++i) {
-    const auto& [label, values] = chart->rows[i];
-    if (values.empty()) {
-      section = label;
-      continue;
+  for (const auto& c : everyone->columns) t.columns.push_back(c);
+  for (const auto& r : everyone->rows) {
+    std::vector<Cell> cells = {{r.section}, {r.name, r.user_id.empty() ? "" : cx.links.pax(r.user_id)}};
+    for (size_t i = 0; i < r.values.size(); ++i) {
+      const bool number = i < 3;
+      cells.push_back(number && r.values[i].empty() ? Cell{"", "", true} : Cell{r.values[i], "", number});
     }
-    std::vector<Cell> cells = {{section}, {label}};
-    for (const double v : values)
-      cells.push_back(std::isnan(v) ? Cell{"–", "", true} : Cell::n(v, v == std::floor(v) ? 0 : 1));
-    if (i < chart->row_texts.size())
-      for (const auto& text : chart->row_texts[i]) cells.push_back({text});
     t.rows.push_back(std::move(cells));
   }
   page.table(cx, std::move(t));
   page.add("<div class=\"charts\">");
-  page.chart(cx, *chart, "The same list as the Kotter report draws it");
+  page.chart(cx, *chart, "The list as the Kotter report draws it (the first of each class)");
   page.add("</div>");
   return page;
 }

@@ -19,6 +19,17 @@ namespace paxstats::reports {
 const std::vector<std::string>& report_names();
 
 // One chart to one recipient. The key (region, report, period, recipient) is unique in a run.
+// Everyone behind a chart that shows only some (the Kotter list's full roll): a row a person,
+// with their Slack user id (empty for a name typed without a mention), for pages and CSVs.
+struct FullList {
+  std::vector<std::string> columns;  // after "Class" and "PAX"
+  struct Row {
+    std::string section, person, user_id, name;
+    std::vector<std::string> values;  // one a column
+  };
+  std::vector<Row> rows;
+};
+
 struct PlannedDelivery {
   std::string report;     // e.g. "pax_monthly", "q_counts"
   std::string recipient;  // a channel id, or a user id (sent by DM)
@@ -26,6 +37,7 @@ struct PlannedDelivery {
   std::string file;            // file name of the chart, e.g. "pax_monthly-U0123.png"
   std::string title, comment;  // the file's title and the message posted with it
   render::Chart chart;
+  FullList everyone = {};  // when the chart shows only some: all of them
 };
 
 struct MonthlyPlan {
