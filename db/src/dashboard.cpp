@@ -128,6 +128,12 @@ std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& 
                                                                  [&] { return ao_list_query(db, region, p); });
 }
 
+DataSpan data_span(Database& db, std::string_view region) {
+  const auto r = sql::query(
+      db, "SELECT coalesce(min(bd_date)::text, ''), coalesce(max(bd_date)::text, '') FROM " + counted(db, region));
+  return {r[0][0].value_or(""), r[0][1].value_or("")};
+}
+
 namespace {
 std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Period& p) {
   const std::string s = schema(region);

@@ -10,6 +10,7 @@
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/sql.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "site.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/web/dashboard.hpp"
@@ -668,6 +669,34 @@ TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
       EXPECT_NE(kotter->body.find("/r/stl/pax/" + r.user_id), std::string::npos) << r.name;
     }
   }
+}
+
+// Issue 29: a page opens on data. A region whose data ends in an earlier year opens on that year;
+// a year whose last whole month has no data charts its last month with data; a month without
+// beatdowns says so, with no average of nothing.
+TEST(DashboardPeriods, PagesOpenOnThePeriodThatHasData) {
+  using web::detail::parse_period;
+  const auto old = parse_period("", "2026-12-05", "2016-03-14");
+  EXPECT_EQ(old.key, "2016");
+  EXPECT_EQ(old.chart_month, "2016-03");
+  const auto recent = parse_period("", "2026-12-05", "2026-10-30");
+  EXPECT_EQ(recent.key, "2026");
+  EXPECT_EQ(recent.chart_month, "2026-10") << "November has no data";
+  EXPECT_EQ(parse_period("all", "2026-12-05", "2026-10-30").chart_month, "2026-10");
+  EXPECT_EQ(parse_period("2026-11", "2026-12-05", "2026-10-30").chart_month, "2026-11") << "a month asked is shown";
+  EXPECT_EQ(parse_period("", "2026-12-05", "").key, "2026");
+  const auto choices = web::detail::period_choices("2026-12-05", "2015-02-01");
+  EXPECT_EQ(choices.size(), 2u + 12u + 1u) << "this and last month, 2026 back to 2015, all time";
+}
+
+TEST_F(Dashboard, AMonthWithoutBeatdownsSaysSo) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  Visitor v(service->port());
+  auto r = v.get("/r/stl?period=2026-12");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("No beatdowns in December 2026. The latest were in"), std::string::npos);
+  EXPECT_EQ(figure(r->body, "Average attendance"), "–");
+  EXPECT_EQ(figure(r->body, "Beatdowns"), "0");
 }
 
 TEST_F(Dashboard, StaticExportHasRelativeLinksOnly) {

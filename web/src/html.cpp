@@ -8,6 +8,7 @@
 #include "paxstats/csv.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/render/render.hpp"
+#include "paxstats/db/dashboard.hpp"
 #include "site.hpp"
 
 namespace paxstats::web::detail {
@@ -197,14 +198,26 @@ Page not_found(const std::string& what) {
   return p;
 }
 
-Period period_of(const PageContext& cx, [[maybe_unused]] const std::string& earliest_month) {
-  return parse_period(cx.param("period"), cx.today);
+// A ?period= key as a period ("2026", "2026-10" or "all").
+Period parse_period_key(const std::string& key, const std::string& this_month, const std::string& this_year);
+
+Period period_of(const PageContext& cx) {
+  return parse_period(cx.param("period"), cx.today, db::dashboard::data_span(cx.db, cx.region.slug).last);
 }
 
-Period parse_period(const std::string& asked, const std::string& today) {
+Period parse_period(const std::string& asked, const std::string& today, const std::string& last_data) {
   const std::string this_month = today.substr(0, 7), this_year = today.substr(0, 4);
   std::string key = asked;
-  if (key.empty()) key = this_year;
+  // A region whose data ends before this year opens on its last year, not on an empty one.
+  if (key.empty()) key = !last_data.empty() && last_data.substr(0, 4) < this_year ? last_data.substr(0, 4) : this_year;
+  Period p = parse_period_key(key, this_month, this_year);
+  // A year or all time charts its last month with data when the latest whole month has none.
+  if (key.size() != 7 && !last_data.empty() && p.chart_month > last_data.substr(0, 7))
+    p.chart_month = last_data.substr(0, 7);
+  return p;
+}
+
+Period parse_period_key(const std::string& key, const std::string& this_month, const std::string& this_year) {
   Period p;
   p.key = key;
   if (key == "all") {

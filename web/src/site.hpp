@@ -123,13 +123,18 @@ struct Period {
   std::string key, title, first, last;  // "2026", "2026", "2026-01-01", "2026-12-31"
   std::string chart_month;             // the month whose monthly charts the page shows
 };
-Period period_of(const PageContext& cx, const std::string& earliest_month);
-// The same from the ?period= text and today's date ("2026-12-05"); UserError (a 400 page that
-// repeats the text safely) for anything else, and for years before 1900.
-Period parse_period(const std::string& asked, const std::string& today);
+// The page's period: the one asked for, else the latest year with data (this year when it has
+// any); charts of the latest whole month, or of the last month with data when that is earlier.
+Period period_of(const PageContext& cx);
+// The same from the ?period= text, today's date ("2026-12-05") and the last day with data ("" for
+// none); UserError (a 400 page that repeats the text safely) for anything else, and for years
+// before 1900.
+Period parse_period(const std::string& asked, const std::string& today, const std::string& last_data = "");
 // The periods a region or AO page offers on `today`: (the ?period= key, its label), this month,
-// last month, this year, last year and all time.
-std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today);
+// last month, every year from this one back to the first with data (at least this year and the
+// last), and all time.
+std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today,
+                                                                const std::string& first_data = "");
 
 // The page kinds (pages/*.cpp).
 Page index_page(db::Database& db, const std::vector<db::Region>& visible, const Viewer& viewer, const Links& links);

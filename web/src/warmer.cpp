@@ -51,7 +51,7 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
         return true;
       };
       if (!page("", "", "/r/" + slug)) break;
-      for (const auto& [key, label] : period_choices(today)) page("", "", "/r/" + slug, key);
+      for (const auto& [key, label] : period_choices(today, db::dashboard::data_span(db, slug).first)) page("", "", "/r/" + slug, key);
       std::vector<std::string> aos, people;
       {
         const db::dashboard::PostsCache posts(db, slug);

@@ -12,7 +12,7 @@ std::string period_links(const PageContext& cx, const Period& chosen, const std:
 
 Page ao_page(PageContext& cx, const std::string& ao_id) {
   const auto& slug = cx.region.slug;
-  const Period period = period_of(cx, "");
+  const Period period = period_of(cx);
   const db::report::Period p{period.first, period.last};
   std::optional<dash::AoRow> ao;
   for (auto& a : dash::ao_list(cx.db, slug, p))

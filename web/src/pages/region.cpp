@@ -11,20 +11,22 @@ namespace paxstats::web::detail {
 
 namespace dash = db::dashboard;
 
-std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today) {
-  const std::string month = today.substr(0, 7), year = today.substr(0, 4);
-  const int y = std::stoi(year);
-  return {{month, "This month"},
-          {shift_month(month, -1), "Last month"},
-          {year, year},
-          {std::to_string(y - 1), std::to_string(y - 1)},
-          {"all", "All time"}};
+std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today,
+                                                                const std::string& first_data) {
+  const std::string month = today.substr(0, 7);
+  const int y = std::stoi(today.substr(0, 4));
+  std::vector<std::pair<std::string, std::string>> out = {{month, "This month"}, {shift_month(month, -1), "Last month"}};
+  // Every year the data covers (a 2015 export opened in 2026 reaches 2015), at least two.
+  const int first = first_data.size() >= 4 ? std::min(std::stoi(first_data.substr(0, 4)), y - 1) : y - 1;
+  for (int year = y; year >= std::max(first, y - 30); --year) out.emplace_back(std::to_string(year), std::to_string(year));
+  out.emplace_back("all", "All time");
+  return out;
 }
 
 // The period chooser: this month, last month, this year, last year, all time.
 std::string period_links(const PageContext& cx, const Period& chosen, const std::string& base_query) {
   std::string h = "<nav class=\"periods\" aria-label=\"Period\">";
-  for (const auto& [key, label] : period_choices(cx.today)) {
+  for (const auto& [key, label] : period_choices(cx.today, db::dashboard::data_span(cx.db, cx.region.slug).first)) {
     const std::string q = (base_query.empty() ? "" : base_query + "&") + "period=" + key;
     h += "<a href=\"?" + esc(q) + "\"" + (key == chosen.key ? " class=\"on\"" : "") + ">" + esc(label) + "</a>";
   }
@@ -33,7 +35,7 @@ std::string period_links(const PageContext& cx, const Period& chosen, const std:
 
 Page region_page(PageContext& cx) {
   const auto& slug = cx.region.slug;
-  const Period period = period_of(cx, "");
+  const Period period = period_of(cx);
   const db::report::Period p{period.first, period.last};
   Page page;
   page.title = cx.region.name;
@@ -47,7 +49,17 @@ Page region_page(PageContext& cx) {
               {"Unique Qs", num(s.unique_qs)},
               {"FNGs", num(s.fngs)},
               {"Posts", num(s.posts)},
-              {"Average attendance", Cell::n(s.average_attendance, 1).text}});
+              // No beatdowns: no average (a 0.0 would claim one)
+              {"Average attendance", s.beatdowns ? Cell::n(s.average_attendance, 1).text : "–"}});
+  if (!s.beatdowns) {
+    const auto span = dash::data_span(cx.db, slug);
+    page.add("<p class=\"empty\">No beatdowns in " + esc(period.title) +
+             (span.last.empty() ? std::string(": none is recorded yet.")
+                                : ". The latest were in " +
+                                      esc(calendar::month_name(calendar::parse_month(span.last.substr(0, 7)))) +
+                                      ".") +
+             "</p>");
+  }
 
   // The charts the monthly run posts to the 1st-F channel, for the period's month.
   const auto plan = reports::page_charts(cx.db, slug, period.chart_month,

@@ -42,6 +42,13 @@ class PostsCache {
   bool rebuilt_ = false;
 };
 
+// The first and last days with a counted beatdown ("" and "" when none): which periods a page
+// offers and opens on.
+struct DataSpan {
+  std::string first, last;  // YYYY-MM-DD
+};
+DataSpan data_span(Database& db, std::string_view region);
+
 // The region over a period; active_30d counts the 30 days up to `today`, whatever the period.
 struct Summary {
   int beatdowns = 0, aos = 0, unique_pax = 0, unique_qs = 0, fngs = 0, posts = 0, active_30d = 0;
