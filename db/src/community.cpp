@@ -6,6 +6,7 @@
 #include "detail/community_common.hpp"
 #include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/sql.hpp"
 #include "paxstats/error.hpp"
 
 namespace paxstats::db::community {
@@ -16,6 +17,15 @@ using common::in_zone;
 using common::schema;
 
 // ---------------------------------------------------------------- typed reads
+
+MessageSpan message_span(Database& db, std::string_view region, std::string_view tz) {
+  const auto r = sql::query(db,
+                            "SELECT coalesce((min(posted_at) AT TIME ZONE $1)::date::text, ''), "
+                            "coalesce((max(posted_at) AT TIME ZONE $1)::date::text, '') FROM " +
+                                schema(region) + ".member_messages",
+                            {std::string(tz)});
+  return {r[0][0].value_or(""), r[0][1].value_or("")};
+}
 
 std::vector<MemberActivity> member_activity(Database& db, std::string_view region, std::string_view tz,
                                             const Window& window) {

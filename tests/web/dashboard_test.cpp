@@ -10,6 +10,8 @@
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/sql.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "paxstats/calendar.hpp"
+#include "paxstats/db/community.hpp"
 #include "site.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
@@ -697,6 +699,34 @@ TEST_F(Dashboard, AMonthWithoutBeatdownsSaysSo) {
   EXPECT_NE(r->body.find("No beatdowns in December 2026. The latest were in"), std::string::npos);
   EXPECT_EQ(figure(r->body, "Average attendance"), "–");
   EXPECT_EQ(figure(r->body, "Beatdowns"), "0");
+}
+
+// Issue 29: a workspace that mines no backblasts opens on its community page, and a community
+// page whose messages ended years ago opens on their last quarter and offers every year they cover.
+TEST_F(Dashboard, ACommunityOpensOnItsCommunityPageAndReachesItsOwnYears) {
+  db::set_region(*conn, "stl", {{"dashboard", "public"}, {"scrape_backblasts", "false"}});
+  web::Options wo;
+  wo.business_now = fixed_business_clock(*parse_iso_time("2031-06-15T12:00:00Z"));  // years after the data
+  web::Dashboard d(wo);
+  web::Request req;
+  req.method = "GET";
+  req.path = "/r/stl";
+  const auto front = d.handle(*conn, req);
+  EXPECT_EQ(front.status, 302);
+  bool to_community = false;
+  for (const auto& [k, v] : front.headers) to_community |= k == "Location" && v == "/r/stl/community";
+  EXPECT_TRUE(to_community);
+  req.path = "/r/stl/community";
+  const auto page = d.handle(*conn, req);
+  ASSERT_EQ(page.status, 200);
+  const auto last = db::community::message_span(*conn, "stl", "America/Chicago").last;
+  const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, calendar::parse_day(last));
+  EXPECT_NE(page.body.find("class=\"on\">" + quarter.title() + "</a>"), std::string::npos)
+      << "opens on the data's last quarter, " << quarter.title();
+  const auto first = db::community::message_span(*conn, "stl", "America/Chicago").first;
+  for (const std::string& year : {first.substr(0, 4), last.substr(0, 4)})
+    EXPECT_NE(page.body.find("?period=" + year + "\""), std::string::npos) << year;
+  EXPECT_EQ(page.body.find("?period=2031"), std::string::npos) << "no empty years offered";
 }
 
 TEST_F(Dashboard, StaticExportHasRelativeLinksOnly) {

@@ -278,6 +278,17 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     return forbidden("This page is for the region's admins.");
   }
 
+  // A workspace that mines no backblasts has no F3 figures: its front page is its community page.
+  if (kind.empty() && req.method == "GET") {
+    const auto scrape = region->flags.find("scrape_backblasts");
+    if (scrape != region->flags.end() && !scrape->second) {
+      Response r;
+      r.status = 302;
+      r.headers.emplace_back("Location", "/r/" + slug + "/community");
+      r.headers.emplace_back("Cache-Control", "no-store");
+      return r;
+    }
+  }
   const Links links(slug, false, 0);
   const BusinessTime now = o.business_now();
   PageContext cx{db, *region, viewer, links, today_in(region->tz, now), now, params, req.path, "", 0};

@@ -153,7 +153,9 @@ Page& Page::table(const PageContext& cx, Table t) {
       html += std::string("<th scope=\"col\"") + (numeric ? " class=\"n\"" : "") + ">" + esc(t.columns[i]) + "</th>";
     }
     html += "</tr></thead><tbody>";
-    for (const auto& row : t.rows) {
+    const size_t drawn = t.shown && t.rows.size() > t.shown ? t.shown : t.rows.size();
+    for (size_t r = 0; r < drawn; ++r) {
+      const auto& row = t.rows[r];
       html += "<tr>";
       for (const auto& c : row) {
         html += c.number ? "<td class=\"n\">" : "<td>";
@@ -167,7 +169,11 @@ Page& Page::table(const PageContext& cx, Table t) {
       }
       html += "</tr>";
     }
-    html += "</tbody></table></div></section>";
+    html += "</tbody></table></div>";
+    if (drawn < t.rows.size())
+      html += "<p class=\"empty\">The first " + num(static_cast<long long>(drawn)) + " of " +
+              num(static_cast<long long>(t.rows.size())) + " rows are shown; the CSV has all of them.</p>";
+    html += "</section>";
   }
   tables.push_back(std::move(t));
   return *this;

@@ -67,6 +67,9 @@ struct Table {
   std::vector<std::string> columns;
   std::vector<std::vector<Cell>> rows;
   std::string empty = "Nothing yet.";
+  // Rows drawn on the page (0: all): a page stays small for a phone (under 5,000 elements);
+  // the CSV always has every row, and the page says so.
+  size_t shown = 250;
 };
 std::string to_csv(const Table& t);
 

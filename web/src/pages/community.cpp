@@ -2,6 +2,8 @@
 // or year — the community reports' charts, then members and channels as tables.
 #include <date/date.h>
 
+#include <algorithm>
+
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/community.hpp"
 #include "paxstats/reports/community.hpp"
@@ -13,23 +15,46 @@ namespace paxstats::web::detail {
 Page community_page(PageContext& cx) {
   const auto today = calendar::parse_day(cx.today);
   const std::string asked = cx.param("period");
+  const auto data = db::community::message_span(cx.db, cx.region.slug, cx.region.tz);
+  // The day the page looks back from: today, or the last day with messages when the data ends
+  // earlier (an export of 2015–2016 opens on its own last quarter, not on an empty one).
+  const auto anchor = !data.last.empty() && calendar::parse_day(data.last) < today ? calendar::parse_day(data.last)
+                                                                                  : today;
   // By default the last whole quarter: the one under way would chart its weeks still to come.
   const auto current_quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
   const calendar::Span span =
-      asked.empty() ? calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1})
-                    : calendar::parse_span(asked);
+      !asked.empty() ? calendar::parse_span(asked)
+      : anchor < today
+          ? calendar::span_of(calendar::Span::Kind::quarter, anchor)
+          : calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1});
   Page page;
   page.title = "Community";
   page.crumbs = {{cx.region.name, cx.links.region()}};
   if (!cx.links.static_site()) {
+    // This month, this and last quarter, this year, then every year the messages cover.
+    std::vector<calendar::Span> choices;
     const auto month = calendar::span_of(calendar::Span::Kind::month, today);
     const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
     const auto last_quarter = calendar::span_of(calendar::Span::Kind::quarter, quarter.first - date::days{1});
     const auto year = calendar::span_of(calendar::Span::Kind::year, today);
+    const bool recent = anchor == today;
+    if (recent) choices = {month, quarter, last_quarter, year};
+    if (!recent) {  // the data's own last quarters
+      const auto q = calendar::span_of(calendar::Span::Kind::quarter, anchor);
+      choices = {calendar::span_of(calendar::Span::Kind::quarter, q.first - date::days{1}), q};
+    }
+    if (!data.first.empty()) {
+      const auto first_year = calendar::span_of(calendar::Span::Kind::year, calendar::parse_day(data.first));
+      for (auto y = calendar::span_of(calendar::Span::Kind::year, anchor);
+           y.first >= first_year.first && choices.size() < 40;
+           y = calendar::span_of(calendar::Span::Kind::year, y.first - date::days{1}))
+        if (std::none_of(choices.begin(), choices.end(), [&](const auto& c) { return c.name == y.name; }))
+          choices.push_back(y);
+    }
     page.add("<nav class=\"periods\" aria-label=\"Period\">");
-    for (const auto* s : {&month, &quarter, &last_quarter, &year})
-      page.add("<a href=\"?period=" + esc(s->name) + "\"" + (s->name == span.name ? " class=\"on\"" : "") + ">" +
-               esc(s->title()) + "</a>");
+    for (const auto& s : choices)
+      page.add("<a href=\"?period=" + esc(s.name) + "\"" + (s.name == span.name ? " class=\"on\"" : "") + ">" +
+               esc(s.title()) + "</a>");
     page.add("</nav>");
   }
   page.add("<h2>" + esc(span.title()) + "</h2>");

@@ -35,6 +35,7 @@ Page kotter_page(PageContext& cx) {
            "), each class ordered by posts. Classes and thresholds: <code>paxstats region show " +
            esc(cx.region.slug) + "</code> (kotter_*).</p>");
   Table t{"kotter", "Kotter list", {"Class", "PAX"}, {}, "Nobody."};
+  t.shown = 0;  // everyone: the list a site Q acts on
   for (const auto& c : everyone->columns) t.columns.push_back(c);
   for (const auto& r : everyone->rows) {
     std::vector<Cell> cells = {{r.section}, {r.name, r.user_id.empty() ? "" : cx.links.pax(r.user_id)}};

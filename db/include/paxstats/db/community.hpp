@@ -22,6 +22,13 @@ struct Window {
   std::string since, until;
 };
 
+// The first and last local days of a member message ("" and "" when none): which periods the
+// community page offers and opens on.
+struct MessageSpan {
+  std::string first, last;  // YYYY-MM-DD in tz
+};
+MessageSpan message_span(Database& db, std::string_view region, std::string_view tz);
+
 struct MemberActivity {
   std::string user_id, user_name;
   std::int64_t messages = 0, replies = 0, threads_started = 0, reactions_received = 0, reactions_given = 0, files = 0,
