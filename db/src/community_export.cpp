@@ -142,8 +142,9 @@ TableSpec spec(ExportTable t, const std::string& s, const std::optional<std::str
       for (const char* n : {"messages", "replies", "threads_started", "reactions_received", "reactions_given", "files",
                             "mentions_given", "mentions_received", "active_days", "active_weeks"})
         cols.push_back({n, "", "INTEGER", "REQUIRED"});
-      cols.push_back({"first_ts", ""});
-      cols.push_back({"last_ts", ""});
+      // When the first and last member messages were posted: ISO 8601 UTC, like every time of the dataset.
+      cols.push_back({"first_ts", "", "TIMESTAMP"});
+      cols.push_back({"last_ts", "", "TIMESTAMP"});
       return {cols, ""};
     }
     case ExportTable::channel_activity:
@@ -257,7 +258,7 @@ std::int64_t write_rows(size_t rows, const TableSpec& t, ExportFormat format,
         else if (type == "FLOAT")
           v = std::stod(*value);
         else if (type == "BOOLEAN")
-          v = *value == "t";
+          v = *value == "t" || *value == "true";
         else
           v = *value;
       }
@@ -292,7 +293,7 @@ std::int64_t copy_csv(PGconn* conn, const TableSpec& t, const std::function<void
       if (c.null(i)) continue;
       switch (kind[k]) {
         case 'i': out += std::to_string(c.int8(i)); break;
-        case 'b': out += c.boolean(i) ? 't' : 'f'; break;
+        case 'b': out += c.boolean(i) ? "true" : "false"; break;  // as spreadsheets and BigQuery read them
         case 't': append_iso(out, c.timestamptz(i)); break;
         default: db::detail::append_copy_csv(out, c.text(i));
       }
@@ -490,8 +491,14 @@ std::int64_t DatasetReader::write_counted(ExportTable table, ExportFormat format
   const Tally& t = tally();
   const TableSpec spec_of = spec(table, "");
   using Cell = std::optional<std::string>;
-  auto text = [](const std::string& v) -> Cell { return v.empty() ? Cell() : Cell(v); };
   auto num = [](std::int64_t v) -> Cell { return std::to_string(v); };
+  // A Slack ts ("1700000000.000100") as the ISO 8601 UTC time of its second.
+  auto iso_of_ts = [](const std::string& ts) -> Cell {
+    if (ts.empty()) return Cell();
+    std::string out;
+    append_iso(out, (std::stoll(ts.substr(0, ts.find('.'))) - 946684800) * 1000000);  // PostgreSQL's epoch is 2000
+    return out;
+  };
   switch (table) {
     case ExportTable::member_activity:
       return write_rows(
@@ -511,8 +518,8 @@ std::int64_t DatasetReader::write_counted(ExportTable table, ExportFormat format
               case 9: return num(a.mentions_received);
               case 10: return num(a.active_days);
               case 11: return num(a.active_weeks);
-              case 12: return text(a.first_ts);
-              default: return text(a.last_ts);
+              case 12: return iso_of_ts(a.first_ts);
+              default: return iso_of_ts(a.last_ts);
             }
           },
           sink);

@@ -475,11 +475,10 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
     EXPECT_EQ(d.recipient, "C0COMMUNITY");
     EXPECT_FALSE(d.comment.empty()) << d.report;
   }
-  for (const char* r :
-       {"community_activity.channels", "community_activity.active", "community_activity.hours",
-        "community_activity.members", "community_activity.first_reply", "community_activity.retention",
-        "community_awards.most_messages", "community_awards.most_threads", "community_awards.most_replies",
-        "community_awards.most_reactions", "community_awards.most_consistent", "community_engagement"})
+  for (const char* r : {"community_activity.channels", "community_activity.active", "community_activity.hours",
+                        "community_activity.members", "community_activity.first_reply", "community_activity.retention",
+                        "community_awards.most_messages", "community_awards.most_threads",
+                        "community_awards.most_replies", "community_awards.most_reactions", "community_engagement"})
     EXPECT_TRUE(by_report.count(r)) << r;
 
   const auto window = reports::window_of(q3);
@@ -538,6 +537,46 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
     EXPECT_TRUE(rendered[i].layout_problems.empty())
         << plan.deliveries[i].report << ": " << rendered[i].layout_problems.front();
   }
+  // Issue 29: every winner named (no "& N more"); an award more share than award_max_winners
+  // (10) is not given, and the first card's message says so in one line. Most consistent, counted
+  // here from member_activity: those with the most active weeks.
+  const std::regex and_more("& [0-9]+ more");
+  std::string first_award_comment;
+  for (const auto& d : plan.deliveries)
+    if (d.report.rfind("community_awards.", 0) == 0) {
+      if (first_award_comment.empty()) first_award_comment = d.comment;
+      EXPECT_FALSE(std::regex_search(d.chart.person, and_more)) << d.report << ": " << d.chart.person;
+      EXPECT_FALSE(std::regex_search(d.comment, and_more)) << d.report << ": " << d.comment;
+    }
+  std::int64_t most_weeks = 0;
+  for (const auto& a : activity) most_weeks = std::max(most_weeks, a.active_weeks);
+  std::vector<std::string> consistent;
+  for (const auto& a : activity)
+    if (a.active_weeks == most_weeks) consistent.push_back(a.user_id);
+  ASSERT_GT(consistent.size(), 10u) << "this quarter's most consistent is a tie of many";
+  EXPECT_FALSE(by_report.count("community_awards.most_consistent"));
+  EXPECT_NE(first_award_comment.find("Most consistent is not given for Q3 2026: " + std::to_string(consistent.size()) +
+                                     " members share it"),
+            std::string::npos)
+      << first_award_comment;
+  // At the most a card holds (20), the award names every one of them, or is still not given.
+  db::set_region(conn, "hdv", {{"award_max_winners", "20"}});
+  const auto roomy = reports::plan_community(conn, "hdv", q3, {}, true);
+  db::set_region(conn, "hdv", {{"award_max_winners", "10"}});
+  const reports::PlannedDelivery* all_of_them = nullptr;
+  for (const auto& d : roomy.deliveries)
+    if (d.report == "community_awards.most_consistent") all_of_them = &d;
+  EXPECT_EQ(all_of_them != nullptr, consistent.size() <= 20u);
+  if (all_of_them) {
+    for (const auto& id : consistent) EXPECT_NE(all_of_them->comment.find("<@" + id + ">"), std::string::npos) << id;
+    EXPECT_FALSE(std::regex_search(all_of_them->chart.person, and_more)) << all_of_them->chart.person;
+    reports::MonthlyPlan card_only;
+    card_only.deliveries.push_back(*all_of_them);
+    const auto drawn = reports::render_plan(card_only, {}, true);
+    ASSERT_EQ(drawn.size(), 1u);
+    EXPECT_TRUE(drawn[0].layout_problems.empty()) << drawn[0].layout_problems.front();
+  }
+
   // Exactly once: the same quarter again adds nothing.
   const int added = reports::queue_plan(conn, plan);
   EXPECT_EQ(added, static_cast<int>(plan.deliveries.size()));

@@ -110,7 +110,11 @@ class ExportTally : public ::testing::Test {
     const std::string since = "$1::timestamptz", until = "$2::timestamptz";
     const auto members = rows_of(
         ("SELECT user_id, user_name, messages, replies, threads_started, reactions_received, reactions_given, files, "
-         "mentions_given, mentions_received, active_days, active_weeks, first_ts, last_ts FROM "
+         "mentions_given, mentions_received, active_days, active_weeks, "
+         "to_char(to_timestamp(split_part(first_ts, '.', 1)::bigint) AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+         "to_char(to_timestamp(split_part(last_ts, '.', 1)::bigint) AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM "
          "hdv.member_activity($3, " +
          since + ", " + until + ") ORDER BY messages DESC, user_id COLLATE \"C\""));
     const auto channels =
@@ -160,15 +164,16 @@ class ExportTally : public ::testing::Test {
         {"messages.csv",
          "SELECT m.channel_id, m.ts, to_char(m.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
          "m.thread_ts, m.user_id, m.bot_id, m.subtype, m.text, m.reply_count, m.edited_ts, "
-         "CASE WHEN m.deleted THEN 't' ELSE 'f' END, hdv.slack_reaction_list(m.raw), m.source FROM hdv.messages m "
+         "CASE WHEN m.deleted THEN 'true' ELSE 'false' END, hdv.slack_reaction_list(m.raw), m.source FROM hdv.messages "
+         "m "
          "WHERE " +
              in_window + " ORDER BY m.channel_id COLLATE \"C\", m.ts COLLATE \"C\""},
         {"users.csv",
-         "SELECT user_id, user_name, real_name, display_name, CASE WHEN is_bot THEN 't' ELSE 'f' END, "
-         "CASE WHEN deleted THEN 't' ELSE 'f' END, tz FROM hdv.users ORDER BY user_id COLLATE \"C\""},
+         "SELECT user_id, user_name, real_name, display_name, CASE WHEN is_bot THEN 'true' ELSE 'false' END, "
+         "CASE WHEN deleted THEN 'true' ELSE 'false' END, tz FROM hdv.users ORDER BY user_id COLLATE \"C\""},
         {"channels.csv",
-         "SELECT channel_id, name, CASE WHEN is_private THEN 't' ELSE 'f' END, "
-         "CASE WHEN is_archived THEN 't' ELSE 'f' END, to_char(created AT TIME ZONE 'UTC', "
+         "SELECT channel_id, name, CASE WHEN is_private THEN 'true' ELSE 'false' END, "
+         "CASE WHEN is_archived THEN 'true' ELSE 'false' END, to_char(created AT TIME ZONE 'UTC', "
          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM hdv.channels ORDER BY channel_id COLLATE \"C\""},
         {"files.csv",
          "SELECT f.channel_id, f.ts, f.file_id, f.name, f.title, f.mimetype, f.filetype, f.size FROM hdv.files f "

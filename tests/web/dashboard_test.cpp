@@ -3,6 +3,8 @@
 // database; ETags; access (public, members, admins, another workspace); and the attacks the
 // issue names: forged and replayed state, open redirects through next, session fixation, XSS
 // with every hostile generated name, CSRF, region isolation by URL.
+#include <regex>
+
 #include "dashboard_support.hpp"
 #include "eventually.hpp"
 #include "paxstats/db/aliases.hpp"
@@ -746,6 +748,12 @@ TEST_F(Dashboard, StaticExportHasRelativeLinksOnly) {
     EXPECT_EQ(html.find("href=\"/"), std::string::npos) << f.path();
     EXPECT_EQ(html.find("src=\"/"), std::string::npos) << f.path();
     EXPECT_EQ(html.find("/admin"), std::string::npos) << f.path();
+    // Issue 29: every link leads to a file the export wrote (no page of someone without one).
+    static const std::regex href("href=\"([^\"#?:]+)[\"#?]");
+    for (std::sregex_iterator it(html.begin(), html.end(), href), end; it != end; ++it) {
+      const auto target = (f.path().parent_path() / (*it)[1].str()).lexically_normal();
+      EXPECT_TRUE(std::filesystem::exists(target)) << f.path() << " links to " << (*it)[1].str();
+    }
   }
   db::set_region(*conn, "stl", {{"dashboard", "off"}});
   EXPECT_THROW(web::export_static(*conn, "stl", site, fixed_business_clock(kNow)), UserError);

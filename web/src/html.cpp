@@ -74,7 +74,7 @@ std::string Links::ao(const std::string& id) const {
   return static_ ? up() + "ao/" + id + ".html" : "/r/" + slug_ + "/ao/" + id;
 }
 std::string Links::pax(const std::string& user_id, const std::string& query) const {
-  if (static_) return up() + "pax/" + user_id + ".html";
+  if (static_) return written_pax_ && !written_pax_->count(user_id) ? "" : up() + "pax/" + user_id + ".html";
   return "/r/" + slug_ + "/pax/" + user_id + (query.empty() ? "" : "?" + query);
 }
 std::string Links::community() const { return static_ ? up() + "community.html" : "/r/" + slug_ + "/community"; }
@@ -109,6 +109,9 @@ std::string to_csv(const Table& t) {
       if (i) out += ',';
       std::string v = row[i].text;
       if (row[i].number) v.erase(std::remove(v.begin(), v.end(), ','), v.end());
+      if (row[i].number && v == "–") v.clear();  // no value: an empty cell keeps the column numeric
+      // A link whose text only names where it leads ("In Slack"): the CSV has the address itself.
+      if (!row[i].href.empty() && row[i].href.rfind("http", 0) == 0 && v == "In Slack") v = row[i].href;
       append_csv_field(out, v);  // a name a spreadsheet would run as a formula stays text
     }
     out += "\r\n";

@@ -4,6 +4,8 @@
 // (layout.cpp); access.cpp signs people in and out.
 #include <map>
 #include <optional>
+#include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,12 +45,15 @@ class Links {
   std::string csv(const std::string& page_file, const std::string& table_id, const std::string& query) const;
   // The Slack message of a beatdown or parse issue.
   static std::string message(const std::string& channel_id, const std::string& ts);
+  // A static export writes a page for some people only: pax() links those, and "" (no link) for others.
+  void only_pax_pages(std::shared_ptr<const std::set<std::string>> written) { written_pax_ = std::move(written); }
 
  private:
   std::string up() const;
   std::string slug_;
   bool static_;
   int depth_;
+  std::shared_ptr<const std::set<std::string>> written_pax_;
 };
 
 struct Cell {

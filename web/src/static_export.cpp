@@ -47,8 +47,14 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
   Viewer anonymous;
   const db::dashboard::PostsCache posts(db, region.slug);
   int pages = 0;
+  // The people who get a page: links to anyone else are plain names, never to a missing file.
+  auto written = std::make_shared<std::set<std::string>>();
+  const auto people = db::report::people(db, region.slug);
+  for (const auto& p : people)
+    if (!p.user_id.empty()) written->insert(p.user_id);
   auto emit = [&](const std::string& file, int depth, const std::function<Page(PageContext&)>& build) {
-    const Links links(region.slug, true, depth);
+    Links links(region.slug, true, depth);
+    links.only_pax_pages(written);
     PageContext cx{db, region, anonymous, links, today, now, {}, "", file, 0};
     const Page page = build(cx);
     if (page.status != 200) return;
@@ -65,7 +71,7 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
   emit("community.html", 0, [](PageContext& cx) { return community_page(cx); });
   for (const auto& ao : db::dashboard::ao_list(db, region.slug, {"1900-01-01", "9999-12-31"}))
     emit("ao/" + ao.ao_id + ".html", 1, [&](PageContext& cx) { return ao_page(cx, ao.ao_id); });
-  for (const auto& p : db::report::people(db, region.slug))
+  for (const auto& p : people)
     if (!p.user_id.empty())
       emit("pax/" + p.user_id + ".html", 1, [&](PageContext& cx) { return pax_page(cx, p.user_id); });
   folder.commit();

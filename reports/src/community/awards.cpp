@@ -84,6 +84,17 @@ void plan(CommunityRun& run) {
   const auto rows = reads(run);
   for (const auto& id : rows.newcomers.get()) newcomers.insert(id);
 
+  // The cards, sent once all are known: the first one's message also says which awards were not
+  // given and why (one line each).
+  struct Card {
+    std::string report, file, title;
+    kainjow::mustache::data words;
+    render::Chart chart;
+  };
+  std::vector<Card> cards;
+  std::vector<std::string> not_given;
+  const int max_winners = run.region.award_max_winners;
+
   for (const auto& a : awards()) {
     if (!wanted(a.key)) continue;
     std::vector<Entry> entries;
@@ -131,22 +142,36 @@ void plan(CommunityRun& run) {
         mentions.push_back("<@" + e.user_id + ">");
       }
     const std::string fig = a.key == "fastest_helper" ? duration(best) + " to answer" : figure(best, a.unit);
+    // Ties share the award, every winner named; an award more people share than award_max_winners
+    // honours nobody in particular, and is not given.
+    if (static_cast<int>(names.size()) > max_winners) {
+      const std::string why = a.title + " is not given for " + run.period.title() + ": " +
+                              std::to_string(names.size()) + " members share it (" + fig + "), more than " +
+                              std::to_string(max_winners) + " (award_max_winners).";
+      not_given.push_back(why);
+      run.note("awards: " + why);
+      continue;
+    }
     auto c = run.chart(render::Kind::award, a.title);
     c.award = a.title;
-    // Many ties (a quarter where dozens were active every week): the card names eight and how many
-    // more, the message twenty.
-    c.person = join_names(names, 8);
+    c.person = join_names(names, names.size());
     c.figure = fig + (rule.empty() ? "" : " (" + rule + ")");
     c.period = run.region.name + " · " + run.period.title();
     c.emblem = a.emblem;
     c.width = 720;
-    c.height = 300;
+    c.height = 300 + 30 * static_cast<int>(names.size() > 3 ? (names.size() - 1) / 3 : 0);  // room for every name
     kainjow::mustache::data d;
     d.set("award", a.title);
-    d.set("winners", join_names(mentions, 20));
+    d.set("winners", join_names(mentions, mentions.size()));
     d.set("figure", fig);
-    run.deliver("community_awards." + a.key, "award-" + a.key + "-" + run.period.name + ".png",
-                a.title + ", " + run.period.title(), run.fill("community_award", d), std::move(c));
+    cards.push_back({"community_awards." + a.key, "award-" + a.key + "-" + run.period.name + ".png",
+                     a.title + ", " + run.period.title(), std::move(d), std::move(c)});
+  }
+  for (size_t i = 0; i < cards.size(); ++i) {
+    std::string comment = run.fill("community_award", cards[i].words);
+    if (i == 0)
+      for (const auto& line : not_given) comment += "\n" + line;
+    run.deliver(cards[i].report, cards[i].file, cards[i].title, comment, std::move(cards[i].chart));
   }
 }
 
