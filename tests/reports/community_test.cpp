@@ -4,6 +4,7 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -514,6 +515,30 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
         ++fresh;
     EXPECT_EQ(members_chart.series[0].values[m], fresh) << members_chart.categories[m];
   }
+  // Issue 29: the summary's "gone quiet" is the chart's, over the same months, and worded for its
+  // number; "Who stays" measures every month up to the period's end (0% is 0, not "–").
+  double quiet_in_chart = 0;
+  for (double v : members_chart.series[2].values) quiet_in_chart += v;
+  std::string summary;
+  for (const auto& d : plan.deliveries)
+    if (d.comment.find("gone quiet") != std::string::npos) summary = d.comment;
+  const long q = std::lround(quiet_in_chart);
+  EXPECT_NE(summary.find(std::to_string(q) + (q == 1 ? " regular has gone quiet" : " regulars have gone quiet")),
+            std::string::npos)
+      << summary;
+  EXPECT_EQ(summary.find("1 regulars"), std::string::npos) << summary;
+  const auto& stays = by_report["community_activity.retention"]->chart;
+  for (const auto& [label, values] : stays.rows) {
+    if (values.empty()) continue;
+    const std::string month = label.substr(0, 3);  // "Jul 2026 (12)": months from it to September
+    static const std::vector<std::string> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const int from = static_cast<int>(std::find(kMonths.begin(), kMonths.end(), month) - kMonths.begin());
+    const int year = std::stoi(label.substr(4, 4));
+    const size_t measured = static_cast<size_t>((2026 - year) * 12 + (8 - from) + 1);
+    for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(std::isnan(values[i]), i >= measured) << label << " +" << i;
+  }
+
   // The most messages award names everyone with the most.
   const auto& card = by_report["community_awards.most_messages"]->chart;
   EXPECT_EQ(card.figure, std::to_string(most) + " messages");

@@ -135,12 +135,15 @@ void plan(CommunityRun& run) {
       fresh.values.push_back(static_cast<double>(m.fresh));
       back.values.push_back(static_cast<double>(m.returning));
       quiet.values.push_back(static_cast<double>(m.gone_quiet));
-      news += m.fresh, returns += m.returning, quiets = m.gone_quiet;
+      news += m.fresh, returns += m.returning, quiets += m.gone_quiet;  // the chart's months, summed
     }
     c.series = {fresh, back, quiet};
     values.set("new_members", std::to_string(news));
     values.set("returning", std::to_string(returns));
     values.set("gone_quiet", std::to_string(quiets));
+    // The same, worded for their number ("1 regular has", "6 regulars have").
+    values.set("new_members_text", plural(news, "new member", "new members"));
+    values.set("gone_quiet_text", plural(quiets, "regular has", "regulars have"));
     run.deliver("community_activity.members", "activity-members-" + run.period.name + ".png",
                 "Members coming and going, " + when, "", std::move(c));
   }
@@ -194,14 +197,23 @@ void plan(CommunityRun& run) {
     auto c = run.chart(render::Kind::table, "Who stays",
                        "Of the members whose first message was in a month, the % posting each month after");
     const auto& cohorts = rows.cohorts.get();
+    // Every month from a cohort's first to the period's last is measured: one nobody of them
+    // posted in is 0%, not "–" (which is kept for months that have not come yet).
+    const auto last_month = calendar::format(run.period.last).substr(0, 7);
+    auto measured = [&](const dbc::Cohort& k) {
+      const auto first = calendar::parse_month(k.month), last = calendar::parse_month(last_month);
+      return std::max(k.months_later.size(), calendar::months_between(first, last).size());
+    };
     size_t width = 0;
-    for (const auto& k : cohorts) width = std::max(width, k.months_later.size());
+    for (const auto& k : cohorts) width = std::max(width, measured(k));
     for (size_t k = 0; k < width; ++k) c.columns.push_back(k == 0 ? "First" : "+" + std::to_string(k));
     for (const auto& k : cohorts) {
       std::vector<double> row(width, NAN);
-      for (size_t i = 0; i < k.months_later.size(); ++i)
-        row[i] =
-            k.size > 0 ? std::round(100.0 * static_cast<double>(k.months_later[i]) / static_cast<double>(k.size)) : NAN;
+      for (size_t i = 0; i < measured(k); ++i)
+        row[i] = k.size > 0
+                     ? std::round(100.0 * static_cast<double>(i < k.months_later.size() ? k.months_later[i] : 0) /
+                                  static_cast<double>(k.size))
+                     : NAN;
       c.rows.emplace_back(abbr(k.month) + " " + k.month.substr(0, 4) + " (" + std::to_string(k.size) + ")", row);
     }
     c.one_scale = true;
