@@ -158,9 +158,12 @@ void Builder::table() {
         ops_.push_back(text(col_x[j] + num_w[j] / 2, y + row_h / 2, "–", font, p_.muted, 0, 0));
         continue;
       }
-      const double t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
-      ops_.push_back(rect(col_x[j] + 1, y + 1, num_w[j] - 2, row_h - 2,
-                          p_.card.mix(accent, c_.one_scale ? 0.04 + 0.8 * t : 0.12 + 0.5 * t)));
+      // A column (or heat map) of one value says nothing by colour: no tint, not a mid-scale one.
+      if (hi > lo) {
+        const double t = (v - lo) / (hi - lo);
+        ops_.push_back(rect(col_x[j] + 1, y + 1, num_w[j] - 2, row_h - 2,
+                            p_.card.mix(accent, c_.one_scale ? 0.04 + 0.8 * t : 0.12 + 0.5 * t)));
+      }
       ops_.push_back(text(col_x[j] + num_w[j] / 2, y + row_h / 2, format_number(v, decimals), font, p_.text, 0, 0));
     }
   }

@@ -289,6 +289,34 @@ TEST(RenderColors, AnAoKeepsItsColourWhateverTheSeriesOrder) {
   EXPECT_EQ(render::series_color(unlisted, "C0NOSUCHAO"), "") << "a key the chart does not draw has no colour";
 }
 
+// Issue 29: a heat map or table column that holds one value gets no tint (an all-zero heat map
+// once came out mid-blue, as if something were there).
+TEST(RenderColors, AConstantColumnOrHeatMapIsNotTinted) {
+  auto rects = [](const render::Chart& c) {
+    const std::string svg = render::svg_element(c, "t-");
+    size_t n = 0;
+    for (size_t at = svg.find("<rect"); at != std::string::npos; at = svg.find("<rect", at + 1)) ++n;
+    return n;
+  };
+  render::Chart heat;
+  heat.kind = render::Kind::table;
+  heat.title = "When people post";
+  heat.one_scale = true;
+  for (int h = 0; h < 24; ++h) heat.columns.push_back(std::to_string(h));
+  for (const char* d : {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
+    heat.rows.emplace_back(d, std::vector<double>(24, 0.0));
+  auto busy = heat;
+  busy.rows[0].second[9] = 5;
+  EXPECT_EQ(rects(busy) - rects(heat), 7u * 24u) << "every cell tinted once there is a range, none before";
+  render::Chart table = heat;
+  table.one_scale = false;
+  table.columns = {"Posts", "Qs"};
+  table.rows = {{"A", {3, 0}}, {"B", {5, 0}}};
+  auto varied = table;
+  varied.rows[1].second[1] = 2;
+  EXPECT_EQ(rects(varied) - rects(table), 2u) << "the all-zero Qs column is plain";
+}
+
 TEST(RenderAltText, DescribesTheChartWithinSlacksLimit) {
   const auto alt = render::alt_text(example("stacked_bar"));
   EXPECT_NE(alt.find("Stacked bar chart: Posts by Green Thumb in 2026"), std::string::npos) << alt;
