@@ -25,6 +25,12 @@ int main(int argc, char** argv) {
   app.add_flag("--nonmarketplace", o.nonmarketplace_history,
                "Apply Slack's 2025 limits for non-Marketplace apps: history at 1 request/min, 15 messages a page");
   app.add_flag("--no-rate-limits", fast, "Answer every request (no 429s)");
+  std::string sign_in_as;
+  app.add_option("--sign-in-as", sign_in_as,
+                 "Sign in with Slack signs in this user without asking (else its authorize page lists the people "
+                 "to pick from)");
+  app.add_option("--client-id", o.client_id, "The app's client id Sign in with Slack takes")->capture_default_str();
+  app.add_option("--client-secret", o.client_secret, "The app's client secret")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   o.enforce_budgets = !fast;
   paxstats::slack::fake::FakeSlack fake(o);
@@ -36,13 +42,17 @@ int main(int argc, char** argv) {
     fake.add_channel({"C0000000G1", "general", false, false, false, {o.bot_user_id, "U0000000A1", "U0000000A2"}});
     fake.add_channel({"C0000000F1", "1st-f", false, false, false, {o.bot_user_id, "U0000000A1", "U0000000A2"}});
   }
+  if (!sign_in_as.empty()) fake.sign_in_as(sign_in_as);
   try {
     fake.start();
   } catch (const std::exception& e) {
     std::cerr << "paxstats-fake-slack: " << e.what() << "\n";
     return 2;
   }
-  std::cout << "SLACK_API_BASE_URL=" << fake.base_url() << "\nSLACK_BOT_TOKEN=" << o.token << std::endl;
+  std::cout << "SLACK_API_BASE_URL=" << fake.base_url() << "\nSLACK_BOT_TOKEN=" << o.token
+            << "\nSLACK_CLIENT_ID=" << o.client_id << "\nSLACK_CLIENT_SECRET=" << o.client_secret << std::endl;
+  std::cerr << "workspace " << o.team_id << " (" << o.team_name << "); Sign in with Slack: "
+            << (sign_in_as.empty() ? "its authorize page lists the people to pick from" : "as " + sign_in_as) << "\n";
   if (export_dir.empty())
     std::cerr << "workspace: #general C0000000G1, #1st-f C0000000F1; users U0000000A1 Gilmore, U0000000A2 Doppler\n";
   std::signal(SIGINT, on_signal);

@@ -95,3 +95,28 @@ TEST(FakeBudgets, Answers429WithRetryAfterPastTheTierBudget) {
   EXPECT_GE(std::stoi(retry_after), 1);
   EXPECT_LE(std::stoi(retry_after), 3);
 }
+
+// Issue 29: the local fake signs people in from a browser: with nobody named, its authorize page
+// lists the workspace's people; picking one (as=USER) goes back with a code, as Slack does.
+TEST(FakeSignIn, ABrowserPicksWhoToSignInAs) {
+  FakeSlack fake;
+  fake.add_user({"U0000000A1", "gilmore", "Gil More", "Gilmore"});
+  fake.add_user({"U0000000A2", "doppler", "Dop <b>Pler", "Doppler"});
+  fake.start();
+  httplib::Client c("127.0.0.1", fake.port());
+  const std::string ask =
+      "/openid/connect/authorize?response_type=code&scope=openid%20profile&client_id=" + fake.options().client_id +
+      "&state=s1&nonce=n1&redirect_uri=http%3A%2F%2Fx%2Fcb";
+  auto page = c.Get(ask.c_str());
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("as=U0000000A1"), std::string::npos) << page->body;
+  EXPECT_NE(page->body.find("Doppler"), std::string::npos);
+  EXPECT_EQ(page->body.find("<b>"), std::string::npos) << "names are escaped";
+  auto picked = c.Get((ask + "&as=U0000000A2").c_str());
+  ASSERT_EQ(picked->status, 302);
+  EXPECT_EQ(picked->get_header_value("Location").rfind("http://x/cb?code=", 0), 0u);
+  EXPECT_NE(picked->get_header_value("Location").find("state=s1"), std::string::npos);
+  EXPECT_EQ(c.Get((ask + "&as=U0NOBODY00").c_str())->status, 200) << "an unknown person: asked again";
+  auto bad = c.Get("/openid/connect/authorize?response_type=code&scope=openid&client_id=wrong&redirect_uri=x");
+  EXPECT_EQ(bad->status, 400);
+}

@@ -151,19 +151,49 @@ void FakeSlack::start() {
 
   // Slack's authorize page, where the person says yes: the fake signs in whoever sign_in_as()
   // named and sends the browser back to redirect_uri with a one-use code and the state.
+  // In a browser with nobody named (the local fake), it asks who you are: a list of the
+  // workspace's people, each a link back here with as=USER. Only ever a fake's page.
   s.Get("/openid/connect/authorize", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(impl_->mu);
     const std::string redirect = req.get_param_value("redirect_uri");
     if (req.get_param_value("client_id") != options_.client_id || redirect.empty() ||
         req.get_param_value("response_type") != "code" ||
-        req.get_param_value("scope").find("openid") == std::string::npos || impl_->oidc_user.empty()) {
+        req.get_param_value("scope").find("openid") == std::string::npos) {
       res.status = 400;
-      res.set_content("fake Slack: bad authorize request (or nobody to sign in: sign_in_as)", "text/plain");
+      res.set_content("fake Slack: bad authorize request", "text/plain");
       return;
     }
-    const std::string code = "code-" + std::to_string(++impl_->id_counter) + "-" + impl_->oidc_user;
-    impl_->oidc_codes[code] = {impl_->oidc_user, impl_->oidc_team.empty() ? options_.team_id : impl_->oidc_team,
-                               req.get_param_value("nonce"), redirect};
+    std::string user = impl_->oidc_user, team = impl_->oidc_team;
+    if (const std::string as = req.get_param_value("as"); !as.empty() && impl_->users.count(as)) {
+      user = as;
+      team.clear();
+    }
+    if (user.empty()) {
+      auto esc = [](const std::string& t) {
+        std::string o;
+        for (char c : t)
+          o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : std::string(1, c);
+        return o;
+      };
+      std::string query;
+      for (const auto& [k, v] : req.params)
+        if (k != "as") query += (query.empty() ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
+      std::string page =
+          "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fake Slack: sign in</title></head>"
+          "<body><h1>Fake Slack: who are you?</h1><p>This is paxstats-fake-slack, not Slack: pick a person of " +
+          esc(options_.team_name) + " to sign in as.</p><ul>";
+      int shown = 0;
+      for (const auto& [id, u] : impl_->users) {
+        if (u.deleted || u.is_bot || ++shown > 200) continue;
+        const std::string name = !u.display_name.empty() ? u.display_name : !u.real_name.empty() ? u.real_name : u.name;
+        page += "<li><a href=\"/openid/connect/authorize?" + esc(query) + "&amp;as=" + esc(id) + "\">" + esc(name) +
+                "</a> (" + esc(id) + (u.is_admin ? ", admin" : "") + ")</li>";
+      }
+      res.set_content(page + "</ul></body></html>", "text/html; charset=utf-8");
+      return;
+    }
+    const std::string code = "code-" + std::to_string(++impl_->id_counter) + "-" + user;
+    impl_->oidc_codes[code] = {user, team.empty() ? options_.team_id : team, req.get_param_value("nonce"), redirect};
     impl_->log.push_back({"openid.connect.authorize", {{"state", req.get_param_value("state")}}, true, 302, ""});
     res.status = 302;
     res.set_header("Location", redirect + (redirect.find('?') == std::string::npos ? "?" : "&") +
