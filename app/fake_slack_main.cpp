@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "SLACK_API_BASE_URL=" << fake.base_url() << "\nSLACK_BOT_TOKEN=" << o.token
             << "\nSLACK_CLIENT_ID=" << o.client_id << "\nSLACK_CLIENT_SECRET=" << o.client_secret << std::endl;
-  std::cerr << "workspace " << o.team_id << " (" << o.team_name << "); Sign in with Slack: "
+  std::cerr << "workspace " << fake.options().team_id << " (" << fake.options().team_name << "); Sign in with Slack: "
             << (sign_in_as.empty() ? "its authorize page lists the people to pick from" : "as " + sign_in_as) << "\n";
   if (export_dir.empty())
     std::cerr << "workspace: #general C0000000G1, #1st-f C0000000F1; users U0000000A1 Gilmore, U0000000A2 Doppler\n";
