@@ -7,7 +7,7 @@ namespace paxstats::web::detail {
 std::string layout(const Page& page, const Viewer& viewer, const Links& links, const std::string& region_name,
                    const std::string& slug, const std::string& login_next) {
   std::string h =
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
       esc(page.title) + (region_name.empty() ? "" : " · " + esc(region_name)) +
       " · paxstats</title><link rel=\"stylesheet\" href=\"" + esc(links.asset("dashboard.css")) +
@@ -92,7 +92,7 @@ ul.achievements{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}
 ul.achievements li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.4em .7em}
 ul.achievements b{display:block}
 ul.regions{list-style:none;padding:0}ul.regions li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.8em 1em;margin:.5em 0}
-form.inline{display:inline;margin:0}form.inline button{padding:.15em .6em;border-radius:6px;border:1px solid var(--line);background:#f6f8fa;cursor:pointer}
+form.inline{display:inline-block;margin:2px 0}form.inline button{min-height:26px;min-width:26px;padding:.2em .7em;border-radius:6px;border:1px solid var(--line);background:#f6f8fa;cursor:pointer}
 code,.line{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;background:#eaeef2;border-radius:4px;padding:0 .3em;white-space:pre-wrap}
 footer{color:var(--muted);font-size:.85em;text-align:center;padding:1em}
 @media (max-width:600px){

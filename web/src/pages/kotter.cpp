@@ -34,6 +34,7 @@ Page kotter_page(PageContext& cx) {
   page.add("<p>" + esc(chart->subtitle) + ". Everyone is listed (" + esc(counts) +
            "), each class ordered by posts. Classes and thresholds: <code>paxstats region show " +
            esc(cx.region.slug) + "</code> (kotter_*).</p>");
+  page.add("<h2>Everyone, by class</h2>");
   Table t{"kotter", "Kotter list", {"Class", "PAX"}, {}, "Nobody."};
   t.shown = 0;  // everyone: the list a site Q acts on
   for (const auto& c : everyone->columns) t.columns.push_back(c);
@@ -46,7 +47,7 @@ Page kotter_page(PageContext& cx) {
     t.rows.push_back(std::move(cells));
   }
   page.table(cx, std::move(t));
-  page.add("<div class=\"charts\">");
+  page.add("<h2>As the report draws it</h2><div class=\"charts\">");
   page.chart(cx, *chart, "The list as the Kotter report draws it (the first of each class)");
   page.add("</div>");
   return page;
