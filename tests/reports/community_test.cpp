@@ -6,11 +6,13 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/community.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
@@ -260,6 +262,48 @@ TEST_P(RealWorkspace, MemberActivityEqualsAnIndependentCountOfTheExportFiles) {
   for (const auto& c : db::community::channel_activity(conn, "hdv", kZone)) by_channel += c.messages;
   EXPECT_EQ(by_channel, total);
   std::printf("%s: %zu members, %ld member messages of %ld stored\n", GetParam(), got.size(), total, expected.messages);
+
+  // Issue 29: the awards of the data's last year, as small real communities tie: each one's
+  // winners (counted here from member_activity) all named, or the award not given, said in one line.
+  const auto span = db::community::message_span(conn, "hdv", kZone);
+  const auto year = calendar::span_of(calendar::Span::Kind::year, calendar::parse_day(span.last));
+  const auto plan = reports::plan_community(conn, "hdv", year, {"awards"}, true);
+  const auto in_year = db::community::member_activity(conn, "hdv", kZone, reports::window_of(year));
+  std::string all_comments, all_notes;
+  std::map<std::string, const reports::PlannedDelivery*> cards;
+  for (const auto& d : plan.deliveries) {
+    cards[d.report] = &d;
+    all_comments += d.comment + "\n";
+    EXPECT_EQ(d.chart.person.find(" more"), std::string::npos) << d.report << ": " << d.chart.person;
+  }
+  for (const auto& n : plan.notes) all_notes += n + "\n";
+  const std::vector<std::pair<std::string, std::function<std::int64_t(const db::community::MemberActivity&)>>> rules = {
+      {"most_messages", [](const auto& a) { return a.messages; }},
+      {"most_threads", [](const auto& a) { return a.threads_started; }},
+      {"most_reactions", [](const auto& a) { return a.reactions_received; }},
+      {"most_consistent", [](const auto& a) { return a.active_weeks; }}};
+  for (const auto& [key, value] : rules) {
+    std::int64_t best = 0;
+    for (const auto& a : in_year) best = std::max(best, value(a));
+    std::vector<std::string> winners;
+    for (const auto& a : in_year)
+      if (best > 0 && value(a) == best) winners.push_back(a.user_id);
+    const auto card = cards.find("community_awards." + key);
+    if (winners.empty()) {
+      EXPECT_EQ(card, cards.end()) << key;
+    } else if (winners.size() <= 10) {
+      ASSERT_NE(card, cards.end()) << key << " with " << winners.size() << " winners";
+      for (const auto& w : winners) EXPECT_NE(card->second->comment.find("<@" + w + ">"), std::string::npos) << key;
+    } else {
+      EXPECT_EQ(card, cards.end()) << key;
+      EXPECT_NE(all_notes.find(std::to_string(winners.size()) + " members share it"), std::string::npos) << all_notes;
+      if (!cards.empty()) {
+        EXPECT_NE(all_comments.find(std::to_string(winners.size()) + " members share it"), std::string::npos);
+      }
+    }
+    std::printf("%s %s: %s, %zu winner(s) at %lld\n", GetParam(), year.name.c_str(), key.c_str(), winners.size(),
+                static_cast<long long>(best));
+  }
 }
 
 // The generator's community: its truth (counted as it wrote each message), this test's own count
