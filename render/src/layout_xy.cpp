@@ -192,6 +192,15 @@ void Builder::columns() {
 
   if (stacked) {
     const double bw = slot * 0.68;
+    // Totals above the bars only where every one fits its slot: fifty-three weeks' totals would
+    // run into each other (the chart's header still gives the total, the alt text each one).
+    bool totals_fit = c_.show_total;
+    for (size_t i = 0; totals_fit && i < n; ++i) {
+      double sum = 0;
+      for (const auto& s : c_.series)
+        if (const double v = value_at(s, i); finite(v) && v > 0) sum += v;
+      totals_fit = sum <= 0 || text_width(format_number(sum, value_decimals), 9, false) + 3 <= slot;
+    }
     for (size_t i = 0; i < n; ++i) {
       const double x = f.left + static_cast<double>(i) * slot + (slot - bw) / 2;
       double acc = 0;
@@ -201,7 +210,7 @@ void Builder::columns() {
         ops_.push_back(rect(x, y_of(acc + v), bw, y_of(acc) - y_of(acc + v), color(s), p_.background, 0.5));
         acc += v;
       }
-      if (c_.show_total && acc > 0)
+      if (totals_fit && acc > 0)
         ops_.push_back(text(x + bw / 2, y_of(acc) - 3, format_number(acc, value_decimals), 9, p_.muted, 0, 1));
     }
   } else if (c_.kind == Kind::grouped_bar) {

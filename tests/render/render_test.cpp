@@ -317,6 +317,30 @@ TEST(RenderColors, AConstantColumnOrHeatMapIsNotTinted) {
   EXPECT_EQ(rects(varied) - rects(table), 2u) << "the all-zero Qs column is plain";
 }
 
+// Issue 29: a year of weeks (53 stacked bars) drew its totals into each other. Totals are drawn
+// only when every one fits its bar's slot; a year of months keeps them.
+TEST(RenderLayout, StackedTotalsAreDrawnOnlyWhenTheyFit) {
+  auto weeks = [](size_t n) {
+    render::Chart c;
+    c.kind = render::Kind::stacked_bar;
+    c.title = "Messages a week, by channel";
+    render::Series a("a", "#a", {}), b("b", "#b", {});
+    for (size_t i = 0; i < n; ++i) {
+      c.categories.push_back("Week " + std::to_string(i + 1));
+      a.values.push_back(100 + static_cast<double>(i));
+      b.values.push_back(87);
+    }
+    c.series = {a, b};
+    return c;
+  };
+  const auto year = weeks(53);
+  EXPECT_TRUE(render::layout_problems(year).empty()) << render::layout_problems(year).front();
+  EXPECT_EQ(render::svg_element(year, "y-").find(">187<"), std::string::npos) << "no totals: they would not fit";
+  const auto months = weeks(12);
+  EXPECT_TRUE(render::layout_problems(months).empty()) << render::layout_problems(months).front();
+  EXPECT_NE(render::svg_element(months, "m-").find(">187<"), std::string::npos) << "twelve totals fit";
+}
+
 TEST(RenderAltText, DescribesTheChartWithinSlacksLimit) {
   const auto alt = render::alt_text(example("stacked_bar"));
   EXPECT_NE(alt.find("Stacked bar chart: Posts by Green Thumb in 2026"), std::string::npos) << alt;
