@@ -66,14 +66,16 @@ void parse_form(std::string_view text, std::multimap<std::string, std::string>& 
   }
 }
 
+}  // namespace
+
+// A route the server knows (named, not anonymous: Server::Impl holds them, and a unity build
+// compiles this file inside another).
 struct Route {
   std::string method;
   std::regex pattern;
   std::string label;
   Handler handler;
 };
-
-}  // namespace
 
 std::string Request::get_header_value(std::string_view name) const {
   const auto it = headers.find(lower(name));

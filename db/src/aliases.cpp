@@ -10,14 +10,12 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/db/sql.hpp"
+#include "detail/region_schema.hpp"
 
 namespace paxstats::db {
 namespace {
 
-std::string schema(std::string_view region) {
-  validate_slug(region);
-  return std::string(region);
-}
+using detail::region_schema;
 
 // Latin letters with accents (U+00C0–U+017F) → their base letters, lower case; "" for what has
 // none (×, ÷). Index: code point − 0xC0.
@@ -111,7 +109,7 @@ std::string name_key(std::string_view name) {
 }
 
 AliasRefresh refresh_aliases(Database& db, std::string_view region) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   pqxx::work tx(db.impl().conn);
   // The users by the key of each of their names, by rule.
   std::map<std::string, std::map<std::string, AliasRule>> by_key;  // key → user → first rule
@@ -199,7 +197,7 @@ AliasRefresh refresh_aliases(Database& db, std::string_view region) {
 }
 
 std::vector<Alias> list_aliases(Database& db, std::string_view region) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   std::vector<Alias> out;
   for (const auto& r :
        sql::query(db,
@@ -214,7 +212,7 @@ std::vector<Alias> list_aliases(Database& db, std::string_view region) {
 }
 
 void confirm_alias(Database& db, std::string_view region, std::string_view typed, std::string_view user_id) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   if (typed.empty()) throw UserError("an alias needs the name as it was typed, e.g. \"Dozer\"");
   if (!sql::value(db, "SELECT user_id FROM " + s + ".users WHERE user_id = $1", {std::string(user_id)}))
     throw UserError("region " + std::string(region) + " has no user " + std::string(user_id) +
@@ -228,7 +226,7 @@ void confirm_alias(Database& db, std::string_view region, std::string_view typed
 }
 
 bool remove_alias(Database& db, std::string_view region, std::string_view typed) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   const auto before =
       sql::value(db, "SELECT rule FROM " + s + ".aliases WHERE typed_lower = lower($1)", {std::string(typed)});
   sql::query(db,

@@ -14,7 +14,7 @@ namespace paxstats::db::community {
 using common::as_i64;
 using common::bound;
 using common::in_zone;
-using common::schema;
+using common::region_schema;
 
 // ---------------------------------------------------------------- typed reads
 
@@ -22,7 +22,7 @@ MessageSpan message_span(Database& db, std::string_view region, std::string_view
   const auto r = sql::query(db,
                             "SELECT coalesce((min(posted_at) AT TIME ZONE $1)::date::text, ''), "
                             "coalesce((max(posted_at) AT TIME ZONE $1)::date::text, '') FROM " +
-                                schema(region) + ".member_messages",
+                                region_schema(region) + ".member_messages",
                             {std::string(tz)});
   return {r[0][0].value_or(""), r[0][1].value_or("")};
 }
@@ -33,7 +33,7 @@ std::vector<MemberActivity> member_activity(Database& db, std::string_view regio
     std::vector<MemberActivity> out;
     for (const auto& r : detail::exec_params(
              tx,
-             "SELECT * FROM " + schema(region) +
+             "SELECT * FROM " + region_schema(region) +
                  ".member_activity($1, $2::timestamptz, $3::timestamptz) ORDER BY messages DESC, user_id",
              {std::string(tz), bound(window.since, "-infinity"), bound(window.until, "infinity")})) {
       MemberActivity a;
@@ -57,7 +57,7 @@ std::vector<ChannelActivity> channel_activity(Database& db, std::string_view reg
     std::vector<ChannelActivity> out;
     for (const auto& r : detail::exec_params(
              tx,
-             "SELECT * FROM " + schema(region) +
+             "SELECT * FROM " + region_schema(region) +
                  ".channel_activity($1::timestamptz, $2::timestamptz) ORDER BY messages DESC, name, channel_id",
              {bound(window.since, "-infinity"), bound(window.until, "infinity")})) {
       ChannelActivity c;
@@ -83,7 +83,7 @@ std::vector<EngagementParts> engagement_parts(Database& db, std::string_view reg
     std::vector<EngagementParts> out;
     for (const auto& r : detail::exec_params(
              tx,
-             "SELECT * FROM " + schema(region) +
+             "SELECT * FROM " + region_schema(region) +
                  ".engagement_parts($1, $2::timestamptz, $3::timestamptz, $4::text[]) ORDER BY messages DESC, user_id",
              {std::string(tz), bound(window.since, "-infinity"), bound(window.until, "infinity"),
               detail::text_array(help_channels)})) {

@@ -19,7 +19,7 @@ namespace paxstats::db::community {
 
 using common::bad_window;
 using common::bound;
-using common::schema;
+using common::region_schema;
 
 namespace {
 
@@ -396,7 +396,7 @@ DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_
 DatasetReader::DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window,
                              DatasetReader* first)
     : impl_(std::make_unique<Impl>()) {
-  impl_->schema = schema(region);
+  impl_->schema = region_schema(region);
   impl_->window = window;
   impl_->conn = PQconnectdb(db.impl().url.c_str());
   if (PQstatus(impl_->conn) != CONNECTION_OK)

@@ -9,7 +9,7 @@
 
 namespace paxstats::db::community {
 
-using common::schema;
+using common::region_schema;
 
 // ---------------------------------------------------------------- nudges
 
@@ -24,7 +24,7 @@ std::string_view to_string(NudgeStep step) {
 
 std::vector<DueNudge> due_nudges(Database& db, std::string_view region, std::string_view now, int quiet_days,
                                  int min_messages, int reply_days) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   std::vector<DueNudge> out;
   for (const auto& r : sql::query(
            db,
@@ -81,7 +81,7 @@ std::vector<DueNudge> due_nudges(Database& db, std::string_view region, std::str
 
 bool claim_nudge(Database& db, std::string_view region, const DueNudge& n, std::string_view now) {
   return !sql::query(db,
-                     "INSERT INTO " + schema(region) +
+                     "INSERT INTO " + region_schema(region) +
                          ".nudges (user_id, quiet_since, step, at) VALUES ($1, $2::timestamptz, $3, $4::timestamptz) "
                          "ON CONFLICT DO NOTHING RETURNING 1",
                      {n.user_id, n.quiet_since, std::string(to_string(n.step)), std::string(now)})
@@ -90,7 +90,7 @@ bool claim_nudge(Database& db, std::string_view region, const DueNudge& n, std::
 
 void finish_nudge(Database& db, std::string_view region, const DueNudge& n, bool sent, std::string_view detail) {
   sql::query(db,
-             "UPDATE " + schema(region) +
+             "UPDATE " + region_schema(region) +
                  ".nudges SET state = $4, detail = nullif($5, '') WHERE user_id = $1 AND quiet_since = $2::timestamptz "
                  "AND step = $3",
              {n.user_id, n.quiet_since, std::string(to_string(n.step)), std::string(sent ? "sent" : "failed"),
@@ -100,7 +100,7 @@ void finish_nudge(Database& db, std::string_view region, const DueNudge& n, bool
 bool claim_mentor_ask(Database& db, std::string_view region, std::string_view user_id, std::string_view period,
                       std::string_view now) {
   return !sql::query(db,
-                     "INSERT INTO " + schema(region) +
+                     "INSERT INTO " + region_schema(region) +
                          ".mentor_asks (user_id, period, at) VALUES ($1, $2, $3::timestamptz) "
                          "ON CONFLICT DO NOTHING RETURNING 1",
                      {std::string(user_id), std::string(period), std::string(now)})
@@ -110,7 +110,7 @@ bool claim_mentor_ask(Database& db, std::string_view region, std::string_view us
 void finish_mentor_ask(Database& db, std::string_view region, std::string_view user_id, std::string_view period,
                        bool sent, std::string_view detail) {
   sql::query(db,
-             "UPDATE " + schema(region) +
+             "UPDATE " + region_schema(region) +
                  ".mentor_asks SET state = $3, detail = nullif($4, '') WHERE user_id = $1 AND period = $2",
              {std::string(user_id), std::string(period), std::string(sent ? "sent" : "failed"), std::string(detail)});
 }

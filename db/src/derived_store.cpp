@@ -9,6 +9,7 @@
 #include "detail/region_writer_impl.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/hash.hpp"
+#include "detail/region_schema.hpp"
 
 namespace paxstats::db {
 namespace {
@@ -18,7 +19,7 @@ using detail::text_array;
 using Field = std::optional<std::string>;
 using Key = std::pair<std::string, std::string>;  // a message: (channel_id, ts)
 
-Field opt(const std::string& s) { return s.empty() ? Field() : Field(s); }
+using detail::null_if_empty;
 
 // The filter that picks messages the parser must see: cheap, and never misses a backblast.
 constexpr const char* kMayBeBackblast =
@@ -98,7 +99,7 @@ std::int64_t fingerprint(const BeatdownRecord& b, const MessageIssues* issues) {
   Fingerprint f;
   f << b.channel_id << b.ts << b.ao_channel_id << b.ao_name << b.bd_date << b.q_user_id << b.q_name << b.coq_user_ids
     << b.coq_names << b.pax_count << b.derived_count << b.fng_count << b.fng_names << b.title << b.parse_status
-    << opt(b.edited_ts) << static_cast<int>(b.attendees.size());
+    << null_if_empty(b.edited_ts) << static_cast<int>(b.attendees.size());
   for (const auto& a : b.attendees) f << a.user_id << a.name << to_string(a.role);
   const size_t n = issues ? issues->issues.size() : 0;
   f << static_cast<int>(n);
@@ -227,7 +228,8 @@ long RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
     for (const auto& [b, f] : write)
       s << std::make_tuple(b->channel_id, b->ts, b->ao_channel_id, b->ao_name, b->bd_date, b->q_user_id, b->q_name,
                            text_array(b->coq_user_ids), text_array(b->coq_names), b->pax_count, b->derived_count,
-                           b->fng_count, text_array(b->fng_names), b->title, b->parse_status, opt(b->edited_ts), f);
+                           b->fng_count, text_array(b->fng_names), b->title, b->parse_status,
+                           null_if_empty(b->edited_ts), f);
     s.complete();
   }
   if (!write.empty()) {

@@ -10,13 +10,14 @@
 #include "detail/region_writer_impl.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
+#include "detail/region_schema.hpp"
 
 namespace paxstats::db {
 namespace {
 
 using Field = std::optional<std::string>;
 
-Field opt(const std::string& s) { return s.empty() ? Field() : Field(s); }
+using detail::null_if_empty;
 
 using detail::StepTimer;
 using detail::text_array;
@@ -66,8 +67,8 @@ void RegionWriter::upsert_users(const std::vector<UserRecord>& users) {
   {
     pqxx::stream_to s(tx, "staging_users");
     for (const auto& u : users)
-      s << std::make_tuple(u.id, u.user_name, opt(u.real_name), opt(u.display_name), opt(u.email), u.is_bot, u.deleted,
-                           opt(u.tz), u.updated, u.raw);
+      s << std::make_tuple(u.id, u.user_name, null_if_empty(u.real_name), null_if_empty(u.display_name),
+                           null_if_empty(u.email), u.is_bot, u.deleted, null_if_empty(u.tz), u.updated, u.raw);
     s.complete();
   }
   tx.exec("INSERT INTO " + impl_->t("users") +
@@ -144,19 +145,20 @@ void RegionWriter::stage_message(const MessageRecord& m) try {
           std::vector<std::string>{"channel_id", "ts", "thread_ts", "user_id", "bot_id", "subtype", "text", "edited_ts",
                                    "deleted", "reply_count", "posted_at", "raw", "source", "mentions", "reaction_count",
                                    "reaction_list"});
-    *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id),
-                                      opt(m.subtype), m.text, opt(m.edited_ts), m.deleted, m.reply_count,
-                                      ts_timestamp(m.ts), m.raw, std::string("export"), detail::text_array(m.mentions),
-                                      m.reaction_count, opt(m.reaction_list));
+    *impl_->stream << std::make_tuple(
+        m.channel_id, m.ts, null_if_empty(m.thread_ts), null_if_empty(m.user_id), null_if_empty(m.bot_id),
+        null_if_empty(m.subtype), m.text, null_if_empty(m.edited_ts), m.deleted, m.reply_count, ts_timestamp(m.ts),
+        m.raw, std::string("export"), detail::text_array(m.mentions), m.reaction_count, null_if_empty(m.reaction_list));
     for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
     for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
     ++impl_->staged;
     return;
   }
   if (!impl_->stream) impl_->stream = std::make_unique<pqxx::stream_to>(impl_->tx, "staging_messages");
-  *impl_->stream << std::make_tuple(m.channel_id, m.ts, opt(m.thread_ts), opt(m.user_id), opt(m.bot_id), opt(m.subtype),
-                                    m.text, opt(m.edited_ts), m.deleted, m.reply_count, m.raw,
-                                    detail::text_array(m.mentions), m.reaction_count, opt(m.reaction_list));
+  *impl_->stream << std::make_tuple(m.channel_id, m.ts, null_if_empty(m.thread_ts), null_if_empty(m.user_id),
+                                    null_if_empty(m.bot_id), null_if_empty(m.subtype), m.text,
+                                    null_if_empty(m.edited_ts), m.deleted, m.reply_count, m.raw,
+                                    detail::text_array(m.mentions), m.reaction_count, null_if_empty(m.reaction_list));
   for (const auto& [emoji, user] : m.reactions) impl_->reactions.emplace_back(m.channel_id, m.ts, emoji, user);
   for (const auto& f : m.files) impl_->files.push_back({{m.channel_id, m.ts}, f});
   ++impl_->staged;
@@ -192,8 +194,9 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
       std::set<std::tuple<std::string, std::string, std::string>> seen;
       for (const auto& [key, f] : impl_->files)
         if (seen.emplace(key.first, key.second, f.file_id).second)
-          s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype),
-                               opt(f.filetype), f.size, opt(f.url_private), f.raw);
+          s << std::make_tuple(key.first, key.second, f.file_id, null_if_empty(f.name), null_if_empty(f.title),
+                               null_if_empty(f.mimetype), null_if_empty(f.filetype), f.size,
+                               null_if_empty(f.url_private), f.raw);
       s.complete();
     }
     impl_->reactions.clear();
@@ -259,8 +262,9 @@ MergeStats RegionWriter::merge_messages(std::string_view source) {
   {
     pqxx::stream_to s(tx, "staging_files");
     for (const auto& [key, f] : impl_->files)
-      s << std::make_tuple(key.first, key.second, f.file_id, opt(f.name), opt(f.title), opt(f.mimetype),
-                           opt(f.filetype), f.size, opt(f.url_private), f.raw);
+      s << std::make_tuple(key.first, key.second, f.file_id, null_if_empty(f.name), null_if_empty(f.title),
+                           null_if_empty(f.mimetype), null_if_empty(f.filetype), f.size, null_if_empty(f.url_private),
+                           f.raw);
     s.complete();
   }
   impl_->reactions.clear();

@@ -11,20 +11,18 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/db/sql.hpp"
+#include "detail/region_schema.hpp"
 
 namespace paxstats::db::report {
 namespace {
 
-std::string schema(std::string_view region) {
-  validate_slug(region);
-  return quote_identifier(region);
-}
+using detail::region_schema;
 
 // Where the region's posts are read: its snapshot on this connection, else the posts view.
 std::string posts(Database& db, std::string_view region) {
   const auto& sources = db.impl().posts_source;
   if (auto it = sources.find(region); it != sources.end()) return it->second;
-  return schema(region) + ".posts";
+  return region_schema(region) + ".posts";
 }
 
 // Where the region's counted beatdowns are read: the dashboard's copy while a PostsCache
@@ -32,7 +30,7 @@ std::string posts(Database& db, std::string_view region) {
 std::string counted(Database& db, std::string_view region) {
   const auto& sources = db.impl().counted_source;
   if (auto it = sources.find(region); it != sources.end()) return it->second;
-  return schema(region) + ".counted_beatdowns";
+  return region_schema(region) + ".counted_beatdowns";
 }
 
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
@@ -47,7 +45,7 @@ std::vector<RegionMonth> region_months_query(Database& db, std::string_view regi
 
 Snapshot::Snapshot(Database& db, std::string_view region, std::string_view last)
     : db_(db), region_(region), table_("pg_temp." + quote_identifier("report_posts_" + std::string(region))) {
-  const std::string view = schema(region) + ".posts";
+  const std::string view = region_schema(region) + ".posts";
   sql::query(db, "DROP TABLE IF EXISTS " + table_);
   sql::query(db, "CREATE TEMP TABLE " + table_ + " AS SELECT * FROM " + view + " WITH NO DATA");
   sql::query(db, "INSERT INTO " + table_ + " SELECT * FROM " + view + " WHERE bd_date <= $1::date",
@@ -148,7 +146,7 @@ std::vector<std::pair<std::string, std::string>> aos(Database& db, std::string_v
 namespace {
 std::vector<std::pair<std::string, std::string>> aos_query(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   // The distinct AO ids walked through the (ao_channel_id, bd_date) index, one lookup per AO,
   // not a scan of every beatdown; beatdowns of no channel make one last row, as GROUP BY did.
   for (const auto& r : sql::query(db, "WITH RECURSIVE ids AS (SELECT min(ao_channel_id) AS id FROM " + s +
@@ -165,7 +163,7 @@ std::vector<std::pair<std::string, std::string>> aos_query(Database& db, std::st
 }  // namespace
 
 std::vector<std::string> gone_recipients(Database& db, std::string_view region) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   std::vector<std::string> out;
   for (const auto& r :
        sql::query(db, "SELECT user_id FROM " + s + ".users WHERE deleted UNION ALL SELECT channel_id FROM " + s +
@@ -191,7 +189,7 @@ std::vector<QCount> q_counts(Database& db, std::string_view region, const Period
 }
 
 std::optional<std::string> user_name(Database& db, std::string_view region, std::string_view user_id) {
-  return sql::value(db, "SELECT user_name FROM " + schema(region) + ".users WHERE user_id = $1",
+  return sql::value(db, "SELECT user_name FROM " + region_schema(region) + ".users WHERE user_id = $1",
                     {std::string(user_id)});
 }
 
@@ -236,7 +234,7 @@ std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Peri
 
 namespace {
 std::vector<AoMonth> ao_months_query(Database& db, std::string_view region, const Period& p) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   std::vector<AoMonth> out;
   for (const auto& r : sql::query(
            db,
@@ -479,7 +477,7 @@ std::vector<std::pair<std::string, std::string>> names_of(Database& db, std::str
                                                           const std::vector<std::string>& ids) {
   std::vector<std::pair<std::string, std::string>> out;
   if (ids.empty()) return out;
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   for (const auto& r : sql::query(db,
                                   "SELECT user_id, user_name FROM " + s +
                                       ".users WHERE user_id = ANY($1::text[]) "
@@ -503,7 +501,7 @@ std::vector<PersonName> people_query(Database& db, std::string_view region, cons
   for (const auto& r : sql::query(db,
                                   "SELECT p.person, coalesce(max(p.user_id), ''), max(p.person_name), "
                                   "coalesce(max(u.real_name), '') FROM " +
-                                      posts(db, region) + " p LEFT JOIN " + schema(region) +
+                                      posts(db, region) + " p LEFT JOIN " + region_schema(region) +
                                       ".users u ON u.user_id = p.user_id "
                                       "WHERE $1::text IS NULL OR lower(p.person_name) = lower($1) "
                                       "GROUP BY p.person ORDER BY p.person",
@@ -515,7 +513,7 @@ std::vector<PersonName> people_query(Database& db, std::string_view region, cons
 
 std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::string_view region) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& r : sql::query(db, "SELECT channel_id, site_q_user_id FROM " + schema(region) +
+  for (const auto& r : sql::query(db, "SELECT channel_id, site_q_user_id FROM " + region_schema(region) +
                                           ".channels WHERE site_q_user_id IS NOT NULL ORDER BY channel_id"))
     out.emplace_back(as_text(r[0]), as_text(r[1]));
   return out;

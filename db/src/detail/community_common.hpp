@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "detail/database_impl.hpp"
+#include "detail/region_schema.hpp"
 #include "paxstats/db/community.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -13,10 +14,7 @@ namespace paxstats::db::community::common {
 
 using detail::exec_params;
 
-inline std::string schema(std::string_view region) {
-  validate_slug(region);
-  return quote_identifier(region);
-}
+using detail::region_schema;
 
 inline std::string bound(const std::string& v, const char* infinity) { return v.empty() ? std::string(infinity) : v; }
 
@@ -42,7 +40,7 @@ auto in_zone(Database& db, std::string_view region, std::string_view tz, const W
   exec_params(tx,
               "SELECT set_config('TimeZone', $1, true), set_config('search_path', $2, true), "
               "set_config('jit', 'off', true), set_config('work_mem', '64MB', true)",
-              {std::string(tz), schema(region) + ", pg_catalog"});
+              {std::string(tz), region_schema(region) + ", pg_catalog"});
   try {
     return body(tx);
   } catch (const pqxx::data_exception& e) {

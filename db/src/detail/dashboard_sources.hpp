@@ -5,14 +5,10 @@
 #include <string_view>
 
 #include "detail/database_impl.hpp"
+#include "detail/region_schema.hpp"
 #include "paxstats/db/regions.hpp"
 
 namespace paxstats::db::detail {
-
-inline std::string region_schema(std::string_view region) {
-  validate_slug(region);
-  return quote_identifier(region);
-}
 
 inline std::string counted_source(Database& db, std::string_view region) {
   const auto& sources = db.impl().counted_source;
