@@ -54,6 +54,8 @@ std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r
   row("mentor_days", std::to_string(r.mentor_days));
   row("dashboard", r.dashboard);
   row("admins", r.admins.empty() ? "(the workspace's admins)" : r.admins + " and the workspace's admins");
+  row("public_real_names",
+      r.public_real_names ? "true (real names on public pages too)" : "false (public pages show shown names only)");
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
   for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
   return rows;

@@ -12,7 +12,7 @@
 namespace paxstats::db::dashboard {
 namespace {
 
-std::string schema(std::string_view region) { return detail::region_schema(region); }
+using detail::region_schema;
 
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 
@@ -27,17 +27,18 @@ std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Pe
 
 std::int64_t data_version(Database& db, std::string_view region) {
   // is_called tells the sequence's first value (1, not yet taken) from its first nextval (1).
-  return std::stoll(
-      sql::value(db, "SELECT last_value + is_called::int FROM " + schema(region) + ".data_version").value_or("0"));
+  return std::stoll(sql::value(db, "SELECT last_value + is_called::int FROM " + region_schema(region) + ".data_version")
+                        .value_or("0"));
 }
 
 std::int64_t posts_version(Database& db, std::string_view region) {
   return std::stoll(
-      sql::value(db, "SELECT last_value + is_called::int FROM " + schema(region) + ".posts_version").value_or("0"));
+      sql::value(db, "SELECT last_value + is_called::int FROM " + region_schema(region) + ".posts_version")
+          .value_or("0"));
 }
 
 PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_(region) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   // The cache's version, the version the posts view is at, and what the memo of region-wide rows
   // (detail/region_memo.hpp) is keyed by: the cache's version and its row's own identity (a region
   // dropped and added again restarts its sequences; another cluster at the same address started
@@ -102,7 +103,7 @@ PostsCache::~PostsCache() {
 }
 
 Summary summary(Database& db, std::string_view region, const Period& p, std::string_view today) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   const auto r = sql::query(
       db,
       "WITH b AS (SELECT count(*) AS beatdowns, count(DISTINCT ao_channel_id) AS aos, coalesce(sum(fng_count), 0) AS "
@@ -136,7 +137,7 @@ DataSpan data_span(Database& db, std::string_view region) {
 
 namespace {
 std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Period& p) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   std::vector<AoRow> out;
   for (const auto& r : sql::query(
            db,
@@ -163,7 +164,7 @@ std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Pe
 std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& f) {
   // One person's: from the attendance held in memory (detail/attendance.hpp).
   if (f.person) return detail::attendance(db, region)->beatdowns_of(*f.person, f.ao, f.limit);
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   // The latest counted beatdowns (of an AO), then everyone named at those.
   const std::string P = posts(db, region);
   const std::string which = "(SELECT channel_id, ts FROM " + counted(db, region) +
@@ -188,7 +189,7 @@ std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std
   // The record from the attendance held in memory (detail/attendance.hpp); the Slack user's own
   // names from users.
   const auto u = sql::query(db,
-                            "SELECT user_id, user_name, coalesce(real_name, '') FROM " + schema(region) +
+                            "SELECT user_id, user_name, coalesce(real_name, '') FROM " + region_schema(region) +
                                 ".users WHERE user_id = $1 AND NOT is_bot",
                             {std::string(person)});
   PaxProfile p;
@@ -213,8 +214,9 @@ std::vector<std::string> posters(Database& db, std::string_view region) {
   return out;
 }
 
-std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit) {
-  const std::string s = schema(region);
+std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit,
+                                     bool real_names) {
+  const std::string s = region_schema(region);
   std::vector<PersonHit> out;
   // The text is matched as it is: LIKE's wildcards in it are escaped, so "_" finds "_".
   for (const auto& r : sql::query(
@@ -224,19 +226,19 @@ std::vector<PersonHit> search_people(Database& db, std::string_view region, std:
            "people AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, count(*) AS posts FROM " +
                posts(db, region) +
                " GROUP BY person) "
-               "SELECT p.person, coalesce(p.user_id, ''), p.name, coalesce(u.real_name, ''), p.posts FROM people p "
-               "LEFT JOIN " +
+               "SELECT p.person, coalesce(p.user_id, ''), p.name, CASE WHEN $3 THEN coalesce(u.real_name, '') "
+               "ELSE '' END, p.posts FROM people p LEFT JOIN " +
                s +
                ".users u ON u.user_id = p.user_id, q "
-               "WHERE p.name ILIKE q.pattern OR u.real_name ILIKE q.pattern "
+               "WHERE p.name ILIKE q.pattern OR ($3 AND u.real_name ILIKE q.pattern) "
                "ORDER BY p.posts DESC, p.name, p.person LIMIT $2",
-           {std::string(text), std::to_string(limit)}))
+           {std::string(text), std::to_string(limit), real_names ? "true" : "false"}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4])});
   return out;
 }
 
 std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, int limit) {
-  const std::string s = schema(region);
+  const std::string s = region_schema(region);
   std::vector<IssueRow> out;
   for (const auto& r :
        sql::query(db,

@@ -36,7 +36,7 @@ std::string region_columns() {
       "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
       "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies, community_every, "
       "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, "
-      "dashboard, admins, award_max_winners";
+      "dashboard, admins, award_max_winners, public_real_names, extract(epoch FROM updated_at)::text";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -84,7 +84,9 @@ Region from_row(const pqxx::row& r) {
   reg.dashboard = r[33].c_str();
   reg.admins = r[34].c_str();
   reg.award_max_winners = r[35].as<int>();
-  int i = 36;
+  reg.public_real_names = r[36].as<bool>();
+  reg.updated_at = r[37].c_str();
+  int i = 38;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
@@ -180,6 +182,7 @@ std::vector<std::string> region_setting_names() {
   names.push_back("community_every");
   names.push_back("dashboard");
   names.push_back("admins");
+  names.push_back("public_real_names");
   for (const auto& f : region_flag_names()) names.push_back(f);
   return names;
 }

@@ -27,9 +27,10 @@ namespace {
 namespace rq = db::report;
 
 MonthlyPlan run(db::Database& db, const db::Region& region, std::string month, const std::set<std::string>& only,
-                std::optional<std::string> person = std::nullopt, bool for_page = false) {
+                std::optional<std::string> person = std::nullopt, bool for_page = false, bool real_names = true) {
   detail::Context cx(db, region, std::move(month), std::move(person));
   cx.for_page = for_page;
+  cx.real_names = real_names;
   for (const auto& kind : detail::report_kinds())
     if (cx.wanted(std::string(kind.name), only)) kind.plan(cx);
   return cx.finish();
@@ -68,7 +69,8 @@ std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view
 }
 
 MonthlyPlan page_charts(db::Database& db, std::string_view region, std::string_view month,
-                        const std::vector<std::string>& only, const std::optional<std::string>& person) {
+                        const std::vector<std::string>& only, const std::optional<std::string>& person,
+                        bool real_names) {
   const auto r = db::get_region(db, region);
   std::set<std::string> wanted;
   for (const auto& name : only) {
@@ -76,7 +78,7 @@ MonthlyPlan page_charts(db::Database& db, std::string_view region, std::string_v
       throw UserError("unknown report \"" + name + "\"");
     wanted.insert(name);
   }
-  return run(db, r, std::string(rq::month(month).first.substr(0, 7)), wanted, person, true);
+  return run(db, r, std::string(rq::month(month).first.substr(0, 7)), wanted, person, true, real_names);
 }
 
 std::string feedback_message(db::Database& db, std::string_view region, std::string_view poster,

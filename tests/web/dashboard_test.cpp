@@ -326,6 +326,77 @@ TEST_F(Dashboard, PublicPagesNeedNoSignInButAdminPagesDo) {
   EXPECT_NE(found->body.find("/r/stl/pax/" + admin), std::string::npos);
 }
 
+// Issue 29: F3 goes by F3 names. A page anyone can see (a public dashboard, the static export)
+// shows no real name, finds nobody by one, and tells two PAX of one name apart by their user ids,
+// until the region's public_real_names says otherwise; members signed in see real names.
+TEST_F(Dashboard, PublicPagesShowF3NamesOnlyUnlessTheRegionSaysSo) {
+  // Two posters who share a shown name, with real names of their own.
+  const auto two = db::sql::query(*conn,
+                                  "SELECT u.user_id, u.real_name FROM stl.users u WHERE u.real_name <> '' AND "
+                                  "u.real_name <> u.user_name AND u.user_id IN (SELECT person FROM stl.posts) "
+                                  "AND u.user_name !~ '[<>&\"'']' ORDER BY (SELECT count(*) FROM stl.posts p WHERE "
+                                  "p.person = u.user_id) DESC, u.user_id LIMIT 2");
+  ASSERT_EQ(two.size(), 2u);
+  const std::string pax = *two[0][0], real = *two[0][1], twin = *two[1][0], twin_real = *two[1][1];
+  db::sql::query(*conn, "UPDATE stl.users SET user_name = 'Twin Name' WHERE user_id IN ($1, $2)", {pax, twin});
+  const std::string shown_real = test::html_escape(real);
+  auto has = [](const std::string& body, const std::string& text) { return body.find(text) != std::string::npos; };
+
+  // Members signed in: the real name under the F3 name, and search by it.
+  {
+    Visitor v(service->port());
+    sign_in(v, member, team, "/r/stl");
+    EXPECT_TRUE(has(v.get("/r/stl/pax/" + pax)->body, shown_real));
+    EXPECT_TRUE(has(v.get("/r/stl/search?q=" + httplib::detail::encode_query_param(real))->body, "/r/stl/pax/" + pax));
+  }
+  // Public: nothing of the real name, anywhere a visitor looks.
+  db::set_region(*conn, "stl", {{"dashboard", "public"}});
+  Visitor v(service->port());
+  const auto page = v.get("/r/stl/pax/" + pax);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(has(page->body, "<h1>Twin Name</h1>"));
+  EXPECT_FALSE(has(page->body, shown_real)) << "a public page shows " << real;
+  const auto search = v.get("/r/stl/search?q=" + httplib::detail::encode_query_param(real));
+  EXPECT_FALSE(has(search->body, "/r/stl/pax/" + pax)) << "found by a real name on a public page";
+  EXPECT_FALSE(has(search->body, "Real name"));
+  const auto by_name = v.get("/r/stl/search?q=Twin%20Name");
+  EXPECT_TRUE(has(by_name->body, "/r/stl/pax/" + pax));
+  EXPECT_TRUE(has(by_name->body, "/r/stl/pax/" + twin));
+  EXPECT_FALSE(has(by_name->body, shown_real));
+  int tags = 0;
+  for (const auto& d :
+       reports::page_charts(*conn, "stl", "2026-11", {"leaderboards", "pax_monthly"}, std::nullopt, false).deliveries) {
+    const std::string spec = render::to_json(d.chart).dump();
+    EXPECT_EQ(spec.find(real), std::string::npos) << d.report;
+    EXPECT_EQ(spec.find(twin_real), std::string::npos) << d.report;
+    // The twins are told apart by their user ids' ends, never by initials of their real names.
+    static const std::regex told_apart(R"(Twin Name \(([^)]*)\))");
+    for (std::sregex_iterator it(spec.begin(), spec.end(), told_apart), end; it != end; ++it) {
+      const std::string tag = (*it)[1];
+      EXPECT_TRUE(tag == pax.substr(pax.size() - 4) || tag == twin.substr(twin.size() - 4)) << d.report << ": " << tag;
+      ++tags;
+    }
+  }
+  EXPECT_GT(tags, 0) << "the twins' charts name them";
+  const auto region_page = v.get("/r/stl?period=2026-11");
+  EXPECT_FALSE(has(region_page->body, shown_real));
+  // The static export is a public site wherever it is put.
+  {
+    test::TempDir dir;
+    web::export_static(*conn, "stl", dir.path() / "site", fixed_business_clock(kNow));
+    for (const auto& f : std::filesystem::recursive_directory_iterator(dir.path() / "site")) {
+      if (!f.is_regular_file()) continue;
+      std::ifstream in(f.path());
+      const std::string text((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_FALSE(has(text, shown_real)) << f.path();
+    }
+  }
+  // The region says real names may be public: the pages made before the change are not served.
+  db::set_region(*conn, "stl", {{"public_real_names", "true"}});
+  EXPECT_TRUE(has(v.get("/r/stl/pax/" + pax)->body, shown_real));
+  EXPECT_TRUE(has(v.get("/r/stl/search?q=" + httplib::detail::encode_query_param(real))->body, "/r/stl/pax/" + pax));
+}
+
 TEST_F(Dashboard, HostileNamesRenderAsText) {
   db::set_region(*conn, "stl", {{"dashboard", "public"}});
   Visitor v(service->port());
@@ -707,9 +778,13 @@ TEST_F(Dashboard, AMonthWithoutBeatdownsSaysSo) {
 // page whose messages ended years ago opens on their last quarter and offers every year they cover.
 TEST_F(Dashboard, ACommunityOpensOnItsCommunityPageAndReachesItsOwnYears) {
   db::set_region(*conn, "stl", {{"dashboard", "public"}, {"scrape_backblasts", "false"}});
+  db::set_region(*conn, "other", {{"dashboard", "off"}});
   web::Options wo;
   wo.business_now = fixed_business_clock(*parse_iso_time("2031-06-15T12:00:00Z"));  // years after the data
   web::Dashboard d(wo);
+  // Its page is rendered ahead (the only page such a region has), once while nothing changes.
+  EXPECT_EQ(d.warm(*conn, 0ms, [] { return false; }), 1);
+  EXPECT_EQ(d.warm(*conn, 0ms, [] { return false; }), 0);
   web::Request req;
   req.method = "GET";
   req.path = "/r/stl";
@@ -721,6 +796,9 @@ TEST_F(Dashboard, ACommunityOpensOnItsCommunityPageAndReachesItsOwnYears) {
   req.path = "/r/stl/community";
   const auto page = d.handle(*conn, req);
   ASSERT_EQ(page.status, 200);
+  bool hit = false;
+  for (const auto& [k, v] : page.headers) hit |= k == "Server-Timing" && v == "cache;desc=\"hit\"";
+  EXPECT_TRUE(hit) << "the page rendered ahead is the one served";
   const auto last = db::community::message_span(*conn, "stl", "America/Chicago").last;
   const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, calendar::parse_day(last));
   EXPECT_NE(page.body.find("class=\"on\">" + quarter.title() + "</a>"), std::string::npos)

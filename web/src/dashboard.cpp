@@ -133,7 +133,9 @@ std::string version_of(db::Database& db, const std::string& slug, const std::str
 
 std::string page_key(const std::string& version, const db::Region& region, const PageContext& cx,
                      const std::string& here) {
-  return region.slug + "|" + version + "|" + region.name + "|" + region.tz + "|" + cx.today + "|" +
+  // A region's settings (its name, time zone, who sees real names, …) are in the key through
+  // the time they last changed: a page made before a change is not served after it.
+  return region.slug + "|" + version + "|" + region.updated_at + "|" + cx.today + "|" +
          (cx.viewer.admin ? "a" : "m") + "|" + here;
 }
 

@@ -96,6 +96,11 @@ struct PageContext {
   std::string page_file;                            // static export: this page's file name
   std::string param(const std::string& k) const;
   int charts = 0;                                   // charts drawn so far: their ids are unique
+  // Whether the page may show real names: F3 goes by F3 names, so a page anyone can see (a
+  // public dashboard, a static export) shows them only when the region's public_real_names says so.
+  bool real_names() const {
+    return region.public_real_names || (region.dashboard != "public" && !links.static_site());
+  }
 };
 
 // A page as its kind builds it: the main content (HTML), its tables (also in the HTML), the

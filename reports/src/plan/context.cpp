@@ -34,7 +34,7 @@ std::string Context::ao_name(const std::string& id) const {
 
 std::string Context::label(const std::string& who, const std::string& name) {
   // One person's chart needs only the people who share their name.
-  if (!labels_) labels_.emplace(person ? rq::people(db, region.slug, name) : rq::people(db, region.slug));
+  if (!labels_) labels_.emplace(person ? rq::people(db, region.slug, name) : rq::people(db, region.slug), real_names);
   return (*labels_)(who, name);
 }
 

@@ -33,6 +33,8 @@ class Context {
   // Planned for a page (the dashboard), not for Slack: every report whatever its flag, no
   // recipient left out, and region-wide charts addressed to the region ("") without a 1st-F.
   bool for_page = false;
+  // Whether charts may tell people apart by their real names (false: a page anyone can see).
+  bool real_names = true;
 
   std::string month_name() const { return calendar::month_name(ym); }  // "October 2026"
   std::string year() const { return calendar::year_of(ym); }           // "2026"

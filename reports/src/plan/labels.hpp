@@ -12,10 +12,11 @@ namespace paxstats::reports::detail {
 // One label per person in a region's charts: a person's name, and when two people share one
 // (two users, or a user and a name typed without a mention that is not theirs), the shortest
 // addition that tells them apart: the real name's initials, then the real name, then the end of
-// the user id; typed names say "typed".
+// the user id; typed names say "typed". Without real names (a page anyone sees, where people go
+// by their F3 names), only the end of the user id.
 class Labels {
  public:
-  explicit Labels(const std::vector<db::report::PersonName>& people) {
+  explicit Labels(const std::vector<db::report::PersonName>& people, bool real_names = true) {
     std::map<std::string, std::vector<const db::report::PersonName*>> by_name;
     for (const auto& p : people) by_name[lower(p.name)].push_back(&p);
     for (const auto& [name, group] : by_name) {
@@ -27,6 +28,7 @@ class Labels {
         std::set<std::string> seen;
         bool distinct = true;
         for (const auto* p : group) distinct &= seen.insert(lower(tag(*p, suffix))).second;
+        if (!real_names && suffix != &Labels::id_end) continue;
         if (!distinct && suffix != &Labels::id_end) continue;
         for (const auto* p : group) label_[p->person] = p->name + " (" + tag(*p, suffix) + ")";
         break;

@@ -29,7 +29,8 @@ Page ao_page(PageContext& cx, const std::string& ao_id) {
               {"First beatdown", ao->first_beatdown},
               {"Latest beatdown", ao->last_beatdown},
               {"Site Q", ao->site_q_name.empty() ? "–" : ao->site_q_name}});
-  const auto plan = reports::page_charts(cx.db, slug, period.chart_month, {"ao_trend", "q_counts"});
+  const auto plan = reports::page_charts(cx.db, slug, period.chart_month, {"ao_trend", "q_counts"}, std::nullopt,
+                                         cx.real_names());
   page.add("<h2>Charts</h2><div class=\"charts\">");
   int charts = 0;
   for (const auto& d : plan.deliveries)

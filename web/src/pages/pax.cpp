@@ -76,7 +76,7 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
   Page page;
   page.title = p.name;
   page.crumbs = {{cx.region.name, cx.links.region()}};
-  if (!p.real_name.empty() && p.real_name != p.name) page.add("<p class=\"real-name\">" + esc(p.real_name) + "</p>");
+  if (cx.real_names() && !p.real_name.empty() && p.real_name != p.name) page.add("<p class=\"real-name\">" + esc(p.real_name) + "</p>");
   auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
   page.stats({{"Posts", num(p.posts)},
               {"Qs", num(p.qs)},
@@ -118,7 +118,7 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
       page.add("</nav>");
     }
     const auto plan = reports::page_charts(cx.db, slug, reports::through_month(cx.today.substr(0, 7), year),
-                                           {"pax_monthly"}, user_id);
+                                           {"pax_monthly"}, user_id, cx.real_names());
     page.add("<div class=\"charts one\">");
     for (const auto& d : plan.deliveries) page.chart(cx, d.chart);
     page.add("</div>");

@@ -63,7 +63,8 @@ Page region_page(PageContext& cx) {
 
   // The charts the monthly run posts to the 1st-F channel, for the period's month.
   const auto plan = reports::page_charts(cx.db, slug, period.chart_month,
-                                         {"year_glance", "ao_trend", "fng_counts", "q_counts", "leaderboards"});
+                                         {"year_glance", "ao_trend", "fng_counts", "q_counts", "leaderboards"},
+                                         std::nullopt, cx.real_names());
   page.add("<h2>Charts</h2><div class=\"charts\">");
   int charts = 0;
   for (const std::string want : {"year_glance", "ao_trend.region", "fng_counts", "q_counts.region",

@@ -102,7 +102,9 @@ struct PersonHit {
   std::string person, user_id, name, real_name;
   int posts = 0;
 };
-std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit = 30);
+// Without real_names (a page anyone sees) real names are neither matched nor returned.
+std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit = 30,
+                                     bool real_names = true);
 
 // The parser's findings, newest message first, with the line they are about.
 struct IssueRow {

@@ -71,6 +71,8 @@ struct Region {
   int mentor_days = 7;                            // … in its last this many days
   std::string dashboard = "members";              // who sees the web pages: public, members or off
   std::string admins;                             // comma list of user ids: dashboard admins besides the workspace's
+  bool public_real_names = false;                 // real names on pages anyone sees (public dashboard, static export)
+  std::string updated_at;  // when a setting last changed (epoch seconds): pages made before are stale
 };
 
 // The report flags a region has, with their defaults (all on). Order is the display order.

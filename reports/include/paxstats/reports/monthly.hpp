@@ -66,9 +66,12 @@ std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view
 // The charts of a page (the dashboard): the monthly run's charts of `month` for the reports
 // `only`, planned whatever the region's flags, with no recipient left out (opted out of DMs,
 // deactivated) and region-wide charts addressed to "" when there is no 1st-F channel; `person`
-// limits pax_monthly to that user's chart of the year. Throws UserError for an unknown report.
+// limits pax_monthly to that user's chart of the year; without `real_names` (a page anyone sees)
+// people who share a name are told apart by their user id's end, never their real names.
+// Throws UserError for an unknown report.
 MonthlyPlan page_charts(db::Database& db, std::string_view region, std::string_view month,
-                        const std::vector<std::string>& only, const std::optional<std::string>& person = std::nullopt);
+                        const std::vector<std::string>& only, const std::optional<std::string>& person = std::nullopt,
+                        bool real_names = true);
 
 // The DM that tells a poster their backblast could not be read (template "feedback", the
 // region's own when its templates_dir has one).
