@@ -20,13 +20,16 @@ Page community_page(PageContext& cx) {
   // earlier (an export of 2015–2016 opens on its own last quarter, not on an empty one).
   const auto anchor = !data.last.empty() && calendar::parse_day(data.last) < today ? calendar::parse_day(data.last)
                                                                                   : today;
-  // By default the last whole quarter: the one under way would chart its weeks still to come.
+  // By default the last whole quarter: the one under way would chart its weeks still to come;
+  // the data's own last quarter when the data ends before that one began.
   const auto current_quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
-  const calendar::Span span =
-      !asked.empty() ? calendar::parse_span(asked)
-      : anchor < today
-          ? calendar::span_of(calendar::Span::Kind::quarter, anchor)
-          : calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1});
+  const auto last_whole = calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1});
+  calendar::Span span = !asked.empty()                 ? calendar::parse_span(asked)
+                        : anchor < last_whole.first ? calendar::span_of(calendar::Span::Kind::quarter, anchor)
+                                                    : last_whole;
+  // A period under way is counted and charted up to today, never into the days to come.
+  const bool under_way = span.last > today && span.first <= today;
+  if (under_way) span.last = today;
   Page page;
   page.title = "Community";
   page.crumbs = {{cx.region.name, cx.links.region()}};
@@ -37,7 +40,7 @@ Page community_page(PageContext& cx) {
     const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
     const auto last_quarter = calendar::span_of(calendar::Span::Kind::quarter, quarter.first - date::days{1});
     const auto year = calendar::span_of(calendar::Span::Kind::year, today);
-    const bool recent = anchor == today;
+    const bool recent = anchor >= last_whole.first;
     if (recent) choices = {month, quarter, last_quarter, year};
     if (!recent) {  // the data's own last quarters
       const auto q = calendar::span_of(calendar::Span::Kind::quarter, anchor);
@@ -57,7 +60,10 @@ Page community_page(PageContext& cx) {
                esc(s.title()) + "</a>");
     page.add("</nav>");
   }
-  page.add("<h2>" + esc(span.title()) + "</h2>");
+  page.add("<h2>" + esc(span.title()) +
+           (under_way ? ", so far (to " + date::format("%B", span.last) + " " +
+                                std::to_string(static_cast<unsigned>(date::year_month_day(span.last).day())) + ")"
+                          : std::string()) + "</h2>");
   const auto window = reports::window_of(span);
   const auto members = db::community::member_activity(cx.db, cx.region.slug, cx.region.tz, window);
   const auto channels = db::community::channel_activity(cx.db, cx.region.slug, cx.region.tz, window);
