@@ -45,6 +45,7 @@ std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r
   row("community_awards", r.community_awards.empty() ? "all" : r.community_awards);
   row("helper_min_replies", std::to_string(r.helper_min_replies));
   row("award_max_winners", std::to_string(r.award_max_winners));
+  row("mention_budget", std::to_string(r.mention_budget));
   row("community_every", r.community_every + (r.community_every == "off" ? " (no scheduled community reports)" : ""));
   row("nudge_quiet_days", r.nudge_quiet_days == 0 ? std::string("0 (no nudges)") : std::to_string(r.nudge_quiet_days));
   row("nudge_min_messages", std::to_string(r.nudge_min_messages));

@@ -14,11 +14,12 @@ int plan(Database& db, const std::vector<Item>& items) {
     const pqxx::binarystring bytes(i.bytes);
     auto r = tx.exec_params(
         "INSERT INTO paxstats.deliveries (region, report, period, recipient, to_user, file_name, title, comment, "
-        "alt_txt, bytes, chart) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''::bytea), nullif($11, '')::jsonb) "
+        "alt_txt, bytes, chart, post, thread_of) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, nullif($10, ''::bytea), nullif($11, '')::jsonb, "
+        "nullif($12, ''), nullif($13, '')) "
         "ON CONFLICT (region, report, period, recipient) DO NOTHING RETURNING id",
         i.region, i.report, i.period, i.recipient, i.to_user, i.file_name, i.title, i.comment, i.alt_txt, bytes,
-        i.chart);
+        i.chart, i.post, i.thread_of);
     added += static_cast<int>(r.size());
   }
   tx.commit();
@@ -34,7 +35,8 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
            "SELECT id, region, report, period, recipient, to_user, coalesce(file_name, ''), "
            "coalesce(title, ''), coalesce(comment, ''), coalesce(alt_txt, ''), bytes, status, "
            "coalesce(channel_id, ''), coalesce(file_id, ''), coalesce(error, ''), attempts, "
-           "coalesce(chart::text, '') FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
+           "coalesce(chart::text, ''), coalesce(post, ''), coalesce(thread_of, ''), coalesce(message_ts, '') "
+           "FROM paxstats.deliveries WHERE region = $1 AND status = ANY ($2::text[]) "
            "ORDER BY id",
            {std::string(region), std::string(statuses)})) {
     Item i;
@@ -55,6 +57,9 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
     i.error = r[14].c_str();
     i.attempts = r[15].as<int>();
     i.chart = r[16].c_str();
+    i.post = r[17].c_str();
+    i.thread_of = r[18].c_str();
+    i.message_ts = r[19].c_str();
     out.push_back(std::move(i));
   }
   return out;
@@ -89,6 +94,33 @@ void record(Database& db, long id, Status status, std::string_view channel_id, s
       "attempts = attempts + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END, updated_at = now(), "
       "sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1::bigint",
       {std::to_string(id), nlohmann::json(status).get<std::string>(), opt(channel_id), opt(file_id), opt(error)});
+}
+
+std::optional<Message> message(Database& db, std::string_view region, std::string_view period,
+                               std::string_view recipient, std::string_view post) {
+  // The least advanced status of the post's files: its message went only when all of them did.
+  const auto rows = sql::query(
+      db,
+      "SELECT (array_agg(status ORDER BY array_position(ARRAY['planned','uploading','uploaded','in_doubt','failed',"
+      "'skipped','sent'], status)))[1], (array_agg(channel_id ORDER BY id))[1], (array_agg(file_id ORDER BY id))[1], "
+      "max(message_ts) FROM paxstats.deliveries WHERE region = $1 AND period = $2 AND recipient = $3 AND post = $4 "
+      "HAVING count(*) > 0",
+      {std::string(region), std::string(period), std::string(recipient), std::string(post)});
+  if (rows.empty()) return std::nullopt;
+  Message m;
+  m.status = nlohmann::json(*rows[0][0]).get<Status>();
+  m.channel_id = rows[0][1].value_or("");
+  m.file_id = rows[0][2].value_or("");
+  m.ts = rows[0][3].value_or("");
+  return m;
+}
+
+void record_message_ts(Database& db, std::string_view region, std::string_view period, std::string_view recipient,
+                       std::string_view post, std::string_view ts) {
+  sql::query(db,
+             "UPDATE paxstats.deliveries SET message_ts = $5, updated_at = now() WHERE region = $1 AND period = $2 "
+             "AND recipient = $3 AND post = $4",
+             {std::string(region), std::string(period), std::string(recipient), std::string(post), std::string(ts)});
 }
 
 void store_bytes(Database& db, long id, std::string_view bytes) {

@@ -27,7 +27,7 @@ const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
     {"helper_min_replies", {1, 1000}},   {"nudge_quiet_days", {0, 365}},
     {"nudge_min_messages", {1, 100000}}, {"nudge_reply_days", {1, 90}},
     {"mentor_count", {0, 100}},          {"mentor_days", {1, 60}},
-    {"award_max_winners", {1, 20}}};
+    {"award_max_winners", {1, 20}},      {"mention_budget", {0, 1000}}};
 
 std::string region_columns() {
   std::string cols =
@@ -36,7 +36,7 @@ std::string region_columns() {
       "monthly_day, monthly_time, log_channel, weekly_day, weekly_time, weekly_sections, weekly_to, "
       "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies, community_every, "
       "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, "
-      "dashboard, admins, award_max_winners, public_real_names, extract(epoch FROM updated_at)::text";
+      "dashboard, admins, award_max_winners, public_real_names, extract(epoch FROM updated_at)::text, mention_budget";
   for (const auto& f : region_flag_names()) cols += ", " + f;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
@@ -86,7 +86,8 @@ Region from_row(const pqxx::row& r) {
   reg.award_max_winners = r[35].as<int>();
   reg.public_real_names = r[36].as<bool>();
   reg.updated_at = r[37].c_str();
-  int i = 38;
+  reg.mention_budget = r[38].as<int>();
+  int i = 39;
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;

@@ -9,6 +9,7 @@
 #include <set>
 #include <stop_token>
 #include <thread>
+#include <tuple>
 
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
@@ -51,7 +52,9 @@ int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progre
     i.to_user = d.to_user;
     i.file_name = d.file;
     i.title = d.title;
-    i.comment = d.comment;
+    i.comment = d.text();
+    i.post = d.post;
+    i.thread_of = d.thread_of;
     i.alt_txt = render::alt_text(d.chart);
     if (auto spec = spec_of(d.chart))
       i.chart = std::move(*spec);
@@ -166,148 +169,218 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   }
   DmOpener opener(client.sibling_options(), to_open);
 
+  // The messages: the items of one post together (one message of several files), any other alone;
+  // in plan order, so a thread's first message goes before its replies.
+  std::vector<std::vector<size_t>> units;
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> unit_of;  // (period, recipient, post)
+  for (size_t i : order) {
+    const auto& it = items[i];
+    if (it.post.empty() || it.to_user) {
+      units.push_back({i});
+      continue;
+    }
+    auto [at, fresh] = unit_of.emplace(std::tuple(it.period, it.recipient, it.post), units.size());
+    if (fresh) units.emplace_back();
+    units[at->second].push_back(i);
+  }
+
   size_t done = 0;
   const size_t total = order.size();
-  auto send = [&](db::outbox::Item& item, std::optional<slack::Result> opened) {
-    const std::string who = item.report + " → " + item.recipient;
+  auto send = [&](const std::vector<size_t>& unit, std::optional<slack::Result> opened) {
+    auto& lead = items[unit.front()];  // its comment is the message's text
+    const std::string who = unit.size() == 1 ? lead.report + " → " + lead.recipient
+                                             : lead.recipient + " (" + std::to_string(unit.size()) +
+                                                   " files in one message: " + lead.report + ", …)";
+    auto each = [&](const std::function<void(db::outbox::Item&)>& f) {
+      for (size_t i : unit) f(items[i]);
+    };
     auto give_up = [&](const slack::Result& r) {
-      const auto d = slack::diagnose(r, item.recipient);
-      if (d.remedy == slack::Remedy::stop_workspace) throw slack::SlackError(r, item.recipient);
+      const auto d = slack::diagnose(r, lead.recipient);
+      if (d.remedy == slack::Remedy::stop_workspace) throw slack::SlackError(r, lead.recipient);
       const bool skip = d.remedy == slack::Remedy::skip_recipient || d.remedy == slack::Remedy::invite_bot;
-      db::outbox::record(db, item.id,
-                         skip ? db::outbox::Status::skipped
-                              : (d.remedy == slack::Remedy::retry_later || d.remedy == slack::Remedy::outcome_unknown
-                                     ? item.status
-                                     : db::outbox::Status::failed),
-                         item.channel_id, item.file_id, d.message);
-      (skip ? report.skipped : report.failed) += 1;
+      const bool later = d.remedy == slack::Remedy::retry_later || d.remedy == slack::Remedy::outcome_unknown;
+      each([&](db::outbox::Item& it) {
+        db::outbox::record(db, it.id,
+                           skip ? db::outbox::Status::skipped : (later ? it.status : db::outbox::Status::failed),
+                           it.channel_id, it.file_id, d.message);
+        (skip ? report.skipped : report.failed) += 1;
+      });
       report.reasons.push_back(who + ": " + d.message);
     };
-    // Step 1: where it goes (a user's DM is opened once and remembered).
-    if (item.channel_id.empty()) {
-      if (item.to_user) {
-        if (!opened->ok()) return give_up(*opened);
-        item.channel_id = opened->body["channel"]["id"];
-      } else {
-        item.channel_id = item.recipient;
-      }
-      db::outbox::record(db, item.id, item.status, item.channel_id, item.file_id, "");
-    }
     auto doubt = [&](const std::string& why) {
-      db::outbox::record(db, item.id, db::outbox::Status::in_doubt, item.channel_id, item.file_id, why);
-      ++report.in_doubt;
+      each([&](db::outbox::Item& it) {
+        db::outbox::record(db, it.id, db::outbox::Status::in_doubt, it.channel_id, it.file_id, why);
+        ++report.in_doubt;
+      });
       report.reasons.push_back(who + ": in doubt: " + why);
     };
+    auto sent = [&](const std::string& ts) {
+      each([&](db::outbox::Item& it) {
+        if (it.status == db::outbox::Status::failed) return;  // a chart that could not be drawn
+        db::outbox::record(db, it.id, db::outbox::Status::sent, it.channel_id, it.file_id, "");
+        ++report.sent;
+      });
+      if (!ts.empty() && !lead.post.empty())
+        db::outbox::record_message_ts(db, region, lead.period, lead.recipient, lead.post, ts);
+    };
+    // Step 1: where it goes (a user's DM is opened once and remembered).
+    if (lead.channel_id.empty()) {
+      if (lead.to_user) {
+        if (!opened->ok()) return give_up(*opened);
+        lead.channel_id = opened->body["channel"]["id"];
+      } else {
+        lead.channel_id = lead.recipient;
+      }
+      db::outbox::record(db, lead.id, lead.status, lead.channel_id, lead.file_id, "");
+    }
+    each([&](db::outbox::Item& it) { it.channel_id = lead.channel_id; });
+    // A reply goes in its thread: the first message's ts, from the outbox or from Slack.
+    std::string thread_ts;
+    if (!lead.thread_of.empty()) {
+      const auto parent = db::outbox::message(db, region, lead.period, lead.recipient, lead.thread_of);
+      if (!parent || parent->status == db::outbox::Status::skipped || parent->status == db::outbox::Status::failed) {
+        each([&](db::outbox::Item& it) {
+          db::outbox::record(db, it.id, db::outbox::Status::failed, it.channel_id, it.file_id,
+                             "the message whose thread it replies in was not sent");
+          ++report.failed;
+        });
+        report.reasons.push_back(who + ": the message whose thread it replies in was not sent");
+        return;
+      }
+      if (parent->status != db::outbox::Status::sent) {  // in doubt, or still to send: it waits
+        report.reasons.push_back(who + ": waits for the message whose thread it replies in");
+        return;
+      }
+      thread_ts = parent->ts;
+      // Sharing is asynchronous: Slack may take a moment to show the message.
+      for (int look = 0; thread_ts.empty() && look < 5; ++look) {
+        if (look) client.pause(std::chrono::milliseconds(500 << look));
+        slack::Result info = client.call("files.info", {{"file", parent->file_id}});
+        if (info.ok() && info.body.contains("file") && info.body["file"].is_object())
+          thread_ts = slack::share_ts(info.body["file"], parent->channel_id);
+      }
+      if (thread_ts.empty()) {
+        report.reasons.push_back(who + ": waits: Slack does not show the message whose thread it replies in yet");
+        return;
+      }
+      db::outbox::record_message_ts(db, region, lead.period, lead.recipient, lead.thread_of, thread_ts);
+    }
     // Interrupted before its bytes were stored: nothing was shared (the share is only asked for
-    // after the bytes), so it simply starts over; Slack discards the unfinished file.
-    if (item.status == db::outbox::Status::uploading) item.file_id.clear();
-    // Interrupted after its bytes were stored: the share may have gone out. Check, never guess.
-    if (item.status == db::outbox::Status::uploaded && !item.file_id.empty()) {
-      slack::Result info = client.call("files.info", {{"file", item.file_id}});
+    // after every file's bytes), so that file simply starts over; Slack discards the unfinished one.
+    each([](db::outbox::Item& it) {
+      if (it.status == db::outbox::Status::uploading) it.file_id.clear();
+    });
+    // Interrupted after the bytes were stored: the share may have gone out. Check, never guess.
+    // The files of a message are shared together, so any one of them tells.
+    bool checked_not_shared = false;  // files.info showed a stored file, not shared
+    bool resumed = false;
+    for (size_t i : unit) {
+      const auto& it = items[i];
+      if (it.status != db::outbox::Status::uploaded || it.file_id.empty()) continue;
+      resumed = true;
+      slack::Result info = client.call("files.info", {{"file", it.file_id}});
       const bool exists = info.ok() && info.body.contains("file") && info.body["file"].is_object();
-      if (exists && slack::file_shared_in(info.body["file"], item.channel_id)) {
-        db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, item.file_id, "");
-        ++report.sent;
-        return;
-      }
+      if (exists && slack::file_shared_in(info.body["file"], lead.channel_id))
+        return sent(slack::share_ts(info.body["file"], lead.channel_id));
       if (!exists && !(info.outcome == slack::Outcome::slack_error && info.error == "file_not_found"))
-        return doubt("files.info could not say whether " + item.file_id + " was shared (" + info.describe() + ")");
-      // Shown not shared, or no such file yet: share it now. Slack completes a file once, so
-      // this cannot make a second share.
-      nlohmann::json files = nlohmann::json::array({{{"id", item.file_id}, {"title", item.title}}});
-      slack::Params p = {{"files", files.dump()}, {"channel_id", item.channel_id}};
-      if (!item.comment.empty()) p.emplace_back("initial_comment", item.comment);
-      slack::Result done_r = client.call("files.completeUploadExternal", p, slack::CallKind::write);
-      if (done_r.ok()) {
-        db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, item.file_id, "");
-        ++report.sent;
-        return;
+        return doubt("files.info could not say whether " + it.file_id + " was shared (" + info.describe() + ")");
+      checked_not_shared = exists;
+      break;
+    }
+    // Shown not shared, or no such file yet: share it now. Slack completes a file once, so this
+    // cannot make a second share. A stored file Slack no longer knows starts over, once.
+    for (int round = 0; round < 2; ++round) {
+      std::vector<slack::Client::SharedFile> files;
+      for (size_t i : unit) {
+        auto& it = items[i];
+        if (it.status == db::outbox::Status::failed) continue;
+        if (it.status != db::outbox::Status::uploaded || it.file_id.empty()) {
+          // The chart drawn from its spec, and kept before any of it goes out: a resumed
+          // delivery sends these very bytes.
+          if (it.bytes.empty()) {
+            try {
+              it.bytes = render::render(render::chart_from_json(nlohmann::json::parse(it.chart)));
+            } catch (const std::exception& e) {
+              it.status = db::outbox::Status::failed;
+              db::outbox::record(db, it.id, it.status, it.channel_id, it.file_id,
+                                 std::string("cannot draw the chart: ") + e.what());
+              ++report.failed;
+              report.reasons.push_back(it.report + " → " + it.recipient + ": cannot draw the chart: " + e.what());
+              continue;
+            }
+            db::outbox::store_bytes(db, it.id, it.bytes);
+          }
+          // Steps 2 and 3 of the upload, each recorded as it happens.
+          auto stored =
+              client.store({.filename = it.file_name, .bytes = it.bytes, .title = it.title, .alt_txt = it.alt_txt},
+                           [&](const slack::UploadStep& step) {
+                             it.file_id = step.file_id;
+                             it.status = step.kind == slack::UploadStep::got_url
+                                             ? db::outbox::Status::uploading
+                                             : db::outbox::Status::uploaded;  // the share may follow
+                             db::outbox::record(db, it.id, it.status, it.channel_id, it.file_id, "");
+                           });
+          if (!stored.ok) return give_up(stored.result);
+        }
+        files.push_back({it.file_id, it.title.empty() ? it.file_name : it.title});
       }
-      if (done_r.outcome == slack::Outcome::slack_error && done_r.error == "file_not_found" && !exists) {
-        item.file_id.clear();  // neither Slack's files nor its uploads know it: start over
-      } else if (done_r.outcome == slack::Outcome::slack_error && done_r.error == "file_not_found") {
+      if (files.empty()) return;  // not one chart could be drawn
+      // Step 4: one message with every file.
+      slack::Result r = client.share(files, lead.channel_id, lead.comment, thread_ts);
+      if (r.ok()) {
+        std::string ts;
+        if (r.body.contains("file") && r.body["file"].is_object())  // settled by files.info
+          ts = slack::share_ts(r.body["file"], lead.channel_id);
+        else if (r.body.contains("files") && r.body["files"].is_array() && !r.body["files"].empty())
+          ts = slack::share_ts(r.body["files"][0], lead.channel_id);
+        return sent(ts);
+      }
+      if (r.outcome == slack::Outcome::slack_error && r.error == "file_not_found" && resumed && !checked_not_shared &&
+          round == 0) {
+        // Neither Slack's files nor its uploads know them: start over.
+        each([](db::outbox::Item& it) {
+          if (it.status == db::outbox::Status::failed) return;
+          it.status = db::outbox::Status::planned;
+          it.file_id.clear();
+        });
+        continue;
+      }
+      if (r.outcome == slack::Outcome::slack_error && r.error == "file_not_found" && checked_not_shared)
         // Completed before (a file completes once) yet not shown shared: Slack may still be
         // sharing it. Not resent.
-        return doubt(item.file_id + " was completed before but files.info does not show it shared yet");
-      } else if (done_r.outcome != slack::Outcome::slack_error) {
-        // That answer was lost too: one more look before calling it in doubt.
-        slack::Result again = client.call("files.info", {{"file", item.file_id}});
-        if (again.ok() && again.body.contains("file") && slack::file_shared_in(again.body["file"], item.channel_id)) {
-          db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, item.file_id, "");
-          ++report.sent;
-          return;
-        }
-        return doubt("sharing " + item.file_id + " again got no clear answer (" + done_r.describe() + ")");
-      } else {
-        return give_up(done_r);
-      }
-    }
-    // The chart drawn from its spec, and kept before any of it goes out: a resumed delivery
-    // sends these very bytes.
-    if (item.bytes.empty()) {
-      try {
-        item.bytes = render::render(render::chart_from_json(nlohmann::json::parse(item.chart)));
-      } catch (const std::exception& e) {
-        db::outbox::record(db, item.id, db::outbox::Status::failed, item.channel_id, item.file_id,
-                           std::string("cannot draw the chart: ") + e.what());
-        ++report.failed;
-        report.reasons.push_back(who + ": cannot draw the chart: " + e.what());
-        return;
-      }
-      db::outbox::store_bytes(db, item.id, item.bytes);
-    }
-    // Steps 2-4: the 3-step upload, each step recorded as it happens.
-    auto result = client.upload(
-        {.filename = item.file_name,
-         .bytes = item.bytes,
-         .title = item.title,
-         .alt_txt = item.alt_txt,
-         .channel_id = item.channel_id,
-         .initial_comment = item.comment},
-        [&](const slack::UploadStep& step) {
-          if (step.kind == slack::UploadStep::got_url) {
-            item.status = db::outbox::Status::uploading;
-            item.file_id = step.file_id;
-            db::outbox::record(db, item.id, db::outbox::Status::uploading, item.channel_id, item.file_id, "");
-          } else if (step.kind == slack::UploadStep::bytes_sent) {
-            item.status = db::outbox::Status::uploaded;  // from here on the share may happen: never start over blindly
-            db::outbox::record(db, item.id, db::outbox::Status::uploaded, item.channel_id, item.file_id, "");
-          }
-        });
-    if (result.ok) {
-      db::outbox::record(db, item.id, db::outbox::Status::sent, item.channel_id, result.file_id, "");
-      ++report.sent;
-    } else if (result.failed_step == "completeUploadExternal" && result.result.outcome != slack::Outcome::slack_error &&
-               !(result.result.outcome == slack::Outcome::transport_error && !result.result.maybe_sent) &&
-               result.result.http_status != 429) {
-      // The share's answer was lost and files.info did not show it shared: in doubt.
-      doubt("the answer to sharing " + result.file_id + " was lost (" + result.result.describe() +
-            ") and files.info did not show it shared");
-    } else {
-      give_up(result.result);
+        return doubt(files.front().id + " was completed before but files.info does not show it shared yet");
+      if (r.outcome != slack::Outcome::slack_error &&
+          !(r.outcome == slack::Outcome::transport_error && !r.maybe_sent) && r.http_status != 429)
+        // The share's answer was lost and files.info did not show it shared: in doubt.
+        return doubt("the answer to sharing " + files.front().id + " was lost (" + r.describe() +
+                     ") and files.info did not show it shared");
+      return give_up(r);
     }
   };
 
   // In plan order, except that a DM whose channel is not open yet lets the next channel
-  // delivery go first: uploads and DM opens then proceed side by side, each at its own budget.
-  std::deque<size_t> dms, channels;
-  for (size_t i : order) (items[i].to_user && items[i].channel_id.empty() ? dms : channels).push_back(i);
+  // message go first: uploads and DM opens then proceed side by side, each at its own budget.
+  std::deque<size_t> dms, channels;  // units
+  for (size_t u = 0; u < units.size(); ++u) {
+    const auto& lead = items[units[u].front()];
+    (lead.to_user && lead.channel_id.empty() ? dms : channels).push_back(u);
+  }
   while (!dms.empty() || !channels.empty()) {
     if (progress) progress("deliver", done, total);
     std::optional<slack::Result> opened;
-    if (!dms.empty() && (opened = opener.ready(dms.front()))) {
-      const size_t i = dms.front();
+    size_t u;
+    if (!dms.empty() && (opened = opener.ready(units[dms.front()].front()))) {
+      u = dms.front();
       dms.pop_front();
-      send(items[i], std::move(opened));
     } else if (!channels.empty()) {
-      const size_t i = channels.front();
+      u = channels.front();
       channels.pop_front();
-      send(items[i], std::nullopt);
     } else {
       opener.wait();
       continue;
     }
-    ++done;
+    send(units[u], std::move(opened));
+    done += units[u].size();
   }
   if (progress) progress("deliver", done, total);
   return report;

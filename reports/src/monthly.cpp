@@ -17,6 +17,7 @@
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "plan/context.hpp"
+#include "plan/posts.hpp"
 #include "plan/registry.hpp"
 #include "templates.hpp"
 
@@ -131,6 +132,7 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
   auto plan = run(db, r, std::string(month), std::set<std::string>(only.begin(), only.end()));
   plan.beatdowns = rq::beatdown_count(db, region, rq::month(month));
   detail::name_people(db, plan);
+  detail::compose_posts(plan, r);
   return plan;
 }
 

@@ -51,7 +51,9 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
                     {"to_user", d.to_user},
                     {"file", d.file},
                     {"title", d.title},
-                    {"comment", d.comment},
+                    {"comment", d.text()},
+                    {"post", d.post},
+                    {"thread_of", d.thread_of},
                     {"alt_txt", alt[i]}});
     const auto size = render::pixel_size(d.chart);
     const double scale = d.chart.scale > 0 ? d.chart.scale : 1;

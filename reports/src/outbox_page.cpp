@@ -47,7 +47,11 @@ constexpr const char* kStyle =
     ".mention{color:#0969da;background:#ddf4ff;border-radius:3px;padding:0 .15em}code{background:#eaeef2;padding:0 "
     ".2em;"
     "border-radius:3px}.notes{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:.6em "
-    "1em;margin-bottom:1.5em}";
+    "1em;margin-bottom:1.5em}"
+    ".post{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8em;margin-bottom:1em}"
+    ".post>.message{margin:0 0 .8em}.post figure{border:none;padding:0}"
+    ".thread{margin:-.4em 0 1.5em 2em;padding-left:1em;border-left:3px solid #d0d7de}"
+    ".replies{color:#57606a;margin:.2em 0 .6em}";
 
 }  // namespace
 
@@ -56,46 +60,90 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
     const auto it = plan.names.find(id);
     return it != plan.names.end() ? it->second : id;
   };
-  // Two parts, channels then DMs; in each, the reports in plan order, each with its deliveries.
+  auto figure = [&](size_t i, bool with_text) {
+    const auto& d = plan.deliveries[i];
+    const auto& c = charts[i];
+    std::string to = name(d.recipient);
+    if (d.to_user) to = "@" + to;
+    return "\n<figure data-report=\"" + html_escape(d.report) + "\"><img loading=\"lazy\" src=\"" +
+           html_escape(d.file) + "\" width=\"" + std::to_string(c.width) + "\" height=\"" + std::to_string(c.height) +
+           "\" alt=\"" + html_escape(c.alt) + "\"><figcaption>" +
+           (with_text ? "<div class=\"to\">" + html_escape(to) + (d.to_user ? " <span class=\"dm\">(DM)</span>" : "") +
+                            "</div>"
+                      : std::string()) +
+           "<div class=\"title\">" + html_escape(d.title) + "</div>" +
+           (with_text ? "<div class=\"message\">" + slack_to_html(d.text(), plan.names) + "</div>" : std::string()) +
+           "</figcaption></figure>";
+  };
+  // To channels: each channel's messages as Slack will show them, a message's files together and
+  // replies in its thread. By DM: the reports in plan order, each with its deliveries.
+  struct Message {
+    std::string post;
+    std::vector<size_t> files;
+    std::vector<size_t> replies;  // messages (indexes into the channel's list) in its thread
+    bool reply = false;
+  };
+  struct Channel {
+    std::string id;
+    std::vector<Message> messages;
+  };
+  std::vector<Channel> channels;
   struct Group {
     std::string kind;
     std::vector<size_t> items;
   };
-  std::vector<Group> parts[2];
+  std::vector<Group> dms;
+  size_t to_channels = 0;
   for (size_t i = 0; i < plan.deliveries.size(); ++i) {
     const auto& d = plan.deliveries[i];
-    auto& groups = parts[d.to_user ? 1 : 0];
-    const std::string kind = kind_of(d.report);
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.kind == kind; });
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{kind, {}});
-    it->items.push_back(i);
+    if (d.to_user) {
+      const std::string kind = kind_of(d.report);
+      auto it = std::find_if(dms.begin(), dms.end(), [&](const Group& g) { return g.kind == kind; });
+      if (it == dms.end()) it = dms.insert(dms.end(), Group{kind, {}});
+      it->items.push_back(i);
+      continue;
+    }
+    ++to_channels;
+    auto ch = std::find_if(channels.begin(), channels.end(), [&](const Channel& c) { return c.id == d.recipient; });
+    if (ch == channels.end()) ch = channels.insert(channels.end(), Channel{d.recipient, {}});
+    auto m = d.post.empty() ? ch->messages.end()
+                            : std::find_if(ch->messages.begin(), ch->messages.end(),
+                                           [&](const Message& x) { return x.post == d.post; });
+    if (m == ch->messages.end()) {
+      ch->messages.push_back({d.post, {}, {}, !d.thread_of.empty()});
+      m = std::prev(ch->messages.end());
+      if (!d.thread_of.empty())
+        for (auto& parent : ch->messages)
+          if (parent.post == d.thread_of) parent.replies.push_back(ch->messages.size() - 1);
+    }
+    m->files.push_back(i);
   }
-  // In each report, the region-wide charts (1st-F) before those of each AO channel.
-  for (auto& groups : parts)
-    for (auto& g : groups)
-      std::stable_sort(g.items.begin(), g.items.end(), [&](size_t a, size_t b) {
-        return !plan.deliveries[a].report.ends_with(".ao") && plan.deliveries[b].report.ends_with(".ao");
-      });
-  size_t to_channels = 0;
-  for (const auto& g : parts[0]) to_channels += g.items.size();
   const std::string region = plan.region_name.empty() ? plan.region : plan.region_name;
-  const char* part_titles[] = {"To channels", "By DM"};
-  const char* part_ids[] = {"channels", "dms"};
+  auto channel_anchor = [](const std::string& id) { return "channel-" + id; };
 
   std::string page =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>paxstats — " +
       html_escape(region) + ", " + html_escape(plan.month) + "</title><style>" + kStyle +
       "</style></head><body>\n<header><h1>" + html_escape(region) + ": the " + html_escape(plan.month) +
-      " run</h1><p>" + std::to_string(plan.deliveries.size()) +
-      (plan.deliveries.size() == 1 ? " delivery" : " deliveries") + " planned, " + std::to_string(to_channels) +
-      " to channels and " + std::to_string(plan.deliveries.size() - to_channels) +
+      " run</h1><p>" + std::to_string(plan.deliveries.size()) + (plan.deliveries.size() == 1 ? " file" : " files") +
+      " planned, " + std::to_string(to_channels) + " to channels and " +
+      std::to_string(plan.deliveries.size() - to_channels) +
       " by DM. Nothing was sent: this is what would be.</p></header>\n<main><nav aria-label=\"Contents\">";
-  for (int p = 0; p < 2; ++p) {
-    if (parts[p].empty()) continue;
-    page += "<h2><a href=\"#" + std::string(part_ids[p]) + "\">" + part_titles[p] + "</a></h2><ol>";
-    for (const auto& g : parts[p])
-      page += "<li><a href=\"#" + anchor(part_ids[p], g.kind) + "\">" + html_escape(report_title(g.kind)) + "</a> (" +
+  if (!channels.empty()) {
+    page += "<h2><a href=\"#channels\">To channels</a></h2><ol>";
+    for (const auto& c : channels) {
+      size_t top = 0;
+      for (const auto& m : c.messages) top += !m.reply;
+      page += "<li><a href=\"#" + html_escape(channel_anchor(c.id)) + "\">" + html_escape(name(c.id)) + "</a> (" +
+              std::to_string(top) + (top == 1 ? " message" : " messages") + ")</li>";
+    }
+    page += "</ol>";
+  }
+  if (!dms.empty()) {
+    page += "<h2><a href=\"#dms\">By DM</a></h2><ol>";
+    for (const auto& g : dms)
+      page += "<li><a href=\"#" + anchor("dms", g.kind) + "\">" + html_escape(report_title(g.kind)) + "</a> (" +
               std::to_string(g.items.size()) + ")</li>";
     page += "</ol>";
   }
@@ -106,26 +154,33 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
     for (const auto& n : plan.notes) page += "<li>" + html_escape(n) + "</li>";
     page += "</ul></div>";
   }
-  for (int p = 0; p < 2; ++p) {
-    if (parts[p].empty()) continue;
-    page += "\n<h2 class=\"part\" id=\"" + std::string(part_ids[p]) + "\">" + part_titles[p] + "</h2>";
-    for (const auto& g : parts[p]) {
-      page += "\n<section id=\"" + anchor(part_ids[p], g.kind) + "\"><h3>" + html_escape(report_title(g.kind)) +
-              "</h3><div class=\"cards\">";
-      for (size_t i : g.items) {
-        const auto& d = plan.deliveries[i];
-        const auto& c = charts[i];
-        std::string to = name(d.recipient);
-        if (d.to_user) to = "@" + to;
-        page += "\n<figure data-report=\"" + html_escape(d.report) + "\"><img loading=\"lazy\" src=\"" +
-                html_escape(d.file) + "\" width=\"" + std::to_string(c.width) + "\" height=\"" +
-                std::to_string(c.height) + "\" alt=\"" + html_escape(c.alt) + "\"><figcaption><div class=\"to\">" +
-                html_escape(to) + (d.to_user ? " <span class=\"dm\">(DM)</span>" : "") + "</div><div class=\"title\">" +
-                html_escape(d.title) + "</div><div class=\"message\">" + slack_to_html(d.comment, plan.names) +
-                "</div></figcaption></figure>";
-      }
-      page += "</div></section>";
+  if (!channels.empty()) page += "\n<h2 class=\"part\" id=\"channels\">To channels</h2>";
+  for (const auto& c : channels) {
+    page += "\n<section id=\"" + html_escape(channel_anchor(c.id)) + "\"><h3>" + html_escape(name(c.id)) + "</h3>";
+    auto message = [&](const Message& m) {
+      std::string out = "\n<article class=\"post\"><div class=\"message\">" +
+                        slack_to_html(plan.deliveries[m.files.front()].text(), plan.names) +
+                        "</div><div class=\"cards\">";
+      for (size_t i : m.files) out += figure(i, false);
+      return out + "</div></article>";
+    };
+    for (const auto& m : c.messages) {
+      if (m.reply) continue;
+      page += message(m);
+      if (m.replies.empty()) continue;
+      page += "<div class=\"thread\"><p class=\"replies\">" + std::to_string(m.replies.size()) +
+              (m.replies.size() == 1 ? " reply" : " replies") + " in its thread</p>";
+      for (size_t r : m.replies) page += message(c.messages[r]);
+      page += "</div>";
     }
+    page += "</section>";
+  }
+  if (!dms.empty()) page += "\n<h2 class=\"part\" id=\"dms\">By DM</h2>";
+  for (const auto& g : dms) {
+    page += "\n<section id=\"" + anchor("dms", g.kind) + "\"><h3>" + html_escape(report_title(g.kind)) +
+            "</h3><div class=\"cards\">";
+    for (size_t i : g.items) page += figure(i, true);
+    page += "</div></section>";
   }
   page += "\n</div></main></body></html>\n";
   return page;

@@ -303,7 +303,7 @@ json Client::file_info(std::string_view file_id) {
   return checked(call("files.info", {{"file", std::string(file_id)}}), file_id)["file"];
 }
 
-UploadResult Client::upload(const Upload& up, const std::function<void(const UploadStep&)>& on_step) {
+UploadResult Client::store(const Upload& up, const std::function<void(const UploadStep&)>& on_step) {
   UploadResult out;
   auto& o = impl_->options;
   Clock& clock = impl_->limiter->clock();
@@ -336,7 +336,9 @@ UploadResult Client::upload(const Upload& up, const std::function<void(const Upl
     sent.http_status = res.status;
     if (res.transport_ok && res.status == 200) {
       if (on_step) on_step({UploadStep::bytes_sent, out.file_id});
-      break;
+      out.ok = true;
+      out.result = std::move(sent);
+      return out;
     }
     sent.outcome = res.transport_ok ? Outcome::http_error : Outcome::transport_error;
     sent.error = res.transport_ok ? "http_" + std::to_string(res.status) : log::redact(res.transport_error);
@@ -350,36 +352,52 @@ UploadResult Client::upload(const Upload& up, const std::function<void(const Upl
               std::to_string(wait.count()) + " ms");
     clock.sleep_for(wait);
   }
+}
 
+Result Client::share(const std::vector<SharedFile>& list, std::string_view channel_id, std::string_view initial_comment,
+                     std::string_view thread_ts) {
   // Step 3: share. Called once per file; never repeated after it may have been received.
-  json files = json::array({json{{"id", out.file_id}, {"title", up.title.empty() ? up.filename : up.title}}});
-  Params p = {{"files", files.dump()}, {"channel_id", up.channel_id}};
-  if (!up.initial_comment.empty()) p.emplace_back("initial_comment", up.initial_comment);
-  if (!up.thread_ts.empty()) p.emplace_back("thread_ts", up.thread_ts);
+  json files = json::array();
+  for (const auto& f : list) files.push_back(json{{"id", f.id}, {"title", f.title}});
+  Params p = {{"files", files.dump()}, {"channel_id", std::string(channel_id)}};
+  if (!initial_comment.empty()) p.emplace_back("initial_comment", std::string(initial_comment));
+  if (!thread_ts.empty()) p.emplace_back("thread_ts", std::string(thread_ts));
   Result done = call("files.completeUploadExternal", p, CallKind::write);
+  if (done.ok() || list.empty()) return done;
+  const bool unknown = (done.outcome == Outcome::transport_error && done.maybe_sent) ||
+                       (done.outcome == Outcome::http_error && done.http_status >= 500);
+  if (unknown) {
+    // The share may have happened. Ask instead of repeating it; sharing is asynchronous, so
+    // look a few times before calling the outcome unknown. Files of one message are shared
+    // together: the first one tells.
+    Clock& clock = impl_->limiter->clock();
+    const std::string channel(channel_id);
+    for (int look = 0; look < 4; ++look) {
+      if (look) clock.sleep_for(std::chrono::seconds(1 << look));
+      Result info = call("files.info", {{"file", list.front().id}});
+      if (info.ok() && info.body.contains("file") && file_shared_in(info.body["file"], channel)) {
+        log::info("files.completeUploadExternal for " + list.front().id +
+                  " got no answer, but files.info shows it shared: not repeating it");
+        return info;
+      }
+    }
+  }
+  return done;
+}
+
+void Client::pause(std::chrono::milliseconds how_long) { impl_->limiter->clock().sleep_for(how_long); }
+
+UploadResult Client::upload(const Upload& up, const std::function<void(const UploadStep&)>& on_step) {
+  UploadResult out = store(up, on_step);
+  if (!out.ok) return out;
+  out.ok = false;
+  Result done = share({{out.file_id, up.title.empty() ? up.filename : up.title}}, up.channel_id, up.initial_comment,
+                      up.thread_ts);
   if (done.ok()) {
     out.ok = true;
     out.result = std::move(done);
     if (on_step) on_step({UploadStep::completed, out.file_id});
     return out;
-  }
-  const bool unknown = (done.outcome == Outcome::transport_error && done.maybe_sent) ||
-                       (done.outcome == Outcome::http_error && done.http_status >= 500);
-  if (unknown) {
-    // The share may have happened. Ask instead of repeating it; sharing is asynchronous, so
-    // look a few times before calling the outcome unknown.
-    for (int look = 0; look < 4; ++look) {
-      if (look) clock.sleep_for(std::chrono::seconds(1 << look));
-      Result info = call("files.info", {{"file", out.file_id}});
-      if (info.ok() && info.body.contains("file") && file_shared_in(info.body["file"], up.channel_id)) {
-        log::info("files.completeUploadExternal for " + out.file_id +
-                  " got no answer, but files.info shows it shared: not repeating it");
-        out.ok = true;
-        out.result = std::move(info);
-        if (on_step) on_step({UploadStep::completed, out.file_id});
-        return out;
-      }
-    }
   }
   out.failed_step = "completeUploadExternal";
   out.result = std::move(done);

@@ -250,7 +250,8 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
                   {"kotter_window_weeks", "6"},
                   {"kotter_quiet_weeks", "3"},
                   {"kotter_veteran_min_posts", "40"},
-                  {"kotter_seasonal_min_posts", "20"}});
+                  {"kotter_seasonal_min_posts", "20"},
+                  {"mention_budget", "1000"}});  // every name a mention, to be read back
   // A site Q for every AO: the first Slack user (not deactivated) who led there.
   std::map<std::string, std::string> site_q;
   for (const auto& b : ws_->truth["beatdowns"])
@@ -448,7 +449,7 @@ TEST_F(AwardsKotter, ARegionsTemplateFolderReplacesTheBuiltInTextAndABrokenOneSt
     if (d.report == "pax_monthly")
       EXPECT_TRUE(d.comment.starts_with("Yo ")) << d.comment;
     else
-      EXPECT_TRUE(d.comment.starts_with("Hey ")) << d.comment;  // not overridden: built in
+      EXPECT_TRUE(d.comment.starts_with("AO posting stats for ")) << d.comment;  // not overridden: built in
   }
   std::ofstream(dir.path() / "ao_summary.mustache") << "Broken {{#open}} section\n";
   try {

@@ -252,12 +252,22 @@ TEST_F(Monthly, TheOutboxPageIsADocumentInABrowser) {
   const auto dom = test::run_command(flags + "--dump-dom 'file://" + index.string() + "' 2>/dev/null");
   ASSERT_EQ(dom.status, 0) << dom.output;
   const std::string& html = dom.output;
-  // Contents by report, channels before DMs.
+  // Contents by channel, then DMs by report.
   const auto nav = html.find("<nav aria-label=\"Contents\">");
   ASSERT_NE(nav, std::string::npos) << html.substr(0, 2000);
-  for (const char* anchor :
-       {"href=\"#channels-q_counts\"", "href=\"#channels-leaderboards\"", "href=\"#dms-pax_monthly\""})
+  const std::string firstf = ws_->truth["region"]["firstf_channel"];
+  for (const std::string& anchor : {"href=\"#channel-" + firstf + "\"", std::string("href=\"#dms-pax_monthly\"")})
     EXPECT_NE(html.find(anchor, nav), std::string::npos) << anchor;
+  // 1st-F as Slack will show it: one message of the region's charts, the awards in its thread.
+  const auto section = html.find("<section id=\"channel-" + firstf + "\"");
+  ASSERT_NE(section, std::string::npos);
+  const auto section_end = html.find("</section>", section);
+  const std::string in_firstf = html.substr(section, section_end - section);
+  EXPECT_EQ(in_firstf.find("class=\"post\""), in_firstf.rfind("class=\"post\"", in_firstf.find("class=\"thread\"")))
+      << "one message before the thread";
+  EXPECT_NE(in_firstf.find("class=\"thread\""), std::string::npos);
+  EXPECT_LT(in_firstf.find("data-report=\"ao_summary\""), in_firstf.find("class=\"thread\""));
+  EXPECT_GT(in_firstf.find("data-report=\"awards."), in_firstf.find("class=\"thread\""));
   const auto channels = html.find("id=\"channels\""), dms = html.find("id=\"dms\"");
   ASSERT_NE(channels, std::string::npos);
   ASSERT_NE(dms, std::string::npos);

@@ -1,4 +1,6 @@
 // The fake's files methods, to Slack's documented semantics.
+#include <algorithm>
+
 #include "state.hpp"
 
 namespace paxstats::slack::fake {
@@ -45,6 +47,16 @@ json FakeSlack::Impl::files_completeUploadExternal([[maybe_unused]] const std::s
     std::string error;
     c = postable(channel, error);
     if (!c) return fail(error);
+  }
+  // A reply goes under a message of that channel that is not itself a reply.
+  if (const std::string parent_ts = param(p, "thread_ts"); !parent_ts.empty()) {
+    if (!c) return fail("invalid_arguments");
+    const auto& in_channel = messages[c->id];
+    const bool parent = std::any_of(in_channel.begin(), in_channel.end(), [&](const json& m) {
+      return m.value("ts", std::string()) == parent_ts &&
+             (!m.contains("thread_ts") || m.value("thread_ts", std::string()) == parent_ts);
+    });
+    if (!parent) return fail("invalid_thread_ts");
   }
   json out_files = json::array();
   json shared = json::array();

@@ -34,6 +34,10 @@ struct Item {
   Status status = Status::planned;
   std::string channel_id, file_id, error;
   int attempts = 0;
+  // One message of several files: the items of one (region, period, recipient, post) go as one
+  // message, its text the first one's comment; thread_of names the post it replies under;
+  // message_ts is the message's ts once known. Empty post: a message of its own.
+  std::string post, thread_of, message_ts;
 };
 
 // Adds items not planned before (the key decides); returns how many were new.
@@ -54,6 +58,19 @@ int resend_in_doubt(Database& db, std::string_view region, const std::optional<s
 // Records a step: the DM channel, the Slack file id, the status and the error (empty clears).
 void record(Database& db, long id, Status status, std::string_view channel_id, std::string_view file_id,
             std::string_view error);
+
+// A post's message as the outbox knows it: its status (the least advanced of its items, so
+// "sent" only when every file went), the channel, its first file and the message's ts (empty
+// until known). nullopt: no such post.
+struct Message {
+  Status status = Status::planned;
+  std::string channel_id, file_id, ts;
+};
+std::optional<Message> message(Database& db, std::string_view region, std::string_view period,
+                               std::string_view recipient, std::string_view post);
+// Remembers a post's message ts on each of its items.
+void record_message_ts(Database& db, std::string_view region, std::string_view period, std::string_view recipient,
+                       std::string_view post, std::string_view ts);
 
 // The PNG drawn from a delivery's chart, kept before any of it is sent: a resumed or resent
 // delivery sends these bytes.

@@ -62,6 +62,7 @@ struct Region {
   std::string community_awards;                   // comma list of the ceremony's awards; "": all
   int helper_min_replies = 5;                     // threads answered, for the fastest helper award
   int award_max_winners = 10;                     // an award more share is not given (its line says why)
+  int mention_budget = 30;                        // @-mentions in a run's channel posts; past it names are plain
   std::string community_every = "off";            // scheduled community reports: off, month, quarter, year
   int nudge_quiet_days = 0;                       // nudges to members gone quiet after this many days; 0: off
   int nudge_min_messages = 10;                    // … who wrote at least this many in the 90 days before
@@ -120,7 +121,8 @@ Region get_region(Database& db, std::string_view slug);
 // tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, templates_dir,
 // pax_monthly_audience, kotter_min_posts, kotter_window_weeks, kotter_quiet_weeks, monthly_day,
 // monthly_time, weekly_day, weekly_time, weekly_sections, weekly_to, community_channel, help_channels,
-// engagement_weights, community_awards, helper_min_replies, award_max_winners, community_every, nudge_quiet_days,
+// engagement_weights, community_awards, helper_min_replies, award_max_winners, mention_budget, community_every,
+// nudge_quiet_days,
 // nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, or a flag from
 // region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an
 // optional setting. Throws UserError naming the bad key or value.

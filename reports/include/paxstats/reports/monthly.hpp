@@ -38,6 +38,13 @@ struct PlannedDelivery {
   std::string title, comment;  // the file's title and the message posted with it
   render::Chart chart;
   FullList everyone = {};  // when the chart shows only some: all of them
+  // How it goes out (a monthly run's channel posts): the files of one recipient with the same
+  // `post` go as one message, whose text is the first file's `message` (its own comment is one
+  // line of it; the others' messages are empty); a post with `thread_of` goes as a reply in that
+  // post's thread. post empty: a message of its own, with the comment as its text.
+  std::string post = {}, thread_of = {}, message = {};
+  // What Slack shows with this file: the message's text, or "" for a later file of a message.
+  const std::string& text() const { return post.empty() ? comment : message; }
 };
 
 struct MonthlyPlan {

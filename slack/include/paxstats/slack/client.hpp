@@ -121,6 +121,19 @@ class Client {
   // shared. on_step (optional) hears of each step. Never throws for Slack's answers.
   UploadResult upload(const Upload& upload, const std::function<void(const UploadStep&)>& on_step = {});
 
+  // The upload in parts, for a message of several files: store() is steps 1 and 2 for one file
+  // (its channel, comment and thread are not used; ok means stored, not shared); share() is step
+  // 3 for files stored before, as one message in channel_id (a reply in thread_ts's thread when
+  // given), with the same rule for a lost answer as upload: files.info on the first file decides.
+  struct SharedFile {
+    std::string id, title;
+  };
+  UploadResult store(const Upload& upload, const std::function<void(const UploadStep&)>& on_step = {});
+  Result share(const std::vector<SharedFile>& files, std::string_view channel_id, std::string_view initial_comment,
+               std::string_view thread_ts = {});
+  // Waits on the client's clock (the rate limiter's: a test's clock runs fast).
+  void pause(std::chrono::milliseconds how_long);
+
   // files.upload, retired by Slack on 2025-11-12. Refused unless options.legacy_upload.
   Result legacy_upload(const Upload& upload);
 

@@ -17,4 +17,18 @@ inline bool file_shared_in(const nlohmann::json& file, const std::string& channe
   return false;
 }
 
+// The ts of the message that shares a file in channel (files.info's shares), or "" when Slack
+// does not show it (yet: sharing is asynchronous).
+inline std::string share_ts(const nlohmann::json& file, const std::string& channel) {
+  if (file.contains("shares"))
+    for (const char* kind : {"public", "private"})
+      if (file["shares"].contains(kind) && file["shares"][kind].contains(channel)) {
+        const auto& list = file["shares"][kind][channel];
+        if (list.is_array() && !list.empty() && list[0].is_object() && list[0].contains("ts") &&
+            list[0]["ts"].is_string())
+          return list[0]["ts"].get<std::string>();
+      }
+  return {};
+}
+
 }  // namespace paxstats::slack

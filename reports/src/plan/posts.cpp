@@ -1,0 +1,111 @@
+#include "posts.hpp"
+
+#include <map>
+#include <regex>
+#include <vector>
+
+#include "paxstats/calendar.hpp"
+#include "paxstats/slack/text.hpp"
+#include "templates.hpp"
+#include "words.hpp"
+
+namespace paxstats::reports::detail {
+
+namespace {
+
+const std::regex& mention_re() {
+  static const std::regex re(R"(<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>)");
+  return re;
+}
+
+enum class Part { charts, awards, milestones, own };  // which post of a channel a file goes in
+
+Part part_of(const PlannedDelivery& d) {
+  if (d.report.starts_with("kotter")) return Part::own;
+  if (d.report.starts_with("awards.milestone")) return Part::milestones;
+  if (d.report.starts_with("awards")) return Part::awards;
+  return Part::charts;
+}
+
+// Past the budget, a mention becomes the person's name in plain text.
+std::string spend(const std::string& text, int& left, const std::map<std::string, std::string>& names) {
+  std::string out;
+  auto last = text.cbegin();
+  for (std::sregex_iterator it(text.begin(), text.end(), mention_re()), end; it != end; ++it) {
+    out.append(last, (*it)[0].first);
+    last = (*it)[0].second;
+    if (left > 0) {
+      --left;
+      out += it->str();
+      continue;
+    }
+    auto name = names.find((*it)[1]);
+    out += slack::escape_text(name != names.end() ? name->second : std::string((*it)[1]));
+  }
+  out.append(last, text.cend());
+  return out;
+}
+
+}  // namespace
+
+int count_mentions(const std::string& text) {
+  return static_cast<int>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), mention_re()), std::sregex_iterator()));
+}
+
+void compose_posts(MonthlyPlan& plan, const db::Region& region) {
+  // Each channel's deliveries, in plan order, by part.
+  std::vector<std::string> channels;
+  std::map<std::string, std::map<Part, std::vector<size_t>>> parts;
+  for (size_t i = 0; i < plan.deliveries.size(); ++i) {
+    const auto& d = plan.deliveries[i];
+    if (d.to_user) continue;
+    if (!parts.count(d.recipient)) channels.push_back(d.recipient);
+    parts[d.recipient][part_of(d)].push_back(i);
+  }
+  const std::string header_text = template_text(region.templates_dir, "channel_post");
+  std::vector<size_t> order;  // the first file of each post, in the order the posts go out
+  for (const auto& channel : channels) {
+    auto& by = parts[channel];
+    std::string first;  // the channel's first post: the others are replies in its thread
+    int n = 0;
+    auto post = [&](const std::vector<size_t>& files, bool headed) {
+      for (size_t at = 0; at < files.size(); at += kFilesPerMessage) {
+        const std::string key = "post-" + std::to_string(++n);
+        std::string text;
+        const size_t end = std::min(files.size(), at + kFilesPerMessage);
+        if (headed) {
+          kainjow::mustache::data d;
+          d.set("region", plan.region_name);
+          auto name = plan.names.find(channel);
+          d.set("where", channel == region.firstf_channel || name == plan.names.end() ? plan.region_name : name->second);
+          d.set("month_name", calendar::month_name(calendar::parse_month(plan.month)));
+          d.set("charts", plural(static_cast<long>(end - at), "chart", "charts"));
+          text = render_template(header_text, d);
+        }
+        for (size_t k = at; k < end; ++k) {
+          auto& d = plan.deliveries[files[k]];
+          if (!d.comment.empty()) text += (text.empty() ? "" : headed ? "\n• " : "\n") + d.comment;
+          d.post = key;
+          d.thread_of = first.empty() || first == key ? "" : first;
+          if (first.empty()) first = key;
+        }
+        // Under Slack's 4,000 characters, cut at a line: the charts hold the rest.
+        if (text.size() > 3900) text = text.substr(0, text.rfind('\n', 3800)) + "\n…";
+        plan.deliveries[files[at]].message = std::move(text);
+        order.push_back(files[at]);
+      }
+    };
+    post(by[Part::charts], true);
+    post(by[Part::awards], false);
+    post(by[Part::milestones], false);
+    for (size_t i : by[Part::own]) order.push_back(i);  // as planned: a message of its own
+  }
+  int left = region.mention_budget;
+  for (size_t i : order) {
+    auto& d = plan.deliveries[i];
+    (d.post.empty() ? d.comment : d.message) = spend(d.text(), left, plan.names);
+  }
+}
+
+}  // namespace paxstats::reports::detail
