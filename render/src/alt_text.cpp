@@ -84,7 +84,9 @@ std::string alt_text(const Chart& chart) {
   if (!subtitle.empty()) s += " " + subtitle + ".";
   if (is_empty(c)) return fit(s + " " + c.empty_message + ".", 1000);
   if (c.kind == Kind::award) {
-    for (const auto& part : {c.award, c.person, c.figure, c.period})
+    // The title is said once (a card's title is usually its award), and every winner named.
+    for (const auto& part :
+         {c.award == c.title ? std::string() : c.award, join_award_names(award_names(c.person)), c.figure, c.period})
       if (!part.empty()) s += " " + part + ".";
     return fit(s, 1000);
   }

@@ -183,7 +183,8 @@ void Builder::table() {
 }
 
 // A card: the emblem, then the award, who, the figure (or rule) and the period, centred as a
-// block. Many names wrap over up to seven lines in a smaller size.
+// block. Names given one a line ("A\nB\nC", award_names) read "A, B & C" when they fit one line,
+// else stand in two columns, one name a line, never broken inside a name.
 void Builder::award() {
   const double w = width_, h = height_;
   const Color accent = p_.series[1];
@@ -191,9 +192,15 @@ void Builder::award() {
   const double ex = kPad + 30 + 60, ey = h / 2;
   emblem(ex, ey, 58, accent);
   const double tx = ex + 90, room = w - tx - kPad - 20;
-  const bool long_names = text_width(c_.person, 30, true) > room;
-  const double person_size = long_names ? 19 : 30;
-  const int person_lines = long_names ? 7 : 1;
+  const auto names = award_names(c_.person);
+  const std::string inline_names = join_award_names(names);
+  const bool listed = names.size() > 1 && text_width(inline_names, 30, true) > room;
+  const bool long_inline = !listed && text_width(inline_names, 30, true) > room;
+  const double person_size = listed ? 18 : long_inline ? 19 : 30;
+  const int person_lines = long_inline ? 7 : 1;
+  const double gap = 16, column_w = (room - gap) / 2;
+  const size_t rows = (names.size() + 1) / 2;
+  const double row_h = measure_text("Ag", person_size, true).height + 4;
   struct Block {
     std::string str;
     double size;
@@ -202,17 +209,25 @@ void Builder::award() {
     int lines;
   };
   const std::vector<Block> blocks = {{c_.award, 24, true, p_.text, 1},
-                                     {c_.person, person_size, true, accent, person_lines},
+                                     {listed ? std::string() : inline_names, person_size, true, accent, person_lines},
                                      {c_.figure, 16, false, p_.text, 2},
                                      {c_.period, 13, false, p_.muted, 1}};
   double total = 0;
   std::vector<double> heights;
   for (const auto& b : blocks) {
     heights.push_back(b.str.empty() ? 0 : measure_text(b.str, b.size, b.bold, room, b.lines).height);
+    if (&b == &blocks[1] && listed) heights.back() = row_h * static_cast<double>(rows);
     total += heights.back() + 10;
   }
   double y = std::max(kPad + 14, (h - total) / 2);
   for (size_t i = 0; i < blocks.size(); ++i) {
+    if (i == 1 && listed) {  // down the first column, then the second
+      for (size_t k = 0; k < names.size(); ++k)
+        ops_.push_back(text(tx + (k < rows ? 0 : column_w + gap), y + row_h * static_cast<double>(k % rows), names[k],
+                            person_size, accent, -1, -1, true, column_w));
+      y += heights[i] + 10;
+      continue;
+    }
     if (blocks[i].str.empty()) continue;
     Op o = text(tx, y, blocks[i].str, blocks[i].size, blocks[i].color, -1, -1, blocks[i].bold, room);
     o.lines = blocks[i].lines;

@@ -31,10 +31,16 @@ void plan(Context& cx) {
   const auto channel = awards_channel(cx);
   if (!channel) return;
   const auto stats = rq::person_stats(cx.db, cx.region.slug, cx.period);
+  // The streak this year: weeks in a row up to the month, counted from the week of January 1st
+  // (a streak since the data began ties everyone who never missed a week).
+  const auto jan1 = calendar::parse_day(cx.ytd.first);
+  const auto first_monday = jan1 - date::days{(date::weekday{jan1} - date::Monday).count()};
   std::map<std::string, int> streak_of;  // of those whose streak reaches into the month
-  for (const auto& st : cx.streaks())
-    if (calendar::parse_day(st.last_week) + date::days{6} >= calendar::parse_day(cx.period.first))
-      streak_of[st.person] = st.weeks;
+  for (const auto& st : cx.streaks()) {
+    const auto last_week = calendar::parse_day(st.last_week);
+    if (last_week + date::days{6} < calendar::parse_day(cx.period.first) || last_week < first_monday) continue;
+    streak_of[st.person] = std::min(st.weeks, static_cast<int>((last_week - first_monday).count() / 7) + 1);
+  }
   struct Card {
     std::string key, award, unit, emblem;
     int min;
@@ -52,34 +58,55 @@ void plan(Context& cx) {
       {"most_fngs", "Most FNGs welcomed as Q", "FNGs at beatdowns they led", "medal", 1,
        of(&rq::PersonStats::fngs_led)},
       {"most_aos", "Most AOs visited", "AOs", "medal", 2, of(&rq::PersonStats::unique_aos)},
-      {"longest_streak", "Longest streak", "weeks in a row", "flame", 2,
+      {"longest_streak", "Longest streak", "weeks in a row this year", "flame", 2,
        [&](const std::string& p) { return streak_of.count(p) ? streak_of.at(p) : 0; }},
   };
+  // Everyone tied for the best shares the card, every one named; an award more people share than
+  // award_max_winners honours nobody in particular and is not given: one line says why.
+  std::vector<std::string> not_given;
+  size_t first_card = cx.planned();
   for (const auto& card : cards) {
     int best = 0;
     for (const auto& st : stats) best = std::max(best, card.value(st.person));
     if (best < card.min) continue;
-    std::vector<std::string> names, mentions;
+    std::vector<std::pair<std::string, std::string>> winners;  // (label, mention)
     for (const auto& st : stats)
-      if (card.value(st.person) == best) {
-        names.push_back(cx.label(st.person, st.name));
-        mentions.push_back(mention(st.user_id, st.name));
-      }
+      if (card.value(st.person) == best)
+        winners.emplace_back(cx.label(st.person, st.name), mention(st.user_id, st.name));
+    std::sort(winners.begin(), winners.end());
+    const std::string figure = std::to_string(best) + " " + card.unit;
+    if (static_cast<int>(winners.size()) > cx.region.award_max_winners) {
+      const std::string why = card.award + " is not given for " + cx.month_name() + ": " +
+                              std::to_string(winners.size()) + " PAX share it (" + figure + "), more than " +
+                              std::to_string(cx.region.award_max_winners) + " (award_max_winners).";
+      not_given.push_back(why);
+      cx.note("awards: " + why);
+      continue;
+    }
+    std::vector<std::string> names, mentions;
+    for (const auto& [label, m] : winners) {
+      names.push_back(label);
+      mentions.push_back(m);
+    }
     render::Chart c;
     c.kind = render::Kind::award;
     c.title = card.award;
     c.award = card.award;
-    c.person = join_names(names);
-    c.figure = std::to_string(best) + " " + card.unit;
+    for (const auto& n : names) c.person += (c.person.empty() ? "" : "\n") + n;
+    c.figure = figure;
     c.period = cx.month_name();
     c.emblem = card.emblem;
+    fit_names(c, names.size());
     auto d = cx.base();
     d.set("award", card.award);
-    d.set("winners", join_names(mentions, 50));
+    d.set("winners", join_names(mentions, mentions.size()));
     d.set("figure", c.figure);
     cx.deliver("awards." + card.key, *channel, false, "award-" + card.key + ".png",
                card.award + " — " + cx.month_name(), cx.fill("awards_card", d), std::move(c));
   }
+  // The awards not given are said with the first card (or in the plan's notes alone).
+  if (!not_given.empty() && cx.planned() > first_card)
+    for (const auto& why : not_given) cx.append_to(first_card, "\n" + why);
   plan_milestones(cx, *channel, stats);
 }
 

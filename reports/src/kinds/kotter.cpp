@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "plan/context.hpp"
+#include "paxstats/slack/text.hpp"
 #include "plan/words.hpp"
 #include <date/date.h>
 
@@ -128,14 +129,12 @@ void plan(Context& cx) {
   std::stable_sort(people.begin(), people.end(), [&](const Person& a, const Person& b) {
     const auto ia = std::find(order.begin(), order.end(), a.section),
                ib = std::find(order.begin(), order.end(), b.section);
-    return std::tie(ia, b.posts, a.name) < std::tie(ib, a.posts, b.name);
+    // What a site Q acts on first: the most recently seen (the easiest to bring back), then the
+    // most posts.
+    return std::tie(ia, a.days, b.posts, a.name) < std::tie(ib, b.days, a.posts, b.name);
   });
   auto send = [&](const std::string& report, const std::string& recipient, bool to_user, const std::string& where,
                   const std::vector<const Person*>& list) {
-    auto c = cx.chart(render::Kind::table, "Kotter — " + where,
-                      "As of " + date::format("%b %d, %Y", as_of) + ": PAX who have drifted, by PAX Vault's classes");
-    c.columns = {"Posts", "Per month", "Days quiet"};
-    c.text_columns = {"Last seen", "Besties"};
     kainjow::mustache::data sections{kainjow::mustache::data::type::list};
     std::string current;
     kainjow::mustache::data entries{kainjow::mustache::data::type::list};
@@ -143,9 +142,27 @@ void plan(Context& cx) {
     // by the sections fit Slack's length, and one long section cannot crowd out the others.
     std::map<std::string, int> titles;  // section → people in it
     for (const auto* p : list) ++titles[p->section];
-    // The chart shows the first 15 of a section (most posts first), so a region of a thousand
-    // PAX still gets an image Slack can show; its heading says how many there are.
-    constexpr int kChartRows = 15;
+    // Everyone listed is in the charts, in pages a Slack image can show.
+    constexpr size_t kRowsPerPage = 40;
+    std::vector<render::Chart> pages;
+    auto page = [&]() -> render::Chart& {
+      if (pages.empty() || pages.back().rows.size() >= kRowsPerPage) {
+        auto c = cx.chart(render::Kind::table, "Kotter — " + where,
+                          "As of " + date::format("%b %d, %Y", as_of) +
+                              ": PAX who have drifted, by PAX Vault's classes; in each, the most recently seen first");
+        c.columns = {"Posts", "Per month", "Days quiet"};
+        c.text_columns = {"Last seen", "Besties"};
+        c.width = 1100;  // the besties in full
+        // A class that goes on from the page before says so.
+        if (!current.empty() && !pages.empty()) {
+          c.rows.emplace_back(current + " · " + std::to_string(titles[current]) + " (continued)",
+                              std::vector<double>{});
+          c.row_texts.emplace_back();
+        }
+        pages.push_back(std::move(c));
+      }
+      return pages.back();
+    };
     const int kPerSection = std::max(2, 18 / static_cast<int>(std::max<size_t>(titles.size(), 1)));
     int in_section = 0;
     FullList everyone;
@@ -165,11 +182,9 @@ void plan(Context& cx) {
       if (p->section != current) {
         close_section();
         current = p->section;
-        const int n = titles[current];
-        c.rows.emplace_back(
-            current + " · " + std::to_string(n) +
-                (n > kChartRows ? ", the " + std::to_string(kChartRows) + " with most posts shown" : ""),
-            std::vector<double>{});  // a section heading
+        auto& c = page();
+        c.rows.emplace_back(current + " · " + std::to_string(titles[current]),
+                            std::vector<double>{});  // a section heading
         c.row_texts.emplace_back();
       }
       const std::string seen = (p->last_ao_name.empty() ? "" : p->last_ao_name + ", ") +
@@ -187,10 +202,11 @@ void plan(Context& cx) {
            p->name,
            {std::to_string(p->posts), p->section == kNeverLed ? "" : fixed1(std::round(p->per_month * 10) / 10),
             std::to_string(p->days), seen, join_all(bestie_names)}});
-      if (in_section <= kChartRows) {
+      {
+        auto& c = page();
         const double per_month = p->section == kNeverLed ? NAN : std::round(p->per_month * 10) / 10;
         c.rows.emplace_back(p->name, std::vector<double>{double(p->posts), per_month, double(p->days)});
-        c.row_texts.push_back({seen, join_names(bestie_names, 3)});
+        c.row_texts.push_back({seen, join_all(bestie_names)});
       }
       if (in_section > kPerSection) continue;  // in the chart only
       kainjow::mustache::data item;
@@ -204,14 +220,25 @@ void plan(Context& cx) {
       entries.push_back(item);
     }
     close_section();
-    fit_rows(c);
     auto d = cx.base();
     if (to_user) d.set("site_q", "<@" + recipient + ">");
     d.set("where", where);
     d.set("as_of", date::format("%b %d, %Y", as_of));
     d.set("sections", sections);
-    cx.deliver(report, recipient, to_user, "kotter-" + file_safe(recipient) + ".png", "Kotter — " + where,
-               cx.fill("kotter", d), std::move(c), std::move(everyone));
+    d.set("charts", pages.size() > 1 ? "the " + std::to_string(pages.size()) + " charts" : std::string("the chart"));
+    const std::string text = cx.fill("kotter", d);
+    for (size_t n = 0; n < pages.size(); ++n) {
+      auto& c = pages[n];
+      fit_rows(c);
+      const std::string part =
+          pages.size() > 1 ? " (" + std::to_string(n + 1) + " of " + std::to_string(pages.size()) + ")" : "";
+      c.title += part;
+      const std::string suffix = n ? "-" + std::to_string(n + 1) : "";
+      cx.deliver(report + (n ? "." + std::to_string(n + 1) : ""), recipient, to_user,
+                 "kotter-" + file_safe(recipient) + suffix + ".png", "Kotter — " + where + part,
+                 n ? "Kotter — " + slack::escape_text(where) + part : text, std::move(c),
+                 n ? FullList{} : std::move(everyone));
+    }
   };
   if (cx.region.kotter_channel || cx.for_page) {
     std::vector<const Person*> all;

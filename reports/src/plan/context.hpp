@@ -69,6 +69,9 @@ class Context {
   void deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
                std::string comment, render::Chart chart, FullList everyone = {});
   void note(std::string text) { plan_.notes.push_back(std::move(text)); }
+  // How many deliveries are planned so far; text added to the comment of the n-th.
+  size_t planned() const { return plan_.deliveries.size(); }
+  void append_to(size_t n, const std::string& text) { plan_.deliveries.at(n).comment += text; }
 
   // Whether a report kind is planned: asked for (or all are), and not turned off by its flag.
   bool wanted(const std::string& report, const std::set<std::string>& only);
@@ -94,5 +97,7 @@ void name_people(db::Database& db, MonthlyPlan& plan);
 
 // A table of many rows grows taller rather than squeezing its rows.
 void fit_rows(render::Chart& c);
+// An award card of n names (Chart::person, one a line) has room for all of them in two columns.
+void fit_names(render::Chart& c, size_t n);
 
 }  // namespace paxstats::reports::detail

@@ -109,7 +109,8 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
       render::Chart c;
       c.kind = render::Kind::award;
       c.title = c.award = m.name;
-      c.person = join_names(names, names.size());
+      for (const auto& n : names) c.person += (c.person.empty() ? "" : "\n") + n;
+      fit_names(c, names.size());
       c.figure = rule_text(m);
       c.period = cx.month_name() + (cards > 1 ? " · " + std::to_string(k + 1) + " of " + std::to_string(cards) : "");
       c.emblem = m.emblem;

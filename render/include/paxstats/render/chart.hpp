@@ -1,6 +1,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
+#include <algorithm>
 #include <vector>
 
 namespace paxstats::render {
@@ -66,7 +67,8 @@ struct Chart {
   std::vector<std::string> text_columns;
   std::vector<std::vector<std::string>> row_texts;
   bool one_scale = false;  // table: every number shaded on one scale and colour (a heat map)
-  // Award card. `person` may name many people: the card wraps them over up to seven lines.
+  // Award card. `person` names the winners one a line ("A\nB\nC"): the card shows "A, B & C" when
+  // it fits one line, else two columns of names (a name is never broken); alt text "A, B & C".
   std::string award, person, figure, period, emblem = "trophy";  // emblem: trophy, star, flame, medal
   // The region's AOs in a fixed order (e.g. by channel id): a series' colour is its key's place
   // here, so an AO keeps its colour in every chart of a region, unless two series of one chart
@@ -80,6 +82,24 @@ struct Chart {
 // Throws paxstats::UserError naming the field ("series[2].values: expected numbers") on bad input.
 Chart chart_from_json(const nlohmann::json& spec);
 nlohmann::json to_json(const Chart& chart);
+
+// An award card's winners: `person` split at its line ends (empty lines dropped).
+inline std::vector<std::string> award_names(const std::string& person) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at <= person.size()) {
+    const size_t end = std::min(person.find('\n', at), person.size());
+    if (end > at) out.push_back(person.substr(at, end - at));
+    at = end + 1;
+  }
+  return out;
+}
+// "A", "A & B", "A, B & C": every name, none left out.
+inline std::string join_award_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " & " : ", ") + names[i];
+  return out;
+}
 
 // True when there is nothing to draw (no categories or every value 0 or no data; no rows; no person).
 bool is_empty(const Chart& chart);
