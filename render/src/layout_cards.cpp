@@ -200,7 +200,11 @@ void Builder::award() {
   const int person_lines = long_inline ? 7 : 1;
   const double gap = 16, column_w = (room - gap) / 2;
   const size_t rows = (names.size() + 1) / 2;
-  const double row_h = measure_text("Ag", person_size, true).height + 4;
+  // A line as tall as its tallest name: a fallback font (Hangul, emoji) stands taller than Latin.
+  double row_h = measure_text("Ag", person_size, true).height;
+  if (listed)
+    for (const auto& n : names) row_h = std::max(row_h, measure_text(n, person_size, true).height);
+  row_h += 4;
   struct Block {
     std::string str;
     double size;

@@ -155,7 +155,6 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
 
   // Asked for no DMs since it was planned: not sent (a half-sent one is finished, not abandoned).
   std::vector<size_t> order;
-  std::vector<std::pair<size_t, std::string>> to_open;
   for (size_t i = 0; i < items.size(); ++i) {
     auto& item = items[i];
     if (item.to_user && item.status == db::outbox::Status::planned && opted_out.count(item.recipient)) {
@@ -164,10 +163,8 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
       report.reasons.push_back(item.report + " → " + item.recipient + ": opted out of DMs");
       continue;
     }
-    if (item.to_user && item.channel_id.empty()) to_open.emplace_back(i, item.recipient);
     order.push_back(i);
   }
-  DmOpener opener(client.sibling_options(), to_open);
 
   // The messages: the items of one post together (one message of several files), any other alone;
   // in plan order, so a thread's first message goes before its replies.
@@ -175,7 +172,7 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   std::map<std::tuple<std::string, std::string, std::string>, size_t> unit_of;  // (period, recipient, post)
   for (size_t i : order) {
     const auto& it = items[i];
-    if (it.post.empty() || it.to_user) {
+    if (it.post.empty()) {
       units.push_back({i});
       continue;
     }
@@ -183,6 +180,12 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
     if (fresh) units.emplace_back();
     units[at->second].push_back(i);
   }
+  // A DM is opened once a message, ahead of the sender.
+  std::vector<std::pair<size_t, std::string>> to_open;
+  for (const auto& unit : units)
+    if (items[unit.front()].to_user && items[unit.front()].channel_id.empty())
+      to_open.emplace_back(unit.front(), items[unit.front()].recipient);
+  DmOpener opener(client.sibling_options(), to_open);
 
   size_t done = 0;
   const size_t total = order.size();

@@ -246,13 +246,19 @@ int mentions_in(const std::string& text) {
 // and milestone cards as replies in its thread, and a run @-mentions at most mention_budget people
 // in all its channel messages.
 TEST_F(Deliver, FirstFGetsOneMessageWithTheAwardsInItsThreadAndAtMostTheMentionBudget) {
+  // The Kotter list to 1st-F too: its own message, its pages together.
+  const std::string firstf = ws->truth["region"]["firstf_channel"];
+  db::set_region(*conn, "r", {{"kotter_channel", firstf}, {"kotter_min_posts", "1"}});
+  plan = reports::plan_monthly(*conn, "r", "2026-10");
+  ASSERT_GT(reports::queue_plan(*conn, plan), 0);
+  ASSERT_TRUE(std::any_of(plan.deliveries.begin(), plan.deliveries.end(),
+                          [](const auto& d) { return d.report.starts_with("kotter.region"); }));
   auto c = client();
   const auto r = reports::deliver(*conn, "r", *c);
   ASSERT_EQ(r.failed + r.skipped + r.in_doubt, 0) << (r.reasons.empty() ? "" : r.reasons.front());
   expect_each_once();
-  const std::string firstf = ws->truth["region"]["firstf_channel"];
   const auto v = view(*fake, firstf);
-  ASSERT_EQ(v.top.size(), 1u) << "1st-F gets one message";
+  ASSERT_EQ(v.top.size(), 2u) << "1st-F gets the month's message and the Kotter list's";
   EXPECT_GE(v.top[0]["files"].size(), 5u) << "the region's charts together";
   EXPECT_FALSE(v.replies.empty()) << "the awards in its thread";
   for (const auto& reply : v.replies) EXPECT_EQ(reply["thread_ts"], v.top[0]["ts"]);

@@ -64,7 +64,7 @@ void plan(Context& cx) {
   // Everyone tied for the best shares the card, every one named; an award more people share than
   // award_max_winners honours nobody in particular and is not given: one line says why.
   std::vector<std::string> not_given;
-  size_t first_card = cx.planned();
+  const size_t first_card = cx.planned();
   for (const auto& card : cards) {
     int best = 0;
     for (const auto& st : stats) best = std::max(best, card.value(st.person));
@@ -104,9 +104,9 @@ void plan(Context& cx) {
     cx.deliver("awards." + card.key, *channel, false, "award-" + card.key + ".png",
                card.award + " — " + cx.month_name(), cx.fill("awards_card", d), std::move(c));
   }
-  // The awards not given are said with the first card (or in the plan's notes alone).
+  // The awards not given are said after the last card (or in the plan's notes alone).
   if (!not_given.empty() && cx.planned() > first_card)
-    for (const auto& why : not_given) cx.append_to(first_card, "\n" + why);
+    for (const auto& why : not_given) cx.append_to(cx.planned() - 1, "\n" + why);
   plan_milestones(cx, *channel, stats);
 }
 

@@ -57,12 +57,37 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
   // Each channel's deliveries, in plan order, by part.
   std::vector<std::string> channels;
   std::map<std::string, std::map<Part, std::vector<size_t>>> parts;
+  std::vector<std::string> dm_users;
+  std::map<std::string, std::vector<size_t>> lists_by_dm;  // a Kotter list's pages, by DM
   for (size_t i = 0; i < plan.deliveries.size(); ++i) {
     const auto& d = plan.deliveries[i];
-    if (d.to_user) continue;
+    if (d.to_user) {
+      if (part_of(d) != Part::own) continue;
+      if (!lists_by_dm.count(d.recipient)) dm_users.push_back(d.recipient);
+      lists_by_dm[d.recipient].push_back(i);
+      continue;
+    }
     if (!parts.count(d.recipient)) channels.push_back(d.recipient);
     parts[d.recipient][part_of(d)].push_back(i);
   }
+  // A list of several pages (Kotter) goes as one message of its pages, its text the first page's;
+  // pages past ten reply in its thread, each reply's text its first page's title.
+  auto list_post = [&](const std::vector<size_t>& files, std::vector<size_t>& order) {
+    std::string first;
+    for (size_t at = 0; at < files.size(); at += kFilesPerMessage) {
+      const std::string key = "list-" + std::to_string(at / kFilesPerMessage + 1);
+      for (size_t k = at; k < std::min(files.size(), at + kFilesPerMessage); ++k) {
+        auto& d = plan.deliveries[files[k]];
+        d.post = key;
+        d.thread_of = first;
+      }
+      if (first.empty()) first = key;
+      plan.deliveries[files[at]].message = plan.deliveries[files[at]].comment;
+      order.push_back(files[at]);
+    }
+  };
+  std::vector<size_t> dm_order;  // DMs do not count against the budget
+  for (const auto& user : dm_users) list_post(lists_by_dm[user], dm_order);
   const std::string header_text = template_text(region.templates_dir, "channel_post");
   std::vector<size_t> order;  // the first file of each post, in the order the posts go out
   for (const auto& channel : channels) {
@@ -100,7 +125,7 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
     post(by[Part::charts], true);
     post(by[Part::awards], false);
     post(by[Part::milestones], false);
-    for (size_t i : by[Part::own]) order.push_back(i);  // as planned: a message of its own
+    list_post(by[Part::own], order);
   }
   int left = region.mention_budget;
   for (size_t i : order) {

@@ -16,9 +16,10 @@ constexpr size_t kFilesPerMessage = 10;
 //   text (the first file's `message`) the header template channel_post and each chart's comment;
 // - award cards, then milestone cards, go as replies in that message's thread, up to ten cards a
 //   reply (a channel that gets only awards has its first reply as the message);
-// - Kotter lists keep a message each (they are read by a site Q, not by the channel).
+// - a Kotter list keeps a message of its own (it is read by a site Q, not by the channel): its
+//   pages together, in a channel as in a site Q's DM (more than ten pages: the rest in its thread).
 // Then at most the region's mention_budget @-mentions in all the run's channel posts, in the order they go
-// out; past it, people are named in plain text (plan.names). DMs are left as they are.
+// out; past it, people are named in plain text (plan.names). DMs are not counted.
 void compose_posts(MonthlyPlan& plan, const db::Region& region);
 
 // How many @-mentions of people a Slack text holds (<@U…>).
