@@ -51,7 +51,10 @@ constexpr const char* kStyle =
     ".post{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:.8em;margin-bottom:1em}"
     ".post>.message{margin:0 0 .8em}.post figure{border:none;padding:0}"
     ".thread{margin:-.4em 0 1.5em 2em;padding-left:1em;border-left:3px solid #d0d7de}"
-    ".replies{color:#57606a;margin:.2em 0 .6em}";
+    ".replies{color:#57606a;margin:.2em 0 .6em}"
+    // A phone: the contents above, one column of charts, nothing wider than the screen.
+    "@media (max-width:720px){main{flex-direction:column;padding:1em;gap:1em}nav{position:static;min-width:0;"
+    "align-self:stretch}.cards{grid-template-columns:1fr}.thread{margin-left:.6em}header{padding:1em}}";
 
 }  // namespace
 
@@ -118,6 +121,15 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
     }
     m->files.push_back(i);
   }
+  // The region-wide channels (1st-F, awards, Kotter) before the AO channels.
+  auto region_wide = [&](const Channel& c) {
+    for (const auto& m : c.messages)
+      for (size_t i : m.files)
+        if (!plan.deliveries[i].report.ends_with(".ao")) return true;
+    return false;
+  };
+  std::stable_sort(channels.begin(), channels.end(),
+                   [&](const Channel& a, const Channel& b) { return region_wide(a) && !region_wide(b); });
   const std::string region = plan.region_name.empty() ? plan.region : plan.region_name;
   auto channel_anchor = [](const std::string& id) { return "channel-" + id; };
 
