@@ -92,7 +92,7 @@ void plan(CommunityRun& run) {
     render::Chart chart;
   };
   std::vector<Card> cards;
-  std::vector<std::string> not_given;
+  std::vector<std::string> withheld;  // the lines of the awards not given
   const int max_winners = run.region.award_max_winners;
 
   for (const auto& a : awards()) {
@@ -145,21 +145,19 @@ void plan(CommunityRun& run) {
     // Ties share the award, every winner named; an award more people share than award_max_winners
     // honours nobody in particular, and is not given.
     if (static_cast<int>(names.size()) > max_winners) {
-      const std::string why = a.title + " is not given for " + run.period.title() + ": " +
-                              std::to_string(names.size()) + " members share it (" + fig + "), more than " +
-                              std::to_string(max_winners) + " (award_max_winners).";
-      not_given.push_back(why);
+      const std::string why = not_given(a.title, run.period.title(), names.size(), "members", fig, max_winners);
+      withheld.push_back(why);
       run.note("awards: " + why);
       continue;
     }
     auto c = run.chart(render::Kind::award, a.title);
     c.award = a.title;
-    c.person = join_names(names, names.size());
+    c.width = 720;
+    c.height = 300;
+    render::set_award_names(c, names);  // every name, taller when many
     c.figure = fig + (rule.empty() ? "" : " (" + rule + ")");
     c.period = run.region.name + " · " + run.period.title();
     c.emblem = a.emblem;
-    c.width = 720;
-    c.height = 300 + 30 * static_cast<int>(names.size() > 3 ? (names.size() - 1) / 3 : 0);  // room for every name
     kainjow::mustache::data d;
     d.set("award", a.title);
     d.set("winners", join_names(mentions, mentions.size()));
@@ -170,7 +168,7 @@ void plan(CommunityRun& run) {
   for (size_t i = 0; i < cards.size(); ++i) {
     std::string comment = run.fill("community_award", cards[i].words);
     if (i == 0)
-      for (const auto& line : not_given) comment += "\n" + line;
+      for (const auto& line : withheld) comment += "\n" + line;
     run.deliver(cards[i].report, cards[i].file, cards[i].title, comment, std::move(cards[i].chart));
   }
 }

@@ -63,7 +63,7 @@ void plan(Context& cx) {
   };
   // Everyone tied for the best shares the card, every one named; an award more people share than
   // award_max_winners honours nobody in particular and is not given: one line says why.
-  std::vector<std::string> not_given;
+  std::vector<std::string> withheld;  // the lines of the awards not given
   const size_t first_card = cx.planned();
   for (const auto& card : cards) {
     int best = 0;
@@ -76,10 +76,9 @@ void plan(Context& cx) {
     std::sort(winners.begin(), winners.end());
     const std::string figure = std::to_string(best) + " " + card.unit;
     if (static_cast<int>(winners.size()) > cx.region.award_max_winners) {
-      const std::string why = card.award + " is not given for " + cx.month_name() + ": " +
-                              std::to_string(winners.size()) + " PAX share it (" + figure + "), more than " +
-                              std::to_string(cx.region.award_max_winners) + " (award_max_winners).";
-      not_given.push_back(why);
+      const std::string why =
+          not_given(card.award, cx.month_name(), winners.size(), "PAX", figure, cx.region.award_max_winners);
+      withheld.push_back(why);
       cx.note("awards: " + why);
       continue;
     }
@@ -92,11 +91,10 @@ void plan(Context& cx) {
     c.kind = render::Kind::award;
     c.title = card.award;
     c.award = card.award;
-    for (const auto& n : names) c.person += (c.person.empty() ? "" : "\n") + n;
+    render::set_award_names(c, names);
     c.figure = figure;
     c.period = cx.month_name();
     c.emblem = card.emblem;
-    fit_names(c, names.size());
     auto d = cx.base();
     d.set("award", card.award);
     d.set("winners", join_names(mentions, mentions.size()));
@@ -105,8 +103,8 @@ void plan(Context& cx) {
                card.award + " — " + cx.month_name(), cx.fill("awards_card", d), std::move(c));
   }
   // The awards not given are said after the last card (or in the plan's notes alone).
-  if (!not_given.empty() && cx.planned() > first_card)
-    for (const auto& why : not_given) cx.append_to(cx.planned() - 1, "\n" + why);
+  if (!withheld.empty() && cx.planned() > first_card)
+    for (const auto& why : withheld) cx.append_to(cx.planned() - 1, "\n" + why);
   plan_milestones(cx, *channel, stats);
 }
 

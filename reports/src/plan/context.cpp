@@ -123,12 +123,6 @@ MonthlyPlan Context::finish() {
   return std::move(plan_);
 }
 
-void fit_names(render::Chart& c, size_t n) {
-  if (n <= 3) return;
-  c.width = std::max(c.width, 820);
-  c.height = std::max(c.height, 210 + 27 * static_cast<int>((n + 1) / 2));
-}
-
 void fit_rows(render::Chart& c) { c.height = std::max(c.height, 110 + 22 * static_cast<int>(c.rows.size())); }
 
 }  // namespace paxstats::reports::detail

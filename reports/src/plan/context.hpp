@@ -97,7 +97,5 @@ void name_people(db::Database& db, MonthlyPlan& plan);
 
 // A table of many rows grows taller rather than squeezing its rows.
 void fit_rows(render::Chart& c);
-// An award card of n names (Chart::person, one a line) has room for all of them in two columns.
-void fit_names(render::Chart& c, size_t n);
 
 }  // namespace paxstats::reports::detail

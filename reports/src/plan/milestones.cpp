@@ -109,8 +109,7 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
       render::Chart c;
       c.kind = render::Kind::award;
       c.title = c.award = m.name;
-      for (const auto& n : names) c.person += (c.person.empty() ? "" : "\n") + n;
-      fit_names(c, names.size());
+      render::set_award_names(c, names);
       c.figure = rule_text(m);
       c.period = cx.month_name() + (cards > 1 ? " · " + std::to_string(k + 1) + " of " + std::to_string(cards) : "");
       c.emblem = m.emblem;

@@ -15,6 +15,12 @@ std::string plural(long n, const std::string& one, const std::string& many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+std::string not_given(const std::string& award, const std::string& period, size_t winners, const std::string& who,
+                      const std::string& figure, int max_winners) {
+  return award + " is not given for " + period + ": " + std::to_string(winners) + " " + who + " share it (" + figure +
+         "), more than " + std::to_string(max_winners) + " (award_max_winners).";
+}
+
 std::string top_posters(size_t n) { return n == 1 ? "top poster" : "top " + std::to_string(n) + " posters"; }
 
 std::string join_names(const std::vector<std::string>& names, size_t shown) {

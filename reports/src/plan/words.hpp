@@ -13,6 +13,10 @@ std::string plural(long n, const std::string& one, const std::string& many);
 std::string top_posters(size_t n);
 // "A", "A & B", "A, B & C", "A, B, C & 2 more".
 std::string join_names(const std::vector<std::string>& names, size_t shown = 3);
+// The line that says why an award is not given: "Most posts is not given for October 2026: 12 PAX
+// share it (17 posts), more than 10 (award_max_winners)." (the ceremony rule, F3 and community).
+std::string not_given(const std::string& award, const std::string& period, size_t winners, const std::string& who,
+                      const std::string& figure, int max_winners);
 // A chart's file name part: letters, digits, '-' and '_' kept, anything else '_'.
 std::string file_safe(const std::string& s);
 

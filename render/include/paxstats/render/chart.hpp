@@ -94,6 +94,15 @@ inline std::vector<std::string> award_names(const std::string& person) {
   }
   return out;
 }
+// Sets an award card's winners (one a line) and gives a card of many names room for all of them
+// in two columns.
+inline void set_award_names(Chart& c, const std::vector<std::string>& names) {
+  c.person.clear();
+  for (const auto& n : names) c.person += (c.person.empty() ? "" : "\n") + n;
+  if (names.size() <= 3) return;
+  c.width = std::max(c.width, 820);
+  c.height = std::max(c.height, 210 + 27 * static_cast<int>((names.size() + 1) / 2));
+}
 // "A", "A & B", "A, B & C": every name, none left out.
 inline std::string join_award_names(const std::vector<std::string>& names) {
   std::string out;
