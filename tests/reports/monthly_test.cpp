@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <set>
 
 #include "../mining/truth_support.hpp"
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -85,6 +87,30 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
       EXPECT_TRUE(posted.count(d.recipient));
     }
   }
+}
+
+// Issue 30: no invented data. Three months of history have no year before: the year at a glance
+// draws no comparison line, counts no zeros, and says where the data begins.
+TEST_F(Monthly, TheYearAtAGlanceDrawsNoYearBeforeTheData) {
+  std::string first_day = "9999";
+  for (const auto& b : (*truth_)["beatdowns"]) first_day = std::min(first_day, b["date"].get<std::string>());
+  const std::string since = calendar::month_name(calendar::parse_month(first_day.substr(0, 7)));
+  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"year_glance"});
+  ASSERT_EQ(plan.deliveries.size(), 1u);
+  const auto& d = plan.deliveries[0];
+  ASSERT_EQ(d.chart.panels.size(), 3u);
+  for (const auto& panel : d.chart.panels) {
+    ASSERT_EQ(panel.series.size(), 1u) << panel.title << ": a year before without data is not drawn";
+    for (size_t i = 0; i < d.chart.categories.size(); ++i)
+      if (calendar::format(calendar::parse_month("2025-11") + date::months{static_cast<int>(i)}) <
+          first_day.substr(0, 7)) {  // the 12 months to October 2026
+        EXPECT_TRUE(std::isnan(panel.series[0].values[i])) << panel.title << " month " << i << " before the data";
+      }
+  }
+  EXPECT_NE(d.comment.find("No data before " + since + "."), std::string::npos) << d.comment;
+  EXPECT_EQ(d.comment.find("12 months before"), std::string::npos) << d.comment;
+  EXPECT_EQ(d.comment.find("a year before"), std::string::npos) << d.comment;
+  EXPECT_NE(d.chart.subtitle.find("no data before " + since), std::string::npos) << d.chart.subtitle;
 }
 
 TEST_F(Monthly, APersonsChartShowsTheirPostsAsTheTruthCountsThem) {

@@ -33,8 +33,15 @@ void plan(Context& cx) {
   auto short_name = [](const std::string& m) { return abbr(m) + " " + m.substr(0, 4); };  // "Oct 2025"
   auto span = [&](const std::vector<std::string>& m) { return short_name(m.front()) + " – " + short_name(m.back()); };
   const std::string now_label = span(now), before_label = span(before);
-  auto c = cx.chart(render::Kind::line, cx.region.name + ": the year at a glance",
-                    "The last 12 months against the 12 before");
+  // A comparison without data is not drawn, nor counted as zero: the text says where data begins.
+  const bool has_before = !start.empty() && start <= before.back();
+  const bool before_partly = has_before && start > before.front();
+  const std::string since = start.empty() ? std::string() : month_name(start);
+  auto c = cx.chart(
+      render::Kind::line, cx.region.name + ": the year at a glance",
+      has_before
+          ? "The last 12 months against the 12 before" + (before_partly ? " (data from " + since + ")" : std::string())
+          : "The last 12 months" + (since.empty() ? std::string() : " (no data before " + since + ")"));
   for (const auto& m : now) c.categories.push_back(abbr(m));
   struct Measure {
     const char* title;
@@ -52,19 +59,21 @@ void plan(Context& cx) {
       if (std::isfinite(a.values.back())) sum_now += a.values.back();
       if (std::isfinite(b.values.back())) sum_before += b.values.back();
     }
-    c.panels.push_back({m.title, {a, b}});
+    c.panels.push_back({m.title, has_before ? std::vector<render::Series>{a, b} : std::vector<render::Series>{a}});
     const std::string key = m.field == &rq::RegionMonth::posts  ? "posts"
                             : m.field == &rq::RegionMonth::fngs ? "fngs"
                                                                 : "pax";
     if (key == "pax") {  // unique PAX do not add up over months: this month against a year ago
       d.set("pax_now", std::to_string(static_cast<long>(a.values.back())));
-      d.set("pax_before", std::isfinite(b.values.back()) ? std::to_string(static_cast<long>(b.values.back())) : "–");
+      if (std::isfinite(b.values.back())) d.set("pax_before", std::to_string(static_cast<long>(b.values.back())));
     } else {
       d.set(key + "_now", std::to_string(static_cast<long>(sum_now)));
       d.set(key + "_before", std::to_string(static_cast<long>(sum_before)));
     }
   }
   c.height = 560;
+  d.set("before", has_before);
+  if (before_partly || !has_before) d.set("since", since);
   d.set("range", now_label);
   d.set("range_before", before_label);
   cx.deliver("year_glance", *channel, false, "year_glance.png", cx.region.name + " — the year at a glance",
