@@ -13,9 +13,11 @@
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/render/chart.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/reports/slack_html.hpp"
 #include "command.hpp"
@@ -111,6 +113,38 @@ TEST_F(Monthly, TheYearAtAGlanceDrawsNoYearBeforeTheData) {
   EXPECT_EQ(d.comment.find("12 months before"), std::string::npos) << d.comment;
   EXPECT_EQ(d.comment.find("a year before"), std::string::npos) << d.comment;
   EXPECT_NE(d.chart.subtitle.find("no data before " + since), std::string::npos) << d.chart.subtitle;
+}
+
+// Issue 30: a leaderboard is horizontal bars with values, its top 20 as the full ranking has
+// them; a cut inside a tie says how many more share the last place, in the chart and the message,
+// and the tie-break is said.
+TEST_F(Monthly, LeaderboardsSayTheTiesTheirCutLeavesOut) {
+  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"leaderboards"});
+  const auto p = db::report::month("2026-10");
+  int checked = 0, tied_cuts = 0;
+  for (const auto& d : plan.deliveries) {
+    const bool region_wide = d.report == "leaderboards.month";
+    if (!region_wide && d.report != "leaderboards.ao") continue;
+    const auto all =
+        db::report::leaderboard(conn, "r", p, region_wide ? std::nullopt : std::optional(d.recipient), 1000000);
+    EXPECT_EQ(d.chart.kind, render::Kind::horizontal_bar) << d.report;
+    ASSERT_EQ(d.chart.series.size(), 1u);
+    const size_t shown = std::min<size_t>(20, all.size());
+    ASSERT_EQ(d.chart.series[0].values.size(), shown) << d.report;
+    for (size_t i = 0; i < shown; ++i) EXPECT_EQ(d.chart.series[0].values[i], all[i].posts) << d.report << " #" << i;
+    long more = 0;
+    for (size_t i = shown; i < all.size(); ++i) more += all[i].posts == all[shown - 1].posts;
+    const std::string said = std::to_string(more) + " more tied at " + std::to_string(all[shown - 1].posts) + " post";
+    EXPECT_EQ(d.comment.find(said) != std::string::npos, more > 0) << d.report << ": " << d.comment;
+    EXPECT_EQ(d.chart.subtitle.find(said) != std::string::npos, more > 0) << d.report << ": " << d.chart.subtitle;
+    if (more > 0) {
+      EXPECT_NE(d.chart.subtitle.find("ties by"), std::string::npos) << d.chart.subtitle;
+    }
+    tied_cuts += more > 0;
+    ++checked;
+  }
+  EXPECT_GT(checked, 1);
+  EXPECT_GT(tied_cuts, 0) << "no leaderboard was cut inside a tie: the test checks nothing of it";
 }
 
 TEST_F(Monthly, APersonsChartShowsTheirPostsAsTheTruthCountsThem) {
@@ -347,6 +381,7 @@ TEST(Labels, TwoPeopleWithOneNameAreToldApart) {
   std::vector<std::string> labels;
   for (const auto& d : plan.deliveries)
     if (d.report == "leaderboards.month") labels = d.chart.categories;
+  for (auto& l : labels) l = l.substr(0, l.find(" \xC2\xB7 "));  // "Solo · 1 AO": the name
   std::sort(labels.begin(), labels.end());
   EXPECT_EQ(labels, (std::vector<std::string>{"Dozer (A.L.)", "Dozer (B.K.)", "Solo", "Twin (Tina Wu)",
                                               "Twin (Tom Winters)", "Twin (typed)"}))
