@@ -148,12 +148,12 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       if (!db::report::user_name(conn, st->region, st->user))
         throw UserError("region " + st->region + " has no Slack user " + st->user +
                         ": give a member id (U0123ABCD) of its workspace, as imported or synced");
-      const std::string through =
-          reports::through_month(reports::current_month(conn, st->region, ctx.business_now()), st->year);
+      const std::string current = reports::current_month(conn, st->region, ctx.business_now());
+      const std::string through = reports::through_month(current, st->year);
       // A community that is not F3: the member's own activity (what "/paxstats me" sends there).
       const bool community = !db::get_region(conn, st->region).flags.at("scrape_backblasts");
       const auto d = community ? reports::personal_community_stats(conn, st->region, st->user, through)
-                               : reports::personal_stats(conn, st->region, st->user, through);
+                               : reports::personal_stats(conn, st->region, st->user, through, through != current);
       if (!d) {
         std::cout << st->user << " has no " << (community ? "messages" : "posts") << " in " << through.substr(0, 4)
                   << " in region " << st->region << ": nothing to draw\n";

@@ -53,10 +53,16 @@ json ServiceState::command_reply(const std::string& team, const std::string& use
       const std::string year = words.size() > 1 ? words[1] : "";
       if (!year.empty() && !std::regex_match(year, std::regex(R"(\d{4})")))
         return reply("`" + slack::escape_text(year) + "` is not a year: try `/paxstats me 2025`.");
+      if (db::is_opted_out(*db, *region, user))  // no DM would come: say so now, not "on it"
+        return reply(
+            "You turned paxstats DMs off (`/paxstats stop`), so no chart comes: `/paxstats start` turns them on.");
       enqueue(*db, *region, StatsJob{user, year});
       return reply("On it: your chart comes by DM in a few seconds.");
     }
     if (verb == "ao") {
+      if (db::is_opted_out(*db, *region, user))
+        return reply(
+            "You turned paxstats DMs off (`/paxstats stop`), so no charts come: `/paxstats start` turns them on.");
       enqueue(*db, *region, AoStatsJob{user, channel});
       return reply("On it: this AO's charts for the month so far come by DM in a few seconds.");
     }

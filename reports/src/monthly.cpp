@@ -28,10 +28,12 @@ namespace {
 namespace rq = db::report;
 
 MonthlyPlan run(db::Database& db, const db::Region& region, std::string month, const std::set<std::string>& only,
-                std::optional<std::string> person = std::nullopt, bool for_page = false, bool real_names = true) {
+                std::optional<std::string> person = std::nullopt, bool for_page = false, bool real_names = true,
+                bool past_year = false) {
   detail::Context cx(db, region, std::move(month), std::move(person));
   cx.for_page = for_page;
   cx.real_names = real_names;
+  cx.past_year = past_year;
   for (const auto& kind : detail::report_kinds())
     if (cx.wanted(std::string(kind.name), only)) kind.plan(cx);
   return cx.finish();
@@ -60,11 +62,11 @@ const std::vector<std::string>& report_names() {
 }
 
 std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
-                                              std::string_view through_month) {
+                                              std::string_view through_month, bool past_year) {
   rq::month(through_month);
   const auto r = db::get_region(db, region);
   const rq::Snapshot snapshot(db, region, rq::month(through_month).last);
-  auto plan = run(db, r, std::string(through_month), {"pax_monthly"}, std::string(user_id));
+  auto plan = run(db, r, std::string(through_month), {"pax_monthly"}, std::string(user_id), false, true, past_year);
   if (plan.deliveries.empty()) return std::nullopt;
   return std::move(plan.deliveries.front());
 }

@@ -296,12 +296,15 @@ TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
   ASSERT_EQ(event(dm, "EvDM1")->status, 200);
   EXPECT_TRUE(eventually([&] { return files_in(fake->dm_channel(user)) == 2; }));
 
-  // stop / start set the opt-out; while out, no chart is sent.
+  // stop / start set the opt-out; while out, no chart is sent, and "me" says so at once rather
+  // than "On it" (issue 30).
   EXPECT_NE(command("stop")->body.find("will not DM you"), std::string::npos);
   EXPECT_TRUE(db::is_opted_out(*conn, "r", user));
-  command("me");
+  const auto while_out = json::parse(command("me")->body)["text"].get<std::string>();
+  EXPECT_NE(while_out.find("You turned paxstats DMs off"), std::string::npos) << while_out;
+  EXPECT_EQ(while_out.find("On it"), std::string::npos) << while_out;
   EXPECT_TRUE(eventually([&] {
-    return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "3";
+    return db::sql::value(*conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'stats' AND status = 'done'") == "2";
   }));
   EXPECT_EQ(files_in(fake->dm_channel(user)), 2);
   command("start");

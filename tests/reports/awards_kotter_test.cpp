@@ -454,9 +454,24 @@ TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudie
   ASSERT_GT(plan.deliveries.size(), 10u);
   for (const auto& d : plan.deliveries) {
     const int n = streak.count(d.recipient) ? streak.at(d.recipient) : 0;
-    const bool says = d.comment.find("You are on a " + std::to_string(n) + "-week streak") != std::string::npos;
+    const std::string article = std::to_string(n)[0] == '8' || n == 11 || n == 18 ? "an " : "a ";  // "an 11-week"
+    const bool says = d.comment.find("You are on " + article + std::to_string(n) + "-week streak") != std::string::npos;
     EXPECT_EQ(says, n > 1) << d.recipient << " streak " << n << ": " << d.comment;
   }
+  // On demand: the year so far, not a "monthly summary"; a past year has no streak to keep alive.
+  const std::string someone = plan.deliveries[0].recipient;
+  const auto now = reports::personal_stats(conn, "r", someone, "2026-10");
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->comment.find("monthly posting summary"), std::string::npos) << now->comment;
+  EXPECT_NE(now->comment.find("Your 2026 so far: "), std::string::npos) << now->comment;
+  std::optional<reports::PlannedDelivery> past;
+  for (const auto& d : plan.deliveries)
+    if (!past) past = reports::personal_stats(conn, "r", d.recipient, "2025-12", true);
+  ASSERT_TRUE(past) << "nobody posted in 2025";
+  EXPECT_EQ(past->comment.find("keep it alive"), std::string::npos) << past->comment;
+  EXPECT_EQ(past->comment.find("so far"), std::string::npos) << past->comment;
+  EXPECT_EQ(past->chart.subtitle.find("streak"), std::string::npos) << past->chart.subtitle;
+
   const std::string quitter = plan.deliveries[3].recipient;
   EXPECT_TRUE(db::set_opt_out(conn, "r", quitter, true));
   EXPECT_FALSE(db::set_opt_out(conn, "r", quitter, true));

@@ -12,7 +12,8 @@ void stats(ServiceState& s, db::Database& db, const std::string& region, const S
                          "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
     return;
   }
-  const std::string through = reports::through_month(reports::current_month(db, region, s.o.business_now()), job.year);
+  const std::string current = reports::current_month(db, region, s.o.business_now());
+  const std::string through = reports::through_month(current, job.year);
   // A community that is not F3 has no backblasts: the member's own activity instead.
   if (!db::get_region(db, region).flags.at("scrape_backblasts")) {
     const auto c = reports::personal_community_stats(db, region, job.user, through);
@@ -23,7 +24,7 @@ void stats(ServiceState& s, db::Database& db, const std::string& region, const S
       s.upload_to_user(*client, job.user, *c);
     return;
   }
-  const auto d = reports::personal_stats(db, region, job.user, through);
+  const auto d = reports::personal_stats(db, region, job.user, through, through != current);
   if (!d) {
     client->post_message(client->open_dm(job.user), "I found no posts of yours in " + through.substr(0, 4) +
                                                         ". Backblasts that tag you (<@" + job.user + ">) count.");

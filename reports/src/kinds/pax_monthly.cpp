@@ -36,7 +36,7 @@ void plan(Context& cx) {
     }
     if (this_month == 0 && !whole_year) continue;
     const std::string name = cx.label(person, rows.front().name);
-    const int streak = streaks_of.count(person) ? streaks_of[person] : 0;
+    const int streak = !cx.past_year && streaks_of.count(person) ? streaks_of[person] : 0;
     std::string subtitle = std::to_string(this_month) + " in " + cx.month_name() + " · " + std::to_string(last_month) +
                            " the month before · " + std::to_string(total) + " this year";
     if (streak > 1) subtitle += " · " + std::to_string(streak) + "-week streak";
@@ -54,7 +54,13 @@ void plan(Context& cx) {
     d.set("posts_this_month", plural(this_month, "post", "posts"));
     d.set("last_month", std::to_string(last_month));
     d.set("total", std::to_string(total));
-    if (streak > 1) d.set("streak", std::to_string(streak));
+    d.set("total_text", plural(total, "post", "posts"));
+    if (streak > 1) {
+      d.set("streak", std::to_string(streak));
+      d.set("a_streak", indefinite(streak) + " " + std::to_string(streak) + "-week streak");  // "an 11-week streak"
+    }
+    d.set("on_demand", cx.person.has_value());
+    d.set("past", cx.past_year);
     cx.deliver("pax_monthly", rows.front().user_id, true, "pax_monthly-" + file_safe(rows.front().user_id) + ".png",
                "Your posts in " + cx.year(), cx.fill("pax_monthly", d), std::move(c));
   }

@@ -35,6 +35,8 @@ class Context {
   bool for_page = false;
   // Whether charts may tell people apart by their real names (false: a page anyone can see).
   bool real_names = true;
+  // On demand, a year that is over: nothing in it is "now" (no streak to keep alive).
+  bool past_year = false;
 
   std::string month_name() const { return calendar::month_name(ym); }  // "October 2026"
   std::string year() const { return calendar::year_of(ym); }           // "2026"

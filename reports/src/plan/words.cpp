@@ -21,6 +21,14 @@ std::string not_given(const std::string& award, const std::string& period, size_
          "), more than " + std::to_string(max_winners) + " (award_max_winners).";
 }
 
+std::string indefinite(long n) {
+  const std::string s = std::to_string(n);
+  // Read aloud: "eight…", "eleven", "eighteen", and "eleven/eighteen thousand…" by the leading group.
+  const size_t lead = s.size() % 3 == 0 ? 3 : s.size() % 3;
+  const std::string group = s.substr(0, lead);
+  return s[0] == '8' || group == "11" || group == "18" ? "an" : "a";
+}
+
 std::string top_posters(size_t n) { return n == 1 ? "top poster" : "top " + std::to_string(n) + " posters"; }
 
 std::string join_names(const std::vector<std::string>& names, size_t shown) {

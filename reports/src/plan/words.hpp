@@ -9,6 +9,8 @@ namespace paxstats::reports::detail {
 std::string mention(const std::string& user_id, const std::string& name);
 // "1 post", "2 posts".
 std::string plural(long n, const std::string& one, const std::string& many);
+// The article a number takes when read aloud: "an" for 8, 11, 18, 80–89, 800…; else "a".
+std::string indefinite(long n);
 // "top poster", "top 12 posters".
 std::string top_posters(size_t n);
 // "A", "A & B", "A, B & C", "A, B, C & 2 more".

@@ -67,8 +67,9 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
 // "Send me my stats": one user's chart as pax_monthly draws it, for their year up to the month
 // "YYYY-MM" (the current month, to date, or December of a past year), whatever the region's
 // flags. nullopt when they have no post that year (or opted out of DMs, or are deactivated).
+// `past_year`: a year that is over, whose text speaks of no streak to keep alive.
 std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
-                                              std::string_view through_month);
+                                              std::string_view through_month, bool past_year = false);
 
 // The charts of a page (the dashboard): the monthly run's charts of `month` for the reports
 // `only`, planned whatever the region's flags, with no recipient left out (opted out of DMs,
