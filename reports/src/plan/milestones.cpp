@@ -117,7 +117,6 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
       d.set("name", m.name);
       d.set("what", rule_text(m));
       d.set("who", join_names(mentions, mentions.size()));
-      if (cards > 1) d.set("part", std::to_string(k + 1) + " of " + std::to_string(cards));
       const std::string suffix = cards > 1 ? "." + std::to_string(k + 1) : "";
       cx.deliver("awards.milestone." + std::string(m.key) + suffix, channel, false,
                  "award-" + std::string(m.key) + (cards > 1 ? "-" + std::to_string(k + 1) : "") + ".png",

@@ -88,18 +88,21 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
   };
   std::vector<size_t> dm_order;  // DMs do not count against the budget
   for (const auto& user : dm_users) list_post(lists_by_dm[user], dm_order);
-  const std::string header_text = template_text(region.templates_dir, "channel_post");
+  const std::string charts_header = template_text(region.templates_dir, "channel_post");
+  const std::string milestones_header = template_text(region.templates_dir, "milestones_post");
   std::vector<size_t> order;  // the first file of each post, in the order the posts go out
   for (const auto& channel : channels) {
     auto& by = parts[channel];
     std::string first;  // the channel's first post: the others are replies in its thread
     int n = 0;
-    auto post = [&](const std::vector<size_t>& files, bool headed) {
+    // header: the template that opens the message (its lines follow), or none.
+    auto post = [&](const std::vector<size_t>& files, const std::string* header) {
+      const bool headed = header == &charts_header;  // each chart's text a bullet
       for (size_t at = 0; at < files.size(); at += kFilesPerMessage) {
         const std::string key = "post-" + std::to_string(++n);
         std::string text;
         const size_t end = std::min(files.size(), at + kFilesPerMessage);
-        if (headed) {
+        if (header) {
           kainjow::mustache::data d;
           d.set("region", plan.region_name);
           auto name = plan.names.find(channel);
@@ -107,7 +110,7 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
                 channel == region.firstf_channel || name == plan.names.end() ? plan.region_name : name->second);
           d.set("month_name", calendar::month_name(calendar::parse_month(plan.month)));
           d.set("charts", plural(static_cast<long>(end - at), "chart", "charts"));
-          text = render_template(header_text, d);
+          text = render_template(*header, d);
         }
         for (size_t k = at; k < end; ++k) {
           auto& d = plan.deliveries[files[k]];
@@ -122,9 +125,9 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
         order.push_back(files[at]);
       }
     };
-    post(by[Part::charts], true);
-    post(by[Part::awards], false);
-    post(by[Part::milestones], false);
+    post(by[Part::charts], &charts_header);
+    post(by[Part::awards], nullptr);
+    post(by[Part::milestones], &milestones_header);
     list_post(by[Part::own], order);
   }
   int left = region.mention_budget;
