@@ -179,7 +179,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   auto* report = root.add_subcommand("report", "Reports");
   report->require_subcommand(1);
   struct Args {
-    std::string region, month, only, outbox;
+    std::string region, month, only, outbox, public_url;
     bool dry_run = false, allow_partial = false, allow_empty = false;
   };
   auto region_arg = std::make_shared<std::string>();
@@ -212,6 +212,9 @@ void add_report_commands(CLI::App& root, Context& ctx) {
   monthly->add_option("--only", a->only, "Only these reports: " + names);
   monthly->add_flag("--dry-run", a->dry_run, "Send nothing; write the outbox to $PAXSTATS_HOME/outbox/REGION/MONTH");
   monthly->add_option("--outbox", a->outbox, "Send nothing; write every chart, index.html and deliveries.json here");
+  monthly->add_option("--public-url", a->public_url,
+                      "The dashboard's address (as serve --public-url; default $PAXSTATS_PUBLIC_URL): the Kotter "
+                      "messages link to its Kotter page");
   monthly->add_flag("--allow-partial", a->allow_partial,
                     "Report the month under way (so far), not only one that has ended");
   monthly->add_flag("--allow-empty", a->allow_empty,
@@ -222,7 +225,7 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       db::get_region(conn, a->region);  // throws for an unknown region
       reports::check_month_is_over(conn, a->region, a->month, ctx.business_now(), a->allow_partial);
-      auto plan = reports::plan_monthly(conn, a->region, a->month, only);
+      auto plan = reports::plan_monthly(conn, a->region, a->month, only, public_url(a->public_url));
       if (plan.beatdowns == 0 && !a->allow_empty)
         throw UserError("region " + a->region + " has no beatdowns in " + a->month +
                         ": nothing to report (import or sync its backblasts first), or pass --allow-empty to send the "

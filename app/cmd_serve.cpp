@@ -70,10 +70,7 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
         const char* v = std::getenv(name);
         return std::string(v ? v : "");
       };
-      o.public_url = a->public_url.empty() ? env("PAXSTATS_PUBLIC_URL") : a->public_url;
-      if (!o.public_url.empty() && o.public_url.rfind("http://", 0) != 0 && o.public_url.rfind("https://", 0) != 0)
-        throw UserError("--public-url takes an http:// or https:// address, e.g. https://stats.example.org, not \"" +
-                        o.public_url + "\"");
+      o.public_url = public_url(a->public_url);
       o.slack_window = slack::Client::rate_window(slack::Client::default_base_url());
       o.client_id = env("SLACK_CLIENT_ID");
       o.client_secret = env("SLACK_CLIENT_SECRET");

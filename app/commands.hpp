@@ -56,6 +56,10 @@ class ProgressBar {
 int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan& plan, bool dry_run,
                    const std::string& outbox);
 
+// The dashboard's public address: `given` (a --public-url), else PAXSTATS_PUBLIC_URL, without a
+// trailing "/"; "" when neither is set. UserError for one that is not http(s)://.
+std::string public_url(const std::string& given);
+
 // A Slack client with the region's bot token (from the variable its token_env names).
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug);
 

@@ -1,4 +1,5 @@
 // paxstats: mines F3 backblasts from Slack into PostgreSQL and sends the charts back.
+#include <cstdlib>
 #include <iostream>
 
 #include "commands.hpp"
@@ -14,6 +15,16 @@ std::string database_url(const Context& ctx) {
   std::string url = db::resolve_database_url(ctx.home, &std::cerr);
   db::Database conn(url);
   db::migrate_all(conn);
+  return url;
+}
+
+std::string public_url(const std::string& given) {
+  const char* env = std::getenv("PAXSTATS_PUBLIC_URL");
+  std::string url = !given.empty() ? given : env ? env : "";
+  if (!url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+    throw UserError("--public-url takes an http:// or https:// address, e.g. https://stats.example.org, not \"" + url +
+                    "\"");
+  while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }
 

@@ -55,6 +55,10 @@ int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progre
     i.comment = d.text();
     i.post = d.post;
     i.thread_of = d.thread_of;
+    if (!d.is_chart()) {  // a file as it is (the Kotter CSV)
+      i.bytes = d.attachment;
+      return;
+    }
     i.alt_txt = render::alt_text(d.chart);
     if (auto spec = spec_of(d.chart))
       i.chart = std::move(*spec);

@@ -29,9 +29,10 @@ namespace rq = db::report;
 
 MonthlyPlan run(db::Database& db, const db::Region& region, std::string month, const std::set<std::string>& only,
                 std::optional<std::string> person = std::nullopt, bool for_page = false, bool real_names = true,
-                bool past_year = false) {
+                bool past_year = false, std::string_view public_url = {}) {
   detail::Context cx(db, region, std::move(month), std::move(person));
   cx.for_page = for_page;
+  if (!public_url.empty() && region.dashboard != "off") cx.dashboard = std::string(public_url) + "/r/" + region.slug;
   cx.real_names = real_names;
   cx.past_year = past_year;
   for (const auto& kind : detail::report_kinds())
@@ -119,7 +120,7 @@ std::string through_month(std::string_view current, std::string_view year) {
 }
 
 MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
-                         const std::vector<std::string>& only) {
+                         const std::vector<std::string>& only, std::string_view public_url) {
   rq::month(month);  // throws for a bad month
   for (const auto& o : only)
     if (std::find(report_names().begin(), report_names().end(), o) == report_names().end()) {
@@ -131,7 +132,8 @@ MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_
   db::refresh_aliases(db, region);  // names typed since the last import or sync count too
   // Every report reads the posts up to the month's end, many times over: read them once.
   const rq::Snapshot snapshot(db, region, rq::month(month).last);
-  auto plan = run(db, r, std::string(month), std::set<std::string>(only.begin(), only.end()));
+  auto plan = run(db, r, std::string(month), std::set<std::string>(only.begin(), only.end()), std::nullopt, false, true,
+                  false, public_url);
   plan.beatdowns = rq::beatdown_count(db, region, rq::month(month));
   detail::name_people(db, plan);
   detail::compose_posts(plan, r);

@@ -15,6 +15,10 @@ std::vector<RenderedChart> render_plan(const MonthlyPlan& plan, const Progress& 
   std::vector<RenderedChart> out(plan.deliveries.size());
   detail::each_delivery(plan, "render", progress, [&](size_t i) {
     const auto& d = plan.deliveries[i];
+    if (!d.is_chart()) {
+      out[i] = {d.attachment, "", {}};
+      return;
+    }
     out[i] = {render::render(d.chart), render::alt_text(d.chart), {}};
     if (check_layout) out[i].layout_problems = render::layout_problems(d.chart);
   });
@@ -55,6 +59,10 @@ std::filesystem::path write_outbox_folder(const MonthlyPlan& plan, const std::fi
                     {"post", d.post},
                     {"thread_of", d.thread_of},
                     {"alt_txt", alt[i]}});
+    if (!d.is_chart()) {
+      page_charts.push_back({alt[i], 0, 0});  // a file, not an image
+      continue;
+    }
     const auto size = render::pixel_size(d.chart);
     const double scale = d.chart.scale > 0 ? d.chart.scale : 1;
     page_charts.push_back({alt[i], static_cast<int>(size.width / scale), static_cast<int>(size.height / scale)});

@@ -52,6 +52,7 @@ constexpr const char* kStyle =
     ".post>.message{margin:0 0 .8em}.post figure{border:none;padding:0}"
     ".thread{margin:-.4em 0 1.5em 2em;padding-left:1em;border-left:3px solid #d0d7de}"
     ".replies{color:#57606a;margin:.2em 0 .6em}"
+    "a.file{display:block;padding:.8em;border:1px solid #d0d7de;border-radius:6px;color:#0969da;word-break:break-all}"
     // A phone: the contents above, one column of charts, nothing wider than the screen.
     "@media (max-width:720px){main{flex-direction:column;padding:1em;gap:1em}nav{position:static;min-width:0;"
     "align-self:stretch}.cards{grid-template-columns:1fr}.thread{margin-left:.6em}header{padding:1em}}";
@@ -68,9 +69,12 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
     const auto& c = charts[i];
     std::string to = name(d.recipient);
     if (d.to_user) to = "@" + to;
-    return "\n<figure data-report=\"" + html_escape(d.report) + "\"><img loading=\"lazy\" src=\"" +
-           html_escape(d.file) + "\" width=\"" + std::to_string(c.width) + "\" height=\"" + std::to_string(c.height) +
-           "\" alt=\"" + html_escape(c.alt) + "\"><figcaption>" +
+    // A file that is no chart (the Kotter CSV): a link to it, as Slack shows a file.
+    const std::string shown =
+        d.is_chart() ? "<img loading=\"lazy\" src=\"" + html_escape(d.file) + "\" width=\"" + std::to_string(c.width) +
+                           "\" height=\"" + std::to_string(c.height) + "\" alt=\"" + html_escape(c.alt) + "\">"
+                     : "<a class=\"file\" href=\"" + html_escape(d.file) + "\">" + html_escape(d.file) + "</a>";
+    return "\n<figure data-report=\"" + html_escape(d.report) + "\">" + shown + "<figcaption>" +
            (with_text ? "<div class=\"to\">" + html_escape(to) + (d.to_user ? " <span class=\"dm\">(DM)</span>" : "") +
                             "</div>"
                       : std::string()) +

@@ -342,7 +342,7 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
       want["Regulars who have never Q'd"].insert(people_[person].who());
   ASSERT_GE(want.size(), 3u) << "the generated region should drift in several ways";
 
-  const auto plan = reports::plan_monthly(conn, "r", "2026-09", {"kotter"});
+  const auto plan = reports::plan_monthly(conn, "r", "2026-09", {"kotter"}, "https://stats.example.org");
   // Who a line names; a name two people share carries what tells them apart, "Klinger (typed)".
   auto whos = [](const std::set<std::string>& lines) {
     std::set<std::string> out;
@@ -353,10 +353,20 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
     }
     return out;
   };
-  std::vector<reports::PlannedDelivery> region;  // the region's list: its pages, in order
+  std::vector<reports::PlannedDelivery> region;   // the region's list: its pages, in order
+  const reports::PlannedDelivery* csv = nullptr;  // everyone, as a CSV in the same message
   for (const auto& d : plan.deliveries)
-    if (d.report == "kotter.region" || d.report.starts_with("kotter.region.")) region.push_back(d);
+    if (d.report == "kotter.region.csv")
+      csv = &d;
+    else if (d.report == "kotter.region" || d.report.starts_with("kotter.region."))
+      region.push_back(d);
   ASSERT_GE(region.size(), 1u);
+  ASSERT_TRUE(csv);
+  EXPECT_FALSE(csv->is_chart());
+  EXPECT_EQ(csv->post, region[0].post) << "the CSV goes in the list's first message";
+  EXPECT_TRUE(csv->file.ends_with(".csv"));
+  EXPECT_NE(region[0].text().find("<https://stats.example.org/r/r/kotter|the Kotter page>"), std::string::npos)
+      << region[0].text();
   // Issue 30: the charts have everyone, in labelled sections (a class that goes on to the next page
   // says so), each with the most recently seen first; the message names the first of each.
   std::map<std::string, size_t> in_chart;
@@ -378,6 +388,30 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
     EXPECT_EQ(in_chart[label], who.size()) << label;
   }
   EXPECT_EQ(in_chart.size(), want.size());
+  // The CSV: a header, then a row for each person in the charts, named in full, with their class.
+  std::map<std::string, size_t> in_csv;
+  {
+    std::istringstream lines(csv->attachment);
+    std::string line;
+    std::getline(lines, line);
+    EXPECT_EQ(line, "Class,PAX,Slack user id,Posts,Per month,Days quiet,Last seen,Besties\r");
+    while (std::getline(lines, line)) {
+      const std::string section = line.substr(0, line.find(','));
+      for (const auto& [title, who] : want) {
+        if (title != section) continue;
+        ++in_csv[title + " · " + std::to_string(who.size())];
+        // A person is who(): their mention, or a typed name as written.
+        const std::string rest = line.substr(section.size() + 1);
+        std::string name = rest.starts_with("\"") ? rest.substr(1) : rest;
+        bool named = false;
+        for (const auto& w : who)
+          named = named || name.starts_with(w) ||
+                  (w.starts_with("<@") && rest.find("," + w.substr(2, w.size() - 3) + ",") != std::string::npos);
+        EXPECT_TRUE(named) << line;
+      }
+    }
+  }
+  EXPECT_EQ(in_csv, in_chart);
   auto sections = bullets(region[0].comment);
   sections.erase("");
   EXPECT_EQ(region[0].comment.find("… and more"), std::string::npos) << "every section fits the message";
@@ -389,7 +423,8 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
     EXPECT_EQ(lines.size(), std::min(per, want[title].size())) << title;
     if (want[title].size() > per) {
       EXPECT_NE(region[0].comment.find("… and " + std::to_string(want[title].size() - per) + " more in the " +
-                                       (region.size() > 1 ? std::to_string(region.size()) + " charts" : "chart")),
+                                       (region.size() > 1 ? std::to_string(region.size()) + " charts" : "chart") +
+                                       " and the CSV"),
                 std::string::npos)
           << region[0].comment;
     }

@@ -262,6 +262,12 @@ TEST_F(Deliver, FirstFGetsOneMessageWithTheAwardsInItsThreadAndAtMostTheMentionB
   EXPECT_GE(v.top[0]["files"].size(), 5u) << "the region's charts together";
   EXPECT_FALSE(v.replies.empty()) << "the awards in its thread";
   for (const auto& reply : v.replies) EXPECT_EQ(reply["thread_ts"], v.top[0]["ts"]);
+  // The Kotter message carries everyone listed as a CSV beside its chart pages.
+  const auto& list_files = v.top[1]["files"];
+  EXPECT_EQ(std::count_if(list_files.begin(), list_files.end(),
+                          [](const auto& f) { return f["name"].template get<std::string>().ends_with(".csv"); }),
+            1)
+      << list_files.dump();
   size_t files = 0;
   for (const auto& m : v.top) files += m["files"].size();
   for (const auto& m : v.replies) files += m["files"].size();

@@ -155,6 +155,14 @@ TEST_F(Dashboard, MembersOnlyPagesSendVisitorsToSignInAndBack) {
   // Not an admin: no admin pages.
   EXPECT_EQ(v.get("/r/stl/admin")->status, 403);
   EXPECT_EQ(v.get("/r/stl/kotter")->status, 403);
+  // Issue 30: a site Q reads the Kotter page his DM links to (and still no admin page).
+  {
+    const auto ao = db::report::aos(*conn, "stl").front().first;
+    db::set_site_q(*conn, "stl", ao, member);
+    EXPECT_EQ(v.get("/r/stl/kotter")->status, 200);
+    EXPECT_EQ(v.get("/r/stl/admin")->status, 403);
+    db::set_site_q(*conn, "stl", ao, "");
+  }
   // Sign out ends the session: the same cookie is nobody's now.
   const auto cookie = v.cookies.at("pxs_session");
   // Issue 29: a link (GET) or a form from another site (no CSRF token) signs nobody out.

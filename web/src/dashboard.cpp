@@ -17,6 +17,7 @@
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/report_queries.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/reports/monthly.hpp"
@@ -255,6 +256,12 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const bool member = session && region->team_id && session->team_id == *region->team_id;
   viewer.admin = member && (session->workspace_admin || listed(region->admins, session->user_id));
   const bool needs_admin = kind == "kotter" || kind == "admin";
+  // A site Q reads the Kotter page his monthly DM links to.
+  const bool site_q = member && kind == "kotter" && !viewer.admin && [&] {
+    for (const auto& [ao, user] : db::report::site_qs(db, slug))
+      if (user == session->user_id) return true;
+    return false;
+  }();
   const auto params = page_params(req);
   const std::string here = with_query(req.path, params);
   auto sign_in = [&] {
@@ -272,7 +279,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   };
-  if ((region->dashboard == "members" && !member) || (needs_admin && !viewer.admin)) {
+  if ((region->dashboard == "members" && !member) || (needs_admin && !viewer.admin && !site_q)) {
     if (!session) return sign_in();
     if (!member)
       return forbidden("This region's dashboard is for members of its Slack workspace. You are signed in from "

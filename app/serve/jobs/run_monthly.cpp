@@ -13,7 +13,8 @@ namespace paxstats::serve::jobs {
 using json = nlohmann::json;
 
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
-  deliver_run(s, db, region, job.run_id, job.month, [&] { return reports::plan_monthly(db, region, job.month); });
+  deliver_run(s, db, region, job.run_id, job.month,
+              [&] { return reports::plan_monthly(db, region, job.month, {}, s.o.public_url); });
 }
 
 void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& month,

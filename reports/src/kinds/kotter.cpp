@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "paxstats/csv.hpp"
 #include "plan/context.hpp"
 #include "paxstats/slack/text.hpp"
 #include "plan/words.hpp"
@@ -56,6 +57,27 @@ std::string fixed1(double v) {
 std::string join_all(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
+// The list as a spreadsheet reads it: a row a person, every bestie named.
+std::string list_csv(const FullList& list) {
+  std::string out;
+  auto row = [&](const std::vector<std::string>& fields) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i) out += ',';
+      append_csv_field(out, fields[i]);
+    }
+    out += "\r\n";
+  };
+  std::vector<std::string> head = {"Class", "PAX", "Slack user id"};
+  head.insert(head.end(), list.columns.begin(), list.columns.end());
+  row(head);
+  for (const auto& r : list.rows) {
+    std::vector<std::string> fields = {r.section, r.name, r.user_id};
+    fields.insert(fields.end(), r.values.begin(), r.values.end());
+    row(fields);
+  }
   return out;
 }
 
@@ -225,8 +247,16 @@ void plan(Context& cx) {
     d.set("where", where);
     d.set("as_of", date::format("%b %d, %Y", as_of));
     d.set("sections", sections);
-    d.set("charts", pages.size() > 1 ? "the " + std::to_string(pages.size()) + " charts" : std::string("the chart"));
+    // Everyone in full: the chart pages, a CSV in the same message, and the dashboard's page.
+    const bool csv = !cx.for_page;
+    const std::string charts =
+        pages.size() > 1 ? "the " + std::to_string(pages.size()) + " charts" : std::string("the chart");
+    d.set("charts", csv ? charts + " and the CSV" : charts);
+    if (!cx.dashboard.empty()) d.set("kotter_url", cx.dashboard + "/kotter");
     const std::string text = cx.fill("kotter", d);
+    const std::string csv_bytes = csv ? list_csv(everyone) : std::string();
+    // The CSV goes in the list's first message (ten files a message): after the ninth page at most.
+    const size_t csv_after = std::min<size_t>(pages.size(), 9);
     for (size_t n = 0; n < pages.size(); ++n) {
       auto& c = pages[n];
       fit_rows(c);
@@ -236,8 +266,10 @@ void plan(Context& cx) {
       const std::string suffix = n ? "-" + std::to_string(n + 1) : "";
       cx.deliver(report + (n ? "." + std::to_string(n + 1) : ""), recipient, to_user,
                  "kotter-" + file_safe(recipient) + suffix + ".png", "Kotter — " + where + part,
-                 n ? "Kotter — " + slack::escape_text(where) + part : text, std::move(c),
-                 n ? FullList{} : std::move(everyone));
+                 n ? "Kotter — " + slack::escape_text(where) + part : text, std::move(c), n ? FullList{} : everyone);
+      if (csv && n + 1 == csv_after)
+        cx.attach(report + ".csv", recipient, to_user, "kotter-" + file_safe(recipient) + ".csv",
+                  "Kotter — " + where + ": everyone listed (CSV)", csv_bytes);
     }
   };
   if (cx.region.kotter_channel || cx.for_page) {

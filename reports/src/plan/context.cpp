@@ -105,6 +105,14 @@ void Context::deliver(std::string report, std::string recipient, bool to_user, s
                               std::move(comment), std::move(chart), std::move(everyone)});
 }
 
+void Context::attach(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
+                     std::string bytes) {
+  if (for_page || (gone.count(recipient)) || (to_user && opted_out_.count(recipient))) return;
+  PlannedDelivery d{std::move(report), std::move(recipient), to_user, std::move(file), std::move(title), "", {}};
+  d.attachment = std::move(bytes);
+  plan_.deliveries.push_back(std::move(d));
+}
+
 bool Context::wanted(const std::string& report, const std::set<std::string>& only) {
   if (!only.empty() && !only.count(report)) return false;
   auto flag = region.flags.find("send_" + report);

@@ -37,6 +37,8 @@ class Context {
   bool real_names = true;
   // On demand, a year that is over: nothing in it is "now" (no streak to keep alive).
   bool past_year = false;
+  // The region's dashboard ("https://host/r/slug"), for links in messages; empty: none.
+  std::string dashboard;
 
   std::string month_name() const { return calendar::month_name(ym); }  // "October 2026"
   std::string year() const { return calendar::year_of(ym); }           // "2026"
@@ -70,6 +72,9 @@ class Context {
   // the plan's notes say how many.
   void deliver(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
                std::string comment, render::Chart chart, FullList everyone = {});
+  // Adds a file that is no chart (bytes, e.g. a CSV) to the same recipient, with deliver's rules.
+  void attach(std::string report, std::string recipient, bool to_user, std::string file, std::string title,
+              std::string bytes);
   void note(std::string text) { plan_.notes.push_back(std::move(text)); }
   // How many deliveries are planned so far; text added to the comment of the n-th.
   size_t planned() const { return plan_.deliveries.size(); }

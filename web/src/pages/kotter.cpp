@@ -1,4 +1,4 @@
-// /r/SLUG/kotter (admins): the Kotter list as the monthly report draws it — PAX who have
+// /r/SLUG/kotter (admins and site Qs): the Kotter list as the monthly report draws it — PAX who have
 // drifted, by PAX Vault's classes, with their besties — as of the last complete month.
 #include <cmath>
 #include <map>
@@ -32,7 +32,7 @@ Page kotter_page(PageContext& cx) {
     if (counts.find(r.section + ":") == std::string::npos && in_class.count(r.section))
       counts += (counts.empty() ? "" : ", ") + r.section + ": " + std::to_string(in_class[r.section]);
   page.add("<p>" + esc(chart->subtitle) + ". Everyone is listed (" + esc(counts) +
-           "), each class ordered by posts. Classes and thresholds: <code>paxstats region show " +
+           "), in each class the most recently seen first, then the most posts. Classes and thresholds: <code>paxstats region show " +
            esc(cx.region.slug) + "</code> (kotter_*).</p>");
   page.add("<h2>Everyone, by class</h2>");
   Table t{"kotter", "Kotter list", {"Class", "PAX"}, {}, "Nobody."};

@@ -38,6 +38,9 @@ struct PlannedDelivery {
   std::string title, comment;  // the file's title and the message posted with it
   render::Chart chart;
   FullList everyone = {};  // when the chart shows only some: all of them
+  // Not a chart: a file of these bytes (the Kotter list as CSV) goes instead, in the same
+  // message as the charts beside it. `chart` is unused then.
+  std::string attachment = {};
   // How it goes out (a monthly run's channel posts): the files of one recipient with the same
   // `post` go as one message, whose text is the first file's `message` (its own comment is one
   // line of it; the others' messages are empty); a post with `thread_of` goes as a reply in that
@@ -45,6 +48,7 @@ struct PlannedDelivery {
   std::string post = {}, thread_of = {}, message = {};
   // What Slack shows with this file: the message's text, or "" for a later file of a message.
   const std::string& text() const { return post.empty() ? comment : message; }
+  bool is_chart() const { return attachment.empty(); }
 };
 
 struct MonthlyPlan {
@@ -61,8 +65,10 @@ struct MonthlyPlan {
 // Plans the monthly run of a region for `month` (YYYY-MM; local to the region): every chart,
 // its recipient and its text. `only` limits the run to some report names (empty: all the
 // region's enabled reports). Throws UserError for an unknown report name or a bad month.
+// `public_url`: the dashboard's address (serve --public-url), for links in the messages ("" when
+// there is none; the region's dashboard may be off too).
 MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
-                         const std::vector<std::string>& only = {});
+                         const std::vector<std::string>& only = {}, std::string_view public_url = {});
 
 // "Send me my stats": one user's chart as pax_monthly draws it, for their year up to the month
 // "YYYY-MM" (the current month, to date, or December of a past year), whatever the region's
@@ -103,8 +109,9 @@ std::string through_month(std::string_view current_month, std::string_view year)
 // one thread at a time, possibly not the caller's.
 using Progress = std::function<void(std::string_view phase, size_t done, size_t total)>;
 
-// Every chart of a plan rendered, on all cores: PNG bytes and alt text, in plan order. Throws
-// UserError naming the chart when one cannot be drawn.
+// Every chart of a plan rendered, on all cores: PNG bytes and alt text, in plan order (a file
+// that is no chart: its bytes, no alt text). Throws UserError naming the chart when one cannot be
+// drawn.
 struct RenderedChart {
   std::string png, alt_txt;
   std::vector<std::string> layout_problems;  // with check_layout (render::layout_problems)
