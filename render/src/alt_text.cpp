@@ -112,7 +112,7 @@ std::string alt_text(const Chart& chart) {
     return fit(s + ".", 1000);
   }
   if (prepared.small_multiples) {
-    s += " One panel each, largest first, on one scale:";
+    s += " One panel each, largest total first, on one scale:";
     for (size_t k = 0; k < c.panels.size(); ++k) {
       const auto& ser = c.panels[k].series.front();
       s += (k ? "; " : " ") + c.panels[k].title + " " + num(total(ser), decimals(ser.values)) + " in all";

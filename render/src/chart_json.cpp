@@ -158,12 +158,28 @@ Chart chart_from_json(const json& j) {
       c.rows.emplace_back(text(r, "label"), std::move(values));
     }
   }
+  if (j.contains("column_ranges")) {
+    if (!j["column_ranges"].is_array()) bad("column_ranges", "expected a list of [lowest, highest]");
+    for (size_t i = 0; i < j["column_ranges"].size(); ++i) {
+      const auto pair = numbers(j["column_ranges"][i], "column_ranges[" + std::to_string(i) + "]");
+      if (pair.size() != 2 || std::isnan(pair[0]) || std::isnan(pair[1]) || pair[0] > pair[1])
+        bad("column_ranges[" + std::to_string(i) + "]", "expected [lowest, highest]");
+      c.column_ranges.emplace_back(pair[0], pair[1]);
+    }
+  }
   c.award = text(j, "award");
   c.person = text(j, "person");
   c.figure = text(j, "figure");
   c.period = text(j, "period");
   c.emblem = text(j, "emblem", "trophy");
-  c.color_keys = texts(j, "color_keys");
+  if (j.contains("key_colors")) {
+    if (!j["key_colors"].is_object()) bad("key_colors", "expected an object of key: palette place (0-15)");
+    for (const auto& [key, place] : j["key_colors"].items()) {
+      if (!place.is_number_integer() || place.get<int>() < 0 || place.get<int>() > 15)
+        bad("key_colors." + key, "expected a palette place, 0 to 15");
+      c.key_colors[key] = place.get<int>();
+    }
+  }
   const std::string theme = text(j, "theme", "light");
   if (theme != "light" && theme != "dark") bad("theme", "expected light or dark");
   c.theme = theme == "dark" ? Theme::dark : Theme::light;
@@ -228,7 +244,9 @@ json to_json(const Chart& c) {
   j["figure"] = c.figure;
   j["period"] = c.period;
   j["emblem"] = c.emblem;
-  j["color_keys"] = c.color_keys;
+  j["column_ranges"] = json::array();
+  for (const auto& [lo, hi] : c.column_ranges) j["column_ranges"].push_back({lo, hi});
+  j["key_colors"] = c.key_colors.empty() ? json::object() : json(c.key_colors);
   j["theme"] = c.theme == Theme::dark ? "dark" : "light";
   j["scale"] = c.scale;
   j["width"] = c.width;

@@ -347,6 +347,20 @@ std::vector<std::string> layout_problems(const Chart& chart) {
           std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > tolerance)
         out.push_back(describe(*texts[i].second) + " overlaps " + describe(*texts[j].second));
     }
+  // A chart mostly "Other" shows little (issue 30: 85% of every bar of a region's FNG chart).
+  const auto prepared = prepare(chart);
+  double all = 0, other = 0;
+  std::string other_label;
+  for (const auto& s : prepared.chart.series)
+    for (double v : s.values)
+      if (std::isfinite(v) && v > 0) {
+        all += v;
+        if (s.key == kOtherKey) other += v, other_label = s.label;
+      }
+  if (all > 0 && other / all > 0.5)
+    out.push_back("\"" + other_label + "\" holds " + fmt(100 * other / all) +
+                  "% of what is drawn: name more series, or "
+                  "draw it another way");
   return out;
 }
 

@@ -148,6 +148,7 @@ void Builder::table() {
       }
     const int decimals = decimals_for(c_.one_scale ? all : column, false);
     if (c_.one_scale) lo = all_lo, hi = all_hi;
+    if (!c_.one_scale && j < c_.column_ranges.size()) std::tie(lo, hi) = c_.column_ranges[j];
     const Color accent = p_.series[c_.one_scale ? 0 : j % 8];
     for (size_t i = 0; i < c_.rows.size(); ++i) {
       if (is_heading(i)) continue;

@@ -305,7 +305,7 @@ void Builder::explicit_panels() {
 }
 
 // Small multiples: a grid of small panels, one per series, biggest first, all on one scale, with
-// each series' name and latest value.
+// each series' name and its value at the last category (the note above the grid says so).
 void Builder::small_multiples() {
   const size_t n = c_.panels.size(), cats = c_.categories.size();
   const double room = width_ - 2 * kPad;
@@ -318,10 +318,11 @@ void Builder::small_multiples() {
       for (double v : s.values)
         if (finite(v)) max = std::max(max, v);
   const Ticks ticks = nice_ticks(max, c_.integer_axis);
-  std::string note =
-      "One panel each, largest first, all on one scale: 0 to " + format_number(ticks.top, ticks.decimals);
-  if (!c_.y_title.empty()) note += " (" + c_.y_title + ")";
-  if (cats > 1) note += ", " + c_.categories.front() + " to " + c_.categories.back();
+  // Says what the grid holds: the order, the one scale, and what the number in a corner is.
+  std::string note = "Largest total first · one scale, 0 to " + format_number(ticks.top, ticks.decimals);
+  if (!c_.y_title.empty()) note += " " + c_.y_title;
+  if (cats > 1) note += " · " + c_.categories.front() + " to " + c_.categories.back();
+  if (cats > 0) note += " · the number: " + c_.categories.back();
   ops_.push_back(text(kPad, header_bottom_ - 4, note, 10, p_.muted, -1, -1, false, room));
   const double top = header_bottom_ + text_height(10) + 4;
   // Few panels take the canvas's height, up to 96 pt each (a line of 56 pt under a 3-row grid left
@@ -331,14 +332,11 @@ void Builder::small_multiples() {
   for (size_t i = 0; i < n; ++i) {
     const auto& panel = c_.panels[i];
     const double x = kPad + static_cast<double>(i % cols) * cell_w, y = top + static_cast<double>(i / cols) * cell_h;
+    // The last category's value (none when it has no data: an earlier month's would pass for it).
     std::string latest;
     for (const auto& s : panel.series)
-      for (size_t j = cats; j-- > 0;)
-        if (finite(value_at(s, j))) {
-          latest = format_number(value_at(s, j), decimals_for({value_at(s, j)}, c_.integer_axis));
-          j = 0;
-          break;
-        }
+      if (cats > 0 && finite(value_at(s, cats - 1)) && latest.empty())
+        latest = format_number(value_at(s, cats - 1), decimals_for({value_at(s, cats - 1)}, c_.integer_axis));
     const double latest_w = latest.empty() ? 0 : text_width(latest, 9);
     if (!latest.empty()) ops_.push_back(text(x + cell_w - 8, y + 2, latest, 9, p_.muted, 1, -1));
     ops_.push_back(text(x + 2, y + 2, panel.title, 9, p_.text, -1, -1, true, std::max(10.0, cell_w - 14 - latest_w)));

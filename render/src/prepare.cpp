@@ -19,10 +19,9 @@ double total(const Series& s) {
   return t;
 }
 
-// The colour index a key would like: its place in color_keys, else a stable hash (FNV-1a).
+// The colour index a key would like: its place in key_colors, else a stable hash (FNV-1a).
 size_t preferred(const Chart& c, const std::string& key, size_t colors) {
-  auto it = std::find(c.color_keys.begin(), c.color_keys.end(), key);
-  if (it != c.color_keys.end()) return static_cast<size_t>(it - c.color_keys.begin()) % colors;
+  if (auto it = c.key_colors.find(key); it != c.key_colors.end()) return static_cast<size_t>(it->second) % colors;
   return static_cast<size_t>(fnv1a(key) % colors);
 }
 
@@ -30,7 +29,7 @@ size_t preferred(const Chart& c, const std::string& key, size_t colors) {
 // next one free in this chart. Series with one key (a key in several panels) share it.
 void assign_colors(Chart& c, std::vector<Series*> all) {
   const Palette& p = palette(c.theme);
-  const size_t colors = c.max_series > 8 ? p.series.size() : 8;
+  const size_t colors = p.series.size();  // all 16 far apart: a key's colour never depends on max_series
   std::set<std::string> used;
   std::map<std::string, std::string> of_key;
   for (auto* s : all)
@@ -69,8 +68,11 @@ Prepared prepare(const Chart& in) {
   const bool stacks = c.kind == Kind::stacked_bar || c.kind == Kind::horizontal_bar;
   if (stacks && c.series.size() > 1) {
     // Biggest first: the bottom of each stack is the series with the most (a PAX's home AO).
-    std::stable_sort(c.series.begin(), c.series.end(),
-                     [](const Series& a, const Series& b) { return total(a) > total(b); });
+    // A caller's own "Other" stays on top.
+    std::stable_sort(c.series.begin(), c.series.end(), [](const Series& a, const Series& b) {
+      const bool ao = a.key == kOtherKey, bo = b.key == kOtherKey;
+      return ao != bo ? bo : total(a) > total(b);
+    });
     if (c.series.size() > static_cast<size_t>(c.max_series)) {
       const size_t keep = static_cast<size_t>(c.max_series) - 1;
       Series other{kOtherKey, "", std::vector<double>(c.categories.size(), 0.0)};

@@ -189,17 +189,26 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
     }
   }
   if (wanted("top_posters")) {
-    const auto top = rq::leaderboard(db, region, period, std::nullopt, 5);
+    // The top five, and a cut inside a tie says how many more share the fifth place.
+    constexpr int kEveryone = 1000000;
+    auto top = rq::leaderboard(db, region, period, std::nullopt, kEveryone);
+    std::vector<int> posts_of;
+    for (const auto& p : top) posts_of.push_back(p.posts);
+    const std::string tied = detail::tied_past_cut(posts_of, 5, "post", "posts");
+    if (top.size() > 5) top.resize(5);
     std::map<std::string, int> then;
-    for (const auto& p : rq::leaderboard(db, region, before, std::nullopt, 1000)) then[p.person] = p.posts;
+    for (const auto& p : rq::leaderboard(db, region, before, std::nullopt, kEveryone)) then[p.person] = p.posts;
     std::vector<std::string> words;
-    if (!top.empty()) heading("Top posters");
+    if (!top.empty()) heading("Top posters" + std::string(tied.empty() ? "" : " (ties by AOs, then name)"));
     for (const auto& p : top) {
       const std::string label = labels(p.person, p.name);
       row(label, p.posts, then[p.person], change(p.posts, then[p.person]));
       words.push_back(detail::mention(p.user_id, label) + " " + std::to_string(p.posts));
     }
-    if (!words.empty()) d.set("top_posters", "*Top posters*: " + detail::join_names(words, words.size()));
+    if (!tied.empty()) row("… and " + tied, NAN, NAN, "");
+    if (!words.empty())
+      d.set("top_posters", "*Top posters*: " + detail::join_names(words, words.size()) +
+                               (tied.empty() ? std::string() : ", and " + tied));
   }
   if (wanted("top_qs")) {
     std::map<std::string, std::pair<int, int>> qs;  // person → (this week, before)
@@ -214,15 +223,21 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
     std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
       return x.second.first != y.second.first ? x.second.first > y.second.first : who[x.first].name < who[y.first].name;
     });
+    std::vector<int> totals;
+    for (const auto& [person, n] : rows) totals.push_back(n.first);
+    const std::string tied = detail::tied_past_cut(totals, 5, "Q", "Qs");
     if (rows.size() > 5) rows.resize(5);
     std::vector<std::string> words;
-    if (!rows.empty()) heading("Top Qs (led or co-led)");
+    if (!rows.empty()) heading("Top Qs (led or co-led)" + std::string(tied.empty() ? "" : ", ties by name"));
     for (const auto& [person, n] : rows) {
       const std::string label = labels(person, who[person].name);
       row(label, n.first, n.second, change(n.first, n.second));
       words.push_back(detail::mention(who[person].user_id, label) + " " + std::to_string(n.first));
     }
-    if (!words.empty()) d.set("top_qs", "*Top Qs*: " + detail::join_names(words, words.size()));
+    if (!tied.empty()) row("… and " + tied, NAN, NAN, "");
+    if (!words.empty())
+      d.set("top_qs",
+            "*Top Qs*: " + detail::join_names(words, words.size()) + (tied.empty() ? std::string() : ", and " + tied));
   }
   if (wanted("trophies")) {
     const auto trophies = detail::week_trophies(db, r.slug, monday);

@@ -44,7 +44,7 @@ render::Chart region_chart(render::Kind kind, int aos, const std::string& title)
     render::Series s{ao_id(a), "ao-site-" + std::to_string(a) + (a % 7 == 0 ? "-with-a-long-name" : ""), {}};
     for (size_t m = 0; m < kMonths.size(); ++m) s.values.push_back(20 + (a * 37 + static_cast<int>(m) * 11) % 200);
     c.series.push_back(s);
-    c.color_keys.push_back(ao_id(a));
+    c.key_colors[ao_id(a)] = a % 16;
   }
   c.y_title = "Posts";
   return c;
@@ -72,7 +72,7 @@ render::Chart leaderboard(int rows, int series) {
     render::Series s{ao_id(k), "ao-" + std::to_string(k), {}};
     for (int i = 0; i < rows; ++i) s.values.push_back((i + k) % 3 == 0 ? 1 : 0);
     c.series.push_back(s);
-    c.color_keys.push_back(ao_id(k));
+    c.key_colors[ao_id(k)] = k % 16;
   }
   c.series.front().values.front() = 9;
   return c;
@@ -186,12 +186,60 @@ std::array<double, 3> lab(const std::string& hex) {
   auto f = [](double t) { return t > 0.008856 ? std::cbrt(t) : 7.787 * t + 16.0 / 116; };
   return {116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))};
 }
+double delta_e76(const std::string& a, const std::string& b) {
+  const auto p = lab(a), q = lab(b);
+  return std::hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+}
+// CIEDE2000 (Sharma, Wu and Dalal's formulation): closer to the eye than 1976's, above all among
+// yellows and browns, where an ochre and an olive were 21 apart by 1976's rule and 14.9 by this.
+double delta_e2000(const std::string& x, const std::string& y) {
+  constexpr double kPi = 3.14159265358979323846;
+  auto rad = [&](double d) { return d * kPi / 180; };
+  const auto p = lab(x), q = lab(y);
+  const double c1 = std::hypot(p[1], p[2]), c2 = std::hypot(q[1], q[2]), cb = (c1 + c2) / 2;
+  const double g = 0.5 * (1 - std::sqrt(std::pow(cb, 7) / (std::pow(cb, 7) + std::pow(25.0, 7))));
+  const double a1 = (1 + g) * p[1], a2 = (1 + g) * q[1];
+  const double c1p = std::hypot(a1, p[2]), c2p = std::hypot(a2, q[2]);
+  auto hue = [&](double b, double a) {
+    double h = std::atan2(b, a) * 180 / kPi;
+    return h < 0 ? h + 360 : h;
+  };
+  const double h1 = hue(p[2], a1), h2 = hue(q[2], a2);
+  double dh = h2 - h1;
+  if (c1p * c2p == 0)
+    dh = 0;
+  else if (dh > 180)
+    dh -= 360;
+  else if (dh < -180)
+    dh += 360;
+  const double dl = q[0] - p[0], dc = c2p - c1p, dhh = 2 * std::sqrt(c1p * c2p) * std::sin(rad(dh / 2));
+  const double lb = (p[0] + q[0]) / 2, cbp = (c1p + c2p) / 2;
+  double hb = h1 + h2;
+  if (c1p * c2p != 0)
+    hb = std::fabs(h1 - h2) <= 180 ? (h1 + h2) / 2 : h1 + h2 < 360 ? (h1 + h2 + 360) / 2 : (h1 + h2 - 360) / 2;
+  const double t = 1 - 0.17 * std::cos(rad(hb - 30)) + 0.24 * std::cos(rad(2 * hb)) + 0.32 * std::cos(rad(3 * hb + 6)) -
+                   0.20 * std::cos(rad(4 * hb - 63));
+  const double dth = 30 * std::exp(-std::pow((hb - 275) / 25, 2));
+  const double rc = 2 * std::sqrt(std::pow(cbp, 7) / (std::pow(cbp, 7) + std::pow(25.0, 7)));
+  const double sl = 1 + 0.015 * std::pow(lb - 50, 2) / std::sqrt(20 + std::pow(lb - 50, 2)), sc = 1 + 0.045 * cbp,
+               sh = 1 + 0.015 * cbp * t, rt = -std::sin(rad(2 * dth)) * rc;
+  return std::sqrt(std::pow(dl / sl, 2) + std::pow(dc / sc, 2) + std::pow(dhh / sh, 2) + rt * (dc / sc) * (dhh / sh));
+}
 
 }  // namespace
 
 TEST(LayoutRules, NothingReachesTheEdgeAndNoTextOverlaps) {
+  // Two of the battery fold 70-odd AOs into "Other" on purpose (the layout of a long legend and
+  // many rows): the check says so (issue 30), and nothing else.
+  const std::set<std::string> mostly_other = {"80-AO stacked", "Q chart, 30 of 112, 82 AOs"};
   for (const auto& [name, chart] : battery()) {
-    const auto problems = render::layout_problems(chart);
+    auto problems = render::layout_problems(chart);
+    if (mostly_other.count(name)) {
+      ASSERT_FALSE(problems.empty()) << name;
+      EXPECT_NE(problems.back().find("\" holds "), std::string::npos) << problems.back();
+      EXPECT_NE(problems.back().find("% of what is drawn"), std::string::npos) << problems.back();
+      problems.pop_back();
+    }
     std::string all;
     for (const auto& p : problems) all += "\n  " + p;
     EXPECT_TRUE(problems.empty()) << name << ":" << all;
@@ -266,7 +314,8 @@ TEST(LayoutRules, TooManyLinesBecomeSmallMultiplesOnOneScale) {
   const auto c = region_chart(render::Kind::line, 82, "Posts per AO per month");
   const auto list = render::draw_list(c);
   EXPECT_EQ(lines_with(list, "polyline ").size(), 82u);
-  EXPECT_EQ(lines_with(list, "\"One panel each, largest first, all on one scale").size(), 1u);
+  EXPECT_EQ(lines_with(list, "\"Largest total first · one scale, 0 to").size(), 1u);
+  EXPECT_EQ(lines_with(list, " · the number: Dec\"").size(), 1u) << "the corner number is said";
   EXPECT_GT(render::pixel_size(c).height, 960) << "the grid makes the image taller";
   EXPECT_EQ(render::alt_text(c).rfind("Small multiples, 82 panels: Posts per AO per month.", 0), 0u)
       << render::alt_text(c);
@@ -274,10 +323,10 @@ TEST(LayoutRules, TooManyLinesBecomeSmallMultiplesOnOneScale) {
 
 TEST(LayoutRules, NoColourRepeatsWithinAChart) {
   render::Chart c = region_chart(render::Kind::stacked_bar, 8, "t");
-  // Keys 0 and 8 (and 16) would share a colour by their place in the region's order.
-  c.series[1].key = ao_id(8);
-  c.series[2].key = ao_id(16);
-  for (int a = 8; a < 17; ++a) c.color_keys.push_back(ao_id(a));
+  // Keys 0, 16 and 32 would share a colour by their place in the region's order.
+  c.series[1].key = ao_id(16);
+  c.series[2].key = ao_id(32);
+  for (int a = 8; a < 33; ++a) c.key_colors[ao_id(a)] = a % 16;
   std::set<std::string> colours;
   for (const auto& s : c.series) colours.insert(render::series_color(c, s.key));
   EXPECT_EQ(colours.size(), 8u);
@@ -345,17 +394,20 @@ TEST(LayoutRules, AltTextNeverAddsUpDifferentMeasures) {
   EXPECT_NE(render::alt_text(t).find("1 row by 1 column"), std::string::npos) << render::alt_text(t);
 }
 
+// Issue 30: a run gives each AO any of the sixteen, so every two (and each and "Other") must be
+// told apart: ΔE 20 by 1976's rule, 15 by CIEDE2000 (the old ochre and olive side by side were 14.9).
 TEST(LayoutRules, ThePaletteIsDistinctAndMeetsContrastOnBothThemes) {
+  EXPECT_NEAR(delta_e2000("#C28600", "#9E940D"), 14.9, 0.1) << "the formula, on the pair issue 30 saw";
   for (auto theme : {render::Theme::light, render::Theme::dark}) {
-    const auto colours = render::series_palette(theme);
+    auto colours = render::series_palette(theme);
     const auto bg = render::background_color(theme);
-    ASSERT_GE(colours.size(), 16u);
+    ASSERT_EQ(colours.size(), 16u);
     for (const auto& c : colours) EXPECT_GE(contrast(c, bg), 3.0) << c << " on " << bg;
-    for (size_t i = 0; i < 8; ++i)
-      for (size_t j = i + 1; j < 8; ++j) {
-        const auto a = lab(colours[i]), b = lab(colours[j]);
-        const double de = std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-        EXPECT_GE(de, 20) << colours[i] << " and " << colours[j] << " are too alike";
+    colours.push_back(theme == render::Theme::light ? "#868c94" : "#7d838c");  // "Other" (palette.cpp)
+    for (size_t i = 0; i < colours.size(); ++i)
+      for (size_t j = i + 1; j < colours.size(); ++j) {
+        EXPECT_GE(delta_e76(colours[i], colours[j]), 20) << colours[i] << " and " << colours[j] << " are too alike";
+        EXPECT_GE(delta_e2000(colours[i], colours[j]), 15) << colours[i] << " and " << colours[j] << " look alike";
       }
   }
 }

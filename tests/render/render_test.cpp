@@ -250,7 +250,6 @@ TEST(RenderLayout, SmallMultiplesFitTheirRows) {
   ASSERT_GE(all.series.size(), 40u);
   auto few = all;
   few.series.resize(15);
-  few.color_keys.resize(15);
   const auto h_few = height(few), h_all = height(all);
   EXPECT_LT(h_few, 480u) << "3 rows of panels in a 480 pt canvas left its lower part empty";
   EXPECT_GT(h_few, 3u * 56u + 60u);
@@ -284,7 +283,7 @@ TEST(RenderColors, AnAoKeepsItsColourWhateverTheSeriesOrder) {
   for (const auto& s : a.series) EXPECT_EQ(render::series_color(a, s.key), render::series_color(b, s.key));
   EXPECT_NE(render::series_color(a, "C0FORGE001"), render::series_color(a, "C0IRONMTN1"));
   auto unlisted = a;  // no region order: a stable hash
-  unlisted.color_keys.clear();
+  unlisted.key_colors.clear();
   EXPECT_EQ(render::series_color(unlisted, "C0FORGE001"), render::series_color(unlisted, "C0FORGE001"));
   EXPECT_EQ(render::series_color(unlisted, "C0NOSUCHAO"), "") << "a key the chart does not draw has no colour";
 }

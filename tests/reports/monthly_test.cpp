@@ -211,17 +211,31 @@ TEST_F(Monthly, TheAoChartsCountEveryAosMonthsAsTheTruthDoes) {
     for (int back = 0; back < 3; ++back, ++checked)
       EXPECT_EQ(s.values.at(11 - back), figures(s.key, 10 - back).posts) << s.key << " " << trend.categories[11 - back];
   EXPECT_GT(checked, 0);
-  const auto& fngs = *chart["fng_counts"];
-  ASSERT_EQ(fngs.categories.size(), 10u);
-  int fng_total = 0, want_total = 0;
-  for (const auto& [key, f] : want) want_total += f.fngs;
-  for (const auto& s : fngs.series)
-    for (int m = 0; m < 10; ++m) {
-      const int v = static_cast<int>(s.values.at(m));
-      fng_total += v;
-      EXPECT_EQ(v, figures(s.key, m + 1).fngs) << s.key << " " << fngs.categories[m];
+  // The FNGs: a bar for every AO that welcomed one this year, October's part and the months before.
+  std::map<std::string, std::string> name_of;
+  for (const auto& [name, id] : id_of) name_of[id] = name;
+  std::map<std::string, std::pair<int, int>> want_fngs;  // AO name → (October, the year)
+  for (const auto& [key, f] : want)
+    if (f.fngs > 0) {
+      auto& w = want_fngs[name_of[key.first]];
+      w.second += f.fngs;
+      if (key.second == "2026-10") w.first += f.fngs;
     }
-  EXPECT_EQ(fng_total, want_total);
+  const auto& fngs = *chart["fng_counts"];
+  EXPECT_EQ(fngs.kind, render::Kind::horizontal_bar);
+  ASSERT_EQ(fngs.categories.size(), want_fngs.size());
+  for (size_t i = 0; i < fngs.categories.size(); ++i) {
+    double year = 0, october = 0;
+    for (const auto& s : fngs.series) {
+      year += s.values.at(i);
+      if (s.key == "month") october = s.values.at(i);
+    }
+    EXPECT_EQ(year, want_fngs[fngs.categories[i]].second) << fngs.categories[i];
+    EXPECT_EQ(october, want_fngs[fngs.categories[i]].first) << fngs.categories[i];
+    if (i) {
+      EXPECT_LE(year, want_fngs[fngs.categories[i - 1]].second) << "most first";
+    }
+  }
 }
 
 TEST_F(Monthly, FlagsOnlyAndMissingFirstFAreHonouredAndNoted) {

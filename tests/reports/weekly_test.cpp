@@ -108,9 +108,24 @@ TEST_F(Weekly, TheSummaryIsTheWeekAgainstTheWeekBeforeAsTheTruthCountsIt) {
   int most = 0;
   for (const auto& [p, n] : now.per_person) most = std::max(most, n);
   size_t top = 0;
-  while (top < d.chart.rows.size() && d.chart.rows[top].first != "Top posters") ++top;
+  while (top < d.chart.rows.size() && !d.chart.rows[top].first.starts_with("Top posters")) ++top;
   ASSERT_LT(top + 1, d.chart.rows.size());
   EXPECT_EQ(d.chart.rows[top + 1].second.at(0), most);
+  // Issue 30: five shown; a cut inside a tie says how many more share the fifth place, as the
+  // truth counts them, in the message and the table.
+  std::vector<int> counts;
+  for (const auto& [p, n] : now.per_person) counts.push_back(n);
+  std::sort(counts.rbegin(), counts.rend());
+  ASSERT_GT(counts.size(), 5u);
+  const auto more = std::count(counts.begin() + 5, counts.end(), counts[4]);
+  const std::string tied = std::to_string(more) + " more tied at " + std::to_string(counts[4]) + " post";
+  if (more > 0) {
+    EXPECT_NE(d.comment.find(", and " + tied), std::string::npos) << d.comment;
+    EXPECT_EQ(d.chart.rows[top + 6].first.rfind("… and " + tied, 0), 0u) << d.chart.rows[top + 6].first;
+    EXPECT_NE(d.chart.rows[top].first.find("ties by AOs, then name"), std::string::npos);
+  } else {
+    EXPECT_EQ(d.comment.find("more tied at"), std::string::npos) << d.comment;
+  }
   EXPECT_NE(d.comment.find("*Summary*: " + std::to_string(now.beatdowns) + " beatdown"), std::string::npos)
       << d.comment;
   EXPECT_NE(d.comment.find("F3 Test: the week of 12 Oct – 18 Oct 2026"), std::string::npos) << d.comment;

@@ -87,9 +87,6 @@ struct Prepared {
   size_t folded = 0;             // how many series went into "Other"
 };
 Prepared prepare(const Chart& chart);
-inline const char* kOtherKey =
-    "\x1f"
-    "other";
 
 // Lays a chart out (the layout step of the renderer). The first command is the background and
 // gives the canvas size, in whole points (a table's is only as tall as its rows; panels grow it).

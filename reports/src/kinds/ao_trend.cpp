@@ -53,7 +53,7 @@ void plan(Context& cx) {
       average.values.push_back(it == months_of.end() ? NAN : std::round(it->second.average_attendance() * 10) / 10);
     }
     c.series = {beatdowns, average};
-    c.color_keys = {"beatdowns", "average"};
+    c.key_colors = {{"beatdowns", 0}, {"average", 1}};
     auto d = cx.base();
     d.set("ao", cx.ao_name(ao));
     cx.deliver("ao_trend.ao", ao, false, "ao_trend-" + file_safe(ao) + ".png", cx.ao_name(ao) + " trend",

@@ -19,15 +19,6 @@ namespace {
 
 constexpr size_t kTop = 20;
 
-// How many past the cut share the last shown place's posts: "6 more tied at 3 posts", or "".
-std::string tied_past_cut(const std::vector<rq::PersonTotal>& rows, size_t shown) {
-  if (shown == 0 || rows.size() <= shown) return {};
-  const int at = rows[shown - 1].posts;
-  const auto more = std::count_if(rows.begin() + static_cast<long>(shown), rows.end(),
-                                  [&](const rq::PersonTotal& r) { return r.posts == at; });
-  return more ? std::to_string(more) + " more tied at " + plural(at, "post", "posts") : std::string();
-}
-
 // Whether two of the shown share a place (a tie-break ranked them).
 bool ties_shown(const std::vector<rq::PersonTotal>& rows, size_t shown) {
   for (size_t i = 1; i < shown; ++i)
@@ -40,7 +31,9 @@ bool ties_shown(const std::vector<rq::PersonTotal>& rows, size_t shown) {
 render::Chart board(Context& cx, const std::vector<rq::PersonTotal>& rows, const std::string& title,
                     const std::string& key, bool aos, std::string& tied) {
   const size_t shown = std::min(kTop, rows.size());
-  tied = tied_past_cut(rows, shown);
+  std::vector<int> posts_of;
+  for (const auto& r : rows) posts_of.push_back(r.posts);
+  tied = tied_past_cut(posts_of, shown, "post", "posts");
   std::string subtitle = aos ? "Posts (and AOs visited)" : "Posts";
   if (ties_shown(rows, shown) || !tied.empty()) subtitle += aos ? " · ties by AOs, then name" : " · ties by name";
   if (!tied.empty()) subtitle += " · " + tied;

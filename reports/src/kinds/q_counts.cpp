@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "plan/context.hpp"
@@ -26,7 +27,7 @@ void plan(Context& cx) {
       coqs.values.push_back(r.coqs);
     }
     c.series = {qs, coqs};
-    c.color_keys = {"q", "coq"};
+    c.key_colors = {{"q", 0}, {"coq", 1}};
     auto d = cx.base();
     d.set("ao", cx.ao_name(ao));
     cx.deliver("q_counts.ao", ao, false, "q_counts-" + file_safe(ao) + ".png", "Qs — " + cx.month_name(),
@@ -34,36 +35,53 @@ void plan(Context& cx) {
   }
   auto channel = cx.firstf("q_counts");
   if (!channel || all.empty()) return;
-  std::map<std::string, std::pair<std::string, int>> totals;  // person → (name, total)
+  // Who led most, across all AOs: Q and Co-Q credits a bar each, with the AOs they led at. (By
+  // AO, at 82 AOs, the stack was mostly a grey "Other": each AO channel has its own chart.)
+  struct Leader {
+    std::string person, name;
+    int qs = 0, coqs = 0;
+    std::set<std::string> aos;
+    int total() const { return qs + coqs; }
+  };
+  std::map<std::string, Leader> by_person;
   for (const auto& q : all) {
-    totals[q.person].first = cx.label(q.person, q.name);
-    totals[q.person].second += q.qs + q.coqs;
+    auto& l = by_person[q.person];
+    l.person = q.person;
+    l.name = cx.label(q.person, q.name);
+    l.qs += q.qs;
+    l.coqs += q.coqs;
+    l.aos.insert(q.ao_id);
   }
-  std::vector<std::pair<std::string, std::pair<std::string, int>>> order(totals.begin(), totals.end());
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.second.second > b.second.second; });
-  const size_t everyone = order.size();
-  if (order.size() > 30) order.resize(30);
-  auto c =
-      cx.chart(render::Kind::horizontal_bar, "Qs across all AOs — " + cx.month_name(), "Q and Co-Q credits, by AO");
-  c.cut_of = static_cast<int>(everyone);
-  std::map<std::string, size_t> row;
-  for (size_t i = 0; i < order.size(); ++i) {
-    c.categories.push_back(order[i].second.first);
-    row[order[i].first] = i;
+  std::vector<Leader> order;
+  for (auto& [k, l] : by_person) order.push_back(std::move(l));
+  std::stable_sort(order.begin(), order.end(), [](const Leader& a, const Leader& b) {
+    return std::make_tuple(-a.total(), -a.qs, -static_cast<int>(a.aos.size()), a.name) <
+           std::make_tuple(-b.total(), -b.qs, -static_cast<int>(b.aos.size()), b.name);
+  });
+  constexpr size_t kTop = 30;
+  const size_t shown = std::min(kTop, order.size());
+  // A cut inside a tie says how many more share the last place.
+  std::vector<int> totals;
+  for (const auto& l : order) totals.push_back(l.total());
+  const std::string tied = tied_past_cut(totals, shown, "Q", "Qs");
+  std::string subtitle = "Q and Co-Q credits, AOs led at · ties by Qs, AOs, name";
+  if (!tied.empty()) subtitle += " · " + tied;
+  auto c = cx.chart(render::Kind::horizontal_bar, "Qs across all AOs — " + cx.month_name(), subtitle);
+  c.cut_of = static_cast<int>(order.size());
+  render::Series qs{"q", "Q", {}}, coqs{"coq", "Co-Q", {}};
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& l = order[i];
+    c.categories.push_back(l.name + " · " + plural(static_cast<long>(l.aos.size()), "AO", "AOs"));
+    qs.values.push_back(l.qs);
+    coqs.values.push_back(l.coqs);
   }
-  std::map<std::string, render::Series> series;
-  for (const auto& q : all) {
-    if (!row.count(q.person)) continue;
-    auto& s = series[q.ao_id];
-    s.key = q.ao_id;
-    s.label = cx.ao_name(q.ao_id);
-    s.values.resize(order.size());
-    s.values[row[q.person]] += q.qs + q.coqs;
-  }
-  for (auto& [k, s] : series) c.series.push_back(s);
+  c.series = {qs, coqs};
+  c.key_colors = {{"q", 0}, {"coq", 1}};
+  auto d = cx.base();
+  d.set("leaders", plural(static_cast<long>(order.size()), "PAX", "PAX"));
+  d.set("tied", tied.empty() ? kainjow::mustache::data(false) : kainjow::mustache::data(tied));
   cx.deliver("q_counts.region", *channel, false, "q_counts-region.png", "Qs — " + cx.month_name(),
-             cx.fill("q_counts_region", cx.base()), std::move(c));
+             cx.fill("q_counts_region", d), std::move(c));
 }
 
 }  // namespace paxstats::reports::kinds::q_counts

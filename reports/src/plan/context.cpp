@@ -1,6 +1,8 @@
 #include "context.hpp"
 
+#include "colors.hpp"
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/render/render.hpp"
 #include "templates.hpp"
 #include "words.hpp"
 
@@ -16,7 +18,6 @@ Context::Context(db::Database& db_, const db::Region& region_, std::string month
       ytd(rq::year_to_month(month)) {
   for (const auto& [id, name] : rq::aos(db, region.slug)) {
     ao_names_[id] = name;
-    color_keys_.push_back(id);
   }
   plan_.region = region.slug;
   plan_.region_name = region.name;
@@ -75,12 +76,21 @@ kainjow::mustache::data Context::base() const {
   return d;
 }
 
-render::Chart Context::chart(render::Kind kind, std::string title, std::string subtitle) const {
+const std::map<std::string, int>& Context::ao_colors() {
+  // From everyone's year, also for one person's chart (on demand): their AOs keep the colours
+  // the monthly run gives them.
+  if (!ao_colors_)
+    ao_colors_ = detail::ao_colors(person ? rq::posts_by_person(db, region.slug, ytd) : year_posts(), month, kAosShown,
+                                   static_cast<int>(render::series_palette(render::Theme::light).size()));
+  return *ao_colors_;
+}
+
+render::Chart Context::chart(render::Kind kind, std::string title, std::string subtitle) {
   render::Chart c;
   c.kind = kind;
   c.title = std::move(title);
   c.subtitle = std::move(subtitle);
-  c.color_keys = color_keys_;
+  c.key_colors = ao_colors();
   return c;
 }
 
@@ -101,6 +111,12 @@ void Context::deliver(std::string report, std::string recipient, bool to_user, s
     ++opted_out_skipped_[report];
     return;
   }
+  // Only the colours of the keys it draws (the region's AOs would ride along in every spec).
+  std::set<std::string> keys;
+  for (const auto& s : chart.series) keys.insert(s.key);
+  for (const auto& p : chart.panels)
+    for (const auto& s : p.series) keys.insert(s.key);
+  std::erase_if(chart.key_colors, [&](const auto& kv) { return !keys.count(kv.first); });
   plan_.deliveries.push_back({std::move(report), std::move(recipient), to_user, std::move(file), std::move(title),
                               std::move(comment), std::move(chart), std::move(everyone)});
 }
@@ -129,6 +145,21 @@ MonthlyPlan Context::finish() {
   for (const auto& [report, n] : opted_out_skipped_)
     note(report + ": " + plural(n, "person", "people") + " left out: they opted out of DMs");
   return std::move(plan_);
+}
+
+void month_bars(Context& cx, render::Chart& c, const std::vector<MonthBar>& rows) {
+  const std::string name = cx.month_name(), month = name.substr(0, name.find(' '));
+  c.kind = render::Kind::horizontal_bar;
+  render::Series this_month{"month", month, {}}, earlier{"earlier", "Earlier in " + cx.year(), {}};
+  earlier.color = "#868c94";  // the months before stay quiet; the month stands out
+  for (const auto& r : rows) {
+    c.categories.push_back(r.label);
+    this_month.values.push_back(r.month);
+    earlier.values.push_back(r.year - r.month);
+  }
+  c.series = {earlier, this_month};
+  if (cx.month.ends_with("-01")) c.series = {this_month};  // January: nothing came before
+  c.key_colors = {{"month", 0}};
 }
 
 void fit_rows(render::Chart& c) { c.height = std::max(c.height, 110 + 22 * static_cast<int>(c.rows.size())); }

@@ -65,7 +65,11 @@ class Context {
   kainjow::mustache::data base() const;
 
   // A chart of the run: its kind, title and subtitle, the region's AO colours.
-  render::Chart chart(render::Kind kind, std::string title, std::string subtitle = {}) const;
+  render::Chart chart(render::Kind kind, std::string title, std::string subtitle = {});
+  // Each AO's colour in every chart of the run (plan/colors.hpp), chosen once.
+  const std::map<std::string, int>& ao_colors();
+  // How many AOs a person's chart draws before the rest fold into "Other".
+  static constexpr size_t kAosShown = 10;
   // The 1st-F channel, or nullopt with a note saying how to set it.
   std::optional<std::string> firstf(const std::string& report);
   // Adds a delivery, unless its recipient is gone or (a DM) opted out: those are counted, and
@@ -87,7 +91,7 @@ class Context {
 
  private:
   std::map<std::string, std::string> ao_names_;
-  std::vector<std::string> color_keys_;
+  std::optional<std::map<std::string, int>> ao_colors_;
   std::map<std::string, int> gone_skipped_;
   std::set<std::string> opted_out_;  // users who asked for no DMs
   std::map<std::string, int> opted_out_skipped_;
@@ -104,5 +108,14 @@ void name_people(db::Database& db, MonthlyPlan& plan);
 
 // A table of many rows grows taller rather than squeezing its rows.
 void fit_rows(render::Chart& c);
+
+// One bar a row (an AO), the year so far: the month's part in colour at its end, the months
+// before in grey, each row's total after it. For many rows, where a stack by row would be mostly
+// "Other" (the FNGs of 82 AOs; a PAX who posted at 30 AOs).
+struct MonthBar {
+  std::string label;
+  int month = 0, year = 0;  // the month's count; the year's, the month's included
+};
+void month_bars(Context& cx, render::Chart& c, const std::vector<MonthBar>& rows);
 
 }  // namespace paxstats::reports::detail

@@ -42,6 +42,14 @@ std::string join_names(const std::vector<std::string>& names, size_t shown) {
   return out;
 }
 
+std::string tied_past_cut(const std::vector<int>& values, size_t shown, const std::string& one,
+                          const std::string& many) {
+  if (shown == 0 || values.size() <= shown) return {};
+  const int at = values[shown - 1];
+  const long more = std::count(values.begin() + static_cast<long>(shown), values.end(), at);
+  return more ? std::to_string(more) + " more tied at " + plural(at, one, many) : std::string();
+}
+
 std::string file_safe(const std::string& s) {
   std::string out;
   for (char c : s) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';

@@ -19,6 +19,11 @@ std::string join_names(const std::vector<std::string>& names, size_t shown = 3);
 // share it (17 posts), more than 10 (award_max_winners)." (the ceremony rule, F3 and community).
 std::string not_given(const std::string& award, const std::string& period, size_t winners, const std::string& who,
                       const std::string& figure, int max_winners);
+// A list cut after its first `shown` (values largest first): how many past the cut share the
+// last shown value, "6 more tied at 3 posts" (one/many name the unit), or "" when the cut falls
+// between two values. Leaderboards, Q counts and the weekly report say it where they cut.
+std::string tied_past_cut(const std::vector<int>& values, size_t shown, const std::string& one,
+                          const std::string& many);
 // A chart's file name part: letters, digits, '-' and '_' kept, anything else '_'.
 std::string file_safe(const std::string& s);
 

@@ -2,9 +2,16 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <algorithm>
+#include <map>
 #include <vector>
 
 namespace paxstats::render {
+
+// The key of an "Other" series (the renderer's fold, or a caller's own): grey, and on top of a
+// stack whatever its size.
+inline constexpr const char* kOtherKey =
+    "\x1f"
+    "other";
 
 // A chart as plain values: what to show, never how to draw it. Knows nothing of Cairo, Slack or
 // SQL. The JSON form (chart_from_json / to_json) is documented in render/README.md.
@@ -29,7 +36,7 @@ struct Series {
   std::string label;           // what the legend says
   std::vector<double> values;  // one per category
   bool dashed = false;         // lines: dashed (last year against this year)
-  std::string color;           // "#rrggbb" to fix the colour; empty: chosen by key (see color_keys)
+  std::string color;           // "#rrggbb" to fix the colour; empty: chosen by key (see key_colors)
 };
 
 // One panel of a chart drawn as panels (small multiples): its own title and series over the
@@ -67,13 +74,17 @@ struct Chart {
   std::vector<std::string> text_columns;
   std::vector<std::vector<std::string>> row_texts;
   bool one_scale = false;  // table: every number shaded on one scale and colour (a heat map)
+  // Table: each number column's shading range (lowest, highest), when several pages of one table
+  // must share it (page 3's least is not page 1's); empty: each column's own rows.
+  std::vector<std::pair<double, double>> column_ranges;
   // Award card. `person` names the winners one a line ("A\nB\nC"): the card shows "A, B & C" when
   // it fits one line, else two columns of names (a name is never broken); alt text "A, B & C".
   std::string award, person, figure, period, emblem = "trophy";  // emblem: trophy, star, flame, medal
-  // The region's AOs in a fixed order (e.g. by channel id): a series' colour is its key's place
-  // here, so an AO keeps its colour in every chart of a region, unless two series of one chart
-  // would share a colour. Keys not listed: by hash.
-  std::vector<std::string> color_keys;
+  // A series key's colour, as its place in the palette (0–15; render::series_palette): a region's
+  // run gives each AO one for all its charts (reports/ picks them so that the AOs of one chart
+  // differ). Two series of one chart never share a colour: the second takes the next one free.
+  // Keys not listed: by hash.
+  std::map<std::string, int> key_colors;
   Theme theme = Theme::light;
   double scale = 2.0;             // HiDPI by default: the same layout with twice the pixels (1 for 1×)
   int width = 640, height = 480;  // in points; tables end below their last row, panels grow
