@@ -508,6 +508,8 @@ TEST(BackblastWebForms, ADateInTheTitleLineAndRolesInsideThePaxList) {
   auto titled = parse("Backblast 3.4.24\nAO: <#C0BLEACH01>\nQ: <@U0000000Q1>\nPAX: Hoss, Zephyr");
   EXPECT_EQ(date::format("%F", titled.date), "2024-03-04");
   EXPECT_EQ(titled.date_source, DateSource::title);
+  EXPECT_EQ(titled.title, "") << "a title that is only the date names nothing";
+  EXPECT_EQ(parse("Backblast 3.4.24 Hills\nQ: <@U0000000Q1>\nPAX: Hoss").title, "3.4.24 Hills");
   auto roles = parse(
       "Backblast: Hot one\nDate: 3/4/2024\nQ: <@U0000000Q1>\nPAX: Dozer (QIC), Zephyr (VQ), Hoss, FNG Name: Toaster");
   EXPECT_EQ(roles.fng_names, std::vector<std::string>{"Toaster"});

@@ -140,12 +140,13 @@ TEST_F(LargeRegion, AnAoKeepsItsColourAcrossTheRunAndNoChartShowsTwoAlike) {
     EXPECT_EQ(in_chart.size(), drawn) << d.file << ": two AOs share a colour";
     charts += drawn > 1;
     if (d.report == "pax_monthly" && drawn > 1) {
-      const auto biggest = std::max_element(d.chart.series.begin(), d.chart.series.end(), [](const auto& a, const auto& b) {
-        double x = 0, y = 0;
-        for (double v : a.values) x += v;
-        for (double v : b.values) y += v;
-        return x < y;
-      });
+      const auto biggest =
+          std::max_element(d.chart.series.begin(), d.chart.series.end(), [](const auto& a, const auto& b) {
+            double x = 0, y = 0;
+            for (double v : a.values) x += v;
+            for (double v : b.values) y += v;
+            return x < y;
+          });
       home_colour.emplace_back(biggest->key, render::series_color(d.chart, biggest->key));
     }
   }

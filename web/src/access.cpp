@@ -44,13 +44,20 @@ std::string base64url_decode(const std::string& in) {
   int val = 0, bits = -8;
   for (char c : in) {
     int d;
-    if (c >= 'A' && c <= 'Z') d = c - 'A';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') d = c - '0' + 52;
-    else if (c == '-' || c == '+') d = 62;
-    else if (c == '_' || c == '/') d = 63;
-    else if (c == '=') break;
-    else throw std::runtime_error("not base64url");
+    if (c >= 'A' && c <= 'Z')
+      d = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      d = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      d = c - '0' + 52;
+    else if (c == '-' || c == '+')
+      d = 62;
+    else if (c == '_' || c == '/')
+      d = 63;
+    else if (c == '=')
+      break;
+    else
+      throw std::runtime_error("not base64url");
     val = (val << 6) + d;
     bits += 6;
     if (bits >= 0) {
@@ -135,8 +142,8 @@ std::string local_path(const std::string& next) {
 
 std::string cookie_header(const Options& o, const std::string& name, const std::string& value, const std::string& path,
                           long max_age) {
-  std::string c = name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) +
-                  "; HttpOnly; SameSite=Lax";
+  std::string c =
+      name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Lax";
   if (o.public_url.rfind("https://", 0) == 0) c += "; Secure";
   return c;
 }
@@ -210,7 +217,8 @@ Response callback(db::Database& db, const Options& o, const Request& req) {
   if (!claims.is_object() || claims.value("nonce", "") != begun->nonce)
     return refuse(400, "Slack's ID token is not for this sign-in (nonce): sign in again.");
   if (claims.value("aud", "") != o.client_id) return refuse(400, "Slack's ID token is for another app (aud).");
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  const auto now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   if (claims.contains("exp") && claims["exp"].is_number() && claims["exp"].get<long long>() < now.count())
     return refuse(400, "Slack's ID token has expired: sign in again.");
 

@@ -80,7 +80,6 @@ void security_headers(Response& r) {
   r.headers.emplace_back("X-Frame-Options", "DENY");
 }
 
-
 // The query parameters a page reads: period and year, and q on the search page. Any other is
 // dropped here, so it neither reaches the page nor keys a cache entry of its own (junk parameters
 // would otherwise force a render each and evict the pages rendered ahead); a repeated one counts once.
@@ -127,17 +126,16 @@ std::string today_in(const std::string& tz, BusinessTime now) {
 }
 
 std::string version_of(db::Database& db, const std::string& slug, const std::string& kind) {
-  return kind.empty() || kind == "ao" || kind == "pax"
-             ? "p" + std::to_string(db::dashboard::posts_version(db, slug))
-             : "d" + std::to_string(db::dashboard::data_version(db, slug));
+  return kind.empty() || kind == "ao" || kind == "pax" ? "p" + std::to_string(db::dashboard::posts_version(db, slug))
+                                                       : "d" + std::to_string(db::dashboard::data_version(db, slug));
 }
 
 std::string page_key(const std::string& version, const db::Region& region, const PageContext& cx,
                      const std::string& here) {
   // A region's settings (its name, time zone, who sees real names, …) are in the key through
   // the time they last changed: a page made before a change is not served after it.
-  return region.slug + "|" + version + "|" + region.updated_at + "|" + cx.today + "|" +
-         (cx.viewer.admin ? "a" : "m") + "|" + here;
+  return region.slug + "|" + version + "|" + region.updated_at + "|" + cx.today + "|" + (cx.viewer.admin ? "a" : "m") +
+         "|" + here;
 }
 
 Page build_page(PageContext& cx, const std::string& kind, const std::string& id) {
@@ -193,7 +191,8 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
       if (!session) {
         p.add("<p>You are not signed in. <a href=\"/\">Go to the start page</a>.</p>");
       } else {
-        if (req.method == "POST") p.add("<p class=\"notice\">That sign-out form was stale or came from another site.</p>");
+        if (req.method == "POST")
+          p.add("<p class=\"notice\">That sign-out form was stale or came from another site.</p>");
         p.add("<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"" +
               esc(session->csrf) + "\"><button type=\"submit\">Sign out of paxstats</button></form>");
       }
@@ -205,8 +204,8 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
     if (req.path == "/") {
       std::vector<db::Region> visible;
       for (auto& r : db::list_regions(db))
-        if (r.active && (r.dashboard == "public" ||
-                         (r.dashboard == "members" && session && r.team_id == session->team_id)))
+        if (r.active &&
+            (r.dashboard == "public" || (r.dashboard == "members" && session && r.team_id == session->team_id)))
           visible.push_back(std::move(r));
       const Links links("", false, 0);
       auto r = html_response(200, layout(index_page(db, visible, viewer, links), viewer, links, "", "", "/"));
@@ -234,10 +233,14 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
 
 Response Dashboard::Impl::region_request(db::Database& db, const Request& req, const Viewer& anonymous,
                                          const std::optional<db::web::Session>& session) {
-  static const std::regex shape(R"(/r/([a-z][a-z0-9_]{0,39})(?:/(ao|pax)/([A-Z0-9]{1,24})|/(kotter|community|search|admin))?)");
+  static const std::regex shape(
+      R"(/r/([a-z][a-z0-9_]{0,39})(?:/(ao|pax)/([A-Z0-9]{1,24})|/(kotter|community|search|admin))?)");
   std::smatch m;
   if (!std::regex_match(req.path, m, shape)) return html_response(404, "");
-  const std::string slug = m[1], kind = m[2].matched ? std::string(m[2]) : m[4].matched ? std::string(m[4]) : "",
+  const std::string slug = m[1],
+                    kind = m[2].matched   ? std::string(m[2])
+                           : m[4].matched ? std::string(m[4])
+                                          : "",
                     id = m[3];
   std::optional<db::Region> region;
   try {
@@ -282,8 +285,9 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   if ((region->dashboard == "members" && !member) || (needs_admin && !viewer.admin && !site_q)) {
     if (!session) return sign_in();
     if (!member)
-      return forbidden("This region's dashboard is for members of its Slack workspace. You are signed in from "
-                       "another one.");
+      return forbidden(
+          "This region's dashboard is for members of its Slack workspace. You are signed in from "
+          "another one.");
     return forbidden("This page is for the region's admins.");
   }
 
@@ -302,7 +306,8 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const BusinessTime now = o.business_now();
   PageContext cx{db, *region, viewer, links, today_in(region->tz, now), now, params, req.path, "", 0};
   if (req.method == "POST") {
-    if (!same_secret(req.param("csrf"), viewer.csrf)) return forbidden("This form is stale or was not sent from this site: reload the page and try again.");
+    if (!same_secret(req.param("csrf"), viewer.csrf))
+      return forbidden("This form is stale or was not sent from this site: reload the page and try again.");
     return admin_post(db, cx, req);
   }
 
@@ -310,8 +315,9 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const std::string key = page_key(version_of(db, slug, kind), *region, cx, here);
   const std::string etag = "\"" + hash_hex(key + "|" + viewer.user_id + "|" + viewer.csrf) + "\"";
   const bool anonymous_public = region->dashboard == "public" && !session;
-  const std::string cache_control =
-      admin_page_kind ? "no-store" : anonymous_public ? "public, max-age=60" : "private, no-cache";
+  const std::string cache_control = admin_page_kind    ? "no-store"
+                                    : anonymous_public ? "public, max-age=60"
+                                                       : "private, no-cache";
   const std::string csv = req.param("csv");
   if (!admin_page_kind && csv.empty() && req.header("if-none-match") == etag) {
     Response r;
@@ -335,11 +341,10 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   if (admin_page_kind) {
     const db::dashboard::PostsCache posts(db, slug);
     page = std::make_shared<const Page>(admin_page(cx, [&] {
-      static const std::map<std::string, std::string> done = {
-          {"alias_confirmed", "The name is that person now."},
-          {"alias_removed", "The name is nobody's now."},
-          {"run_queued", "The report run is queued."},
-          {"retry_queued", "The deliveries will be tried again."}};
+      static const std::map<std::string, std::string> done = {{"alias_confirmed", "The name is that person now."},
+                                                              {"alias_removed", "The name is nobody's now."},
+                                                              {"run_queued", "The report run is queued."},
+                                                              {"retry_queued", "The deliveries will be tried again."}};
       const auto it = done.find(req.param("done"));
       return it == done.end() ? std::string() : it->second;
     }()));
@@ -350,7 +355,8 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
       page = std::make_shared<const Page>(build_page(cx, kind, id));
       made = true;
     } else {
-      page = cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &made);
+      page = cache.get_or_make(
+          key, [&] { return build_page(cx, kind, id); }, &made);
     }
     if (made) rendered();
   }
@@ -360,8 +366,9 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
         Response r;
         r.body = to_csv(t);
         r.content_type = "text/csv; charset=utf-8";
-        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + slug + "-" + (kind.empty() ? "region" : kind) +
-                                                           (id.empty() ? "" : "-" + id) + "-" + csv + ".csv\"");
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + slug + "-" +
+                                                          (kind.empty() ? "region" : kind) +
+                                                          (id.empty() ? "" : "-" + id) + "-" + csv + ".csv\"");
         r.headers.emplace_back("Cache-Control", cache_control);
         r.headers.emplace_back("X-Content-Type-Options", "nosniff");
         return r;

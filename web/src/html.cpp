@@ -30,7 +30,8 @@ std::string esc(std::string_view text) {
 std::string url_encode(std::string_view text, std::string_view keep) {
   std::string out;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || keep.find(static_cast<char>(c)) != keep.npos) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        keep.find(static_cast<char>(c)) != keep.npos) {
       out += static_cast<char>(c);
     } else {
       char buf[4];
@@ -81,7 +82,9 @@ std::string Links::community() const { return static_ ? up() + "community.html" 
 std::string Links::kotter() const { return static_ ? "" : "/r/" + slug_ + "/kotter"; }
 std::string Links::admin() const { return static_ ? "" : "/r/" + slug_ + "/admin"; }
 std::string Links::search() const { return static_ ? "" : "/r/" + slug_ + "/search"; }
-std::string Links::asset(const std::string& name) const { return static_ ? up() + "assets/" + name : "/assets/" + name; }
+std::string Links::asset(const std::string& name) const {
+  return static_ ? up() + "assets/" + name : "/assets/" + name;
+}
 std::string Links::csv(const std::string& page_file, const std::string& table_id, const std::string& query) const {
   if (static_) {
     const auto slash = page_file.rfind('/');
@@ -143,8 +146,8 @@ Page& Page::table(const PageContext& cx, Table t) {
   const std::string id = "t-" + t.id;
   html += "<section class=\"table\"><div class=\"table-head\"><h3>" + esc(t.caption) + "</h3>";
   if (t.rows.size() > 12)
-    html += "<input type=\"search\" class=\"filter\" data-table=\"" + id + "\" placeholder=\"Filter…\" aria-label=\"Filter " +
-            esc(t.caption) + "\">";
+    html += "<input type=\"search\" class=\"filter\" data-table=\"" + id +
+            "\" placeholder=\"Filter…\" aria-label=\"Filter " + esc(t.caption) + "\">";
   html += "<a class=\"csv\" href=\"" + esc(cx.links.csv(cx.page_file, t.id, query_without_csv(cx))) +
           "\" download>CSV</a></div>";
   if (t.rows.empty()) {
@@ -193,8 +196,8 @@ Page& Page::stats(const std::vector<std::pair<std::string, std::string>>& figure
   html += "<div class=\"figures\">";
   for (const auto& [label, value] : figures)
     html += "<div class=\"figure\" data-figure=\"" + esc(label) + "\"><div class=\"value" +
-            (value.size() > 7 ? " long" : "") + "\">" + esc(value) +
-            "</div><div class=\"label\">" + esc(label) + "</div></div>";
+            (value.size() > 7 ? " long" : "") + "\">" + esc(value) + "</div><div class=\"label\">" + esc(label) +
+            "</div></div>";
   html += "</div>";
   return *this;
 }

@@ -10,8 +10,8 @@ std::string layout(const Page& page, const Viewer& viewer, const Links& links, c
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
       esc(page.title) + (region_name.empty() ? "" : " · " + esc(region_name)) +
-      " · paxstats</title><link rel=\"stylesheet\" href=\"" + esc(links.asset("dashboard.css")) +
-      "\"><script src=\"" + esc(links.asset("dashboard.js")) + "\" defer></script></head><body>";
+      " · paxstats</title><link rel=\"stylesheet\" href=\"" + esc(links.asset("dashboard.css")) + "\"><script src=\"" +
+      esc(links.asset("dashboard.js")) + "\" defer></script></head><body>";
   h += "<header class=\"top\"><a class=\"brand\" href=\"" + esc(links.home()) + "\">paxstats</a>";
   if (!slug.empty()) {
     h += "<nav class=\"sections\" aria-label=\"Region\"><a href=\"" + esc(links.region()) + "\">" + esc(region_name) +

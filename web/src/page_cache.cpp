@@ -66,7 +66,8 @@ size_t PageCache::bytes_of(const std::string& key, const Page& page) {
     for (const auto& c : t.columns) bytes += str(c);
     for (const auto& row : t.rows) {
       bytes += sizeof(row) + (row.capacity() - row.size()) * sizeof(Cell);
-      for (const auto& c : row) bytes += sizeof(Cell) - 3 * sizeof(std::string) + str(c.text) + str(c.href) + str(c.html);
+      for (const auto& c : row)
+        bytes += sizeof(Cell) - 3 * sizeof(std::string) + str(c.text) + str(c.href) + str(c.html);
     }
   }
   return bytes;

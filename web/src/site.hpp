@@ -37,9 +37,9 @@ class Links {
   std::string ao(const std::string& id) const;
   std::string pax(const std::string& user_id, const std::string& query = "") const;
   std::string community() const;
-  std::string kotter() const;   // "" in a static export
-  std::string admin() const;    // "" in a static export
-  std::string search() const;   // "" in a static export (the filter box remains)
+  std::string kotter() const;  // "" in a static export
+  std::string admin() const;   // "" in a static export
+  std::string search() const;  // "" in a static export (the filter box remains)
   std::string asset(const std::string& name) const;
   // A table's CSV: ?csv=ID on this page, or a file beside it.
   std::string csv(const std::string& page_file, const std::string& table_id, const std::string& query) const;
@@ -89,18 +89,16 @@ struct PageContext {
   const db::Region& region;
   const Viewer& viewer;
   const Links& links;
-  std::string today;                                // the business date in the region, YYYY-MM-DD
+  std::string today;  // the business date in the region, YYYY-MM-DD
   BusinessTime now;
   std::multimap<std::string, std::string> params;  // the query string
-  std::string path;                                 // as requested (for ?csv= links)
-  std::string page_file;                            // static export: this page's file name
+  std::string path;                                // as requested (for ?csv= links)
+  std::string page_file;                           // static export: this page's file name
   std::string param(const std::string& k) const;
-  int charts = 0;                                   // charts drawn so far: their ids are unique
+  int charts = 0;  // charts drawn so far: their ids are unique
   // Whether the page may show real names: F3 goes by F3 names, so a page anyone can see (a
   // public dashboard, a static export) shows them only when the region's public_real_names says so.
-  bool real_names() const {
-    return region.public_real_names || (region.dashboard != "public" && !links.static_site());
-  }
+  bool real_names() const { return region.public_real_names || (region.dashboard != "public" && !links.static_site()); }
 };
 
 // A page as its kind builds it: the main content (HTML), its tables (also in the HTML), the
@@ -134,7 +132,7 @@ const std::string& script();
 // The region's period chooser: ?period=YYYY-MM, YYYY or all (default: this year).
 struct Period {
   std::string key, title, first, last;  // "2026", "2026", "2026-01-01", "2026-12-31"
-  std::string chart_month;             // the month whose monthly charts the page shows
+  std::string chart_month;              // the month whose monthly charts the page shows
 };
 // The page's period: the one asked for, else the latest year with data (this year when it has
 // any); charts of the latest whole month, or of the last month with data when that is earlier.

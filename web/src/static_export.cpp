@@ -61,8 +61,7 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
     write_file(folder.file(file), layout(page, anonymous, links, region.name, region.slug, ""));
     const fs::path sub = fs::path(file).parent_path();
     const std::string stem = fs::path(file).stem().string();
-    for (const auto& t : page.tables)
-      write_file(folder.file((sub / (stem + "." + t.id + ".csv")).string()), to_csv(t));
+    for (const auto& t : page.tables) write_file(folder.file((sub / (stem + "." + t.id + ".csv")).string()), to_csv(t));
     ++pages;
   };
   write_file(folder.file("assets/dashboard.css"), stylesheet());

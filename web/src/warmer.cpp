@@ -50,7 +50,8 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
         const std::string key = page_key(version, region, cx, period.empty() ? path : path + "?period=" + period);
         if (i.cache.has(key)) return true;
         bool fresh = false;
-        i.cache.get_or_make(key, [&] { return build_page(cx, kind, id); }, &fresh);
+        i.cache.get_or_make(
+            key, [&] { return build_page(cx, kind, id); }, &fresh);
         made += fresh;
         return true;
       };

@@ -318,6 +318,8 @@ struct Reader {
       if (auto d = parse_date(b.title, posted_local); near(d)) {
         b.date = *d;
         b.date_source = DateSource::title;
+        // "Backblast 10/9/26": the title was only the date, and names nothing.
+        if (b.title.find_first_not_of("0123456789/.-") == std::string::npos) b.title.clear();
         return;
       }
       for (const auto& [text, at] : heading)

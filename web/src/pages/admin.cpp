@@ -20,8 +20,7 @@ std::string button(const PageContext& cx, const std::vector<std::pair<std::strin
                    const std::string& label) {
   std::string h = "<form class=\"inline\" method=\"post\" action=\"" + esc(cx.links.admin()) +
                   "\"><input type=\"hidden\" name=\"csrf\" value=\"" + esc(cx.viewer.csrf) + "\">";
-  for (const auto& [k, v] : fields)
-    h += "<input type=\"hidden\" name=\"" + esc(k) + "\" value=\"" + esc(v) + "\">";
+  for (const auto& [k, v] : fields) h += "<input type=\"hidden\" name=\"" + esc(k) + "\" value=\"" + esc(v) + "\">";
   return h + "<button type=\"submit\">" + esc(label) + "</button></form>";
 }
 
@@ -41,14 +40,28 @@ Page admin_page(PageContext& cx, const std::string& notice) {
     page.add(button(cx, {{"action", "run"}, {"month", month}}, "Run the " + month + " report") + " ");
   }
   page.add("</p>");
-  Table runs{"runs", "Runs", {"Run", "Kind", "Period", "Status", "Started", "Finished", "Sent", "Failed or in doubt",
-                             "Waiting", "Error"},
-             {}, "No runs yet."};
+  Table runs{
+      "runs",
+      "Runs",
+      {"Run", "Kind", "Period", "Status", "Started", "Finished", "Sent", "Failed or in doubt", "Waiting", "Error"},
+      {},
+      "No runs yet."};
   for (const auto& r : dash::runs(cx.db, slug))
-    runs.rows.push_back({Cell::n(r.id), {r.kind}, {r.period}, {r.status}, {r.started_at}, {r.finished_at},
-                         Cell::n(r.delivered), Cell::n(r.failed), Cell::n(r.pending), {r.error}});
+    runs.rows.push_back({Cell::n(r.id),
+                         {r.kind},
+                         {r.period},
+                         {r.status},
+                         {r.started_at},
+                         {r.finished_at},
+                         Cell::n(r.delivered),
+                         Cell::n(r.failed),
+                         Cell::n(r.pending),
+                         {r.error}});
   page.table(cx, std::move(runs));
-  Table dl{"deliveries", "Deliveries not sent", {"Report", "Period", "Recipient", "Status", "Updated", "Error"}, {},
+  Table dl{"deliveries",
+           "Deliveries not sent",
+           {"Report", "Period", "Recipient", "Status", "Updated", "Error"},
+           {},
            "Every delivery went out."};
   std::set<std::string> failed, in_doubt;
   std::vector<std::string> ids;
@@ -60,8 +73,12 @@ Page admin_page(PageContext& cx, const std::string& notice) {
     if (d.status == "failed") failed.insert(d.period);
     if (d.status == "in_doubt") in_doubt.insert(d.period);
     const auto n = names.find(d.recipient);
-    dl.rows.push_back({{d.report}, {d.period}, {n == names.end() ? d.recipient : n->second + " (" + d.recipient + ")"},
-                       {d.status}, {d.updated_at}, {d.error}});
+    dl.rows.push_back({{d.report},
+                       {d.period},
+                       {n == names.end() ? d.recipient : n->second + " (" + d.recipient + ")"},
+                       {d.status},
+                       {d.updated_at},
+                       {d.error}});
   }
   page.table(cx, std::move(dl));
   // Failed deliveries are tried again by a run; one in doubt may have arrived, so it is sent again
@@ -70,8 +87,9 @@ Page admin_page(PageContext& cx, const std::string& notice) {
     page.add("<p>" + button(cx, {{"action", "retry"}, {"month", period}}, "Retry " + period + "'s failed deliveries") +
              "</p>");
   for (const auto& period : in_doubt)
-    page.add("<p>" + button(cx, {{"action", "resend_in_doubt"}, {"month", period}},
-                            "Send " + period + "'s deliveries in doubt again") +
+    page.add("<p>" +
+             button(cx, {{"action", "resend_in_doubt"}, {"month", period}},
+                    "Send " + period + "'s deliveries in doubt again") +
              " Only after looking in Slack: a delivery in doubt may have arrived, and this sends it a second "
              "time.</p>");
 
@@ -93,21 +111,32 @@ Page admin_page(PageContext& cx, const std::string& notice) {
       for (const auto& c : a.candidates) {
         const auto n = who.find(c);
         buttons += button(cx, {{"action", "confirm_alias"}, {"typed", a.typed}, {"user", c}},
-                          "It is " + (n == who.end() ? c : n->second)) + " ";
+                          "It is " + (n == who.end() ? c : n->second)) +
+                   " ";
       }
     else
       buttons = button(cx, {{"action", "confirm_alias"}, {"typed", a.typed}, {"user", a.user_id}}, "Confirm") + " " +
                 button(cx, {{"action", "remove_alias"}, {"typed", a.typed}}, "Not them");
-    at.rows.push_back({{a.typed}, Cell::n(a.posts), {a.user_name.empty() ? "(several)" : a.user_name},
-                       {db::to_string(a.rule)}, Cell{"", "", false, buttons}});
+    at.rows.push_back({{a.typed},
+                       Cell::n(a.posts),
+                       {a.user_name.empty() ? "(several)" : a.user_name},
+                       {db::to_string(a.rule)},
+                       Cell{"", "", false, buttons}});
   }
   page.table(cx, std::move(at));
 
-  Table issues{"issues", "Parse issues", {"Posted", "Channel", "Severity", "Field", "Line", "Reason", "Message"}, {},
+  Table issues{"issues",
+               "Parse issues",
+               {"Posted", "Channel", "Severity", "Field", "Line", "Reason", "Message"},
+               {},
                "The parser read every backblast."};
   for (const auto& i : dash::parse_issue_list(cx.db, slug))
-    issues.rows.push_back({{i.posted_at}, {"#" + i.channel_name}, {i.severity}, {i.field},
-                           {i.line > 0 ? std::to_string(i.line) + ": " + i.line_text : ""}, {i.reason},
+    issues.rows.push_back({{i.posted_at},
+                           {"#" + i.channel_name},
+                           {i.severity},
+                           {i.field},
+                           {i.line > 0 ? std::to_string(i.line) + ": " + i.line_text : ""},
+                           {i.reason},
                            {"In Slack", Links::message(i.channel_id, i.ts)}});
   page.table(cx, std::move(issues));
 

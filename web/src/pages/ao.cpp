@@ -29,8 +29,8 @@ Page ao_page(PageContext& cx, const std::string& ao_id) {
               {"First beatdown", ao->first_beatdown},
               {"Latest beatdown", ao->last_beatdown},
               {"Site Q", ao->site_q_name.empty() ? "–" : ao->site_q_name}});
-  const auto plan = reports::page_charts(cx.db, slug, period.chart_month, {"ao_trend", "q_counts"}, std::nullopt,
-                                         cx.real_names());
+  const auto plan =
+      reports::page_charts(cx.db, slug, period.chart_month, {"ao_trend", "q_counts"}, std::nullopt, cx.real_names());
   page.add("<h2>Charts</h2><div class=\"charts\">");
   int charts = 0;
   for (const auto& d : plan.deliveries)
@@ -57,7 +57,11 @@ Page ao_page(PageContext& cx, const std::string& ao_id) {
 
   Table recent{"beatdowns", "Recent beatdowns", {"Date", "Q", "Title", "PAX", "FNGs", "Backblast"}, {}, "None yet."};
   for (const auto& b : dash::beatdowns(cx.db, slug, {ao_id, std::nullopt, 30}))
-    recent.rows.push_back({{b.date}, {b.q_name}, {b.title}, Cell::n(b.posts), Cell::n(b.fngs),
+    recent.rows.push_back({{b.date},
+                           {b.q_name},
+                           {b.title},
+                           Cell::n(b.posts),
+                           Cell::n(b.fngs),
                            {"In Slack", Links::message(b.channel_id, b.ts)}});
   page.table(cx, std::move(recent));
   return page;

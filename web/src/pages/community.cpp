@@ -18,13 +18,13 @@ Page community_page(PageContext& cx) {
   const auto data = db::community::message_span(cx.db, cx.region.slug, cx.region.tz);
   // The day the page looks back from: today, or the last day with messages when the data ends
   // earlier (an export of 2015–2016 opens on its own last quarter, not on an empty one).
-  const auto anchor = !data.last.empty() && calendar::parse_day(data.last) < today ? calendar::parse_day(data.last)
-                                                                                  : today;
+  const auto anchor =
+      !data.last.empty() && calendar::parse_day(data.last) < today ? calendar::parse_day(data.last) : today;
   // By default the last whole quarter: the one under way would chart its weeks still to come;
   // the data's own last quarter when the data ends before that one began.
   const auto current_quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
   const auto last_whole = calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1});
-  calendar::Span span = !asked.empty()                 ? calendar::parse_span(asked)
+  calendar::Span span = !asked.empty()              ? calendar::parse_span(asked)
                         : anchor < last_whole.first ? calendar::span_of(calendar::Span::Kind::quarter, anchor)
                                                     : last_whole;
   // A period under way is counted and charted up to today, never into the days to come.
@@ -62,8 +62,9 @@ Page community_page(PageContext& cx) {
   }
   page.add("<h2>" + esc(span.title()) +
            (under_way ? ", so far (to " + date::format("%B", span.last) + " " +
-                                std::to_string(static_cast<unsigned>(date::year_month_day(span.last).day())) + ")"
-                          : std::string()) + "</h2>");
+                            std::to_string(static_cast<unsigned>(date::year_month_day(span.last).day())) + ")"
+                      : std::string()) +
+           "</h2>");
   const auto window = reports::window_of(span);
   const auto members = db::community::member_activity(cx.db, cx.region.slug, cx.region.tz, window);
   const auto channels = db::community::channel_activity(cx.db, cx.region.slug, cx.region.tz, window);
@@ -88,22 +89,36 @@ Page community_page(PageContext& cx) {
   for (const auto& d : plan.deliveries) page.chart(cx, d.chart, d.title);
   page.add("</div>");
 
-  Table mt{"members", "Members", {"Member", "Messages", "Replies", "Threads started", "Reactions received", "Files",
-                                  "Mentioned", "Active days", "Active weeks"},
-           {}, "No member wrote in this period."};
+  Table mt{"members",
+           "Members",
+           {"Member", "Messages", "Replies", "Threads started", "Reactions received", "Files", "Mentioned",
+            "Active days", "Active weeks"},
+           {},
+           "No member wrote in this period."};
   for (const auto& m : members) {
     if (m.messages == 0 && m.reactions_received == 0) continue;
-    mt.rows.push_back({{m.user_name, cx.links.pax(m.user_id)}, Cell::n(m.messages), Cell::n(m.replies),
-                       Cell::n(m.threads_started), Cell::n(m.reactions_received), Cell::n(m.files),
-                       Cell::n(m.mentions_received), Cell::n(m.active_days), Cell::n(m.active_weeks)});
+    mt.rows.push_back({{m.user_name, cx.links.pax(m.user_id)},
+                       Cell::n(m.messages),
+                       Cell::n(m.replies),
+                       Cell::n(m.threads_started),
+                       Cell::n(m.reactions_received),
+                       Cell::n(m.files),
+                       Cell::n(m.mentions_received),
+                       Cell::n(m.active_days),
+                       Cell::n(m.active_weeks)});
   }
   page.table(cx, std::move(mt));
-  Table ct{"channels", "Channels", {"Channel", "Messages", "Active members", "Threads", "Answered", "Median first answer (min)",
-                                    "Reactions"},
-           {}, "No channel had a message in this period."};
+  Table ct{"channels",
+           "Channels",
+           {"Channel", "Messages", "Active members", "Threads", "Answered", "Median first answer (min)", "Reactions"},
+           {},
+           "No channel had a message in this period."};
   for (const auto& c : channels) {
     if (c.messages == 0) continue;
-    ct.rows.push_back({{"#" + c.name}, Cell::n(c.messages), Cell::n(c.active_members), Cell::n(c.threads),
+    ct.rows.push_back({{"#" + c.name},
+                       Cell::n(c.messages),
+                       Cell::n(c.active_members),
+                       Cell::n(c.threads),
                        Cell::n(c.answered_threads),
                        c.median_first_reply_s ? Cell::n(*c.median_first_reply_s / 60.0, 1) : Cell{"–", "", true},
                        Cell::n(c.reactions)});

@@ -8,9 +8,8 @@ Page index_page([[maybe_unused]] db::Database& db, const std::vector<db::Region>
   Page page;
   page.title = "Regions";
   if (visible.empty()) {
-    page.add(viewer.signed_in
-                 ? "<p class=\"notice\">No region's dashboard is open to your Slack workspace.</p>"
-                 : "<p class=\"notice\">Sign in with Slack to see your region's dashboard.</p>");
+    page.add(viewer.signed_in ? "<p class=\"notice\">No region's dashboard is open to your Slack workspace.</p>"
+                              : "<p class=\"notice\">Sign in with Slack to see your region's dashboard.</p>");
     return page;
   }
   page.add("<ul class=\"regions\">");

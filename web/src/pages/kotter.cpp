@@ -32,7 +32,8 @@ Page kotter_page(PageContext& cx) {
     if (counts.find(r.section + ":") == std::string::npos && in_class.count(r.section))
       counts += (counts.empty() ? "" : ", ") + r.section + ": " + std::to_string(in_class[r.section]);
   page.add("<p>" + esc(chart->subtitle) + ". Everyone is listed (" + esc(counts) +
-           "), in each class the most recently seen first, then the most posts. Classes and thresholds: <code>paxstats region show " +
+           "), in each class the most recently seen first, then the most posts. Classes and thresholds: <code>paxstats "
+           "region show " +
            esc(cx.region.slug) + "</code> (kotter_*).</p>");
   page.add("<h2>Everyone, by class</h2>");
   Table t{"kotter", "Kotter list", {"Class", "PAX"}, {}, "Nobody."};

@@ -51,8 +51,15 @@ std::vector<Achievement> achievements(const dash::PaxProfile& p, const Streaks& 
       }
     if (best) out.push_back({best, num(at) + "+ " + unit});
   };
-  ladder(p.posts, {{1, "First post"}, {10, "Ten down"}, {25, "Quarter century"}, {50, "Fifty"}, {100, "Century"},
-                   {250, "Iron 250"}, {500, "Five hundred"}, {1000, "Thousand club"}},
+  ladder(p.posts,
+         {{1, "First post"},
+          {10, "Ten down"},
+          {25, "Quarter century"},
+          {50, "Fifty"},
+          {100, "Century"},
+          {250, "Iron 250"},
+          {500, "Five hundred"},
+          {1000, "Thousand club"}},
          p.posts == 1 ? "post" : "posts");
   ladder(p.qs + p.coqs, {{1, "First Q"}, {10, "Q ten"}, {25, "Q 25"}, {50, "Q 50"}, {100, "Q century"}},
          "beatdowns led");
@@ -76,7 +83,8 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
   Page page;
   page.title = p.name;
   page.crumbs = {{cx.region.name, cx.links.region()}};
-  if (cx.real_names() && !p.real_name.empty() && p.real_name != p.name) page.add("<p class=\"real-name\">" + esc(p.real_name) + "</p>");
+  if (cx.real_names() && !p.real_name.empty() && p.real_name != p.name)
+    page.add("<p class=\"real-name\">" + esc(p.real_name) + "</p>");
   auto or_dash = [](const std::string& s) { return s.empty() ? std::string("–") : s; };
   page.stats({{"Posts", num(p.posts)},
               {"Qs", num(p.qs)},
@@ -92,14 +100,14 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
               {"Longest weekly streak", num(st.longest)}});
   if (!p.bestie.empty()) {
     page.add("<p class=\"bestie\">Bestie: ");
-    page.add(p.bestie_id.empty()
-                 ? esc(p.bestie_name)
-                 : "<a href=\"" + esc(cx.links.pax(p.bestie_id)) + "\">" + esc(p.bestie_name) + "</a>");
+    page.add(p.bestie_id.empty() ? esc(p.bestie_name)
+                                 : "<a href=\"" + esc(cx.links.pax(p.bestie_id)) + "\">" + esc(p.bestie_name) + "</a>");
     page.add(" — " + num(p.bestie_together) + " beatdowns together</p>");
   }
   const auto earned = achievements(p, st);
   page.add("<h2>Achievements</h2>");
-  if (earned.empty()) page.add("<p class=\"empty\">None yet: the first comes with the first post.</p>");
+  if (earned.empty())
+    page.add("<p class=\"empty\">None yet: the first comes with the first post.</p>");
   else {
     page.add("<ul class=\"achievements\">");
     for (const auto& a : earned) page.add("<li><b>" + esc(a.name) + "</b>" + esc(a.detail) + "</li>");

@@ -15,10 +15,12 @@ std::vector<std::pair<std::string, std::string>> period_choices(const std::strin
                                                                 const std::string& first_data) {
   const std::string month = today.substr(0, 7);
   const int y = std::stoi(today.substr(0, 4));
-  std::vector<std::pair<std::string, std::string>> out = {{month, "This month"}, {shift_month(month, -1), "Last month"}};
+  std::vector<std::pair<std::string, std::string>> out = {{month, "This month"},
+                                                          {shift_month(month, -1), "Last month"}};
   // Every year the data covers (a 2015 export opened in 2026 reaches 2015), at least two.
   const int first = first_data.size() >= 4 ? std::min(std::stoi(first_data.substr(0, 4)), y - 1) : y - 1;
-  for (int year = y; year >= std::max(first, y - 30); --year) out.emplace_back(std::to_string(year), std::to_string(year));
+  for (int year = y; year >= std::max(first, y - 30); --year)
+    out.emplace_back(std::to_string(year), std::to_string(year));
   out.emplace_back("all", "All time");
   return out;
 }
@@ -56,8 +58,7 @@ Page region_page(PageContext& cx) {
     page.add("<p class=\"empty\">No beatdowns in " + esc(period.title) +
              (span.last.empty() ? std::string(": none is recorded yet.")
                                 : ". The latest were in " +
-                                      esc(calendar::month_name(calendar::parse_month(span.last.substr(0, 7)))) +
-                                      ".") +
+                                      esc(calendar::month_name(calendar::parse_month(span.last.substr(0, 7)))) + ".") +
              "</p>");
   }
 
@@ -67,8 +68,8 @@ Page region_page(PageContext& cx) {
                                          std::nullopt, cx.real_names());
   page.add("<h2>Charts</h2><div class=\"charts\">");
   int charts = 0;
-  for (const std::string want : {"year_glance", "ao_trend.region", "fng_counts", "q_counts.region",
-                                 "leaderboards.month", "leaderboards.ytd"})
+  for (const std::string want :
+       {"year_glance", "ao_trend.region", "fng_counts", "q_counts.region", "leaderboards.month", "leaderboards.ytd"})
     for (const auto& d : plan.deliveries)
       if (d.report == want) {
         page.chart(cx, d.chart, d.title);
@@ -79,11 +80,14 @@ Page region_page(PageContext& cx) {
     page.add("<p class=\"empty\">No charts for " +
              esc(calendar::month_name(calendar::parse_month(period.chart_month))) + ": nobody posted that month.</p>");
 
-  Table lb{"leaderboard", "Leaderboard — " + period.title, {"#", "PAX", "Posts", "AOs"}, {}, "No posts in this period."};
+  Table lb{
+      "leaderboard", "Leaderboard — " + period.title, {"#", "PAX", "Posts", "AOs"}, {}, "No posts in this period."};
   int rank = 0;
   for (const auto& r : db::report::leaderboard(cx.db, slug, p, std::nullopt, 50))
-    lb.rows.push_back({Cell::n(++rank), {r.name, r.user_id.empty() ? "" : cx.links.pax(r.user_id)},
-                       Cell::n(r.posts), Cell::n(r.unique_aos)});
+    lb.rows.push_back({Cell::n(++rank),
+                       {r.name, r.user_id.empty() ? "" : cx.links.pax(r.user_id)},
+                       Cell::n(r.posts),
+                       Cell::n(r.unique_aos)});
   page.table(cx, std::move(lb));
 
   // Qs by person (all AOs together).
@@ -98,14 +102,18 @@ Page region_page(PageContext& cx) {
   std::vector<std::tuple<std::string, std::string, int, int>> q_rows;
   for (auto& [person, row] : qs) q_rows.push_back(row);
   std::sort(q_rows.begin(), q_rows.end(), [](const auto& a, const auto& b) {
-    return std::tie(std::get<2>(b), std::get<3>(b), std::get<0>(a)) < std::tie(std::get<2>(a), std::get<3>(a), std::get<0>(b));
+    return std::tie(std::get<2>(b), std::get<3>(b), std::get<0>(a)) <
+           std::tie(std::get<2>(a), std::get<3>(a), std::get<0>(b));
   });
   Table qt{"qs", "Qs — " + period.title, {"Q", "Beatdowns led", "Co-led"}, {}, "Nobody led in this period."};
   for (const auto& [name, user, n_q, n_coq] : q_rows)
     qt.rows.push_back({{name, user.empty() ? "" : cx.links.pax(user)}, Cell::n(n_q), Cell::n(n_coq)});
   page.table(cx, std::move(qt));
 
-  Table aos{"aos", "AOs", {"AO", "Beatdowns", "Unique PAX", "FNGs", "Site Q", "First beatdown", "Latest"}, {},
+  Table aos{"aos",
+            "AOs",
+            {"AO", "Beatdowns", "Unique PAX", "FNGs", "Site Q", "First beatdown", "Latest"},
+            {},
             "No AO has a beatdown yet."};
   for (const auto& a : dash::ao_list(cx.db, slug, p))
     aos.rows.push_back({{a.name, cx.links.ao(a.ao_id)},

@@ -18,13 +18,13 @@
 namespace paxstats::web {
 
 struct Request {
-  std::string method, path;                            // path without the query string
-  std::multimap<std::string, std::string> params;      // query string and form body
-  std::map<std::string, std::string> headers;          // names lower-cased
-  std::string remote;                                  // the client's address, as the server saw it
-  std::string param(const std::string& name) const;    // "" when absent
-  std::string header(const std::string& name) const;   // "" when absent (name lower-case)
-  std::string cookie(const std::string& name) const;   // "" when absent
+  std::string method, path;                           // path without the query string
+  std::multimap<std::string, std::string> params;     // query string and form body
+  std::map<std::string, std::string> headers;         // names lower-cased
+  std::string remote;                                 // the client's address, as the server saw it
+  std::string param(const std::string& name) const;   // "" when absent
+  std::string header(const std::string& name) const;  // "" when absent (name lower-case)
+  std::string cookie(const std::string& name) const;  // "" when absent
 };
 
 struct Response {
@@ -43,8 +43,8 @@ struct Options {
   std::string authorize_url;
   std::chrono::seconds session_ttl{std::chrono::hours(12)};
   std::chrono::seconds login_ttl{std::chrono::minutes(10)};  // from /login to the callback
-  BusinessClock business_now;                                 // "this month", "the last 30 days"
-  size_t cache_bytes = 256u << 20;                            // rendered pages kept, all regions
+  BusinessClock business_now;                                // "this month", "the last 30 days"
+  size_t cache_bytes = 256u << 20;                           // rendered pages kept, all regions
   // Queues a region's monthly report run (the admin page's buttons): the run's id. The service
   // sets it; without it the buttons say reports run from paxstats serve.
   std::function<long(db::Database& db, const std::string& region, const std::string& month)> queue_monthly_run;
