@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "paxstats/db/secrets.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
@@ -83,7 +84,8 @@ void add_import_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, sa] {
       db::Database conn(database_url(ctx));
       const auto region = db::get_region(conn, sa->region);
-      const std::string token = slack::bot_token_from_env(region.token_env, region.slug);
+      const std::string token = slack::bot_token(region.token_env, region.slug,
+                                                 db::sealed_secret(conn, region.slug, db::SecretName::bot_token));
       auto limiter = std::make_shared<slack::RateLimiter>(
           slack::SystemClock::instance(), slack::Client::rate_window(slack::Client::default_base_url()));
       slack::ClientOptions co;

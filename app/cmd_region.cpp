@@ -5,6 +5,9 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "paxstats/slack/token.hpp"
+#include "paxstats/secret_box.hpp"
+#include "paxstats/db/secrets.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
@@ -109,7 +112,13 @@ void add_region_commands(CLI::App& root, Context& ctx) {
   show->callback([&ctx, show_slug] {
     ctx.action = [&ctx, show_slug] {
       db::Database conn(database_url(ctx));
-      print_region(db::get_region(conn, *show_slug));
+      const auto r = db::get_region(conn, *show_slug);
+      print_region(r);
+      const auto sealed = db::sealed_secret(conn, r.slug, db::SecretName::bot_token);
+      std::cout << std::left << std::setw(30) << "bot token:"
+                << (sealed ? "stored, sealed under key " + secrets::key_id_of(*sealed) + " (token_env is not read)"
+                           : "from $" + r.token_env + " (token_env; none stored)")
+                << "\n";
       return 0;
     };
   });
@@ -204,6 +213,43 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       db::Database conn(database_url(ctx));
       db::set_site_q(conn, site_q->slug, site_q->channel, site_q->user);
       std::cout << site_q->channel << ": site Q " << (site_q->user.empty() ? "cleared" : site_q->user) << "\n";
+      return 0;
+    };
+  });
+
+  struct TokenArgs {
+    std::string slug;
+    bool remove = false;
+  };
+  auto token = std::make_shared<TokenArgs>();
+  auto* tk = region->add_subcommand(
+      "token",
+      "Store a region's bot token (xoxb-…, read from standard input, never an argument), sealed under the key "
+      "PAXSTATS_SECRET_KEY_FILE names; it is used instead of token_env. --delete forgets it");
+  tk->add_option("SLUG", token->slug, "Region slug")->required();
+  tk->add_flag("--delete", token->remove, "Forget the stored token (token_env is read again)");
+  tk->callback([&ctx, token] {
+    ctx.action = [&ctx, token] {
+      db::Database conn(database_url(ctx));
+      db::get_region(conn, token->slug);
+      if (token->remove) {
+        const bool had = db::delete_secret(conn, token->slug, db::SecretName::bot_token);
+        std::cout << token->slug << ": " << (had ? "stored bot token deleted" : "no stored bot token") << "\n";
+        return 0;
+      }
+      const auto key = secrets::key_from_env();
+      if (!key)
+        throw UserError(
+            "PAXSTATS_SECRET_KEY_FILE is not set: a token is only stored sealed. Create a key with "
+            "paxstats key create FILE and export PAXSTATS_SECRET_KEY_FILE=FILE");
+      std::string value;
+      std::getline(std::cin, value);
+      while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
+      if (!slack::is_bot_token(value))
+        throw UserError("standard input does not hold a bot token (xoxb-…, on one line): nothing was stored");
+      db::store_secret(conn, token->slug, db::SecretName::bot_token,
+                       secrets::seal(*key, value, token->slug, "bot_token"));
+      std::cout << token->slug << ": bot token stored, sealed under key " << key->id << "\n";
       return 0;
     };
   });

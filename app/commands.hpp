@@ -37,6 +37,7 @@ void add_serve_commands(CLI::App& root, Context& ctx);
 void add_dashboard_commands(CLI::App& root, Context& ctx);
 void add_export_command(CLI::App& root, Context& ctx);
 void add_community_commands(CLI::App& root, Context& ctx);
+void add_key_commands(CLI::App& root, Context& ctx);
 
 // A progress bar on stderr for long steps: redrawn in place on a terminal, else a plain line at
 // every tenth and at the end (logs stay readable). Fits reports::Progress.

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   app::add_dashboard_commands(root, ctx);
   app::add_export_command(root, ctx);
   app::add_community_commands(root, ctx);
+  app::add_key_commands(root, ctx);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 
+#include "paxstats/db/secrets.hpp"
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
@@ -87,12 +88,13 @@ void ServiceState::schedule_once() {
         if (weekly_slot(day) >= r.created_at)
           queue_once(db, slug, "weekly", "weekly", week, [&](long run) { return RunWeeklyJob{run, week}; });
       }
-      const char* token = std::getenv(r.token_env.c_str());
+      const char* env_token = std::getenv(r.token_env.c_str());
+      const bool token = (env_token && *env_token) || db::sealed_secret(db, slug, db::SecretName::bot_token);
       // Nudges and the mentor pick once a day, not before 10:00 local (a DM at dawn is no friendly one).
-      if ((r.nudge_quiet_days > 0 || r.mentor_count > 0) && token && *token &&
+      if ((r.nudge_quiet_days > 0 || r.mentor_count > 0) && token &&
           local - date::floor<date::days>(local) >= std::chrono::hours(10))
         enqueue(db, slug, NudgesJob{}, "nudges:" + slug + ":" + date::format("%F", ymd));
-      if (token && *token && local - date::floor<date::days>(local) >= std::chrono::hours(4))
+      if (token && local - date::floor<date::days>(local) >= std::chrono::hours(4))
         enqueue(db, slug, SyncJob{}, "sync:" + slug + ":" + date::format("%F", ymd));
     } catch (const std::exception& e) {
       log::error("scheduler: " + slug + ": " + log::redact(e.what()));

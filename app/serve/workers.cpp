@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "paxstats/db/secrets.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/reports/deliver.hpp"
@@ -17,10 +18,11 @@ namespace paxstats::serve {
 
 using json = nlohmann::json;
 
-// A Slack client for a region: its bot token from the environment variable it names.
+// A Slack client for a region: its bot token stored sealed, else from the variable it names.
 std::unique_ptr<slack::Client> ServiceState::client_for(db::Database& db, const std::string& slug) {
   const auto region = db::get_region(db, slug);
-  const std::string token = slack::bot_token_from_env(region.token_env, slug);
+  const std::string token =
+      slack::bot_token(region.token_env, slug, db::sealed_secret(db, slug, db::SecretName::bot_token));
   return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
                                                               .base_url = o.slack_base_url,
                                                               .workspace = region.team_id.value_or(slug),

@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "paxstats/error.hpp"
+#include "paxstats/secret_box.hpp"
 
 namespace paxstats::slack {
 
@@ -26,9 +27,29 @@ std::string bot_token_from_env(std::string_view variable, std::string_view regio
                     "or point the region at another variable with paxstats region set " +
                     std::string(region) + " token_env=NAME");
   const std::string token(value);
-  if (token.rfind("xoxb-", 0) != 0 || token.size() < 10 || token.find_first_of(" \t\r\n") != std::string::npos)
+  if (!is_bot_token(token))
     throw UserError(var + " does not hold a bot token (those start with xoxb-): check the value in " + where +
                     "'s variable " + var + " (it is never printed)");
+  return token;
+}
+
+bool is_bot_token(std::string_view value) {
+  return value.starts_with("xoxb-") && value.size() >= 10 && value.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string bot_token(std::string_view token_env, std::string_view region, const std::optional<std::string>& sealed) {
+  if (!sealed) return bot_token_from_env(token_env, region);
+  const auto key = secrets::key_from_env();
+  if (!key)
+    throw UserError("region " + std::string(region) + "'s bot token is stored sealed under key " +
+                    secrets::key_id_of(*sealed) +
+                    ", but PAXSTATS_SECRET_KEY_FILE is not set: point it at that key's file (the service's)");
+  std::string token = secrets::open(*key, *sealed, region, "bot_token");
+  if (!is_bot_token(token))
+    throw UserError("region " + std::string(region) +
+                    "'s stored bot token is not shaped like one (xoxb-…): store it "
+                    "again with paxstats region token " +
+                    std::string(region));
   return token;
 }
 

@@ -391,3 +391,73 @@ TEST_F(Cli, TwoRegionsOnOneTokenVariableAreWarnedAbout) {
   EXPECT_FALSE(contains(own.output, "warning")) << own.output;
   EXPECT_EQ(run_cli(home.path(), "region set bb token_env=SLACK_SIGNING_SECRET", env).status, 2);
 }
+
+// Issue 33: a bot token stored sealed (AES-256-GCM under a key file only its owner reads), never in
+// plain text in the database or in anything printed, used only with its key, and moved to a new
+// key in one go.
+TEST_F(Cli, ABotTokenIsStoredSealedAndOpensOnlyWithItsKey) {
+  const std::string url = paxstats::test::PostgresEnvironment::get().fresh_database_url();
+  const std::string env = "env -u SLACK_BOT_TOKEN DATABASE_URL='" + url + "' SLACK_API_BASE_URL=http://127.0.0.1:9/";
+  const std::string token = "xoxb-5551212-sealed-test-token";
+  const std::string k1 = (home.path() / "k1").string(), k2 = (home.path() / "k2").string();
+  auto with_key = [&](const std::string& key) { return env + " PAXSTATS_SECRET_KEY_FILE='" + key + "'"; };
+  ASSERT_EQ(run_cli(home.path(), "region add tk --name T --tz UTC", env).status, 0);
+  auto created = run_cli(home.path(), "key create '" + k1 + "'", env);
+  ASSERT_EQ(created.status, 0) << created.output;
+  struct stat st {};
+  ASSERT_EQ(::stat(k1.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(fs::file_size(k1), 32u);
+  EXPECT_EQ(run_cli(home.path(), "key create '" + k1 + "'", env).status, 2) << "a key is never replaced";
+
+  // Only sealed: without a key nothing is stored; a value that is no bot token is refused.
+  auto pipe = [&](const std::string& value, const std::string& key) {
+    return paxstats::test::run_command("echo '" + value + "' | " + with_key(key) + " PAXSTATS_HOME='" +
+                                       home.path().string() + "' '" PAXSTATS_BIN "' region token tk");
+  };
+  auto no_key = pipe(token, "");
+  EXPECT_EQ(no_key.status, 2);
+  EXPECT_TRUE(contains(no_key.output, "only stored sealed")) << no_key.output;
+  EXPECT_EQ(pipe("not-a-token", k1).status, 2);
+  auto stored = pipe(token, k1);
+  ASSERT_EQ(stored.status, 0) << stored.output;
+  EXPECT_FALSE(contains(stored.output, token));
+
+  // The table holds no token in plain text (nor any part of it past its prefix).
+  auto table =
+      paxstats::test::run_command("psql '" + url + "' -Atc 'SELECT region, name, sealed FROM paxstats.secrets'");
+  ASSERT_EQ(table.status, 0) << table.output;
+  EXPECT_TRUE(contains(table.output, "tk|bot_token|v1.")) << table.output;
+  EXPECT_FALSE(contains(table.output, "5551212")) << table.output;
+  EXPECT_FALSE(contains(table.output, "xoxb")) << table.output;
+  auto show = run_cli(home.path(), "region show tk", env);
+  EXPECT_TRUE(contains(show.output, "stored, sealed under key")) << show.output;
+
+  // Used with its key: the command gets as far as Slack (unreachable here), never printing the token.
+  auto sync = run_cli(home.path(), "sync --region tk", with_key(k1));
+  EXPECT_EQ(sync.status, 2) << sync.output;
+  EXPECT_FALSE(contains(sync.output, "sealed")) << "the token opened: " << sync.output;
+  EXPECT_FALSE(contains(sync.output, token)) << sync.output;
+  // Without the key, or with another one: a clear error, exit 2.
+  auto missing = run_cli(home.path(), "sync --region tk", env);
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_TRUE(contains(missing.output, "PAXSTATS_SECRET_KEY_FILE is not set")) << missing.output;
+  ASSERT_EQ(run_cli(home.path(), "key create '" + k2 + "'", env).status, 0);
+  auto wrong = run_cli(home.path(), "sync --region tk", with_key(k2));
+  EXPECT_EQ(wrong.status, 2);
+  EXPECT_TRUE(contains(wrong.output, "was sealed under key")) << wrong.output;
+  ::chmod(k2.c_str(), 0644);
+  auto loose = run_cli(home.path(), "sync --region tk", with_key(k2));
+  EXPECT_EQ(loose.status, 2);
+  EXPECT_TRUE(contains(loose.output, "chmod 600")) << loose.output;
+  ::chmod(k2.c_str(), 0600);
+
+  // A change of keys: every secret re-sealed, after which only the new key opens it.
+  auto rotated = run_cli(home.path(), "key rotate --from '" + k1 + "'", with_key(k2));
+  ASSERT_EQ(rotated.status, 0) << rotated.output;
+  EXPECT_TRUE(contains(rotated.output, "re-sealed 1 secret(s)")) << rotated.output;
+  EXPECT_FALSE(contains(run_cli(home.path(), "sync --region tk", with_key(k2)).output, "sealed under key"));
+  EXPECT_TRUE(contains(run_cli(home.path(), "sync --region tk", with_key(k1)).output, "was sealed under key"));
+  EXPECT_EQ(run_cli(home.path(), "region token tk --delete", env).status, 0);
+  EXPECT_TRUE(contains(run_cli(home.path(), "region show tk", env).output, "none stored"));
+}

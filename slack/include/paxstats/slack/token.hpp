@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,14 @@ namespace paxstats::slack {
 // a value shaped like a bot token (xoxb-…) is returned, so no other secret is ever sent to Slack
 // as a bearer token. Throws paxstats::UserError naming the variable actually read.
 std::string bot_token_from_env(std::string_view variable, std::string_view region);
+
+// A region's bot token: the one stored for it, sealed (`sealed`, from db::sealed_secret), opened
+// with the key PAXSTATS_SECRET_KEY_FILE names; without a stored one, bot_token_from_env(token_env).
+// UserError when the key is missing or wrong (naming the key ids, never the token).
+std::string bot_token(std::string_view token_env, std::string_view region, const std::optional<std::string>& sealed);
+
+// Whether `value` is shaped like a bot token (xoxb-…, no spaces).
+bool is_bot_token(std::string_view value);
 
 // Whether `variable` is a name token_env may hold.
 bool is_token_variable(std::string_view variable);
