@@ -1,6 +1,8 @@
 // The backblast parser: one golden test per format regions really post, and the field rules.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "paxstats/mining/backblast.hpp"
 
 using namespace paxstats::mining;
@@ -612,4 +614,36 @@ TEST(BackblastRegional, TyposOfWhereAndTheJsonOfWhatIsNotABackblast) {
                                bare);
   ASSERT_NE(issue_of(named.warnings, "ao"), nullptr);
   EXPECT_NE(issue_of(named.warnings, "ao")->reason.find("--region"), std::string::npos);
+}
+
+// Issue 31, the styles collected last: roles before a name without a dash, a new F3 name after
+// "aka", a visitor's home region, an empty count in the label, '&' inside a name.
+TEST(BackblastRegionalStyles, RolesAkaVisitorsEmptyCountsAndAmpersandsInNames) {
+  auto names = [](const Backblast& b) {
+    std::vector<std::string> out;
+    for (const auto& p : b.pax) out.push_back(p.user_id.empty() ? p.name : p.user_id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto b = parse(
+      "Backblast: Pancakes\nDate: 3/4/2024\nThe Pax: Mad Hatter, B&E, Hoss & Zephyr, FNG Quincy aka G.L.O.W., "
+      "Jackrabbit "
+      "– F3 Dallas, QIC Bald Eagle (formerly Ridgeline)");
+  ASSERT_TRUE(b.q);
+  EXPECT_EQ(b.q->name, "Bald Eagle");
+  EXPECT_EQ(names(b),
+            (std::vector<std::string>{"B&E", "Bald Eagle", "G.L.O.W.", "Hoss", "Jackrabbit", "Mad Hatter", "Zephyr"}));
+  EXPECT_EQ(b.fng_names, std::vector<std::string>{"G.L.O.W."});
+  // Slack writes & as &amp;: the same rule.
+  EXPECT_EQ(names(parse("Backblast: x\nDate: 3/4/2024\nQ: Hoss\nPAX: B&amp;E, Wiki &amp; Zephyr")),
+            (std::vector<std::string>{"B&E", "Hoss", "Wiki", "Zephyr"}));
+  // "PAX (): …": a form's count left empty is no count; the post is a backblast all the same.
+  const auto empty =
+      parse("Sabbativersary Backblast\n\nWhen: 3/4/2024\n\nQIC: Crowbar\n\nPAX (): Moonbeam, Bosco (RESPECT)");
+  EXPECT_TRUE(empty.is_backblast);
+  EXPECT_EQ(names(empty), (std::vector<std::string>{"Bosco", "Crowbar", "Moonbeam"}));
+  EXPECT_EQ(empty.effective_count(), 3);
+  // "Q Bert" stays a name: only QIC and VQ are roles before a name without a dash.
+  EXPECT_EQ(names(parse("Backblast: x\nDate: 3/4/2024\nQ: Hoss\nPAX: Q Bert, Suzy Q")),
+            (std::vector<std::string>{"Hoss", "Q Bert", "Suzy Q"}));
 }

@@ -9,12 +9,16 @@ namespace paxstats::mining::gen {
 
 namespace {
 
-// "<@U…> (FNG)", "Toaster (FNG)", "FNG Toaster", "FNG (Toaster)".
+// "<@U…> (FNG)", "Toaster (FNG)", "FNG Toaster", "FNG (Toaster)", "FNG Quincy aka Toaster" (his
+// given name, then the F3 name he was given: the one that counts).
 std::string fng_marked(const Cast& cast, const Cast::Entry& e, Rng& rng) {
   if (!e.typed) return cast.write(e) + " (FNG)";
-  switch (rng.between(0, 2)) {
+  switch (rng.between(0, 3)) {
     case 0: return "FNG " + cast.write(e);
     case 1: return "FNG (" + cast.write(e) + ")";
+    case 2:
+      return "FNG " + rng.pick(std::vector<std::string>{"Quincy", "Logan", "Marcus", "Devin"}) + " aka " +
+             cast.write(e);
     default: return cast.write(e) + " (FNG)";
   }
 }
@@ -28,11 +32,15 @@ void finish(Rendered& r, std::vector<std::string> lines, const Plan& plan, const
   r.truth = cast.truth(iso(plan.day), ao.id, count);
 }
 
+// The PAX as a list, FNGs marked; now and then a typed visitor with his home region after a dash
+// ("Jackrabbit – F3 Dallas").
 std::vector<std::string> pax_marked(const Cast& cast, Rng& rng) {
   std::vector<std::string> out;
   for (const auto& e : cast.entries())
     if (e.role == "pax")
-      out.push_back(cast.write(e));
+      out.push_back(cast.write(e) + (e.typed && rng.chance(0.1) ? rng.pick(std::vector<std::string>{
+                                                                      " – F3 Dallas", " - F3 Boone", " – F3 Gastonia"})
+                                                                : std::string()));
     else if (e.role == "fng")
       out.push_back(fng_marked(cast, e, rng));
   return out;
@@ -70,16 +78,18 @@ Rendered dashed(const World& w, Plan& plan, Rng& rng) {
   const std::string date_label = rng.pick(std::vector<std::string>{"Workout Date", "DATE", "Date"});
   const std::string q_label = rng.pick(std::vector<std::string>{"Q In Charge", "QIC", "Q"});
   const std::string pax_label = rng.pick(std::vector<std::string>{"The PAX", "PAX", "Pax"});
-  const int count = cast.size();
-  std::vector<std::string> lines = {
-      "Backblast" + sep + escape_text(plan.title), date_label + sep + format_date(plan.day, rng.between(1, 8)),
-      "AO" + sep + ao_link(ao, rng.between(1, 4)), q_label + sep + qs_line(cast),
-      pax_label + " (" + std::to_string(count) + ")" + sep + join(pax_marked(cast, rng), ", ")};
+  // The count inside the label, or a form's "()" left empty (then the names are the count).
+  const std::optional<int> count = rng.chance(0.85) ? std::optional<int>(cast.size()) : std::nullopt;
+  std::vector<std::string> lines = {"Backblast" + sep + escape_text(plan.title),
+                                    date_label + sep + format_date(plan.day, rng.between(1, 8)),
+                                    "AO" + sep + ao_link(ao, rng.between(1, 4)), q_label + sep + qs_line(cast),
+                                    pax_label + " (" + (count ? std::to_string(*count) : std::string()) + ")" + sep +
+                                        join(pax_marked(cast, rng), ", ")};
   finish(r, std::move(lines), plan, cast, ao, count);
   return r;
 }
 
-// No Q line: the Q and Co-Qs are marked inside the PAX list ("QIC – Name", "Name (QIC)",
+// No Q line: the Q and Co-Qs are marked inside the PAX list ("QIC – Name", "QIC Name", "Name (QIC)",
 // "Name (Co-Q)"), FNGs too.
 Rendered roles_in_list(const World& w, Plan& plan, Rng& rng) {
   Rendered r{.format = "regional_roles"};
@@ -88,9 +98,10 @@ Rendered roles_in_list(const World& w, Plan& plan, Rng& rng) {
   const Ao& ao = w.aos[static_cast<size_t>(plan.ao)];
   std::vector<std::string> list;
   const auto& q = cast.entries().front();
-  switch (rng.between(0, 2)) {
+  switch (rng.between(0, 3)) {
     case 0: list.push_back("QIC – " + cast.write(q)); break;
     case 1: list.push_back(cast.write(q) + " (QIC)"); break;
+    case 2: list.push_back("QIC " + cast.write(q)); break;
     default: list.push_back(cast.write(q) + " (Q)"); break;
   }
   for (const auto* e : cast.with_role("coq")) list.push_back(cast.write(*e) + " (Co-Q)");

@@ -90,7 +90,7 @@ inline void skip_markup(sv& s) {
 
 // Reads "Label: value" from a cleaned line start; Field::none when the line is not a field.
 // The separator is ':', a dash or a pipe ("AO | Hospital Hill"); a count may stand inside the
-// label ("PAX (15) – …", into *label_count); a people label may be followed straight by a
+// label ("PAX (15) – …", into *label_count; "PAX (): …" left empty); a people label may be followed straight by a
 // mention or a typed @ ("Q @Wiki", "PAX <@U…>").
 inline Field match_field(sv s, sv& value, int* label_count = nullptr) {
   auto try_label = [&](sv label, Field field) -> bool {
@@ -110,6 +110,9 @@ inline Field match_field(sv s, sv& value, int* label_count = nullptr) {
         rest = trim(rest.substr(i + 1));
         skip_markup(rest);
       }
+    } else if (rest.starts_with("()")) {  // "PAX (): …": a form's count left empty
+      rest = trim(rest.substr(2));
+      skip_markup(rest);
     }
     size_t n = separator(rest);
     if (!n) {

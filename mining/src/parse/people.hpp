@@ -82,7 +82,9 @@ inline Mark strip_role(sv& name) {
       name = trim_markup(rest.substr(n));
       return m;
     }
-    if (m == Mark::fng && !rest.empty()) {  // "FNG Daunte"
+    // "FNG Daunte", "QIC Bald Eagle": FNG, QIC and VQ are no names, so what follows is one
+    // (the bare "Q" is: "Q Bert").
+    if ((m == Mark::fng || mark == "qic" || mark == "vq") && !rest.empty()) {
       name = trim_markup(rest);
       return m;
     }
@@ -107,7 +109,8 @@ inline Mark strip_role(sv& name) {
 }
 
 // Parses a list of people: <@U…> and <@U…|label> mentions, and typed names separated by
-// commas, semicolons, '&', '+', brackets, line breaks, the word "and" or typed '@'s. "(…)"
+// commas, semicolons, '&' with a space beside it ("B&E" is one name), '+', brackets, line
+// breaks, the word "and" or typed '@'s. "(…)"
 // after a person is a note and not part of a name; a role in it ("(FNG)", "(QIC)", "(Co-Q)")
 // or around the name ("QIC – Name", "Name – Q", "FNG Name") marks the entry. Bare numbers are
 // collected in `numbers`.
@@ -129,7 +132,16 @@ inline std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nul
       name.remove_prefix(1);
     }
     name = trim_markup(name);
+    // "Jackrabbit – F3 Dallas": a visitor's home region after a dash is not part of his name.
+    for (sv dash : {sv(" – F3 "), sv(" - F3 "), sv(" — F3 ")})
+      if (const size_t at = name.find(dash); at != sv::npos && at > 0) name = trim_markup(name.substr(0, at));
     Mark mark = strip_role(name);
+    // "FNG Quincy aka G.L.O.W.": the F3 name he was given, after the last "aka".
+    for (size_t at = name.size(); at >= 5; --at)
+      if (starts_with_ci(name.substr(at - 5), " aka ") && at < name.size()) {
+        name = trim_markup(name.substr(at));
+        break;
+      }
     if (given != Mark::none) mark = given;
     // "QIC – <@U…>", "FNG <@U…>": a role written before a mention marks the mention.
     if (name.empty() && mark != Mark::none) {
@@ -200,13 +212,16 @@ inline std::vector<Entry> parse_people(sv value, std::vector<int>* numbers = nul
       continue;
     }
     if (c == '&') {
-      if (value.substr(i, 5) == "&amp;") {
-        flush();
-        i += 5;
+      // Between names ("Hoss & Zephyr", Slack's "&amp;"), not inside one ("B&E").
+      const size_t n = value.substr(i, 5) == "&amp;" ? 5 : 1;
+      const bool inside = i > 0 && !is_space(value[i - 1]) && i + n < value.size() && !is_space(value[i + n]);
+      if (inside) {
+        current.append(value.substr(i, n));
+        i += n;
         continue;
       }
       flush();
-      ++i;
+      i += n;
       continue;
     }
     // The word "and" between names.
