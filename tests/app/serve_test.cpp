@@ -758,3 +758,48 @@ TEST(ServeOutage, EveryThreadSurvivesTheDatabaseGoingAwayAndComesBack) {
 }
 
 }  // namespace
+
+// Issue 33: a member opens the bot's Home tab and sees their year as the truth counts it, the
+// next milestone, their AOs; an admin also sees what waits for them. Opening it again within the
+// minute publishes nothing new (the jobs table's dedupe key).
+TEST_F(Serve, TheAppHomeShowsAMembersYearAndAnAdminsWork) {
+  const test::Identities ids(ws_->path());
+  int year = 0;
+  for (const auto& b : ws_->truth["beatdowns"])
+    if (b["date"].get<std::string>() >= "2026-01-01" && test::counted_people(b, ids).count(user)) ++year;
+  ASSERT_GT(year, 0);
+  json opened{{"type", "app_home_opened"}, {"user", user}, {"channel", "D0HOME0001"}, {"tab", "home"}};
+  ASSERT_EQ(event(opened, "EvHome1")->status, 200);
+  ASSERT_TRUE(eventually([&] { return !fake->home_view(user).is_null(); }))
+      << job_status("home") << " / events: " << job_status("event")
+      << db::sql::value(*conn, "SELECT string_agg(coalesce(last_error, ''), ';') FROM paxstats.jobs").value_or("");
+  const std::string view = fake->home_view(user).dump();
+  if (std::getenv("PAXSTATS_SHOW_HOME")) std::cerr << fake->home_view(user).dump(1) << "\n";
+  EXPECT_NE(view.find("Your posts at F3 Test"), std::string::npos) << view;
+  EXPECT_NE(view.find("*November 2026*\\n0 posts"), std::string::npos) << view;
+  EXPECT_NE(view.find("*2026 so far*\\n" + std::to_string(year) + " post"), std::string::npos) << view;
+  EXPECT_NE(view.find("Next milestone"), std::string::npos) << view;
+  EXPECT_NE(view.find("Your AOs in 2026"), std::string::npos) << view;
+  EXPECT_EQ(view.find("For admins"), std::string::npos) << "not an admin: " << view;
+  // Within the same minute: one job, one publish.
+  ASSERT_EQ(event(opened, "EvHome2")->status, 200);
+  EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done"; })) << job_status("event");
+  EXPECT_EQ(job_status("home"), "done");
+  EXPECT_EQ(fake->calls("views.publish"), 1);
+  // The Messages tab is no Home.
+  ASSERT_EQ(event(json{{"type", "app_home_opened"}, {"user", user}, {"tab", "messages"}}, "EvHome3")->status, 200);
+  EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done,done"; }));
+  EXPECT_EQ(job_status("home"), "done");
+  // A region admin also sees what waits for them.
+  std::string admin;
+  for (const auto& b : ws_->truth["beatdowns"])
+    for (const auto& p : b["pax"])
+      if (p.contains("user_id") && p["user_id"] != user) admin = p["user_id"];
+  ASSERT_FALSE(admin.empty());
+  db::set_region(*conn, "r", {{"admins", admin}});
+  ASSERT_EQ(event(json{{"type", "app_home_opened"}, {"user", admin}, {"tab", "home"}}, "EvHome4")->status, 200);
+  ASSERT_TRUE(eventually([&] { return !fake->home_view(admin).is_null(); })) << job_status("home");
+  const std::string admin_view = fake->home_view(admin).dump();
+  EXPECT_NE(admin_view.find("For admins"), std::string::npos) << admin_view;
+  EXPECT_NE(admin_view.find("backblast problem"), std::string::npos) << admin_view;
+}

@@ -36,6 +36,7 @@ const std::map<JobKind, Handler>& handlers() {
       {JobKind::run_community, &typed<RunCommunityJob, jobs::run_community>},
       {JobKind::nudges, &typed<NudgesJob, jobs::nudges>},
       {JobKind::sync, &typed<SyncJob, jobs::sync>},
+      {JobKind::home, &typed<HomeJob, jobs::home>},
   };
   return table;
 }
@@ -71,8 +72,9 @@ void ServiceState::run_event_batch(db::Database& db, const std::string& region,
   std::vector<json> events;
   for (const auto& j : jobs) {
     auto e = j.payload.get<EventJob>();
-    if (text_of(e.event, "type") != "message") continue;
-    if (text_of(e.event, "channel_type") == "im") {
+    // Channel messages are mined together; anything else (a DM to the bot, the Home tab opened)
+    // is its handler's (jobs/event.cpp).
+    if (text_of(e.event, "type") != "message" || text_of(e.event, "channel_type") == "im") {
       run_job(db, j);
       continue;
     }

@@ -1,11 +1,21 @@
 // A Slack event: a channel message is mined (stored, and a backblast derived); a DM to the bot
 // that asks for stats queues a stats job, anything else there gets the help.
+#include <date/date.h>
+
 #include "handlers.hpp"
 
 namespace paxstats::serve::jobs {
 
 void event(ServiceState& s, db::Database& db, const std::string& region, const EventJob& job) {
   const auto& ev = job.event;
+  // A member opened the bot's Home tab: their page, published anew at most once a minute (the
+  // jobs table's dedupe key holds the minute).
+  if (text_of(ev, "type") == "app_home_opened") {
+    if (text_of(ev, "tab") != "home" || text_of(ev, "user").empty()) return;
+    const std::string minute = date::format("%FT%H:%M", date::floor<std::chrono::minutes>(s.o.business_now()));
+    enqueue(db, region, HomeJob{text_of(ev, "user")}, "home:" + text_of(ev, "user") + ":" + minute);
+    return;
+  }
   if (text_of(ev, "type") != "message") return;
   if (text_of(ev, "channel_type") == "im") {  // a DM to the bot: "stats"?
     if (ev.contains("bot_id") || text_of(ev, "subtype") != "") return;

@@ -23,5 +23,6 @@ void nudges(ServiceState& s, db::Database& db, const std::string& region, const 
 void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& period,
                  const std::function<reports::MonthlyPlan()>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
+void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job);
 
 }  // namespace paxstats::serve::jobs

@@ -9,7 +9,7 @@
 
 namespace paxstats::serve {
 
-enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, run_community, nudges, sync };
+enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, run_community, nudges, sync, home };
 
 NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::feedback, "feedback"},
@@ -19,7 +19,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::run_weekly, "run_weekly"},
                                        {JobKind::run_community, "run_community"},
                                        {JobKind::nudges, "nudges"},
-                                       {JobKind::sync, "sync"}})
+                                       {JobKind::sync, "sync"},
+                                       {JobKind::home, "home"}})
 
 // The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
 std::string_view to_string(JobKind kind);
@@ -86,6 +87,12 @@ inline void from_json(const nlohmann::json& j, SyncJob&) {
   if (!j.is_object()) throw nlohmann::json::type_error::create(302, "a sync job's payload must be an object", &j);
 }
 
+// A member's App Home tab, published anew (on app_home_opened; at most once a minute a member).
+struct HomeJob {
+  std::string user;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HomeJob, user)
+
 // The kind of each payload type, so enqueueing names neither twice.
 template <class P>
 constexpr JobKind kind_of();
@@ -124,6 +131,10 @@ constexpr JobKind kind_of<NudgesJob>() {
 template <>
 constexpr JobKind kind_of<SyncJob>() {
   return JobKind::sync;
+}
+template <>
+constexpr JobKind kind_of<HomeJob>() {
+  return JobKind::home;
 }
 
 }  // namespace paxstats::serve

@@ -50,6 +50,13 @@ constexpr size_t kNamesPerCard = 16;
 
 }  // namespace
 
+std::optional<std::pair<std::string, int>> next_year_milestone(int year_posts) {
+  for (const auto& m : kMilestones)
+    if (m.rule == MilestoneRule::year_posts && m.at > year_posts)
+      return std::pair{std::string(m.name), m.at - year_posts};
+  return std::nullopt;
+}
+
 void plan_milestones(Context& cx, const std::string& channel, const std::vector<rq::PersonStats>& month_stats) {
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> earned;  // key → (user id, name)
   std::map<std::string, std::set<std::string>> seen;                               // key → people

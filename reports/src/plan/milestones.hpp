@@ -1,6 +1,8 @@
 #pragma once
 // Internal to reports/: the achievements of the awards report.
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "context.hpp"
@@ -11,6 +13,10 @@ namespace paxstats::reports::detail {
 // cards when many did). Each is earned once per period: year milestones in the month they are
 // crossed, month ones for the month, the 6 pack per week that ends in the month.
 void plan_milestones(Context& cx, const std::string& channel, const std::vector<rq::PersonStats>& month_stats);
+
+// The next posts-this-year milestone past `year_posts`, and how many posts away it is
+// ("Centurion", 2); nullopt past the last one.
+std::optional<std::pair<std::string, int>> next_year_milestone(int year_posts);
 
 // The achievements crossed within a week (the weekly report's trophies): year posts, year posts
 // at one AO, and posts in that week, from the same milestone table. People by label.

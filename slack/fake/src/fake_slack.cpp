@@ -32,6 +32,7 @@ json FakeSlack::Impl::dispatch(const std::string& method, const Params& p) {
       {"conversations.open", &FakeSlack::Impl::conversations_open},
       {"chat.postMessage", &FakeSlack::Impl::chat_postMessage},
       {"chat.postEphemeral", &FakeSlack::Impl::chat_postEphemeral},
+      {"views.publish", &FakeSlack::Impl::views_publish},
       {"chat.getPermalink", &FakeSlack::Impl::chat_getPermalink},
       {"files.getUploadURLExternal", &FakeSlack::Impl::files_getUploadURLExternal},
       {"files.completeUploadExternal", &FakeSlack::Impl::files_completeUploadExternal},
@@ -357,6 +358,12 @@ std::vector<json> FakeSlack::messages(const std::string& channel_id) const {
   std::lock_guard lock(impl_->mu);
   auto it = impl_->messages.find(channel_id);
   return it == impl_->messages.end() ? std::vector<json>{} : it->second;
+}
+
+json FakeSlack::home_view(const std::string& user_id) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->home_views.find(user_id);
+  return it == impl_->home_views.end() ? json() : it->second;
 }
 
 std::string FakeSlack::dm_channel(const std::string& user_id) const {

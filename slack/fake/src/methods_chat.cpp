@@ -39,4 +39,22 @@ json FakeSlack::Impl::chat_getPermalink([[maybe_unused]] const std::string& meth
   return fail("message_not_found");
 }
 
+// views.publish: a user's App Home tab. The view is JSON text with type "home" and at most 100
+// blocks (Slack's limits); the user must be in the workspace.
+json FakeSlack::Impl::views_publish([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
+  const std::string user = param(p, "user_id");
+  if (user.empty() || param(p, "view").empty()) return fail("invalid_arguments");
+  if (!users.count(user)) return fail("user_not_found");
+  json view = json::parse(param(p, "view"), nullptr, false);
+  if (view.is_discarded() || !view.is_object() || view.value("type", "") != "home" || !view.contains("blocks") ||
+      !view["blocks"].is_array())
+    return fail("invalid_arguments");
+  if (view["blocks"].size() > 100) return fail("too_many_blocks");
+  for (const auto& b : view["blocks"])
+    if (!b.is_object() || !b.contains("type")) return fail("invalid_blocks");
+  home_views[user] = view;
+  view["id"] = "V" + std::to_string(home_views.size());
+  return ok({{"view", view}});
+}
+
 }  // namespace paxstats::slack::fake

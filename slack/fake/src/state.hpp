@@ -29,6 +29,7 @@ inline int default_budget(const std::string& method) {
       {"conversations.open", 50},
       {"auth.test", 100},
       {"chat.postEphemeral", 100},
+      {"views.publish", 100},
       {"chat.getPermalink", 100},
       {"files.info", 100},
       {"files.getUploadURLExternal", 100},
@@ -117,6 +118,7 @@ struct FakeSlack::Impl {
   std::map<std::string, Channel> channels;
   std::vector<std::string> channel_order;
   std::map<std::string, std::vector<json>> messages;  // by channel, sorted by ts
+  std::map<std::string, json> home_views;             // by user: the App Home view last published
   std::map<std::string, std::string> dms;             // user id → D id
   std::map<std::string, File> files;
   std::vector<std::string> file_order;
@@ -316,6 +318,7 @@ struct FakeSlack::Impl {
   json conversations_open(const std::string& method, const Params& p);
   json chat_postMessage(const std::string& method, const Params& p);
   json chat_postEphemeral(const std::string& method, const Params& p);
+  json views_publish(const std::string& method, const Params& p);
   json chat_getPermalink(const std::string& method, const Params& p);
   json files_getUploadURLExternal(const std::string& method, const Params& p);
   json files_completeUploadExternal(const std::string& method, const Params& p);

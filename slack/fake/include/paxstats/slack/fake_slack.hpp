@@ -137,6 +137,7 @@ class FakeSlack {
   std::vector<File> files() const;
   std::vector<json> messages(const std::string& channel_id) const;
   std::string dm_channel(const std::string& user_id) const;  // "" when none was opened
+  json home_view(const std::string& user_id) const;          // views.publish's last view; null: none
 
  private:
   struct Impl;

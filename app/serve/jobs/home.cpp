@@ -1,0 +1,100 @@
+// A member's App Home tab (views.publish): their month and year, weekly streak, AOs and next
+// milestone; for the region's admins, what waits for them (backblasts with problems, typed names
+// that match several people). Published when they open the tab, at most once a minute.
+#include <date/date.h>
+
+#include "handlers.hpp"
+#include "paxstats/db/aliases.hpp"
+#include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/reports/home.hpp"
+#include "paxstats/reports/monthly.hpp"
+#include "paxstats/slack/diagnosis.hpp"
+#include "paxstats/slack/text.hpp"
+
+namespace paxstats::serve::jobs {
+
+namespace {
+
+using json = nlohmann::json;
+
+json mrkdwn(const std::string& text) { return {{"type", "mrkdwn"}, {"text", text}}; }
+json section(const std::string& text) { return {{"type", "section"}, {"text", mrkdwn(text)}}; }
+
+std::string posts(int n) { return std::to_string(n) + (n == 1 ? " post" : " posts"); }
+
+bool listed(const std::string& list, const std::string& id) {
+  size_t at = 0;
+  while (at <= list.size()) {
+    const size_t end = std::min(list.find(',', at), list.size());
+    std::string item = list.substr(at, end - at);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item == id) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+// The view as Slack's Block Kit has it: a header, the figures as fields, the AOs, a context line.
+json home_view(const db::Region& region, const reports::HomeFigures& h, bool admin, int problems, int ambiguous) {
+  json blocks = json::array();
+  blocks.push_back({{"type", "header"}, {"text", {{"type", "plain_text"}, {"text", "Your posts at " + region.name}}}});
+  json fields = json::array({mrkdwn("*" + h.month_name + "*\n" + posts(h.month_posts)),
+                             mrkdwn("*" + h.year + " so far*\n" + posts(h.year_posts))});
+  fields.push_back(
+      mrkdwn("*Weekly streak*\n" + (h.streak_weeks > 1    ? std::to_string(h.streak_weeks) + " weeks"
+                                    : h.streak_weeks == 1 ? std::string("this week")
+                                                          : std::string("none running: post this week to start one"))));
+  if (h.next_milestone)
+    fields.push_back(
+        mrkdwn("*Next milestone*\n" + h.next_milestone->first + ": " + posts(h.next_milestone->second) + " to go"));
+  blocks.push_back({{"type", "section"}, {"fields", fields}});
+  if (!h.aos.empty()) {
+    std::string text = "*Your AOs in " + h.year + "*";
+    for (size_t i = 0; i < h.aos.size() && i < 10; ++i)
+      text += "\n• " + slack::escape_text(h.aos[i].first) + ": " + posts(h.aos[i].second);
+    if (h.aos.size() > 10) text += "\n… and " + std::to_string(h.aos.size() - 10) + " more";
+    blocks.push_back(section(text));
+  } else {
+    blocks.push_back(section("No posts of yours in " + h.year +
+                             " yet. Backblasts that tag you count: ask your Q to pick you from Slack's list."));
+  }
+  blocks.push_back(
+      {{"type", "context"},
+       {"elements", json::array({mrkdwn("`/paxstats me` sends your chart · `/paxstats stop` turns DMs off")})}});
+  if (admin) {
+    blocks.push_back({{"type", "divider"}});
+    std::string text = "*For admins*\n";
+    text += problems ? "• " + std::to_string(problems) + " backblast problem" + (problems == 1 ? "" : "s") +
+                           " to look at (the admin page lists them with their lines)"
+                     : "• No backblast problems";
+    text += ambiguous ? "\n• " + std::to_string(ambiguous) + " typed name" + (ambiguous == 1 ? "" : "s") +
+                            " that could be several people: confirm who on the admin page"
+                      : "\n• Every typed name is settled";
+    blocks.push_back(section(text));
+  }
+  return {{"type", "home"}, {"blocks", blocks}};
+}
+
+}  // namespace
+
+void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job) {
+  const auto r = db::get_region(db, region);
+  const std::string month = reports::current_month(db, region, s.o.business_now());
+  const auto figures = reports::home_figures(db, region, job.user, month);
+  const bool admin = listed(r.admins, job.user);
+  int problems = 0, ambiguous = 0;
+  if (admin) {
+    for (const auto& issue : db::dashboard::parse_issue_list(db, region))
+      problems += issue.posted_at.substr(0, 7) == month;
+    for (const auto& a : db::list_aliases(db, region)) ambiguous += a.user_id.empty() && !a.candidates.empty();
+  }
+  auto client = s.client_for(db, region);
+  // Publishing a view again replaces it with the same: safe to repeat, so a read's retries apply.
+  const auto result = client->call(
+      "views.publish", {{"user_id", job.user}, {"view", home_view(r, figures, admin, problems, ambiguous).dump()}});
+  if (!result.ok()) throw slack::SlackError(result, job.user);
+}
+
+}  // namespace paxstats::serve::jobs
