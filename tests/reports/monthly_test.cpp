@@ -58,6 +58,7 @@ class Monthly : public ::testing::Test {
 
 TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
   auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  const test::Identities ids(ws_->path());
   std::set<std::string> posted, aos, q_aos, gone;
   for (const auto& u : test::load_json(ws_->path() / "users.json"))
     if (u["deleted"] == true) gone.insert(u["id"].get<std::string>());
@@ -66,9 +67,9 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
   for (const auto& b : (*truth_)["beatdowns"]) {
     if (b["date"].get<std::string>().substr(0, 7) != "2026-10") continue;
     if (!gone.count(b["ao"].get<std::string>())) aos.insert(b["ao"].get<std::string>());
-    for (const auto& p : b["pax"])
-      if (p.contains("user_id") && !gone.count(p["user_id"].get<std::string>()))
-        posted.insert(p["user_id"].get<std::string>());
+    // Who counts a post (a name typed for a Slack user is that user: the counting rule).
+    for (const auto& who : test::counted_people(b, ids))
+      if (!who.starts_with("name:") && !gone.count(who)) posted.insert(who);
   }
   auto n = per_report(plan);
   EXPECT_EQ(n["pax_monthly"], static_cast<int>(posted.size()));
@@ -86,7 +87,7 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
     EXPECT_FALSE(d.comment.empty());
     if (d.report == "pax_monthly") {
       EXPECT_TRUE(d.to_user);
-      EXPECT_TRUE(posted.count(d.recipient));
+      EXPECT_TRUE(posted.count(d.recipient)) << d.recipient;
     }
   }
 }
