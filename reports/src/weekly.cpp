@@ -19,6 +19,7 @@
 #include "plan/context.hpp"
 #include "plan/labels.hpp"
 #include "plan/milestones.hpp"
+#include "plan/posts.hpp"
 #include "plan/words.hpp"
 #include "templates.hpp"
 
@@ -263,6 +264,12 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
     plan.deliveries.push_back(PlannedDelivery{"weekly", id, id[0] == 'U' || id[0] == 'W', "weekly-" + name + ".png",
                                               r.name + " — the week of " + week_name(monday), comment, c});
   detail::name_people(db, plan);
+  // The week's message mentions at most the region's mention_budget people (trophies name dozens).
+  for (auto& delivery : plan.deliveries) {
+    if (delivery.to_user) continue;
+    int left = r.mention_budget;
+    delivery.comment = detail::spend_mentions(delivery.comment, left, plan.names);
+  }
   return plan;
 }
 

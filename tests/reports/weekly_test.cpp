@@ -131,6 +131,21 @@ TEST_F(Weekly, TheSummaryIsTheWeekAgainstTheWeekBeforeAsTheTruthCountsIt) {
   EXPECT_NE(d.comment.find("F3 Test: the week of 12 Oct – 18 Oct 2026"), std::string::npos) << d.comment;
 }
 
+// The week's message shares the monthly run's mention budget: past it, people are named plainly.
+TEST_F(Weekly, TheWeeksMessageMentionsAtMostTheMentionBudget) {
+  auto mentions = [](const std::string& text) {
+    int n = 0;
+    for (size_t at = 0; (at = text.find("<@", at)) != std::string::npos; ++at) ++n;
+    return n;
+  };
+  const auto wide = reports::plan_weekly(conn, "r", "2026-W42");
+  ASSERT_EQ(wide.deliveries.size(), 1u);
+  ASSERT_GT(mentions(wide.deliveries[0].comment), 3) << wide.deliveries[0].comment;
+  db::set_region(conn, "r", {{"mention_budget", "3"}});
+  const auto narrow = reports::plan_weekly(conn, "r", "2026-W42");
+  EXPECT_EQ(mentions(narrow.deliveries[0].comment), 3) << narrow.deliveries[0].comment;
+}
+
 TEST_F(Weekly, SectionsAreChosenAndAnUnknownOneIsRefused) {
   const auto plan = reports::plan_weekly(conn, "r", "2026-W42", {"summary"});
   ASSERT_EQ(plan.deliveries.size(), 1u);

@@ -27,8 +27,10 @@ Part part_of(const PlannedDelivery& d) {
   return Part::charts;
 }
 
+}  // namespace
+
 // Past the budget, a mention becomes the person's name in plain text.
-std::string spend(const std::string& text, int& left, const std::map<std::string, std::string>& names) {
+std::string spend_mentions(const std::string& text, int& left, const std::map<std::string, std::string>& names) {
   std::string out;
   auto last = text.cbegin();
   for (std::sregex_iterator it(text.begin(), text.end(), mention_re()), end; it != end; ++it) {
@@ -45,8 +47,6 @@ std::string spend(const std::string& text, int& left, const std::map<std::string
   out.append(last, text.cend());
   return out;
 }
-
-}  // namespace
 
 int count_mentions(const std::string& text) {
   return static_cast<int>(
@@ -133,7 +133,7 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
   int left = region.mention_budget;
   for (size_t i : order) {
     auto& d = plan.deliveries[i];
-    (d.post.empty() ? d.comment : d.message) = spend(d.text(), left, plan.names);
+    (d.post.empty() ? d.comment : d.message) = spend_mentions(d.text(), left, plan.names);
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Internal to reports/: how a monthly run's charts go out to channels, as few messages as say it.
+#include <map>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,10 @@ constexpr size_t kFilesPerMessage = 10;
 // Then at most the region's mention_budget @-mentions in all the run's channel posts, in the order they go
 // out; past it, people are named in plain text (plan.names). DMs are not counted.
 void compose_posts(MonthlyPlan& plan, const db::Region& region);
+
+// `text` with at most `left` @-mentions kept (counting down `left`); past it, people are named in
+// plain text from `names` (the weekly report's message shares the region's mention_budget rule).
+std::string spend_mentions(const std::string& text, int& left, const std::map<std::string, std::string>& names);
 
 // How many @-mentions of people a Slack text holds (<@U…>).
 int count_mentions(const std::string& text);
