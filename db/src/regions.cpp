@@ -469,4 +469,15 @@ bool is_opted_out(Database& db, std::string_view region, std::string_view user_i
               .empty();
 }
 
+bool is_listed_admin(const Region& region, std::string_view user_id) {
+  const std::string& list = region.admins;
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    const auto end = std::min(list.find(',', pos), list.size());
+    if (list.compare(pos, end - pos, user_id) == 0 && end - pos == user_id.size()) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
 }  // namespace paxstats::db

@@ -107,16 +107,6 @@ Response html_response(int status, std::string body) {
   return r;
 }
 
-bool listed(const std::string& list, const std::string& id) {
-  size_t pos = 0;
-  while (pos <= list.size()) {
-    const auto end = std::min(list.find(',', pos), list.size());
-    if (list.compare(pos, end - pos, id) == 0 && end - pos == id.size()) return true;
-    pos = end + 1;
-  }
-  return false;
-}
-
 }  // namespace
 
 namespace detail {  // shared with the warmer (dashboard_impl.hpp)
@@ -257,7 +247,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
 
   Viewer viewer = anonymous;
   const bool member = session && region->team_id && session->team_id == *region->team_id;
-  viewer.admin = member && (session->workspace_admin || listed(region->admins, session->user_id));
+  viewer.admin = member && (session->workspace_admin || db::is_listed_admin(*region, session->user_id));
   const bool needs_admin = kind == "kotter" || kind == "admin";
   // A site Q reads the Kotter page his monthly DM links to.
   const bool site_q = member && kind == "kotter" && !viewer.admin && [&] {

@@ -23,19 +23,6 @@ json section(const std::string& text) { return {{"type", "section"}, {"text", mr
 
 std::string posts(int n) { return std::to_string(n) + (n == 1 ? " post" : " posts"); }
 
-bool listed(const std::string& list, const std::string& id) {
-  size_t at = 0;
-  while (at <= list.size()) {
-    const size_t end = std::min(list.find(',', at), list.size());
-    std::string item = list.substr(at, end - at);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (item == id) return true;
-    at = end + 1;
-  }
-  return false;
-}
-
 // The view as Slack's Block Kit has it: a header, the figures as fields, the AOs, a context line.
 json home_view(const db::Region& region, const reports::HomeFigures& h, bool admin, int problems, int ambiguous) {
   json blocks = json::array();
@@ -83,7 +70,7 @@ void home(ServiceState& s, db::Database& db, const std::string& region, const Ho
   const auto r = db::get_region(db, region);
   const std::string month = reports::current_month(db, region, s.o.business_now());
   const auto figures = reports::home_figures(db, region, job.user, month);
-  const bool admin = listed(r.admins, job.user);
+  const bool admin = db::is_listed_admin(r, job.user);
   int problems = 0, ambiguous = 0;
   if (admin) {
     for (const auto& issue : db::dashboard::parse_issue_list(db, region))

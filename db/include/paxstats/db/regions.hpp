@@ -76,6 +76,10 @@ struct Region {
   std::string updated_at;  // when a setting last changed (epoch seconds): pages made before are stale
 };
 
+// Whether `user_id` is in the region's `admins` list (the workspace's own admins are not listed
+// there: Slack tells those apart).
+bool is_listed_admin(const Region& region, std::string_view user_id);
+
 // The report flags a region has, with their defaults (all on). Order is the display order.
 const std::vector<std::string>& region_flag_names();
 
