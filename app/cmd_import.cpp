@@ -84,8 +84,7 @@ void add_import_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, sa] {
       db::Database conn(database_url(ctx));
       const auto region = db::get_region(conn, sa->region);
-      const std::string token = slack::bot_token(region.token_env, region.slug,
-                                                 db::sealed_secret(conn, region.slug, db::SecretName::bot_token));
+      const std::string token = region_token(conn, region.slug);
       auto limiter = std::make_shared<slack::RateLimiter>(
           slack::SystemClock::instance(), slack::Client::rate_window(slack::Client::default_base_url()));
       slack::ClientOptions co;

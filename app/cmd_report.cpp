@@ -56,8 +56,7 @@ void ProgressBar::operator()(std::string_view phase, size_t done, size_t total) 
 
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug) {
   const auto region = db::get_region(conn, slug);
-  const std::string token =
-      slack::bot_token(region.token_env, region.slug, db::sealed_secret(conn, slug, db::SecretName::bot_token));
+  const std::string token = region_token(conn, slug);
   return std::make_unique<slack::Client>(
       slack::ClientOptions{.token = token, .workspace = region.team_id.value_or(region.slug)});
 }

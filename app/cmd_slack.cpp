@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/slack/app_manifest.hpp"
 #include "paxstats/slack/client.hpp"
 
 namespace paxstats::app {
@@ -39,10 +40,9 @@ void add_slack_commands(CLI::App& root, Context& ctx) {
       // Scopes paxstats needs; files:read lets it check a share whose answer was lost.
       const std::string scopes = "," + me.value("scopes", std::string()) + ",";
       std::string missing;
-      for (const char* s :
-           {"chat:write", "files:write", "files:read", "im:write", "users:read", "channels:history", "channels:read"})
-        if (scopes != ",," && scopes.find("," + std::string(s) + ",") == std::string::npos)
-          missing += (missing.empty() ? "" : ", ") + std::string(s);
+      for (const auto& s : slack::bot_scopes())
+        if (s.required && scopes != ",," && scopes.find("," + std::string(s.name) + ",") == std::string::npos)
+          missing += (missing.empty() ? "" : ", ") + std::string(s.name);
       if (!missing.empty()) {
         std::cout << "missing: " << missing
                   << " (add under OAuth & Permissions in the app's settings, then reinstall the app)\n";

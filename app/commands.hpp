@@ -61,7 +61,10 @@ int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan&
 // trailing "/"; "" when neither is set. UserError for one that is not http(s)://.
 std::string public_url(const std::string& given);
 
-// A Slack client with the region's bot token (from the variable its token_env names).
+// A region's bot token: stored sealed (refreshed first when it rotates; the app's credentials
+// from SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), else from the variable its token_env names.
+std::string region_token(db::Database& conn, const std::string& slug);
+// A Slack client with the region's bot token (region_token).
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug);
 
 // The database every data command uses (DATABASE_URL, else the private cluster, started and

@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "paxstats/db/regions.hpp"
+#include "paxstats/web/slack_app.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/embedded.hpp"
 #include "paxstats/db/migrate.hpp"
@@ -26,6 +28,15 @@ std::string public_url(const std::string& given) {
                     "\"");
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
+}
+
+std::string region_token(db::Database& conn, const std::string& slug) {
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return std::string(v ? v : "");
+  };
+  return web::region_bot_token(conn, db::get_region(conn, slug),
+                               {env("SLACK_CLIENT_ID"), env("SLACK_CLIENT_SECRET"), env("SLACK_API_BASE_URL")});
 }
 
 namespace {

@@ -23,6 +23,16 @@ void ServiceState::dashboard_routes() {
     log::info("run " + std::to_string(id) + ": monthly report of " + region + " for " + month + " queued (dashboard)");
     return id;
   };
+  // A region installed from Slack (or again): its first sync (or its catch-up) at once, and its
+  // held work resumes (db/installs: the workers claim its jobs again).
+  w.on_installed = [this](db::Database& db, const std::string& region, bool first) {
+    team_regions.forget();
+    const auto at =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    enqueue(db, region, SyncJob{}, "install-sync:" + region + ":" + std::to_string(at));
+    log::info("install: " + region + (first ? ": its first sync is queued" : ": its sync and held work resume"));
+    sleep_cv.notify_all();
+  };
   dashboard = std::make_unique<web::Dashboard>(std::move(w));
   for (const auto& r : web::Dashboard::routes())
     server.route(r.method, r.pattern, r.label, [this](const http::Request& req, http::Response& res) {

@@ -57,4 +57,9 @@ std::optional<std::string> TeamRegions::get(db::Database& db, const std::string&
   return slug;
 }
 
+void TeamRegions::forget() {
+  std::lock_guard lock(mu_);
+  known_.clear();
+}
+
 }  // namespace paxstats::serve

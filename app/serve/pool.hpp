@@ -50,6 +50,7 @@ class Pool {
 class TeamRegions {
  public:
   std::optional<std::string> get(db::Database& db, const std::string& team);
+  void forget();  // a region was installed: ask the database again
 
  private:
   static constexpr std::chrono::seconds kFor{5};

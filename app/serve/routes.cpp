@@ -32,7 +32,7 @@ void ServiceState::routes() {
   server.route("POST", "/slack/interactions", "/slack/interactions",
                [this](const http::Request& req, http::Response& res) {
                  if (!verified(req, res, "/slack/interactions")) return;
-                 res.status = 200;
+                 res.status = accept_interaction(json::parse(req.get_param_value("payload"), nullptr, false));
                });
   server.route("GET", "/healthz", "/healthz", [this](const http::Request&, http::Response& res) {
     try {
@@ -85,6 +85,11 @@ int ServiceState::accept_event(const EventBody& body, const std::string& retry) 
       return 200;
     }
     const json& event = body.event;
+    // Out of the workspace: held at once, not behind the queue (installs.cpp).
+    if (const std::string type = text_of(event, "type"); type == "app_uninstalled" || type == "tokens_revoked") {
+      uninstalled(*db, *region, body);
+      return 200;
+    }
     const bool fresh = enqueue(*db, *region, EventJob{event, event_id},
                                event_id.empty() ? std::nullopt : std::optional<std::string>("event:" + event_id));
     if (!fresh) ++counters.duplicate_events;
@@ -115,7 +120,8 @@ std::optional<json> ServiceState::envelope(const json& env) {
   if (type == "slash_commands")
     return command_reply(text_of(payload, "team_id"), text_of(payload, "user_id"), text_of(payload, "channel_id"),
                          text_of(payload, "text"));
-  return std::nullopt;  // interactive: acknowledged
+  if (type == "interactive") accept_interaction(payload);
+  return std::nullopt;
 }
 
 void ServiceState::command(const http::Request& req, http::Response& res) {

@@ -80,6 +80,8 @@ struct ServiceState {
   void warm_dashboard();    // dashboard.cpp: the warmer thread's loop
   bool verified(const http::Request& req, http::Response& res, const std::string& path);
   void events(const http::Request& req, http::Response& res);
+  void uninstalled(db::Database& db, const std::string& region, const EventBody& body);  // installs.cpp
+  int accept_interaction(const nlohmann::json& payload);                                 // interactions.cpp
   int accept_event(const EventBody& body, const std::string& retry);
   std::optional<nlohmann::json> envelope(const nlohmann::json& env);
   void command(const http::Request& req, http::Response& res);
@@ -101,6 +103,7 @@ struct ServiceState {
   void worker();
   void put_back(db::Database& db, const db::jobs::Job& job);
   void attempt(db::Database& db, const db::jobs::Job& job);
+  bool held(db::Database& db, const db::jobs::Job& job);
   std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug);
   void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d);
 

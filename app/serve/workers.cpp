@@ -6,11 +6,11 @@
 #include <cerrno>
 #include <cstring>
 
-#include "paxstats/db/secrets.hpp"
+#include "paxstats/db/installs.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/reports/deliver.hpp"
-#include "paxstats/slack/token.hpp"
+#include "paxstats/web/slack_app.hpp"
 #include "retry.hpp"
 #include "service_state.hpp"
 
@@ -21,8 +21,7 @@ using json = nlohmann::json;
 // A Slack client for a region: its bot token stored sealed, else from the variable it names.
 std::unique_ptr<slack::Client> ServiceState::client_for(db::Database& db, const std::string& slug) {
   const auto region = db::get_region(db, slug);
-  const std::string token =
-      slack::bot_token(region.token_env, slug, db::sealed_secret(db, slug, db::SecretName::bot_token));
+  const std::string token = web::region_bot_token(db, region, {o.client_id, o.client_secret, o.slack_base_url});
   return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
                                                               .base_url = o.slack_base_url,
                                                               .workspace = region.team_id.value_or(slug),
@@ -99,6 +98,21 @@ void ServiceState::put_back(db::Database& db, const db::jobs::Job& job) {
   }
 }
 
+// A job of a region whose install Slack no longer lets in (uninstalled, tokens revoked) failed
+// because of it: no failed attempt either. It is queued again and held with the region's other
+// work until the app is installed again.
+bool ServiceState::held(db::Database& db, const db::jobs::Job& job) {
+  try {
+    if (job.region.empty() || !db::is_held(db, job.region)) return false;
+    log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region +
+              "): held until paxstats is installed in the workspace again");
+    db::jobs::defer(db, job.id, 0);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void ServiceState::attempt(db::Database& db, const db::jobs::Job& job) {
   try {
     run_job(db, job);
@@ -110,6 +124,7 @@ void ServiceState::attempt(db::Database& db, const db::jobs::Job& job) {
     db::jobs::defer(db, job.id, d.seconds);
   } catch (const std::exception& e) {
     if (stopping) return put_back(db, job);
+    if (held(db, job)) return;
     const std::string why = log::redact(e.what());
     const std::string what = "job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ")";
     const Retry retry = retry_policy(e);

@@ -285,19 +285,41 @@ std::vector<DeliveryRow> open_deliveries(Database& db, std::string_view region, 
   return out;
 }
 
-void log_action(Database& db, std::string_view region, std::string_view user_id, std::string_view action,
-                std::string_view detail) {
-  sql::query(db, "INSERT INTO paxstats.web_actions (region, user_id, action, detail) VALUES ($1, $2, $3, $4)",
-             {std::string(region), std::string(user_id), std::string(action), std::string(detail)});
+std::string_view to_string(ActionVia via) {
+  switch (via) {
+    case ActionVia::dashboard: return "dashboard";
+    case ActionVia::slack: return "slack";
+    case ActionVia::service: return "service";
+  }
+  return "dashboard";
+}
+
+bool log_action(Database& db, std::string_view region, std::string_view user_id, std::string_view action,
+                std::string_view detail, ActionVia via, const std::optional<std::string>& dedupe) {
+  return !sql::query(db,
+                     "INSERT INTO paxstats.web_actions (region, user_id, action, detail, via, dedupe) "
+                     "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (dedupe) DO NOTHING RETURNING 1",
+                     {std::string(region), std::string(user_id), std::string(action), std::string(detail),
+                      std::string(to_string(via)), dedupe})
+              .empty();
 }
 
 std::vector<ActionRow> actions(Database& db, std::string_view region, int limit) {
   std::vector<ActionRow> out;
   for (const auto& r : sql::query(db,
-                                  "SELECT user_id, action, detail, to_char(created_at, 'YYYY-MM-DD HH24:MI') FROM "
+                                  "SELECT user_id, action, detail, to_char(created_at, 'YYYY-MM-DD HH24:MI'), via FROM "
                                   "paxstats.web_actions WHERE region = $1 ORDER BY id DESC LIMIT $2",
                                   {std::string(region), std::to_string(limit)}))
-    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3])});
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4])});
+  return out;
+}
+
+std::vector<ChannelChoice> channel_choices(Database& db, std::string_view region) {
+  std::vector<ChannelChoice> out;
+  for (const auto& r :
+       sql::query(db, "SELECT channel_id, name, is_private FROM " + detail::region_schema(region) +
+                          ".channels WHERE NOT is_archived AND channel_id !~ '^D' ORDER BY name, channel_id"))
+    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]) == "t"});
   return out;
 }
 

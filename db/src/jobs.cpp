@@ -43,6 +43,9 @@ std::vector<Job> claim_some(Database& db, const std::optional<std::string>& regi
                   "updated_at = now() "
                   "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
                   "             AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR kind = $2) "
+                  // A region whose install Slack no longer lets in: its jobs wait (db/installs).
+                  "             AND NOT EXISTS (SELECT 1 FROM paxstats.installs i "
+                  "                             WHERE i.region = jobs.region AND i.state <> 'installed') "
                   "             ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
                   "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, "
                   "pg_advisory_lock(7301, (id % 2147483647)::int)",

@@ -261,7 +261,10 @@ std::vector<Schedule> schedules(Database& db) {
            "split_part(monthly_time, ':', 2)::int, extract(epoch FROM created_at)::bigint, "
            "weekly_day, split_part(weekly_time, ':', 1)::int, "
            "split_part(weekly_time, ':', 2)::int, community_every, scrape_backblasts, nudge_quiet_days, mentor_count "
-           "FROM paxstats.regions WHERE active ORDER BY slug"))
+           "FROM paxstats.regions WHERE active "
+           // A region Slack took paxstats out of owes nothing meanwhile (db/installs).
+           "AND NOT EXISTS (SELECT 1 FROM paxstats.installs i WHERE i.region = slug AND i.state <> 'installed') "
+           "ORDER BY slug"))
     out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]), weekday_number(*r[7]),
                    std::stoi(*r[8]), std::stoi(*r[9]), *r[10], *r[11] == "t", std::stoi(*r[12]), std::stoi(*r[13]),
                    std::chrono::sys_seconds{std::chrono::seconds{std::stoll(*r[6])}}});

@@ -4,26 +4,31 @@
 
 namespace paxstats::db::web {
 
+namespace {
+std::string purpose_name(LoginPurpose p) { return p == LoginPurpose::install ? "install" : "sign_in"; }
+}  // namespace
+
 bool begin_login(Database& db, std::string_view state_hash, std::string_view nonce, std::string_view next_path,
-                 std::chrono::seconds ttl, std::string_view client, int max_per_client) {
+                 std::chrono::seconds ttl, std::string_view client, int max_per_client, LoginPurpose purpose) {
   purge_expired(db);
   // One statement: the count and the insert see the same rows (two requests at once may both
   // pass the limit by one; it bounds the table, which is all it is for).
   const auto r =
       sql::query(db,
-                 "INSERT INTO paxstats.web_logins (state_hash, nonce, next_path, expires_at, client) "
-                 "SELECT $1, $2, $3, now() + make_interval(secs => $4::int), $5 "
+                 "INSERT INTO paxstats.web_logins (state_hash, nonce, next_path, expires_at, client, purpose) "
+                 "SELECT $1, $2, $3, now() + make_interval(secs => $4::int), $5, $7 "
                  "WHERE $5 = '' OR (SELECT count(*) FROM paxstats.web_logins WHERE client = $5) < $6::int RETURNING 1",
                  {std::string(state_hash), std::string(nonce), std::string(next_path), std::to_string(ttl.count()),
-                  std::string(client), std::to_string(max_per_client)});
+                  std::string(client), std::to_string(max_per_client), purpose_name(purpose)});
   return !r.empty();
 }
 
-std::optional<Login> take_login(Database& db, std::string_view state_hash) {
+std::optional<Login> take_login(Database& db, std::string_view state_hash, LoginPurpose purpose) {
+  // Deleted whatever it was begun for: a state shown to the wrong callback is spent too.
   const auto r = sql::query(db,
                             "DELETE FROM paxstats.web_logins WHERE state_hash = $1 "
-                            "RETURNING nonce, next_path, expires_at > now()",
-                            {std::string(state_hash)});
+                            "RETURNING nonce, next_path, expires_at > now() AND purpose = $2",
+                            {std::string(state_hash), purpose_name(purpose)});
   if (r.empty() || r[0][2] != "t") return std::nullopt;
   return Login{*r[0][0], *r[0][1]};
 }

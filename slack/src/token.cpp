@@ -34,7 +34,9 @@ std::string bot_token_from_env(std::string_view variable, std::string_view regio
 }
 
 bool is_bot_token(std::string_view value) {
-  return value.starts_with("xoxb-") && value.size() >= 10 && value.find_first_of(" \t\r\n") == std::string_view::npos;
+  // A rotating bot token (the app has token rotation on) starts xoxe.xoxb-.
+  return (value.starts_with("xoxb-") || value.starts_with("xoxe.xoxb-")) && value.size() >= 10 &&
+         value.find_first_of(" \t\r\n") == std::string_view::npos;
 }
 
 std::string bot_token(std::string_view token_env, std::string_view region, const std::optional<std::string>& sealed) {

@@ -21,6 +21,7 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/slack/client.hpp"
+#include "paxstats/web/slack_app.hpp"
 #include "site.hpp"
 
 namespace paxstats::web::detail {
@@ -68,26 +69,10 @@ std::string base64url_decode(const std::string& in) {
   return out;
 }
 
-Response page_response(int status, const std::string& title, const std::string& message) {
-  Response r;
-  r.status = status;
-  Page p;
-  p.title = title;
-  p.add("<p class=\"notice\">" + esc(message) + "</p><p><a href=\"/\">Start again</a></p>");
-  r.body = layout(p, Viewer{}, Links("", false, 0), "", "", "/");
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
-
 std::string redirect_uri(const Options& o) { return o.public_url + "/auth/slack/callback"; }
 
 std::string authorize_url(const Options& o) {
-  if (!o.authorize_url.empty()) return o.authorize_url;
-  std::string base = o.slack_base_url.empty() ? slack::Client::default_base_url() : o.slack_base_url;
-  // https://slack.com/api/ → https://slack.com/openid/connect/authorize
-  const auto scheme = base.find("://");
-  const auto slash = base.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  return base.substr(0, slash) + "/openid/connect/authorize";
+  return o.authorize_url.empty() ? slack_page_url(o, "/openid/connect/authorize") : o.authorize_url;
 }
 
 // Whether Slack says the person is an admin or owner of their workspace, asked with the bot
@@ -95,8 +80,14 @@ std::string authorize_url(const Options& o) {
 bool workspace_admin(db::Database& db, const Options& o, const std::string& team, const std::string& user) {
   for (const auto& r : db::list_regions(db)) {
     if (!r.active || r.team_id != team) continue;
-    const char* token = std::getenv(r.token_env.c_str());
-    if (!token || !*token) continue;
+    std::string token;
+    try {
+      token = region_bot_token(db, r, app_of(o));
+    } catch (const std::exception& e) {  // no token here: not an admin unless listed
+      log::warn("sign-in of " + user + ": region " + r.slug + " has no usable bot token (" + log::redact(e.what()) +
+                ")");
+      continue;
+    }
     slack::ClientOptions co;
     co.token = token;
     co.base_url = o.slack_base_url;
@@ -114,6 +105,27 @@ bool workspace_admin(db::Database& db, const Options& o, const std::string& team
 }
 
 }  // namespace
+
+Response message_page(int status, const std::string& title, const std::string& message) {
+  Response r;
+  r.status = status;
+  Page p;
+  p.title = title;
+  p.add("<p class=\"notice\">" + esc(message) + "</p><p><a href=\"/\">Start again</a></p>");
+  r.body = layout(p, Viewer{}, Links("", false, 0), "", "", "/");
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+std::string slack_page_url(const Options& o, const std::string& path) {
+  const std::string base = o.slack_base_url.empty() ? slack::Client::default_base_url() : o.slack_base_url;
+  // https://slack.com/api/ → https://slack.com + path
+  const auto scheme = base.find("://");
+  const auto slash = base.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return base.substr(0, slash) + path;
+}
+
+SlackApp app_of(const Options& o) { return {o.client_id, o.client_secret, o.slack_base_url}; }
 
 std::string random_token(size_t bytes) {
   std::string buf(bytes, '\0');
@@ -156,16 +168,16 @@ std::optional<db::web::Session> session_of(db::Database& db, const Request& req)
 
 Response login(db::Database& db, const Options& o, const Request& req) {
   if (o.client_id.empty() || o.client_secret.empty())
-    return page_response(503, "Sign in is not set up",
-                         "Sign in with Slack needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (the README's "
-                         "\"Dashboard\" section says how to get them).");
+    return message_page(503, "Sign in is not set up",
+                        "Sign in with Slack needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (the README's "
+                        "\"Dashboard\" section says how to get them).");
   const std::string next = local_path(req.param("next"));
   const std::string state = random_token(), nonce = random_token();
   // Sign-ins under way are few a client: a flood of /login fills no table.
   if (!db::web::begin_login(db, sha256_hex(state), nonce, next, o.login_ttl,
                             req.remote.empty() ? "" : sha256_hex("client:" + req.remote)))
-    return page_response(429, "Too many sign-ins at once",
-                         "This address has many sign-ins under way. Finish one, or wait a few minutes and try again.");
+    return message_page(429, "Too many sign-ins at once",
+                        "This address has many sign-ins under way. Finish one, or wait a few minutes and try again.");
   Response r;
   r.status = 302;
   r.headers.emplace_back("Location", authorize_url(o) + "?response_type=code&scope=openid%20profile%20email" +
@@ -180,7 +192,7 @@ Response callback(db::Database& db, const Options& o, const Request& req) {
   const std::string state = req.param("state");
   auto refuse = [&](int status, const std::string& why) {
     log::warn("sign-in refused: " + why);
-    auto r = page_response(status, "Sign-in failed", why);
+    auto r = message_page(status, "Sign-in failed", why);
     r.headers.emplace_back("Set-Cookie", cookie_header(o, kLoginCookie, "", "/auth/slack", 0));
     return r;
   };

@@ -6,6 +6,7 @@
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/web_sessions.hpp"
 #include "paxstats/web/dashboard.hpp"
+#include "paxstats/web/slack_app.hpp"
 
 namespace paxstats::web::detail {
 
@@ -24,9 +25,19 @@ std::string cookie_header(const Options& o, const std::string& name, const std::
 // The signed-in visitor of a request, if any.
 std::optional<db::web::Session> session_of(db::Database& db, const Request& req);
 
+// A page of one message (a refusal, a failure), never cached.
+Response message_page(int status, const std::string& title, const std::string& message);
+// A page of Slack's website (its authorize pages): the Web API's host + path.
+std::string slack_page_url(const Options& o, const std::string& path);
+SlackApp app_of(const Options& o);
+
 // /login, /auth/slack/callback, /logout.
 Response login(db::Database& db, const Options& o, const Request& req);
 Response callback(db::Database& db, const Options& o, const Request& req);
 Response logout(db::Database& db, const Options& o, const Request& req);
+
+// Add to Slack: /slack/install and /slack/oauth/callback (install.cpp).
+Response install(db::Database& db, const Options& o, const Request& req);
+Response install_callback(db::Database& db, const Options& o, const Request& req);
 
 }  // namespace paxstats::web::detail

@@ -57,6 +57,8 @@ const std::vector<Route>& Dashboard::routes() {
       {"GET", "/login", "dashboard /login"},
       {"GET", "/auth/slack/callback", "dashboard /auth/slack/callback"},
       {"GET", "/logout", "dashboard /logout"},
+      {"GET", "/slack/install", "dashboard /slack/install"},
+      {"GET", "/slack/oauth/callback", "dashboard /slack/oauth/callback"},
       {"POST", "/logout", "dashboard /logout"},
       {"GET", "/r/[a-z][a-z0-9_]{0,39}", "dashboard /r/region"},
       {"GET", "/r/[a-z][a-z0-9_]{0,39}/ao/[A-Z0-9]{1,24}", "dashboard /r/ao"},
@@ -161,6 +163,8 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
     }
     if (req.path == "/login") return login(db, impl_->o, req);
     if (req.path == "/auth/slack/callback") return callback(db, impl_->o, req);
+    if (req.path == "/slack/install") return install(db, impl_->o, req);
+    if (req.path == "/slack/oauth/callback") return install_callback(db, impl_->o, req);
 
     const auto session = session_of(db, req);
     Viewer viewer;
@@ -331,10 +335,16 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   if (admin_page_kind) {
     const db::dashboard::PostsCache posts(db, slug);
     page = std::make_shared<const Page>(admin_page(cx, [&] {
-      static const std::map<std::string, std::string> done = {{"alias_confirmed", "The name is that person now."},
-                                                              {"alias_removed", "The name is nobody's now."},
-                                                              {"run_queued", "The report run is queued."},
-                                                              {"retry_queued", "The deliveries will be tried again."}};
+      static const std::map<std::string, std::string> done = {
+          {"alias_confirmed", "The name is that person now."},
+          {"alias_removed", "The name is nobody's now."},
+          {"run_queued", "The report run is queued."},
+          {"retry_queued", "The deliveries will be tried again."},
+          {"installed",
+           "paxstats is in your workspace. It is reading its "
+           "channels now; choose 1st-F and the others below."},
+          {"reinstalled", "paxstats is installed again: held work resumes."},
+          {"channels_set", "The channels are set."}};
       const auto it = done.find(req.param("done"));
       return it == done.end() ? std::string() : it->second;
     }()));
@@ -398,6 +408,18 @@ Response Dashboard::Impl::admin_post(db::Database& db, PageContext& cx, const Re
     const long run = o.queue_monthly_run(db, slug, month);
     done = action == "run" ? "run_queued" : "retry_queued";
     detail += "run " + std::to_string(run) + " for " + month;
+  } else if (action == "set_channels") {
+    // The channel settings, chosen from the region's channels (UserError for anything else).
+    std::vector<db::Setting> settings;
+    for (const char* key : {"firstf_channel", "awards_channel", "kotter_channel", "log_channel"})
+      if (req.params.count(key)) {
+        settings.emplace_back(key, req.param(key));
+        detail +=
+            std::string(detail.empty() ? "" : ", ") + key + "=" + (req.param(key).empty() ? "(none)" : req.param(key));
+      }
+    if (settings.empty()) throw UserError("no channel was chosen");
+    db::set_region(db, slug, settings);
+    done = "channels_set";
   } else {
     throw UserError("unknown admin action \"" + action.substr(0, 40) + "\"");
   }

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "handlers.hpp"
+#include "paxstats/db/aliases.hpp"
 #include "paxstats/log.hpp"
 
 namespace paxstats::serve {
@@ -37,6 +38,7 @@ const std::map<JobKind, Handler>& handlers() {
       {JobKind::nudges, &typed<NudgesJob, jobs::nudges>},
       {JobKind::sync, &typed<SyncJob, jobs::sync>},
       {JobKind::home, &typed<HomeJob, jobs::home>},
+      {JobKind::interaction, &typed<InteractionJob, jobs::interaction>},
   };
   return table;
 }
@@ -94,8 +96,10 @@ void ServiceState::mined(db::Database& db, const std::string& region, const std:
     log::info("event " + events[i].event_id + ": " + in.channel + "/" + in.ts +
               (in.is_backblast ? " mined as a backblast" : " stored") +
               (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
-    if (in.is_backblast && !in.errors.empty() && !in.deleted && !in.poster.empty()) {
-      ++counters.parse_errors;
+    if (!in.is_backblast || in.deleted || in.poster.empty()) continue;
+    // Its Q is asked about what could not be read, and about names written without a mention.
+    if (!in.errors.empty() || !db::unsettled_typed_names(db, region, in.channel, in.ts).empty()) {
+      counters.parse_errors += !in.errors.empty();
       enqueue(db, region, FeedbackJob{in.channel, in.ts, in.edited_ts, in.poster},
               "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);
     }

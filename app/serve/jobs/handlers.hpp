@@ -24,5 +24,6 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
                  const std::function<reports::MonthlyPlan()>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
 void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job);
+void interaction(ServiceState& s, db::Database& db, const std::string& region, const InteractionJob& job);
 
 }  // namespace paxstats::serve::jobs

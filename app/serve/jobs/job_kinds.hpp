@@ -9,7 +9,19 @@
 
 namespace paxstats::serve {
 
-enum class JobKind { event, feedback, stats, ao_stats, run_monthly, run_weekly, run_community, nudges, sync, home };
+enum class JobKind {
+  event,
+  feedback,
+  stats,
+  ao_stats,
+  run_monthly,
+  run_weekly,
+  run_community,
+  nudges,
+  sync,
+  home,
+  interaction
+};
 
 NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::feedback, "feedback"},
@@ -20,7 +32,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
                                        {JobKind::run_community, "run_community"},
                                        {JobKind::nudges, "nudges"},
                                        {JobKind::sync, "sync"},
-                                       {JobKind::home, "home"}})
+                                       {JobKind::home, "home"},
+                                       {JobKind::interaction, "interaction"}})
 
 // The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
 std::string_view to_string(JobKind kind);
@@ -93,6 +106,14 @@ struct HomeJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(HomeJob, user)
 
+// A button pressed or a person picked in one of the bot's messages (Slack's block_actions
+// payload, as received and verified): one action of it.
+struct InteractionJob {
+  nlohmann::json payload;
+  std::string action_id, block_id, value, selected_user, action_ts;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(InteractionJob, payload, action_id, block_id, value, selected_user, action_ts)
+
 // The kind of each payload type, so enqueueing names neither twice.
 template <class P>
 constexpr JobKind kind_of();
@@ -135,6 +156,11 @@ constexpr JobKind kind_of<SyncJob>() {
 template <>
 constexpr JobKind kind_of<HomeJob>() {
   return JobKind::home;
+}
+
+template <>
+constexpr JobKind kind_of<InteractionJob>() {
+  return JobKind::interaction;
 }
 
 }  // namespace paxstats::serve

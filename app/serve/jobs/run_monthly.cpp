@@ -3,6 +3,7 @@
 // delivery lock); a run with deliveries left pending after Slack failures stays open and the job is tried again.
 #include "../retry.hpp"
 #include "handlers.hpp"
+#include "paxstats/db/installs.hpp"
 #include "paxstats/db/outbox.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/reports/admin_log.hpp"
@@ -56,9 +57,10 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
     throw;  // the run stays open: the job is retried
   } catch (const std::exception& e) {
     // Retried too when the failure is transient; the run says what happened meanwhile.
-    db::jobs::set_run(db, run,
-                      retry_policy(e) == Retry::backoff ? db::jobs::RunStatus::running : db::jobs::RunStatus::failed,
-                      json::object(), log::redact(e.what()));
+    // A run whose workspace took paxstats out meanwhile is not over either: it waits, held.
+    const bool open = retry_policy(e) == Retry::backoff || db::is_held(db, region);
+    db::jobs::set_run(db, run, open ? db::jobs::RunStatus::running : db::jobs::RunStatus::failed, json::object(),
+                      log::redact(e.what()));
     throw;
   }
 }

@@ -12,6 +12,7 @@ FakeSlack::FakeSlack() : FakeSlack(Options{}) {}
 
 FakeSlack::FakeSlack(Options options) : options_(std::move(options)), impl_(std::make_unique<Impl>()) {
   impl_->options = options_;
+  impl_->bot_tokens[options_.token] = Clock::time_point::max();
   add_user({options_.bot_user_id, "paxstats", "paxstats", "paxstats", false, true});
 }
 
@@ -43,6 +44,33 @@ json FakeSlack::Impl::dispatch(const std::string& method, const Params& p) {
   return it == methods.end() ? fail("unknown_method") : (this->*(it->second))(method, p);
 }
 
+// The fake's "who are you?" page (a browser at the fake with nobody named): the workspace's
+// people, each a link back to `path` with as=USER. Called with the lock held.
+std::string FakeSlack::Impl::who_are_you_page(const httplib::Request& req, const std::string& path,
+                                              const std::string& doing) const {
+  auto esc = [](const std::string& t) {
+    std::string o;
+    for (char c : t)
+      o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : std::string(1, c);
+    return o;
+  };
+  std::string query;
+  for (const auto& [k, v] : req.params)
+    if (k != "as") query += (query.empty() ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
+  std::string page =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fake Slack: who are you?</title>"
+      "</head><body><h1>Fake Slack: who are you?</h1><p>This is paxstats-fake-slack, not Slack: pick a person of " +
+      esc(options.team_name) + " to " + esc(doing) + " it as.</p><ul>";
+  int shown = 0;
+  for (const auto& [id, u] : users) {
+    if (u.deleted || u.is_bot || ++shown > 200) continue;
+    const std::string name = !u.display_name.empty() ? u.display_name : !u.real_name.empty() ? u.real_name : u.name;
+    page += "<li><a href=\"" + path + "?" + esc(query) + "&amp;as=" + esc(id) + "\">" + esc(name) + "</a> (" + esc(id) +
+            (u.is_admin ? ", admin" : "") + ")</li>";
+  }
+  return page + "</ul></body></html>";
+}
+
 void FakeSlack::start() {
   auto& s = impl_->server;
   s.set_keep_alive_max_count(1000000);
@@ -72,11 +100,20 @@ void FakeSlack::start() {
 
     // Sign in with Slack: the token method takes the app's credentials, userInfo the person's
     // access token; neither takes the bot token.
-    if (method == "openid.connect.token" || method == "openid.connect.userInfo") {
+    if (method == "openid.connect.token" || method == "openid.connect.userInfo" || method == "oauth.v2.access") {
+      // oauth.v2.access takes the app's credentials as form fields or as HTTP Basic auth.
+      if (method == "oauth.v2.access" && auth.rfind("Basic ", 0) == 0) {
+        const std::string pair = unbase64(auth.substr(6));
+        if (const auto colon = pair.find(':'); colon != std::string::npos) {
+          p["client_id"] = pair.substr(0, colon);
+          p["client_secret"] = pair.substr(colon + 1);
+        }
+      }
       json answer;
       {
         std::lock_guard lock(impl_->mu);
         answer = method == "openid.connect.token" ? impl_->openid_token(p)
+                 : method == "oauth.v2.access"    ? impl_->oauth_v2_access(p)
                                                   : impl_->openid_user_info(auth.rfind("Bearer ", 0) == 0 ? token : "");
         impl_->log.push_back({method, p, true, 200, answer.value("ok", false) ? "" : answer.value("error", "")});
       }
@@ -85,19 +122,21 @@ void FakeSlack::start() {
     }
     const bool app_method = method == "apps.connections.open";  // app-level token, in the header only
     if (app_method && auth.rfind("Bearer ", 0) != 0) token.clear();
-    const std::string& expected = app_method ? options_.app_token : options_.token;
-    Request rec{method, p, token == expected, 200, ""};
+    Request rec{method, p, false, 200, ""};
     std::optional<Fault> fault;
     json answer;
     {
       std::lock_guard lock(impl_->mu);
+      rec.authorized = app_method ? token == options_.app_token : impl_->bot_token_ok(token);
       fault = impl_->next_fault(method, p);
       std::optional<int> retry;
       if (fault && fault->kind == Fault::rate_limit) retry = fault->retry_after;
       if (token.empty())
         answer = fail(app_method ? "missing_args" : "not_authed");
-      else if (token != expected)
-        answer = fail("invalid_auth");
+      else if (!rec.authorized)
+        answer =
+            fail(!app_method && token.rfind("xoxe.xoxb-", 0) == 0 && impl_->bot_tokens.count(token) ? "token_expired"
+                                                                                                    : "invalid_auth");
       else if (impl_->revoked)
         answer = fail("token_revoked");
       else if (fault && fault->kind == Fault::http_500)
@@ -147,8 +186,8 @@ void FakeSlack::start() {
     }
     res.set_content(answer.dump(), "application/json; charset=utf-8");
   };
-  s.Post(R"(/api/([A-Za-z.]+))", api);
-  s.Get(R"(/api/([A-Za-z.]+))", api);
+  s.Post(R"(/api/([A-Za-z0-9.]+))", api);
+  s.Get(R"(/api/([A-Za-z0-9.]+))", api);
 
   // Slack's authorize page, where the person says yes: the fake signs in whoever sign_in_as()
   // named and sends the browser back to redirect_uri with a one-use code and the state.
@@ -170,32 +209,42 @@ void FakeSlack::start() {
       team.clear();
     }
     if (user.empty()) {
-      auto esc = [](const std::string& t) {
-        std::string o;
-        for (char c : t)
-          o += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : std::string(1, c);
-        return o;
-      };
-      std::string query;
-      for (const auto& [k, v] : req.params)
-        if (k != "as") query += (query.empty() ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
-      std::string page =
-          "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Fake Slack: sign in</title></head>"
-          "<body><h1>Fake Slack: who are you?</h1><p>This is paxstats-fake-slack, not Slack: pick a person of " +
-          esc(options_.team_name) + " to sign in as.</p><ul>";
-      int shown = 0;
-      for (const auto& [id, u] : impl_->users) {
-        if (u.deleted || u.is_bot || ++shown > 200) continue;
-        const std::string name = !u.display_name.empty() ? u.display_name : !u.real_name.empty() ? u.real_name : u.name;
-        page += "<li><a href=\"/openid/connect/authorize?" + esc(query) + "&amp;as=" + esc(id) + "\">" + esc(name) +
-                "</a> (" + esc(id) + (u.is_admin ? ", admin" : "") + ")</li>";
-      }
-      res.set_content(page + "</ul></body></html>", "text/html; charset=utf-8");
+      res.set_content(impl_->who_are_you_page(req, "/openid/connect/authorize", "sign in to"),
+                      "text/html; charset=utf-8");
       return;
     }
     const std::string code = "code-" + std::to_string(++impl_->id_counter) + "-" + user;
     impl_->oidc_codes[code] = {user, team.empty() ? options_.team_id : team, req.get_param_value("nonce"), redirect};
     impl_->log.push_back({"openid.connect.authorize", {{"state", req.get_param_value("state")}}, true, 302, ""});
+    res.status = 302;
+    res.set_header("Location", redirect + (redirect.find('?') == std::string::npos ? "?" : "&") +
+                                   "code=" + httplib::detail::encode_query_param(code) +
+                                   "&state=" + httplib::detail::encode_query_param(req.get_param_value("state")));
+  });
+
+  // Add to Slack: Slack's OAuth v2 authorize page. Whoever sign_in_as() named (or picks
+  // themselves on the page, as above) approves the install; the browser goes back to
+  // redirect_uri with a one-use code and the state.
+  s.Get("/oauth/v2/authorize", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(impl_->mu);
+    const std::string redirect = req.get_param_value("redirect_uri");
+    if (req.get_param_value("client_id") != options_.client_id || redirect.empty() ||
+        req.get_param_value("scope").empty()) {
+      res.status = 400;
+      res.set_content("fake Slack: bad install request (client_id, scope and redirect_uri are required)", "text/plain");
+      return;
+    }
+    impl_->requested_scopes = req.get_param_value("scope");
+    std::string user = impl_->oidc_user;
+    if (const std::string as = req.get_param_value("as"); !as.empty() && impl_->users.count(as)) user = as;
+    if (user.empty()) {
+      res.set_content(impl_->who_are_you_page(req, "/oauth/v2/authorize", "install paxstats into"),
+                      "text/html; charset=utf-8");
+      return;
+    }
+    const std::string code = "v2code-" + std::to_string(++impl_->id_counter) + "-" + user;
+    impl_->install_codes[code] = {user, redirect, req.get_param_value("scope")};
+    impl_->log.push_back({"oauth.v2.authorize", {{"state", req.get_param_value("state")}}, true, 302, ""});
     res.status = 302;
     res.set_header("Location", redirect + (redirect.find('?') == std::string::npos ? "?" : "&") +
                                    "code=" + httplib::detail::encode_query_param(code) +
@@ -288,6 +337,23 @@ void FakeSlack::set_archived(const std::string& channel_id, bool archived) {
 void FakeSlack::revoke_token() {
   std::lock_guard lock(impl_->mu);
   impl_->revoked = true;
+}
+
+std::string FakeSlack::bot_token() const {
+  std::lock_guard lock(impl_->mu);
+  std::string newest = options_.token;
+  auto latest = Clock::time_point::min();
+  for (const auto& [t, until] : impl_->bot_tokens)
+    if (until != Clock::time_point::max() && until > latest) {
+      latest = until;
+      newest = t;
+    }
+  return newest;
+}
+
+std::string FakeSlack::requested_scopes() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->requested_scopes;
 }
 
 void FakeSlack::load_export(const std::filesystem::path& dir) {

@@ -70,4 +70,48 @@ json FakeSlack::Impl::openid_user_info(const std::string& access_token) {
              {"https://slack.com/team_name", options.team_name}});
 }
 
+// Add to Slack: a code from the authorize page buys the bot token (Slack's oauth.v2.access
+// answer); with token rotation on, the token expires and a refresh token buys the next one
+// (grant_type=refresh_token). An install lifts a revocation: the app is in the workspace again.
+json FakeSlack::Impl::oauth_v2_access(const Params& p) {
+  if (param(p, "client_id") != options.client_id || param(p, "client_secret") != options.client_secret)
+    return fail("invalid_client_id");
+  std::string installer;
+  std::string scope = options.scopes;
+  if (param(p, "grant_type") == "refresh_token") {
+    if (!options.token_rotation || refresh_token.empty() || param(p, "refresh_token") != refresh_token)
+      return fail("invalid_refresh_token");
+  } else {
+    const auto code = install_codes.find(param(p, "code"));
+    if (code == install_codes.end()) return fail("invalid_code");
+    const Install grant = code->second;
+    install_codes.erase(code);  // one use
+    if (!param(p, "redirect_uri").empty() && param(p, "redirect_uri") != grant.redirect_uri)
+      return fail("bad_redirect_uri");
+    installer = grant.user_id;
+    scope = grant.scope;
+    revoked = false;
+  }
+  json out = ok({{"token_type", "bot"},
+                 {"scope", scope},
+                 {"bot_user_id", options.bot_user_id},
+                 {"app_id", "AFAKEAPP01"},
+                 {"team", {{"id", options.team_id}, {"name", options.team_name}}},
+                 {"enterprise", nullptr},
+                 {"is_enterprise_install", false}});
+  if (!installer.empty()) out["authed_user"] = {{"id", installer}};
+  if (!options.token_rotation) {
+    out["access_token"] = options.token;
+    return out;
+  }
+  const int n = ++id_counter;
+  const std::string access = "xoxe.xoxb-1-fake-rotated-" + std::to_string(n);
+  bot_tokens[access] = Clock::now() + std::chrono::seconds(options.token_expires_in);
+  refresh_token = "xoxe-1-fake-refresh-" + std::to_string(n);
+  out["access_token"] = access;
+  out["refresh_token"] = refresh_token;
+  out["expires_in"] = options.token_expires_in;
+  return out;
+}
+
 }  // namespace paxstats::slack::fake

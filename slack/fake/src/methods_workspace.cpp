@@ -10,7 +10,7 @@ json FakeSlack::Impl::apps_connections_open([[maybe_unused]] const std::string& 
 }
 
 json FakeSlack::Impl::auth_test([[maybe_unused]] const std::string& method, [[maybe_unused]] const Params& p) {
-  return ok({{"url", "https://fake.slack.com/"},
+  return ok({{"url", "https://" + options.team_domain + ".slack.com/"},
              {"team", options.team_name},
              {"user", "paxstats"},
              {"team_id", options.team_id},

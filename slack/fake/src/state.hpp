@@ -137,6 +137,18 @@ struct FakeSlack::Impl {
   };
   std::string oidc_user, oidc_team;
   std::map<std::string, Grant> oidc_codes, oidc_tokens;
+  // Add to Slack (OAuth v2): the codes the authorize page gave out (one use each), the bot tokens
+  // the API takes (the workspace's, and rotated ones until they expire), the refresh token.
+  struct Install {
+    std::string user_id, redirect_uri, scope;
+  };
+  std::map<std::string, Install> install_codes;
+  std::map<std::string, Clock::time_point> bot_tokens;  // token → when it expires (max: never)
+  std::string refresh_token, requested_scopes;
+  bool bot_token_ok(const std::string& token) {
+    const auto it = bot_tokens.find(token);
+    return it != bot_tokens.end() && Clock::now() < it->second;
+  }
   long long ts_counter = 0;
   int id_counter = 0;
 
@@ -311,6 +323,8 @@ struct FakeSlack::Impl {
   json users_info(const std::string& method, const Params& p);
   json openid_token(const Params& p);
   json openid_user_info(const std::string& access_token);
+  json oauth_v2_access(const Params& p);
+  std::string who_are_you_page(const httplib::Request& req, const std::string& path, const std::string& doing) const;
   json conversations_list(const std::string& method, const Params& p);
   json conversations_info(const std::string& method, const Params& p);
   json conversations_history(const std::string& method, const Params& p);

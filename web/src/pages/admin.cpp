@@ -2,10 +2,13 @@
 // opt-outs, runs and deliveries, what admins did here, and the buttons (forms with the session's
 // CSRF token) that change things through db/'s functions, as the CLI does.
 #include <map>
+#include <optional>
+#include <tuple>
 #include <set>
 
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
+#include "paxstats/db/installs.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "../site.hpp"
@@ -32,6 +35,50 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   page.title = "Admin";
   page.crumbs = {{cx.region.name, cx.links.region()}};
   if (!notice.empty()) page.add("<p class=\"ok\" role=\"status\">" + esc(notice) + "</p>");
+
+  // Slack: how paxstats is in the workspace, and the channels its reports go to, chosen from the
+  // workspace's channels (read by the sync).
+  page.add("<h2>Slack</h2>");
+  if (const auto install = db::install_of(cx.db, slug)) {
+    std::string by;
+    if (!install->installer.empty()) {
+      const auto named = db::report::names_of(cx.db, slug, {install->installer});
+      by = " by " + esc(named.empty() ? install->installer : named.front().second);
+    }
+    if (install->state == db::InstallState::installed)
+      page.add("<p>Installed from Slack on " + esc(install->installed_at) + " UTC" + by + ".</p>");
+    else
+      page.add("<p class=\"notice\" role=\"status\">" +
+               esc(install->state == db::InstallState::uninstalled ? "paxstats was uninstalled from Slack"
+                                                                   : "Slack revoked paxstats's tokens") +
+               " on " + esc(install->changed_at) +
+               " UTC. Nothing is sent meanwhile: deliveries and nudges wait, and the data is kept. "
+               "<a href=\"/slack/install\">Install paxstats again</a> to resume.</p>");
+  }
+  const auto channels = dash::channel_choices(cx.db, slug);
+  if (channels.empty()) {
+    page.add(
+        "<p>paxstats has not read this workspace's channels yet (its first sync does, within minutes of "
+        "the install). Reload this page to choose 1st-F and the other channels.</p>");
+  } else {
+    std::string form = "<form class=\"settings\" method=\"post\" action=\"" + esc(cx.links.admin()) +
+                       "\"><input type=\"hidden\" name=\"csrf\" value=\"" + esc(cx.viewer.csrf) +
+                       "\"><input type=\"hidden\" name=\"action\" value=\"set_channels\">";
+    const std::vector<std::tuple<const char*, const char*, std::optional<std::string>>> fields = {
+        {"firstf_channel", "1st-F (the month's charts and awards)", cx.region.firstf_channel},
+        {"awards_channel", "Awards (1st-F when none)", cx.region.awards_channel},
+        {"kotter_channel", "Kotter list (site Qs' DMs only when none)", cx.region.kotter_channel},
+        {"log_channel", "Admins' log (unreadable backblasts, run summaries)", cx.region.log_channel}};
+    for (const auto& [key, label, current] : fields) {
+      form += "<p><label for=\"" + std::string(key) + "\">" + esc(label) + "</label><br><select id=\"" + key +
+              "\" name=\"" + key + "\"><option value=\"\">(none)</option>";
+      for (const auto& c : channels)
+        form += "<option value=\"" + esc(c.id) + "\"" + (current == c.id ? " selected" : "") + ">" +
+                (c.is_private ? "🔒 " : "#") + esc(c.name) + "</option>";
+      form += "</select></p>";
+    }
+    page.add(form + "<p><button type=\"submit\">Save the channels</button></p></form>");
+  }
 
   // Runs: ask for last month's (or a recent month's) report, see every run.
   page.add("<h2>Reports</h2><p>");
@@ -147,8 +194,9 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   for (const auto& u : outs) oo.rows.push_back({{out_names.count(u) ? out_names[u] : u, cx.links.pax(u)}, {u}});
   page.table(cx, std::move(oo));
 
-  Table log{"actions", "What admins did here", {"When", "Who", "Action", "Detail"}, {}, "Nothing yet."};
-  for (const auto& a : dash::actions(cx.db, slug)) log.rows.push_back({{a.at}, {a.user_id}, {a.action}, {a.detail}});
+  Table log{"actions", "What admins did", {"When", "Who", "Where", "Action", "Detail"}, {}, "Nothing yet."};
+  for (const auto& a : dash::actions(cx.db, slug))
+    log.rows.push_back({{a.at}, {a.user_id}, {a.via}, {a.action}, {a.detail}});
   page.table(cx, std::move(log));
   return page;
 }

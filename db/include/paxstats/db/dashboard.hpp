@@ -128,12 +128,27 @@ struct DeliveryRow {
 };
 std::vector<DeliveryRow> open_deliveries(Database& db, std::string_view region, int limit = 100);
 
-// An admin's action on the dashboard, kept (control table web_actions) and listed.
-void log_action(Database& db, std::string_view region, std::string_view user_id, std::string_view action,
-                std::string_view detail);
+// Where an action was taken: the dashboard's forms, a button in Slack, or the service itself
+// (an install, an uninstall).
+enum class ActionVia { dashboard, slack, service };
+std::string_view to_string(ActionVia via);
+// An action on a region, kept (control table web_actions) and listed. With a dedupe key (a Slack
+// button's action_ts), a second action of the same key is not kept: returns false, and the
+// caller changes nothing.
+bool log_action(Database& db, std::string_view region, std::string_view user_id, std::string_view action,
+                std::string_view detail, ActionVia via = ActionVia::dashboard,
+                const std::optional<std::string>& dedupe = std::nullopt);
 struct ActionRow {
-  std::string user_id, action, detail, at;
+  std::string user_id, action, detail, at, via;
 };
 std::vector<ActionRow> actions(Database& db, std::string_view region, int limit = 50);
+
+// The region's channels an admin may choose for 1st-F, awards, Kotter and the log: every one
+// not archived, by name.
+struct ChannelChoice {
+  std::string id, name;
+  bool is_private = false;
+};
+std::vector<ChannelChoice> channel_choices(Database& db, std::string_view region);
 
 }  // namespace paxstats::db::dashboard

@@ -1,6 +1,7 @@
 #pragma once
 // Secrets at rest (control migration 0015): values sealed by paxstats::secrets (common/), stored
 // and read here as the sealed text. Nothing here sees a plain value.
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,7 +12,9 @@
 namespace paxstats::db {
 
 // What a region may keep sealed.
-enum class SecretName { bot_token };
+// What a region may keep sealed: its bot token and, when the app rotates tokens, the refresh
+// token that buys the next one.
+enum class SecretName { bot_token, bot_refresh_token };
 std::string_view to_string(SecretName name);
 
 struct SealedSecret {
@@ -20,10 +23,17 @@ struct SealedSecret {
   std::string sealed;  // "v1.<key id>.<base64>"
 };
 
-// Stores (or replaces) a region's sealed value. UserError for an unknown region.
-void store_secret(Database& db, std::string_view region, SecretName name, std::string_view sealed);
+// Stores (or replaces) a region's sealed value; `expires_at` (epoch seconds) for a token that
+// expires. UserError for an unknown region.
+void store_secret(Database& db, std::string_view region, SecretName name, std::string_view sealed,
+                  std::optional<long long> expires_at = std::nullopt);
 // The sealed value, or nullopt when none is stored.
 std::optional<std::string> sealed_secret(Database& db, std::string_view region, SecretName name);
+// When the stored value expires (epoch seconds): nullopt when it does not, or none is stored.
+std::optional<long long> secret_expires_at(Database& db, std::string_view region, SecretName name);
+// Runs `f` holding the region's secrets lock (a session advisory lock, across processes): one
+// refresh of a rotating token at a time; a second waits, then reads the refreshed one.
+void with_secrets_locked(Database& db, std::string_view region, const std::function<void()>& f);
 // Deletes it; whether there was one.
 bool delete_secret(Database& db, std::string_view region, SecretName name);
 // Every stored value (for a change of keys), by region and name.

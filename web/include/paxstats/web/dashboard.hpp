@@ -48,6 +48,9 @@ struct Options {
   // Queues a region's monthly report run (the admin page's buttons): the run's id. The service
   // sets it; without it the buttons say reports run from paxstats serve.
   std::function<long(db::Database& db, const std::string& region, const std::string& month)> queue_monthly_run;
+  // Add to Slack: called once a region is installed (`first`: it was created now) or installed
+  // again; the service queues its first sync and wakes its held work.
+  std::function<void(db::Database& db, const std::string& region, bool first)> on_installed;
 };
 
 // The dashboard's routes, for the server to mount: method, a regular expression over the path,

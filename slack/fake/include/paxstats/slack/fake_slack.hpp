@@ -30,8 +30,8 @@ class FakeSlack {
     std::string bot_user_id = "UBOT000001";
     std::string bot_id = "BBOT000001";
     std::string scopes =
-        "channels:history,channels:join,channels:read,chat:write,files:read,files:write,"
-        "groups:history,groups:read,im:write,users:read,users:read.email";
+        "channels:history,channels:join,channels:read,chat:write,commands,files:read,files:write,"
+        "groups:history,groups:read,im:history,im:write,users:read,users:read.email";
     // Slack's rate-limit window; budgets are per window. Shrink it to run rate tests fast.
     std::chrono::milliseconds window{60000};
     bool enforce_budgets = true;
@@ -46,6 +46,12 @@ class FakeSlack {
     std::string socket_mode_url = {};
     // Sign in with Slack (OpenID Connect): the app's credentials openid.connect.token takes.
     std::string client_id = "fake-client-id", client_secret = "fake-client-secret";
+    // Add to Slack (OAuth v2): the workspace's domain (auth.test's url), and token rotation: when
+    // on, oauth.v2.access gives out xoxe.xoxb- tokens that expire in token_expires_in seconds,
+    // with a refresh token (grant_type=refresh_token) that buys the next one.
+    std::string team_domain = "fake";
+    bool token_rotation = false;
+    int token_expires_in = 43200;
   };
 
   struct User {
@@ -117,7 +123,11 @@ class FakeSlack {
   void add_message(const std::string& channel_id, json message);  // kept sorted by ts
   void set_member(const std::string& channel_id, const std::string& user_id, bool member);
   void set_archived(const std::string& channel_id, bool archived);
-  void revoke_token();  // from now on every call answers token_revoked
+  void revoke_token();  // from now on every call answers token_revoked (until the app is installed again)
+  // The bot token the API takes now (it changes when a rotating token is refreshed).
+  std::string bot_token() const;
+  // The scopes the last authorize request asked for ("" when none came).
+  std::string requested_scopes() const;
   // Sign in with Slack: who /openid/connect/authorize signs in from now on (the person at the
   // browser), and their workspace ("" = the fake's team). Nobody set: the page answers 400.
   void sign_in_as(const std::string& user_id, const std::string& team_id = "");
