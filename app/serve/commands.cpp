@@ -3,6 +3,7 @@
 #include <regex>
 #include <sstream>
 
+#include "paxstats/db/installs.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/slack/text.hpp"
@@ -44,10 +45,12 @@ json ServiceState::command_reply(const std::string& team, const std::string& use
     auto db = pool.get();
     const auto region = team_regions.get(*db, team);
     if (!region)
-      return reply(
-          "paxstats is not set up for this workspace yet: ask your admin to run `paxstats region set "
-          "SLUG team_id=" +
-          team + "`.");
+      return reply("paxstats is not set up for this workspace yet: an admin can add it with " +
+                   (o.public_url.empty() ? std::string("the service's install link (/slack/install)")
+                                         : "<" + o.public_url + "/slack/install|the install link>") +
+                   ", or whoever runs paxstats can link it with `paxstats region set SLUG team_id=" + team + "`.");
+    if (db::is_held(*db, *region))
+      return reply("paxstats was uninstalled from this workspace: an admin can install it again to resume.");
     log::info("command /paxstats " + verb + " from " + user + " in " + *region);
     if (verb == "me" || verb == "stats") {
       const std::string year = words.size() > 1 ? words[1] : "";
@@ -68,7 +71,15 @@ json ServiceState::command_reply(const std::string& team, const std::string& use
     }
     if (verb == "stop") {
       db::set_opt_out(*db, *region, user, true, "slack");
-      return reply("Done: paxstats will not DM you any more (monthly charts included). `/paxstats start` undoes it.");
+      json r = reply("Done: paxstats will not DM you any more (monthly charts included). `/paxstats start` undoes it.");
+      r["blocks"] = json::array(
+          {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", r["text"]}}}},
+           {{"type", "actions"},
+            {"elements", json::array({{{"type", "button"},
+                                       {"action_id", "opt_in"},
+                                       {"value", "opt_in"},
+                                       {"text", {{"type", "plain_text"}, {"text", "Turn DMs back on"}}}}})}}});
+      return r;
     }
     if (verb == "start") {
       db::set_opt_out(*db, *region, user, false, "slack");

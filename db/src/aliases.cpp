@@ -238,41 +238,4 @@ bool remove_alias(Database& db, std::string_view region, std::string_view typed)
   return before && *before != "removed" && *before != "ambiguous";
 }
 
-std::vector<TypedName> unsettled_typed_names(Database& db, std::string_view region, std::string_view channel_id,
-                                             std::string_view ts) {
-  const std::string s = region_schema(region);
-  std::vector<TypedName> out;
-  for (const auto& r :
-       sql::query(db,
-                  "SELECT a.name, coalesce(al.user_id, ''), coalesce(array_to_string(al.candidates, ','), '') "
-                  "FROM " +
-                      s + ".attendance a LEFT JOIN " + s +
-                      ".aliases al ON al.typed_lower = lower(a.name) "
-                      "WHERE a.channel_id = $1 AND a.ts = $2 AND a.user_id IS NULL "
-                      "AND coalesce(al.rule, '') NOT IN ('confirmed', 'removed') ORDER BY a.name",
-                  {std::string(channel_id), std::string(ts)})) {
-    TypedName t{r[0].value_or(""), r[1].value_or(""), {}};
-    std::string list = r[2].value_or("");
-    for (size_t at = 0; !list.empty() && at != std::string::npos;) {
-      const auto comma = list.find(',', at);
-      t.candidates.push_back(list.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
-      at = comma == std::string::npos ? comma : comma + 1;
-    }
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
-std::vector<std::string> backblast_leaders(Database& db, std::string_view region, std::string_view channel_id,
-                                           std::string_view ts) {
-  std::vector<std::string> out;
-  for (const auto& r : sql::query(db,
-                                  "SELECT DISTINCT user_id FROM " + region_schema(region) +
-                                      ".attendance WHERE channel_id = $1 AND ts = $2 AND role IN ('q', 'coq') "
-                                      "AND user_id IS NOT NULL ORDER BY user_id",
-                                  {std::string(channel_id), std::string(ts)}))
-    out.push_back(r[0].value_or(""));
-  return out;
-}
-
 }  // namespace paxstats::db

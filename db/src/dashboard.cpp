@@ -254,6 +254,42 @@ std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, in
   return out;
 }
 
+DataQuality data_quality(Database& db, std::string_view region, std::string_view last_month, int months) {
+  const std::string s = region_schema(region);
+  const auto tz = get_region(db, region).tz;
+  DataQuality out;
+  // Every month of the window, those without a beatdown too (a gap is a fact the trend shows).
+  for (const auto& r : sql::query(
+           db,
+           "WITH m AS (SELECT to_char(d, 'YYYY-MM') AS month FROM generate_series(to_date($1, 'YYYY-MM') - "
+           "make_interval(months => $2::int - 1), to_date($1, 'YYYY-MM'), interval '1 month') d), "
+           "b AS (SELECT to_char(b.bd_date, 'YYYY-MM') AS month, count(*) AS n, count(*) FILTER (WHERE NOT EXISTS "
+           "(SELECT 1 FROM " +
+               s +
+               ".parse_issues i WHERE i.channel_id = b.channel_id AND i.ts = b.ts)) AS clean "
+               "FROM " +
+               s +
+               ".beatdowns b GROUP BY 1), "
+               "u AS (SELECT to_char(msg.posted_at AT TIME ZONE $3, 'YYYY-MM') AS month, count(DISTINCT (i.channel_id, "
+               "i.ts)) AS n "
+               "FROM " +
+               s + ".parse_issues i JOIN " + s +
+               ".messages msg USING (channel_id, ts) WHERE i.severity = 'error' "
+               "AND NOT msg.deleted AND NOT EXISTS (SELECT 1 FROM " +
+               s +
+               ".beatdowns x WHERE x.channel_id = i.channel_id "
+               "AND x.ts = i.ts) GROUP BY 1) "
+               "SELECT m.month, coalesce(b.n, 0), coalesce(b.clean, 0), coalesce(u.n, 0) FROM m LEFT JOIN b USING "
+               "(month) "
+               "LEFT JOIN u USING (month) ORDER BY m.month",
+           {std::string(last_month), std::to_string(months), tz}))
+    out.months.push_back({as_text(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3])});
+  out.open_issues = std::stoi(sql::value(db, "SELECT count(*) FROM " + s + ".parse_issues i JOIN " + s +
+                                                 ".messages m USING (channel_id, ts) WHERE NOT m.deleted")
+                                  .value_or("0"));
+  return out;
+}
+
 std::vector<RunRow> runs(Database& db, std::string_view region, int limit) {
   validate_slug(region);
   std::vector<RunRow> out;
@@ -264,7 +300,9 @@ std::vector<RunRow> runs(Database& db, std::string_view region, int limit) {
                   "count(d.id) FILTER (WHERE d.status IN ('sent', 'skipped')), "
                   "count(d.id) FILTER (WHERE d.status IN ('failed', 'in_doubt')), "
                   "count(d.id) FILTER (WHERE d.status IN ('planned', 'uploading', 'uploaded')) "
-                  "FROM paxstats.runs r LEFT JOIN paxstats.deliveries d ON d.run_id = r.id WHERE r.region = $1 "
+                  // A run's deliveries are its period's (a run again of a month shows the month's as they stand).
+                  "FROM paxstats.runs r LEFT JOIN paxstats.deliveries d ON d.region = r.region AND d.period = r.period "
+                  "WHERE r.region = $1 "
                   "GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT $2",
                   {std::string(region), std::to_string(limit)}))
     out.push_back({std::stoll(as_text(r[0])), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),

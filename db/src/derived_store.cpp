@@ -231,6 +231,10 @@ long RegionWriter::replace_derived(const std::vector<BeatdownRecord>& beatdowns,
                            b->fng_count, text_array(b->fng_names), b->title, b->parse_status,
                            null_if_empty(b->edited_ts), f);
     s.complete();
+    // A Q said the people named are the count (db/backblast_fixes): so it stays, version after version.
+    tx.exec("UPDATE " + impl_->t("beatdowns") + " b SET pax_count = b.derived_count FROM " + impl_->t("count_choices") +
+            " c WHERE c.use_names AND c.channel_id = b.channel_id AND c.ts = b.ts "
+            "AND b.pax_count IS DISTINCT FROM b.derived_count");
   }
   if (!write.empty()) {
     pqxx::stream_to s(tx, impl_->t("attendance"),

@@ -1,6 +1,9 @@
 // Posts for the region's admin log channel.
 #include "paxstats/reports/admin_log.hpp"
 
+#include <algorithm>
+
+#include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/slack/client.hpp"
@@ -17,8 +20,29 @@ std::string log_parse_message(db::Database& db, std::string_view region, std::st
   return detail::render_template(detail::template_text(r.templates_dir, "log_parse"), d);
 }
 
+std::string quality_line(db::Database& db, std::string_view region, std::string_view month) {
+  const auto q = db::dashboard::data_quality(db, region, month);
+  if (q.months.empty()) return "";
+  auto pct = [](double share) { return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%"; };
+  const auto& m = q.months.back();
+  double low = 1.0;
+  for (const auto& x : q.months)
+    if (x.beatdowns > 0) low = std::min(low, x.clean_share());
+  const auto first = std::find_if(q.months.begin(), q.months.end(), [](const auto& x) { return x.beatdowns > 0; });
+  if (m.beatdowns == 0 && m.unread == 0) return "";  // nothing was posted that month
+  std::string line = pct(m.clean_share()) + " of " + std::string(month) + "'s " + std::to_string(m.beatdowns) +
+                     " beatdowns read without a warning";
+  if (first != q.months.end() && &*first != &m)
+    line += " (since " + first->month + ": " + pct(first->clean_share()) + " → " + pct(m.clean_share()) + ", low " +
+            pct(low) + ")";
+  if (m.unread > 0) line += "; " + std::to_string(m.unread) + " backblast" + (m.unread == 1 ? "" : "s") + " unreadable";
+  return line + "; " + std::to_string(q.open_issues) + " parse issue" + (q.open_issues == 1 ? "" : "s") +
+         " open (the admin page lists them)";
+}
+
 std::string log_run_message(db::Database& db, std::string_view region, std::string_view what,
-                            const DeliverReport& report, const std::vector<std::string>& notes) {
+                            const DeliverReport& report, const std::vector<std::string>& notes,
+                            std::string_view month) {
   const auto r = db::get_region(db, region);
   kainjow::mustache::data d;
   d.set("region", r.name);
@@ -35,6 +59,7 @@ std::string log_run_message(db::Database& db, std::string_view region, std::stri
   for (const auto& n : notes) note_list.push_back(kainjow::mustache::data(n));
   d.set("reasons", reasons);
   d.set("notes", note_list);
+  if (!month.empty()) d.set("quality", quality_line(db, region, month));
   return detail::render_template(detail::template_text(r.templates_dir, "log_run"), d);
 }
 

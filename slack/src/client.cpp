@@ -278,6 +278,13 @@ std::string Client::open_dm(std::string_view user_id) {
   return body["channel"]["id"].get<std::string>();
 }
 
+std::optional<bool> Client::workspace_admin(std::string_view user_id) {
+  const auto r = call("users.info", {{"user", std::string(user_id)}});
+  if (!r.ok() || !r.body.contains("user") || !r.body["user"].is_object()) return std::nullopt;
+  const json& u = r.body["user"];
+  return u.value("is_admin", false) || u.value("is_owner", false) || u.value("is_primary_owner", false);
+}
+
 json Client::post_message(std::string_view channel, std::string_view text, const json& blocks,
                           std::string_view thread_ts) {
   Params p = {{"channel", std::string(channel)}, {"text", std::string(text)}};

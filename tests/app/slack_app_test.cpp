@@ -5,6 +5,7 @@
 #include "dashboard_support.hpp"
 #include "eventually.hpp"
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/db/backblast_fixes.hpp"
 #include "paxstats/db/installs.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/db/secrets.hpp"
@@ -207,6 +208,69 @@ TEST_F(SlackApp, ATypedNameFixedByItsQWithThePickerCountsEverywhereOnce) {
   EXPECT_EQ(value("SELECT count(*) FROM paxstats.jobs WHERE kind = 'interaction'"), "2");  // the outsider's and the Q's
   EXPECT_EQ(value("SELECT count(*) FROM paxstats.web_actions WHERE via = 'slack'"), "1");
   EXPECT_EQ(posts_of(pax), before + 1);
+}
+
+TEST_F(SlackApp, TheQSaysWhichCountIsRightAndItStaysSoWhenTheBackblastIsReadAgain) {
+  start(false);
+  install();
+  // COUNT below the people named: a slip paxstats asks about (above them is usual, and not asked).
+  std::vector<std::string> others;
+  for (const auto& [id, name] : test::display_names(ws->path()))
+    if (id != q && others.size() < 2) others.push_back(id);
+  const std::string ts = "1794000000.000200";
+  const std::string text = "Backblast: Count test\nDate: 2026-11-19\nAO: <#" + ao + ">\nQ: <@" + q + ">\nPAX: <@" + q +
+                           ">, <@" + others[0] + ">, <@" + others[1] + ">\nFNGs: 0\nCount: 1\n\nCOT: done";
+  ASSERT_EQ(
+      event(
+          {{"type", "message"}, {"channel", ao}, {"channel_type", "channel"}, {"user", q}, {"ts", ts}, {"text", text}},
+          "Ev-count"),
+      200);
+  json buttons;
+  ASSERT_TRUE(eventually(
+      [&] {
+        if (fake->dm_channel(q).empty()) return false;
+        for (const auto& m : fake->messages(fake->dm_channel(q)))
+          if (m.contains("blocks"))
+            for (const auto& b : m["blocks"])
+              if (b.value("block_id", "") == "count|" + ao + "|" + ts) buttons = b;
+        return !buttons.is_null();
+      },
+      30s));
+  EXPECT_NE(buttons.dump().find("COUNT is right (1)"), std::string::npos) << buttons.dump();
+  EXPECT_NE(buttons.dump().find("Use the names (3)"), std::string::npos) << buttons.dump();
+  const std::string beatdown = "SELECT pax_count FROM " + slug + ".beatdowns WHERE ts = '" + ts + "'";
+  EXPECT_EQ(value(beatdown), "1");
+  const json payload = {
+      {"type", "block_actions"},
+      {"team", {{"id", team}}},
+      {"user", {{"id", q}}},
+      {"container", {{"type", "message"}, {"channel_id", fake->dm_channel(q)}}},
+      {"actions", {{{"type", "button"}, {"action_id", "use_names"}, {"value", ao + "|" + ts}, {"action_ts", "9.9"}}}}};
+  ASSERT_EQ(post("/slack/interactions", "payload=" + httplib::detail::encode_query_param(payload.dump()),
+                 "application/x-www-form-urlencoded"),
+            200);
+  ASSERT_TRUE(eventually([&] { return value(beatdown) == "3"; }, 20s));
+  // Read again (an edit of another line): the Q's word stands.
+  ASSERT_EQ(event({{"type", "message"},
+                   {"subtype", "message_changed"},
+                   {"channel", ao},
+                   {"channel_type", "channel"},
+                   {"ts", "1794000001.000300"},
+                   {"message",
+                    {{"type", "message"},
+                     {"user", q},
+                     {"ts", ts},
+                     {"text", text + " strong"},
+                     {"edited", {{"user", q}, {"ts", "1794000001.000300"}}}}}},
+                  "Ev-count-edit"),
+            200);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return value("SELECT edited_ts FROM " + slug + ".beatdowns WHERE ts = '" + ts + "'") == "1794000001.000300";
+      },
+      20s));
+  EXPECT_EQ(value(beatdown), "3");
+  EXPECT_EQ(value("SELECT count(*) FROM paxstats.web_actions WHERE action = 'use_names' AND via = 'slack'"), "1");
 }
 
 TEST_F(SlackApp, ARotatingTokenIsRefreshedBeforeItExpiresAndStoredSealed) {

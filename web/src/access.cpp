@@ -93,13 +93,9 @@ bool workspace_admin(db::Database& db, const Options& o, const std::string& team
     co.base_url = o.slack_base_url;
     co.max_attempts = 2;
     slack::Client client(co);
-    const auto res = client.call("users.info", {{"user", user}});
-    if (!res.ok() || !res.body.contains("user")) {
-      log::warn("sign-in of " + user + ": users.info failed (" + res.describe() + "); not an admin unless listed");
-      return false;
-    }
-    const auto& u = res.body["user"];
-    return u.value("is_admin", false) || u.value("is_owner", false) || u.value("is_primary_owner", false);
+    const auto admin = client.workspace_admin(user);
+    if (!admin) log::warn("sign-in of " + user + ": users.info failed; not an admin unless listed");
+    return admin.value_or(false);
   }
   return false;
 }

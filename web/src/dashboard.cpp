@@ -202,7 +202,14 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
             (r.dashboard == "public" || (r.dashboard == "members" && session && r.team_id == session->team_id)))
           visible.push_back(std::move(r));
       const Links links("", false, 0);
-      auto r = html_response(200, layout(index_page(db, visible, viewer, links), viewer, links, "", "", "/"));
+      Page index = index_page(db, visible, viewer, links);
+      // A service that can install itself says so: a region joins from here.
+      if (!impl_->o.client_id.empty() && !impl_->o.client_secret.empty())
+        index.add(
+            "<p><a class=\"button\" href=\"/slack/install\">Add paxstats to your Slack workspace</a> "
+            "<span class=\"empty\">Your region's backblasts counted, monthly charts by DM, and this "
+            "dashboard.</span></p>");
+      auto r = html_response(200, layout(index, viewer, links, "", "", "/"));
       r.headers.emplace_back("Cache-Control", "private, no-cache");
       return r;
     }

@@ -166,7 +166,7 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   if (person.ok() && person.body.contains("user")) {
     const json& u = person.body["user"];
     tz = u.value("tz", "UTC");
-    workspace_admin = u.value("is_admin", false) || u.value("is_owner", false);
+    workspace_admin = u.value("is_admin", false) || u.value("is_owner", false) || u.value("is_primary_owner", false);
     if (u.contains("profile") && u["profile"].is_object())
       name = u["profile"].value("display_name", "").empty() ? u["profile"].value("real_name", installer)
                                                             : u["profile"].value("display_name", installer);

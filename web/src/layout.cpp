@@ -92,6 +92,9 @@ ul.achievements{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}
 ul.achievements li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.4em .7em}
 ul.achievements b{display:block}
 ul.regions{list-style:none;padding:0}ul.regions li{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.8em 1em;margin:.5em 0}
+span.share{display:inline-block;width:60px;height:8px;background:#eaeef2;border-radius:4px;vertical-align:middle}span.share span{display:block;height:8px;background:#1a7f37;border-radius:4px}
+a.button{display:inline-block;padding:.5em 1em;border-radius:6px;background:#4a154b;color:#fff;font-weight:600;text-decoration:none;margin:.3em 0}
+form.settings select{max-width:100%;min-height:30px}form.settings button{padding:.4em 1em;border-radius:6px;border:1px solid var(--line);background:#f6f8fa;cursor:pointer}
 form.inline{display:inline-block;margin:2px 0}form.inline button{min-height:26px;min-width:26px;padding:.2em .7em;border-radius:6px;border:1px solid var(--line);background:#f6f8fa;cursor:pointer}
 code,.line{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em;background:#eaeef2;border-radius:4px;padding:0 .3em;white-space:pre-wrap}
 footer{color:var(--muted);font-size:.85em;text-align:center;padding:1em}

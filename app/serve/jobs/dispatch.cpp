@@ -1,9 +1,12 @@
 // The job dispatcher: a table from job kind to its handler, each reading its payload as a type
 // (a malformed payload throws: the job fails for good rather than running on defaults).
+#include <algorithm>
 #include <map>
 
 #include "handlers.hpp"
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/db/app_home.hpp"
+#include "paxstats/db/backblast_fixes.hpp"
 #include "paxstats/log.hpp"
 
 namespace paxstats::serve {
@@ -96,9 +99,19 @@ void ServiceState::mined(db::Database& db, const std::string& region, const std:
     log::info("event " + events[i].event_id + ": " + in.channel + "/" + in.ts +
               (in.is_backblast ? " mined as a backblast" : " stored") +
               (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
-    if (!in.is_backblast || in.deleted || in.poster.empty()) continue;
-    // Its Q is asked about what could not be read, and about names written without a mention.
-    if (!in.errors.empty() || !db::unsettled_typed_names(db, region, in.channel, in.ts).empty()) {
+    if (!in.is_backblast || in.deleted) continue;
+    // The people it names who use the App Home see their new count there (at most once a minute).
+    for (const auto& user : db::home_users_in(db, region, in.channel, in.ts)) jobs::queue_home(*this, db, region, user);
+    if (in.poster.empty()) continue;
+    // Its Q is asked about what could not be read, names written without a mention, and a COUNT
+    // that disagrees with the names.
+    // A typed name paxstats matched to one person is no reason to write (the DM shows it, picked,
+    // when it goes for another reason); one it could not place is.
+    const auto typed = db::unsettled_typed_names(db, region, in.channel, in.ts);
+    const bool unplaced = std::any_of(typed.begin(), typed.end(), [](const auto& t) { return t.guess.empty(); });
+    // A COUNT above the names is usual (PAX not on Slack); one below them is a slip worth a question.
+    const auto count = db::count_disagreement(db, region, in.channel, in.ts);
+    if (!in.errors.empty() || unplaced || (count && count->count < count->named)) {
       counters.parse_errors += !in.errors.empty();
       enqueue(db, region, FeedbackJob{in.channel, in.ts, in.edited_ts, in.poster},
               "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);

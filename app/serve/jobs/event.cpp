@@ -1,8 +1,7 @@
 // A Slack event: a channel message is mined (stored, and a backblast derived); a DM to the bot
 // that asks for stats queues a stats job, anything else there gets the help.
-#include <date/date.h>
-
 #include "handlers.hpp"
+#include "paxstats/db/app_home.hpp"
 
 namespace paxstats::serve::jobs {
 
@@ -12,8 +11,8 @@ void event(ServiceState& s, db::Database& db, const std::string& region, const E
   // jobs table's dedupe key holds the minute).
   if (text_of(ev, "type") == "app_home_opened") {
     if (text_of(ev, "tab") != "home" || text_of(ev, "user").empty()) return;
-    const std::string minute = date::format("%FT%H:%M", date::floor<std::chrono::minutes>(s.o.business_now()));
-    enqueue(db, region, HomeJob{text_of(ev, "user")}, "home:" + text_of(ev, "user") + ":" + minute);
+    db::note_home_opened(db, region, text_of(ev, "user"));
+    queue_home(s, db, region, text_of(ev, "user"));
     return;
   }
   if (text_of(ev, "type") != "message") return;

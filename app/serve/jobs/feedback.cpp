@@ -1,11 +1,14 @@
 // A backblast version that needs its Q: one that could not be read (a line in the admins' log, and
 // a DM to its poster saying what to fix), or one that names people without a mention (a DM asking
-// who they are). The DM carries the fixes as Slack's blocks: a person picker for each typed name
-// (jobs/interaction.cpp confirms the pick as an alias), a link to edit the message, and a button
-// to stop paxstats DMs. Not sent when they opted out, or the region turned feedback DMs off. Only
-// for the version it was made for: a newer one has its own job; a fixed one needs none.
+// who they are), or whose COUNT and named people disagree (a DM asking which is right). The DM carries the fixes as
+// Slack's blocks: a person picker for each typed name (jobs/interaction.cpp confirms the pick as an alias), a link to
+// edit the message, and a button to stop paxstats DMs. Not sent when they opted out, or the region turned feedback DMs
+// off. Only for the version it was made for: a newer one has its own job; a fixed one needs none.
+#include <algorithm>
+
 #include "handlers.hpp"
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/db/backblast_fixes.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/reports/admin_log.hpp"
@@ -25,8 +28,30 @@ json text_section(const std::string& text) {
 
 // The DM as blocks: what is wrong, who the typed names are, the message's link, the way out.
 json feedback_blocks(const std::string& text, const std::string& channel, const std::string& ts,
-                     const std::vector<db::TypedName>& typed, const std::string& link) {
+                     const std::vector<db::TypedName>& typed, const std::optional<db::CountDisagreement>& count,
+                     const std::string& link) {
   json blocks = json::array({text_section(text)});
+  if (count) {
+    // Which count is right: the Q knows. The value names the backblast.
+    const std::string which = channel + "|" + ts;
+    blocks.push_back(text_section("*COUNT says " + std::to_string(count->count) + ", but " +
+                                  std::to_string(count->named) + (count->named == 1 ? " person is" : " people are") +
+                                  " named.* paxstats counts " + std::to_string(count->count) + " until you say:"));
+    blocks.push_back(
+        {{"type", "actions"},
+         {"block_id", ("count|" + which).substr(0, 255)},
+         {"elements",
+          json::array(
+              {{{"type", "button"},
+                {"action_id", "count_is_right"},
+                {"value", which},
+                {"text", {{"type", "plain_text"}, {"text", "COUNT is right (" + std::to_string(count->count) + ")"}}}},
+               {{"type", "button"},
+                {"action_id", "use_names"},
+                {"value", which},
+                {"text",
+                 {{"type", "plain_text"}, {"text", "Use the names (" + std::to_string(count->named) + ")"}}}}})}});
+  }
   for (size_t i = 0; i < typed.size() && i < kMaxPickers; ++i) {
     const auto& t = typed[i];
     json picker = {{"type", "users_select"},
@@ -69,7 +94,9 @@ void feedback(ServiceState& s, db::Database& db, const std::string& region, cons
   const auto state = mining::message_state(db, region, channel, ts);
   if (!state || state->deleted || state->edited_ts != edited) return;
   const auto typed = db::unsettled_typed_names(db, region, channel, ts);
-  if (state->errors.empty() && typed.empty()) return;
+  const auto count = db::count_disagreement(db, region, channel, ts);
+  const bool unplaced = std::any_of(typed.begin(), typed.end(), [](const auto& t) { return t.guess.empty(); });
+  if (state->errors.empty() && !unplaced && !(count && count->count < count->named)) return;
   const auto r = db::get_region(db, region);
   const bool dm = r.flags.at("send_feedback_dms") && !db::is_opted_out(db, region, poster);
   if (!dm && (!r.log_channel || state->errors.empty())) return;
@@ -85,15 +112,17 @@ void feedback(ServiceState& s, db::Database& db, const std::string& region, cons
     reports::post_to_log(db, region, *client, reports::log_parse_message(db, region, poster, channel, problems, link));
   if (!dm) return;
   const std::string text =
-      !problems.empty()
-          ? reports::feedback_message(db, region, poster, channel, problems, link)
+      !problems.empty() ? reports::feedback_message(db, region, poster, channel, problems, link)
+      : typed.empty()
+          ? "Thanks for the backblast in <#" + channel + ">! One question about its count:"
           : "Thanks for the backblast in <#" + channel + ">! It names " + std::to_string(typed.size()) +
                 (typed.size() == 1 ? " person" : " people") +
                 " without an @-mention, so paxstats has to guess who they are. Pick each one below and their posts "
                 "count for them.";
-  client->post_message(client->open_dm(poster), text, feedback_blocks(text, channel, ts, typed, link));
+  client->post_message(client->open_dm(poster), text, feedback_blocks(text, channel, ts, typed, count, link));
   log::info("feedback: DM to " + poster + " about " + channel + "/" + ts + " (" + std::to_string(problems.size()) +
-            " error(s), " + std::to_string(typed.size()) + " typed name(s))");
+            " error(s), " + std::to_string(typed.size()) + " typed name(s)" + (count ? ", a COUNT to settle" : "") +
+            ")");
 }
 
 }  // namespace paxstats::serve::jobs

@@ -24,6 +24,8 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
                  const std::function<reports::MonthlyPlan()>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
 void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job);
+// Queues a member's App Home to be published anew: at most once a business minute each.
+void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user);
 void interaction(ServiceState& s, db::Database& db, const std::string& region, const InteractionJob& job);
 
 }  // namespace paxstats::serve::jobs

@@ -70,18 +70,24 @@ void home(ServiceState& s, db::Database& db, const std::string& region, const Ho
   const auto r = db::get_region(db, region);
   const std::string month = reports::current_month(db, region, s.o.business_now());
   const auto figures = reports::home_figures(db, region, job.user, month);
-  const bool admin = db::is_listed_admin(r, job.user);
+  auto client = s.client_for(db, region);
+  // An admin: listed in the region's admins, or an admin or owner of the workspace (users.info).
+  const bool admin = db::is_listed_admin(r, job.user) || client->workspace_admin(job.user).value_or(false);
   int problems = 0, ambiguous = 0;
   if (admin) {
     for (const auto& issue : db::dashboard::parse_issue_list(db, region))
       problems += issue.posted_at.substr(0, 7) == month;
     for (const auto& a : db::list_aliases(db, region)) ambiguous += a.user_id.empty() && !a.candidates.empty();
   }
-  auto client = s.client_for(db, region);
   // Publishing a view again replaces it with the same: safe to repeat, so a read's retries apply.
   const auto result = client->call(
       "views.publish", {{"user_id", job.user}, {"view", home_view(r, figures, admin, problems, ambiguous).dump()}});
   if (!result.ok()) throw slack::SlackError(result, job.user);
+}
+
+void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user) {
+  const std::string minute = date::format("%FT%H:%M", date::floor<std::chrono::minutes>(s.o.business_now()));
+  enqueue(db, region, HomeJob{user}, "home:" + user + ":" + minute);
 }
 
 }  // namespace paxstats::serve::jobs

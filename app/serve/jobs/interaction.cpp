@@ -2,17 +2,18 @@
 //   confirm_alias   a Q picked who a typed name is (the feedback DM's user picker): the alias is
 //                   confirmed, as the admin page does; the posts version moves, so every figure
 //                   (/paxstats me, the App Home, the dashboard) counts it at once
+//   count_is_right  COUNT and the named people disagree: COUNT stands (and the question is settled) …
+//   use_names       … or the people named are the count (db::choose_count; the posts version moves)
 //   opt_out/opt_in  no more DMs / DMs again, for the person who pressed it
 //   edit_backblast  a link button: Slack opens the message; nothing to do here
 // Only the backblast's Q, its Co-Qs or a region admin may fix a backblast; anyone else is told
 // so, ephemerally, and nothing changes. Each action is logged once (web_actions, via slack,
 // keyed by its action_ts): a second job of the same action changes nothing.
-#include <date/date.h>
-
 #include <algorithm>
 
 #include "handlers.hpp"
 #include "paxstats/db/aliases.hpp"
+#include "paxstats/db/backblast_fixes.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
@@ -41,11 +42,7 @@ bool may_fix(slack::Client& client, db::Database& db, const db::Region& region, 
              const std::string& channel, const std::string& ts) {
   const auto leaders = db::backblast_leaders(db, region.slug, channel, ts);
   if (std::find(leaders.begin(), leaders.end(), user) != leaders.end()) return true;
-  if (db::is_listed_admin(region, user)) return true;
-  const auto info = client.call("users.info", {{"user", user}});
-  if (!info.ok() || !info.body.contains("user")) return false;
-  const json& u = info.body["user"];
-  return u.value("is_admin", false) || u.value("is_owner", false) || u.value("is_primary_owner", false);
+  return db::is_listed_admin(region, user) || client.workspace_admin(user).value_or(false);
 }
 
 std::string container_channel(const json& payload) {
@@ -118,9 +115,31 @@ void interaction(ServiceState& s, db::Database& db, const std::string& region, c
     tell("Thanks: \"" + slack::escape_text(block->typed) + "\" is <@" + job.selected_user +
          "> now, in this backblast and every other one. Their posts count from now on.");
     // Their App Home shows the new count (at most once a minute).
-    const std::string minute = date::format("%FT%H:%M", date::floor<std::chrono::minutes>(s.o.business_now()));
-    enqueue(db, region, HomeJob{job.selected_user}, "home:" + job.selected_user + ":" + minute);
+    queue_home(s, db, region, job.selected_user);
     log::info("interaction: " + user + " in " + region + " confirmed \"" + block->typed + "\" as " + job.selected_user);
+    return;
+  }
+  if (job.action_id == "count_is_right" || job.action_id == "use_names") {
+    const auto bar = job.value.find('|');
+    if (bar == std::string::npos) return;  // not one of ours
+    const std::string channel = job.value.substr(0, bar), ts = job.value.substr(bar + 1);
+    if (!may_fix(*client, db, r, user, channel, ts)) {
+      tell("Only the Q of that backblast, a Co-Q or an admin can change this.");
+      return;
+    }
+    const bool names = job.action_id == "use_names";
+    if (!db::dashboard::log_action(db, region, user, job.action_id,
+                                   std::string(names ? "the people named are the count" : "COUNT is the count") +
+                                       " (the backblast " + channel + "/" + ts + ")",
+                                   db::dashboard::ActionVia::slack, dedupe))
+      return;
+    if (!db::choose_count(db, region, channel, ts, names ? db::CountChoice::use_names : db::CountChoice::count_is_right,
+                          user)) {
+      tell("That backblast is gone (deleted since), so there is nothing to count.");
+      return;
+    }
+    tell(names ? "Done: the people named are its count now." : "Done: COUNT stands, and paxstats won't ask again.");
+    log::info("interaction: " + user + " in " + region + ": " + job.action_id + " for " + channel + "/" + ts);
     return;
   }
   // edit_backblast (a link) and anything else: nothing to do.

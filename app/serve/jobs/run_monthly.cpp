@@ -13,6 +13,11 @@ namespace paxstats::serve::jobs {
 
 using json = nlohmann::json;
 
+namespace {
+// deliver_run serves weekly runs too ("2026-W45"): only a month has a month's data quality.
+bool is_month(const std::string& period) { return period.size() == 7 && period[4] == '-' && period[5] != 'W'; }
+}  // namespace
+
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
   deliver_run(s, db, region, job.run_id, job.month,
               [&] { return reports::plan_monthly(db, region, job.month, {}, s.o.public_url); });
@@ -48,9 +53,9 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
                            " still pending after Slack failures; retrying later");
     }
     db::jobs::set_run(db, run, db::jobs::RunStatus::succeeded, summary);
-    reports::post_to_log(
-        db, region, *client,
-        reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r, plan.notes));
+    reports::post_to_log(db, region, *client,
+                         reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
+                                                  plan.notes, is_month(month) ? month : std::string()));
     log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) +
               ", skipped " + std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
   } catch (const TransientError&) {

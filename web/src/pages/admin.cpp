@@ -80,6 +80,49 @@ Page admin_page(PageContext& cx, const std::string& notice) {
     page.add(form + "<p><button type=\"submit\">Save the channels</button></p></form>");
   }
 
+  // Data quality: how much of each month paxstats read cleanly, over a year, and what is open.
+  {
+    const std::string month = cx.today.substr(0, 7);
+    auto q = dash::data_quality(cx.db, slug, month);
+    // The trend starts at the region's first month with a beatdown in the window.
+    while (!q.months.empty() && q.months.front().beatdowns == 0 && q.months.front().unread == 0)
+      q.months.erase(q.months.begin());
+    auto pct = [](double share) { return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%"; };
+    page.add("<h2>Data quality</h2>");
+    // The latest month with beatdowns (early in a month, the one before), against the one before it.
+    std::vector<const dash::QualityMonth*> with;
+    for (const auto& m : q.months)
+      if (m.beatdowns > 0) with.push_back(&m);
+    if (!with.empty()) {
+      const auto& now = *with.back();
+      std::string line = "<p><b>" + pct(now.clean_share()) + "</b> of " + esc(now.month) + "'s " + num(now.beatdowns) +
+                         " beatdowns were read without a warning";
+      if (with.size() > 1)
+        line += " (" + pct(with[with.size() - 2]->clean_share()) + " of " + num(with[with.size() - 2]->beatdowns) +
+                " in " + esc(with[with.size() - 2]->month) + ")";
+      page.add(line + "; " + num(q.open_issues) + " parse issue" + (q.open_issues == 1 ? " is" : "s are") +
+               " open (listed below). A Q fixes most of them from the DM paxstats sends.</p>");
+    }
+    Table qt{"quality",
+             "Read without a warning, by month",
+             {"Month", "Beatdowns", "Read cleanly", "Share", "Unreadable backblasts"},
+             {},
+             "No beatdowns in the last 12 months."};
+    for (auto it = q.months.rbegin(); it != q.months.rend(); ++it) {
+      const int width = static_cast<int>(it->clean_share() * 100 + 0.5);
+      qt.rows.push_back({{it->month},
+                         Cell::n(static_cast<long long>(it->beatdowns)),
+                         Cell::n(static_cast<long long>(it->clean)),
+                         it->beatdowns == 0
+                             ? Cell{"—"}
+                             : Cell{pct(it->clean_share()), "", true,
+                                    "<span class=\"share\"><span style=\"width:" + std::to_string(width) +
+                                        "%\"></span></span> " + pct(it->clean_share())},
+                         Cell::n(static_cast<long long>(it->unread))});
+    }
+    page.table(cx, std::move(qt));
+  }
+
   // Runs: ask for last month's (or a recent month's) report, see every run.
   page.add("<h2>Reports</h2><p>");
   for (int back = 1; back <= 3; ++back) {

@@ -49,17 +49,4 @@ void confirm_alias(Database& db, std::string_view region, std::string_view typed
 // An admin's word: `typed` is nobody's alias, now or later. False when it was not one.
 bool remove_alias(Database& db, std::string_view region, std::string_view typed);
 
-// A backblast's typed names (people written without a mention) not yet settled by an admin or
-// its Q: each with paxstats's guess ("" when none, or when several fit), for the Q's DM.
-struct TypedName {
-  std::string typed, guess;
-  std::vector<std::string> candidates;  // several fit: these
-};
-std::vector<TypedName> unsettled_typed_names(Database& db, std::string_view region, std::string_view channel_id,
-                                             std::string_view ts);
-
-// Who leads a backblast: its Q and Co-Qs as mentioned (user ids), for who may fix it.
-std::vector<std::string> backblast_leaders(Database& db, std::string_view region, std::string_view channel_id,
-                                           std::string_view ts);
-
 }  // namespace paxstats::db

@@ -113,6 +113,21 @@ struct IssueRow {
 };
 std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, int limit = 200);
 
+// Data quality by month (the `months` months through `last_month`, "YYYY-MM", oldest first): the
+// beatdowns of the month (by their date), how many were read without a warning or error, and the
+// backblasts posted that month that could not be read at all (an error, no beatdown); with
+// `open_issues`, the parse issues stored now (every month).
+struct QualityMonth {
+  std::string month;
+  int beatdowns = 0, clean = 0, unread = 0;
+  double clean_share() const { return beatdowns ? static_cast<double>(clean) / beatdowns : 1.0; }
+};
+struct DataQuality {
+  std::vector<QualityMonth> months;
+  int open_issues = 0;
+};
+DataQuality data_quality(Database& db, std::string_view region, std::string_view last_month, int months = 12);
+
 // The region's runs, newest first, with their deliveries by status.
 struct RunRow {
   std::int64_t id = 0;

@@ -108,6 +108,9 @@ class Client {
                              const std::function<void(const json& page)>& on_page);
   json conversations_join(std::string_view channel);
   std::string open_dm(std::string_view user_id);  // conversations.open → the DM channel id
+  // Whether Slack says the user is an admin or owner of the workspace (users.info); nullopt when
+  // Slack does not answer it (the caller decides what that means).
+  std::optional<bool> workspace_admin(std::string_view user_id);
   json post_message(std::string_view channel, std::string_view text, const json& blocks = nullptr,
                     std::string_view thread_ts = {});
   json post_ephemeral(std::string_view channel, std::string_view user, std::string_view text);
