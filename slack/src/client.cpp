@@ -1,5 +1,7 @@
 #include "paxstats/slack/client.hpp"
 
+#include <openssl/evp.h>
+
 #include <cstdlib>
 #include <random>
 
@@ -103,6 +105,17 @@ Result Client::call(std::string_view method, const Params& params, CallKind kind
   return call_once(method, params, kind, lane_channel);
 }
 
+namespace {
+// HTTP Basic authentication's encoding of "user:password" (base64).
+std::string basic(const std::string& pair) {
+  std::string out(4 * ((pair.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(pair.data()), static_cast<int>(pair.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+}  // namespace
+
 Result Client::call_once(std::string_view method, const Params& params, CallKind kind, std::string_view lane_channel) {
   auto& o = impl_->options;
   Result r;
@@ -110,7 +123,9 @@ Result Client::call_once(std::string_view method, const Params& params, CallKind
   detail::HttpRequest req;
   req.url = impl_->base_url + r.method;
   req.body = encode_form(params);
-  req.headers = {"Authorization: Bearer " + o.token, "Content-Type: application/x-www-form-urlencoded", "Expect:"};
+  req.headers = {
+      o.basic_auth.empty() ? "Authorization: Bearer " + o.token : "Authorization: Basic " + basic(o.basic_auth),
+      "Content-Type: application/x-www-form-urlencoded", "Expect:"};
   req.connect_timeout = o.connect_timeout;
   req.timeout = o.timeout;
   req.fresh_connection = kind == CallKind::write;  // never resent by libcurl (see HttpRequest)

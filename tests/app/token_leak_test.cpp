@@ -126,9 +126,30 @@ TEST_F(TokenLeak, NoSecretAppearsInAnythingARunWritesOrPrints) {
   const fs::path serve_log = out.path() / "serve.log";
   std::string served;
   {
-    paxstats::test::ServeProcess serve(PAXSTATS_BIN, env(kBotToken), "--no-scheduler", serve_log);
+    // Add to Slack runs through it too: the token comes from oauth.v2.access and is stored sealed.
+    const fs::path key = home.path() / "secret.key";
+    ASSERT_EQ(run("key create '" + key.string() + "'").status, 0) << printed;
+    fake->sign_in_as(someone.empty() ? std::string(ws->truth["beatdowns"][1]["q"]["user_id"]) : someone);
+    paxstats::test::ServeProcess serve(
+        PAXSTATS_BIN, env(kBotToken) + " PAXSTATS_SECRET_KEY_FILE='" + key.string() + "'", "--no-scheduler", serve_log);
     ASSERT_TRUE(serve.up()) << read_file(serve_log);
     httplib::Client http("127.0.0.1", serve.port());
+    {
+      auto begin = http.Get("/slack/install");
+      ASSERT_TRUE(begin && begin->status == 302);
+      const std::string cookie =
+          begin->get_header_value("Set-Cookie").substr(0, begin->get_header_value("Set-Cookie").find(';'));
+      const std::string at_slack = begin->get_header_value("Location");
+      httplib::Client slack_site("127.0.0.1", fake->port());
+      auto approved = slack_site.Get(at_slack.substr(at_slack.find('/', at_slack.find("://") + 3)).c_str());
+      ASSERT_TRUE(approved && approved->status == 302);
+      const std::string back = approved->get_header_value("Location");
+      auto done = http.Get(back.substr(back.find('/', back.find("://") + 3)).c_str(), {{"Cookie", cookie}});
+      ASSERT_TRUE(done && done->status == 303) << (done ? done->body : "no answer");
+      served += "/slack/oauth/callback\n" + done->body + "\n";
+      for (const auto& [k, v] : done->headers) served += k + ": " + v + "\n";
+      EXPECT_EQ(done->get_header_value("Location"), "/r/r/admin?done=installed");  // the CLI's region, linked
+    }
     for (const std::string& path :
          std::vector<std::string>{"/healthz", "/metrics", "/", "/r/r", "/r/r/community", "/r/r/ao/" + firstf, "/login",
                                   "/r/r/admin", "/r/r/kotter", "/auth/slack/callback?code=x&state=y"})

@@ -135,13 +135,11 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   slack::ClientOptions co;
   co.base_url = o.slack_base_url;
   co.max_attempts = 2;
-  slack::Client app(co);
-  const auto access = app.call("oauth.v2.access",
-                               {{"client_id", o.client_id},
-                                {"client_secret", o.client_secret},
-                                {"code", code},
-                                {"redirect_uri", install_redirect_uri(o)}},
-                               slack::CallKind::write);
+  slack::ClientOptions ao = co;
+  ao.basic_auth = o.client_id + ":" + o.client_secret;  // the app's credentials: in the header only
+  slack::Client app(ao);
+  const auto access =
+      app.call("oauth.v2.access", {{"code", code}, {"redirect_uri", install_redirect_uri(o)}}, slack::CallKind::write);
   if (!access.ok()) return refuse(502, "Slack refused the install: " + access.describe());
   const json& a = access.body;
   const std::string token = a.value("access_token", "");
@@ -208,15 +206,20 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   else
     db::delete_secret(db, *slug, db::SecretName::bot_refresh_token);
   const bool held = db::is_held(db, *slug);
+  // Its first install (a region made now, or one set up from the CLI), or an install again.
+  const bool again = db::install_of(db, *slug).has_value();
   db::record_install(db, {*slug, team, db::InstallState::installed, a.value("bot_user_id", ""), installer,
                           a.value("scope", ""), "", ""});
-  db::dashboard::log_action(db, *slug, installer, first ? "installed" : "reinstalled",
-                            std::string(first ? "paxstats was added to Slack" : "paxstats was installed again") +
+  db::dashboard::log_action(db, *slug, installer, again ? "reinstalled" : "installed",
+                            std::string(again ? "paxstats was installed again" : "paxstats was added to Slack") +
                                 (held ? "; the work held since the uninstall resumes" : "") + " (scopes " +
                                 a.value("scope", "") + ")",
                             db::dashboard::ActionVia::service);
-  log::info("install: " + team + " is region " + *slug + (first ? " (new)" : " (installed again)") + ", by " +
-            installer);
+  log::info("install: " + team + " is region " + *slug +
+            (first   ? " (new)"
+             : again ? " (installed again)"
+                     : "") +
+            ", by " + installer);
   if (o.on_installed) o.on_installed(db, *slug, first);
 
   // The installer is signed in as themselves (Slack just said who they are) and chooses the
@@ -232,7 +235,7 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   db::web::create_session(db, sha256_hex(id), s, o.session_ttl);
   Response r;
   r.status = 303;
-  r.headers.emplace_back("Location", "/r/" + *slug + "/admin?done=" + (first ? "installed" : "reinstalled"));
+  r.headers.emplace_back("Location", "/r/" + *slug + "/admin?done=" + (again ? "reinstalled" : "installed"));
   r.headers.emplace_back("Set-Cookie", cookie_header(o, kSessionCookie, id, "/", o.session_ttl.count()));
   r.headers.emplace_back("Set-Cookie", cookie_header(o, kInstallCookie, "", kCookiePath, 0));
   r.headers.emplace_back("Cache-Control", "no-store");

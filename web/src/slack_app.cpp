@@ -35,11 +35,10 @@ void refresh(db::Database& db, const db::Region& region, const SlackApp& app) {
   slack::ClientOptions co;
   co.base_url = app.slack_base_url;
   co.max_attempts = 3;
+  co.basic_auth = app.client_id + ":" + app.client_secret;  // in the header only
   slack::Client client(co);
   const auto r = client.call("oauth.v2.access",
-                             {{"client_id", app.client_id},
-                              {"client_secret", app.client_secret},
-                              {"grant_type", "refresh_token"},
+                             {{"grant_type", "refresh_token"},
                               {"refresh_token", secrets::open(*key, *sealed_refresh, slug, "bot_refresh_token")}},
                              slack::CallKind::write);
   if (!r.ok())

@@ -102,18 +102,20 @@ void FakeSlack::start() {
     // access token; neither takes the bot token.
     if (method == "openid.connect.token" || method == "openid.connect.userInfo" || method == "oauth.v2.access") {
       // oauth.v2.access takes the app's credentials as form fields or as HTTP Basic auth.
+      // (The log below keeps what came as fields: Basic credentials are the header's.)
+      Params with_app = p;
       if (method == "oauth.v2.access" && auth.rfind("Basic ", 0) == 0) {
         const std::string pair = unbase64(auth.substr(6));
         if (const auto colon = pair.find(':'); colon != std::string::npos) {
-          p["client_id"] = pair.substr(0, colon);
-          p["client_secret"] = pair.substr(colon + 1);
+          with_app["client_id"] = pair.substr(0, colon);
+          with_app["client_secret"] = pair.substr(colon + 1);
         }
       }
       json answer;
       {
         std::lock_guard lock(impl_->mu);
         answer = method == "openid.connect.token" ? impl_->openid_token(p)
-                 : method == "oauth.v2.access"    ? impl_->oauth_v2_access(p)
+                 : method == "oauth.v2.access"    ? impl_->oauth_v2_access(with_app)
                                                   : impl_->openid_user_info(auth.rfind("Bearer ", 0) == 0 ? token : "");
         impl_->log.push_back({method, p, true, 200, answer.value("ok", false) ? "" : answer.value("error", "")});
       }

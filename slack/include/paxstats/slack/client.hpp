@@ -23,7 +23,10 @@ using Params = std::vector<std::pair<std::string, std::string>>;
 enum class CallKind { read, write };
 
 struct ClientOptions {
-  std::string token = {};     // sent only in the Authorization header; never logged
+  std::string token = {};  // sent only in the Authorization header; never logged
+  // The app's credentials ("client_id:client_secret") for oauth.v2.access: sent as HTTP Basic
+  // authentication in the Authorization header (Slack's preferred way), never as form fields.
+  std::string basic_auth = {};
   std::string base_url = {};  // empty: $SLACK_API_BASE_URL, else https://slack.com/api/
   // Names the workspace's rate-limit lanes; empty: derived from the token (a hash, not the token).
   std::string workspace = {};
