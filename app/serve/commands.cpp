@@ -7,6 +7,7 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/slack/text.hpp"
+#include "buttons.hpp"
 #include "service_state.hpp"
 
 namespace paxstats::serve {
@@ -72,13 +73,7 @@ json ServiceState::command_reply(const std::string& team, const std::string& use
     if (verb == "stop") {
       db::set_opt_out(*db, *region, user, true, "slack");
       json r = reply("Done: paxstats will not DM you any more (monthly charts included). `/paxstats start` undoes it.");
-      r["blocks"] = json::array(
-          {{{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", r["text"]}}}},
-           {{"type", "actions"},
-            {"elements", json::array({{{"type", "button"},
-                                       {"action_id", "opt_in"},
-                                       {"value", "opt_in"},
-                                       {"text", {{"type", "plain_text"}, {"text", "Turn DMs back on"}}}}})}}});
+      r["blocks"] = with_buttons(r["text"], json::array({opt_in_button()}));
       return r;
     }
     if (verb == "start") {

@@ -197,6 +197,19 @@ TEST_F(SlackApp, ATypedNameFixedByItsQWithThePickerCountsEverywhereOnce) {
   EXPECT_NE(fake->home_view(pax).dump().find(std::to_string(before + 1) + " posts"), std::string::npos)
       << fake->home_view(pax).dump();
   EXPECT_EQ(dashboard_posts(), std::to_string(std::stoi(shown_before) + 1)) << shown_before;
+  // And "/paxstats me": the PAX's own chart says the new year total.
+  ASSERT_EQ(post("/slack/commands", "command=%2Fpaxstats&team_id=" + team + "&user_id=" + pax + "&text=me",
+                 "application/x-www-form-urlencoded"),
+            200);
+  std::string comment;
+  ASSERT_TRUE(eventually(
+      [&] {
+        for (const auto& f : fake->files())
+          if (f.completed && f.channel_id == fake->dm_channel(pax)) comment = f.initial_comment;
+        return !comment.empty();
+      },
+      30s));
+  EXPECT_NE(comment.find("so far: " + std::to_string(before + 1) + " posts"), std::string::npos) << comment;
 
   // The same press again (Slack's retry, or a replay): nothing more.
   ASSERT_EQ(post("/slack/interactions", press, "application/x-www-form-urlencoded"), 200);
@@ -271,6 +284,23 @@ TEST_F(SlackApp, TheQSaysWhichCountIsRightAndItStaysSoWhenTheBackblastIsReadAgai
       20s));
   EXPECT_EQ(value(beatdown), "3");
   EXPECT_EQ(value("SELECT count(*) FROM paxstats.web_actions WHERE action = 'use_names' AND via = 'slack'"), "1");
+
+  // The DM's "Stop paxstats DMs": off, and the answer carries "Turn DMs back on", which works.
+  auto press = [&](const std::string& action, const std::string& at) {
+    const json p = {{"type", "block_actions"},
+                    {"team", {{"id", team}}},
+                    {"user", {{"id", q}}},
+                    {"container", {{"type", "message"}, {"channel_id", fake->dm_channel(q)}}},
+                    {"actions", {{{"type", "button"}, {"action_id", action}, {"value", action}, {"action_ts", at}}}}};
+    return post("/slack/interactions", "payload=" + httplib::detail::encode_query_param(p.dump()),
+                "application/x-www-form-urlencoded");
+  };
+  ASSERT_EQ(press("opt_out", "10.1"), 200);
+  ASSERT_TRUE(eventually([&] { return db::is_opted_out(*conn, slug, q); }, 20s));
+  ASSERT_TRUE(eventually(
+      [&] { return fake->messages(fake->dm_channel(q)).back().dump().find("opt_in") != std::string::npos; }, 20s));
+  ASSERT_EQ(press("opt_in", "10.2"), 200);
+  ASSERT_TRUE(eventually([&] { return !db::is_opted_out(*conn, slug, q); }, 20s));
 }
 
 TEST_F(SlackApp, ARotatingTokenIsRefreshedBeforeItExpiresAndStoredSealed) {

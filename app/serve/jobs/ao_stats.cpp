@@ -1,5 +1,6 @@
 // /paxstats ao: the AO channel's charts of this month so far, by DM; last month's when this one
 // has no beatdown there yet (the 1st).
+#include "../buttons.hpp"
 #include "handlers.hpp"
 #include "paxstats/calendar.hpp"
 
@@ -16,8 +17,8 @@ void ao_stats(ServiceState& s, db::Database& db, const std::string& region, cons
       if (d.recipient == job.channel) s.upload_to_user(*client, job.user, d), ++sent;
     if (sent) return;
   }
-  client->post_message(client->open_dm(job.user),
-                       "<#" + job.channel + "> has had no beatdowns this month or last, so no AO charts.");
+  const std::string text = "<#" + job.channel + "> has had no beatdowns this month or last, so no AO charts.";
+  client->post_message(client->open_dm(job.user), text, with_buttons(text, nlohmann::json::array({opt_out_button()})));
 }
 
 }  // namespace paxstats::serve::jobs

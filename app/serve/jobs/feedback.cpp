@@ -6,6 +6,7 @@
 // off. Only for the version it was made for: a newer one has its own job; a fixed one needs none.
 #include <algorithm>
 
+#include "../buttons.hpp"
 #include "handlers.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/backblast_fixes.hpp"
@@ -22,35 +23,23 @@ namespace {
 
 constexpr size_t kMaxPickers = 20;  // Slack shows 50 blocks a message; a backblast of 20 typed names is rare
 
-json text_section(const std::string& text) {
-  return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", text.substr(0, 2900)}}}};
-}
-
 // The DM as blocks: what is wrong, who the typed names are, the message's link, the way out.
 json feedback_blocks(const std::string& text, const std::string& channel, const std::string& ts,
                      const std::vector<db::TypedName>& typed, const std::optional<db::CountDisagreement>& count,
                      const std::string& link) {
-  json blocks = json::array({text_section(text)});
+  json blocks = json::array({text_block(text)});
   if (count) {
     // Which count is right: the Q knows. The value names the backblast.
     const std::string which = channel + "|" + ts;
-    blocks.push_back(text_section("*COUNT says " + std::to_string(count->count) + ", but " +
-                                  std::to_string(count->named) + (count->named == 1 ? " person is" : " people are") +
-                                  " named.* paxstats counts " + std::to_string(count->count) + " until you say:"));
+    blocks.push_back(text_block("*COUNT says " + std::to_string(count->count) + ", but " +
+                                std::to_string(count->named) + (count->named == 1 ? " person is" : " people are") +
+                                " named.* paxstats counts " + std::to_string(count->count) + " until you say:"));
     blocks.push_back(
         {{"type", "actions"},
          {"block_id", ("count|" + which).substr(0, 255)},
          {"elements",
-          json::array(
-              {{{"type", "button"},
-                {"action_id", "count_is_right"},
-                {"value", which},
-                {"text", {{"type", "plain_text"}, {"text", "COUNT is right (" + std::to_string(count->count) + ")"}}}},
-               {{"type", "button"},
-                {"action_id", "use_names"},
-                {"value", which},
-                {"text",
-                 {{"type", "plain_text"}, {"text", "Use the names (" + std::to_string(count->named) + ")"}}}}})}});
+          json::array({button("count_is_right", "COUNT is right (" + std::to_string(count->count) + ")", which),
+                       button("use_names", "Use the names (" + std::to_string(count->named) + ")", which)})}});
   }
   for (size_t i = 0; i < typed.size() && i < kMaxPickers; ++i) {
     const auto& t = typed[i];
@@ -66,7 +55,7 @@ json feedback_blocks(const std::string& text, const std::string& channel, const 
     } else {
       line += " — not counted for anyone yet. Who is it?";
     }
-    json section = text_section(line);
+    json section = text_block(line);
     // Which backblast and name the pick is for: the block id comes back with the action.
     section["block_id"] = ("alias|" + channel + "|" + ts + "|" + t.typed).substr(0, 255);
     section["accessory"] = picker;
@@ -78,10 +67,7 @@ json feedback_blocks(const std::string& text, const std::string& channel, const 
                        {"action_id", "edit_backblast"},
                        {"url", link},
                        {"text", {{"type", "plain_text"}, {"text", "Open the backblast to edit it"}}}});
-  buttons.push_back({{"type", "button"},
-                     {"action_id", "opt_out"},
-                     {"value", "opt_out"},
-                     {"text", {{"type", "plain_text"}, {"text", "Stop paxstats DMs"}}}});
+  buttons.push_back(opt_out_button());
   blocks.push_back({{"type", "actions"}, {"elements", buttons}});
   return blocks;
 }

@@ -11,6 +11,7 @@
 // keyed by its action_ts): a second job of the same action changes nothing.
 #include <algorithm>
 
+#include "../buttons.hpp"
 #include "handlers.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/backblast_fixes.hpp"
@@ -80,17 +81,8 @@ void interaction(ServiceState& s, db::Database& db, const std::string& region, c
     db::set_opt_out(db, region, user, out, "slack");
     if (out) {
       // The opt-out's own DM carries the way back.
-      const json blocks = json::array(
-          {{{"type", "section"},
-            {"text",
-             {{"type", "mrkdwn"},
-              {"text", "Done: paxstats will not DM you any more (monthly charts included). Changed your mind?"}}}},
-           {{"type", "actions"},
-            {"elements", json::array({{{"type", "button"},
-                                       {"action_id", "opt_in"},
-                                       {"value", "opt_in"},
-                                       {"text", {{"type", "plain_text"}, {"text", "Turn DMs back on"}}}}})}}});
-      client->post_message(client->open_dm(user), "Done: paxstats will not DM you any more.", blocks);
+      const std::string text = "Done: paxstats will not DM you any more (monthly charts included). Changed your mind?";
+      client->post_message(client->open_dm(user), text, with_buttons(text, json::array({opt_in_button()})));
     } else {
       client->post_message(client->open_dm(user), "Welcome back: paxstats DMs are on again.");
     }

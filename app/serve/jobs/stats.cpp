@@ -1,4 +1,5 @@
 // "Send me my stats": the user's personal chart of a year, by DM (or why there is none).
+#include "../buttons.hpp"
 #include "handlers.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/reports/community.hpp"
@@ -8,8 +9,8 @@ namespace paxstats::serve::jobs {
 void stats(ServiceState& s, db::Database& db, const std::string& region, const StatsJob& job) {
   auto client = s.client_for(db, region);
   if (db::is_opted_out(db, region, job.user)) {
-    client->post_message(client->open_dm(job.user),
-                         "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.");
+    const std::string text = "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.";
+    client->post_message(client->open_dm(job.user), text, with_buttons(text, nlohmann::json::array({opt_in_button()})));
     return;
   }
   const std::string current = reports::current_month(db, region, s.o.business_now());
@@ -26,8 +27,10 @@ void stats(ServiceState& s, db::Database& db, const std::string& region, const S
   }
   const auto d = reports::personal_stats(db, region, job.user, through, through != current);
   if (!d) {
-    client->post_message(client->open_dm(job.user), "I found no posts of yours in " + through.substr(0, 4) +
-                                                        ". Backblasts that tag you (<@" + job.user + ">) count.");
+    const std::string text = "I found no posts of yours in " + through.substr(0, 4) + ". Backblasts that tag you (<@" +
+                             job.user + ">) count.";
+    client->post_message(client->open_dm(job.user), text,
+                         with_buttons(text, nlohmann::json::array({opt_out_button()})));
     return;
   }
   s.upload_to_user(*client, job.user, *d);
