@@ -36,6 +36,9 @@ struct Options {
   std::chrono::milliseconds scheduler_every{30000};
   std::chrono::milliseconds worker_idle{200};  // how long an idle worker sleeps between polls
   int feedback_delay_seconds = 60;             // parse-error DMs wait this long for the next edit
+  // A member's App Home after their posts changed: published again this long after (a burst of
+  // edits is one publish; with the minute's own, at most one a minute).
+  int home_refresh_delay_seconds = 60;
   // A job that failed for a reason worth retrying (Slack 5xx, 429, timeouts) is tried again after
   // job_backoff_seconds × attempts², up to job_max_attempts in all.
   double job_backoff_seconds = 10;

@@ -75,6 +75,7 @@ class Serve : public ::testing::Test {
     so.scheduler = false;
     so.worker_idle = 20ms;
     so.feedback_delay_seconds = 0;
+    so.home_refresh_delay_seconds = 0;
     so.job_backoff_seconds = 0.05;
     // Business time is pinned: mid-November 2026, two weeks after the generated region ends.
     so.business_now = fixed_business_clock(kBusinessNow);
@@ -786,10 +787,21 @@ TEST_F(Serve, TheAppHomeShowsAMembersYearAndAnAdminsWork) {
   EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done"; })) << job_status("event");
   EXPECT_EQ(job_status("home"), "done");
   EXPECT_EQ(fake->calls("views.publish"), 1);
+  // A backblast that names them: their Home is published again, with the new post (in the next
+  // business minute; the service waits home_refresh_delay_seconds, 0 here).
+  const std::string bb_ts = "1794900000.000100";
+  json bb{{"type", "message"}, {"channel", ao}, {"channel_type", "channel"},
+          {"user", user},      {"ts", bb_ts},   {"text", backblast("2026-11-14", "<@" + user + ">")}};
+  ASSERT_EQ(event(bb, "EvHomeBb")->status, 200);
+  ASSERT_TRUE(eventually([&] { return fake->calls("views.publish") == 2; })) << job_status("home");
+  EXPECT_NE(fake->home_view(user).dump().find("*November 2026*\\n1 post"), std::string::npos)
+      << fake->home_view(user).dump();
+  EXPECT_NE(fake->home_view(user).dump().find("*2026 so far*\\n" + std::to_string(year + 1) + " post"),
+            std::string::npos);
   // The Messages tab is no Home.
   ASSERT_EQ(event(json{{"type", "app_home_opened"}, {"user", user}, {"tab", "messages"}}, "EvHome3")->status, 200);
-  EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done,done"; }));
-  EXPECT_EQ(job_status("home"), "done");
+  EXPECT_TRUE(eventually([&] { return job_status("event") == "done,done,done,done"; }));
+  EXPECT_EQ(job_status("home"), "done,done");
   // A region admin also sees what waits for them.
   std::string admin;
   for (const auto& b : ws_->truth["beatdowns"])

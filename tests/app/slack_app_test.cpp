@@ -63,6 +63,7 @@ class SlackApp : public ::testing::Test {
     so.scheduler = false;
     so.worker_idle = 20ms;
     so.feedback_delay_seconds = 0;
+    so.home_refresh_delay_seconds = 0;
     so.client_id = fo.client_id;
     so.client_secret = fo.client_secret;
     so.business_now = fixed_business_clock(kNow);

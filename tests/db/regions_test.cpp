@@ -33,11 +33,11 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
   EXPECT_EQ(r.slug, "stl");
   EXPECT_EQ(r.tz, "America/Chicago");
   EXPECT_TRUE(r.flags.at("send_pax_monthly"));
-  EXPECT_EQ(
-      relations(conn, "stl", "r"),
-      (std::vector<std::string>{"aliases", "attendance", "beatdowns", "channels", "counted_beatdowns_cache", "files",
-                                "mentor_asks", "messages", "nudges", "opt_outs", "parse_issues", "posts_cache",
-                                "posts_cache_version", "reactions", "schema_migrations", "sync_state", "users"}));
+  EXPECT_EQ(relations(conn, "stl", "r"),
+            (std::vector<std::string>{"aliases", "app_home_users", "attendance", "beatdowns", "channels",
+                                      "count_choices", "counted_beatdowns_cache", "files", "mentor_asks", "messages",
+                                      "nudges", "opt_outs", "parse_issues", "posts_cache", "posts_cache_version",
+                                      "reactions", "schema_migrations", "sync_state", "users"}));
   EXPECT_EQ(relations(conn, "stl", "v"),
             (std::vector<std::string>{"aos", "attendance_view", "bd_attendance", "beatdown_info", "counted_beatdowns",
                                       "member_mentions", "member_messages", "member_threads", "members",

@@ -101,7 +101,8 @@ void ServiceState::mined(db::Database& db, const std::string& region, const std:
               (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
     if (!in.is_backblast || in.deleted) continue;
     // The people it names who use the App Home see their new count there (at most once a minute).
-    for (const auto& user : db::home_users_in(db, region, in.channel, in.ts)) jobs::queue_home(*this, db, region, user);
+    for (const auto& user : db::home_users_in(db, region, in.channel, in.ts))
+      jobs::queue_home(*this, db, region, user, true);
     if (in.poster.empty()) continue;
     // Its Q is asked about what could not be read, names written without a mention, and a COUNT
     // that disagrees with the names.

@@ -24,8 +24,10 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
                  const std::function<reports::MonthlyPlan()>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
 void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job);
-// Queues a member's App Home to be published anew: at most once a business minute each.
-void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user);
+// Queues a member's App Home to be published anew: at most once a business minute each. Opened:
+// now. Their posts changed (`changed`): in the next minute, after home_refresh_delay_seconds.
+void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user,
+                bool changed = false);
 void interaction(ServiceState& s, db::Database& db, const std::string& region, const InteractionJob& job);
 
 }  // namespace paxstats::serve::jobs

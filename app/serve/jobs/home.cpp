@@ -85,9 +85,10 @@ void home(ServiceState& s, db::Database& db, const std::string& region, const Ho
   if (!result.ok()) throw slack::SlackError(result, job.user);
 }
 
-void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user) {
-  const std::string minute = date::format("%FT%H:%M", date::floor<std::chrono::minutes>(s.o.business_now()));
-  enqueue(db, region, HomeJob{user}, "home:" + user + ":" + minute);
+void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user, bool changed) {
+  const auto minute = date::floor<std::chrono::minutes>(s.o.business_now()) + std::chrono::minutes(changed ? 1 : 0);
+  enqueue(db, region, HomeJob{user}, "home:" + user + ":" + date::format("%FT%H:%M", minute),
+          changed ? s.o.home_refresh_delay_seconds : 0);
 }
 
 }  // namespace paxstats::serve::jobs

@@ -107,7 +107,7 @@ void interaction(ServiceState& s, db::Database& db, const std::string& region, c
     tell("Thanks: \"" + slack::escape_text(block->typed) + "\" is <@" + job.selected_user +
          "> now, in this backblast and every other one. Their posts count from now on.");
     // Their App Home shows the new count (at most once a minute).
-    queue_home(s, db, region, job.selected_user);
+    queue_home(s, db, region, job.selected_user, true);
     log::info("interaction: " + user + " in " + region + " confirmed \"" + block->typed + "\" as " + job.selected_user);
     return;
   }
