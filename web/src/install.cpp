@@ -188,7 +188,9 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   auto region = db::get_region(db, *slug);
   std::vector<db::Setting> settings;
   if (region.team_id != team) settings.emplace_back("team_id", team);
-  if (!db::is_listed_admin(region, installer))
+  // Whoever made the region runs it; installing into a region that exists already makes nobody an
+  // admin (a member may be allowed to install apps, and must not gain its admin page that way).
+  if (first && !db::is_listed_admin(region, installer))
     settings.emplace_back("admins", region.admins.empty() ? installer : region.admins + "," + installer);
   if (!settings.empty()) region = db::set_region(db, *slug, settings);
 
@@ -235,7 +237,9 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   db::web::create_session(db, sha256_hex(id), s, o.session_ttl);
   Response r;
   r.status = 303;
-  r.headers.emplace_back("Location", "/r/" + *slug + "/admin?done=" + (again ? "reinstalled" : "installed"));
+  const bool admin = workspace_admin || db::is_listed_admin(region, installer);
+  r.headers.emplace_back(
+      "Location", admin ? "/r/" + *slug + "/admin?done=" + (again ? "reinstalled" : "installed") : "/r/" + *slug);
   r.headers.emplace_back("Set-Cookie", cookie_header(o, kSessionCookie, id, "/", o.session_ttl.count()));
   r.headers.emplace_back("Set-Cookie", cookie_header(o, kInstallCookie, "", kCookiePath, 0));
   r.headers.emplace_back("Cache-Control", "no-store");
