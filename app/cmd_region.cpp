@@ -102,6 +102,7 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       for (const auto& r : regions)
         std::cout << std::left << std::setw(16) << r.slug << std::setw(22) << r.tz << r.name
                   << (r.active ? "" : "  (inactive)") << "\n";
+      if (const auto line = shared_token_warning(conn)) std::cerr << *line << "\n";
       return 0;
     };
   });
@@ -152,14 +153,7 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       if (diff.empty()) std::cout << "region " << changed.slug << ": nothing changed\n";
       print_rows(diff);
       // One token variable for two workspaces would post one workspace's charts with the other's bot.
-      std::string upper = changed.slug;
-      for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      for (const auto& other : db::list_regions(conn))
-        if (other.slug != changed.slug && other.token_env == changed.token_env && other.active && changed.active)
-          std::cerr << "paxstats: warning: regions " << changed.slug << " and " << other.slug << " both read their bot "
-                    << "token from " << changed.token_env
-                    << "; if they are different Slack workspaces, give each its own "
-                    << "(paxstats region set " << changed.slug << " token_env=SLACK_BOT_TOKEN_" << upper << ")\n";
+      if (const auto line = shared_token_warning(conn, changed.slug)) std::cerr << *line << "\n";
       return 0;
     };
   });

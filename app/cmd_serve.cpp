@@ -79,6 +79,11 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       std::signal(SIGTERM, on_signal);
       std::signal(SIGINT, on_signal);
       std::cerr << "paxstats serve: listening on http://" << o.host << ":" << service.port() << " (SIGTERM stops)\n";
+      try {
+        db::Database conn(o.database_url);
+        if (const auto line = shared_token_warning(conn)) std::cerr << *line << "\n";
+      } catch (const std::exception&) {  // the service says more about its database by itself
+      }
       while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       std::cerr << "paxstats serve: stopping (finishing jobs in hand)\n";
       // Within 10 s, well inside systemd's 90: a sync stops at its next page by itself; any other

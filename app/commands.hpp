@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,10 @@ std::string public_url(const std::string& given);
 // A region's bot token: stored sealed (refreshed first when it rotates; the app's credentials
 // from SLACK_CLIENT_ID and SLACK_CLIENT_SECRET), else from the variable its token_env names.
 std::string region_token(db::Database& conn, const std::string& slug);
+// One line when active regions without a stored token read it from one variable (two workspaces
+// on one token would post with each other's bot): how many, which, and what to do. With
+// `region`, only when that region is among them. nullopt when none do.
+std::optional<std::string> shared_token_warning(db::Database& conn, const std::string& region = "");
 // A Slack client with the region's bot token (region_token).
 std::unique_ptr<slack::Client> region_client(db::Database& conn, const std::string& slug);
 

@@ -1,9 +1,13 @@
 // paxstats: mines F3 backblasts from Slack into PostgreSQL and sends the charts back.
+#include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <vector>
 #include <iostream>
 
 #include "commands.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/secrets.hpp"
 #include "paxstats/web/slack_app.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/embedded.hpp"
@@ -37,6 +41,27 @@ std::string region_token(db::Database& conn, const std::string& slug) {
   };
   return web::region_bot_token(conn, db::get_region(conn, slug),
                                {env("SLACK_CLIENT_ID"), env("SLACK_CLIENT_SECRET"), env("SLACK_API_BASE_URL")});
+}
+
+std::optional<std::string> shared_token_warning(db::Database& conn, const std::string& region) {
+  std::map<std::string, std::vector<std::string>> by_variable;
+  for (const auto& r : db::list_regions(conn))
+    if (r.active && !db::sealed_secret(conn, r.slug, db::SecretName::bot_token))
+      by_variable[r.token_env].push_back(r.slug);
+  std::string out;
+  for (const auto& [variable, slugs] : by_variable) {
+    if (slugs.size() < 2) continue;
+    if (!region.empty() && std::find(slugs.begin(), slugs.end(), region) == slugs.end()) continue;
+    std::string named;
+    for (size_t i = 0; i < slugs.size() && i < 5; ++i) named += (i ? ", " : "") + slugs[i];
+    if (slugs.size() > 5) named += ", …";
+    out += std::string(out.empty() ? "" : "\n") + "paxstats: warning: " + std::to_string(slugs.size()) +
+           " regions read their bot token from " + variable + " (" + named +
+           "): if they are different Slack workspaces, give each its own (paxstats region token SLUG stores one "
+           "sealed, or paxstats region set SLUG token_env=SLACK_BOT_TOKEN_<SLUG>)";
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
 }
 
 namespace {
