@@ -197,6 +197,54 @@ int main(int argc, char** argv) {
         files, ms(Clock::now() - t0) / 1000);
   }
 
+  // 1b. Concurrent button presses (the feedback DM's "Stop paxstats DMs"): acked at once, each
+  // done once by a worker (then pressed again by everyone: a replay, which queues nothing).
+  {
+    std::vector<double> lat(static_cast<size_t>(commands));
+    std::atomic<int> ok{0};
+    std::barrier start(commands);
+    std::vector<std::thread> threads;
+    auto press_body = [&](int i) {
+      const json payload = {{"type", "block_actions"},
+                            {"team", {{"id", team}}},
+                            {"user", {{"id", users[static_cast<size_t>(i) % users.size()]}}},
+                            {"actions",
+                             {{{"type", "button"},
+                               {"action_id", "opt_out"},
+                               {"value", "opt_out"},
+                               {"action_ts", "1800000000." + std::to_string(100000 + i)}}}}};
+      return "payload=" + httplib::detail::encode_query_param(payload.dump());
+    };
+    for (int i = 0; i < commands; ++i)
+      threads.emplace_back([&, i] {
+        httplib::Client c("127.0.0.1", port);
+        const std::string body = press_body(i);
+        start.arrive_and_wait();
+        const auto t0 = Clock::now();
+        auto r = c.Post("/slack/interactions", signed_headers(body), body, "application/x-www-form-urlencoded");
+        lat[static_cast<size_t>(i)] = ms(Clock::now() - t0);
+        if (r && r->status == 200) ++ok;
+      });
+    for (auto& t : threads) t.join();
+    std::printf("button presses: %d of %d acked 200\n", ok.load(), commands);
+    summary("  ack latency", lat);
+    const auto t0 = Clock::now();
+    while (db::sql::value(conn,
+                          "SELECT count(*) FROM paxstats.jobs WHERE kind = 'interaction' AND status IN ('queued', "
+                          "'running')") != "0")
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const double drained = ms(Clock::now() - t0) / 1000;
+    httplib::Client c("127.0.0.1", port);
+    for (int i = 0; i < commands; ++i) {
+      const std::string body = press_body(i);
+      c.Post("/slack/interactions", signed_headers(body), body, "application/x-www-form-urlencoded");
+    }
+    std::printf("  all done %.1f s after the last ack; %s jobs, %s actions logged after everyone pressed again\n",
+                drained,
+                db::sql::value(conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'interaction'").value_or("?").c_str(),
+                db::sql::value(conn, "SELECT count(*) FROM paxstats.web_actions WHERE via = 'slack'").value_or("?").c_str());
+  }
+
   // 2. A sustained stream of backblast events.
   {
     const int total = rate * seconds;
