@@ -239,10 +239,10 @@ int main(int argc, char** argv) {
       const std::string body = press_body(i);
       c.Post("/slack/interactions", signed_headers(body), body, "application/x-www-form-urlencoded");
     }
-    std::printf("  all done %.1f s after the last ack; %s jobs, %s actions logged after everyone pressed again\n",
-                drained,
-                db::sql::value(conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'interaction'").value_or("?").c_str(),
-                db::sql::value(conn, "SELECT count(*) FROM paxstats.web_actions WHERE via = 'slack'").value_or("?").c_str());
+    std::printf(
+        "  all done %.1f s after the last ack; %s jobs, %s actions logged after everyone pressed again\n", drained,
+        db::sql::value(conn, "SELECT count(*) FROM paxstats.jobs WHERE kind = 'interaction'").value_or("?").c_str(),
+        db::sql::value(conn, "SELECT count(*) FROM paxstats.web_actions WHERE via = 'slack'").value_or("?").c_str());
   }
 
   // 2. A sustained stream of backblast events.

@@ -99,12 +99,14 @@ void feedback(ServiceState& s, db::Database& db, const std::string& region, cons
   if (!dm) return;
   const std::string text =
       !problems.empty() ? reports::feedback_message(db, region, poster, channel, problems, link)
-      : typed.empty()
-          ? "Thanks for the backblast in <#" + channel + ">! One question about its count:"
+      : typed.empty()   ? "Thanks for the backblast in <#" + channel + ">! One question about its count:"
+      : typed.size() == 1
+          ? "Thanks for the backblast in <#" + channel +
+                ">! It names someone without an @-mention, so paxstats has to guess who. Pick them below and the "
+                "post counts for them."
           : "Thanks for the backblast in <#" + channel + ">! It names " + std::to_string(typed.size()) +
-                (typed.size() == 1 ? " person" : " people") +
-                " without an @-mention, so paxstats has to guess who they are. Pick each one below and their posts "
-                "count for them.";
+                " people without an @-mention, so paxstats has to guess who they are. Pick each one below and "
+                "their posts count for them.";
   client->post_message(client->open_dm(poster), text, feedback_blocks(text, channel, ts, typed, count, link));
   log::info("feedback: DM to " + poster + " about " + channel + "/" + ts + " (" + std::to_string(problems.size()) +
             " error(s), " + std::to_string(typed.size()) + " typed name(s)" + (count ? ", a COUNT to settle" : "") +
