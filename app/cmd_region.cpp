@@ -228,6 +228,7 @@ void add_region_commands(CLI::App& root, Context& ctx) {
       db::get_region(conn, token->slug);
       if (token->remove) {
         const bool had = db::delete_secret(conn, token->slug, db::SecretName::bot_token);
+        db::delete_secret(conn, token->slug, db::SecretName::bot_refresh_token);  // useless without it
         std::cout << token->slug << ": " << (had ? "stored bot token deleted" : "no stored bot token") << "\n";
         return 0;
       }

@@ -33,11 +33,12 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       "serve",
       "Run the service: POST /slack/events, /slack/commands, /slack/interactions (Slack-signed), the trigger API "
       "(POST /api/v1/regions/SLUG/runs, GET /api/v1/runs/ID; Bearer token), GET /healthz and /metrics, the dashboard "
-      "(GET /, /r/SLUG/…; Sign in with Slack with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET); job workers; "
-      "the scheduled runs (monthly, weekly, community) and a daily sync per region. Needs SLACK_SIGNING_SECRET and "
-      "each region's bot token in "
-      "its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no public "
-      "URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
+      "(GET /, /r/SLUG/…; Sign in with Slack with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET); Add to Slack (GET "
+      "/slack/install: a workspace installs the app and its region is made, its token stored sealed under "
+      "PAXSTATS_SECRET_KEY_FILE); job workers; the scheduled runs (monthly, weekly, community) and a daily sync per "
+      "region. Needs SLACK_SIGNING_SECRET, and each region's bot token stored (an install, or paxstats region token) "
+      "or in its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no "
+      "public URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (PORT 0: any free port)")->capture_default_str();
   serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")
       ->capture_default_str();
@@ -46,8 +47,9 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
                   "Do not render dashboard pages ahead of visitors (by default each region's, AO's and PAX's "
                   "page is rendered again in the background when the region's posts change)");
   serve->add_option("--public-url", a->public_url,
-                    "Where people reach the dashboard, e.g. https://stats.example.org (Slack's redirect URL is "
-                    "PUBLIC_URL/auth/slack/callback; cookies are Secure when it is https). Default: "
+                    "Where people reach the dashboard, e.g. https://stats.example.org (Slack's redirect URLs are "
+                    "PUBLIC_URL/auth/slack/callback for sign-in and PUBLIC_URL/slack/oauth/callback for Add to Slack; "
+                    "cookies are Secure when it is https). Default: "
                     "$PAXSTATS_PUBLIC_URL, else http://HOST:PORT");
   serve->callback([&ctx, a] {
     ctx.action = [&ctx, a] {

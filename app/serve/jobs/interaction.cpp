@@ -17,6 +17,7 @@
 #include "paxstats/db/backblast_fixes.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/slack/text.hpp"
 
@@ -58,7 +59,9 @@ std::string container_channel(const json& payload) {
 }  // namespace
 
 void interaction(ServiceState& s, db::Database& db, const std::string& region, const InteractionJob& job) {
-  const std::string user = text_of(job.payload["user"], "id");
+  const std::string user =
+      job.payload.contains("user") && job.payload["user"].is_object() ? text_of(job.payload["user"], "id") : "";
+  if (user.empty()) throw UserError("interaction job without a user (not a payload paxstats queued)");
   const std::string where = container_channel(job.payload);
   const auto r = db::get_region(db, region);
   auto client = s.client_for(db, region);
