@@ -25,6 +25,7 @@
 #include "eventually.hpp"
 #include "postgres_env.hpp"
 #include "service.hpp"
+#include "service_options.hpp"
 #include "paxstats/db/sql.hpp"
 
 using namespace paxstats;
@@ -65,20 +66,8 @@ class Serve : public ::testing::Test {
     fake->load_export(ws_->path());
     fake->start();
     ::setenv("PAXSTATS_TOKEN_SERVE_TEST", fo.token.c_str(), 1);
-    serve::Options so;
-    so.database_url = url;
-    so.port = 0;
-    so.signing_secret = kSecret;
-    so.slack_base_url = fake->base_url();
-    so.slack_window = 100ms;
-    so.slack_backoff = 5ms;
-    so.scheduler = false;
-    so.worker_idle = 20ms;
-    so.feedback_delay_seconds = 0;
-    so.home_refresh_delay_seconds = 0;
-    so.job_backoff_seconds = 0.05;
     // Business time is pinned: mid-November 2026, two weeks after the generated region ends.
-    so.business_now = fixed_business_clock(kBusinessNow);
+    serve::Options so = test::fast_service_options(url, *fake, kSecret, kBusinessNow);
     options = so;
     service = std::make_unique<serve::Service>(so);
     service->start();

@@ -4,6 +4,7 @@
 // forged or outsider's payload changes nothing — and a rotating token refreshed before it expires.
 #include "dashboard_support.hpp"
 #include "eventually.hpp"
+#include "service_options.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/backblast_fixes.hpp"
 #include "paxstats/db/installs.hpp"
@@ -53,20 +54,7 @@ class SlackApp : public ::testing::Test {
     fake->sign_in_as(q);
     fake->start();
     team = fake->options().team_id;
-    serve::Options so;
-    so.database_url = url;
-    so.port = 0;
-    so.signing_secret = kSigningSecret;
-    so.slack_base_url = fake->base_url();
-    so.slack_window = 100ms;
-    so.slack_backoff = 5ms;
-    so.scheduler = false;
-    so.worker_idle = 20ms;
-    so.feedback_delay_seconds = 0;
-    so.home_refresh_delay_seconds = 0;
-    so.client_id = fo.client_id;
-    so.client_secret = fo.client_secret;
-    so.business_now = fixed_business_clock(kNow);
+    const serve::Options so = test::fast_service_options(url, *fake, kSigningSecret, kNow);
     service = std::make_unique<serve::Service>(so);
     service->start();
     visitor = std::make_unique<test::Visitor>(service->port());
@@ -120,6 +108,21 @@ class SlackApp : public ::testing::Test {
                              {"action_ts", action_ts}}}}};
     return "payload=" + httplib::detail::encode_query_param(payload.dump());
   }
+  // The block of `user`'s DM whose block_id holds `id_part`, once it arrives (null after 30 s).
+  json dm_block(const std::string& user, const std::string& id_part) {
+    json found;
+    eventually(
+        [&] {
+          if (fake->dm_channel(user).empty()) return false;
+          for (const auto& m : fake->messages(fake->dm_channel(user)))
+            if (m.contains("blocks"))
+              for (const auto& b : m["blocks"])
+                if (b.value("block_id", "").find(id_part) != std::string::npos) found = b;
+          return !found.is_null();
+        },
+        30s);
+    return found;
+  }
   int posts_of(const std::string& user) { return reports::home_figures(*conn, slug, user, "2026-11").year_posts; }
 
   std::unique_ptr<test::GeneratedWorkspace> ws;
@@ -151,17 +154,8 @@ TEST_F(SlackApp, ATypedNameFixedByItsQWithThePickerCountsEverywhereOnce) {
       200);
 
   // The Q's DM asks who "Zebra Cakes" is, with a picker that names the backblast and the name.
-  json picker_block;
-  ASSERT_TRUE(eventually(
-      [&] {
-        if (fake->dm_channel(q).empty()) return false;
-        for (const auto& m : fake->messages(fake->dm_channel(q)))
-          if (m.contains("blocks"))
-            for (const auto& b : m["blocks"])
-              if (b.value("block_id", "").find("Zebra Cakes") != std::string::npos) picker_block = b;
-        return !picker_block.is_null();
-      },
-      30s));
+  const json picker_block = dm_block(q, "Zebra Cakes");
+  ASSERT_FALSE(picker_block.is_null()) << "no picker in the Q's DM";
   EXPECT_EQ(picker_block["accessory"]["type"], "users_select");
   const std::string block_id = picker_block["block_id"];
   EXPECT_EQ(block_id, "alias|" + ao + "|" + ts + "|Zebra Cakes");
@@ -239,17 +233,8 @@ TEST_F(SlackApp, TheQSaysWhichCountIsRightAndItStaysSoWhenTheBackblastIsReadAgai
           {{"type", "message"}, {"channel", ao}, {"channel_type", "channel"}, {"user", q}, {"ts", ts}, {"text", text}},
           "Ev-count"),
       200);
-  json buttons;
-  ASSERT_TRUE(eventually(
-      [&] {
-        if (fake->dm_channel(q).empty()) return false;
-        for (const auto& m : fake->messages(fake->dm_channel(q)))
-          if (m.contains("blocks"))
-            for (const auto& b : m["blocks"])
-              if (b.value("block_id", "") == "count|" + ao + "|" + ts) buttons = b;
-        return !buttons.is_null();
-      },
-      30s));
+  const json buttons = dm_block(q, "count|" + ao + "|" + ts);
+  ASSERT_FALSE(buttons.is_null()) << "no COUNT buttons in the Q's DM";
   EXPECT_NE(buttons.dump().find("COUNT is right (1)"), std::string::npos) << buttons.dump();
   EXPECT_NE(buttons.dump().find("Use the names (3)"), std::string::npos) << buttons.dump();
   const std::string beatdown = "SELECT pax_count FROM " + slug + ".beatdowns WHERE ts = '" + ts + "'";

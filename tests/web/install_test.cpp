@@ -7,6 +7,7 @@
 #include "browser.hpp"
 #include "dashboard_support.hpp"
 #include "eventually.hpp"
+#include "service_options.hpp"
 #include "paxstats/db/installs.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/secret_box.hpp"
@@ -51,18 +52,7 @@ class InstallTest : public ::testing::Test {
     fake->sign_in_as(installer);
     fake->start();
     team = fake->options().team_id;
-    serve::Options so;
-    so.database_url = url;
-    so.port = 0;
-    so.signing_secret = kSigningSecret;
-    so.slack_base_url = fake->base_url();
-    so.slack_window = 100ms;
-    so.slack_backoff = 5ms;
-    so.scheduler = false;
-    so.worker_idle = 20ms;
-    so.client_id = fo.client_id;
-    so.client_secret = fo.client_secret;
-    so.business_now = fixed_business_clock(kNow);
+    const serve::Options so = test::fast_service_options(url, *fake, kSigningSecret, kNow);
     service = std::make_unique<serve::Service>(so);
     service->start();
     site = "http://127.0.0.1:" + std::to_string(service->port());
