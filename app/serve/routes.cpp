@@ -2,6 +2,7 @@
 // the trigger API; events in, over HTTP or Socket Mode, queued and acked at once.
 #include "paxstats/db/regions.hpp"
 #include "paxstats/log.hpp"
+#include "paxstats/slack/json_limits.hpp"
 #include "paxstats/slack/signature.hpp"
 #include "service_state.hpp"
 
@@ -32,7 +33,14 @@ void ServiceState::routes() {
   server.route("POST", "/slack/interactions", "/slack/interactions",
                [this](const http::Request& req, http::Response& res) {
                  if (!verified(req, res, "/slack/interactions")) return;
-                 res.status = accept_interaction(json::parse(req.get_param_value("payload"), nullptr, false));
+                 // Refused before any parser recurses into it when nested deeper than Slack ever does.
+                 const std::string payload = req.get_param_value("payload");
+                 if (slack::json_too_deep(payload)) {
+                   res.status = 400;
+                   res.set_content("interaction payload nested too deep\n", "text/plain");
+                   return;
+                 }
+                 res.status = accept_interaction(json::parse(payload, nullptr, false));
                });
   server.route("GET", "/healthz", "/healthz", [this](const http::Request&, http::Response& res) {
     try {

@@ -309,6 +309,13 @@ TEST_F(Serve, SlashCommandsAndStatsDmsAnswerEachWay) {
 }
 
 TEST_F(Serve, TheTriggerApiRunsAMonthOnlyForALiveToken) {
+  // Interactions too: a payload nested past any of Slack's, one that is no JSON, one of no object.
+  for (const std::string& payload : {std::string(100000, '['), std::string("{not json"), std::string("[1]")}) {
+    const auto r = post("/slack/interactions", "payload=" + httplib::detail::encode_query_param(payload),
+                        "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << payload.substr(0, 20);
+  }
   const std::string token = serve::new_token();
   db::jobs::add_token(*conn, "ci", serve::token_hash(token));
   const std::string body = R"({"report":"monthly","month":"2026-10"})";
@@ -637,6 +644,13 @@ TEST_F(Serve, OddButSignedInputGets400WithAReasonNot500) {
     ASSERT_TRUE(r) << body.substr(0, 60);
     EXPECT_EQ(r->status, 400) << body.substr(0, 60) << " → " << r->body;
     EXPECT_FALSE(r->body.empty());
+  }
+  // Interactions too: a payload nested past any of Slack's, one that is no JSON, one of no object.
+  for (const std::string& payload : {std::string(100000, '['), std::string("{not json"), std::string("[1]")}) {
+    const auto r = post("/slack/interactions", "payload=" + httplib::detail::encode_query_param(payload),
+                        "application/x-www-form-urlencoded");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << payload.substr(0, 20);
   }
   const std::string token = serve::new_token();
   db::jobs::add_token(*conn, "ci", serve::token_hash(token));
