@@ -14,8 +14,12 @@ namespace paxstats::serve::jobs {
 using json = nlohmann::json;
 
 namespace {
-// deliver_run serves weekly runs too ("2026-W45"): only a month has a month's data quality.
-bool is_month(const std::string& period) { return period.size() == 7 && period[4] == '-' && period[5] != 'W'; }
+// deliver_run serves weekly and community runs too ("2026-W45", "2026-Q3", "2026"): only a month
+// ("2026-10") has a month's data quality.
+bool is_month(const std::string& period) {
+  auto digit = [&](size_t i) { return period[i] >= '0' && period[i] <= '9'; };
+  return period.size() == 7 && period[4] == '-' && digit(0) && digit(1) && digit(2) && digit(3) && digit(5) && digit(6);
+}
 }  // namespace
 
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
