@@ -59,7 +59,15 @@ std::string log_run_message(db::Database& db, std::string_view region, std::stri
   for (const auto& n : notes) note_list.push_back(kainjow::mustache::data(n));
   d.set("reasons", reasons);
   d.set("notes", note_list);
-  if (!month.empty()) d.set("quality", quality_line(db, region, month));
+  // The log never fails a run that was delivered: a quality line that cannot be made is left out.
+  if (!month.empty()) {
+    try {
+      d.set("quality", quality_line(db, region, month));
+    } catch (const std::exception& e) {
+      log::warn("log channel of " + std::string(region) + ": no data-quality line for " + std::string(month) + " (" +
+                log::redact(e.what()) + ")");
+    }
+  }
   return detail::render_template(detail::template_text(r.templates_dir, "log_run"), d);
 }
 
