@@ -10,6 +10,7 @@
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/installs.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/secrets.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "../site.hpp"
 
@@ -54,7 +55,11 @@ Page admin_page(PageContext& cx, const std::string& notice) {
                " on " + esc(install->changed_at) +
                " UTC. Nothing is sent meanwhile: deliveries and nudges wait, and the data is kept. "
                "<a href=\"/slack/install\">Install paxstats again</a> to resume.</p>");
-  }
+  } else
+    page.add(std::string("<p>Set up from the command line, not installed from Slack: its bot token ") +
+             (db::sealed_secret(cx.db, slug, db::SecretName::bot_token) ? "is stored sealed"
+                                                                        : "comes from $" + esc(cx.region.token_env)) +
+             ". Installing paxstats from Slack (/slack/install) links this region and stores its token.</p>");
   const auto channels = dash::channel_choices(cx.db, slug);
   if (channels.empty()) {
     page.add(
@@ -101,7 +106,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
         line += " (" + pct(with[with.size() - 2]->clean_share()) + " of " + num(with[with.size() - 2]->beatdowns) +
                 " in " + esc(with[with.size() - 2]->month) + ")";
       page.add(line + "; " + num(q.open_issues) + " parse issue" + (q.open_issues == 1 ? " is" : "s are") +
-               " open (listed below). A Q fixes most of them from the DM paxstats sends.</p>");
+               " open (listed below; most are warnings, such as a name typed without an @-mention).</p>");
     }
     Table qt{"quality",
              "Read without a warning, by month",
