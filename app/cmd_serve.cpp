@@ -24,8 +24,11 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
   struct Args {
     std::string listen = "127.0.0.1:8080";
     int workers = 2;
+    int senders = 4;
     bool no_scheduler = false;
     bool no_warm = false;
+    bool worker = false;
+    int lease_seconds = 30;
     std::string public_url;
   };
   auto a = std::make_shared<Args>();
@@ -38,11 +41,33 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       "PAXSTATS_SECRET_KEY_FILE); job workers; the scheduled runs (monthly, weekly, community) and a daily sync per "
       "region. Needs SLACK_SIGNING_SECRET, and each region's bot token stored (an install, or paxstats region token) "
       "or in its token_env; with SLACK_APP_TOKEN (xapp-…) it also takes events and commands over Socket Mode (no "
-      "public URL needed). Stops cleanly on SIGTERM or Ctrl-C.");
+      "public URL needed). With --worker, only the job workers and the scheduler (more hosts on one database). Stops "
+      "cleanly on SIGTERM or Ctrl-C.");
   serve->add_option("--listen", a->listen, "HOST:PORT to listen on (PORT 0: any free port)")->capture_default_str();
-  serve->add_option("--workers", a->workers, "Job workers (each with its own database connection)")
-      ->capture_default_str();
+  serve
+      ->add_option("--workers", a->workers,
+                   "Job workers (each with its own database connection): events, commands, DMs, syncs, buttons")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  serve
+      ->add_option("--senders", a->senders,
+                   "Senders: threads that deliver whole runs (monthly, weekly, community), the biggest region first, "
+                   "each with its own database connection. Workspaces are paced apart, so runs of N regions take as "
+                   "long as the biggest when about N/(the biggest's share of all people) run at once: 96 for a "
+                   "nation of 400 regions (README, \"Many regions at once\"). 0: the workers deliver runs too")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 512));
   serve->add_flag("--no-scheduler", a->no_scheduler, "Do not run scheduled monthly reports and syncs");
+  serve->add_flag("--worker", a->worker,
+                  "A worker host: no listener (no SLACK_SIGNING_SECRET needed), only job workers, the heartbeat "
+                  "and the scheduler. Any number of serve processes, on any number of hosts, may share one "
+                  "database: each job goes to one of them, and one scheduler at a time fires each slot");
+  serve
+      ->add_option("--lease", a->lease_seconds,
+                   "Seconds a host may go without a heartbeat before its running jobs go to another (a process "
+                   "that dies loses them at once)")
+      ->capture_default_str()
+      ->check(CLI::Range(3, 3600));
   serve->add_flag("--no-warm", a->no_warm,
                   "Do not render dashboard pages ahead of visitors (by default each region's, AO's and PAX's "
                   "page is rendered again in the background when the region's posts change)");
@@ -62,7 +87,10 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       o.host = a->listen.substr(0, colon);
       o.port = std::stoi(a->listen.substr(colon + 1));
       o.workers = a->workers;
+      o.senders = a->senders;
       o.scheduler = !a->no_scheduler;
+      o.listen = !a->worker;
+      o.job_lease = std::chrono::seconds(a->lease_seconds);
       if (a->no_warm) o.dashboard_warm_every = std::chrono::milliseconds(0);
       const char* secret = std::getenv("SLACK_SIGNING_SECRET");
       o.signing_secret = secret ? secret : "";
@@ -74,13 +102,17 @@ void add_serve_commands(CLI::App& root, Context& ctx) {
       };
       o.public_url = public_url(a->public_url);
       o.slack_window = slack::Client::rate_window(slack::Client::default_base_url());
+      o.database_read_url = env("DATABASE_READ_URL");
       o.client_id = env("SLACK_CLIENT_ID");
       o.client_secret = env("SLACK_CLIENT_SECRET");
       serve::Service service(o);
       service.start();
       std::signal(SIGTERM, on_signal);
       std::signal(SIGINT, on_signal);
-      std::cerr << "paxstats serve: listening on http://" << o.host << ":" << service.port() << " (SIGTERM stops)\n";
+      if (o.listen)
+        std::cerr << "paxstats serve: listening on http://" << o.host << ":" << service.port() << " (SIGTERM stops)\n";
+      else
+        std::cerr << "paxstats serve: a worker host with " << o.workers << " worker(s) (SIGTERM stops)\n";
       try {
         db::Database conn(o.database_url);
         if (const auto line = shared_token_warning(conn)) std::cerr << *line << "\n";

@@ -107,7 +107,8 @@ int main(int argc, char** argv) {
       "Environment: DATABASE_URL (else a private cluster under PAXSTATS_HOME), PAXSTATS_HOME\n"
       "(default ~/.local/share/paxstats), SLACK_BOT_TOKEN, SLACK_API_BASE_URL, SLACK_SIGNING_SECRET (serve),\n"
       "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (sign-in, Add to Slack, rotating tokens), PAXSTATS_SECRET_KEY_FILE\n"
-      "(the key stored tokens are sealed with), PAXSTATS_NOW (an ISO time: pins which month it is).\n"
+      "(the key stored tokens are sealed with), PAXSTATS_NOW (an ISO time: pins which month it is),\n"
+      "DATABASE_READ_URL (serve: a hot standby the dashboard's pages are read from).\n"
       "Exit status: 0 ok, 2 a problem with the input or the environment (usage errors too), 1 a bug."};
   root.require_subcommand(1);
   root.set_version_flag("--version", std::string("paxstats ") + PAXSTATS_VERSION);

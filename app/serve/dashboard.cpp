@@ -2,6 +2,7 @@
 // request and answer, with a pooled database connection per request; the admin page's run
 // button queues the same job as the trigger API.
 #include "paxstats/db/jobs.hpp"
+#include "paxstats/db/replica.hpp"
 #include "paxstats/log.hpp"
 #include "service_state.hpp"
 
@@ -20,6 +21,7 @@ void ServiceState::dashboard_routes() {
   w.queue_monthly_run = [this](db::Database& db, const std::string& region, const std::string& month) {
     const long id = db::jobs::create_run(db, region, "report", month);
     enqueue(db, region, RunMonthlyJob{id, month});
+    sleep_cv.notify_all();  // a sender waiting between polls takes it now
     log::info("run " + std::to_string(id) + ": monthly report of " + region + " for " + month + " queued (dashboard)");
     return id;
   };
@@ -33,6 +35,20 @@ void ServiceState::dashboard_routes() {
     log::info("install: " + region + (first ? ": its first sync is queued" : ": its sync and held work resume"));
     sleep_cv.notify_all();
   };
+  if (!o.database_read_url.empty()) {
+    read_pool = std::make_unique<Pool>(o.database_read_url);
+    w.read_replica = [this](db::Database& primary) -> std::unique_ptr<web::ReadLease> {
+      struct Lease : web::ReadLease {
+        explicit Lease(Pool::Lease l) : lease(std::move(l)) {}
+        Pool::Lease lease;
+        db::Database& db() override { return *lease; }
+      };
+      const std::string position = db::replica::wal_position(primary);
+      auto lease = std::make_unique<Lease>(read_pool->get());
+      if (!db::replica::wait_for(lease->db(), position, o.read_replica_wait)) return nullptr;
+      return lease;
+    };
+  }
   dashboard = std::make_unique<web::Dashboard>(std::move(w));
   for (const auto& r : web::Dashboard::routes())
     server.route(r.method, r.pattern, r.label, [this](const http::Request& req, http::Response& res) {

@@ -53,6 +53,12 @@ void ServiceState::metrics(http::Response& res) {
   counter("paxstats_dashboard_pages_warmed_total", "Dashboard pages rendered ahead of their visitors.",
           counters.pages_warmed);
   counter("paxstats_slack_429_total", "Slack rate-limit answers (429).", limiter->throttled());
+  if (dashboard && read_pool) {
+    const auto r = dashboard->replica_counts();
+    counter("paxstats_dashboard_replica_reads_total", "Dashboard pages read from the read replica.", r.reads);
+    counter("paxstats_dashboard_replica_fallbacks_total",
+            "Dashboard pages read from the primary because the replica was behind or away.", r.fallbacks);
+  }
   try {
     auto db = pool.get();
     const auto d = db::jobs::depth(*db);

@@ -22,12 +22,13 @@ namespace {
 
 // A scheduled run of `period` that has not been run: recorded (runs kind `run_kind`) and queued
 // once (the job made by make_job(run id), deduplicated as "what:region:period").
+// The run's priority is the region's size: a nation's runs go to the senders biggest first.
 template <class MakeJob>
 void queue_once(db::Database& db, const std::string& slug, const std::string& run_kind, const std::string& what,
                 const std::string& period, MakeJob make_job) {
   if (db::jobs::has_run(db, slug, run_kind, period)) return;
   const long run = db::jobs::create_run(db, slug, run_kind, period);
-  if (enqueue(db, slug, make_job(run), what + ":" + slug + ":" + period))
+  if (enqueue(db, slug, make_job(run), what + ":" + slug + ":" + period, 0, db::region_size(db, slug)))
     log::info("scheduler: " + what + " report of " + slug + " for " + period + " queued (run " + std::to_string(run) +
               ")");
   else
@@ -39,8 +40,11 @@ void queue_once(db::Database& db, const std::string& slug, const std::string& ru
 void ServiceState::schedule_once() {
   auto lease = pool.get();
   auto& db = *lease;
-  if (const int n = db::jobs::requeue_stale(db))
-    log::info("scheduler: " + std::to_string(n) + " job(s) of a worker that died queued again");
+  // One scheduler at a time across every host: another process's at work has this tick's slots.
+  if (db::jobs::as_only_scheduler(db, [&] { schedule_regions(db); })) sleep_cv.notify_all();
+}
+
+void ServiceState::schedule_regions(db::Database& db) {
   for (const auto& r : db::schedules(db)) {
     const std::string& slug = r.slug;
     try {

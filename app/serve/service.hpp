@@ -13,6 +13,11 @@ namespace paxstats::serve {
 
 struct Options {
   std::string database_url;
+  // DATABASE_READ_URL: a hot standby the dashboard's pages are read from ("" = the primary's). A
+  // page waits up to read_replica_wait for the standby to replay what the primary had, else it is
+  // read from the primary.
+  std::string database_read_url;
+  std::chrono::milliseconds read_replica_wait{1000};
   std::string host = "127.0.0.1";
   int port = 8080;             // 0: any free port (see Service::port)
   std::string signing_secret;  // SLACK_SIGNING_SECRET; required
@@ -28,11 +33,22 @@ struct Options {
   std::string public_url;
   std::string client_id, client_secret;
   std::chrono::seconds session_ttl{std::chrono::hours(12)};
-  int workers = 2;                                // job workers, each with its own database connection
+  int workers = 2;  // job workers, each with its own database connection
+  // Senders: the threads that deliver whole runs (monthly, weekly, community), each with its own
+  // database connection and, while it delivers, a thread opening DMs ahead of it. Regions'
+  // workspaces are paced apart, so a nation's month takes as long as its biggest region only when
+  // enough of them run at once; the runs are taken biggest first. 0: the workers take runs too.
+  int senders = 4;
   std::string slack_base_url;                     // "" = $SLACK_API_BASE_URL or Slack's
   std::chrono::milliseconds slack_window{60000};  // Slack's rate-limit window (tests shrink it)
   std::chrono::milliseconds slack_backoff{500};   // first backoff of a Slack call's own retries (tests shrink it)
   bool scheduler = true;
+  // false: a worker host (`serve --worker`): no listener, only the job workers, the heartbeat and
+  // the scheduler (one at a time across hosts). No SLACK_SIGNING_SECRET needed.
+  bool listen = true;
+  // A claimed job's lease: a process that has not beaten its heartbeat for this long (cut off,
+  // frozen, its host gone) loses its jobs to the others. One that dies outright loses them at once.
+  std::chrono::milliseconds job_lease{30000};
   std::chrono::milliseconds scheduler_every{30000};
   std::chrono::milliseconds worker_idle{200};  // how long an idle worker sleeps between polls
   int feedback_delay_seconds = 60;             // parse-error DMs wait this long for the next edit

@@ -9,6 +9,7 @@
 //   jobs/*.cpp       one file per job kind, dispatched by jobs/dispatch.cpp
 //   scheduler.cpp    the monthly run and the daily sync, per region
 //   service.cpp      start and stop
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <semaphore>
 #include <thread>
 #include <vector>
 
@@ -48,6 +50,9 @@ struct Deferred {
   int seconds;
 };
 
+// This machine's name, for the worker id and the log.
+std::string host_name();
+
 // The help text of /paxstats and of DMs to the bot.
 extern const char* const kHelp;
 
@@ -58,14 +63,21 @@ struct ServiceState {
   explicit ServiceState(Options options);
 
   Options o;
+  std::string worker_id;  // host:pid:random, this process's name in paxstats.workers
   Counters counters;
   Pool pool;
+  std::unique_ptr<Pool> read_pool;  // the hot standby's (DATABASE_READ_URL), when there is one
   TeamRegions team_regions;
   http::Server server;
   int bound_port = 0;
   std::thread scheduler_thread;
   std::thread warmer_thread;
-  std::vector<std::thread> workers;
+  std::vector<std::thread> workers;  // and the senders
+  // Planning a run (its queries and chart specs) is CPU and memory: a few at a time, however many
+  // senders there are; the charts are drawn by each sender as it sends.
+  std::counting_semaphore<256> planning{
+      static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u))};
+  std::thread keeper_thread;  // the heartbeat (workers.cpp keep_leases)
   std::atomic<bool> stopping{false};
   std::mutex sleep_mu;
   std::condition_variable sleep_cv;
@@ -100,10 +112,12 @@ struct ServiceState {
   void metrics(http::Response& res);
 
   // workers.cpp
-  void worker();
+  void worker(const db::jobs::Kinds& kinds, bool sender);
   void put_back(db::Database& db, const db::jobs::Job& job);
   void attempt(db::Database& db, const db::jobs::Job& job);
   bool held(db::Database& db, const db::jobs::Job& job);
+  void lease_lost(const db::jobs::Job& job);
+  void keep_leases(std::unique_ptr<db::Database> db);
   std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug);
   void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d);
 
@@ -115,14 +129,20 @@ struct ServiceState {
 
   // scheduler.cpp
   void schedule_once();
+  void schedule_regions(db::Database& db);
 };
 
 // Queues a typed job (see db::jobs::enqueue): its kind follows from the payload's type.
 template <class Payload>
 bool enqueue(db::Database& db, std::string_view region, const Payload& payload,
-             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0) {
+             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0, int priority = 0) {
   return db::jobs::enqueue(db, region, to_string(kind_of<Payload>()), nlohmann::json(payload), dedupe_key,
-                           delay_seconds);
+                           delay_seconds, priority);
 }
+
+// The kinds of job that deliver a whole run (long, mostly waiting on Slack's pacing): the senders
+// take them, biggest region first; the workers take everything else, so a run never holds up an
+// event or a "/paxstats me".
+const db::jobs::Kinds& run_kinds();
 
 }  // namespace paxstats::serve

@@ -93,6 +93,7 @@ void ServiceState::trigger(const http::Request& req, http::Response& res) {
   }
   const long id = db::jobs::create_run(*db, slug, "report", month);
   enqueue(*db, slug, RunMonthlyJob{id, month});
+  sleep_cv.notify_all();  // a sender waiting between polls takes it now
   log::info("run " + std::to_string(id) + ": monthly report of " + slug + " for " + month + " queued (trigger API)");
   res.status = 202;
   res.set_content(json{{"run_id", id}, {"status", "queued"}}.dump(), "application/json");

@@ -7,6 +7,7 @@
 #include "detail/dashboard_sources.hpp"
 #include "detail/region_memo.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/replica.hpp"
 #include "paxstats/db/sql.hpp"
 
 namespace paxstats::db::dashboard {
@@ -60,7 +61,11 @@ PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_
     pqxx::nontransaction tx(db.impl().conn);
     now = versions(tx);
   }
-  const bool fresh = now.cached == now.wanted;
+  // On a hot standby the cache is the primary's, replicated: a standby cannot rebuild it, and its
+  // copy of the posts version (a sequence, WAL-logged up to 32 values ahead) is no measure. Whoever
+  // reads a standby has the primary's cache fresh first and waits for the standby to replay past
+  // it (db/replica.hpp, web::Options::read_replica).
+  const bool fresh = now.cached == now.wanted || replica::is_standby(db);
   if (!fresh) {
     pqxx::work tx(db.impl().conn);
     // One rebuild at a time per region; whoever waited finds it fresh.

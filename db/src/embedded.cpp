@@ -157,6 +157,31 @@ void make_private_dir(const fs::path& p, const std::optional<detail::RunAs>& who
 // What data/postmaster.pid says about the server.
 enum class PidFile { absent, live, dead, reused };
 
+// paxstats.conf, rewritten on every start so the socket follows the cluster if it is moved.
+void write_settings(const fs::path& data, const fs::path& run, const std::optional<detail::RunAs>& as,
+                    const std::vector<std::pair<std::string, std::string>>& settings,
+                    const std::vector<std::pair<std::string, std::string>>& more) {
+  {
+    std::ofstream conf(data / "paxstats.conf", std::ios::trunc);
+    conf << "# Written by paxstats on every start; edit postgresql.conf instead.\n"
+         << "listen_addresses = ''\n"
+         << "unix_socket_directories = " << conf_quote(run.string()) << "\n"
+         << "unix_socket_permissions = 0700\n"
+         // A dedicated cluster for bulk imports: fewer forced checkpoints, smaller WAL.
+         << "max_wal_size = '4GB'\n"
+         << "checkpoint_timeout = '15min'\n"
+         // Index builds log whole pages: lz4 compresses them at a fraction of pglz's cost
+         // (PostgreSQL 15 and later; an older server keeps pglz).
+         << "wal_compression = " << (server_major(data) >= 15 ? "lz4" : "on") << "\n"
+         << "shared_buffers = '256MB'\n"
+         // serve's senders hold a connection each while they deliver (96 for a nation's month).
+         << "max_connections = 300\n";
+    for (const auto& [k, v] : settings) conf << k << " = " << conf_quote(v) << "\n";
+    for (const auto& [k, v] : more) conf << k << " = " << conf_quote(v) << "\n";
+  }
+  chown_to(data / "paxstats.conf", as);
+}
+
 PidFile inspect_pid_file(const fs::path& data_dir, long* pid_out = nullptr) {
   std::ifstream in(data_dir / "postmaster.pid");
   long pid = 0;
@@ -359,23 +384,7 @@ bool EmbeddedPostgres::start() {
         << "\n# paxstats: settings it manages\ninclude_if_exists 'paxstats.conf'\n";
   }
 
-  // Rewritten on every start, so the socket follows the cluster if it is moved.
-  {
-    std::ofstream conf(data / "paxstats.conf", std::ios::trunc);
-    conf << "# Written by paxstats on every start; edit postgresql.conf instead.\n"
-         << "listen_addresses = ''\n"
-         << "unix_socket_directories = " << conf_quote(run.string()) << "\n"
-         << "unix_socket_permissions = 0700\n"
-         // A dedicated cluster for bulk imports: fewer forced checkpoints, smaller WAL.
-         << "max_wal_size = '4GB'\n"
-         << "checkpoint_timeout = '15min'\n"
-         // Index builds log whole pages: lz4 compresses them at a fraction of pglz's cost
-         // (PostgreSQL 15 and later; an older server keeps pglz).
-         << "wal_compression = " << (server_major(data) >= 15 ? "lz4" : "on") << "\n"
-         << "shared_buffers = '256MB'\n";
-    for (const auto& [k, v] : options_.settings) conf << k << " = " << conf_quote(v) << "\n";
-  }
-  chown_to(data / "paxstats.conf", as);
+  write_settings(data, run, as, options_.settings, {});
 
   // A crash leaves postmaster.pid behind. When its pid is dead, PostgreSQL removes the file
   // itself after checking that no orphaned backend still uses the shared memory it names, so
@@ -398,17 +407,74 @@ bool EmbeddedPostgres::start() {
   return true;
 }
 
+namespace {
+bool stop_server(const fs::path& data, const fs::path& bindir, const std::optional<detail::RunAs>& as) {
+  if (!live_postmaster(data)) return false;
+  auto r =
+      detail::run_process({(bindir / "pg_ctl").string(), "stop", "-D", data.string(), "-m", "fast", "-w", "-s"}, as);
+  if (r.exit_code != 0) throw UserError("PostgreSQL did not stop (data " + data.string() + "): " + r.output);
+  return true;
+}
+}  // namespace
+
 bool EmbeddedPostgres::stop() {
   const fs::path data = cluster_dir_ / "data";
   if (!fs::exists(cluster_dir_)) return false;
   FileLock lock(cluster_dir_ / "lock");
-  if (!live_postmaster(data)) return false;
   const fs::path bindir = find_bindir(options_.pg_bindir);
   std::optional<detail::RunAs> as;
   if (geteuid() == 0) as = checked_service_user(service_user_name(options_.service_user));
-  auto r =
-      detail::run_process({(bindir / "pg_ctl").string(), "stop", "-D", data.string(), "-m", "fast", "-w", "-s"}, as);
-  if (r.exit_code != 0) throw UserError("PostgreSQL did not stop (data " + data.string() + "): " + r.output);
+  stop_server(cluster_dir_ / "replica" / "data", bindir, as);  // the standby first: it follows the primary
+  return stop_server(data, bindir, as);
+}
+
+std::string EmbeddedPostgres::replica_url() const {
+  return "postgresql:///" + std::string(kDatabase) +
+         "?host=" + percent_encode((cluster_dir_ / "replica" / "run").string()) + "&user=" + kSuperuser;
+}
+
+bool EmbeddedPostgres::replica_running() const {
+  const fs::path run = cluster_dir_ / "replica" / "run";
+  if (!live_postmaster(cluster_dir_ / "replica" / "data")) return false;
+  const std::string conninfo = "host=" + libpq_quote(run.string()) + " user=" + kSuperuser + " dbname=postgres";
+  return PQping(conninfo.c_str()) == PQPING_OK;
+}
+
+bool EmbeddedPostgres::start_replica() {
+  start();
+  const fs::path bindir = find_bindir(options_.pg_bindir);
+  std::optional<detail::RunAs> as;
+  if (geteuid() == 0) as = checked_service_user(service_user_name(options_.service_user));
+  const fs::path dir = cluster_dir_ / "replica", data = dir / "data", run = dir / "run", log = dir / "server.log";
+  FileLock lock(cluster_dir_ / "lock");
+  if (live_postmaster(data)) return false;
+  make_private_dir(dir, as);
+  make_private_dir(run, as);
+  std::error_code ec;
+  if (!fs::exists(data / "standby.signal")) {
+    // A copy of the primary taken over its socket, streaming the WAL it writes meanwhile; -R makes
+    // it a standby that follows the primary (primary_conninfo, standby.signal).
+    fs::remove_all(data, ec);
+    auto r = detail::run_process(
+        {(bindir / "pg_basebackup").string(), "-D", data.string(), "-h", (cluster_dir_ / "run").string(), "-U",
+         kSuperuser, "-X", "stream", "-R", "-c", "fast", "--no-password"},
+        as);
+    if (r.exit_code != 0) {
+      fs::remove_all(data, ec);
+      throw UserError("pg_basebackup could not copy the primary (" + (cluster_dir_ / "data").string() +
+                      ") for the replica:\n" + tail_lines(r.output, 20));
+    }
+    fs::permissions(data, fs::perms::owner_all, fs::perm_options::replace, ec);
+    fs::remove(data / "postmaster.pid", ec);
+  }
+  // Its own socket; it answers reads while it replays (hot standby), and tells the primary what it
+  // still reads so the primary's vacuum does not cancel a page's query.
+  write_settings(data, run, as, options_.settings, {{"hot_standby", "on"}, {"hot_standby_feedback", "on"}});
+  auto r = detail::run_process(
+      {(bindir / "pg_ctl").string(), "start", "-D", data.string(), "-l", log.string(), "-w", "-t", "60", "-s"}, as);
+  if (r.exit_code != 0)
+    throw UserError("the replica did not start (data " + data.string() + "). Its log " + log.string() +
+                    " ends with:\n" + tail_lines(read_file(log), 15) + r.output);
   return true;
 }
 

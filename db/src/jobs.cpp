@@ -1,6 +1,7 @@
 #include "paxstats/db/jobs.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include "paxstats/error.hpp"
 #include "paxstats/db/sql.hpp"
@@ -8,113 +9,160 @@
 namespace paxstats::db::jobs {
 namespace {
 std::optional<std::string> opt(std::string_view s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); }
-
-// A running job is held by its worker's session through an advisory lock (namespace 7301, the
-// job id): when the worker's process dies its connection goes and the lock with it, which is
-// how requeue_stale tells an orphaned job from one still being worked on.
-// The lock is taken in the claiming statement itself, so no other session ever sees the job
-// running without its lock.
-constexpr const char* kLock = "7301, ($1::bigint % 2147483647)::int";
-
-void release(Database& db, long id) {
-  sql::query(db, std::string("SELECT pg_advisory_unlock(") + kLock + ")", {std::to_string(id)});
-}
 }  // namespace
 
 bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
-             const std::optional<std::string>& dedupe_key, int delay_seconds) {
+             const std::optional<std::string>& dedupe_key, int delay_seconds, int priority) {
   return !sql::query(db,
-                     "INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after) "
-                     "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int)) "
+                     "INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after, priority) "
+                     "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int), $6::int) "
                      "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-                     {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds)})
+                     {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds),
+                      std::to_string(priority)})
               .empty();
 }
 
+// ---- workers and their leases
+
+void register_worker(Database& db, std::string_view worker, std::string_view host, long pid) {
+  sql::query(db,
+             "INSERT INTO paxstats.workers (id, host, pid, backend_pid, backend_start) "
+             "SELECT $1, $2, $3::int, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid() "
+             "ON CONFLICT (id) DO UPDATE SET backend_pid = excluded.backend_pid, "
+             "backend_start = excluded.backend_start, heartbeat_at = now(), stopped_at = NULL",
+             {std::string(worker), std::string(host), std::to_string(pid)});
+}
+
+void heartbeat(Database& db, std::string_view worker) {
+  sql::query(db,
+             "WITH w AS (UPDATE paxstats.workers SET heartbeat_at = now() WHERE id = $1) "
+             "UPDATE paxstats.jobs SET heartbeat_at = now() WHERE worker = $1 AND status = 'running'",
+             {std::string(worker)});
+}
+
+void retire_worker(Database& db, std::string_view worker) {
+  sql::query(db, "UPDATE paxstats.workers SET stopped_at = now() WHERE id = $1", {std::string(worker)});
+}
+
+void keep_session_alive(Database& db) {
+  // Over TCP the server probes a silent client after 10 s, every 5 s, and drops it after 3
+  // unanswered probes: a lost host's session, and every lock it held, goes within about 25 s.
+  // (A Unix socket ignores these.)
+  sql::query(db,
+             "SELECT set_config('tcp_keepalives_idle', '10', false), "
+             "set_config('tcp_keepalives_interval', '5', false), set_config('tcp_keepalives_count', '3', false)");
+}
+
 namespace {
-// Claims due queued jobs ($1: a region or NULL for any, $2: a kind or NULL, $3: how many), the
-// oldest due first; each is locked for this session in the same statement (see kLock).
-std::vector<Job> claim_some(Database& db, const std::optional<std::string>& region,
-                            const std::optional<std::string>& kind, int limit) {
+// Claims due queued jobs ($1: a region or NULL for any, $2: a kind or NULL, $3: how many) for
+// worker $4, of the kinds $5 (a JSON list; $6: all but those), the highest priority first, then
+// the oldest due, each under a lease of its own.
+std::vector<Job> claim_some(Database& db, std::string_view worker, const std::optional<std::string>& region,
+                            const std::optional<std::string>& kind, int limit, const Kinds& kinds = {}) {
   std::vector<Job> out;
-  for (const auto& r :
-       sql::query(db,
-                  "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), "
-                  "updated_at = now() "
-                  "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
-                  "             AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR kind = $2) "
-                  // A region whose install Slack no longer lets in: its jobs wait (db/installs).
-                  "             AND NOT EXISTS (SELECT 1 FROM paxstats.installs i "
-                  "                             WHERE i.region = jobs.region AND i.state <> 'installed') "
-                  "             ORDER BY run_after, id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
-                  "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, "
-                  "pg_advisory_lock(7301, (id % 2147483647)::int)",
-                  {region, kind, std::to_string(limit)}))
-    out.push_back({std::stol(*r[0]), *r[1], *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4])});
+  const nlohmann::json names = kinds.names;
+  for (const auto& r : sql::query(
+           db,
+           "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), "
+           "updated_at = now(), heartbeat_at = now(), worker = $4, lease = gen_random_uuid() "
+           "WHERE id IN (SELECT id FROM paxstats.jobs WHERE status = 'queued' AND run_after <= now() "
+           "             AND ($1::text IS NULL OR region = $1) AND ($2::text IS NULL OR kind = $2) "
+           "             AND ($5::jsonb = '[]'::jsonb OR ($5::jsonb ? kind) <> $6::boolean) "
+           // A region whose install Slack no longer lets in: its jobs wait (db/installs).
+           "             AND NOT EXISTS (SELECT 1 FROM paxstats.installs i "
+           "                             WHERE i.region = jobs.region AND i.state <> 'installed') "
+           "             ORDER BY priority DESC, run_after, id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
+           "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, lease::text",
+           {region, kind, std::to_string(limit), std::string(worker), names.dump(), kinds.except ? "true" : "false"}))
+    out.push_back({std::stol(*r[0]), *r[1], *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4]), *r[5]});
   std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
   return out;
 }
+
+nlohmann::json leases_of(const std::vector<Job>& jobs) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& j : jobs) list.push_back(j.lease);
+  return list;
+}
 }  // namespace
 
-std::optional<Job> claim(Database& db) {
-  auto jobs = claim_some(db, std::nullopt, std::nullopt, 1);
+std::optional<Job> claim(Database& db, std::string_view worker, const Kinds& kinds) {
+  auto jobs = claim_some(db, worker, std::nullopt, std::nullopt, 1, kinds);
   if (jobs.empty()) return std::nullopt;
   return std::move(jobs.front());
 }
 
-std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit) {
-  return claim_some(db, std::string(region), std::string(kind), limit);
+std::vector<Job> claim_batch(Database& db, std::string_view worker, std::string_view region, std::string_view kind,
+                             int limit) {
+  return claim_some(db, worker, std::string(region), std::string(kind), limit);
 }
 
-void finish(Database& db, const std::vector<long>& ids) {
-  nlohmann::json list = ids;
-  sql::query(db,
-             "UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
-             "WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::bigint)",
-             {list.dump()});
-  for (long id : ids) release(db, id);
+// Each of these changes a job only while the claim it names still holds it (its lease): a
+// process whose lease ran out and whose job went to another changes nothing.
+int finish(Database& db, const std::vector<Job>& jobs) {
+  return static_cast<int>(
+      sql::query(
+          db,
+          "UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL, "
+          "lease = NULL WHERE status = 'running' "
+          "AND lease IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid) RETURNING id",
+          {leases_of(jobs).dump()})
+          .size());
 }
 
-void finish(Database& db, long id) {
-  sql::query(db,
-             "UPDATE paxstats.jobs SET status = 'done', finished_at = now(), updated_at = now(), last_error = NULL "
-             "WHERE id = $1::bigint",
-             {std::to_string(id)});
-  release(db, id);
-}
+bool finish(Database& db, const Job& job) { return finish(db, std::vector<Job>{job}) == 1; }
 
-void fail(Database& db, long id, std::string_view error, int max_attempts, double backoff_seconds) {
+bool fail(Database& db, const Job& job, std::string_view error, int max_attempts, double backoff_seconds) {
   // Backoff 10 s, 40 s, 90 s, … (backoff_seconds × attempts²).
-  sql::query(db,
-             "UPDATE paxstats.jobs SET status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'queued' END, "
-             "run_after = now() + make_interval(secs => $4::double precision * attempts * attempts), last_error = $2, "
-             "updated_at = now(), finished_at = CASE WHEN attempts >= $3::int THEN now() END WHERE id = $1::bigint",
-             {std::to_string(id), std::string(error), std::to_string(max_attempts), std::to_string(backoff_seconds)});
-  release(db, id);
+  return !sql::query(db,
+                     "UPDATE paxstats.jobs SET status = CASE WHEN attempts >= $3::int THEN 'failed' ELSE 'queued' END, "
+                     "run_after = now() + make_interval(secs => $4::double precision * attempts * attempts), "
+                     "last_error = $2, updated_at = now(), lease = NULL, "
+                     "finished_at = CASE WHEN attempts >= $3::int THEN now() END "
+                     "WHERE lease = $1::uuid AND status = 'running' RETURNING id",
+                     {job.lease, std::string(error), std::to_string(max_attempts), std::to_string(backoff_seconds)})
+              .empty();
 }
 
-void defer(Database& db, long id, int seconds) {
-  sql::query(db,
-             "UPDATE paxstats.jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), "
-             "run_after = now() + make_interval(secs => $2::int), updated_at = now() WHERE id = $1::bigint",
-             {std::to_string(id), std::to_string(seconds)});
-  release(db, id);
+bool defer(Database& db, const Job& job, int seconds) {
+  return !sql::query(db,
+                     "UPDATE paxstats.jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), "
+                     "run_after = now() + make_interval(secs => $2::int), updated_at = now(), lease = NULL "
+                     "WHERE lease = $1::uuid AND status = 'running' RETURNING id",
+                     {job.lease, std::to_string(seconds)})
+              .empty();
 }
 
-int requeue_stale(Database& db) {
-  // Running, but nobody holds its lock: the worker that had it is gone.
-  // (OFFSET 0 keeps the lock attempt to running jobs only.)
-  const auto orphans = sql::query(db,
-                                  "SELECT id FROM (SELECT id FROM paxstats.jobs WHERE status = 'running' OFFSET 0) r "
-                                  "WHERE pg_try_advisory_lock(7301, (id % 2147483647)::int)");
-  for (const auto& r : orphans) {
-    sql::query(
-        db,
-        "UPDATE paxstats.jobs SET status = 'queued', updated_at = now() WHERE id = $1::bigint AND status = 'running'",
-        {*r[0]});
-    release(db, std::stol(*r[0]));
+int requeue_stale(Database& db, std::chrono::milliseconds lease) {
+  // Running, and either its process's database session is gone (the process died: its socket
+  // closed) or its heartbeat is older than the lease (the host went silent), or it was claimed
+  // by a version before leases and has not moved for a lease.
+  return static_cast<int>(
+      sql::query(db,
+                 "UPDATE paxstats.jobs j SET status = 'queued', updated_at = now(), lease = NULL "
+                 "WHERE status = 'running' AND ("
+                 "  coalesce(heartbeat_at, updated_at) < now() - make_interval(secs => $1::double precision / 1000) "
+                 "  OR NOT EXISTS (SELECT 1 FROM paxstats.workers w JOIN pg_stat_activity a "
+                 "                   ON a.pid = w.backend_pid AND a.backend_start = w.backend_start "
+                 "                 WHERE w.id = j.worker)) "
+                 "RETURNING id",
+                 {std::to_string(lease.count())})
+          .size());
+}
+
+bool as_only_scheduler(Database& db, const std::function<void()>& f) {
+  if (sql::value(db, "SELECT pg_try_advisory_lock(7303, 0)") != "t") return false;
+  try {
+    f();
+  } catch (...) {
+    try {
+      sql::query(db, "SELECT pg_advisory_unlock(7303, 0)");
+    } catch (const std::exception&) {  // the connection is gone, and the lock with it
+    }
+    throw;
   }
-  return static_cast<int>(orphans.size());
+  sql::query(db, "SELECT pg_advisory_unlock(7303, 0)");
+  return true;
 }
 
 QueueDepth depth(Database& db) {

@@ -1,5 +1,7 @@
 #include "paxstats/db/regions.hpp"
 
+#include "detail/region_schema.hpp"
+
 #include <date/tz.h>
 
 #include <algorithm>
@@ -251,6 +253,11 @@ bool region_exists(Database& db, std::string_view slug) {
 
 std::optional<std::string> region_of_team(Database& db, std::string_view team_id) {
   return sql::value(db, "SELECT slug FROM paxstats.regions WHERE team_id = $1 AND active", {std::string(team_id)});
+}
+
+int region_size(Database& db, std::string_view slug) {
+  return std::stoi(
+      sql::value(db, "SELECT count(*) FROM " + detail::region_schema(slug) + ".users WHERE NOT is_bot").value_or("0"));
 }
 
 std::vector<Schedule> schedules(Database& db) {

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/migrate.hpp"
+#include "paxstats/db/regions.hpp"
 #include "postgres_env.hpp"
 #include "paxstats/db/sql.hpp"
 
@@ -95,4 +99,53 @@ TEST(Migrations, ConcurrentRunsApplyEachMigrationOnce) {
   EXPECT_EQ(applied.load(), 2);
   db::Database conn(url);
   EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM t1.a"), "1");
+}
+
+// Issue 34: a new region migration over many regions at once. One region whose migration fails
+// is named and left exactly as it was; the others are migrated; progress is told per region.
+TEST(Migrations, ARegionWhoseMigrationFailsIsNamedAndLeftAsItWasWhileTheOthersAreMigrated) {
+  db::Database conn(PostgresEnvironment::get().fresh_database_url());
+  db::migrate_all(conn);
+  const std::vector<std::string> slugs = {"ra", "rb", "rc", "rd", "re"};
+  for (const auto& s : slugs) db::add_region(conn, s, "Region " + s, "America/Chicago");
+  EXPECT_EQ(db::migrate_regions(conn, {}).pending, 0) << "an up-to-date nation is not touched";
+
+  // As if 0016 were new: its tables and its ledger row gone everywhere; rc has a table of that
+  // name already (made by hand), so 0016's second statement fails there.
+  for (const auto& s : slugs)
+    db::sql::script(conn, "DROP TABLE " + s + ".app_home_users; DROP TABLE " + s + ".count_choices; DELETE FROM " + s +
+                              ".schema_migrations WHERE version = 16");
+  db::sql::script(conn, "CREATE TABLE rc.count_choices (by_hand int)");
+
+  std::vector<std::pair<int, int>> progress;
+  const auto report = db::migrate_regions(
+      conn, {.connections = 3, .progress = [&](int done, int of) { progress.emplace_back(done, of); }});
+  EXPECT_EQ(report.regions, 5);
+  EXPECT_EQ(report.pending, 5);
+  EXPECT_EQ(report.migrated, 4);
+  ASSERT_EQ(report.failed.size(), 1u);
+  EXPECT_EQ(report.failed[0].region, "rc");
+  EXPECT_NE(report.failed[0].message.find("0016_slack_app.sql"), std::string::npos) << report.failed[0].message;
+  EXPECT_NE(report.failed[0].message.find("already exists"), std::string::npos) << report.failed[0].message;
+  ASSERT_EQ(progress.size(), 5u);
+  EXPECT_EQ(progress.back(), std::make_pair(5, 5));
+  for (const auto& s : slugs) {
+    const bool failed = s == "rc";
+    EXPECT_EQ(table_exists(conn, s + ".app_home_users"), !failed) << s;
+    EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM " + s + ".schema_migrations WHERE version = 16"),
+              failed ? "0" : "1")
+        << s;
+  }
+  EXPECT_EQ(db::sql::value(conn, "SELECT count(*) FROM rc.count_choices"), "0");  // the hand-made table, untouched
+  try {
+    db::migrate_all(conn);
+    ADD_FAILURE() << "a failed region must fail the command";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("(rc)"), std::string::npos) << e.what();
+  }
+  db::sql::script(conn, "DROP TABLE rc.count_choices");
+  const auto again = db::migrate_regions(conn, {});
+  EXPECT_EQ(again.pending, 1);
+  EXPECT_EQ(again.migrated, 1);
+  EXPECT_TRUE(again.failed.empty());
 }

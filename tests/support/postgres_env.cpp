@@ -31,7 +31,7 @@ std::vector<std::pair<std::string, std::string>> throwaway_settings() {
   return {{"fsync", "off"},
           {"synchronous_commit", "off"},
           {"full_page_writes", "off"},
-          {"max_connections", "50"},
+          {"max_connections", "120"},
           {"shared_buffers", "32MB"}};
 }
 
@@ -63,6 +63,12 @@ std::string PostgresEnvironment::fresh_database_url() {
   db::sql::autocommit(admin, "CREATE DATABASE " + name);
   std::string url = pg_->url();
   return "postgresql:///" + name + url.substr(url.find('?'));
+}
+
+std::string PostgresEnvironment::replica_url_of(const std::string& url) const {
+  const std::string name = url.substr(std::string("postgresql:///").size(), url.find('?') - 14);
+  const std::string replica = pg_->replica_url();
+  return "postgresql:///" + name + replica.substr(replica.find('?'));
 }
 
 }  // namespace paxstats::test

@@ -35,6 +35,11 @@ class PostgresEnvironment : public ::testing::Environment {
   // Creates an empty database and returns its URL. Each call gives a new one.
   std::string fresh_database_url();
 
+  // The throwaway cluster itself (a test of the read replica starts one of it).
+  db::EmbeddedPostgres& cluster() { return *pg_; }
+  // The same database's URL on the cluster's replica (EmbeddedPostgres::start_replica).
+  std::string replica_url_of(const std::string& url) const;
+
  private:
   std::unique_ptr<TempDir> home_;
   std::unique_ptr<db::EmbeddedPostgres> pg_;

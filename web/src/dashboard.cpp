@@ -358,12 +358,12 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     rendered();
   } else {
     bool made = false;
+    auto build = [&] { return build_from_replica(db, cx, kind, id).value_or(build_page(cx, kind, id)); };
     if (kind == "search") {  // any text can be searched for: rendered each time, never kept
-      page = std::make_shared<const Page>(build_page(cx, kind, id));
+      page = std::make_shared<const Page>(build());
       made = true;
     } else {
-      page = cache.get_or_make(
-          key, [&] { return build_page(cx, kind, id); }, &made);
+      page = cache.get_or_make(key, build, &made);
     }
     if (made) rendered();
   }
@@ -389,6 +389,35 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   r.headers.emplace_back("Vary", "Cookie");
   r.headers.emplace_back("Server-Timing", timing);
   return r;
+}
+
+Dashboard::ReplicaCounts Dashboard::replica_counts() const {
+  return {impl_->replica_reads.load(), impl_->replica_fallbacks.load()};
+}
+
+// A page read from the hot standby (Options::read_replica): the primary's posts cache made
+// fresh first (the standby reads the primary's, replicated), then a standby connection that has
+// replayed everything the primary had then, so the page is never older than the version its key
+// names. nullopt: no standby, or it is behind or failed; the caller reads the primary.
+std::optional<Page> Dashboard::Impl::build_from_replica(db::Database& primary, const PageContext& cx,
+                                                        const std::string& kind, const std::string& id) {
+  if (!o.read_replica) return std::nullopt;
+  try {
+    { const db::dashboard::PostsCache fresh(primary, cx.region.slug); }
+    const auto lease = o.read_replica(primary);
+    if (!lease) {
+      ++replica_fallbacks;
+      return std::nullopt;
+    }
+    PageContext on_replica{lease->db(), cx.region, cx.viewer, cx.links, cx.today, cx.now, cx.params, cx.path, "", 0};
+    auto page = build_page(on_replica, kind, id);
+    ++replica_reads;
+    return page;
+  } catch (const std::exception& e) {  // the standby went away, or cancelled the query to replay
+    log::warn("dashboard: a page read from the replica failed (" + log::redact(e.what()) + "); read from the primary");
+    ++replica_fallbacks;
+    return std::nullopt;
+  }
 }
 
 Response Dashboard::Impl::admin_post(db::Database& db, PageContext& cx, const Request& req) {

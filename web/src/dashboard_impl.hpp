@@ -1,6 +1,7 @@
 #pragma once
 // Internal to web/: the dashboard's state (dashboard.cpp answers requests with it, warmer.cpp
 // renders pages ahead of them) and what both need to name and build a page.
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -34,6 +35,9 @@ struct Dashboard::Impl {
   Response region_request(db::Database& db, const Request& req, const detail::Viewer& anonymous,
                           const std::optional<db::web::Session>& session);
   Response admin_post(db::Database& db, detail::PageContext& cx, const Request& req);
+  std::optional<detail::Page> build_from_replica(db::Database& primary, const detail::PageContext& cx,
+                                                 const std::string& kind, const std::string& id);
+  std::atomic<long> replica_reads{0}, replica_fallbacks{0};  // pages read from the standby, and not
 };
 
 namespace detail {

@@ -57,6 +57,13 @@ std::string_view to_string(JobKind kind) {
   return names.at(kind);
 }
 
+const db::jobs::Kinds& run_kinds() {
+  static const db::jobs::Kinds kinds{{std::string(to_string(JobKind::run_monthly)),
+                                      std::string(to_string(JobKind::run_weekly)),
+                                      std::string(to_string(JobKind::run_community))}};
+  return kinds;
+}
+
 std::optional<JobKind> parse_job_kind(std::string_view name) {
   for (const auto& [k, h] : handlers())
     if (to_string(k) == name) return k;

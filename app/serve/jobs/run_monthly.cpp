@@ -35,20 +35,28 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
   db::jobs::set_run(db, run, db::jobs::RunStatus::running);
   try {
     auto client = s.client_for(db, region);
-    const auto plan = plan_it();
-    const int added = reports::queue_plan(db, plan);
+    s.planning.acquire();  // a few plans at a time, whatever the number of senders
+    std::optional<reports::MonthlyPlan> planned;
+    int added = 0;
+    try {
+      planned = plan_it();
+      added = reports::queue_plan(db, *planned);
+    } catch (...) {
+      s.planning.release();
+      throw;
+    }
+    s.planning.release();
+    // What the run's record needs of the plan; its charts are in the outbox now, and a nation's
+    // senders need not hold a hundred plans while they wait on Slack.
+    const size_t planned_count = planned->deliveries.size();
+    const auto notes = std::move(planned->notes);
+    planned.reset();
     const auto r = reports::deliver(db, region, *client);
     s.counters.files_sent += r.sent;
     const auto left = db::outbox::counts(db, region, month);
-    const json summary{{"planned", plan.deliveries.size()},
-                       {"new", added},
-                       {"sent", r.sent},
-                       {"skipped", r.skipped},
-                       {"failed", r.failed},
-                       {"in_doubt", left.in_doubt},
-                       {"pending", left.pending()},
-                       {"reasons", r.reasons},
-                       {"notes", plan.notes}};
+    const json summary{{"planned", planned_count},  {"new", added},         {"sent", r.sent},
+                       {"skipped", r.skipped},      {"failed", r.failed},   {"in_doubt", left.in_doubt},
+                       {"pending", left.pending()}, {"reasons", r.reasons}, {"notes", notes}};
     if (left.pending() > 0) {
       // Slack failed for a while (5xx, timeouts): the run is not over; the job is tried again later
       // and the outbox picks up where it stopped.
@@ -59,7 +67,7 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
     db::jobs::set_run(db, run, db::jobs::RunStatus::succeeded, summary);
     reports::post_to_log(db, region, *client,
                          reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
-                                                  plan.notes, is_month(month) ? month : std::string()));
+                                                  notes, is_month(month) ? month : std::string()));
     log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) +
               ", skipped " + std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
   } catch (const TransientError&) {

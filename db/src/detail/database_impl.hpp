@@ -16,6 +16,7 @@ struct DatabaseImpl {
   std::map<std::string, std::string, std::less<>> posts_source;
   std::map<std::string, std::string, std::less<>> counted_source;  // the same for counted_beatdowns
   std::map<std::string, std::string, std::less<>> cache_version;   // and the version of the posts cache it reads
+  std::optional<bool> standby;  // whether the server is a hot standby (db/replica: asked once)
 };
 
 // A PostgreSQL text[] literal of the values ({"a","b"}, each quoted and escaped), for $n::text[].

@@ -76,6 +76,7 @@ void FakeSlack::start() {
   s.set_keep_alive_max_count(1000000);
   s.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle delay between them
   s.set_keep_alive_timeout(30);
+  s.new_task_queue = [n = static_cast<size_t>(std::max(1, options_.threads))] { return new httplib::ThreadPool(n); };
 
   auto api = [this](const httplib::Request& req, httplib::Response& res) {
     const std::string method = req.matches[1];
@@ -268,7 +269,7 @@ void FakeSlack::start() {
     else if (bytes.size() != it->second.length)
       rec.http_status = 400;  // must match the announced length
     else {
-      it->second.bytes = bytes;
+      if (options_.keep_upload_bytes) it->second.bytes = bytes;
       it->second.uploaded = true;
     }
     impl_->log.push_back(rec);
@@ -387,6 +388,7 @@ void FakeSlack::load_export(const std::filesystem::path& dir) {
       for (const auto& m : c.value("members", json::array())) ch.members.insert(m.get<std::string>());
       ch.members.insert(options_.bot_user_id);
       add_channel(ch);
+      if (!options_.load_messages) continue;
       std::error_code ec;
       for (const auto& day : std::filesystem::directory_iterator(dir / ch.name, ec))
         for (auto& m : load(day.path())) add_message(ch.id, m);

@@ -14,6 +14,7 @@ namespace paxstats::db {
 //   data/        the cluster (initdb on first start)
 //   run/         the Unix socket; the server opens no TCP port
 //   server.log   the server's log
+//   replica/     a streaming replica's data/, run/ and server.log (paxstats db start --replica)
 // PostgreSQL refuses to run as root. When paxstats runs as root, the server runs as the
 // unprivileged system user "paxstats" (created on first use; see ensure_service_account). If that user cannot reach
 // $PAXSTATS_HOME (e.g. under /root), the cluster lives in /var/lib/paxstats/clusters/<id>
@@ -69,6 +70,14 @@ class EmbeddedPostgres {
   std::string url() const;
 
   const std::filesystem::path& cluster_dir() const { return cluster_dir_; }
+
+  // A streaming replica of the cluster (a hot standby, for DATABASE_READ_URL) under
+  // cluster_dir/replica: copied from the running primary with pg_basebackup on first use, then
+  // started (the primary is started first when it is not running). Returns false when it runs
+  // already. stop() stops it with the primary.
+  bool start_replica();
+  bool replica_running() const;
+  std::string replica_url() const;  // its own socket
 
  private:
   EmbeddedOptions options_;

@@ -1,4 +1,6 @@
 #pragma once
+#include <chrono>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -8,8 +10,9 @@
 #include "paxstats/db/database.hpp"
 
 // The service's durable work queue (paxstats.jobs), its runs (paxstats.runs) and the trigger
-// API's tokens (paxstats.api_tokens). Work survives a restart: a job is queued, claimed by one
-// worker (FOR UPDATE SKIP LOCKED), and done, retried later, or failed.
+// API's tokens (paxstats.api_tokens). Work survives a restart and the loss of a host: a job is
+// queued, claimed by one worker (FOR UPDATE SKIP LOCKED) under a lease kept alive by its
+// process's heartbeat, and done, retried later, or failed; a lease that runs out puts it back.
 namespace paxstats::db::jobs {
 
 struct Job {
@@ -17,34 +20,61 @@ struct Job {
   std::string region;  // "" for none
   std::string kind;
   nlohmann::json payload;
-  int attempts = 0;  // before this one
+  int attempts = 0;   // before this one
+  std::string lease;  // this claim's (finish, fail and defer name it)
 };
 
 // Queues a job; with a dedupe_key, a second job of the same key is not queued (returns false):
 // Slack's retries of one event, a schedule noticed twice. delay_seconds: not before then.
+// priority: claimed before every due job of a lower one (a nation's runs: the biggest first).
 bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
-             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0);
+             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0, int priority = 0);
 
-// Claims the next due job (status running, attempts + 1, held by this connection until finish
-// or fail), or nullopt.
-std::optional<Job> claim(Database& db);
+// ---- processes that claim jobs (serve, any number of hosts on one database)
+// A process registers under an id of its own (host:pid:random) from the database session that
+// keeps its heartbeat: while that session lives and the heartbeat is fresh, its claims hold.
+void register_worker(Database& db, std::string_view worker, std::string_view host, long pid);
+// The process and each job it runs are alive (every lease/3 or so).
+void heartbeat(Database& db, std::string_view worker);
+// A clean stop.
+void retire_worker(Database& db, std::string_view worker);
+// Asks the server to notice within about 25 s when this session's host goes silent (TCP
+// keepalives), so the locks it holds (a region's delivery lock) go with it.
+void keep_session_alive(Database& db);
+
+// Which jobs a claim may take: those of these kinds, or (except) of any other kind; none named:
+// any job.
+struct Kinds {
+  std::vector<std::string> names = {};
+  bool except = false;
+};
+
+// Claims the next due job for `worker` (status running, attempts + 1, under a new lease): the
+// highest priority, then the oldest due. nullopt when none is due.
+std::optional<Job> claim(Database& db, std::string_view worker, const Kinds& kinds = {});
 
 // Up to `limit` more due jobs of one kind and region, claimed together (a burst of events is
 // mined in one transaction).
-std::vector<Job> claim_batch(Database& db, std::string_view region, std::string_view kind, int limit);
+std::vector<Job> claim_batch(Database& db, std::string_view worker, std::string_view region, std::string_view kind,
+                             int limit);
 
 // Done; or failed: retried after a backoff (backoff_seconds × attempts²) while attempts <
-// max_attempts, else failed for good.
-void finish(Database& db, long id);
-void finish(Database& db, const std::vector<long>& ids);
-void fail(Database& db, long id, std::string_view error, int max_attempts = 5, double backoff_seconds = 10);
+// max_attempts, else failed for good. Each acts only while the job's lease is the claim's own
+// and answers whether it did (false: the lease ran out and the job went back to the queue).
+bool finish(Database& db, const Job& job);
+int finish(Database& db, const std::vector<Job>& jobs);  // how many were still held
+bool fail(Database& db, const Job& job, std::string_view error, int max_attempts = 5, double backoff_seconds = 10);
 
 // Not now: queued again after `seconds`, the attempt not counted (e.g. the region is busy).
-void defer(Database& db, long id, int seconds);
+bool defer(Database& db, const Job& job, int seconds);
 
-// Jobs left running by a worker whose process died (its session's advisory lock on the job is
-// gone): queued again. Safe with other live processes. Returns how many.
-int requeue_stale(Database& db);
+// Jobs left running by a process that died (its registered session is gone) or went silent (no
+// heartbeat for `lease`): queued again. Safe with other live processes. Returns how many.
+int requeue_stale(Database& db, std::chrono::milliseconds lease);
+
+// Runs f unless another process's scheduler is at work (a session advisory lock, across hosts):
+// one scheduler looks at the slots at a time. Returns whether f ran.
+bool as_only_scheduler(Database& db, const std::function<void()>& f);
 
 struct QueueDepth {
   long queued = 0, running = 0, failed = 0;

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,8 +41,28 @@ class MigrationError : public UserError {
 // Throws MigrationError when a statement fails, or UserError when an applied file was changed.
 std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set, std::string_view schema);
 
-// Everything `paxstats db migrate` does: the control schema, then every region's schema.
-// Returns one line per applied file ("control: 0001_control.sql", "stl: 0001_region.sql").
+// The control schema, then every region's schema: `paxstats db migrate`, and every command's
+// check at start. The regions' ledgers are read in one statement; only regions with something
+// pending are touched, each in one transaction of its own (all its pending migrations, or on a
+// failure none), several at once. A region that fails is named and left as it was; the others go on.
+struct MigrationFailure {
+  std::string region, message;
+};
+struct MigrateReport {
+  std::vector<std::string> applied;  // "control: 0001_control.sql", "stl: 0016_slack_app.sql"
+  std::vector<MigrationFailure> failed;
+  int regions = 0;   // regions in all
+  int pending = 0;   // regions that had migrations pending
+  int migrated = 0;  // of those, regions that have them now
+};
+struct MigrateOptions {
+  int connections = 4;                                  // regions migrated at once
+  std::function<void(int done, int of)> progress = {};  // after each pending region (any thread, one at a time)
+};
+MigrateReport migrate_regions(Database& db, const MigrateOptions& options);
+
+// migrate_regions with its defaults; throws UserError naming the regions that failed. Returns
+// one line per applied file.
 std::vector<std::string> migrate_all(Database& db);
 
 // One SQL statement of a script and the 1-based line where it starts.

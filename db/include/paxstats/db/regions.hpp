@@ -118,6 +118,10 @@ struct Schedule {
 };
 std::vector<Schedule> schedules(Database& db);
 
+// The region's people (its Slack users who are not bots): what a run of it is queued by, the
+// biggest first.
+int region_size(Database& db, std::string_view slug);
+
 // Throws UserError when the region does not exist.
 Region get_region(Database& db, std::string_view slug);
 

@@ -33,6 +33,13 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// A borrowed connection to a read replica, given back when destroyed.
+class ReadLease {
+ public:
+  virtual ~ReadLease() = default;
+  virtual db::Database& db() = 0;
+};
+
 struct Options {
   // Where people reach the service, e.g. https://stats.example.org (no trailing slash): Slack
   // sends them back to PUBLIC_URL/auth/slack/callback. Cookies are Secure when it is https.
@@ -51,6 +58,12 @@ struct Options {
   // Add to Slack: called once a region is installed (`first`: it was created now) or installed
   // again; the service queues its first sync and wakes its held work.
   std::function<void(db::Database& db, const std::string& region, bool first)> on_installed;
+  // A hot standby for the pages' reads (DATABASE_READ_URL): given the primary's connection, a
+  // connection to a standby that has replayed everything the primary had committed when asked
+  // (db/replica.hpp), or nullptr (it is behind, or away): the page is read from the primary then.
+  // Unset: every read is the primary's. Sessions, actions and the version a page names are
+  // always the primary's.
+  std::function<std::unique_ptr<ReadLease>(db::Database& primary)> read_replica;
 };
 
 // The dashboard's routes, for the server to mount: method, a regular expression over the path,
@@ -69,6 +82,11 @@ class Dashboard {
   static const std::vector<Route>& routes();
   // Answers one request of a route above. Thread-safe (one database connection per call).
   Response handle(db::Database& db, const Request& request);
+  // Pages read from the read replica, and pages that were to be but were read from the primary.
+  struct ReplicaCounts {
+    long reads = 0, fallbacks = 0;
+  };
+  ReplicaCounts replica_counts() const;
 
   // Renders ahead the pages visitors ask for most, as a member who is no admin sees them, so
   // they find them ready: each region's page (and its periods), every AO's and every PAX's (latest

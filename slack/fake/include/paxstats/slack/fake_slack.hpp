@@ -52,6 +52,12 @@ class FakeSlack {
     std::string team_domain = "fake";
     bool token_rotation = false;
     int token_expires_in = 43200;
+    // Many fakes in one process (FakeFleet, a nation's benchmark): threads each answers with, and
+    // whether load_export reads the channels' messages (only a sync needs them) and an upload's
+    // bytes are kept (only a test that looks at a PNG needs them; the length is always kept).
+    int threads = 8;
+    bool load_messages = true;
+    bool keep_upload_bytes = true;
   };
 
   struct User {
