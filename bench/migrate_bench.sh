@@ -25,6 +25,8 @@ undo() {
     echo "ALTER TABLE $s.posts_cache SET UNLOGGED; ALTER TABLE $s.counted_beatdowns_cache SET UNLOGGED;"
     echo "DELETE FROM $s.schema_migrations WHERE version = 17;"
   done | psql -q "$DATABASE_URL" >/dev/null
+  # A new file changes the fingerprint of the region set, which each region records.
+  psql -q "$DATABASE_URL" -c "UPDATE paxstats.regions SET migrated = NULL" >/dev/null
 }
 for c in 1 4; do
   undo

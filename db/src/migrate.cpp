@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -35,6 +36,22 @@ int version_of(const MigrationSet& set, const EmbeddedFile& f) {
   if (ec != std::errc() || end == f.name.data() || *end != '_')
     throw UserError("migration file " + set.label + "/" + std::string(f.name) + " is not named NNNN_description.sql");
   return v;
+}
+
+// "1:checksum,2:checksum,…" of a set's files, as a ledger that has them all reads.
+std::string expected_ledger(const MigrationSet& set) {
+  std::string out;
+  for (const auto& f : set.files)
+    out += (out.empty() ? "" : ",") + std::to_string(version_of(set, f)) + ":" + fnv1a_hex(f.bytes);
+  return out;
+}
+
+// A schema's ledger in that form; nullopt when it has none yet.
+std::optional<std::string> ledger_of(Database& db, std::string_view schema) {
+  const std::string s = quote_identifier(schema);
+  if (sql::value(db, "SELECT to_regclass($1)::text", {s + ".schema_migrations"}) == std::nullopt) return std::nullopt;
+  return sql::value(db, "SELECT coalesce(string_agg(version || ':' || checksum, ',' ORDER BY version), '') FROM " + s +
+                            ".schema_migrations");
 }
 
 }  // namespace
@@ -93,6 +110,9 @@ bool apply_one(pqxx::transaction_base& tx, const MigrationSet& set, const Embedd
 
 std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set, std::string_view schema) {
   auto& conn = db.impl().conn;
+  // Up to date, with every file as it was applied: one statement instead of a transaction per file
+  // (every command checks the control schema at start).
+  if (ledger_of(db, schema) == expected_ledger(set)) return {};
   {
     pqxx::work tx(conn);
     detail::lock_schema(tx, schema);
@@ -110,14 +130,6 @@ std::vector<std::string> apply_migrations(Database& db, const MigrationSet& set,
 }
 
 namespace {
-
-// "1:checksum,2:checksum,…" of a set's files, as a ledger that has them all reads.
-std::string expected_ledger(const MigrationSet& set) {
-  std::string out;
-  for (const auto& f : set.files)
-    out += (out.empty() ? "" : ",") + std::to_string(version_of(set, f)) + ":" + fnv1a_hex(f.bytes);
-  return out;
-}
 
 // Every region's ledger in one statement (a nation's 400 schemas in one round trip, where asking
 // each was 400 × 17 transactions at every command). nullopt when it cannot be read that way (a
@@ -146,28 +158,43 @@ std::vector<std::string> migrate_region(Database& db, const MigrationSet& set, c
   detail::ensure_ledger(tx, slug);
   for (const auto& file : set.files)
     if (detail::apply_one(tx, set, file, slug)) applied.emplace_back(file.name);
+  detail::exec_params(tx, "UPDATE paxstats.regions SET migrated = $2 WHERE slug = $1",
+                      {slug, detail::region_set_fingerprint()});
   tx.commit();
   return applied;
 }
 
 }  // namespace
 
+std::string detail::region_set_fingerprint() {
+  static const std::string fingerprint = fnv1a_hex(expected_ledger(region_migrations()));
+  return fingerprint;
+}
+
 MigrateReport migrate_regions(Database& db, const MigrateOptions& options) {
   MigrateReport report;
   for (const auto& name : apply_migrations(db, control_migrations(), "paxstats"))
     report.applied.push_back("control: " + name);
-  std::vector<std::string> slugs;
-  for (const auto& row : sql::query(db, "SELECT slug FROM paxstats.regions ORDER BY slug")) slugs.push_back(*row[0]);
-  report.regions = static_cast<int>(slugs.size());
   const auto set = region_migrations();
-  const std::string expected = expected_ledger(set);
-  std::vector<std::string> todo;
+  const std::string expected = expected_ledger(set), fingerprint = detail::region_set_fingerprint();
+  // Regions not known to have every migration (the fingerprint a region records moves with the
+  // set): only their ledgers are read.
+  std::vector<std::string> slugs;
+  for (const auto& row : sql::query(
+           db, "SELECT slug, migrated IS NOT DISTINCT FROM $1 FROM paxstats.regions ORDER BY slug", {fingerprint})) {
+    ++report.regions;
+    if (*row[1] != "t") slugs.push_back(*row[0]);
+  }
+  std::vector<std::string> todo, complete;
   if (const auto known = ledgers(db, slugs)) {
-    for (const auto& slug : slugs)
-      if (known->at(slug) != expected) todo.push_back(slug);
+    for (const auto& slug : slugs) (known->at(slug) != expected ? todo : complete).push_back(slug);
   } else {
     todo = slugs;
   }
+  if (!complete.empty())
+    sql::query(db,
+               "UPDATE paxstats.regions SET migrated = $1 WHERE slug IN (SELECT jsonb_array_elements_text($2::jsonb))",
+               {fingerprint, nlohmann::json(complete).dump()});
   report.pending = static_cast<int>(todo.size());
   if (todo.empty()) return report;
 

@@ -231,6 +231,8 @@ Region add_region(Database& db, std::string_view slug, std::string_view name, st
   detail::ensure_ledger(tx, slug);
   const auto set = region_migrations();
   for (const auto& file : set.files) detail::apply_one(tx, set, file, slug);
+  detail::exec_params(tx, "UPDATE paxstats.regions SET migrated = $2 WHERE slug = $1",
+                      {std::string(slug), detail::region_set_fingerprint()});
   auto r = detail::exec_params(tx, "SELECT " + region_columns() + " FROM paxstats.regions WHERE slug = $1",
                                {std::string(slug)});
   Region region = from_row(r[0]);
