@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   app.add_option("--work", work, "Folder for the generated exports (kept: a second run reuses them)");
   app.add_option("--paxstats", bin, "The paxstats binary")->required();
   CLI11_PARSE(app, argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as it comes, also into a file
   const char* url = std::getenv("DATABASE_URL");
   if (!url) {
     std::fprintf(stderr, "set DATABASE_URL (bench/nation_bench.sh does)\n");
@@ -149,12 +150,20 @@ int main(int argc, char** argv) {
       db::set_region(c, slug,
                      {{"team_id", truth["region"]["team_id"].get<std::string>()},
                       {"firstf_channel", truth["region"]["firstf_channel"].get<std::string>()},
-                      {"token_env", "PAXSTATS_NATION_TOKEN_" + std::to_string(i)}});
+                      {"token_env", "PAXSTATS_TOKEN_NATION_" + std::to_string(i)}});
     }
   };
   {
     std::vector<std::jthread> threads;
-    for (int j = 0; j < std::max(1, jobs); ++j) threads.emplace_back(prepare);
+    for (int j = 0; j < std::max(1, jobs); ++j)
+      threads.emplace_back([&] {
+        try {
+          prepare();
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "preparing the regions: %s\n", e.what());
+          std::_Exit(1);
+        }
+      });
   }
   db::sql::query(conn, "UPDATE paxstats.regions SET created_at = '2026-08-01T00:00:00Z'");
   std::printf("generated and imported in %.0f s\n", since(t));
@@ -169,7 +178,7 @@ int main(int argc, char** argv) {
     o.load_messages = false;
     o.keep_upload_bytes = false;
     fleet.add(o).load_export(fs::path(work) / ("r" + std::to_string(i)));
-    ::setenv(("PAXSTATS_NATION_TOKEN_" + std::to_string(i)).c_str(), o.token.c_str(), 1);
+    ::setenv(("PAXSTATS_TOKEN_NATION_" + std::to_string(i)).c_str(), o.token.c_str(), 1);
   }
   fleet.start();
 

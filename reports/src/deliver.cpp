@@ -388,6 +388,12 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
     }
     send(units[u], std::move(opened));
     done += units[u].size();
+    // Sent (or settled): its chart and PNG are the outbox's now. A run of 1,500 holds only the
+    // ones still to go.
+    for (size_t i : units[u]) {
+      std::string().swap(items[i].bytes);
+      std::string().swap(items[i].chart);
+    }
   }
   if (progress) progress("deliver", done, total);
   return report;

@@ -102,8 +102,16 @@ RateLimiter::Lease RateLimiter::acquire(std::string_view workspace, std::string_
   SteadyTime start;
   {
     std::lock_guard lock(l->state);
-    start = std::max({clock_.now(), l->next_start, l->blocked_until, paused});
-    l->next_start = start + interval;
+    const auto slot = l->next_start, now = clock_.now();
+    start = std::max({now, slot, l->blocked_until, paused});
+    // A request that starts late by less than an interval (its thread woke late on a busy machine,
+    // its caller was a moment behind) keeps the lane's schedule: the next one may start at its own
+    // slot, not an interval after this one, so lateness never adds up and the lane still averages
+    // its rate. One that comes after the lane stood idle (or was held back by a Retry-After)
+    // starts a new schedule.
+    const bool slightly_late =
+        start == now && now > slot && now - slot < interval && l->blocked_until <= slot && paused <= slot;
+    l->next_start = (slightly_late ? slot : start) + interval;
   }
   clock_.sleep_until(start);
   return Lease(std::move(l), std::move(serial));

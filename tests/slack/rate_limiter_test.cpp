@@ -29,6 +29,24 @@ TEST(RateLimiter, SpacesRequestsOnALane) {
   EXPECT_EQ(clock.now() - start, 4 * 3s);
 }
 
+// Issue 34: a caller a moment late (a busy machine) does not push the lane's schedule back: over
+// a nation's month, 150 ms late at each of 1,263 DM opens was 24% of the biggest region's time.
+TEST(RateLimiter, LatenessBelowAnIntervalIsNotCarriedToTheNextRequest) {
+  ManualClock clock;
+  RateLimiter limiter(clock);
+  const auto start = clock.now();
+  limiter.acquire("T1", "users.list");  // every 3 s; slot 0
+  clock.advance(3500ms);                // the caller comes 0.5 s after its slot (3 s)
+  limiter.acquire("T1", "users.list");
+  EXPECT_EQ(clock.now() - start, 3500ms);
+  limiter.acquire("T1", "users.list");  // its own slot, 6 s: not 6.5 s
+  EXPECT_EQ(clock.now() - start, 6s);
+  clock.advance(20s);  // idle: a new schedule, never a burst to make up for it
+  limiter.acquire("T1", "users.list");
+  limiter.acquire("T1", "users.list");
+  EXPECT_EQ(clock.now() - start, 29s);
+}
+
 TEST(RateLimiter, LanesAreIndependent) {
   ManualClock clock;
   RateLimiter limiter(clock);

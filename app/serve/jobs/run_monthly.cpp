@@ -1,6 +1,8 @@
 // A region's monthly run (and, through deliver_run, any planned run: the weekly one): plan it,
 // queue it in the outbox, deliver it; the run's record says how it went. One run per region at a time (the region's
 // delivery lock); a run with deliveries left pending after Slack failures stays open and the job is tried again.
+#include <malloc.h>
+
 #include "../retry.hpp"
 #include "handlers.hpp"
 #include "paxstats/db/installs.hpp"
@@ -70,6 +72,9 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
                                                   notes, is_month(month) ? month : std::string()));
     log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) +
               ", skipped " + std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
+    // The run's plan and charts are freed; what the allocator kept of them goes back to the system
+    // (many senders, each run's peak in another arena, otherwise add up).
+    ::malloc_trim(0);
   } catch (const TransientError&) {
     throw;  // the run stays open: the job is retried
   } catch (const std::exception& e) {

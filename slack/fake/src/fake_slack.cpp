@@ -72,13 +72,28 @@ std::string FakeSlack::Impl::who_are_you_page(const httplib::Request& req, const
 }
 
 void FakeSlack::start() {
+  routes();
+  auto& s = impl_->server;
+  if (options_.port > 0)
+    impl_->port = s.bind_to_port(options_.host, options_.port) ? options_.port : -1;
+  else
+    impl_->port = s.bind_to_any_port(options_.host);
+  if (impl_->port <= 0)
+    throw std::runtime_error("fake Slack could not listen on " + options_.host +
+                             (options_.port > 0 ? ":" + std::to_string(options_.port) + " (in use?)" : ""));
+  impl_->upload_base = "http://" + options_.host + ":" + std::to_string(impl_->port);
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+void FakeSlack::routes() {
   auto& s = impl_->server;
   s.set_keep_alive_max_count(1000000);
   s.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle delay between them
   s.set_keep_alive_timeout(30);
   s.new_task_queue = [n = static_cast<size_t>(std::max(1, options_.threads))] { return new httplib::ThreadPool(n); };
 
-  auto api = [this](const httplib::Request& req, httplib::Response& res) {
+  impl_->api = [this](const httplib::Request& req, httplib::Response& res) {
     const std::string method = req.matches[1];
     Params p;
     for (const auto& [k, v] : req.params) p[k] = v;  // query string (and form bodies httplib parsed)
@@ -189,8 +204,8 @@ void FakeSlack::start() {
     }
     res.set_content(answer.dump(), "application/json; charset=utf-8");
   };
-  s.Post(R"(/api/([A-Za-z0-9.]+))", api);
-  s.Get(R"(/api/([A-Za-z0-9.]+))", api);
+  s.Post(R"(/api/([A-Za-z0-9.]+))", impl_->api);
+  s.Get(R"(/api/([A-Za-z0-9.]+))", impl_->api);
 
   // Slack's authorize page, where the person says yes: the fake signs in whoever sign_in_as()
   // named and sends the browser back to redirect_uri with a one-use code and the state.
@@ -254,9 +269,9 @@ void FakeSlack::start() {
                                    "&state=" + httplib::detail::encode_query_param(req.get_param_value("state")));
   });
 
-  s.Post(R"(/upload/v1/(F[0-9]+))", [this](const httplib::Request& req, httplib::Response& res) {
+  impl_->upload = [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(impl_->mu);
-    const std::string id = req.matches[1];
+    const std::string id = req.path.substr(req.path.rfind('/') + 1);  // …/upload/v1/F123
     Request rec{"upload", {{"file", id}, {"bytes", std::to_string(req.body.size())}}, true, 200, ""};
     auto it = impl_->files.find(id);
     std::string bytes = req.body;
@@ -275,17 +290,8 @@ void FakeSlack::start() {
     impl_->log.push_back(rec);
     res.status = rec.http_status;
     res.set_content(rec.http_status == 200 ? "OK - " + std::to_string(bytes.size()) : "upload refused", "text/plain");
-  });
-
-  if (options_.port > 0)
-    impl_->port = s.bind_to_port(options_.host, options_.port) ? options_.port : -1;
-  else
-    impl_->port = s.bind_to_any_port(options_.host);
-  if (impl_->port <= 0)
-    throw std::runtime_error("fake Slack could not listen on " + options_.host +
-                             (options_.port > 0 ? ":" + std::to_string(options_.port) + " (in use?)" : ""));
-  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
-  while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  };
+  s.Post(R"(/upload/v1/(F[0-9]+))", impl_->upload);
 }
 
 void FakeSlack::stop() {

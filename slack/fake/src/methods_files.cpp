@@ -24,8 +24,7 @@ json FakeSlack::Impl::files_getUploadURLExternal([[maybe_unused]] const std::str
   f.length = static_cast<size_t>(n);
   files[f.id] = f;
   file_order.push_back(f.id);
-  return ok({{"upload_url", "http://" + options.host + ":" + std::to_string(port) + "/upload/v1/" + f.id},
-             {"file_id", f.id}});
+  return ok({{"upload_url", upload_base + "/upload/v1/" + f.id}, {"file_id", f.id}});
 }
 
 json FakeSlack::Impl::files_completeUploadExternal([[maybe_unused]] const std::string& method,

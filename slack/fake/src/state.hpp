@@ -111,6 +111,10 @@ struct FakeSlack::Impl {
   httplib::Server server;
   std::thread thread;
   int port = 0;
+  // The handlers of the Web API and of the upload URLs (routes()), and where upload URLs point:
+  // this fake's own server, or a FakeFleet's, which calls the handlers itself.
+  std::function<void(const httplib::Request&, httplib::Response&)> api, upload;
+  std::string upload_base;  // "http://HOST:PORT" (+ a fleet's path prefix)
 
   mutable std::mutex mu;
   std::map<std::string, User> users;  // by id, in id order

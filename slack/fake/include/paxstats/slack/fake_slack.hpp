@@ -52,7 +52,7 @@ class FakeSlack {
     std::string team_domain = "fake";
     bool token_rotation = false;
     int token_expires_in = 43200;
-    // Many fakes in one process (FakeFleet, a nation's benchmark): threads each answers with, and
+    // Many fakes in one process (a nation's benchmark): threads a fake answers with on its own, and
     // whether load_export reads the channels' messages (only a sync needs them) and an upload's
     // bytes are kept (only a test that looks at a PNG needs them; the length is always kept).
     int threads = 8;
@@ -156,6 +156,8 @@ class FakeSlack {
   json home_view(const std::string& user_id) const;          // views.publish's last view; null: none
 
  private:
+  friend class FakeFleet;  // serves many fakes' handlers from one server of its own
+  void routes();           // the handlers, on this fake's server (start() binds it)
   struct Impl;
   Options options_;
   std::unique_ptr<Impl> impl_;
