@@ -25,6 +25,8 @@ bool enqueue(Database& db, std::string_view region, std::string_view kind, const
 // ---- workers and their leases
 
 void register_worker(Database& db, std::string_view worker, std::string_view host, long pid) {
+  // Processes gone a week are forgotten: a row is added at every start.
+  sql::query(db, "DELETE FROM paxstats.workers WHERE coalesce(stopped_at, heartbeat_at) < now() - interval '7 days'");
   sql::query(db,
              "INSERT INTO paxstats.workers (id, host, pid, backend_pid, backend_start) "
              "SELECT $1, $2, $3::int, pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid() "
