@@ -29,7 +29,7 @@ void add_dashboard_commands(CLI::App& root, Context& ctx) {
       const int pages = web::export_static(conn, a->region, a->out, business_clock_from_env());
       std::cout << pages << " pages of " << region.name << " written to "
                 << (std::filesystem::path(a->out) / "index.html").lexically_normal().string() << "\n";
-      if (region.dashboard == "members")
+      if (region.dashboard == db::DashboardAccess::members)
         std::cerr << "note: region " << region.slug
                   << "'s dashboard is for members only; these files show its public pages to whoever can read "
                      "them\n";

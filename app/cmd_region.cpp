@@ -38,7 +38,7 @@ std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r
   row("kotter_quiet_weeks", std::to_string(r.kotter_quiet_weeks));
   row("monthly_day", std::to_string(r.monthly_day));
   row("monthly_time", r.monthly_time + " " + r.tz);
-  row("weekly_day", r.weekly_day + (r.weekly_day == "off" ? " (no weekly report)" : ""));
+  row("weekly_day", r.weekly_day ? std::string(db::to_string(*r.weekly_day)) : "off (no weekly report)");
   row("weekly_time", r.weekly_time + " " + r.tz);
   row("weekly_sections", r.weekly_sections.empty() ? "all" : r.weekly_sections);
   row("weekly_to", r.weekly_to.empty() ? "(1st-F)" : r.weekly_to);
@@ -49,14 +49,15 @@ std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r
   row("helper_min_replies", std::to_string(r.helper_min_replies));
   row("award_max_winners", std::to_string(r.award_max_winners));
   row("mention_budget", std::to_string(r.mention_budget));
-  row("community_every", r.community_every + (r.community_every == "off" ? " (no scheduled community reports)" : ""));
+  row("community_every", std::string(db::to_string(r.community_every)) +
+                             (r.community_every == db::CommunityEvery::off ? " (no scheduled community reports)" : ""));
   row("nudge_quiet_days", r.nudge_quiet_days == 0 ? std::string("0 (no nudges)") : std::to_string(r.nudge_quiet_days));
   row("nudge_min_messages", std::to_string(r.nudge_min_messages));
   row("nudge_reply_days", std::to_string(r.nudge_reply_days));
   row("moderators_channel", opt(r.moderators_channel));
   row("mentor_count", r.mentor_count == 0 ? std::string("0 (no mentor pick)") : std::to_string(r.mentor_count));
   row("mentor_days", std::to_string(r.mentor_days));
-  row("dashboard", r.dashboard);
+  row("dashboard", std::string(db::to_string(r.dashboard)));
   row("admins", r.admins.empty() ? "(the workspace's admins)" : r.admins + " and the workspace's admins");
   row("public_real_names",
       r.public_real_names ? "true (real names on public pages too)" : "false (public pages show shown names only)");

@@ -10,6 +10,7 @@
 #include "paxstats/db/secrets.hpp"
 #include "paxstats/web/slack_app.hpp"
 #include "paxstats/db/database.hpp"
+#include "paxstats/db/perform.hpp"
 #include "paxstats/db/embedded.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/error.hpp"
@@ -140,6 +141,12 @@ int main(int argc, char** argv) {
     std::cerr << "paxstats: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
+    if (db::classify(e) == db::Failure::in_doubt) {
+      std::cerr << "paxstats: the connection to PostgreSQL was lost while a commit was under way (" << e.what()
+                << "), so it may or may not have been made. paxstats does not repeat it on its own: check the "
+                   "database (paxstats db status) and what the command was writing, then run it again.\n";
+      return 2;
+    }
     if (db::is_connection_loss(e)) {
       std::cerr << "paxstats: the connection to PostgreSQL was lost mid-command (" << e.what()
                 << ").\nWhat was under way was rolled back (an import is all or nothing; unsent deliveries stay in "

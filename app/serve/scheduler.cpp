@@ -66,19 +66,21 @@ void ServiceState::schedule_regions(db::Database& db) {
         queue_once(db, slug, "report", "monthly", period, [&](long run) { return RunMonthlyJob{run, period}; });
       // The community reports at the same slot, when the month closes their period.
       const unsigned month_number = static_cast<unsigned>(reported.month());
-      if (slot >= r.created_at &&
-          (r.community_every == "month" || (r.community_every == "quarter" && month_number % 3 == 0) ||
-           (r.community_every == "year" && month_number == 12))) {
-        const auto kind = r.community_every == "month"     ? calendar::Span::Kind::month
-                          : r.community_every == "quarter" ? calendar::Span::Kind::quarter
-                                                           : calendar::Span::Kind::year;
+      using Every = db::CommunityEvery;
+      const bool closes = r.community_every == Every::month ||
+                          (r.community_every == Every::quarter && month_number % 3 == 0) ||
+                          (r.community_every == Every::year && month_number == 12);
+      if (slot >= r.created_at && closes) {
+        const auto kind = r.community_every == Every::month     ? calendar::Span::Kind::month
+                          : r.community_every == Every::quarter ? calendar::Span::Kind::quarter
+                                                                : calendar::Span::Kind::year;
         const std::string span = calendar::span_of(kind, calendar::last_day(reported)).name;
         queue_once(db, slug, "community", "community", span, [&](long run) { return RunCommunityJob{run, span}; });
       }
-      if (r.weekly_weekday >= 0) {
+      if (r.weekly_day) {
         // The latest weekly slot at or before now: its weekday, at hour:minute local.
         const auto today = date::floor<date::days>(local);
-        const date::weekday wd{static_cast<unsigned>(r.weekly_weekday)};
+        const date::weekday wd{r.weekly_day->c_encoding()};
         auto day = today - (date::weekday{today} - wd);
         auto weekly_slot = [&](date::local_days d) {
           return zone->to_sys(d + std::chrono::hours(r.weekly_hour) + std::chrono::minutes(r.weekly_minute),

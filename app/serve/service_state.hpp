@@ -27,6 +27,7 @@
 #include "payloads.hpp"
 #include "paxstats/db/jobs.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "paxstats/reports/draw_pool.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/socket_mode.hpp"
@@ -77,6 +78,9 @@ struct ServiceState {
   // senders there are; the charts are drawn by each sender as it sends.
   std::counting_semaphore<256> planning{
       static_cast<std::ptrdiff_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u))};
+  // Where the senders' charts are drawn: a thread per core, the run with the most messages left
+  // first (the nation's biggest region never waits behind a hundred small ones).
+  reports::DrawPool draws{static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u))};
   std::thread keeper_thread;  // the heartbeat (workers.cpp keep_leases)
   std::atomic<bool> stopping{false};
   std::mutex sleep_mu;

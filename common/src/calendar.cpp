@@ -145,4 +145,9 @@ std::string year_of(date::year_month m) { return date::format("%Y", m.year()); }
 date::sys_days first_day(date::year_month m) { return date::sys_days{m / 1}; }
 date::sys_days last_day(date::year_month m) { return date::sys_days{m / date::last}; }
 
+date::year_month month_of(date::sys_days day) {
+  const date::year_month_day ymd{day};
+  return ymd.year() / ymd.month();
+}
+
 }  // namespace paxstats::calendar

@@ -8,16 +8,22 @@
 
 namespace paxstats::db {
 
-Database::Database(const std::string& url) {
+namespace {
+std::unique_ptr<detail::DatabaseImpl> open_connection(const std::string& url) {
   try {
-    impl_ = std::make_unique<detail::DatabaseImpl>(url);
+    return std::make_unique<detail::DatabaseImpl>(url);
   } catch (const pqxx::broken_connection& e) {
     std::string why = e.what();
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    throw UserError("cannot connect to PostgreSQL at " + redact_url(url) + ": " + why +
-                    "\nCheck DATABASE_URL, or unset it to use the private cluster (paxstats db start).");
+    // Transient: a service tries again later (the server may be restarting); the CLI exits 2.
+    throw TransientError("cannot connect to PostgreSQL at " + redact_url(url) + ": " + why +
+                         "\nCheck DATABASE_URL, or unset it to use the private cluster (paxstats db start).");
   }
 }
+}  // namespace
+
+Database::Database(const std::string& url) : impl_(open_connection(url)) {}
+void Database::reconnect() { impl_ = open_connection(impl_->url); }
 Database::~Database() = default;
 Database Database::sibling() const { return Database(impl_->url); }
 bool is_connection_loss(const std::exception& e) {

@@ -31,6 +31,30 @@ const std::vector<std::pair<std::string, std::pair<int, int>>> kNumbers = {
     {"mentor_count", {0, 100}},          {"mentor_days", {1, 60}},
     {"award_max_winners", {1, 20}},      {"mention_budget", {0, 1000}}};
 
+// The settings' words, each read here once.
+constexpr const char* weekday_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+
+// "mon" → Monday …; nothing for anything else ("off").
+std::optional<std::chrono::weekday> weekday_of(std::string_view day) {
+  for (unsigned i = 0; i < 7; ++i)
+    if (day == weekday_names[i]) return std::chrono::weekday{i};
+  return std::nullopt;
+}
+
+std::optional<DashboardAccess> dashboard_access(std::string_view text) {
+  if (text == "public") return DashboardAccess::public_pages;
+  if (text == "members") return DashboardAccess::members;
+  if (text == "off") return DashboardAccess::off;
+  return std::nullopt;
+}
+std::optional<CommunityEvery> community_every_of(std::string_view text) {
+  if (text == "off") return CommunityEvery::off;
+  if (text == "month") return CommunityEvery::month;
+  if (text == "quarter") return CommunityEvery::quarter;
+  if (text == "year") return CommunityEvery::year;
+  return std::nullopt;
+}
+
 std::string region_columns() {
   std::string cols =
       "slug, name, tz, team_id, firstf_channel, awards_channel, kotter_channel, token_env, active, "
@@ -67,7 +91,7 @@ Region from_row(const pqxx::row& r) {
   reg.monthly_day = r[14].as<int>();
   reg.monthly_time = r[15].c_str();
   reg.log_channel = opt(16);
-  reg.weekly_day = r[17].c_str();
+  reg.weekly_day = weekday_of(r[17].c_str());
   reg.weekly_time = r[18].c_str();
   reg.weekly_sections = r[19].c_str();
   reg.weekly_to = r[20].c_str();
@@ -76,14 +100,15 @@ Region from_row(const pqxx::row& r) {
   reg.engagement_weights = r[23].c_str();
   reg.community_awards = r[24].c_str();
   reg.helper_min_replies = r[25].as<int>();
-  reg.community_every = r[26].c_str();
+  reg.community_every = community_every_of(r[26].c_str()).value_or(CommunityEvery::off);
   reg.nudge_quiet_days = r[27].as<int>();
   reg.nudge_min_messages = r[28].as<int>();
   reg.nudge_reply_days = r[29].as<int>();
   reg.moderators_channel = opt(30);
   reg.mentor_count = r[31].as<int>();
   reg.mentor_days = r[32].as<int>();
-  reg.dashboard = r[33].c_str();
+  // Stored values were checked by set_region; one from elsewhere shows nothing to anyone outside.
+  reg.dashboard = dashboard_access(r[33].c_str()).value_or(DashboardAccess::members);
   reg.admins = r[34].c_str();
   reg.award_max_winners = r[35].as<int>();
   reg.public_real_names = r[36].as<bool>();
@@ -93,14 +118,6 @@ Region from_row(const pqxx::row& r) {
   for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
-}
-
-// "sun" → 0 … "sat" → 6; -1 for anything else ("off").
-int weekday_number(std::string_view day) {
-  static const char* const names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-  for (int i = 0; i < 7; ++i)
-    if (day == names[i]) return i;
-  return -1;
 }
 
 bool parse_bool(std::string_view key, std::string_view v) {
@@ -274,8 +291,9 @@ std::vector<Schedule> schedules(Database& db) {
            // A region Slack took paxstats out of owes nothing meanwhile (db/installs).
            "AND NOT EXISTS (SELECT 1 FROM paxstats.installs i WHERE i.region = slug AND i.state <> 'installed') "
            "ORDER BY slug"))
-    out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]), weekday_number(*r[7]),
-                   std::stoi(*r[8]), std::stoi(*r[9]), *r[10], *r[11] == "t", std::stoi(*r[12]), std::stoi(*r[13]),
+    out.push_back({*r[0], *r[1], *r[2], std::stoi(*r[3]), std::stoi(*r[4]), std::stoi(*r[5]), weekday_of(*r[7]),
+                   std::stoi(*r[8]), std::stoi(*r[9]), community_every_of(*r[10]).value_or(CommunityEvery::off),
+                   *r[11] == "t", std::stoi(*r[12]), std::stoi(*r[13]),
                    std::chrono::sys_seconds{std::chrono::seconds{std::stoll(*r[6])}}});
   return out;
 }
@@ -346,7 +364,7 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
       if (!std::regex_match(value, std::regex("([01][0-9]|2[0-3]):[0-5][0-9]")))
         throw UserError(key + " takes a local time as HH:MM (24-hour), e.g. 09:00, not \"" + value + "\"");
     } else if (key == "weekly_day") {
-      if (weekday_number(value) < 0 && value != "off")
+      if (!weekday_of(value) && value != "off")
         throw UserError("weekly_day takes a weekday (mon, tue, wed, thu, fri, sat, sun) or off, not \"" + value + "\"");
     } else if (key == "help_channels") {
       std::stringstream list(value);
@@ -358,10 +376,10 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
       }
       stored = ids;
     } else if (key == "community_every") {
-      if (value != "off" && value != "month" && value != "quarter" && value != "year")
+      if (!community_every_of(value))
         throw UserError("community_every takes off, month, quarter or year, not \"" + value + "\"");
     } else if (key == "dashboard") {
-      if (value != "public" && value != "members" && value != "off")
+      if (!dashboard_access(value))
         throw UserError(
             "dashboard takes public (anyone sees the pages, except admin and Kotter), members (people signed in "
             "with Slack from the region's workspace) or off, not \"" +
@@ -490,6 +508,27 @@ bool is_listed_admin(const Region& region, std::string_view user_id) {
     pos = end + 1;
   }
   return false;
+}
+
+std::string_view to_string(DashboardAccess access) {
+  switch (access) {
+    case DashboardAccess::public_pages: return "public";
+    case DashboardAccess::members: return "members";
+    case DashboardAccess::off: return "off";
+  }
+  return "members";
+}
+
+std::string_view to_string(std::chrono::weekday day) { return weekday_names[day.c_encoding() % 7]; }
+
+std::string_view to_string(CommunityEvery every) {
+  switch (every) {
+    case CommunityEvery::off: return "off";
+    case CommunityEvery::month: return "month";
+    case CommunityEvery::quarter: return "quarter";
+    case CommunityEvery::year: return "year";
+  }
+  return "off";
 }
 
 }  // namespace paxstats::db

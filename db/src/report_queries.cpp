@@ -214,7 +214,10 @@ const Period kEveryMonth{"1900-01-01", "9999-12-31"};
 
 template <class Row>
 std::vector<Row> months_within(const std::vector<Row>& all, const Period& p) {
-  const std::string first = p.first.substr(0, 7), last = p.last.substr(0, 7);
+  const auto month_of = [](const std::string& day) {
+    return calendar::format(calendar::month_of(calendar::parse_day(day)));
+  };
+  const std::string first = month_of(p.first), last = month_of(p.last);
   std::vector<Row> out;
   for (const auto& r : all)
     if (r.month >= first && r.month <= last) out.push_back(r);

@@ -1,8 +1,11 @@
 #include "paxstats/reports/deliver.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -20,6 +23,7 @@
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/text.hpp"
 #include "each_delivery.hpp"
+#include "send_unit.hpp"
 
 namespace paxstats::reports {
 namespace {
@@ -75,12 +79,13 @@ namespace {
 // Opening a DM twice is harmless (Slack returns the same one); nothing here touches the outbox.
 class DmOpener {
  public:
-  DmOpener(const slack::ClientOptions& options, std::vector<std::pair<size_t, std::string>> users)
-      : users_(std::move(users)), thread_([this, options](std::stop_token stop) { run(stop, options); }) {}
-  ~DmOpener() {
-    thread_.request_stop();
-    cv_.notify_all();
-  }
+  // on_answer is called (on the opener's thread, holding none of its locks) after each answer.
+  DmOpener(const slack::ClientOptions& options, std::vector<std::pair<size_t, std::string>> users,
+           std::function<void()> on_answer)
+      : users_(std::move(users)),
+        on_answer_(std::move(on_answer)),
+        thread_([this, options](std::stop_token stop) { run(stop, options); }) {}
+  ~DmOpener() { thread_.request_stop(); }
 
   // The answer for item i, if it has come.
   std::optional<slack::Result> ready(size_t i) {
@@ -89,12 +94,6 @@ class DmOpener {
     if (it == done_.end() && stopped_) throw slack::Stopped();  // the service stops: no answer will come
     if (it == done_.end()) return std::nullopt;
     return it->second;
-  }
-  // Waits for any new answer (or a moment).
-  void wait() {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return done_.size() != seen_; });
-    seen_ = done_.size();
   }
 
  private:
@@ -106,25 +105,28 @@ class DmOpener {
       try {
         r = client.call("conversations.open", {{"users", user}});
       } catch (const slack::Stopped&) {  // never an answer of Slack's: the sender is told
-        std::lock_guard lock(mu_);
-        stopped_ = true;
-        cv_.notify_all();
+        {
+          std::lock_guard lock(mu_);
+          stopped_ = true;
+        }
+        on_answer_();
         return;
       } catch (const std::exception& e) {
         r.method = "conversations.open";
         r.error = e.what();
       }
-      std::lock_guard lock(mu_);
-      done_[i] = std::move(r);
-      cv_.notify_all();
+      {
+        std::lock_guard lock(mu_);
+        done_[i] = std::move(r);
+      }
+      on_answer_();
     }
   }
 
   std::vector<std::pair<size_t, std::string>> users_;
+  std::function<void()> on_answer_;
   std::mutex mu_;
-  std::condition_variable cv_;
   std::map<size_t, slack::Result> done_;
-  size_t seen_ = 0;
   bool stopped_ = false;
   std::jthread thread_;  // last: started once everything above exists, joined first
 };
@@ -144,9 +146,15 @@ void require_files_read(slack::Client& client) {
                     "reinstall the app.");
 }
 
+int sending_threads(const DeliverOptions& options, size_t messages) {
+  if (options.threads > 0) return options.threads;
+  return messages < 100 ? 1 : messages < 300 ? 2 : 3;
+}
+
 }  // namespace
 
-DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress) {
+DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& client, const Progress& progress,
+                      const DeliverOptions& options) {
   if (!db::outbox::try_lock(db, region))
     throw UserError("another paxstats is delivering region " + std::string(region) + " right now; let it finish");
   // Given back however this ends: a long-lived connection (a service worker) must not keep it.
@@ -189,213 +197,110 @@ DeliverReport deliver(db::Database& db, std::string_view region, slack::Client& 
   for (const auto& unit : units)
     if (items[unit.front()].to_user && items[unit.front()].channel_id.empty())
       to_open.emplace_back(unit.front(), items[unit.front()].recipient);
-  DmOpener opener(client.sibling_options(), to_open);
+  std::mutex mu;  // guards what the sending threads share below
+  std::condition_variable cv;
+  DmOpener opener(client.sibling_options(), to_open, [&] {
+    { std::lock_guard lock(mu); }  // a thread about to wait has either seen the answer or waits now
+    cv.notify_all();
+  });
 
-  size_t done = 0;
-  const size_t total = order.size();
-  auto send = [&](const std::vector<size_t>& unit, std::optional<slack::Result> opened) {
-    auto& lead = items[unit.front()];  // its comment is the message's text
-    const std::string who = unit.size() == 1 ? lead.report + " → " + lead.recipient
-                                             : lead.recipient + " (" + std::to_string(unit.size()) +
-                                                   " files in one message: " + lead.report + ", …)";
-    auto each = [&](const std::function<void(db::outbox::Item&)>& f) {
-      for (size_t i : unit) f(items[i]);
-    };
-    auto give_up = [&](const slack::Result& r) {
-      const auto d = slack::diagnose(r, lead.recipient);
-      if (d.remedy == slack::Remedy::stop_workspace) throw slack::SlackError(r, lead.recipient);
-      const bool skip = d.remedy == slack::Remedy::skip_recipient || d.remedy == slack::Remedy::invite_bot;
-      const bool later = d.remedy == slack::Remedy::retry_later || d.remedy == slack::Remedy::outcome_unknown;
-      each([&](db::outbox::Item& it) {
-        db::outbox::record(db, it.id,
-                           skip ? db::outbox::Status::skipped : (later ? it.status : db::outbox::Status::failed),
-                           it.channel_id, it.file_id, d.message);
-        (skip ? report.skipped : report.failed) += 1;
-      });
-      report.reasons.push_back(who + ": " + d.message);
-    };
-    auto doubt = [&](const std::string& why) {
-      each([&](db::outbox::Item& it) {
-        db::outbox::record(db, it.id, db::outbox::Status::in_doubt, it.channel_id, it.file_id, why);
-        ++report.in_doubt;
-      });
-      report.reasons.push_back(who + ": in doubt: " + why);
-    };
-    auto sent = [&](const std::string& ts) {
-      each([&](db::outbox::Item& it) {
-        if (it.status == db::outbox::Status::failed) return;  // a chart that could not be drawn
-        db::outbox::record(db, it.id, db::outbox::Status::sent, it.channel_id, it.file_id, "");
-        ++report.sent;
-      });
-      if (!ts.empty() && !lead.post.empty())
-        db::outbox::record_message_ts(db, region, lead.period, lead.recipient, lead.post, ts);
-    };
-    // Step 1: where it goes (a user's DM is opened once and remembered).
-    if (lead.channel_id.empty()) {
-      if (lead.to_user) {
-        if (!opened->ok()) return give_up(*opened);
-        lead.channel_id = opened->body["channel"]["id"];
-      } else {
-        lead.channel_id = lead.recipient;
-      }
-      db::outbox::record(db, lead.id, lead.status, lead.channel_id, lead.file_id, "");
-    }
-    each([&](db::outbox::Item& it) { it.channel_id = lead.channel_id; });
-    // A reply goes in its thread: the first message's ts, from the outbox or from Slack.
-    std::string thread_ts;
-    if (!lead.thread_of.empty()) {
-      const auto parent = db::outbox::message(db, region, lead.period, lead.recipient, lead.thread_of);
-      if (!parent || parent->status == db::outbox::Status::skipped || parent->status == db::outbox::Status::failed) {
-        each([&](db::outbox::Item& it) {
-          db::outbox::record(db, it.id, db::outbox::Status::failed, it.channel_id, it.file_id,
-                             "the message whose thread it replies in was not sent");
-          ++report.failed;
-        });
-        report.reasons.push_back(who + ": the message whose thread it replies in was not sent");
-        return;
-      }
-      if (parent->status != db::outbox::Status::sent) {  // in doubt, or still to send: it waits
-        report.reasons.push_back(who + ": waits for the message whose thread it replies in");
-        return;
-      }
-      thread_ts = parent->ts;
-      // Sharing is asynchronous: Slack may take a moment to show the message.
-      for (int look = 0; thread_ts.empty() && look < 5; ++look) {
-        if (look) client.pause(std::chrono::milliseconds(500 << look));
-        slack::Result info = client.call("files.info", {{"file", parent->file_id}});
-        if (info.ok() && info.body.contains("file") && info.body["file"].is_object())
-          thread_ts = slack::share_ts(info.body["file"], parent->channel_id);
-      }
-      if (thread_ts.empty()) {
-        report.reasons.push_back(who + ": waits: Slack does not show the message whose thread it replies in yet");
-        return;
-      }
-      db::outbox::record_message_ts(db, region, lead.period, lead.recipient, lead.thread_of, thread_ts);
-    }
-    // Interrupted before its bytes were stored: nothing was shared (the share is only asked for
-    // after every file's bytes), so that file simply starts over; Slack discards the unfinished one.
-    each([](db::outbox::Item& it) {
-      if (it.status == db::outbox::Status::uploading) it.file_id.clear();
-    });
-    // Interrupted after the bytes were stored: the share may have gone out. Check, never guess.
-    // The files of a message are shared together, so any one of them tells.
-    bool checked_not_shared = false;  // files.info showed a stored file, not shared
-    bool resumed = false;
-    for (size_t i : unit) {
-      const auto& it = items[i];
-      if (it.status != db::outbox::Status::uploaded || it.file_id.empty()) continue;
-      resumed = true;
-      slack::Result info = client.call("files.info", {{"file", it.file_id}});
-      const bool exists = info.ok() && info.body.contains("file") && info.body["file"].is_object();
-      if (exists && slack::file_shared_in(info.body["file"], lead.channel_id))
-        return sent(slack::share_ts(info.body["file"], lead.channel_id));
-      if (!exists && !(info.outcome == slack::Outcome::slack_error && info.error == "file_not_found"))
-        return doubt("files.info could not say whether " + it.file_id + " was shared (" + info.describe() + ")");
-      checked_not_shared = exists;
-      break;
-    }
-    // Shown not shared, or no such file yet: share it now. Slack completes a file once, so this
-    // cannot make a second share. A stored file Slack no longer knows starts over, once.
-    for (int round = 0; round < 2; ++round) {
-      std::vector<slack::Client::SharedFile> files;
-      for (size_t i : unit) {
-        auto& it = items[i];
-        if (it.status == db::outbox::Status::failed) continue;
-        if (it.status != db::outbox::Status::uploaded || it.file_id.empty()) {
-          // The chart drawn from its spec, and kept before any of it goes out: a resumed
-          // delivery sends these very bytes.
-          if (it.bytes.empty()) {
-            try {
-              it.bytes = render::render(render::chart_from_json(nlohmann::json::parse(it.chart)));
-            } catch (const std::exception& e) {
-              it.status = db::outbox::Status::failed;
-              db::outbox::record(db, it.id, it.status, it.channel_id, it.file_id,
-                                 std::string("cannot draw the chart: ") + e.what());
-              ++report.failed;
-              report.reasons.push_back(it.report + " → " + it.recipient + ": cannot draw the chart: " + e.what());
-              continue;
-            }
-            db::outbox::store_bytes(db, it.id, it.bytes);
-          }
-          // Steps 2 and 3 of the upload, each recorded as it happens.
-          auto stored =
-              client.store({.filename = it.file_name, .bytes = it.bytes, .title = it.title, .alt_txt = it.alt_txt},
-                           [&](const slack::UploadStep& step) {
-                             it.file_id = step.file_id;
-                             it.status = step.kind == slack::UploadStep::got_url
-                                             ? db::outbox::Status::uploading
-                                             : db::outbox::Status::uploaded;  // the share may follow
-                             db::outbox::record(db, it.id, it.status, it.channel_id, it.file_id, "");
-                           });
-          if (!stored.ok) return give_up(stored.result);
-        }
-        files.push_back({it.file_id, it.title.empty() ? it.file_name : it.title});
-      }
-      if (files.empty()) return;  // not one chart could be drawn
-      // Step 4: one message with every file.
-      slack::Result r = client.share(files, lead.channel_id, lead.comment, thread_ts);
-      if (r.ok()) {
-        std::string ts;
-        if (r.body.contains("file") && r.body["file"].is_object())  // settled by files.info
-          ts = slack::share_ts(r.body["file"], lead.channel_id);
-        else if (r.body.contains("files") && r.body["files"].is_array() && !r.body["files"].empty())
-          ts = slack::share_ts(r.body["files"][0], lead.channel_id);
-        return sent(ts);
-      }
-      if (r.outcome == slack::Outcome::slack_error && r.error == "file_not_found" && resumed && !checked_not_shared &&
-          round == 0) {
-        // Neither Slack's files nor its uploads know them: start over.
-        each([](db::outbox::Item& it) {
-          if (it.status == db::outbox::Status::failed) return;
-          it.status = db::outbox::Status::planned;
-          it.file_id.clear();
-        });
-        continue;
-      }
-      if (r.outcome == slack::Outcome::slack_error && r.error == "file_not_found" && checked_not_shared)
-        // Completed before (a file completes once) yet not shown shared: Slack may still be
-        // sharing it. Not resent.
-        return doubt(files.front().id + " was completed before but files.info does not show it shared yet");
-      if (r.outcome != slack::Outcome::slack_error &&
-          !(r.outcome == slack::Outcome::transport_error && !r.maybe_sent) && r.http_status != 429)
-        // The share's answer was lost and files.info did not show it shared: in doubt.
-        return doubt("the answer to sharing " + files.front().id + " was lost (" + r.describe() +
-                     ") and files.info did not show it shared");
-      return give_up(r);
-    }
-  };
-
-  // In plan order, except that a DM whose channel is not open yet lets the next channel
-  // message go first: uploads and DM opens then proceed side by side, each at its own budget.
-  std::deque<size_t> dms, channels;  // units
+  // Which message goes when. Each recipient's messages go one at a time in plan order (a thread's
+  // first message before its replies, a channel's posts in the order they were planned); any
+  // other two may go at once. A DM whose channel is not open yet lets the next message go first:
+  // uploads and DM opens then proceed side by side, each at its own budget.
+  std::deque<size_t> dms, channels;                   // units not started
+  std::map<std::string, std::set<size_t>> remaining;  // recipient → its units not finished
   for (size_t u = 0; u < units.size(); ++u) {
     const auto& lead = items[units[u].front()];
     (lead.to_user && lead.channel_id.empty() ? dms : channels).push_back(u);
+    remaining[lead.recipient].insert(u);
   }
-  while (!dms.empty() || !channels.empty()) {
-    if (progress) progress("deliver", done, total);
-    std::optional<slack::Result> opened;
-    size_t u;
-    if (!dms.empty() && (opened = opener.ready(units[dms.front()].front()))) {
-      u = dms.front();
-      dms.pop_front();
-    } else if (!channels.empty()) {
-      u = channels.front();
-      channels.pop_front();
-    } else {
-      opener.wait();
-      continue;
-    }
-    send(units[u], std::move(opened));
-    done += units[u].size();
-    // Sent (or settled): its chart and PNG are the outbox's now. A run of 1,500 holds only the
-    // ones still to go.
-    for (size_t i : units[u]) {
-      std::string().swap(items[i].bytes);
-      std::string().swap(items[i].chart);
-    }
-  }
+  std::vector<DeliverReport> outcome(units.size());  // merged in plan order, however many threads
+  std::exception_ptr failure;
+  size_t done = 0;
+  const size_t total = order.size();
   if (progress) progress("deliver", done, total);
+  const auto first_due = [&](std::deque<size_t>& queue,
+                             bool dm) -> std::optional<std::pair<size_t, std::optional<slack::Result>>> {
+    for (auto at = queue.begin(); at != queue.end(); ++at) {
+      const auto& lead = items[units[*at].front()];
+      if (*remaining[lead.recipient].begin() != *at) continue;  // an earlier message of theirs goes first
+      std::optional<slack::Result> opened;
+      if (dm && !(opened = opener.ready(units[*at].front()))) return std::nullopt;  // opened in this order
+      const size_t u = *at;
+      queue.erase(at);
+      return std::pair(u, std::move(opened));
+    }
+    return std::nullopt;
+  };
+  std::atomic<long> left{static_cast<long>(units.size())};
+  auto work = [&](db::Database& on, slack::Client& with) {
+    const detail::Sender via{.db = on, .client = with, .region = region, .draws = options.draws, .left = &left};
+    std::unique_lock lock(mu);
+    try {
+      while (!failure && (!dms.empty() || !channels.empty())) {
+        auto due = first_due(dms, true);
+        if (!due) due = first_due(channels, false);
+        if (!due) {
+          cv.wait_for(lock, std::chrono::milliseconds(200));
+          continue;
+        }
+        const auto& unit = units[due->first];
+        lock.unlock();
+        detail::send_unit(via, items, unit, std::move(due->second), outcome[due->first]);
+        // Sent (or settled): its chart and PNG are the outbox's now. A run of 1,500 holds only the
+        // ones still to go.
+        for (size_t i : unit) {
+          std::string().swap(items[i].bytes);
+          std::string().swap(items[i].chart);
+        }
+        lock.lock();
+        remaining[items[unit.front()].recipient].erase(due->first);
+        done += unit.size();
+        --left;
+        if (progress) progress("deliver", done, total);
+        cv.notify_all();
+      }
+    } catch (...) {  // the others finish the message they are on, and stop
+      if (!lock.owns_lock()) lock.lock();
+      if (!failure) failure = std::current_exception();
+      cv.notify_all();
+    }
+  };
+  {
+    // Up to `threads` messages at once, each thread on its own connection and client: a region's
+    // lanes keep Slack's pace, and its sends no longer queue behind one another's round trips on
+    // a loaded machine. A connection the server refuses means one thread fewer, not a failed run.
+    std::vector<std::unique_ptr<db::Database>> connections;
+    std::vector<std::jthread> helpers;
+    for (int t = 1; t < sending_threads(options, units.size()); ++t) {
+      try {
+        connections.push_back(std::make_unique<db::Database>(db.sibling()));
+      } catch (const std::exception& e) {
+        log::warn("deliver " + std::string(region) + ": one sending thread fewer: " + e.what());
+        break;
+      }
+      helpers.emplace_back([&, on = connections.back().get()] {
+        try {
+          slack::Client with(client.sibling_options());
+          work(*on, with);
+        } catch (...) {
+          std::lock_guard lock(mu);
+          if (!failure) failure = std::current_exception();
+          cv.notify_all();
+        }
+      });
+    }
+    work(db, client);
+  }  // the helpers are joined before their connections close
+  if (failure) std::rethrow_exception(failure);
+  for (auto& o : outcome) {
+    report.sent += o.sent;
+    report.skipped += o.skipped;
+    report.failed += o.failed;
+    report.in_doubt += o.in_doubt;
+    for (auto& why : o.reasons) report.reasons.push_back(std::move(why));
+  }
   return report;
 }
 

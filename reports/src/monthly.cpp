@@ -32,7 +32,8 @@ MonthlyPlan run(db::Database& db, const db::Region& region, std::string month, c
                 bool past_year = false, std::string_view public_url = {}) {
   detail::Context cx(db, region, std::move(month), std::move(person));
   cx.for_page = for_page;
-  if (!public_url.empty() && region.dashboard != "off") cx.dashboard = std::string(public_url) + "/r/" + region.slug;
+  if (!public_url.empty() && region.dashboard != db::DashboardAccess::off)
+    cx.dashboard = std::string(public_url) + "/r/" + region.slug;
   cx.real_names = real_names;
   cx.past_year = past_year;
   for (const auto& kind : detail::report_kinds())
@@ -82,7 +83,7 @@ MonthlyPlan page_charts(db::Database& db, std::string_view region, std::string_v
       throw UserError("unknown report \"" + name + "\"");
     wanted.insert(name);
   }
-  return run(db, r, std::string(rq::month(month).first.substr(0, 7)), wanted, person, true, real_names);
+  return run(db, r, calendar::format(calendar::parse_month(month)), wanted, person, true, real_names);
 }
 
 std::string feedback_message(db::Database& db, std::string_view region, std::string_view poster,

@@ -12,7 +12,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string asked(reinterpret_cast<const char*>(data), size);
   try {
-    const auto p = paxstats::web::detail::parse_period(asked, "2026-12-05");
+    const auto p = paxstats::web::detail::parse_period(asked, paxstats::calendar::parse_day("2026-12-05"));
     for (const auto& d : {p.first, p.last}) {
       if (d.size() != 10 || d < "1900-01-01") std::abort();
       const int y = std::stoi(d.substr(0, 4)), m = std::stoi(d.substr(5, 2)), day = std::stoi(d.substr(8, 2));

@@ -19,6 +19,7 @@
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/reports/community.hpp"
 #include "paxstats/reports/deliver.hpp"
+#include "paxstats/reports/draw_pool.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/fake_slack.hpp"
 #include "postgres_env.hpp"
@@ -31,7 +32,7 @@ using slack::fake::FakeSlack;
 namespace {
 
 class Deliver : public ::testing::Test {
- protected:
+ public:  // for the helpers below
   void SetUp() override {
     mining::GeneratorOptions o;
     o.seed = 41;
@@ -140,7 +141,11 @@ TEST_P(DeliverEach, EachChartIsQueuedAsItsSpecAndSentAsTheBytesItsChartDraws) {
   EXPECT_EQ(*stored.at(0)[0], std::to_string(plan.deliveries.size())) << "every sent chart's bytes are kept";
 }
 
-TEST_P(DeliverEach, AKilledRunResumedSendsEachFileExactlyOnce) {
+namespace {
+// A sender killed at the worst moment, then a run that resumes: every file arrives exactly once.
+void kill_and_resume(Deliver& t, int threads) {
+  auto& fake = t.fake;
+  auto& plan = t.plan;
   // The worst moment to die: Slack has shared the file, the sender has not yet recorded it.
   // One completion is acted on at once but answered late; the sender is killed while it waits.
   const int third = static_cast<int>(plan.deliveries.size() / 3);
@@ -149,9 +154,9 @@ TEST_P(DeliverEach, AKilledRunResumedSendsEachFileExactlyOnce) {
   const pid_t child = fork();
   if (child == 0) {  // the sender that gets killed
     try {
-      db::Database own(url);
-      auto c = client();
-      reports::deliver(own, "r", *c);
+      db::Database own(t.url);
+      auto c = t.client();
+      reports::deliver(own, "r", *c, {}, {.threads = threads});
     } catch (...) {
     }
     _exit(0);
@@ -167,17 +172,22 @@ TEST_P(DeliverEach, AKilledRunResumedSendsEachFileExactlyOnce) {
   EXPECT_LT(before, plan.deliveries.size());
   // The killed session's lock goes with its connection, once the server has seen it close.
   EXPECT_TRUE(test::eventually([&] {
-    db::Database probe(url);
+    db::Database probe(t.url);
     if (!db::outbox::try_lock(probe, "r")) return false;
     db::outbox::unlock(probe, "r");
     return true;
   }));
-  auto c = client();
-  auto r = reports::deliver(*conn, "r", *c);
+  auto c = t.client();
+  auto r = reports::deliver(*t.conn, "r", *c, {}, {.threads = threads});
   EXPECT_EQ(r.failed, 0) << (r.reasons.empty() ? "" : r.reasons.front());
-  expect_each_once();
-  EXPECT_EQ(db::outbox::counts(*conn, "r").sent, static_cast<int>(plan.deliveries.size()));
+  t.expect_each_once();
+  EXPECT_EQ(db::outbox::counts(*t.conn, "r").sent, static_cast<int>(plan.deliveries.size()));
 }
+}  // namespace
+
+TEST_P(DeliverEach, AKilledRunResumedSendsEachFileExactlyOnce) { kill_and_resume(*this, 1); }
+// Three messages at once: the kill may fall between any of their steps.
+TEST_P(DeliverEach, AKilledRunOfThreeThreadsResumedSendsEachFileExactlyOnce) { kill_and_resume(*this, 3); }
 
 TEST_F(Deliver, GoneRecipientsAreSkippedWithTheReasonAndTheRunGoesOn) {
   std::string dm_user, ao;
@@ -311,6 +321,38 @@ TEST_F(Deliver, AResumedRunRepliesUnderTheMessageAlreadyPosted) {
   expect_each_once();
 }
 
+// Several messages at once (issue 34): still each file once, each recipient's messages in plan
+// order (1st-F's month before its Kotter list), and the awards in the month's thread.
+TEST_F(Deliver, ThreeThreadsSendEachFileOnceAndEachRecipientsMessagesInPlanOrder) {
+  const std::string firstf = ws->truth["region"]["firstf_channel"];
+  db::set_region(*conn, "r", {{"kotter_channel", firstf}, {"kotter_min_posts", "1"}});
+  plan = reports::plan_monthly(*conn, "r", "2026-10");
+  ASSERT_GT(reports::queue_plan(*conn, plan), 0);
+  auto c = client();
+  reports::DrawPool pool(1);  // the three threads' charts drawn on one other, as serve's senders share it
+  const auto r = reports::deliver(*conn, "r", *c, {}, {.threads = 3, .draws = &pool});
+  ASSERT_EQ(r.failed + r.skipped + r.in_doubt, 0) << (r.reasons.empty() ? "" : r.reasons.front());
+  EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()));
+  expect_each_once();
+  // Per channel, its messages' first files in the order their deliveries were planned.
+  std::map<std::string, std::vector<std::string>> planned;  // channel → first file of each message
+  std::set<std::pair<std::string, std::string>> posts;      // (channel, post) seen
+  for (const auto& d : plan.deliveries) {
+    if (d.to_user || !d.thread_of.empty()) continue;
+    if (d.post.empty() || posts.emplace(d.recipient, d.post).second) planned[d.recipient].push_back(d.file);
+  }
+  for (const auto& [channel, files] : planned) {
+    std::vector<std::string> got;
+    for (const auto& m : view(*fake, channel).top) got.push_back(m["files"][0]["name"]);
+    EXPECT_EQ(got, files) << channel;
+  }
+  const auto v = view(*fake, firstf);
+  ASSERT_EQ(v.top.size(), 2u);
+  EXPECT_FALSE(v.replies.empty());
+  for (const auto& reply : v.replies) EXPECT_EQ(reply["thread_ts"], v.top[0]["ts"]);
+  EXPECT_EQ(db::outbox::counts(*conn, "r").sent, static_cast<int>(plan.deliveries.size()));
+}
+
 // The in-doubt rule: a share whose answer is lost is resolved by files.info, or left in doubt for
 // a person, and never sent again on its own.
 class DeliverInDoubt : public Deliver {
@@ -325,6 +367,8 @@ class DeliverInDoubt : public Deliver {
     for (const auto& f : fake->files()) n += f.completed;
     return n;
   }
+  // Faults of every kind before and after Slack acts, then runs until nothing is pending.
+  void storm(int threads);
   slack::ManualClock clock;
 };
 
@@ -480,7 +524,7 @@ TEST(DeliverSpecs, AChartThatCannotBeDrawnFailsWithTheReasonAndTheRunGoesOn) {
   EXPECT_EQ(fake.calls("files.getUploadURLExternal"), 1) << "nothing of the bad one reached Slack";
 }
 
-TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNothing) {
+void DeliverInDoubt::storm(int threads) {
   using K = FakeSlack::Fault;
   const int n = static_cast<int>(plan.deliveries.size());
   for (int k = 0; k < 4; ++k) {
@@ -499,7 +543,7 @@ TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNoth
   auto c = quick_client();
   int rounds = 0;
   for (; rounds < 10 && (rounds == 0 || db::outbox::counts(*conn, "r").pending() > 0); ++rounds)
-    reports::deliver(*conn, "r", *c);
+    reports::deliver(*conn, "r", *c, {}, {.threads = threads});
   const auto counts = db::outbox::counts(*conn, "r");
   EXPECT_EQ(counts.pending(), 0) << "after " << rounds << " rounds";
   EXPECT_EQ(counts.failed, 0);
@@ -520,3 +564,6 @@ TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNoth
     }
   }
 }
+
+TEST_F(DeliverInDoubt, AStormOf429s5xxAndDropsBeforeAndAfterActingDuplicatesNothing) { storm(1); }
+TEST_F(DeliverInDoubt, AStormMetByThreeThreadsDuplicatesNothing) { storm(3); }

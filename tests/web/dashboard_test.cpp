@@ -762,16 +762,17 @@ TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
 // beatdowns says so, with no average of nothing.
 TEST(DashboardPeriods, PagesOpenOnThePeriodThatHasData) {
   using web::detail::parse_period;
-  const auto old = parse_period("", "2026-12-05", "2016-03-14");
+  const auto old = parse_period("", calendar::parse_day("2026-12-05"), "2016-03-14");
   EXPECT_EQ(old.key, "2016");
   EXPECT_EQ(old.chart_month, "2016-03");
-  const auto recent = parse_period("", "2026-12-05", "2026-10-30");
+  const auto recent = parse_period("", calendar::parse_day("2026-12-05"), "2026-10-30");
   EXPECT_EQ(recent.key, "2026");
   EXPECT_EQ(recent.chart_month, "2026-10") << "November has no data";
-  EXPECT_EQ(parse_period("all", "2026-12-05", "2026-10-30").chart_month, "2026-10");
-  EXPECT_EQ(parse_period("2026-11", "2026-12-05", "2026-10-30").chart_month, "2026-11") << "a month asked is shown";
-  EXPECT_EQ(parse_period("", "2026-12-05", "").key, "2026");
-  const auto choices = web::detail::period_choices("2026-12-05", "2015-02-01");
+  EXPECT_EQ(parse_period("all", calendar::parse_day("2026-12-05"), "2026-10-30").chart_month, "2026-10");
+  EXPECT_EQ(parse_period("2026-11", calendar::parse_day("2026-12-05"), "2026-10-30").chart_month, "2026-11")
+      << "a month asked is shown";
+  EXPECT_EQ(parse_period("", calendar::parse_day("2026-12-05"), "").key, "2026");
+  const auto choices = web::detail::period_choices(calendar::parse_day("2026-12-05"), "2015-02-01");
   EXPECT_EQ(choices.size(), 2u + 12u + 1u) << "this and last month, 2026 back to 2015, all time";
 }
 

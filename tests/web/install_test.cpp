@@ -9,6 +9,7 @@
 #include "eventually.hpp"
 #include "service_options.hpp"
 #include "paxstats/db/installs.hpp"
+#include "paxstats/db/jobs.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/secret_box.hpp"
 #include "paxstats/slack/app_manifest.hpp"
@@ -154,7 +155,11 @@ TEST_F(InstallTest, ANewWorkspaceInstallsGetsItsMonthIsHeldWhenUninstalledAndRes
   EXPECT_NE(b.text("main").find("tokens"), std::string::npos) << b.text("main");
   EXPECT_NE(value("SELECT count(*) FROM paxstats.web_actions WHERE action = 'tokens_revoked' AND via = 'service'"),
             "0");
-  std::this_thread::sleep_for(1s);  // the workers poll every 20 ms: a held job would have run by now
+  // A job queued after the held one, of a kind no handler has: once the workers have taken it (and
+  // failed it), they have passed over the held run, which comes first in their order.
+  ASSERT_TRUE(db::jobs::enqueue(*conn, "", "probe_after_hold", json::object()));
+  ASSERT_TRUE(test::eventually(
+      [&] { return value("SELECT status FROM paxstats.jobs WHERE kind = 'probe_after_hold'") == "failed"; }, 20s));
   EXPECT_EQ(value("SELECT status FROM paxstats.jobs WHERE kind = 'run_monthly'"), "queued");
   EXPECT_EQ(completed_files(), before);
 

@@ -112,9 +112,9 @@ Response html_response(int status, std::string body) {
 }  // namespace
 
 namespace detail {  // shared with the warmer (dashboard_impl.hpp)
-std::string today_in(const std::string& tz, BusinessTime now) {
+date::sys_days today_in(const std::string& tz, BusinessTime now) {
   const auto local = date::floor<date::days>(date::make_zoned(tz, now).get_local_time());
-  return date::format("%F", local);
+  return date::sys_days{local.time_since_epoch()};
 }
 
 std::string version_of(db::Database& db, const std::string& slug, const std::string& kind) {
@@ -126,8 +126,8 @@ std::string page_key(const std::string& version, const db::Region& region, const
                      const std::string& here) {
   // A region's settings (its name, time zone, who sees real names, …) are in the key through
   // the time they last changed: a page made before a change is not served after it.
-  return region.slug + "|" + version + "|" + region.updated_at + "|" + cx.today + "|" + (cx.viewer.admin ? "a" : "m") +
-         "|" + here;
+  return region.slug + "|" + version + "|" + region.updated_at + "|" + calendar::format(cx.today) + "|" +
+         (cx.viewer.admin ? "a" : "m") + "|" + here;
 }
 
 Page build_page(PageContext& cx, const std::string& kind, const std::string& id) {
@@ -198,8 +198,8 @@ Response Dashboard::handle(db::Database& db, const Request& req) {
     if (req.path == "/") {
       std::vector<db::Region> visible;
       for (auto& r : db::list_regions(db))
-        if (r.active &&
-            (r.dashboard == "public" || (r.dashboard == "members" && session && r.team_id == session->team_id)))
+        if (r.active && (r.dashboard == db::DashboardAccess::public_pages ||
+                         (r.dashboard == db::DashboardAccess::members && session && r.team_id == session->team_id)))
           visible.push_back(std::move(r));
       const Links links("", false, 0);
       Page index = index_page(db, visible, viewer, links);
@@ -254,7 +254,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   };
-  if (!region || !region->active || region->dashboard == "off") return missing();
+  if (!region || !region->active || region->dashboard == db::DashboardAccess::off) return missing();
 
   Viewer viewer = anonymous;
   const bool member = session && region->team_id && session->team_id == *region->team_id;
@@ -283,7 +283,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
   };
-  if ((region->dashboard == "members" && !member) || (needs_admin && !viewer.admin && !site_q)) {
+  if ((region->dashboard == db::DashboardAccess::members && !member) || (needs_admin && !viewer.admin && !site_q)) {
     if (!session) return sign_in();
     if (!member)
       return forbidden(
@@ -315,7 +315,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const bool admin_page_kind = kind == "admin";
   const std::string key = page_key(version_of(db, slug, kind), *region, cx, here);
   const std::string etag = "\"" + hash_hex(key + "|" + viewer.user_id + "|" + viewer.csrf) + "\"";
-  const bool anonymous_public = region->dashboard == "public" && !session;
+  const bool anonymous_public = region->dashboard == db::DashboardAccess::public_pages && !session;
   const std::string cache_control = admin_page_kind    ? "no-store"
                                     : anonymous_public ? "public, max-age=60"
                                                        : "private, no-cache";

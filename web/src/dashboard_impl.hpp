@@ -43,7 +43,7 @@ struct Dashboard::Impl {
 namespace detail {
 
 // The business date in a time zone, YYYY-MM-DD.
-std::string today_in(const std::string& tz, BusinessTime now);
+date::sys_days today_in(const std::string& tz, BusinessTime now);  // the business date in tz
 
 // What a page of `kind` ("" the region's, "ao", "pax", "kotter", …) is made from, as a version:
 // the region's posts (posts_version) for the region, AO and PAX pages, which show nothing else,

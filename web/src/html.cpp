@@ -51,10 +51,6 @@ std::string num(long long n) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string shift_month(const std::string& yyyy_mm, int delta) {
-  return calendar::format(calendar::parse_month(yyyy_mm) + date::months{delta});
-}
-
 Cell Cell::n(double v, int decimals) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -211,41 +207,46 @@ Page not_found(const std::string& what) {
 }
 
 // A ?period= key as a period ("2026", "2026-10" or "all").
-Period parse_period_key(const std::string& key, const std::string& this_month, const std::string& this_year);
+Period parse_period_key(const std::string& key, date::year_month this_month);
 
 Period period_of(const PageContext& cx) {
   return parse_period(cx.param("period"), cx.today, db::dashboard::data_span(cx.db, cx.region.slug).last);
 }
 
-Period parse_period(const std::string& asked, const std::string& today, const std::string& last_data) {
-  const std::string this_month = today.substr(0, 7), this_year = today.substr(0, 4);
+Period parse_period(const std::string& asked, date::sys_days today, const std::string& last_data) {
+  const auto this_month = calendar::month_of(today);
+  const std::optional<date::year_month> last_month =
+      last_data.empty() ? std::nullopt : std::optional(calendar::month_of(calendar::parse_day(last_data)));
   std::string key = asked;
   // A region whose data ends before this year opens on its last year, not on an empty one.
-  if (key.empty()) key = !last_data.empty() && last_data.substr(0, 4) < this_year ? last_data.substr(0, 4) : this_year;
-  Period p = parse_period_key(key, this_month, this_year);
+  if (key.empty())
+    key = calendar::year_of(last_month && last_month->year() < this_month.year() ? *last_month : this_month);
+  Period p = parse_period_key(key, this_month);
   // A year or all time charts its last month with data when the latest whole month has none.
-  if (key.size() != 7 && !last_data.empty() && p.chart_month > last_data.substr(0, 7))
-    p.chart_month = last_data.substr(0, 7);
+  if (key.size() != 7 && last_month && calendar::parse_month(p.chart_month) > *last_month)
+    p.chart_month = calendar::format(*last_month);
   return p;
 }
 
-Period parse_period_key(const std::string& key, const std::string& this_month, const std::string& this_year) {
+Period parse_period_key(const std::string& key, date::year_month this_month) {
   Period p;
   p.key = key;
+  const auto last_whole = this_month - date::months{1};  // the month under way may have nothing yet
   if (key == "all") {
     p.title = "All time";
     p.first = "1900-01-01";
     p.last = "9999-12-31";
-    p.chart_month = shift_month(this_month, -1);  // the latest whole month (this one may have nothing yet)
+    p.chart_month = calendar::format(last_whole);
   } else if (key.size() == 4 && std::all_of(key.begin(), key.end(), ::isdigit)) {
-    if (key < "1900") throw UserError(quoted_input(key) + " is before 1900: choose a year with data, or all");
+    const date::year y{std::stoi(key)};
+    if (y < date::year{1900}) throw UserError(quoted_input(key) + " is before 1900: choose a year with data, or all");
     p.title = key;
-    p.first = key + "-01-01";
-    p.last = key + "-12-31";
-    // This year: the charts of the last whole month (the month under way may have nothing yet),
-    // unless the year is one day old.
-    const std::string last = shift_month(this_month, -1);
-    p.chart_month = key < this_year ? key + "-12" : key == this_year && last.substr(0, 4) == key ? last : this_month;
+    p.first = calendar::format(calendar::first_day(y / date::January));
+    p.last = calendar::format(calendar::last_day(y / date::December));
+    // This year: the charts of the last whole month, unless the year is one day old.
+    p.chart_month = calendar::format(y < this_month.year()                              ? y / date::December
+                                     : y == this_month.year() && last_whole.year() == y ? last_whole
+                                                                                        : this_month);
   } else {
     const auto ym = calendar::parse_month(key);  // UserError for anything else
     p.title = calendar::month_name(ym);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "paxstats/business_clock.hpp"
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/render/chart.hpp"
@@ -22,8 +23,6 @@ std::string esc(std::string_view text);
 // Percent-encoding for a URL: everything but letters, digits and "-_.~" and the characters of
 // `keep` ("/" for a path).
 std::string url_encode(std::string_view text, std::string_view keep = "");
-// "YYYY-MM" moved by delta months ("2026-01", -1 → "2025-12").
-std::string shift_month(const std::string& yyyy_mm, int delta);
 // A number people read: 1234 → "1,234".
 std::string num(long long n);
 
@@ -89,7 +88,7 @@ struct PageContext {
   const db::Region& region;
   const Viewer& viewer;
   const Links& links;
-  std::string today;  // the business date in the region, YYYY-MM-DD
+  date::sys_days today;  // the business date in the region
   BusinessTime now;
   std::multimap<std::string, std::string> params;  // the query string
   std::string path;                                // as requested (for ?csv= links)
@@ -98,7 +97,10 @@ struct PageContext {
   int charts = 0;  // charts drawn so far: their ids are unique
   // Whether the page may show real names: F3 goes by F3 names, so a page anyone can see (a
   // public dashboard, a static export) shows them only when the region's public_real_names says so.
-  bool real_names() const { return region.public_real_names || (region.dashboard != "public" && !links.static_site()); }
+  date::year_month this_month() const { return calendar::month_of(today); }  // the month of today
+  bool real_names() const {
+    return region.public_real_names || (region.dashboard != db::DashboardAccess::public_pages && !links.static_site());
+  }
 };
 
 // A page as its kind builds it: the main content (HTML), its tables (also in the HTML), the
@@ -140,11 +142,11 @@ Period period_of(const PageContext& cx);
 // The same from the ?period= text, today's date ("2026-12-05") and the last day with data ("" for
 // none); UserError (a 400 page that repeats the text safely) for anything else, and for years
 // before 1900.
-Period parse_period(const std::string& asked, const std::string& today, const std::string& last_data = "");
+Period parse_period(const std::string& asked, date::sys_days today, const std::string& last_data = "");
 // The periods a region or AO page offers on `today`: (the ?period= key, its label), this month,
 // last month, every year from this one back to the first with data (at least this year and the
 // last), and all time.
-std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today,
+std::vector<std::pair<std::string, std::string>> period_choices(date::sys_days today,
                                                                 const std::string& first_data = "");
 
 // The page kinds (pages/*.cpp).

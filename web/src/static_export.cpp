@@ -34,13 +34,13 @@ void write_file(const fs::path& path, const std::string& bytes) {
 
 int export_static(db::Database& db, std::string_view slug, const fs::path& dir, BusinessClock business_now) {
   const auto region = db::get_region(db, slug);
-  if (region.dashboard == "off")
+  if (region.dashboard == db::DashboardAccess::off)
     throw UserError("region " + region.slug + "'s dashboard is off (paxstats region set " + region.slug +
                     " dashboard=public): nothing to export");
   if (!business_now) business_now = business_clock_from_env();
   const auto now = business_now();
   const auto local = date::floor<date::days>(date::make_zoned(region.tz, now).get_local_time());
-  const std::string today = date::format("%F", local);
+  const date::sys_days today{local.time_since_epoch()};
   // Only a folder paxstats made (or a new or empty one) is replaced, and every file's name,
   // built from ids in the data, is checked to stay inside it.
   files::ReplacedFolder folder(dir, "--out", "dashboard export of " + region.slug);

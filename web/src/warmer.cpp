@@ -15,7 +15,7 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
   int made = 0;
   for (const auto& region : db::list_regions(db)) {
     if (stop()) break;
-    if (!region.active || region.dashboard == "off") continue;
+    if (!region.active || region.dashboard == db::DashboardAccess::off) continue;
     const std::string& slug = region.slug;
     // Whether the pages made from `version` are due: a lone change (a backblast, an alias) is
     // rendered at once; changes that follow each other (an import, a sync, batch by batch, a busy
@@ -36,7 +36,7 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
       const Viewer member;  // signed in or not, no admin: the pages every member sees
       const Links links(slug, false, 0);
       const BusinessTime now = i.o.business_now();
-      const std::string today = today_in(region.tz, now);
+      const auto today = today_in(region.tz, now);
       // One page, unless it is rendered (or being rendered) at this version.
       // The key names the page by its address with its query, as a visitor's request does.
       auto page = [&](const std::string& version, const std::string& kind, const std::string& id,

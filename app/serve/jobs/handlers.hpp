@@ -19,9 +19,10 @@ void run_monthly(ServiceState& s, db::Database& db, const std::string& region, c
 void run_weekly(ServiceState& s, db::Database& db, const std::string& region, const RunWeeklyJob& job);
 void run_community(ServiceState& s, db::Database& db, const std::string& region, const RunCommunityJob& job);
 void nudges(ServiceState& s, db::Database& db, const std::string& region, const NudgesJob& job);
-// A planned run of either kind: queued in the outbox, delivered, recorded as run `run`.
+// A planned run of either kind: planned (plan_it reads through the connection it is given, which
+// db::perform may replace), queued in the outbox, delivered, recorded as run `run`.
 void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& period,
-                 const std::function<reports::MonthlyPlan()>& plan_it);
+                 const std::function<reports::MonthlyPlan(db::Database&)>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
 void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job);
 // Queues a member's App Home to be published anew: at most once a business minute each. Opened:

@@ -4,6 +4,7 @@
 #include <date/date.h>
 
 #include "handlers.hpp"
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/regions.hpp"
@@ -75,8 +76,9 @@ void home(ServiceState& s, db::Database& db, const std::string& region, const Ho
   const bool admin = db::is_listed_admin(r, job.user) || client->workspace_admin(job.user).value_or(false);
   int problems = 0, ambiguous = 0;
   if (admin) {
+    const auto this_month = calendar::parse_month(month);
     for (const auto& issue : db::dashboard::parse_issue_list(db, region))
-      problems += issue.posted_at.substr(0, 7) == month;
+      problems += !issue.posted_at.empty() && calendar::month_of(calendar::parse_day(issue.posted_at)) == this_month;
     for (const auto& a : db::list_aliases(db, region)) ambiguous += a.user_id.empty() && !a.candidates.empty();
   }
   // Publishing a view again replaces it with the same: safe to repeat, so a read's retries apply.

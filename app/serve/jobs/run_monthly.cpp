@@ -7,6 +7,7 @@
 #include "handlers.hpp"
 #include "paxstats/db/installs.hpp"
 #include "paxstats/db/outbox.hpp"
+#include "paxstats/db/perform.hpp"
 #include "paxstats/log.hpp"
 #include "paxstats/reports/admin_log.hpp"
 #include "paxstats/reports/deliver.hpp"
@@ -26,11 +27,11 @@ bool is_month(const std::string& period) {
 
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
   deliver_run(s, db, region, job.run_id, job.month,
-              [&] { return reports::plan_monthly(db, region, job.month, {}, s.o.public_url); });
+              [&](db::Database& on) { return reports::plan_monthly(on, region, job.month, {}, s.o.public_url); });
 }
 
 void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& month,
-                 const std::function<reports::MonthlyPlan()>& plan_it) {
+                 const std::function<reports::MonthlyPlan(db::Database&)>& plan_it) {
   // One run per region at a time: another one (any process) holds the region's delivery lock.
   if (!db::outbox::try_lock(db, region)) throw Deferred{30};
   const db::outbox::Held held(db, region);
@@ -41,7 +42,10 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
     std::optional<reports::MonthlyPlan> planned;
     int added = 0;
     try {
-      planned = plan_it();
+      // Read on a connection of the pool, by db::perform: one lost while planning is read again on
+      // a new one. (This one holds the region's delivery lock, which must not move.)
+      auto reader = s.pool.get();
+      planned = db::perform(*reader.db, plan_it);
       added = reports::queue_plan(db, *planned);
     } catch (...) {
       s.planning.release();
@@ -53,7 +57,7 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
     const size_t planned_count = planned->deliveries.size();
     const auto notes = std::move(planned->notes);
     planned.reset();
-    const auto r = reports::deliver(db, region, *client);
+    const auto r = reports::deliver(db, region, *client, {}, {.draws = &s.draws});
     s.counters.files_sent += r.sent;
     const auto left = db::outbox::counts(db, region, month);
     const json summary{{"planned", planned_count},  {"new", added},         {"sent", r.sent},

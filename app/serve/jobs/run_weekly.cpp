@@ -6,7 +6,8 @@
 namespace paxstats::serve::jobs {
 
 void run_weekly(ServiceState& s, db::Database& db, const std::string& region, const RunWeeklyJob& job) {
-  deliver_run(s, db, region, job.run_id, job.week, [&] { return reports::plan_weekly(db, region, job.week); });
+  deliver_run(s, db, region, job.run_id, job.week,
+              [&](db::Database& on) { return reports::plan_weekly(on, region, job.week); });
 }
 
 }  // namespace paxstats::serve::jobs

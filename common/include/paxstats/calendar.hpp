@@ -50,6 +50,9 @@ std::string abbr(date::year_month m);
 std::string month_name(date::year_month m);
 std::string year_of(date::year_month m);
 
+// The month that holds `day`.
+date::year_month month_of(date::sys_days day);
+
 // The first and last day of a month.
 date::sys_days first_day(date::year_month m);
 date::sys_days last_day(date::year_month m);

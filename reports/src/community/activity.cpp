@@ -199,9 +199,9 @@ void plan(CommunityRun& run) {
     const auto& cohorts = rows.cohorts.get();
     // Every month from a cohort's first to the period's last is measured: one nobody of them
     // posted in is 0%, not "–" (which is kept for months that have not come yet).
-    const auto last_month = calendar::format(run.period.last).substr(0, 7);
+    const auto last = calendar::month_of(run.period.last);
     auto measured = [&](const dbc::Cohort& k) {
-      const auto first = calendar::parse_month(k.month), last = calendar::parse_month(last_month);
+      const auto first = calendar::parse_month(k.month);
       return std::max(k.months_later.size(), calendar::months_between(first, last).size());
     };
     size_t width = 0;

@@ -50,15 +50,17 @@ const std::vector<rq::PersonMonthAo>& Context::year_posts() {
 }
 
 std::vector<rq::AoMonth> Context::ao_months(const rq::Period& months) {
-  const rq::Period widest{std::min(ytd.first, rq::month(shift_month(month, -11)).first), period.last};
-  const bool whole_months = months.first.ends_with("-01") && months.first >= widest.first &&
-                            months.last == rq::month(months.last.substr(0, 7)).last && months.last <= widest.last;
+  const auto first = calendar::parse_day(months.first), last = calendar::parse_day(months.last);
+  const auto from = calendar::month_of(first), to = calendar::month_of(last);
+  const rq::Period widest{std::min(ytd.first, calendar::format(calendar::first_day(ym - date::months{11}))),
+                          period.last};
+  const bool whole_months = first == calendar::first_day(from) && months.first >= widest.first &&
+                            last == calendar::last_day(to) && months.last <= widest.last;
   if (!whole_months) return rq::ao_months(db, region.slug, months);
   if (!ao_months_) ao_months_ = rq::ao_months(db, region.slug, widest);
-  const std::string from = months.first.substr(0, 7), to = months.last.substr(0, 7);
   std::vector<rq::AoMonth> out;
   for (const auto& r : *ao_months_)
-    if (r.month >= from && r.month <= to) out.push_back(r);
+    if (const auto m = calendar::parse_month(r.month); m >= from && m <= to) out.push_back(r);
   return out;
 }
 

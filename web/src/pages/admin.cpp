@@ -87,7 +87,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
 
   // Data quality: how much of each month paxstats read cleanly, over a year, and what is open.
   {
-    const std::string month = cx.today.substr(0, 7);
+    const std::string month = calendar::format(cx.this_month());
     auto q = dash::data_quality(cx.db, slug, month);
     // The trend starts at the region's first month with a beatdown in the window.
     while (!q.months.empty() && q.months.front().beatdowns == 0 && q.months.front().unread == 0)
@@ -131,7 +131,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   // Runs: ask for last month's (or a recent month's) report, see every run.
   page.add("<h2>Reports</h2><p>");
   for (int back = 1; back <= 3; ++back) {
-    const std::string month = shift_month(cx.today.substr(0, 7), -back);
+    const std::string month = calendar::format(cx.this_month() - date::months{back});
     page.add(button(cx, {{"action", "run"}, {"month", month}}, "Run the " + month + " report") + " ");
   }
   page.add("</p>");

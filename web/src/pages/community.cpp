@@ -13,7 +13,7 @@
 namespace paxstats::web::detail {
 
 Page community_page(PageContext& cx) {
-  const auto today = calendar::parse_day(cx.today);
+  const auto today = cx.today;
   const std::string asked = cx.param("period");
   const auto data = db::community::message_span(cx.db, cx.region.slug, cx.region.tz);
   // The day the page looks back from: today, or the last day with messages when the data ends

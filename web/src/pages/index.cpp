@@ -15,7 +15,7 @@ Page index_page([[maybe_unused]] db::Database& db, const std::vector<db::Region>
   page.add("<ul class=\"regions\">");
   for (const auto& r : visible)
     page.add("<li><a href=\"/r/" + esc(r.slug) + "\"><b>" + esc(r.name) + "</b></a> <span class=\"empty\">" +
-             (r.dashboard == "public" ? "public" : "members") + "</span></li>");
+             (r.dashboard == db::DashboardAccess::public_pages ? "public" : "members") + "</span></li>");
   page.add("</ul>");
   return page;
 }

@@ -9,7 +9,7 @@
 namespace paxstats::web::detail {
 
 Page kotter_page(PageContext& cx) {
-  const std::string month = shift_month(cx.today.substr(0, 7), -1);
+  const std::string month = calendar::format(cx.this_month() - date::months{1});
   Page page;
   page.title = "Kotter";
   page.crumbs = {{cx.region.name, cx.links.region()}};

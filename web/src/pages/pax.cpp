@@ -21,7 +21,7 @@ struct Streaks {
 
 // Weekly streaks from the Mondays of the weeks with a post: the longest run of consecutive
 // weeks, and the run that ends this week or last week (a week under way does not break one).
-Streaks streaks(const std::vector<std::string>& mondays, const std::string& today) {
+Streaks streaks(const std::vector<std::string>& mondays, date::sys_days today) {
   Streaks s;
   int run = 0;
   date::sys_days prev{};
@@ -32,7 +32,7 @@ Streaks streaks(const std::vector<std::string>& mondays, const std::string& toda
     prev = d;
   }
   if (!mondays.empty()) {
-    const auto t = calendar::parse_day(today);
+    const auto t = today;
     const auto this_monday = t - (date::weekday{t} - date::Monday);
     if (prev == this_monday || prev == this_monday - date::days{7}) s.current = run;
   }
@@ -125,7 +125,7 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
                  ">" + esc(y) + "</a>");
       page.add("</nav>");
     }
-    const auto plan = reports::page_charts(cx.db, slug, reports::through_month(cx.today.substr(0, 7), year),
+    const auto plan = reports::page_charts(cx.db, slug, reports::through_month(calendar::format(cx.this_month()), year),
                                            {"pax_monthly"}, user_id, cx.real_names());
     page.add("<div class=\"charts one\">");
     for (const auto& d : plan.deliveries) page.chart(cx, d.chart);

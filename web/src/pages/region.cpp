@@ -11,12 +11,11 @@ namespace paxstats::web::detail {
 
 namespace dash = db::dashboard;
 
-std::vector<std::pair<std::string, std::string>> period_choices(const std::string& today,
-                                                                const std::string& first_data) {
-  const std::string month = today.substr(0, 7);
-  const int y = std::stoi(today.substr(0, 4));
-  std::vector<std::pair<std::string, std::string>> out = {{month, "This month"},
-                                                          {shift_month(month, -1), "Last month"}};
+std::vector<std::pair<std::string, std::string>> period_choices(date::sys_days today, const std::string& first_data) {
+  const auto month = calendar::month_of(today);
+  const int y = static_cast<int>(month.year());
+  std::vector<std::pair<std::string, std::string>> out = {{calendar::format(month), "This month"},
+                                                          {calendar::format(month - date::months{1}), "Last month"}};
   // Every year the data covers (a 2015 export opened in 2026 reaches 2015), at least two.
   const int first = first_data.size() >= 4 ? std::min(std::stoi(first_data.substr(0, 4)), y - 1) : y - 1;
   for (int year = y; year >= std::max(first, y - 30); --year)
@@ -42,7 +41,7 @@ Page region_page(PageContext& cx) {
   Page page;
   page.title = cx.region.name;
   if (!cx.links.static_site()) page.add(period_links(cx, period, ""));
-  const auto s = dash::summary(cx.db, slug, p, cx.today);
+  const auto s = dash::summary(cx.db, slug, p, calendar::format(cx.today));
   page.add("<h2>" + esc(period.title) + "</h2>");
   page.stats({{"Beatdowns", num(s.beatdowns)},
               {"AOs", num(s.aos)},
@@ -56,9 +55,10 @@ Page region_page(PageContext& cx) {
   if (!s.beatdowns) {
     const auto span = dash::data_span(cx.db, slug);
     page.add("<p class=\"empty\">No beatdowns in " + esc(period.title) +
-             (span.last.empty() ? std::string(": none is recorded yet.")
-                                : ". The latest were in " +
-                                      esc(calendar::month_name(calendar::parse_month(span.last.substr(0, 7)))) + ".") +
+             (span.last.empty()
+                  ? std::string(": none is recorded yet.")
+                  : ". The latest were in " +
+                        esc(calendar::month_name(calendar::month_of(calendar::parse_day(span.last)))) + ".") +
              "</p>");
   }
 

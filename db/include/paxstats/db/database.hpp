@@ -30,6 +30,11 @@ class Database {
   // A new connection to the same database (independent reads on the server's other cores).
   Database sibling() const;
 
+  // Replaces a lost connection with a new one to the same database (db::perform does, before it
+  // tries a step again). Whatever lived in the old session — temp tables, advisory locks, a
+  // report::Snapshot's sources — is gone. Throws UserError when the server cannot be reached.
+  void reconnect();
+
   // False once the connection is gone (the server stopped or restarted): it will not come back.
   bool is_open() const;
 

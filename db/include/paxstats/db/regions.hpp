@@ -32,6 +32,17 @@ struct KotterSetting {
 };
 const std::vector<KotterSetting>& kotter_settings();
 
+// Who sees a region's web pages: anyone (except the admin and Kotter pages), people signed in
+// with Slack from its workspace, or nobody.
+enum class DashboardAccess { public_pages, members, off };
+// How often the community reports go out on their own (at the monthly slot that closes the period).
+enum class CommunityEvery { off, month, quarter, year };
+// The setting's text ("public", "members", "off"; "off", "month", "quarter", "year").
+std::string_view to_string(DashboardAccess access);
+std::string_view to_string(CommunityEvery every);
+// A weekday as the weekly_day setting writes it: "mon" … "sun".
+std::string_view to_string(std::chrono::weekday day);
+
 struct Region {
   std::string slug;
   std::string name;
@@ -50,30 +61,30 @@ struct Region {
   int kotter_window_weeks = 8;                 // … in these weeks before the quiet weeks …
   int kotter_quiet_weeks = 2;                  // … and none in the last these weeks (the regulars who never led)
   KotterClasses kotter;
-  int monthly_day = 2;                            // the scheduled monthly run: day of month (1–28) …
-  std::string monthly_time = "09:00";             // … and local time HH:MM
-  std::string weekly_day = "off";                 // the weekly report: local weekday (mon … sun), or off …
-  std::string weekly_time = "08:00";              // … and local time HH:MM
-  std::string weekly_sections;                    // comma list of reports::weekly_sections(); "": all
-  std::string weekly_to;                          // comma list of channel and user ids (DMs); "": 1st-F
-  std::optional<std::string> community_channel;   // community reports (activity, awards, engagement)
-  std::string help_channels;                      // comma list of channel ids: their answers weigh in the score
-  std::string engagement_weights;                 // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
-  std::string community_awards;                   // comma list of the ceremony's awards; "": all
-  int helper_min_replies = 5;                     // threads answered, for the fastest helper award
-  int award_max_winners = 10;                     // an award more share is not given (its line says why)
-  int mention_budget = 30;                        // @-mentions in a run's channel posts; past it names are plain
-  std::string community_every = "off";            // scheduled community reports: off, month, quarter, year
-  int nudge_quiet_days = 0;                       // nudges to members gone quiet after this many days; 0: off
-  int nudge_min_messages = 10;                    // … who wrote at least this many in the 90 days before
-  int nudge_reply_days = 7;                       // days to wait for a reply before the next step
-  std::optional<std::string> moderators_channel;  // the nudges' last step and the mentor list go here
-  int mentor_count = 0;                           // members asked to mentor near a quarter's end; 0: off
-  int mentor_days = 7;                            // … in its last this many days
-  std::string dashboard = "members";              // who sees the web pages: public, members or off
-  std::string admins;                             // comma list of user ids: dashboard admins besides the workspace's
-  bool public_real_names = false;                 // real names on pages anyone sees (public dashboard, static export)
-  std::string updated_at;  // when a setting last changed (epoch seconds): pages made before are stale
+  int monthly_day = 2;                                   // the scheduled monthly run: day of month (1–28) …
+  std::string monthly_time = "09:00";                    // … and local time HH:MM
+  std::optional<std::chrono::weekday> weekly_day;        // the weekly report: its local weekday (none: off) …
+  std::string weekly_time = "08:00";                     // … and local time HH:MM
+  std::string weekly_sections;                           // comma list of reports::weekly_sections(); "": all
+  std::string weekly_to;                                 // comma list of channel and user ids (DMs); "": 1st-F
+  std::optional<std::string> community_channel;          // community reports (activity, awards, engagement)
+  std::string help_channels;                             // comma list of channel ids: their answers weigh in the score
+  std::string engagement_weights;                        // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
+  std::string community_awards;                          // comma list of the ceremony's awards; "": all
+  int helper_min_replies = 5;                            // threads answered, for the fastest helper award
+  int award_max_winners = 10;                            // an award more share is not given (its line says why)
+  int mention_budget = 30;                               // @-mentions in a run's channel posts; past it names are plain
+  CommunityEvery community_every = CommunityEvery::off;  // scheduled community reports
+  int nudge_quiet_days = 0;                              // nudges to members gone quiet after this many days; 0: off
+  int nudge_min_messages = 10;                           // … who wrote at least this many in the 90 days before
+  int nudge_reply_days = 7;                              // days to wait for a reply before the next step
+  std::optional<std::string> moderators_channel;         // the nudges' last step and the mentor list go here
+  int mentor_count = 0;                                  // members asked to mentor near a quarter's end; 0: off
+  int mentor_days = 7;                                   // … in its last this many days
+  DashboardAccess dashboard = DashboardAccess::members;  // who sees the web pages
+  std::string admins;              // comma list of user ids: dashboard admins besides the workspace's
+  bool public_real_names = false;  // real names on pages anyone sees (public dashboard, static export)
+  std::string updated_at;          // when a setting last changed (epoch seconds): pages made before are stale
 };
 
 // Whether `user_id` is in the region's `admins` list (the workspace's own admins are not listed
@@ -107,10 +118,11 @@ std::optional<std::string> region_of_team(Database& db, std::string_view team_id
 struct Schedule {
   std::string slug, tz, token_env;
   int day = 2, hour = 9, minute = 0;
-  // The weekly report: weekday 0 (Sunday) … 6 (Saturday), or -1 when off, at hour:minute local.
-  int weekly_weekday = -1, weekly_hour = 8, weekly_minute = 0;
-  // The community reports, at the monthly slot: off, month, quarter or year.
-  std::string community_every = "off";
+  // The weekly report: its weekday (none: off), at hour:minute local.
+  std::optional<std::chrono::weekday> weekly_day;
+  int weekly_hour = 8, weekly_minute = 0;
+  // The community reports, at the monthly slot.
+  CommunityEvery community_every = CommunityEvery::off;
   bool scrape_backblasts = true;  // false: not an F3 region, no monthly F3 run
   int nudge_quiet_days = 0;       // > 0: the daily nudges run
   int mentor_count = 0;           // > 0: the daily mentor pick runs
