@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 
 #include "commands.hpp"
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
@@ -48,7 +50,9 @@ void add_demo_command(CLI::App& root, Context& ctx) {
           "  import:    %ld messages in %.1f s (%ld new, %ld updated); %ld beatdowns derived, %ld with warnings\n",
           r.messages, r.seconds, r.inserted, r.updated, r.derived.beatdowns, r.derived.with_warnings);
       // The generated region ends on the last day of a month: that month is complete.
-      const std::string month = db::report::latest_month(conn, "demo").value_or("");
+      const auto latest = db::report::latest_month(conn, "demo");
+      if (!latest) throw std::logic_error("the generated region has no beatdown to report on");
+      const std::string month = calendar::format(*latest);
       const auto top = db::report::leaderboard(conn, "demo", db::report::month(month), std::nullopt, 5);
       std::cout << "  top posters of " << month << ":";
       for (const auto& t : top) std::cout << "  " << t.name << " (" << t.posts << ")";

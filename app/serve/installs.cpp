@@ -14,13 +14,14 @@ namespace paxstats::serve {
 using json = nlohmann::json;
 
 void ServiceState::uninstalled(db::Database& db, const std::string& region, const EventBody& body) {
-  const std::string type = text_of(body.event, "type");
-  if (type == "tokens_revoked") {
+  const EventKind kind = kind_of(body.event);
+  if (kind == EventKind::tokens_revoked) {
     // Only the bot's token matters: a revoked user token (Sign in with Slack) stops nothing.
     const json& tokens = body.event.contains("tokens") ? body.event["tokens"] : json::object();
     if (!tokens.is_object() || !tokens.contains("bot") || !tokens["bot"].is_array() || tokens["bot"].empty()) return;
   }
-  const auto why = type == "app_uninstalled" ? db::InstallState::uninstalled : db::InstallState::tokens_revoked;
+  const auto why =
+      kind == EventKind::app_uninstalled ? db::InstallState::uninstalled : db::InstallState::tokens_revoked;
   // A region set up from the CLI has no install yet: it gets one, so the hold has a row to hold.
   if (!db::install_of(db, region)) db::record_install(db, {region, body.team_id, db::InstallState::installed});
   const bool changed = db::hold_install(db, region, why);
@@ -28,7 +29,7 @@ void ServiceState::uninstalled(db::Database& db, const std::string& region, cons
   db::delete_secret(db, region, db::SecretName::bot_refresh_token);
   if (!changed) return;  // the second of the two events Slack sends
   const std::string what =
-      type == "app_uninstalled" ? "paxstats was uninstalled from Slack" : "Slack revoked paxstats's bot token";
+      kind == EventKind::app_uninstalled ? "paxstats was uninstalled from Slack" : "Slack revoked paxstats's bot token";
   db::dashboard::log_action(
       db, region, "", std::string(why == db::InstallState::uninstalled ? "uninstalled" : "tokens_revoked"),
       what + ": its work is held (nothing is sent, nudges pause), " + (had_token ? "its stored token deleted, " : "") +

@@ -45,4 +45,14 @@ EventRead read_event_body(std::string_view text) {
   return out;
 }
 
+EventKind kind_of(const nlohmann::json& event) {
+  const std::string type = text_of(event, "type");
+  if (type == "message")
+    return text_of(event, "channel_type") == "im" ? EventKind::direct_message : EventKind::channel_message;
+  if (type == "app_home_opened") return EventKind::app_home_opened;
+  if (type == "app_uninstalled") return EventKind::app_uninstalled;
+  if (type == "tokens_revoked") return EventKind::tokens_revoked;
+  return EventKind::other;
+}
+
 }  // namespace paxstats::serve

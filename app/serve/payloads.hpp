@@ -28,4 +28,10 @@ EventRead read_event_body(std::string_view text);
 // A string member of a JSON object; "" when absent, null or not a string (never throws).
 std::string text_of(const nlohmann::json& o, const char* key);
 
+// What an event (body.event) is to paxstats, read once: a message in a channel (mined), a DM to
+// the bot ("stats"), the Home tab opened, the app taken out of the workspace (uninstalled, or
+// tokens revoked), or anything else (stored nowhere, acked).
+enum class EventKind { channel_message, direct_message, app_home_opened, app_uninstalled, tokens_revoked, other };
+EventKind kind_of(const nlohmann::json& event);
+
 }  // namespace paxstats::serve

@@ -94,7 +94,7 @@ int ServiceState::accept_event(const EventBody& body, const std::string& retry) 
     }
     const json& event = body.event;
     // Out of the workspace: held at once, not behind the queue (installs.cpp).
-    if (const std::string type = text_of(event, "type"); type == "app_uninstalled" || type == "tokens_revoked") {
+    if (const auto kind = kind_of(event); kind == EventKind::app_uninstalled || kind == EventKind::tokens_revoked) {
       uninstalled(*db, *region, body);
       return 200;
     }

@@ -3,6 +3,8 @@
 
 #include <pqxx/pqxx>
 
+#include "paxstats/calendar.hpp"
+
 #include "detail/community_common.hpp"
 #include "detail/database_impl.hpp"
 #include "paxstats/db/regions.hpp"
@@ -228,7 +230,8 @@ std::vector<MonthMembers> members_by_month(Database& db, std::string_view region
           "coalesce(a.returning, 0), coalesce(q.n, 0) "
           "FROM months mo LEFT JOIN act a USING (m) LEFT JOIN quiet q USING (m) ORDER BY mo.m",
       bounded(tz, window), [](const pqxx::row& r) {
-        return MonthMembers{r[0].c_str(), as_i64(r[1]), as_i64(r[2]), as_i64(r[3]), as_i64(r[4])};
+        return MonthMembers{calendar::parse_month(r[0].c_str()), as_i64(r[1]), as_i64(r[2]), as_i64(r[3]),
+                            as_i64(r[4])};
       });
 }
 
@@ -246,7 +249,7 @@ std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std
                  "WHERE f.first >= date_trunc('month', b.first) AND f.first <= b.last AND um.m <= b.last "
                  "GROUP BY 1, 2 ORDER BY 1, 2",
              bounded(tz, window))) {
-      const std::string month = r[0].c_str();
+      const auto month = calendar::parse_month(r[0].c_str());
       if (out.empty() || out.back().month != month) out.push_back({month, 0, {}});
       auto& c = out.back();
       const auto k = static_cast<size_t>(r[1].as<int>());
@@ -283,7 +286,7 @@ MemberSummary member_summary(Database& db, std::string_view region, std::string_
              "to_char(mm.posted_at AT TIME ZONE $1, 'YYYY-MM') AS month, count(*) AS n " +
                  mine + " GROUP BY 1, 2) x LEFT JOIN channels c USING (channel_id) ORDER BY x.month, x.channel_id",
              params))
-      out.by_month.push_back({r[0].c_str(), r[1].c_str(), r[2].c_str(), as_i64(r[3])});
+      out.by_month.push_back({r[0].c_str(), r[1].c_str(), calendar::parse_month(r[2].c_str()), as_i64(r[3])});
     return out;
   });
 }

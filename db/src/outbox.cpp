@@ -1,6 +1,8 @@
 #include "paxstats/db/outbox.hpp"
 
+#include <map>
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 #include "detail/database_impl.hpp"
 #include "paxstats/db/sql.hpp"
@@ -27,6 +29,21 @@ int plan(Database& db, const std::vector<Item>& items) {
 }
 
 namespace {
+// A status as the table stores it, read into the enum that names it (paxstats writes no other:
+// anything else is a bug or a hand edit, not a status to guess).
+Status status_of(std::string_view text) {
+  static const std::map<std::string, Status, std::less<>> by_name = [] {
+    std::map<std::string, Status, std::less<>> m;
+    for (auto s : {Status::planned, Status::uploading, Status::uploaded, Status::sent, Status::skipped, Status::failed,
+                   Status::in_doubt})
+      m.emplace(nlohmann::json(s).get<std::string>(), s);
+    return m;
+  }();
+  const auto it = by_name.find(text);
+  if (it == by_name.end()) throw std::logic_error("a delivery with the unknown status \"" + std::string(text) + "\"");
+  return it->second;
+}
+
 std::vector<Item> items_with_status(Database& db, std::string_view region, const char* statuses) {
   pqxx::work tx(db.impl().conn);
   std::vector<Item> out;
@@ -51,7 +68,7 @@ std::vector<Item> items_with_status(Database& db, std::string_view region, const
     i.comment = r[8].c_str();
     i.alt_txt = r[9].c_str();
     if (!r[10].is_null()) i.bytes = pqxx::binarystring(r[10]).str();
-    i.status = nlohmann::json(r[11].c_str()).get<Status>();
+    i.status = status_of(r[11].c_str());
     i.channel_id = r[12].c_str();
     i.file_id = r[13].c_str();
     i.error = r[14].c_str();
@@ -138,20 +155,15 @@ Counts counts(Database& db, std::string_view region, std::optional<std::string> 
                   "period = $2) GROUP BY status",
                   {std::string(region), period})) {
     const int n = std::stoi(*r[1]);
-    if (*r[0] == "planned")
-      c.planned = n;
-    else if (*r[0] == "uploading")
-      c.uploading = n;
-    else if (*r[0] == "uploaded")
-      c.uploaded = n;
-    else if (*r[0] == "in_doubt")
-      c.in_doubt = n;
-    else if (*r[0] == "sent")
-      c.sent = n;
-    else if (*r[0] == "skipped")
-      c.skipped = n;
-    else if (*r[0] == "failed")
-      c.failed = n;
+    switch (status_of(*r[0])) {
+      case Status::planned: c.planned = n; break;
+      case Status::uploading: c.uploading = n; break;
+      case Status::uploaded: c.uploaded = n; break;
+      case Status::in_doubt: c.in_doubt = n; break;
+      case Status::sent: c.sent = n; break;
+      case Status::skipped: c.skipped = n; break;
+      case Status::failed: c.failed = n; break;
+    }
   }
   return c;
 }

@@ -35,6 +35,8 @@ std::string counted(Database& db, std::string_view region) {
 
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
+// A month as the queries write it (to_char(…, 'YYYY-MM')), read into its type here, once.
+date::year_month as_month(const std::optional<std::string>& v) { return calendar::parse_month(v.value_or("")); }
 
 // The query itself; the memo (detail/region_memo.hpp) keeps its rows while the posts cache stands.
 std::vector<PersonName> people_query(Database& db, std::string_view region, const std::optional<std::string>& named);
@@ -112,7 +114,7 @@ std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, st
                       " WHERE person = $1 AND bd_date BETWEEN $2::date AND $3::date "
                       "GROUP BY 1, 2 ORDER BY 1, 2",
                   {std::string(person), p.first, p.last}))
-    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3])});
+    out.push_back({as_month(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3])});
   return out;
 }
 
@@ -128,7 +130,7 @@ std::vector<PersonMonthAo> posts_by_person(Database& db, std::string_view region
                       "GROUP BY 1, 4, 5 ORDER BY 1, 4, 5",
                   {p.first, p.last, person}))
     out.push_back(
-        {as_text(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
+        {as_text(r[0]), as_text(r[1]), as_text(r[2]), as_month(r[3]), as_text(r[4]), as_text(r[5]), as_int(r[6])});
   return out;
 }
 
@@ -214,10 +216,8 @@ const Period kEveryMonth{"1900-01-01", "9999-12-31"};
 
 template <class Row>
 std::vector<Row> months_within(const std::vector<Row>& all, const Period& p) {
-  const auto month_of = [](const std::string& day) {
-    return calendar::format(calendar::month_of(calendar::parse_day(day)));
-  };
-  const std::string first = month_of(p.first), last = month_of(p.last);
+  const auto month_of = [](const std::string& day) { return calendar::month_of(calendar::parse_day(day)); };
+  const auto first = month_of(p.first), last = month_of(p.last);
   std::vector<Row> out;
   for (const auto& r : all)
     if (r.month >= first && r.month <= last) out.push_back(r);
@@ -255,18 +255,18 @@ std::vector<AoMonth> ao_months_query(Database& db, std::string_view region, cons
                "coalesce(p.unique_pax, 0), "
                "b.headcount, b.fngs FROM b LEFT JOIN p USING (ao_id, month) ORDER BY 2, 3",
            {p.first, p.last}))
-    out.push_back({as_text(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
+    out.push_back({as_text(r[0]), as_text(r[1]), as_month(r[2]), as_int(r[3]), as_int(r[4]), as_int(r[5]), as_int(r[6]),
                    as_int(r[7])});
   return out;
 }
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<std::pair<std::string, date::year_month>> ao_first_months(Database& db, std::string_view region) {
+  std::vector<std::pair<std::string, date::year_month>> out;
   for (const auto& r :
        sql::query(db, "SELECT ao_channel_id, to_char(min(bd_date), 'YYYY-MM') FROM " + counted(db, region) +
                           " WHERE ao_channel_id IS NOT NULL GROUP BY 1 ORDER BY 1"))
-    out.emplace_back(as_text(r[0]), as_text(r[1]));
+    out.emplace_back(as_text(r[0]), as_month(r[1]));
   return out;
 }
 
@@ -295,7 +295,7 @@ std::vector<RegionMonth> region_months_query(Database& db, std::string_view regi
                       "SELECT b.month, b.beatdowns, coalesce(p.posts, 0), coalesce(p.unique_pax, 0), b.fngs "
                       "FROM b LEFT JOIN p USING (month) ORDER BY 1",
                   {p.first, p.last}))
-    out.push_back({as_text(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4])});
+    out.push_back({as_month(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4])});
   return out;
 }
 }  // namespace
@@ -522,8 +522,10 @@ std::vector<std::pair<std::string, std::string>> site_qs(Database& db, std::stri
   return out;
 }
 
-std::optional<std::string> latest_month(Database& db, std::string_view region) {
-  return sql::value(db, "SELECT to_char(max(bd_date), 'YYYY-MM') FROM " + posts(db, region));
+std::optional<date::year_month> latest_month(Database& db, std::string_view region) {
+  const auto m = sql::value(db, "SELECT to_char(max(bd_date), 'YYYY-MM') FROM " + posts(db, region));
+  if (!m) return std::nullopt;
+  return as_month(m);
 }
 
 std::vector<std::pair<std::string, std::string>> most_frequent_qs(Database& db, std::string_view region) {

@@ -19,7 +19,7 @@ HomeFigures home_figures(db::Database& db, std::string_view region, std::string_
   std::map<std::string, int> by_ao;
   for (const auto& r : rq::posts_by_person(db, region, rq::year_to_month(month), person)) {
     h.year_posts += r.posts;
-    if (r.month == month) h.month_posts += r.posts;
+    if (r.month == ym) h.month_posts += r.posts;
     by_ao[r.ao_name.empty() ? r.ao_id : r.ao_name] += r.posts;
   }
   h.aos.assign(by_ao.begin(), by_ao.end());

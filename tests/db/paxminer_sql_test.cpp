@@ -5,6 +5,8 @@
 // with each %s filled in as pymysql fills it: a quoted literal.
 #include <gtest/gtest.h>
 
+#include "paxstats/calendar.hpp"
+
 #include <fstream>
 #include <map>
 #include <set>
@@ -117,7 +119,8 @@ TEST_F(PaxminerSql, PaxCharterGivesEachPersonsChart) {
     std::map<std::pair<std::string, std::string>, int> by_month_ao;  // PAXminer's groupby(['Month','AO'])
     for (const auto& r : rows) ++by_month_ao[{r[0]->substr(0, 7), *r[4]}];
     std::map<std::pair<std::string, std::string>, int> expected;
-    for (const auto& m : report::person_posts(conn, "r", p.person, period)) expected[{m.month, m.ao_id}] = m.posts;
+    for (const auto& m : report::person_posts(conn, "r", p.person, period))
+      expected[{calendar::format(m.month), m.ao_id}] = m.posts;
     EXPECT_EQ(by_month_ao, expected) << p.name;
     EXPECT_EQ(static_cast<int>(rows.size()), p.posts) << p.name;
     ++charted;
@@ -215,7 +218,7 @@ TEST_F(PaxminerSql, UniquePaxCharterGivesUniquePaxByAoAndMonth) {
   for (const auto& r : rows) ++got[{*r[0], *r[1]}];
   std::map<Key, std::set<std::string>> names, people;
   for (const auto& p : report::posts_by_person(conn, "r", year)) {
-    const Key k{p.ao_name, kMonthNames[std::stoi(p.month.substr(5)) - 1]};
+    const Key k{p.ao_name, kMonthNames[static_cast<unsigned>(p.month.month()) - 1]};
     names[k].insert(p.name);
     people[k].insert(p.person);
   }
@@ -224,7 +227,7 @@ TEST_F(PaxminerSql, UniquePaxCharterGivesUniquePaxByAoAndMonth) {
   EXPECT_EQ(got, by_name);
   int compared = 0;
   for (const auto& m : report::ao_months(conn, "r", year)) {
-    const Key k{m.ao_name, kMonthNames[std::stoi(m.month.substr(5)) - 1]};
+    const Key k{m.ao_name, kMonthNames[static_cast<unsigned>(m.month.month()) - 1]};
     if (!m.unique_pax || names[k].size() != people[k].size()) continue;  // a name two people share
     EXPECT_EQ(got[k], m.unique_pax) << k.first << " " << k.second;
     ++compared;
@@ -241,7 +244,8 @@ TEST_F(PaxminerSql, FngCharterGivesFngsByAoAndMonth) {
       got[{*ao[0], r[0]->substr(0, 7)}] += std::stoi(*r[6]);
   std::map<std::pair<std::string, std::string>, int> expected;
   for (const auto& m : report::ao_months(conn, "r", {"2000-01-01", "2100-12-31"}))
-    if (m.fngs && (m.month.substr(5) == "10" || m.month.substr(5) == "11")) expected[{m.ao_name, m.month}] = m.fngs;
+    if (m.fngs && (m.month.month() == date::October || m.month.month() == date::November))
+      expected[{m.ao_name, calendar::format(m.month)}] = m.fngs;
   std::erase_if(got, [](const auto& kv) { return kv.second == 0; });
   EXPECT_FALSE(expected.empty());
   EXPECT_EQ(got, expected);

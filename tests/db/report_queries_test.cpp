@@ -2,6 +2,8 @@
 // the same SQL), and the counting rules on hand-made cases.
 #include <gtest/gtest.h>
 
+#include "paxstats/calendar.hpp"
+
 #include <map>
 #include <tuple>
 
@@ -97,7 +99,8 @@ TEST_F(ReportQueries, OneAosLeaderboardAndAPersonsMonths) {
       if (person == top) ++months[{b["date"].get<std::string>().substr(0, 7), b["ao"].get<std::string>()}];
   auto got = report::person_posts(conn, "r", top, year);
   ASSERT_EQ(got.size(), months.size());
-  for (const auto& g : got) EXPECT_EQ(g.posts, (months[{g.month, g.ao_id}])) << g.month << " " << g.ao_id;
+  for (const auto& g : got)
+    EXPECT_EQ(g.posts, (months[{calendar::format(g.month), g.ao_id}])) << g.month << " " << g.ao_id;
 }
 
 TEST_F(ReportQueries, QCountsMatchTheTruth) {
@@ -134,7 +137,7 @@ TEST_F(ReportQueries, AoMonthsMatchTheTruth) {
   auto got = report::ao_months(conn, "r", year);
   ASSERT_EQ(got.size(), want.size());
   for (const auto& g : got) {
-    const auto& w = want[{g.ao_id, g.month}];
+    const auto& w = want[{g.ao_id, calendar::format(g.month)}];
     EXPECT_EQ(g.beatdowns, w.beatdowns) << g.ao_id << " " << g.month;
     EXPECT_EQ(g.posts, w.posts) << g.ao_id << " " << g.month;
     EXPECT_EQ(g.unique_pax, static_cast<int>(w.pax.size())) << g.ao_id << " " << g.month;
@@ -147,13 +150,13 @@ TEST_F(ReportQueries, AoMonthsMatchTheTruth) {
 // rows, kept per version) is what the queries answer on the views themselves.
 TEST_F(ReportQueries, TheDashboardsMemoAnswersAsTheQueriesDo) {
   auto ao = [](const std::vector<report::AoMonth>& v) {
-    std::vector<std::tuple<std::string, std::string, std::string, int, int, int, int, int>> out;
+    std::vector<std::tuple<std::string, std::string, date::year_month, int, int, int, int, int>> out;
     for (const auto& r : v)
       out.emplace_back(r.ao_id, r.ao_name, r.month, r.beatdowns, r.posts, r.unique_pax, r.headcount, r.fngs);
     return out;
   };
   auto region = [](const std::vector<report::RegionMonth>& v) {
-    std::vector<std::tuple<std::string, int, int, int, int>> out;
+    std::vector<std::tuple<date::year_month, int, int, int, int>> out;
     for (const auto& r : v) out.emplace_back(r.month, r.beatdowns, r.posts, r.unique_pax, r.fngs);
     return out;
   };

@@ -404,7 +404,7 @@ TEST_F(Community, MembersByMonthAnswersAsThePlainStatementDoes) {
     const auto want = db::sql::query(conn, kPlainMembersByMonth, {std::string(kZone), since, until});
     ASSERT_EQ(got.size(), want.size()) << since;
     for (size_t i = 0; i < got.size(); ++i) {
-      EXPECT_EQ(got[i].month, *want[i][0]);
+      EXPECT_EQ(calendar::format(got[i].month), *want[i][0]);
       EXPECT_EQ(got[i].active, std::stol(*want[i][1])) << got[i].month;
       EXPECT_EQ(got[i].fresh, std::stol(*want[i][2])) << got[i].month;
       EXPECT_EQ(got[i].returning, std::stol(*want[i][3])) << got[i].month;

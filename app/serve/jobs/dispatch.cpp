@@ -86,7 +86,7 @@ void ServiceState::run_event_batch(db::Database& db, const std::string& region,
     auto e = j.payload.get<EventJob>();
     // Channel messages are mined together; anything else (a DM to the bot, the Home tab opened)
     // is its handler's (jobs/event.cpp).
-    if (text_of(e.event, "type") != "message" || text_of(e.event, "channel_type") == "im") {
+    if (kind_of(e.event) != EventKind::channel_message) {
       run_job(db, j);
       continue;
     }

@@ -7,16 +7,16 @@ namespace paxstats::serve::jobs {
 
 void event(ServiceState& s, db::Database& db, const std::string& region, const EventJob& job) {
   const auto& ev = job.event;
+  const EventKind kind = kind_of(ev);
   // A member opened the bot's Home tab: their page, published anew at most once a minute (the
   // jobs table's dedupe key holds the minute).
-  if (text_of(ev, "type") == "app_home_opened") {
+  if (kind == EventKind::app_home_opened) {
     if (text_of(ev, "tab") != "home" || text_of(ev, "user").empty()) return;
     db::note_home_opened(db, region, text_of(ev, "user"));
     queue_home(s, db, region, text_of(ev, "user"));
     return;
   }
-  if (text_of(ev, "type") != "message") return;
-  if (text_of(ev, "channel_type") == "im") {  // a DM to the bot: "stats"?
+  if (kind == EventKind::direct_message) {  // a DM to the bot: "stats"?
     if (ev.contains("bot_id") || text_of(ev, "subtype") != "") return;
     if (auto year = stats_request(text_of(ev, "text"))) {
       enqueue(db, region, StatsJob{text_of(ev, "user"), *year});
@@ -26,7 +26,7 @@ void event(ServiceState& s, db::Database& db, const std::string& region, const E
     }
     return;
   }
-  s.mined(db, region, {job}, {mining::ingest_message_event(db, region, ev)});
+  if (kind == EventKind::channel_message) s.mined(db, region, {job}, {mining::ingest_message_event(db, region, ev)});
 }
 
 }  // namespace paxstats::serve::jobs

@@ -131,7 +131,7 @@ void plan(CommunityRun& run) {
     render::Series fresh("new", "New", {}), back("returning", "Returning", {}), quiet("quiet", "Gone quiet", {});
     std::int64_t news = 0, returns = 0, quiets = 0;
     for (const auto& m : rows.members.get()) {
-      c.categories.push_back(abbr(m.month));
+      c.categories.push_back(calendar::abbr(m.month));
       fresh.values.push_back(static_cast<double>(m.fresh));
       back.values.push_back(static_cast<double>(m.returning));
       quiet.values.push_back(static_cast<double>(m.gone_quiet));
@@ -201,8 +201,7 @@ void plan(CommunityRun& run) {
     // posted in is 0%, not "–" (which is kept for months that have not come yet).
     const auto last = calendar::month_of(run.period.last);
     auto measured = [&](const dbc::Cohort& k) {
-      const auto first = calendar::parse_month(k.month);
-      return std::max(k.months_later.size(), calendar::months_between(first, last).size());
+      return std::max(k.months_later.size(), calendar::months_between(k.month, last).size());
     };
     size_t width = 0;
     for (const auto& k : cohorts) width = std::max(width, measured(k));
@@ -214,7 +213,8 @@ void plan(CommunityRun& run) {
                      ? std::round(100.0 * static_cast<double>(i < k.months_later.size() ? k.months_later[i] : 0) /
                                   static_cast<double>(k.size))
                      : NAN;
-      c.rows.emplace_back(abbr(k.month) + " " + k.month.substr(0, 4) + " (" + std::to_string(k.size) + ")", row);
+      c.rows.emplace_back(
+          calendar::abbr(k.month) + " " + calendar::year_of(k.month) + " (" + std::to_string(k.size) + ")", row);
     }
     c.one_scale = true;
     fit_rows(c);

@@ -22,11 +22,8 @@ std::optional<PlannedDelivery> personal_community_stats(db::Database& db, std::s
   c.kind = render::Kind::stacked_bar;
   c.title = "Your messages in " + calendar::year_of(last);
   c.subtitle = r.name + " · by month and channel";
-  std::vector<std::string> months;
-  for (const auto m : calendar::months_between(first, last)) {
-    months.push_back(calendar::format(m));
-    c.categories.push_back(calendar::abbr(m));
-  }
+  const auto months = calendar::months_between(first, last);
+  for (const auto m : months) c.categories.push_back(calendar::abbr(m));
   std::map<std::string, render::Series> series;
   std::map<std::string, std::int64_t> per_channel;
   for (const auto& m : s.by_month) {

@@ -14,22 +14,22 @@ namespace paxstats::reports::kinds::ao_trend {
 using namespace detail;
 
 void plan(Context& cx) {
-  const std::vector<std::string> last12 = months_between(shift_month(cx.month, -11), cx.month);
-  const rq::Period span{rq::month(last12.front()).first, cx.period.last};
+  const auto last12 = calendar::months_between(cx.ym - date::months{11}, cx.ym);
+  const rq::Period span{calendar::format(calendar::first_day(last12.front())), cx.period.last};
   const auto rows = cx.ao_months(span);
-  std::map<std::string, std::map<std::string, rq::AoMonth>> by_ao;
+  std::map<std::string, std::map<date::year_month, rq::AoMonth>> by_ao;
   for (const auto& r : rows) by_ao[r.ao_id][r.month] = r;
   // Before an AO's first beatdown it did not exist: no data, not zero.
-  std::map<std::string, std::string> first_month;
+  std::map<std::string, date::year_month> first_month;
   for (auto& [ao, m] : rq::ao_first_months(cx.db, cx.region.slug)) first_month[ao] = m;
-  auto existed = [&](const std::string& ao, const std::string& m) {
+  auto existed = [&](const std::string& ao, date::year_month m) {
     auto it = first_month.find(ao);
     return it == first_month.end() || it->second <= m;
   };
   if (auto channel = cx.firstf("ao_trend"); channel && !rows.empty()) {
-    auto c =
-        cx.chart(render::Kind::line, "Posts per AO per month", month_name(last12.front()) + " – " + cx.month_name());
-    for (const auto& m : last12) c.categories.push_back(abbr(m));
+    auto c = cx.chart(render::Kind::line, "Posts per AO per month",
+                      calendar::month_name(last12.front()) + " – " + cx.month_name());
+    for (const auto& m : last12) c.categories.push_back(calendar::abbr(m));
     for (const auto& [ao, months_of] : by_ao) {
       render::Series s{ao, cx.ao_name(ao), {}};
       for (const auto& m : last12)
@@ -41,12 +41,12 @@ void plan(Context& cx) {
                cx.fill("ao_trend_region", cx.base()), std::move(c));
   }
   for (const auto& [ao, months_of] : by_ao) {
-    if (!months_of.count(cx.month)) continue;  // only AOs that met this month
+    if (!months_of.count(cx.ym)) continue;  // only AOs that met this month
     auto c = cx.chart(render::Kind::line, cx.ao_name(ao) + ": the last 12 months", "Beatdowns and average attendance");
     c.integer_axis = false;
     render::Series beatdowns{"beatdowns", "Beatdowns", {}}, average{"average", "Average attendance", {}};
     for (const auto& m : last12) {
-      c.categories.push_back(abbr(m));
+      c.categories.push_back(calendar::abbr(m));
       const auto it = months_of.find(m);
       // A month without beatdowns has 0 beatdowns (once the AO exists) and no average at all.
       beatdowns.values.push_back(it != months_of.end() ? it->second.beatdowns : existed(ao, m) ? 0.0 : NAN);

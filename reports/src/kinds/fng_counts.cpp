@@ -27,7 +27,7 @@ void plan(Context& cx) {
     auto& a = by_ao[r.ao_id];
     a.id = r.ao_id;
     a.year += r.fngs;
-    if (r.month == cx.month) a.month += r.fngs;
+    if (r.month == cx.ym) a.month += r.fngs;
   }
   std::vector<Ao> aos;
   int year = 0, month = 0;

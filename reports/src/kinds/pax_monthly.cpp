@@ -22,7 +22,7 @@ void plan(Context& cx) {
     if (!r.user_id.empty() && (!cx.person || r.user_id == *cx.person)) by_person[r.person].push_back(r);
   std::map<std::string, int> streaks_of;
   for (const auto& s : cx.streaks()) streaks_of[s.person] = s.weeks;
-  const std::string last = shift_month(cx.month, -1);
+  const auto last = cx.ym - date::months{1};
   const bool whole_year = cx.region.pax_monthly_audience == "year" || cx.person;
   for (const auto& [person, rows] : by_person) {
     int this_month = 0, last_month = 0, total = 0;
@@ -33,8 +33,8 @@ void plan(Context& cx) {
       values.resize(months.size());
       values[static_cast<size_t>(std::find(months.begin(), months.end(), r.month) - months.begin())] += r.posts;
       year_of[r.ao_id] += r.posts;
-      if (r.month == cx.month) month_of[r.ao_id] += r.posts;
-      if (r.month == cx.month) this_month += r.posts;
+      if (r.month == cx.ym) month_of[r.ao_id] += r.posts;
+      if (r.month == cx.ym) this_month += r.posts;
       if (r.month == last) last_month += r.posts;
       total += r.posts;
     }
@@ -67,7 +67,7 @@ void plan(Context& cx) {
       month_bars(cx, c, bars);
     } else {
       c = cx.chart(render::Kind::stacked_bar, "Posts by " + name + " in " + cx.year(), subtitle);
-      for (const auto& m : months) c.categories.push_back(abbr(m));
+      for (const auto& m : months) c.categories.push_back(calendar::abbr(m));
       render::Series other{render::kOtherKey, "", std::vector<double>(months.size(), 0.0)};
       size_t folded = 0;
       for (auto& [ao, values] : per_ao) {

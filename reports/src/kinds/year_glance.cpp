@@ -17,32 +17,36 @@ using namespace detail;
 void plan(Context& cx) {
   auto channel = cx.firstf("year_glance");
   if (!channel) return;
-  const std::string first = shift_month(cx.month, -23);
-  const auto months = months_between(first, cx.month);  // 24: the year before, then this one
-  std::map<std::string, rq::RegionMonth> by_month;
-  for (const auto& r : rq::region_months(cx.db, cx.region.slug, {rq::month(first).first, cx.period.last}))
+  const auto first = cx.ym - date::months{23};
+  const auto months = calendar::months_between(first, cx.ym);  // 24: the year before, then this one
+  std::map<date::year_month, rq::RegionMonth> by_month;
+  for (const auto& r :
+       rq::region_months(cx.db, cx.region.slug, {calendar::format(calendar::first_day(first)), cx.period.last}))
     by_month[r.month] = r;
   // Before the region's first beatdown there is no data (not zeros).
-  std::string start;
-  for (const auto& [ao, m] : rq::ao_first_months(cx.db, cx.region.slug)) start = start.empty() ? m : std::min(start, m);
-  auto value = [&](const std::string& m, int rq::RegionMonth::*field) {
+  std::optional<date::year_month> start;
+  for (const auto& [ao, m] : rq::ao_first_months(cx.db, cx.region.slug)) start = start ? std::min(*start, m) : m;
+  auto value = [&](date::year_month m, int rq::RegionMonth::*field) {
     if (auto it = by_month.find(m); it != by_month.end()) return double(it->second.*field);
-    return !start.empty() && m >= start ? 0.0 : NAN;
+    return start && m >= *start ? 0.0 : NAN;
   };
-  const std::vector<std::string> before(months.begin(), months.begin() + 12), now(months.begin() + 12, months.end());
-  auto short_name = [](const std::string& m) { return abbr(m) + " " + m.substr(0, 4); };  // "Oct 2025"
-  auto span = [&](const std::vector<std::string>& m) { return short_name(m.front()) + " – " + short_name(m.back()); };
+  const std::vector<date::year_month> before(months.begin(), months.begin() + 12),
+      now(months.begin() + 12, months.end());
+  auto short_name = [](date::year_month m) { return calendar::abbr(m) + " " + calendar::year_of(m); };  // "Oct 2025"
+  auto span = [&](const std::vector<date::year_month>& m) {
+    return short_name(m.front()) + " – " + short_name(m.back());
+  };
   const std::string now_label = span(now), before_label = span(before);
   // A comparison without data is not drawn, nor counted as zero: the text says where data begins.
-  const bool has_before = !start.empty() && start <= before.back();
-  const bool before_partly = has_before && start > before.front();
-  const std::string since = start.empty() ? std::string() : month_name(start);
+  const bool has_before = start && *start <= before.back();
+  const bool before_partly = has_before && *start > before.front();
+  const std::string since = start ? calendar::month_name(*start) : std::string();
   auto c = cx.chart(
       render::Kind::line, cx.region.name + ": the year at a glance",
       has_before
           ? "The last 12 months against the 12 before" + (before_partly ? " (data from " + since + ")" : std::string())
           : "The last 12 months" + (since.empty() ? std::string() : " (no data before " + since + ")"));
-  for (const auto& m : now) c.categories.push_back(abbr(m));
+  for (const auto& m : now) c.categories.push_back(calendar::abbr(m));
   struct Measure {
     const char* title;
     int rq::RegionMonth::*field;

@@ -20,7 +20,7 @@ std::vector<std::string> shown_aos(const std::map<std::string, int>& year, const
   return out;
 }
 
-std::map<std::string, int> ao_colors(const std::vector<db::report::PersonMonthAo>& year_posts, const std::string& month,
+std::map<std::string, int> ao_colors(const std::vector<db::report::PersonMonthAo>& year_posts, date::year_month month,
                                      size_t shown, int colors) {
   std::map<std::string, std::map<std::string, int>> by_person, month_of;  // person → AO → posts
   std::map<std::string, long> total;                                      // AO → posts

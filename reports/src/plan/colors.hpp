@@ -22,7 +22,7 @@ std::vector<std::string> shown_aos(const std::map<std::string, int>& year, const
 // chart never shows two alike. On generated regions (visits spread at random: no colouring of 16
 // avoids every clash) 85% of the AOs a chart draws are in their own colour; the region's
 // biggest, drawn first, nearly always are.
-std::map<std::string, int> ao_colors(const std::vector<db::report::PersonMonthAo>& year_posts, const std::string& month,
+std::map<std::string, int> ao_colors(const std::vector<db::report::PersonMonthAo>& year_posts, date::year_month month,
                                      size_t shown, int colors);
 
 }  // namespace paxstats::reports::detail

@@ -26,7 +26,9 @@ Context::Context(db::Database& db_, const db::Region& region_, std::string month
   for (auto& u : db::opt_outs(db, region.slug)) opted_out_.insert(std::move(u));
 }
 
-std::vector<std::string> Context::months_of_year() const { return months_between(year() + "-01", month); }
+std::vector<date::year_month> Context::months_of_year() const {
+  return calendar::months_between(ym.year() / date::January, ym);
+}
 
 std::string Context::ao_name(const std::string& id) const {
   const auto it = ao_names_.find(id);
@@ -60,7 +62,7 @@ std::vector<rq::AoMonth> Context::ao_months(const rq::Period& months) {
   if (!ao_months_) ao_months_ = rq::ao_months(db, region.slug, widest);
   std::vector<rq::AoMonth> out;
   for (const auto& r : *ao_months_)
-    if (const auto m = calendar::parse_month(r.month); m >= from && m <= to) out.push_back(r);
+    if (r.month >= from && r.month <= to) out.push_back(r);
   return out;
 }
 
@@ -82,7 +84,7 @@ const std::map<std::string, int>& Context::ao_colors() {
   // From everyone's year, also for one person's chart (on demand): their AOs keep the colours
   // the monthly run gives them.
   if (!ao_colors_)
-    ao_colors_ = detail::ao_colors(person ? rq::posts_by_person(db, region.slug, ytd) : year_posts(), month, kAosShown,
+    ao_colors_ = detail::ao_colors(person ? rq::posts_by_person(db, region.slug, ytd) : year_posts(), ym, kAosShown,
                                    static_cast<int>(render::series_palette(render::Theme::light).size()));
   return *ao_colors_;
 }
@@ -160,7 +162,7 @@ void month_bars(Context& cx, render::Chart& c, const std::vector<MonthBar>& rows
     earlier.values.push_back(r.year - r.month);
   }
   c.series = {earlier, this_month};
-  if (cx.month.ends_with("-01")) c.series = {this_month};  // January: nothing came before
+  if (cx.ym.month() == date::January) c.series = {this_month};  // January: nothing came before
   c.key_colors = {{"month", 0}};
 }
 

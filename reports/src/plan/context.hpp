@@ -42,8 +42,8 @@ class Context {
 
   std::string month_name() const { return calendar::month_name(ym); }  // "October 2026"
   std::string year() const { return calendar::year_of(ym); }           // "2026"
-  // January to this month, as "YYYY-MM".
-  std::vector<std::string> months_of_year() const;
+  // January to this month.
+  std::vector<date::year_month> months_of_year() const;
 
   // The AOs of the region: channel id → name (the id when it has none).
   const std::map<std::string, std::string>& ao_names() const { return ao_names_; }

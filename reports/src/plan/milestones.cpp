@@ -69,7 +69,7 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
   std::map<std::string, std::pair<std::string, std::string>> who;            // person → (user id, name)
   for (const auto& r : cx.year_posts()) {
     for (auto* counts : {&year[r.person], &at_ao[{r.person, r.ao_id}]}) {
-      if (r.month != cx.month) counts->first += r.posts;
+      if (r.month != cx.ym) counts->first += r.posts;
       counts->second += r.posts;
     }
     who[r.person] = {r.user_id, r.name};

@@ -56,16 +56,4 @@ std::string file_safe(const std::string& s) {
   return out;
 }
 
-std::string abbr(const std::string& m) { return calendar::abbr(calendar::parse_month(m)); }
-std::string month_name(const std::string& m) { return calendar::month_name(calendar::parse_month(m)); }
-std::string shift_month(const std::string& m, int months) {
-  return calendar::format(calendar::parse_month(m) + date::months{months});
-}
-std::vector<std::string> months_between(const std::string& first, const std::string& last) {
-  std::vector<std::string> out;
-  for (const auto m : calendar::months_between(calendar::parse_month(first), calendar::parse_month(last)))
-    out.push_back(calendar::format(m));
-  return out;
-}
-
 }  // namespace paxstats::reports::detail

@@ -27,10 +27,4 @@ std::string tied_past_cut(const std::vector<int>& values, size_t shown, const st
 // A chart's file name part: letters, digits, '-' and '_' kept, anything else '_'.
 std::string file_safe(const std::string& s);
 
-// Months as the queries give them ("YYYY-MM"), through paxstats::calendar.
-std::string abbr(const std::string& yyyy_mm);        // "Oct"
-std::string month_name(const std::string& yyyy_mm);  // "October 2026"
-std::string shift_month(const std::string& yyyy_mm, int months);
-std::vector<std::string> months_between(const std::string& first, const std::string& last);
-
 }  // namespace paxstats::reports::detail

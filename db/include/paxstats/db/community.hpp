@@ -3,6 +3,8 @@
 // (views member_messages, message_reactions, member_mentions, member_threads, members; functions
 // member_activity and channel_activity; README "Community analytics"). They read the raw store
 // only, so they hold for any Slack workspace.
+#include <date/date.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -92,7 +94,7 @@ std::vector<HourCount> messages_by_hour(Database& db, std::string_view region, s
 // members gone quiet at its end: in the top quarter by member messages over the 90 days before
 // the month's end, with their last member message 7 to 28 days before it.
 struct MonthMembers {
-  std::string month;
+  date::year_month month;
   std::int64_t active = 0, fresh = 0, returning = 0, gone_quiet = 0;
 };
 std::vector<MonthMembers> members_by_month(Database& db, std::string_view region, std::string_view tz,
@@ -102,7 +104,7 @@ std::vector<MonthMembers> members_by_month(Database& db, std::string_view region
 // window), how many they were, and how many of them posted in each later month up to the window's
 // end (months_later[0] is the first month itself, so all of them).
 struct Cohort {
-  std::string month;
+  date::year_month month;
   std::int64_t size = 0;
   std::vector<std::int64_t> months_later;
 };
@@ -110,7 +112,8 @@ std::vector<Cohort> retention_cohorts(Database& db, std::string_view region, std
 
 // One member's member messages by month and channel, and their figures, for "/paxstats me".
 struct ChannelMonth {
-  std::string channel_id, name, month;  // month "YYYY-MM"
+  std::string channel_id, name;
+  date::year_month month;
   std::int64_t messages = 0;
 };
 struct MemberSummary {

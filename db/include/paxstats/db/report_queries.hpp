@@ -1,4 +1,6 @@
 #pragma once
+#include <date/date.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,7 +61,7 @@ std::vector<AoPersonTotal> leaderboards_by_ao(Database& db, std::string_view reg
                                               int limit = 20);
 
 struct MonthAoPosts {
-  std::string month;  // YYYY-MM
+  date::year_month month;
   std::string ao_id, ao_name;
   int posts = 0;
 };
@@ -69,7 +71,9 @@ std::vector<MonthAoPosts> person_posts(Database& db, std::string_view region, st
                                        const Period& period);
 
 struct PersonMonthAo {
-  std::string person, user_id, name, month, ao_id, ao_name;
+  std::string person, user_id, name;
+  date::year_month month;
+  std::string ao_id, ao_name;
   int posts = 0;
 };
 
@@ -96,7 +100,8 @@ std::vector<QCount> q_counts(Database& db, std::string_view region, const Period
                              const std::optional<std::string>& ao = std::nullopt);
 
 struct AoMonth {
-  std::string ao_id, ao_name, month;
+  std::string ao_id, ao_name;
+  date::year_month month;
   int beatdowns = 0;
   int posts = 0;  // people named
   int unique_pax = 0;
@@ -114,14 +119,14 @@ int beatdown_count(Database& db, std::string_view region, const Period& period);
 // Per AO and month within a period.
 std::vector<AoMonth> ao_months(Database& db, std::string_view region, const Period& period);
 
-// The month "YYYY-MM" of each AO's first counted beatdown (before it, the AO did not exist: its
-// charts show no data, not zeros).
-std::vector<std::pair<std::string, std::string>> ao_first_months(Database& db, std::string_view region);
+// The month of each AO's first counted beatdown (before it, the AO did not exist: its charts show
+// no data, not zeros).
+std::vector<std::pair<std::string, date::year_month>> ao_first_months(Database& db, std::string_view region);
 
 // The whole region per month within a period: beatdowns, posts, unique PAX (each person once
 // however many AOs), FNGs. Months without a beatdown are left out.
 struct RegionMonth {
-  std::string month;
+  date::year_month month;
   int beatdowns = 0, posts = 0, unique_pax = 0, fngs = 0;
 };
 std::vector<RegionMonth> region_months(Database& db, std::string_view region, const Period& period);
@@ -229,8 +234,8 @@ struct TopBeatdown {
 };
 std::vector<TopBeatdown> top_beatdowns(Database& db, std::string_view region, const Period& period, int limit = 3);
 
-// The month "YYYY-MM" of the region's latest counted beatdown; nullopt before the first.
-std::optional<std::string> latest_month(Database& db, std::string_view region);
+// The month of the region's latest counted beatdown; nullopt before the first.
+std::optional<date::year_month> latest_month(Database& db, std::string_view region);
 
 // Each AO's most frequent Q who is a Slack user (ties: the lower user id): (channel, user).
 std::vector<std::pair<std::string, std::string>> most_frequent_qs(Database& db, std::string_view region);
