@@ -27,6 +27,11 @@ std::string DrawPool::draw(long priority, const std::function<std::string()>& dr
   return std::move(task.out);
 }
 
+size_t DrawPool::drawn() {
+  std::lock_guard lock(mu_);
+  return drawn_;
+}
+
 size_t DrawPool::queued() {
   std::lock_guard lock(mu_);
   return queue_.size();
@@ -47,6 +52,7 @@ void DrawPool::run() {
     }
     lock.lock();
     task->done = true;
+    ++drawn_;
     finished_.notify_all();
   }
 }

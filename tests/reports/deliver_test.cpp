@@ -334,6 +334,9 @@ TEST_F(Deliver, ThreeThreadsSendEachFileOnceAndEachRecipientsMessagesInPlanOrder
   ASSERT_EQ(r.failed + r.skipped + r.in_doubt, 0) << (r.reasons.empty() ? "" : r.reasons.front());
   EXPECT_EQ(r.sent, static_cast<int>(plan.deliveries.size()));
   expect_each_once();
+  size_t charts = 0;  // every chart stored as a spec was drawn on the pool, not on a sending thread
+  for (const auto& d : plan.deliveries) charts += d.is_chart();
+  EXPECT_EQ(pool.drawn(), charts);
   // Per channel, its messages' first files in the order their deliveries were planned.
   std::map<std::string, std::vector<std::string>> planned;  // channel → first file of each message
   std::set<std::pair<std::string, std::string>> posts;      // (channel, post) seen

@@ -32,6 +32,7 @@ class DrawPool {
   std::string draw(long priority, const std::function<std::string()>& draw);
 
   size_t queued();  // how many wait for a thread now
+  size_t drawn();   // how many it has drawn
 
  private:
   struct Task {
@@ -46,6 +47,7 @@ class DrawPool {
   std::condition_variable work_, finished_;
   bool stopping_ = false;
   std::uint64_t next_ = 0;
+  size_t drawn_ = 0;
   std::map<std::pair<long, std::uint64_t>, Task*> queue_;  // (-priority, arrival): begin() goes next
   std::vector<std::jthread> threads_;                      // last: started once the above exist
 };
