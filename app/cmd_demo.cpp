@@ -50,10 +50,10 @@ void add_demo_command(CLI::App& root, Context& ctx) {
           "  import:    %ld messages in %.1f s (%ld new, %ld updated); %ld beatdowns derived, %ld with warnings\n",
           r.messages, r.seconds, r.inserted, r.updated, r.derived.beatdowns, r.derived.with_warnings);
       // The generated region ends on the last day of a month: that month is complete.
-      const auto latest = db::report::latest_month(conn, "demo");
+      const auto latest = db::report::Reader(conn, "demo").latest_month();
       if (!latest) throw std::logic_error("the generated region has no beatdown to report on");
       const std::string month = calendar::format(*latest);
-      const auto top = db::report::leaderboard(conn, "demo", db::report::month(month), std::nullopt, 5);
+      const auto top = db::report::Reader(conn, "demo").leaderboard(calendar::days_of(*latest), std::nullopt, 5);
       std::cout << "  top posters of " << month << ":";
       for (const auto& t : top) std::cout << "  " << t.name << " (" << t.posts << ")";
       std::cout << "\n";
@@ -65,8 +65,9 @@ void add_demo_command(CLI::App& root, Context& ctx) {
       // Kotter: the whole list to #site-qs, and each AO's list to its most frequent Q as site Q.
       if (auto site_qs = db::channel_id_named(conn, "demo", "site-qs"))
         db::set_region(conn, "demo", {{"kotter_channel", *site_qs}});
-      for (const auto& [ao, user] : db::report::most_frequent_qs(conn, "demo")) db::set_site_q(conn, "demo", ao, user);
-      auto plan = reports::plan_monthly(conn, "demo", month);
+      for (const auto& [ao, user] : db::report::Reader(conn, "demo").most_frequent_qs())
+        db::set_site_q(conn, "demo", ao, user);
+      auto plan = reports::plan_monthly(conn, "demo", *latest);
       // The demo's folder is the demo's: an outbox an earlier version wrote there (before folders
       // carried paxstats's marker) is replaced like one this version wrote.
       if (std::filesystem::is_directory(dir / "outbox" / month)) files::mark(dir / "outbox" / month, "the demo's run");

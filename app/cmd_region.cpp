@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "paxstats/lists.hpp"
 #include "paxstats/slack/token.hpp"
 #include "paxstats/secret_box.hpp"
 #include "paxstats/db/secrets.hpp"
@@ -32,20 +33,20 @@ std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r
   row("log_channel", opt(r.log_channel) + (r.log_channel ? "" : " (no admin log)"));
   row("token_env", r.token_env);
   row("templates_dir", opt(r.templates_dir) + (r.templates_dir ? "" : " (built-in texts)"));
-  row("pax_monthly_audience", r.pax_monthly_audience);
+  row("pax_monthly_audience", std::string(db::to_string(r.pax_monthly_audience)));
   row("kotter_min_posts", std::to_string(r.kotter_min_posts));
   row("kotter_window_weeks", std::to_string(r.kotter_window_weeks));
   row("kotter_quiet_weeks", std::to_string(r.kotter_quiet_weeks));
   row("monthly_day", std::to_string(r.monthly_day));
-  row("monthly_time", r.monthly_time + " " + r.tz);
+  row("monthly_time", r.monthly_time.text() + " " + r.tz);
   row("weekly_day", r.weekly_day ? std::string(db::to_string(*r.weekly_day)) : "off (no weekly report)");
-  row("weekly_time", r.weekly_time + " " + r.tz);
-  row("weekly_sections", r.weekly_sections.empty() ? "all" : r.weekly_sections);
-  row("weekly_to", r.weekly_to.empty() ? "(1st-F)" : r.weekly_to);
+  row("weekly_time", r.weekly_time.text() + " " + r.tz);
+  row("weekly_sections", r.weekly_sections.empty() ? "all" : join_list(r.weekly_sections));
+  row("weekly_to", r.weekly_to.empty() ? "(1st-F)" : join_list(r.weekly_to));
   row("community_channel", opt(r.community_channel) + (r.community_channel ? "" : " (no community reports)"));
-  row("help_channels", r.help_channels.empty() ? "(none)" : r.help_channels);
-  row("engagement_weights", r.engagement_weights);
-  row("community_awards", r.community_awards.empty() ? "all" : r.community_awards);
+  row("help_channels", r.help_channels.empty() ? "(none)" : join_list(r.help_channels));
+  row("engagement_weights", db::to_string(r.engagement_weights));
+  row("community_awards", r.community_awards.empty() ? "all" : join_list(r.community_awards));
   row("helper_min_replies", std::to_string(r.helper_min_replies));
   row("award_max_winners", std::to_string(r.award_max_winners));
   row("mention_budget", std::to_string(r.mention_budget));
@@ -58,11 +59,11 @@ std::vector<std::pair<std::string, std::string>> region_rows(const db::Region& r
   row("mentor_count", r.mentor_count == 0 ? std::string("0 (no mentor pick)") : std::to_string(r.mentor_count));
   row("mentor_days", std::to_string(r.mentor_days));
   row("dashboard", std::string(db::to_string(r.dashboard)));
-  row("admins", r.admins.empty() ? "(the workspace's admins)" : r.admins + " and the workspace's admins");
+  row("admins", r.admins.empty() ? "(the workspace's admins)" : join_list(r.admins) + " and the workspace's admins");
   row("public_real_names",
       r.public_real_names ? "true (real names on public pages too)" : "false (public pages show shown names only)");
   for (const auto& k : db::kotter_settings()) row(k.name, std::to_string(r.kotter.*k.field));
-  for (const auto& f : db::region_flag_names()) row(f, r.flags.at(f) ? "true" : "false");
+  for (const auto& f : db::flag_settings()) row(f.name, r.flags.*f.field ? "true" : "false");
   return rows;
 }
 

@@ -100,12 +100,13 @@ int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan&
   if (!dry_run && outbox.empty()) {
     ProgressBar bar;
     const int added = reports::queue_plan(conn, plan, std::ref(bar));
-    std::cout << "planned " << plan.deliveries.size() << " deliveries for " << plan.region << ", " << plan.month << " ("
-              << added << " new in the outbox)\n";
+    std::cout << "planned " << plan.deliveries.size() << " deliveries for " << plan.region << ", " << plan.period.name
+              << " (" << added << " new in the outbox)\n";
     for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
     return send(conn, plan.region);
   }
-  const auto dir = outbox.empty() ? ctx.home / "outbox" / plan.region / plan.month : std::filesystem::path(outbox);
+  const auto dir =
+      outbox.empty() ? ctx.home / "outbox" / plan.region / plan.period.name : std::filesystem::path(outbox);
   ProgressBar bar;
   std::vector<std::string> problems;
   const auto index = reports::write_outbox_folder(plan, dir, std::ref(bar), &problems);
@@ -114,7 +115,8 @@ int queue_or_write(Context& ctx, db::Database& conn, const reports::MonthlyPlan&
     const auto first = d.report.find('.');
     ++per_report[d.report.substr(0, first == std::string::npos ? first : d.report.find('.', first + 1))];
   }
-  std::cout << "planned " << plan.deliveries.size() << " deliveries for " << plan.region << ", " << plan.month << ":";
+  std::cout << "planned " << plan.deliveries.size() << " deliveries for " << plan.region << ", " << plan.period.name
+            << ":";
   for (const auto& [r, n] : per_report) std::cout << " " << r << " " << n;
   std::cout << "\n";
   for (const auto& n : plan.notes) std::cout << "  note: " << n << "\n";
@@ -146,18 +148,18 @@ void add_report_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, st] {
       db::Database conn(database_url(ctx));
       db::get_region(conn, st->region);  // throws for an unknown region
-      if (!db::report::user_name(conn, st->region, st->user))
+      if (!db::report::Reader(conn, st->region).user_name(st->user))
         throw UserError("region " + st->region + " has no Slack user " + st->user +
                         ": give a member id (U0123ABCD) of its workspace, as imported or synced");
-      const std::string current = reports::current_month(conn, st->region, ctx.business_now());
-      const std::string through = reports::through_month(current, st->year);
+      const date::year_month current = reports::current_month(conn, st->region, ctx.business_now());
+      const date::year_month through = reports::through_month(current, st->year);
       // A community that is not F3: the member's own activity (what "/paxstats me" sends there).
-      const bool community = !db::get_region(conn, st->region).flags.at("scrape_backblasts");
+      const bool community = !db::get_region(conn, st->region).flags.scrape_backblasts;
       const auto d = community ? reports::personal_community_stats(conn, st->region, st->user, through)
                                : reports::personal_stats(conn, st->region, st->user, through, through != current);
       if (!d) {
-        std::cout << st->user << " has no " << (community ? "messages" : "posts") << " in " << through.substr(0, 4)
-                  << " in region " << st->region << ": nothing to draw\n";
+        std::cout << st->user << " has no " << (community ? "messages" : "posts") << " in "
+                  << calendar::year_of(through) << " in region " << st->region << ": nothing to draw\n";
         return 0;
       }
       if (st->send) {
@@ -225,8 +227,9 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       const auto only = split_list(a->only);
       db::Database conn(database_url(ctx));
       db::get_region(conn, a->region);  // throws for an unknown region
-      reports::check_month_is_over(conn, a->region, a->month, ctx.business_now(), a->allow_partial);
-      auto plan = reports::plan_monthly(conn, a->region, a->month, only, public_url(a->public_url));
+      const date::year_month month = calendar::parse_month(a->month);
+      reports::check_month_is_over(conn, a->region, month, ctx.business_now(), a->allow_partial);
+      auto plan = reports::plan_monthly(conn, a->region, month, only, public_url(a->public_url));
       if (plan.beatdowns == 0 && !a->allow_empty)
         throw UserError("region " + a->region + " has no beatdowns in " + a->month +
                         ": nothing to report (import or sync its backblasts first), or pass --allow-empty to send the "
@@ -255,10 +258,11 @@ void add_report_commands(CLI::App& root, Context& ctx) {
       const auto only = split_list(w->only);
       db::Database conn(database_url(ctx));
       db::get_region(conn, w->region);  // throws for an unknown region
-      reports::check_week_is_over(conn, w->region, w->month, ctx.business_now(), w->allow_partial);
-      auto plan = reports::plan_weekly(conn, w->region, w->month, only);
+      const auto week = calendar::period_of(calendar::Period::Kind::week, calendar::parse_week(w->month));
+      reports::check_week_is_over(conn, w->region, week, ctx.business_now(), w->allow_partial);
+      auto plan = reports::plan_weekly(conn, w->region, week, only);
       if (plan.beatdowns == 0 && !w->allow_empty)
-        throw UserError("region " + w->region + " has no beatdowns in " + plan.month +
+        throw UserError("region " + w->region + " has no beatdowns in " + week.name +
                         ": nothing to report (import or sync its backblasts first), or pass --allow-empty");
       return queue_or_write(ctx, conn, plan, w->dry_run, w->outbox);
     };

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   mining::import_export(conn, "kt", work);
   const auto truth = nlohmann::json::parse(std::ifstream(std::filesystem::path(work) / "truth.json"));
   db::set_region(conn, "kt", {{"firstf_channel", truth["region"]["firstf_channel"].get<std::string>()}});
-  const auto base_plan = reports::plan_monthly(conn, "kt", "2026-10");
+  const auto base_plan = reports::plan_monthly(conn, "kt", paxstats::calendar::parse_month("2026-10"));
 
   slack::fake::FakeSlack::Options fo;
   fo.enforce_budgets = false;

@@ -80,12 +80,12 @@ int main(int argc, char** argv) {
 
   // Render phase: plan, then every chart's spec and alt text into the outbox table.
   t = Clock::now();
-  const auto plan = reports::plan_monthly(conn, "bench", month);
+  const auto plan = reports::plan_monthly(conn, "bench", paxstats::calendar::parse_month(month));
   const double plan_s = since(t);
   if (std::getenv("BENCH_PLAN_ONLY")) {
     for (const auto& report : reports::report_names()) {
       auto t1 = Clock::now();
-      reports::plan_monthly(conn, "bench", month, {report});
+      reports::plan_monthly(conn, "bench", paxstats::calendar::parse_month(month), {report});
       std::printf("  plan %-14s %.3f s\n", report.c_str(), since(t1));
     }
   }

@@ -199,8 +199,9 @@ int main(int argc, char** argv) {
   std::map<std::string, long> run_of;
   for (int i = 0; i < regions; ++i) {
     const std::string slug = "r" + std::to_string(i);
-    const long run = db::jobs::create_run(conn, slug, "report", "2026-10");
-    db::jobs::enqueue(conn, slug, "run_monthly", json{{"run_id", run}, {"month", "2026-10"}},
+    const long run =
+        db::jobs::create_run(conn, slug, db::jobs::RunKind::monthly, paxstats::calendar::parse_period("2026-10"));
+    db::jobs::enqueue(conn, slug, db::jobs::JobKind::run_monthly, json{{"run_id", run}, {"month", "2026-10"}},
                       "monthly:" + slug + ":2026-10", 0, db::region_size(conn, slug));
     run_of[slug] = run;
   }

@@ -18,11 +18,12 @@ void ServiceState::dashboard_routes() {
   w.slack_base_url = o.slack_base_url;
   w.business_now = o.business_now;
   w.session_ttl = o.session_ttl;
-  w.queue_monthly_run = [this](db::Database& db, const std::string& region, const std::string& month) {
-    const long id = db::jobs::create_run(db, region, "report", month);
+  w.queue_monthly_run = [this](db::Database& db, const std::string& region, date::year_month month) {
+    const long id = db::jobs::create_run(db, region, db::jobs::RunKind::monthly, calendar::month_period(month));
     enqueue(db, region, RunMonthlyJob{id, month});
     sleep_cv.notify_all();  // a sender waiting between polls takes it now
-    log::info("run " + std::to_string(id) + ": monthly report of " + region + " for " + month + " queued (dashboard)");
+    log::info("run " + std::to_string(id) + ": monthly report of " + region + " for " + calendar::format(month) +
+              " queued (dashboard)");
     return id;
   };
   // A region installed from Slack (or again): its first sync (or its catch-up) at once, and its

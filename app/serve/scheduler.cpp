@@ -24,13 +24,13 @@ namespace {
 // once (the job made by make_job(run id), deduplicated as "what:region:period").
 // The run's priority is the region's size: a nation's runs go to the senders biggest first.
 template <class MakeJob>
-void queue_once(db::Database& db, const std::string& slug, const std::string& run_kind, const std::string& what,
-                const std::string& period, MakeJob make_job) {
+void queue_once(db::Database& db, const std::string& slug, db::jobs::RunKind run_kind, const std::string& what,
+                const calendar::Period& period, MakeJob make_job) {
   if (db::jobs::has_run(db, slug, run_kind, period)) return;
   const long run = db::jobs::create_run(db, slug, run_kind, period);
-  if (enqueue(db, slug, make_job(run), what + ":" + slug + ":" + period, 0, db::region_size(db, slug)))
-    log::info("scheduler: " + what + " report of " + slug + " for " + period + " queued (run " + std::to_string(run) +
-              ")");
+  if (enqueue(db, slug, make_job(run), what + ":" + slug + ":" + period.name, 0, db::region_size(db, slug)))
+    log::info("scheduler: " + what + " report of " + slug + " for " + period.name + " queued (run " +
+              std::to_string(run) + ")");
   else
     db::jobs::set_run(db, run, db::jobs::RunStatus::failed, json::object(), "already queued");
 }
@@ -61,9 +61,10 @@ void ServiceState::schedule_regions(db::Database& db) {
       if (slot_of(ym) > now) ym -= date::months{1};
       const auto slot = slot_of(ym);
       const date::year_month reported = ym - date::months{1};
-      const std::string period = calendar::format(reported);
       if (slot >= r.created_at && r.scrape_backblasts)
-        queue_once(db, slug, "report", "monthly", period, [&](long run) { return RunMonthlyJob{run, period}; });
+        queue_once(db, slug, db::jobs::RunKind::monthly, "monthly", calendar::month_period(reported), [&](long run) {
+          return RunMonthlyJob{run, reported};
+        });
       // The community reports at the same slot, when the month closes their period.
       const unsigned month_number = static_cast<unsigned>(reported.month());
       using Every = db::CommunityEvery;
@@ -71,11 +72,13 @@ void ServiceState::schedule_regions(db::Database& db) {
                           (r.community_every == Every::quarter && month_number % 3 == 0) ||
                           (r.community_every == Every::year && month_number == 12);
       if (slot >= r.created_at && closes) {
-        const auto kind = r.community_every == Every::month     ? calendar::Span::Kind::month
-                          : r.community_every == Every::quarter ? calendar::Span::Kind::quarter
-                                                                : calendar::Span::Kind::year;
-        const std::string span = calendar::span_of(kind, calendar::last_day(reported)).name;
-        queue_once(db, slug, "community", "community", span, [&](long run) { return RunCommunityJob{run, span}; });
+        const auto kind = r.community_every == Every::month     ? calendar::Period::Kind::month
+                          : r.community_every == Every::quarter ? calendar::Period::Kind::quarter
+                                                                : calendar::Period::Kind::year;
+        const auto span = calendar::period_of(kind, calendar::last_day(reported));
+        queue_once(db, slug, db::jobs::RunKind::community, "community", span, [&](long run) {
+          return RunCommunityJob{run, span};
+        });
       }
       if (r.weekly_day) {
         // The latest weekly slot at or before now: its weekday, at hour:minute local.
@@ -89,10 +92,12 @@ void ServiceState::schedule_regions(db::Database& db) {
         if (weekly_slot(day) > now) day -= date::days{7};
         // The last whole week before the slot's day: a Monday slot reports the week just ended, a
         // Sunday one the week before its own (which is not over).
-        const std::string week =
-            calendar::format_week(calendar::monday_of(date::sys_days{day.time_since_epoch()}) - date::days{1});
+        const auto week = calendar::period_of(
+            calendar::Period::Kind::week, calendar::monday_of(date::sys_days{day.time_since_epoch()}) - date::days{1});
         if (weekly_slot(day) >= r.created_at)
-          queue_once(db, slug, "weekly", "weekly", week, [&](long run) { return RunWeeklyJob{run, week}; });
+          queue_once(db, slug, db::jobs::RunKind::weekly, "weekly", week, [&](long run) {
+            return RunWeeklyJob{run, week};
+          });
       }
       const char* env_token = std::getenv(r.token_env.c_str());
       const bool token = (env_token && *env_token) || db::sealed_secret(db, slug, db::SecretName::bot_token);

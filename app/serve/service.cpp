@@ -72,7 +72,7 @@ void Service::start() {
   i.keeper_thread = std::thread([&i, k = std::move(keeper)]() mutable { i.keep_leases(std::move(k)); });
   // With senders, the workers take every kind but the runs; without, everything.
   static const db::jobs::Kinds everything{};
-  static const db::jobs::Kinds all_but_runs{run_kinds().names, true};
+  static const db::jobs::Kinds all_but_runs{run_kinds().kinds, true};
   const auto& general = i.o.senders > 0 ? all_but_runs : everything;
   for (int w = 0; w < std::max(1, i.o.workers); ++w)
     i.workers.emplace_back([&i, &general] { i.worker(general, false); });

@@ -140,8 +140,8 @@ struct ServiceState {
 template <class Payload>
 bool enqueue(db::Database& db, std::string_view region, const Payload& payload,
              const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0, int priority = 0) {
-  return db::jobs::enqueue(db, region, to_string(kind_of<Payload>()), nlohmann::json(payload), dedupe_key,
-                           delay_seconds, priority);
+  return db::jobs::enqueue(db, region, kind_of<Payload>(), nlohmann::json(payload), dedupe_key, delay_seconds,
+                           priority);
 }
 
 // The kinds of job that deliver a whole run (long, mostly waiting on Slack's pacing): the senders

@@ -75,9 +75,9 @@ void ServiceState::trigger(const http::Request& req, http::Response& res) {
     return fail(400, "month must be a string \"YYYY-MM\", e.g. \"2026-10\"");
   if (body.contains("allow_partial") && !body["allow_partial"].is_boolean())
     return fail(400, "allow_partial must be true or false");
-  const std::string month = body["month"].get<std::string>();
+  date::year_month month;
   try {
-    db::report::month(month);
+    month = calendar::parse_month(body["month"].get<std::string>());
   } catch (const UserError& e) {
     return fail(400, e.what());
   }
@@ -91,10 +91,11 @@ void ServiceState::trigger(const http::Request& req, http::Response& res) {
   } catch (const UserError& e) {
     return fail(400, e.what());
   }
-  const long id = db::jobs::create_run(*db, slug, "report", month);
+  const long id = db::jobs::create_run(*db, slug, db::jobs::RunKind::monthly, calendar::month_period(month));
   enqueue(*db, slug, RunMonthlyJob{id, month});
   sleep_cv.notify_all();  // a sender waiting between polls takes it now
-  log::info("run " + std::to_string(id) + ": monthly report of " + slug + " for " + month + " queued (trigger API)");
+  log::info("run " + std::to_string(id) + ": monthly report of " + slug + " for " + calendar::format(month) +
+            " queued (trigger API)");
   res.status = 202;
   res.set_content(json{{"run_id", id}, {"status", "queued"}}.dump(), "application/json");
 }
@@ -119,7 +120,7 @@ void ServiceState::run_status(const http::Request& req, http::Response& res) {
   json body{{"run_id", run->id},
             {"region", run->region},
             {"kind", run->kind},
-            {"period", run->period},
+            {"period", run->period ? run->period->name : ""},
             {"status", run->status},
             {"started_at", run->started_at},
             {"finished_at", run->finished_at},
@@ -127,8 +128,8 @@ void ServiceState::run_status(const http::Request& req, http::Response& res) {
             {"summary", run->summary}};
   // A report run's deliveries as the outbox holds them now: live while the run works (the
   // summary is written when it ends).
-  if (run->kind == "report" && !run->period.empty()) {
-    const auto c = db::outbox::counts(*db, run->region, run->period);
+  if (run->kind == db::jobs::RunKind::monthly && run->period) {
+    const auto c = db::outbox::counts(*db, run->region, run->period->name);
     body["progress"] = json{{"planned", c.pending() + c.sent + c.skipped + c.failed + c.in_doubt},
                             {"sent", c.sent},
                             {"skipped", c.skipped},

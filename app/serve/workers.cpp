@@ -70,10 +70,10 @@ void ServiceState::worker(const db::jobs::Kinds& kinds, bool sender) {
       continue;
     }
     idle = 0;
-    if (job->kind == to_string(JobKind::event) && !job->region.empty()) {
+    if (job->kind == JobKind::event && !job->region.empty()) {
       std::vector<db::jobs::Job> batch{*job};
       try {
-        for (auto& more : db::jobs::claim_batch(*db, worker_id, job->region, to_string(JobKind::event), 499))
+        for (auto& more : db::jobs::claim_batch(*db, worker_id, job->region, JobKind::event, 499))
           batch.push_back(std::move(more));
         run_event_batch(*db, job->region, batch);
         if (db::jobs::finish(*db, batch) < static_cast<int>(batch.size()))
@@ -99,7 +99,7 @@ void ServiceState::worker(const db::jobs::Kinds& kinds, bool sender) {
 // was, and the next start does it (a sync goes on from its last stored page).
 void ServiceState::put_back(db::Database& db, const db::jobs::Job& job) {
   try {
-    log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region +
+    log::info("job " + std::to_string(job.id) + " (" + job.kind_name + ", " + job.region +
               "): stopped with the service; it is done at the next start");
     db::jobs::defer(db, job, 0);
   } catch (const std::exception&) {  // the database is away too: its lease runs out instead
@@ -112,7 +112,7 @@ void ServiceState::put_back(db::Database& db, const db::jobs::Job& job) {
 bool ServiceState::held(db::Database& db, const db::jobs::Job& job) {
   try {
     if (job.region.empty() || !db::is_held(db, job.region)) return false;
-    log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region +
+    log::info("job " + std::to_string(job.id) + " (" + job.kind_name + ", " + job.region +
               "): held until paxstats is installed in the workspace again");
     db::jobs::defer(db, job, 0);
     return true;
@@ -125,7 +125,7 @@ bool ServiceState::held(db::Database& db, const db::jobs::Job& job) {
 // than the lease): it went back to the queue and another worker has it or will. What this one
 // did is kept; the outbox sends nothing twice.
 void ServiceState::lease_lost(const db::jobs::Job& job) {
-  log::warn("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region +
+  log::warn("job " + std::to_string(job.id) + " (" + job.kind_name + ", " + job.region +
             "): its lease ran out while it ran; another worker takes it up");
 }
 
@@ -165,14 +165,14 @@ void ServiceState::attempt(db::Database& db, const db::jobs::Job& job) {
     if (!db::jobs::finish(db, job)) lease_lost(job);
     ++counters.jobs_done;
   } catch (const Deferred& d) {
-    log::info("job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + "): region busy, again in " +
+    log::info("job " + std::to_string(job.id) + " (" + job.kind_name + ", " + job.region + "): region busy, again in " +
               std::to_string(d.seconds) + " s");
     db::jobs::defer(db, job, d.seconds);
   } catch (const std::exception& e) {
     if (stopping) return put_back(db, job);
     if (held(db, job)) return;
     const std::string why = log::redact(e.what());
-    const std::string what = "job " + std::to_string(job.id) + " (" + job.kind + ", " + job.region + ")";
+    const std::string what = "job " + std::to_string(job.id) + " (" + job.kind_name + ", " + job.region + ")";
     const Retry retry = retry_policy(e);
     try {
       if (retry == Retry::skip) {  // the recipient is gone: nothing to retry, nothing failed

@@ -75,21 +75,29 @@ date::sys_days parse_week(std::string_view s) {
   return monday;
 }
 
-Span span_of(Span::Kind kind, date::sys_days day) {
+Days days_of(date::year_month m) { return {first_day(m), last_day(m)}; }
+Days year_to(date::year_month m) { return {first_day(m.year() / date::January), last_day(m)}; }
+Days all_days() { return {first_day(date::year{1900} / date::January), last_day(date::year{9999} / date::December)}; }
+
+Period period_of(Period::Kind kind, date::sys_days day) {
   const date::year_month_day ymd{day};
-  Span s;
+  Period s;
   s.kind = kind;
   const date::year_month m = ymd.year() / ymd.month();
   switch (kind) {
-    case Span::Kind::month: s.first = first_day(m), s.last = last_day(m), s.name = format(m); break;
-    case Span::Kind::quarter: {
+    case Period::Kind::week:
+      s.first = monday_of(day), s.last = s.first + date::days{6};
+      s.name = format_week(day);
+      break;
+    case Period::Kind::month: s.first = first_day(m), s.last = last_day(m), s.name = format(m); break;
+    case Period::Kind::quarter: {
       const unsigned q = (static_cast<unsigned>(ymd.month()) - 1) / 3;
       const date::year_month start = ymd.year() / date::month{q * 3 + 1};
       s.first = first_day(start), s.last = last_day(start + date::months{2});
       s.name = year_of(m) + "-Q" + std::to_string(q + 1);
       break;
     }
-    case Span::Kind::year:
+    case Period::Kind::year:
       s.first = first_day(ymd.year() / date::January), s.last = last_day(ymd.year() / date::December);
       s.name = year_of(m);
       break;
@@ -97,30 +105,46 @@ Span span_of(Span::Kind kind, date::sys_days day) {
   return s;
 }
 
-Span parse_span(std::string_view t) {
+Period month_period(date::year_month m) { return period_of(Period::Kind::month, first_day(m)); }
+
+Period parse_period(std::string_view t) {
   auto bad = [&] {
     return UserError(quoted_input(t) +
-                     " is not a period: write a month (2026-10), a quarter (2026-Q3) or a year (2026)");
+                     " is not a period: write a month (2026-10), an ISO week (2026-W48), a quarter (2026-Q3) or a "
+                     "year (2026)");
   };
   if (t.size() >= 4 && digits(t.substr(0, 4)) && std::stoi(std::string(t.substr(0, 4))) < 1900) throw bad();
   if (t.size() == 4 && digits(t))
-    return span_of(Span::Kind::year, first_day(date::year{std::stoi(std::string(t))} / 1));
+    return period_of(Period::Kind::year, first_day(date::year{std::stoi(std::string(t))} / 1));
   if (t.size() == 7 && t[4] == '-' && (t[5] == 'Q' || t[5] == 'q') && digits(t.substr(0, 4)) && t[6] >= '1' &&
       t[6] <= '4')
-    return span_of(Span::Kind::quarter,
-                   first_day(date::year{std::stoi(std::string(t.substr(0, 4)))} / date::month{(t[6] - '1') * 3u + 1}));
+    return period_of(Period::Kind::quarter, first_day(date::year{std::stoi(std::string(t.substr(0, 4)))} /
+                                                      date::month{(t[6] - '1') * 3u + 1}));
+  if (t.size() == 8 && t[4] == '-' && (t[5] == 'W' || t[5] == 'w'))  // its own message for a week 53 it lacks
+    return period_of(Period::Kind::week, parse_week(t));
   if (t.size() == 7 && t[4] == '-') {
     try {
-      return span_of(Span::Kind::month, first_day(parse_month(t)));
+      return period_of(Period::Kind::month, first_day(parse_month(t)));
     } catch (const UserError&) {
     }
   }
   throw bad();
 }
 
-std::string Span::title() const {
-  const date::year_month m = date::year_month_day{first}.year() / date::year_month_day{first}.month();
+date::year_month Period::month() const { return month_of(last); }
+
+std::string Period::title() const {
+  const date::year_month m = month_of(first);
   switch (kind) {
+    case Kind::week: {  // "23 Nov – 29 Nov 2026"; "28 Dec 2026 – 3 Jan 2027" across a year
+      const date::year_month_day a{first}, b{last};
+      auto day = [](const date::year_month_day& d) {
+        return std::to_string(static_cast<unsigned>(d.day())) + " " + abbr(d.year() / d.month());
+      };
+      const std::string ya = std::to_string(static_cast<int>(a.year())),
+                        yb = std::to_string(static_cast<int>(b.year()));
+      return day(a) + (a.year() == b.year() ? "" : " " + ya) + " – " + day(b) + " " + yb;
+    }
     case Kind::month: return month_name(m);
     case Kind::quarter: return "Q" + name.substr(6) + " " + year_of(m);
     case Kind::year: return year_of(m);

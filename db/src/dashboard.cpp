@@ -4,8 +4,6 @@
 
 #include "detail/database_impl.hpp"
 #include "detail/attendance.hpp"
-#include "detail/dashboard_sources.hpp"
-#include "detail/region_memo.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/replica.hpp"
 #include "paxstats/db/sql.hpp"
@@ -17,12 +15,13 @@ using detail::region_schema;
 
 int as_int(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
 
-std::string counted(Database& db, std::string_view region) { return detail::counted_source(db, region); }
-std::string posts(Database& db, std::string_view region) { return detail::posts_source(db, region); }
 std::string as_text(const std::optional<std::string>& v) { return v.value_or(""); }
+// A day or month as the SQL binds it, and a month as the SQL writes it, read into its type here.
+std::string day(date::sys_days d) { return calendar::format(d); }
+date::year_month as_month(const std::optional<std::string>& v) { return calendar::parse_month(v.value_or("")); }
 
-// The query itself; the memo (detail/region_memo.hpp) keeps its rows while the posts cache stands.
-std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Period& p);
+// The query itself; the reader's memo keeps its rows while the posts cache stands.
+std::vector<AoRow> ao_list_query(const report::Reader& read, const Period& p);
 
 }  // namespace
 
@@ -38,10 +37,10 @@ std::int64_t posts_version(Database& db, std::string_view region) {
           .value_or("0"));
 }
 
-PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_(region) {
+PostsCache::PostsCache(Database& db, std::string_view region, RowMemo* memo) {
   const std::string s = region_schema(region);
   // The cache's version, the version the posts view is at, and what the memo of region-wide rows
-  // (detail/region_memo.hpp) is keyed by: the cache's version and its row's own identity (a region
+  // (paxstats/db/row_memo.hpp) is keyed by: the cache's version and its row's own identity (a region
   // dropped and added again restarts its sequences; another cluster at the same address started
   // at another time).
   struct Versions {
@@ -96,52 +95,51 @@ PostsCache::PostsCache(Database& db, std::string_view region) : db_(db), region_
     pqxx::nontransaction again(db.impl().conn);
     now = versions(again);
   }
-  db.impl().cache_version[region_] = now.identity;
-  db.impl().posts_source[region_] = s + ".posts_cache";
-  db.impl().counted_source[region_] = s + ".counted_beatdowns_cache";
+  reader_.emplace(report::Reader(db, region, s + ".posts_cache", s + ".counted_beatdowns_cache", memo, now.identity));
 }
 
-PostsCache::~PostsCache() {
-  db_.impl().posts_source.erase(region_);
-  db_.impl().counted_source.erase(region_);
-  db_.impl().cache_version.erase(region_);
-}
-
-Summary summary(Database& db, std::string_view region, const Period& p, std::string_view today) {
+Summary summary(const report::Reader& read, const Period& p, date::sys_days today) {
+  Database& db = read.db();
+  const std::string_view region = read.region();
   const std::string s = region_schema(region);
   const auto r = sql::query(
       db,
       "WITH b AS (SELECT count(*) AS beatdowns, count(DISTINCT ao_channel_id) AS aos, coalesce(sum(fng_count), 0) AS "
       "fngs, coalesce(avg(pax_count), 0) AS attendance FROM " +
-          counted(db, region) +
+          read.counted_table() +
           " WHERE bd_date BETWEEN $1::date AND $2::date), "
           "p AS (SELECT count(DISTINCT person) AS pax, count(DISTINCT person) FILTER (WHERE role IN ('q', 'coq')) AS "
           "qs, count(*) AS posts FROM " +
-          posts(db, region) +
+          read.posts_table() +
           " WHERE bd_date BETWEEN $1::date AND $2::date), "
           "a AS (SELECT count(DISTINCT person) AS active FROM " +
-          posts(db, region) +
+          read.posts_table() +
           " WHERE bd_date BETWEEN $3::date - 29 AND $3::date) "
           "SELECT b.beatdowns, b.aos, p.pax, p.qs, b.fngs, p.posts, a.active, round(b.attendance, 1) FROM b, p, a",
-      {p.first, p.last, std::string(today)});
+      {day(p.first), day(p.last), day(today)});
   const auto& row = r.at(0);
   return {as_int(row[0]), as_int(row[1]), as_int(row[2]), as_int(row[3]),
           as_int(row[4]), as_int(row[5]), as_int(row[6]), std::stod(row[7].value_or("0"))};
 }
 
-std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& p) {
-  return *detail::RegionMemo::instance().get<std::vector<AoRow>>(db, region, "ao_list " + p.first + " " + p.last,
-                                                                 [&] { return ao_list_query(db, region, p); });
+std::vector<AoRow> ao_list(const report::Reader& read, const Period& p) {
+  return *read.remembered<std::vector<AoRow>>("ao_list " + day(p.first) + " " + day(p.last),
+                                              [&] { return ao_list_query(read, p); });
 }
 
-DataSpan data_span(Database& db, std::string_view region) {
-  const auto r = sql::query(
-      db, "SELECT coalesce(min(bd_date)::text, ''), coalesce(max(bd_date)::text, '') FROM " + counted(db, region));
-  return {r[0][0].value_or(""), r[0][1].value_or("")};
+DataSpan data_span(const report::Reader& read) {
+  Database& db = read.db();
+  const auto r =
+      sql::query(db, "SELECT to_char(min(bd_date), 'YYYY-MM-DD'), to_char(max(bd_date), 'YYYY-MM-DD') FROM " +
+                         read.counted_table());
+  if (!r[0][0] || !r[0][1]) return {};
+  return {calendar::parse_day(*r[0][0]), calendar::parse_day(*r[0][1])};
 }
 
 namespace {
-std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Period& p) {
+std::vector<AoRow> ao_list_query(const report::Reader& read, const Period& p) {
+  Database& db = read.db();
+  const std::string_view region = read.region();
   const std::string s = region_schema(region);
   std::vector<AoRow> out;
   for (const auto& r : sql::query(
@@ -149,30 +147,32 @@ std::vector<AoRow> ao_list_query(Database& db, std::string_view region, const Pe
            "WITH b AS (SELECT ao_channel_id AS ao_id, count(*) FILTER (WHERE bd_date BETWEEN $1::date AND $2::date) "
            "AS beatdowns, coalesce(sum(fng_count) FILTER (WHERE bd_date BETWEEN $1::date AND $2::date), 0) AS fngs, "
            "min(bd_date) AS first, max(bd_date) AS last FROM " +
-               counted(db, region) +
+               read.counted_table() +
                " WHERE ao_channel_id IS NOT NULL GROUP BY 1), "
                "p AS (SELECT ao_id, count(DISTINCT person) AS pax FROM " +
-               posts(db, region) +
+               read.posts_table() +
                " WHERE bd_date BETWEEN $1::date AND $2::date GROUP BY 1) "
                "SELECT b.ao_id, coalesce(c.name, b.ao_id), b.beatdowns, coalesce(p.pax, 0), b.fngs, b.first, b.last, "
                "coalesce(c.site_q_user_id, ''), coalesce(u.user_name, '') "
                "FROM b LEFT JOIN p USING (ao_id) LEFT JOIN " +
                s + ".channels c ON c.channel_id = b.ao_id LEFT JOIN " + s +
                ".users u ON u.user_id = c.site_q_user_id ORDER BY lower(coalesce(c.name, b.ao_id)), b.ao_id",
-           {p.first, p.last}))
+           {day(p.first), day(p.last)}))
     out.push_back({as_text(r[0]), as_text(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4]), as_text(r[5]), as_text(r[6]),
                    as_text(r[7]), as_text(r[8])});
   return out;
 }
 }  // namespace
 
-std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& f) {
+std::vector<BeatdownRow> beatdowns(const report::Reader& read, const BeatdownFilter& f) {
+  Database& db = read.db();
+  const std::string_view region = read.region();
   // One person's: from the attendance held in memory (detail/attendance.hpp).
-  if (f.person) return detail::attendance(db, region)->beatdowns_of(*f.person, f.ao, f.limit);
+  if (f.person) return detail::attendance(read)->beatdowns_of(*f.person, f.ao, f.limit);
   const std::string s = region_schema(region);
   // The latest counted beatdowns (of an AO), then everyone named at those.
-  const std::string P = posts(db, region);
-  const std::string which = "(SELECT channel_id, ts FROM " + counted(db, region) +
+  const std::string P = read.posts_table();
+  const std::string which = "(SELECT channel_id, ts FROM " + read.counted_table() +
                             " WHERE $1::text IS NULL OR ao_channel_id = $1 ORDER BY bd_date DESC, ts DESC LIMIT $2)";
   std::vector<BeatdownRow> out;
   for (const auto& r :
@@ -190,7 +190,9 @@ std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const 
   return out;
 }
 
-std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std::string_view person) {
+std::optional<PaxProfile> pax_profile(const report::Reader& read, std::string_view person) {
+  Database& db = read.db();
+  const std::string_view region = read.region();
   // The record from the attendance held in memory (detail/attendance.hpp); the Slack user's own
   // names from users.
   const auto u = sql::query(db,
@@ -199,7 +201,7 @@ std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std
                             {std::string(person)});
   PaxProfile p;
   p.person = person;
-  const auto attendance = detail::attendance(db, region);
+  const auto attendance = detail::attendance(read);
   if (!attendance->record(person, p) && u.empty()) return std::nullopt;
   if (!u.empty()) {
     p.user_id = as_text(u[0][0]);
@@ -210,17 +212,19 @@ std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std
   return p;
 }
 
-std::vector<std::string> posters(Database& db, std::string_view region) {
+std::vector<std::string> posters(const report::Reader& read) {
+  Database& db = read.db();
   std::vector<std::string> out;
   for (const auto& r :
-       sql::query(db, "SELECT user_id FROM " + posts(db, region) +
+       sql::query(db, "SELECT user_id FROM " + read.posts_table() +
                           " WHERE user_id IS NOT NULL GROUP BY user_id ORDER BY max(bd_date) DESC, user_id"))
     out.push_back(as_text(r[0]));
   return out;
 }
 
-std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit,
-                                     bool real_names) {
+std::vector<PersonHit> search_people(const report::Reader& read, std::string_view text, int limit, bool real_names) {
+  Database& db = read.db();
+  const std::string_view region = read.region();
   const std::string s = region_schema(region);
   std::vector<PersonHit> out;
   // The text is matched as it is: LIKE's wildcards in it are escaped, so "_" finds "_".
@@ -229,7 +233,7 @@ std::vector<PersonHit> search_people(Database& db, std::string_view region, std:
            "WITH q AS (SELECT '%' || replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS "
            "pattern), "
            "people AS (SELECT person, max(user_id) AS user_id, max(person_name) AS name, count(*) AS posts FROM " +
-               posts(db, region) +
+               read.posts_table() +
                " GROUP BY person) "
                "SELECT p.person, coalesce(p.user_id, ''), p.name, CASE WHEN $3 THEN coalesce(u.real_name, '') "
                "ELSE '' END, p.posts FROM people p LEFT JOIN " +
@@ -259,7 +263,7 @@ std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, in
   return out;
 }
 
-DataQuality data_quality(Database& db, std::string_view region, std::string_view last_month, int months) {
+DataQuality data_quality(Database& db, std::string_view region, date::year_month last_month, int months) {
   const std::string s = region_schema(region);
   const auto tz = get_region(db, region).tz;
   DataQuality out;
@@ -287,8 +291,8 @@ DataQuality data_quality(Database& db, std::string_view region, std::string_view
                "SELECT m.month, coalesce(b.n, 0), coalesce(b.clean, 0), coalesce(u.n, 0) FROM m LEFT JOIN b USING "
                "(month) "
                "LEFT JOIN u USING (month) ORDER BY m.month",
-           {std::string(last_month), std::to_string(months), tz}))
-    out.months.push_back({as_text(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3])});
+           {calendar::format(last_month), std::to_string(months), tz}))
+    out.months.push_back({as_month(r[0]), as_int(r[1]), as_int(r[2]), as_int(r[3])});
   out.open_issues = std::stoi(sql::value(db, "SELECT count(*) FROM " + s + ".parse_issues i JOIN " + s +
                                                  ".messages m USING (channel_id, ts) WHERE NOT m.deleted")
                                   .value_or("0"));

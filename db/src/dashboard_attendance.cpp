@@ -5,8 +5,7 @@
 #include <unordered_map>
 
 #include "detail/attendance.hpp"
-#include "detail/dashboard_sources.hpp"
-#include "detail/region_memo.hpp"
+#include "detail/region_schema.hpp"
 #include "paxstats/calendar.hpp"
 
 namespace paxstats::db::detail {
@@ -20,7 +19,8 @@ std::int32_t Attendance::intern(std::string_view v) {
   return it->second;
 }
 
-Attendance Attendance::read(Database& db, std::string_view region) {
+Attendance Attendance::read(const report::Reader& read) {
+  Database& db = read.db();
   Attendance a;
   pqxx::nontransaction tx(db.impl().conn);
   // Every post with its beatdown's title and FNG count; a beatdown's rows together (the same
@@ -28,7 +28,7 @@ Attendance Attendance::read(Database& db, std::string_view region) {
   const auto rows = tx.exec(
       "SELECT p.channel_id, p.ts, p.bd_date, p.ao_id, p.ao_name, p.person, p.user_id, p.person_name, p.role, b.title, "
       "b.fng_count, b.channel_id IS NOT NULL, coalesce(p.beatdown_fngs, 0) FROM " +
-      posts_source(db, region) + " p LEFT JOIN " + region_schema(region) +
+      read.posts_table() + " p LEFT JOIN " + region_schema(read.region()) +
       ".beatdowns b USING (channel_id, ts) ORDER BY p.channel_id, p.ts, p.bd_date");
   a.q_ = a.intern("q");
   a.coq_ = a.intern("coq");
@@ -209,8 +209,8 @@ std::vector<dashboard::BeatdownRow> Attendance::beatdowns_of(std::string_view pe
   return out;
 }
 
-std::shared_ptr<const Attendance> attendance(Database& db, std::string_view region) {
-  return RegionMemo::instance().get<Attendance>(db, region, "attendance", [&] { return Attendance::read(db, region); });
+std::shared_ptr<const Attendance> attendance(const report::Reader& read) {
+  return read.remembered<Attendance>("attendance", [&] { return Attendance::read(read); });
 }
 
 }  // namespace paxstats::db::detail

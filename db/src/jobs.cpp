@@ -9,16 +9,52 @@
 namespace paxstats::db::jobs {
 namespace {
 std::optional<std::string> opt(std::string_view s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); }
+
+constexpr std::pair<JobKind, std::string_view> kJobKinds[] = {
+    {JobKind::event, "event"},
+    {JobKind::feedback, "feedback"},
+    {JobKind::stats, "stats"},
+    {JobKind::ao_stats, "ao_stats"},
+    {JobKind::run_monthly, "run_monthly"},
+    {JobKind::run_weekly, "run_weekly"},
+    {JobKind::run_community, "run_community"},
+    {JobKind::nudges, "nudges"},
+    {JobKind::sync, "sync"},
+    {JobKind::home, "home"},
+    {JobKind::interaction, "interaction"},
+};
+
+// A job's or a run's status as the tables store it.
+enum class JobStatus { queued, running, done, failed };
+JobStatus job_status_of(std::string_view text) {
+  if (text == "queued") return JobStatus::queued;
+  if (text == "running") return JobStatus::running;
+  if (text == "done") return JobStatus::done;
+  if (text == "failed") return JobStatus::failed;
+  throw std::logic_error("paxstats.jobs holds a job of status \"" + std::string(text) + "\"");
+}
 }  // namespace
 
-bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
+std::string_view to_string(JobKind kind) {
+  for (const auto& [k, name] : kJobKinds)
+    if (k == kind) return name;
+  throw std::logic_error("a job kind without a name");
+}
+
+std::optional<JobKind> parse_job_kind(std::string_view name) {
+  for (const auto& [k, n] : kJobKinds)
+    if (n == name) return k;
+  return std::nullopt;
+}
+
+bool enqueue(Database& db, std::string_view region, JobKind kind, const nlohmann::json& payload,
              const std::optional<std::string>& dedupe_key, int delay_seconds, int priority) {
   return !sql::query(db,
                      "INSERT INTO paxstats.jobs (region, kind, payload, dedupe_key, run_after, priority) "
                      "VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::int), $6::int) "
                      "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-                     {opt(region), std::string(kind), payload.dump(), dedupe_key, std::to_string(delay_seconds),
-                      std::to_string(priority)})
+                     {opt(region), std::string(to_string(kind)), payload.dump(), dedupe_key,
+                      std::to_string(delay_seconds), std::to_string(priority)})
               .empty();
 }
 
@@ -62,7 +98,8 @@ namespace {
 std::vector<Job> claim_some(Database& db, std::string_view worker, const std::optional<std::string>& region,
                             const std::optional<std::string>& kind, int limit, const Kinds& kinds = {}) {
   std::vector<Job> out;
-  const nlohmann::json names = kinds.names;
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto k : kinds.kinds) names.push_back(to_string(k));
   for (const auto& r : sql::query(
            db,
            "UPDATE paxstats.jobs SET status = 'running', attempts = attempts + 1, started_at = now(), "
@@ -76,7 +113,8 @@ std::vector<Job> claim_some(Database& db, std::string_view worker, const std::op
            "             ORDER BY priority DESC, run_after, id FOR UPDATE SKIP LOCKED LIMIT $3::int) "
            "RETURNING id, coalesce(region, ''), kind, payload::text, attempts - 1, lease::text",
            {region, kind, std::to_string(limit), std::string(worker), names.dump(), kinds.except ? "true" : "false"}))
-    out.push_back({std::stol(*r[0]), *r[1], *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4]), *r[5]});
+    out.push_back(
+        {std::stol(*r[0]), *r[1], parse_job_kind(*r[2]), *r[2], nlohmann::json::parse(*r[3]), std::stoi(*r[4]), *r[5]});
   std::sort(out.begin(), out.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
   return out;
 }
@@ -94,9 +132,8 @@ std::optional<Job> claim(Database& db, std::string_view worker, const Kinds& kin
   return std::move(jobs.front());
 }
 
-std::vector<Job> claim_batch(Database& db, std::string_view worker, std::string_view region, std::string_view kind,
-                             int limit) {
-  return claim_some(db, worker, std::string(region), std::string(kind), limit);
+std::vector<Job> claim_batch(Database& db, std::string_view worker, std::string_view region, JobKind kind, int limit) {
+  return claim_some(db, worker, std::string(region), std::string(to_string(kind)), limit);
 }
 
 // Each of these changes a job only while the claim it names still holds it (its lease): a
@@ -172,26 +209,44 @@ QueueDepth depth(Database& db) {
   for (const auto& r :
        sql::query(db, "SELECT status, count(*) FROM paxstats.jobs WHERE status <> 'done' GROUP BY status")) {
     const long n = std::stol(*r[1]);
-    if (*r[0] == "queued")
-      d.queued = n;
-    else if (*r[0] == "running")
-      d.running = n;
-    else if (*r[0] == "failed")
-      d.failed = n;
+    switch (job_status_of(*r[0])) {
+      case JobStatus::queued: d.queued = n; break;
+      case JobStatus::running: d.running = n; break;
+      case JobStatus::failed: d.failed = n; break;
+      case JobStatus::done: break;  // not asked for
+    }
   }
   return d;
 }
 
 namespace {
 std::string text_of(RunStatus s) { return nlohmann::json(s).get<std::string>(); }
+
+// A column's text as its enum, strictly (NLOHMANN_JSON_SERIALIZE_ENUM reads an unknown text as
+// the first value).
+template <class Enum>
+Enum strictly(const std::string& text) {
+  const Enum e = nlohmann::json(text).get<Enum>();
+  if (nlohmann::json(e).get<std::string>() != text)
+    throw std::logic_error("paxstats.runs holds \"" + text + "\", which this build does not know");
+  return e;
+}
 }  // namespace
 
-long create_run(Database& db, std::string_view region, std::string_view kind, std::string_view period,
-                RunStatus status) {
+std::string_view to_string(RunKind kind) {
+  switch (kind) {
+    case RunKind::monthly: return "report";
+    case RunKind::weekly: return "weekly";
+    case RunKind::community: return "community";
+  }
+  throw std::logic_error("a run kind without a name");
+}
+
+long create_run(Database& db, std::string_view region, RunKind kind, const calendar::Period& period, RunStatus status) {
   return std::stol(*sql::value(db,
                                "INSERT INTO paxstats.runs (region, kind, period, status) VALUES ($1, $2, $3, $4) "
                                "RETURNING id",
-                               {std::string(region), std::string(kind), std::string(period), text_of(status)}));
+                               {std::string(region), std::string(to_string(kind)), period.name, text_of(status)}));
 }
 
 void set_run(Database& db, long id, RunStatus status, const nlohmann::json& summary, std::string_view error) {
@@ -213,19 +268,19 @@ std::optional<Run> get_run(Database& db, long id) {
   const auto& x = r[0];
   return Run{std::stol(*x[0]),
              *x[1],
-             *x[2],
-             *x[3],
-             nlohmann::json(*x[4]).get<RunStatus>(),
+             strictly<RunKind>(*x[2]),
+             x[3]->empty() ? std::nullopt : std::optional(calendar::parse_period(*x[3])),
+             strictly<RunStatus>(*x[4]),
              *x[5],
              *x[6],
              *x[7],
              nlohmann::json::parse(*x[8])};
 }
 
-bool has_run(Database& db, std::string_view region, std::string_view kind, std::string_view period) {
+bool has_run(Database& db, std::string_view region, RunKind kind, const calendar::Period& period) {
   return !sql::query(
               db, "SELECT 1 FROM paxstats.runs WHERE region = $1 AND kind = $2 AND period = $3 AND status <> 'failed'",
-              {std::string(region), std::string(kind), std::string(period)})
+              {std::string(region), std::string(to_string(kind)), period.name})
               .empty();
 }
 

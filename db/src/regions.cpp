@@ -5,6 +5,8 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "detail/migrate_impl.hpp"
 #include "paxstats/db/migrate.hpp"
 #include "paxstats/error.hpp"
+#include "paxstats/lists.hpp"
 #include "paxstats/db/sql.hpp"
 #include "paxstats/db/store_reads.hpp"
 
@@ -47,6 +50,16 @@ std::optional<DashboardAccess> dashboard_access(std::string_view text) {
   if (text == "off") return DashboardAccess::off;
   return std::nullopt;
 }
+std::optional<PaxAudience> audience_of(std::string_view text) {
+  if (text == "month") return PaxAudience::month;
+  if (text == "year") return PaxAudience::year;
+  return std::nullopt;
+}
+// "09:00" (checked by set_region, and by the table's CHECK) → 9:00.
+TimeOfDay time_of(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') throw std::logic_error("a stored time of day \"" + std::string(text) + "\"");
+  return {std::stoi(std::string(text.substr(0, 2))), std::stoi(std::string(text.substr(3, 2)))};
+}
 std::optional<CommunityEvery> community_every_of(std::string_view text) {
   if (text == "off") return CommunityEvery::off;
   if (text == "month") return CommunityEvery::month;
@@ -63,7 +76,7 @@ std::string region_columns() {
       "community_channel, help_channels, engagement_weights, community_awards, helper_min_replies, community_every, "
       "nudge_quiet_days, nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, "
       "dashboard, admins, award_max_winners, public_real_names, extract(epoch FROM updated_at)::text, mention_budget";
-  for (const auto& f : region_flag_names()) cols += ", " + f;
+  for (const auto& f : flag_settings()) cols += std::string(", ") + f.name;
   for (const auto& k : kotter_settings()) cols += std::string(", ") + k.name;
   return cols;
 }
@@ -84,21 +97,21 @@ Region from_row(const pqxx::row& r) {
   reg.token_env = r[7].c_str();
   reg.active = r[8].as<bool>();
   reg.templates_dir = opt(9);
-  reg.pax_monthly_audience = r[10].c_str();
+  reg.pax_monthly_audience = audience_of(r[10].c_str()).value_or(PaxAudience::month);
   reg.kotter_min_posts = r[11].as<int>();
   reg.kotter_window_weeks = r[12].as<int>();
   reg.kotter_quiet_weeks = r[13].as<int>();
   reg.monthly_day = r[14].as<int>();
-  reg.monthly_time = r[15].c_str();
+  reg.monthly_time = time_of(r[15].c_str());
   reg.log_channel = opt(16);
   reg.weekly_day = weekday_of(r[17].c_str());
-  reg.weekly_time = r[18].c_str();
-  reg.weekly_sections = r[19].c_str();
-  reg.weekly_to = r[20].c_str();
+  reg.weekly_time = time_of(r[18].c_str());
+  reg.weekly_sections = split_list(r[19].c_str());
+  reg.weekly_to = split_list(r[20].c_str());
   reg.community_channel = opt(21);
-  reg.help_channels = r[22].c_str();
-  reg.engagement_weights = r[23].c_str();
-  reg.community_awards = r[24].c_str();
+  reg.help_channels = split_list(r[22].c_str());
+  reg.engagement_weights = parse_engagement_weights(r[23].c_str());
+  reg.community_awards = split_list(r[24].c_str());
   reg.helper_min_replies = r[25].as<int>();
   reg.community_every = community_every_of(r[26].c_str()).value_or(CommunityEvery::off);
   reg.nudge_quiet_days = r[27].as<int>();
@@ -109,13 +122,13 @@ Region from_row(const pqxx::row& r) {
   reg.mentor_days = r[32].as<int>();
   // Stored values were checked by set_region; one from elsewhere shows nothing to anyone outside.
   reg.dashboard = dashboard_access(r[33].c_str()).value_or(DashboardAccess::members);
-  reg.admins = r[34].c_str();
+  reg.admins = split_list(r[34].c_str());
   reg.award_max_winners = r[35].as<int>();
   reg.public_real_names = r[36].as<bool>();
   reg.updated_at = r[37].c_str();
   reg.mention_budget = r[38].as<int>();
   int i = 39;
-  for (const auto& f : region_flag_names()) reg.flags[f] = r[i++].as<bool>();
+  for (const auto& f : flag_settings()) reg.flags.*f.field = r[i++].as<bool>();
   for (const auto& k : kotter_settings()) reg.kotter.*k.field = r[i++].as<int>();
   return reg;
 }
@@ -152,12 +165,20 @@ void check_user_id(std::string_view user_id) {
 
 }  // namespace
 
-const std::vector<std::string>& region_flag_names() {
-  static const std::vector<std::string> names = {"send_pax_monthly",  "send_q_counts",    "send_ao_trend",
-                                                 "send_ao_summary",   "send_fng_counts",  "send_leaderboards",
-                                                 "send_awards",       "send_kotter",      "send_year_glance",
-                                                 "send_feedback_dms", "scrape_backblasts"};
-  return names;
+const std::vector<FlagSetting>& flag_settings() {
+  using F = RegionFlags;
+  static const std::vector<FlagSetting> settings = {{"send_pax_monthly", &F::send_pax_monthly},
+                                                    {"send_q_counts", &F::send_q_counts},
+                                                    {"send_ao_trend", &F::send_ao_trend},
+                                                    {"send_ao_summary", &F::send_ao_summary},
+                                                    {"send_fng_counts", &F::send_fng_counts},
+                                                    {"send_leaderboards", &F::send_leaderboards},
+                                                    {"send_awards", &F::send_awards},
+                                                    {"send_kotter", &F::send_kotter},
+                                                    {"send_year_glance", &F::send_year_glance},
+                                                    {"send_feedback_dms", &F::send_feedback_dms},
+                                                    {"scrape_backblasts", &F::scrape_backblasts}};
+  return settings;
 }
 
 const std::vector<KotterSetting>& kotter_settings() {
@@ -203,7 +224,7 @@ std::vector<std::string> region_setting_names() {
   names.push_back("dashboard");
   names.push_back("admins");
   names.push_back("public_real_names");
-  for (const auto& f : region_flag_names()) names.push_back(f);
+  for (const auto& f : flag_settings()) names.push_back(f.name);
   return names;
 }
 
@@ -355,7 +376,7 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
             "not \"" +
             value + "\"");
     } else if (key == "pax_monthly_audience") {
-      if (value != "month" && value != "year")
+      if (!audience_of(value))
         throw UserError(
             "pax_monthly_audience takes month (everyone who posted in the month) or year (everyone who "
             "posted this year), not \"" +
@@ -404,6 +425,7 @@ Region set_region(Database& db, std::string_view slug, const std::vector<Setting
             "engagement_weights takes a comma list of messages, replies, reactions, help and weeks, each =NUMBER "
             "(0 to 9999), e.g. messages=1,replies=3,reactions=0.5,help=5,weeks=2; not \"" +
             value + "\"");
+      parse_engagement_weights(value);  // what from_row will read
     } else if (key == "weekly_to") {
       std::stringstream list(value);
       for (std::string id; std::getline(list, id, ',');) validate_slack_id(key, id, "CGDUW");
@@ -500,14 +522,49 @@ bool is_opted_out(Database& db, std::string_view region, std::string_view user_i
 }
 
 bool is_listed_admin(const Region& region, std::string_view user_id) {
-  const std::string& list = region.admins;
-  size_t pos = 0;
-  while (pos <= list.size()) {
-    const auto end = std::min(list.find(',', pos), list.size());
-    if (list.compare(pos, end - pos, user_id) == 0 && end - pos == user_id.size()) return true;
-    pos = end + 1;
+  return std::find(region.admins.begin(), region.admins.end(), user_id) != region.admins.end();
+}
+
+std::string_view to_string(PaxAudience audience) { return audience == PaxAudience::year ? "year" : "month"; }
+
+std::string TimeOfDay::text() const {
+  char out[8];
+  std::snprintf(out, sizeof out, "%02d:%02d", hour, minute);
+  return out;
+}
+
+EngagementWeights parse_engagement_weights(std::string_view text) {
+  EngagementWeights w;
+  auto bad = [&] {
+    return UserError("engagement weights \"" + std::string(text) +
+                     "\" are not a comma list of messages, replies, reactions, help and weeks, each =NUMBER (e.g. "
+                     "messages=1,replies=3,reactions=0.5,help=5,weeks=2)");
+  };
+  const std::pair<const char*, double EngagementWeights::*> fields[] = {{"messages", &EngagementWeights::messages},
+                                                                        {"replies", &EngagementWeights::replies},
+                                                                        {"reactions", &EngagementWeights::reactions},
+                                                                        {"help", &EngagementWeights::help},
+                                                                        {"weeks", &EngagementWeights::weeks}};
+  for (const auto& part : split_list(text)) {
+    const auto eq = part.find('=');
+    if (eq == std::string::npos) throw bad();
+    const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+    double v = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (ec != std::errc() || end != value.data() + value.size() || v < 0 || v > 9999) throw bad();
+    const auto field =
+        std::find_if(std::begin(fields), std::end(fields), [&](const auto& f) { return key == f.first; });
+    if (field == std::end(fields)) throw bad();
+    w.*field->second = v;
   }
-  return false;
+  return w;
+}
+
+std::string to_string(const EngagementWeights& w) {
+  std::ostringstream out;
+  out << "messages=" << w.messages << ",replies=" << w.replies << ",reactions=" << w.reactions << ",help=" << w.help
+      << ",weeks=" << w.weeks;
+  return out.str();
 }
 
 std::string_view to_string(DashboardAccess access) {

@@ -16,11 +16,11 @@ std::string log_parse_message(db::Database& db, std::string_view region, std::st
                               std::string_view permalink) {
   const auto r = db::get_region(db, region);
   auto d = detail::parse_problem_values(poster, channel, problems, permalink);
-  d.set("dm", r.flags.count("send_feedback_dms") && r.flags.at("send_feedback_dms"));
+  d.set("dm", r.flags.send_feedback_dms);
   return detail::render_template(detail::template_text(r.templates_dir, "log_parse"), d);
 }
 
-std::string quality_line(db::Database& db, std::string_view region, std::string_view month) {
+std::string quality_line(db::Database& db, std::string_view region, date::year_month month) {
   const auto q = db::dashboard::data_quality(db, region, month);
   if (q.months.empty()) return "";
   auto pct = [](double share) { return std::to_string(static_cast<int>(share * 100 + 0.5)) + "%"; };
@@ -30,11 +30,11 @@ std::string quality_line(db::Database& db, std::string_view region, std::string_
     if (x.beatdowns > 0) low = std::min(low, x.clean_share());
   const auto first = std::find_if(q.months.begin(), q.months.end(), [](const auto& x) { return x.beatdowns > 0; });
   if (m.beatdowns == 0 && m.unread == 0) return "";  // nothing was posted that month
-  std::string line = pct(m.clean_share()) + " of " + std::string(month) + "'s " + std::to_string(m.beatdowns) +
+  std::string line = pct(m.clean_share()) + " of " + calendar::format(month) + "'s " + std::to_string(m.beatdowns) +
                      " beatdowns read without a warning";
   if (first != q.months.end() && &*first != &m)
-    line += " (since " + first->month + ": " + pct(first->clean_share()) + " → " + pct(m.clean_share()) + ", low " +
-            pct(low) + ")";
+    line += " (since " + calendar::format(first->month) + ": " + pct(first->clean_share()) + " → " +
+            pct(m.clean_share()) + ", low " + pct(low) + ")";
   if (m.unread > 0) line += "; " + std::to_string(m.unread) + " backblast" + (m.unread == 1 ? "" : "s") + " unreadable";
   return line + "; " + std::to_string(q.open_issues) + " parse issue" + (q.open_issues == 1 ? "" : "s") +
          " open (the admin page lists them)";
@@ -42,7 +42,7 @@ std::string quality_line(db::Database& db, std::string_view region, std::string_
 
 std::string log_run_message(db::Database& db, std::string_view region, std::string_view what,
                             const DeliverReport& report, const std::vector<std::string>& notes,
-                            std::string_view month) {
+                            std::optional<date::year_month> month) {
   const auto r = db::get_region(db, region);
   kainjow::mustache::data d;
   d.set("region", r.name);
@@ -60,12 +60,12 @@ std::string log_run_message(db::Database& db, std::string_view region, std::stri
   d.set("reasons", reasons);
   d.set("notes", note_list);
   // The log never fails a run that was delivered: a quality line that cannot be made is left out.
-  if (!month.empty()) {
+  if (month) {
     try {
-      d.set("quality", quality_line(db, region, month));
+      d.set("quality", quality_line(db, region, *month));
     } catch (const std::exception& e) {
-      log::warn("log channel of " + std::string(region) + ": no data-quality line for " + std::string(month) + " (" +
-                log::redact(e.what()) + ")");
+      log::warn("log channel of " + std::string(region) + ": no data-quality line for " + calendar::format(*month) +
+                " (" + log::redact(e.what()) + ")");
     }
   }
   return detail::render_template(detail::template_text(r.templates_dir, "log_run"), d);

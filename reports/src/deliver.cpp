@@ -51,7 +51,7 @@ int queue_plan(db::Database& db, const MonthlyPlan& plan, const Progress& progre
     auto& i = items[n];
     i.region = plan.region;
     i.report = d.report;
-    i.period = plan.month;
+    i.period = plan.period.name;
     i.recipient = d.recipient;
     i.to_user = d.to_user;
     i.file_name = d.file;

@@ -140,8 +140,8 @@ std::string outbox_page(const MonthlyPlan& plan, const std::vector<PageChart>& c
   std::string page =
       "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>paxstats — " +
-      html_escape(region) + ", " + html_escape(plan.month) + "</title><style>" + kStyle +
-      "</style></head><body>\n<header><h1>" + html_escape(region) + ": the " + html_escape(plan.month) +
+      html_escape(region) + ", " + html_escape(plan.period.name) + "</title><style>" + kStyle +
+      "</style></head><body>\n<header><h1>" + html_escape(region) + ": the " + html_escape(plan.period.name) +
       " run</h1><p>" + std::to_string(plan.deliveries.size()) + (plan.deliveries.size() == 1 ? " file" : " files") +
       " planned, " + std::to_string(to_channels) + " to channels and " +
       std::to_string(plan.deliveries.size() - to_channels) +

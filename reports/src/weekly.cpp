@@ -29,20 +29,6 @@ namespace {
 
 namespace rq = db::report;
 
-rq::Period week_period(date::sys_days monday) {
-  return {calendar::format(monday), calendar::format(monday + date::days{6})};
-}
-
-// "23 Nov – 29 Nov 2026"; "28 Dec 2026 – 3 Jan 2027" across a year.
-std::string week_name(date::sys_days monday) {
-  const date::year_month_day a{monday}, b{monday + date::days{6}};
-  auto day = [](const date::year_month_day& d) {
-    return std::to_string(static_cast<unsigned>(d.day())) + " " + calendar::abbr(d.year() / d.month());
-  };
-  const std::string ya = std::to_string(static_cast<int>(a.year())), yb = std::to_string(static_cast<int>(b.year()));
-  return day(a) + (a.year() == b.year() ? "" : " " + ya) + " – " + day(b) + " " + yb;
-}
-
 // "+3", "−2", "same"
 std::string change(int now, int before) {
   if (now == before) return "same";
@@ -64,27 +50,29 @@ const std::vector<std::string>& weekly_sections() {
   return names;
 }
 
-std::string current_week(db::Database& db, std::string_view region, BusinessTime now) {
+calendar::Period current_week(db::Database& db, std::string_view region, BusinessTime now) {
   const auto tz = db::get_region(db, region).tz;
   const auto local = date::floor<date::days>(date::make_zoned(tz, now).get_local_time());
-  return calendar::format_week(date::sys_days{local.time_since_epoch()});
+  return calendar::period_of(calendar::Period::Kind::week, date::sys_days{local.time_since_epoch()});
 }
 
-void check_week_is_over(db::Database& db, std::string_view region, std::string_view week, BusinessTime now,
+void check_week_is_over(db::Database& db, std::string_view region, const calendar::Period& week, BusinessTime now,
                         bool allow_partial) {
-  const std::string w = calendar::format_week(calendar::parse_week(week));  // throws for a malformed week
-  const std::string current = current_week(db, region, now);
-  if (w > current)
-    throw UserError(w + " has not happened yet (it is " + current + " in region " + std::string(region) +
+  const std::string& w = week.name;
+  const calendar::Period current = current_week(db, region, now);
+  if (week.first > current.first)
+    throw UserError(w + " has not happened yet (it is " + current.name + " in region " + std::string(region) +
                     "'s time zone): report a week that has ended.");
-  if (w == current && !allow_partial)
+  if (week.first == current.first && !allow_partial)
     throw UserError(w + " is still under way in region " + std::string(region) +
                     ": its report would be partial. Report last week, or pass --allow-partial for the week so far.");
 }
 
-MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_view week,
+MonthlyPlan plan_weekly(db::Database& db, std::string_view region, const calendar::Period& week,
                         const std::vector<std::string>& only) {
-  const date::sys_days monday = calendar::parse_week(week);
+  if (week.kind != calendar::Period::Kind::week)
+    throw UserError("the weekly report covers an ISO week (2026-W48), not " + week.name);
+  const date::sys_days monday = week.first;
   for (const auto& o : only)
     if (std::find(weekly_sections().begin(), weekly_sections().end(), o) == weekly_sections().end()) {
       std::string all;
@@ -93,30 +81,31 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
     }
   const auto r = db::get_region(db, region);
   // Asked for; else the region's setting; else all.
-  const std::vector<std::string> chosen = only.empty() ? split_list(r.weekly_sections) : only;
+  const std::vector<std::string>& chosen = only.empty() ? r.weekly_sections : only;
   auto wanted = [&](const std::string& s) {
     return chosen.empty() || std::find(chosen.begin(), chosen.end(), s) != chosen.end();
   };
   db::refresh_aliases(db, region);
-  const rq::Period period = week_period(monday), before = week_period(monday - date::days{7});
-  const std::string name = calendar::format_week(monday);
-  const detail::Labels labels(rq::people(db, region));
+  const rq::Reader read(db, region);
+  const rq::Period period = week, before{monday - date::days{7}, monday - date::days{1}};
+  const std::string& name = week.name;
+  const detail::Labels labels(read.people());
   auto ao_name_escaped = [](const std::string& n) { return slack::escape_text(n); };
 
   MonthlyPlan plan;
   plan.region = r.slug;
-  plan.month = name;
+  plan.period = week;
   plan.region_name = r.name;
-  plan.beatdowns = rq::beatdown_count(db, region, period);
+  plan.beatdowns = read.beatdown_count(period);
   // To whom: the weekly_to list (channels, and users by DM), else the 1st-F channel.
-  std::vector<std::string> to = split_list(r.weekly_to);
+  std::vector<std::string> to = r.weekly_to;
   if (to.empty() && r.firstf_channel) to.push_back(*r.firstf_channel);
   if (to.empty()) {
     plan.notes.push_back("weekly: no 1st-F channel set (paxstats region set " + r.slug +
                          " firstf_channel=C…), and no weekly_to");
     return plan;
   }
-  const auto gone = rq::gone_recipients(db, region);
+  const auto gone = read.gone_recipients();
   std::vector<std::string> recipients;
   for (const auto& id : to)
     if (std::find(gone.begin(), gone.end(), id) != gone.end())
@@ -129,7 +118,7 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
 
   render::Chart c;
   c.kind = render::Kind::table;
-  c.title = r.name + " — week " + name.substr(6) + ", " + week_name(monday);
+  c.title = r.name + " — week " + name.substr(6) + ", " + week.title();
   c.subtitle = "This week against the week before";
   c.columns = {"This week", "Week before"};
   c.text_columns = {"Change"};
@@ -145,10 +134,10 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   kainjow::mustache::data d;
   d.set("region", r.name);
   d.set("week", name);
-  d.set("week_name", week_name(monday));
+  d.set("week_name", week.title());
 
   if (wanted("summary")) {
-    const auto a = rq::period_totals(db, region, period), b = rq::period_totals(db, region, before);
+    const auto a = read.period_totals(period), b = read.period_totals(before);
     heading("Summary");
     row("Beatdowns", a.beatdowns, b.beatdowns, change(a.beatdowns, b.beatdowns));
     row("Posts", a.posts, b.posts, change(a.posts, b.posts));
@@ -162,8 +151,8 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   }
   if (wanted("fngs_by_ao")) {
     std::map<std::string, std::pair<int, int>> fngs;  // AO name → (this week, before)
-    for (const auto& m : rq::ao_months(db, region, period)) fngs[m.ao_name].first += m.fngs;
-    for (const auto& m : rq::ao_months(db, region, before)) fngs[m.ao_name].second += m.fngs;
+    for (const auto& m : read.ao_months(period)) fngs[m.ao_name].first += m.fngs;
+    for (const auto& m : read.ao_months(before)) fngs[m.ao_name].second += m.fngs;
     std::vector<std::pair<std::string, std::pair<int, int>>> rows;
     for (const auto& [ao, n] : fngs)
       if (n.first > 0) rows.emplace_back(ao, n);
@@ -179,7 +168,7 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
           "*FNGs by AO*: " + (words.empty() ? std::string("none this week") : detail::join_names(words, words.size())));
   }
   if (wanted("top_workout")) {
-    const auto top = rq::top_beatdowns(db, region, period, 1);
+    const auto top = read.top_beatdowns(period, 1);
     if (!top.empty()) {
       const auto& t = top.front();
       heading("Best attended");
@@ -192,13 +181,13 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   if (wanted("top_posters")) {
     // The top five, and a cut inside a tie says how many more share the fifth place.
     constexpr int kEveryone = 1000000;
-    auto top = rq::leaderboard(db, region, period, std::nullopt, kEveryone);
+    auto top = read.leaderboard(period, std::nullopt, kEveryone);
     std::vector<int> posts_of;
     for (const auto& p : top) posts_of.push_back(p.posts);
     const std::string tied = detail::tied_past_cut(posts_of, 5, "post", "posts");
     if (top.size() > 5) top.resize(5);
     std::map<std::string, int> then;
-    for (const auto& p : rq::leaderboard(db, region, before, std::nullopt, kEveryone)) then[p.person] = p.posts;
+    for (const auto& p : read.leaderboard(before, std::nullopt, kEveryone)) then[p.person] = p.posts;
     std::vector<std::string> words;
     if (!top.empty()) heading("Top posters" + std::string(tied.empty() ? "" : " (ties by AOs, then name)"));
     for (const auto& p : top) {
@@ -214,11 +203,11 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   if (wanted("top_qs")) {
     std::map<std::string, std::pair<int, int>> qs;  // person → (this week, before)
     std::map<std::string, rq::QCount> who;
-    for (const auto& q : rq::q_counts(db, region, period)) {
+    for (const auto& q : read.q_counts(period)) {
       qs[q.person].first += q.qs + q.coqs;
       who[q.person] = q;
     }
-    for (const auto& q : rq::q_counts(db, region, before))
+    for (const auto& q : read.q_counts(before))
       if (qs.count(q.person)) qs[q.person].second += q.qs + q.coqs;
     std::vector<std::pair<std::string, std::pair<int, int>>> rows(qs.begin(), qs.end());
     std::stable_sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) {
@@ -241,7 +230,7 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
             "*Top Qs*: " + detail::join_names(words, words.size()) + (tied.empty() ? std::string() : ", and " + tied));
   }
   if (wanted("trophies")) {
-    const auto trophies = detail::week_trophies(db, r.slug, monday);
+    const auto trophies = detail::week_trophies(read, monday);
     std::string text;
     if (!trophies.empty()) heading("Trophies");
     for (const auto& t : trophies) {
@@ -262,7 +251,7 @@ MonthlyPlan plan_weekly(db::Database& db, std::string_view region, std::string_v
   c.empty_message = "No beatdowns this week";
   for (const auto& id : recipients)
     plan.deliveries.push_back(PlannedDelivery{"weekly", id, id[0] == 'U' || id[0] == 'W', "weekly-" + name + ".png",
-                                              r.name + " — the week of " + week_name(monday), comment, c});
+                                              r.name + " — the week of " + week.title(), comment, c});
   detail::name_people(db, plan);
   // The week's message mentions at most the region's mention_budget people (trophies name dozens).
   for (auto& delivery : plan.deliveries) {

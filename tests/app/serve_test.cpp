@@ -27,6 +27,7 @@
 #include "service.hpp"
 #include "service_options.hpp"
 #include "paxstats/db/sql.hpp"
+#include "periods.hpp"
 
 using namespace paxstats;
 using namespace std::chrono_literals;
@@ -540,8 +541,8 @@ TEST_F(Serve, StopPutsTheJobInHandBackAndTheNextStartFinishesIt) {
                 .method = "files.completeUploadExternal",
                 .times = 3,
                 .delay = 400ms});
-  const long run = db::jobs::create_run(*conn, "r", "report", "2026-10");
-  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", run}, {"month", "2026-10"}});
+  const long run = db::jobs::create_run(*conn, "r", db::jobs::RunKind::monthly, test::period("2026-10"));
+  db::jobs::enqueue(*conn, "r", db::jobs::JobKind::run_monthly, json{{"run_id", run}, {"month", "2026-10"}});
   EXPECT_TRUE(eventually([&] { return fake->calls("files.completeUploadExternal") > 0; }));
   const auto t0 = std::chrono::steady_clock::now();
   service->stop();
@@ -567,8 +568,8 @@ TEST_F(Serve, StopPutsTheJobInHandBackAndTheNextStartFinishesIt) {
 
 TEST_F(Serve, AMalformedJobPayloadFailsForGoodInsteadOfRunningOnDefaults) {
   // A run_monthly job without its run id (once read as run 0) and a job of a kind no handler has.
-  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"month", "2026-10"}});
-  db::jobs::enqueue(*conn, "r", "no_such_kind", json::object());
+  db::jobs::enqueue(*conn, "r", db::jobs::JobKind::run_monthly, json{{"month", "2026-10"}});
+  db::sql::query(*conn, "INSERT INTO paxstats.jobs (region, kind, payload) VALUES ('r', 'no_such_kind', '{}')");
   EXPECT_TRUE(eventually([&] {
     return job_status("run_monthly") == "failed" && job_status("no_such_kind") == "failed";
   })) << job_status("run_monthly")
@@ -584,10 +585,10 @@ TEST_F(Serve, AMalformedJobPayloadFailsForGoodInsteadOfRunningOnDefaults) {
 TEST_F(Serve, TwoRunsOfOneRegionTakeTurnsAndBothFinish) {
   // Two workers, two months of one region asked for at once: one waits for the other (the
   // region's delivery lock), and neither keeps the lock when done.
-  const long a = db::jobs::create_run(*conn, "r", "report", "2026-09");
-  const long b = db::jobs::create_run(*conn, "r", "report", "2026-10");
-  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", a}, {"month", "2026-09"}});
-  db::jobs::enqueue(*conn, "r", "run_monthly", json{{"run_id", b}, {"month", "2026-10"}});
+  const long a = db::jobs::create_run(*conn, "r", db::jobs::RunKind::monthly, test::period("2026-09"));
+  const long b = db::jobs::create_run(*conn, "r", db::jobs::RunKind::monthly, test::period("2026-10"));
+  db::jobs::enqueue(*conn, "r", db::jobs::JobKind::run_monthly, json{{"run_id", a}, {"month", "2026-09"}});
+  db::jobs::enqueue(*conn, "r", db::jobs::JobKind::run_monthly, json{{"run_id", b}, {"month", "2026-10"}});
   db::sql::query(*conn, "UPDATE paxstats.jobs SET run_after = now() WHERE status = 'queued'");
   EXPECT_TRUE(eventually(
       [&] {

@@ -123,7 +123,9 @@ class SlackApp : public ::testing::Test {
         30s);
     return found;
   }
-  int posts_of(const std::string& user) { return reports::home_figures(*conn, slug, user, "2026-11").year_posts; }
+  int posts_of(const std::string& user) {
+    return reports::home_figures(*conn, slug, user, date::year{2026} / date::November).year_posts;
+  }
 
   std::unique_ptr<test::GeneratedWorkspace> ws;
   test::TempDir keys;

@@ -17,6 +17,7 @@
 #include "paxstats/db/sql.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 #include "../mining/truth_support.hpp"
 
@@ -95,16 +96,17 @@ TEST_F(PaxminerSql, TheViewsCountADoublePostOnce) {
   EXPECT_EQ(run("SELECT count(*) FROM beatdown_info")[0][0], run("SELECT count(*) FROM counted_beatdowns")[0][0]);
   EXPECT_EQ(run("SELECT count(*) FROM attendance_view")[0][0], run("SELECT count(*) FROM posts")[0][0]);
   EXPECT_EQ(run("SELECT count(*) FROM bd_attendance")[0][0], run("SELECT count(*) FROM posts")[0][0]);
-  const report::Period all{"2000-01-01", "2100-12-31"};
-  EXPECT_EQ(run("SELECT count(*) FROM beatdown_info")[0][0], std::to_string(report::beatdown_count(conn, "r", all)));
+  const report::Period all = test::days("2000-01-01", "2100-12-31");
+  EXPECT_EQ(run("SELECT count(*) FROM beatdown_info")[0][0],
+            std::to_string(report::Reader(conn, "r").beatdown_count(all)));
 }
 
 // PAXcharter.py: one PAX's year, by month and AO.
 TEST_F(PaxminerSql, PaxCharterGivesEachPersonsChart) {
   const std::string year = "2026";
-  const report::Period period{"2026-01-01", "2026-12-31"};
+  const report::Period period = test::days("2026-01-01", "2026-12-31");
   // People whose name no one else has (PAXminer finds a PAX by name).
-  auto board = report::leaderboard(conn, "r", period, std::nullopt, 8);
+  auto board = report::Reader(conn, "r").leaderboard(period, std::nullopt, 8);
   ASSERT_GE(board.size(), 5u);
   int charted = 0;
   for (const auto& p : board) {
@@ -117,9 +119,9 @@ TEST_F(PaxminerSql, PaxCharterGivesEachPersonsChart) {
         "%s ORDER BY Date",
         {p.user_id, year}));
     std::map<std::pair<std::string, std::string>, int> by_month_ao;  // PAXminer's groupby(['Month','AO'])
-    for (const auto& r : rows) ++by_month_ao[{r[0]->substr(0, 7), *r[4]}];
+    for (const auto& r : rows) ++by_month_ao[{test::month_of(*r[0]), *r[4]}];
     std::map<std::pair<std::string, std::string>, int> expected;
-    for (const auto& m : report::person_posts(conn, "r", p.person, period))
+    for (const auto& m : report::Reader(conn, "r").person_posts(p.person, period))
       expected[{calendar::format(m.month), m.ao_id}] = m.posts;
     EXPECT_EQ(by_month_ao, expected) << p.name;
     EXPECT_EQ(static_cast<int>(rows.size()), p.posts) << p.name;
@@ -131,7 +133,7 @@ TEST_F(PaxminerSql, PaxCharterGivesEachPersonsChart) {
 // Qcharter.py: Qs and Co-Qs by person at each AO in a month, and across all AOs.
 TEST_F(PaxminerSql, QCharterGivesEachAosQCounts) {
   const std::string year = "2026", month = "10";
-  const report::Period period = report::month("2026-10");
+  const report::Period period = test::month_days("2026-10");
   const auto aos = run("SELECT ao, channel_id FROM aos WHERE backblast = 1 and archived = 0");
   ASSERT_GE(aos.size(), 3u);
   int total = 0;
@@ -147,7 +149,7 @@ TEST_F(PaxminerSql, QCharterGivesEachAosQCounts) {
     }
     std::map<std::string, int> expected_qs;
     int expected_coqs = 0;
-    for (const auto& q : report::q_counts(conn, "r", period, *ao[1])) {
+    for (const auto& q : report::Reader(conn, "r").q_counts(period, *ao[1])) {
       if (q.qs) expected_qs[q.user_id.empty() ? q.person : q.user_id] += q.qs;
       expected_coqs += q.coqs;
     }
@@ -170,7 +172,7 @@ TEST_F(PaxminerSql, QCharterGivesEachAosQCounts) {
   const auto region = run(
       pymysql("SELECT * FROM beatdown_info WHERE YEAR(Date) = %s AND MONTH(Date) = %s and Q_IS_App != 1 ORDER BY Date",
               {year, month}));
-  EXPECT_EQ(static_cast<int>(region.size()), report::beatdown_count(conn, "r", period));
+  EXPECT_EQ(static_cast<int>(region.size()), report::Reader(conn, "r").beatdown_count(period));
   EXPECT_EQ(total, static_cast<int>(region.size()));
 }
 
@@ -186,17 +188,18 @@ TEST_F(PaxminerSql, LeaderboardCharterGivesTheTop20) {
        "MONTH(Date) = %s         AND YEAR(Date) = %s         group by PAX         order by count(Date) desc        "
        "limit 20",
        {"10", "2026"},
-       report::month("2026-10")},
+       test::month_days("2026-10")},
       {"select PAX, count(distinct AO) as UniqueAOs, count(Date) as Posts        from attendance_view         WHERE "
        "YEAR(Date) = %s         group by PAX         order by count(Date) desc        limit 20",
        {"2026"},
-       {"2026-01-01", "2026-12-31"}}};
+       test::days("2026-01-01", "2026-12-31")}};
   for (const auto& c : cases) {
     const auto rows = run(pymysql(c.sql, c.values));
     ASSERT_EQ(rows.size(), 20u);
     std::map<std::string, std::vector<report::PersonTotal>> by_name;
-    for (const auto& p : report::leaderboard(conn, "r", c.period, std::nullopt, 100000)) by_name[p.name].push_back(p);
-    const auto top = report::leaderboard(conn, "r", c.period, std::nullopt, 1);
+    for (const auto& p : report::Reader(conn, "r").leaderboard(c.period, std::nullopt, 100000))
+      by_name[p.name].push_back(p);
+    const auto top = report::Reader(conn, "r").leaderboard(c.period, std::nullopt, 1);
     EXPECT_EQ(*rows[0][2], std::to_string(top[0].posts));
     for (const auto& r : rows) {
       const auto& same = by_name[*r[0]];
@@ -210,14 +213,14 @@ TEST_F(PaxminerSql, LeaderboardCharterGivesTheTop20) {
 // UniquePAXCharter.py: unique PAX at each AO by month in a year. PAXminer tells people apart by
 // name: where two people share one, it counts them once, and paxstats's unique PAX twice.
 TEST_F(PaxminerSql, UniquePaxCharterGivesUniquePaxByAoAndMonth) {
-  const report::Period year{"2026-01-01", "2026-12-31"};
+  const report::Period year = test::days("2026-01-01", "2026-12-31");
   const auto rows = run(pymysql(
       "SELECT DISTINCT AO, MONTHNAME(Date) as Month, PAX FROM attendance_view WHERE YEAR(Date) = %s", {"2026"}));
   using Key = std::pair<std::string, std::string>;
   std::map<Key, int> got;  // PAXminer's groupby(['AO','Month']).size()
   for (const auto& r : rows) ++got[{*r[0], *r[1]}];
   std::map<Key, std::set<std::string>> names, people;
-  for (const auto& p : report::posts_by_person(conn, "r", year)) {
+  for (const auto& p : report::Reader(conn, "r").posts_by_person(year)) {
     const Key k{p.ao_name, kMonthNames[static_cast<unsigned>(p.month.month()) - 1]};
     names[k].insert(p.name);
     people[k].insert(p.person);
@@ -226,7 +229,7 @@ TEST_F(PaxminerSql, UniquePaxCharterGivesUniquePaxByAoAndMonth) {
   for (const auto& [k, n] : names) by_name[k] = static_cast<int>(n.size());
   EXPECT_EQ(got, by_name);
   int compared = 0;
-  for (const auto& m : report::ao_months(conn, "r", year)) {
+  for (const auto& m : report::Reader(conn, "r").ao_months(year)) {
     const Key k{m.ao_name, kMonthNames[static_cast<unsigned>(m.month.month()) - 1]};
     if (!m.unique_pax || names[k].size() != people[k].size()) continue;  // a name two people share
     EXPECT_EQ(got[k], m.unique_pax) << k.first << " " << k.second;
@@ -241,9 +244,9 @@ TEST_F(PaxminerSql, FngCharterGivesFngsByAoAndMonth) {
   for (const auto& ao : run("SELECT ao FROM aos WHERE backblast = 1"))
     for (const auto& r :
          run(pymysql("SELECT * FROM beatdown_info WHERE ao = %s AND MONTH(Date) IN (10, 11) ORDER BY Date", {*ao[0]})))
-      got[{*ao[0], r[0]->substr(0, 7)}] += std::stoi(*r[6]);
+      got[{*ao[0], test::month_of(*r[0])}] += std::stoi(*r[6]);
   std::map<std::pair<std::string, std::string>, int> expected;
-  for (const auto& m : report::ao_months(conn, "r", {"2000-01-01", "2100-12-31"}))
+  for (const auto& m : report::Reader(conn, "r").ao_months(test::days("2000-01-01", "2100-12-31")))
     if (m.fngs && (m.month.month() == date::October || m.month.month() == date::November))
       expected[{m.ao_name, calendar::format(m.month)}] = m.fngs;
   std::erase_if(got, [](const auto& kv) { return kv.second == 0; });

@@ -13,6 +13,7 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/db/report_queries.hpp"
 #include "paxstats/db/sql.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -46,7 +47,7 @@ class Perform : public ::testing::Test {
 
 TEST_F(Perform, AReportQueryWhoseConnectionIsKilledIsTriedAgainOnANewConnection) {
   db::Database reader(url);
-  const auto period = db::report::month("2026-10");
+  const auto period = test::month_days("2026-10");
   // The test holds the posts' tables, so the report's query waits where it can be killed.
   pqxx::connection holder(url);
   auto hold = std::make_unique<pqxx::work>(holder);
@@ -57,7 +58,7 @@ TEST_F(Perform, AReportQueryWhoseConnectionIsKilledIsTriedAgainOnANewConnection)
         reader,
         [&](db::Database& d) {
           ++tries;
-          return db::report::leaderboard(d, "r", period);
+          return db::report::Reader(d, "r").leaderboard(period);
         },
         options);
   });

@@ -32,7 +32,7 @@ TEST_F(Regions, AddCreatesSchemaNamedAsSlugWithEveryTableAndBothViews) {
   auto r = db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   EXPECT_EQ(r.slug, "stl");
   EXPECT_EQ(r.tz, "America/Chicago");
-  EXPECT_TRUE(r.flags.at("send_pax_monthly"));
+  EXPECT_TRUE(r.flags.send_pax_monthly);
   EXPECT_EQ(relations(conn, "stl", "r"),
             (std::vector<std::string>{"aliases", "app_home_users", "attendance", "beatdowns", "channels",
                                       "count_choices", "counted_beatdowns_cache", "files", "mentor_asks", "messages",
@@ -77,7 +77,7 @@ TEST_F(Regions, SetValidatesEveryValueAndAppliesAllOrNothing) {
   db::add_region(conn, "stl", "F3 St. Louis", "America/Chicago");
   auto r = db::set_region(conn, "stl", {{"firstf_channel", "C01ABCDEF"}, {"send_kotter", "false"}, {"tz", "UTC"}});
   EXPECT_EQ(r.firstf_channel, "C01ABCDEF");
-  EXPECT_FALSE(r.flags.at("send_kotter"));
+  EXPECT_FALSE(r.flags.send_kotter);
   EXPECT_EQ(r.tz, "UTC");
   EXPECT_THROW(db::set_region(conn, "stl", {{"name", "Changed"}, {"active", "maybe"}}), UserError);
   EXPECT_THROW(db::set_region(conn, "stl", {{"name", "Changed"}, {"firstf_channel", "#1st-f"}}), UserError);

@@ -15,6 +15,7 @@
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 #include "../mining/truth_support.hpp"
 #include "paxstats/db/sql.hpp"
@@ -51,7 +52,7 @@ class ReportQueries : public ::testing::Test {
   std::vector<json> in(const report::Period& p) const {
     std::vector<json> out;
     for (const auto& b : (*truth_)["beatdowns"])
-      if (b["date"] >= p.first && b["date"] <= p.last) out.push_back(b);
+      if (const auto d = test::day(b["date"].get<std::string>()); d >= p.first && d <= p.last) out.push_back(b);
     return out;
   }
   static inline test::GeneratedWorkspace* ws_ = nullptr;
@@ -62,7 +63,7 @@ class ReportQueries : public ::testing::Test {
 }  // namespace
 
 TEST_F(ReportQueries, LeaderboardMatchesTheTruth) {
-  for (const auto& period : {report::month("2026-10"), report::year_to_month("2026-10")}) {
+  for (const auto& period : {test::month_days("2026-10"), test::year_to("2026-10")}) {
     std::map<std::string, std::pair<int, std::set<std::string>>> want;  // person → (posts, AOs)
     for (const auto& b : in(period))
       for (const auto& person : test::counted_people(b, *ids_)) {
@@ -70,7 +71,7 @@ TEST_F(ReportQueries, LeaderboardMatchesTheTruth) {
         ++w.first;
         w.second.insert(b["ao"].get<std::string>());
       }
-    auto got = report::leaderboard(conn, "r", period, std::nullopt, 100000);
+    auto got = report::Reader(conn, "r").leaderboard(period, std::nullopt, 100000);
     ASSERT_EQ(got.size(), want.size());
     for (const auto& g : got) {
       ASSERT_TRUE(want.count(g.person)) << g.person;
@@ -78,39 +79,40 @@ TEST_F(ReportQueries, LeaderboardMatchesTheTruth) {
       EXPECT_EQ(g.unique_aos, static_cast<int>(want[g.person].second.size())) << g.person;
     }
     for (size_t i = 1; i < got.size(); ++i) EXPECT_GE(got[i - 1].posts, got[i].posts);
-    EXPECT_EQ(report::leaderboard(conn, "r", period).size(), 20u);
+    EXPECT_EQ(report::Reader(conn, "r").leaderboard(period).size(), 20u);
   }
 }
 
 TEST_F(ReportQueries, OneAosLeaderboardAndAPersonsMonths) {
-  const auto year = report::year_to_month("2026-10");
+  const auto year = test::year_to("2026-10");
   const auto beatdowns = in(year);
   const std::string ao = beatdowns.front()["ao"];
   std::map<std::string, int> want;
   for (const auto& b : beatdowns)
     if (b["ao"] == ao)
       for (const auto& person : test::counted_people(b, *ids_)) ++want[person];
-  for (const auto& g : report::leaderboard(conn, "r", year, ao, 100000)) EXPECT_EQ(g.posts, want[g.person]) << g.person;
+  for (const auto& g : report::Reader(conn, "r").leaderboard(year, ao, 100000))
+    EXPECT_EQ(g.posts, want[g.person]) << g.person;
 
-  const std::string top = report::leaderboard(conn, "r", year).front().person;
+  const std::string top = report::Reader(conn, "r").leaderboard(year).front().person;
   std::map<std::pair<std::string, std::string>, int> months;
   for (const auto& b : beatdowns)
     for (const auto& person : test::counted_people(b, *ids_))
-      if (person == top) ++months[{b["date"].get<std::string>().substr(0, 7), b["ao"].get<std::string>()}];
-  auto got = report::person_posts(conn, "r", top, year);
+      if (person == top) ++months[{test::month_of(b["date"].get<std::string>()), b["ao"].get<std::string>()}];
+  auto got = report::Reader(conn, "r").person_posts(top, year);
   ASSERT_EQ(got.size(), months.size());
   for (const auto& g : got)
     EXPECT_EQ(g.posts, (months[{calendar::format(g.month), g.ao_id}])) << g.month << " " << g.ao_id;
 }
 
 TEST_F(ReportQueries, QCountsMatchTheTruth) {
-  const auto period = report::month("2026-09");
+  const auto period = test::month_days("2026-09");
   std::map<std::pair<std::string, std::string>, std::pair<int, int>> want;  // (person, ao) → (qs, coqs)
   for (const auto& b : in(period)) {
     ++want[{key(b["q"]), b["ao"]}].first;
     for (const auto& c : b["coqs"]) ++want[{key(c), b["ao"]}].second;
   }
-  auto got = report::q_counts(conn, "r", period);
+  auto got = report::Reader(conn, "r").q_counts(period);
   ASSERT_EQ(got.size(), want.size());
   for (const auto& g : got) {
     const auto& w = want[{g.person, g.ao_id}];
@@ -120,21 +122,21 @@ TEST_F(ReportQueries, QCountsMatchTheTruth) {
 }
 
 TEST_F(ReportQueries, AoMonthsMatchTheTruth) {
-  const auto year = report::year_to_month("2026-10");
+  const auto year = test::year_to("2026-10");
   struct W {
     int beatdowns = 0, posts = 0, headcount = 0, fngs = 0;
     std::set<std::string> pax;
   };
   std::map<std::pair<std::string, std::string>, W> want;  // (ao, month)
   for (const auto& b : in(year)) {
-    auto& w = want[{b["ao"], b["date"].get<std::string>().substr(0, 7)}];
+    auto& w = want[{b["ao"], test::month_of(b["date"].get<std::string>())}];
     ++w.beatdowns;
     w.posts += static_cast<int>(test::counted_people(b, *ids_).size());
     w.headcount += b["count"].get<int>();
     w.fngs += b["fngs"]["count"].get<int>();
     for (const auto& person : test::counted_people(b, *ids_)) w.pax.insert(person);
   }
-  auto got = report::ao_months(conn, "r", year);
+  auto got = report::Reader(conn, "r").ao_months(year);
   ASSERT_EQ(got.size(), want.size());
   for (const auto& g : got) {
     const auto& w = want[{g.ao_id, calendar::format(g.month)}];
@@ -165,22 +167,25 @@ TEST_F(ReportQueries, TheDashboardsMemoAnswersAsTheQueriesDo) {
     for (const auto& r : v) out.emplace_back(r.person, r.user_id, r.name, r.real_name);
     return out;
   };
-  const std::vector<report::Period> periods = {report::year_to_month("2026-10"),
-                                               report::month("2026-09"),
-                                               {"2026-10-05", "2026-10-20"},
-                                               {"2025-12-01", "2026-02-28"}};
+  const std::vector<report::Period> periods = {test::year_to("2026-10"), test::month_days("2026-09"),
+                                               test::days("2026-10-05", "2026-10-20"),
+                                               test::days("2025-12-01", "2026-02-28")};
+  db::RowMemo memo;
+  const report::Reader views(conn, "r");
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& p : periods) {
-      const auto want_ao = ao(report::ao_months(conn, "r", p));
-      const auto want_region = region(report::region_months(conn, "r", p));
-      const db::dashboard::PostsCache cache(conn, "r");
-      EXPECT_FALSE(want_ao.empty()) << p.first;
-      EXPECT_EQ(ao(report::ao_months(conn, "r", p)), want_ao) << p.first << " " << p.last;
-      EXPECT_EQ(region(report::region_months(conn, "r", p)), want_region) << p.first << " " << p.last;
+      const auto want_ao = ao(views.ao_months(p));
+      const auto want_region = region(views.region_months(p));
+      const db::dashboard::PostsCache cache(conn, "r", &memo);
+      EXPECT_FALSE(want_ao.empty()) << calendar::format(p.first);
+      EXPECT_EQ(ao(cache.reader().ao_months(p)), want_ao)
+          << calendar::format(p.first) << " " << calendar::format(p.last);
+      EXPECT_EQ(region(cache.reader().region_months(p)), want_region)
+          << calendar::format(p.first) << " " << calendar::format(p.last);
     }
-    const auto want_names = names(report::people(conn, "r"));
-    const db::dashboard::PostsCache cache(conn, "r");
-    EXPECT_EQ(names(report::people(conn, "r")), want_names);
+    const auto want_names = names(views.people());
+    const db::dashboard::PostsCache cache(conn, "r", &memo);
+    EXPECT_EQ(names(cache.reader().people()), want_names);
   }
 }
 
@@ -201,15 +206,15 @@ TEST(CountingRules, ADoublePostedBeatdownCountsOnceAndBotsNever) {
       ('C1', '1700000100.000100', 'U1', NULL, 'q'), ('C1', '1700000100.000100', NULL, 'HOSS', 'pax'),
       ('C1', '1700000100.000100', 'B1', NULL, 'pax');
   )sql");
-  auto board = report::leaderboard(conn, "r", report::month("2023-11"));
+  auto board = report::Reader(conn, "r").leaderboard(test::month_days("2023-11"));
   ASSERT_EQ(board.size(), 2u);  // Gilmore and Hoss, once each; the bot not at all
   for (const auto& p : board) EXPECT_EQ(p.posts, 1) << p.person;
-  auto ao = report::ao_months(conn, "r", report::month("2023-11"));
+  auto ao = report::Reader(conn, "r").ao_months(test::month_days("2023-11"));
   ASSERT_EQ(ao.size(), 1u);
   EXPECT_EQ(ao[0].beatdowns, 1);
   EXPECT_EQ(ao[0].headcount, 4) << "the newer message of a double post counts";
-  EXPECT_THROW(report::month("2023-13"), UserError);
-  EXPECT_EQ(report::year_to_month("2024-02").last, "2024-02-29");
+  EXPECT_THROW(calendar::parse_month("2023-13"), UserError);
+  EXPECT_EQ(calendar::year_to(date::year{2024} / date::February).last, test::day("2024-02-29"));
 }
 
 // The dashboard keeps region-wide rows (every person's name, every AO's months) while the posts
@@ -233,10 +238,11 @@ TEST(RegionMemo, RowsFollowTheDataAndNeverCrossDatabases) {
                    "'1700000000.000100', 'U1', NULL, 'q')");
     db::sql::query(db, "UPDATE r.users SET user_name = $1 WHERE user_id = 'U1'", {name});
   };
-  auto seen = [](Database& db) {
-    const db::dashboard::PostsCache cache(db, "r");
-    const auto people = report::people(db, "r");
-    const auto months = report::ao_months(db, "r", report::month("2023-11"));
+  db::RowMemo memo;  // one for the process, as the dashboard's
+  auto seen = [&memo](Database& db) {
+    const db::dashboard::PostsCache cache(db, "r", &memo);
+    const auto people = cache.reader().people();
+    const auto months = cache.reader().ao_months(test::month_days("2023-11"));
     return std::make_pair(people.size() == 1 ? people[0].name : "?", months.size() == 1 ? months[0].headcount : -1);
   };
   Database a{test::PostgresEnvironment::get().fresh_database_url()};
@@ -289,7 +295,7 @@ TEST(Aliases, ATypedNameThatIsOneUsersNameIsThatUser) {
   )sql");
   auto posts_of = [&] {
     std::map<std::string, int> out;
-    for (const auto& p : report::leaderboard(conn, "r", report::month("2026-10"), std::nullopt, 100))
+    for (const auto& p : report::Reader(conn, "r").leaderboard(test::month_days("2026-10"), std::nullopt, 100))
       out[p.person] = p.posts;
     return out;
   };
@@ -305,7 +311,7 @@ TEST(Aliases, ATypedNameThatIsOneUsersNameIsThatUser) {
   EXPECT_EQ(posts["name:stranger"], 1);
   EXPECT_FALSE(posts.count("name:dozer"));
   EXPECT_FALSE(posts.count("name:senor frio"));
-  const auto q = report::q_counts(conn, "r", report::month("2026-10"));
+  const auto q = report::Reader(conn, "r").q_counts(test::month_days("2026-10"));
   int u1_qs = 0;
   for (const auto& r : q) u1_qs += r.person == "U1" ? r.qs : 0;
   EXPECT_EQ(u1_qs, 2) << "the typed Q counts as the user";

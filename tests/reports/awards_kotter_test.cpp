@@ -19,6 +19,7 @@
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/slack/text.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -149,7 +150,7 @@ class AwardsKotter : public ::testing::Test {
 
 TEST_F(AwardsKotter, AwardCardsNameEveryoneTiedForTheBestAsTheTruthCountsThem) {
   const std::string first = "2026-10-01", last = "2026-10-31";
-  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"awards"});
+  const auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"awards"});
   std::map<std::string, std::map<std::string, int>> want;
   want["awards.most_posts"] = per_person(first, last, [](const Post&) { return 1; });
   want["awards.most_qs"] = per_person(first, last, [](const Post& p) { return p.led ? 1 : 0; });
@@ -188,7 +189,7 @@ TEST_F(AwardsKotter, AwardCardsNameEveryoneTiedForTheBestAsTheTruthCountsThem) {
       // As labelled: the name the region knows them by, told apart when shared.
       std::string name = people_[person].name;
       if (!people_[person].user_id.empty())
-        for (const auto& [id, n] : db::report::names_of(conn, "r", {people_[person].user_id})) name = n;
+        for (const auto& [id, n] : db::report::Reader(conn, "r").names_of({people_[person].user_id})) name = n;
       const bool on_card = std::any_of(names.begin(), names.end(),
                                        [&](const std::string& n) { return n == name || n.starts_with(name + " ("); });
       EXPECT_EQ(on_card, v == best) << report << ": " << name << " on the card";
@@ -238,7 +239,7 @@ TEST_F(AwardsKotter, MilestonesAreThoseCrossedInTheMonthAndNoOthers) {
     for (const auto& [key, n] : at_ao)
       if (n.second >= 50 && n.first < 50) want.insert({people_[key.first].who(), "Holding Down the Fort"});
 
-    const auto plan = reports::plan_monthly(conn, "r", month, {"awards"});
+    const auto plan = reports::plan_monthly(conn, "r", test::ym(month), {"awards"});
     // One card per achievement (more when many earned it), each message naming that card's people:
     // "• *Name* (rule): who, who & who". Together they name exactly those who earned it, once.
     std::map<std::string, std::set<std::string>> by_milestone;
@@ -342,7 +343,7 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
       want["Regulars who have never Q'd"].insert(people_[person].who());
   ASSERT_GE(want.size(), 3u) << "the generated region should drift in several ways";
 
-  const auto plan = reports::plan_monthly(conn, "r", "2026-09", {"kotter"}, "https://stats.example.org");
+  const auto plan = reports::plan_monthly(conn, "r", test::ym("2026-09"), {"kotter"}, "https://stats.example.org");
   // Who a line names; a name two people share carries what tells them apart, "Klinger (typed)".
   auto whos = [](const std::set<std::string>& lines) {
     std::set<std::string> out;
@@ -478,14 +479,15 @@ TEST_F(AwardsKotter, KotterClassesThePaxWhoDriftedAsPaxVaultDoesAndNamesTheirBes
 
   // The thresholds are the region's: a veteran bar nobody reaches empties that class.
   db::set_region(conn, "r", {{"kotter_veteran_min_posts", "10000"}});
-  const auto strict = bullets(of(reports::plan_monthly(conn, "r", "2026-09", {"kotter"}), "kotter.region")[0].comment);
+  const auto strict =
+      bullets(of(reports::plan_monthly(conn, "r", test::ym("2026-09"), {"kotter"}), "kotter.region")[0].comment);
   EXPECT_FALSE(strict.count("Veteran drift"));
   EXPECT_THROW(db::set_region(conn, "r", {{"kotter_min_days", "0"}}), UserError);
 }
 
 TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudience) {
   const auto streak = streaks("2026-10-31");
-  auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"pax_monthly"});
   ASSERT_GT(plan.deliveries.size(), 10u);
   for (const auto& d : plan.deliveries) {
     const int n = streak.count(d.recipient) ? streak.at(d.recipient) : 0;
@@ -495,13 +497,13 @@ TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudie
   }
   // On demand: the year so far, not a "monthly summary"; a past year has no streak to keep alive.
   const std::string someone = plan.deliveries[0].recipient;
-  const auto now = reports::personal_stats(conn, "r", someone, "2026-10");
+  const auto now = reports::personal_stats(conn, "r", someone, test::ym("2026-10"));
   ASSERT_TRUE(now);
   EXPECT_EQ(now->comment.find("monthly posting summary"), std::string::npos) << now->comment;
   EXPECT_NE(now->comment.find("Your 2026 so far: "), std::string::npos) << now->comment;
   std::optional<reports::PlannedDelivery> past;
   for (const auto& d : plan.deliveries)
-    if (!past) past = reports::personal_stats(conn, "r", d.recipient, "2025-12", true);
+    if (!past) past = reports::personal_stats(conn, "r", d.recipient, test::ym("2025-12"), true);
   ASSERT_TRUE(past) << "nobody posted in 2025";
   EXPECT_EQ(past->comment.find("keep it alive"), std::string::npos) << past->comment;
   EXPECT_EQ(past->comment.find("so far"), std::string::npos) << past->comment;
@@ -510,7 +512,7 @@ TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudie
   const std::string quitter = plan.deliveries[3].recipient;
   EXPECT_TRUE(db::set_opt_out(conn, "r", quitter, true));
   EXPECT_FALSE(db::set_opt_out(conn, "r", quitter, true));
-  auto after = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
+  auto after = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"pax_monthly"});
   EXPECT_EQ(after.deliveries.size(), plan.deliveries.size() - 1);
   for (const auto& d : after.deliveries) EXPECT_NE(d.recipient, quitter);
   EXPECT_TRUE(std::any_of(after.notes.begin(), after.notes.end(), [](const std::string& n) {
@@ -525,7 +527,7 @@ TEST_F(AwardsKotter, PersonalChartsCarryTheStreakAndHonourOptOutsAndTheYearAudie
     if (p.date >= "2026-01-01" && p.date <= "2026-10-31" && !people_[p.person].user_id.empty() &&
         !deactivated_.count(p.person))
       year.insert(p.person);
-  EXPECT_EQ(reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"}).deliveries.size(), year.size() - 1);
+  EXPECT_EQ(reports::plan_monthly(conn, "r", test::ym("2026-10"), {"pax_monthly"}).deliveries.size(), year.size() - 1);
   EXPECT_THROW(db::set_region(conn, "r", {{"pax_monthly_audience", "decade"}}), UserError);
 }
 
@@ -533,7 +535,7 @@ TEST_F(AwardsKotter, ARegionsTemplateFolderReplacesTheBuiltInTextAndABrokenOneSt
   test::TempDir dir;
   std::ofstream(dir.path() / "pax_monthly.mustache") << "Yo {{name}}: {{this_month}} in {{month_name}}!\n";
   db::set_region(conn, "r", {{"templates_dir", dir.path().string()}});
-  auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly", "ao_summary"});
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"pax_monthly", "ao_summary"});
   for (const auto& d : plan.deliveries) {
     if (d.report == "pax_monthly")
       EXPECT_TRUE(d.comment.starts_with("Yo ")) << d.comment;
@@ -542,7 +544,7 @@ TEST_F(AwardsKotter, ARegionsTemplateFolderReplacesTheBuiltInTextAndABrokenOneSt
   }
   std::ofstream(dir.path() / "ao_summary.mustache") << "Broken {{#open}} section\n";
   try {
-    reports::plan_monthly(conn, "r", "2026-10", {"ao_summary"});
+    reports::plan_monthly(conn, "r", test::ym("2026-10"), {"ao_summary"});
     FAIL() << "a broken template was used";
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("ao_summary.mustache"), std::string::npos) << e.what();

@@ -266,7 +266,7 @@ TEST_P(RealWorkspace, MemberActivityEqualsAnIndependentCountOfTheExportFiles) {
   // Issue 29: the awards of the data's last year, as small real communities tie: each one's
   // winners (counted here from member_activity) all named, or the award not given, said in one line.
   const auto span = db::community::message_span(conn, "hdv", kZone);
-  const auto year = calendar::span_of(calendar::Span::Kind::year, calendar::parse_day(span.last));
+  const auto year = calendar::period_of(calendar::Period::Kind::year, calendar::parse_day(span.last));
   const auto plan = reports::plan_community(conn, "hdv", year, {"awards"}, true);
   const auto in_year = db::community::member_activity(conn, "hdv", kZone, reports::window_of(year));
   std::string all_comments, all_notes;
@@ -473,7 +473,7 @@ TEST_F(Community, EngagementScoresWeighTheirPartsAsTheSettingSays) {
   const json file = json::parse(slurp(dir.path() / "truth.json"));
   for (const auto& t : file["member_activity"]) truth[t["user_id"].get<std::string>()] = t;
   // The whole history: from the generator's first day to the day after its last.
-  calendar::Span all = calendar::parse_span("2026");
+  calendar::Period all = calendar::parse_period("2026");
   const auto scores = reports::engagement_scores(conn, "hdv", all);
   ASSERT_GT(scores.size(), 20u);
   long help_answers = 0;
@@ -505,7 +505,7 @@ TEST_F(Community, EngagementScoresWeighTheirPartsAsTheSettingSays) {
 TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
   test::TempDir dir;
   import_community(conn, dir.path(), 70, 5, 8);
-  const auto q3 = calendar::parse_span("2026-Q3");
+  const auto q3 = calendar::parse_period("2026-Q3");
   auto none = reports::plan_community(conn, "hdv", q3);
   EXPECT_TRUE(none.deliveries.empty());
   ASSERT_EQ(none.notes.size(), 1u);
@@ -513,7 +513,7 @@ TEST_F(Community, TheQuarterlyCommunityReportsAddUpAndAreQueuedOnce) {
 
   db::set_region(conn, "hdv", {{"community_channel", "C0COMMUNITY"}});
   const auto plan = reports::plan_community(conn, "hdv", q3);
-  EXPECT_EQ(plan.month, "2026-Q3");
+  EXPECT_EQ(plan.period.name, "2026-Q3");
   std::map<std::string, const reports::PlannedDelivery*> by_report;
   for (const auto& d : plan.deliveries) {
     by_report[d.report] = &d;
@@ -737,7 +737,7 @@ TEST_F(Community, TheMostEngagedAreAskedToMentorOnceNearTheQuartersEnd) {
   EXPECT_EQ(early.asked, 0);
 
   const auto near_end = *parse_iso_time("2026-09-27T16:00:00Z");
-  auto so_far = calendar::parse_span("2026-Q3");
+  auto so_far = calendar::parse_period("2026-Q3");
   so_far.last = calendar::parse_day("2026-09-27");
   const auto scores = reports::engagement_scores(conn, "hdv", so_far);
   ASSERT_GE(scores.size(), 4u);
@@ -806,7 +806,7 @@ TEST_F(Community, HoustonDatavisReportsItsYear) {
   db::set_region(
       conn, "hdv",
       {{"community_channel", *db::sql::value(conn, "SELECT channel_id FROM hdv.channels WHERE name = 'general'")}});
-  const auto plan = reports::plan_community(conn, "hdv", calendar::parse_span("2016"));
+  const auto plan = reports::plan_community(conn, "hdv", calendar::parse_period("2016"));
   EXPECT_GE(plan.deliveries.size(), 9u);
   EXPECT_GT(plan.beatdowns, 300);
   // 2016: Slack had no threads yet, so no answers to time and no fastest helper; said, not drawn.

@@ -22,6 +22,7 @@
 #include "paxstats/reports/draw_pool.hpp"
 #include "paxstats/slack/client.hpp"
 #include "paxstats/slack/fake_slack.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 #include "../mining/truth_support.hpp"
 
@@ -56,7 +57,7 @@ class Deliver : public ::testing::Test {
   }
 
   // The run a test sends: the month's F3 charts.
-  virtual reports::MonthlyPlan make_plan() { return reports::plan_monthly(*conn, "r", "2026-10"); }
+  virtual reports::MonthlyPlan make_plan() { return reports::plan_monthly(*conn, "r", test::ym("2026-10")); }
 
   std::unique_ptr<slack::Client> client() {
     auto limiter = std::make_shared<slack::RateLimiter>(slack::SystemClock::instance(), 100ms);
@@ -92,7 +93,7 @@ class DeliverEach : public Deliver, public ::testing::WithParamInterface<const c
   reports::MonthlyPlan make_plan() override {
     if (std::string(GetParam()) == "monthly") return Deliver::make_plan();
     db::set_region(*conn, "r", {{"community_channel", ws->truth["region"]["firstf_channel"].get<std::string>()}});
-    return reports::plan_community(*conn, "r", calendar::parse_span("2026-10"));
+    return reports::plan_community(*conn, "r", calendar::parse_period("2026-10"));
   }
 };
 
@@ -259,7 +260,7 @@ TEST_F(Deliver, FirstFGetsOneMessageWithTheAwardsInItsThreadAndAtMostTheMentionB
   // The Kotter list to 1st-F too: its own message, its pages together.
   const std::string firstf = ws->truth["region"]["firstf_channel"];
   db::set_region(*conn, "r", {{"kotter_channel", firstf}, {"kotter_min_posts", "1"}});
-  plan = reports::plan_monthly(*conn, "r", "2026-10");
+  plan = reports::plan_monthly(*conn, "r", test::ym("2026-10"));
   ASSERT_GT(reports::queue_plan(*conn, plan), 0);
   ASSERT_TRUE(std::any_of(plan.deliveries.begin(), plan.deliveries.end(),
                           [](const auto& d) { return d.report.starts_with("kotter.region"); }));
@@ -326,7 +327,7 @@ TEST_F(Deliver, AResumedRunRepliesUnderTheMessageAlreadyPosted) {
 TEST_F(Deliver, ThreeThreadsSendEachFileOnceAndEachRecipientsMessagesInPlanOrder) {
   const std::string firstf = ws->truth["region"]["firstf_channel"];
   db::set_region(*conn, "r", {{"kotter_channel", firstf}, {"kotter_min_posts", "1"}});
-  plan = reports::plan_monthly(*conn, "r", "2026-10");
+  plan = reports::plan_monthly(*conn, "r", test::ym("2026-10"));
   ASSERT_GT(reports::queue_plan(*conn, plan), 0);
   auto c = client();
   reports::DrawPool pool(1);  // the three threads' charts drawn on one other, as serve's senders share it
@@ -474,7 +475,7 @@ TEST(DeliverSpecs, AChartBeyondTheSpecsLimitsIsQueuedDrawn) {
   db::add_region(conn, "r", "F3 Test", "America/Chicago");
   reports::MonthlyPlan plan;
   plan.region = "r";
-  plan.month = "2026-10";
+  plan.period = test::period("2026-10");
   render::Chart tall;
   tall.kind = render::Kind::table;
   tall.title = "Everyone";

@@ -15,6 +15,7 @@
 #include "paxstats/render/chart.hpp"
 #include "paxstats/render/render.hpp"
 #include "paxstats/reports/monthly.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -36,7 +37,7 @@ class LargeRegion : public ::testing::Test {
     db::add_region(*conn_, "big", "F3 Big", "America/Chicago");
     mining::import_export(*conn_, "big", ws_->path());
     db::set_region(*conn_, "big", {{"firstf_channel", ws_->truth["region"]["firstf_channel"].get<std::string>()}});
-    plan_ = new reports::MonthlyPlan(reports::plan_monthly(*conn_, "big", "2026-10"));
+    plan_ = new reports::MonthlyPlan(reports::plan_monthly(*conn_, "big", test::ym("2026-10")));
   }
   static void TearDownTestSuite() {
     delete plan_;

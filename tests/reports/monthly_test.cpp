@@ -21,6 +21,7 @@
 #include "paxstats/reports/monthly.hpp"
 #include "paxstats/reports/slack_html.hpp"
 #include "command.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 #include "paxstats/db/sql.hpp"
 
@@ -57,7 +58,7 @@ class Monthly : public ::testing::Test {
 }  // namespace
 
 TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
-  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"));
   const test::Identities ids(ws_->path());
   std::set<std::string> posted, aos, q_aos, gone;
   for (const auto& u : test::load_json(ws_->path() / "users.json"))
@@ -65,7 +66,7 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
   for (const auto& c : test::load_json(ws_->path() / "channels.json"))
     if (c["is_archived"] == true) gone.insert(c["id"].get<std::string>());
   for (const auto& b : (*truth_)["beatdowns"]) {
-    if (b["date"].get<std::string>().substr(0, 7) != "2026-10") continue;
+    if (test::month_of(b["date"].get<std::string>()) != "2026-10") continue;
     if (!gone.count(b["ao"].get<std::string>())) aos.insert(b["ao"].get<std::string>());
     // Who counts a post (a name typed for a Slack user is that user: the counting rule).
     for (const auto& who : test::counted_people(b, ids))
@@ -97,8 +98,8 @@ TEST_F(Monthly, PlansADmForEveryoneWhoPostedAndChartsForEveryAo) {
 TEST_F(Monthly, TheYearAtAGlanceDrawsNoYearBeforeTheData) {
   std::string first_day = "9999";
   for (const auto& b : (*truth_)["beatdowns"]) first_day = std::min(first_day, b["date"].get<std::string>());
-  const std::string since = calendar::month_name(calendar::parse_month(first_day.substr(0, 7)));
-  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"year_glance"});
+  const std::string since = calendar::month_name(calendar::month_of(test::day(first_day)));
+  const auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"year_glance"});
   ASSERT_EQ(plan.deliveries.size(), 1u);
   const auto& d = plan.deliveries[0];
   ASSERT_EQ(d.chart.panels.size(), 3u);
@@ -106,7 +107,7 @@ TEST_F(Monthly, TheYearAtAGlanceDrawsNoYearBeforeTheData) {
     ASSERT_EQ(panel.series.size(), 1u) << panel.title << ": a year before without data is not drawn";
     for (size_t i = 0; i < d.chart.categories.size(); ++i)
       if (calendar::format(calendar::parse_month("2025-11") + date::months{static_cast<int>(i)}) <
-          first_day.substr(0, 7)) {  // the 12 months to October 2026
+          test::month_of(first_day)) {  // the 12 months to October 2026
         EXPECT_TRUE(std::isnan(panel.series[0].values[i])) << panel.title << " month " << i << " before the data";
       }
   }
@@ -120,14 +121,14 @@ TEST_F(Monthly, TheYearAtAGlanceDrawsNoYearBeforeTheData) {
 // them; a cut inside a tie says how many more share the last place, in the chart and the message,
 // and the tie-break is said.
 TEST_F(Monthly, LeaderboardsSayTheTiesTheirCutLeavesOut) {
-  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"leaderboards"});
-  const auto p = db::report::month("2026-10");
+  const auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"leaderboards"});
+  const auto p = test::month_days("2026-10");
   int checked = 0, tied_cuts = 0;
   for (const auto& d : plan.deliveries) {
     const bool region_wide = d.report == "leaderboards.month";
     if (!region_wide && d.report != "leaderboards.ao") continue;
     const auto all =
-        db::report::leaderboard(conn, "r", p, region_wide ? std::nullopt : std::optional(d.recipient), 1000000);
+        db::report::Reader(conn, "r").leaderboard(p, region_wide ? std::nullopt : std::optional(d.recipient), 1000000);
     EXPECT_EQ(d.chart.kind, render::Kind::horizontal_bar) << d.report;
     ASSERT_EQ(d.chart.series.size(), 1u);
     const size_t shown = std::min<size_t>(20, all.size());
@@ -149,7 +150,7 @@ TEST_F(Monthly, LeaderboardsSayTheTiesTheirCutLeavesOut) {
 }
 
 TEST_F(Monthly, APersonsChartShowsTheirPostsAsTheTruthCountsThem) {
-  auto plan = reports::plan_monthly(conn, "r", "2026-10", {"pax_monthly"});
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"pax_monthly"});
   ASSERT_FALSE(plan.deliveries.empty());
   const auto& d = plan.deliveries.front();
   const test::Identities ids(ws_->path());
@@ -179,14 +180,14 @@ TEST_F(Monthly, TheAoChartsCountEveryAosMonthsAsTheTruthDoes) {
   for (const auto& b : (*truth_)["beatdowns"]) {
     const std::string date = b["date"];
     if (date > "2026-10-31") continue;
-    auto& f = want[{b["ao"].get<std::string>(), date.substr(0, 7)}];
+    auto& f = want[{b["ao"].get<std::string>(), test::month_of(date)}];
     ++f.beatdowns;
     f.posts += static_cast<int>(test::counted_people(b, ids).size());
     f.fngs += b["fngs"]["count"].get<int>();
   }
   std::map<std::string, std::string> id_of;  // AO name → channel id
   for (const auto& c : test::load_json(ws_->path() / "channels.json")) id_of[c["name"]] = c["id"];
-  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"ao_summary", "ao_trend", "fng_counts"});
+  const auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"ao_summary", "ao_trend", "fng_counts"});
   std::map<std::string, const render::Chart*> chart;
   for (const auto& d : plan.deliveries) chart[d.report] = &d.chart;
   ASSERT_TRUE(chart.count("ao_summary") && chart.count("ao_trend.region") && chart.count("fng_counts"));
@@ -241,22 +242,22 @@ TEST_F(Monthly, TheAoChartsCountEveryAosMonthsAsTheTruthDoes) {
 
 TEST_F(Monthly, FlagsOnlyAndMissingFirstFAreHonouredAndNoted) {
   db::set_region(conn, "r", {{"send_pax_monthly", "false"}});
-  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"));
   EXPECT_EQ(per_report(plan).count("pax_monthly"), 0u);
   EXPECT_FALSE(plan.notes.empty());
-  auto only = reports::plan_monthly(conn, "r", "2026-10", {"ao_summary"});
+  auto only = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"ao_summary"});
   EXPECT_EQ(only.deliveries.size(), 1u);
   db::set_region(conn, "r", {{"firstf_channel", ""}});
-  auto no_firstf = reports::plan_monthly(conn, "r", "2026-10", {"ao_summary"});
+  auto no_firstf = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"ao_summary"});
   EXPECT_TRUE(no_firstf.deliveries.empty());
   ASSERT_EQ(no_firstf.notes.size(), 1u);
   EXPECT_NE(no_firstf.notes[0].find("firstf_channel"), std::string::npos);
-  EXPECT_THROW(reports::plan_monthly(conn, "r", "2026-10", {"pies"}), UserError);
-  EXPECT_THROW(reports::plan_monthly(conn, "r", "October", {}), UserError);
+  EXPECT_THROW(reports::plan_monthly(conn, "r", test::ym("2026-10"), {"pies"}), UserError);
+  EXPECT_THROW(reports::plan_monthly(conn, "r", test::ym("October"), {}), UserError);
 }
 
 TEST_F(Monthly, TheOutboxFolderHoldsEveryChartAndSaysWhatWouldBeSent) {
-  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"));
   test::TempDir out;
   auto index = reports::write_outbox_folder(plan, out.path());
   const json list = test::load_json(out.path() / "deliveries.json");
@@ -312,7 +313,7 @@ TEST(SlackHtml, MessagesLookAsSlackShowsThemEscapedOnce) {
 TEST_F(Monthly, TheOutboxPageIsADocumentInABrowser) {
   const char* chromium = "/usr/bin/chromium";
   if (!std::filesystem::exists(chromium)) GTEST_SKIP() << "no Chromium: scripts/bootstrap installs it";
-  auto plan = reports::plan_monthly(conn, "r", "2026-10");
+  auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"));
   const auto out = std::filesystem::path(PAXSTATS_TEST_ARTIFACTS) / "outbox";
   std::filesystem::remove_all(out);
   const auto index = reports::write_outbox_folder(plan, out);
@@ -392,7 +393,7 @@ TEST(Labels, TwoPeopleWithOneNameAreToldApart) {
       ('C0FORGE1', '1790000000.000100', 'U6', NULL, 'pax'), ('C0FORGE1', '1790000000.000100', NULL, 'Solo', 'pax');
   )sql");
   db::set_region(conn, "r", {{"firstf_channel", "C0FORGE1"}});
-  const auto plan = reports::plan_monthly(conn, "r", "2026-10", {"leaderboards"});
+  const auto plan = reports::plan_monthly(conn, "r", test::ym("2026-10"), {"leaderboards"});
   std::vector<std::string> labels;
   for (const auto& d : plan.deliveries)
     if (d.report == "leaderboards.month") labels = d.chart.categories;

@@ -13,6 +13,7 @@
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/weekly.hpp"
+#include "periods.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -86,8 +87,8 @@ double cell(const render::Chart& c, const std::string& row, size_t col) {
 }  // namespace
 
 TEST_F(Weekly, TheSummaryIsTheWeekAgainstTheWeekBeforeAsTheTruthCountsIt) {
-  const auto plan = reports::plan_weekly(conn, "r", "2026-W42");  // Mon 12 Oct – Sun 18 Oct 2026
-  EXPECT_EQ(plan.month, "2026-W42");
+  const auto plan = reports::plan_weekly(conn, "r", test::period("2026-W42"));  // Mon 12 Oct – Sun 18 Oct 2026
+  EXPECT_EQ(plan.period.name, "2026-W42");
   ASSERT_EQ(plan.deliveries.size(), 1u);
   const auto& d = plan.deliveries.front();
   EXPECT_EQ(d.report, "weekly");
@@ -138,30 +139,30 @@ TEST_F(Weekly, TheWeeksMessageMentionsAtMostTheMentionBudget) {
     for (size_t at = 0; (at = text.find("<@", at)) != std::string::npos; ++at) ++n;
     return n;
   };
-  const auto wide = reports::plan_weekly(conn, "r", "2026-W42");
+  const auto wide = reports::plan_weekly(conn, "r", test::period("2026-W42"));
   ASSERT_EQ(wide.deliveries.size(), 1u);
   ASSERT_GT(mentions(wide.deliveries[0].comment), 3) << wide.deliveries[0].comment;
   db::set_region(conn, "r", {{"mention_budget", "3"}});
-  const auto narrow = reports::plan_weekly(conn, "r", "2026-W42");
+  const auto narrow = reports::plan_weekly(conn, "r", test::period("2026-W42"));
   EXPECT_EQ(mentions(narrow.deliveries[0].comment), 3) << narrow.deliveries[0].comment;
 }
 
 TEST_F(Weekly, SectionsAreChosenAndAnUnknownOneIsRefused) {
-  const auto plan = reports::plan_weekly(conn, "r", "2026-W42", {"summary"});
+  const auto plan = reports::plan_weekly(conn, "r", test::period("2026-W42"), {"summary"});
   ASSERT_EQ(plan.deliveries.size(), 1u);
   const auto& c = plan.deliveries.front().chart;
   EXPECT_EQ(c.rows.front().first, "Summary");
   EXPECT_EQ(c.rows.size(), 5u);  // the heading and its four figures
   EXPECT_EQ(plan.deliveries.front().comment.find("Top posters"), std::string::npos);
-  EXPECT_THROW(reports::plan_weekly(conn, "r", "2026-W42", {"sumary"}), UserError);
-  EXPECT_THROW(reports::plan_weekly(conn, "r", "2026-W60"), UserError);
+  EXPECT_THROW(reports::plan_weekly(conn, "r", test::period("2026-W42"), {"sumary"}), UserError);
+  EXPECT_THROW(reports::plan_weekly(conn, "r", test::period("2026-W60")), UserError);
 }
 
 TEST_F(Weekly, AWeekIsPlannedIntoTheOutboxOnceAndWeeksDoNotCollide) {
-  const auto plan = reports::plan_weekly(conn, "r", "2026-W42");
+  const auto plan = reports::plan_weekly(conn, "r", test::period("2026-W42"));
   EXPECT_EQ(reports::queue_plan(conn, plan), 1);
   EXPECT_EQ(reports::queue_plan(conn, plan), 0);  // the same week again: nothing new
-  EXPECT_EQ(reports::queue_plan(conn, reports::plan_weekly(conn, "r", "2026-W43")), 1);
+  EXPECT_EQ(reports::queue_plan(conn, reports::plan_weekly(conn, "r", test::period("2026-W43"))), 1);
   EXPECT_EQ(db::outbox::counts(conn, "r", "2026-W42").planned, 1);
   EXPECT_EQ(db::outbox::counts(conn, "r").planned, 2);
 }
@@ -169,16 +170,16 @@ TEST_F(Weekly, AWeekIsPlannedIntoTheOutboxOnceAndWeeksDoNotCollide) {
 TEST_F(Weekly, AWeekStillUnderWayOrToComeIsRefused) {
   // Thursday 2026-10-15 at noon in Chicago: W42 is under way, W41 is over.
   const BusinessTime now = date::sys_days{date::year{2026} / 10 / 15} + std::chrono::hours(17);
-  EXPECT_EQ(reports::current_week(conn, "r", now), "2026-W42");
-  EXPECT_NO_THROW(reports::check_week_is_over(conn, "r", "2026-W41", now, false));
-  EXPECT_THROW(reports::check_week_is_over(conn, "r", "2026-W42", now, false), UserError);
-  EXPECT_NO_THROW(reports::check_week_is_over(conn, "r", "2026-W42", now, true));
-  EXPECT_THROW(reports::check_week_is_over(conn, "r", "2026-W43", now, true), UserError);
+  EXPECT_EQ(reports::current_week(conn, "r", now).name, "2026-W42");
+  EXPECT_NO_THROW(reports::check_week_is_over(conn, "r", test::period("2026-W41"), now, false));
+  EXPECT_THROW(reports::check_week_is_over(conn, "r", test::period("2026-W42"), now, false), UserError);
+  EXPECT_NO_THROW(reports::check_week_is_over(conn, "r", test::period("2026-W42"), now, true));
+  EXPECT_THROW(reports::check_week_is_over(conn, "r", test::period("2026-W43"), now, true), UserError);
   // The region's time zone decides: Monday 00:30 in Chicago (05:30 UTC) is the new week.
   const BusinessTime monday_early = date::sys_days{date::year{2026} / 10 / 19} + std::chrono::minutes(5 * 60 + 30);
-  EXPECT_EQ(reports::current_week(conn, "r", monday_early), "2026-W43");
+  EXPECT_EQ(reports::current_week(conn, "r", monday_early).name, "2026-W43");
   const BusinessTime sunday_late_local = date::sys_days{date::year{2026} / 10 / 19} + std::chrono::hours(4);
-  EXPECT_EQ(reports::current_week(conn, "r", sunday_late_local), "2026-W42");  // 23:00 Sunday in Chicago
+  EXPECT_EQ(reports::current_week(conn, "r", sunday_late_local).name, "2026-W42");  // 23:00 Sunday in Chicago
 }
 
 TEST_F(Weekly, ItGoesToTheChannelsAndPeopleOfWeeklyToAndHonoursOptOuts) {
@@ -194,7 +195,7 @@ TEST_F(Weekly, ItGoesToTheChannelsAndPeopleOfWeeklyToAndHonoursOptOuts) {
   ASSERT_FALSE(b.empty());
   db::set_region(conn, "r", {{"weekly_to", firstf + "," + a + "," + b}});
   db::set_opt_out(conn, "r", b, true);
-  const auto plan = reports::plan_weekly(conn, "r", "2026-W42");
+  const auto plan = reports::plan_weekly(conn, "r", test::period("2026-W42"));
   ASSERT_EQ(plan.deliveries.size(), 2u);
   EXPECT_EQ(plan.deliveries[0].recipient, firstf);
   EXPECT_FALSE(plan.deliveries[0].to_user);

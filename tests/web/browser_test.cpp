@@ -92,7 +92,7 @@ TEST_F(BrowserTest, SignInVisitEveryPageActAndBeRefusedElsewhere) {
   EXPECT_GE(b.run("return document.querySelectorAll('figure.chart svg').length;").get<int>(), 5);
   b.screenshot(shots / "region.png");
 
-  const auto ao = db::report::aos(*conn, "stl").front().first;
+  const auto ao = db::report::Reader(*conn, "stl").aos().front().first;
   b.go(site + "/r/stl/ao/" + ao + "?period=all");
   EXPECT_EQ(b.figure("Beatdowns"), count("SELECT count(*) FROM stl.counted_beatdowns WHERE ao_channel_id = $1", {ao}));
   EXPECT_GE(b.run("return document.querySelectorAll('figure.chart svg').length;").get<int>(), 1)
@@ -167,7 +167,7 @@ TEST_F(BrowserTest, OnAPhoneNoPageIsWiderThanTheScreen) {
   b.go(site + "/r/stl");
   ASSERT_EQ(b.url(), site + "/r/stl");
   ASSERT_EQ(b.run("return window.innerWidth;").get<int>(), 390);
-  const auto ao = db::report::aos(*conn, "stl").front().first;
+  const auto ao = db::report::Reader(*conn, "stl").aos().front().first;
   for (const auto& [page, name] : std::vector<std::pair<std::string, std::string>>{{"/r/stl", "region"},
                                                                                    {"/r/stl?period=all", "region-all"},
                                                                                    {"/r/stl/ao/" + ao, "ao"},

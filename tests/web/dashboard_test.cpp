@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "dashboard_support.hpp"
+#include "periods.hpp"
 #include "eventually.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/dashboard.hpp"
@@ -157,7 +158,7 @@ TEST_F(Dashboard, MembersOnlyPagesSendVisitorsToSignInAndBack) {
   EXPECT_EQ(v.get("/r/stl/kotter")->status, 403);
   // Issue 30: a site Q reads the Kotter page his DM links to (and still no admin page).
   {
-    const auto ao = db::report::aos(*conn, "stl").front().first;
+    const auto ao = db::report::Reader(*conn, "stl").aos().front().first;
     db::set_site_q(*conn, "stl", ao, member);
     EXPECT_EQ(v.get("/r/stl/kotter")->status, 200);
     EXPECT_EQ(v.get("/r/stl/admin")->status, 403);
@@ -296,10 +297,10 @@ TEST_F(Dashboard, PublicPagesNeedNoSignInButAdminPagesDo) {
   EXPECT_EQ(v.get("/r/stl/kotter")->status, 302);
   EXPECT_EQ(v.get("/r/stl/admin")->status, 302);
   // Every AO of the region has its page, linked from the region's.
-  for (const auto& [id, name] : db::report::aos(*conn, "stl")) {
+  for (const auto& [id, name] : db::report::Reader(*conn, "stl").aos()) {
     EXPECT_NE(r->body.find("/r/stl/ao/" + id), std::string::npos) << name;
   }
-  const auto ao = db::report::aos(*conn, "stl").front().first;
+  const auto ao = db::report::Reader(*conn, "stl").aos().front().first;
   auto ao_page = v.get("/r/stl/ao/" + ao + "?period=all");
   ASSERT_EQ(ao_page->status, 200);
   EXPECT_EQ(figure(ao_page->body, "Beatdowns"),
@@ -372,8 +373,9 @@ TEST_F(Dashboard, PublicPagesShowF3NamesOnlyUnlessTheRegionSaysSo) {
   EXPECT_TRUE(has(by_name->body, "/r/stl/pax/" + twin));
   EXPECT_FALSE(has(by_name->body, shown_real));
   int tags = 0;
-  for (const auto& d :
-       reports::page_charts(*conn, "stl", "2026-11", {"leaderboards", "pax_monthly"}, std::nullopt, false).deliveries) {
+  for (const auto& d : reports::page_charts(db::report::Reader(*conn, "stl"), test::ym("2026-11"),
+                                            {"leaderboards", "pax_monthly"}, std::nullopt, false)
+                           .deliveries) {
     const std::string spec = render::to_json(d.chart).dump();
     EXPECT_EQ(spec.find(real), std::string::npos) << d.report;
     EXPECT_EQ(spec.find(twin_real), std::string::npos) << d.report;
@@ -446,7 +448,7 @@ TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
   for (const auto& row : people) {
     const std::string person = *row[0];
     if (person.starts_with("name:")) ++typed;
-    const auto p = db::dashboard::pax_profile(*conn, s, person);
+    const auto p = db::dashboard::pax_profile(cache.reader(), person);
     ASSERT_TRUE(p) << person;
     const auto want = all(
         "WITH mine AS (SELECT channel_id, ts, role FROM stl.posts_cache WHERE person = $1), "
@@ -493,7 +495,7 @@ TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
               record.at(0))
         << person;
     std::vector<std::vector<std::string>> got;
-    for (const auto& b : db::dashboard::beatdowns(*conn, s, {std::nullopt, person, 5000}))
+    for (const auto& b : db::dashboard::beatdowns(cache.reader(), {std::nullopt, person, 5000}))
       got.push_back({b.date, b.ao_id, b.ao_name, b.q_name, b.title, b.channel_id, b.ts, b.role, std::to_string(b.posts),
                      std::to_string(b.fngs)});
     EXPECT_EQ(got,
@@ -511,8 +513,8 @@ TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
   EXPECT_GT(with_besties, 300);
   // Only the latest, when asked for fewer.
   const std::string someone = *people.at(0)[0];
-  const auto every = db::dashboard::beatdowns(*conn, s, {std::nullopt, someone, 5000});
-  const auto latest = db::dashboard::beatdowns(*conn, s, {std::nullopt, someone, 2});
+  const auto every = db::dashboard::beatdowns(cache.reader(), {std::nullopt, someone, 5000});
+  const auto latest = db::dashboard::beatdowns(cache.reader(), {std::nullopt, someone, 2});
   ASSERT_GE(every.size(), 2u);
   ASSERT_EQ(latest.size(), 2u);
   EXPECT_EQ(latest[1].ts, every[1].ts);
@@ -520,12 +522,12 @@ TEST_F(Dashboard, PaxRecordsFromMemoryAnswerAsThePlainStatementsDo) {
   const std::string roamer = count(
       "SELECT person FROM stl.posts_cache WHERE person IS NOT NULL GROUP BY person HAVING count(DISTINCT ao_id) > 1 "
       "ORDER BY person LIMIT 1");
-  const auto theirs = db::dashboard::beatdowns(*conn, s, {std::nullopt, roamer, 5000});
+  const auto theirs = db::dashboard::beatdowns(db::report::Reader(*conn, s), {std::nullopt, roamer, 5000});
   const std::string at = theirs.back().ao_id;
   std::vector<std::string> want, got;
   for (const auto& b : theirs)
     if (b.ao_id == at) want.push_back(b.ts);
-  for (const auto& b : db::dashboard::beatdowns(*conn, s, {at, roamer, 5000})) got.push_back(b.ts);
+  for (const auto& b : db::dashboard::beatdowns(db::report::Reader(*conn, s), {at, roamer, 5000})) got.push_back(b.ts);
   EXPECT_EQ(got, want);
   EXPECT_LT(want.size(), theirs.size());
 }
@@ -732,7 +734,7 @@ TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
   // shows the first 15 of each), the class alone in its cell, every Slack user's name linked.
   const auto kotter = v.get("/r/stl/kotter");
   ASSERT_EQ(kotter->status, 200);
-  const auto plan = reports::page_charts(*conn, "stl", "2026-11", {"kotter"});
+  const auto plan = reports::page_charts(db::report::Reader(*conn, "stl"), test::ym("2026-11"), {"kotter"});
   const reports::PlannedDelivery* region_list = nullptr;
   int in_headings = 0;  // "New PAX drop · 25": 25, over the list's pages ("(continued)" counted once)
   for (const auto& d : plan.deliveries) {
@@ -762,17 +764,19 @@ TEST_F(Dashboard, AdminActionsNeedTheCsrfTokenAndAreLogged) {
 // beatdowns says so, with no average of nothing.
 TEST(DashboardPeriods, PagesOpenOnThePeriodThatHasData) {
   using web::detail::parse_period;
-  const auto old = parse_period("", calendar::parse_day("2026-12-05"), "2016-03-14");
+  const auto old = parse_period("", calendar::parse_day("2026-12-05"), test::day("2016-03-14"));
   EXPECT_EQ(old.key, "2016");
-  EXPECT_EQ(old.chart_month, "2016-03");
-  const auto recent = parse_period("", calendar::parse_day("2026-12-05"), "2026-10-30");
+  EXPECT_EQ(old.chart_month, test::ym("2016-03"));
+  const auto recent = parse_period("", calendar::parse_day("2026-12-05"), test::day("2026-10-30"));
   EXPECT_EQ(recent.key, "2026");
-  EXPECT_EQ(recent.chart_month, "2026-10") << "November has no data";
-  EXPECT_EQ(parse_period("all", calendar::parse_day("2026-12-05"), "2026-10-30").chart_month, "2026-10");
-  EXPECT_EQ(parse_period("2026-11", calendar::parse_day("2026-12-05"), "2026-10-30").chart_month, "2026-11")
+  EXPECT_EQ(recent.chart_month, test::ym("2026-10")) << "November has no data";
+  EXPECT_EQ(parse_period("all", calendar::parse_day("2026-12-05"), test::day("2026-10-30")).chart_month,
+            test::ym("2026-10"));
+  EXPECT_EQ(parse_period("2026-11", calendar::parse_day("2026-12-05"), test::day("2026-10-30")).chart_month,
+            test::ym("2026-11"))
       << "a month asked is shown";
-  EXPECT_EQ(parse_period("", calendar::parse_day("2026-12-05"), "").key, "2026");
-  const auto choices = web::detail::period_choices(calendar::parse_day("2026-12-05"), "2015-02-01");
+  EXPECT_EQ(parse_period("", calendar::parse_day("2026-12-05")).key, "2026");
+  const auto choices = web::detail::period_choices(calendar::parse_day("2026-12-05"), test::day("2015-02-01"));
   EXPECT_EQ(choices.size(), 2u + 12u + 1u) << "this and last month, 2026 back to 2015, all time";
 }
 
@@ -812,7 +816,7 @@ TEST_F(Dashboard, ACommunityOpensOnItsCommunityPageAndReachesItsOwnYears) {
   for (const auto& [k, v] : page.headers) hit |= k == "Server-Timing" && v == "cache;desc=\"hit\"";
   EXPECT_TRUE(hit) << "the page rendered ahead is the one served";
   const auto last = db::community::message_span(*conn, "stl", "America/Chicago").last;
-  const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, calendar::parse_day(last));
+  const auto quarter = calendar::period_of(calendar::Period::Kind::quarter, calendar::parse_day(last));
   EXPECT_NE(page.body.find("class=\"on\">" + quarter.title() + "</a>"), std::string::npos)
       << "opens on the data's last quarter, " << quarter.title();
   const auto first = db::community::message_span(*conn, "stl", "America/Chicago").first;

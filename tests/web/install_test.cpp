@@ -157,7 +157,7 @@ TEST_F(InstallTest, ANewWorkspaceInstallsGetsItsMonthIsHeldWhenUninstalledAndRes
             "0");
   // A job queued after the held one, of a kind no handler has: once the workers have taken it (and
   // failed it), they have passed over the held run, which comes first in their order.
-  ASSERT_TRUE(db::jobs::enqueue(*conn, "", "probe_after_hold", json::object()));
+  db::sql::query(*conn, "INSERT INTO paxstats.jobs (kind, payload) VALUES ('probe_after_hold', '{}')");
   ASSERT_TRUE(test::eventually(
       [&] { return value("SELECT status FROM paxstats.jobs WHERE kind = 'probe_after_hold'") == "failed"; }, 20s));
   EXPECT_EQ(value("SELECT status FROM paxstats.jobs WHERE kind = 'run_monthly'"), "queued");

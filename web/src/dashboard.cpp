@@ -130,8 +130,9 @@ std::string page_key(const std::string& version, const db::Region& region, const
          (cx.viewer.admin ? "a" : "m") + "|" + here;
 }
 
-Page build_page(PageContext& cx, const std::string& kind, const std::string& id) {
-  const db::dashboard::PostsCache posts(cx.db, cx.region.slug);
+Page build_page(PageContext& cx, const std::string& kind, const std::string& id, db::RowMemo* memo) {
+  const db::dashboard::PostsCache posts(cx.db, cx.region.slug, memo);
+  const ReadingThrough reading(cx, posts);
   return kind.empty()          ? region_page(cx)
          : kind == "ao"        ? ao_page(cx, id)
          : kind == "pax"       ? pax_page(cx, id)
@@ -262,7 +263,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
   const bool needs_admin = kind == "kotter" || kind == "admin";
   // A site Q reads the Kotter page his monthly DM links to.
   const bool site_q = member && kind == "kotter" && !viewer.admin && [&] {
-    for (const auto& [ao, user] : db::report::site_qs(db, slug))
+    for (const auto& [ao, user] : db::report::Reader(db, slug).site_qs())
       if (user == session->user_id) return true;
     return false;
   }();
@@ -294,8 +295,7 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
 
   // A workspace that mines no backblasts has no F3 figures: its front page is its community page.
   if (kind.empty() && req.method == "GET") {
-    const auto scrape = region->flags.find("scrape_backblasts");
-    if (scrape != region->flags.end() && !scrape->second) {
+    if (!region->flags.scrape_backblasts) {
       Response r;
       r.status = 302;
       r.headers.emplace_back("Location", "/r/" + slug + "/community");
@@ -340,7 +340,8 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     timing = std::string("render;dur=") + ms;
   };
   if (admin_page_kind) {
-    const db::dashboard::PostsCache posts(db, slug);
+    const db::dashboard::PostsCache posts(db, slug, &memo);
+    const detail::ReadingThrough reading(cx, posts);
     page = std::make_shared<const Page>(admin_page(cx, [&] {
       static const std::map<std::string, std::string> done = {
           {"alias_confirmed", "The name is that person now."},
@@ -358,7 +359,11 @@ Response Dashboard::Impl::region_request(db::Database& db, const Request& req, c
     rendered();
   } else {
     bool made = false;
-    auto build = [&] { return build_from_replica(db, cx, kind, id).value_or(build_page(cx, kind, id)); };
+    auto build = [&] {
+      // The primary only when the standby could not serve it (value_or would build it anyway).
+      if (auto from_replica = build_from_replica(db, cx, kind, id)) return std::move(*from_replica);
+      return build_page(cx, kind, id, &memo);
+    };
     if (kind == "search") {  // any text can be searched for: rendered each time, never kept
       page = std::make_shared<const Page>(build());
       made = true;
@@ -410,7 +415,7 @@ std::optional<Page> Dashboard::Impl::build_from_replica(db::Database& primary, c
       return std::nullopt;
     }
     PageContext on_replica{lease->db(), cx.region, cx.viewer, cx.links, cx.today, cx.now, cx.params, cx.path, "", 0};
-    auto page = build_page(on_replica, kind, id);
+    auto page = build_page(on_replica, kind, id, &memo);
     ++replica_reads;
     return page;
   } catch (const std::exception& e) {  // the standby went away, or cancelled the query to replay
@@ -435,13 +440,14 @@ Response Dashboard::Impl::admin_post(db::Database& db, PageContext& cx, const Re
     detail = "\"" + req.param("typed") + "\" is nobody";
   } else if (action == "run" || action == "retry" || action == "resend_in_doubt") {
     const std::string month = req.param("month");
-    reports::check_month_is_over(db, slug, month, cx.now, false);
+    const date::year_month asked = calendar::parse_month(month);
+    reports::check_month_is_over(db, slug, asked, cx.now, false);
     if (!o.queue_monthly_run)
       throw UserError("reports run from paxstats serve: this dashboard has no job queue (paxstats report send)");
     // Only the month the button names, and deliveries in doubt only by the button that says so.
     if (action == "resend_in_doubt")
       detail = std::to_string(db::outbox::resend_in_doubt(db, slug, month)) + " in doubt of " + month + " resent; ";
-    const long run = o.queue_monthly_run(db, slug, month);
+    const long run = o.queue_monthly_run(db, slug, asked);
     done = action == "run" ? "run_queued" : "retry_queued";
     detail += "run " + std::to_string(run) + " for " + month;
   } else if (action == "set_channels") {

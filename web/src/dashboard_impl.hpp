@@ -9,7 +9,9 @@
 #include <string>
 
 #include "page_cache.hpp"
+#include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/row_memo.hpp"
 #include "paxstats/db/web_sessions.hpp"
 #include "paxstats/web/dashboard.hpp"
 #include "site.hpp"
@@ -29,6 +31,9 @@ struct Dashboard::Impl {
   };
   std::mutex seen_mu;
   std::map<std::string, Seen> seen;
+  // Region-wide rows of each region's posts cache, shared by the pages (and their connections)
+  // while the cache's version stands.
+  db::RowMemo memo;
   explicit Impl(Options options) : o(std::move(options)), cache(o.cache_bytes) {
     if (!o.business_now) o.business_now = business_clock_from_env();
   }
@@ -55,8 +60,21 @@ std::string version_of(db::Database& db, const std::string& slug, const std::str
 std::string page_key(const std::string& version, const db::Region& region, const PageContext& cx,
                      const std::string& here);
 
-// Builds a region's page of `kind` (not the admin page) with the region's posts cache standing.
-Page build_page(PageContext& cx, const std::string& kind, const std::string& id);
+// Builds a region's page of `kind` (not the admin page) with the region's posts cache standing,
+// its region-wide rows kept in `memo`.
+Page build_page(PageContext& cx, const std::string& kind, const std::string& id, db::RowMemo* memo);
+
+// Reads a page's region through `posts` (cx.reader) while it lives.
+class ReadingThrough {
+ public:
+  ReadingThrough(PageContext& cx, const db::dashboard::PostsCache& posts) : cx_(cx) { cx_.reader = &posts.reader(); }
+  ~ReadingThrough() { cx_.reader = nullptr; }
+  ReadingThrough(const ReadingThrough&) = delete;
+  ReadingThrough& operator=(const ReadingThrough&) = delete;
+
+ private:
+  PageContext& cx_;
+};
 
 }  // namespace detail
 }  // namespace paxstats::web

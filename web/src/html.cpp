@@ -210,21 +210,20 @@ Page not_found(const std::string& what) {
 Period parse_period_key(const std::string& key, date::year_month this_month);
 
 Period period_of(const PageContext& cx) {
-  return parse_period(cx.param("period"), cx.today, db::dashboard::data_span(cx.db, cx.region.slug).last);
+  return parse_period(cx.param("period"), cx.today, db::dashboard::data_span(cx.read()).last);
 }
 
-Period parse_period(const std::string& asked, date::sys_days today, const std::string& last_data) {
+Period parse_period(const std::string& asked, date::sys_days today, std::optional<date::sys_days> last_data) {
   const auto this_month = calendar::month_of(today);
   const std::optional<date::year_month> last_month =
-      last_data.empty() ? std::nullopt : std::optional(calendar::month_of(calendar::parse_day(last_data)));
+      last_data ? std::optional(calendar::month_of(*last_data)) : std::nullopt;
   std::string key = asked;
   // A region whose data ends before this year opens on its last year, not on an empty one.
   if (key.empty())
     key = calendar::year_of(last_month && last_month->year() < this_month.year() ? *last_month : this_month);
   Period p = parse_period_key(key, this_month);
   // A year or all time charts its last month with data when the latest whole month has none.
-  if (key.size() != 7 && last_month && calendar::parse_month(p.chart_month) > *last_month)
-    p.chart_month = calendar::format(*last_month);
+  if (p.kind != Period::Kind::month && last_month && p.chart_month > *last_month) p.chart_month = *last_month;
   return p;
 }
 
@@ -233,26 +232,26 @@ Period parse_period_key(const std::string& key, date::year_month this_month) {
   p.key = key;
   const auto last_whole = this_month - date::months{1};  // the month under way may have nothing yet
   if (key == "all") {
+    p.kind = Period::Kind::all;
     p.title = "All time";
-    p.first = "1900-01-01";
-    p.last = "9999-12-31";
-    p.chart_month = calendar::format(last_whole);
+    p.days = calendar::all_days();
+    p.chart_month = last_whole;
   } else if (key.size() == 4 && std::all_of(key.begin(), key.end(), ::isdigit)) {
     const date::year y{std::stoi(key)};
     if (y < date::year{1900}) throw UserError(quoted_input(key) + " is before 1900: choose a year with data, or all");
+    p.kind = Period::Kind::year;
     p.title = key;
-    p.first = calendar::format(calendar::first_day(y / date::January));
-    p.last = calendar::format(calendar::last_day(y / date::December));
+    p.days = {calendar::first_day(y / date::January), calendar::last_day(y / date::December)};
     // This year: the charts of the last whole month, unless the year is one day old.
-    p.chart_month = calendar::format(y < this_month.year()                              ? y / date::December
-                                     : y == this_month.year() && last_whole.year() == y ? last_whole
-                                                                                        : this_month);
+    p.chart_month = y < this_month.year()                              ? y / date::December
+                    : y == this_month.year() && last_whole.year() == y ? last_whole
+                                                                       : this_month;
   } else {
     const auto ym = calendar::parse_month(key);  // UserError for anything else
+    p.kind = Period::Kind::month;
     p.title = calendar::month_name(ym);
-    p.first = calendar::format(calendar::first_day(ym));
-    p.last = calendar::format(calendar::last_day(ym));
-    p.chart_month = key;
+    p.days = calendar::days_of(ym);
+    p.chart_month = ym;
   }
   return p;
 }

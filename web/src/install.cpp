@@ -13,6 +13,7 @@
 #include <regex>
 
 #include "access.hpp"
+#include "paxstats/lists.hpp"
 #include "paxstats/db/dashboard.hpp"
 #include "paxstats/db/installs.hpp"
 #include "paxstats/db/regions.hpp"
@@ -191,7 +192,7 @@ Response install_callback(db::Database& db, const Options& o, const Request& req
   // Whoever made the region runs it; installing into a region that exists already makes nobody an
   // admin (a member may be allowed to install apps, and must not gain its admin page that way).
   if (first && !db::is_listed_admin(region, installer))
-    settings.emplace_back("admins", region.admins.empty() ? installer : region.admins + "," + installer);
+    settings.emplace_back("admins", region.admins.empty() ? installer : join_list(region.admins) + "," + installer);
   if (!settings.empty()) region = db::set_region(db, *slug, settings);
 
   const auto key = *secrets::key_from_env();

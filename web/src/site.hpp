@@ -6,6 +6,7 @@
 #include <optional>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "paxstats/business_clock.hpp"
 #include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
+#include "paxstats/db/report_queries.hpp"
 #include "paxstats/db/regions.hpp"
 #include "paxstats/render/chart.hpp"
 
@@ -95,6 +97,12 @@ struct PageContext {
   std::string page_file;                           // static export: this page's file name
   std::string param(const std::string& k) const;
   int charts = 0;  // charts drawn so far: their ids are unique
+  // Where the page reads the region's posts: its posts cache (set while one stands for the page).
+  const db::report::Reader* reader = nullptr;
+  const db::report::Reader& read() const {
+    if (!reader) throw std::logic_error("a dashboard page read its region's posts without its posts cache");
+    return *reader;
+  }
   // Whether the page may show real names: F3 goes by F3 names, so a page anyone can see (a
   // public dashboard, a static export) shows them only when the region's public_real_names says so.
   date::year_month this_month() const { return calendar::month_of(today); }  // the month of today
@@ -133,21 +141,23 @@ const std::string& script();
 
 // The region's period chooser: ?period=YYYY-MM, YYYY or all (default: this year).
 struct Period {
-  std::string key, title, first, last;  // "2026", "2026", "2026-01-01", "2026-12-31"
-  std::string chart_month;              // the month whose monthly charts the page shows
+  enum class Kind { all, year, month } kind = Kind::year;
+  std::string key, title;        // the ?period= text it was read from ("2026", "2026-10", "all"); "2026"
+  calendar::Days days;           // 2026-01-01 to 2026-12-31
+  date::year_month chart_month;  // the month whose monthly charts the page shows
 };
 // The page's period: the one asked for, else the latest year with data (this year when it has
 // any); charts of the latest whole month, or of the last month with data when that is earlier.
 Period period_of(const PageContext& cx);
-// The same from the ?period= text, today's date ("2026-12-05") and the last day with data ("" for
-// none); UserError (a 400 page that repeats the text safely) for anything else, and for years
-// before 1900.
-Period parse_period(const std::string& asked, date::sys_days today, const std::string& last_data = "");
+// The same from the ?period= text, today's date and the last day with data (none: no data);
+// UserError (a 400 page that repeats the text safely) for anything else, and for years before 1900.
+Period parse_period(const std::string& asked, date::sys_days today,
+                    std::optional<date::sys_days> last_data = std::nullopt);
 // The periods a region or AO page offers on `today`: (the ?period= key, its label), this month,
 // last month, every year from this one back to the first with data (at least this year and the
 // last), and all time.
-std::vector<std::pair<std::string, std::string>> period_choices(date::sys_days today,
-                                                                const std::string& first_data = "");
+std::vector<std::pair<std::string, std::string>> period_choices(
+    date::sys_days today, std::optional<date::sys_days> first_data = std::nullopt);
 
 // The page kinds (pages/*.cpp).
 Page index_page(db::Database& db, const std::vector<db::Region>& visible, const Viewer& viewer, const Links& links);

@@ -45,17 +45,19 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
   // built from ids in the data, is checked to stay inside it.
   files::ReplacedFolder folder(dir, "--out", "dashboard export of " + region.slug);
   Viewer anonymous;
-  const db::dashboard::PostsCache posts(db, region.slug);
+  db::RowMemo memo;  // the region-wide rows every page asks for, read once
+  const db::dashboard::PostsCache posts(db, region.slug, &memo);
   int pages = 0;
   // The people who get a page: links to anyone else are plain names, never to a missing file.
   auto written = std::make_shared<std::set<std::string>>();
-  const auto people = db::report::people(db, region.slug);
+  const auto people = posts.reader().people();
   for (const auto& p : people)
     if (!p.user_id.empty()) written->insert(p.user_id);
   auto emit = [&](const std::string& file, int depth, const std::function<Page(PageContext&)>& build) {
     Links links(region.slug, true, depth);
     links.only_pax_pages(written);
     PageContext cx{db, region, anonymous, links, today, now, {}, "", file, 0};
+    const ReadingThrough reading(cx, posts);
     const Page page = build(cx);
     if (page.status != 200) return;
     write_file(folder.file(file), layout(page, anonymous, links, region.name, region.slug, ""));
@@ -68,7 +70,7 @@ int export_static(db::Database& db, std::string_view slug, const fs::path& dir, 
   write_file(folder.file("assets/dashboard.js"), script());
   emit("index.html", 0, [](PageContext& cx) { return region_page(cx); });
   emit("community.html", 0, [](PageContext& cx) { return community_page(cx); });
-  for (const auto& ao : db::dashboard::ao_list(db, region.slug, {"1900-01-01", "9999-12-31"}))
+  for (const auto& ao : db::dashboard::ao_list(posts.reader(), calendar::all_days()))
     emit("ao/" + ao.ao_id + ".html", 1, [&](PageContext& cx) { return ao_page(cx, ao.ao_id); });
   for (const auto& p : people)
     if (!p.user_id.empty())

@@ -51,14 +51,14 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
         if (i.cache.has(key)) return true;
         bool fresh = false;
         i.cache.get_or_make(
-            key, [&] { return build_page(cx, kind, id); }, &fresh);
+            key, [&] { return build_page(cx, kind, id, &i.memo); }, &fresh);
         made += fresh;
         return true;
       };
       // The community page as it opens (issue 29: a 2,000-member community's quarter took 16 s
       // on a visitor's first look), for a workspace that has one: its front page when it mines
       // no backblasts, else when it has a community channel.
-      const bool f3 = region.flags.count("scrape_backblasts") == 0 || region.flags.at("scrape_backblasts");
+      const bool f3 = region.flags.scrape_backblasts;
       if (!f3 || region.community_channel) {
         const std::string data = version_of(db, slug, "community");
         if (due(slug + "/community", data) && !page(data, "community", "", "/r/" + slug + "/community")) break;
@@ -68,14 +68,15 @@ int Dashboard::warm(db::Database& db, std::chrono::milliseconds settle, const st
       const std::string version = version_of(db, slug, "");
       if (!due(slug, version)) continue;
       if (!page(version, "", "", "/r/" + slug)) break;
-      for (const auto& [key, label] : period_choices(today, db::dashboard::data_span(db, slug).first))
+      for (const auto& [key, label] :
+           period_choices(today, db::dashboard::data_span(db::report::Reader(db, slug)).first))
         page(version, "", "", "/r/" + slug, key);
       std::vector<std::string> aos, people;
       {
-        const db::dashboard::PostsCache posts(db, slug);
-        for (const auto& [id, name] : db::report::aos(db, slug))
+        const db::dashboard::PostsCache posts(db, slug, &i.memo);
+        for (const auto& [id, name] : posts.reader().aos())
           if (!id.empty()) aos.push_back(id);
-        people = db::dashboard::posters(db, slug);
+        people = db::dashboard::posters(posts.reader());
       }
       size_t done = 0;
       auto moved = [&] { return ++done % 32 == 0 && version_of(db, slug, "") != version; };

@@ -8,12 +8,10 @@ namespace paxstats::serve::jobs {
 
 void ao_stats(ServiceState& s, db::Database& db, const std::string& region, const AoStatsJob& job) {
   auto client = s.client_for(db, region);
-  auto month = calendar::parse_month(reports::current_month(db, region, s.o.business_now()));
+  auto month = reports::current_month(db, region, s.o.business_now());
   for (int tries = 0; tries < 2; ++tries, month -= date::months{1}) {
     int sent = 0;
-    for (const auto& d :
-         reports::plan_monthly(db, region, calendar::format(month), {"q_counts", "leaderboards", "ao_trend"})
-             .deliveries)
+    for (const auto& d : reports::plan_monthly(db, region, month, {"q_counts", "leaderboards", "ao_trend"}).deliveries)
       if (d.recipient == job.channel) s.upload_to_user(*client, job.user, d), ++sent;
     if (sent) return;
   }

@@ -24,7 +24,7 @@ void typed(ServiceState& s, db::Database& db, const db::jobs::Job& job) {
   try {
     payload = job.payload.get<Payload>();
   } catch (const json::exception& e) {
-    throw UserError("job " + std::to_string(job.id) + " (" + job.kind + ") has a malformed payload: " + e.what());
+    throw UserError("job " + std::to_string(job.id) + " (" + job.kind_name + ") has a malformed payload: " + e.what());
   }
   Run(s, db, job.region, payload);
 }
@@ -48,32 +48,14 @@ const std::map<JobKind, Handler>& handlers() {
 
 }  // namespace
 
-std::string_view to_string(JobKind kind) {
-  static const std::map<JobKind, std::string> names = [] {
-    std::map<JobKind, std::string> out;
-    for (const auto& [k, h] : handlers()) out[k] = json(k).get<std::string>();
-    return out;
-  }();
-  return names.at(kind);
-}
-
 const db::jobs::Kinds& run_kinds() {
-  static const db::jobs::Kinds kinds{{std::string(to_string(JobKind::run_monthly)),
-                                      std::string(to_string(JobKind::run_weekly)),
-                                      std::string(to_string(JobKind::run_community))}};
+  static const db::jobs::Kinds kinds{{JobKind::run_monthly, JobKind::run_weekly, JobKind::run_community}};
   return kinds;
 }
 
-std::optional<JobKind> parse_job_kind(std::string_view name) {
-  for (const auto& [k, h] : handlers())
-    if (to_string(k) == name) return k;
-  return std::nullopt;
-}
-
 void ServiceState::run_job(db::Database& db, const db::jobs::Job& job) {
-  const auto kind = parse_job_kind(job.kind);
-  if (!kind) throw UserError("unknown job kind \"" + job.kind + "\" (job " + std::to_string(job.id) + ")");
-  handlers().at (*kind)(*this, db, job);
+  if (!job.kind) throw UserError("unknown job kind \"" + job.kind_name + "\" (job " + std::to_string(job.id) + ")");
+  handlers().at (*job.kind)(*this, db, job);
 }
 
 // A burst of channel message events of one region, mined in one transaction. DMs to the bot

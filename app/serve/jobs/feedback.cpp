@@ -84,7 +84,7 @@ void feedback(ServiceState& s, db::Database& db, const std::string& region, cons
   const bool unplaced = std::any_of(typed.begin(), typed.end(), [](const auto& t) { return t.guess.empty(); });
   if (state->errors.empty() && !unplaced && !(count && count->count < count->named)) return;
   const auto r = db::get_region(db, region);
-  const bool dm = r.flags.at("send_feedback_dms") && !db::is_opted_out(db, region, poster);
+  const bool dm = r.flags.send_feedback_dms && !db::is_opted_out(db, region, poster);
   if (!dm && (!r.log_channel || state->errors.empty())) return;
   auto client = s.client_for(db, region);
   const std::vector<ParseIssue>& problems = state->errors;

@@ -21,7 +21,7 @@ void run_community(ServiceState& s, db::Database& db, const std::string& region,
 void nudges(ServiceState& s, db::Database& db, const std::string& region, const NudgesJob& job);
 // A planned run of either kind: planned (plan_it reads through the connection it is given, which
 // db::perform may replace), queued in the outbox, delivered, recorded as run `run`.
-void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& period,
+void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const calendar::Period& period,
                  const std::function<reports::MonthlyPlan(db::Database&)>& plan_it);
 void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob& job);
 void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job);

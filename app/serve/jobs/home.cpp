@@ -69,14 +69,14 @@ json home_view(const db::Region& region, const reports::HomeFigures& h, bool adm
 
 void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job) {
   const auto r = db::get_region(db, region);
-  const std::string month = reports::current_month(db, region, s.o.business_now());
+  const date::year_month month = reports::current_month(db, region, s.o.business_now());
   const auto figures = reports::home_figures(db, region, job.user, month);
   auto client = s.client_for(db, region);
   // An admin: listed in the region's admins, or an admin or owner of the workspace (users.info).
   const bool admin = db::is_listed_admin(r, job.user) || client->workspace_admin(job.user).value_or(false);
   int problems = 0, ambiguous = 0;
   if (admin) {
-    const auto this_month = calendar::parse_month(month);
+    const auto this_month = month;
     for (const auto& issue : db::dashboard::parse_issue_list(db, region))
       problems += !issue.posted_at.empty() && calendar::month_of(calendar::parse_day(issue.posted_at)) == this_month;
     for (const auto& a : db::list_aliases(db, region)) ambiguous += a.user_id.empty() && !a.candidates.empty();

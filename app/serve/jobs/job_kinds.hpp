@@ -7,37 +7,34 @@
 #include <string>
 #include <string_view>
 
+#include "paxstats/calendar.hpp"
+#include "paxstats/db/jobs.hpp"
+
+// A month and a period in a payload are their text ("2026-10", "2026-W48"), read into their
+// types as the payload is read: a job with a malformed one fails for good, like a missing field.
+namespace nlohmann {
+template <>
+struct adl_serializer<date::year_month> {
+  static void to_json(json& j, const date::year_month& m) { j = paxstats::calendar::format(m); }
+  static void from_json(const json& j, date::year_month& m) {
+    m = paxstats::calendar::parse_month(j.get<std::string>());
+  }
+};
+template <>
+struct adl_serializer<paxstats::calendar::Period> {
+  static void to_json(json& j, const paxstats::calendar::Period& p) { j = p.name; }
+  static void from_json(const json& j, paxstats::calendar::Period& p) {
+    p = paxstats::calendar::parse_period(j.get<std::string>());
+  }
+};
+}  // namespace nlohmann
+
 namespace paxstats::serve {
 
-enum class JobKind {
-  event,
-  feedback,
-  stats,
-  ao_stats,
-  run_monthly,
-  run_weekly,
-  run_community,
-  nudges,
-  sync,
-  home,
-  interaction
-};
-
-NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {{JobKind::event, "event"},
-                                       {JobKind::feedback, "feedback"},
-                                       {JobKind::stats, "stats"},
-                                       {JobKind::ao_stats, "ao_stats"},
-                                       {JobKind::run_monthly, "run_monthly"},
-                                       {JobKind::run_weekly, "run_weekly"},
-                                       {JobKind::run_community, "run_community"},
-                                       {JobKind::nudges, "nudges"},
-                                       {JobKind::sync, "sync"},
-                                       {JobKind::home, "home"},
-                                       {JobKind::interaction, "interaction"}})
-
-// The kind's name as the jobs table stores it, and back (nullopt for a name no kind has).
-std::string_view to_string(JobKind kind);
-std::optional<JobKind> parse_job_kind(std::string_view name);
+// The kinds (db/jobs.hpp reads them from the table; their names are db's).
+using db::jobs::JobKind;
+using db::jobs::parse_job_kind;
+using db::jobs::to_string;
 
 // A Slack event (Events API or Socket Mode), as received.
 struct EventJob {
@@ -64,24 +61,24 @@ struct AoStatsJob {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AoStatsJob, user, channel)
 
-// A region's monthly run of `month` ("YYYY-MM"), recorded as run `run_id`.
+// A region's monthly run of `month` ("YYYY-MM" in the payload), recorded as run `run_id`.
 struct RunMonthlyJob {
   long run_id = 0;
-  std::string month;
+  date::year_month month;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunMonthlyJob, run_id, month)
 
 // A region's weekly report of `week` ("YYYY-Www"), recorded as run `run_id`.
 struct RunWeeklyJob {
   long run_id = 0;
-  std::string week;
+  calendar::Period week;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunWeeklyJob, run_id, week)
 
 // A region's community reports of `period` ("2026-10", "2026-Q3", "2026"), recorded as run `run_id`.
 struct RunCommunityJob {
   long run_id = 0;
-  std::string period;
+  calendar::Period period;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RunCommunityJob, run_id, period)
 

@@ -16,22 +16,14 @@ namespace paxstats::serve::jobs {
 
 using json = nlohmann::json;
 
-namespace {
-// deliver_run serves weekly and community runs too ("2026-W45", "2026-Q3", "2026"): only a month
-// ("2026-10") has a month's data quality.
-bool is_month(const std::string& period) {
-  auto digit = [&](size_t i) { return period[i] >= '0' && period[i] <= '9'; };
-  return period.size() == 7 && period[4] == '-' && digit(0) && digit(1) && digit(2) && digit(3) && digit(5) && digit(6);
-}
-}  // namespace
-
 void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
-  deliver_run(s, db, region, job.run_id, job.month,
+  deliver_run(s, db, region, job.run_id, calendar::month_period(job.month),
               [&](db::Database& on) { return reports::plan_monthly(on, region, job.month, {}, s.o.public_url); });
 }
 
-void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const std::string& month,
+void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const calendar::Period& period,
                  const std::function<reports::MonthlyPlan(db::Database&)>& plan_it) {
+  const std::string& month = period.name;  // the outbox's key, and the logs' words
   // One run per region at a time: another one (any process) holds the region's delivery lock.
   if (!db::outbox::try_lock(db, region)) throw Deferred{30};
   const db::outbox::Held held(db, region);
@@ -71,9 +63,11 @@ void deliver_run(ServiceState& s, db::Database& db, const std::string& region, l
                            " still pending after Slack failures; retrying later");
     }
     db::jobs::set_run(db, run, db::jobs::RunStatus::succeeded, summary);
-    reports::post_to_log(db, region, *client,
-                         reports::log_run_message(db, region, "the " + month + " run (" + std::to_string(run) + ")", r,
-                                                  notes, is_month(month) ? month : std::string()));
+    reports::post_to_log(
+        db, region, *client,
+        reports::log_run_message(
+            db, region, "the " + month + " run (" + std::to_string(run) + ")", r, notes,
+            period.kind == calendar::Period::Kind::month ? std::optional(period.month()) : std::nullopt));
     log::info("run " + std::to_string(run) + ": " + region + " " + month + ": sent " + std::to_string(r.sent) +
               ", skipped " + std::to_string(r.skipped) + ", failed " + std::to_string(r.failed));
     // The run's plan and charts are freed; what the allocator kept of them goes back to the system

@@ -27,18 +27,36 @@ std::string format_week(date::sys_days day);
 // The Monday of the week that holds `day`.
 date::sys_days monday_of(date::sys_days day);
 
-// A reporting period: a month "2026-10", a quarter "2026-Q3" or a year "2026"; first and last
-// day included. name is the text it was read from, in canonical form ("2026-Q3").
-struct Span {
-  enum class Kind { month, quarter, year } kind = Kind::month;
+// An inclusive range of days, as a query reads it (bound as dates only in the SQL).
+struct Days {
   date::sys_days first, last;
-  std::string name;
-  std::string title() const;  // "October 2026", "Q3 2026" (July to September), "2026"
+  bool operator==(const Days&) const = default;
 };
-// Throws UserError naming the text for anything else.
-Span parse_span(std::string_view text);
-// The span of `kind` that holds `day`.
-Span span_of(Span::Kind kind, date::sys_days day);
+// The calendar month `m`, and January 1st to the end of `m`.
+Days days_of(date::year_month m);
+Days year_to(date::year_month m);
+// Every day paxstats can hold (1900-01-01 to 9999-12-31): all time.
+Days all_days();
+
+// A reporting period: an ISO week "2026-W48", a month "2026-10", a quarter "2026-Q3" or a year
+// "2026", first and last day included. Read from text once at each edge (the CLI, the trigger
+// API, a job's payload, a URL) and carried as this type to db/. name is its canonical text
+// ("2026-Q3"), for file names, messages and the outbox.
+struct Period : Days {
+  enum class Kind { week, month, quarter, year } kind = Kind::month;
+  std::string name;
+  // "23 Nov – 29 Nov 2026"; "October 2026"; "Q3 2026" (July to September); "2026".
+  std::string title() const;
+  // The month that holds the period's last day (a month: itself).
+  date::year_month month() const;
+  bool operator==(const Period&) const = default;
+};
+// Throws UserError naming the text for anything else (years before 1900 included).
+Period parse_period(std::string_view text);
+// The period of `kind` that holds `day`.
+Period period_of(Period::Kind kind, date::sys_days day);
+// The month `m` as a period.
+Period month_period(date::year_month m);
 
 // The months from `first` to `last`, both included (empty when last is before first).
 std::vector<date::year_month> months_between(date::year_month first, date::year_month last);

@@ -19,4 +19,11 @@ inline std::vector<std::string> split_list(std::string_view list) {
   return out;
 }
 
+// The items as a comma list (["a", "b"] → "a,b").
+inline std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
 }  // namespace paxstats

@@ -3,7 +3,7 @@
 // page listed all of a person's beatdowns with who led each and how many came (600 rows for a
 // regular: 22 ms of PostgreSQL a page), and joined their beatdowns back to everyone at them for
 // "who they met" (13 ms): most of a page's time, on a server of two cores shared by sixteen
-// readers. The posts are read once per version of the region's posts cache (region_memo.hpp),
+// readers. The posts are read once per version of the region's posts cache (the reader's RowMemo),
 // 270k rows in 0.4 s, and each page then walks a few thousand integers. The figures are the
 // statements' they replace (tests/web/dashboard_test.cpp holds them equal for every person).
 #include <cstdint>
@@ -20,7 +20,7 @@ namespace paxstats::db::detail {
 
 class Attendance {
  public:
-  static Attendance read(Database& db, std::string_view region);
+  static Attendance read(const report::Reader& read);
 
   // The person's record from their posts (PaxProfile's posts, Qs, Co-Qs, AOs, first and last
   // post and Q, FNGs at the beatdowns they led, weeks and years; the name and user id their posts
@@ -58,6 +58,6 @@ class Attendance {
 };
 
 // The region's attendance, kept while its posts cache stands (read now when none stands).
-std::shared_ptr<const Attendance> attendance(Database& db, std::string_view region);
+std::shared_ptr<const Attendance> attendance(const report::Reader& read);
 
 }  // namespace paxstats::db::detail

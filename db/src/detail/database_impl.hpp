@@ -11,11 +11,7 @@ namespace paxstats::db::detail {
 struct DatabaseImpl {
   explicit DatabaseImpl(const std::string& u) : conn(u), url(u) {}
   pqxx::connection conn;
-  std::string url;  // for a second connection of db/'s own (a COPY stream); never logged
-  // Region → the relation its report queries read posts from, while a report::Snapshot lives.
-  std::map<std::string, std::string, std::less<>> posts_source;
-  std::map<std::string, std::string, std::less<>> counted_source;  // the same for counted_beatdowns
-  std::map<std::string, std::string, std::less<>> cache_version;   // and the version of the posts cache it reads
+  std::string url;              // for a second connection of db/'s own (a COPY stream); never logged
   std::optional<bool> standby;  // whether the server is a hot standby (db/replica: asked once)
 };
 

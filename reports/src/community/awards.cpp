@@ -72,7 +72,7 @@ auto reads(CommunityRun& run) {
 void prefetch(CommunityRun& run) { reads(run); }
 
 void plan(CommunityRun& run) {
-  const auto chosen = split_list(run.region.community_awards);
+  const auto& chosen = run.region.community_awards;
   auto wanted = [&](const std::string& k) {
     return chosen.empty() || std::find(chosen.begin(), chosen.end(), k) != chosen.end();
   };

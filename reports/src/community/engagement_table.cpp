@@ -10,7 +10,7 @@ namespace paxstats::reports::detail::community_engagement {
 
 void plan(CommunityRun& run) {
   constexpr size_t kTop = 15;
-  const auto w = parse_engagement_weights(run.region.engagement_weights);
+  const auto& w = run.region.engagement_weights;
   const auto scores = engagement_scores(run.parts(), w);
   auto c = run.chart(render::Kind::table, "Most engaged members",
                      run.region.name + " · " + run.period.title() + " · top " +

@@ -22,10 +22,10 @@ MentorRun run_mentors(db::Database& db, std::string_view region, slack::Client* 
   }
   const auto today =
       date::sys_days{date::floor<date::days>(date::make_zoned(r.tz, now).get_local_time()).time_since_epoch()};
-  const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
+  const auto quarter = calendar::period_of(calendar::Period::Kind::quarter, today);
   if (today <= quarter.last - date::days{r.mentor_days}) return run;  // not near the quarter's end
   run.period = quarter.name;
-  calendar::Span so_far = quarter;
+  calendar::Period so_far = quarter;
   so_far.last = today;
   const auto scores = engagement_scores(db, region, so_far);
   const std::string at = date::format("%FT%TZ", date::floor<std::chrono::seconds>(now));

@@ -10,9 +10,9 @@
 namespace paxstats::reports {
 
 std::optional<PlannedDelivery> personal_community_stats(db::Database& db, std::string_view region,
-                                                        std::string_view user_id, std::string_view through_month) {
+                                                        std::string_view user_id, date::year_month through_month) {
   const auto r = db::get_region(db, region);
-  const auto last = calendar::parse_month(through_month);
+  const auto last = through_month;
   const auto first = last.year() / date::January;
   const db::community::Window w{calendar::format(calendar::first_day(first)),
                                 calendar::format(calendar::last_day(last) + date::days{1})};

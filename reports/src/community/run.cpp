@@ -27,7 +27,7 @@ const std::vector<std::string>& community_award_names() {
 
 namespace detail {
 
-CommunityRun::CommunityRun(db::Database& d, const db::Region& r, calendar::Span p, std::string to, MonthlyPlan& out)
+CommunityRun::CommunityRun(db::Database& d, const db::Region& r, calendar::Period p, std::string to, MonthlyPlan& out)
     : db(d),
       region(r),
       period(std::move(p)),
@@ -61,7 +61,7 @@ void CommunityRun::deliver(std::string report, std::string file, std::string tit
 
 std::shared_future<CommunityRun::People> CommunityRun::people_later() {
   const auto slug = region.slug, tz = region.tz;
-  const auto help = split_list(region.help_channels);
+  const auto& help = region.help_channels;
   const auto w = window;
   return later("people", [slug, tz, w, help](db::Database& d) {
     People p;
@@ -93,16 +93,18 @@ std::string CommunityRun::label(const std::string& user_id, const std::string& n
 
 }  // namespace detail
 
-MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Span& period,
+MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Period& period,
                            const std::vector<std::string>& only, bool for_page) {
   for (const auto& o : only)
     if (std::find(community_report_names().begin(), community_report_names().end(), o) ==
         community_report_names().end())
       throw UserError("no community report \"" + o + "\": choose among activity, awards, engagement");
+  if (period.kind == calendar::Period::Kind::week)
+    throw UserError("community reports cover a month, a quarter or a year, not a week (" + period.name + ")");
   const auto r = db::get_region(db, region);
   MonthlyPlan plan;
   plan.region = r.slug;
-  plan.month = period.name;
+  plan.period = period;
   plan.region_name = r.name;
   if (!r.community_channel && !for_page) {
     plan.notes.push_back("community: no community_channel set (paxstats region set " + r.slug +
@@ -128,7 +130,7 @@ MonthlyPlan plan_community(db::Database& db, std::string_view region, const cale
   return plan;
 }
 
-void check_span_is_over(db::Database& db, std::string_view region, const calendar::Span& period, BusinessTime now,
+void check_span_is_over(db::Database& db, std::string_view region, const calendar::Period& period, BusinessTime now,
                         bool allow_partial) {
   const auto r = db::get_region(db, region);
   const auto today =

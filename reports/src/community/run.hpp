@@ -19,11 +19,11 @@ namespace paxstats::reports::detail {
 
 class CommunityRun {
  public:
-  CommunityRun(db::Database& d, const db::Region& r, calendar::Span p, std::string to, MonthlyPlan& out);
+  CommunityRun(db::Database& d, const db::Region& r, calendar::Period p, std::string to, MonthlyPlan& out);
 
   db::Database& db;
   const db::Region& region;
-  const calendar::Span period;
+  const calendar::Period period;
   const db::community::Window window;
   const std::string channel;
 

@@ -15,13 +15,13 @@ using namespace detail;
 
 void plan(Context& cx) {
   const auto last12 = calendar::months_between(cx.ym - date::months{11}, cx.ym);
-  const rq::Period span{calendar::format(calendar::first_day(last12.front())), cx.period.last};
+  const rq::Period span{calendar::first_day(last12.front()), cx.period.last};
   const auto rows = cx.ao_months(span);
   std::map<std::string, std::map<date::year_month, rq::AoMonth>> by_ao;
   for (const auto& r : rows) by_ao[r.ao_id][r.month] = r;
   // Before an AO's first beatdown it did not exist: no data, not zero.
   std::map<std::string, date::year_month> first_month;
-  for (auto& [ao, m] : rq::ao_first_months(cx.db, cx.region.slug)) first_month[ao] = m;
+  for (auto& [ao, m] : cx.read.ao_first_months()) first_month[ao] = m;
   auto existed = [&](const std::string& ao, date::year_month m) {
     auto it = first_month.find(ao);
     return it == first_month.end() || it->second <= m;

@@ -30,15 +30,15 @@ std::optional<std::string> awards_channel(Context& cx) {
 void plan(Context& cx) {
   const auto channel = awards_channel(cx);
   if (!channel) return;
-  const auto stats = rq::person_stats(cx.db, cx.region.slug, cx.period);
+  const auto stats = cx.read.person_stats(cx.period);
   // The streak this year: weeks in a row up to the month, counted from the week of January 1st
   // (a streak since the data began ties everyone who never missed a week).
-  const auto jan1 = calendar::parse_day(cx.ytd.first);
+  const auto jan1 = cx.ytd.first;
   const auto first_monday = jan1 - date::days{(date::weekday{jan1} - date::Monday).count()};
   std::map<std::string, int> streak_of;  // of those whose streak reaches into the month
   for (const auto& st : cx.streaks()) {
     const auto last_week = calendar::parse_day(st.last_week);
-    if (last_week + date::days{6} < calendar::parse_day(cx.period.first) || last_week < first_monday) continue;
+    if (last_week + date::days{6} < cx.period.first || last_week < first_monday) continue;
     streak_of[st.person] = std::min(st.weeks, static_cast<int>((last_week - first_monday).count() / 7) + 1);
   }
   struct Card {

@@ -85,7 +85,7 @@ std::string list_csv(const FullList& list) {
 
 void plan(Context& cx) {
   const auto& k = cx.region.kotter;
-  const auto as_of = calendar::parse_day(cx.period.last);
+  const auto as_of = cx.period.last;
   struct Person {
     std::string section, person, user_id, name, route_ao, last_ao_name, last_post;
     int posts = 0, days = 0, led = 0;
@@ -95,7 +95,7 @@ void plan(Context& cx) {
   std::vector<Person> people;
   std::set<std::string> listed;
   const int reach = std::max({k.max_days, k.seasonal_max_days, k.soft_max_days});
-  for (auto& r : rq::drift_candidates(cx.db, cx.region.slug, cx.period.last, k.min_days, reach)) {
+  for (auto& r : cx.read.drift_candidates(cx.period.last, k.min_days, reach)) {
     if (!r.user_id.empty() && cx.gone.count(r.user_id)) continue;  // deactivated: nobody to reach
     const int days = static_cast<int>((as_of - calendar::parse_day(r.last_post)).count());
     const int age = static_cast<int>((as_of - calendar::parse_day(r.first_post)).count());
@@ -120,8 +120,8 @@ void plan(Context& cx) {
                       r.posts, days, r.led_ever, per_month, std::move(r.besties)});
   }
   // The regulars who have never led (posting now, or gone quiet and listed above already).
-  for (auto& r : rq::kotter_candidates(cx.db, cx.region.slug, cx.period.last, cx.region.kotter_min_posts,
-                                       cx.region.kotter_window_weeks, cx.region.kotter_quiet_weeks)) {
+  for (auto& r : cx.read.kotter_candidates(cx.period.last, cx.region.kotter_min_posts, cx.region.kotter_window_weeks,
+                                           cx.region.kotter_quiet_weeks)) {
     if ((!r.user_id.empty() && cx.gone.count(r.user_id)) || r.led_ever > 0 || listed.count(r.person)) continue;
     Person p{kNeverLed,
              r.person,
@@ -137,7 +137,7 @@ void plan(Context& cx) {
              {}};
     people.push_back(std::move(p));
   }
-  std::vector<std::pair<std::string, std::string>> site_qs = rq::site_qs(cx.db, cx.region.slug);
+  std::vector<std::pair<std::string, std::string>> site_qs = cx.read.site_qs();
   if (!cx.region.kotter_channel && site_qs.empty() && !cx.for_page) {
     cx.note("kotter: no site Qs (paxstats region site-q " + cx.region.slug +
             " CHANNEL USER) and no kotter_channel: nobody to send it to");

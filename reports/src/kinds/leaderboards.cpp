@@ -57,14 +57,14 @@ void plan(Context& cx) {
   if (auto channel = cx.firstf("leaderboards")) {
     auto d = cx.base();
     std::string tied;
-    const auto month_rows = rq::leaderboard(cx.db, cx.region.slug, cx.period, std::nullopt, kEveryone);
+    const auto month_rows = cx.read.leaderboard(cx.period, std::nullopt, kEveryone);
     auto month_chart = board(cx, month_rows, "Leaderboard — " + cx.month_name(), "posts", true, tied);
     d.set("count", std::to_string(month_chart.categories.size()));
     d.set("top_posters", top_posters(month_chart.categories.size()));
     d.set("tied", tied.empty() ? kainjow::mustache::data(false) : kainjow::mustache::data(tied));
     cx.deliver("leaderboards.month", *channel, false, "leaderboard-month.png", "Leaderboard — " + cx.month_name(),
                cx.fill("leaderboard_month", d), std::move(month_chart));
-    const auto ytd_rows = rq::leaderboard(cx.db, cx.region.slug, cx.ytd, std::nullopt, kEveryone);
+    const auto ytd_rows = cx.read.leaderboard(cx.ytd, std::nullopt, kEveryone);
     auto ytd_chart = board(cx, ytd_rows, "Leaderboard — " + cx.year() + " to date", "posts", true, tied);
     d.set("count", std::to_string(ytd_chart.categories.size()));
     d.set("top_posters", top_posters(ytd_chart.categories.size()));
@@ -73,8 +73,7 @@ void plan(Context& cx) {
                cx.fill("leaderboard_ytd", d), std::move(ytd_chart));
   }
   std::map<std::string, std::vector<rq::PersonTotal>> by_ao;
-  for (auto& r : rq::leaderboards_by_ao(cx.db, cx.region.slug, cx.period, kEveryone))
-    by_ao[r.ao_id].push_back(std::move(r.total));
+  for (auto& r : cx.read.leaderboards_by_ao(cx.period, kEveryone)) by_ao[r.ao_id].push_back(std::move(r.total));
   for (const auto& [ao, rows] : by_ao) {
     const std::string& name = cx.ao_name(ao);
     std::string tied;

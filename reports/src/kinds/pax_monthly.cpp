@@ -23,7 +23,7 @@ void plan(Context& cx) {
   std::map<std::string, int> streaks_of;
   for (const auto& s : cx.streaks()) streaks_of[s.person] = s.weeks;
   const auto last = cx.ym - date::months{1};
-  const bool whole_year = cx.region.pax_monthly_audience == "year" || cx.person;
+  const bool whole_year = cx.region.pax_monthly_audience == db::PaxAudience::year || cx.person;
   for (const auto& [person, rows] : by_person) {
     int this_month = 0, last_month = 0, total = 0;
     std::map<std::string, std::vector<double>> per_ao;

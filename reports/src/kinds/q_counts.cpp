@@ -15,7 +15,7 @@ namespace paxstats::reports::kinds::q_counts {
 using namespace detail;
 
 void plan(Context& cx) {
-  const auto all = rq::q_counts(cx.db, cx.region.slug, cx.period);
+  const auto all = cx.read.q_counts(cx.period);
   std::map<std::string, std::vector<rq::QCount>> by_ao;
   for (const auto& q : all) by_ao[q.ao_id].push_back(q);
   for (auto& [ao, rows] : by_ao) {

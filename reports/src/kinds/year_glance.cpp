@@ -20,12 +20,10 @@ void plan(Context& cx) {
   const auto first = cx.ym - date::months{23};
   const auto months = calendar::months_between(first, cx.ym);  // 24: the year before, then this one
   std::map<date::year_month, rq::RegionMonth> by_month;
-  for (const auto& r :
-       rq::region_months(cx.db, cx.region.slug, {calendar::format(calendar::first_day(first)), cx.period.last}))
-    by_month[r.month] = r;
+  for (const auto& r : cx.read.region_months({calendar::first_day(first), cx.period.last})) by_month[r.month] = r;
   // Before the region's first beatdown there is no data (not zeros).
   std::optional<date::year_month> start;
-  for (const auto& [ao, m] : rq::ao_first_months(cx.db, cx.region.slug)) start = start ? std::min(*start, m) : m;
+  for (const auto& [ao, m] : cx.read.ao_first_months()) start = start ? std::min(*start, m) : m;
   auto value = [&](date::year_month m, int rq::RegionMonth::*field) {
     if (auto it = by_month.find(m); it != by_month.end()) return double(it->second.*field);
     return start && m >= *start ? 0.0 : NAN;

@@ -8,21 +8,22 @@
 
 namespace paxstats::reports::detail {
 
-Context::Context(db::Database& db_, const db::Region& region_, std::string month_, std::optional<std::string> person_)
-    : db(db_),
+Context::Context(const rq::Reader& read_, const db::Region& region_, date::year_month month,
+                 std::optional<std::string> person_)
+    : read(read_),
+      db(read_.db()),
       region(region_),
-      month(std::move(month_)),
-      ym(calendar::parse_month(month)),
+      ym(month),
       person(std::move(person_)),
-      period(rq::month(month)),
-      ytd(rq::year_to_month(month)) {
-  for (const auto& [id, name] : rq::aos(db, region.slug)) {
+      period(calendar::days_of(month)),
+      ytd(calendar::year_to(month)) {
+  for (const auto& [id, name] : read.aos()) {
     ao_names_[id] = name;
   }
   plan_.region = region.slug;
   plan_.region_name = region.name;
-  plan_.month = month;
-  for (auto& g : rq::gone_recipients(db, region.slug)) gone.insert(std::move(g));
+  plan_.period = calendar::month_period(month);
+  for (auto& g : read.gone_recipients()) gone.insert(std::move(g));
   for (auto& u : db::opt_outs(db, region.slug)) opted_out_.insert(std::move(u));
 }
 
@@ -37,29 +38,28 @@ std::string Context::ao_name(const std::string& id) const {
 
 std::string Context::label(const std::string& who, const std::string& name) {
   // One person's chart needs only the people who share their name.
-  if (!labels_) labels_.emplace(person ? rq::people(db, region.slug, name) : rq::people(db, region.slug), real_names);
+  if (!labels_) labels_.emplace(person ? read.people(name) : read.people(), real_names);
   return (*labels_)(who, name);
 }
 
 const std::vector<rq::Streak>& Context::streaks() {
-  if (!streaks_) streaks_ = rq::weekly_streaks(db, region.slug, period.last, person);
+  if (!streaks_) streaks_ = read.weekly_streaks(period.last, person);
   return *streaks_;
 }
 
 const std::vector<rq::PersonMonthAo>& Context::year_posts() {
-  if (!year_posts_) year_posts_ = rq::posts_by_person(db, region.slug, ytd, person);
+  if (!year_posts_) year_posts_ = read.posts_by_person(ytd, person);
   return *year_posts_;
 }
 
 std::vector<rq::AoMonth> Context::ao_months(const rq::Period& months) {
-  const auto first = calendar::parse_day(months.first), last = calendar::parse_day(months.last);
+  const auto first = months.first, last = months.last;
   const auto from = calendar::month_of(first), to = calendar::month_of(last);
-  const rq::Period widest{std::min(ytd.first, calendar::format(calendar::first_day(ym - date::months{11}))),
-                          period.last};
+  const rq::Period widest{std::min(ytd.first, calendar::first_day(ym - date::months{11})), period.last};
   const bool whole_months = first == calendar::first_day(from) && months.first >= widest.first &&
                             last == calendar::last_day(to) && months.last <= widest.last;
-  if (!whole_months) return rq::ao_months(db, region.slug, months);
-  if (!ao_months_) ao_months_ = rq::ao_months(db, region.slug, widest);
+  if (!whole_months) return read.ao_months(months);
+  if (!ao_months_) ao_months_ = read.ao_months(widest);
   std::vector<rq::AoMonth> out;
   for (const auto& r : *ao_months_)
     if (r.month >= from && r.month <= to) out.push_back(r);
@@ -84,7 +84,7 @@ const std::map<std::string, int>& Context::ao_colors() {
   // From everyone's year, also for one person's chart (on demand): their AOs keep the colours
   // the monthly run gives them.
   if (!ao_colors_)
-    ao_colors_ = detail::ao_colors(person ? rq::posts_by_person(db, region.slug, ytd) : year_posts(), ym, kAosShown,
+    ao_colors_ = detail::ao_colors(person ? read.posts_by_person(ytd) : year_posts(), ym, kAosShown,
                                    static_cast<int>(render::series_palette(render::Theme::light).size()));
   return *ao_colors_;
 }
@@ -133,10 +133,9 @@ void Context::attach(std::string report, std::string recipient, bool to_user, st
   plan_.deliveries.push_back(std::move(d));
 }
 
-bool Context::wanted(const std::string& report, const std::set<std::string>& only) {
+bool Context::wanted(const std::string& report, bool db::RegionFlags::*flag, const std::set<std::string>& only) {
   if (!only.empty() && !only.count(report)) return false;
-  auto flag = region.flags.find("send_" + report);
-  if (!person && !for_page && flag != region.flags.end() && !flag->second) {
+  if (!person && !for_page && !(region.flags.*flag)) {
     note(report + ": off for this region (send_" + report + "=false)");
     return false;
   }

@@ -21,12 +21,13 @@ namespace rq = db::report;
 
 class Context {
  public:
-  Context(db::Database& db, const db::Region& region, std::string month, std::optional<std::string> person);
+  // Reads through `read` (a snapshot's, a posts cache's or the views), which outlives the context.
+  Context(const rq::Reader& read, const db::Region& region, date::year_month month, std::optional<std::string> person);
 
+  const rq::Reader& read;
   db::Database& db;
   const db::Region& region;
-  const std::string month;                  // "YYYY-MM"
-  const date::year_month ym;                // the same month
+  const date::year_month ym;                // the month
   const std::optional<std::string> person;  // on demand: only this user's personal chart
   const rq::Period period, ytd;             // the month; January 1st to the month's end
   std::set<std::string> gone;               // deactivated users, archived channels
@@ -85,7 +86,7 @@ class Context {
   void append_to(size_t n, const std::string& text) { plan_.deliveries.at(n).comment += text; }
 
   // Whether a report kind is planned: asked for (or all are), and not turned off by its flag.
-  bool wanted(const std::string& report, const std::set<std::string>& only);
+  bool wanted(const std::string& report, bool db::RegionFlags::*flag, const std::set<std::string>& only);
   // The plan, with the notes of recipients left out.
   MonthlyPlan finish();
 

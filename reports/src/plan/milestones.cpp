@@ -77,7 +77,7 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
   int min_week = 1000;
   for (const auto& m : kMilestones)
     if (m.rule == MilestoneRule::week_posts) min_week = std::min(min_week, m.at);
-  const auto weeks = rq::busy_weeks(cx.db, cx.region.slug, cx.period, min_week);
+  const auto weeks = cx.read.busy_weeks(cx.period, min_week);
   for (const auto& m : kMilestones) {
     switch (m.rule) {
       case MilestoneRule::year_posts:
@@ -132,16 +132,16 @@ void plan_milestones(Context& cx, const std::string& channel, const std::vector<
   }
 }
 
-std::vector<WeekTrophy> week_trophies(db::Database& db, const std::string& region, date::sys_days monday) {
+std::vector<WeekTrophy> week_trophies(const db::report::Reader& read, date::sys_days monday) {
   const date::sys_days sunday = monday + date::days{6};
   // "This year" is the year of the week's Sunday; a week across New Year counts from January 1st.
   const date::sys_days jan1{date::year_month_day{sunday}.year() / date::January / 1};
-  const rq::Period week{calendar::format(monday), calendar::format(sunday)};
-  const rq::Period to_sunday{calendar::format(jan1), week.last};
+  const rq::Period week{monday, sunday};
+  const rq::Period to_sunday{jan1, week.last};
   std::map<std::string, std::pair<int, int>> year;                           // person → (before, after)
   std::map<std::pair<std::string, std::string>, std::pair<int, int>> at_ao;  // (person, ao) → (before, after)
   std::map<std::string, rq::PersonName> who;
-  for (const auto& r : rq::posts_by_day_ao(db, region, to_sunday)) {
+  for (const auto& r : read.posts_by_day_ao(to_sunday)) {
     for (auto* counts : {&year[r.person], &at_ao[{r.person, r.ao_id}]}) {
       if (r.day < week.first) counts->first += r.posts;
       counts->second += r.posts;
@@ -161,7 +161,7 @@ std::vector<WeekTrophy> week_trophies(db::Database& db, const std::string& regio
           if (c.second >= m.at && c.first < m.at) got[key.first] = who[key.first];
         break;
       case MilestoneRule::week_posts:
-        for (const auto& w : rq::busy_weeks(db, region, week, m.at)) got[w.person] = {w.person, w.user_id, w.name, ""};
+        for (const auto& w : read.busy_weeks(week, m.at)) got[w.person] = {w.person, w.user_id, w.name, ""};
         break;
       case MilestoneRule::month_led:
       case MilestoneRule::month_led_aos: break;  // judged on a whole month: the monthly awards

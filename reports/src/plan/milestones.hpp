@@ -24,6 +24,6 @@ struct WeekTrophy {
   std::string name, rule;
   std::vector<rq::PersonName> people;  // person, user id, name (real_name unset), by name
 };
-std::vector<WeekTrophy> week_trophies(db::Database& db, const std::string& region, date::sys_days monday);
+std::vector<WeekTrophy> week_trophies(const db::report::Reader& read, date::sys_days monday);
 
 }  // namespace paxstats::reports::detail

@@ -108,7 +108,7 @@ void compose_posts(MonthlyPlan& plan, const db::Region& region) {
           auto name = plan.names.find(channel);
           d.set("where",
                 channel == region.firstf_channel || name == plan.names.end() ? plan.region_name : name->second);
-          d.set("month_name", calendar::month_name(calendar::parse_month(plan.month)));
+          d.set("month_name", calendar::month_name(plan.period.month()));
           d.set("charts", plural(static_cast<long>(end - at), "chart", "charts"));
           text = render_template(*header, d);
         }

@@ -11,7 +11,7 @@ namespace paxstats::reports::detail {
 
 const std::vector<ReportKind>& report_kinds() {
   static const std::vector<ReportKind> kinds = {
-#define PAXSTATS_REPORT_KIND(name) {#name, &kinds::name::plan},
+#define PAXSTATS_REPORT_KIND(name) {#name, &kinds::name::plan, &db::RegionFlags::send_##name},
 #include "kinds/kinds.def"
 #undef PAXSTATS_REPORT_KIND
   };

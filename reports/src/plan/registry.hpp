@@ -8,8 +8,9 @@
 namespace paxstats::reports::detail {
 
 struct ReportKind {
-  std::string_view name;      // "pax_monthly"; its flag is send_<name>
-  void (*plan)(Context& cx);  // adds the kind's deliveries (and notes) to the run
+  std::string_view name;        // "pax_monthly"
+  void (*plan)(Context& cx);    // adds the kind's deliveries (and notes) to the run
+  bool db::RegionFlags::*flag;  // its flag, send_<name>
 };
 
 // Every kind, in planning order.

@@ -43,7 +43,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   if (const auto install = db::install_of(cx.db, slug)) {
     std::string by;
     if (!install->installer.empty()) {
-      const auto named = db::report::names_of(cx.db, slug, {install->installer});
+      const auto named = cx.read().names_of({install->installer});
       by = " by " + esc(named.empty() ? install->installer : named.front().second);
     }
     if (install->state == db::InstallState::installed)
@@ -87,8 +87,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
 
   // Data quality: how much of each month paxstats read cleanly, over a year, and what is open.
   {
-    const std::string month = calendar::format(cx.this_month());
-    auto q = dash::data_quality(cx.db, slug, month);
+    auto q = dash::data_quality(cx.db, slug, cx.this_month());
     // The trend starts at the region's first month with a beatdown in the window.
     while (!q.months.empty() && q.months.front().beatdowns == 0 && q.months.front().unread == 0)
       q.months.erase(q.months.begin());
@@ -100,11 +99,11 @@ Page admin_page(PageContext& cx, const std::string& notice) {
       if (m.beatdowns > 0) with.push_back(&m);
     if (!with.empty()) {
       const auto& now = *with.back();
-      std::string line = "<p><b>" + pct(now.clean_share()) + "</b> of " + esc(now.month) + "'s " + num(now.beatdowns) +
-                         " beatdowns were read without a warning";
+      std::string line = "<p><b>" + pct(now.clean_share()) + "</b> of " + esc(calendar::format(now.month)) + "'s " +
+                         num(now.beatdowns) + " beatdowns were read without a warning";
       if (with.size() > 1)
         line += " (" + pct(with[with.size() - 2]->clean_share()) + " of " + num(with[with.size() - 2]->beatdowns) +
-                " in " + esc(with[with.size() - 2]->month) + ")";
+                " in " + esc(calendar::format(with[with.size() - 2]->month)) + ")";
       page.add(line + "; " + num(q.open_issues) + " parse issue" + (q.open_issues == 1 ? " is" : "s are") +
                " open (listed below; most are warnings, such as a name typed without an @-mention).</p>");
     }
@@ -115,7 +114,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
              "No beatdowns in the last 12 months."};
     for (auto it = q.months.rbegin(); it != q.months.rend(); ++it) {
       const int width = static_cast<int>(it->clean_share() * 100 + 0.5);
-      qt.rows.push_back({{it->month},
+      qt.rows.push_back({{calendar::format(it->month)},
                          Cell::n(static_cast<long long>(it->beatdowns)),
                          Cell::n(static_cast<long long>(it->clean)),
                          it->beatdowns == 0
@@ -163,7 +162,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   const auto open = dash::open_deliveries(cx.db, slug);
   for (const auto& d : open) ids.push_back(d.recipient);
   std::map<std::string, std::string> names;
-  for (auto& [id, name] : db::report::names_of(cx.db, slug, ids)) names[id] = std::move(name);
+  for (auto& [id, name] : cx.read().names_of(ids)) names[id] = std::move(name);
   for (const auto& d : open) {
     if (d.status == "failed") failed.insert(d.period);
     if (d.status == "in_doubt") in_doubt.insert(d.period);
@@ -197,7 +196,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   for (const auto& a : aliases)
     for (const auto& c : a.candidates) user_ids.push_back(c);
   std::map<std::string, std::string> who;
-  for (auto& [id, name] : db::report::names_of(cx.db, slug, user_ids)) who[id] = std::move(name);
+  for (auto& [id, name] : cx.read().names_of(user_ids)) who[id] = std::move(name);
   std::string html_rows;
   for (const auto& a : aliases) {
     if (a.rule == db::AliasRule::confirmed || a.rule == db::AliasRule::removed) continue;
@@ -238,7 +237,7 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   Table oo{"opt_outs", "DM opt-outs", {"User", "User id"}, {}, "Nobody opted out of DMs."};
   const auto outs = db::opt_outs(cx.db, slug);
   std::map<std::string, std::string> out_names;
-  for (auto& [id, name] : db::report::names_of(cx.db, slug, outs)) out_names[id] = std::move(name);
+  for (auto& [id, name] : cx.read().names_of(outs)) out_names[id] = std::move(name);
   for (const auto& u : outs) oo.rows.push_back({{out_names.count(u) ? out_names[u] : u, cx.links.pax(u)}, {u}});
   page.table(cx, std::move(oo));
 

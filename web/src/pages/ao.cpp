@@ -13,9 +13,9 @@ std::string period_links(const PageContext& cx, const Period& chosen, const std:
 Page ao_page(PageContext& cx, const std::string& ao_id) {
   const auto& slug = cx.region.slug;
   const Period period = period_of(cx);
-  const db::report::Period p{period.first, period.last};
+  const db::report::Period& p = period.days;
   std::optional<dash::AoRow> ao;
-  for (auto& a : dash::ao_list(cx.db, slug, p))
+  for (auto& a : dash::ao_list(cx.read(), p))
     if (a.ao_id == ao_id) ao = std::move(a);
   if (!ao) return not_found("Region " + cx.region.name + " has no AO with the channel id " + ao_id + ".");
   Page page;
@@ -30,7 +30,7 @@ Page ao_page(PageContext& cx, const std::string& ao_id) {
               {"Latest beatdown", ao->last_beatdown},
               {"Site Q", ao->site_q_name.empty() ? "–" : ao->site_q_name}});
   const auto plan =
-      reports::page_charts(cx.db, slug, period.chart_month, {"ao_trend", "q_counts"}, std::nullopt, cx.real_names());
+      reports::page_charts(cx.read(), period.chart_month, {"ao_trend", "q_counts"}, std::nullopt, cx.real_names());
   page.add("<h2>Charts</h2><div class=\"charts\">");
   int charts = 0;
   for (const auto& d : plan.deliveries)
@@ -40,23 +40,22 @@ Page ao_page(PageContext& cx, const std::string& ao_id) {
     }
   page.add("</div>");
   if (!charts)
-    page.add("<p class=\"empty\">No charts for " +
-             esc(calendar::month_name(calendar::parse_month(period.chart_month))) +
+    page.add("<p class=\"empty\">No charts for " + esc(calendar::month_name(period.chart_month)) +
              ": nobody posted at this AO that month.</p>");
 
   Table top{"top", "Top PAX — " + period.title, {"#", "PAX", "Posts"}, {}, "No posts in this period."};
   int rank = 0;
-  for (const auto& r : db::report::leaderboard(cx.db, slug, p, ao_id, 30))
+  for (const auto& r : cx.read().leaderboard(p, ao_id, 30))
     top.rows.push_back({Cell::n(++rank), {r.name, r.user_id.empty() ? "" : cx.links.pax(r.user_id)}, Cell::n(r.posts)});
   page.table(cx, std::move(top));
 
   Table qs{"qs", "Qs — " + period.title, {"Q", "Beatdowns led", "Co-led"}, {}, "Nobody led here in this period."};
-  for (const auto& q : db::report::q_counts(cx.db, slug, p, ao_id))
+  for (const auto& q : cx.read().q_counts(p, ao_id))
     qs.rows.push_back({{q.name, q.user_id.empty() ? "" : cx.links.pax(q.user_id)}, Cell::n(q.qs), Cell::n(q.coqs)});
   page.table(cx, std::move(qs));
 
   Table recent{"beatdowns", "Recent beatdowns", {"Date", "Q", "Title", "PAX", "FNGs", "Backblast"}, {}, "None yet."};
-  for (const auto& b : dash::beatdowns(cx.db, slug, {ao_id, std::nullopt, 30}))
+  for (const auto& b : dash::beatdowns(cx.read(), {ao_id, std::nullopt, 30}))
     recent.rows.push_back({{b.date},
                            {b.q_name},
                            {b.title},

@@ -22,11 +22,11 @@ Page community_page(PageContext& cx) {
       !data.last.empty() && calendar::parse_day(data.last) < today ? calendar::parse_day(data.last) : today;
   // By default the last whole quarter: the one under way would chart its weeks still to come;
   // the data's own last quarter when the data ends before that one began.
-  const auto current_quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
-  const auto last_whole = calendar::span_of(calendar::Span::Kind::quarter, current_quarter.first - date::days{1});
-  calendar::Span span = !asked.empty()              ? calendar::parse_span(asked)
-                        : anchor < last_whole.first ? calendar::span_of(calendar::Span::Kind::quarter, anchor)
-                                                    : last_whole;
+  const auto current_quarter = calendar::period_of(calendar::Period::Kind::quarter, today);
+  const auto last_whole = calendar::period_of(calendar::Period::Kind::quarter, current_quarter.first - date::days{1});
+  calendar::Period span = !asked.empty()              ? calendar::parse_period(asked)
+                          : anchor < last_whole.first ? calendar::period_of(calendar::Period::Kind::quarter, anchor)
+                                                      : last_whole;
   // A period under way is counted and charted up to today, never into the days to come.
   const bool under_way = span.last > today && span.first <= today;
   if (under_way) span.last = today;
@@ -35,22 +35,22 @@ Page community_page(PageContext& cx) {
   page.crumbs = {{cx.region.name, cx.links.region()}};
   if (!cx.links.static_site()) {
     // This month, this and last quarter, this year, then every year the messages cover.
-    std::vector<calendar::Span> choices;
-    const auto month = calendar::span_of(calendar::Span::Kind::month, today);
-    const auto quarter = calendar::span_of(calendar::Span::Kind::quarter, today);
-    const auto last_quarter = calendar::span_of(calendar::Span::Kind::quarter, quarter.first - date::days{1});
-    const auto year = calendar::span_of(calendar::Span::Kind::year, today);
+    std::vector<calendar::Period> choices;
+    const auto month = calendar::period_of(calendar::Period::Kind::month, today);
+    const auto quarter = calendar::period_of(calendar::Period::Kind::quarter, today);
+    const auto last_quarter = calendar::period_of(calendar::Period::Kind::quarter, quarter.first - date::days{1});
+    const auto year = calendar::period_of(calendar::Period::Kind::year, today);
     const bool recent = anchor >= last_whole.first;
     if (recent) choices = {month, quarter, last_quarter, year};
     if (!recent) {  // the data's own last quarters
-      const auto q = calendar::span_of(calendar::Span::Kind::quarter, anchor);
-      choices = {calendar::span_of(calendar::Span::Kind::quarter, q.first - date::days{1}), q};
+      const auto q = calendar::period_of(calendar::Period::Kind::quarter, anchor);
+      choices = {calendar::period_of(calendar::Period::Kind::quarter, q.first - date::days{1}), q};
     }
     if (!data.first.empty()) {
-      const auto first_year = calendar::span_of(calendar::Span::Kind::year, calendar::parse_day(data.first));
-      for (auto y = calendar::span_of(calendar::Span::Kind::year, anchor);
+      const auto first_year = calendar::period_of(calendar::Period::Kind::year, calendar::parse_day(data.first));
+      for (auto y = calendar::period_of(calendar::Period::Kind::year, anchor);
            y.first >= first_year.first && choices.size() < 40;
-           y = calendar::span_of(calendar::Span::Kind::year, y.first - date::days{1}))
+           y = calendar::period_of(calendar::Period::Kind::year, y.first - date::days{1}))
         if (std::none_of(choices.begin(), choices.end(), [&](const auto& c) { return c.name == y.name; }))
           choices.push_back(y);
     }

@@ -9,17 +9,17 @@
 namespace paxstats::web::detail {
 
 Page kotter_page(PageContext& cx) {
-  const std::string month = calendar::format(cx.this_month() - date::months{1});
+  const date::year_month month = cx.this_month() - date::months{1};
   Page page;
   page.title = "Kotter";
   page.crumbs = {{cx.region.name, cx.links.region()}};
-  const auto plan = reports::page_charts(cx.db, cx.region.slug, month, {"kotter"});
+  const auto plan = reports::page_charts(cx.read(), month, {"kotter"});
   const render::Chart* chart = nullptr;
   for (const auto& d : plan.deliveries)
     if (d.report == "kotter.region") chart = &d.chart;
   if (!chart) {
-    page.add("<p class=\"empty\">Nobody has drifted, and every regular has led (as of the end of " + esc(month) +
-             ").</p>");
+    page.add("<p class=\"empty\">Nobody has drifted, and every regular has led (as of the end of " +
+             esc(calendar::format(month)) + ").</p>");
     return page;
   }
   const reports::FullList* everyone = nullptr;

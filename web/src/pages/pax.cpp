@@ -76,7 +76,7 @@ std::vector<Achievement> achievements(const dash::PaxProfile& p, const Streaks& 
 Page pax_page(PageContext& cx, const std::string& user_id) {
   const auto& slug = cx.region.slug;
   static const std::regex id(R"([UW][A-Z0-9]{2,20})");
-  const auto profile = std::regex_match(user_id, id) ? dash::pax_profile(cx.db, slug, user_id) : std::nullopt;
+  const auto profile = std::regex_match(user_id, id) ? dash::pax_profile(cx.read(), user_id) : std::nullopt;
   if (!profile) return not_found("Region " + cx.region.name + " has no PAX with the user id " + user_id + ".");
   const auto& p = *profile;
   const Streaks st = streaks(p.weeks, cx.today);
@@ -125,8 +125,8 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
                  ">" + esc(y) + "</a>");
       page.add("</nav>");
     }
-    const auto plan = reports::page_charts(cx.db, slug, reports::through_month(calendar::format(cx.this_month()), year),
-                                           {"pax_monthly"}, user_id, cx.real_names());
+    const auto plan = reports::page_charts(cx.read(), reports::through_month(cx.this_month(), year), {"pax_monthly"},
+                                           user_id, cx.real_names());
     page.add("<div class=\"charts one\">");
     for (const auto& d : plan.deliveries) page.chart(cx, d.chart);
     page.add("</div>");
@@ -134,7 +134,7 @@ Page pax_page(PageContext& cx, const std::string& user_id) {
 
   Table list{"beatdowns", "Beatdowns", {"Date", "AO", "Role", "Q", "PAX", "Backblast"}, {}, "No beatdowns yet."};
   static const std::map<std::string, std::string> roles = {{"q", "Q"}, {"coq", "Co-Q"}, {"pax", "PAX"}, {"fng", "FNG"}};
-  for (const auto& b : dash::beatdowns(cx.db, slug, {std::nullopt, p.person, 5000})) {
+  for (const auto& b : dash::beatdowns(cx.read(), {std::nullopt, p.person, 5000})) {
     const auto role = roles.find(b.role);
     list.rows.push_back({{b.date},
                          {b.ao_name, b.ao_id.empty() ? "" : cx.links.ao(b.ao_id)},

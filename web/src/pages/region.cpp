@@ -11,13 +11,14 @@ namespace paxstats::web::detail {
 
 namespace dash = db::dashboard;
 
-std::vector<std::pair<std::string, std::string>> period_choices(date::sys_days today, const std::string& first_data) {
+std::vector<std::pair<std::string, std::string>> period_choices(date::sys_days today,
+                                                                std::optional<date::sys_days> first_data) {
   const auto month = calendar::month_of(today);
   const int y = static_cast<int>(month.year());
   std::vector<std::pair<std::string, std::string>> out = {{calendar::format(month), "This month"},
                                                           {calendar::format(month - date::months{1}), "Last month"}};
   // Every year the data covers (a 2015 export opened in 2026 reaches 2015), at least two.
-  const int first = first_data.size() >= 4 ? std::min(std::stoi(first_data.substr(0, 4)), y - 1) : y - 1;
+  const int first = first_data ? std::min(static_cast<int>(date::year_month_day{*first_data}.year()), y - 1) : y - 1;
   for (int year = y; year >= std::max(first, y - 30); --year)
     out.emplace_back(std::to_string(year), std::to_string(year));
   out.emplace_back("all", "All time");
@@ -27,7 +28,7 @@ std::vector<std::pair<std::string, std::string>> period_choices(date::sys_days t
 // The period chooser: this month, last month, this year, last year, all time.
 std::string period_links(const PageContext& cx, const Period& chosen, const std::string& base_query) {
   std::string h = "<nav class=\"periods\" aria-label=\"Period\">";
-  for (const auto& [key, label] : period_choices(cx.today, db::dashboard::data_span(cx.db, cx.region.slug).first)) {
+  for (const auto& [key, label] : period_choices(cx.today, db::dashboard::data_span(cx.read()).first)) {
     const std::string q = (base_query.empty() ? "" : base_query + "&") + "period=" + key;
     h += "<a href=\"?" + esc(q) + "\"" + (key == chosen.key ? " class=\"on\"" : "") + ">" + esc(label) + "</a>";
   }
@@ -37,11 +38,11 @@ std::string period_links(const PageContext& cx, const Period& chosen, const std:
 Page region_page(PageContext& cx) {
   const auto& slug = cx.region.slug;
   const Period period = period_of(cx);
-  const db::report::Period p{period.first, period.last};
+  const db::report::Period& p = period.days;
   Page page;
   page.title = cx.region.name;
   if (!cx.links.static_site()) page.add(period_links(cx, period, ""));
-  const auto s = dash::summary(cx.db, slug, p, calendar::format(cx.today));
+  const auto s = dash::summary(cx.read(), p, cx.today);
   page.add("<h2>" + esc(period.title) + "</h2>");
   page.stats({{"Beatdowns", num(s.beatdowns)},
               {"AOs", num(s.aos)},
@@ -53,17 +54,15 @@ Page region_page(PageContext& cx) {
               // No beatdowns: no average (a 0.0 would claim one)
               {"Average attendance", s.beatdowns ? Cell::n(s.average_attendance, 1).text : "–"}});
   if (!s.beatdowns) {
-    const auto span = dash::data_span(cx.db, slug);
+    const auto span = dash::data_span(cx.read());
     page.add("<p class=\"empty\">No beatdowns in " + esc(period.title) +
-             (span.last.empty()
-                  ? std::string(": none is recorded yet.")
-                  : ". The latest were in " +
-                        esc(calendar::month_name(calendar::month_of(calendar::parse_day(span.last)))) + ".") +
+             (!span.last ? std::string(": none is recorded yet.")
+                         : ". The latest were in " + esc(calendar::month_name(calendar::month_of(*span.last))) + ".") +
              "</p>");
   }
 
   // The charts the monthly run posts to the 1st-F channel, for the period's month.
-  const auto plan = reports::page_charts(cx.db, slug, period.chart_month,
+  const auto plan = reports::page_charts(cx.read(), period.chart_month,
                                          {"year_glance", "ao_trend", "fng_counts", "q_counts", "leaderboards"},
                                          std::nullopt, cx.real_names());
   page.add("<h2>Charts</h2><div class=\"charts\">");
@@ -77,13 +76,13 @@ Page region_page(PageContext& cx) {
       }
   page.add("</div>");
   if (!charts)
-    page.add("<p class=\"empty\">No charts for " +
-             esc(calendar::month_name(calendar::parse_month(period.chart_month))) + ": nobody posted that month.</p>");
+    page.add("<p class=\"empty\">No charts for " + esc(calendar::month_name(period.chart_month)) +
+             ": nobody posted that month.</p>");
 
   Table lb{
       "leaderboard", "Leaderboard — " + period.title, {"#", "PAX", "Posts", "AOs"}, {}, "No posts in this period."};
   int rank = 0;
-  for (const auto& r : db::report::leaderboard(cx.db, slug, p, std::nullopt, 50))
+  for (const auto& r : cx.read().leaderboard(p, std::nullopt, 50))
     lb.rows.push_back({Cell::n(++rank),
                        {r.name, r.user_id.empty() ? "" : cx.links.pax(r.user_id)},
                        Cell::n(r.posts),
@@ -92,7 +91,7 @@ Page region_page(PageContext& cx) {
 
   // Qs by person (all AOs together).
   std::map<std::string, std::tuple<std::string, std::string, int, int>> qs;
-  for (const auto& q : db::report::q_counts(cx.db, slug, p)) {
+  for (const auto& q : cx.read().q_counts(p)) {
     auto& [name, user, n_q, n_coq] = qs[q.person];
     name = q.name;
     user = q.user_id;
@@ -115,7 +114,7 @@ Page region_page(PageContext& cx) {
             {"AO", "Beatdowns", "Unique PAX", "FNGs", "Site Q", "First beatdown", "Latest"},
             {},
             "No AO has a beatdown yet."};
-  for (const auto& a : dash::ao_list(cx.db, slug, p))
+  for (const auto& a : dash::ao_list(cx.read(), p))
     aos.rows.push_back({{a.name, cx.links.ao(a.ao_id)},
                         Cell::n(a.beatdowns),
                         Cell::n(a.unique_pax),

@@ -15,7 +15,7 @@ Page search_page(PageContext& cx) {
   if (q.empty()) return page;
   Table t{"people", "Names holding “" + q + "”", {"PAX", "Posts"}, {}, "Nobody by that name."};
   if (real) t.columns = {"PAX", "Real name", "Posts"};
-  for (const auto& p : db::dashboard::search_people(cx.db, cx.region.slug, q, 50, real)) {
+  for (const auto& p : db::dashboard::search_people(cx.read(), q, 50, real)) {
     std::vector<Cell> row = {{p.name, p.user_id.empty() ? "" : cx.links.pax(p.user_id)}};
     if (real) row.emplace_back(p.real_name);
     row.push_back(Cell::n(p.posts));

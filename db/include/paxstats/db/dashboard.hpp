@@ -1,7 +1,7 @@
 #pragma once
 // What the dashboard's pages read, through the counting rules (the posts and counted_beatdowns
 // views; README "How paxstats counts"), so a page says what a report says. Dates are local to
-// the region, "YYYY-MM-DD".
+// the region.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,39 +22,37 @@ std::int64_t data_version(Database& db, std::string_view region);
 // (beatdowns, attendance, users, channels, aliases), not with chat that is no backblast.
 std::int64_t posts_version(Database& db, std::string_view region);
 
-// While it lives, this connection's reads of the region's posts (the report queries and the
-// ones below) come from the region's posts_cache and counted_beatdowns_cache tables, rebuilt first when the posts
-// version (the tables the view reads) has moved since it was built (one rebuild at a time; readers see the old rows
-// until it commits). While one lives, region-wide rows asked for again and again (every person's
-// name, every AO's figures and months) are kept for the process and shared by its connections,
-// until the cache's version moves (db/src/detail/region_memo.hpp).
+// The region's posts_cache and counted_beatdowns_cache tables, rebuilt first when the posts
+// version (the tables the view reads) has moved since they were built (one rebuild at a time;
+// readers see the old rows until it commits). Its reader() reads them, for the report queries and
+// the ones below, and keeps the region-wide rows asked for again and again (every person's name,
+// every AO's figures and months) in `memo`, when given, for this version of the cache.
 class PostsCache {
  public:
-  PostsCache(Database& db, std::string_view region);
-  ~PostsCache();
+  PostsCache(Database& db, std::string_view region, RowMemo* memo = nullptr);
   PostsCache(const PostsCache&) = delete;
   PostsCache& operator=(const PostsCache&) = delete;
   bool rebuilt() const { return rebuilt_; }
+  const report::Reader& reader() const { return *reader_; }
 
  private:
-  Database& db_;
-  std::string region_;
   bool rebuilt_ = false;
+  std::optional<report::Reader> reader_;
 };
 
-// The first and last days with a counted beatdown ("" and "" when none): which periods a page
-// offers and opens on.
+// The first and last days with a counted beatdown (none when there is none): which periods a
+// page offers and opens on.
 struct DataSpan {
-  std::string first, last;  // YYYY-MM-DD
+  std::optional<date::sys_days> first, last;
 };
-DataSpan data_span(Database& db, std::string_view region);
+DataSpan data_span(const report::Reader& read);
 
 // The region over a period; active_30d counts the 30 days up to `today`, whatever the period.
 struct Summary {
   int beatdowns = 0, aos = 0, unique_pax = 0, unique_qs = 0, fngs = 0, posts = 0, active_30d = 0;
   double average_attendance = 0;  // COUNT as the Qs wrote it (else the people named), per beatdown
 };
-Summary summary(Database& db, std::string_view region, const Period& period, std::string_view today);
+Summary summary(const report::Reader& read, const Period& period, date::sys_days today);
 
 // The region's AOs (beatdowns reported in a channel) with their figures in a period; an AO with
 // no beatdown in it has zeros. By name.
@@ -64,7 +62,7 @@ struct AoRow {
   std::string first_beatdown, last_beatdown;  // ever; "" before the first
   std::string site_q_id, site_q_name;         // "" when it has none
 };
-std::vector<AoRow> ao_list(Database& db, std::string_view region, const Period& period);
+std::vector<AoRow> ao_list(const report::Reader& read, const Period& period);
 
 // Counted beatdowns, newest first, at one AO or of one person (or all), at most `limit`: where,
 // when, who led, how many were named, and the message (its link is channel + ts).
@@ -77,7 +75,7 @@ struct BeatdownFilter {
   std::optional<std::string> ao, person;
   int limit = 50;
 };
-std::vector<BeatdownRow> beatdowns(Database& db, std::string_view region, const BeatdownFilter& filter);
+std::vector<BeatdownRow> beatdowns(const report::Reader& read, const BeatdownFilter& filter);
 
 // One person's record (person: a user id, or "name:…"). nullopt when the region has no such user
 // and nobody of that name posted.
@@ -92,10 +90,10 @@ struct PaxProfile {
   std::vector<std::string> weeks;  // Mondays of the weeks with a post, oldest first
   std::vector<std::string> years;  // the years with a post, oldest first
 };
-std::optional<PaxProfile> pax_profile(Database& db, std::string_view region, std::string_view person);
+std::optional<PaxProfile> pax_profile(const report::Reader& read, std::string_view person);
 
 // The Slack users who posted (the people with a PAX page), the latest poster first.
-std::vector<std::string> posters(Database& db, std::string_view region);
+std::vector<std::string> posters(const report::Reader& read);
 
 // People whose shown or real name holds `text` (any case), most posts first, at most `limit`.
 struct PersonHit {
@@ -103,7 +101,7 @@ struct PersonHit {
   int posts = 0;
 };
 // Without real_names (a page anyone sees) real names are neither matched nor returned.
-std::vector<PersonHit> search_people(Database& db, std::string_view region, std::string_view text, int limit = 30,
+std::vector<PersonHit> search_people(const report::Reader& read, std::string_view text, int limit = 30,
                                      bool real_names = true);
 
 // The parser's findings, newest message first, with the line they are about.
@@ -113,12 +111,12 @@ struct IssueRow {
 };
 std::vector<IssueRow> parse_issue_list(Database& db, std::string_view region, int limit = 200);
 
-// Data quality by month (the `months` months through `last_month`, "YYYY-MM", oldest first): the
+// Data quality by month (the `months` months through `last_month`, oldest first): the
 // beatdowns of the month (by their date), how many were read without a warning or error, and the
 // backblasts posted that month that could not be read at all (an error, no beatdown); with
 // `open_issues`, the parse issues stored now (every month).
 struct QualityMonth {
-  std::string month;
+  date::year_month month;
   int beatdowns = 0, clean = 0, unread = 0;
   double clean_share() const { return beatdowns ? static_cast<double>(clean) / beatdowns : 1.0; }
 };
@@ -126,7 +124,7 @@ struct DataQuality {
   std::vector<QualityMonth> months;
   int open_issues = 0;
 };
-DataQuality data_quality(Database& db, std::string_view region, std::string_view last_month, int months = 12);
+DataQuality data_quality(Database& db, std::string_view region, date::year_month last_month, int months = 12);
 
 // The region's runs, newest first, with their deliveries by status.
 struct RunRow {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
 
 // The service's durable work queue (paxstats.jobs), its runs (paxstats.runs) and the trigger
@@ -15,10 +16,32 @@
 // process's heartbeat, and done, retried later, or failed; a lease that runs out puts it back.
 namespace paxstats::db::jobs {
 
+// The kinds of job the service queues (each one's payload and handler: app/serve/jobs/).
+enum class JobKind {
+  event,
+  feedback,
+  stats,
+  ao_stats,
+  run_monthly,
+  run_weekly,
+  run_community,
+  nudges,
+  sync,
+  home,
+  interaction
+};
+// The kind's name as the jobs table stores it ("run_monthly"), and back (nullopt for a name no
+// kind of this build has).
+std::string_view to_string(JobKind kind);
+std::optional<JobKind> parse_job_kind(std::string_view name);
+
 struct Job {
   long id = 0;
   std::string region;  // "" for none
-  std::string kind;
+  // What the row says, read once: nullopt for a kind this build does not know (a newer
+  // version's, or a typo), whose name is kind_name.
+  std::optional<JobKind> kind;
+  std::string kind_name;
   nlohmann::json payload;
   int attempts = 0;   // before this one
   std::string lease;  // this claim's (finish, fail and defer name it)
@@ -27,7 +50,7 @@ struct Job {
 // Queues a job; with a dedupe_key, a second job of the same key is not queued (returns false):
 // Slack's retries of one event, a schedule noticed twice. delay_seconds: not before then.
 // priority: claimed before every due job of a lower one (a nation's runs: the biggest first).
-bool enqueue(Database& db, std::string_view region, std::string_view kind, const nlohmann::json& payload,
+bool enqueue(Database& db, std::string_view region, JobKind kind, const nlohmann::json& payload,
              const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0, int priority = 0);
 
 // ---- processes that claim jobs (serve, any number of hosts on one database)
@@ -45,7 +68,7 @@ void keep_session_alive(Database& db);
 // Which jobs a claim may take: those of these kinds, or (except) of any other kind; none named:
 // any job.
 struct Kinds {
-  std::vector<std::string> names = {};
+  std::vector<JobKind> kinds = {};
   bool except = false;
 };
 
@@ -55,8 +78,7 @@ std::optional<Job> claim(Database& db, std::string_view worker, const Kinds& kin
 
 // Up to `limit` more due jobs of one kind and region, claimed together (a burst of events is
 // mined in one transaction).
-std::vector<Job> claim_batch(Database& db, std::string_view worker, std::string_view region, std::string_view kind,
-                             int limit);
+std::vector<Job> claim_batch(Database& db, std::string_view worker, std::string_view region, JobKind kind, int limit);
 
 // Done; or failed: retried after a backoff (backoff_seconds × attempts²) while attempts <
 // max_attempts, else failed for good. Each acts only while the job's lease is the claim's own
@@ -88,20 +110,29 @@ NLOHMANN_JSON_SERIALIZE_ENUM(RunStatus, {{RunStatus::queued, "queued"},
                                          {RunStatus::running, "running"},
                                          {RunStatus::succeeded, "succeeded"},
                                          {RunStatus::failed, "failed"}})
-long create_run(Database& db, std::string_view region, std::string_view kind, std::string_view period,
+// What a run delivers: the monthly reports (stored as "report"), the weekly report, the
+// community reports.
+enum class RunKind { monthly, weekly, community };
+NLOHMANN_JSON_SERIALIZE_ENUM(RunKind, {{RunKind::monthly, "report"},
+                                       {RunKind::weekly, "weekly"},
+                                       {RunKind::community, "community"}})
+std::string_view to_string(RunKind kind);
+long create_run(Database& db, std::string_view region, RunKind kind, const calendar::Period& period,
                 RunStatus status = RunStatus::queued);
 void set_run(Database& db, long id, RunStatus status, const nlohmann::json& summary = nlohmann::json::object(),
              std::string_view error = "");
 struct Run {
   long id = 0;
-  std::string region, kind, period;
+  std::string region;
+  RunKind kind = RunKind::monthly;
+  std::optional<calendar::Period> period;
   RunStatus status = RunStatus::queued;
   std::string started_at, finished_at, error;
   nlohmann::json summary;
 };
 std::optional<Run> get_run(Database& db, long id);
 // Whether a run of this kind and period exists for the region that did not fail.
-bool has_run(Database& db, std::string_view region, std::string_view kind, std::string_view period);
+bool has_run(Database& db, std::string_view region, RunKind kind, const calendar::Period& period);
 
 // ---- API tokens (hashes only; the caller hashes)
 void add_token(Database& db, std::string_view name, std::string_view token_hash);

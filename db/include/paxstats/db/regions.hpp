@@ -32,6 +32,41 @@ struct KotterSetting {
 };
 const std::vector<KotterSetting>& kotter_settings();
 
+// Who gets a personal chart in the monthly run: everyone who posted in the month, or this year.
+enum class PaxAudience { month, year };
+std::string_view to_string(PaxAudience audience);  // "month", "year"
+
+// A local time of day, as a scheduled slot takes it.
+struct TimeOfDay {
+  int hour = 0, minute = 0;
+  std::string text() const;  // "09:00"
+};
+
+// The engagement score's weights (community analytics).
+struct EngagementWeights {
+  double messages = 1, replies = 3, reactions = 0.5, help = 5, weeks = 2;
+};
+// "messages=1,replies=3,reactions=0.5,help=5,weeks=2" (any subset; the rest keep their default).
+// Throws UserError naming the text for anything else.
+EngagementWeights parse_engagement_weights(std::string_view text);
+std::string to_string(const EngagementWeights& weights);  // every weight, in that order
+
+// The report flags (each on unless set off): a monthly report kind NAME is sent when send_NAME
+// is; the feedback DMs to posters of unreadable backblasts; whether the region's backblasts are
+// read at all (off: a community that is not F3).
+struct RegionFlags {
+  bool send_pax_monthly = true, send_q_counts = true, send_ao_trend = true, send_ao_summary = true,
+       send_fng_counts = true, send_leaderboards = true, send_awards = true, send_kotter = true,
+       send_year_glance = true, send_feedback_dms = true, scrape_backblasts = true;
+};
+// The flags as (setting name, field): the one list that the database columns, `region set` and
+// `region show` follow, in display order.
+struct FlagSetting {
+  const char* name;
+  bool RegionFlags::*field;
+};
+const std::vector<FlagSetting>& flag_settings();
+
 // Who sees a region's web pages: anyone (except the admin and Kotter pages), people signed in
 // with Slack from its workspace, or nobody.
 enum class DashboardAccess { public_pages, members, off };
@@ -54,23 +89,23 @@ struct Region {
   std::optional<std::string> log_channel;     // admins' log: unreadable backblasts, run summaries
   std::string token_env = "SLACK_BOT_TOKEN";  // env var holding this region's bot token
   bool active = true;
-  std::map<std::string, bool> flags;           // send_* report flags and scrape_backblasts
-  std::optional<std::string> templates_dir;    // NAME.mustache files replacing built-in texts
-  std::string pax_monthly_audience = "month";  // personal charts for who posted in the month, or "year"
-  int kotter_min_posts = 4;                    // Kotter: at least this many posts …
-  int kotter_window_weeks = 8;                 // … in these weeks before the quiet weeks …
-  int kotter_quiet_weeks = 2;                  // … and none in the last these weeks (the regulars who never led)
+  RegionFlags flags;                                      // send_* report flags and scrape_backblasts
+  std::optional<std::string> templates_dir;               // NAME.mustache files replacing built-in texts
+  PaxAudience pax_monthly_audience = PaxAudience::month;  // personal charts for who posted in the month, or the year
+  int kotter_min_posts = 4;                               // Kotter: at least this many posts …
+  int kotter_window_weeks = 8;                            // … in these weeks before the quiet weeks …
+  int kotter_quiet_weeks = 2;  // … and none in the last these weeks (the regulars who never led)
   KotterClasses kotter;
   int monthly_day = 2;                                   // the scheduled monthly run: day of month (1–28) …
-  std::string monthly_time = "09:00";                    // … and local time HH:MM
+  TimeOfDay monthly_time{9, 0};                          // … and local time
   std::optional<std::chrono::weekday> weekly_day;        // the weekly report: its local weekday (none: off) …
-  std::string weekly_time = "08:00";                     // … and local time HH:MM
-  std::string weekly_sections;                           // comma list of reports::weekly_sections(); "": all
-  std::string weekly_to;                                 // comma list of channel and user ids (DMs); "": 1st-F
+  TimeOfDay weekly_time{8, 0};                           // … and local time
+  std::vector<std::string> weekly_sections;              // some of reports::weekly_sections(); none: all
+  std::vector<std::string> weekly_to;                    // channel and user ids (DMs); none: 1st-F
   std::optional<std::string> community_channel;          // community reports (activity, awards, engagement)
-  std::string help_channels;                             // comma list of channel ids: their answers weigh in the score
-  std::string engagement_weights;                        // "messages=1,replies=3,reactions=0.5,help=5,weeks=2"
-  std::string community_awards;                          // comma list of the ceremony's awards; "": all
+  std::vector<std::string> help_channels;                // channel ids: their answers weigh in the score
+  EngagementWeights engagement_weights;                  // the engagement score's
+  std::vector<std::string> community_awards;             // the ceremony's awards; none: all
   int helper_min_replies = 5;                            // threads answered, for the fastest helper award
   int award_max_winners = 10;                            // an award more share is not given (its line says why)
   int mention_budget = 30;                               // @-mentions in a run's channel posts; past it names are plain
@@ -82,7 +117,7 @@ struct Region {
   int mentor_count = 0;                                  // members asked to mentor near a quarter's end; 0: off
   int mentor_days = 7;                                   // … in its last this many days
   DashboardAccess dashboard = DashboardAccess::members;  // who sees the web pages
-  std::string admins;              // comma list of user ids: dashboard admins besides the workspace's
+  std::vector<std::string> admins;                       // user ids: dashboard admins besides the workspace's
   bool public_real_names = false;  // real names on pages anyone sees (public dashboard, static export)
   std::string updated_at;          // when a setting last changed (epoch seconds): pages made before are stale
 };
@@ -90,9 +125,6 @@ struct Region {
 // Whether `user_id` is in the region's `admins` list (the workspace's own admins are not listed
 // there: Slack tells those apart).
 bool is_listed_admin(const Region& region, std::string_view user_id);
-
-// The report flags a region has, with their defaults (all on). Order is the display order.
-const std::vector<std::string>& region_flag_names();
 
 // Throws paxstats::UserError unless slug is [a-z][a-z0-9_]{0,39} and not reserved
 // (public, paxstats, information_schema, pg_*).
@@ -144,7 +176,7 @@ Region get_region(Database& db, std::string_view slug);
 // engagement_weights, community_awards, helper_min_replies, award_max_winners, mention_budget, community_every,
 // nudge_quiet_days,
 // nudge_min_messages, nudge_reply_days, moderators_channel, mentor_count, mentor_days, or a flag from
-// region_flag_names(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an
+// flag_settings(). Values: "true"/"false" for flags, Slack ids for channels, IANA names for tz; "" clears an
 // optional setting. Throws UserError naming the bad key or value.
 using Setting = std::pair<std::string, std::string>;
 Region set_region(Database& db, std::string_view slug, const std::vector<Setting>& settings);

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,14 +22,14 @@ std::string log_parse_message(db::Database& db, std::string_view region, std::st
                               std::string_view permalink);
 
 // The log line for a delivery run: what it sent, skipped (why) and could not send; for a monthly
-// run (`month` given, "YYYY-MM") also the month's data quality and its trend over 12 months.
+// run (`month` given) also the month's data quality and its trend over 12 months.
 std::string log_run_message(db::Database& db, std::string_view region, std::string_view what,
                             const DeliverReport& report, const std::vector<std::string>& notes,
-                            std::string_view month = {});
+                            std::optional<date::year_month> month = std::nullopt);
 
 // "93% of October's 120 beatdowns read without a warning (12 months: 81% → 93%, low 78%); 14
 // parse issues open": the admins' line about a month's data quality.
-std::string quality_line(db::Database& db, std::string_view region, std::string_view month);
+std::string quality_line(db::Database& db, std::string_view region, date::year_month month);
 
 // Posts `text` to the region's log channel, when it has one. Never throws: a log that cannot be
 // written is itself logged (the run it reports on has already happened). True when posted.

@@ -24,17 +24,17 @@ const std::vector<std::string>& community_award_names();
 // (empty: all). Without a community_channel the plan is empty, with a note saying how to set it.
 // Throws UserError for an unknown report name. for_page (the dashboard): planned without a
 // community_channel too, addressed to "".
-MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Span& period,
+MonthlyPlan plan_community(db::Database& db, std::string_view region, const calendar::Period& period,
                            const std::vector<std::string>& only = {}, bool for_page = false);
 
-// "/paxstats me" in a community region: one member's year to the month "YYYY-MM" (the current one,
+// "/paxstats me" in a community region: one member's year to the month `through_month` (the current one,
 // to date), their messages by month and channel, with their figures in the message (template
 // community_me). nullopt when they wrote no member message that year.
 std::optional<PlannedDelivery> personal_community_stats(db::Database& db, std::string_view region,
-                                                        std::string_view user_id, std::string_view through_month);
+                                                        std::string_view user_id, date::year_month through_month);
 
 // Refuses (UserError) a period that has not begun, or the one under way unless allow_partial.
-void check_span_is_over(db::Database& db, std::string_view region, const calendar::Span& period, BusinessTime now,
+void check_span_is_over(db::Database& db, std::string_view region, const calendar::Period& period, BusinessTime now,
                         bool allow_partial);
 
 }  // namespace paxstats::reports

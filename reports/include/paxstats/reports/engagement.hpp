@@ -14,12 +14,9 @@
 
 namespace paxstats::reports {
 
-struct EngagementWeights {
-  double messages = 1, replies = 3, reactions = 0.5, help = 5, weeks = 2;
-};
-// "messages=1,replies=3,reactions=0.5,help=5,weeks=2" (any subset; the rest keep their default).
-// Throws UserError naming the text for anything else.
-EngagementWeights parse_engagement_weights(std::string_view text);
+// The weights, a region setting read in db/ (db::parse_engagement_weights).
+using db::EngagementWeights;
+using db::parse_engagement_weights;
 
 struct EngagementScore {
   db::community::EngagementParts parts;
@@ -29,17 +26,18 @@ struct EngagementScore {
 
 // Every member with a score above 0 in the period, highest first (ties: more messages, then
 // name). The period's days are local to the region.
-std::vector<EngagementScore> engagement_scores(db::Database& db, std::string_view region, const calendar::Span& period);
+std::vector<EngagementScore> engagement_scores(db::Database& db, std::string_view region,
+                                               const calendar::Period& period);
 
 // The same from parts already read (db::community::engagement_parts) and the region's weights.
 std::vector<EngagementScore> engagement_scores(std::vector<db::community::EngagementParts> parts,
                                                const EngagementWeights& weights);
 
 // The window [first day, day after last) of a period, as the counting functions read it.
-db::community::Window window_of(const calendar::Span& period);
+db::community::Window window_of(const calendar::Period& period);
 
 // The span of `kind` that holds business time `now` in the region's time zone (this month,
 // quarter or year).
-calendar::Span current_span(db::Database& db, std::string_view region, calendar::Span::Kind kind, BusinessTime now);
+calendar::Period current_span(db::Database& db, std::string_view region, calendar::Period::Kind kind, BusinessTime now);
 
 }  // namespace paxstats::reports

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <date/date.h>
+
 #include "paxstats/db/database.hpp"
 
 namespace paxstats::reports {
@@ -21,8 +23,8 @@ struct HomeFigures {
   std::optional<std::pair<std::string, int>> next_milestone;
 };
 
-// `user_id`'s figures in `month` ("YYYY-MM", the month under way in the region), through the
+// `user_id`'s figures in `month` (the month under way in the region), through the
 // counting rules as every report. A user with no post this year gets zeros and the first milestone.
-HomeFigures home_figures(db::Database& db, std::string_view region, std::string_view user_id, std::string_view month);
+HomeFigures home_figures(db::Database& db, std::string_view region, std::string_view user_id, date::year_month month);
 
 }  // namespace paxstats::reports

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "paxstats/business_clock.hpp"
+#include "paxstats/calendar.hpp"
 #include "paxstats/db/database.hpp"
+#include "paxstats/db/report_queries.hpp"
 #include "paxstats/parse_issue.hpp"
 #include "paxstats/render/chart.hpp"
 
@@ -52,8 +54,9 @@ struct PlannedDelivery {
 };
 
 struct MonthlyPlan {
-  std::string region, month;  // the period: YYYY-MM, or YYYY-Www for the weekly report
-  std::string region_name;    // as people know it ("F3 St. Louis")
+  std::string region;
+  calendar::Period period;  // a month; the weekly report's ISO week; the community's month, quarter or year
+  std::string region_name;  // as people know it ("F3 St. Louis")
   std::vector<PlannedDelivery> deliveries;
   std::vector<std::string> notes;  // reports skipped and why (a flag off, no 1st-F channel, …)
   int beatdowns = 0;               // counted beatdowns in the month (0: nothing happened, or no data yet)
@@ -62,30 +65,29 @@ struct MonthlyPlan {
   std::map<std::string, std::string> names;
 };
 
-// Plans the monthly run of a region for `month` (YYYY-MM; local to the region): every chart,
+// Plans the monthly run of a region for `month` (local to the region): every chart,
 // its recipient and its text. `only` limits the run to some report names (empty: all the
-// region's enabled reports). Throws UserError for an unknown report name or a bad month.
+// region's enabled reports). Throws UserError for an unknown report name.
 // `public_url`: the dashboard's address (serve --public-url), for links in the messages ("" when
 // there is none; the region's dashboard may be off too).
-MonthlyPlan plan_monthly(db::Database& db, std::string_view region, std::string_view month,
+MonthlyPlan plan_monthly(db::Database& db, std::string_view region, date::year_month month,
                          const std::vector<std::string>& only = {}, std::string_view public_url = {});
 
 // "Send me my stats": one user's chart as pax_monthly draws it, for their year up to the month
-// "YYYY-MM" (the current month, to date, or December of a past year), whatever the region's
+// `through_month` (the current month, to date, or December of a past year), whatever the region's
 // flags. nullopt when they have no post that year (or opted out of DMs, or are deactivated).
 // `past_year`: a year that is over, whose text speaks of no streak to keep alive.
 std::optional<PlannedDelivery> personal_stats(db::Database& db, std::string_view region, std::string_view user_id,
-                                              std::string_view through_month, bool past_year = false);
+                                              date::year_month through_month, bool past_year = false);
 
-// The charts of a page (the dashboard): the monthly run's charts of `month` for the reports
-// `only`, planned whatever the region's flags, with no recipient left out (opted out of DMs,
-// deactivated) and region-wide charts addressed to "" when there is no 1st-F channel; `person`
+// The charts of a page (the dashboard), read through `read` (its posts cache): the monthly
+// run's charts of `month` for the reports `only`, planned whatever the region's flags, with no recipient left out
+// (opted out of DMs, deactivated) and region-wide charts addressed to "" when there is no 1st-F channel; `person`
 // limits pax_monthly to that user's chart of the year; without `real_names` (a page anyone sees)
 // people who share a name are told apart by their user id's end, never their real names.
 // Throws UserError for an unknown report.
-MonthlyPlan page_charts(db::Database& db, std::string_view region, std::string_view month,
-                        const std::vector<std::string>& only, const std::optional<std::string>& person = std::nullopt,
-                        bool real_names = true);
+MonthlyPlan page_charts(const db::report::Reader& read, date::year_month month, const std::vector<std::string>& only,
+                        const std::optional<std::string>& person = std::nullopt, bool real_names = true);
 
 // The DM that tells a poster their backblast could not be read (template "feedback", the
 // region's own when its templates_dir has one).
@@ -93,17 +95,17 @@ std::string feedback_message(db::Database& db, std::string_view region, std::str
                              std::string_view channel_id, const std::vector<ParseIssue>& problems,
                              std::string_view permalink);
 
-// The month "YYYY-MM" it is at business time `now` in the region's time zone.
-std::string current_month(db::Database& db, std::string_view region, BusinessTime now);
+// The month it is at business time `now` in the region's time zone.
+date::year_month current_month(db::Database& db, std::string_view region, BusinessTime now);
 
 // Refuses (UserError) a month that cannot be reported at business time `now`: one that has not
 // begun ("2999-01 has not happened yet"), or the month under way unless allow_partial.
-void check_month_is_over(db::Database& db, std::string_view region, std::string_view month, BusinessTime now,
+void check_month_is_over(db::Database& db, std::string_view region, date::year_month month, BusinessTime now,
                          bool allow_partial);
 
 // The month a personal chart of `year` runs to: the current one for this year (or ""), else
 // that year's December. Throws UserError for a year that is not YYYY.
-std::string through_month(std::string_view current_month, std::string_view year);
+date::year_month through_month(date::year_month current_month, std::string_view year);
 
 // Progress of a long step: phase ("render", "deliver"), items done, items in all. Called from
 // one thread at a time, possibly not the caller's.

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include <date/date.h>
+
 #include "paxstats/business_clock.hpp"
 #include "paxstats/db/database.hpp"
 
@@ -54,7 +56,7 @@ struct Options {
   size_t cache_bytes = 256u << 20;                           // rendered pages kept, all regions
   // Queues a region's monthly report run (the admin page's buttons): the run's id. The service
   // sets it; without it the buttons say reports run from paxstats serve.
-  std::function<long(db::Database& db, const std::string& region, const std::string& month)> queue_monthly_run;
+  std::function<long(db::Database& db, const std::string& region, date::year_month month)> queue_monthly_run;
   // Add to Slack: called once a region is installed (`first`: it was created now) or installed
   // again; the service queues its first sync and wakes its held work.
   std::function<void(db::Database& db, const std::string& region, bool first)> on_installed;
