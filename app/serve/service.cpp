@@ -8,8 +8,10 @@
 #include <random>
 
 #include "paxstats/db/jobs.hpp"
+#include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/log.hpp"
+#include "paxstats/web/slack_app.hpp"
 #include "service_state.hpp"
 
 namespace paxstats::serve {
@@ -36,10 +38,26 @@ ServiceState::ServiceState(Options options)
     : o(std::move(options)),
       worker_id(new_worker_id()),
       pool(o.database_url),
-      limiter(std::make_shared<slack::RateLimiter>(clock, o.slack_window)) {
-  if (!o.wall_now) o.wall_now = [] { return std::chrono::system_clock::now(); };
-  if (!o.business_now) o.business_now = business_clock_from_env();
-}
+      limiter(std::make_shared<slack::RateLimiter>(clock, o.slack_window)),
+      job_context(
+          [this] {
+            if (!o.wall_now) o.wall_now = [] { return std::chrono::system_clock::now(); };
+            if (!o.business_now) o.business_now = business_clock_from_env();
+            return jobs::JobContext::Settings{o.business_now, o.public_url, o.feedback_delay_seconds,
+                                              o.home_refresh_delay_seconds};
+          }(),
+          pool, counters, draws, planning, stopping,
+          // A Slack client for a region: its bot token stored sealed, else from the variable it names.
+          [this](db::Database& db, const std::string& slug) {
+            const auto region = db::get_region(db, slug);
+            const std::string token =
+                web::region_bot_token(db, region, {o.client_id, o.client_secret, o.slack_base_url});
+            return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
+                                                                        .base_url = o.slack_base_url,
+                                                                        .workspace = region.team_id.value_or(slug),
+                                                                        .limiter = limiter,
+                                                                        .backoff_base = o.slack_backoff});
+          }) {}
 
 Service::Service(Options options) : impl_(std::make_unique<ServiceState>(std::move(options))) {}
 Service::~Service() { stop(); }

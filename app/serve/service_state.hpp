@@ -23,6 +23,8 @@
 #include <vector>
 
 #include "http_server.hpp"
+#include "bot_words.hpp"
+#include "jobs/job_context.hpp"
 #include "jobs/job_kinds.hpp"
 #include "payloads.hpp"
 #include "paxstats/db/jobs.hpp"
@@ -37,28 +39,8 @@
 
 namespace paxstats::serve {
 
-// Prometheus counters of the process (HTTP requests are counted by route in one place, the
-// server's response hook; these count what happens behind the routes).
-struct Counters {
-  std::mutex mu;
-  std::map<std::pair<std::string, int>, long> requests;  // (route, status) → count
-  std::atomic<long> rejected_signatures{0}, events{0}, duplicate_events{0}, parse_errors{0}, files_sent{0},
-      jobs_done{0}, jobs_failed{0}, pages_warmed{0};
-};
-
-// Thrown by a job that cannot run yet (its region is busy): queued again, attempt not counted.
-struct Deferred {
-  int seconds;
-};
-
 // This machine's name, for the worker id and the log.
 std::string host_name();
-
-// The help text of /paxstats and of DMs to the bot.
-extern const char* const kHelp;
-
-// "stats", "my stats", "stats 2025", "my stats 2025" (any case) → the year ("" for this one).
-std::optional<std::string> stats_request(const std::string& text);
 
 struct ServiceState {
   explicit ServiceState(Options options);
@@ -89,6 +71,7 @@ struct ServiceState {
   std::shared_ptr<slack::RateLimiter> limiter;
   std::unique_ptr<slack::SocketModeClient> socket_mode;
   std::unique_ptr<web::Dashboard> dashboard;  // made at start (it needs the bound port)
+  jobs::JobContext job_context;               // what the job handlers get of all this
 
   // routes.cpp
   void routes();
@@ -122,27 +105,15 @@ struct ServiceState {
   bool held(db::Database& db, const db::jobs::Job& job);
   void lease_lost(const db::jobs::Job& job);
   void keep_leases(std::unique_ptr<db::Database> db);
-  std::unique_ptr<slack::Client> client_for(db::Database& db, const std::string& slug);
-  void upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d);
 
   // jobs/dispatch.cpp
   void run_job(db::Database& db, const db::jobs::Job& job);
   void run_event_batch(db::Database& db, const std::string& region, const std::vector<db::jobs::Job>& jobs);
-  void mined(db::Database& db, const std::string& region, const std::vector<EventJob>& events,
-             const std::vector<mining::EventIngest>& results);
 
   // scheduler.cpp
   void schedule_once();
   void schedule_regions(db::Database& db);
 };
-
-// Queues a typed job (see db::jobs::enqueue): its kind follows from the payload's type.
-template <class Payload>
-bool enqueue(db::Database& db, std::string_view region, const Payload& payload,
-             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0, int priority = 0) {
-  return db::jobs::enqueue(db, region, kind_of<Payload>(), nlohmann::json(payload), dedupe_key, delay_seconds,
-                           priority);
-}
 
 // The kinds of job that deliver a whole run (long, mostly waiting on Slack's pacing): the senders
 // take them, biggest region first; the workers take everything else, so a run never holds up an

@@ -18,22 +18,6 @@ namespace paxstats::serve {
 
 using json = nlohmann::json;
 
-// A Slack client for a region: its bot token stored sealed, else from the variable it names.
-std::unique_ptr<slack::Client> ServiceState::client_for(db::Database& db, const std::string& slug) {
-  const auto region = db::get_region(db, slug);
-  const std::string token = web::region_bot_token(db, region, {o.client_id, o.client_secret, o.slack_base_url});
-  return std::make_unique<slack::Client>(slack::ClientOptions{.token = token,
-                                                              .base_url = o.slack_base_url,
-                                                              .workspace = region.team_id.value_or(slug),
-                                                              .limiter = limiter,
-                                                              .backoff_base = o.slack_backoff});
-}
-
-void ServiceState::upload_to_user(slack::Client& client, const std::string& user, const reports::PlannedDelivery& d) {
-  reports::send_to_user(client, user, d);
-  ++counters.files_sent;
-}
-
 void ServiceState::worker(const db::jobs::Kinds& kinds, bool sender) {
   // Jobs (rendering, uploads) yield the CPU to the HTTP threads: Slack wants every ack within
   // 3 s, and a burst of "/paxstats me" must not wait behind the charts it asked for. Linux

@@ -6,7 +6,7 @@
 
 namespace paxstats::serve::jobs {
 
-void ao_stats(ServiceState& s, db::Database& db, const std::string& region, const AoStatsJob& job) {
+void ao_stats(JobContext& s, db::Database& db, const std::string& region, const AoStatsJob& job) {
   auto client = s.client_for(db, region);
   auto month = reports::current_month(db, region, s.o.business_now());
   for (int tries = 0; tries < 2; ++tries, month -= date::months{1}) {

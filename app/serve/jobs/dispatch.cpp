@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "../service_state.hpp"
 #include "handlers.hpp"
 #include "paxstats/db/aliases.hpp"
 #include "paxstats/db/app_home.hpp"
@@ -15,11 +16,11 @@ using json = nlohmann::json;
 
 namespace {
 
-using Handler = void (*)(ServiceState&, db::Database&, const db::jobs::Job&);
+using Handler = void (*)(jobs::JobContext&, db::Database&, const db::jobs::Job&);
 
 // A handler of one payload type, called with the payload read from the job.
-template <class Payload, void (*Run)(ServiceState&, db::Database&, const std::string&, const Payload&)>
-void typed(ServiceState& s, db::Database& db, const db::jobs::Job& job) {
+template <class Payload, void (*Run)(jobs::JobContext&, db::Database&, const std::string&, const Payload&)>
+void typed(jobs::JobContext& s, db::Database& db, const db::jobs::Job& job) {
   Payload payload;
   try {
     payload = job.payload.get<Payload>();
@@ -55,7 +56,7 @@ const db::jobs::Kinds& run_kinds() {
 
 void ServiceState::run_job(db::Database& db, const db::jobs::Job& job) {
   if (!job.kind) throw UserError("unknown job kind \"" + job.kind_name + "\" (job " + std::to_string(job.id) + ")");
-  handlers().at (*job.kind)(*this, db, job);
+  handlers().at (*job.kind)(job_context, db, job);
 }
 
 // A burst of channel message events of one region, mined in one transaction. DMs to the bot
@@ -75,13 +76,11 @@ void ServiceState::run_event_batch(db::Database& db, const std::string& region,
     events.push_back(e.event);
     batch.push_back(std::move(e));
   }
-  if (!events.empty()) mined(db, region, batch, mining::ingest_message_events(db, region, events));
+  if (!events.empty()) jobs::mined(job_context, db, region, batch, mining::ingest_message_events(db, region, events));
 }
 
-// After mining: a log line per event, and a feedback DM queued for a backblast version that
-// could not be read (once per version, after a pause: a burst of edits ends in one DM at most).
-void ServiceState::mined(db::Database& db, const std::string& region, const std::vector<EventJob>& events,
-                         const std::vector<mining::EventIngest>& results) {
+void jobs::mined(JobContext& s, db::Database& db, const std::string& region, const std::vector<EventJob>& events,
+                 const std::vector<mining::EventIngest>& results) {
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& in = results[i];
     if (in.channel.empty()) continue;
@@ -90,8 +89,7 @@ void ServiceState::mined(db::Database& db, const std::string& region, const std:
               (in.errors.empty() ? "" : ", " + std::to_string(in.errors.size()) + " parse error(s)"));
     if (!in.is_backblast || in.deleted) continue;
     // The people it names who use the App Home see their new count there (at most once a minute).
-    for (const auto& user : db::home_users_in(db, region, in.channel, in.ts))
-      jobs::queue_home(*this, db, region, user, true);
+    for (const auto& user : db::home_users_in(db, region, in.channel, in.ts)) queue_home(s, db, region, user, true);
     if (in.poster.empty()) continue;
     // Its Q is asked about what could not be read, names written without a mention, and a COUNT
     // that disagrees with the names.
@@ -102,9 +100,9 @@ void ServiceState::mined(db::Database& db, const std::string& region, const std:
     // A COUNT above the names is usual (PAX not on Slack); one below them is a slip worth a question.
     const auto count = db::count_disagreement(db, region, in.channel, in.ts);
     if (!in.errors.empty() || unplaced || (count && count->count < count->named)) {
-      counters.parse_errors += !in.errors.empty();
+      s.counters.parse_errors += !in.errors.empty();
       enqueue(db, region, FeedbackJob{in.channel, in.ts, in.edited_ts, in.poster},
-              "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, o.feedback_delay_seconds);
+              "feedback:" + region + ":" + in.channel + ":" + in.ts + ":" + in.edited_ts, s.o.feedback_delay_seconds);
     }
   }
 }

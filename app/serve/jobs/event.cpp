@@ -5,7 +5,7 @@
 
 namespace paxstats::serve::jobs {
 
-void event(ServiceState& s, db::Database& db, const std::string& region, const EventJob& job) {
+void event(JobContext& s, db::Database& db, const std::string& region, const EventJob& job) {
   const auto& ev = job.event;
   const EventKind kind = kind_of(ev);
   // A member opened the bot's Home tab: their page, published anew at most once a minute (the
@@ -26,7 +26,7 @@ void event(ServiceState& s, db::Database& db, const std::string& region, const E
     }
     return;
   }
-  if (kind == EventKind::channel_message) s.mined(db, region, {job}, {mining::ingest_message_event(db, region, ev)});
+  if (kind == EventKind::channel_message) mined(s, db, region, {job}, {mining::ingest_message_event(db, region, ev)});
 }
 
 }  // namespace paxstats::serve::jobs

@@ -74,7 +74,7 @@ json feedback_blocks(const std::string& text, const std::string& channel, const 
 
 }  // namespace
 
-void feedback(ServiceState& s, db::Database& db, const std::string& region, const FeedbackJob& job) {
+void feedback(JobContext& s, db::Database& db, const std::string& region, const FeedbackJob& job) {
   const std::string &channel = job.channel, &ts = job.ts, &edited = job.edited_ts, &poster = job.poster;
   // Only for the version it was made for: a newer one has its own job; a fixed one needs none.
   const auto state = mining::message_state(db, region, channel, ts);

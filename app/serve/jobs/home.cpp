@@ -67,7 +67,7 @@ json home_view(const db::Region& region, const reports::HomeFigures& h, bool adm
 
 }  // namespace
 
-void home(ServiceState& s, db::Database& db, const std::string& region, const HomeJob& job) {
+void home(JobContext& s, db::Database& db, const std::string& region, const HomeJob& job) {
   const auto r = db::get_region(db, region);
   const date::year_month month = reports::current_month(db, region, s.o.business_now());
   const auto figures = reports::home_figures(db, region, job.user, month);
@@ -87,7 +87,7 @@ void home(ServiceState& s, db::Database& db, const std::string& region, const Ho
   if (!result.ok()) throw slack::SlackError(result, job.user);
 }
 
-void queue_home(ServiceState& s, db::Database& db, const std::string& region, const std::string& user, bool changed) {
+void queue_home(JobContext& s, db::Database& db, const std::string& region, const std::string& user, bool changed) {
   const auto minute = date::floor<std::chrono::minutes>(s.o.business_now()) + std::chrono::minutes(changed ? 1 : 0);
   enqueue(db, region, HomeJob{user}, "home:" + user + ":" + date::format("%FT%H:%M", minute),
           changed ? s.o.home_refresh_delay_seconds : 0);

@@ -58,7 +58,7 @@ std::string container_channel(const json& payload) {
 
 }  // namespace
 
-void interaction(ServiceState& s, db::Database& db, const std::string& region, const InteractionJob& job) {
+void interaction(JobContext& s, db::Database& db, const std::string& region, const InteractionJob& job) {
   const std::string user =
       job.payload.contains("user") && job.payload["user"].is_object() ? text_of(job.payload["user"], "id") : "";
   if (user.empty()) throw UserError("interaction job without a user (not a payload paxstats queued)");

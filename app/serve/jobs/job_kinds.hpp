@@ -160,4 +160,12 @@ constexpr JobKind kind_of<InteractionJob>() {
   return JobKind::interaction;
 }
 
+// Queues a typed job (see db::jobs::enqueue): its kind follows from the payload's type.
+template <class Payload>
+bool enqueue(db::Database& db, std::string_view region, const Payload& payload,
+             const std::optional<std::string>& dedupe_key = std::nullopt, int delay_seconds = 0, int priority = 0) {
+  return db::jobs::enqueue(db, region, kind_of<Payload>(), nlohmann::json(payload), dedupe_key, delay_seconds,
+                           priority);
+}
+
 }  // namespace paxstats::serve

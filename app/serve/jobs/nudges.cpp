@@ -8,7 +8,7 @@
 
 namespace paxstats::serve::jobs {
 
-void nudges(ServiceState& s, db::Database& db, const std::string& region, const NudgesJob&) {
+void nudges(JobContext& s, db::Database& db, const std::string& region, const NudgesJob&) {
   auto client = s.client_for(db, region);
   const auto settings = db::get_region(db, region);
   if (settings.nudge_quiet_days > 0) {

@@ -5,7 +5,7 @@
 
 namespace paxstats::serve::jobs {
 
-void run_community(ServiceState& s, db::Database& db, const std::string& region, const RunCommunityJob& job) {
+void run_community(JobContext& s, db::Database& db, const std::string& region, const RunCommunityJob& job) {
   deliver_run(s, db, region, job.run_id, job.period,
               [&](db::Database& on) { return reports::plan_community(on, region, job.period); });
 }

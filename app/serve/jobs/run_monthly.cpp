@@ -16,12 +16,12 @@ namespace paxstats::serve::jobs {
 
 using json = nlohmann::json;
 
-void run_monthly(ServiceState& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
+void run_monthly(JobContext& s, db::Database& db, const std::string& region, const RunMonthlyJob& job) {
   deliver_run(s, db, region, job.run_id, calendar::month_period(job.month),
               [&](db::Database& on) { return reports::plan_monthly(on, region, job.month, {}, s.o.public_url); });
 }
 
-void deliver_run(ServiceState& s, db::Database& db, const std::string& region, long run, const calendar::Period& period,
+void deliver_run(JobContext& s, db::Database& db, const std::string& region, long run, const calendar::Period& period,
                  const std::function<reports::MonthlyPlan(db::Database&)>& plan_it) {
   const std::string& month = period.name;  // the outbox's key, and the logs' words
   // One run per region at a time: another one (any process) holds the region's delivery lock.

@@ -5,7 +5,7 @@
 
 namespace paxstats::serve::jobs {
 
-void run_weekly(ServiceState& s, db::Database& db, const std::string& region, const RunWeeklyJob& job) {
+void run_weekly(JobContext& s, db::Database& db, const std::string& region, const RunWeeklyJob& job) {
   deliver_run(s, db, region, job.run_id, job.week,
               [&](db::Database& on) { return reports::plan_weekly(on, region, job.week); });
 }

@@ -6,7 +6,7 @@
 
 namespace paxstats::serve::jobs {
 
-void stats(ServiceState& s, db::Database& db, const std::string& region, const StatsJob& job) {
+void stats(JobContext& s, db::Database& db, const std::string& region, const StatsJob& job) {
   auto client = s.client_for(db, region);
   if (db::is_opted_out(db, region, job.user)) {
     const std::string text = "You turned paxstats DMs off, so no chart: `/paxstats start` turns them on.";

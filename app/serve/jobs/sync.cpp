@@ -4,7 +4,7 @@
 
 namespace paxstats::serve::jobs {
 
-void sync(ServiceState& s, db::Database& db, const std::string& region, const SyncJob&) {
+void sync(JobContext& s, db::Database& db, const std::string& region, const SyncJob&) {
   auto client = s.client_for(db, region);
   mining::SyncOptions o;
   o.should_stop = [&s] { return s.stopping.load(); };
