@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "paxstats/db/database.hpp"
 #include "paxstats/error.hpp"
-#include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/export/dataset_export.hpp"
 
 namespace paxstats::app {
 
@@ -39,12 +39,12 @@ void add_export_command(CLI::App& root, Context& ctx) {
           throw UserError(std::string(flag) + " \"" + *value +
                           "\" is not a date or an ISO time; write 2026-10-01 or 2026-10-01T05:00:00Z");
       db::Database conn(database_url(ctx));
-      reports::DatasetExportOptions o;
+      dataset::DatasetExportOptions o;
       o.out = a->out;
       o.format = a->format == "ndjson" ? db::community::ExportFormat::ndjson : db::community::ExportFormat::csv;
       o.window = {a->since, a->until};
       o.today = date::format("%F", date::floor<date::days>(ctx.business_now()));
-      const auto r = reports::export_dataset(conn, a->region, o);
+      const auto r = dataset::export_dataset(conn, a->region, o);
       std::printf("exported %s to %s in %.1f s (%lld messages, %.0f messages/s, %.1f MB)\n", a->region.c_str(),
                   a->out.c_str(), r.seconds, static_cast<long long>(r.messages),
                   r.seconds > 0 ? static_cast<double>(r.messages) / r.seconds : 0.0,

@@ -1,4 +1,4 @@
-#include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/export/dataset_export.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,41 +15,17 @@
 #include "paxstats/db/regions.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/output_folder.hpp"
-#include "paxstats/reports/slack_html.hpp"
+#include "paxstats/export/bigquery.hpp"
+#include "paxstats/export/gexf.hpp"
+#include "paxstats/export/tables.hpp"
+#include "paxstats/export/tally.hpp"
 
-namespace paxstats::reports {
+namespace paxstats::dataset {
 namespace fs = std::filesystem;
 using db::community::ExportFormat;
 using db::community::ExportTable;
 
 namespace {
-
-// XML text, appended: escaped once (html_escape), and without the control characters XML 1.0
-// cannot hold at all.
-void append_xml(std::string& out, std::string_view s) {
-  auto allowed = [](char c) { return static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r'; };
-  for (size_t from = 0; from < s.size();) {
-    size_t to = from;
-    while (to < s.size() && allowed(s[to])) ++to;
-    append_html_escaped(out, s.substr(from, to - from));
-    from = to + 1;  // past the character left out
-  }
-}
-std::string xml(std::string_view s) {
-  std::string out;
-  append_xml(out, s);
-  return out;
-}
-
-nlohmann::json schema_json(const std::vector<db::community::ExportColumn>& columns) {
-  auto out = nlohmann::json::array();
-  for (const auto& c : columns) {
-    nlohmann::json f = {{"name", c.name}, {"type", c.type}, {"mode", c.mode}};
-    if (!c.fields.empty()) f["fields"] = schema_json(c.fields);
-    out.push_back(std::move(f));
-  }
-  return out;
-}
 
 // A file written under a temporary name, renamed into place by commit().
 class PendingFile {
@@ -92,59 +68,6 @@ class PendingFile {
 };
 
 }  // namespace
-
-void write_gexf(const db::community::Network& net, const std::string& today, const std::string& description,
-                const std::function<void(std::string_view)>& sink) {
-  std::string out;
-  auto flush = [&](bool force) {
-    if (force || out.size() > (1u << 16)) {
-      sink(out);
-      out.clear();
-    }
-  };
-  out +=
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-      "xsi:schemaLocation=\"http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd\" "
-      "version=\"1.2\">\n";
-  out += "  <meta lastmodifieddate=\"" + xml(today) + "\">\n    <creator>paxstats</creator>\n    <description>" +
-         xml(description) + "</description>\n  </meta>\n";
-  out +=
-      "  <graph mode=\"static\" defaultedgetype=\"directed\">\n"
-      "    <attributes class=\"node\">\n      <attribute id=\"messages\" title=\"messages\" type=\"long\"/>\n"
-      "    </attributes>\n"
-      "    <attributes class=\"edge\">\n      <attribute id=\"interaction\" title=\"interaction\" "
-      "type=\"string\"/>\n    </attributes>\n";
-  out += "    <nodes>\n";
-  for (const auto& n : net.nodes) {
-    out += "      <node id=\"";
-    append_xml(out, n.id);
-    out += "\" label=\"";
-    append_xml(out, n.label);
-    out += "\"><attvalues><attvalue for=\"messages\" value=\"";
-    out += std::to_string(n.messages);
-    out += "\"/></attvalues></node>\n";
-    flush(false);
-  }
-  out += "    </nodes>\n    <edges>\n";
-  size_t id = 0;
-  for (const auto& e : net.edges) {
-    out += "      <edge id=\"";
-    out += std::to_string(id++);
-    out += "\" source=\"";
-    append_xml(out, net.nodes[e.source].id);
-    out += "\" target=\"";
-    append_xml(out, net.nodes[e.target].id);
-    out += "\" weight=\"";
-    out += std::to_string(e.weight);
-    out += "\"><attvalues><attvalue for=\"interaction\" value=\"";
-    out += db::community::to_string(e.kind);
-    out += "\"/></attvalues></edge>\n";
-    flush(false);
-  }
-  out += "    </edges>\n  </graph>\n</gexf>\n";
-  flush(true);
-}
 
 DatasetExportResult export_dataset(db::Database& db, std::string_view region, const DatasetExportOptions& o) {
   const auto started = std::chrono::steady_clock::now();
@@ -196,7 +119,7 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
     const size_t slot = add(name + (format == ExportFormat::ndjson ? ".ndjson" : ".csv"));
     if (ndjson && !network) {
       const size_t schema = add(name + ".schema.json");
-      files[schema]->write(schema_json(db::community::export_columns(table, ExportFormat::ndjson)).dump(2) + "\n");
+      files[schema]->write(bigquery_schema(db::community::export_columns(table, ExportFormat::ndjson)).dump(2) + "\n");
     }
     if (network || table == ExportTable::member_activity || table == ExportTable::channel_activity) {
       counted.emplace_back(table, slot);
@@ -210,8 +133,8 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
     const double weight = table == ExportTable::messages ? 2 : table == ExportTable::reactions ? 1 : 0.1;
     tasks.push_back({weight, [&, table, format, slot](Reader& reader) {
                        timed(slot, [&] {
-                         const auto rows =
-                             reader.copy(table, format, [&](std::string_view bytes) { files[slot]->write(bytes); });
+                         const auto rows = write_raw_table(reader, table, format,
+                                                           [&](std::string_view bytes) { files[slot]->write(bytes); });
                          if (table == ExportTable::messages) result.messages = rows;
                          return rows;
                        });
@@ -220,17 +143,15 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
   // The counted tables and the GEXF file, from one tally (the first table's time includes it).
   const size_t gexf = add("network.gexf");
   std::unique_ptr<Reader> helper;  // the tally's second reader, opened with the lanes' readers
+  std::optional<Tally> tally;
   tasks.push_back({3, [&](Reader& reader) {
                      const auto t0 = std::chrono::steady_clock::now();
                      timed(counted.front().second, [&] {
-                       if (!reactions_slot) {
-                         reader.tally(helper.get(), nullptr);
-                         return std::int64_t{0};
-                       }
-                       const std::function<void(std::string_view)> sink = [&](std::string_view bytes) {
-                         files[*reactions_slot]->write(bytes);
-                       };
-                       reader.tally(helper.get(), &sink, &result.files[*reactions_slot].rows);
+                       TallyOptions options{helper.get(), {}};
+                       if (reactions_slot)
+                         options.reactions_csv = [&](std::string_view bytes) { files[*reactions_slot]->write(bytes); };
+                       tally = count_window(reader, options);
+                       if (reactions_slot) result.files[*reactions_slot].rows = tally->reactions_rows;
                        return std::int64_t{0};
                      });
                      if (reactions_slot)
@@ -242,7 +163,7 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
                      std::jthread gexf_writer([&] {  // (joined before this task ends, also on a throw)
                        try {
                          timed(gexf, [&] {
-                           const auto& net = reader.network();
+                           const auto& net = tally->network;
                            write_gexf(net, o.today,
                                       "Who answered, mentioned and reacted to whom in " + r.name + " (" +
                                           (o.window.since.empty() ? std::string("the beginning") : o.window.since) +
@@ -259,7 +180,8 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
                        timed(slot, [&, table = table, slot = slot] {
                          const auto format =
                              table == ExportTable::nodes || table == ExportTable::edges ? ExportFormat::csv : o.format;
-                         return reader.copy(table, format, [&](std::string_view bytes) { files[slot]->write(bytes); });
+                         return write_counted_table(*tally, table, format,
+                                                    [&](std::string_view bytes) { files[slot]->write(bytes); });
                        });
                        result.files[slot].seconds += counting;
                      }
@@ -310,4 +232,4 @@ DatasetExportResult export_dataset(db::Database& db, std::string_view region, co
   return result;
 }
 
-}  // namespace paxstats::reports
+}  // namespace paxstats::dataset

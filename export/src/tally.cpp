@@ -1,6 +1,7 @@
 // The export's counts of a window — member_activity, channel_activity and the interaction
 // network — in one pass over every stored message. The server sends each message's facts (view
-// message_facts, which says which are member messages) and each reaction in binary, about 2.3 s
+// message_facts, which says which are member messages; db's DatasetReader::facts) and each
+// reaction in binary, about 2.3 s
 // of its time at 1M messages; the joins and groupings that cost the SQL functions 18 s (a thread
 // and its replies, a reaction and its message, a member's days) are hash lookups here. The rules
 // are those of the functions member_activity, channel_activity and interaction_edges (region
@@ -15,15 +16,17 @@
 #include <thread>
 #include <unordered_map>
 
-#include "detail/binary_copy.hpp"
-#include "detail/community_tally.hpp"
-#include "detail/step_timer.hpp"
+#include "cells.hpp"
+#include "paxstats/export/tally.hpp"
+#include "paxstats/step_timer.hpp"
 
-namespace paxstats::db::community::detail {
+namespace paxstats::dataset {
 
-using db::detail::append_copy_csv;
-using db::detail::BinaryCopy;
-using db::detail::StepTimer;
+using db::CopyRows;
+using db::community::ChannelActivity;
+using db::community::DatasetReader;
+using db::community::MemberActivity;
+using Fact = db::community::DatasetReader::Fact;
 
 namespace {
 
@@ -249,13 +252,9 @@ struct ReactionGroups {
   std::int64_t rows = 0;
 };
 
-void read_reactions(PGconn* conn, const std::string& s, const std::function<void(std::string_view)>* csv,
-                    ReactionGroups& g) {
+void read_reactions(DatasetReader& reader, const std::function<void(std::string_view)>& csv, ReactionGroups& g) {
   StepTimer step("tally: reading the reactions");
-  BinaryCopy c(conn,
-               "COPY (SELECT channel_id, ts, emoji, user_id FROM " + s +
-                   ".reactions ORDER BY channel_id, ts, emoji, user_id) TO STDOUT (FORMAT binary)",
-               "counting reactions");
+  auto c = reader.facts(Fact::reactions);
   std::string out;
   if (csv) out = "channel_id,ts,emoji,user_id\n";
   std::string last_channel;
@@ -278,12 +277,12 @@ void read_reactions(PGconn* conn, const std::string& s, const std::function<void
       }
       out += '\n';
       if (out.size() > (1u << 16)) {
-        (*csv)(out);
+        csv(out);
         out.clear();
       }
     }
   }
-  if (csv) (*csv)(out);
+  if (csv) csv(out);
 }
 
 }  // namespace
@@ -328,27 +327,24 @@ std::string numeric_round1(double x) {
   return x < 0 && out != "0.0" ? "-" + out : out;
 }
 
-Tally count_window(const TallySources& from, const std::string& s, const MicroWindow& window,
-                   std::int64_t* reactions_rows) {
-  PGconn* conn = from.conn;
-  // The reactions, meanwhile on a connection of their own when there is one.
+Tally count_window(DatasetReader& reader, const TallyOptions& options) {
+  if (options.reactions_csv && reader.bounded())
+    throw std::logic_error("the tally writes the reactions table only for a window without ends");
+  // The reactions, meanwhile on a reader of their own when there is one.
   ReactionGroups reacted;
   std::exception_ptr reading_failed;
   std::jthread reading;  // (joined when the tally returns or throws)
-  if (from.reactions_conn)
+  if (options.reactions_reader)
     reading = std::jthread([&] {
       try {
-        read_reactions(from.reactions_conn, s, from.reactions_csv, reacted);
+        read_reactions(*options.reactions_reader, options.reactions_csv, reacted);
       } catch (...) {
         reading_failed = std::current_exception();
       }
     });
-  const std::int64_t since = window.since.value_or(INT64_MIN);
-  const std::int64_t until = window.until.value_or(INT64_MAX);
+  const std::int64_t since = reader.since_micros().value_or(INT64_MIN);
+  const std::int64_t until = reader.until_micros().value_or(INT64_MAX);
   auto in_window = [&](const Msg& m) { return m.posted >= since && m.posted < until; };
-  auto copy = [&](const std::string& select, const char* what) {
-    return BinaryCopy(conn, "COPY (" + select + ") TO STDOUT (FORMAT binary)", std::string("counting ") + what);
-  };
 
   Names people, channels;
   std::vector<User> users;
@@ -360,7 +356,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   std::optional<StepTimer> step;
   step.emplace("tally: users and channels");
   {
-    auto c = copy("SELECT user_id, user_name, is_bot FROM " + s + ".users", "users");
+    auto c = reader.facts(Fact::users);
     while (c.next()) {
       auto& u = users[user_of(c.text(0))];
       u.row = true;
@@ -374,7 +370,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
 
   std::vector<std::pair<std::uint32_t, std::string>> channel_rows;
   {
-    auto c = copy("SELECT channel_id, name FROM " + s + ".channels", "channels");
+    auto c = reader.facts(Fact::channels);
     while (c.next()) channel_rows.emplace_back(channels.intern(c.text(0)), std::string(c.text(1)));
   }
 
@@ -383,24 +379,12 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   Arena arena;
   std::vector<Msg> msgs;
   std::vector<std::uint32_t> mentions;
-  size_t expected = 0;
-  {
-    // Room for them all at once (the table's estimate), rather than growing through a million.
-    PGresult* r = PQexec(conn, ("SELECT greatest(reltuples, 0)::bigint FROM pg_catalog.pg_class WHERE oid = '" + s +
-                                ".messages'::regclass")
-                                   .c_str());
-    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-      expected = std::strtoull(PQgetvalue(r, 0, 0), nullptr, 10) + 1024;
-    PQclear(r);
-  }
+  // Room for them all at once (the table's estimate), rather than growing through a million.
+  const size_t expected = reader.estimated_messages() + 1024;
   msgs.reserve(expected);
   MessageIndex index(msgs, expected);
   {
-    auto c = copy(
-        "SELECT channel_id, ts, thread_ts, user_id, posted_at, is_member, deleted, reply_count, reaction_count, "
-        "mentions, CASE WHEN is_member THEN posted_at::date END FROM " +
-            s + ".message_facts",
-        "messages");
+    auto c = reader.facts(Fact::messages);
     while (c.next()) {
       Msg m;
       m.channel = channels.intern(c.text(0));
@@ -425,7 +409,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   step.emplace("tally: files and replies");
   auto find = [&](std::uint32_t channel, std::string_view ts) { return index.find(channel, ts); };
   {
-    auto c = copy("SELECT channel_id, ts, count(*) FROM " + s + ".files GROUP BY 1, 2", "files");
+    auto c = reader.facts(Fact::files);
     while (c.next()) {
       const auto ch = channels.find(c.text(0));
       if (const auto i = ch == kNone ? kNone : find(ch, c.text(1)); i != kNone)
@@ -465,10 +449,9 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
     StepTimer wait("tally: waiting for the reactions");
     reading.join();
   } else {
-    read_reactions(conn, s, from.reactions_csv, reacted);
+    read_reactions(reader, options.reactions_csv, reacted);
   }
   if (reading_failed) std::rethrow_exception(reading_failed);
-  if (reactions_rows) *reactions_rows = reacted.rows;
   std::vector<std::uint32_t> reacted_channel(reacted.channels.size()), reacted_user(reacted.users.size());
   for (std::uint32_t k = 0; k < reacted.channels.size(); ++k)
     reacted_channel[k] = channels.find(reacted.channels.id(k));
@@ -544,6 +527,7 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
 
   step.emplace("tally: rows and network");
   Tally t;
+  if (options.reactions_csv) t.reactions_rows = reacted.rows;
   // member_activity: every user who is not a bot (nor USLACKBOT), and every author of a member
   // message of the window without a users row; most messages first, then by id.
   for (std::uint32_t u = 0; u < people.size(); ++u) {
@@ -614,4 +598,13 @@ Tally count_window(const TallySources& from, const std::string& s, const MicroWi
   return t;
 }
 
-}  // namespace paxstats::db::community::detail
+std::string_view to_string(Interaction kind) {
+  switch (kind) {
+    case Interaction::mention: return "mention";
+    case Interaction::reaction: return "reaction";
+    case Interaction::reply: return "reply";
+  }
+  return "?";
+}
+
+}  // namespace paxstats::dataset

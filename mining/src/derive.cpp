@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <climits>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -110,15 +111,33 @@ void add_beatdown(const db::StoredMessage& m, const Backblast& b, DeriveReport& 
   beatdowns.push_back(std::move(r));
 }
 
+// What a parse makes of its message, as the store will list it.
+MessageOutcome outcome_of(const Backblast& b) {
+  MessageOutcome o;
+  if (!b.is_backblast) return o;
+  o.beatdown = true;
+  if (b.q) o.q_user_id = b.q->user_id;
+  for (const auto* list : {&b.errors, &b.warnings})
+    for (const auto& i : *list)
+      if (i.severity == Severity::error) o.errors.push_back(i);
+  // parse_issues' order: by line (NULL, a whole-message issue, last), then field.
+  std::stable_sort(o.errors.begin(), o.errors.end(), [](const ParseIssue& x, const ParseIssue& y) {
+    const auto line = [](const ParseIssue& i) { return i.line ? i.line : INT_MAX; };
+    return line(x) != line(y) ? line(x) < line(y) : x.field < y.field;
+  });
+  return o;
+}
+
 }  // namespace
 
-DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool everything) {
+Derivation derive(db::RegionWriter& writer, const ParseContext& ctx, bool everything, Outcomes outcomes) {
   // System messages never report a workout.
   static const std::unordered_set<std::string> skip = {
       "channel_join",      "channel_leave", "channel_topic", "channel_purpose", "channel_name",    "channel_archive",
       "channel_unarchive", "group_join",    "group_leave",   "tombstone",       "message_deleted", "bot_add",
       "bot_remove",        "pinned_item",   "unpinned_item", "reminder_add",    "sh_room_created"};
-  DeriveReport report;
+  Derivation done;
+  DeriveReport& report = done.report;
   std::vector<db::BeatdownRecord> beatdowns;
   std::vector<db::MessageIssues> issues;
   // The candidates are parsed on every core, a chunk at a time (so that the copies held for it
@@ -133,8 +152,10 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
     parsed.assign(chunk.size(), Backblast{});
     parallel_for(chunk.size(), [&](size_t i) { parsed[i] = parse_stored(chunk[i], ctx); });
     parsing += std::chrono::steady_clock::now() - start;
-    for (size_t i = 0; i < chunk.size(); ++i)
+    for (size_t i = 0; i < chunk.size(); ++i) {
       if (parsed[i].is_backblast) add_beatdown(chunk[i], parsed[i], report, beatdowns, issues);
+      if (outcomes == Outcomes::kept) done.messages[{chunk[i].channel_id, chunk[i].ts}] = outcome_of(parsed[i]);
+    }
     chunk.clear();
   };
   writer.for_each_message_to_derive(everything, [&](const db::StoredMessage& m) {
@@ -148,7 +169,7 @@ DeriveReport derive(db::RegionWriter& writer, const ParseContext& ctx, bool ever
              std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(parsing).count()) + " ms");
   report.changed = writer.replace_derived(beatdowns, issues);
   report.beatdowns = static_cast<long>(beatdowns.size());
-  return report;
+  return done;
 }
 
 ParseContext make_context(const std::string& tz, db::RegionWriter& writer) {

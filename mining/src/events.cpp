@@ -1,5 +1,7 @@
 // Real-time mining: one Slack message event into the raw store, and its beatdown re-derived.
 #include <map>
+#include <optional>
+#include <set>
 
 #include "derive.hpp"
 #include "paxstats/db/raw_store.hpp"
@@ -59,6 +61,10 @@ std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_vie
   std::vector<std::optional<db::MessageRecord>> records;
   for (const auto& e : events) records.push_back(record_of(e));
   const std::string tz = db::get_region(db, region).tz;
+  // What derivation made of each message it covered; the few it did not (an older or the same
+  // version of what is stored) are read as they are.
+  detail::Derivation derived;
+  std::optional<std::set<db::MessageKey>> scope;
   {
     db::RegionWriter w(db, region);
     const auto ctx = detail::make_context(tz, w);
@@ -67,15 +73,15 @@ std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_vie
       if (r) w.stage_message(*r), any = true;
     if (!any) return out;
     w.merge_messages("event");
-    detail::derive(w, ctx, false);
+    derived = detail::derive(w, ctx, false, detail::Outcomes::kept);
+    scope = w.derivation_scope();
     w.commit();
   }
-  // What became of each message: a beatdown (and its Q), and the errors of this version.
-  std::vector<db::MessageKey> keys;
+  std::vector<db::MessageKey> untouched;
   for (const auto& r : records)
-    if (r) keys.emplace_back(r->channel_id, r->ts);
-  const auto errors_of = db::parse_errors(db, region, keys);
-  const auto q_of = db::beatdown_qs(db, region, keys);
+    if (r && scope && !scope->count({r->channel_id, r->ts})) untouched.emplace_back(r->channel_id, r->ts);
+  const auto errors_of = db::parse_errors(db, region, untouched);
+  const auto q_of = db::beatdown_qs(db, region, untouched);
   for (size_t i = 0; i < out.size(); ++i) {
     if (!records[i]) continue;
     const auto& r = *records[i];
@@ -86,11 +92,20 @@ std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_vie
     o.deleted = r.deleted;
     o.poster = r.user_id;
     const std::pair key{r.channel_id, r.ts};
-    if (auto q = q_of.find(key); q != q_of.end()) {
-      o.is_backblast = true;
-      if (o.poster.empty() || !r.bot_id.empty()) o.poster = q->second;  // an app posted it: tell the Q
+    std::optional<std::string> q;  // the beatdown's Q, when it is one
+    if (!scope || scope->count(key)) {
+      if (const auto d = derived.messages.find(key); d != derived.messages.end() && d->second.beatdown) {
+        q = d->second.q_user_id;
+        o.errors = d->second.errors;
+      }
+    } else {
+      if (auto it = q_of.find(key); it != q_of.end()) q = it->second;
+      if (auto e = errors_of.find(key); e != errors_of.end()) o.errors = e->second;
     }
-    if (auto e = errors_of.find(key); e != errors_of.end()) o.errors = e->second;
+    if (q) {
+      o.is_backblast = true;
+      if (o.poster.empty() || !r.bot_id.empty()) o.poster = *q;  // an app posted it: tell the Q
+    }
   }
   return out;
 }

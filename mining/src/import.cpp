@@ -231,7 +231,7 @@ ImportReport import_once(db::Database& db, std::string_view region, const std::f
                            ": one copy of each is kept (deleted, else last edited, else most replies)");
   }
   if (options.progress && options.progress_is_tty) *options.progress << "\n";
-  report.derived = detail::derive(writer, detail::make_context(tz, writer), false);
+  report.derived = detail::derive(writer, detail::make_context(tz, writer), false).report;
   writer.mark_backblast_channels();
   writer.commit();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -242,7 +242,7 @@ DeriveReport reparse(db::Database& db, std::string_view region, bool full) {
   const std::string tz = db::get_region(db, region).tz;
   db::RegionWriter writer(db, region);
   if (full) writer.rewrite_all();
-  auto report = detail::derive(writer, detail::make_context(tz, writer), true);
+  auto report = detail::derive(writer, detail::make_context(tz, writer), true).report;
   writer.mark_backblast_channels();
   writer.commit();
   const auto aliases = db::refresh_aliases(db, region);

@@ -186,7 +186,7 @@ SyncReport sync(db::Database& db, std::string_view region_view, slack::Client& c
         auto stats = w.merge_messages("api");
         report.inserted += stats.inserted;
         report.updated += stats.updated;
-        auto d = detail::derive(w, *ctx, false);
+        const auto d = detail::derive(w, *ctx, false).report;
         report.derived.examined += d.examined;
         report.derived.beatdowns += d.beatdowns;
         report.derived.with_errors += d.with_errors;

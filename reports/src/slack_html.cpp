@@ -32,25 +32,6 @@ const std::map<std::string, std::string>& emoji() {
 
 }  // namespace
 
-void append_html_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  append_html_escaped(out, s);
-  return out;
-}
-
 namespace {
 
 // One unit of a message as Slack shows it: a character of its text, or a piece already rendered

@@ -17,7 +17,9 @@
 #include "paxstats/db/sql.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
-#include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/export/dataset_export.hpp"
+#include "paxstats/export/tables.hpp"
+#include "paxstats/export/tally.hpp"
 #include "postgres_env.hpp"
 
 using namespace paxstats;
@@ -94,11 +96,11 @@ class ExportTally : public ::testing::Test {
     SCOPED_TRACE("window " + (w.since.empty() ? std::string("-") : w.since) + " to " +
                  (w.until.empty() ? std::string("-") : w.until));
     test::TempDir out;
-    reports::DatasetExportOptions o;
+    dataset::DatasetExportOptions o;
     o.out = out.path();
     o.window = w;
     o.today = "2026-12-01";
-    reports::export_dataset(conn, "hdv", o);
+    dataset::export_dataset(conn, "hdv", o);
     const db::Params params = {w.since.empty() ? "-infinity" : w.since, w.until.empty() ? "infinity" : w.until,
                                std::string(kZone)};
     // The window's ends read as the export reads them (dates are local midnights), and the
@@ -188,9 +190,11 @@ class ExportTally : public ::testing::Test {
     // A reader alone (no second reader for the reactions: it reads them after the messages)
     // counts the same.
     db::community::DatasetReader alone(conn, "hdv", kZone, w);
+    const auto tally = dataset::count_window(alone);
     for (const auto table : {db::community::ExportTable::member_activity, db::community::ExportTable::edges}) {
       std::string bytes;
-      alone.copy(table, db::community::ExportFormat::csv, [&](std::string_view b) { bytes += b; });
+      dataset::write_counted_table(tally, table, db::community::ExportFormat::csv,
+                                   [&](std::string_view b) { bytes += b; });
       const std::string file = std::string(db::community::table_name(table)) + ".csv";
       EXPECT_EQ(bytes, slurp(out.path() / file)) << file << " from one reader";
     }

@@ -8,6 +8,7 @@
 #include "paxstats/db/database.hpp"
 #include "paxstats/db/raw_store.hpp"
 #include "paxstats/db/regions.hpp"
+#include "paxstats/db/store_reads.hpp"
 #include "paxstats/error.hpp"
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
@@ -765,4 +766,85 @@ TEST_F(Import, IdsThatAreNoSlackIdsAreRefusedNamingTheFile) {
   EXPECT_THROW(mining::import_export(conn, "demo", b.path()), UserError);
   EXPECT_EQ(count("SELECT count(*) FROM demo.messages"), 0);
   EXPECT_EQ(count("SELECT count(*) FROM demo.channels"), 0);
+}
+
+// Issue 32: what a burst of events became is what derivation did, not read back from the store;
+// it must be what the store now says, message by message — a backblast with errors, one an app
+// posted (its Q is told), chat, a version already stored (read as it is), an edit, a deletion.
+TEST_F(Import, WhatEventsBecameIsWhatTheStoreNowSays) {
+  test::TempDir a;
+  small_export(a.path(), kGoodDay);
+  mining::import_export(conn, "demo", a.path());
+  auto message = [](const std::string& ts, const std::string& text, const std::string& user = "U0000000A1") {
+    json m = {{"type", "message"}, {"channel", "C0000000F1"}, {"event_ts", ts}, {"ts", ts}, {"text", text}};
+    if (!user.empty()) m["user"] = user;
+    return m;
+  };
+  json from_app = message("1709730900.000100", "Backblast: Murph\nQ: <@U0000000A2>\nPAX: <@U0000000A1>\nCount: 2", "");
+  from_app["subtype"] = "bot_message";
+  from_app["bot_id"] = "B0000000X1";
+  const json same_again = {{"type", "message"},
+                           {"subtype", "message_changed"},
+                           {"channel", "C0000000F1"},
+                           {"event_ts", "1709644600.000300"},
+                           {"message",
+                            {{"type", "message"},
+                             {"user", "U0000000A1"},
+                             {"ts", "1709644500.000100"},
+                             {"text", "Backblast: Hills\nQ: <@U0000000A1>\nPAX: <@U0000000A2>\nCount: 2"}}}};
+  const std::vector<json> burst = {
+      message("1709730000.000100", "Backblast: Sprints\nPAX: <@U0000000A1> and Bob\nCount: lots"),
+      from_app,
+      message("1709730100.000100", "good morning, see you at the AO"),
+      same_again,
+      message("1709730200.000100", "Backblast: Ruck\nQ: <@U0000000A1>\nPAX: <@U0000000A2>\nCount: 2"),
+  };
+  const auto first = mining::ingest_message_events(conn, "demo", burst);
+  // The ruck is edited into chat, and the sprints deleted.
+  const json edit = {{"type", "message"},
+                     {"subtype", "message_changed"},
+                     {"channel", "C0000000F1"},
+                     {"event_ts", "1709730300.000100"},
+                     {"message",
+                      {{"type", "message"},
+                       {"user", "U0000000A1"},
+                       {"ts", "1709730200.000100"},
+                       {"text", "never mind"},
+                       {"edited", {{"user", "U0000000A1"}, {"ts", "1709730300.000000"}}}}}};
+  const json gone = {{"type", "message"},
+                     {"subtype", "message_deleted"},
+                     {"channel", "C0000000F1"},
+                     {"event_ts", "1709730400.000100"},
+                     {"deleted_ts", "1709730000.000100"}};
+  const auto second = mining::ingest_message_events(conn, "demo", {edit, gone});
+
+  int backblasts = 0;
+  auto as_stored = [&](const mining::EventIngest& got, const std::string& poster) {
+    SCOPED_TRACE(got.channel + "/" + got.ts);
+    const auto state = mining::message_state(conn, "demo", got.channel, got.ts);
+    ASSERT_TRUE(state);
+    const auto q = db::beatdown_qs(conn, "demo", {{got.channel, got.ts}});
+    EXPECT_EQ(got.is_backblast, !q.empty());
+    EXPECT_EQ(got.poster, !q.empty() && poster.empty() ? q.begin()->second : poster);
+    ASSERT_EQ(got.errors.size(), state->errors.size());
+    for (size_t k = 0; k < got.errors.size(); ++k) {
+      EXPECT_EQ(got.errors[k].field, state->errors[k].field);
+      EXPECT_EQ(got.errors[k].reason, state->errors[k].reason);
+      EXPECT_EQ(got.errors[k].line, state->errors[k].line);
+    }
+    backblasts += got.is_backblast;
+  };
+  ASSERT_EQ(first.size(), burst.size());
+  for (size_t i = 0; i < first.size(); ++i)
+    if (i != 0 && i != 4) as_stored(first[i], i == 1 ? "" : "U0000000A1");  // the other two changed since
+  as_stored(second[0], "U0000000A1");
+  as_stored(second[1], "");  // a deletion without the message: no one to tell
+  EXPECT_TRUE(first[0].is_backblast);
+  EXPECT_FALSE(first[0].errors.empty()) << "no Q, a COUNT that is no number";
+  EXPECT_TRUE(first[4].is_backblast);
+  EXPECT_EQ(first[1].poster, "U0000000A2") << "an app's backblast: its Q is the one to tell";
+  EXPECT_TRUE(first[3].is_backblast) << "a version already stored is read as it is";
+  EXPECT_FALSE(second[0].is_backblast);
+  EXPECT_FALSE(second[1].is_backblast);
+  EXPECT_GE(backblasts, 2);
 }

@@ -21,7 +21,8 @@
 #include "paxstats/mining/generator.hpp"
 #include "paxstats/mining/pipeline.hpp"
 #include "paxstats/reports/community.hpp"
-#include "paxstats/reports/dataset_export.hpp"
+#include "paxstats/export/dataset_export.hpp"
+#include "paxstats/export/tables.hpp"
 #include "paxstats/reports/deliver.hpp"
 #include "paxstats/reports/engagement.hpp"
 #include "paxstats/reports/mentors.hpp"
@@ -827,10 +828,10 @@ TEST_F(Community, HoustonDatavisExportsEveryTableAndTheNetwork) {
   if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
   mining::import_export(conn, "hdv", p);
   test::TempDir out;
-  reports::DatasetExportOptions o;
+  dataset::DatasetExportOptions o;
   o.out = out.path() / "dataset";
   o.today = "2026-12-01";
-  const auto r = reports::export_dataset(conn, "hdv", o);
+  const auto r = dataset::export_dataset(conn, "hdv", o);
   EXPECT_EQ(r.messages, 1382);
   for (const char* f : {"users.csv", "channels.csv", "messages.csv", "reactions.csv", "files.csv",
                         "member_activity.csv", "channel_activity.csv", "nodes.csv", "edges.csv", "network.gexf"})
@@ -927,12 +928,12 @@ TEST_F(Community, NdjsonCarriesBigQuerySchemasAndAWindowLimitsTheMessages) {
   if (!fs::exists(p)) GTEST_SKIP() << p << " is absent";
   mining::import_export(conn, "hdv", p);
   test::TempDir out;
-  reports::DatasetExportOptions o;
+  dataset::DatasetExportOptions o;
   o.out = out.path();
   o.format = db::community::ExportFormat::ndjson;
   o.window = {"2016-03-01", "2016-04-01"};
   o.today = "2026-12-01";
-  const auto r = reports::export_dataset(conn, "hdv", o);
+  const auto r = dataset::export_dataset(conn, "hdv", o);
   const long in_march = count(
       "SELECT count(*) FROM hdv.messages WHERE posted_at >= '2016-03-01 00:00 America/Chicago' "
       "AND posted_at < '2016-04-01 00:00 America/Chicago'");
@@ -976,7 +977,8 @@ TEST_F(Community, ParallelReadersOfAnExportShareOneSnapshot) {
   };
   insert("1700000000.000100");
   auto rows = [](db::community::DatasetReader& r) {
-    return r.copy(db::community::ExportTable::messages, db::community::ExportFormat::csv, [](std::string_view) {});
+    return dataset::write_raw_table(r, db::community::ExportTable::messages, db::community::ExportFormat::csv,
+                                    [](std::string_view) {});
   };
   db::community::DatasetReader first(conn, "hdv", kZone, {});
   insert("1700000000.000200");  // committed after the first reader began
@@ -998,10 +1000,10 @@ TEST_F(Community, HostileNamesAndABadWindowAreHandled) {
       "INSERT INTO hdv.messages (channel_id, ts, user_id, text, posted_at, raw, source) VALUES "
       "('C1', '1700000000.000100', 'U0000000A1', 'hi <@U0000000A2>', to_timestamp(1700000000), '{}', 'api')");
   test::TempDir out;
-  reports::DatasetExportOptions o;
+  dataset::DatasetExportOptions o;
   o.out = out.path();
   o.today = "2026-12-01";
-  reports::export_dataset(conn, "hdv", o);
+  dataset::export_dataset(conn, "hdv", o);
   const std::string gexf = slurp(out.path() / "network.gexf");
   EXPECT_NE(gexf.find("label=\"&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;, Robert&#39;); DROP TABLE users;--\""),
             std::string::npos)
@@ -1014,7 +1016,7 @@ TEST_F(Community, HostileNamesAndABadWindowAreHandled) {
 
   o.window = {"last tuesday", ""};
   try {
-    reports::export_dataset(conn, "hdv", o);
+    dataset::export_dataset(conn, "hdv", o);
     FAIL() << "a window PostgreSQL cannot read was accepted";
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("\"last tuesday\""), std::string::npos) << e.what();

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "paxstats/html_escape.hpp"
 #include "paxstats/calendar.hpp"
 #include "paxstats/csv.hpp"
 #include "paxstats/error.hpp"
@@ -13,19 +14,7 @@
 
 namespace paxstats::web::detail {
 
-std::string esc(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  return out;
-}
+std::string esc(std::string_view text) { return html_escape(text); }
 
 std::string url_encode(std::string_view text, std::string_view keep) {
   std::string out;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "paxstats/db/copy_rows.hpp"
 #include "paxstats/db/database.hpp"
 
 namespace paxstats::db::community {
@@ -167,6 +168,7 @@ void finish_mentor_ask(Database& db, std::string_view region, std::string_view u
                        bool sent, std::string_view detail);
 
 // ------------------------------------------------------------------ the dataset export
+// db/ reads the dataset; export/ (paxstats::dataset) counts it and writes its files.
 
 enum class ExportFormat { csv, ndjson };
 
@@ -184,52 +186,25 @@ enum class ExportTable {
 };
 std::string_view table_name(ExportTable t);
 std::vector<ExportTable> export_tables();
+// The tables read from the store as they are (the others are counted by export/'s tally).
+bool is_raw(ExportTable t);
 
-// A column of an exported table, with its BigQuery type (STRING, INTEGER, FLOAT, BOOLEAN,
-// TIMESTAMP) and mode (NULLABLE, REQUIRED, REPEATED). Records (a message's reactions) carry their
-// fields.
+// A column of an exported table: what its values are (a record: a message's reactions in
+// NDJSON, with its fields), and whether it may be NULL or holds a list.
+enum class ColumnType { string, integer, floating, boolean, timestamp, record };
+enum class ColumnMode { nullable, required, repeated };
 struct ExportColumn {
-  std::string name, type, mode;
+  std::string name;
+  ColumnType type = ColumnType::string;
+  ColumnMode mode = ColumnMode::nullable;
   std::vector<ExportColumn> fields;
 };
 // The columns of a table as the export writes them (CSV header order; NDJSON keys).
 std::vector<ExportColumn> export_columns(ExportTable t, ExportFormat format);
 
-// How one member interacted with another: a reply in a thread the other started, a mention, a
-// reaction on a member message of theirs.
-enum class Interaction { mention, reaction, reply };
-std::string_view to_string(Interaction kind);  // "mention", "reaction", "reply"
-// A member who posted in the window (messages: their member messages), or that an edge names.
-struct NetworkNode {
-  std::string id, label;
-  std::int64_t messages = 0;
-};
-// One weighted, typed edge of the interaction network: `source` answered, mentioned or reacted to
-// `target` `weight` times in the window (SQL function interaction_edges). Ends are indexes into
-// Network::nodes (24 bytes an edge: a 1M-message workspace has 670k of them).
-struct NetworkEdge {
-  std::uint32_t source = 0, target = 0;
-  Interaction kind = Interaction::mention;
-  std::int64_t weight = 0;
-};
-struct Network {
-  std::vector<NetworkNode> nodes;  // by id
-  std::vector<NetworkEdge> edges;  // by source id, target id, kind
-};
-
-// The window's counts as the export writes them, counted in one pass over every stored message:
-// the rows of member_activity and channel_activity (in their order), and the network. The rules
-// are those of the SQL functions of the same names (region migrations 0008 and 0013); a test
-// holds the two equal on the real exports and the generator's workspace.
-struct Tally {
-  std::vector<MemberActivity> members;
-  std::vector<ChannelActivity> channels;
-  Network network;
-};
-
 // Reads a region's dataset for one window, on a PostgreSQL connection of its own holding one
-// read-only REPEATABLE READ transaction: every table it writes is the same moment's data, even
-// while an import or the service writes. Dates in the window are local midnights in tz.
+// read-only REPEATABLE READ transaction: every table read from it is the same moment's data,
+// even while an import or the service writes. Dates in the window are local midnights in tz.
 class DatasetReader {
  public:
   DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window);
@@ -240,28 +215,31 @@ class DatasetReader {
   DatasetReader(const DatasetReader&) = delete;
   DatasetReader& operator=(const DatasetReader&) = delete;
 
-  // Streams one table: CSV with a header row (the raw tables read from a binary COPY and written
-  // as COPY writes CSV), or one JSON object per line (from the server's row_to_json). Bytes go to
-  // `sink` as they arrive, so a raw table's memory stays flat whatever its size; the counted
-  // tables (member_activity, channel_activity, nodes, edges) are written from tally(). Returns
-  // the number of rows. Users and channels are every one; the other tables follow the window.
-  // The network's tables (nodes, edges) are CSV in Gephi's spreadsheet format whatever `format`.
-  std::int64_t copy(ExportTable table, ExportFormat format, const std::function<void(std::string_view)>& sink);
+  // A raw table's rows (is_raw), read in binary: each column of export_columns(table, csv) a
+  // text, bigint, boolean or timestamptz. Users and channels are every one; the others follow
+  // the window.
+  CopyRows rows(ExportTable table);
+  // A raw table as NDJSON, one JSON object per line as the server's row_to_json writes it; bytes
+  // go to `sink` as they arrive, so memory stays flat whatever its size. Returns the rows.
+  std::int64_t copy_ndjson(ExportTable table, const std::function<void(std::string_view)>& sink);
 
-  // The window's counts (member and channel activity, the interaction network), counted once and
-  // kept: the tables member_activity, channel_activity, nodes and edges and the GEXF file are
-  // the same data. About 3 s and 300 MB at 1M messages.
-  const Tally& tally() { return tally(nullptr, nullptr); }
-  // The same, reading the reactions on `helper`'s connection (a reader of the same snapshot) while
-  // this one reads the messages. With `reactions_csv`, the reactions table is written to it as
-  // CSV from that reading (all of them: only for a window without ends); reactions_rows: its rows.
-  const Tally& tally(DatasetReader* helper, const std::function<void(std::string_view)>* reactions_csv,
-                     std::int64_t* reactions_rows = nullptr);
-  const Network& network() { return tally().network; }
+  // What the tally counts (export/tally.hpp), every stored row whatever the window (the tally
+  // applies it): users (user_id, user_name, is_bot); channels (channel_id, name); messages (view
+  // message_facts: channel_id, ts, thread_ts, user_id, posted_at, is_member, deleted,
+  // reply_count, reaction_count, mentions, and the local date of a member message); files
+  // (channel_id, ts, count); reactions (channel_id, ts, emoji, user_id, in that order).
+  enum class Fact { users, channels, messages, files, reactions };
+  CopyRows facts(Fact what);
+  // The planner's estimate of the stored messages (room to reserve for them).
+  std::size_t estimated_messages();
+  // The window's ends as timestamptz counts them (microseconds since 2000-01-01 UTC); none:
+  // unbounded. bounded(): either end is.
+  std::optional<std::int64_t> since_micros() const;
+  std::optional<std::int64_t> until_micros() const;
+  bool bounded() const;
 
  private:
   DatasetReader(Database& db, std::string_view region, std::string_view tz, const Window& window, DatasetReader* first);
-  std::int64_t write_counted(ExportTable table, ExportFormat format, const std::function<void(std::string_view)>& sink);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

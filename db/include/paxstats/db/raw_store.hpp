@@ -2,6 +2,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -145,6 +146,10 @@ class RegionWriter {
   // the same `everything`. Returns how many messages' rows changed; 0 means nothing was
   // written, and the dashboard's posts version stands.
   long replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues);
+  // The messages (channel_id, ts) the derivation covered, before the commit: those merged by
+  // this writer; none when it covered every message of the region. What replace_derived wrote is
+  // what each of them is now (a message of it with no beatdown handed over has none).
+  std::optional<std::set<std::pair<std::string, std::string>>> derivation_scope();
 
   std::vector<ChannelRecord> channels();
   // The newest stored ts of a channel ("" when none): where an incremental sync resumes.

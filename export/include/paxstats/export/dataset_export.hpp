@@ -12,7 +12,7 @@
 #include "paxstats/db/community.hpp"
 #include "paxstats/db/database.hpp"
 
-namespace paxstats::reports {
+namespace paxstats::dataset {
 
 struct DatasetExportOptions {
   std::filesystem::path out;  // the folder; made when absent
@@ -40,10 +40,4 @@ struct DatasetExportResult {
 // export leaves the folder as it was. Existing files of the same names are replaced.
 DatasetExportResult export_dataset(db::Database& db, std::string_view region, const DatasetExportOptions& options);
 
-// GEXF 1.3 for a network: directed, weighted edges whose kind (reply, mention, reaction) is the
-// edge's GEXF kind and an attribute. Names are escaped for XML.
-// Written to `sink` in parts as it goes, so a large network takes no second copy in memory.
-void write_gexf(const db::community::Network& network, const std::string& today, const std::string& description,
-                const std::function<void(std::string_view)>& sink);
-
-}  // namespace paxstats::reports
+}  // namespace paxstats::dataset

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "paxstats/html_escape.hpp"
+
 namespace paxstats::reports {
 
 // A Slack message (mrkdwn, as paxstats sends it) as HTML that looks the way Slack shows it:
@@ -11,9 +13,8 @@ namespace paxstats::reports {
 // (:fire:) drawn, and the text escaped exactly once (Slack's &amp; &lt; &gt; decoded first).
 std::string slack_to_html(std::string_view text, const std::map<std::string, std::string>& names);
 
-// Text escaped for HTML (& < > " ').
-std::string html_escape(std::string_view text);
-// The same, appended to out.
-void append_html_escaped(std::string& out, std::string_view text);
+// Text escaped for HTML (& < > " '), and the same appended to out (common's).
+using paxstats::append_html_escaped;
+using paxstats::html_escape;
 
 }  // namespace paxstats::reports

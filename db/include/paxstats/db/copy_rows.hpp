@@ -1,11 +1,8 @@
 #pragma once
-#include "paxstats/csv.hpp"
-// Internal to db/: the rows of a COPY … TO STDOUT (FORMAT binary), read as they arrive. Binary
-// rows cost the server no text conversion (a timestamp is its 8 bytes), and the reader decodes
-// only the types it is asked for: text, boolean, integer, date, timestamptz and text[].
-#include <libpq-fe.h>
-
-#include <array>
+// The rows of a COPY … TO STDOUT (FORMAT binary), read as they arrive: what db/ hands the
+// dataset export (export/) for it to count and write. Binary rows cost the server no text
+// conversion (a timestamp is its 8 bytes), and the reader decodes only the types it is asked
+// for: text, boolean, integer, date, timestamptz and text[].
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -13,34 +10,19 @@
 #include <string_view>
 #include <vector>
 
-namespace paxstats::db::detail {
+struct pg_conn;  // libpq's PGconn
 
-class BinaryCopy {
+namespace paxstats::db {
+
+class CopyRows {
  public:
-  // Starts the COPY (a statement of the form "COPY (SELECT …) TO STDOUT (FORMAT binary)").
-  BinaryCopy(PGconn* conn, const std::string& copy, std::string what) : conn_(conn), what_(std::move(what)) {
-    PGresult* r = PQexec(conn_, copy.c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COPY_OUT;
-    const std::string why = ok ? "" : PQresultErrorMessage(r);
-    PQclear(r);
-    if (!ok) throw std::runtime_error(what_ + ": " + why);
-    static constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // and a NUL: 11 bytes
-    if (!want(19) || std::memcmp(p_, kSignature, 11) != 0) fail("no binary COPY header");
-    const auto extension = static_cast<std::uint32_t>(u32(p_ + 15));
-    p_ += 19;
-    if (!want(extension)) fail("a cut header");
-    p_ += extension;
-  }
-  ~BinaryCopy() {
-    release();
-    if (!done_) {  // abandoned (an exception): read the rest so the connection stays usable
-      char* b = nullptr;
-      while (PQgetCopyData(conn_, &b, 0) > 0) PQfreemem(b);
-      while (PGresult* r = PQgetResult(conn_)) PQclear(r);
-    }
-  }
-  BinaryCopy(const BinaryCopy&) = delete;
-  BinaryCopy& operator=(const BinaryCopy&) = delete;
+  // Starts the COPY (a statement of the form "COPY (SELECT …) TO STDOUT (FORMAT binary)") on a
+  // connection of db/'s (DatasetReader hands these out); `what` names it in errors.
+  CopyRows(pg_conn* conn, const std::string& copy, std::string what);
+  // An abandoned COPY (an exception) is read to its end, so the connection stays usable.
+  ~CopyRows();
+  CopyRows(const CopyRows&) = delete;
+  CopyRows& operator=(const CopyRows&) = delete;
 
   // The next row; false after the last (and the COPY's end was checked). The views of a row's
   // fields last until the next call.
@@ -115,45 +97,19 @@ class BinaryCopy {
   static std::uint64_t u64(const char* p) { return (std::uint64_t{u32(p)} << 32) | u32(p + 4); }
   const char* at(int i) const { return row_ + offsets_[static_cast<size_t>(i)]; }
   [[noreturn]] void fail(const char* why) const { throw std::runtime_error(what_ + ": " + why + " in the COPY"); }
-  void release() {
-    if (chunk_) PQfreemem(chunk_);
-    chunk_ = nullptr;
-  }
+  void release();
 
   // True when n unread bytes lie from p_ (reading the next piece as needed); false at the end.
   // libpq hands over one whole row at a time (the first with the header before it), read where
   // it lies: a row is never in two pieces.
   bool want(size_t n) {
     if (static_cast<size_t>(end_ - p_) >= n) return true;
-    if (done_) return false;
-    if (p_ != end_ || (row_ && row_ != p_)) fail("a row in pieces");
-    char* b = nullptr;
-    const int got = PQgetCopyData(conn_, &b, 0);
-    if (got <= 0) {
-      finish();
-      return false;
-    }
-    release();
-    chunk_ = b;
-    row_ = p_ = b;
-    end_ = b + got;
-    if (static_cast<size_t>(got) < n) fail("a row in pieces");
-    return true;
+    return refill(n);
   }
-  void finish() {
-    if (done_) return;
-    char* b = nullptr;
-    while (PQgetCopyData(conn_, &b, 0) > 0) PQfreemem(b);
-    done_ = true;
-    PGresult* r = PQgetResult(conn_);
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    const std::string why = ok ? "" : PQresultErrorMessage(r);
-    PQclear(r);
-    while ((r = PQgetResult(conn_)) != nullptr) PQclear(r);
-    if (!ok) throw std::runtime_error(what_ + ": " + why);
-  }
+  bool refill(size_t n);  // the next piece from libpq
+  void finish();
 
-  PGconn* conn_;
+  pg_conn* conn_;
   std::string what_;
   char* chunk_ = nullptr;      // libpq's buffer of the bytes being read
   const char* p_ = nullptr;    // the next unread byte
@@ -164,39 +120,4 @@ class BinaryCopy {
   std::vector<std::int32_t> lengths_;
 };
 
-// A field as PostgreSQL's COPY … (FORMAT csv) writes it: quoted when empty (an empty string is
-// not NULL, which is nothing) or when it holds a comma, a quote or a line break; quotes doubled.
-// A text a spreadsheet would run as a formula gets a ' before it (paxstats::formula_like).
-inline void append_copy_csv(std::string& out, std::string_view v) {
-  if (!v.empty() && (v[0] == '=' || v[0] == '@' || v[0] == '\t' || v[0] == '\r' || v[0] == '+' || v[0] == '-') &&
-      formula_like(v)) {
-    const std::string text = "'" + std::string(v);
-    append_copy_csv(out, text);
-    return;
-  }
-  static constexpr auto special = [] {
-    std::array<bool, 256> t{};
-    t[','] = t['"'] = t['\r'] = t['\n'] = true;
-    return t;
-  }();
-  bool quote = v.empty();
-  for (unsigned char c : v)
-    if (special[c]) {
-      quote = true;
-      break;
-    }
-  if (!quote) {
-    out += v;
-    return;
-  }
-  out += '"';
-  size_t from = 0;
-  for (size_t at; (at = v.find('"', from)) != std::string_view::npos; from = at + 1) {
-    out.append(v.substr(from, at + 1 - from));
-    out += '"';
-  }
-  out.append(v.substr(from));
-  out += '"';
-}
-
-}  // namespace paxstats::db::detail
+}  // namespace paxstats::db
