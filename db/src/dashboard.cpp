@@ -314,8 +314,9 @@ std::vector<RunRow> runs(Database& db, std::string_view region, int limit) {
                   "WHERE r.region = $1 "
                   "GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC LIMIT $2",
                   {std::string(region), std::to_string(limit)}))
-    out.push_back({std::stoll(as_text(r[0])), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
-                   as_text(r[6]), as_int(r[7]), as_int(r[8]), as_int(r[9])});
+    out.push_back({std::stoll(as_text(r[0])), jobs::run_kind_of(as_text(r[1])), as_text(r[2]),
+                   jobs::run_status_of(as_text(r[3])), as_text(r[4]), as_text(r[5]), as_text(r[6]), as_int(r[7]),
+                   as_int(r[8]), as_int(r[9])});
   return out;
 }
 
@@ -327,8 +328,8 @@ std::vector<DeliveryRow> open_deliveries(Database& db, std::string_view region, 
                                   "HH24:MI'), coalesce(error, '') FROM paxstats.deliveries WHERE region = $1 AND "
                                   "status NOT IN ('sent', 'skipped') ORDER BY updated_at DESC, id DESC LIMIT $2",
                                   {std::string(region), std::to_string(limit)}))
-    out.push_back({std::stoll(as_text(r[0])), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5]),
-                   as_text(r[6])});
+    out.push_back({std::stoll(as_text(r[0])), as_text(r[1]), as_text(r[2]), as_text(r[3]),
+                   outbox::status_of(as_text(r[4])), as_text(r[5]), as_text(r[6])});
   return out;
 }
 

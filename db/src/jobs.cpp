@@ -242,6 +242,19 @@ std::string_view to_string(RunKind kind) {
   throw std::logic_error("a run kind without a name");
 }
 
+std::string_view to_string(RunStatus status) {
+  switch (status) {
+    case RunStatus::queued: return "queued";
+    case RunStatus::running: return "running";
+    case RunStatus::succeeded: return "succeeded";
+    case RunStatus::failed: return "failed";
+  }
+  throw std::logic_error("a run status without a name");
+}
+
+RunKind run_kind_of(std::string_view text) { return strictly<RunKind>(std::string(text)); }
+RunStatus run_status_of(std::string_view text) { return strictly<RunStatus>(std::string(text)); }
+
 long create_run(Database& db, std::string_view region, RunKind kind, const calendar::Period& period, RunStatus status) {
   return std::stol(*sql::value(db,
                                "INSERT INTO paxstats.runs (region, kind, period, status) VALUES ($1, $2, $3, $4) "

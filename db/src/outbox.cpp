@@ -28,7 +28,6 @@ int plan(Database& db, const std::vector<Item>& items) {
   return added;
 }
 
-namespace {
 // A status as the table stores it, read into the enum that names it (paxstats writes no other:
 // anything else is a bug or a hand edit, not a status to guess).
 Status status_of(std::string_view text) {
@@ -43,6 +42,8 @@ Status status_of(std::string_view text) {
   if (it == by_name.end()) throw std::logic_error("a delivery with the unknown status \"" + std::string(text) + "\"");
   return it->second;
 }
+
+namespace {
 
 std::vector<Item> items_with_status(Database& db, std::string_view region, const char* statuses) {
   pqxx::work tx(db.impl().conn);

@@ -142,9 +142,9 @@ Page admin_page(PageContext& cx, const std::string& notice) {
       "No runs yet."};
   for (const auto& r : dash::runs(cx.db, slug))
     runs.rows.push_back({Cell::n(r.id),
-                         {r.kind},
+                         {std::string(db::jobs::to_string(r.kind))},
                          {r.period},
-                         {r.status},
+                         {std::string(db::jobs::to_string(r.status))},
                          {r.started_at},
                          {r.finished_at},
                          Cell::n(r.delivered),
@@ -164,13 +164,13 @@ Page admin_page(PageContext& cx, const std::string& notice) {
   std::map<std::string, std::string> names;
   for (auto& [id, name] : cx.read().names_of(ids)) names[id] = std::move(name);
   for (const auto& d : open) {
-    if (d.status == "failed") failed.insert(d.period);
-    if (d.status == "in_doubt") in_doubt.insert(d.period);
+    if (d.status == db::outbox::Status::failed) failed.insert(d.period);
+    if (d.status == db::outbox::Status::in_doubt) in_doubt.insert(d.period);
     const auto n = names.find(d.recipient);
     dl.rows.push_back({{d.report},
                        {d.period},
                        {n == names.end() ? d.recipient : n->second + " (" + d.recipient + ")"},
-                       {d.status},
+                       {nlohmann::json(d.status).get<std::string>()},
                        {d.updated_at},
                        {d.error}});
   }

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "paxstats/db/database.hpp"
+#include "paxstats/db/jobs.hpp"
+#include "paxstats/db/outbox.hpp"
 #include "paxstats/db/report_queries.hpp"
 
 namespace paxstats::db::dashboard {
@@ -129,7 +131,10 @@ DataQuality data_quality(Database& db, std::string_view region, date::year_month
 // The region's runs, newest first, with their deliveries by status.
 struct RunRow {
   std::int64_t id = 0;
-  std::string kind, period, status, started_at, finished_at, error;
+  jobs::RunKind kind = jobs::RunKind::monthly;
+  std::string period;
+  jobs::RunStatus status = jobs::RunStatus::queued;
+  std::string started_at, finished_at, error;
   int delivered = 0, failed = 0, pending = 0;
 };
 std::vector<RunRow> runs(Database& db, std::string_view region, int limit = 30);
@@ -137,7 +142,9 @@ std::vector<RunRow> runs(Database& db, std::string_view region, int limit = 30);
 // Deliveries not sent (failed, in doubt or waiting), newest first.
 struct DeliveryRow {
   std::int64_t id = 0;
-  std::string report, period, recipient, status, updated_at, error;
+  std::string report, period, recipient;
+  outbox::Status status = outbox::Status::planned;
+  std::string updated_at, error;
 };
 std::vector<DeliveryRow> open_deliveries(Database& db, std::string_view region, int limit = 100);
 

@@ -117,6 +117,10 @@ NLOHMANN_JSON_SERIALIZE_ENUM(RunKind, {{RunKind::monthly, "report"},
                                        {RunKind::weekly, "weekly"},
                                        {RunKind::community, "community"}})
 std::string_view to_string(RunKind kind);
+std::string_view to_string(RunStatus status);
+// A run's kind and status as the table stores them, strictly (logic_error for any other text).
+RunKind run_kind_of(std::string_view text);
+RunStatus run_status_of(std::string_view text);
 long create_run(Database& db, std::string_view region, RunKind kind, const calendar::Period& period,
                 RunStatus status = RunStatus::queued);
 void set_run(Database& db, long id, RunStatus status, const nlohmann::json& summary = nlohmann::json::object(),

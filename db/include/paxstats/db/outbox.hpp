@@ -22,6 +22,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(Status, {{Status::planned, "planned"},
                                       {Status::skipped, "skipped"},
                                       {Status::failed, "failed"},
                                       {Status::in_doubt, "in_doubt"}})
+// A status as the table stores it ("in_doubt"), strictly: logic_error for a text no status has.
+Status status_of(std::string_view text);
 
 struct Item {
   long id = 0;
