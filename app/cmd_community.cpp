@@ -71,7 +71,7 @@ void add_community_commands(CLI::App& root, Context& ctx) {
     ctx.action = [&ctx, r] {
       db::Database conn(database_url(ctx));
       db::get_region(conn, r->region);  // throws for an unknown region
-      const auto period = calendar::parse_period(r->period);
+      const auto period = calendar::parse_period(r->period, false);
       reports::check_span_is_over(conn, r->region, period, ctx.business_now(), r->allow_partial);
       auto plan = reports::plan_community(conn, r->region, period, split_list(r->only));
       if (plan.beatdowns == 0 && !r->allow_empty && !plan.deliveries.empty())
@@ -155,7 +155,7 @@ void add_community_commands(CLI::App& root, Context& ctx) {
       const auto region = db::get_region(conn, a->region);
       const auto period = a->period.empty() ? reports::current_span(conn, a->region, calendar::Period::Kind::quarter,
                                                                     ctx.business_now())
-                                            : calendar::parse_period(a->period);
+                                            : calendar::parse_period(a->period, false);
       const auto scores = reports::engagement_scores(conn, a->region, period);
       const auto& w = region.engagement_weights;
       std::printf("engagement in %s, %s (%s to %s): %zu members with a score\n", terminal_safe(region.name).c_str(),

@@ -107,11 +107,12 @@ Period period_of(Period::Kind kind, date::sys_days day) {
 
 Period month_period(date::year_month m) { return period_of(Period::Kind::month, first_day(m)); }
 
-Period parse_period(std::string_view t) {
+Period parse_period(std::string_view t, bool weeks) {
   auto bad = [&] {
-    return UserError(quoted_input(t) +
-                     " is not a period: write a month (2026-10), an ISO week (2026-W48), a quarter (2026-Q3) or a "
-                     "year (2026)");
+    return UserError(quoted_input(t) + (weeks ? " is not a period: write a month (2026-10), an ISO week (2026-W48), a "
+                                                "quarter (2026-Q3) or a year (2026)"
+                                              : " is not a period: write a month (2026-10), a quarter (2026-Q3) or a "
+                                                "year (2026)"));
   };
   if (t.size() >= 4 && digits(t.substr(0, 4)) && std::stoi(std::string(t.substr(0, 4))) < 1900) throw bad();
   if (t.size() == 4 && digits(t))
@@ -120,7 +121,7 @@ Period parse_period(std::string_view t) {
       t[6] <= '4')
     return period_of(Period::Kind::quarter, first_day(date::year{std::stoi(std::string(t.substr(0, 4)))} /
                                                       date::month{(t[6] - '1') * 3u + 1}));
-  if (t.size() == 8 && t[4] == '-' && (t[5] == 'W' || t[5] == 'w'))  // its own message for a week 53 it lacks
+  if (weeks && t.size() == 8 && t[4] == '-' && (t[5] == 'W' || t[5] == 'w'))  // its own message for a week 53 it lacks
     return period_of(Period::Kind::week, parse_week(t));
   if (t.size() == 7 && t[4] == '-') {
     try {

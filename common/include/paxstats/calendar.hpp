@@ -51,8 +51,9 @@ struct Period : Days {
   date::year_month month() const;
   bool operator==(const Period&) const = default;
 };
-// Throws UserError naming the text for anything else (years before 1900 included).
-Period parse_period(std::string_view text);
+// Throws UserError naming the text for anything else (years before 1900 included). Without
+// `weeks` an ISO week is such text too (the community reports run by month, quarter or year).
+Period parse_period(std::string_view text, bool weeks = true);
 // The period of `kind` that holds `day`.
 Period period_of(Period::Kind kind, date::sys_days day);
 // The month `m` as a period.

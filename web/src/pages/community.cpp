@@ -24,7 +24,7 @@ Page community_page(PageContext& cx) {
   // the data's own last quarter when the data ends before that one began.
   const auto current_quarter = calendar::period_of(calendar::Period::Kind::quarter, today);
   const auto last_whole = calendar::period_of(calendar::Period::Kind::quarter, current_quarter.first - date::days{1});
-  calendar::Period span = !asked.empty()              ? calendar::parse_period(asked)
+  calendar::Period span = !asked.empty()              ? calendar::parse_period(asked, false)
                           : anchor < last_whole.first ? calendar::period_of(calendar::Period::Kind::quarter, anchor)
                                                       : last_whole;
   // A period under way is counted and charted up to today, never into the days to come.
