@@ -11,7 +11,6 @@ namespace dash = db::dashboard;
 std::string period_links(const PageContext& cx, const Period& chosen, const std::string& base_query);
 
 Page ao_page(PageContext& cx, const std::string& ao_id) {
-  const auto& slug = cx.region.slug;
   const Period period = period_of(cx);
   const db::report::Period& p = period.days;
   std::optional<dash::AoRow> ao;

@@ -74,7 +74,6 @@ std::vector<Achievement> achievements(const dash::PaxProfile& p, const Streaks& 
 }  // namespace
 
 Page pax_page(PageContext& cx, const std::string& user_id) {
-  const auto& slug = cx.region.slug;
   static const std::regex id(R"([UW][A-Z0-9]{2,20})");
   const auto profile = std::regex_match(user_id, id) ? dash::pax_profile(cx.read(), user_id) : std::nullopt;
   if (!profile) return not_found("Region " + cx.region.name + " has no PAX with the user id " + user_id + ".");

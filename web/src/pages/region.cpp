@@ -36,7 +36,6 @@ std::string period_links(const PageContext& cx, const Period& chosen, const std:
 }
 
 Page region_page(PageContext& cx) {
-  const auto& slug = cx.region.slug;
   const Period period = period_of(cx);
   const db::report::Period& p = period.days;
   Page page;
