@@ -144,7 +144,7 @@ void RegionWriter::for_each_message_to_derive(bool everything, const std::functi
 }
 
 std::optional<std::set<Key>> RegionWriter::derivation_scope() {
-  if (impl_->everything) return std::nullopt;
+  if (impl_->everything || impl_->direct) return std::nullopt;
   std::set<Key> out;
   for (const auto& r : impl_->tx.exec("SELECT channel_id, ts FROM derive_keys"))
     out.emplace(r[0].c_str(), r[1].c_str());

@@ -73,8 +73,8 @@ std::vector<EventIngest> ingest_message_events(db::Database& db, std::string_vie
       if (r) w.stage_message(*r), any = true;
     if (!any) return out;
     w.merge_messages("event");
+    scope = w.derivation_scope();  // (replace_derived clears the writer's list)
     derived = detail::derive(w, ctx, false, detail::Outcomes::kept);
-    scope = w.derivation_scope();
     w.commit();
   }
   std::vector<db::MessageKey> untouched;

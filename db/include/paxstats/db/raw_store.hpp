@@ -146,9 +146,10 @@ class RegionWriter {
   // the same `everything`. Returns how many messages' rows changed; 0 means nothing was
   // written, and the dashboard's posts version stands.
   long replace_derived(const std::vector<BeatdownRecord>& beatdowns, const std::vector<MessageIssues>& issues);
-  // The messages (channel_id, ts) the derivation covered, before the commit: those merged by
-  // this writer; none when it covered every message of the region. What replace_derived wrote is
-  // what each of them is now (a message of it with no beatdown handed over has none).
+  // The messages (channel_id, ts) a derivation after the merges covers: those merged by this
+  // writer; none when it covers every message of the region (direct mode). Ask
+  // after merge_messages and before replace_derived, which clears the list. What replace_derived
+  // writes is what each of them is then (one with no beatdown handed over has none).
   std::optional<std::set<std::pair<std::string, std::string>>> derivation_scope();
 
   std::vector<ChannelRecord> channels();
